@@ -1,0 +1,50 @@
+// Bundles every action in actions/<name>/ and the CLI into dist/<name>/index.js with esbuild.
+// Usage: node scripts/build.mjs [--outdir DIR]   (the dist/ staleness test builds into a temporary folder)
+import { build } from 'esbuild';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const outArg = process.argv.indexOf('--outdir');
+const outdir = outArg > 0 ? resolve(process.argv[outArg + 1]) : join(root, 'dist');
+
+/** Every folder of actions/ that holds an action.yml is an action with a bundle of the same name. */
+function actionNames() {
+  return readdirSync(join(root, 'actions'), { withFileTypes: true })
+    .filter((d) => d.isDirectory() && existsSync(join(root, 'actions', d.name, 'action.yml')))
+    .map((d) => d.name)
+    .sort();
+}
+
+const entries = [...actionNames().map((name) => ({ name, source: `src/actions/${name}/index.ts` })), { name: 'cli', source: 'src/cli/index.ts' }];
+
+// The @actions packages are ESM-only while several of their dependencies are CommonJS that call require():
+// an ESM bundle needs a real require, made from import.meta.url.
+const banner = [
+  "import { createRequire as __mlgateCreateRequire } from 'node:module';",
+  'const require = __mlgateCreateRequire(import.meta.url);',
+].join('\n');
+
+rmSync(outdir, { recursive: true, force: true });
+for (const entry of entries) {
+  const dir = join(outdir, entry.name);
+  mkdirSync(dir, { recursive: true });
+  await build({
+    entryPoints: [join(root, entry.source)],
+    outfile: join(dir, 'index.js'),
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    banner: { js: entry.name === 'cli' ? `#!/usr/bin/env node\n${banner}` : banner },
+    minifyWhitespace: true,
+    minifySyntax: true,
+    legalComments: 'eof',
+    logLevel: 'warning',
+    absWorkingDir: root,
+  });
+  // A bundle copied away from this repository must still load as ESM.
+  writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
+}
+console.log(`built ${entries.map((e) => e.name).join(', ')} into ${outdir}`);

@@ -1,0 +1,163 @@
+/**
+ * The documents mlgate steps exchange. Each mirrors a JSON Schema in src/schemas/ and carries
+ * `"schema": "mlgate/<kind>@<major>"`, so a reader can tell what it holds before trusting it.
+ */
+
+/** Document kinds with their current major version. */
+export const DOCUMENT_KINDS = {
+  'validation-report': 1,
+  'eval-report': 1,
+  'drift-report': 1,
+  'train-report': 1,
+} as const;
+
+export type DocumentKind = keyof typeof DOCUMENT_KINDS;
+
+/** A file a document refers to. */
+export interface FileRef {
+  path: string;
+  sha256?: string;
+  bytes?: number;
+  rows?: number;
+}
+
+/** A metric value with its confidence interval; null where it could not be computed. */
+export interface Estimate {
+  value: number | null;
+  ci_low?: number | null;
+  ci_high?: number | null;
+}
+
+export type Metrics = Record<string, Estimate>;
+
+export interface ViolationExample {
+  file: string;
+  line?: number;
+  value?: unknown;
+}
+
+export interface Violation {
+  column?: string | null;
+  rule: string;
+  severity: 'error' | 'warning';
+  count: number;
+  fraction?: number;
+  message: string;
+  examples?: ViolationExample[];
+}
+
+export interface ValidationReport {
+  schema: 'mlgate/validation-report@1';
+  created_at: string;
+  passed: boolean;
+  fail_on?: 'error' | 'warning';
+  contract?: { path?: string; sha256?: string; inferred?: boolean };
+  dataset: { files?: FileRef[]; rows: number; columns: number };
+  summary: { errors: number; warnings: number; rules_checked?: number };
+  violations: Violation[];
+}
+
+export interface ModelResult {
+  path: string;
+  source?: string;
+  sha256?: string;
+  bytes?: number;
+  metrics: Metrics;
+}
+
+export interface MetricComparison {
+  metric: string;
+  slice?: string | null;
+  higher_is_better: boolean;
+  baseline: number | null;
+  candidate: number | null;
+  difference: number | null;
+  ci_low?: number | null;
+  ci_high?: number | null;
+  significant?: boolean;
+}
+
+export interface SliceResult {
+  column: string;
+  value: string;
+  rows: number;
+  candidate: Metrics;
+  baseline?: Metrics | null;
+}
+
+export interface GateCheck {
+  metric: string;
+  slice?: string | null;
+  rule: string;
+  threshold?: number | null;
+  observed?: number | null;
+  passed: boolean;
+  reason: string;
+}
+
+export interface EvalReport {
+  schema: 'mlgate/eval-report@1';
+  created_at: string;
+  task: 'classification' | 'regression';
+  data?: { files?: FileRef[]; rows?: number; sha256?: string; label?: string };
+  candidate: ModelResult;
+  baseline: ModelResult | null;
+  comparisons: MetricComparison[];
+  slices?: SliceResult[];
+  gate: {
+    passed: boolean;
+    baseline_missing?: boolean;
+    override?: { label: string; applied_by?: string } | null;
+    checks: GateCheck[];
+  };
+}
+
+export interface FeatureDrift {
+  column: string;
+  kind?: 'numeric' | 'categorical' | 'binary' | 'prediction';
+  test: string;
+  statistic?: number | null;
+  p_value?: number | null;
+  effect_size?: number | null;
+  threshold?: number | null;
+  status: 'ok' | 'drift' | 'insufficient_data' | 'skipped';
+  reason?: string;
+}
+
+export interface DriftReport {
+  schema: 'mlgate/drift-report@1';
+  created_at: string;
+  reference?: { source?: string; rows?: number };
+  current?: { source?: string; rows?: number };
+  dataset_drift: boolean;
+  drift_share: number;
+  features: FeatureDrift[];
+}
+
+export interface TrainReport {
+  schema: 'mlgate/train-report@1';
+  created_at: string;
+  command: string;
+  status: 'succeeded' | 'failed' | 'timed_out';
+  exit_code?: number | null;
+  duration_seconds: number;
+  runner?: { os?: string; arch?: string; cpu?: string; name?: string };
+  gpu?: {
+    devices: { name: string; memory_total_mib?: number; driver_version?: string }[];
+    cuda_version?: string | null;
+    utilization_percent?: { mean?: number; max?: number };
+    memory_used_mib?: { mean?: number; max?: number };
+  } | null;
+  metrics?: Record<string, number | null>;
+  model?: FileRef | null;
+  artifact?: { name: string; id?: number | null } | null;
+}
+
+/** Any mlgate report that a pull-request comment can show. */
+export type ReportDocument = ValidationReport | EvalReport | DriftReport | TrainReport;
+
+/** The document kind named by a `schema` field such as `mlgate/eval-report@1`. */
+export function parseSchemaId(schema: string): { kind: string; major: number } | null {
+  const match = /^mlgate\/([a-z-]+)@(\d+)$/.exec(schema);
+  return match ? { kind: match[1]!, major: Number(match[2]) } : null;
+}

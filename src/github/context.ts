@@ -1,0 +1,51 @@
+import { readFileSync } from 'node:fs';
+
+/** What the runner tells a step about the workflow run, read once from the environment at the edge. */
+export interface GitHubContext {
+  eventName: string | undefined;
+  /** The webhook payload of the triggering event; `{}` outside GitHub Actions. */
+  payload: Record<string, any>;
+  owner: string | undefined;
+  repo: string | undefined;
+  sha: string | undefined;
+  runId: number | undefined;
+  runAttempt: number | undefined;
+  workflow: string | undefined;
+  serverUrl: string;
+  apiUrl: string;
+  /** The runner's temporary folder, emptied after each job. */
+  runnerTemp: string | undefined;
+}
+
+/** Reads the GitHub Actions context from environment variables and the event payload file. */
+export function readGitHubContext(env: NodeJS.ProcessEnv = process.env): GitHubContext {
+  const [owner, repo] = (env.GITHUB_REPOSITORY ?? '').split('/');
+  let payload: Record<string, any> = {};
+  if (env.GITHUB_EVENT_PATH) {
+    try {
+      payload = JSON.parse(readFileSync(env.GITHUB_EVENT_PATH, 'utf8'));
+    } catch {
+      payload = {};
+    }
+  }
+  const number = (value: string | undefined) => (value && /^\d+$/.test(value) ? Number(value) : undefined);
+  return {
+    eventName: env.GITHUB_EVENT_NAME || undefined,
+    payload,
+    owner: owner || undefined,
+    repo: repo || undefined,
+    sha: env.GITHUB_SHA || undefined,
+    runId: number(env.GITHUB_RUN_ID),
+    runAttempt: number(env.GITHUB_RUN_ATTEMPT),
+    workflow: env.GITHUB_WORKFLOW || undefined,
+    serverUrl: (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, ''),
+    apiUrl: (env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, ''),
+    runnerTemp: env.RUNNER_TEMP || undefined,
+  };
+}
+
+/** The web address of this workflow run, where its job summaries are shown. */
+export function runUrl(context: GitHubContext): string | undefined {
+  if (!context.owner || !context.repo || context.runId === undefined) return undefined;
+  return `${context.serverUrl}/${context.owner}/${context.repo}/actions/runs/${context.runId}`;
+}

@@ -1,0 +1,102 @@
+import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { DOCUMENT_KINDS, parseSchemaId, type DocumentKind } from '../core/documents.js';
+import { ConfigurationError } from '../core/errors.js';
+import { describeSchemaError, documentValidator } from './document-schemas.js';
+
+/** Documents are small; anything larger is refused before parsing (reports can come from untrusted artifacts). */
+export const MAX_DOCUMENT_BYTES = 32 * 1024 * 1024;
+
+/** A document read from a file and checked against its schema. */
+export interface LoadedDocument<T = unknown> {
+  path: string;
+  kind: DocumentKind;
+  document: T;
+}
+
+/** Why a JSON file is not a readable mlgate document; `notMlgate` marks JSON that is simply something else. */
+export class DocumentError extends ConfigurationError {
+  constructor(
+    message: string,
+    file: string,
+    readonly notMlgate = false,
+  ) {
+    super(message, { file });
+  }
+}
+
+/**
+ * Reads a document and validates it against the schema its `schema` field names.
+ * `name` is how errors and the result refer to the file (the path as the user wrote it).
+ */
+export async function readDocument<T = unknown>(path: string, name = path): Promise<LoadedDocument<T>> {
+  let size: number;
+  try {
+    size = (await stat(path)).size;
+  } catch {
+    throw new DocumentError(`${name}: file not found; check the path (it is relative to the working directory)`, name);
+  }
+  if (size > MAX_DOCUMENT_BYTES) {
+    throw new DocumentError(`${name}: ${size} bytes is larger than the ${MAX_DOCUMENT_BYTES} bytes an mlgate document may have`, name);
+  }
+  return parseDocument<T>(await readFile(path, 'utf8'), name);
+}
+
+/** Parses and validates a document's text; `source` names it in errors. */
+export function parseDocument<T = unknown>(text: string, source: string): LoadedDocument<T> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new DocumentError(`${source}: invalid JSON (${describeJsonError(text, error)}); mlgate documents are JSON files written by mlgate`, source);
+  }
+  const schema = value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as { schema?: unknown }).schema : undefined;
+  if (typeof schema !== 'string' || !schema.startsWith('mlgate/')) {
+    throw new DocumentError(`${source}: not an mlgate document (no "schema": "mlgate/<kind>@<version>" field)`, source, true);
+  }
+  const id = parseSchemaId(schema);
+  if (!id || !(id.kind in DOCUMENT_KINDS)) {
+    const known = Object.keys(DOCUMENT_KINDS).map((k) => `mlgate/${k}@${DOCUMENT_KINDS[k as DocumentKind]}`);
+    throw new DocumentError(`${source}: unknown document schema "${truncate(schema)}"; expected one of ${known.join(', ')}`, source);
+  }
+  const kind = id.kind as DocumentKind;
+  if (id.major !== DOCUMENT_KINDS[kind]) {
+    throw new DocumentError(
+      `${source}: ${kind} version ${id.major} is not supported by this mlgate (it reads version ${DOCUMENT_KINDS[kind]}); use the same mlgate version to write and read reports`,
+      source,
+    );
+  }
+  const validate = documentValidator(kind);
+  if (!validate(value)) {
+    throw new DocumentError(`${source}: invalid ${kind}: ${describeSchemaError(validate.errors![0]!)}`, source);
+  }
+  return { path: source, kind, document: value as T };
+}
+
+/** Validates a document and writes it atomically (a reader never sees half a file). */
+export async function writeDocument(path: string, document: { schema: string }): Promise<void> {
+  const text = `${JSON.stringify(document, null, 2)}\n`;
+  parseDocument(text, path);
+  await mkdir(dirname(path), { recursive: true });
+  const temporary = `${path}.${process.pid}.tmp`;
+  await writeFile(temporary, text);
+  await rename(temporary, path);
+}
+
+function describeJsonError(text: string, error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const position = /at position (\d+)/.exec(message);
+  if (position) {
+    const offset = Number(position[1]);
+    const before = text.slice(0, offset).split('\n');
+    const reason = message.replace(/ in JSON at position \d+.*$/, '').replace(/^Unexpected/, 'unexpected');
+    return `${reason.charAt(0).toLowerCase()}${reason.slice(1)} at line ${before.length}, column ${before.at(-1)!.length + 1}`;
+  }
+  if (/Unexpected end of JSON input/.test(message)) return text.trim() === '' ? 'the file is empty' : 'the file ends too early';
+  const token = /Unexpected token '(.+?)'/.exec(message);
+  return token ? `unexpected token '${token[1]}'` : 'not valid JSON';
+}
+
+function truncate(text: string, max = 80): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}

@@ -1,0 +1,73 @@
+import type { EvalReport, GateCheck, MetricComparison } from '../../core/documents.js';
+import { details, escapeText, formatCount, formatNumber, formatSigned, statusIcon, table } from '../markdown.js';
+import type { ReportSection } from '../section.js';
+
+/** The evaluation section: candidate against baseline, metric by metric, and the gate's decision. */
+export function renderEvaluationSection(report: EvalReport, source: string): ReportSection {
+  const { gate } = report;
+  const failed = gate.checks.filter((c) => !c.passed);
+  const status = !gate.passed ? 'fail' : gate.override || failed.length > 0 ? 'warn' : 'pass';
+  const headline = gate.passed
+    ? gate.override
+      ? `gate failed, passed by override (label ${escapeText(gate.override.label, 60)}${gate.override.applied_by ? ` by ${escapeText(gate.override.applied_by, 60)}` : ''})`
+      : `gate passed, ${gate.checks.length} ${gate.checks.length === 1 ? 'check' : 'checks'}`
+    : `gate failed: ${failed.slice(0, 2).map((c) => escapeText(c.reason, 120)).join('; ')}${failed.length > 2 ? ` (and ${failed.length - 2} more)` : ''}`;
+
+  const lines: string[] = [];
+  const rows = report.data?.rows !== undefined ? ` on ${formatCount(report.data.rows)} rows` : '';
+  lines.push(
+    report.baseline
+      ? `Candidate ${escapeText(report.candidate.path, 80)} against baseline ${escapeText(report.baseline.source ?? report.baseline.path, 80)}${rows}.`
+      : `Candidate ${escapeText(report.candidate.path, 80)}${rows}. No baseline: only value thresholds were checked.`,
+  );
+  const overall = report.comparisons.filter((c) => c.slice == null);
+  if (overall.length > 0) lines.push(comparisonTable(overall, gate.checks));
+  else lines.push(metricTable(report));
+
+  const parts: string[] = [];
+  if (gate.checks.length > 0) parts.push(checkTable(gate.checks));
+  if (report.slices && report.slices.length > 0) {
+    const names = Object.keys(report.slices[0]!.candidate).slice(0, 4);
+    parts.push(
+      table(
+        ['Slice', 'Rows', ...names.map((n) => escapeText(n, 40))],
+        report.slices.map((s) => [`${escapeText(s.column, 60)} = ${escapeText(s.value, 60)}`, formatCount(s.rows), ...names.map((n) => formatNumber(s.candidate[n]?.value))]),
+        ['l', 'r', ...names.map(() => 'r' as const)],
+      ),
+    );
+  }
+  const section: ReportSection = { kind: 'eval-report', source, title: 'Evaluation', status, headline, body: lines.join('\n\n'), importance: 1 };
+  if (parts.length > 0) section.details = details(`Gate checks (${gate.checks.length}) and slices`, parts.join('\n\n'));
+  return section;
+}
+
+function comparisonTable(comparisons: readonly MetricComparison[], checks: readonly GateCheck[]): string {
+  return table(
+    ['Metric', 'Baseline', 'Candidate', 'Change', '95% CI of change', 'Check'],
+    comparisons.map((c) => {
+      const own = checks.filter((k) => k.metric === c.metric && k.slice == null);
+      const mark = own.length === 0 ? '' : statusIcon(own.every((k) => k.passed) ? 'pass' : 'fail');
+      const interval = c.ci_low != null && c.ci_high != null ? `[${formatSigned(c.ci_low)}, ${formatSigned(c.ci_high)}]${c.significant ? ' *' : ''}` : 'n/a';
+      return [escapeText(c.metric, 60), formatNumber(c.baseline), formatNumber(c.candidate), formatSigned(c.difference), interval, mark];
+    }),
+    ['l', 'r', 'r', 'r', 'r', 'c'],
+  );
+}
+
+function metricTable(report: EvalReport): string {
+  const entries = Object.entries(report.candidate.metrics);
+  if (entries.length === 0) return '_No metrics._';
+  return table(
+    ['Metric', 'Candidate', '95% CI'],
+    entries.map(([name, m]) => [escapeText(name, 60), formatNumber(m.value), m.ci_low != null && m.ci_high != null ? `[${formatNumber(m.ci_low)}, ${formatNumber(m.ci_high)}]` : 'n/a']),
+    ['l', 'r', 'r'],
+  );
+}
+
+function checkTable(checks: readonly GateCheck[]): string {
+  return table(
+    ['', 'Metric', 'Slice', 'Rule', 'Reason'],
+    checks.map((c) => [statusIcon(c.passed ? 'pass' : 'fail'), escapeText(c.metric, 60), c.slice ? escapeText(c.slice, 60) : 'all', escapeText(c.rule, 40), escapeText(c.reason, 200)]),
+    ['c', 'l', 'l', 'l', 'l'],
+  );
+}

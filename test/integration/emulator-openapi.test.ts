@@ -1,0 +1,144 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { Ajv, type ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
+import { zipSync } from 'fflate';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GitHubEmulator } from '../support/emulator/server.js';
+import { REPOSITORY } from '../support/events.js';
+
+/**
+ * Keeps the emulator honest: each of its answers is validated against the response schema GitHub publishes for
+ * that operation in its OpenAPI description (@octokit/openapi), so it cannot drift into a convenient fiction.
+ */
+const spec = withoutUntypedNullable(JSON.parse(readFileSync(createRequire(import.meta.url).resolve('@octokit/openapi/generated/api.github.com.json'), 'utf8')));
+const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: true });
+(addFormats as unknown as (a: Ajv) => void)(ajv);
+ajv.addSchema(spec, 'github');
+
+/** OpenAPI 3.0 allows `nullable` beside `$ref` or `allOf` with no `type`, which Ajv refuses: spell it as anyOf null. */
+function withoutUntypedNullable(node: any): any {
+  if (Array.isArray(node)) return node.map(withoutUntypedNullable);
+  if (node === null || typeof node !== 'object') return node;
+  const copy: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(node)) copy[key] = withoutUntypedNullable(value);
+  if (copy.nullable === true && copy.type === undefined) {
+    delete copy.nullable;
+    return { anyOf: [copy, { type: 'null' }] };
+  }
+  return copy;
+}
+
+function responseValidator(path: string, method: string, status: number): ValidateFunction {
+  const pointer = `/paths/${path.replace(/~/g, '~0').replace(/\//g, '~1')}/${method}/responses/${status}/content/application~1json/schema`;
+  return ajv.compile({ $ref: `github#${pointer}` });
+}
+
+let github: GitHubEmulator;
+let api: (method: string, path: string, body?: unknown, base?: string) => Promise<{ status: number; json: any; headers: Headers }>;
+
+beforeAll(async () => {
+  github = await new GitHubEmulator().start();
+  api = async (method, path, body, base = github.apiUrl) => {
+    const response = await fetch(`${base}${path}`, {
+      method,
+      headers: { authorization: `token ${GitHubEmulator.WRITE_TOKEN}`, accept: 'application/vnd.github+json', 'content-type': typeof body === 'string' ? 'text/plain' : 'application/json' },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+      redirect: 'manual',
+    });
+    const text = await response.text();
+    return { status: response.status, json: text ? JSON.parse(text) : undefined, headers: response.headers };
+  };
+});
+afterAll(async () => {
+  await github.stop();
+});
+
+function expectConforms(json: unknown, path: string, method: string, status: number) {
+  const validate = responseValidator(path, method, status);
+  const ok = validate(json);
+  expect(ok, JSON.stringify(validate.errors?.slice(0, 3), null, 1)).toBe(true);
+}
+
+describe('the GitHub emulator answers in the shapes of GitHub\'s OpenAPI description', () => {
+  const R = `/repos/${REPOSITORY}`;
+  const O = '/repos/{owner}/{repo}';
+
+  it('issue comments: create, list, get, update', async () => {
+    const pr = github.addPullRequest(REPOSITORY, { headSha: 'e'.repeat(40) }).number;
+    const created = await api('POST', `${R}/issues/${pr}/comments`, { body: 'hello' });
+    expect(created.status).toBe(201);
+    expectConforms(created.json, `${O}/issues/{issue_number}/comments`, 'post', 201);
+    const list = await api('GET', `${R}/issues/${pr}/comments`);
+    expectConforms(list.json, `${O}/issues/{issue_number}/comments`, 'get', 200);
+    expectConforms((await api('GET', `${R}/issues/comments/${created.json.id}`)).json, `${O}/issues/comments/{comment_id}`, 'get', 200);
+    expectConforms((await api('PATCH', `${R}/issues/comments/${created.json.id}`, { body: 'edited' })).json, `${O}/issues/comments/{comment_id}`, 'patch', 200);
+    expect((await api('DELETE', `${R}/issues/comments/${created.json.id}`)).status).toBe(204);
+  });
+
+  it('issues: create, list by label, get, update', async () => {
+    const created = await api('POST', `${R}/issues`, { title: 'Drift', body: 'b', labels: ['mlgate-drift'] });
+    expect(created.status).toBe(201);
+    expectConforms(created.json, `${O}/issues`, 'post', 201);
+    const list = await api('GET', `${R}/issues?labels=mlgate-drift&state=open`);
+    expect(list.json).toHaveLength(1);
+    expectConforms(list.json, `${O}/issues`, 'get', 200);
+    expectConforms((await api('GET', `${R}/issues/${created.json.number}`)).json, `${O}/issues/{issue_number}`, 'get', 200);
+    expectConforms((await api('PATCH', `${R}/issues/${created.json.number}`, { state: 'closed' })).json, `${O}/issues/{issue_number}`, 'patch', 200);
+  });
+
+  it('pull requests: get, list, and list by commit', async () => {
+    const sha = 'f'.repeat(40);
+    const pr = github.addPullRequest(REPOSITORY, { headSha: sha, headRepo: 'someone/models' }).number;
+    expectConforms((await api('GET', `${R}/pulls/${pr}`)).json, `${O}/pulls/{pull_number}`, 'get', 200);
+    expectConforms((await api('GET', `${R}/pulls?state=open`)).json, `${O}/pulls`, 'get', 200);
+    const byCommit = await api('GET', `${R}/commits/${sha}/pulls`);
+    expect(byCommit.json.map((p: { number: number }) => p.number)).toContain(pr);
+    expectConforms(byCommit.json, `${O}/commits/{commit_sha}/pulls`, 'get', 200);
+  });
+
+  it('releases and assets: create a draft, upload, list, publish, latest, by tag, download with a redirect', async () => {
+    const draft = await api('POST', `${R}/releases`, { tag_name: 'model-v1.0.0', name: 'v1', draft: true });
+    expect(draft.status).toBe(201);
+    expectConforms(draft.json, `${O}/releases`, 'post', 201);
+    const uploadUrl = String(draft.json.upload_url).replace(/\{.*\}$/, '');
+    const asset = await api('POST', `${new URL(uploadUrl).pathname}?name=model.onnx`, 'bytes', new URL(uploadUrl).origin);
+    expect(asset.status).toBe(201);
+    expectConforms(asset.json, `${O}/releases/{release_id}/assets`, 'post', 201);
+    expectConforms((await api('GET', `${R}/releases/${draft.json.id}/assets`)).json, `${O}/releases/{release_id}/assets`, 'get', 200);
+    expectConforms((await api('GET', `${R}/releases/assets/${asset.json.id}`)).json, `${O}/releases/assets/{asset_id}`, 'get', 200);
+    const published = await api('PATCH', `${R}/releases/${draft.json.id}`, { draft: false });
+    expectConforms(published.json, `${O}/releases/{release_id}`, 'patch', 200);
+    expectConforms((await api('GET', `${R}/releases/latest`)).json, `${O}/releases/latest`, 'get', 200);
+    expectConforms((await api('GET', `${R}/releases/tags/model-v1.0.0`)).json, `${O}/releases/tags/{tag}`, 'get', 200);
+    expectConforms((await api('GET', `${R}/releases`)).json, `${O}/releases`, 'get', 200);
+    const redirect = await fetch(`${github.apiUrl}${R}/releases/assets/${asset.json.id}`, { headers: { authorization: `token ${GitHubEmulator.WRITE_TOKEN}`, accept: 'application/octet-stream' }, redirect: 'manual' });
+    expect(redirect.status).toBe(302);
+    expect(await (await fetch(redirect.headers.get('location')!)).text()).toBe('bytes');
+  });
+
+  it('workflow-run artifacts: list and download the zip through a redirect', async () => {
+    const zip = zipSync({ 'a.json': new TextEncoder().encode('{}') });
+    github.addArtifact(REPOSITORY, 555, 'mlgate-reports', zip);
+    const list = await api('GET', `${R}/actions/runs/555/artifacts?name=mlgate-reports`);
+    expectConforms(list.json, `${O}/actions/runs/{run_id}/artifacts`, 'get', 200);
+    const redirect = await api('GET', `${R}/actions/artifacts/${list.json.artifacts[0].id}/zip`);
+    expect(redirect.status).toBe(302);
+    expect(new Uint8Array(await (await fetch(redirect.headers.get('location')!)).arrayBuffer())).toEqual(zip);
+  });
+
+  it('paginates with Link headers as GitHub does', async () => {
+    const pr = github.addPullRequest(REPOSITORY, { headSha: '1'.repeat(40) }).number;
+    for (let i = 0; i < 5; i++) github.addComment(REPOSITORY, pr, `c${i}`);
+    const first = await api('GET', `${R}/issues/${pr}/comments?per_page=2`);
+    expect(first.json).toHaveLength(2);
+    expect(first.headers.get('link')).toMatch(/<[^>]+page=2[^>]*>; rel="next", <[^>]+page=3[^>]*>; rel="last"/);
+  });
+
+  it('refuses without a token (401) and refuses writes with a read-only token (403)', async () => {
+    expect((await fetch(`${github.apiUrl}${R}/releases`)).status).toBe(401);
+    const readOnly = await fetch(`${github.apiUrl}${R}/issues`, { method: 'POST', headers: { authorization: `token ${GitHubEmulator.READ_TOKEN}` }, body: '{"title":"x"}' });
+    expect(readOnly.status).toBe(403);
+    expect(((await readOnly.json()) as { message: string }).message).toBe('Resource not accessible by integration');
+  });
+});

@@ -1,0 +1,903 @@
+import { createHash } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { label, repository, timestamp, user, type Urls } from './resources.js';
+
+/**
+ * A GitHub REST API emulator on 127.0.0.1 for the endpoints mlgate uses. It keeps state in memory, checks tokens
+ * the way GitHub does (401 without one, 403 for writes with a read-only one), paginates with Link headers, answers
+ * in GitHub's shapes, and fails on demand the way GitHub fails.
+ */
+
+export type Permission = 'write' | 'read';
+
+export type FaultKind = 'rate-limit' | 'secondary-rate-limit' | '500' | '502' | 'reset' | 'reset-after' | 'slow';
+
+export interface Fault {
+  method: string;
+  /** Matched against the request path (without the query). */
+  path: RegExp;
+  kind: FaultKind;
+  /** How many matching requests fail; then the route behaves normally. */
+  times?: number;
+  /** Seconds asked to wait (rate limits) or milliseconds of delay (slow). */
+  amount?: number;
+}
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  status: number;
+  authorization?: string;
+}
+
+interface Identity {
+  login: string;
+  id: number;
+  type: 'Bot' | 'User';
+  permission: Permission;
+}
+
+interface CommentRecord {
+  id: number;
+  issue: number;
+  body: string;
+  author: Identity;
+  created: number;
+  updated: number;
+}
+
+interface IssueRecord {
+  number: number;
+  id: number;
+  title: string;
+  body: string | null;
+  state: 'open' | 'closed';
+  labels: string[];
+  author: Identity;
+  created: number;
+  updated: number;
+  closed: number | null;
+  isPull: boolean;
+}
+
+export interface PullRecord {
+  number: number;
+  headSha: string;
+  headRef: string;
+  /** The repository the head branch lives in: a fork when it differs from the base. */
+  headRepo: string;
+  state: 'open' | 'closed';
+  title: string;
+  /** Commits GitHub links to this pull request (listPullRequestsAssociatedWithCommit); forks' heads often are not. */
+  linked: boolean;
+  labels: string[];
+}
+
+interface ReleaseRecord {
+  id: number;
+  tag: string;
+  name: string | null;
+  body: string | null;
+  draft: boolean;
+  prerelease: boolean;
+  target: string;
+  created: number;
+  published: number | null;
+  author: Identity;
+  makeLatest: boolean;
+}
+
+interface AssetRecord {
+  id: number;
+  release: number;
+  name: string;
+  label: string | null;
+  contentType: string;
+  data: Buffer;
+  created: number;
+  uploader: Identity;
+}
+
+interface ArtifactRecord {
+  id: number;
+  runId: number;
+  name: string;
+  zip: Buffer;
+  created: number;
+  expired: boolean;
+}
+
+interface RepoState {
+  fullName: string;
+  id: number;
+  owner: Identity;
+  issues: Map<number, IssueRecord>;
+  comments: Map<number, CommentRecord>;
+  pulls: Map<number, PullRecord>;
+  releases: Map<number, ReleaseRecord>;
+  assets: Map<number, AssetRecord>;
+  artifacts: Map<number, ArtifactRecord>;
+  nextNumber: number;
+}
+
+interface Call {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  body: Buffer;
+  json: any;
+  identity: Identity;
+  repo: RepoState;
+  params: string[];
+  headers: IncomingMessage['headers'];
+}
+
+type Reply = { status: number; body?: unknown; headers?: Record<string, string>; raw?: Buffer };
+type Handler = (call: Call) => Reply;
+
+const DOCS = 'https://docs.github.com/rest';
+
+export class GitHubEmulator {
+  private server: Server | undefined;
+  private sockets = new Set<Socket>();
+  private nextId = 1000;
+  private clock = Date.UTC(2026, 10, 1);
+  private readonly tokens = new Map<string, Identity>();
+  private readonly repos = new Map<string, RepoState>();
+  private readonly faults: (Fault & { left: number })[] = [];
+  readonly requests: RecordedRequest[] = [];
+  urls: Urls = { api: '', uploads: '', web: 'https://github.com' };
+
+  constructor() {
+    this.addToken('ghs_write_token', { login: 'github-actions[bot]', id: 41898282, type: 'Bot', permission: 'write' });
+    this.addToken('ghs_read_token', { login: 'github-actions[bot]', id: 41898282, type: 'Bot', permission: 'read' });
+    this.addToken('ghp_other_user', { login: 'octocat', id: 583231, type: 'User', permission: 'write' });
+  }
+
+  /** The token of the workflow's GITHUB_TOKEN with write access. */
+  static readonly WRITE_TOKEN = 'ghs_write_token';
+  /** A GITHUB_TOKEN as a fork's pull request gets it: read-only. */
+  static readonly READ_TOKEN = 'ghs_read_token';
+  /** A person's token, to leave comments mlgate must not touch. */
+  static readonly OTHER_USER_TOKEN = 'ghp_other_user';
+
+  addToken(token: string, identity: Identity): void {
+    this.tokens.set(token, identity);
+  }
+
+  async start(): Promise<this> {
+    this.server = createServer((req, res) => void this.handle(req, res));
+    this.server.on('connection', (socket) => {
+      this.sockets.add(socket);
+      socket.on('close', () => this.sockets.delete(socket));
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    const { port } = this.server.address() as AddressInfo;
+    this.urls = { api: `http://127.0.0.1:${port}`, uploads: `http://127.0.0.1:${port}/uploads`, web: 'https://github.com' };
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    for (const socket of this.sockets) socket.destroy();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  get apiUrl(): string {
+    return this.urls.api;
+  }
+
+  /** Makes the next `times` matching requests fail with `kind`. */
+  injectFault(fault: Fault): void {
+    this.faults.push({ ...fault, left: fault.times ?? 1 });
+  }
+
+  /** Faults not yet used up, to check that a test really exercised them. */
+  pendingFaults(): number {
+    return this.faults.reduce((n, f) => n + f.left, 0);
+  }
+
+  repo(fullName: string): RepoState {
+    let state = this.repos.get(fullName);
+    if (!state) {
+      const owner = { login: fullName.split('/')[0]!, id: this.id(), type: 'User' as const, permission: 'write' as const };
+      state = { fullName, id: this.id(), owner, issues: new Map(), comments: new Map(), pulls: new Map(), releases: new Map(), assets: new Map(), artifacts: new Map(), nextNumber: 1 };
+      this.repos.set(fullName, state);
+    }
+    return state;
+  }
+
+  /** Adds an open pull request; its number is also an issue number, as on GitHub. */
+  addPullRequest(fullName: string, pull: Partial<PullRecord> & { headSha: string }): PullRecord {
+    const repo = this.repo(fullName);
+    const number = pull.number ?? repo.nextNumber;
+    repo.nextNumber = Math.max(repo.nextNumber, number + 1);
+    const record: PullRecord = { number, headRef: 'feature', headRepo: fullName, state: 'open', title: `Pull request ${number}`, linked: true, labels: [], ...pull };
+    repo.pulls.set(number, record);
+    repo.issues.set(number, { number, id: this.id(), title: record.title, body: null, state: 'open', labels: record.labels, author: repo.owner, created: this.tick(), updated: this.now(), closed: null, isPull: true });
+    return record;
+  }
+
+  /** Stores a zip as an artifact of a workflow run. */
+  addArtifact(fullName: string, runId: number, name: string, zip: Uint8Array, expired = false): number {
+    const id = this.id();
+    this.repo(fullName).artifacts.set(id, { id, runId, name, zip: Buffer.from(zip), created: this.tick(), expired });
+    return id;
+  }
+
+  /** Comments on an issue or pull request, oldest first, as stored. */
+  comments(fullName: string, issue: number): { id: number; body: string; login: string }[] {
+    return [...this.repo(fullName).comments.values()].filter((c) => c.issue === issue).map((c) => ({ id: c.id, body: c.body, login: c.author.login }));
+  }
+
+  /** Issues (not pull requests) of a repository. */
+  issues(fullName: string): { number: number; title: string; body: string | null; state: string; labels: string[] }[] {
+    return [...this.repo(fullName).issues.values()].filter((i) => !i.isPull).map((i) => ({ number: i.number, title: i.title, body: i.body, state: i.state, labels: [...i.labels] }));
+  }
+
+  /** Releases with their assets' names and bytes. */
+  releases(fullName: string) {
+    const repo = this.repo(fullName);
+    return [...repo.releases.values()].map((r) => ({
+      id: r.id,
+      tag: r.tag,
+      draft: r.draft,
+      assets: [...repo.assets.values()].filter((a) => a.release === r.id).map((a) => ({ name: a.name, data: a.data })),
+    }));
+  }
+
+  /** Adds a comment as someone else (a person, or another bot). */
+  addComment(fullName: string, issue: number, body: string, token = GitHubEmulator.OTHER_USER_TOKEN): number {
+    const id = this.id();
+    const t = this.tick();
+    this.repo(fullName).comments.set(id, { id, issue, body, author: this.tokens.get(token)!, created: t, updated: t });
+    return id;
+  }
+
+  private id(): number {
+    return this.nextId++;
+  }
+
+  private tick(): number {
+    this.clock += 1000;
+    return this.clock;
+  }
+
+  private now(): number {
+    return this.clock;
+  }
+
+  // --- HTTP plumbing -------------------------------------------------------------------------------------------
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', this.urls.api);
+    const method = req.method ?? 'GET';
+    const body = await readBody(req);
+    const fault = this.takeFault(method, url.pathname);
+    const record = (status: number) => this.requests.push({ method, path: url.pathname, status, authorization: req.headers.authorization });
+
+    if (fault?.kind === 'reset') {
+      record(0);
+      req.socket.destroy();
+      return;
+    }
+    if (fault?.kind === 'slow') await new Promise((r) => setTimeout(r, fault.amount ?? 1500));
+    if (fault && fault.kind !== 'slow' && fault.kind !== 'reset-after') {
+      const reply = faultReply(fault);
+      record(reply.status);
+      send(res, reply);
+      return;
+    }
+    let reply: Reply;
+    try {
+      reply = this.dispatch(method, url, body, req.headers);
+    } catch (error) {
+      reply = { status: 500, body: { message: `emulator error: ${error instanceof Error ? error.message : String(error)}` } };
+    }
+    if (fault?.kind === 'reset-after') {
+      // The change is made, but the client never hears so: it will retry.
+      record(0);
+      req.socket.destroy();
+      return;
+    }
+    record(reply.status);
+    send(res, reply);
+  }
+
+  private takeFault(method: string, path: string): Fault | undefined {
+    const fault = this.faults.find((f) => f.left > 0 && f.method === method && f.path.test(path));
+    if (fault) fault.left--;
+    return fault;
+  }
+
+  private dispatch(method: string, url: URL, body: Buffer, headers: IncomingMessage['headers']): Reply {
+    const path = url.pathname;
+    const blob = /^\/_blobs\/(asset|artifact)\/([^/]+)\/(\d+)$/.exec(path);
+    if (blob && method === 'GET') return this.serveBlob(blob[1]!, decodeURIComponent(blob[2]!), Number(blob[3]));
+
+    const auth = headers.authorization;
+    if (!auth) return { status: 401, body: { message: 'Requires authentication', documentation_url: DOCS } };
+    const identity = this.tokens.get(auth.replace(/^(token|bearer)\s+/i, ''));
+    if (!identity) return { status: 401, body: { message: 'Bad credentials', documentation_url: DOCS } };
+
+    const uploads = path.startsWith('/uploads/');
+    const routePath = uploads ? path.slice('/uploads'.length) : path;
+    for (const [routeMethod, pattern, handler, onUploads] of this.routes) {
+      if (routeMethod !== method || Boolean(onUploads) !== uploads) continue;
+      const match = pattern.exec(routePath);
+      if (!match) continue;
+      if (method !== 'GET' && identity.permission !== 'write') {
+        return { status: 403, body: { message: 'Resource not accessible by integration', documentation_url: DOCS, status: '403' } };
+      }
+      let json: any = undefined;
+      if (!onUploads && body.length > 0) {
+        try {
+          json = JSON.parse(body.toString('utf8'));
+        } catch {
+          return { status: 400, body: { message: 'Problems parsing JSON', documentation_url: DOCS } };
+        }
+      }
+      const fullName = `${decodeURIComponent(match[1]!)}/${decodeURIComponent(match[2]!)}`;
+      return handler({ method, path, query: url.searchParams, body, json, identity, repo: this.repo(fullName), params: match.slice(3).map(decodeURIComponent), headers });
+    }
+    return { status: 404, body: { message: 'Not Found', documentation_url: DOCS } };
+  }
+
+  private serveBlob(kind: string, repoName: string, id: number): Reply {
+    const repo = this.repo(repoName);
+    const data = kind === 'asset' ? repo.assets.get(id)?.data : repo.artifacts.get(id)?.zip;
+    if (!data) return { status: 404, body: { message: 'BlobNotFound' } };
+    return { status: 200, raw: data, headers: { 'content-type': kind === 'asset' ? 'application/octet-stream' : 'application/zip' } };
+  }
+
+  // --- routes ------------------------------------------------------------------------------------------------
+
+  private readonly R = '/repos/([^/]+)/([^/]+)';
+  private readonly routes: [string, RegExp, Handler, boolean?][] = [
+    ['GET', new RegExp(`^${this.R}/issues/(\\d+)/comments$`), (c) => this.listComments(c)],
+    ['POST', new RegExp(`^${this.R}/issues/(\\d+)/comments$`), (c) => this.createComment(c)],
+    ['GET', new RegExp(`^${this.R}/issues/comments/(\\d+)$`), (c) => this.getComment(c)],
+    ['PATCH', new RegExp(`^${this.R}/issues/comments/(\\d+)$`), (c) => this.updateComment(c)],
+    ['DELETE', new RegExp(`^${this.R}/issues/comments/(\\d+)$`), (c) => this.deleteComment(c)],
+    ['GET', new RegExp(`^${this.R}/issues$`), (c) => this.listIssues(c)],
+    ['POST', new RegExp(`^${this.R}/issues$`), (c) => this.createIssue(c)],
+    ['GET', new RegExp(`^${this.R}/issues/(\\d+)$`), (c) => this.getIssue(c)],
+    ['PATCH', new RegExp(`^${this.R}/issues/(\\d+)$`), (c) => this.updateIssue(c)],
+    ['GET', new RegExp(`^${this.R}/pulls/(\\d+)$`), (c) => this.getPull(c)],
+    ['GET', new RegExp(`^${this.R}/pulls$`), (c) => this.listPulls(c)],
+    ['GET', new RegExp(`^${this.R}/commits/([0-9a-f]+)/pulls$`), (c) => this.pullsForCommit(c)],
+    ['GET', new RegExp(`^${this.R}/releases$`), (c) => this.listReleases(c)],
+    ['POST', new RegExp(`^${this.R}/releases$`), (c) => this.createRelease(c)],
+    ['GET', new RegExp(`^${this.R}/releases/latest$`), (c) => this.latestRelease(c)],
+    ['GET', new RegExp(`^${this.R}/releases/tags/(.+)$`), (c) => this.releaseByTag(c)],
+    ['GET', new RegExp(`^${this.R}/releases/assets/(\\d+)$`), (c) => this.getAsset(c)],
+    ['DELETE', new RegExp(`^${this.R}/releases/assets/(\\d+)$`), (c) => this.deleteAsset(c)],
+    ['GET', new RegExp(`^${this.R}/releases/(\\d+)$`), (c) => this.getRelease(c)],
+    ['PATCH', new RegExp(`^${this.R}/releases/(\\d+)$`), (c) => this.updateRelease(c)],
+    ['DELETE', new RegExp(`^${this.R}/releases/(\\d+)$`), (c) => this.deleteRelease(c)],
+    ['GET', new RegExp(`^${this.R}/releases/(\\d+)/assets$`), (c) => this.listAssets(c)],
+    ['POST', new RegExp(`^${this.R}/releases/(\\d+)/assets$`), (c) => this.uploadAsset(c), true],
+    ['GET', new RegExp(`^${this.R}/actions/runs/(\\d+)/artifacts$`), (c) => this.listArtifacts(c)],
+    ['GET', new RegExp(`^${this.R}/actions/artifacts/(\\d+)/zip$`), (c) => this.downloadArtifact(c)],
+  ];
+
+  // issue comments
+
+  private commentJson(repo: RepoState, c: CommentRecord) {
+    return {
+      id: c.id,
+      node_id: `IC_${c.id}`,
+      url: `${this.urls.api}/repos/${repo.fullName}/issues/comments/${c.id}`,
+      html_url: `${this.urls.web}/${repo.fullName}/pull/${c.issue}#issuecomment-${c.id}`,
+      issue_url: `${this.urls.api}/repos/${repo.fullName}/issues/${c.issue}`,
+      body: c.body,
+      user: user(this.urls, c.author.login, c.author.id, c.author.type),
+      created_at: timestamp(c.created),
+      updated_at: timestamp(c.updated),
+      author_association: 'NONE',
+      reactions: reactions(`${this.urls.api}/repos/${repo.fullName}/issues/comments/${c.id}/reactions`),
+    };
+  }
+
+  private listComments(c: Call): Reply {
+    const issue = Number(c.params[0]);
+    if (!c.repo.issues.has(issue)) return notFound();
+    const items = [...c.repo.comments.values()].filter((x) => x.issue === issue).sort((a, b) => a.id - b.id);
+    return this.page(c, items.map((x) => this.commentJson(c.repo, x)));
+  }
+
+  private createComment(c: Call): Reply {
+    const issue = Number(c.params[0]);
+    if (!c.repo.issues.has(issue)) return notFound();
+    const invalid = requireString(c.json, 'body', 65536);
+    if (invalid) return invalid;
+    const t = this.tick();
+    const record: CommentRecord = { id: this.id(), issue, body: c.json.body, author: c.identity, created: t, updated: t };
+    c.repo.comments.set(record.id, record);
+    return { status: 201, body: this.commentJson(c.repo, record) };
+  }
+
+  private getComment(c: Call): Reply {
+    const record = c.repo.comments.get(Number(c.params[0]));
+    return record ? { status: 200, body: this.commentJson(c.repo, record) } : notFound();
+  }
+
+  private updateComment(c: Call): Reply {
+    const record = c.repo.comments.get(Number(c.params[0]));
+    if (!record) return notFound();
+    if (record.author.login !== c.identity.login) return forbidden();
+    const invalid = requireString(c.json, 'body', 65536);
+    if (invalid) return invalid;
+    record.body = c.json.body;
+    record.updated = this.tick();
+    return { status: 200, body: this.commentJson(c.repo, record) };
+  }
+
+  private deleteComment(c: Call): Reply {
+    const record = c.repo.comments.get(Number(c.params[0]));
+    if (!record) return notFound();
+    if (record.author.login !== c.identity.login) return forbidden();
+    c.repo.comments.delete(record.id);
+    return { status: 204 };
+  }
+
+  // issues
+
+  private issueJson(repo: RepoState, i: IssueRecord) {
+    const api = `${this.urls.api}/repos/${repo.fullName}/issues/${i.number}`;
+    return {
+      id: i.id,
+      node_id: `I_${i.id}`,
+      url: api,
+      repository_url: `${this.urls.api}/repos/${repo.fullName}`,
+      labels_url: `${api}/labels{/name}`,
+      comments_url: `${api}/comments`,
+      events_url: `${api}/events`,
+      html_url: `${this.urls.web}/${repo.fullName}/${i.isPull ? 'pull' : 'issues'}/${i.number}`,
+      number: i.number,
+      state: i.state,
+      ...(i.state === 'closed' ? { state_reason: 'completed' } : {}),
+      title: i.title,
+      body: i.body,
+      user: user(this.urls, i.author.login, i.author.id, i.author.type),
+      labels: i.labels.map((name, k) => label(this.urls, repo.fullName, name, 9000 + k)),
+      assignee: null,
+      assignees: [],
+      milestone: null,
+      locked: false,
+      comments: [...repo.comments.values()].filter((x) => x.issue === i.number).length,
+      closed_at: i.closed === null ? null : timestamp(i.closed),
+      created_at: timestamp(i.created),
+      updated_at: timestamp(i.updated),
+      author_association: 'NONE',
+      ...(i.isPull ? { pull_request: { url: `${this.urls.api}/repos/${repo.fullName}/pulls/${i.number}`, html_url: null, diff_url: null, patch_url: null } } : {}),
+    };
+  }
+
+  private listIssues(c: Call): Reply {
+    const state = c.query.get('state') ?? 'open';
+    const labels = (c.query.get('labels') ?? '').split(',').filter(Boolean);
+    const items = [...c.repo.issues.values()]
+      .filter((i) => (state === 'all' || i.state === state) && labels.every((l) => i.labels.includes(l)))
+      .sort((a, b) => b.created - a.created);
+    return this.page(c, items.map((i) => this.issueJson(c.repo, i)));
+  }
+
+  private createIssue(c: Call): Reply {
+    const invalid = requireString(c.json, 'title', 256);
+    if (invalid) return invalid;
+    const t = this.tick();
+    const number = c.repo.nextNumber++;
+    const labels = Array.isArray(c.json.labels) ? c.json.labels.map(String) : [];
+    const record: IssueRecord = { number, id: this.id(), title: c.json.title, body: c.json.body ?? null, state: 'open', labels, author: c.identity, created: t, updated: t, closed: null, isPull: false };
+    c.repo.issues.set(number, record);
+    return { status: 201, body: this.issueJson(c.repo, record) };
+  }
+
+  private getIssue(c: Call): Reply {
+    const record = c.repo.issues.get(Number(c.params[0]));
+    return record ? { status: 200, body: this.issueJson(c.repo, record) } : notFound();
+  }
+
+  private updateIssue(c: Call): Reply {
+    const record = c.repo.issues.get(Number(c.params[0]));
+    if (!record) return notFound();
+    const j = c.json ?? {};
+    if (typeof j.title === 'string') record.title = j.title;
+    if (typeof j.body === 'string' || j.body === null) record.body = j.body;
+    if (Array.isArray(j.labels)) record.labels = j.labels.map(String);
+    if (j.state === 'open' || j.state === 'closed') {
+      record.closed = j.state === 'closed' ? this.now() : null;
+      record.state = j.state;
+    }
+    record.updated = this.tick();
+    return { status: 200, body: this.issueJson(c.repo, record) };
+  }
+
+  // pull requests
+
+  private pullJson(repo: RepoState, p: PullRecord) {
+    const api = `${this.urls.api}/repos/${repo.fullName}/pulls/${p.number}`;
+    const web = `${this.urls.web}/${repo.fullName}/pull/${p.number}`;
+    const issue = repo.issues.get(p.number)!;
+    const owner = user(this.urls, repo.owner.login, repo.owner.id);
+    const headOwner = user(this.urls, p.headRepo.split('/')[0]!, p.headRepo === repo.fullName ? repo.owner.id : 77);
+    const headRepo = { ...repository(this.urls, p.headRepo, p.headRepo === repo.fullName ? repo.id : repo.id + 1, headOwner), fork: p.headRepo !== repo.fullName };
+    return {
+      url: api,
+      id: issue.id,
+      node_id: `PR_${issue.id}`,
+      html_url: web,
+      diff_url: `${web}.diff`,
+      patch_url: `${web}.patch`,
+      issue_url: `${this.urls.api}/repos/${repo.fullName}/issues/${p.number}`,
+      commits_url: `${api}/commits`,
+      review_comments_url: `${api}/comments`,
+      review_comment_url: `${this.urls.api}/repos/${repo.fullName}/pulls/comments{/number}`,
+      comments_url: `${this.urls.api}/repos/${repo.fullName}/issues/${p.number}/comments`,
+      statuses_url: `${this.urls.api}/repos/${repo.fullName}/statuses/${p.headSha}`,
+      number: p.number,
+      state: p.state,
+      locked: false,
+      title: p.title,
+      user: headOwner,
+      body: null,
+      labels: p.labels.map((name, k) => label(this.urls, repo.fullName, name, 9100 + k)),
+      milestone: null,
+      active_lock_reason: null,
+      created_at: timestamp(issue.created),
+      updated_at: timestamp(issue.updated),
+      closed_at: null,
+      merged_at: null,
+      merge_commit_sha: null,
+      assignee: null,
+      assignees: [],
+      requested_reviewers: [],
+      requested_teams: [],
+      head: { label: `${p.headRepo.split('/')[0]}:${p.headRef}`, ref: p.headRef, sha: p.headSha, user: headOwner, repo: headRepo },
+      base: { label: `${repo.owner.login}:main`, ref: 'main', sha: '0'.repeat(40), user: owner, repo: repository(this.urls, repo.fullName, repo.id, owner) },
+      _links: {
+        self: { href: api },
+        html: { href: web },
+        issue: { href: `${this.urls.api}/repos/${repo.fullName}/issues/${p.number}` },
+        comments: { href: `${this.urls.api}/repos/${repo.fullName}/issues/${p.number}/comments` },
+        review_comments: { href: `${api}/comments` },
+        review_comment: { href: `${this.urls.api}/repos/${repo.fullName}/pulls/comments{/number}` },
+        commits: { href: `${api}/commits` },
+        statuses: { href: `${this.urls.api}/repos/${repo.fullName}/statuses/${p.headSha}` },
+      },
+      author_association: 'CONTRIBUTOR',
+      auto_merge: null,
+      draft: false,
+    };
+  }
+
+  private getPull(c: Call): Reply {
+    const p = c.repo.pulls.get(Number(c.params[0]));
+    if (!p) return notFound();
+    return {
+      status: 200,
+      body: {
+        ...this.pullJson(c.repo, p),
+        merged: false,
+        mergeable: true,
+        rebaseable: true,
+        mergeable_state: 'clean',
+        merged_by: null,
+        comments: [...c.repo.comments.values()].filter((x) => x.issue === p.number).length,
+        review_comments: 0,
+        maintainer_can_modify: false,
+        commits: 1,
+        additions: 1,
+        deletions: 0,
+        changed_files: 1,
+      },
+    };
+  }
+
+  private listPulls(c: Call): Reply {
+    const state = c.query.get('state') ?? 'open';
+    const head = c.query.get('head');
+    const items = [...c.repo.pulls.values()]
+      .filter((p) => (state === 'all' || p.state === state) && (!head || `${p.headRepo.split('/')[0]}:${p.headRef}` === head))
+      .sort((a, b) => b.number - a.number);
+    return this.page(c, items.map((p) => this.pullJson(c.repo, p)));
+  }
+
+  private pullsForCommit(c: Call): Reply {
+    const items = [...c.repo.pulls.values()].filter((p) => p.linked && p.headSha === c.params[0]);
+    return this.page(c, items.map((p) => this.pullJson(c.repo, p)));
+  }
+
+  // releases
+
+  private releaseJson(repo: RepoState, r: ReleaseRecord) {
+    const api = `${this.urls.api}/repos/${repo.fullName}/releases/${r.id}`;
+    const web = `${this.urls.web}/${repo.fullName}/releases/${r.draft ? `tag/untagged-${r.id}` : `tag/${encodeURIComponent(r.tag)}`}`;
+    return {
+      url: api,
+      html_url: web,
+      assets_url: `${api}/assets`,
+      upload_url: `${this.urls.uploads}/repos/${repo.fullName}/releases/${r.id}/assets{?name,label}`,
+      tarball_url: r.draft ? null : `${this.urls.api}/repos/${repo.fullName}/tarball/${encodeURIComponent(r.tag)}`,
+      zipball_url: r.draft ? null : `${this.urls.api}/repos/${repo.fullName}/zipball/${encodeURIComponent(r.tag)}`,
+      id: r.id,
+      node_id: `RE_${r.id}`,
+      tag_name: r.tag,
+      target_commitish: r.target,
+      name: r.name,
+      body: r.body,
+      draft: r.draft,
+      prerelease: r.prerelease,
+      immutable: false,
+      created_at: timestamp(r.created),
+      published_at: r.published === null ? null : timestamp(r.published),
+      author: user(this.urls, r.author.login, r.author.id, r.author.type),
+      assets: [...repo.assets.values()].filter((a) => a.release === r.id).map((a) => this.assetJson(repo, a)),
+    };
+  }
+
+  private assetJson(repo: RepoState, a: AssetRecord) {
+    const release = repo.releases.get(a.release);
+    return {
+      url: `${this.urls.api}/repos/${repo.fullName}/releases/assets/${a.id}`,
+      browser_download_url: `${this.urls.web}/${repo.fullName}/releases/download/${encodeURIComponent(release?.tag ?? '')}/${encodeURIComponent(a.name)}`,
+      id: a.id,
+      node_id: `RA_${a.id}`,
+      name: a.name,
+      label: a.label,
+      state: 'uploaded',
+      content_type: a.contentType,
+      size: a.data.length,
+      digest: `sha256:${sha256(a.data)}`,
+      download_count: 0,
+      created_at: timestamp(a.created),
+      updated_at: timestamp(a.created),
+      uploader: user(this.urls, a.uploader.login, a.uploader.id, a.uploader.type),
+    };
+  }
+
+  private listReleases(c: Call): Reply {
+    const items = [...c.repo.releases.values()].sort((a, b) => b.created - a.created);
+    return this.page(c, items.map((r) => this.releaseJson(c.repo, r)));
+  }
+
+  private createRelease(c: Call): Reply {
+    const invalid = requireString(c.json, 'tag_name', 255);
+    if (invalid) return invalid;
+    const j = c.json;
+    const draft = Boolean(j.draft);
+    if (!draft && [...c.repo.releases.values()].some((r) => r.tag === j.tag_name && !r.draft)) {
+      return validationFailed('Release', 'tag_name', 'already_exists');
+    }
+    const t = this.tick();
+    const record: ReleaseRecord = {
+      id: this.id(),
+      tag: j.tag_name,
+      name: j.name ?? null,
+      body: j.body ?? null,
+      draft,
+      prerelease: Boolean(j.prerelease),
+      target: j.target_commitish ?? 'main',
+      created: t,
+      published: draft ? null : t,
+      author: c.identity,
+      makeLatest: j.make_latest !== 'false',
+    };
+    c.repo.releases.set(record.id, record);
+    return { status: 201, body: this.releaseJson(c.repo, record) };
+  }
+
+  private getRelease(c: Call): Reply {
+    const r = c.repo.releases.get(Number(c.params[0]));
+    return r ? { status: 200, body: this.releaseJson(c.repo, r) } : notFound();
+  }
+
+  private latestRelease(c: Call): Reply {
+    const published = [...c.repo.releases.values()].filter((r) => !r.draft && !r.prerelease && r.makeLatest);
+    const latest = published.sort((a, b) => (b.published ?? 0) - (a.published ?? 0))[0];
+    return latest ? { status: 200, body: this.releaseJson(c.repo, latest) } : notFound();
+  }
+
+  private releaseByTag(c: Call): Reply {
+    // Like GitHub: drafts have no tag yet, so they are not found by tag.
+    const r = [...c.repo.releases.values()].find((x) => x.tag === c.params[0] && !x.draft);
+    return r ? { status: 200, body: this.releaseJson(c.repo, r) } : notFound();
+  }
+
+  private updateRelease(c: Call): Reply {
+    const r = c.repo.releases.get(Number(c.params[0]));
+    if (!r) return notFound();
+    const j = c.json ?? {};
+    const tag = typeof j.tag_name === 'string' ? j.tag_name : r.tag;
+    const publishing = j.draft === false && r.draft;
+    if ((publishing || tag !== r.tag) && [...c.repo.releases.values()].some((x) => x.id !== r.id && x.tag === tag && !x.draft)) {
+      return validationFailed('Release', 'tag_name', 'already_exists');
+    }
+    r.tag = tag;
+    if (typeof j.name === 'string') r.name = j.name;
+    if (typeof j.body === 'string') r.body = j.body;
+    if (typeof j.prerelease === 'boolean') r.prerelease = j.prerelease;
+    if (typeof j.make_latest === 'string') r.makeLatest = j.make_latest !== 'false';
+    if (typeof j.draft === 'boolean') {
+      if (publishing) r.published = this.tick();
+      r.draft = j.draft;
+    }
+    return { status: 200, body: this.releaseJson(c.repo, r) };
+  }
+
+  private deleteRelease(c: Call): Reply {
+    const r = c.repo.releases.get(Number(c.params[0]));
+    if (!r) return notFound();
+    c.repo.releases.delete(r.id);
+    for (const a of [...c.repo.assets.values()]) if (a.release === r.id) c.repo.assets.delete(a.id);
+    return { status: 204 };
+  }
+
+  private listAssets(c: Call): Reply {
+    const id = Number(c.params[0]);
+    if (!c.repo.releases.has(id)) return notFound();
+    const items = [...c.repo.assets.values()].filter((a) => a.release === id).sort((a, b) => a.id - b.id);
+    return this.page(c, items.map((a) => this.assetJson(c.repo, a)));
+  }
+
+  private uploadAsset(c: Call): Reply {
+    const release = Number(c.params[0]);
+    if (!c.repo.releases.has(release)) return notFound();
+    const name = c.query.get('name');
+    if (!name) return validationFailed('ReleaseAsset', 'name', 'missing_field');
+    if ([...c.repo.assets.values()].some((a) => a.release === release && a.name === name)) return validationFailed('ReleaseAsset', 'name', 'already_exists');
+    const record: AssetRecord = {
+      id: this.id(),
+      release,
+      name,
+      label: c.query.get('label'),
+      contentType: String(c.headers['content-type'] ?? 'application/octet-stream'),
+      data: c.body,
+      created: this.tick(),
+      uploader: c.identity,
+    };
+    c.repo.assets.set(record.id, record);
+    return { status: 201, body: this.assetJson(c.repo, record) };
+  }
+
+  private getAsset(c: Call): Reply {
+    const a = c.repo.assets.get(Number(c.params[0]));
+    if (!a) return notFound();
+    if (String(c.headers.accept ?? '').includes('application/octet-stream')) {
+      return { status: 302, headers: { location: `${this.urls.api}/_blobs/asset/${encodeURIComponent(c.repo.fullName)}/${a.id}` } };
+    }
+    return { status: 200, body: this.assetJson(c.repo, a) };
+  }
+
+  private deleteAsset(c: Call): Reply {
+    const a = c.repo.assets.get(Number(c.params[0]));
+    if (!a) return notFound();
+    c.repo.assets.delete(a.id);
+    return { status: 204 };
+  }
+
+  // workflow-run artifacts
+
+  private artifactJson(repo: RepoState, a: ArtifactRecord) {
+    const api = `${this.urls.api}/repos/${repo.fullName}/actions/artifacts/${a.id}`;
+    return {
+      id: a.id,
+      node_id: `MDg6QXJ0aWZhY3Q${a.id}`,
+      name: a.name,
+      size_in_bytes: a.zip.length,
+      url: api,
+      archive_download_url: `${api}/zip`,
+      expired: a.expired,
+      created_at: timestamp(a.created),
+      expires_at: timestamp(a.created + 90 * 86400_000),
+      updated_at: timestamp(a.created),
+      digest: `sha256:${sha256(a.zip)}`,
+      workflow_run: { id: a.runId, repository_id: repo.id, head_repository_id: repo.id, head_branch: 'feature', head_sha: 'a'.repeat(40) },
+    };
+  }
+
+  private listArtifacts(c: Call): Reply {
+    const runId = Number(c.params[0]);
+    const name = c.query.get('name');
+    const items = [...c.repo.artifacts.values()].filter((a) => a.runId === runId && (!name || a.name === name));
+    const page = this.page(c, items.map((a) => this.artifactJson(c.repo, a)));
+    return { ...page, body: { total_count: items.length, artifacts: page.body } };
+  }
+
+  private downloadArtifact(c: Call): Reply {
+    const a = c.repo.artifacts.get(Number(c.params[0]));
+    if (!a) return notFound();
+    if (a.expired) return { status: 410, body: { message: 'Artifact has expired', documentation_url: DOCS } };
+    return { status: 302, headers: { location: `${this.urls.api}/_blobs/artifact/${encodeURIComponent(c.repo.fullName)}/${a.id}` } };
+  }
+
+  /** One page of a list, with GitHub's Link header (per_page at most 100, default 30). */
+  private page<T>(c: Call, items: T[]): Reply {
+    const perPage = Math.min(Math.max(Number(c.query.get('per_page') ?? 30) || 30, 1), 100);
+    const page = Math.max(Number(c.query.get('page') ?? 1) || 1, 1);
+    const last = Math.max(Math.ceil(items.length / perPage), 1);
+    const link = (p: number, rel: string) => {
+      const q = new URLSearchParams(c.query);
+      q.set('page', String(p));
+      q.set('per_page', String(perPage));
+      return `<${this.urls.api}${c.path}?${q}>; rel="${rel}"`;
+    };
+    const links: string[] = [];
+    if (page > 1) links.push(link(page - 1, 'prev'), link(1, 'first'));
+    if (page < last) links.push(link(page + 1, 'next'), link(last, 'last'));
+    return { status: 200, body: items.slice((page - 1) * perPage, page * perPage), headers: links.length ? { link: links.join(', ') } : {} };
+  }
+}
+
+function reactions(url: string) {
+  return { url, total_count: 0, '+1': 0, '-1': 0, laugh: 0, confused: 0, heart: 0, hooray: 0, eyes: 0, rocket: 0 };
+}
+
+function notFound(): Reply {
+  return { status: 404, body: { message: 'Not Found', documentation_url: DOCS, status: '404' } };
+}
+
+function forbidden(): Reply {
+  return { status: 403, body: { message: 'Must have admin rights to Repository.', documentation_url: DOCS, status: '403' } };
+}
+
+function validationFailed(resource: string, field: string, code: string): Reply {
+  return { status: 422, body: { message: 'Validation Failed', errors: [{ resource, code, field }], documentation_url: DOCS, status: '422' } };
+}
+
+function requireString(json: any, field: string, max: number): Reply | undefined {
+  const value = json?.[field];
+  if (typeof value !== 'string' || value === '') return validationFailed('Issue', field, 'missing_field');
+  if (value.length > max) return { status: 422, body: { message: 'Validation Failed', errors: [{ resource: 'IssueComment', code: 'custom', field, message: `${field} is too long (maximum is ${max} characters)` }], documentation_url: DOCS, status: '422' } };
+  return undefined;
+}
+
+function faultReply(fault: Fault): Reply {
+  const wait = fault.amount ?? 1;
+  switch (fault.kind) {
+    case 'rate-limit':
+      return {
+        status: 429,
+        headers: { 'retry-after': String(wait), 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(Math.ceil(Date.now() / 1000) + wait) },
+        body: { message: 'API rate limit exceeded for installation ID 1.', documentation_url: DOCS, status: '429' },
+      };
+    case 'secondary-rate-limit':
+      return {
+        status: 403,
+        headers: { 'retry-after': String(wait) },
+        body: { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.', documentation_url: DOCS, status: '403' },
+      };
+    case '502':
+      return { status: 502, body: { message: 'Server Error' } };
+    default:
+      return { status: 500, body: { message: 'Server Error' } };
+  }
+}
+
+function send(res: ServerResponse, reply: Reply): void {
+  const headers: Record<string, string> = { 'x-github-media-type': 'github.v3; format=json', ...(reply.headers ?? {}) };
+  if (reply.raw) {
+    res.writeHead(reply.status, { 'content-length': String(reply.raw.length), ...headers });
+    res.end(reply.raw);
+    return;
+  }
+  if (reply.body === undefined) {
+    res.writeHead(reply.status, headers);
+    res.end();
+    return;
+  }
+  const text = JSON.stringify(reply.body);
+  res.writeHead(reply.status, { 'content-type': 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(text)), ...headers });
+  res.end(text);
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+function sha256(data: Buffer): string {
+  return createHash('sha256').update(data).digest('hex');
+}
