@@ -1,6 +1,15 @@
 import { defineConfig } from 'vitest/config';
+import { VALIDATORS_MODULE, validatorsModule } from './scripts/schema-validators.mjs';
 
 export default defineConfig({
+  plugins: [
+    {
+      // The same compiled document validators the bundles get from scripts/build.mjs.
+      name: 'mlgate-validators',
+      resolveId: (id) => (id === VALIDATORS_MODULE ? `\0${VALIDATORS_MODULE}` : undefined),
+      load: (id) => (id === `\0${VALIDATORS_MODULE}` ? validatorsModule(import.meta.dirname) : undefined),
+    },
+  ],
   test: {
     include: ['test/**/*.test.ts'],
     testTimeout: 60_000,

@@ -4,6 +4,7 @@ import { build } from 'esbuild';
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { VALIDATORS_MODULE, validatorsModule } from './schema-validators.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const outArg = process.argv.indexOf('--outdir');
@@ -26,13 +27,26 @@ const banner = [
   'const require = __mlgateCreateRequire(import.meta.url);',
 ].join('\n');
 
+/** Serves the document validators, compiled from the JSON Schemas once per build. */
+const validatorsPlugin = {
+  name: 'mlgate-validators',
+  setup(pluginBuild) {
+    pluginBuild.onResolve({ filter: new RegExp(`^${VALIDATORS_MODULE}$`) }, (args) => ({ path: args.path, namespace: 'mlgate-validators' }));
+    pluginBuild.onLoad({ filter: /.*/, namespace: 'mlgate-validators' }, () => ({ contents: validators, resolveDir: root, loader: 'js' }));
+  },
+};
+const validators = validatorsModule(root);
+
 rmSync(outdir, { recursive: true, force: true });
 for (const entry of entries) {
   const dir = join(outdir, entry.name);
   mkdirSync(dir, { recursive: true });
   await build({
-    entryPoints: [join(root, entry.source)],
-    outfile: join(dir, 'index.js'),
+    entryPoints: { index: join(root, entry.source) },
+    outdir: dir,
+    // Modules loaded on first use (the GitHub client) go to chunks/, so start-up parses only what every run needs.
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
     bundle: true,
     platform: 'node',
     format: 'esm',
@@ -43,6 +57,7 @@ for (const entry of entries) {
     legalComments: 'eof',
     logLevel: 'warning',
     absWorkingDir: root,
+    plugins: [validatorsPlugin],
   });
   // A bundle copied away from this repository must still load as ESM.
   writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');

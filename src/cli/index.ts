@@ -1,5 +1,5 @@
 import { errorMessage, isUserError } from '../core/errors.js';
-import { createGitHubClient, httpStatus } from '../github/client.js';
+import { httpStatus } from '../github/errors.js';
 import { readGitHubContext } from '../github/context.js';
 import { cliInputReader, parseArgs, renderHelp } from './args.js';
 import { createCliHost } from './cli-host.js';
@@ -31,7 +31,7 @@ async function main(argv: readonly string[]): Promise<number> {
       inputs: cliInputReader(args, command.inputs, process.env),
       context,
       cwd: process.cwd(),
-      createClient: (token) => createGitHubClient({ token, apiUrl: context.apiUrl, logger: host }),
+      createClient: async (token) => (await import('../github/client.js')).createGitHubClient({ token, apiUrl: context.apiUrl, logger: host }),
     });
     return 0;
   } catch (error) {

@@ -1,5 +1,5 @@
 import type { GitHubClient } from './client.js';
-import { httpStatus } from './client.js';
+import { httpStatus } from './errors.js';
 
 /** The issue or pull request a sticky comment lives on. */
 export interface CommentTarget {

@@ -36,7 +36,16 @@ export function formatNumber(value: number | null | undefined, digits = 4): stri
   if (value === null || value === undefined || Number.isNaN(value)) return 'n/a';
   if (!Number.isFinite(value)) return value > 0 ? '∞' : '−∞';
   if (value !== 0 && Math.abs(value) < 10 ** -digits) return value.toExponential(2);
-  return value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: 0 });
+  const rounded = Math.abs(value).toFixed(digits);
+  const fixed = rounded.includes('.') ? rounded.replace(/\.?0+$/, '') : rounded;
+  const [whole, fraction] = fixed.split('.');
+  const text = groupThousands(whole!) + (fraction ? `.${fraction}` : '');
+  return value < 0 && text !== '0' ? `-${text}` : text;
+}
+
+// toLocaleString would do this too, but its first call loads ICU data: tens of milliseconds of start-up.
+function groupThousands(digits: string): string {
+  return digits.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
 /** A difference with its sign always shown (+0.012, −0.3). */
@@ -48,7 +57,7 @@ export function formatSigned(value: number | null | undefined, digits = 4): stri
 
 /** A whole count with thousands separators. */
 export function formatCount(value: number): string {
-  return Number.isFinite(value) ? Math.round(value).toLocaleString('en-US') : 'n/a';
+  return Number.isFinite(value) ? formatNumber(Math.round(value), 0) : 'n/a';
 }
 
 /** A share as a percentage (0.123 -> "12.3%"). */

@@ -2,7 +2,8 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { ConfigurationError } from '../../core/errors.js';
-import { isReadOnlyTokenError, type GitHubClient } from '../../github/client.js';
+import type { GitHubClient } from '../../github/client.js';
+import { isReadOnlyTokenError } from '../../github/errors.js';
 import { runUrl, type GitHubContext } from '../../github/context.js';
 import { findPullRequestByHeadSha } from '../../github/pull-requests.js';
 import { downloadRunArtifact } from '../../github/run-artifacts.js';
@@ -25,7 +26,7 @@ export async function prComment(env: ActionEnvironment): Promise<void> {
   const { host, context } = env;
   const options = parsePrCommentOptions(env.inputs, context);
   if (options.token) host.setSecret(options.token);
-  const client = options.token && context.owner && context.repo ? env.createClient(options.token) : undefined;
+  const client = options.token && context.owner && context.repo && needsGitHub(options, context) ? await env.createClient(options.token) : undefined;
 
   const source = options.mode === 'workflow_run' ? await fetchTriggeringRunReports(env, options, client) : { root: env.cwd, label: '', sha: context.sha };
   const documents = await loadReports(options.reports, source.root, host, source.label);
@@ -71,6 +72,11 @@ export async function prComment(env: ActionEnvironment): Promise<void> {
     if (!isReadOnlyTokenError(error)) throw error;
     host.warning(forkWarning(target.number, 'the token may not write to pull requests (give the job `permissions: pull-requests: write`)'));
   }
+}
+
+/** Whether this run talks to GitHub at all: outside pull requests and workflow runs it only writes the summary. */
+function needsGitHub(options: PrCommentOptions, context: GitHubContext): boolean {
+  return options.mode === 'workflow_run' || options.pullRequest !== undefined || context.payload.pull_request !== undefined;
 }
 
 interface ReportSource {

@@ -1,7 +1,7 @@
 import * as core from '@actions/core';
 import { errorMessage, isUserError } from '../../core/errors.js';
 import type { SourceLocation } from '../../core/errors.js';
-import { createGitHubClient, httpStatus } from '../../github/client.js';
+import { httpStatus } from '../../github/errors.js';
 import { readGitHubContext } from '../../github/context.js';
 import type { ActionEnvironment, Host } from './host.js';
 import type { InputReader } from './inputs.js';
@@ -42,7 +42,8 @@ export async function runAction(entry: (env: ActionEnvironment) => Promise<void>
     inputs: actionInputs,
     context,
     cwd: process.cwd(),
-    createClient: (token) => createGitHubClient({ token, apiUrl: context.apiUrl, logger: actionHost }),
+    // Loaded on first use: octokit and its HTTP stack are most of the bundle, and many runs never call GitHub.
+    createClient: async (token) => (await import('../../github/client.js')).createGitHubClient({ token, apiUrl: context.apiUrl, logger: actionHost }),
   };
   try {
     await entry(env);

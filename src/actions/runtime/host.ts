@@ -28,5 +28,6 @@ export interface ActionEnvironment {
   context: GitHubContext;
   /** The working directory the paths in inputs are relative to. */
   cwd: string;
-  createClient(token: string): GitHubClient;
+  /** The GitHub client, loaded on first use. */
+  createClient(token: string): Promise<GitHubClient>;
 }

@@ -1,0 +1,2 @@
+export const VALIDATORS_MODULE: string;
+export function validatorsModule(root: string): string;
