@@ -1,0 +1,12 @@
+// `npm run bench`: each workload measured side by side with its reference. A benchmark, not a test: it prints figures.
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { benchPrComment } from './pr-comment.mjs';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+if (!existsSync(join(root, 'dist', 'cli', 'index.js'))) throw new Error('dist/ is missing: run npm run build first');
+
+const only = process.argv[2];
+const workloads = { 'pr-comment': () => benchPrComment(root) };
+for (const [name, run] of Object.entries(workloads)) if (!only || only === name) run();
