@@ -16,6 +16,10 @@ export function createCliHost(stdout: NodeJS.WritableStream = process.stdout, st
     setOutput: () => {},
     writeSummary: async () => {},
     setSecret: () => {},
+    fail: (message) => {
+      stderr.write(`error: ${message}\n`);
+      process.exitCode = 1;
+    },
     group: async (title, fn) => {
       stderr.write(`▸ ${title}\n`);
       return fn();

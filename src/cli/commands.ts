@@ -2,7 +2,11 @@ import type { ActionEnvironment } from '../actions/runtime/host.js';
 import type { InputSpecs } from '../actions/runtime/inputs.js';
 import { INPUTS as PR_COMMENT_INPUTS } from '../actions/pr-comment/inputs.js';
 import { prComment } from '../actions/pr-comment/run.js';
+import { INPUTS as VALIDATE_DATA_INPUTS } from '../actions/validate-data/inputs.js';
+import { validateData } from '../actions/validate-data/run.js';
 import { demo, DEMO_INPUTS } from './demo.js';
+import { INFER_CONTRACT_INPUTS, inferContractCommand } from './infer-contract.js';
+import { MERGE_INPUTS, mergeCommand } from './merge.js';
 
 /** One `mlgate <name>` command: an action's entry with the action's inputs as options, or a CLI-only tool. */
 export interface Command {
@@ -19,6 +23,24 @@ export const COMMANDS: Record<string, Command> = {
     inputs: PR_COMMENT_INPUTS,
     positional: 'reports',
     run: prComment,
+  },
+  'validate-data': {
+    summary: 'check a dataset against a data contract and write its profile',
+    inputs: VALIDATE_DATA_INPUTS,
+    positional: 'data',
+    run: validateData,
+  },
+  'infer-contract': {
+    summary: 'draft a data contract from reference data, for review',
+    inputs: INFER_CONTRACT_INPUTS,
+    positional: 'data',
+    run: inferContractCommand,
+  },
+  merge: {
+    summary: 'merge the profiles of a dataset\'s shards into the profile of the whole',
+    inputs: MERGE_INPUTS,
+    positional: 'profiles',
+    run: mergeCommand,
   },
   demo: {
     summary: 'run the mlgate loop on the bundled example and show every report',

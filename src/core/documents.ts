@@ -9,7 +9,11 @@ export const DOCUMENT_KINDS = {
   'eval-report': 1,
   'drift-report': 1,
   'train-report': 1,
+  profile: 1,
 } as const;
+
+/** The kinds that are reports of a step's outcome (shown in the pull-request comment). */
+export const REPORT_KINDS = ['validation-report', 'eval-report', 'drift-report', 'train-report'] as const;
 
 export type DocumentKind = keyof typeof DOCUMENT_KINDS;
 

@@ -3,7 +3,7 @@ import { validators } from 'virtual:mlgate-validators';
 import type { DocumentKind } from '../core/documents.js';
 
 /** The JSON Schema validator of one document kind (compiled from src/schemas/ when the bundle is built). */
-export function documentValidator(kind: DocumentKind): ValidateFunction {
+export function documentValidator(kind: DocumentKind | 'contract'): ValidateFunction {
   return validators[kind];
 }
 

@@ -1,4 +1,4 @@
-import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { DOCUMENT_KINDS, parseSchemaId, type DocumentKind } from '../core/documents.js';
 import { ConfigurationError } from '../core/errors.js';
@@ -73,14 +73,46 @@ export function parseDocument<T = unknown>(text: string, source: string): Loaded
   return { path: source, kind, document: value as T };
 }
 
-/** Validates a document and writes it atomically (a reader never sees half a file). */
-export async function writeDocument(path: string, document: { schema: string }): Promise<void> {
-  const text = `${JSON.stringify(document, null, 2)}\n`;
-  parseDocument(text, path);
+/**
+ * Validates a document and writes it atomically (a reader never sees half a file). Reports are indented for people;
+ * `compact` documents (profiles, whose samples hold many values) are written without indentation, one column at a
+ * time, so that no single huge string is built.
+ */
+export async function writeDocument(path: string, document: { schema: string }, options: { compact?: boolean } = {}): Promise<void> {
+  checkDocument(document, path);
   await mkdir(dirname(path), { recursive: true });
   const temporary = `${path}.${process.pid}.tmp`;
-  await writeFile(temporary, text);
+  const file = await open(temporary, 'w');
+  try {
+    if (options.compact) {
+      const entries = Object.entries(document);
+      await file.write('{');
+      for (const [i, [key, value]] of entries.entries()) {
+        await file.write(`${i > 0 ? ',' : ''}${JSON.stringify(key)}:`);
+        if (Array.isArray(value)) {
+          await file.write('[');
+          for (const [j, item] of value.entries()) await file.write(`${j > 0 ? ',' : ''}${JSON.stringify(item)}`);
+          await file.write(']');
+        } else await file.write(JSON.stringify(value));
+      }
+      await file.write('}\n');
+    } else {
+      await file.write(`${JSON.stringify(document, null, 2)}\n`);
+    }
+  } finally {
+    await file.close();
+  }
   await rename(temporary, path);
+}
+
+/** Checks an in-memory document against its schema before it is written: mlgate never writes an invalid one. */
+function checkDocument(document: { schema: string }, path: string): void {
+  const id = parseSchemaId(document.schema);
+  if (!id || !(id.kind in DOCUMENT_KINDS)) throw new Error(`${path}: cannot write a document of unknown schema ${document.schema}`);
+  const validate = documentValidator(id.kind as DocumentKind);
+  if (!validate(document)) {
+    throw new Error(`${path}: mlgate produced an invalid ${id.kind}: ${describeSchemaError(validate.errors![0]!)}`);
+  }
 }
 
 function describeJsonError(text: string, error: unknown): string {

@@ -1,6 +1,7 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { REPORT_KINDS } from '../../core/documents.js';
 import { ConfigurationError } from '../../core/errors.js';
 import type { GitHubClient } from '../../github/client.js';
 import { isReadOnlyTokenError } from '../../github/errors.js';
@@ -29,10 +30,10 @@ export async function prComment(env: ActionEnvironment): Promise<void> {
   const client = options.token && context.owner && context.repo && needsGitHub(options, context) ? await env.createClient(options.token) : undefined;
 
   const source = options.mode === 'workflow_run' ? await fetchTriggeringRunReports(env, options, client) : { root: env.cwd, label: '', sha: context.sha };
-  const documents = await loadReports(options.reports, source.root, host, source.label);
+  const documents = (await loadReports(options.reports, source.root, host, source.label)).filter((d) => (REPORT_KINDS as readonly string[]).includes(d.kind));
   if (documents.length === 0) host.warning(`No mlgate reports found for ${options.reports.join(', ')}; the comment says so.`);
 
-  const sections = documents.map(renderSection);
+  const sections = documents.map(renderSection).filter((s) => s !== undefined);
   const footer = renderFooter(context, source.sha, documents);
   const comment = renderReport(sections, {
     limit: COMMENT_LIMIT,

@@ -23,6 +23,7 @@ const actionHost: Host = {
     if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(markdown, true).write();
   },
   setSecret: (value) => core.setSecret(value),
+  fail: (message) => core.setFailed(message),
   group: (title, fn) => core.group(title, fn),
 };
 

@@ -6,8 +6,8 @@ import { renderEvaluationSection } from './evaluation.js';
 import { renderTrainingSection } from './training.js';
 import { renderValidationSection } from './validation.js';
 
-/** The report section of a loaded document; each document kind has exactly one renderer. */
-export function renderSection(loaded: LoadedDocument): ReportSection {
+/** The report section of a loaded document; each report kind has exactly one renderer, other documents none. */
+export function renderSection(loaded: LoadedDocument): ReportSection | undefined {
   switch (loaded.kind) {
     case 'validation-report':
       return renderValidationSection(loaded.document as ValidationReport, loaded.path);
@@ -17,5 +17,7 @@ export function renderSection(loaded: LoadedDocument): ReportSection {
       return renderDriftSection(loaded.document as DriftReport, loaded.path);
     case 'train-report':
       return renderTrainingSection(loaded.document as TrainReport, loaded.path);
+    default:
+      return undefined;
   }
 }

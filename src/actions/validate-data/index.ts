@@ -1,0 +1,4 @@
+import { runAction } from '../runtime/action-host.js';
+import { validateData } from './run.js';
+
+await runAction(validateData);

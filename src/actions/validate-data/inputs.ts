@@ -1,0 +1,60 @@
+import { ConfigurationError } from '../../core/errors.js';
+import { DATA_FORMATS, type DataFormat } from '../../io/readers/dataset.js';
+import { parseBoolean, parseChoice, parseInteger, parseList, type InputReader, type InputSpecs, type OutputSpecs } from '../runtime/inputs.js';
+
+/** The inputs of the validate-data action, which are also the options of `mlgate validate-data`. */
+export const INPUTS = {
+  data: { description: 'Data files to check: paths or globs (CSV, TSV, JSON Lines, Parquet, optionally .gz), one per line or comma-separated. Several files are one dataset.', required: true },
+  contract: { description: 'The data contract (YAML or JSON). With infer: true, where the drafted contract is written.', default: '' },
+  infer: { description: 'Draft a contract from this data (as reference data) instead of reading one, write it to contract, and check the data against it.', default: 'false' },
+  format: { description: 'auto (by file name), csv, tsv, jsonl or parquet.', default: 'auto' },
+  delimiter: { description: "The delimiter of CSV files, when not ',' (or tab for .tsv).", default: '' },
+  'max-annotations': { description: 'Violations shown as annotations on their file and line, at most.', default: '50' },
+  'fail-on': { description: 'error: fail on errors only; warning: fail on warnings too.', default: 'error' },
+  report: { description: 'Where to write the validation report.', default: 'mlgate-reports/validation-report.json' },
+  profile: { description: 'Where to write the profile of the data (for drift checks and releases).', default: 'mlgate-reports/profile.json' },
+  'sample-size': { description: 'Rows kept in the profile\'s seeded sample, for exact tests later.', default: '100000' },
+} satisfies InputSpecs;
+
+export const OUTPUTS = {
+  passed: { description: 'true when the data meets the contract (under fail-on).' },
+  violations: { description: 'The number of rules broken.' },
+  report: { description: 'The path of the validation report.' },
+  profile: { description: 'The path of the profile.' },
+  contract: { description: 'The path of the contract used (or drafted).' },
+} satisfies OutputSpecs;
+
+export interface ValidateDataOptions {
+  data: string[];
+  contract: string;
+  infer: boolean;
+  format: DataFormat | 'auto';
+  delimiter: string | undefined;
+  maxAnnotations: number;
+  failOn: 'error' | 'warning';
+  report: string;
+  profile: string;
+  sampleSize: number;
+}
+
+export function parseValidateDataOptions(inputs: InputReader): ValidateDataOptions {
+  const data = parseList(inputs, 'data');
+  if (data.length === 0) throw new ConfigurationError(`${inputs.label('data')} is required: the data files to check`);
+  const infer = parseBoolean(inputs, 'infer');
+  const contract = inputs.get('contract').trim();
+  if (!contract && !infer) throw new ConfigurationError(`${inputs.label('contract')} is required (or set ${inputs.label('infer')} to true to draft one from the data)`);
+  const delimiter = inputs.get('delimiter');
+  if (delimiter !== '' && delimiter.length !== 1 && delimiter !== '\\t') throw new ConfigurationError(`${inputs.label('delimiter')} must be one character (got "${delimiter}")`);
+  return {
+    data,
+    contract: contract || 'mlgate-contract.yml',
+    infer,
+    format: parseChoice(inputs, 'format', ['auto', ...DATA_FORMATS] as const),
+    delimiter: delimiter === '' ? undefined : delimiter === '\\t' ? '\t' : delimiter,
+    maxAnnotations: parseInteger(inputs, 'max-annotations', 0, 10_000),
+    failOn: parseChoice(inputs, 'fail-on', ['error', 'warning'] as const),
+    report: inputs.get('report').trim() || INPUTS.report.default,
+    profile: inputs.get('profile').trim() || INPUTS.profile.default,
+    sampleSize: parseInteger(inputs, 'sample-size', 0, 10_000_000),
+  };
+}

@@ -1,0 +1,71 @@
+import { resolve } from 'node:path';
+import { ProfileBuilder } from '../../core/profile/profile-builder.js';
+import { DatasetValidator } from '../../core/validate/dataset-validator.js';
+import type { ValidationReport } from '../../core/documents.js';
+import { readContract, writeContract } from '../../io/contract-file.js';
+import { writeDocument } from '../../io/documents.js';
+import { draftContract } from '../../io/draft-contract.js';
+import { resolveDataFiles } from '../../io/readers/dataset.js';
+import { scanDataset } from '../../io/scan-dataset.js';
+import { renderReport, SUMMARY_LIMIT_BYTES } from '../../render/report.js';
+import { renderValidationSection } from '../../render/sections/validation.js';
+import { renderValidationText } from '../../render/terminal.js';
+import type { ActionEnvironment, Host } from '../runtime/host.js';
+import { parseValidateDataOptions } from './inputs.js';
+
+/** Checks a dataset against its contract, writes the validation report and the profile, and fails on violations. */
+export async function validateData(env: ActionEnvironment): Promise<void> {
+  const { host, cwd } = env;
+  const options = parseValidateDataOptions(env.inputs);
+  const createdAt = new Date().toISOString();
+  const files = await resolveDataFiles(options.data, cwd, options.format, env.inputs.label('data'));
+  const contractPath = resolve(cwd, options.contract);
+
+  let contract;
+  if (options.infer) {
+    ({ contract } = await draftContract(files, { margin: 0.1, sampleSize: options.sampleSize, delimiter: options.delimiter, createdAt }));
+    await writeContract(contractPath, contract, `Drafted by mlgate from ${files.map((f) => f.name).join(', ')} on ${createdAt.slice(0, 10)}.\nReview it before relying on it: ranges are the observed ones widened by 10%.`);
+    host.info(`Drafted a contract from ${files.length} file(s) into ${options.contract}`);
+  } else {
+    contract = await readContract(contractPath, options.contract);
+  }
+
+  const profile = new ProfileBuilder({ sampleSize: options.sampleSize, createdAt });
+  const validator = new DatasetValidator(contract);
+  await scanDataset({ files, contract, profile, validator, delimiter: options.delimiter });
+  const profileDocument = profile.finish();
+  const report = validator.finish(profileDocument, { failOn: options.failOn, contractPath: options.contract, inferred: options.infer, createdAt });
+  await writeDocument(resolve(cwd, options.report), report);
+  await writeDocument(resolve(cwd, options.profile), profileDocument, { compact: true });
+
+  if (host.isAction) annotate(host, report, options.maxAnnotations);
+  host.setOutput('passed', report.passed);
+  host.setOutput('violations', report.violations.length);
+  host.setOutput('report', options.report);
+  host.setOutput('profile', options.profile);
+  host.setOutput('contract', options.contract);
+  if (host.isAction) {
+    const { markdown } = renderReport([renderValidationSection(report, options.report)], { limit: SUMMARY_LIMIT_BYTES, measure: (t) => Buffer.byteLength(t) });
+    await host.writeSummary(markdown);
+  }
+  host.print(renderValidationText(report, { report: options.report, profile: options.profile }));
+  if (!report.passed) {
+    const { errors, warnings } = report.summary;
+    host.fail(`The data broke its contract: ${errors} error(s)${options.failOn === 'warning' ? ` and ${warnings} warning(s)` : ''}; see ${options.report}`);
+  }
+}
+
+/** The first violating rows as annotations on their file and line, so they show beside the data in the diff. */
+function annotate(host: Host, report: ValidationReport, max: number): void {
+  let left = max;
+  for (const violation of report.violations) {
+    for (const example of violation.examples ?? []) {
+      if (left-- <= 0) return;
+      const value = example.value === undefined || example.value === null ? '' : ` (value ${JSON.stringify(example.value)})`;
+      const message = `${violation.column ? `${violation.column}: ` : ''}${violation.rule}: ${violation.message}${value}; ${violation.count} row(s) in all`;
+      const at = { file: example.file, ...(example.line ? { line: example.line } : {}) };
+      if (violation.severity === 'error') host.error(message, at);
+      else host.warning(message, at);
+    }
+  }
+}

@@ -1,0 +1,105 @@
+/**
+ * A seeded, mergeable uniform sample of rows: each row gets a pseudo-random priority from a hash of (seed, file,
+ * row number), and the sample is the k rows of lowest priority (bottom-k sampling). Because a row's priority depends
+ * only on the row, the sample of a union is the bottom k of the shards' samples: merging is exact, whatever the
+ * split. Cohen & Kaplan (2007), "Summarizing data using bottom-k sketches".
+ */
+
+/** A 32-bit hash of a string (FNV-1a), for naming files in priorities. */
+export function hashText(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 16777619);
+  return hash >>> 0;
+}
+
+/**
+ * The priority of one row: 53 well-mixed bits from two hashes of (seed, file hash, row number), so that ties,
+ * which would make the sample depend on the order rows arrive in, practically never happen.
+ */
+export function rowPriority(seed: number, fileHash: number, row: number): number {
+  return mix32(seed, fileHash, row) * PRIORITY_LOW + (mix32(seed ^ 0x5bd1e995, fileHash, row) >>> 11);
+}
+
+/** A priority is high * PRIORITY_LOW + low, with low < PRIORITY_LOW: the high part alone can rule a row out. */
+export const PRIORITY_LOW = 2097152;
+
+/** Murmur3's finaliser over seed, file hash and the row number's two halves. */
+export function mix32(seed: number, fileHash: number, row: number): number {
+  let h = Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) ^ fileHash;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h ^= row >>> 0;
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  h ^= Math.floor(row / 4294967296);
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+/**
+ * The k lowest-priority rows seen so far, kept in a max-heap of slots so a new row replaces the current maximum.
+ * Callers store each row's values under the slot `offer` returns. Ties in priority are broken by arrival order.
+ */
+export class BottomK {
+  readonly priorities: Float64Array;
+  /** heap[i] is a slot; the slot with the highest priority is at the root. */
+  private readonly heap: Int32Array;
+  size = 0;
+
+  constructor(readonly capacity: number) {
+    this.priorities = new Float64Array(capacity);
+    this.heap = new Int32Array(capacity);
+  }
+
+  /** The slot to store the row in, or -1 when the row is not in the sample. */
+  offer(priority: number): number {
+    if (this.capacity === 0) return -1;
+    if (this.size < this.capacity) {
+      const slot = this.size++;
+      this.priorities[slot] = priority;
+      this.heap[slot] = slot;
+      this.siftUp(slot);
+      return slot;
+    }
+    const top = this.heap[0]!;
+    if (priority >= this.priorities[top]!) return -1;
+    this.priorities[top] = priority;
+    this.siftDown(0);
+    return top;
+  }
+
+  /** Priorities at or above this cannot enter (Infinity until the sample is full). */
+  get threshold(): number {
+    return this.size < this.capacity || this.capacity === 0 ? (this.capacity === 0 ? -1 : Number.POSITIVE_INFINITY) : this.priorities[this.heap[0]!]!;
+  }
+
+  /** Slots ordered by priority, lowest first: the sample's canonical order. */
+  orderedSlots(): number[] {
+    return Array.from({ length: this.size }, (_, i) => i).sort((a, b) => this.priorities[a]! - this.priorities[b]!);
+  }
+
+  private siftUp(index: number): void {
+    const { heap, priorities } = this;
+    let i = index;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (priorities[heap[parent]!]! >= priorities[heap[i]!]!) break;
+      [heap[parent], heap[i]] = [heap[i]!, heap[parent]!];
+      i = parent;
+    }
+  }
+
+  private siftDown(index: number): void {
+    const { heap, priorities } = this;
+    let i = index;
+    for (;;) {
+      const left = 2 * i + 1;
+      const right = left + 1;
+      let largest = i;
+      if (left < this.size && priorities[heap[left]!]! > priorities[heap[largest]!]!) largest = left;
+      if (right < this.size && priorities[heap[right]!]! > priorities[heap[largest]!]!) largest = right;
+      if (largest === i) return;
+      [heap[largest], heap[i]] = [heap[i]!, heap[largest]!];
+      i = largest;
+    }
+  }
+}

@@ -1,0 +1,87 @@
+import { ConfigurationError } from '../errors.js';
+import { mergeMoments, sampleVariance } from './moments.js';
+import { histogramOf, MAX_CATEGORIES, PROFILE_QUANTILES, quantilesOf, sortedNumbers, type ColumnProfile, type Profile, type SampleValue } from './profile.js';
+
+/**
+ * The profile of the union of the datasets whose profiles are given (shards of one dataset). Counts, nulls and
+ * category counts add; moments merge exactly (up to rounding); the sample is the bottom k of the shards' samples,
+ * which is exactly the sample of the union; quantiles and histograms are recomputed from it.
+ */
+export function mergeProfiles(profiles: readonly Profile[], createdAt: string): Profile {
+  if (profiles.length === 0) throw new ConfigurationError('merge needs at least one profile');
+  const first = profiles[0]!;
+  for (const p of profiles) {
+    if (p.sample.size !== first.sample.size || p.sample.seed !== first.sample.seed) {
+      throw new ConfigurationError(`profiles to merge must share the sample size and seed (got ${p.sample.size}/${p.sample.seed} and ${first.sample.size}/${first.sample.seed}); profile every shard with the same settings`);
+    }
+  }
+  // The merged sample: every shard's sampled rows, lowest priority first, the first k.
+  const rows = profiles.flatMap((p, shard) => p.sample.priorities.map((priority, index) => ({ priority, shard, index })));
+  rows.sort((a, b) => a.priority - b.priority);
+  const kept = rows.slice(0, first.sample.size);
+
+  const names: string[] = [];
+  for (const p of profiles) for (const c of p.columns) if (!names.includes(c.name)) names.push(c.name);
+  const columns = names.map((name) => {
+    const parts = profiles.map((p) => p.columns.find((c) => c.name === name));
+    const sample: SampleValue[] = kept.map((row) => parts[row.shard]?.sample[row.index] ?? null);
+    return mergeColumn(name, parts, profiles, sample);
+  });
+  return {
+    schema: 'mlgate/profile@1',
+    created_at: createdAt,
+    dataset: { files: profiles.flatMap((p) => p.dataset.files), rows: profiles.reduce((n, p) => n + p.dataset.rows, 0) },
+    sample: { size: first.sample.size, seed: first.sample.seed, priorities: kept.map((r) => r.priority) },
+    columns,
+  };
+}
+
+function mergeColumn(name: string, parts: readonly (ColumnProfile | undefined)[], profiles: readonly Profile[], sample: SampleValue[]): ColumnProfile {
+  const present = parts.filter((c): c is ColumnProfile => c !== undefined);
+  const types = new Set(present.map((c) => c.type));
+  if (types.size > 1) throw new ConfigurationError(`column "${name}" has different types in the profiles to merge (${[...types].join(', ')}); give every shard the same contract`);
+  // A shard without the column counts its rows as missing values.
+  const absentRows = parts.reduce((n, c, i) => n + (c ? 0 : profiles[i]!.dataset.rows), 0);
+  const merged: ColumnProfile = {
+    name,
+    type: present[0]!.type,
+    count: sum(present.map((c) => c.count)),
+    nulls: sum(present.map((c) => c.nulls)) + absentRows,
+    invalid: sum(present.map((c) => c.invalid)),
+    sample,
+  };
+  const numeric = present.filter((c) => c.numeric).map((c) => ({ ...c.numeric!, count: c.count }));
+  if (numeric.length > 0) {
+    const moments = numeric.map((n) => ({ count: n.count, mean: n.mean, m2: n.m2, min: n.min, max: n.max })).reduce(mergeMoments);
+    const sorted = sortedNumbers(sample);
+    merged.numeric = {
+      min: moments.min,
+      max: moments.max,
+      mean: moments.mean,
+      m2: moments.m2,
+      variance: sampleVariance(moments),
+      integral: numeric.every((n) => n.integral),
+      quantiles: quantilesOf(sorted, PROFILE_QUANTILES),
+      histogram: histogramOf(sorted, moments.min, moments.max),
+    };
+  }
+  const categories = present.filter((c) => c.categories).map((c) => c.categories!);
+  if (categories.length > 0) {
+    const counts = new Map<string, number>();
+    for (const c of categories) for (const [value, n] of c.counts) counts.set(value, (counts.get(value) ?? 0) + n);
+    const entries = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    const kept = entries.slice(0, MAX_CATEGORIES);
+    const total = sum(categories.map((c) => sum(c.counts.map(([, n]) => n)) + c.other));
+    merged.categories = {
+      counts: kept,
+      distinct: categories.some((c) => c.truncated) ? Math.max(entries.length, ...categories.map((c) => c.distinct)) : entries.length,
+      other: total - sum(kept.map(([, n]) => n)),
+      truncated: categories.some((c) => c.truncated) || entries.length > MAX_CATEGORIES,
+    };
+  }
+  return merged;
+}
+
+function sum(values: readonly number[]): number {
+  return values.reduce((a, b) => a + b, 0);
+}

@@ -1,0 +1,266 @@
+import { INVALID, NULL, VALUE, type ColumnData, type ColumnType, type DecodeAs, type RecordBatch, type TextDictionary } from '../data/batch.js';
+import { BottomK, hashText, mix32, PRIORITY_LOW, rowPriority } from './bottom-k-sample.js';
+import { emptyMoments, mergeMoments, sampleVariance, type Moments } from './moments.js';
+import {
+  DEFAULT_SAMPLE_SEED,
+  DEFAULT_SAMPLE_SIZE,
+  histogramOf,
+  MAX_CATEGORIES,
+  PROFILE_QUANTILES,
+  quantilesOf,
+  type CategorySummary,
+  type ColumnProfile,
+  type Profile,
+  type SampleValue,
+} from './profile.js';
+import { parseBoolText, parseDatetimeText } from '../data/cell-text.js';
+import { inferTextType } from './infer-type.js';
+
+export interface ProfileOptions {
+  sampleSize?: number;
+  seed?: number;
+  /** The time written into the document (passed in: core reads no clock). */
+  createdAt: string;
+}
+
+interface ColumnState {
+  name: string;
+  decodeAs: DecodeAs;
+  type: ColumnType | undefined;
+  nulls: number;
+  invalid: number;
+  textual: number;
+  moments: Moments;
+  integral: boolean;
+  dictionary: TextDictionary | undefined;
+  counts: Int32Array;
+  sampleNumbers: Float64Array;
+  sampleIds: Int32Array;
+  sampleStatus: Uint8Array;
+}
+
+/**
+ * Builds a dataset's profile from column batches: per column the counts, nulls, moments and extremes, category
+ * counts, and a seeded bottom-k sample of rows, from which quantiles and histograms are taken. Everything it keeps
+ * merges exactly across shards (see mergeProfiles).
+ */
+export class ProfileBuilder {
+  private readonly sample: BottomK;
+  private readonly seed: number;
+  private readonly columns = new Map<string, ColumnState>();
+  private readonly files: { path: string; rows: number }[] = [];
+  private rows = 0;
+
+  constructor(private readonly options: ProfileOptions) {
+    this.sample = new BottomK(options.sampleSize ?? DEFAULT_SAMPLE_SIZE);
+    this.seed = options.seed ?? DEFAULT_SAMPLE_SEED;
+  }
+
+  /**
+   * Declares a column before data arrives, with its contract type (undefined: infer it). Columns met only in
+   * batches are added then.
+   */
+  declare(name: string, decodeAs: DecodeAs, type: ColumnType | undefined): void {
+    if (this.columns.has(name)) return;
+    const k = this.sample.capacity;
+    this.columns.set(name, {
+      name,
+      decodeAs,
+      type,
+      nulls: 0,
+      invalid: 0,
+      textual: 0,
+      moments: emptyMoments(),
+      integral: true,
+      dictionary: undefined,
+      counts: new Int32Array(16),
+      sampleNumbers: new Float64Array(k).fill(Number.NaN),
+      sampleIds: new Int32Array(k).fill(-1),
+      sampleStatus: new Uint8Array(k).fill(NULL),
+    });
+  }
+
+  addBatch(batch: RecordBatch): void {
+    let file = this.files.at(-1);
+    if (!file || file.path !== batch.file) {
+      file = { path: batch.file, rows: 0 };
+      this.files.push(file);
+    }
+    file.rows += batch.length;
+    this.rows += batch.length;
+    const present = new Set<string>();
+    for (const column of batch.columns) {
+      this.declare(column.name, column.decodeAs, undefined);
+      present.add(column.name);
+      this.addColumn(this.columns.get(column.name)!, column, batch.length);
+    }
+    for (const state of this.columns.values()) if (!present.has(state.name)) state.nulls += batch.length;
+    this.addToSample(batch, present);
+  }
+
+  private addColumn(state: ColumnState, column: ColumnData, length: number): void {
+    const { status } = column;
+    if (column.numbers && column.decodeAs !== 'text') {
+      const values = column.numbers;
+      let n = 0;
+      let sum = 0;
+      let min = Number.POSITIVE_INFINITY;
+      let max = Number.NEGATIVE_INFINITY;
+      let integral = state.integral;
+      for (let r = 0; r < length; r++) {
+        if (status[r] !== VALUE) continue;
+        const v = values[r]!;
+        n++;
+        sum += v;
+        if (v < min) min = v;
+        if (v > max) max = v;
+        if (integral && v !== Math.floor(v)) integral = false;
+      }
+      if (n > 0) {
+        const mean = sum / n;
+        let m2 = 0;
+        for (let r = 0; r < length; r++) {
+          if (status[r] !== VALUE) continue;
+          const d = values[r]! - mean;
+          m2 += d * d;
+        }
+        state.moments = mergeMoments(state.moments, { count: n, mean, m2, min, max });
+      }
+      state.integral = integral;
+    }
+    if (column.ids) {
+      state.dictionary = column.dictionary;
+      if (state.counts.length < column.dictionary!.size) {
+        const grown = new Int32Array(Math.max(column.dictionary!.size, state.counts.length * 2));
+        grown.set(state.counts);
+        state.counts = grown;
+      }
+      const { ids } = column;
+      for (let r = 0; r < length; r++) {
+        const id = ids[r]!;
+        if (id >= 0) state.counts[id]!++;
+      }
+    }
+    for (let r = 0; r < length; r++) {
+      const s = status[r];
+      if (s === NULL) state.nulls++;
+      else if (s === INVALID) {
+        if (column.decodeAs === 'auto') state.textual++;
+        else state.invalid++;
+      }
+    }
+  }
+
+  private addToSample(batch: RecordBatch, present: ReadonlySet<string>): void {
+    const fileHash = hashText(batch.file);
+    const states = [...this.columns.values()];
+    const byName = new Map(batch.columns.map((c) => [c.name, c]));
+    const sources = states.map((state) => (present.has(state.name) ? byName.get(state.name) : undefined));
+    const { sample, seed } = this;
+    for (let r = 0; r < batch.length; r++) {
+      const row = batch.firstRow + r;
+      // Once the sample is full most rows are ruled out by the high half of their priority alone.
+      const high = mix32(seed, fileHash, row);
+      if (high * PRIORITY_LOW > sample.threshold) continue;
+      const slot = sample.offer(rowPriority(seed, fileHash, row));
+      if (slot < 0) continue;
+      for (let c = 0; c < states.length; c++) {
+        const state = states[c]!;
+        const column = sources[c];
+        state.sampleStatus[slot] = column ? column.status[r]! : NULL;
+        state.sampleNumbers[slot] = column?.numbers ? column.numbers[r]! : Number.NaN;
+        state.sampleIds[slot] = column?.ids ? column.ids[r]! : -1;
+      }
+    }
+  }
+
+  finish(): Profile {
+    const order = this.sample.orderedSlots();
+    return {
+      schema: 'mlgate/profile@1',
+      created_at: this.options.createdAt,
+      dataset: { files: this.files, rows: this.rows },
+      sample: { size: this.sample.capacity, seed: this.seed, priorities: order.map((slot) => this.sample.priorities[slot]!) },
+      columns: [...this.columns.values()].map((state) => finishColumn(state, order)),
+    };
+  }
+}
+
+function finishColumn(state: ColumnState, order: readonly number[]): ColumnProfile {
+  const type = state.type ?? inferredType(state);
+  const numeric = type === 'int' || type === 'float' || type === 'bool' || type === 'datetime';
+  const sample: SampleValue[] = order.map((slot) => sampleValue(state, slot, type, numeric));
+  const valueCount = state.moments.count + (numeric ? 0 : state.textual);
+  const profile: ColumnProfile = {
+    name: state.name,
+    type,
+    count: numeric ? state.moments.count : countTexts(state),
+    nulls: state.nulls,
+    invalid: numeric ? state.invalid + state.textual : state.invalid,
+    sample,
+  };
+  if (numeric && state.moments.count > 0) profile.numeric = numericSummary(state.moments, state.integral, sample);
+  if (state.dictionary && (!numeric || type === 'bool')) profile.categories = categorySummary(state, valueCount);
+  return profile;
+}
+
+/** The type of a column read as `auto`: numeric when every value parsed as a number, else from its texts. */
+function inferredType(state: ColumnState): ColumnType {
+  if (state.decodeAs !== 'auto') return state.decodeAs === 'number' ? (state.integral ? 'int' : 'float') : state.decodeAs === 'bool' ? 'bool' : state.decodeAs === 'datetime' ? 'datetime' : 'string';
+  if (state.textual === 0 && state.moments.count > 0) return state.integral ? 'int' : 'float';
+  const texts = state.dictionary ? state.dictionary.values.filter((_, id) => (state.counts[id] ?? 0) > 0) : [];
+  return inferTextType(texts, countTexts(state));
+}
+
+function countTexts(state: ColumnState): number {
+  let total = 0;
+  for (let i = 0; i < state.counts.length; i++) total += state.counts[i]!;
+  return total;
+}
+
+function sampleValue(state: ColumnState, slot: number, type: ColumnType, numeric: boolean): SampleValue {
+  if (state.sampleStatus[slot] === NULL) return null;
+  if (state.decodeAs === 'auto' && (type === 'bool' || type === 'datetime')) return parsedSampleValue(state, slot, type);
+  if (type === 'bool') {
+    const n = state.sampleNumbers[slot]!;
+    return Number.isNaN(n) ? null : n === 1;
+  }
+  if (numeric) {
+    const n = state.sampleNumbers[slot]!;
+    return Number.isNaN(n) ? null : n;
+  }
+  const id = state.sampleIds[slot]!;
+  return id < 0 ? null : state.dictionary!.values[id]!;
+}
+
+/** A sampled value of a column read as text but typed bool or datetime by inference. */
+function parsedSampleValue(state: ColumnState, slot: number, type: ColumnType): SampleValue {
+  const id = state.sampleIds[slot]!;
+  if (id < 0) return null;
+  const parsed = (type === 'bool' ? parseBoolText : parseDatetimeText)(state.dictionary!.values[id]!);
+  return Number.isNaN(parsed) ? null : type === 'bool' ? parsed === 1 : parsed;
+}
+
+function numericSummary(moments: Moments, integral: boolean, sample: readonly SampleValue[]): ColumnProfile['numeric'] {
+  const sorted = Float64Array.from(sample.filter((v): v is number => typeof v === 'number')).sort();
+  return {
+    min: moments.min,
+    max: moments.max,
+    mean: moments.mean,
+    m2: moments.m2,
+    variance: sampleVariance(moments),
+    integral,
+    quantiles: quantilesOf(sorted, PROFILE_QUANTILES),
+    histogram: histogramOf(sorted, moments.min, moments.max),
+  };
+}
+
+function categorySummary(state: ColumnState, total: number): CategorySummary {
+  const entries: [string, number][] = [];
+  const values = state.dictionary!.values;
+  for (let id = 0; id < state.counts.length; id++) if (state.counts[id]! > 0) entries.push([values[id]!, state.counts[id]!]);
+  entries.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  const kept = entries.slice(0, MAX_CATEGORIES);
+  const keptCount = kept.reduce((sum, [, n]) => sum + n, 0);
+  return { counts: kept, distinct: entries.length, other: Math.max(0, total - keptCount), truncated: entries.length > MAX_CATEGORIES };
+}

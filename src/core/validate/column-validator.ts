@@ -1,0 +1,123 @@
+import { INVALID, NULL, type ColumnData, type RecordBatch } from '../data/batch.js';
+import { parseDatetimeText } from '../data/cell-text.js';
+import type { ColumnContract } from '../contract/contract.js';
+import { createUniqueTracker, type UniqueTracker } from './unique-tracker.js';
+import type { ViolationTracker } from './violations.js';
+
+/** Per dictionary id: not yet judged, passes, fails. */
+const UNKNOWN = 0;
+const PASS = 1;
+const FAIL = 2;
+
+/**
+ * Checks one column's value rules (type, not_null, min, max, allowed, pattern, unique) batch by batch, reporting
+ * each failing row with its file and line. Rules on text are judged once per distinct value.
+ */
+export class ColumnValidator {
+  private readonly severity: 'error' | 'warning';
+  private readonly min: number | undefined;
+  private readonly max: number | undefined;
+  private readonly allowedNumbers: Set<number> | undefined;
+  private readonly allowedTexts: Set<string> | undefined;
+  private readonly pattern: RegExp | undefined;
+  private readonly unique: UniqueTracker | undefined;
+  private allowedById = new Uint8Array(64);
+  private patternById = new Uint8Array(64);
+
+  constructor(
+    readonly name: string,
+    private readonly contract: ColumnContract,
+    private readonly tracker: ViolationTracker,
+  ) {
+    this.severity = contract.severity ?? 'error';
+    this.min = limit(contract.min, contract.type);
+    this.max = limit(contract.max, contract.type);
+    if (contract.allowed) {
+      if (contract.type === 'int' || contract.type === 'float') this.allowedNumbers = new Set(contract.allowed.map(Number));
+      else if (contract.type === 'bool') this.allowedNumbers = new Set(contract.allowed.map((v) => (v === true || v === 'true' ? 1 : 0)));
+      else this.allowedTexts = new Set(contract.allowed.map(String));
+    }
+    if (contract.pattern) this.pattern = new RegExp(`^(?:${contract.pattern})$`, 'u');
+    if (contract.unique) this.unique = createUniqueTracker(contract.type === 'int' && this.min !== undefined && this.max !== undefined ? { min: this.min, max: this.max } : undefined);
+  }
+
+  check(column: ColumnData, batch: RecordBatch): void {
+    if (column.ids) this.checkTexts(column, batch);
+    else this.checkNumbers(column, batch);
+  }
+
+  private checkNumbers(column: ColumnData, batch: RecordBatch): void {
+    const { status, invalidText } = column;
+    const numbers = column.numbers!;
+    const { file, lines, length } = batch;
+    const { contract, tracker, severity, min, max, allowedNumbers, unique, name } = this;
+    const nullable = contract.nullable !== false;
+    const integral = contract.type === 'int';
+    const shown = (v: number) => (contract.type === 'datetime' ? new Date(v).toISOString() : contract.type === 'bool' ? v === 1 : v);
+    for (let r = 0; r < length; r++) {
+      const s = status[r];
+      if (s === NULL) {
+        if (!nullable) tracker.add(name, 'not_null', severity, 'missing values in a column that must not have any', file, lines[r]!, null);
+        continue;
+      }
+      if (s === INVALID) {
+        tracker.add(name, 'type', severity, `values that are not ${article(contract.type)}`, file, lines[r]!, invalidText.get(r) ?? null);
+        continue;
+      }
+      const v = numbers[r]!;
+      if (integral && v !== Math.floor(v)) tracker.add(name, 'type', severity, 'values that are not an int', file, lines[r]!, v);
+      if (min !== undefined && v < min) tracker.add(name, 'min', severity, `values below the minimum ${String(contract.min)}`, file, lines[r]!, shown(v));
+      if (max !== undefined && v > max) tracker.add(name, 'max', severity, `values above the maximum ${String(contract.max)}`, file, lines[r]!, shown(v));
+      if (allowedNumbers && !allowedNumbers.has(v)) tracker.add(name, 'allowed', severity, 'values outside the allowed set', file, lines[r]!, shown(v));
+      if (unique && unique.seenNumber(v)) tracker.add(name, 'unique', severity, 'repeated values in a column whose values must be unique', file, lines[r]!, shown(v));
+    }
+  }
+
+  private checkTexts(column: ColumnData, batch: RecordBatch): void {
+    const ids = column.ids!;
+    const values = column.dictionary!.values;
+    const { file, lines, length } = batch;
+    const { contract, tracker, severity, unique, name } = this;
+    const nullable = contract.nullable !== false;
+    this.growCaches(values.length);
+    const { allowedById, patternById } = this;
+    for (let r = 0; r < length; r++) {
+      const id = ids[r]!;
+      if (id < 0) {
+        if (!nullable) tracker.add(name, 'not_null', severity, 'missing values in a column that must not have any', file, lines[r]!, null);
+        continue;
+      }
+      if (this.allowedTexts) {
+        if (allowedById[id] === UNKNOWN) allowedById[id] = this.allowedTexts.has(values[id]!) ? PASS : FAIL;
+        if (allowedById[id] === FAIL) tracker.add(name, 'allowed', severity, 'values outside the allowed set', file, lines[r]!, values[id]);
+      }
+      if (this.pattern) {
+        if (patternById[id] === UNKNOWN) patternById[id] = this.pattern.test(values[id]!) ? PASS : FAIL;
+        if (patternById[id] === FAIL) tracker.add(name, 'pattern', severity, `values that do not match the pattern ${contract.pattern}`, file, lines[r]!, values[id]);
+      }
+      if (unique && unique.seenText(id)) tracker.add(name, 'unique', severity, 'repeated values in a column whose values must be unique', file, lines[r]!, values[id]);
+    }
+  }
+
+  private growCaches(size: number): void {
+    if (size <= this.allowedById.length) return;
+    const grow = (a: Uint8Array) => {
+      const b = new Uint8Array(Math.max(size, a.length * 2));
+      b.set(a);
+      return b;
+    };
+    this.allowedById = grow(this.allowedById);
+    this.patternById = grow(this.patternById);
+  }
+}
+
+/** A contract's min or max as a number: datetimes are ISO texts, compared as epoch milliseconds. */
+function limit(value: number | string | undefined, type: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (type === 'datetime' && typeof value === 'string') return parseDatetimeText(value);
+  return Number(value);
+}
+
+function article(type: string): string {
+  return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
+}

@@ -1,0 +1,36 @@
+import { inferContract, uniqueCandidates } from '../core/contract/infer-contract.js';
+import type { DataContract } from '../core/contract/contract.js';
+import { ProfileBuilder } from '../core/profile/profile-builder.js';
+import type { Profile } from '../core/profile/profile.js';
+import { DatasetValidator } from '../core/validate/dataset-validator.js';
+import type { DatasetFile } from './readers/dataset.js';
+import { scanDataset } from './scan-dataset.js';
+
+export interface DraftOptions {
+  margin: number;
+  sampleSize: number;
+  delimiter?: string;
+  createdAt: string;
+}
+
+/**
+ * Drafts a contract from reference data: one pass profiles every column with its type inferred; a second pass,
+ * only when some int or string column's sample was all distinct, checks those columns' uniqueness exactly.
+ */
+export async function draftContract(files: readonly DatasetFile[], options: DraftOptions): Promise<{ contract: DataContract; profile: Profile }> {
+  const builder = new ProfileBuilder({ sampleSize: options.sampleSize, createdAt: options.createdAt });
+  await scanDataset({ files, profile: builder, delimiter: options.delimiter });
+  const profile = builder.finish();
+  const candidates = uniqueCandidates(profile);
+  const unique = new Set<string>();
+  if (candidates.length > 0) {
+    const types = new Map(profile.columns.map((c) => [c.name, c.type]));
+    const check: DataContract = { columns: Object.fromEntries(candidates.map((name) => [name, { type: types.get(name)!, unique: true }])) };
+    const validator = new DatasetValidator(check);
+    const scratch = new ProfileBuilder({ sampleSize: 0, createdAt: options.createdAt });
+    await scanDataset({ files, contract: check, profile: scratch, validator, delimiter: options.delimiter });
+    const report = validator.finish(scratch.finish(), { failOn: 'error', createdAt: options.createdAt });
+    for (const name of candidates) if (!report.violations.some((v) => v.column === name && v.rule === 'unique')) unique.add(name);
+  }
+  return { contract: inferContract(profile, { margin: options.margin, uniqueColumns: unique }), profile };
+}

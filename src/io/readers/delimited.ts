@@ -1,0 +1,497 @@
+import { isUtf8 } from 'node:buffer';
+import { DataError } from '../../core/errors.js';
+import { INVALID, NULL, VALUE, type ColumnData, type DecodeAs, type RecordBatch, type TextDictionary } from '../../core/data/batch.js';
+import { DEFAULT_NULL_VALUES, parseBoolText, parseDatetimeText } from '../../core/data/cell-text.js';
+import { latin1, parseNumberBytes, utf8 } from './parse-cells.js';
+
+const QUOTE = 34;
+const LF = 10;
+const CR = 13;
+
+/** A row longer than this is refused: it is almost always a quote that never closes or the wrong delimiter. */
+export const MAX_ROW_BYTES = 4 * 1024 * 1024;
+
+export interface DelimitedOptions {
+  /** The file as the user named it, for messages. */
+  name: string;
+  delimiter: string;
+  /** How to decode each column, given the header. */
+  decodeAs: (columns: readonly string[]) => DecodeAs[];
+  /** Dictionaries for text columns, shared by all files of a dataset. */
+  dictionary: (column: string) => TextDictionary;
+  nullValues?: readonly string[];
+}
+
+/** Where each cell of a chunk's rows starts and ends (row-major), and the line each row starts on. */
+type Cells = { starts: Int32Array; ends: Int32Array; escaped: Uint8Array; lines: Float64Array; numbers: Float64Array };
+
+function allocateCells(rows: number, columns: number): Cells {
+  return {
+    starts: new Int32Array(rows * columns),
+    ends: new Int32Array(rows * columns),
+    escaped: new Uint8Array(rows * columns),
+    lines: new Float64Array(rows),
+    numbers: new Float64Array(rows * columns),
+  };
+}
+
+const POW10 = Float64Array.from({ length: 16 }, (_, i) => 10 ** i);
+
+/**
+ * Reads CSV or TSV (RFC 4180: quoted fields with delimiters, newlines and doubled quotes inside; a UTF-8 BOM; LF or
+ * CRLF) from a stream of byte chunks into columnar batches, one per chunk, holding one chunk and one batch at a time.
+ * The first row is the header. Blank lines are skipped. Structural problems (a ragged row, a quote that never
+ * closes, invalid UTF-8) stop the read with a DataError naming the file and line.
+ */
+export async function* readDelimited(chunks: AsyncIterable<Buffer>, options: DelimitedOptions): AsyncGenerator<RecordBatch | { header: string[] }> {
+  const delimiter = options.delimiter.charCodeAt(0);
+  if (options.delimiter.length !== 1 || delimiter > 127) throw new DataError(`${options.name}: the delimiter must be one ASCII character (got "${options.delimiter}")`);
+  const nulls = new Set(options.nullValues ?? DEFAULT_NULL_VALUES);
+  let header: string[] | undefined;
+  let decodeAs: DecodeAs[] = [];
+  let dictionaries: (TextDictionary | undefined)[] = [];
+  let carry: Buffer | undefined;
+  let line = 1;
+  let rowsSoFar = 0;
+  let first = true;
+  let cells = allocateCells(0, 1);
+  let numeric = new Uint8Array(0);
+
+  const process = function* (buffer: Buffer, final: boolean): Generator<RecordBatch | { header: string[] }, number> {
+    let pos = 0;
+    if (first) {
+      first = false;
+      if (buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf) pos = 3;
+    }
+    if (!header) {
+      const parsed = parseHeaderRow(buffer, pos, final, delimiter, options.name, line);
+      if (!parsed) return pos;
+      header = parsed.names;
+      line += parsed.lines;
+      pos = parsed.next;
+      decodeAs = options.decodeAs(header);
+      dictionaries = header.map((name, i) => (decodeAs[i] === 'text' || decodeAs[i] === 'auto' ? options.dictionary(name) : undefined));
+      numeric = Uint8Array.from(decodeAs, (as) => (as === 'number' || as === 'auto' ? 1 : 0));
+      yield { header };
+    }
+    const columns = header.length;
+    // A row takes at least one byte per column (its delimiters and newline).
+    const maxRows = Math.floor((buffer.length - pos) / columns) + 1;
+    if (cells.lines.length < maxRows) cells = allocateCells(maxRows, columns);
+    const scan = scanRows(buffer, pos, final, delimiter, numeric, cells, line, options.name);
+    line = scan.line;
+    if (scan.rows > 0) {
+      const batch = decodeBatch(buffer, cells, scan.rows, header, decodeAs, dictionaries, nulls, options.name, rowsSoFar);
+      rowsSoFar += scan.rows;
+      yield batch;
+    }
+    return scan.consumed;
+  };
+
+  for await (const chunk of chunks) {
+    const buffer = carry && carry.length > 0 ? Buffer.concat([carry, chunk]) : chunk;
+    const lineAtStart = line;
+    if (first) checkNotBinary(buffer, options.name);
+    // Checked before decoding: text cells are decoded without checks, so invalid bytes must be caught here.
+    const complete = lastLineEnd(buffer);
+    if (!isUtf8(buffer.subarray(0, complete))) throw invalidUtf8(options.name, buffer.subarray(0, complete), lineAtStart);
+    const consumed = yield* process(buffer, false);
+    carry = buffer.subarray(consumed);
+    if (carry.length > MAX_ROW_BYTES) throw tooLong(options.name, line);
+  }
+  if (first) throw new DataError(`${options.name}: the file is empty; a data file needs a header row naming its columns`);
+  if (carry && carry.length > 0) {
+    if (!isUtf8(carry)) throw invalidUtf8(options.name, carry, line);
+    yield* process(carry, true);
+  }
+  if (!header) throw new DataError(`${options.name}: the file holds no header row`);
+  if (rowsSoFar === 0) throw new DataError(`${options.name}: the file has a header but no rows`);
+}
+
+/**
+ * Finds the cells of every complete row in `buffer` from `pos`. A plain function, not a generator, so that V8
+ * optimises the byte loop fully. Returns how many rows it found, where the complete rows end, and the next line.
+ *
+ * Cells of numeric columns are parsed while they are scanned, each byte read once: a plain decimal (optional minus
+ * sign, at most 15 digits) goes straight into `numbers`; anything else (empty, null texts, exponents, junk) is NaN
+ * there, and decodeNumbers takes the slow path for it.
+ */
+function scanRows(buffer: Buffer, pos: number, final: boolean, delimiter: number, numeric: Uint8Array, cells: Cells, firstLine: number, name: string): { rows: number; consumed: number; line: number } {
+  const columns = numeric.length;
+  const { starts, ends, escaped, lines, numbers } = cells;
+  const length = buffer.length;
+  let rows = 0;
+  let line = firstLine;
+  // Bytes up to here are whole rows (or skipped blank lines); an incomplete row is carried to the next chunk.
+  let consumed = pos;
+  // The next quote in the chunk: rows before it take the fast path, which need not look for quotes.
+  let nextQuote = indexOrEnd(buffer, QUOTE, pos);
+  rowLoop: while (pos < length) {
+    if (buffer[pos] === LF || (buffer[pos] === CR && buffer[pos + 1] === LF)) {
+      pos += buffer[pos] === CR ? 2 : 1;
+      line++;
+      consumed = pos;
+      continue;
+    }
+    if (nextQuote < pos) nextQuote = indexOrEnd(buffer, QUOTE, pos);
+    const rowEnd = indexOrEnd(buffer, LF, pos);
+    if (rowEnd === length && !final) break;
+    if (nextQuote > rowEnd) {
+      // Fast path: a row without quotes, whose end is known.
+      if (rowEnd - pos > MAX_ROW_BYTES) throw tooLong(name, line);
+      const base = rows * columns;
+      let field = 0;
+      let p = pos;
+      for (;;) {
+        const start = p;
+        if (field >= columns) throw ragged(name, line, countFields(buffer, pos, delimiter), columns);
+        if (numeric[field] === 1) {
+          let negative = false;
+          if (buffer[p] === 45) {
+            negative = true;
+            p++;
+          }
+          let mantissa = 0;
+          let digits = 0;
+          let scale = -1;
+          let c = 0;
+          while (p < rowEnd) {
+            c = buffer[p]!;
+            const d = c - 48;
+            if (d >>> 0 <= 9) {
+              mantissa = mantissa * 10 + d;
+              digits++;
+              if (scale >= 0) scale++;
+            } else if (c === 46 && scale < 0) scale = 0;
+            else break;
+            p++;
+          }
+          let value = Number.NaN;
+          if (digits > 0 && digits <= 15 && (p === rowEnd || c === delimiter || (c === CR && p + 1 === rowEnd))) {
+            value = scale > 0 ? mantissa / POW10[scale]! : mantissa;
+            if (negative) value = -value;
+          }
+          numbers[base + field] = value;
+        }
+        while (p < rowEnd && buffer[p] !== delimiter) p++;
+        starts[base + field] = start;
+        ends[base + field] = p === rowEnd && p > start && buffer[p - 1] === CR ? p - 1 : p;
+        escaped[base + field] = 0;
+        field++;
+        if (p === rowEnd) break;
+        p++;
+      }
+      if (field !== columns) throw ragged(name, line, field, columns);
+      lines[rows] = line;
+      line++;
+      rows++;
+      pos = rowEnd < length ? rowEnd + 1 : length;
+      consumed = pos;
+      continue;
+    }
+    const rowStart = pos;
+    let newlines = 0;
+    let field = 0;
+    const base = rows * columns;
+    for (;;) {
+      let start = pos;
+      let end: number;
+      let hasEscapes = 0;
+      if (buffer[pos] === QUOTE) {
+        start = ++pos;
+        for (;;) {
+          if (pos >= length) {
+            if (!final) break rowLoop;
+            throw new DataError(`${name}:${line}: a quoted field never closes before the end of the file; the file may be cut short, or a quote is missing`, { file: name, line });
+          }
+          const c = buffer[pos]!;
+          if (c === QUOTE) {
+            if (buffer[pos + 1] === QUOTE) {
+              hasEscapes = 1;
+              pos += 2;
+              continue;
+            }
+            break;
+          }
+          if (c === LF) newlines++;
+          pos++;
+        }
+        end = pos++;
+        if (field < columns) numbers[base + field] = Number.NaN;
+        // Text between the closing quote and the delimiter is kept out of the value, as Python's csv does.
+        while (pos < length && buffer[pos] !== delimiter && buffer[pos] !== LF) pos++;
+        if (pos >= length && !final) break rowLoop;
+      } else {
+        let c = 0;
+        if (numeric[field] === 1 && field < columns) {
+          let negative = false;
+          if (buffer[pos] === 45) {
+            negative = true;
+            pos++;
+          }
+          let mantissa = 0;
+          let digits = 0;
+          let scale = -1;
+          while (pos < length) {
+            c = buffer[pos]!;
+            const d = c - 48;
+            if (d >>> 0 <= 9) {
+              mantissa = mantissa * 10 + d;
+              digits++;
+              if (scale >= 0) scale++;
+            } else if (c === 46 && scale < 0) scale = 0;
+            else break;
+            pos++;
+          }
+          let value = Number.NaN;
+          if (digits > 0 && digits <= 15 && (pos >= length || c === delimiter || c === LF || (c === CR && buffer[pos + 1] === LF))) {
+            value = scale > 0 ? mantissa / POW10[scale]! : mantissa;
+            if (negative) value = -value;
+          }
+          numbers[base + field] = value;
+        }
+        while (pos < length && (c = buffer[pos]!) !== delimiter && c !== LF) pos++;
+        if (pos >= length && !final) break rowLoop;
+        end = pos > start && buffer[pos - 1] === CR && (pos >= length || buffer[pos] === LF) ? pos - 1 : pos;
+      }
+      if (field >= columns) throw ragged(name, line, countFields(buffer, rowStart, delimiter), columns);
+      starts[base + field] = start;
+      ends[base + field] = end;
+      escaped[base + field] = hasEscapes;
+      field++;
+      if (pos < length && buffer[pos] === delimiter) {
+        pos++;
+        if (pos >= length && !final) break rowLoop;
+        continue;
+      }
+      if (pos < length) pos++; // the LF
+      break;
+    }
+    if (pos - rowStart > MAX_ROW_BYTES) throw tooLong(name, line);
+    if (field !== columns) throw ragged(name, line, field, columns);
+    lines[rows] = line;
+    line += 1 + newlines;
+    rows++;
+    consumed = pos;
+  }
+  return { rows, consumed, line };
+}
+
+function parseHeaderRow(buffer: Buffer, pos: number, final: boolean, delimiter: number, name: string, line: number): { names: string[]; next: number; lines: number } | undefined {
+  // The header is small: find its end (outside quotes) and split it with the same rules as a row.
+  let inQuotes = false;
+  let end = pos;
+  let newlines = 0;
+  while (end < buffer.length) {
+    const c = buffer[end]!;
+    if (c === QUOTE) inQuotes = !inQuotes;
+    else if (c === LF) {
+      if (!inQuotes) break;
+      newlines++;
+    }
+    end++;
+  }
+  if (end >= buffer.length && !final) {
+    if (buffer.length - pos > MAX_ROW_BYTES) throw tooLong(name, line);
+    return undefined;
+  }
+  const text = buffer.toString('utf8', pos, end).replace(/\r$/, '');
+  const names = splitHeader(text, String.fromCharCode(delimiter));
+  const seen = new Map<string, number>();
+  names.forEach((n, i) => {
+    if (n.trim() === '') throw new DataError(`${name}:${line}: column ${i + 1} of the header has no name; every column needs one`);
+    if (seen.has(n)) throw new DataError(`${name}:${line}: the header names "${n}" twice (columns ${seen.get(n)! + 1} and ${i + 1}); column names must be unique`);
+    seen.set(n, i);
+  });
+  if (names.length === 1) {
+    for (const [char, label] of [
+      ['\t', 'tabs'],
+      [';', 'semicolons'],
+      [',', 'commas'],
+      ['|', 'pipes'],
+    ] as const) {
+      if (char !== String.fromCharCode(delimiter) && names[0]!.includes(char)) {
+        throw new DataError(`${name}:${line}: the header is one column that contains ${label}; the file looks ${char === '\t' ? 'tab' : `"${char}"`}-separated: set the delimiter (or name the file .tsv)`);
+      }
+    }
+  }
+  return { names, next: Math.min(end + 1, buffer.length), lines: 1 + newlines };
+}
+
+function splitHeader(text: string, delimiter: string): string[] {
+  const names: string[] = [];
+  let current = '';
+  let inQuotes = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (inQuotes) {
+      if (c === '"' && text[i + 1] === '"') {
+        current += '"';
+        i++;
+      } else if (c === '"') inQuotes = false;
+      else current += c;
+    } else if (c === '"' && current === '') inQuotes = true;
+    else if (c === delimiter) {
+      names.push(current);
+      current = '';
+    } else current += c;
+  }
+  names.push(current);
+  return names;
+}
+
+function decodeBatch(
+  buffer: Buffer,
+  cells: Cells,
+  rows: number,
+  header: readonly string[],
+  decodeAs: readonly DecodeAs[],
+  dictionaries: readonly (TextDictionary | undefined)[],
+  nulls: ReadonlySet<string>,
+  file: string,
+  firstRow: number,
+): RecordBatch {
+  const columns = header.map((name, c): ColumnData => {
+    const as = decodeAs[c]!;
+    const column: ColumnData = { name, decodeAs: as, status: new Uint8Array(rows), invalidText: new Map() };
+    if (as === 'number' || as === 'auto') column.numbers = decodeNumbers(buffer, cells, rows, header.length, c, column, nulls);
+    if (as === 'text' || as === 'auto') {
+      column.dictionary = dictionaries[c]!;
+      column.ids = decodeTexts(buffer, cells, rows, header.length, c, column, nulls);
+    }
+    if (as === 'bool' || as === 'datetime') column.numbers = decodeParsed(buffer, cells, rows, header.length, c, column, nulls, as === 'bool' ? parseBoolText : parseDatetimeText);
+    return column;
+  });
+  return { file, firstRow, length: rows, lines: cells.lines.slice(0, rows), columns };
+}
+
+/** One cell's text: UTF-8, with doubled quotes made single where the cell had them. */
+function cellText(buffer: Buffer, cells: Cells, k: number): string {
+  const raw = utf8(buffer, cells.starts[k]!, cells.ends[k]!);
+  return cells.escaped[k] ? raw.replace(/""/g, '"') : raw;
+}
+
+// One small function per decoding, each with a single tight loop over a column's cells: V8 optimises these far
+// better than one function that branches on the type inside the loop.
+
+function decodeNumbers(buffer: Buffer, cells: Cells, rows: number, stride: number, c: number, column: ColumnData, nulls: ReadonlySet<string>): Float64Array {
+  const numbers = new Float64Array(rows);
+  const { starts, ends } = cells;
+  const { status } = column;
+  const keepInvalid = column.decodeAs === 'number';
+  const scanned = cells.numbers;
+  for (let r = 0, k = c; r < rows; r++, k += stride) {
+    let value = scanned[k]!;
+    if (value !== value) {
+      const s = starts[k]!;
+      const e = ends[k]!;
+      value = e > s ? parseNumberBytes(buffer, s, e) : Number.NaN;
+    }
+    numbers[r] = value;
+    if (value !== value) {
+      const s = starts[k]!;
+      const e = ends[k]!;
+      if (nulls.has(e > s ? latin1(buffer, s, e) : '')) status[r] = NULL;
+      else {
+        status[r] = INVALID;
+        if (keepInvalid) column.invalidText.set(r, cellText(buffer, cells, k));
+      }
+    }
+  }
+  return numbers;
+}
+
+function decodeTexts(buffer: Buffer, cells: Cells, rows: number, stride: number, c: number, column: ColumnData, nulls: ReadonlySet<string>): Int32Array {
+  const ids = new Int32Array(rows);
+  const dictionary = column.dictionary!;
+  const { status } = column;
+  const { starts, ends, escaped } = cells;
+  const isText = column.decodeAs === 'text';
+  for (let r = 0, k = c; r < rows; r++, k += stride) {
+    const id = escaped[k] ? dictionary.idOf(cellText(buffer, cells, k)) : dictionary.idOfBytes(buffer, starts[k]!, ends[k]!, () => utf8(buffer, starts[k]!, ends[k]!));
+    if (nulls.has(dictionary.values[id]!)) {
+      ids[r] = -1;
+      status[r] = NULL;
+    } else {
+      ids[r] = id;
+      if (isText) status[r] = VALUE;
+    }
+  }
+  return ids;
+}
+
+function decodeParsed(buffer: Buffer, cells: Cells, rows: number, stride: number, c: number, column: ColumnData, nulls: ReadonlySet<string>, parse: (text: string) => number): Float64Array {
+  const numbers = new Float64Array(rows);
+  const { status } = column;
+  for (let r = 0, k = c; r < rows; r++, k += stride) {
+    const value = cellText(buffer, cells, k);
+    if (nulls.has(value)) {
+      numbers[r] = Number.NaN;
+      status[r] = NULL;
+      continue;
+    }
+    const parsed = parse(value);
+    numbers[r] = parsed;
+    if (parsed !== parsed) {
+      status[r] = INVALID;
+      column.invalidText.set(r, value);
+    }
+  }
+  return numbers;
+}
+
+/** Where the next `byte` is at or after `from`, or the buffer's length when there is none. */
+function indexOrEnd(buffer: Buffer, byte: number, from: number): number {
+  const at = buffer.indexOf(byte, from);
+  return at < 0 ? buffer.length : at;
+}
+
+/** The end of the last complete line: a chunk may end inside a multi-byte character, which the next completes. */
+function lastLineEnd(buffer: Buffer): number {
+  const at = buffer.lastIndexOf(LF);
+  return at < 0 ? 0 : at + 1;
+}
+
+function countFields(buffer: Buffer, start: number, delimiter: number): number {
+  let count = 1;
+  let inQuotes = false;
+  for (let i = start; i < buffer.length; i++) {
+    const c = buffer[i]!;
+    if (c === QUOTE) inQuotes = !inQuotes;
+    else if (!inQuotes && c === delimiter) count++;
+    else if (!inQuotes && c === LF) break;
+  }
+  return count;
+}
+
+function ragged(file: string, line: number, fields: number, columns: number): DataError {
+  return new DataError(
+    `${file}:${line}: the row has ${fields} fields but the header has ${columns}; quote values that contain the delimiter, or fix the missing or extra field`,
+    { file, line },
+  );
+}
+
+function tooLong(file: string, line: number): DataError {
+  return new DataError(`${file}:${line}: a row longer than ${MAX_ROW_BYTES / 1024 / 1024} MiB; a quote probably never closes, or the delimiter is wrong`, { file, line });
+}
+
+function invalidUtf8(file: string, bytes: Buffer, firstLine: number): DataError {
+  // Find the first bad line to point at.
+  let line = firstLine;
+  let start = 0;
+  for (let i = 0; i <= bytes.length; i++) {
+    if (i === bytes.length || bytes[i] === LF) {
+      if (!isUtf8(bytes.subarray(start, i))) break;
+      start = i + 1;
+      line++;
+    }
+  }
+  return new DataError(`${file}: invalid UTF-8 near line ${line}; save the file as UTF-8 (it may be Latin-1 or Windows-1252)`, { file, line });
+}
+
+function checkNotBinary(buffer: Buffer, file: string): void {
+  if (buffer[0] === 0x1f && buffer[1] === 0x8b) throw new DataError(`${file}: the file is gzip-compressed; name it with a .gz ending (e.g. data.csv.gz) so it is unpacked`);
+  if (buffer.subarray(0, 4).toString('latin1') === 'PAR1') throw new DataError(`${file}: the file is Parquet; name it .parquet or set format: parquet`);
+  const probe = buffer.subarray(0, 8192);
+  if (probe.includes(0)) throw new DataError(`${file}: the file holds binary data (NUL bytes), not delimited text; check the path and the format`);
+}

@@ -1,0 +1,57 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { parquetWriteBuffer } from 'hyparquet-writer';
+import { TextDictionary, type ColumnData, type DecodeAs, type RecordBatch } from '../../src/core/data/batch.js';
+import { readDataset, resolveDataFiles, type DataFormat } from '../../src/io/readers/dataset.js';
+
+/** Writes files (text, bytes, or Parquet columns) into a fresh folder and returns it. */
+export function dataFolder(files: Record<string, string | Uint8Array | { parquet: { name: string; data: unknown[]; type?: string }[] }>): string {
+  const folder = mkdtempSync(join(tmpdir(), 'mlgate-data-'));
+  for (const [name, content] of Object.entries(files)) {
+    let bytes: string | Uint8Array;
+    if (typeof content === 'string' || content instanceof Uint8Array) bytes = content;
+    else bytes = new Uint8Array(parquetWriteBuffer({ columnData: content.parquet as never }));
+    if (name.endsWith('.gz') && typeof bytes === 'string') bytes = gzipSync(bytes);
+    writeFileSync(join(folder, name), bytes);
+  }
+  return folder;
+}
+
+export interface ReadResult {
+  headers: string[][];
+  batches: RecordBatch[];
+  /** Cell values per column across batches: numbers, texts, or null / { invalid: text }. */
+  values: Record<string, unknown[]>;
+  lines: number[];
+}
+
+/** Reads a dataset with a fixed decoding per column name (default auto) and flattens the result. */
+export async function readAll(folder: string, patterns: string[], decode: Record<string, DecodeAs> = {}, options: { format?: DataFormat | 'auto'; delimiter?: string } = {}): Promise<ReadResult> {
+  const files = await resolveDataFiles(patterns, folder, options.format ?? 'auto', 'data');
+  const dictionaries = new Map<string, TextDictionary>();
+  const result: ReadResult = { headers: [], batches: [], values: {}, lines: [] };
+  for await (const event of readDataset(files, {
+    delimiter: options.delimiter,
+    decodeAs: (columns) => columns.map((c) => decode[c] ?? 'auto'),
+    dictionary: (c) => dictionaries.get(c) ?? (dictionaries.set(c, new TextDictionary()), dictionaries.get(c)!),
+  })) {
+    if (event.type === 'file') result.headers.push(event.header);
+    else {
+      result.batches.push(event.batch);
+      result.lines.push(...event.batch.lines);
+      for (const column of event.batch.columns) (result.values[column.name] ??= []).push(...cellValues(column, event.batch.length));
+    }
+  }
+  return result;
+}
+
+function cellValues(column: ColumnData, length: number): unknown[] {
+  return Array.from({ length }, (_, r) => {
+    if (column.status[r] === 1) return null;
+    if (column.status[r] === 2 && column.decodeAs !== 'auto') return { invalid: column.invalidText.get(r) };
+    if (column.decodeAs === 'text' || (column.decodeAs === 'auto' && column.status[r] === 2)) return column.dictionary!.values[column.ids![r]!];
+    return column.numbers![r];
+  });
+}
