@@ -32,8 +32,9 @@ export function parseContract(text: string, name: string): DataContract {
   if (!validate(value)) {
     const error = validate.errors![0]!;
     const path = error.instancePath.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
-    const line = lineOf(document, lines, path);
-    const hint = error.keyword === 'additionalProperties' ? ` (unknown rule "${String((error.params as { additionalProperty: string }).additionalProperty)}")` : '';
+    const unknown = error.keyword === 'additionalProperties' ? String((error.params as { additionalProperty: string }).additionalProperty) : undefined;
+    const line = lineOf(document, lines, unknown ? [...path, unknown] : path);
+    const hint = unknown ? ` (unknown rule "${unknown}")` : '';
     throw new ConfigurationError(`${name}:${line}: ${describeSchemaError(error)}${hint}; see the contract reference in the validate-data README`, { file: name, line });
   }
   const contract = value as DataContract;

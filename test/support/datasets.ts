@@ -1,6 +1,6 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { TextDictionary, type ColumnData, type DecodeAs, type RecordBatch } from '../../src/core/data/batch.js';
@@ -14,6 +14,7 @@ export function dataFolder(files: Record<string, string | Uint8Array | { parquet
     if (typeof content === 'string' || content instanceof Uint8Array) bytes = content;
     else bytes = new Uint8Array(parquetWriteBuffer({ columnData: content.parquet as never }));
     if (name.endsWith('.gz') && typeof bytes === 'string') bytes = gzipSync(bytes);
+    mkdirSync(dirname(join(folder, name)), { recursive: true });
     writeFileSync(join(folder, name), bytes);
   }
   return folder;

@@ -1,3 +1,4 @@
+import { parseDatetimeText } from '../data/cell-text.js';
 import type { ColumnContract, DataContract } from './contract.js';
 import type { ColumnProfile, Profile } from '../profile/profile.js';
 
@@ -32,9 +33,13 @@ function inferColumn(column: ColumnProfile, rows: number, options: InferOptions)
     contract.min = widen(numeric.min - pad, column.type, 'down');
     contract.max = widen(numeric.max + pad, column.type, 'up');
   }
-  if (numeric && column.type === 'datetime') {
-    contract.min = new Date(numeric.min).toISOString();
-    contract.max = new Date(numeric.max).toISOString();
+  if (column.type === 'datetime') {
+    // Read as text when the type was inferred: the range then comes from the distinct texts.
+    const times = numeric ? [numeric.min, numeric.max] : (column.categories?.counts ?? []).map(([text]) => parseDatetimeText(text)).filter((t) => !Number.isNaN(t));
+    if (times.length > 0 && !column.categories?.truncated) {
+      contract.min = new Date(Math.min(...times)).toISOString();
+      contract.max = new Date(Math.max(...times)).toISOString();
+    }
   }
   if (column.type === 'category' && column.categories) contract.allowed = column.categories.counts.map(([value]) => value).sort();
   if (options.uniqueColumns.has(column.name)) contract.unique = true;
@@ -46,7 +51,9 @@ function widen(value: number, type: 'int' | 'float', direction: 'up' | 'down'): 
   if (type === 'int') return direction === 'up' ? Math.ceil(value) : Math.floor(value);
   if (value === 0) return 0;
   const magnitude = 10 ** (Math.floor(Math.log10(Math.abs(value))) - 5);
-  return (direction === 'up' ? Math.ceil(value / magnitude) : Math.floor(value / magnitude)) * magnitude;
+  const rounded = (direction === 'up' ? Math.ceil(value / magnitude) : Math.floor(value / magnitude)) * magnitude;
+  // The multiplication leaves binary noise (-3.4000099999999995): print it as the decimal it stands for.
+  return Number(rounded.toPrecision(12));
 }
 
 /** Columns a uniqueness pass should check: ints and strings whose sampled values were all distinct. */

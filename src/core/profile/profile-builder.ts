@@ -190,17 +190,20 @@ function finishColumn(state: ColumnState, order: readonly number[]): ColumnProfi
   const type = state.type ?? inferredType(state);
   const numeric = type === 'int' || type === 'float' || type === 'bool' || type === 'datetime';
   const sample: SampleValue[] = order.map((slot) => sampleValue(state, slot, type, numeric));
-  const valueCount = state.moments.count + (numeric ? 0 : state.textual);
+  // Bool and datetime columns found by inference were read as text: their counts come from the texts.
+  const fromNumbers = numeric && !(state.decodeAs === 'auto' && (type === 'bool' || type === 'datetime'));
+  const valueCount = fromNumbers ? state.moments.count : countTexts(state);
   const profile: ColumnProfile = {
     name: state.name,
     type,
-    count: numeric ? state.moments.count : countTexts(state),
+    count: valueCount,
     nulls: state.nulls,
-    invalid: numeric ? state.invalid + state.textual : state.invalid,
+    invalid: fromNumbers ? state.invalid + state.textual : state.invalid,
     sample,
   };
   if (numeric && state.moments.count > 0) profile.numeric = numericSummary(state.moments, state.integral, sample);
-  if (state.dictionary && (!numeric || type === 'bool')) profile.categories = categorySummary(state, valueCount);
+  // Texts typed bool or datetime by inference keep their counts: the datetime range is read from them.
+  if (state.dictionary && (!numeric || type === 'bool' || (type === 'datetime' && state.decodeAs === 'auto'))) profile.categories = categorySummary(state, valueCount);
   return profile;
 }
 

@@ -1,0 +1,81 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseDocument } from '../../src/io/documents.js';
+import { dataFolder } from '../support/datasets.js';
+import { runAction } from '../support/run-action.js';
+import { runCli } from '../support/run-cli.js';
+
+const CONTRACT = 'columns:\n  id: { type: int, unique: true }\n  temp: { type: float, max: 40 }\n  weather: { type: category, allowed: [sun, rain] }\n';
+const DATA = 'id,temp,weather\n1,12.5,sun\n2,55,rain\n2,3,hail\n';
+
+describe('validate-data action (dist bundle, as the runner runs it)', () => {
+  it('fails on violations with annotations on the rows, outputs, a summary and both documents', async () => {
+    const cwd = dataFolder({ 'data/weather.csv': DATA, 'contract.yml': CONTRACT });
+    const result = await runAction({ action: 'validate-data', cwd, inputs: { data: 'data/*.csv', contract: 'contract.yml' } });
+    expect(result.exitCode).toBe(1);
+    expect(result.outputs).toEqual({ passed: 'false', violations: '3', report: 'mlgate-reports/validation-report.json', profile: 'mlgate-reports/profile.json', contract: 'contract.yml' });
+    // In the contract's column order, each violation's first rows.
+    expect(result.annotations.slice(0, 3)).toEqual([
+      { level: 'error', file: 'data/weather.csv', line: 4, message: 'id: unique: repeated values in a column whose values must be unique (value 2); 1 row(s) in all' },
+      { level: 'error', file: 'data/weather.csv', line: 3, message: 'temp: max: values above the maximum 40 (value 55); 1 row(s) in all' },
+      { level: 'error', file: 'data/weather.csv', line: 4, message: 'weather: allowed: values outside the allowed set (value "hail"); 1 row(s) in all' },
+    ]);
+    expect(result.annotations.at(-1)!.message).toMatch(/^The data broke its contract: 3 error\(s\)/);
+    expect(result.summary).toContain('### ❌ Data validation');
+    const report = parseDocument(readFileSync(join(cwd, 'mlgate-reports/validation-report.json'), 'utf8'), 'report');
+    const profile = parseDocument(readFileSync(join(cwd, 'mlgate-reports/profile.json'), 'utf8'), 'profile');
+    expect([report.kind, profile.kind]).toEqual(['validation-report', 'profile']);
+  });
+
+  it('passes clean data and respects max-annotations', async () => {
+    const cwd = dataFolder({ 'd.csv': 'id,temp,weather\n1,1,sun\n2,2,rain\n', 'contract.yml': CONTRACT });
+    const result = await runAction({ action: 'validate-data', cwd, inputs: { data: 'd.csv', contract: 'contract.yml', 'max-annotations': '0' } });
+    expect(result.exitCode).toBe(0);
+    expect(result.outputs.passed).toBe('true');
+    expect(result.annotations).toEqual([]);
+  });
+
+  it('with infer: true drafts the contract from the data and checks the data against it', async () => {
+    const cwd = dataFolder({ 'd.csv': DATA });
+    const result = await runAction({ action: 'validate-data', cwd, inputs: { data: 'd.csv', infer: 'true', contract: 'drafted.yml' } });
+    expect(result.exitCode, result.stdout).toBe(0);
+    expect(readFileSync(join(cwd, 'drafted.yml'), 'utf8')).toMatch(/^# Drafted by mlgate from d\.csv/);
+  });
+
+  it.each([
+    ['a missing contract', { data: 'd.csv', contract: 'nope.yml' }, /^nope\.yml: contract file not found; check the contract input, or set infer: true/],
+    ['a contract with an unknown rule', { data: 'd.csv', contract: 'bad.yml' }, /^bad\.yml:3: \/columns\/id: must NOT have additional properties \(unknown rule "maximum"\)/],
+    ['no data', { data: '', contract: 'contract.yml' }, /^input "data" is required/],
+    ['a wrong fail-on', { data: 'd.csv', contract: 'contract.yml', 'fail-on': 'sometimes' }, /^input "fail-on" must be one of error, warning \(got "sometimes"\)/],
+    ['a ragged CSV', { data: 'ragged.csv', contract: 'contract.yml' }, /^ragged\.csv:3: the row has 2 fields but the header has 3/],
+  ])('%s: one error line naming the file, exit 1, no stack trace', async (_, inputs, message) => {
+    const cwd = dataFolder({ 'd.csv': DATA, 'contract.yml': CONTRACT, 'bad.yml': 'columns:\n  id:\n    maximum: 3\n    type: int\n', 'ragged.csv': 'id,temp,weather\n1,2,sun\n3,4\n' });
+    const result = await runAction({ action: 'validate-data', cwd, inputs });
+    expect(result.exitCode).toBe(1);
+    expect(result.annotations).toHaveLength(1);
+    expect(result.annotations[0]!.message).toMatch(message);
+    expect(result.stdout + result.stderr).not.toMatch(/\n\s+at /);
+    expect(existsSync(join(cwd, 'mlgate-reports'))).toBe(false);
+  });
+});
+
+describe('mlgate validate-data, infer-contract and merge (CLI)', () => {
+  it('infers a contract, validates against it, and merges shard profiles', async () => {
+    const cwd = dataFolder({ 'a.csv': 'id,x\n1,0.5\n2,1.5\n', 'b.csv': 'id,x\n3,2.5\n' });
+    expect((await runCli(['infer-contract', 'a.csv', 'b.csv', '--output', 'c.yml'], { cwd })).stdout).toBe('contract c.yml: 2 columns from 3 rows\n');
+    const validated = await runCli(['validate-data', 'a.csv', '--contract', 'c.yml', '--profile', 'pa.json'], { cwd });
+    expect(validated.exitCode, validated.stderr).toBe(0);
+    expect(validated.stdout).toMatch(/^✓ passed: 0 errors, 0 warnings in 2 rows × 2 columns/);
+    await runCli(['validate-data', 'b.csv', '--contract', 'c.yml', '--profile', 'pb.json'], { cwd });
+    const merged = await runCli(['merge', 'pa.json', 'pb.json', '--output', 'all.json'], { cwd });
+    expect(merged.stdout).toBe('profile all.json: 2 profiles, 3 rows\n');
+  });
+
+  it('exits 1 and lists the violations when the data breaks the contract', async () => {
+    const cwd = dataFolder({ 'd.csv': DATA, 'contract.yml': CONTRACT });
+    const result = await runCli(['validate-data', 'd.csv', '--contract', 'contract.yml'], { cwd });
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toContain('error   temp: max: 1 row, values above the maximum 40 (first at d.csv:3)');
+  });
+});

@@ -1,0 +1,103 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { NULL, TextDictionary, VALUE, type RecordBatch } from '../../../src/core/data/batch.js';
+import { mergeProfiles } from '../../../src/core/profile/merge-profiles.js';
+import { ProfileBuilder } from '../../../src/core/profile/profile-builder.js';
+import type { Profile } from '../../../src/core/profile/profile.js';
+
+type Row = { x: number | null; c: string | null };
+
+/** A batch of rows of one file, as a reader would make it, starting at row `firstRow` of the file. */
+function batch(file: string, rows: readonly Row[], firstRow: number, dictionary: TextDictionary): RecordBatch {
+  const n = rows.length;
+  const xs = new Float64Array(n);
+  const xStatus = new Uint8Array(n);
+  const ids = new Int32Array(n);
+  const cStatus = new Uint8Array(n);
+  rows.forEach((row, i) => {
+    xs[i] = row.x ?? Number.NaN;
+    xStatus[i] = row.x === null ? NULL : VALUE;
+    ids[i] = row.c === null ? -1 : dictionary.idOf(row.c);
+    cStatus[i] = row.c === null ? NULL : VALUE;
+  });
+  return {
+    file,
+    firstRow,
+    length: n,
+    lines: Float64Array.from(rows, (_, i) => firstRow + i + 2),
+    columns: [
+      { name: 'x', decodeAs: 'number', status: xStatus, numbers: xs, invalidText: new Map() },
+      { name: 'c', decodeAs: 'text', status: cStatus, ids, dictionary, invalidText: new Map() },
+    ],
+  };
+}
+
+/** The profile of row ranges of files, each range fed in batches of `batchSize`, as one run (or shard) would. */
+function profile(parts: { file: string; rows: readonly Row[]; from: number }[], sampleSize: number, batchSize = 7): Profile {
+  const builder = new ProfileBuilder({ createdAt: 'now', sampleSize });
+  builder.declare('x', 'number', 'float');
+  builder.declare('c', 'text', 'category');
+  const dictionary = new TextDictionary();
+  for (const part of parts) {
+    for (let i = 0; i < part.rows.length; i += batchSize) builder.addBatch(batch(part.file, part.rows.slice(i, i + batchSize), part.from + i, dictionary));
+  }
+  return builder.finish();
+}
+
+const row = fc.record({
+  x: fc.option(fc.double({ min: -1e6, max: 1e6, noNaN: true, noDefaultInfinity: true }), { nil: null, freq: 5 }),
+  c: fc.option(fc.constantFrom('a', 'b', 'c', 'dd', 'é'), { nil: null, freq: 5 }),
+});
+
+describe('profiles merge exactly: merging the shards\' profiles equals profiling the union', () => {
+  it('for any split of any rows across shards and files', () => {
+    fc.assert(
+      fc.property(fc.array(row, { minLength: 1, maxLength: 120 }), fc.array(fc.nat(), { maxLength: 6 }), fc.integer({ min: 1, max: 50 }), (rows, cuts, sampleSize) => {
+        // Two files; the rows of each file split at arbitrary points into shards.
+        const half = Math.floor(rows.length / 2);
+        const files = [
+          { file: 'a.csv', rows: rows.slice(0, half) },
+          { file: 'b.csv', rows: rows.slice(half) },
+        ];
+        const whole = profile(files.map((f) => ({ ...f, from: 0 })), sampleSize);
+        const shards = files.flatMap((f) => {
+          const points = [...new Set([0, ...cuts.map((c) => c % (f.rows.length + 1)), f.rows.length])].sort((a, b) => a - b);
+          return points.slice(1).map((end, i) => ({ file: f.file, rows: f.rows.slice(points[i], end), from: points[i]! }));
+        });
+        const merged = mergeProfiles(shards.filter((s) => s.rows.length > 0).map((s) => profile([s], sampleSize, 3)), 'now');
+        expect(merged.dataset.rows).toBe(whole.dataset.rows);
+        expect(merged.sample).toEqual(whole.sample);
+        for (const name of ['x', 'c']) {
+          const a = merged.columns.find((c) => c.name === name)!;
+          const b = whole.columns.find((c) => c.name === name)!;
+          expect([a.count, a.nulls, a.invalid, a.sample]).toEqual([b.count, b.nulls, b.invalid, b.sample]);
+          expect(a.categories).toEqual(b.categories);
+          if (b.numeric) {
+            expect(a.numeric!.min).toBe(b.numeric.min);
+            expect(a.numeric!.max).toBe(b.numeric.max);
+            expect(a.numeric!.quantiles).toEqual(b.numeric.quantiles);
+            expect(a.numeric!.histogram).toEqual(b.numeric.histogram);
+            expect(a.numeric!.mean).toBeCloseTo(b.numeric.mean, 6);
+            expect(Math.abs(a.numeric!.m2 - b.numeric.m2)).toBeLessThanOrEqual(1e-9 * Math.max(1, b.numeric.m2));
+          }
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('keeps the k lowest-priority rows, the same whatever the batch size', () => {
+    const rows: Row[] = Array.from({ length: 500 }, (_, i) => ({ x: i, c: null }));
+    const a = profile([{ file: 'f.csv', rows, from: 0 }], 50, 1);
+    const b = profile([{ file: 'f.csv', rows, from: 0 }], 50, 499);
+    expect(a.sample).toEqual(b.sample);
+    expect(a.sample.priorities).toEqual([...a.sample.priorities].sort((p, q) => p - q));
+    expect(a.columns[0]!.sample).toHaveLength(50);
+  });
+
+  it('refuses to merge profiles sampled differently', () => {
+    const rows: Row[] = [{ x: 1, c: 'a' }];
+    expect(() => mergeProfiles([profile([{ file: 'f', rows, from: 0 }], 5), profile([{ file: 'g', rows, from: 0 }], 6)], 'now')).toThrow(/must share the sample size and seed/);
+  });
+});
+
