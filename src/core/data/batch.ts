@@ -41,7 +41,7 @@ export class TextDictionary {
   }
 
   /** The id of the UTF-8 text in bytes [start, end); `decode` makes the string the first time it is seen. */
-  idOfBytes(source: Uint8Array, start: number, end: number, decode: () => string): number {
+  idOfBytes<B extends Uint8Array>(source: B, start: number, end: number, decode: (bytes: B, start: number, end: number) => string): number {
     const hash = hashBytes(source, start, end);
     const mask = this.table.length - 1;
     for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
@@ -49,7 +49,7 @@ export class TextDictionary {
       if (id < 0) break;
       if (this.hashes[id] === hash && sameBytes(this.bytes[id]!, source, start, end)) return id;
     }
-    const text = decode();
+    const text = decode(source, start, end);
     const known = this.index.get(text);
     return known ?? this.add(text, source.slice(start, end), hash);
   }

@@ -153,24 +153,24 @@ export class ProfileBuilder {
 
   private addToSample(batch: RecordBatch, present: ReadonlySet<string>): void {
     const fileHash = hashText(batch.file);
-    const states = [...this.columns.values()];
-    const byName = new Map(batch.columns.map((c) => [c.name, c]));
-    const sources = states.map((state) => (present.has(state.name) ? byName.get(state.name) : undefined));
     const { sample, seed } = this;
+    // First choose the rows (in order: a slot taken twice keeps the later row), then copy values column by column.
+    const slots: number[] = [];
+    const rows: number[] = [];
     for (let r = 0; r < batch.length; r++) {
       const row = batch.firstRow + r;
       // Once the sample is full most rows are ruled out by the high half of their priority alone.
-      const high = mix32(seed, fileHash, row);
-      if (high * PRIORITY_LOW > sample.threshold) continue;
+      if (mix32(seed, fileHash, row) * PRIORITY_LOW > sample.threshold) continue;
       const slot = sample.offer(rowPriority(seed, fileHash, row));
       if (slot < 0) continue;
-      for (let c = 0; c < states.length; c++) {
-        const state = states[c]!;
-        const column = sources[c];
-        state.sampleStatus[slot] = column ? column.status[r]! : NULL;
-        state.sampleNumbers[slot] = column?.numbers ? column.numbers[r]! : Number.NaN;
-        state.sampleIds[slot] = column?.ids ? column.ids[r]! : -1;
-      }
+      slots.push(slot);
+      rows.push(r);
+    }
+    if (slots.length === 0) return;
+    const byName = new Map(batch.columns.map((c) => [c.name, c]));
+    for (const state of this.columns.values()) {
+      const column = present.has(state.name) ? byName.get(state.name) : undefined;
+      copySampled(state, column, slots, rows);
     }
   }
 
@@ -183,6 +183,20 @@ export class ProfileBuilder {
       sample: { size: this.sample.capacity, seed: this.seed, priorities: order.map((slot) => this.sample.priorities[slot]!) },
       columns: [...this.columns.values()].map((state) => finishColumn(state, order)),
     };
+  }
+}
+
+function copySampled(state: ColumnState, column: ColumnData | undefined, slots: readonly number[], rows: readonly number[]): void {
+  const { sampleStatus, sampleNumbers, sampleIds } = state;
+  const status = column?.status;
+  const numbers = column?.numbers;
+  const ids = column?.ids;
+  for (let i = 0; i < slots.length; i++) {
+    const slot = slots[i]!;
+    const r = rows[i]!;
+    sampleStatus[slot] = status ? status[r]! : NULL;
+    sampleNumbers[slot] = numbers ? numbers[r]! : Number.NaN;
+    sampleIds[slot] = ids ? ids[r]! : -1;
   }
 }
 
@@ -201,7 +215,7 @@ function finishColumn(state: ColumnState, order: readonly number[]): ColumnProfi
     invalid: fromNumbers ? state.invalid + state.textual : state.invalid,
     sample,
   };
-  if (numeric && state.moments.count > 0) profile.numeric = numericSummary(state.moments, state.integral, sample);
+  if (numeric && state.moments.count > 0) profile.numeric = numericSummary(state.moments, state.integral, sortedSample(sample));
   // Texts typed bool or datetime by inference keep their counts: the datetime range is read from them.
   if (state.dictionary && (!numeric || type === 'bool' || (type === 'datetime' && state.decodeAs === 'auto'))) profile.categories = categorySummary(state, valueCount);
   return profile;
@@ -244,8 +258,15 @@ function parsedSampleValue(state: ColumnState, slot: number, type: ColumnType): 
   return Number.isNaN(parsed) ? null : type === 'bool' ? parsed === 1 : parsed;
 }
 
-function numericSummary(moments: Moments, integral: boolean, sample: readonly SampleValue[]): ColumnProfile['numeric'] {
-  const sorted = Float64Array.from(sample.filter((v): v is number => typeof v === 'number')).sort();
+/** The sample's numbers, sorted (a typed array sort: native speed). */
+function sortedSample(sample: readonly SampleValue[]): Float64Array {
+  const values = new Float64Array(sample.length);
+  let n = 0;
+  for (const v of sample) if (typeof v === 'number') values[n++] = v;
+  return values.subarray(0, n).sort();
+}
+
+function numericSummary(moments: Moments, integral: boolean, sorted: Float64Array): ColumnProfile['numeric'] {
   return {
     min: moments.min,
     max: moments.max,

@@ -401,6 +401,22 @@ function decodeNumbers(buffer: Buffer, cells: Cells, rows: number, stride: numbe
   return numbers;
 }
 
+/** Per dictionary: which ids are null texts (judged once per distinct text, not once per cell). */
+const nullIds = new WeakMap<TextDictionary, { nulls: ReadonlySet<string>; flags: Uint8Array }>();
+
+function nullFlags(dictionary: TextDictionary, nulls: ReadonlySet<string>): Uint8Array {
+  let entry = nullIds.get(dictionary);
+  if (!entry || entry.nulls !== nulls) nullIds.set(dictionary, (entry = { nulls, flags: new Uint8Array(0) }));
+  if (entry.flags.length < dictionary.size) {
+    const flags = new Uint8Array(Math.max(dictionary.size, entry.flags.length * 2));
+    flags.set(entry.flags);
+    // 0: not judged, 1: a value, 2: a null text.
+    for (let id = entry.flags.length; id < dictionary.size; id++) flags[id] = nulls.has(dictionary.values[id]!) ? 2 : 1;
+    entry.flags = flags;
+  }
+  return entry.flags;
+}
+
 function decodeTexts(buffer: Buffer, cells: Cells, rows: number, stride: number, c: number, column: ColumnData, nulls: ReadonlySet<string>): Int32Array {
   const ids = new Int32Array(rows);
   const dictionary = column.dictionary!;
@@ -408,14 +424,14 @@ function decodeTexts(buffer: Buffer, cells: Cells, rows: number, stride: number,
   const { starts, ends, escaped } = cells;
   const isText = column.decodeAs === 'text';
   for (let r = 0, k = c; r < rows; r++, k += stride) {
-    const id = escaped[k] ? dictionary.idOf(cellText(buffer, cells, k)) : dictionary.idOfBytes(buffer, starts[k]!, ends[k]!, () => utf8(buffer, starts[k]!, ends[k]!));
-    if (nulls.has(dictionary.values[id]!)) {
+    ids[r] = escaped[k] ? dictionary.idOf(cellText(buffer, cells, k)) : dictionary.idOfBytes(buffer, starts[k]!, ends[k]!, utf8);
+  }
+  const flags = nullFlags(dictionary, nulls);
+  for (let r = 0; r < rows; r++) {
+    if (flags[ids[r]!] === 2) {
       ids[r] = -1;
       status[r] = NULL;
-    } else {
-      ids[r] = id;
-      if (isText) status[r] = VALUE;
-    }
+    } else if (isText) status[r] = VALUE;
   }
   return ids;
 }
