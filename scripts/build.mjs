@@ -19,6 +19,8 @@ function actionNames() {
 }
 
 const entries = [...actionNames().map((name) => ({ name, source: `src/actions/${name}/index.ts` })), { name: 'cli', source: 'src/cli/index.ts' }];
+// Bundles that read large data files carry the worker that reads a part of a file on another thread.
+const WORKERS = { 'validate-data': { 'scan-worker': 'src/io/parallel/scan-worker.ts' }, cli: { 'scan-worker': 'src/io/parallel/scan-worker.ts' } };
 
 // The @actions packages are ESM-only while several of their dependencies are CommonJS that call require():
 // an ESM bundle needs a real require, made from import.meta.url.
@@ -42,7 +44,7 @@ for (const entry of entries) {
   const dir = join(outdir, entry.name);
   mkdirSync(dir, { recursive: true });
   await build({
-    entryPoints: { index: join(root, entry.source) },
+    entryPoints: { index: join(root, entry.source), ...Object.fromEntries(Object.entries(WORKERS[entry.name] ?? {}).map(([n, s]) => [n, join(root, s)])) },
     outdir: dir,
     // Modules loaded on first use (the GitHub client) go to chunks/, so start-up parses only what every run needs.
     splitting: true,

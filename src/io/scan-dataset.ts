@@ -1,7 +1,14 @@
+import { open, stat } from 'node:fs/promises';
 import { decodingOf, type DataContract } from '../core/contract/contract.js';
 import { TextDictionary, type DecodeAs } from '../core/data/batch.js';
+import { DataError } from '../core/errors.js';
+import { mergeProfiles } from '../core/profile/merge-profiles.js';
 import type { ProfileBuilder } from '../core/profile/profile-builder.js';
+import type { Profile } from '../core/profile/profile.js';
+import type { Logger } from '../core/logger.js';
 import type { DatasetValidator } from '../core/validate/dataset-validator.js';
+import { canReadInParallel, parallelMinBytes, readingThreads, scanInParts } from './parallel/parallel-scan.js';
+import { MAX_ROW_BYTES, parseHeaderRow } from './readers/delimited.js';
 import { readDataset, type DatasetFile } from './readers/dataset.js';
 
 export interface ScanOptions {
@@ -11,10 +18,21 @@ export interface ScanOptions {
   profile: ProfileBuilder;
   validator?: DatasetValidator;
   delimiter?: string;
+  createdAt: string;
+  logger?: Logger;
 }
 
-/** Reads a dataset once, streaming every batch into the validator (if any) and the profile. */
-export async function scanDataset(options: ScanOptions): Promise<void> {
+export interface ScanResult {
+  /** Profiles of files read in parts by several threads, to merge with the builder's (see finishProfile). */
+  partProfiles: Profile[];
+}
+
+/**
+ * Reads a dataset once, streaming every batch into the validator (if any) and the profile. Large delimited files
+ * are read in byte ranges by several threads whose checks and profiles merge exactly into those of one read.
+ */
+export async function scanDataset(options: ScanOptions): Promise<ScanResult> {
+  const partProfiles: Profile[] = [];
   const dictionaries = new Map<string, TextDictionary>();
   const dictionary = (column: string) => {
     let d = dictionaries.get(column);
@@ -25,19 +43,110 @@ export async function scanDataset(options: ScanOptions): Promise<void> {
     const type = options.contract?.columns[column]?.type;
     return type ? decodingOf(type) : 'auto';
   };
-  const events = readDataset(options.files, {
-    delimiter: options.delimiter ?? options.contract?.dataset?.delimiter,
-    nullValues: options.contract?.dataset?.null_values,
-    decodeAs: (columns) => columns.map(decodeAs),
-    dictionary,
-  });
-  for await (const event of events) {
-    if (event.type === 'file') {
-      for (const column of event.header) options.profile.declare(column, decodeAs(column), options.contract?.columns[column]?.type);
-      options.validator?.checkHeader(event.file.name, event.header);
-    } else {
-      options.validator?.checkBatch(event.batch);
-      options.profile.addBatch(event.batch);
+  for (const file of options.files) {
+    const parts = await scanInThreads(file, options, decodeAs);
+    if (parts) {
+      partProfiles.push(...parts);
+      continue;
     }
+    const events = readDataset([file], {
+      delimiter: options.delimiter ?? options.contract?.dataset?.delimiter,
+      nullValues: options.contract?.dataset?.null_values,
+      decodeAs: (columns) => columns.map(decodeAs),
+      dictionary,
+    });
+    for await (const event of events) {
+      if (event.type === 'file') {
+        for (const column of event.header) options.profile.declare(column, decodeAs(column), options.contract?.columns[column]?.type);
+        options.validator?.checkHeader(event.file.name, event.header);
+      } else {
+        options.validator?.checkBatch(event.batch);
+        options.profile.addBatch(event.batch);
+      }
+    }
+  }
+  return { partProfiles };
+}
+
+/** The dataset's profile: the builder's, merged with those of files read in parts. */
+export function finishProfile(builder: ProfileBuilder, scan: ScanResult, createdAt: string): Profile {
+  if (scan.partProfiles.length === 0) return builder.finish();
+  return mergeProfiles([builder.finish({ part: true }), ...scan.partProfiles], createdAt);
+}
+
+/**
+ * Reads a large uncompressed CSV or TSV file in parts on several threads, then absorbs the parts' checks into the
+ * validator (lines renumbered). Returns the parts' profiles, or undefined to read the file in one piece instead:
+ * the file is small, threads are off, uniqueness of text must be checked, a unique value repeats across parts, or
+ * a part met a problem (read in one piece, the problem is reported with its true line).
+ */
+async function scanInThreads(file: DatasetFile, options: ScanOptions, decodeAs: (column: string) => DecodeAs): Promise<Profile[] | undefined> {
+  const threads = readingThreads();
+  if ((file.format !== 'csv' && file.format !== 'tsv') || file.gzip || threads < 2 || !canReadInParallel()) return undefined;
+  if (options.validator && !options.validator.splittable) return undefined;
+  const size = (await stat(file.path)).size;
+  if (size < parallelMinBytes()) return undefined;
+  const delimiter = options.delimiter ?? options.contract?.dataset?.delimiter ?? (file.format === 'tsv' ? '\t' : ',');
+  const header = await readHeader(file.path, delimiter, file.name);
+  if (!header) return undefined;
+  let parts;
+  try {
+    parts = await scanInParts(
+      {
+        path: file.path,
+        name: file.name,
+        delimiter,
+        header: header.names,
+        contract: options.contract,
+        validate: options.validator !== undefined,
+        sampleSize: options.profile.sampleSize,
+        seed: options.profile.seed,
+        createdAt: options.createdAt,
+      },
+      header.dataStart,
+      size,
+      threads,
+    );
+  } catch (error) {
+    if (!(error instanceof DataError)) throw error;
+    options.logger?.debug(`${file.name}: a part met a problem; reading it in one piece to report it with its line`);
+    return undefined;
+  }
+  if (!parts) {
+    options.logger?.debug(`${file.name}: the parts read by ${threads} threads did not meet (a quoted value spans lines); reading it in one piece`);
+    return undefined;
+  }
+  // A value repeated across parts could not be pointed at row by row: such a file is read in one piece.
+  if (options.validator && options.validator.repeatsAcross(parts.map((p) => p.validator!)) > 0) {
+    options.logger?.info(`${file.name}: a unique value repeats across the parts read by ${threads} threads; reading it in one piece to point at the rows`);
+    return undefined;
+  }
+  options.logger?.info(`${file.name}: read in ${threads} parts on ${threads} threads`);
+  for (const column of header.names) options.profile.declare(column, decodeAs(column), options.contract?.columns[column]?.type);
+  if (options.validator) {
+    options.validator.checkHeader(file.name, header.names);
+    // Part lines count from 0 at the part's first row; the file's first data row is on the line after the header.
+    let lineOffset = 1 + header.lines;
+    for (const part of parts) {
+      options.validator.absorb(part.validator!, lineOffset);
+      lineOffset += part.lines;
+    }
+  }
+  return parts.map((p) => p.profile);
+}
+
+/** A delimited file's header: its names, the byte where the rows begin, and the lines it takes. */
+async function readHeader(path: string, delimiter: string, name: string): Promise<{ names: string[]; dataStart: number; lines: number } | undefined> {
+  const handle = await open(path);
+  try {
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(Math.min(MAX_ROW_BYTES, 1024 * 1024)), 0, Math.min(MAX_ROW_BYTES, 1024 * 1024), 0);
+    const bytes = buffer.subarray(0, bytesRead);
+    const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+    const parsed = parseHeaderRow(bytes, bom, false, delimiter.charCodeAt(0), name, 1);
+    return parsed ? { names: parsed.names, dataStart: parsed.next, lines: parsed.lines } : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    await handle.close();
   }
 }

@@ -79,3 +79,48 @@ describe('mlgate validate-data, infer-contract and merge (CLI)', () => {
     expect(result.stdout).toContain('error   temp: max: 1 row, values above the maximum 40 (first at d.csv:3)');
   });
 });
+
+describe('reading a large file in parts on several threads', () => {
+  const contract = 'columns:\n  id: { type: int, unique: true, min: 1, max: 100000 }\n  temp: { type: float, max: 40 }\n  weather: { type: category, allowed: [sun, rain] }\n  note: { type: string }\n';
+  const file = (repeatAt?: number) =>
+    `id,temp,weather,note\n${Array.from({ length: 40_000 }, (_, i) => {
+      const id = i === repeatAt ? 17 : i === 3 ? 2 : i + 1; // one repeat near the start, in the first part
+      const temp = i % 9_973 === 5 ? 99 : ((i * 7) % 400) / 10; // rows above the maximum in every part
+      const note = i % 5_000 === 1 ? '"a note, with a comma"' : 'plain';
+      return `${id},${temp},${['sun', 'rain', 'fog'][i % 3]},${note}`;
+    }).join('\n')}\n`;
+  const read = (cwd: string, name: string) => {
+    const document = JSON.parse(readFileSync(join(cwd, name), 'utf8'));
+    delete document.created_at;
+    for (const column of document.columns ?? []) if (column.numeric) for (const key of ['mean', 'm2', 'variance']) column.numeric[key] = Number(column.numeric[key].toPrecision(10));
+    return document;
+  };
+  const run = (cwd: string, threads: string, name: string) =>
+    runCli(['validate-data', 'big.csv', '--contract', 'contract.yml', '--report', `${name}-report.json`, '--profile', `${name}-profile.json`, '--sample-size', '5000'], {
+      cwd,
+      env: { MLGATE_THREADS: threads, MLGATE_PARALLEL_MIN_BYTES: '1000' },
+    });
+
+  it('gives the same report and profile as reading it in one piece, violations and their lines included', async () => {
+    const cwd = dataFolder({ 'big.csv': file(), 'contract.yml': contract });
+    await run(cwd, '1', 'one');
+    expect((await run(cwd, '3', 'three')).stderr).toContain('big.csv: read in 3 parts on 3 threads');
+    const report = read(cwd, 'one-report.json');
+    expect(report.violations.map((v: { rule: string; count: number; examples: { line: number }[] }) => [v.rule, v.count, v.examples[0]!.line])).toEqual([
+      ['unique', 1, 5],
+      ['max', 5, 7],
+      ['allowed', 13_333, 4],
+    ]);
+    expect(read(cwd, 'three-report.json')).toEqual(report);
+    expect(read(cwd, 'three-profile.json')).toEqual(read(cwd, 'one-profile.json'));
+  });
+
+  it('reads the file in one piece when a unique value repeats across parts, so the repeat points at its row', async () => {
+    const cwd = dataFolder({ 'big.csv': file(30_000), 'contract.yml': contract });
+    await run(cwd, '1', 'one');
+    expect((await run(cwd, '3', 'three')).stderr).toContain('a unique value repeats across the parts read by 3 threads; reading it in one piece');
+    const report = read(cwd, 'three-report.json');
+    expect(report.violations[0].examples.map((e: { line: number }) => e.line)).toEqual([5, 30_002]);
+    expect(report).toEqual(read(cwd, 'one-report.json'));
+  });
+});

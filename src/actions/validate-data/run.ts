@@ -6,7 +6,7 @@ import { readContract, writeContract } from '../../io/contract-file.js';
 import { writeDocument } from '../../io/documents.js';
 import { draftContract } from '../../io/draft-contract.js';
 import { resolveDataFiles } from '../../io/readers/dataset.js';
-import { scanDataset } from '../../io/scan-dataset.js';
+import { finishProfile, scanDataset } from '../../io/scan-dataset.js';
 import { renderReport, SUMMARY_LIMIT_BYTES } from '../../render/report.js';
 import { renderValidationSection } from '../../render/sections/validation.js';
 import { renderValidationText } from '../../render/terminal.js';
@@ -32,8 +32,8 @@ export async function validateData(env: ActionEnvironment): Promise<void> {
 
   const profile = new ProfileBuilder({ sampleSize: options.sampleSize, createdAt });
   const validator = new DatasetValidator(contract);
-  await scanDataset({ files, contract, profile, validator, delimiter: options.delimiter });
-  const profileDocument = profile.finish();
+  const scan = await scanDataset({ files, contract, profile, validator, delimiter: options.delimiter, createdAt, logger: host });
+  const profileDocument = finishProfile(profile, scan, createdAt);
   const report = validator.finish(profileDocument, { failOn: options.failOn, contractPath: options.contract, inferred: options.infer, createdAt });
   await writeDocument(resolve(cwd, options.report), report);
   await writeDocument(resolve(cwd, options.profile), profileDocument, { compact: true });

@@ -114,8 +114,11 @@ export interface ColumnData {
 export interface RecordBatch {
   /** The file as the user named it. */
   file: string;
-  /** Position of the first row of this batch among the file's rows (0-based). */
-  firstRow: number;
+  /**
+   * Each row's identity within its file, independent of how the file is split for reading: the byte offset where
+   * the row starts in delimited text, the row's position otherwise. Seeds the row's place in the profile sample.
+   */
+  rowIds: Float64Array;
   length: number;
   /** The 1-based line (or, for Parquet, row number) where each row starts. */
   lines: Float64Array;

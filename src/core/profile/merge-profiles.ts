@@ -1,6 +1,6 @@
 import { ConfigurationError } from '../errors.js';
 import { mergeMoments, sampleVariance } from './moments.js';
-import { histogramOf, MAX_CATEGORIES, PROFILE_QUANTILES, quantilesOf, sortedNumbers, type ColumnProfile, type Profile, type SampleValue } from './profile.js';
+import { histogramOf, MAX_CATEGORIES, PROFILE_QUANTILES, sampleNumbers, selectQuantiles, type ColumnProfile, type Profile, type SampleValue } from './profile.js';
 
 /**
  * The profile of the union of the datasets whose profiles are given (shards of one dataset). Counts, nulls and
@@ -15,10 +15,7 @@ export function mergeProfiles(profiles: readonly Profile[], createdAt: string): 
       throw new ConfigurationError(`profiles to merge must share the sample size and seed (got ${p.sample.size}/${p.sample.seed} and ${first.sample.size}/${first.sample.seed}); profile every shard with the same settings`);
     }
   }
-  // The merged sample: every shard's sampled rows, lowest priority first, the first k.
-  const rows = profiles.flatMap((p, shard) => p.sample.priorities.map((priority, index) => ({ priority, shard, index })));
-  rows.sort((a, b) => a.priority - b.priority);
-  const kept = rows.slice(0, first.sample.size);
+  const kept = lowestPriorities(profiles, first.sample.size);
 
   const names: string[] = [];
   for (const p of profiles) for (const c of p.columns) if (!names.includes(c.name)) names.push(c.name);
@@ -30,7 +27,7 @@ export function mergeProfiles(profiles: readonly Profile[], createdAt: string): 
   return {
     schema: 'mlgate/profile@1',
     created_at: createdAt,
-    dataset: { files: profiles.flatMap((p) => p.dataset.files), rows: profiles.reduce((n, p) => n + p.dataset.rows, 0) },
+    dataset: { files: combineFiles(profiles.flatMap((p) => p.dataset.files)), rows: profiles.reduce((n, p) => n + p.dataset.rows, 0) },
     sample: { size: first.sample.size, seed: first.sample.seed, priorities: kept.map((r) => r.priority) },
     columns,
   };
@@ -53,7 +50,7 @@ function mergeColumn(name: string, parts: readonly (ColumnProfile | undefined)[]
   const numeric = present.filter((c) => c.numeric).map((c) => ({ ...c.numeric!, count: c.count }));
   if (numeric.length > 0) {
     const moments = numeric.map((n) => ({ count: n.count, mean: n.mean, m2: n.m2, min: n.min, max: n.max })).reduce(mergeMoments);
-    const sorted = sortedNumbers(sample);
+    const values = sampleNumbers(sample);
     merged.numeric = {
       min: moments.min,
       max: moments.max,
@@ -61,8 +58,8 @@ function mergeColumn(name: string, parts: readonly (ColumnProfile | undefined)[]
       m2: moments.m2,
       variance: sampleVariance(moments),
       integral: numeric.every((n) => n.integral),
-      quantiles: quantilesOf(sorted, PROFILE_QUANTILES),
-      histogram: histogramOf(sorted, moments.min, moments.max),
+      histogram: histogramOf(values, moments.min, moments.max),
+      quantiles: selectQuantiles(values, PROFILE_QUANTILES),
     };
   }
   const categories = present.filter((c) => c.categories).map((c) => c.categories!);
@@ -80,6 +77,37 @@ function mergeColumn(name: string, parts: readonly (ColumnProfile | undefined)[]
     };
   }
   return merged;
+}
+
+/**
+ * The merged sample: the k lowest priorities of all shards' samples. Each shard's priorities are already in
+ * ascending order, so this is a k-way merge that stops after k rows.
+ */
+function lowestPriorities(profiles: readonly Profile[], k: number): { priority: number; shard: number; index: number }[] {
+  const next = profiles.map(() => 0);
+  const kept: { priority: number; shard: number; index: number }[] = [];
+  while (kept.length < k) {
+    let best = -1;
+    for (let shard = 0; shard < profiles.length; shard++) {
+      const priorities = profiles[shard]!.sample.priorities;
+      if (next[shard]! < priorities.length && (best < 0 || priorities[next[shard]!]! < profiles[best]!.sample.priorities[next[best]!]!)) best = shard;
+    }
+    if (best < 0) break;
+    kept.push({ priority: profiles[best]!.sample.priorities[next[best]!]!, shard: best, index: next[best]! });
+    next[best]!++;
+  }
+  return kept;
+}
+
+/** One entry per file: parts of one file (read in parallel, or sharded by rows) add their rows. */
+function combineFiles(files: readonly { path: string; rows: number }[]): { path: string; rows: number }[] {
+  const combined = new Map<string, { path: string; rows: number }>();
+  for (const f of files) {
+    const entry = combined.get(f.path);
+    if (entry) entry.rows += f.rows;
+    else combined.set(f.path, { ...f });
+  }
+  return [...combined.values()];
 }
 
 function sum(values: readonly number[]): number {

@@ -7,7 +7,8 @@ import {
   histogramOf,
   MAX_CATEGORIES,
   PROFILE_QUANTILES,
-  quantilesOf,
+  selectQuantiles,
+  sampleNumbers,
   type CategorySummary,
   type ColumnProfile,
   type Profile,
@@ -46,14 +47,23 @@ interface ColumnState {
  */
 export class ProfileBuilder {
   private readonly sample: BottomK;
-  private readonly seed: number;
+  private readonly sampleSeed: number;
   private readonly columns = new Map<string, ColumnState>();
   private readonly files: { path: string; rows: number }[] = [];
   private rows = 0;
 
+  /** Rows the sample keeps, and its seed: parts of one dataset must share both. */
+  get sampleSize(): number {
+    return this.sample.capacity;
+  }
+
+  get seed(): number {
+    return this.sampleSeed;
+  }
+
   constructor(private readonly options: ProfileOptions) {
     this.sample = new BottomK(options.sampleSize ?? DEFAULT_SAMPLE_SIZE);
-    this.seed = options.seed ?? DEFAULT_SAMPLE_SEED;
+    this.sampleSeed = options.seed ?? DEFAULT_SAMPLE_SEED;
   }
 
   /**
@@ -74,8 +84,9 @@ export class ProfileBuilder {
       integral: true,
       dictionary: undefined,
       counts: new Int32Array(16),
-      sampleNumbers: new Float64Array(k).fill(Number.NaN),
-      sampleIds: new Int32Array(k).fill(-1),
+      // Only what the column's decoding produces is kept per sampled row.
+      sampleNumbers: decodeAs === 'text' ? EMPTY_NUMBERS : new Float64Array(k).fill(Number.NaN),
+      sampleIds: decodeAs === 'text' || decodeAs === 'auto' ? new Int32Array(k).fill(-1) : EMPTY_IDS,
       sampleStatus: new Uint8Array(k).fill(NULL),
     });
   }
@@ -153,12 +164,12 @@ export class ProfileBuilder {
 
   private addToSample(batch: RecordBatch, present: ReadonlySet<string>): void {
     const fileHash = hashText(batch.file);
-    const { sample, seed } = this;
+    const { sample, sampleSeed: seed } = this;
     // First choose the rows (in order: a slot taken twice keeps the later row), then copy values column by column.
     const slots: number[] = [];
     const rows: number[] = [];
     for (let r = 0; r < batch.length; r++) {
-      const row = batch.firstRow + r;
+      const row = batch.rowIds[r]!;
       // Once the sample is full most rows are ruled out by the high half of their priority alone.
       if (mix32(seed, fileHash, row) * PRIORITY_LOW > sample.threshold) continue;
       const slot = sample.offer(rowPriority(seed, fileHash, row));
@@ -174,33 +185,40 @@ export class ProfileBuilder {
     }
   }
 
-  finish(): Profile {
+  /**
+   * The profile document. A `part` (one of several to be merged) skips the quantiles and histograms, which the
+   * merge computes afresh from the merged sample.
+   */
+  finish(options: { part?: boolean } = {}): Profile {
     const order = this.sample.orderedSlots();
     return {
       schema: 'mlgate/profile@1',
       created_at: this.options.createdAt,
       dataset: { files: this.files, rows: this.rows },
-      sample: { size: this.sample.capacity, seed: this.seed, priorities: order.map((slot) => this.sample.priorities[slot]!) },
-      columns: [...this.columns.values()].map((state) => finishColumn(state, order)),
+      sample: { size: this.sample.capacity, seed: this.sampleSeed, priorities: order.map((slot) => this.sample.priorities[slot]!) },
+      columns: [...this.columns.values()].map((state) => finishColumn(state, order, options.part ?? false)),
     };
   }
 }
 
+const EMPTY_NUMBERS = new Float64Array(0);
+const EMPTY_IDS = new Int32Array(0);
+
 function copySampled(state: ColumnState, column: ColumnData | undefined, slots: readonly number[], rows: readonly number[]): void {
   const { sampleStatus, sampleNumbers, sampleIds } = state;
   const status = column?.status;
-  const numbers = column?.numbers;
-  const ids = column?.ids;
+  const numbers = sampleNumbers.length > 0 ? column?.numbers : undefined;
+  const ids = sampleIds.length > 0 ? column?.ids : undefined;
   for (let i = 0; i < slots.length; i++) {
     const slot = slots[i]!;
     const r = rows[i]!;
     sampleStatus[slot] = status ? status[r]! : NULL;
-    sampleNumbers[slot] = numbers ? numbers[r]! : Number.NaN;
-    sampleIds[slot] = ids ? ids[r]! : -1;
+    if (sampleNumbers.length > 0) sampleNumbers[slot] = numbers ? numbers[r]! : Number.NaN;
+    if (sampleIds.length > 0) sampleIds[slot] = ids ? ids[r]! : -1;
   }
 }
 
-function finishColumn(state: ColumnState, order: readonly number[]): ColumnProfile {
+function finishColumn(state: ColumnState, order: readonly number[], part: boolean): ColumnProfile {
   const type = state.type ?? inferredType(state);
   const numeric = type === 'int' || type === 'float' || type === 'bool' || type === 'datetime';
   const sample: SampleValue[] = order.map((slot) => sampleValue(state, slot, type, numeric));
@@ -215,7 +233,7 @@ function finishColumn(state: ColumnState, order: readonly number[]): ColumnProfi
     invalid: fromNumbers ? state.invalid + state.textual : state.invalid,
     sample,
   };
-  if (numeric && state.moments.count > 0) profile.numeric = numericSummary(state.moments, state.integral, sortedSample(sample));
+  if (numeric && state.moments.count > 0) profile.numeric = numericSummary(state.moments, state.integral, part ? new Float64Array(0) : sampleNumbers(sample));
   // Texts typed bool or datetime by inference keep their counts: the datetime range is read from them.
   if (state.dictionary && (!numeric || type === 'bool' || (type === 'datetime' && state.decodeAs === 'auto'))) profile.categories = categorySummary(state, valueCount);
   return profile;
@@ -258,15 +276,7 @@ function parsedSampleValue(state: ColumnState, slot: number, type: ColumnType): 
   return Number.isNaN(parsed) ? null : type === 'bool' ? parsed === 1 : parsed;
 }
 
-/** The sample's numbers, sorted (a typed array sort: native speed). */
-function sortedSample(sample: readonly SampleValue[]): Float64Array {
-  const values = new Float64Array(sample.length);
-  let n = 0;
-  for (const v of sample) if (typeof v === 'number') values[n++] = v;
-  return values.subarray(0, n).sort();
-}
-
-function numericSummary(moments: Moments, integral: boolean, sorted: Float64Array): ColumnProfile['numeric'] {
+function numericSummary(moments: Moments, integral: boolean, values: Float64Array): ColumnProfile['numeric'] {
   return {
     min: moments.min,
     max: moments.max,
@@ -274,8 +284,8 @@ function numericSummary(moments: Moments, integral: boolean, sorted: Float64Arra
     m2: moments.m2,
     variance: sampleVariance(moments),
     integral,
-    quantiles: quantilesOf(sorted, PROFILE_QUANTILES),
-    histogram: histogramOf(sorted, moments.min, moments.max),
+    histogram: histogramOf(values, moments.min, moments.max),
+    quantiles: selectQuantiles(values, PROFILE_QUANTILES),
   };
 }
 

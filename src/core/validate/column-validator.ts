@@ -1,7 +1,7 @@
 import { INVALID, NULL, type ColumnData, type RecordBatch } from '../data/batch.js';
 import { parseDatetimeText } from '../data/cell-text.js';
 import type { ColumnContract } from '../contract/contract.js';
-import { createUniqueTracker, type UniqueTracker } from './unique-tracker.js';
+import { createUniqueTracker, type UniqueNumbers, type UniqueTracker } from './unique-tracker.js';
 import type { ViolationTracker } from './violations.js';
 
 /** Per dictionary id: not yet judged, passes, fails. */
@@ -39,6 +39,19 @@ export class ColumnValidator {
     }
     if (contract.pattern) this.pattern = new RegExp(`^(?:${contract.pattern})$`, 'u');
     if (contract.unique) this.unique = createUniqueTracker(contract.type === 'int' && this.min !== undefined && this.max !== undefined ? { min: this.min, max: this.max } : undefined);
+  }
+
+  /** The numbers the unique rule has seen, when this column has one. */
+  uniqueNumbers(): UniqueNumbers | undefined {
+    return this.unique?.exportNumbers();
+  }
+
+  /** Adds another part's unique numbers; returns how many were repeats of numbers seen here. */
+  absorbUnique(numbers: UniqueNumbers): number {
+    if (!this.unique) return 0;
+    const repeats = this.unique.absorbNumbers(numbers);
+    if (repeats > 0) this.tracker.addAggregate(this.name, 'unique', this.severity, 'repeated values in a column whose values must be unique', repeats);
+    return repeats;
   }
 
   check(column: ColumnData, batch: RecordBatch): void {

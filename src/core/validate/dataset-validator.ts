@@ -1,9 +1,19 @@
 import type { RecordBatch } from '../data/batch.js';
 import type { ValidationReport } from '../documents.js';
 import type { Bounds, DataContract } from '../contract/contract.js';
-import { quantilesOf, sortedNumbers, type Profile } from '../profile/profile.js';
+import { sampleNumbers, selectQuantiles, type Profile } from '../profile/profile.js';
 import { ColumnValidator } from './column-validator.js';
-import { ViolationTracker } from './violations.js';
+import type { UniqueNumbers } from './unique-tracker.js';
+import { ViolationTracker, type TallyState } from './violations.js';
+
+/** The state of a validator over one part of a dataset, to be absorbed by the validator of the whole. */
+export interface ValidatorPart {
+  tallies: TallyState[];
+  unique: Record<string, UniqueNumbers>;
+}
+
+/** The order violations are listed in, within a column. */
+const RULE_ORDER = ['required_column', 'extra_column', 'type', 'not_null', 'min', 'max', 'allowed', 'pattern', 'unique', 'max_null_fraction', 'mean', 'stddev', 'quantile', 'column_order', 'row_count'];
 
 export interface ValidationOptions {
   failOn: 'error' | 'warning';
@@ -51,6 +61,48 @@ export class DatasetValidator {
     for (const column of batch.columns) this.columns.get(column.name)?.check(column, batch);
   }
 
+  /** Whether parts of the data can be checked apart and absorbed: not when uniqueness of text must be checked. */
+  get splittable(): boolean {
+    return Object.values(this.contract.columns).every((c) => !c.unique || c.type === 'int' || c.type === 'float');
+  }
+
+  /** This validator's state, for a part checked in another thread or shard. */
+  part(): ValidatorPart {
+    const unique: Record<string, UniqueNumbers> = {};
+    for (const [name, column] of this.columns) {
+      const numbers = column.uniqueNumbers();
+      if (numbers) unique[name] = numbers;
+    }
+    return { tallies: this.tracker.export(), unique };
+  }
+
+  /**
+   * Adds a later part's violations (their lines shifted by `lineOffset`) and unique values. Returns how many of the
+   * part's unique values this validator had seen: those repeats have no row to point at, so a caller that needs
+   * them reported row by row reads the data again in one piece.
+   */
+  absorb(part: ValidatorPart, lineOffset: number): number {
+    let repeats = 0;
+    for (const [name, numbers] of Object.entries(part.unique)) repeats += this.columns.get(name)?.absorbUnique(numbers) ?? 0;
+    this.tracker.absorb(part.tallies, lineOffset);
+    return repeats;
+  }
+
+  /**
+   * How many unique values of `parts` repeat a value seen earlier (here, or in an earlier part), without changing
+   * this validator: repeats across parts have no row to point at, so a caller reads such data in one piece.
+   */
+  repeatsAcross(parts: readonly ValidatorPart[]): number {
+    const probe = new DatasetValidator(this.contract);
+    probe.absorb({ tallies: [], unique: this.part().unique }, 0);
+    return parts.reduce((repeats, part) => repeats + probe.absorb({ tallies: [], unique: part.unique }, 0), 0);
+  }
+
+  /** Marks the columns of a file's header as seen without checking the policy again (the part's header). */
+  noteColumns(header: readonly string[]): void {
+    header.forEach((name) => this.seenColumns.add(name));
+  }
+
   /** The report, with the whole-column rules judged on the profile of the same data. */
   finish(profile: Profile, options: ValidationOptions): ValidationReport {
     const rows = profile.dataset.rows;
@@ -71,15 +123,19 @@ export class DatasetValidator {
       bound(name, 'mean', severity, 'the mean', column.numeric?.mean, contract.mean);
       bound(name, 'stddev', severity, 'the standard deviation', column.numeric?.variance == null ? null : Math.sqrt(column.numeric.variance), contract.stddev);
       if (contract.quantiles) {
-        const sorted = sortedNumbers(column.sample);
-        const qs = quantilesOf(sorted, Object.keys(contract.quantiles).map(Number));
+        const qs = selectQuantiles(sampleNumbers(column.sample), Object.keys(contract.quantiles).map(Number));
         for (const [q, bounds] of Object.entries(contract.quantiles)) bound(name, 'quantile', severity, `the ${Number(q) * 100}th percentile`, qs[String(Number(q))], bounds);
       }
     }
     bound('', 'row_count', 'error', 'the row count', rows, this.contract.dataset?.row_count);
+    // Listed by column (the contract's order, then others as met, then the dataset's) and by rule: the same
+    // order however the data was split or read.
+    const columnOrder = [...Object.keys(this.contract.columns), ...this.seenColumns];
+    const rank = (column: string | null | undefined) => (column ? columnOrder.indexOf(column) : columnOrder.length);
     const violations = this.tracker
       .violations(() => rows, (column) => (column ? this.contract.columns[column]?.mostly ?? 1 : 1))
-      .map((v) => (v.rule === 'row_count' ? { ...v, column: null } : v));
+      .map((v) => (v.rule === 'row_count' ? { ...v, column: null } : v))
+      .sort((a, b) => rank(a.column) - rank(b.column) || RULE_ORDER.indexOf(a.rule) - RULE_ORDER.indexOf(b.rule));
     const errors = violations.filter((v) => v.severity === 'error').length;
     const warnings = violations.length - errors;
     return {

@@ -7,6 +7,16 @@ export interface UniqueTracker {
   /** True when the value was seen before. */
   seenNumber(value: number): boolean;
   seenText(id: number): boolean;
+  /** The numbers seen, to check another part of the data against (texts are not carried). */
+  exportNumbers(): UniqueNumbers;
+  /** Adds the numbers another part saw; returns how many of them this tracker had seen already. */
+  absorbNumbers(numbers: UniqueNumbers): number;
+}
+
+/** The numbers one tracker has seen: a bitset over a range, and any others as a list. */
+export interface UniqueNumbers {
+  bitset?: { min: number; bits: Uint32Array };
+  values: Float64Array;
 }
 
 const MAX_BITSET_RANGE = 1 << 28;
@@ -43,6 +53,46 @@ class BitsetTracker implements UniqueTracker {
   seenText(id: number): boolean {
     return this.fallback.seenText(id);
   }
+
+  exportNumbers(): UniqueNumbers {
+    return { bitset: { min: this.min, bits: this.bits }, values: this.fallback.exportNumbers().values };
+  }
+
+  absorbNumbers(numbers: UniqueNumbers): number {
+    let repeats = 0;
+    if (numbers.bitset && numbers.bitset.min === this.min && numbers.bitset.bits.length === this.bits.length) {
+      const { bits } = numbers.bitset;
+      for (let w = 0; w < bits.length; w++) {
+        const incoming = bits[w]!;
+        if (incoming === 0) continue;
+        repeats += popcount(this.bits[w]! & incoming);
+        this.bits[w]! |= incoming;
+      }
+    } else if (numbers.bitset) {
+      repeats += this.absorbList(bitsetValues(numbers.bitset));
+    }
+    return repeats + this.absorbList(numbers.values);
+  }
+
+  private absorbList(values: Float64Array): number {
+    let repeats = 0;
+    for (const v of values) if (this.seenNumber(v)) repeats++;
+    return repeats;
+  }
+}
+
+function popcount(word: number): number {
+  let v = word - ((word >>> 1) & 0x55555555);
+  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+  return (Math.imul((v + (v >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24) & 0xff;
+}
+
+function bitsetValues(bitset: { min: number; bits: Uint32Array }): Float64Array {
+  const values: number[] = [];
+  bitset.bits.forEach((word, w) => {
+    for (let b = 0; word !== 0 && b < 32; b++) if (word & (1 << b)) values.push(bitset.min + w * 32 + b);
+  });
+  return Float64Array.from(values);
 }
 
 class HashTracker implements UniqueTracker {
@@ -76,6 +126,17 @@ class HashTracker implements UniqueTracker {
     const seen = this.counts[id] !== 0;
     this.counts[id] = 1;
     return seen;
+  }
+
+  exportNumbers(): UniqueNumbers {
+    return { values: this.table.filter((v) => v === v) };
+  }
+
+  absorbNumbers(numbers: UniqueNumbers): number {
+    let repeats = 0;
+    const all = numbers.bitset ? [bitsetValues(numbers.bitset), numbers.values] : [numbers.values];
+    for (const values of all) for (const v of values) if (this.seenNumber(v)) repeats++;
+    return repeats;
   }
 
   private grow(): void {

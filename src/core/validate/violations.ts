@@ -6,6 +6,9 @@ export const EXAMPLES_PER_VIOLATION = 5;
 /** Rules that judge single values; `mostly` applies to these. */
 export const VALUE_RULES = new Set(['type', 'not_null', 'min', 'max', 'allowed', 'pattern', 'unique']);
 
+/** What a tracker holds, to carry from one part of a dataset (a thread, a shard) to the whole. */
+export type TallyState = Tally;
+
 interface Tally {
   column: string | null;
   rule: string;
@@ -31,6 +34,26 @@ export class ViolationTracker {
     const tally = this.tally(column, rule, severity, message);
     tally.count += count;
     tally.examples.push(...examples.slice(0, EXAMPLES_PER_VIOLATION));
+  }
+
+  /** The tallies, to be absorbed by the tracker of the whole. */
+  export(): TallyState[] {
+    return [...this.tallies.values()];
+  }
+
+  /**
+   * Adds the tallies of a later part of the data: counts add, and its examples follow this tracker's (so the
+   * examples stay the first rows in file order). `lineOffset` turns the part's lines into file lines.
+   */
+  absorb(tallies: readonly TallyState[], lineOffset: number): void {
+    for (const t of tallies) {
+      const tally = this.tally(t.column, t.rule, t.severity, t.message);
+      tally.count += t.count;
+      for (const example of t.examples) {
+        if (tally.examples.length >= EXAMPLES_PER_VIOLATION) break;
+        tally.examples.push(example.line === undefined ? example : { ...example, line: example.line + lineOffset });
+      }
+    }
   }
 
   /** The violations, after letting `mostly` excuse value rules whose failing share is small enough. */

@@ -20,10 +20,19 @@ export interface DelimitedOptions {
   /** Dictionaries for text columns, shared by all files of a dataset. */
   dictionary: (column: string) => TextDictionary;
   nullValues?: readonly string[];
+  /**
+   * Read only part of the file, for parallel reading: the chunks start at byte `start` of the file, the header is
+   * given instead of read, and rows starting at or after byte `stop` are left to the next part. When `start` may
+   * fall inside a row, `align` skips to the first line start at or after it. Lines are then counted from 0 at the
+   * first row read (the caller adds the lines before it).
+   */
+  range?: { start: number; stop: number; header: string[]; align: boolean };
+  /** Told where reading stopped: the byte after the last row read, and the lines (newlines) read. */
+  onEnd?: (end: { firstRowStart: number; lastRowEnd: number; lines: number }) => void;
 }
 
 /** Where each cell of a chunk's rows starts and ends (row-major), and the line each row starts on. */
-type Cells = { starts: Int32Array; ends: Int32Array; escaped: Uint8Array; lines: Float64Array; numbers: Float64Array };
+type Cells = { starts: Int32Array; ends: Int32Array; escaped: Uint8Array; lines: Float64Array; rowStarts: Float64Array; numbers: Float64Array };
 
 function allocateCells(rows: number, columns: number): Cells {
   return {
@@ -31,6 +40,7 @@ function allocateCells(rows: number, columns: number): Cells {
     ends: new Int32Array(rows * columns),
     escaped: new Uint8Array(rows * columns),
     lines: new Float64Array(rows),
+    rowStarts: new Float64Array(rows),
     numbers: new Float64Array(rows * columns),
   };
 }
@@ -47,43 +57,62 @@ export async function* readDelimited(chunks: AsyncIterable<Buffer>, options: Del
   const delimiter = options.delimiter.charCodeAt(0);
   if (options.delimiter.length !== 1 || delimiter > 127) throw new DataError(`${options.name}: the delimiter must be one ASCII character (got "${options.delimiter}")`);
   const nulls = new Set(options.nullValues ?? DEFAULT_NULL_VALUES);
+  const { range } = options;
   let header: string[] | undefined;
   let decodeAs: DecodeAs[] = [];
   let dictionaries: (TextDictionary | undefined)[] = [];
+  let numeric = new Uint8Array(0);
   let carry: Buffer | undefined;
-  let line = 1;
+  let line = range ? 0 : 1;
+  // The file offset of the current buffer's first byte, which makes row ids offsets in the file.
+  let offset = range ? range.start : 0;
+  let aligning = range?.align ?? false;
+  let regionStart = -1;
+  let stopped = false;
   let rowsSoFar = 0;
   let first = true;
   let cells = allocateCells(0, 1);
-  let numeric = new Uint8Array(0);
+
+  const useHeader = function* (names: string[]): Generator<{ header: string[] }> {
+    header = names;
+    decodeAs = options.decodeAs(header);
+    dictionaries = header.map((name, i) => (decodeAs[i] === 'text' || decodeAs[i] === 'auto' ? options.dictionary(name) : undefined));
+    numeric = Uint8Array.from(decodeAs, (as) => (as === 'number' || as === 'auto' ? 1 : 0));
+    yield { header };
+  };
+  if (range) yield* useHeader(range.header);
 
   const process = function* (buffer: Buffer, final: boolean): Generator<RecordBatch | { header: string[] }, number> {
     let pos = 0;
     if (first) {
       first = false;
-      if (buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf) pos = 3;
+      if (!range && buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf) pos = 3;
+    }
+    if (aligning) {
+      // A part that may start inside a row begins after the first newline.
+      const newline = buffer.indexOf(LF);
+      if (newline < 0) return final ? buffer.length : 0;
+      pos = newline + 1;
+      aligning = false;
     }
     if (!header) {
       const parsed = parseHeaderRow(buffer, pos, final, delimiter, options.name, line);
       if (!parsed) return pos;
-      header = parsed.names;
       line += parsed.lines;
       pos = parsed.next;
-      decodeAs = options.decodeAs(header);
-      dictionaries = header.map((name, i) => (decodeAs[i] === 'text' || decodeAs[i] === 'auto' ? options.dictionary(name) : undefined));
-      numeric = Uint8Array.from(decodeAs, (as) => (as === 'number' || as === 'auto' ? 1 : 0));
-      yield { header };
+      yield* useHeader(parsed.names);
     }
-    const columns = header.length;
+    if (regionStart < 0) regionStart = offset + pos;
+    const columns = header!.length;
     // A row takes at least one byte per column (its delimiters and newline).
     const maxRows = Math.floor((buffer.length - pos) / columns) + 1;
     if (cells.lines.length < maxRows) cells = allocateCells(maxRows, columns);
-    const scan = scanRows(buffer, pos, final, delimiter, numeric, cells, line, options.name);
+    const scan = scanRows(buffer, pos, final, delimiter, numeric, cells, line, options.name, offset, range?.stop ?? Number.POSITIVE_INFINITY);
     line = scan.line;
+    stopped = scan.stopped;
     if (scan.rows > 0) {
-      const batch = decodeBatch(buffer, cells, scan.rows, header, decodeAs, dictionaries, nulls, options.name, rowsSoFar);
+      yield decodeBatch(buffer, cells, scan.rows, header!, decodeAs, dictionaries, nulls, options.name, offset);
       rowsSoFar += scan.rows;
-      yield batch;
     }
     return scan.consumed;
   };
@@ -91,19 +120,23 @@ export async function* readDelimited(chunks: AsyncIterable<Buffer>, options: Del
   for await (const chunk of chunks) {
     const buffer = carry && carry.length > 0 ? Buffer.concat([carry, chunk]) : chunk;
     const lineAtStart = line;
-    if (first) checkNotBinary(buffer, options.name);
+    if (first && !range) checkNotBinary(buffer, options.name);
     // Checked before decoding: text cells are decoded without checks, so invalid bytes must be caught here.
     const complete = lastLineEnd(buffer);
     if (!isUtf8(buffer.subarray(0, complete))) throw invalidUtf8(options.name, buffer.subarray(0, complete), lineAtStart);
     const consumed = yield* process(buffer, false);
+    offset += consumed;
     carry = buffer.subarray(consumed);
+    if (stopped) break;
     if (carry.length > MAX_ROW_BYTES) throw tooLong(options.name, line);
   }
-  if (first) throw new DataError(`${options.name}: the file is empty; a data file needs a header row naming its columns`);
-  if (carry && carry.length > 0) {
+  if (!stopped && carry && carry.length > 0) {
     if (!isUtf8(carry)) throw invalidUtf8(options.name, carry, line);
-    yield* process(carry, true);
+    offset += yield* process(carry, true);
   }
+  options.onEnd?.({ firstRowStart: regionStart < 0 ? offset : regionStart, lastRowEnd: offset, lines: line });
+  if (range) return;
+  if (first) throw new DataError(`${options.name}: the file is empty; a data file needs a header row naming its columns`);
   if (!header) throw new DataError(`${options.name}: the file holds no header row`);
   if (rowsSoFar === 0) throw new DataError(`${options.name}: the file has a header but no rows`);
 }
@@ -116,9 +149,21 @@ export async function* readDelimited(chunks: AsyncIterable<Buffer>, options: Del
  * sign, at most 15 digits) goes straight into `numbers`; anything else (empty, null texts, exponents, junk) is NaN
  * there, and decodeNumbers takes the slow path for it.
  */
-function scanRows(buffer: Buffer, pos: number, final: boolean, delimiter: number, numeric: Uint8Array, cells: Cells, firstLine: number, name: string): { rows: number; consumed: number; line: number } {
+function scanRows(
+  buffer: Buffer,
+  pos: number,
+  final: boolean,
+  delimiter: number,
+  numeric: Uint8Array,
+  cells: Cells,
+  firstLine: number,
+  name: string,
+  offset: number,
+  stopAt: number,
+): { rows: number; consumed: number; line: number; stopped: boolean } {
   const columns = numeric.length;
-  const { starts, ends, escaped, lines, numbers } = cells;
+  const { starts, ends, escaped, lines, rowStarts, numbers } = cells;
+  let stopped = false;
   const length = buffer.length;
   let rows = 0;
   let line = firstLine;
@@ -127,6 +172,10 @@ function scanRows(buffer: Buffer, pos: number, final: boolean, delimiter: number
   // The next quote in the chunk: rows before it take the fast path, which need not look for quotes.
   let nextQuote = indexOrEnd(buffer, QUOTE, pos);
   rowLoop: while (pos < length) {
+    if (offset + pos >= stopAt) {
+      stopped = true;
+      break;
+    }
     if (buffer[pos] === LF || (buffer[pos] === CR && buffer[pos + 1] === LF)) {
       pos += buffer[pos] === CR ? 2 : 1;
       line++;
@@ -183,6 +232,7 @@ function scanRows(buffer: Buffer, pos: number, final: boolean, delimiter: number
       }
       if (field !== columns) throw ragged(name, line, field, columns);
       lines[rows] = line;
+      rowStarts[rows] = pos;
       line++;
       rows++;
       pos = rowEnd < length ? rowEnd + 1 : length;
@@ -270,14 +320,15 @@ function scanRows(buffer: Buffer, pos: number, final: boolean, delimiter: number
     if (pos - rowStart > MAX_ROW_BYTES) throw tooLong(name, line);
     if (field !== columns) throw ragged(name, line, field, columns);
     lines[rows] = line;
+    rowStarts[rows] = rowStart;
     line += 1 + newlines;
     rows++;
     consumed = pos;
   }
-  return { rows, consumed, line };
+  return { rows, consumed, line, stopped };
 }
 
-function parseHeaderRow(buffer: Buffer, pos: number, final: boolean, delimiter: number, name: string, line: number): { names: string[]; next: number; lines: number } | undefined {
+export function parseHeaderRow(buffer: Buffer, pos: number, final: boolean, delimiter: number, name: string, line: number): { names: string[]; next: number; lines: number } | undefined {
   // The header is small: find its end (outside quotes) and split it with the same rules as a row.
   let inQuotes = false;
   let end = pos;
@@ -349,7 +400,7 @@ function decodeBatch(
   dictionaries: readonly (TextDictionary | undefined)[],
   nulls: ReadonlySet<string>,
   file: string,
-  firstRow: number,
+  offset: number,
 ): RecordBatch {
   const columns = header.map((name, c): ColumnData => {
     const as = decodeAs[c]!;
@@ -362,7 +413,9 @@ function decodeBatch(
     if (as === 'bool' || as === 'datetime') column.numbers = decodeParsed(buffer, cells, rows, header.length, c, column, nulls, as === 'bool' ? parseBoolText : parseDatetimeText);
     return column;
   });
-  return { file, firstRow, length: rows, lines: cells.lines.slice(0, rows), columns };
+  const rowIds = cells.rowStarts.slice(0, rows);
+  for (let r = 0; r < rows; r++) rowIds[r]! += offset;
+  return { file, rowIds, length: rows, lines: cells.lines.slice(0, rows), columns };
 }
 
 /** One cell's text: UTF-8, with doubled quotes made single where the cell had them. */

@@ -25,7 +25,7 @@ export async function* readJsonLines(lines: AsyncIterable<string>, options: Json
   const flush = (): RecordBatch => {
     const batch: RecordBatch = {
       file: options.name,
-      firstRow: rows - lineNumbers.length,
+      rowIds: Float64Array.from(lineNumbers, (_, i) => rows - lineNumbers.length + i),
       length: lineNumbers.length,
       lines: Float64Array.from(lineNumbers),
       columns: header!.map((name, c) => columnFromValues(name, decodeAs[c]!, cells[c]!, decodeAs[c] === 'text' || decodeAs[c] === 'auto' ? options.dictionary(name) : undefined)),

@@ -51,7 +51,7 @@ export async function* readParquet(path: string, options: ParquetOptions): Async
     for (let i = 0; i < length; i++) lines[i] = rowStart + i + 1;
     yield {
       file: options.name,
-      firstRow: rowStart,
+      rowIds: Float64Array.from({ length }, (_, i) => rowStart + i),
       length,
       lines,
       columns: header.map((name, c) => columnFromValues(name, decodeAs[c]!, data.get(name) ?? [], decodeAs[c] === 'text' || decodeAs[c] === 'auto' ? options.dictionary(name) : undefined, length)),

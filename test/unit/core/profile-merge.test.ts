@@ -22,7 +22,7 @@ function batch(file: string, rows: readonly Row[], firstRow: number, dictionary:
   });
   return {
     file,
-    firstRow,
+    rowIds: Float64Array.from(rows, (_, i) => firstRow + i),
     length: n,
     lines: Float64Array.from(rows, (_, i) => firstRow + i + 2),
     columns: [
