@@ -186,8 +186,8 @@ export class ProfileBuilder {
   }
 
   /**
-   * The profile document. A `part` (one of several to be merged) skips the quantiles and histograms, which the
-   * merge computes afresh from the merged sample.
+   * The profile document; the builder is spent afterwards. A `part` (one of several to be merged) skips the
+   * quantiles and histograms, which the merge computes afresh from the merged sample.
    */
   finish(options: { part?: boolean } = {}): Profile {
     const order = this.sample.orderedSlots();
@@ -196,7 +196,14 @@ export class ProfileBuilder {
       created_at: this.options.createdAt,
       dataset: { files: this.files, rows: this.rows },
       sample: { size: this.sample.capacity, seed: this.sampleSeed, priorities: order.map((slot) => this.sample.priorities[slot]!) },
-      columns: [...this.columns.values()].map((state) => finishColumn(state, order, options.part ?? false)),
+      columns: [...this.columns.values()].map((state) => {
+        const column = finishColumn(state, order, options.part ?? false);
+        // The document now holds the sample: let the typed copy go before the next column is built.
+        state.sampleNumbers = EMPTY_NUMBERS;
+        state.sampleIds = EMPTY_IDS;
+        state.sampleStatus = new Uint8Array(0);
+        return column;
+      }),
     };
   }
 }

@@ -72,6 +72,8 @@ export async function* readDelimited(chunks: AsyncIterable<Buffer>, options: Del
   let rowsSoFar = 0;
   let first = true;
   let cells = allocateCells(0, 1);
+  // Bytes per row so far, to size the cell arrays: a first guess of 64 bytes, then measured.
+  let rowBytes = 64;
 
   const useHeader = function* (names: string[]): Generator<{ header: string[] }> {
     header = names;
@@ -104,17 +106,23 @@ export async function* readDelimited(chunks: AsyncIterable<Buffer>, options: Del
     }
     if (regionStart < 0) regionStart = offset + pos;
     const columns = header!.length;
-    // A row takes at least one byte per column (its delimiters and newline).
-    const maxRows = Math.floor((buffer.length - pos) / columns) + 1;
-    if (cells.lines.length < maxRows) cells = allocateCells(maxRows, columns);
-    const scan = scanRows(buffer, pos, final, delimiter, numeric, cells, line, options.name, offset, range?.stop ?? Number.POSITIVE_INFINITY);
-    line = scan.line;
-    stopped = scan.stopped;
-    if (scan.rows > 0) {
-      yield decodeBatch(buffer, cells, scan.rows, header!, decodeAs, dictionaries, nulls, options.name, offset);
-      rowsSoFar += scan.rows;
+    for (;;) {
+      // Room for the rows the rest of the buffer probably holds, judged by the rows so far; a scan that fills it
+      // stops, its batch goes out, and the next scan goes on from there. A row takes at least a byte per column.
+      const likely = Math.ceil(((buffer.length - pos) / rowBytes) * 1.25) + 16;
+      const capacity = Math.min(Math.floor((buffer.length - pos) / columns) + 1, likely);
+      if (cells.lines.length < capacity) cells = allocateCells(capacity, columns);
+      const scan = scanRows(buffer, pos, final, delimiter, numeric, cells, line, options.name, offset, range?.stop ?? Number.POSITIVE_INFINITY);
+      line = scan.line;
+      stopped = scan.stopped;
+      if (scan.rows > 0) {
+        yield decodeBatch(buffer, cells, scan.rows, header!, decodeAs, dictionaries, nulls, options.name, offset);
+        rowsSoFar += scan.rows;
+        rowBytes = Math.max(1, (scan.consumed - pos) / scan.rows);
+      }
+      pos = scan.consumed;
+      if (!scan.full) return pos;
     }
-    return scan.consumed;
   };
 
   for await (const chunk of chunks) {
@@ -160,10 +168,12 @@ function scanRows(
   name: string,
   offset: number,
   stopAt: number,
-): { rows: number; consumed: number; line: number; stopped: boolean } {
+): { rows: number; consumed: number; line: number; stopped: boolean; full: boolean } {
   const columns = numeric.length;
   const { starts, ends, escaped, lines, rowStarts, numbers } = cells;
+  const capacity = lines.length;
   let stopped = false;
+  let full = false;
   const length = buffer.length;
   let rows = 0;
   let line = firstLine;
@@ -174,6 +184,10 @@ function scanRows(
   rowLoop: while (pos < length) {
     if (offset + pos >= stopAt) {
       stopped = true;
+      break;
+    }
+    if (rows === capacity) {
+      full = true;
       break;
     }
     if (buffer[pos] === LF || (buffer[pos] === CR && buffer[pos + 1] === LF)) {
@@ -200,21 +214,20 @@ function scanRows(
             negative = true;
             p++;
           }
+          const digitsStart = p;
           let mantissa = 0;
-          let digits = 0;
-          let scale = -1;
+          let dot = -1;
           let c = 0;
           while (p < rowEnd) {
             c = buffer[p]!;
             const d = c - 48;
-            if (d >>> 0 <= 9) {
-              mantissa = mantissa * 10 + d;
-              digits++;
-              if (scale >= 0) scale++;
-            } else if (c === 46 && scale < 0) scale = 0;
+            if (d >>> 0 <= 9) mantissa = mantissa * 10 + d;
+            else if (c === 46 && dot < 0) dot = p;
             else break;
             p++;
           }
+          const scale = dot < 0 ? 0 : p - dot - 1;
+          const digits = p - digitsStart - (dot < 0 ? 0 : 1);
           let value = Number.NaN;
           if (digits > 0 && digits <= 15 && (p === rowEnd || c === delimiter || (c === CR && p + 1 === rowEnd))) {
             value = scale > 0 ? mantissa / POW10[scale]! : mantissa;
@@ -325,7 +338,7 @@ function scanRows(
     rows++;
     consumed = pos;
   }
-  return { rows, consumed, line, stopped };
+  return { rows, consumed, line, stopped, full };
 }
 
 export function parseHeaderRow(buffer: Buffer, pos: number, final: boolean, delimiter: number, name: string, line: number): { names: string[]; next: number; lines: number } | undefined {
