@@ -18,7 +18,7 @@ export function benchPrComment(root, runs = 30) {
     GITHUB_STEP_SUMMARY: join(temp, 'summary.md'),
     GITHUB_REPOSITORY: 'acme/models',
     RUNNER_TEMP: temp,
-    INPUT_REPORTS: join(root, 'examples', 'reports', '*-report.json'),
+    INPUT_REPORTS: join(root, 'test', 'fixtures', 'reports', '*-report.json'),
     INPUT_MODE: 'auto',
     INPUT_SUMMARY: 'true',
     'INPUT_GITHUB-TOKEN': 'unused',

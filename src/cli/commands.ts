@@ -43,7 +43,7 @@ export const COMMANDS: Record<string, Command> = {
     run: mergeCommand,
   },
   demo: {
-    summary: 'run the mlgate loop on the bundled example and show every report',
+    summary: 'run the mlgate loop on the bundled weather example and show every report',
     inputs: DEMO_INPUTS,
     run: demo,
   },

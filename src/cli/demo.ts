@@ -1,39 +1,92 @@
 import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ConfigurationError } from '../core/errors.js';
 import type { ActionEnvironment } from '../actions/runtime/host.js';
 import type { InputReader, InputSpecs } from '../actions/runtime/inputs.js';
 import { prComment } from '../actions/pr-comment/run.js';
+import { validateData } from '../actions/validate-data/run.js';
+import { inferContractCommand } from './infer-contract.js';
 
 export const DEMO_INPUTS = {
-  'out-dir': { description: 'Folder the demo writes its reports to.', default: 'out/demo' },
+  'out-dir': { description: 'Folder the demo writes its data and reports to.', default: 'out/demo' },
 } satisfies InputSpecs;
 
-/** The bundled example project, found beside the CLI bundle (dist/cli) or the sources (src/cli). */
-function examplesFolder(): string {
-  const here = dirname(fileURLToPath(import.meta.url));
-  const folder = resolve(here, '..', '..', 'examples');
-  if (!existsSync(folder)) throw new ConfigurationError(`the example project is missing (looked in ${folder}); run the demo from a clone of mlgate`);
-  return folder;
+/** Seattle's daily weather 2012-2015 (1,461 rows), as the vega-datasets package ships it. */
+function weatherData(): string {
+  let path: string;
+  try {
+    // The package exports only its build/ entry; its data/ folder sits beside build/.
+    path = join(dirname(createRequire(import.meta.url).resolve('vega-datasets')), '..', 'data', 'seattle-weather.csv');
+  } catch {
+    throw new ConfigurationError('the demo needs the vega-datasets package: run npm ci in a clone of mlgate first');
+  }
+  if (!existsSync(path)) throw new ConfigurationError(`the demo data is missing (${path}); reinstall with npm ci`);
+  return path;
 }
 
-/** Runs each stage of the mlgate loop on the example, printing where every report is. */
+/**
+ * Runs the mlgate loop on a real dataset, with no network: the years 2012-2014 are the reference, 2015 the new
+ * data. Each stage is the same code the actions run; the demo prints where every document is.
+ */
 export async function demo(env: ActionEnvironment): Promise<void> {
-  const out = resolve(env.cwd, env.inputs.get('out-dir') || DEMO_INPUTS['out-dir'].default);
-  const examples = examplesFolder();
   const { host } = env;
-  const commentFile = join(out, 'pr-comment.md');
+  const out = resolve(env.cwd, env.inputs.get('out-dir') || DEMO_INPUTS['out-dir'].default);
+  const shown = (path: string) => relative(env.cwd, path) || '.';
+  const started = Date.now();
+  await mkdir(join(out, 'data'), { recursive: true });
 
-  host.info('mlgate demo: the pull-request comment built from the example reports');
-  await prComment({
-    ...env,
-    context: { ...env.context, eventName: undefined, payload: {}, owner: undefined, repo: undefined },
-    inputs: fixedInputs({ reports: join(examples, 'reports', '*-report.json'), output: commentFile, summary: 'false' }),
+  host.info('1/4 data: Seattle weather 2012-2015 (vega-datasets), split into reference (2012-2014) and current (2015)');
+  const [header, ...rows] = (await readFile(weatherData(), 'utf8')).trim().split('\n');
+  const reference = join(out, 'data', 'reference.csv');
+  const current = join(out, 'data', 'current.csv');
+  await writeFile(reference, `${header}\n${rows.filter((r) => !r.startsWith('2015')).join('\n')}\n`);
+  await writeFile(current, `${header}\n${rows.filter((r) => r.startsWith('2015')).join('\n')}\n`);
+
+  const quiet = { ...env, host: { ...host, print: () => {} } };
+  const contract = join(out, 'contract.yml');
+  host.info('2/4 infer-contract: a contract drafted from the reference years');
+  await inferContractCommand({ ...quiet, inputs: fixedInputs({ data: shown(reference), output: shown(contract), margin: '0.1', format: 'auto', 'sample-size': '100000' }) });
+
+  const reports = join(out, 'mlgate-reports');
+  host.info('3/4 validate-data: 2015 checked against the contract, and profiled');
+  await validateData({
+    ...quiet,
+    host: { ...quiet.host, fail: (message) => host.info(`  the check failed, as a pull request would: ${message}`) },
+    inputs: fixedInputs({
+      data: shown(current),
+      contract: shown(contract),
+      infer: 'false',
+      format: 'auto',
+      'max-annotations': '0',
+      'fail-on': 'error',
+      report: shown(join(reports, 'validation-report.json')),
+      profile: shown(join(reports, 'profile.json')),
+      'sample-size': '100000',
+    }),
   });
-  host.print(`pr-comment  ${relative(env.cwd, commentFile)}`);
+
+  host.info('4/4 pr-comment: the pull-request comment built from the reports');
+  const comment = join(out, 'pr-comment.md');
+  await prComment({
+    ...quiet,
+    context: { ...env.context, eventName: undefined, payload: {}, owner: undefined, repo: undefined },
+    inputs: fixedInputs({ reports: `${shown(reports)}/*-report.json`, output: shown(comment), summary: 'false', mode: 'auto' }),
+  });
+
+  host.print(
+    [
+      `mlgate demo finished in ${((Date.now() - started) / 1000).toFixed(1)}s`,
+      `  data        ${shown(reference)}, ${shown(current)}`,
+      `  contract    ${shown(contract)}`,
+      `  validation  ${shown(join(reports, 'validation-report.json'))}`,
+      `  profile     ${shown(join(reports, 'profile.json'))}`,
+      `  comment     ${shown(comment)}`,
+    ].join('\n'),
+  );
 }
 
 function fixedInputs(values: Record<string, string>): InputReader {
-  return { get: (name) => values[name] ?? (name === 'mode' ? 'auto' : ''), label: (name) => `demo setting ${name}` };
+  return { get: (name) => values[name] ?? '', label: (name) => `demo setting ${name}` };
 }

@@ -35,3 +35,35 @@ describe.each(actions)('actions/%s/action.yml', (action) => {
     expect(manifest.outputs).toEqual(spec.OUTPUTS);
   });
 });
+
+describe.each(actions)('actions/%s/README.md', (action) => {
+  const manifest = parseYaml(readFileSync(join(ROOT, 'actions', action, 'action.yml'), 'utf8')) as Manifest;
+  const readme = readFileSync(join(ROOT, 'actions', action, 'README.md'), 'utf8');
+  /** Rows of the table under a heading: first cell (the name in backticks) to the other cells. */
+  const rows = (heading: string) => {
+    const section = readme.split(`## ${heading}\n`)[1]?.split('\n## ')[0] ?? '';
+    return Object.fromEntries(
+      section
+        .split('\n')
+        .filter((line) => /^\| `/.test(line))
+        .map((line) => line.split('|').slice(1, -1).map((cell) => cell.trim()))
+        .map(([name, ...cells]) => [name!.replace(/`/g, ''), cells]),
+    );
+  };
+
+  it('documents every input with its default and description, as action.yml has them', () => {
+    const documented = rows('Inputs');
+    expect(Object.keys(documented)).toEqual(Object.keys(manifest.inputs));
+    for (const [name, input] of Object.entries(manifest.inputs)) {
+      const [fallback, description] = documented[name]!;
+      expect(fallback, name).toBe(input.required ? '(required)' : input.default ? `\`${input.default}\`` : '');
+      expect(description, name).toBe(input.description);
+    }
+  });
+
+  it('documents every output as action.yml has it', () => {
+    const documented = rows('Outputs');
+    expect(Object.keys(documented)).toEqual(Object.keys(manifest.outputs));
+    for (const [name, output] of Object.entries(manifest.outputs)) expect(documented[name]![0], name).toBe(output.description);
+  });
+});

@@ -1,4 +1,3 @@
-import { parseDatetimeText } from '../data/cell-text.js';
 import type { ColumnContract, DataContract } from './contract.js';
 import type { ColumnProfile, Profile } from '../profile/profile.js';
 
@@ -11,7 +10,8 @@ export interface InferOptions {
 
 /**
  * A contract drafted from reference data, for a person to review: each column's type and nullability, its observed
- * range widened by the margin, the allowed values of categories, and uniqueness where every value was distinct.
+ * range widened by the margin (for datetimes, only the earliest), the allowed values of categories, and uniqueness
+ * where every value was distinct.
  */
 export function inferContract(profile: Profile, options: InferOptions): DataContract {
   const columns: Record<string, ColumnContract> = {};
@@ -30,29 +30,25 @@ function inferColumn(column: ColumnProfile, rows: number, options: InferOptions)
   const numeric = column.numeric;
   if (numeric && (column.type === 'int' || column.type === 'float')) {
     const pad = (numeric.max - numeric.min) * options.margin;
-    contract.min = widen(numeric.min - pad, column.type, 'down');
-    contract.max = widen(numeric.max + pad, column.type, 'up');
+    // Data that never went below zero (counts, amounts, speeds) keeps zero as its floor.
+    contract.min = Math.max(widen(numeric.min - pad, pad, column.type, 'down'), numeric.min >= 0 ? 0 : Number.NEGATIVE_INFINITY);
+    contract.max = widen(numeric.max + pad, pad, column.type, 'up');
   }
-  if (column.type === 'datetime') {
-    // Read as text when the type was inferred: the range then comes from the distinct texts.
-    const times = numeric ? [numeric.min, numeric.max] : (column.categories?.counts ?? []).map(([text]) => parseDatetimeText(text)).filter((t) => !Number.isNaN(t));
-    if (times.length > 0 && !column.categories?.truncated) {
-      contract.min = new Date(Math.min(...times)).toISOString();
-      contract.max = new Date(Math.max(...times)).toISOString();
-    }
-  }
+  // New data comes later than the reference: a datetime column gets a floor, not a ceiling.
+  if (numeric && column.type === 'datetime') contract.min = new Date(numeric.min).toISOString();
   if (column.type === 'category' && column.categories) contract.allowed = column.categories.counts.map(([value]) => value).sort();
   if (options.uniqueColumns.has(column.name)) contract.unique = true;
   return contract;
 }
 
-/** Rounds a bound outward to a tidy number: whole for ints, 6 significant digits for floats. */
-function widen(value: number, type: 'int' | 'float', direction: 'up' | 'down'): number {
-  if (type === 'int') return direction === 'up' ? Math.ceil(value) : Math.floor(value);
-  if (value === 0) return 0;
-  const magnitude = 10 ** (Math.floor(Math.log10(Math.abs(value))) - 5);
-  const rounded = (direction === 'up' ? Math.ceil(value / magnitude) : Math.floor(value / magnitude)) * magnitude;
-  // The multiplication leaves binary noise (-3.4000099999999995): print it as the decimal it stands for.
+/**
+ * Rounds a bound outward to a tidy number: a whole number for ints; for floats, a multiple of the power of ten
+ * just below the padding (a padding of 3.7 rounds to whole numbers, of 0.91 to tenths).
+ */
+function widen(value: number, pad: number, type: 'int' | 'float', direction: 'up' | 'down'): number {
+  const step = type === 'int' ? 1 : pad > 0 ? 10 ** Math.floor(Math.log10(pad)) : 10 ** (Math.floor(Math.log10(Math.abs(value) || 1)) - 3);
+  const rounded = (direction === 'up' ? Math.ceil(value / step) : Math.floor(value / step)) * step;
+  // The multiplication leaves binary noise (-0.6000000000000001): keep the decimal it stands for.
   return Number(rounded.toPrecision(12));
 }
 

@@ -240,7 +240,8 @@ function finishColumn(state: ColumnState, order: readonly number[], part: boolea
     invalid: fromNumbers ? state.invalid + state.textual : state.invalid,
     sample,
   };
-  if (numeric && state.moments.count > 0) profile.numeric = numericSummary(state.moments, state.integral, part ? new Float64Array(0) : sampleNumbers(sample));
+  const moments = fromNumbers ? state.moments : textMoments(state, type);
+  if (numeric && moments.count > 0) profile.numeric = numericSummary(moments, fromNumbers ? state.integral : type === 'bool', part ? new Float64Array(0) : sampleNumbers(sample));
   // Texts typed bool or datetime by inference keep their counts: the datetime range is read from them.
   if (state.dictionary && (!numeric || type === 'bool' || (type === 'datetime' && state.decodeAs === 'auto'))) profile.categories = categorySummary(state, valueCount);
   return profile;
@@ -252,6 +253,18 @@ function inferredType(state: ColumnState): ColumnType {
   if (state.textual === 0 && state.moments.count > 0) return state.integral ? 'int' : 'float';
   const texts = state.dictionary ? state.dictionary.values.filter((_, id) => (state.counts[id] ?? 0) > 0) : [];
   return inferTextType(texts, countTexts(state));
+}
+
+/** Moments of a column read as text and typed bool or datetime by inference: each distinct text parsed once. */
+function textMoments(state: ColumnState, type: ColumnType): Moments {
+  let moments = emptyMoments();
+  const parse = type === 'bool' ? parseBoolText : parseDatetimeText;
+  state.dictionary?.values.forEach((text, id) => {
+    const count = state.counts[id] ?? 0;
+    const value = parse(text);
+    if (count > 0 && !Number.isNaN(value)) moments = mergeMoments(moments, { count, mean: value, m2: 0, min: value, max: value });
+  });
+  return moments;
 }
 
 function countTexts(state: ColumnState): number {
