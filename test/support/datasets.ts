@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { parquetWriteBuffer } from 'hyparquet-writer';
-import { TextDictionary, type ColumnData, type DecodeAs, type RecordBatch } from '../../src/core/data/batch.js';
+import { TextDictionary, type ColumnData, type DecodeAs } from '../../src/core/data/batch.js';
 import { readDataset, resolveDataFiles, type DataFormat } from '../../src/io/readers/dataset.js';
 
 /** Writes files (text, bytes, or Parquet columns) into a fresh folder and returns it. */
@@ -22,7 +22,6 @@ export function dataFolder(files: Record<string, string | Uint8Array | { parquet
 
 export interface ReadResult {
   headers: string[][];
-  batches: RecordBatch[];
   /** Cell values per column across batches: numbers, texts, or null / { invalid: text }. */
   values: Record<string, unknown[]>;
   lines: number[];
@@ -32,7 +31,7 @@ export interface ReadResult {
 export async function readAll(folder: string, patterns: string[], decode: Record<string, DecodeAs> = {}, options: { format?: DataFormat | 'auto'; delimiter?: string } = {}): Promise<ReadResult> {
   const files = await resolveDataFiles(patterns, folder, options.format ?? 'auto', 'data');
   const dictionaries = new Map<string, TextDictionary>();
-  const result: ReadResult = { headers: [], batches: [], values: {}, lines: [] };
+  const result: ReadResult = { headers: [], values: {}, lines: [] };
   for await (const event of readDataset(files, {
     delimiter: options.delimiter,
     decodeAs: (columns) => columns.map((c) => decode[c] ?? 'auto'),
@@ -40,7 +39,6 @@ export async function readAll(folder: string, patterns: string[], decode: Record
   })) {
     if (event.type === 'file') result.headers.push(event.header);
     else {
-      result.batches.push(event.batch);
       result.lines.push(...event.batch.lines);
       for (const column of event.batch.columns) (result.values[column.name] ??= []).push(...cellValues(column, event.batch.length));
     }
