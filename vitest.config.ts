@@ -12,6 +12,8 @@ export default defineConfig({
   ],
   test: {
     include: ['test/**/*.test.ts'],
+    // GitHub's workflow parser imports its JSON schemas without import attributes; inlined, Vite loads them.
+    server: { deps: { inline: ['@actions/workflow-parser'] } },
     testTimeout: 60_000,
     hookTimeout: 120_000,
     // The default reporter for people, and the plain "N passed, N failed" line that CI reads.
