@@ -1,13 +1,16 @@
 import { defineConfig } from 'vitest/config';
-import { VALIDATORS_MODULE, validatorsModule } from './scripts/schema-validators.mjs';
+import { VALIDATORS_MODULE, validatorModule } from './scripts/schema-validators.mjs';
 
 export default defineConfig({
   plugins: [
     {
       // The same compiled document validators the bundles get from scripts/build.mjs.
       name: 'mlgate-validators',
-      resolveId: (id) => (id === VALIDATORS_MODULE ? `\0${VALIDATORS_MODULE}` : undefined),
-      load: (id) => (id === `\0${VALIDATORS_MODULE}` ? validatorsModule(import.meta.dirname) : undefined),
+      resolveId: (id) => (VALIDATORS_MODULE.test(id) ? `\0${id}` : undefined),
+      load: (id) => {
+        const match = id.startsWith('\0') ? VALIDATORS_MODULE.exec(id.slice(1)) : null;
+        return match ? validatorModule(import.meta.dirname, match[1]!) : undefined;
+      },
     },
   ],
   test: {

@@ -4,7 +4,7 @@ import { build } from 'esbuild';
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { VALIDATORS_MODULE, validatorsModule } from './schema-validators.mjs';
+import { VALIDATORS_MODULE, validatorModule } from './schema-validators.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const outArg = process.argv.indexOf('--outdir');
@@ -29,15 +29,19 @@ const banner = [
   'const require = __mlgateCreateRequire(import.meta.url);',
 ].join('\n');
 
-/** Serves the document validators, compiled from the JSON Schemas once per build. */
+/** Serves each document kind's validator, compiled from the JSON Schemas (once per kind and build). */
+const compiled = new Map();
 const validatorsPlugin = {
   name: 'mlgate-validators',
   setup(pluginBuild) {
-    pluginBuild.onResolve({ filter: new RegExp(`^${VALIDATORS_MODULE}$`) }, (args) => ({ path: args.path, namespace: 'mlgate-validators' }));
-    pluginBuild.onLoad({ filter: /.*/, namespace: 'mlgate-validators' }, () => ({ contents: validators, resolveDir: root, loader: 'js' }));
+    pluginBuild.onResolve({ filter: VALIDATORS_MODULE }, (args) => ({ path: args.path, namespace: 'mlgate-validators' }));
+    pluginBuild.onLoad({ filter: /.*/, namespace: 'mlgate-validators' }, (args) => {
+      const kind = VALIDATORS_MODULE.exec(args.path)[1];
+      if (!compiled.has(kind)) compiled.set(kind, validatorModule(root, kind));
+      return { contents: compiled.get(kind), resolveDir: root, loader: 'js' };
+    });
   },
 };
-const validators = validatorsModule(root);
 
 rmSync(outdir, { recursive: true, force: true });
 for (const entry of entries) {

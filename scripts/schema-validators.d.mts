@@ -1,2 +1,2 @@
-export const VALIDATORS_MODULE: string;
-export function validatorsModule(root: string): string;
+export const VALIDATORS_MODULE: RegExp;
+export function validatorModule(root: string, kind: string): string;

@@ -16,10 +16,10 @@ export async function readContract(path: string, name = path): Promise<DataContr
   } catch {
     throw new ConfigurationError(`${name}: contract file not found; check the contract input, or set infer: true to draft one`, { file: name });
   }
-  return parseContract(text, name);
+  return await parseContract(text, name);
 }
 
-export function parseContract(text: string, name: string): DataContract {
+export async function parseContract(text: string, name: string): Promise<DataContract> {
   const lines = new LineCounter();
   const document = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
   if (document.errors.length > 0) {
@@ -28,7 +28,7 @@ export function parseContract(text: string, name: string): DataContract {
     throw new ConfigurationError(`${name}:${line}: not valid YAML (${error.message.split('\n')[0]})`, { file: name, line });
   }
   const value = document.toJS() as unknown;
-  const validate = documentValidator('contract');
+  const validate = await documentValidator('contract');
   if (!validate(value)) {
     const error = validate.errors![0]!;
     const path = error.instancePath.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));

@@ -1,10 +1,19 @@
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import { validators } from 'virtual:mlgate-validators';
 import type { DocumentKind } from '../core/documents.js';
 
+// One module per kind, loaded on first use: a step reads few kinds, and start-up parses only those validators.
+const LOADERS: Record<DocumentKind | 'contract', () => Promise<{ validate: ValidateFunction }>> = {
+  'validation-report': () => import('virtual:mlgate-validators/validation-report'),
+  'eval-report': () => import('virtual:mlgate-validators/eval-report'),
+  'drift-report': () => import('virtual:mlgate-validators/drift-report'),
+  'train-report': () => import('virtual:mlgate-validators/train-report'),
+  profile: () => import('virtual:mlgate-validators/profile'),
+  contract: () => import('virtual:mlgate-validators/contract'),
+};
+
 /** The JSON Schema validator of one document kind (compiled from src/schemas/ when the bundle is built). */
-export function documentValidator(kind: DocumentKind | 'contract'): ValidateFunction {
-  return validators[kind];
+export async function documentValidator(kind: DocumentKind | 'contract'): Promise<ValidateFunction> {
+  return (await LOADERS[kind]()).validate;
 }
 
 /** One readable line for the first schema error: the JSON path and what is wrong there. */

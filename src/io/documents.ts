@@ -39,11 +39,11 @@ export async function readDocument<T = unknown>(path: string, name = path): Prom
   if (size > MAX_DOCUMENT_BYTES) {
     throw new DocumentError(`${name}: ${size} bytes is larger than the ${MAX_DOCUMENT_BYTES} bytes an mlgate document may have`, name);
   }
-  return parseDocument<T>(await readFile(path, 'utf8'), name);
+  return await parseDocument<T>(await readFile(path, 'utf8'), name);
 }
 
 /** Parses and validates a document's text; `source` names it in errors. */
-export function parseDocument<T = unknown>(text: string, source: string): LoadedDocument<T> {
+export async function parseDocument<T = unknown>(text: string, source: string): Promise<LoadedDocument<T>> {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -66,7 +66,7 @@ export function parseDocument<T = unknown>(text: string, source: string): Loaded
       source,
     );
   }
-  const validate = documentValidator(kind);
+  const validate = await documentValidator(kind);
   if (!validate(value)) {
     throw new DocumentError(`${source}: invalid ${kind}: ${describeSchemaError(validate.errors![0]!)}`, source);
   }
@@ -79,7 +79,7 @@ export function parseDocument<T = unknown>(text: string, source: string): Loaded
  * time, so that no single huge string is built.
  */
 export async function writeDocument(path: string, document: { schema: string }, options: { compact?: boolean } = {}): Promise<void> {
-  checkDocument(document, path);
+  await checkDocument(document, path);
   await mkdir(dirname(path), { recursive: true });
   const temporary = `${path}.${process.pid}.tmp`;
   const file = await open(temporary, 'w');
@@ -106,10 +106,10 @@ export async function writeDocument(path: string, document: { schema: string }, 
 }
 
 /** Checks an in-memory document against its schema before it is written: mlgate never writes an invalid one. */
-function checkDocument(document: { schema: string }, path: string): void {
+async function checkDocument(document: { schema: string }, path: string): Promise<void> {
   const id = parseSchemaId(document.schema);
   if (!id || !(id.kind in DOCUMENT_KINDS)) throw new Error(`${path}: cannot write a document of unknown schema ${document.schema}`);
-  const validate = documentValidator(id.kind as DocumentKind);
+  const validate = await documentValidator(id.kind as DocumentKind);
   if (!validate(document)) {
     throw new Error(`${path}: mlgate produced an invalid ${id.kind}: ${describeSchemaError(validate.errors![0]!)}`);
   }

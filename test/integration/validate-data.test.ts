@@ -23,8 +23,8 @@ describe('validate-data action (dist bundle, as the runner runs it)', () => {
     ]);
     expect(result.annotations.at(-1)!.message).toMatch(/^The data broke its contract: 3 error\(s\)/);
     expect(result.summary).toContain('### ❌ Data validation');
-    const report = parseDocument(readFileSync(join(cwd, 'mlgate-reports/validation-report.json'), 'utf8'), 'report');
-    const profile = parseDocument(readFileSync(join(cwd, 'mlgate-reports/profile.json'), 'utf8'), 'profile');
+    const report = await parseDocument(readFileSync(join(cwd, 'mlgate-reports/validation-report.json'), 'utf8'), 'report');
+    const profile = await parseDocument(readFileSync(join(cwd, 'mlgate-reports/profile.json'), 'utf8'), 'profile');
     expect([report.kind, profile.kind]).toEqual(['validation-report', 'profile']);
   });
 

@@ -3,9 +3,9 @@ import { ConfigurationError } from '../../../src/core/errors.js';
 import { parseContract } from '../../../src/io/contract-file.js';
 
 describe('parseContract', () => {
-  it('reads YAML and JSON', () => {
-    expect(parseContract('columns:\n  a: { type: int, min: 0 }\n', 'c.yml').columns.a).toEqual({ type: 'int', min: 0 });
-    expect(parseContract('{"columns": {"a": {"type": "string"}}}', 'c.json').columns.a).toEqual({ type: 'string' });
+  it('reads YAML and JSON', async () => {
+    expect((await parseContract('columns:\n  a: { type: int, min: 0 }\n', 'c.yml')).columns.a).toEqual({ type: 'int', min: 0 });
+    expect((await parseContract('{"columns": {"a": {"type": "string"}}}', 'c.json')).columns.a).toEqual({ type: 'string' });
   });
 
   it.each([
@@ -17,10 +17,10 @@ describe('parseContract', () => {
     ['a range on text', 'columns:\n  a: { type: string, min: 1 }\n', /^c\.yml:2: columns\.a\.min: min applies to int, float and datetime columns, not string/],
     ['a bad pattern', 'columns:\n  b: { type: int }\n  a:\n    type: string\n    pattern: "(["\n', /^c\.yml:5: columns\.a\.pattern: pattern is not a valid regular expression/],
     ['a required column not described', 'dataset:\n  required: [x]\ncolumns:\n  a: { type: int }\n', /^c\.yml:2: dataset\.required: required column "x" is not described under columns/],
-  ])('refuses %s with the file and line', (_, text, message) => {
+  ])('refuses %s with the file and line', async (_, text, message) => {
     let error: unknown;
     try {
-      parseContract(text, 'c.yml');
+      await parseContract(text, 'c.yml');
     } catch (e) {
       error = e;
     }

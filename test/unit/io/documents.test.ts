@@ -11,8 +11,8 @@ describe('parseDocument', () => {
     ['eval-report', evalReport()],
     ['drift-report', driftReport()],
     ['train-report', trainReport()],
-  ])('accepts a valid %s', (kind, document) => {
-    expect(parseDocument(JSON.stringify(document), 'r.json').kind).toBe(kind);
+  ])('accepts a valid %s', async (kind, document) => {
+    expect((await parseDocument(JSON.stringify(document), 'r.json')).kind).toBe(kind);
   });
 
   it.each([
@@ -22,10 +22,10 @@ describe('parseDocument', () => {
     ['an array', '[]', 'r.json: not an mlgate document'],
     ['a missing field', JSON.stringify({ ...trainReport(), command: undefined }), 'r.json: invalid train-report: (document root): missing required property "command"'],
     ['a wrong enum', JSON.stringify({ ...trainReport(), status: 'meh' }), '/status: must be one of "succeeded", "failed", "timed_out"'],
-  ])('refuses %s with one line naming the file and the place', (_, text, message) => {
+  ])('refuses %s with one line naming the file and the place', async (_, text, message) => {
     let error: unknown;
     try {
-      parseDocument(text, 'r.json');
+      await parseDocument(text, 'r.json');
     } catch (e) {
       error = e;
     }

@@ -46,9 +46,10 @@ describe('renderReport', () => {
 });
 
 describe('the report of the example documents (golden file)', () => {
-  it('renders exactly as test/fixtures/golden/example-report.md (UPDATE_GOLDEN=1 rewrites it)', () => {
+  it('renders exactly as test/fixtures/golden/example-report.md (UPDATE_GOLDEN=1 rewrites it)', async () => {
     const names = ['eval-report.json', 'validation-report.json', 'drift-report.json', 'train-report.json'];
-    const sections = names.map((name) => renderSection(parseDocument(readFileSync(join(ROOT, 'test', 'fixtures', 'reports', name), 'utf8'), name))!);
+    const documents = await Promise.all(names.map((name) => parseDocument(readFileSync(join(ROOT, 'test', 'fixtures', 'reports', name), 'utf8'), name)));
+    const sections = documents.map((document) => renderSection(document)!);
     const { markdown } = renderReport(sections, { limit: 65_000, marker: '<!-- mlgate:golden -->', footer: 'mlgate · golden' });
     const golden = join(ROOT, 'test', 'fixtures', 'golden', 'example-report.md');
     if (process.env.UPDATE_GOLDEN) writeFileSync(golden, markdown);
