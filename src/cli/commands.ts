@@ -2,6 +2,8 @@ import type { ActionEnvironment } from '../actions/runtime/host.js';
 import type { InputSpecs } from '../actions/runtime/inputs.js';
 import { INPUTS as PR_COMMENT_INPUTS } from '../actions/pr-comment/inputs.js';
 import { prComment } from '../actions/pr-comment/run.js';
+import { INPUTS as RELEASE_INPUTS } from '../actions/release/inputs.js';
+import { release } from '../actions/release/run.js';
 import { INPUTS as VALIDATE_DATA_INPUTS } from '../actions/validate-data/inputs.js';
 import { validateData } from '../actions/validate-data/run.js';
 import { demo, DEMO_INPUTS } from './demo.js';
@@ -29,6 +31,11 @@ export const COMMANDS: Record<string, Command> = {
     inputs: VALIDATE_DATA_INPUTS,
     positional: 'data',
     run: validateData,
+  },
+  release: {
+    summary: 'publish an approved model as a GitHub Release (or write its files with --dry-run folder)',
+    inputs: RELEASE_INPUTS,
+    run: release,
   },
   'infer-contract': {
     summary: 'draft a data contract from reference data, for review',

@@ -15,3 +15,10 @@ export async function findPullRequestByHeadSha(client: GitHubClient, owner: stri
   }
   return undefined;
 }
+
+/** The labels of the pull request that brought `sha` (merged or open), or undefined when none did. */
+export async function labelsOfCommitPullRequest(client: GitHubClient, owner: string, repo: string, sha: string): Promise<string[] | undefined> {
+  const { data } = await client.rest.repos.listPullRequestsAssociatedWithCommit({ owner, repo, commit_sha: sha, per_page: 100 });
+  const pr = data[0];
+  return pr ? pr.labels.map((l) => l.name) : undefined;
+}

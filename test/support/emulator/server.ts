@@ -11,7 +11,7 @@ import { label, repository, timestamp, user, type Urls } from './resources.js';
 
 export type Permission = 'write' | 'read';
 
-export type FaultKind = 'rate-limit' | 'secondary-rate-limit' | '500' | '502' | 'reset' | 'reset-after' | 'slow';
+export type FaultKind = 'rate-limit' | 'secondary-rate-limit' | '400' | '500' | '502' | 'reset' | 'reset-after' | 'slow';
 
 export interface Fault {
   method: string;
@@ -20,6 +20,8 @@ export interface Fault {
   kind: FaultKind;
   /** How many matching requests fail; then the route behaves normally. */
   times?: number;
+  /** How many matching requests pass before the fault starts. */
+  after?: number;
   /** Seconds asked to wait (rate limits) or milliseconds of delay (slow). */
   amount?: number;
 }
@@ -145,7 +147,7 @@ export class GitHubEmulator {
   private clock = Date.UTC(2026, 10, 1);
   private readonly tokens = new Map<string, Identity>();
   private readonly repos = new Map<string, RepoState>();
-  private readonly faults: (Fault & { left: number })[] = [];
+  private readonly faults: (Fault & { left: number; skip: number })[] = [];
   readonly requests: RecordedRequest[] = [];
   urls: Urls = { api: '', uploads: '', web: 'https://github.com' };
 
@@ -189,7 +191,7 @@ export class GitHubEmulator {
 
   /** Makes the next `times` matching requests fail with `kind`. */
   injectFault(fault: Fault): void {
-    this.faults.push({ ...fault, left: fault.times ?? 1 });
+    this.faults.push({ ...fault, left: fault.times ?? 1, skip: fault.after ?? 0 });
   }
 
   /** Faults not yet used up, to check that a test really exercised them. */
@@ -242,6 +244,8 @@ export class GitHubEmulator {
       id: r.id,
       tag: r.tag,
       draft: r.draft,
+      latest: r.makeLatest && !r.draft,
+      body: r.body,
       assets: [...repo.assets.values()].filter((a) => a.release === r.id).map((a) => ({ name: a.name, data: a.data })),
     }));
   }
@@ -306,7 +310,12 @@ export class GitHubEmulator {
 
   private takeFault(method: string, path: string): Fault | undefined {
     const fault = this.faults.find((f) => f.left > 0 && f.method === method && f.path.test(path));
-    if (fault) fault.left--;
+    if (!fault) return undefined;
+    if (fault.skip > 0) {
+      fault.skip--;
+      return undefined;
+    }
+    fault.left--;
     return fault;
   }
 
@@ -870,6 +879,9 @@ function faultReply(fault: Fault): Reply {
       };
     case '502':
       return { status: 502, body: { message: 'Server Error' } };
+    case '400':
+      // Not retried by clients: the run fails at this step, and a re-run must finish the work.
+      return { status: 400, body: { message: 'Bad Request', documentation_url: DOCS, status: '400' } };
     default:
       return { status: 500, body: { message: 'Server Error' } };
   }

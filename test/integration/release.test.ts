@@ -1,0 +1,174 @@
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GitHubEmulator } from '../support/emulator/server.js';
+import { pushEvent } from '../support/events.js';
+import { evalReport } from '../support/reports.js';
+import { runAction } from '../support/run-action.js';
+import { runCli } from '../support/run-cli.js';
+
+let github: GitHubEmulator;
+let repoCount = 0;
+beforeAll(async () => {
+  github = await new GitHubEmulator().start();
+});
+afterAll(async () => {
+  await github.stop();
+});
+
+const sha256 = (data: Buffer | string) => createHash('sha256').update(data).digest('hex');
+
+/** A workspace with a model and its eval-report (whose candidate hash matches unless told otherwise). */
+function workspace(modelBytes = 'onnx-model-bytes', overrides: Parameters<typeof evalReport>[0] = {}): string {
+  const cwd = mkdtempSync(join(tmpdir(), 'mlgate-release-'));
+  writeFileSync(join(cwd, 'model.onnx'), modelBytes);
+  const report = evalReport({ candidate: { path: 'model.onnx', sha256: sha256(modelBytes), metrics: { accuracy: { value: 0.81, ci_low: 0.79, ci_high: 0.83 } } }, ...overrides });
+  writeFileSync(join(cwd, 'eval-report.json'), JSON.stringify(report));
+  writeFileSync(join(cwd, 'contract.yml'), 'columns:\n  x: { type: float }\n');
+  return cwd;
+}
+
+/** Each test publishes into a repository of its own. */
+function repository(): string {
+  return `acme/models-${++repoCount}`;
+}
+
+function release(cwd: string, repo: string, inputs: Record<string, string> = {}) {
+  return runAction({
+    action: 'release',
+    cwd,
+    token: GitHubEmulator.WRITE_TOKEN,
+    apiUrl: github.apiUrl,
+    event: pushEvent(),
+    env: { GITHUB_REPOSITORY: repo },
+    inputs: { model: 'model.onnx', 'eval-report': 'eval-report.json', contract: 'contract.yml', ...inputs },
+  });
+}
+
+/** The one release of a repository, checked for completeness: published, every asset, SHA256SUMS right. */
+function onlyRelease(repo: string) {
+  const releases = github.releases(repo);
+  expect(releases).toHaveLength(1);
+  const r = releases[0]!;
+  expect(r.draft).toBe(false);
+  const names = r.assets.map((a) => a.name).sort();
+  expect(names).toEqual(['SHA256SUMS', 'contract.yml', 'eval-report.json', 'model-card.md', 'model.onnx']);
+  const sums = r.assets.find((a) => a.name === 'SHA256SUMS')!.data.toString('utf8');
+  for (const asset of r.assets.filter((a) => a.name !== 'SHA256SUMS')) expect(sums).toContain(`${sha256(asset.data)}  ${asset.name}\n`);
+  return r;
+}
+
+describe('release action (dist bundle against the GitHub emulator)', () => {
+  it('publishes the first release with every asset, and a re-run changes nothing', async () => {
+    const cwd = workspace();
+    const repo = repository();
+    const first = await release(cwd, repo);
+    expect(first.exitCode, first.stdout).toBe(0);
+    expect(first.outputs).toMatchObject({ tag: 'model-v1.0.0', version: '1.0.0' });
+    expect(JSON.parse(first.outputs.assets!).map((a: { name: string }) => a.name)).toEqual(['model.onnx', 'model-card.md', 'eval-report.json', 'contract.yml', 'SHA256SUMS']);
+    const r = onlyRelease(repo);
+    expect(r.latest).toBe(true);
+    expect(r.assets.find((a) => a.name === 'model.onnx')!.data.toString()).toBe('onnx-model-bytes');
+    expect(first.summary).toContain('mlgate release');
+
+    const again = await release(cwd, repo);
+    expect(again.exitCode).toBe(0);
+    expect(again.stdout).toContain('model-v1.0.0: already published: nothing to do');
+    onlyRelease(repo);
+  });
+
+  it('bumps the version from the latest mlgate release for a new model', async () => {
+    const repo = repository();
+    await release(workspace('model one'), repo);
+    const second = await release(workspace('model two'), repo, { bump: 'minor' });
+    expect(second.exitCode, second.stdout).toBe(0);
+    expect(second.outputs.tag).toBe('model-v1.1.0');
+    const card = github.releases(repo).find((r) => r.tag === 'model-v1.1.0')!.assets.find((a) => a.name === 'model-card.md')!.data.toString();
+    expect(card).toContain(`| SHA-256 | ${sha256('model two')} |`);
+  });
+
+  it.each([
+    ['a failed gate', workspace('m', { gate: { passed: false, checks: [{ metric: 'accuracy', rule: 'max-drop', passed: false, reason: 'accuracy fell by 0.05, more than the 0.02 allowed' }] } }), /release model-v1\.0\.0 refused: eval-report\.json: the evaluation gate failed \(accuracy fell by 0\.05, more than the 0\.02 allowed\)/],
+    ['a model that is not the evaluated one', (() => {
+      const cwd = workspace('evaluated bytes');
+      writeFileSync(join(cwd, 'model.onnx'), 'other bytes');
+      return cwd;
+    })(), /model\.onnx has SHA-256 [0-9a-f]{12}… but the evaluated candidate had [0-9a-f]{12}…; release the model that was evaluated/],
+  ])('refuses %s with one line saying which check failed, and publishes nothing', async (_, cwd, message) => {
+    const repo = repository();
+    const result = await release(cwd, repo);
+    expect(result.exitCode).toBe(1);
+    expect(result.annotations).toHaveLength(1);
+    expect(result.annotations[0]!.message).toMatch(message);
+    expect(github.releases(repo)).toEqual([]);
+  });
+
+  it('refuses a model of 2 GiB or more before reading it', async () => {
+    const cwd = workspace();
+    truncateSync(join(cwd, 'model.onnx'), 2 * 1024 * 1024 * 1024);
+    const result = await release(cwd, repository());
+    expect(result.exitCode).toBe(1);
+    expect(result.annotations[0]!.message).toMatch(/^model\.onnx is 2147483648 bytes; GitHub release assets must be under 2 GiB/);
+  });
+
+  it.each<[string, { method: string; path: RegExp; skip?: number }]>([
+    ['creating the draft', { method: 'POST', path: /\/releases$/ }],
+    ['uploading the model', { method: 'POST', path: /\/releases\/\d+\/assets$/ }],
+    ['uploading SHA256SUMS (the last asset)', { method: 'POST', path: /\/releases\/\d+\/assets$/, skip: 4 }],
+    ['publishing', { method: 'PATCH', path: /\/releases\/\d+$/ }],
+  ])('a run that fails at %s leaves no published release with assets missing, and a re-run finishes it', async (_, step) => {
+    const cwd = workspace();
+    const repo = repository();
+    // Let the earlier requests through, then fail this one without a retry.
+    github.injectFault({ method: step.method, path: step.path, kind: '400', times: 1, after: step.skip ?? 0 });
+    const failed = await release(cwd, repo);
+    expect(failed.exitCode).toBe(1);
+    expect(github.releases(repo).filter((r) => !r.draft)).toEqual([]);
+    const rerun = await release(cwd, repo);
+    expect(rerun.exitCode, rerun.stdout).toBe(0);
+    onlyRelease(repo);
+  });
+
+  it('recovers from an upload that arrived but whose answer was lost (the retry meets already_exists)', async () => {
+    const repo = repository();
+    github.injectFault({ method: 'POST', path: /\/releases\/\d+\/assets$/, kind: 'reset-after' });
+    const result = await release(workspace(), repo);
+    expect(result.exitCode, result.stdout).toBe(0);
+    expect(github.pendingFaults()).toBe(0);
+    onlyRelease(repo);
+  });
+
+  it('two runs for the same model at once end with one release', async () => {
+    const repo = repository();
+    const cwd = workspace();
+    const results = await Promise.all([release(cwd, repo), release(cwd, repo)]);
+    for (const r of results) expect(r.exitCode, r.stdout + r.stderr).toBe(0);
+    onlyRelease(repo);
+  });
+
+  it('requires the label on the pull request of the commit when asked', async () => {
+    const repo = repository();
+    // The commit being released (GITHUB_SHA) came from this pull request.
+    github.addPullRequest(repo, { headSha: 'a'.repeat(40), labels: ['reviewed'] });
+    const refused = await release(workspace(), repo, { 'require-label': 'approved-model' });
+    expect(refused.exitCode).toBe(1);
+    expect(refused.annotations[0]!.message).toContain('the pull request lacks the label approved-model');
+    const accepted = await release(workspace(), repo, { 'require-label': 'reviewed' });
+    expect(accepted.exitCode, accepted.stdout).toBe(0);
+  });
+});
+
+describe('mlgate release --dry-run', () => {
+  it('writes the files of the release into a folder, with checksums', async () => {
+    const cwd = workspace();
+    const result = await runCli(['release', '--model', 'model.onnx', '--eval-report', 'eval-report.json', '--dry-run', 'out/release'], { cwd });
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stdout).toBe('model-v1.0.0: dry run: the files of the release are in out/release\n');
+    const sums = readFileSync(join(cwd, 'out/release/SHA256SUMS'), 'utf8');
+    expect(sums).toContain(`${sha256('onnx-model-bytes')}  model.onnx\n`);
+    expect(readFileSync(join(cwd, 'out/release/model-card.md'), 'utf8')).toMatch(/^# Model card: model&#45;v1\.0\.0/);
+  });
+});
+
