@@ -15,6 +15,8 @@ export interface GitHubContext {
   apiUrl: string;
   /** The runner's temporary folder, emptied after each job. */
   runnerTemp: string | undefined;
+  /** Whether the job may ask for an OIDC token (permissions: id-token: write), as attestations need. */
+  idToken: boolean;
 }
 
 /** Reads the GitHub Actions context from environment variables and the event payload file. */
@@ -41,6 +43,7 @@ export function readGitHubContext(env: NodeJS.ProcessEnv = process.env): GitHubC
     serverUrl: (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, ''),
     apiUrl: (env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, ''),
     runnerTemp: env.RUNNER_TEMP || undefined,
+    idToken: Boolean(env.ACTIONS_ID_TOKEN_REQUEST_URL && env.ACTIONS_ID_TOKEN_REQUEST_TOKEN),
   };
 }
 

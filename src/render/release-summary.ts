@@ -14,7 +14,7 @@ export function renderReleaseSummary(input: ReleaseSummaryInput): string {
   const passed = input.checks.every((c) => c.passed);
   const title = input.url ? `[${escapeText(input.tag, 100)}](${input.url})` : escapeText(input.tag, 100);
   return [
-    `## ${statusIcon(passed ? 'pass' : 'fail')} mlgate release ${title}: ${escapeText(input.action, 60)}`,
+    `## ${statusIcon(passed ? 'pass' : 'fail')} mlgate release ${title}: ${escapeText(input.action, 300)}`,
     table(['', 'Check', 'Result'], input.checks.map((c) => [statusIcon(c.passed ? 'pass' : 'fail'), c.name, escapeText(c.reason, 300)])),
     input.assets.length > 0 ? table(['Asset', 'Bytes', 'SHA-256'], input.assets.map((a) => [escapeText(a.name, 100), formatCount(a.size), a.sha256]), ['l', 'r', 'l']) : '',
   ]

@@ -148,6 +148,13 @@ describe('release action (dist bundle against the GitHub emulator)', () => {
     onlyRelease(repo);
   });
 
+  it('with attest but no id-token, publishes and notes that the attestation was skipped', async () => {
+    const result = await release(workspace(), repository(), { attest: 'true' });
+    expect(result.exitCode, result.stdout).toBe(0);
+    expect(result.outputs.attestation).toBe('');
+    expect(result.summary).toContain('provenance attestation skipped&#58; the job has no id&#45;token');
+  });
+
   it('requires the label on the pull request of the commit when asked', async () => {
     const repo = repository();
     // The commit being released (GITHUB_SHA) came from this pull request.

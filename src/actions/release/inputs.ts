@@ -15,6 +15,7 @@ export const INPUTS = {
   draft: { description: 'Leave the release as a draft for a person to publish.', default: 'false' },
   'make-latest': { description: 'Mark the release as the latest, the baseline of the next evaluation.', default: 'true' },
   'require-label': { description: 'A label the merged pull request of this commit must carry (an approval).', default: '' },
+  attest: { description: 'Attest the model\'s build provenance with @actions/attest (needs permissions id-token: write and attestations: write; skipped with a note otherwise).', default: 'false' },
   'github-token': { description: 'Token used to publish. Needs contents: write.', default: '${{ github.token }}' },
   'dry-run': { description: 'Write the release\'s files into this folder instead of publishing.', default: '' },
 } satisfies InputSpecs;
@@ -23,6 +24,7 @@ export const OUTPUTS = {
   tag: { description: 'The tag of the release.' },
   version: { description: 'The version released.' },
   'release-url': { description: 'The address of the release.' },
+  attestation: { description: 'The address of the provenance attestation, when one was made.' },
   assets: { description: 'The assets, as JSON: name, size and SHA-256 of each.' },
 } satisfies OutputSpecs;
 
@@ -39,6 +41,7 @@ export interface ReleaseOptions {
   draft: boolean;
   makeLatest: boolean;
   requireLabel: string;
+  attest: boolean;
   token: string;
   dryRun: string;
 }
@@ -59,6 +62,7 @@ export function parseReleaseOptions(inputs: InputReader): ReleaseOptions {
     draft: parseBoolean(inputs, 'draft'),
     makeLatest: parseBoolean(inputs, 'make-latest'),
     requireLabel: inputs.get('require-label').trim(),
+    attest: parseBoolean(inputs, 'attest'),
     token: inputs.get('github-token').trim(),
     dryRun: inputs.get('dry-run').trim(),
   };

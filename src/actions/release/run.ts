@@ -85,12 +85,33 @@ export async function release(env: ActionEnvironment): Promise<void> {
     action = { created: 'published', resumed: 'finished a release a failed run had started', unchanged: 'already published: nothing to do' }[result.action];
     if (options.draft) action = 'left as a draft';
   }
+  const attestation = options.attest && !options.dryRun ? await attestModel(env, options.token, model.sha256) : undefined;
+  if (attestation?.note) action += `; ${attestation.note}`;
+  host.setOutput('attestation', attestation?.url ?? '');
   host.setOutput('tag', tag);
   host.setOutput('version', version);
   host.setOutput('release-url', url ?? '');
   host.setOutput('assets', JSON.stringify(listed));
   if (host.isAction) await host.writeSummary(renderReleaseSummary({ tag, url, action, checks, assets: listed }));
   host.print(`${tag}: ${action}${url ? ` (${url})` : ''}`);
+}
+
+/**
+ * A signed SLSA provenance attestation of the model, through @actions/attest (Sigstore, stored by GitHub).
+ * Without an OIDC token the job cannot have one: that is noted, not failed.
+ */
+async function attestModel(env: ActionEnvironment, token: string, sha256: string): Promise<{ url?: string; note?: string }> {
+  const { context, host } = env;
+  if (!context.idToken) {
+    const note = 'provenance attestation skipped: the job has no id-token (give it permissions id-token: write and attestations: write)';
+    host.info(note);
+    return { note };
+  }
+  const { attestProvenance } = await import('@actions/attest');
+  const attestation = await attestProvenance({ subjects: [{ name: 'model.onnx', digest: { sha256 } }], token });
+  const url = attestation.attestationID ? `${context.serverUrl}/${context.owner}/${context.repo}/attestations/${attestation.attestationID}` : undefined;
+  host.info(`Attested the provenance of model.onnx${url ? `: ${url}` : ''}`);
+  return { url, note: 'provenance attested' };
 }
 
 async function readKind<T>(cwd: string, path: string, kind: string): Promise<T> {
