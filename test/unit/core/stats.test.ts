@@ -13,7 +13,18 @@ import { normedWasserstein, wasserstein1 } from '../../../src/core/stats/wassers
 import { ROOT } from '../../support/run-action.js';
 
 /** Values computed by scipy: test/fixtures/stats/make_fixtures.py writes them (with its inputs). */
-const fixtures = JSON.parse(readFileSync(join(ROOT, 'test', 'fixtures', 'stats', 'fixtures.json'), 'utf8'));
+interface Fixtures {
+  gamma: { a: number; x: number; q: number }[];
+  chi2_sf: { x: number; k: number; sf: number }[];
+  norm_sf: { z: number; sf: number }[];
+  contingency: { reference: number[]; current: number[]; statistic: number; p: number; dof: number; cramers_v: number }[];
+  ztest: { x1: number; n1: number; x2: number; n2: number; z: number; p: number }[];
+  psi: { reference: number[]; current: number[]; psi: number }[];
+  wasserstein: { u: number[]; v: number[]; distance: number; normed: number }[];
+  jensenshannon: { p: number[]; q: number[]; distance: number }[];
+  bh: { p: number[]; adjusted: number[] }[];
+}
+const fixtures = JSON.parse(readFileSync(join(ROOT, 'test', 'fixtures', 'stats', 'fixtures.json'), 'utf8')) as Fixtures;
 
 /** Agreement to 1e-9 relative wherever scipy's value is above 1e-300 (and exact zero below). */
 function agrees(actual: number, expected: number) {
@@ -37,10 +48,10 @@ describe('statistics against scipy', () => {
     agrees(result.statistic, z);
     agrees(result.pValue, p);
   });
-  it.each(fixtures.psi.map((f: { reference: number[] }, i: number) => ({ ...f, name: `case ${i + 1} (${f.reference.length} reference values)` })))('PSI, $name', ({ reference, current, psi }) => {
+  it.each(fixtures.psi.map((f, i) => ({ ...f, name: `case ${i + 1} (${f.reference.length} reference values)` })))('PSI, $name', ({ reference, current, psi }) => {
     agrees(populationStabilityIndex(Float64Array.from(reference), Float64Array.from(current)).psi, psi);
   });
-  it.each(fixtures.wasserstein.map((f: { u: number[] }, i: number) => ({ ...f, name: `case ${i + 1}` })))('Wasserstein-1, $name', ({ u, v, distance, normed }) => {
+  it.each(fixtures.wasserstein.map((f, i) => ({ ...f, name: `case ${i + 1}` })))('Wasserstein-1, $name', ({ u, v, distance, normed }) => {
     agrees(wasserstein1(Float64Array.from(u), Float64Array.from(v)), distance);
     agrees(normedWasserstein(Float64Array.from(u), Float64Array.from(v)), normed);
   });
@@ -49,6 +60,6 @@ describe('statistics against scipy', () => {
     else agrees(jensenShannonDistance(p, q), distance);
   });
   it.each(fixtures.bh)('Benjamini-Hochberg $p', ({ p, adjusted }) => {
-    benjaminiHochberg(p).forEach((value, i) => agrees(value, adjusted[i]));
+    benjaminiHochberg(p).forEach((value, i) => agrees(value, adjusted[i]!));
   });
 });
