@@ -5,6 +5,7 @@ import { benjaminiHochberg } from '../../../src/core/stats/benjamini-hochberg.js
 import { chiSquareContingency } from '../../../src/core/stats/chi-square-contingency.js';
 import { chiSquareSf } from '../../../src/core/stats/chi-square-sf.js';
 import { jensenShannonDistance } from '../../../src/core/stats/jensen-shannon.js';
+import { ks2samp } from '../../../src/core/stats/ks-2samp.js';
 import { normalSf } from '../../../src/core/stats/normal-sf.js';
 import { twoProportionZTest } from '../../../src/core/stats/two-proportion-z-test.js';
 import { populationStabilityIndex } from '../../../src/core/stats/psi.js';
@@ -14,6 +15,7 @@ import { ROOT } from '../../support/run-action.js';
 
 /** Values computed by scipy: test/fixtures/stats/make_fixtures.py writes them (with its inputs). */
 interface Fixtures {
+  ks: { a: number[]; b: number[]; statistic: number; p: number }[];
   gamma: { a: number; x: number; q: number }[];
   chi2_sf: { x: number; k: number; sf: number }[];
   norm_sf: { z: number; sf: number }[];
@@ -33,6 +35,12 @@ function agrees(actual: number, expected: number) {
 }
 
 describe('statistics against scipy', () => {
+  it.each(fixtures.ks.map((f) => ({ ...f, sizes: `${f.a.length} and ${f.b.length} values` })))('two-sample KS (exact), $sizes', ({ a, b, statistic, p }) => {
+    const result = ks2samp(Float64Array.from(a), Float64Array.from(b));
+    agrees(result.statistic, statistic);
+    agrees(result.pValue, p);
+  });
+
   it.each(fixtures.gamma)('regularized upper gamma Q($a, $x)', ({ a, x, q }) => agrees(upperRegularizedGamma(a, x), q));
   it.each(fixtures.chi2_sf)('chi-square sf($x, $k)', ({ x, k, sf }) => agrees(chiSquareSf(x, k), sf));
   it.each(fixtures.norm_sf)('normal sf($z)', ({ z, sf }) => agrees(normalSf(z), sf));
