@@ -49,7 +49,8 @@ const POW10 = Float64Array.from({ length: 16 }, (_, i) => 10 ** i);
 
 /**
  * Reads CSV or TSV (RFC 4180: quoted fields with delimiters, newlines and doubled quotes inside; a UTF-8 BOM; LF or
- * CRLF) from a stream of byte chunks into columnar batches, one per chunk, holding one chunk and one batch at a time.
+ * CRLF) from a stream of byte chunks into columnar batches (a chunk's complete rows, in one batch or a few), holding
+ * one chunk and one batch at a time.
  * The first row is the header. Blank lines are skipped. Structural problems (a ragged row, a quote that never
  * closes, invalid UTF-8) stop the read with a DataError naming the file and line.
  */
