@@ -6,6 +6,7 @@ import { chiSquareContingency } from '../../../src/core/stats/chi-square-conting
 import { chiSquareSf } from '../../../src/core/stats/chi-square-sf.js';
 import { jensenShannonDistance } from '../../../src/core/stats/jensen-shannon.js';
 import { ks2samp } from '../../../src/core/stats/ks-2samp.js';
+import { kolmogorovSf } from '../../../src/core/stats/kolmogorov.js';
 import { normalSf } from '../../../src/core/stats/normal-sf.js';
 import { twoProportionZTest } from '../../../src/core/stats/two-proportion-z-test.js';
 import { populationStabilityIndex } from '../../../src/core/stats/psi.js';
@@ -15,6 +16,8 @@ import { ROOT } from '../../support/run-action.js';
 
 /** Values computed by scipy: test/fixtures/stats/make_fixtures.py writes them (with its inputs). */
 interface Fixtures {
+  kstwo: { n: number; x: number; sf: number }[];
+  ks_asymp: { a: number[]; b: number[]; statistic: number; p: number }[];
   ks: { a: number[]; b: number[]; statistic: number; p: number }[];
   gamma: { a: number; x: number; q: number }[];
   chi2_sf: { x: number; k: number; sf: number }[];
@@ -35,6 +38,13 @@ function agrees(actual: number, expected: number) {
 }
 
 describe('statistics against scipy', () => {
+  it.each(fixtures.kstwo)('Kolmogorov distribution sf(n=$n, x=$x)', ({ n, x, sf }) => agrees(kolmogorovSf(n, x), sf));
+  it.each(fixtures.ks_asymp.map((f) => ({ ...f, sizes: `${f.a.length} and ${f.b.length} values` })))('two-sample KS (asymptotic), $sizes', ({ a, b, statistic, p }) => {
+    const result = ks2samp(Float64Array.from(a), Float64Array.from(b));
+    expect(result.method).toBe('asymptotic');
+    agrees(result.statistic, statistic);
+    agrees(result.pValue, p);
+  });
   it.each(fixtures.ks.map((f) => ({ ...f, sizes: `${f.a.length} and ${f.b.length} values` })))('two-sample KS (exact), $sizes', ({ a, b, statistic, p }) => {
     const result = ks2samp(Float64Array.from(a), Float64Array.from(b));
     agrees(result.statistic, statistic);
