@@ -1,0 +1,187 @@
+import type { DriftReport, FeatureDrift } from '../documents.js';
+import { sampleNumbers, type ColumnProfile, type Profile } from '../profile/profile.js';
+import { benjaminiHochberg } from '../stats/benjamini-hochberg.js';
+import { chiSquareContingency } from '../stats/chi-square-contingency.js';
+import { jensenShannonDistance } from '../stats/jensen-shannon.js';
+import { ks2samp } from '../stats/ks-2samp.js';
+import { populationStabilityIndex } from '../stats/psi.js';
+import { twoProportionZTest } from '../stats/two-proportion-z-test.js';
+import { normedWasserstein, wasserstein1 } from '../stats/wasserstein.js';
+
+export const DRIFT_TESTS = ['ks', 'chi2', 'ztest', 'psi', 'jensenshannon', 'wasserstein'] as const;
+export type DriftTest = (typeof DRIFT_TESTS)[number];
+
+/** Tests judged by a p-value (drift below the threshold); the others by a distance (drift at or above it). */
+const P_VALUE_TESTS = new Set<DriftTest>(['ks', 'chi2', 'ztest']);
+
+export const DEFAULT_THRESHOLDS: Record<DriftTest, number> = { ks: 0.05, chi2: 0.05, ztest: 0.05, psi: 0.2, jensenshannon: 0.1, wasserstein: 0.1 };
+
+export interface DriftOptions {
+  /** Columns to check (default: every column of the reference). */
+  columns?: readonly string[];
+  /** A test per column, or per kind ('numeric', 'categorical', 'binary'), instead of the defaults. */
+  tests?: Readonly<Record<string, DriftTest>>;
+  /** A threshold per test or per column. */
+  thresholds?: Readonly<Record<string, number>>;
+  /** The dataset drifts when at least this share of checked columns drift. */
+  driftShare: number;
+  /** References of at most this many rows get tests with p-values; larger ones get distances. */
+  smallReference: number;
+  /** Fewer values than this on either side: insufficient data, not drift. */
+  minValues: number;
+  /** A change in the share of missing values larger than this is drift by itself. */
+  nullShareChange: number;
+  /** Benjamini-Hochberg adjustment of p-values across columns. */
+  correction: 'none' | 'bh';
+  createdAt: string;
+}
+
+export const DEFAULT_DRIFT_OPTIONS: Omit<DriftOptions, 'createdAt'> = { driftShare: 0.5, smallReference: 1000, minValues: 20, nullShareChange: 0.1, correction: 'none' };
+
+type Kind = 'numeric' | 'categorical' | 'binary';
+
+/**
+ * Compares the current data with the reference, column by column, from their profiles: numeric columns by their
+ * samples (KS for small references, normed Wasserstein otherwise), categorical and binary columns by their full
+ * category counts (chi-square or z-test for small references, Jensen-Shannon otherwise). A jump in the share of
+ * missing values is drift on its own; too few values is insufficient data; nothing reported is ever NaN.
+ */
+export function detectDrift(reference: Profile, current: Profile, options: DriftOptions): DriftReport {
+  const small = reference.dataset.rows <= options.smallReference;
+  const names = options.columns ?? reference.columns.map((c) => c.name);
+  const features: FeatureDrift[] = names.map((name) => {
+    const ref = reference.columns.find((c) => c.name === name);
+    const cur = current.columns.find((c) => c.name === name);
+    if (!ref) return { column: name, test: 'none', status: 'skipped', reason: 'not in the reference data' };
+    if (!cur) return { column: name, test: 'none', status: 'skipped', reason: 'missing from the current data' };
+    return compareColumn(ref, cur, reference.dataset.rows, current.dataset.rows, small, options);
+  });
+  if (options.correction === 'bh') {
+    const tested = features.filter((f) => f.p_value != null && P_VALUE_TESTS.has(f.test as DriftTest));
+    benjaminiHochberg(tested.map((f) => f.p_value!)).forEach((p, i) => {
+      const f = tested[i]!;
+      f.p_value = p;
+      if (f.status === 'drift' && !f.reason?.startsWith('missing values') && p >= f.threshold!) f.status = 'ok';
+      if (f.status === 'ok' && p < f.threshold!) f.status = 'drift';
+    });
+  }
+  const checked = features.filter((f) => f.status === 'ok' || f.status === 'drift');
+  const drifted = checked.filter((f) => f.status === 'drift').length;
+  return {
+    schema: 'mlgate/drift-report@1',
+    created_at: options.createdAt,
+    reference: { source: reference.dataset.files.map((f) => f.path).join(', '), rows: reference.dataset.rows },
+    current: { source: current.dataset.files.map((f) => f.path).join(', '), rows: current.dataset.rows },
+    dataset_drift: checked.length > 0 && drifted / checked.length >= options.driftShare,
+    drift_share: options.driftShare,
+    features,
+  };
+}
+
+function kindOf(column: ColumnProfile): Kind {
+  const distinct = column.categories?.distinct ?? new Set(column.sample.filter((v) => v !== null)).size;
+  if (column.type === 'bool' || distinct === 2) return 'binary';
+  if ((column.type === 'int' || column.type === 'float' || column.type === 'datetime') && distinct > 5) return 'numeric';
+  return 'categorical';
+}
+
+function compareColumn(ref: ColumnProfile, cur: ColumnProfile, refRows: number, curRows: number, small: boolean, options: DriftOptions): FeatureDrift {
+  const kind = kindOf(ref);
+  const test = options.tests?.[ref.name] ?? options.tests?.[kind] ?? defaultTest(kind, small);
+  const threshold = options.thresholds?.[ref.name] ?? options.thresholds?.[test] ?? DEFAULT_THRESHOLDS[test];
+  const base = { column: ref.name, kind, test, threshold };
+  const refShare = refRows > 0 ? ref.nulls / refRows : 0;
+  const curShare = curRows > 0 ? cur.nulls / curRows : 0;
+  const values = [ref, cur].map((c) => (kind === 'numeric' ? sampleNumbers(c.sample).length : c.count));
+  if (values[0]! < options.minValues || values[1]! < options.minValues) {
+    return { ...base, status: 'insufficient_data', reason: `${values[0]} reference and ${values[1]} current values; at least ${options.minValues} are needed on each side` };
+  }
+  const result = runTest(test, ref, cur);
+  const nullJump = Math.abs(curShare - refShare) > options.nullShareChange;
+  const drifted = P_VALUE_TESTS.has(test) ? result.p! < threshold : result.statistic >= threshold;
+  const feature: FeatureDrift = {
+    ...base,
+    statistic: finite(result.statistic),
+    p_value: result.p === undefined ? null : finite(result.p),
+    effect_size: finite(result.effect),
+    status: drifted || nullJump ? 'drift' : 'ok',
+  };
+  if (nullJump) feature.reason = `missing values went from ${(refShare * 100).toFixed(1)}% to ${(curShare * 100).toFixed(1)}%`;
+  else if (result.note) feature.reason = result.note;
+  return feature;
+}
+
+function defaultTest(kind: Kind, small: boolean): DriftTest {
+  if (kind === 'numeric') return small ? 'ks' : 'wasserstein';
+  if (kind === 'binary') return small ? 'ztest' : 'jensenshannon';
+  return small ? 'chi2' : 'jensenshannon';
+}
+
+interface TestResult {
+  statistic: number;
+  p?: number;
+  effect: number;
+  note?: string;
+}
+
+function runTest(test: DriftTest, ref: ColumnProfile, cur: ColumnProfile): TestResult {
+  switch (test) {
+    case 'ks': {
+      const r = ks2samp(sampleNumbers(ref.sample), sampleNumbers(cur.sample));
+      return { statistic: r.statistic, p: r.pValue, effect: r.statistic };
+    }
+    case 'wasserstein': {
+      const a = sampleNumbers(ref.sample);
+      const b = sampleNumbers(cur.sample);
+      const normed = normedWasserstein(a, b);
+      // A constant reference has no spread to norm by: any move at all is drift.
+      if (Number.isNaN(normed)) {
+        const raw = wasserstein1(a, b);
+        return { statistic: raw > 0 ? Number.POSITIVE_INFINITY : 0, effect: raw, note: 'the reference is constant: compared by raw distance' };
+      }
+      return { statistic: normed, effect: normed };
+    }
+    case 'psi': {
+      const r = populationStabilityIndex(sampleNumbers(ref.sample), sampleNumbers(cur.sample));
+      return { statistic: r.psi, effect: r.psi };
+    }
+    case 'chi2':
+    case 'jensenshannon':
+    case 'ztest': {
+      const [r, c] = alignedCounts(ref, cur);
+      if (test === 'jensenshannon') {
+        const d = jensenShannonDistance(r, c);
+        return { statistic: d, effect: d };
+      }
+      if (test === 'ztest' && r.length <= 2) {
+        const z = twoProportionZTest(r[0] ?? 0, sum(r), c[0] ?? 0, sum(c));
+        return { statistic: z.statistic, p: z.pValue, effect: z.difference };
+      }
+      const chi = chiSquareContingency(r, c);
+      return { statistic: chi.statistic, p: chi.pValue, effect: chi.cramersV };
+    }
+  }
+}
+
+/** Category counts of both sides over the union of their categories (from the profile, or its sample). */
+function alignedCounts(ref: ColumnProfile, cur: ColumnProfile): [number[], number[]] {
+  const counts = (c: ColumnProfile) => {
+    if (c.categories) return new Map(c.categories.counts);
+    const m = new Map<string, number>();
+    for (const v of c.sample) if (v !== null) m.set(String(v), (m.get(String(v)) ?? 0) + 1);
+    return m;
+  };
+  const a = counts(ref);
+  const b = counts(cur);
+  const keys = [...new Set([...a.keys(), ...b.keys()])].sort();
+  return [keys.map((k) => a.get(k) ?? 0), keys.map((k) => b.get(k) ?? 0)];
+}
+
+function sum(values: readonly number[]): number {
+  return values.reduce((x, y) => x + y, 0);
+}
+
+/** Reports never carry NaN or infinities: those become null. */
+function finite(value: number): number | null {
+  return Number.isFinite(value) ? value : null;
+}
