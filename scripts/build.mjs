@@ -20,7 +20,7 @@ function actionNames() {
 
 const entries = [...actionNames().map((name) => ({ name, source: `src/actions/${name}/index.ts` })), { name: 'cli', source: 'src/cli/index.ts' }];
 // Bundles that read large data files carry the worker that reads a part of a file on another thread.
-const WORKERS = { 'validate-data': { 'scan-worker': 'src/io/parallel/scan-worker.ts' }, cli: { 'scan-worker': 'src/io/parallel/scan-worker.ts' } };
+const WORKERS = Object.fromEntries(['validate-data', 'drift-check', 'cli'].map((name) => [name, { 'scan-worker': 'src/io/parallel/scan-worker.ts' }]));
 
 // The @actions packages are ESM-only while several of their dependencies are CommonJS that call require():
 // an ESM bundle needs a real require, made from import.meta.url.

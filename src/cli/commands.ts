@@ -2,6 +2,8 @@ import type { ActionEnvironment } from '../actions/runtime/host.js';
 import type { InputSpecs } from '../actions/runtime/inputs.js';
 import { INPUTS as PR_COMMENT_INPUTS } from '../actions/pr-comment/inputs.js';
 import { prComment } from '../actions/pr-comment/run.js';
+import { INPUTS as DRIFT_CHECK_INPUTS } from '../actions/drift-check/inputs.js';
+import { driftCheck } from '../actions/drift-check/run.js';
 import { INPUTS as RELEASE_INPUTS } from '../actions/release/inputs.js';
 import { release } from '../actions/release/run.js';
 import { INPUTS as VALIDATE_DATA_INPUTS } from '../actions/validate-data/inputs.js';
@@ -31,6 +33,11 @@ export const COMMANDS: Record<string, Command> = {
     inputs: VALIDATE_DATA_INPUTS,
     positional: 'data',
     run: validateData,
+  },
+  'drift-check': {
+    summary: 'compare current data with reference data, feature by feature',
+    inputs: DRIFT_CHECK_INPUTS,
+    run: driftCheck,
   },
   release: {
     summary: 'publish an approved model as a GitHub Release (or write its files with --dry-run folder)',

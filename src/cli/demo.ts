@@ -5,6 +5,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { ConfigurationError } from '../core/errors.js';
 import type { ActionEnvironment } from '../actions/runtime/host.js';
 import type { InputReader, InputSpecs } from '../actions/runtime/inputs.js';
+import { driftCheck } from '../actions/drift-check/run.js';
 import { prComment } from '../actions/pr-comment/run.js';
 import { validateData } from '../actions/validate-data/run.js';
 import { inferContractCommand } from './infer-contract.js';
@@ -37,7 +38,7 @@ export async function demo(env: ActionEnvironment): Promise<void> {
   const started = Date.now();
   await mkdir(join(out, 'data'), { recursive: true });
 
-  host.info('1/4 data: Seattle weather 2012-2015 (vega-datasets), split into reference (2012-2014) and current (2015)');
+  host.info('1/5 data: Seattle weather 2012-2015 (vega-datasets), split into reference (2012-2014) and current (2015)');
   const [header, ...rows] = (await readFile(weatherData(), 'utf8')).trim().split('\n');
   const reference = join(out, 'data', 'reference.csv');
   const current = join(out, 'data', 'current.csv');
@@ -46,11 +47,11 @@ export async function demo(env: ActionEnvironment): Promise<void> {
 
   const quiet = { ...env, host: { ...host, print: () => {} } };
   const contract = join(out, 'contract.yml');
-  host.info('2/4 infer-contract: a contract drafted from the reference years');
+  host.info('2/5 infer-contract: a contract drafted from the reference years');
   await inferContractCommand({ ...quiet, inputs: fixedInputs({ data: shown(reference), output: shown(contract), margin: '0.1', format: 'auto', 'sample-size': '100000' }) });
 
   const reports = join(out, 'mlgate-reports');
-  host.info('3/4 validate-data: 2015 checked against the contract, and profiled');
+  host.info('3/5 validate-data: 2015 checked against the contract, and profiled');
   await validateData({
     ...quiet,
     host: { ...quiet.host, fail: (message) => host.info(`  the check failed, as a pull request would: ${message}`) },
@@ -67,7 +68,13 @@ export async function demo(env: ActionEnvironment): Promise<void> {
     }),
   });
 
-  host.info('4/4 pr-comment: the pull-request comment built from the reports');
+  host.info('4/5 drift-check: 2015 against the reference years, feature by feature');
+  await driftCheck({
+    ...quiet,
+    inputs: fixedInputs({ reference: shown(reference), current: shown(current), 'drift-share': '0.5', correction: 'none', 'fail-on-drift': 'false', report: shown(join(reports, 'drift-report.json')) }),
+  });
+
+  host.info('5/5 pr-comment: the pull-request comment built from the reports');
   const comment = join(out, 'pr-comment.md');
   await prComment({
     ...quiet,
@@ -82,6 +89,7 @@ export async function demo(env: ActionEnvironment): Promise<void> {
       `  contract    ${shown(contract)}`,
       `  validation  ${shown(join(reports, 'validation-report.json'))}`,
       `  profile     ${shown(join(reports, 'profile.json'))}`,
+      `  drift       ${shown(join(reports, 'drift-report.json'))}`,
       `  comment     ${shown(comment)}`,
     ].join('\n'),
   );

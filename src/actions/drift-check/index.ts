@@ -1,0 +1,4 @@
+import { runAction } from '../runtime/action-host.js';
+import { driftCheck } from './run.js';
+
+await runAction(driftCheck);

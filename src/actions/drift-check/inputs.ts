@@ -1,0 +1,79 @@
+import { ConfigurationError } from '../../core/errors.js';
+import { DRIFT_TESTS, type DriftTest } from '../../core/drift/detect-drift.js';
+import { parseBoolean, parseChoice, parseList, requireInput, type InputReader, type InputSpecs, type OutputSpecs } from '../runtime/inputs.js';
+
+/** The inputs of the drift-check action, which are also the options of `mlgate drift-check`. */
+export const INPUTS = {
+  reference: { description: 'The reference: data files (paths or globs), a profile written by validate-data, or release:latest (the profile of the latest mlgate release).', required: true },
+  current: { description: 'The current data files: paths or globs (CSV, TSV, JSON Lines, Parquet, optionally .gz).', required: true },
+  columns: { description: 'Columns to check, one per line or comma-separated. Default: every column of the reference.', default: '' },
+  tests: { description: 'Tests instead of the defaults, as name=test pairs: a column or a kind (numeric, categorical, binary) = ks, chi2, ztest, psi, jensenshannon or wasserstein.', default: '' },
+  thresholds: { description: 'Thresholds instead of the defaults, as name=value pairs: a test or a column (p-value tests drift below it, distances at or above).', default: '' },
+  'drift-share': { description: 'The dataset drifts when at least this share of the checked columns drift.', default: '0.5' },
+  correction: { description: 'none, or bh: Benjamini-Hochberg adjustment of p-values across columns.', default: 'none' },
+  'fail-on-drift': { description: 'Fail the step when the dataset drifts.', default: 'false' },
+  'tag-prefix': { description: 'With reference release:latest, the tag prefix of mlgate releases.', default: 'model-v' },
+  report: { description: 'Where to write the drift report.', default: 'mlgate-reports/drift-report.json' },
+  'github-token': { description: 'Token used to read releases (release:latest). Needs contents: read.', default: '${{ github.token }}' },
+} satisfies InputSpecs;
+
+export const OUTPUTS = {
+  drifted: { description: 'true when the dataset drifted.' },
+  'drifted-columns': { description: 'The columns that drifted, as a JSON array.' },
+  report: { description: 'The path of the drift report.' },
+} satisfies OutputSpecs;
+
+export interface DriftCheckOptions {
+  reference: string[];
+  current: string[];
+  columns: string[] | undefined;
+  tests: Record<string, DriftTest>;
+  thresholds: Record<string, number>;
+  driftShare: number;
+  correction: 'none' | 'bh';
+  failOnDrift: boolean;
+  tagPrefix: string;
+  report: string;
+  token: string;
+}
+
+export function parseDriftCheckOptions(inputs: InputReader): DriftCheckOptions {
+  requireInput(inputs, 'reference');
+  requireInput(inputs, 'current');
+  const columns = parseList(inputs, 'columns');
+  const driftShare = Number(inputs.get('drift-share'));
+  if (!(driftShare > 0 && driftShare <= 1)) throw new ConfigurationError(`${inputs.label('drift-share')} must be a share above 0 and at most 1 (got "${inputs.get('drift-share')}")`);
+  return {
+    reference: parseList(inputs, 'reference'),
+    current: parseList(inputs, 'current'),
+    columns: columns.length > 0 ? columns : undefined,
+    tests: Object.fromEntries(
+      pairs(inputs, 'tests').map(([name, value]) => {
+        if (!(DRIFT_TESTS as readonly string[]).includes(value)) throw new ConfigurationError(`${inputs.label('tests')}: "${value}" for ${name} is not a test; use one of ${DRIFT_TESTS.join(', ')}`);
+        return [name, value as DriftTest];
+      }),
+    ),
+    thresholds: Object.fromEntries(
+      pairs(inputs, 'thresholds').map(([name, value]) => {
+        const number = Number(value);
+        if (!Number.isFinite(number) || number < 0) throw new ConfigurationError(`${inputs.label('thresholds')}: "${value}" for ${name} is not a non-negative number`);
+        return [name, number];
+      }),
+    ),
+    driftShare,
+    correction: parseChoice(inputs, 'correction', ['none', 'bh'] as const),
+    failOnDrift: parseBoolean(inputs, 'fail-on-drift'),
+    tagPrefix: inputs.get('tag-prefix').trim(),
+    report: inputs.get('report').trim() || INPUTS.report.default,
+    token: inputs.get('github-token').trim(),
+  };
+}
+
+/** `a=b, c=d` (or one pair per line) as [name, value] pairs. */
+function pairs(inputs: InputReader, name: string): [string, string][] {
+  return parseList(inputs, name).map((item) => {
+    const at = item.lastIndexOf('=');
+    if (at <= 0) throw new ConfigurationError(`${inputs.label(name)} takes name=value pairs (got "${item}")`);
+    return [item.slice(0, at).trim(), item.slice(at + 1).trim()];
+  });
+}

@@ -1,0 +1,70 @@
+import { resolve } from 'node:path';
+import type { DataContract } from '../../core/contract/contract.js';
+import { DEFAULT_DRIFT_OPTIONS, detectDrift } from '../../core/drift/detect-drift.js';
+import { ConfigurationError } from '../../core/errors.js';
+import { ProfileBuilder } from '../../core/profile/profile-builder.js';
+import type { Profile } from '../../core/profile/profile.js';
+import { LATEST_RELEASE, latestReleaseAsset } from '../../github/latest-release.js';
+import { readDocument, writeDocument } from '../../io/documents.js';
+import { resolveDataFiles } from '../../io/readers/dataset.js';
+import { finishProfile, scanDataset } from '../../io/scan-dataset.js';
+import { renderReport, SUMMARY_LIMIT_BYTES } from '../../render/report.js';
+import { renderDriftSection } from '../../render/sections/drift.js';
+import type { ActionEnvironment } from '../runtime/host.js';
+import { parseDriftCheckOptions, type DriftCheckOptions } from './inputs.js';
+
+/** Compares current data with the reference, feature by feature, and writes the drift report. */
+export async function driftCheck(env: ActionEnvironment): Promise<void> {
+  const { host } = env;
+  const options = parseDriftCheckOptions(env.inputs);
+  if (options.token) host.setSecret(options.token);
+  const createdAt = new Date().toISOString();
+  const reference = await referenceProfile(env, options, createdAt);
+  // The current data is read with the reference's types, so both sides are compared as the same kinds.
+  const types: DataContract = { columns: Object.fromEntries(reference.columns.map((c) => [c.name, { type: c.type }])) };
+  const current = await profileData(env, options.current, env.inputs.label('current'), createdAt, types);
+  const report = detectDrift(reference, current, { ...DEFAULT_DRIFT_OPTIONS, columns: options.columns, tests: options.tests, thresholds: options.thresholds, driftShare: options.driftShare, correction: options.correction, createdAt });
+  await writeDocument(resolve(env.cwd, options.report), report);
+
+  const drifted = report.features.filter((f) => f.status === 'drift').map((f) => f.column);
+  host.setOutput('drifted', report.dataset_drift);
+  host.setOutput('drifted-columns', JSON.stringify(drifted));
+  host.setOutput('report', options.report);
+  if (host.isAction) await host.writeSummary(renderReport([renderDriftSection(report, options.report)], { limit: SUMMARY_LIMIT_BYTES, measure: (t) => Buffer.byteLength(t) }).markdown);
+  const checked = report.features.filter((f) => f.status === 'ok' || f.status === 'drift').length;
+  host.print(
+    [
+      `${report.dataset_drift ? '✗ dataset drift' : '✓ no dataset drift'}: ${drifted.length} of ${checked} features drifted`,
+      ...report.features.map((f) => `  ${f.status.padEnd(17)} ${f.column} (${f.test}${f.statistic != null ? ` ${f.statistic.toPrecision(4)}` : ''}${f.p_value != null ? `, p ${f.p_value.toPrecision(3)}` : ''})${f.reason ? `: ${f.reason}` : ''}`),
+      `report  ${options.report}`,
+    ].join('\n'),
+  );
+  if (report.dataset_drift && options.failOnDrift) host.fail(`The data drifted: ${drifted.join(', ')}; see ${options.report}`);
+}
+
+/** The reference as a profile: read from a profile document, from release:latest, or made from data files. */
+async function referenceProfile(env: ActionEnvironment, options: DriftCheckOptions, createdAt: string): Promise<Profile> {
+  const [first] = options.reference;
+  if (options.reference.length === 1 && first === LATEST_RELEASE) {
+    const { context } = env;
+    if (!options.token || !context.owner || !context.repo) throw new ConfigurationError(`${env.inputs.label('reference')} release:latest needs a github-token and GITHUB_REPOSITORY; or name a profile or data files`);
+    const client = await env.createClient(options.token);
+    const asset = await latestReleaseAsset(client, { owner: context.owner, repo: context.repo }, { tagPrefix: options.tagPrefix, asset: 'profile.json', cacheDir: context.runnerTemp ?? env.cwd });
+    env.host.info(`Reference: profile.json of ${asset.tag}`);
+    return readProfile(asset.path, `${asset.tag}/profile.json`);
+  }
+  if (options.reference.length === 1 && first!.endsWith('.json')) return readProfile(resolve(env.cwd, first!), first!);
+  return profileData(env, options.reference, env.inputs.label('reference'), createdAt);
+}
+
+async function readProfile(path: string, name: string): Promise<Profile> {
+  const loaded = await readDocument<Profile>(path, name);
+  if (loaded.kind !== 'profile') throw new ConfigurationError(`${name}: is a ${loaded.kind}, not a profile; give the profile.json that validate-data writes`);
+  return loaded.document;
+}
+
+async function profileData(env: ActionEnvironment, patterns: string[], label: string, createdAt: string, contract?: DataContract): Promise<Profile> {
+  const files = await resolveDataFiles(patterns, env.cwd, 'auto', label);
+  const builder = new ProfileBuilder({ createdAt });
+  return finishProfile(builder, await scanDataset({ files, contract, profile: builder, createdAt, logger: env.host }), createdAt);
+}
