@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GitHubEmulator } from '../support/emulator/server.js';
 import { dataFolder } from '../support/datasets.js';
+import { scheduleEvent } from '../support/events.js';
 import { runAction } from '../support/run-action.js';
 import { runCli } from '../support/run-cli.js';
 
@@ -65,5 +66,66 @@ describe('drift-check action (dist bundle)', () => {
     expect(result.exitCode).toBe(1);
     expect(result.annotations).toHaveLength(1);
     expect(result.annotations[0]!.message).toMatch(message);
+  });
+});
+
+describe('drift-check in issue mode (a scheduled run)', () => {
+  let repoCount = 0;
+  const repo = () => `acme/drift-${++repoCount}`;
+  const check = (cwd: string, repository: string, current: string) =>
+    runAction({
+      action: 'drift-check',
+      cwd,
+      token: GitHubEmulator.WRITE_TOKEN,
+      apiUrl: github.apiUrl,
+      event: scheduleEvent(),
+      env: { GITHUB_REPOSITORY: repository },
+      inputs: { reference: 'ref.csv', current, mode: 'issue' },
+    });
+  const files = () => dataFolder({ 'ref.csv': csv(600, 0), 'drifted.csv': csv(500, 0.4), 'calm.csv': csv(500, 0) });
+
+  it('opens one issue on drift, updates it while drift lasts, and closes it when drift is gone', async () => {
+    const cwd = files();
+    const repository = repo();
+    const opened = await check(cwd, repository, 'drifted.csv');
+    expect(opened.exitCode, opened.stdout).toBe(0);
+    const [issue] = github.issues(repository);
+    expect(github.issues(repository)).toHaveLength(1);
+    expect(issue).toMatchObject({ state: 'open', labels: ['mlgate-drift'], title: 'mlgate: data drift in 1 of 2 features' });
+    expect(opened.outputs['issue-number']).toBe(String(issue!.number));
+
+    const again = await check(cwd, repository, 'drifted.csv');
+    expect(again.exitCode).toBe(0);
+    expect(github.issues(repository)).toHaveLength(1);
+    expect(github.comments(repository, issue!.number).map((c) => c.body.split('\n')[0])).toEqual([`Drift persists ([run](https://github.com/${repository}/actions/runs/123456)).`]);
+
+    const gone = await check(cwd, repository, 'calm.csv');
+    expect(gone.exitCode).toBe(0);
+    expect(github.issues(repository)).toEqual([expect.objectContaining({ number: issue!.number, state: 'closed' })]);
+    expect(github.comments(repository, issue!.number).at(-1)!.body).toMatch(/^Drift is gone/);
+  });
+
+  it('no drift and no issue: nothing to do', async () => {
+    const repository = repo();
+    const result = await check(files(), repository, 'calm.csv');
+    expect(result.exitCode).toBe(0);
+    expect(github.issues(repository)).toEqual([]);
+  });
+
+  it('five concurrent scheduled runs leave exactly one open issue', async () => {
+    const cwd = files();
+    const repository = repo();
+    const results = await Promise.all(Array.from({ length: 5 }, () => check(cwd, repository, 'drifted.csv')));
+    for (const r of results) expect(r.exitCode, r.stdout + r.stderr).toBe(0);
+    expect(github.issues(repository).filter((i) => i.state === 'open')).toHaveLength(1);
+  });
+
+  it('a create whose answer was lost (retried, so made twice) still leaves one open issue', async () => {
+    const repository = repo();
+    github.injectFault({ method: 'POST', path: new RegExp(`^/repos/${repository}/issues$`), kind: 'reset-after' });
+    const result = await check(files(), repository, 'drifted.csv');
+    expect(result.exitCode, result.stdout).toBe(0);
+    expect(github.pendingFaults()).toBe(0);
+    expect(github.issues(repository).filter((i) => i.state === 'open')).toHaveLength(1);
   });
 });

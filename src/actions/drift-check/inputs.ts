@@ -12,15 +12,19 @@ export const INPUTS = {
   'drift-share': { description: 'The dataset drifts when at least this share of the checked columns drift.', default: '0.5' },
   correction: { description: 'none, or bh: Benjamini-Hochberg adjustment of p-values across columns.', default: 'none' },
   'fail-on-drift': { description: 'Fail the step when the dataset drifts.', default: 'false' },
+  mode: { description: 'check: report only; issue (for schedules): keep one issue open while the data drifts, commented each run, closed when drift is gone.', default: 'check' },
+  'issue-label': { description: 'In issue mode, the label that marks the drift issue.', default: 'mlgate-drift' },
   'tag-prefix': { description: 'With reference release:latest, the tag prefix of mlgate releases.', default: 'model-v' },
   report: { description: 'Where to write the drift report.', default: 'mlgate-reports/drift-report.json' },
-  'github-token': { description: 'Token used to read releases (release:latest). Needs contents: read.', default: '${{ github.token }}' },
+  'github-token': { description: 'Token used to read releases (release:latest, contents: read) and, in issue mode, to keep the issue (issues: write).', default: '${{ github.token }}' },
 } satisfies InputSpecs;
 
 export const OUTPUTS = {
   drifted: { description: 'true when the dataset drifted.' },
   'drifted-columns': { description: 'The columns that drifted, as a JSON array.' },
   report: { description: 'The path of the drift report.' },
+  'issue-number': { description: 'In issue mode, the number of the drift issue (opened, updated or closed).' },
+  'issue-url': { description: 'In issue mode, the address of the drift issue.' },
 } satisfies OutputSpecs;
 
 export interface DriftCheckOptions {
@@ -32,6 +36,8 @@ export interface DriftCheckOptions {
   driftShare: number;
   correction: 'none' | 'bh';
   failOnDrift: boolean;
+  mode: 'check' | 'issue';
+  issueLabel: string;
   tagPrefix: string;
   report: string;
   token: string;
@@ -63,6 +69,8 @@ export function parseDriftCheckOptions(inputs: InputReader): DriftCheckOptions {
     driftShare,
     correction: parseChoice(inputs, 'correction', ['none', 'bh'] as const),
     failOnDrift: parseBoolean(inputs, 'fail-on-drift'),
+    mode: parseChoice(inputs, 'mode', ['check', 'issue'] as const),
+    issueLabel: inputs.get('issue-label').trim() || INPUTS['issue-label'].default,
     tagPrefix: inputs.get('tag-prefix').trim(),
     report: inputs.get('report').trim() || INPUTS.report.default,
     token: inputs.get('github-token').trim(),

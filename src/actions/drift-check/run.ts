@@ -1,14 +1,17 @@
 import { resolve } from 'node:path';
 import type { DataContract } from '../../core/contract/contract.js';
+import type { DriftReport } from '../../core/documents.js';
 import { DEFAULT_DRIFT_OPTIONS, detectDrift } from '../../core/drift/detect-drift.js';
 import { ConfigurationError } from '../../core/errors.js';
 import { ProfileBuilder } from '../../core/profile/profile-builder.js';
 import type { Profile } from '../../core/profile/profile.js';
+import { runUrl } from '../../github/context.js';
+import { syncDriftIssue } from '../../github/drift-issue.js';
 import { LATEST_RELEASE, latestReleaseAsset } from '../../github/latest-release.js';
 import { readDocument, writeDocument } from '../../io/documents.js';
 import { resolveDataFiles } from '../../io/readers/dataset.js';
 import { finishProfile, scanDataset } from '../../io/scan-dataset.js';
-import { renderReport, SUMMARY_LIMIT_BYTES } from '../../render/report.js';
+import { COMMENT_LIMIT, renderReport, SUMMARY_LIMIT_BYTES } from '../../render/report.js';
 import { renderDriftSection } from '../../render/sections/drift.js';
 import type { ActionEnvironment } from '../runtime/host.js';
 import { parseDriftCheckOptions, type DriftCheckOptions } from './inputs.js';
@@ -39,7 +42,20 @@ export async function driftCheck(env: ActionEnvironment): Promise<void> {
       `report  ${options.report}`,
     ].join('\n'),
   );
+  if (options.mode === 'issue') await keepIssue(env, options, report, drifted.length, checked);
   if (report.dataset_drift && options.failOnDrift) host.fail(`The data drifted: ${drifted.join(', ')}; see ${options.report}`);
+}
+
+/** Issue mode: one issue open while the data drifts (see syncDriftIssue). */
+async function keepIssue(env: ActionEnvironment, options: DriftCheckOptions, report: DriftReport, drifted: number, checked: number): Promise<void> {
+  const { context, host } = env;
+  if (!options.token || !context.owner || !context.repo) throw new ConfigurationError(`${env.inputs.label('mode')} issue needs a github-token and GITHUB_REPOSITORY (with permissions issues: write)`);
+  const client = await env.createClient(options.token);
+  const url = runUrl(context);
+  const body = renderReport([renderDriftSection(report, options.report)], { limit: COMMENT_LIMIT, fullReportUrl: url }).markdown;
+  const result = await syncDriftIssue(client, { owner: context.owner, repo: context.repo }, { drifted: report.dataset_drift, label: options.issueLabel, title: `mlgate: data drift in ${drifted} of ${checked} features`, body, runUrl: url }, host);
+  host.setOutput('issue-number', result.number ?? '');
+  host.setOutput('issue-url', result.url ?? '');
 }
 
 /** The reference as a profile: read from a profile document, from release:latest, or made from data files. */
