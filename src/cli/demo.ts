@@ -5,10 +5,14 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { ConfigurationError } from '../core/errors.js';
 import type { ActionEnvironment } from '../actions/runtime/host.js';
 import type { InputReader, InputSpecs } from '../actions/runtime/inputs.js';
+import { INPUTS as DRIFT_CHECK_INPUTS } from '../actions/drift-check/inputs.js';
 import { driftCheck } from '../actions/drift-check/run.js';
+import { INPUTS as PR_COMMENT_INPUTS } from '../actions/pr-comment/inputs.js';
 import { prComment } from '../actions/pr-comment/run.js';
+import { INPUTS as VALIDATE_DATA_INPUTS } from '../actions/validate-data/inputs.js';
 import { validateData } from '../actions/validate-data/run.js';
-import { inferContractCommand } from './infer-contract.js';
+import { cliInputReader } from './args.js';
+import { INFER_CONTRACT_INPUTS, inferContractCommand } from './infer-contract.js';
 
 export const DEMO_INPUTS = {
   'out-dir': { description: 'Folder the demo writes its data and reports to.', default: 'out/demo' },
@@ -48,30 +52,25 @@ export async function demo(env: ActionEnvironment): Promise<void> {
   const quiet = { ...env, host: { ...host, print: () => {} } };
   const contract = join(out, 'contract.yml');
   host.info('2/5 infer-contract: a contract drafted from the reference years');
-  await inferContractCommand({ ...quiet, inputs: fixedInputs({ data: shown(reference), output: shown(contract), margin: '0.1', format: 'auto', 'sample-size': '100000' }) });
+  await inferContractCommand({ ...quiet, inputs: fixedInputs(INFER_CONTRACT_INPUTS, { data: shown(reference), output: shown(contract) }) });
 
   const reports = join(out, 'mlgate-reports');
   host.info('3/5 validate-data: 2015 checked against the contract, and profiled');
   await validateData({
     ...quiet,
     host: { ...quiet.host, fail: (message) => host.info(`  the check failed, as a pull request would: ${message}`) },
-    inputs: fixedInputs({
+    inputs: fixedInputs(VALIDATE_DATA_INPUTS, {
       data: shown(current),
       contract: shown(contract),
-      infer: 'false',
-      format: 'auto',
-      'max-annotations': '0',
-      'fail-on': 'error',
       report: shown(join(reports, 'validation-report.json')),
       profile: shown(join(reports, 'profile.json')),
-      'sample-size': '100000',
     }),
   });
 
   host.info('4/5 drift-check: 2015 against the reference years, feature by feature');
   await driftCheck({
     ...quiet,
-    inputs: fixedInputs({ reference: shown(reference), current: shown(current), 'drift-share': '0.5', correction: 'none', 'fail-on-drift': 'false', report: shown(join(reports, 'drift-report.json')) }),
+    inputs: fixedInputs(DRIFT_CHECK_INPUTS, { reference: shown(reference), current: shown(current), report: shown(join(reports, 'drift-report.json')) }),
   });
 
   host.info('5/5 pr-comment: the pull-request comment built from the reports');
@@ -79,7 +78,7 @@ export async function demo(env: ActionEnvironment): Promise<void> {
   await prComment({
     ...quiet,
     context: { ...env.context, eventName: undefined, payload: {}, owner: undefined, repo: undefined },
-    inputs: fixedInputs({ reports: `${shown(reports)}/*-report.json`, output: shown(comment), summary: 'false', mode: 'auto' }),
+    inputs: fixedInputs(PR_COMMENT_INPUTS, { reports: `${shown(reports)}/*-report.json`, output: shown(comment), summary: 'false' }),
   });
 
   host.print(
@@ -95,6 +94,7 @@ export async function demo(env: ActionEnvironment): Promise<void> {
   );
 }
 
-function fixedInputs(values: Record<string, string>): InputReader {
-  return { get: (name) => values[name] ?? '', label: (name) => `demo setting ${name}` };
+/** A stage's inputs: the values given, else the defaults its action declares, read as the CLI reads options. */
+function fixedInputs(specs: InputSpecs, values: Record<string, string>): InputReader {
+  return cliInputReader({ values: new Map(Object.entries(values).map(([name, value]) => [name, [value]])), help: false }, specs, {});
 }
