@@ -126,6 +126,8 @@ export interface FeatureDrift {
   threshold?: number | null;
   status: 'ok' | 'drift' | 'insufficient_data' | 'skipped';
   reason?: string;
+  /** Shares of the values on each side over common bins or the top categories, for charts. */
+  distribution?: { labels: string[]; reference: number[]; current: number[] };
 }
 
 export interface DriftReport {

@@ -108,6 +108,8 @@ function compareColumn(ref: ColumnProfile, cur: ColumnProfile, refRows: number, 
   };
   if (nullJump) feature.reason = `missing values went from ${(refShare * 100).toFixed(1)}% to ${(curShare * 100).toFixed(1)}%`;
   else if (result.note) feature.reason = result.note;
+  const label = ref.type === 'datetime' ? (v: number) => new Date(v).toISOString().slice(0, 10) : (v: number) => String(round(v));
+  feature.distribution = kind === 'numeric' ? binnedShares(sampleNumbers(ref.sample), sampleNumbers(cur.sample), label) : categoryShares(ref, cur);
   return feature;
 }
 
@@ -163,18 +165,54 @@ function runTest(test: DriftTest, ref: ColumnProfile, cur: ColumnProfile): TestR
   }
 }
 
+function countsOf(column: ColumnProfile): Map<string, number> {
+  if (column.categories) return new Map(column.categories.counts);
+  const counts = new Map<string, number>();
+  for (const v of column.sample) if (v !== null) counts.set(String(v), (counts.get(String(v)) ?? 0) + 1);
+  return counts;
+}
+
 /** Category counts of both sides over the union of their categories (from the profile, or its sample). */
-function alignedCounts(ref: ColumnProfile, cur: ColumnProfile): [number[], number[]] {
-  const counts = (c: ColumnProfile) => {
-    if (c.categories) return new Map(c.categories.counts);
-    const m = new Map<string, number>();
-    for (const v of c.sample) if (v !== null) m.set(String(v), (m.get(String(v)) ?? 0) + 1);
-    return m;
-  };
-  const a = counts(ref);
-  const b = counts(cur);
+function alignedCounts(ref: ColumnProfile, cur: ColumnProfile): [number[], number[], string[]] {
+  const a = countsOf(ref);
+  const b = countsOf(cur);
   const keys = [...new Set([...a.keys(), ...b.keys()])].sort();
-  return [keys.map((k) => a.get(k) ?? 0), keys.map((k) => b.get(k) ?? 0)];
+  return [keys.map((k) => a.get(k) ?? 0), keys.map((k) => b.get(k) ?? 0), keys];
+}
+
+const CHART_BINS = 10;
+const CHART_CATEGORIES = 8;
+
+/** Shares of both samples over 10 equal bins spanning both, labelled by their lower edges. */
+function binnedShares(a: Float64Array, b: Float64Array, label: (value: number) => string): FeatureDrift['distribution'] {
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  for (const values of [a, b]) {
+    for (const v of values) {
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+  }
+  if (!(max > min)) return { labels: [label(min)], reference: [1], current: [1] };
+  const width = (max - min) / CHART_BINS;
+  const shares = (values: Float64Array) => {
+    const counts = new Array<number>(CHART_BINS).fill(0);
+    for (const v of values) counts[Math.min(CHART_BINS - 1, Math.floor((v - min) / width))]!++;
+    return counts.map((n) => round(n / values.length));
+  };
+  return { labels: Array.from({ length: CHART_BINS }, (_, i) => label(min + i * width)), reference: shares(a), current: shares(b) };
+}
+
+/** Shares of the most frequent categories (of both sides together). */
+function categoryShares(ref: ColumnProfile, cur: ColumnProfile): FeatureDrift['distribution'] {
+  const [r, c, keys] = alignedCounts(ref, cur);
+  const total = [sum(r), sum(c)];
+  const order = keys.map((_, i) => i).sort((x, y) => r[y]! + c[y]! - (r[x]! + c[x]!)).slice(0, CHART_CATEGORIES);
+  return { labels: order.map((i) => keys[i]!), reference: order.map((i) => round(r[i]! / (total[0] || 1))), current: order.map((i) => round(c[i]! / (total[1] || 1))) };
+}
+
+function round(value: number): number {
+  return Number(value.toPrecision(4));
 }
 
 function sum(values: readonly number[]): number {

@@ -1,8 +1,11 @@
 import type { DriftReport, FeatureDrift } from '../../core/documents.js';
 import { details, escapeText, formatCount, formatNumber, formatPercent, table } from '../markdown.js';
+import { distributionChart } from '../mermaid.js';
 import type { ReportSection } from '../section.js';
 
 const BODY_ROWS = 10;
+/** Charts of the most drifted features in the body. */
+const CHARTS = 3;
 
 /** The drift section: which features moved, by which test, and whether the dataset as a whole drifted. */
 export function renderDriftSection(report: DriftReport, source: string): ReportSection {
@@ -18,7 +21,9 @@ export function renderDriftSection(report: DriftReport, source: string): ReportS
       ? `Reference ${formatCount(report.reference.rows)} rows, current ${formatCount(report.current.rows)} rows.`
       : '';
   const ranked = [...report.features].sort((a, b) => rank(a) - rank(b) || (b.statistic ?? 0) - (a.statistic ?? 0));
-  const body = [sizes, drifted.length > 0 ? featureTable(ranked.filter((f) => f.status === 'drift').slice(0, BODY_ROWS)) : 'No feature drifted.']
+  const charted = ranked.filter((f) => f.status === 'drift' && f.distribution).slice(0, CHARTS);
+  const charts = charted.map((f) => distributionChart(`${f.column}: reference (bars) and current (line)`, f.distribution!.labels, f.distribution!.reference, f.distribution!.current));
+  const body = [sizes, drifted.length > 0 ? featureTable(ranked.filter((f) => f.status === 'drift').slice(0, BODY_ROWS)) : 'No feature drifted.', ...charts]
     .filter(Boolean)
     .join('\n\n');
   const section: ReportSection = {
@@ -30,7 +35,9 @@ export function renderDriftSection(report: DriftReport, source: string): ReportS
     body,
     importance: 3,
   };
-  if (report.features.length > 0) section.details = details(`All ${formatCount(report.features.length)} features`, featureTable(ranked));
+  // The charts' numbers as tables too, for readers whose Markdown does not draw Mermaid.
+  const fallback = charted.map((f) => distributionTable(f));
+  if (report.features.length > 0) section.details = details(`All ${formatCount(report.features.length)} features`, [featureTable(ranked), ...fallback].join('\n\n'));
   return section;
 }
 
@@ -47,6 +54,11 @@ function featureTable(features: readonly FeatureDrift[]): string {
     ]),
     ['l', 'l', 'r', 'r', 'r', 'l'],
   );
+}
+
+function distributionTable(f: FeatureDrift): string {
+  const d = f.distribution!;
+  return `**${escapeText(f.column, 80)}**\n\n${table(['Bin or category', 'Reference', 'Current'], d.labels.map((label, i) => [escapeText(label, 40), formatPercent(d.reference[i]), formatPercent(d.current[i])]), ['l', 'r', 'r'])}`;
 }
 
 function rank(f: FeatureDrift): number {

@@ -65,3 +65,14 @@ describe('formatNumber, exhaustive against toLocaleString', () => {
     expect(formatNumber(value)).toBe(value.toLocaleString('en-US', { maximumFractionDigits: 4 }));
   });
 });
+
+describe('Mermaid charts', () => {
+  it('make labels from data inert: no quotes, brackets, backticks or line breaks', async () => {
+    const { distributionChart, mermaidLabel } = await import('../../../src/render/mermaid.js');
+    expect(mermaidLabel('a"] --> evil\n```')).toBe('a__ --_ evil____');
+    const chart = distributionChart('x"', ['"]'], [0.5], [0.25]);
+    expect(chart.split('\n').filter((l) => l === '```')).toHaveLength(1);
+    expect(chart).toContain('x-axis ["__"]');
+    expect(chart).toContain('bar [0.5]');
+  });
+});

@@ -1,0 +1,26 @@
+/**
+ * Mermaid charts for GitHub Markdown. Labels come from data (column names, categories), so they are reduced to
+ * characters that cannot close a label, a code block or inject Mermaid directives.
+ */
+
+/** Text safe inside a quoted Mermaid label. */
+export function mermaidLabel(text: string, max = 40): string {
+  const clean = text.replace(/[^\p{L}\p{N} _.,:/+()-]/gu, '_').slice(0, max);
+  return clean === '' ? '_' : clean;
+}
+
+/** A bar (reference) and line (current) chart of two distributions over the same labels. */
+export function distributionChart(title: string, labels: readonly string[], reference: readonly number[], current: readonly number[]): string {
+  const top = Math.max(...reference, ...current, 0.01);
+  const numbers = (values: readonly number[]) => values.map((v) => Number(v.toPrecision(3))).join(', ');
+  return [
+    '```mermaid',
+    'xychart-beta',
+    `  title "${mermaidLabel(title, 80)}"`,
+    `  x-axis [${labels.map((l) => `"${mermaidLabel(l, 16)}"`).join(', ')}]`,
+    `  y-axis "share of rows" 0 --> ${Number((top * 1.1).toPrecision(2))}`,
+    `  bar [${numbers(reference)}]`,
+    `  line [${numbers(current)}]`,
+    '```',
+  ].join('\n');
+}
