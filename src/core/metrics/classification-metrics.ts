@@ -1,0 +1,52 @@
+/** Precision, recall and F1 of one averaging, as sklearn's precision_recall_fscore_support(average=...). */
+export interface AveragedScores {
+  precision: number;
+  recall: number;
+  f1: number;
+}
+
+export interface ClassificationScores {
+  accuracy: number;
+  micro: AveragedScores;
+  macro: AveragedScores;
+  weighted: AveragedScores;
+}
+
+/**
+ * Accuracy and precision, recall and F1 (micro, macro and weighted by support) from a k×k confusion matrix, with
+ * sklearn's zero_division=0: a class never predicted has precision 0, a class never present recall 0, and such a
+ * class still counts in the macro average. O(k²).
+ */
+export function classificationScores(matrix: Float64Array, k: number): ClassificationScores {
+  const tp = new Float64Array(k);
+  const predicted = new Float64Array(k);
+  const actual = new Float64Array(k);
+  let total = 0;
+  for (let t = 0; t < k; t++) {
+    for (let p = 0; p < k; p++) {
+      const n = matrix[t * k + p]!;
+      predicted[p]! += n;
+      actual[t]! += n;
+      total += n;
+      if (t === p) tp[t] = n;
+    }
+  }
+  const correct = tp.reduce((a, b) => a + b, 0);
+  const perClass = Array.from({ length: k }, (_, c) => {
+    const precision = predicted[c]! > 0 ? tp[c]! / predicted[c]! : 0;
+    const recall = actual[c]! > 0 ? tp[c]! / actual[c]! : 0;
+    return { precision, recall, f1: precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0, support: actual[c]! };
+  });
+  // sklearn's macro and weighted averages run over the labels present in either the truth or the predictions.
+  const present = perClass.filter((_, c) => actual[c]! > 0 || predicted[c]! > 0);
+  const mean = (key: 'precision' | 'recall' | 'f1') => present.reduce((s, c) => s + c[key], 0) / Math.max(present.length, 1);
+  const weightedMean = (key: 'precision' | 'recall' | 'f1') => (total > 0 ? present.reduce((s, c) => s + c[key] * c.support, 0) / total : 0);
+  const accuracy = total > 0 ? correct / total : 0;
+  return {
+    accuracy,
+    // Single-label micro averages all equal accuracy.
+    micro: { precision: accuracy, recall: accuracy, f1: accuracy },
+    macro: { precision: mean('precision'), recall: mean('recall'), f1: mean('f1') },
+    weighted: { precision: weightedMean('precision'), recall: weightedMean('recall'), f1: weightedMean('f1') },
+  };
+}

@@ -1,0 +1,65 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { classificationScores } from '../../../src/core/metrics/classification-metrics.js';
+import { confusionMatrix } from '../../../src/core/metrics/confusion-matrix.js';
+import { brierScore, expectedCalibrationError, logLoss } from '../../../src/core/metrics/probability-metrics.js';
+import { averagePrecision, binaryRocAuc, oneVsRestMacro } from '../../../src/core/metrics/ranking-metrics.js';
+import { regressionScores } from '../../../src/core/metrics/regression-metrics.js';
+import { ROOT } from '../../support/run-action.js';
+
+interface Averages {
+  precision: number;
+  recall: number;
+  f1: number;
+}
+interface Fixtures {
+  classification: { name: string; k: number; y: number[]; p: number[][]; pred: number[]; confusion: number[]; accuracy: number; micro: Averages; macro: Averages; weighted: Averages; roc_auc: number; pr_auc: number; brier: number; log_loss: number; ece: number }[];
+  regression: { name: string; y: number[]; pred: number[]; mae: number; rmse: number; r2: number; mape: number }[];
+}
+/** Values computed by scikit-learn: test/fixtures/metrics/make_fixtures.py writes them with their inputs. */
+const fixtures = JSON.parse(readFileSync(join(ROOT, 'test', 'fixtures', 'metrics', 'fixtures.json'), 'utf8')) as Fixtures;
+
+function agrees(actual: number, expected: number) {
+  if (expected === 0) return expect(Math.abs(actual)).toBeLessThanOrEqual(1e-12);
+  expect(Math.abs(actual - expected) / Math.abs(expected), `${actual} vs sklearn ${expected}`).toBeLessThanOrEqual(1e-9);
+}
+
+describe('classification metrics against scikit-learn', () => {
+  it.each(fixtures.classification)('$name', ({ k, y, p, pred, confusion, accuracy, micro, macro, weighted, roc_auc, pr_auc, brier, log_loss, ece }) => {
+    const matrix = confusionMatrix(y, pred, k);
+    expect(Array.from(matrix)).toEqual(confusion);
+    const scores = classificationScores(matrix, k);
+    agrees(scores.accuracy, accuracy);
+    for (const [ours, theirs] of [
+      [scores.micro, micro],
+      [scores.macro, macro],
+      [scores.weighted, weighted],
+    ] as const) {
+      agrees(ours.precision, theirs.precision);
+      agrees(ours.recall, theirs.recall);
+      agrees(ours.f1, theirs.f1);
+    }
+    if (k === 2) {
+      const positive = y.map((v) => v === 1);
+      agrees(binaryRocAuc(positive, p.map((row) => row[1]!)), roc_auc);
+      agrees(averagePrecision(positive, p.map((row) => row[1]!)), pr_auc);
+    } else {
+      agrees(oneVsRestMacro(binaryRocAuc, y, p, k), roc_auc);
+      agrees(oneVsRestMacro(averagePrecision, y, p, k), pr_auc);
+    }
+    agrees(logLoss(y, p), log_loss);
+    agrees(brierScore(y, p), brier);
+    agrees(expectedCalibrationError(y, p), ece);
+  });
+});
+
+describe('regression metrics against scikit-learn', () => {
+  it.each(fixtures.regression)('$name', ({ y, pred, mae, rmse, r2, mape }) => {
+    const scores = regressionScores(y, pred);
+    agrees(scores.mae, mae);
+    agrees(scores.rmse, rmse);
+    agrees(scores.r2, r2);
+    agrees(scores.mape, mape);
+  });
+});
