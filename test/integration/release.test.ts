@@ -105,6 +105,18 @@ describe('release action (dist bundle against the GitHub emulator)', () => {
     expect(github.releases(repo)).toEqual([]);
   });
 
+  it('fills a model card template, and names a missing one in one line', async () => {
+    const cwd = workspace();
+    writeFileSync(join(cwd, 'card.md'), '# Weather model\n\nOwned by the forecasting team.\n\n{{card}}');
+    const repo = repository();
+    const result = await release(cwd, repo, { 'model-card-template': 'card.md' });
+    expect(result.exitCode, result.stdout).toBe(0);
+    expect(github.releases(repo)[0]!.assets.find((a) => a.name === 'model-card.md')!.data.toString()).toMatch(/^# Weather model\n\nOwned by the forecasting team\.\n\n# Model card: model&#45;v1\.0\.0/);
+    const missing = await release(workspace(), repository(), { 'model-card-template': 'nope.md' });
+    expect(missing.exitCode).toBe(1);
+    expect(missing.annotations[0]!.message).toBe('nope.md: model card template not found; check the model-card-template input');
+  });
+
   it('refuses a model of 2 GiB or more before reading it', async () => {
     const cwd = workspace();
     truncateSync(join(cwd, 'model.onnx'), 2 * 1024 * 1024 * 1024);

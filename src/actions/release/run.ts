@@ -54,7 +54,7 @@ export async function release(env: ActionEnvironment): Promise<void> {
     labels,
   });
   const card = renderModelCard({ tag, modelName: basename(options.model), modelSha256: model.sha256, modelBytes: model.data.length, commit: context.sha, runUrl: runUrl(context), report, previousTag, contract, profile, checks });
-  const cardText = options.modelCardTemplate ? (await readFile(resolve(cwd, options.modelCardTemplate), 'utf8')).split('{{card}}').join(card) : card;
+  const cardText = options.modelCardTemplate ? (await readTemplate(cwd, options.modelCardTemplate)).split('{{card}}').join(card) : card;
   files.push({ name: 'model-card.md', data: Buffer.from(cardText), contentType: 'text/markdown' }, ...extras);
   const assets: ReleaseAsset[] = files.map((f) => ({ ...f, sha256: sha256(f.data) }));
   const sums = Buffer.from(renderChecksums(assets));
@@ -112,6 +112,14 @@ async function attestModel(env: ActionEnvironment, token: string, sha256: string
   const url = attestation.attestationID ? `${context.serverUrl}/${context.owner}/${context.repo}/attestations/${attestation.attestationID}` : undefined;
   host.info(`Attested the provenance of model.onnx${url ? `: ${url}` : ''}`);
   return { url, note: 'provenance attested' };
+}
+
+async function readTemplate(cwd: string, path: string): Promise<string> {
+  try {
+    return await readFile(resolve(cwd, path), 'utf8');
+  } catch {
+    throw new ConfigurationError(`${path}: model card template not found; check the model-card-template input`);
+  }
 }
 
 async function readKind<T>(cwd: string, path: string, kind: string): Promise<T> {
