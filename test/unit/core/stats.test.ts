@@ -7,6 +7,7 @@ import { chiSquareSf } from '../../../src/core/stats/chi-square-sf.js';
 import { jensenShannonDistance } from '../../../src/core/stats/jensen-shannon.js';
 import { ks2samp } from '../../../src/core/stats/ks-2samp.js';
 import { kolmogorovSf } from '../../../src/core/stats/kolmogorov.js';
+import { mcnemarTest } from '../../../src/core/stats/mcnemar.js';
 import { normalSf } from '../../../src/core/stats/normal-sf.js';
 import { twoProportionZTest } from '../../../src/core/stats/two-proportion-z-test.js';
 import { populationStabilityIndex } from '../../../src/core/stats/psi.js';
@@ -16,6 +17,7 @@ import { ROOT } from '../../support/run-action.js';
 
 /** Values computed by scipy: test/fixtures/stats/make_fixtures.py writes them (with its inputs). */
 interface Fixtures {
+  mcnemar: { b: number; c: number; p: number }[];
   kstwo: { n: number; x: number; sf: number }[];
   ks_asymp: { a: number[]; b: number[]; statistic: number; p: number }[];
   ks: { a: number[]; b: number[]; statistic: number; p: number }[];
@@ -38,6 +40,7 @@ function agrees(actual: number, expected: number) {
 }
 
 describe('statistics against scipy', () => {
+  it.each(fixtures.mcnemar)('McNemar with $b and $c discordant pairs', ({ b, c, p }) => agrees(mcnemarTest(b, c).pValue, p));
   it.each(fixtures.kstwo)('Kolmogorov distribution sf(n=$n, x=$x)', ({ n, x, sf }) => agrees(kolmogorovSf(n, x), sf));
   it.each(fixtures.ks_asymp.map((f) => ({ ...f, sizes: `${f.a.length} and ${f.b.length} values` })))('two-sample KS (asymptotic), $sizes', ({ a, b, statistic, p }) => {
     const result = ks2samp(Float64Array.from(a), Float64Array.from(b));
