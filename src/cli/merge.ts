@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { ConfigurationError } from '../core/errors.js';
 import { mergeProfiles } from '../core/profile/merge-profiles.js';
 import type { Profile } from '../core/profile/profile.js';
-import { readDocument, writeDocument } from '../io/documents.js';
+import { readDocumentOfKind, writeDocument } from '../io/documents.js';
 import { resolveReportFiles } from '../io/report-files.js';
 import type { ActionEnvironment } from '../actions/runtime/host.js';
 import { parseList, type InputSpecs } from '../actions/runtime/inputs.js';
@@ -20,9 +20,7 @@ export async function mergeCommand(env: ActionEnvironment): Promise<void> {
   const { files } = await resolveReportFiles(patterns, cwd);
   const profiles: Profile[] = [];
   for (const file of files) {
-    const loaded = await readDocument<Profile>(resolve(cwd, file.path), file.path);
-    if (loaded.kind !== 'profile') throw new ConfigurationError(`${file.path}: is a ${loaded.kind}, not a profile`);
-    profiles.push(loaded.document);
+    profiles.push(await readDocumentOfKind<Profile>(resolve(cwd, file.path), file.path, 'profile'));
   }
   const merged = mergeProfiles(profiles, new Date().toISOString());
   const output = inputs.get('output') || MERGE_INPUTS.output.default;

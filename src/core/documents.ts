@@ -159,9 +159,6 @@ export interface TrainReport {
   artifact?: { name: string; id?: number | null } | null;
 }
 
-/** Any mlgate report that a pull-request comment can show. */
-export type ReportDocument = ValidationReport | EvalReport | DriftReport | TrainReport;
-
 /** The document kind named by a `schema` field such as `mlgate/eval-report@1`. */
 export function parseSchemaId(schema: string): { kind: string; major: number } | null {
   const match = /^mlgate\/([a-z-]+)@(\d+)$/.exec(schema);

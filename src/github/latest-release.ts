@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { parseChecksums } from '../core/release/checksums.js';
 import { latestVersion, formatVersion } from '../core/release/version.js';
 import { ConfigurationError, DataError } from '../core/errors.js';
+import { sha256Hex } from '../io/sha256.js';
 import type { GitHubClient } from './client.js';
 import { downloadAsset, listReleases, type Repo } from './releases.js';
 
@@ -46,9 +46,9 @@ export async function latestReleaseAsset(client: GitHubClient, repo: Repo, reque
 
   const path = join(request.cacheDir, 'mlgate-releases', release.tag, request.asset);
   const cached = await readFile(path).catch(() => undefined);
-  if (cached && sha256(cached) === expected) return { path, tag: release.tag, sha256: expected };
+  if (cached && sha256Hex(cached) === expected) return { path, tag: release.tag, sha256: expected };
   const data = await downloadAsset(client, repo, wanted.id);
-  const actual = sha256(data);
+  const actual = sha256Hex(data);
   if (actual !== expected) {
     throw new DataError(`release ${release.tag}: ${request.asset} has SHA-256 ${actual.slice(0, 12)}… but SHA256SUMS says ${expected.slice(0, 12)}…; the asset was altered or damaged, so it is not used`);
   }
@@ -56,8 +56,4 @@ export async function latestReleaseAsset(client: GitHubClient, repo: Repo, reque
   await writeFile(`${path}.tmp`, data);
   await rename(`${path}.tmp`, path);
   return { path, tag: release.tag, sha256: actual };
-}
-
-function sha256(data: Buffer): string {
-  return createHash('sha256').update(data).digest('hex');
 }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../io/sha256.js';
 import type { GitHubClient } from './client.js';
 import { httpStatus } from './errors.js';
 
@@ -93,5 +93,5 @@ export async function downloadAsset(client: GitHubClient, repo: Repo, id: number
 /** The SHA-256 of an asset: from GitHub's digest when it gives one, else by downloading it. */
 export async function assetSha256(client: GitHubClient, repo: Repo, asset: AssetInfo): Promise<string> {
   if (asset.digest?.startsWith('sha256:')) return asset.digest.slice('sha256:'.length);
-  return createHash('sha256').update(await downloadAsset(client, repo, asset.id)).digest('hex');
+  return sha256Hex(await downloadAsset(client, repo, asset.id));
 }

@@ -42,6 +42,13 @@ export async function readDocument<T = unknown>(path: string, name = path): Prom
   return await parseDocument<T>(await readFile(path, 'utf8'), name);
 }
 
+/** Reads a document that must be of one kind; `hint` says what to give instead. */
+export async function readDocumentOfKind<T>(path: string, name: string, kind: DocumentKind, hint = ''): Promise<T> {
+  const loaded = await readDocument<T>(path, name);
+  if (loaded.kind !== kind) throw new DocumentError(`${name}: is a ${loaded.kind}, not a ${kind}${hint ? `; ${hint}` : ''}`, name);
+  return loaded.document;
+}
+
 /** Parses and validates a document's text; `source` names it in errors. */
 export async function parseDocument<T = unknown>(text: string, source: string): Promise<LoadedDocument<T>> {
   let value: unknown;

@@ -8,7 +8,7 @@ import type { Profile } from '../../core/profile/profile.js';
 import { runUrl } from '../../github/context.js';
 import { syncDriftIssue } from '../../github/drift-issue.js';
 import { LATEST_RELEASE, latestReleaseAsset } from '../../github/latest-release.js';
-import { readDocument, writeDocument } from '../../io/documents.js';
+import { readDocumentOfKind, writeDocument } from '../../io/documents.js';
 import { resolveDataFiles } from '../../io/readers/dataset.js';
 import { finishProfile, scanDataset } from '../../io/scan-dataset.js';
 import { COMMENT_LIMIT, renderReport, SUMMARY_LIMIT_BYTES } from '../../render/report.js';
@@ -73,10 +73,8 @@ async function referenceProfile(env: ActionEnvironment, options: DriftCheckOptio
   return profileData(env, options.reference, env.inputs.label('reference'), createdAt);
 }
 
-async function readProfile(path: string, name: string): Promise<Profile> {
-  const loaded = await readDocument<Profile>(path, name);
-  if (loaded.kind !== 'profile') throw new ConfigurationError(`${name}: is a ${loaded.kind}, not a profile; give the profile.json that validate-data writes`);
-  return loaded.document;
+function readProfile(path: string, name: string): Promise<Profile> {
+  return readDocumentOfKind<Profile>(path, name, 'profile', 'give the profile.json that validate-data writes');
 }
 
 async function profileData(env: ActionEnvironment, patterns: string[], label: string, createdAt: string, contract?: DataContract): Promise<Profile> {

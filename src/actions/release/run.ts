@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import type { EvalReport } from '../../core/documents.js';
@@ -12,7 +11,8 @@ import { publishModelRelease, releaseMarker, type ReleaseAsset } from '../../git
 import { labelsOfCommitPullRequest } from '../../github/pull-requests.js';
 import { listReleases, type ReleaseInfo } from '../../github/releases.js';
 import { readContract } from '../../io/contract-file.js';
-import { readDocument } from '../../io/documents.js';
+import { readDocumentOfKind } from '../../io/documents.js';
+import { sha256Hex } from '../../io/sha256.js';
 import { renderModelCard } from '../../render/model-card.js';
 import { renderReleaseSummary } from '../../render/release-summary.js';
 import type { ActionEnvironment } from '../runtime/host.js';
@@ -24,8 +24,8 @@ export async function release(env: ActionEnvironment): Promise<void> {
   const options = parseReleaseOptions(env.inputs);
   if (options.token) host.setSecret(options.token);
 
-  const report = await readKind<EvalReport>(cwd, options.evalReport, 'eval-report');
-  const profile = options.profile ? await readKind<Profile>(cwd, options.profile, 'profile') : undefined;
+  const report = await readDocumentOfKind<EvalReport>(resolve(cwd, options.evalReport), options.evalReport, 'eval-report');
+  const profile = options.profile ? await readDocumentOfKind<Profile>(resolve(cwd, options.profile), options.profile, 'profile') : undefined;
   const contract = options.contract ? await readContract(resolve(cwd, options.contract), options.contract) : undefined;
   const model = await modelFile(cwd, options.model);
 
@@ -56,9 +56,9 @@ export async function release(env: ActionEnvironment): Promise<void> {
   const card = renderModelCard({ tag, modelName: basename(options.model), modelSha256: model.sha256, modelBytes: model.data.length, commit: context.sha, runUrl: runUrl(context), report, previousTag, contract, profile, checks });
   const cardText = options.modelCardTemplate ? (await readTemplate(cwd, options.modelCardTemplate)).split('{{card}}').join(card) : card;
   files.push({ name: 'model-card.md', data: Buffer.from(cardText), contentType: 'text/markdown' }, ...extras);
-  const assets: ReleaseAsset[] = files.map((f) => ({ ...f, sha256: sha256(f.data) }));
+  const assets: ReleaseAsset[] = files.map((f) => ({ ...f, sha256: sha256Hex(f.data) }));
   const sums = Buffer.from(renderChecksums(assets));
-  assets.push({ name: 'SHA256SUMS', data: sums, sha256: sha256(sums), contentType: 'text/plain' });
+  assets.push({ name: 'SHA256SUMS', data: sums, sha256: sha256Hex(sums), contentType: 'text/plain' });
   const listed = assets.map((a) => ({ name: a.name, size: a.data.length, sha256: a.sha256 }));
 
   const failed = checks.filter((c) => !c.passed);
@@ -122,11 +122,6 @@ async function readTemplate(cwd: string, path: string): Promise<string> {
   }
 }
 
-async function readKind<T>(cwd: string, path: string, kind: string): Promise<T> {
-  const loaded = await readDocument<T>(resolve(cwd, path), path);
-  if (loaded.kind !== kind) throw new ConfigurationError(`${path}: is a ${loaded.kind}, not a ${kind}`);
-  return loaded.document;
-}
 
 /** The model file's bytes and SHA-256; too large a file is refused before it is read. */
 async function modelFile(cwd: string, path: string): Promise<{ data: Buffer; sha256: string }> {
@@ -135,7 +130,7 @@ async function modelFile(cwd: string, path: string): Promise<{ data: Buffer; sha
   if (!info?.isFile()) throw new ConfigurationError(`${path}: model file not found; check the model input`);
   if (info.size >= MAX_ASSET_BYTES) throw new ConfigurationError(`${path} is ${info.size} bytes; GitHub release assets must be under 2 GiB (compress it, or store the model elsewhere)`);
   const data = await readFile(full);
-  return { data, sha256: sha256(data) };
+  return { data, sha256: sha256Hex(data) };
 }
 
 /**
@@ -153,7 +148,4 @@ function chooseTag(options: ReleaseOptions, releases: readonly ReleaseInfo[], mo
   return { tag: `${options.tagPrefix}${version}`, version, previousTag };
 }
 
-function sha256(data: Buffer): string {
-  return createHash('sha256').update(data).digest('hex');
-}
 

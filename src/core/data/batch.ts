@@ -124,9 +124,3 @@ export interface RecordBatch {
   lines: Float64Array;
   columns: ColumnData[];
 }
-
-/** The header of a dataset file: its column names in order. */
-export interface FileSchema {
-  file: string;
-  columns: string[];
-}

@@ -73,30 +73,21 @@ function changeCheck(metric: string, rule: 'max-drop' | 'max-rise', sign: 1 | -1
   const change = sign * c.difference!;
   const verb = rule === 'max-drop' ? 'fell' : 'rose';
   const tolerated = `${tolerance.relative ? `${fmt(tolerance.value * 100)}% (${fmt(allowed)})` : fmt(allowed)}`;
+  let passed: boolean;
+  let reason: string;
   if (significantOnly && c.ci_low != null && c.ci_high != null) {
-    // The best case of the interval, in the bad direction: the change is significant only if even it is too large.
+    // The interval of the change in the bad direction: significant only if even its best case is too large.
     const bestCase = sign === -1 ? -c.ci_high : c.ci_low;
-    const passed = bestCase <= allowed;
-    return {
-      metric,
-      rule,
-      threshold: allowed,
-      observed: change,
-      passed,
-      reason: passed
-        ? `${metric} ${change > 0 ? verb : 'changed'} by ${fmt(Math.abs(change))}; not significantly beyond the allowed ${tolerated}`
-        : `${metric} ${verb} by ${fmt(change)} (95% interval of the change ${fmt(sign * (sign === -1 ? c.ci_high : c.ci_low))} to ${fmt(sign * (sign === -1 ? c.ci_low : c.ci_high))}), significantly more than the allowed ${tolerated}`,
-    };
+    const worstCase = sign === -1 ? -c.ci_low : c.ci_high;
+    passed = bestCase <= allowed;
+    reason = passed
+      ? `${metric} ${change > 0 ? verb : 'changed'} by ${fmt(Math.abs(change))}; not significantly beyond the allowed ${tolerated}`
+      : `${metric} ${verb} by ${fmt(change)} (95% interval of the change ${fmt(bestCase)} to ${fmt(worstCase)}), significantly more than the allowed ${tolerated}`;
+  } else {
+    passed = change <= allowed;
+    reason = passed ? `${metric} changed by ${fmt(-sign * change)}, within the allowed ${tolerated}` : `${metric} ${verb} by ${fmt(change)}, more than the allowed ${tolerated}`;
   }
-  const passed = change <= allowed;
-  return {
-    metric,
-    rule,
-    threshold: allowed,
-    observed: change,
-    passed,
-    reason: passed ? `${metric} changed by ${fmt(-sign * change)}, within the allowed ${tolerated}` : `${metric} ${verb} by ${fmt(change)}, more than the allowed ${tolerated}`,
-  };
+  return { metric, rule, threshold: allowed, observed: change, passed, reason };
 }
 
 /** A tolerance from its text: `0.01` is absolute, `2%` relative to the baseline. */
