@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { ONNXRUNTIME_PIN_MODULE, onnxruntimePinModule } from './scripts/onnxruntime-pin.mjs';
 import { VALIDATORS_MODULE, validatorModule } from './scripts/schema-validators.mjs';
 
 export default defineConfig({
@@ -11,6 +12,12 @@ export default defineConfig({
         const match = id.startsWith('\0') ? VALIDATORS_MODULE.exec(id.slice(1)) : null;
         return match ? validatorModule(import.meta.dirname, match[1]!) : undefined;
       },
+    },
+    {
+      // The onnxruntime-node release pinned in package-lock.json, as the evaluate bundle gets it.
+      name: 'mlgate-onnxruntime-pin',
+      resolveId: (id) => (ONNXRUNTIME_PIN_MODULE.test(id) ? `\0${id}` : undefined),
+      load: (id) => (id.startsWith('\0') && ONNXRUNTIME_PIN_MODULE.test(id.slice(1)) ? onnxruntimePinModule(import.meta.dirname) : undefined),
     },
   ],
   test: {

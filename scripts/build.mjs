@@ -4,6 +4,7 @@ import { build } from 'esbuild';
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ONNXRUNTIME_PIN_MODULE, onnxruntimePinModule } from './onnxruntime-pin.mjs';
 import { VALIDATORS_MODULE, validatorModule } from './schema-validators.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -40,6 +41,8 @@ const validatorsPlugin = {
       if (!compiled.has(kind)) compiled.set(kind, validatorModule(root, kind));
       return { contents: compiled.get(kind), resolveDir: root, loader: 'js' };
     });
+    pluginBuild.onResolve({ filter: ONNXRUNTIME_PIN_MODULE }, (args) => ({ path: args.path, namespace: 'mlgate-onnxruntime-pin' }));
+    pluginBuild.onLoad({ filter: /.*/, namespace: 'mlgate-onnxruntime-pin' }, () => ({ contents: onnxruntimePinModule(root), resolveDir: root, loader: 'js' }));
   },
 };
 

@@ -4,6 +4,8 @@ import { INPUTS as PR_COMMENT_INPUTS } from '../actions/pr-comment/inputs.js';
 import { prComment } from '../actions/pr-comment/run.js';
 import { INPUTS as DRIFT_CHECK_INPUTS } from '../actions/drift-check/inputs.js';
 import { driftCheck } from '../actions/drift-check/run.js';
+import { INPUTS as EVALUATE_INPUTS } from '../actions/evaluate/inputs.js';
+import { evaluate } from '../actions/evaluate/run.js';
 import { INPUTS as RELEASE_INPUTS } from '../actions/release/inputs.js';
 import { release } from '../actions/release/run.js';
 import { INPUTS as VALIDATE_DATA_INPUTS } from '../actions/validate-data/inputs.js';
@@ -38,6 +40,11 @@ export const COMMANDS: Record<string, Command> = {
     summary: 'compare current data with reference data, feature by feature',
     inputs: DRIFT_CHECK_INPUTS,
     run: driftCheck,
+  },
+  evaluate: {
+    summary: 'score the candidate ONNX model against the baseline on the same data and apply the gate',
+    inputs: EVALUATE_INPUTS,
+    run: evaluate,
   },
   release: {
     summary: 'publish an approved model as a GitHub Release (or write its files with --dry-run folder)',

@@ -108,6 +108,8 @@ export interface EvalReport {
   baseline: ModelResult | null;
   comparisons: MetricComparison[];
   slices?: SliceResult[];
+  /** Tests of the difference beyond the bootstrap: McNemar's on the rows the two classifiers disagree on. */
+  tests?: { mcnemar?: { baseline_only: number; candidate_only: number; p_value: number; method: 'exact' | 'chi-square' } };
   gate: {
     passed: boolean;
     baseline_missing?: boolean;

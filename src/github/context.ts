@@ -15,6 +15,10 @@ export interface GitHubContext {
   apiUrl: string;
   /** The runner's temporary folder, emptied after each job. */
   runnerTemp: string | undefined;
+  /** The runner's tool cache (RUNNER_TOOL_CACHE), kept between jobs on a self-hosted runner. */
+  toolCache: string | undefined;
+  /** The npm registry the runner is set up to use (npm_config_registry), for tools fetched at run time. */
+  npmRegistry: string | undefined;
   /** Whether the job may ask for an OIDC token (permissions: id-token: write), as attestations need. */
   idToken: boolean;
 }
@@ -43,6 +47,8 @@ export function readGitHubContext(env: NodeJS.ProcessEnv = process.env): GitHubC
     serverUrl: (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, ''),
     apiUrl: (env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, ''),
     runnerTemp: env.RUNNER_TEMP || undefined,
+    toolCache: env.RUNNER_TOOL_CACHE || undefined,
+    npmRegistry: env.npm_config_registry || env.NPM_CONFIG_REGISTRY || undefined,
     idToken: Boolean(env.ACTIONS_ID_TOKEN_REQUEST_URL && env.ACTIONS_ID_TOKEN_REQUEST_TOKEN),
   };
 }

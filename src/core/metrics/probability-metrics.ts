@@ -1,47 +1,52 @@
+/** float64 machine epsilon: sklearn 1.2's log_loss clips probabilities to [eps, 1 − eps]. */
+const EPS = Number.EPSILON;
+
 /**
- * Log loss (cross-entropy) as sklearn 1.2's log_loss with its default eps: each row's probabilities are clipped to
- * [eps, 1 − eps] with eps = 2^-52 (float64 machine epsilon) and renormalised, then −mean(log p[true class]). O(n·k).
+ * One row's log loss, as sklearn 1.2's log_loss computes it with its default eps: the row's probabilities clipped
+ * to [eps, 1 − eps] and renormalised, then −log p[true class]. Probabilities are stored row by row, k per row.
  */
-export function logLoss(yTrue: ArrayLike<number>, probabilities: readonly ArrayLike<number>[]): number {
-  const eps = Number.EPSILON;
-  let sum = 0;
-  for (let i = 0; i < yTrue.length; i++) {
-    const row = probabilities[i]!;
-    let total = 0;
-    for (let c = 0; c < row.length; c++) total += Math.min(Math.max(row[c]!, eps), 1 - eps);
-    sum -= Math.log(Math.min(Math.max(row[yTrue[i]!]!, eps), 1 - eps) / total);
-  }
-  return sum / yTrue.length;
+export function rowLogLoss(probabilities: Float64Array, k: number, row: number, trueClass: number): number {
+  let total = 0;
+  for (let c = 0; c < k; c++) total += Math.min(Math.max(probabilities[row * k + c]!, EPS), 1 - EPS);
+  return -Math.log(Math.min(Math.max(probabilities[row * k + trueClass]!, EPS), 1 - EPS) / total);
 }
 
 /**
- * The Brier score: the mean over rows of Σ_k (p_k − [y = k])². For two classes mlgate reports sklearn's
- * brier_score_loss (the positive class's squared error), which is half of this sum.
+ * One row's Brier term Σ_k (p_k − [y = k])². For two classes mlgate reports sklearn's brier_score_loss (the
+ * positive class's squared error), which is half of this sum: see brierScore.
  */
-export function brierScore(yTrue: ArrayLike<number>, probabilities: readonly ArrayLike<number>[]): number {
-  const k = probabilities[0]?.length ?? 0;
+export function rowBrier(probabilities: Float64Array, k: number, row: number, trueClass: number): number {
   let sum = 0;
-  for (let i = 0; i < yTrue.length; i++) {
-    const row = probabilities[i]!;
-    for (let c = 0; c < k; c++) sum += (row[c]! - (yTrue[i] === c ? 1 : 0)) ** 2;
-  }
-  const brier = sum / yTrue.length;
-  return k === 2 ? brier / 2 : brier;
+  for (let c = 0; c < k; c++) sum += (probabilities[row * k + c]! - (trueClass === c ? 1 : 0)) ** 2;
+  return k === 2 ? sum / 2 : sum;
+}
+
+/** Log loss (cross-entropy), the mean of rowLogLoss, as sklearn.metrics.log_loss. O(n·k). */
+export function logLoss(yTrue: ArrayLike<number>, probabilities: Float64Array, k: number): number {
+  let sum = 0;
+  for (let i = 0; i < yTrue.length; i++) sum += rowLogLoss(probabilities, k, i, yTrue[i]!);
+  return sum / yTrue.length;
+}
+
+/** The Brier score, the mean of rowBrier: sklearn's brier_score_loss for two classes, the multi-class sum beyond. */
+export function brierScore(yTrue: ArrayLike<number>, probabilities: Float64Array, k: number): number {
+  let sum = 0;
+  for (let i = 0; i < yTrue.length; i++) sum += rowBrier(probabilities, k, i, yTrue[i]!);
+  return sum / yTrue.length;
 }
 
 /**
  * Expected calibration error: rows binned by their confidence (the largest probability) into `bins` equal-width
  * bins over (0, 1]; the weighted mean of |accuracy − mean confidence| over the bins (Guo et al. 2017). O(n·k).
  */
-export function expectedCalibrationError(yTrue: ArrayLike<number>, probabilities: readonly ArrayLike<number>[], bins = 15): number {
+export function expectedCalibrationError(yTrue: ArrayLike<number>, probabilities: Float64Array, k: number, bins = 15): number {
   const count = new Float64Array(bins);
   const confidence = new Float64Array(bins);
   const correct = new Float64Array(bins);
   for (let i = 0; i < yTrue.length; i++) {
-    const row = probabilities[i]!;
     let best = 0;
-    for (let c = 1; c < row.length; c++) if (row[c]! > row[best]!) best = c;
-    const p = row[best]!;
+    for (let c = 1; c < k; c++) if (probabilities[i * k + c]! > probabilities[i * k + best]!) best = c;
+    const p = probabilities[i * k + best]!;
     const bin = Math.min(bins - 1, Math.max(0, Math.ceil(p * bins) - 1));
     count[bin]!++;
     confidence[bin]! += p;

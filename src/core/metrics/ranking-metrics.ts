@@ -1,64 +1,89 @@
-/**
- * ROC AUC of a binary problem by the Mann-Whitney statistic (ties count one half), which equals sklearn's
- * roc_auc_score (trapezoidal area under the ROC curve). NaN when one class is absent. O(n log n).
- */
-export function binaryRocAuc(positive: ArrayLike<boolean>, scores: ArrayLike<number>): number {
-  const order = Array.from({ length: scores.length }, (_, i) => i).sort((a, b) => scores[a]! - scores[b]!);
+/** The scores of the positive and of the negative rows, each sorted ascending (typed-array sort, no comparator). */
+function splitSorted(positive: ArrayLike<boolean | number>, scores: ArrayLike<number>): { pos: Float64Array; neg: Float64Array } {
   let positives = 0;
-  let rankSum = 0;
-  for (let i = 0; i < order.length; ) {
-    let j = i;
-    while (j + 1 < order.length && scores[order[j + 1]!] === scores[order[i]!]) j++;
-    const averageRank = (i + j) / 2 + 1;
-    for (let t = i; t <= j; t++) {
-      if (positive[order[t]!]) {
-        positives++;
-        rankSum += averageRank;
-      }
-    }
-    i = j + 1;
+  for (let i = 0; i < scores.length; i++) if (positive[i]) positives++;
+  const pos = new Float64Array(positives);
+  const neg = new Float64Array(scores.length - positives);
+  let p = 0;
+  let n = 0;
+  for (let i = 0; i < scores.length; i++) {
+    if (positive[i]) pos[p++] = scores[i]!;
+    else neg[n++] = scores[i]!;
   }
-  const negatives = order.length - positives;
-  if (positives === 0 || negatives === 0) return Number.NaN;
-  return (rankSum - (positives * (positives + 1)) / 2) / (positives * negatives);
+  return { pos: pos.sort(), neg: neg.sort() };
+}
+
+/**
+ * ROC AUC of a binary problem by the Mann-Whitney statistic: the share of (positive, negative) pairs ranked right,
+ * ties counting one half, which equals sklearn's roc_auc_score (trapezoidal area under the ROC curve). NaN when one
+ * class is absent. O(n log n), with the two classes' scores sorted apart and merged.
+ */
+export function binaryRocAuc(positive: ArrayLike<boolean | number>, scores: ArrayLike<number>): number {
+  const { pos, neg } = splitSorted(positive, scores);
+  if (pos.length === 0 || neg.length === 0) return Number.NaN;
+  let below = 0;
+  let tied = 0;
+  let pairs = 0;
+  for (let i = 0; i < pos.length; i++) {
+    const score = pos[i]!;
+    if (i === 0 || score !== pos[i - 1]) {
+      // Negatives strictly below this score, and those equal to it.
+      below += tied;
+      tied = 0;
+      while (below < neg.length && neg[below]! < score) below++;
+      while (below + tied < neg.length && neg[below + tied] === score) tied++;
+    }
+    pairs += below + tied / 2;
+  }
+  return pairs / (pos.length * neg.length);
 }
 
 /**
  * Average precision, as sklearn's average_precision_score: Σ (R_n − R_(n−1)) · P_n over the distinct score
  * thresholds, from the highest down. NaN without positives. O(n log n).
  */
-export function averagePrecision(positive: ArrayLike<boolean>, scores: ArrayLike<number>): number {
-  const order = Array.from({ length: scores.length }, (_, i) => i).sort((a, b) => scores[b]! - scores[a]!);
-  let totalPositives = 0;
-  for (let i = 0; i < positive.length; i++) if (positive[i]) totalPositives++;
-  if (totalPositives === 0) return Number.NaN;
+export function averagePrecision(positive: ArrayLike<boolean | number>, scores: ArrayLike<number>): number {
+  const { pos, neg } = splitSorted(positive, scores);
+  if (pos.length === 0) return Number.NaN;
+  let p = pos.length - 1;
+  let n = neg.length - 1;
   let tp = 0;
   let fp = 0;
   let previousRecall = 0;
   let ap = 0;
-  for (let i = 0; i < order.length; ) {
-    let j = i;
-    // All rows sharing a score cross the threshold together.
-    while (j < order.length && scores[order[j]!] === scores[order[i]!]) {
-      if (positive[order[j]!]) tp++;
-      else fp++;
-      j++;
+  while (p >= 0) {
+    // All rows sharing the next-highest score cross the threshold together.
+    const threshold = n >= 0 ? Math.max(pos[p]!, neg[n]!) : pos[p]!;
+    while (p >= 0 && pos[p] === threshold) {
+      tp++;
+      p--;
     }
-    const recall = tp / totalPositives;
+    while (n >= 0 && neg[n] === threshold) {
+      fp++;
+      n--;
+    }
+    const recall = tp / pos.length;
     ap += (recall - previousRecall) * (tp / (tp + fp));
     previousRecall = recall;
-    i = j;
   }
   return ap;
 }
 
-/** One-vs-rest macro average of a binary metric over the classes present, from class-probability rows. */
-export function oneVsRestMacro(metric: (positive: boolean[], scores: number[]) => number, yTrue: ArrayLike<number>, probabilities: readonly ArrayLike<number>[], k: number): number {
+/**
+ * One-vs-rest macro average of a binary metric over the classes present, from class probabilities stored row by
+ * row (`probabilities[r * k + c]`).
+ */
+export function oneVsRestMacro(metric: (positive: Uint8Array, scores: Float64Array) => number, yTrue: ArrayLike<number>, probabilities: Float64Array, k: number): number {
   let sum = 0;
   let classes = 0;
+  const positive = new Uint8Array(yTrue.length);
+  const scores = new Float64Array(yTrue.length);
   for (let c = 0; c < k; c++) {
-    const positive = Array.from(yTrue, (y) => y === c);
-    const value = metric(positive, Array.from(probabilities, (row) => row[c]!));
+    for (let r = 0; r < yTrue.length; r++) {
+      positive[r] = yTrue[r] === c ? 1 : 0;
+      scores[r] = probabilities[r * k + c]!;
+    }
+    const value = metric(positive, scores);
     if (Number.isNaN(value)) continue;
     sum += value;
     classes++;

@@ -26,7 +26,8 @@ function agrees(actual: number, expected: number) {
 }
 
 describe('classification metrics against scikit-learn', () => {
-  it.each(fixtures.classification)('$name', ({ k, y, p, pred, confusion, accuracy, micro, macro, weighted, roc_auc, pr_auc, brier, log_loss, ece }) => {
+  it.each(fixtures.classification)('$name', ({ k, y, p: rows, pred, confusion, accuracy, micro, macro, weighted, roc_auc, pr_auc, brier, log_loss, ece }) => {
+    const p = Float64Array.from(rows.flat());
     const matrix = confusionMatrix(y, pred, k);
     expect(Array.from(matrix)).toEqual(confusion);
     const scores = classificationScores(matrix, k);
@@ -42,15 +43,15 @@ describe('classification metrics against scikit-learn', () => {
     }
     if (k === 2) {
       const positive = y.map((v) => v === 1);
-      agrees(binaryRocAuc(positive, p.map((row) => row[1]!)), roc_auc);
-      agrees(averagePrecision(positive, p.map((row) => row[1]!)), pr_auc);
+      agrees(binaryRocAuc(positive, rows.map((row) => row[1]!)), roc_auc);
+      agrees(averagePrecision(positive, rows.map((row) => row[1]!)), pr_auc);
     } else {
       agrees(oneVsRestMacro(binaryRocAuc, y, p, k), roc_auc);
       agrees(oneVsRestMacro(averagePrecision, y, p, k), pr_auc);
     }
-    agrees(logLoss(y, p), log_loss);
-    agrees(brierScore(y, p), brier);
-    agrees(expectedCalibrationError(y, p), ece);
+    agrees(logLoss(y, p, k), log_loss);
+    agrees(brierScore(y, p, k), brier);
+    agrees(expectedCalibrationError(y, p, k), ece);
   });
 });
 

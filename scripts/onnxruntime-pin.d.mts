@@ -1,0 +1,2 @@
+export const ONNXRUNTIME_PIN_MODULE: RegExp;
+export function onnxruntimePinModule(root: string): string;

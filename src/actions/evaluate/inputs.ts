@@ -1,0 +1,88 @@
+import { ConfigurationError } from '../../core/errors.js';
+import { OUTPUT_KINDS, type OutputKind } from '../../core/evaluate/model-output.js';
+import { parseBoolean, parseChoice, parseInteger, parseList, requireInput, type InputReader, type InputSpecs, type OutputSpecs } from '../runtime/inputs.js';
+
+/** The inputs of the evaluate action, which are also the options of `mlgate evaluate`. */
+export const INPUTS = {
+  model: { description: 'The candidate ONNX model.', required: true },
+  baseline: { description: 'The baseline to compare with: an ONNX file, release:latest (the model of the latest mlgate release), or none. With none, or before the first release, only value thresholds apply.', default: 'release:latest' },
+  data: { description: 'The evaluation data: paths or globs (CSV, TSV, JSON Lines, Parquet, optionally .gz), scored by both models.', required: true },
+  label: { description: 'The column holding the true label (a class, or the target value for regression).', required: true },
+  features: { description: 'The feature columns in the model\'s input order, one per line or comma-separated. Default: the model\'s metadata mlgate.features, else every column but the label and the slices.', default: '' },
+  task: { description: 'auto, classification or regression. auto: classification when the model outputs several scores, integer labels, or has mlgate.classes.', default: 'auto' },
+  classes: { description: 'The class labels in the order of the model\'s outputs, comma-separated. Default: the model\'s metadata mlgate.classes, else 0..k-1 when the labels are those integers, else the labels sorted.', default: '' },
+  output: { description: 'How to read the model\'s output: auto (from its shape and values), probabilities, logits, labels or values.', default: 'auto' },
+  policy: { description: 'The gate policy file (YAML or JSON): per metric min, max, max-drop or max-rise, and significant-only. Default: accuracy and macro F1 may not drop significantly by more than 0.01 (RMSE may not rise by more than 2% for regression).', default: '' },
+  slices: { description: 'Columns to slice the metrics by, one per line or comma-separated; a numeric column with many values is cut into quartiles.', default: '' },
+  'min-slice-rows': { description: 'Slices with fewer rows are left out of the report.', default: '30' },
+  'batch-size': { description: 'Rows per onnxruntime call.', default: '8192' },
+  bootstrap: { description: 'Bootstrap replicates for the confidence intervals (0 turns them off).', default: '1000' },
+  seed: { description: 'The bootstrap\'s seed: the same seed and data give the same intervals.', default: '20240101' },
+  'fail-on-gate': { description: 'Fail the step when the gate fails.', default: 'true' },
+  'override-label': { description: 'A pull-request label that turns a failed gate into a recorded pass.', default: 'mlgate-override' },
+  'onnxruntime-path': { description: 'A preinstalled onnxruntime-node (the package folder, or a folder with node_modules/onnxruntime-node), for runners without internet. Default: the pinned version, downloaded once per runner into the tool cache.', default: '' },
+  'tag-prefix': { description: 'With baseline release:latest, the tag prefix of mlgate releases.', default: 'model-v' },
+  report: { description: 'Where to write the eval report.', default: 'mlgate-reports/eval-report.json' },
+  'github-token': { description: 'Token used to read releases (baseline release:latest) and pull-request labels. Needs contents: read.', default: '${{ github.token }}' },
+} satisfies InputSpecs;
+
+export const OUTPUTS = {
+  passed: { description: 'true when the gate passed (or was overridden).' },
+  report: { description: 'The path of the eval report.' },
+  metrics: { description: 'The candidate\'s metrics as JSON: name to value.' },
+} satisfies OutputSpecs;
+
+/** `none` as a baseline: evaluate the candidate alone. */
+export const NO_BASELINE = 'none';
+
+export interface EvaluateOptions {
+  model: string;
+  baseline: string;
+  data: string[];
+  label: string;
+  features: string[] | undefined;
+  task: 'auto' | 'classification' | 'regression';
+  classes: string[] | undefined;
+  output: OutputKind;
+  policy: string;
+  slices: string[];
+  minSliceRows: number;
+  batchSize: number;
+  bootstrap: number;
+  seed: number;
+  failOnGate: boolean;
+  overrideLabel: string;
+  onnxruntimePath: string;
+  tagPrefix: string;
+  report: string;
+  token: string;
+}
+
+export function parseEvaluateOptions(inputs: InputReader): EvaluateOptions {
+  const features = parseList(inputs, 'features');
+  const classes = parseList(inputs, 'classes');
+  const label = requireInput(inputs, 'label');
+  if (features.includes(label)) throw new ConfigurationError(`${inputs.label('features')} lists the label ${label}; a model cannot be fed its own answer`);
+  return {
+    model: requireInput(inputs, 'model'),
+    baseline: inputs.get('baseline').trim() || NO_BASELINE,
+    data: (requireInput(inputs, 'data'), parseList(inputs, 'data')),
+    label,
+    features: features.length > 0 ? features : undefined,
+    task: parseChoice(inputs, 'task', ['auto', 'classification', 'regression'] as const),
+    classes: classes.length > 0 ? classes : undefined,
+    output: parseChoice(inputs, 'output', OUTPUT_KINDS),
+    policy: inputs.get('policy').trim(),
+    slices: parseList(inputs, 'slices'),
+    minSliceRows: parseInteger(inputs, 'min-slice-rows', 1, 1_000_000_000, 30),
+    batchSize: parseInteger(inputs, 'batch-size', 1, 1_000_000, 8192),
+    bootstrap: parseInteger(inputs, 'bootstrap', 0, 100_000, 1000),
+    seed: parseInteger(inputs, 'seed', 0, 4_294_967_295, 20240101),
+    failOnGate: parseBoolean(inputs, 'fail-on-gate'),
+    overrideLabel: inputs.get('override-label').trim(),
+    onnxruntimePath: inputs.get('onnxruntime-path').trim(),
+    tagPrefix: inputs.get('tag-prefix').trim(),
+    report: inputs.get('report').trim() || INPUTS.report.default,
+    token: inputs.get('github-token').trim(),
+  };
+}

@@ -1,0 +1,249 @@
+import { readFile } from 'node:fs/promises';
+import { basename, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import type { EvalReport, FileRef, MetricComparison, Metrics } from '../../core/documents.js';
+import { ConfigurationError } from '../../core/errors.js';
+import { resolveClasses } from '../../core/evaluate/class-labels.js';
+import { compareModels, HIGHER_IS_BETTER } from '../../core/evaluate/compare-models.js';
+import { readPredictions, type Predictions } from '../../core/evaluate/model-output.js';
+import { BOOTSTRAP_BUCKETS } from '../../core/evaluate/poisson-bootstrap.js';
+import { sliceMetrics } from '../../core/evaluate/slices.js';
+import { evaluateGate, type GateContext, type GatePolicy } from '../../core/gate/evaluate-gate.js';
+import { defaultPolicy, parsePolicy } from '../../core/gate/parse-policy.js';
+import { LATEST_RELEASE, latestReleaseAsset } from '../../github/latest-release.js';
+import { writeDocument } from '../../io/documents.js';
+import { loadOnnxruntime } from '../../io/onnx/load-onnxruntime.js';
+import { openModel, type OnnxModel, type ScoringTimes } from '../../io/onnx/onnx-model.js';
+import { readEvaluationData, type EvaluationData } from '../../io/read-evaluation-data.js';
+import { resolveDataFiles } from '../../io/readers/dataset.js';
+import { sha256File } from '../../io/sha256.js';
+import { renderReport, SUMMARY_LIMIT_BYTES } from '../../render/report.js';
+import { renderEvaluationSection } from '../../render/sections/evaluation.js';
+import type { ActionEnvironment } from '../runtime/host.js';
+import { NO_BASELINE, parseEvaluateOptions, type EvaluateOptions } from './inputs.js';
+
+/** A model to score, opened, with where it came from. */
+interface OpenedModel {
+  model: OnnxModel;
+  path: string;
+  source: string;
+  features: string[];
+}
+
+/** Scores the candidate and the baseline on the same data, compares them and applies the gate. */
+export async function evaluate(env: ActionEnvironment): Promise<void> {
+  const { host, context } = env;
+  const options = parseEvaluateOptions(env.inputs);
+  if (options.token) host.setSecret(options.token);
+  const createdAt = new Date().toISOString();
+  const ort = await loadOnnxruntime({ path: options.onnxruntimePath ? resolve(env.cwd, options.onnxruntimePath) : undefined, cacheRoot: context.toolCache, registry: context.npmRegistry, logger: host });
+  host.info(`onnxruntime-node ${ort.version} from ${ort.source}`);
+
+  const candidate = await open(env, options, ort, resolve(env.cwd, options.model), options.model, options.model);
+  const baselineFile = await baselinePath(env, options);
+  const baseline = baselineFile ? await open(env, options, ort, baselineFile.path, baselineFile.name, baselineFile.source, candidate.features) : undefined;
+  try {
+    const files = await resolveDataFiles(options.data, env.cwd, 'auto', env.inputs.label('data'));
+    const hashes = Promise.all(files.map((f) => sha256File(f.path)));
+    const features = [...new Set([...candidate.features, ...(baseline?.features ?? [])])];
+    const data = await readEvaluationData(files, { features, label: options.label, sliceColumns: options.slices, bucketCount: BOOTSTRAP_BUCKETS });
+    if (data.rows === 0) throw new ConfigurationError(`${options.data.join(', ')}: no rows to evaluate`);
+    host.info(`Read ${data.rows} rows of ${files.length} ${files.length === 1 ? 'file' : 'files'}`);
+
+    const candidateRun = await score(candidate, data, options.batchSize);
+    const baselineRun = baseline ? await score(baseline, data, options.batchSize) : undefined;
+    const task = options.task !== 'auto' ? options.task : detectTask(candidateRun.output, candidate.model.facts.metadata, data);
+    const declared = options.classes ?? parseJsonList(candidate.model.facts.metadata['mlgate.classes']);
+    let truth: Int32Array | Float64Array;
+    let k = 0;
+    if (task === 'classification') {
+      const resolved = resolveClasses(data.label, declared, candidateRun.output.integer ? undefined : Math.max(2, candidateRun.output.width), data.locate);
+      truth = resolved.truth;
+      k = resolved.classes.length;
+      host.info(`Classes in output order: ${resolved.classes.join(', ')}`);
+    } else {
+      truth = data.label.numbers;
+      const bad = truth.findIndex((v) => Number.isNaN(v));
+      if (bad >= 0) throw new ConfigurationError(`${data.locate(bad)}: the label ${options.label} is not a number, so it cannot be a regression target; set task: classification if it is a class`);
+    }
+    const read = (run: { output: Parameters<typeof readPredictions>[0] }, who: string): Predictions => {
+      try {
+        return readPredictions(run.output, task, k, options.output, (row) => `row ${data.locate(row)}`);
+      } catch (error) {
+        (error as Error).message = `${who}: ${(error as Error).message}`;
+        throw error;
+      }
+    };
+    const candidatePredictions = read(candidateRun, candidate.source);
+    const baselinePredictions = baselineRun ? read(baselineRun, baseline!.source) : undefined;
+
+    const compared = compareModels(truth, candidatePredictions, baselinePredictions, data.buckets, { replicates: options.bootstrap, seed: options.seed, bucketCount: BOOTSTRAP_BUCKETS });
+    addCostMetrics(compared.candidate, candidate.model, candidateRun.times);
+    if (baseline && compared.baseline) addCostMetrics(compared.baseline, baseline.model, baselineRun!.times);
+    const comparisons: MetricComparison[] = [...compared.comparisons, ...costComparisons(compared.candidate, compared.baseline)];
+    const policy = await loadPolicy(env, options, task);
+    const gate = evaluateGate(comparisons, policy, overrideContext(env, options));
+    const slices = data.slices.flatMap((column) => sliceMetrics(column, truth, candidatePredictions, baselinePredictions, options.minSliceRows));
+    const fileHashes = await hashes;
+    const fileRefs: FileRef[] = files.map((f, i) => ({ path: f.name, sha256: fileHashes[i] }));
+    const report: EvalReport = {
+      schema: 'mlgate/eval-report@1',
+      created_at: createdAt,
+      task,
+      data: { files: fileRefs, rows: data.rows, label: options.label, ...(files.length === 1 ? { sha256: fileHashes[0] } : {}) },
+      candidate: { path: options.model, source: candidate.source, sha256: candidate.model.facts.sha256, bytes: candidate.model.facts.bytes, metrics: compared.candidate },
+      baseline: baseline && compared.baseline ? { path: baseline.path, source: baseline.source, sha256: baseline.model.facts.sha256, bytes: baseline.model.facts.bytes, metrics: compared.baseline } : null,
+      comparisons,
+      ...(slices.length > 0 ? { slices } : {}),
+      ...(compared.mcnemar ? { tests: { mcnemar: { baseline_only: compared.mcnemar.baselineOnly, candidate_only: compared.mcnemar.candidateOnly, p_value: compared.mcnemar.pValue, method: compared.mcnemar.method } } } : {}),
+      gate,
+    };
+    await writeDocument(resolve(env.cwd, options.report), report);
+    await reportResults(env, options, report);
+  } finally {
+    await candidate.model.release();
+    await baseline?.model.release();
+  }
+}
+
+async function open(env: ActionEnvironment, options: EvaluateOptions, ort: Awaited<ReturnType<typeof loadOnnxruntime>>, path: string, name: string, source: string, fallbackFeatures?: string[]): Promise<OpenedModel> {
+  const model = await openModel(ort, path, name);
+  const own = parseJsonList(model.facts.metadata['mlgate.features']);
+  const features = options.features ?? own ?? fallbackFeatures;
+  if (!features) {
+    await model.release();
+    throw new ConfigurationError(`${name} does not name its features (no metadata mlgate.features); set ${env.inputs.label('features')} to its input columns, in order`);
+  }
+  if (model.facts.width !== undefined && features.length !== model.facts.width) {
+    await model.release();
+    throw new ConfigurationError(`${name} takes ${model.facts.width} features per row, but ${features.length} are listed (${features.slice(0, 8).join(', ')}${features.length > 8 ? ', …' : ''}); list exactly its input columns, in order`);
+  }
+  return { model, path, source, features };
+}
+
+/** The baseline's file: a path, the model of the latest release, or none (also before the first release). */
+async function baselinePath(env: ActionEnvironment, options: EvaluateOptions): Promise<{ path: string; name: string; source: string } | undefined> {
+  if (options.baseline === NO_BASELINE) return undefined;
+  if (options.baseline !== LATEST_RELEASE) return { path: resolve(env.cwd, options.baseline), name: options.baseline, source: options.baseline };
+  const { context, host } = env;
+  if (!options.token || !context.owner || !context.repo) {
+    host.warning(`${env.inputs.label('baseline')} release:latest needs a github-token and GITHUB_REPOSITORY; evaluating the candidate alone (set baseline: none to silence this)`);
+    return undefined;
+  }
+  const client = await env.createClient(options.token);
+  try {
+    const asset = await latestReleaseAsset(client, { owner: context.owner, repo: context.repo }, { tagPrefix: options.tagPrefix, asset: 'model.onnx', cacheDir: context.runnerTemp ?? env.cwd });
+    host.info(`Baseline: model.onnx of ${asset.tag}`);
+    return { path: asset.path, name: `${asset.tag}/model.onnx`, source: `release ${asset.tag}` };
+  } catch (error) {
+    // The first model has nothing to beat: only value thresholds apply, and the report says so.
+    if (error instanceof ConfigurationError && /no published release/.test(error.message)) {
+      host.info(`No mlgate release yet (tags ${options.tagPrefix}*): evaluating the candidate alone`);
+      return undefined;
+    }
+    throw error;
+  }
+}
+
+async function score(opened: OpenedModel, data: EvaluationData, batchSize: number) {
+  const matrix = pickColumns(data, opened.features);
+  return opened.model.score(matrix, data.rows, batchSize);
+}
+
+/** The matrix of `features` in that order, from the matrix of all the features read (the same one when equal). */
+function pickColumns(data: EvaluationData, features: readonly string[]): Float32Array {
+  if (features.length === data.features.length && features.every((f, i) => f === data.features[i])) return data.matrix;
+  const from = features.map((f) => data.features.indexOf(f));
+  const width = data.features.length;
+  const out = new Float32Array(data.rows * features.length);
+  for (let r = 0; r < data.rows; r++) for (let f = 0; f < from.length; f++) out[r * from.length + f] = data.matrix[r * width + from[f]!]!;
+  return out;
+}
+
+/** Classification when the model outputs several scores, integer labels, or declares its classes. */
+function detectTask(output: { width: number; integer: boolean }, metadata: Record<string, string>, data: EvaluationData): 'classification' | 'regression' {
+  if (output.integer || output.width > 1 || metadata['mlgate.classes']) return 'classification';
+  // One float output: a probability when every label is 0 or 1, a regression value otherwise.
+  const binary = data.label.numbers.every((v) => v === 0 || v === 1);
+  return binary ? 'classification' : 'regression';
+}
+
+/** Inference latency per batch and per row, and the model's size: metrics a gate can hold down. */
+function addCostMetrics(metrics: Metrics, model: OnnxModel, times: ScoringTimes): void {
+  // The first batch pays for warming the session up; leave it out when there are others.
+  const batches = times.batchMs.length > 1 ? times.batchMs.slice(1) : times.batchMs;
+  const rows = times.batchRows.length > 1 ? times.batchRows.slice(1) : times.batchRows;
+  const sorted = Float64Array.from(batches).sort();
+  const quantile = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+  const totalRows = rows.reduce((a, b) => a + b, 0);
+  metrics.latency_p50_ms = { value: quantile(0.5) };
+  metrics.latency_p95_ms = { value: quantile(0.95) };
+  metrics.latency_per_row_us = { value: totalRows > 0 ? (batches.reduce((a, b) => a + b, 0) * 1000) / totalRows : null };
+  metrics.model_bytes = { value: model.facts.bytes };
+}
+
+function costComparisons(candidate: Metrics, baseline: Metrics | null): MetricComparison[] {
+  return ['latency_p50_ms', 'latency_p95_ms', 'latency_per_row_us', 'model_bytes'].map((metric) => {
+    const c = candidate[metric]?.value ?? null;
+    const b = baseline?.[metric]?.value ?? null;
+    return { metric, slice: null, higher_is_better: false, baseline: b, candidate: c, difference: c !== null && b !== null ? c - b : null };
+  });
+}
+
+async function loadPolicy(env: ActionEnvironment, options: EvaluateOptions, task: 'classification' | 'regression'): Promise<GatePolicy> {
+  if (!options.policy) return defaultPolicy(task);
+  let text: string;
+  try {
+    text = await readFile(resolve(env.cwd, options.policy), 'utf8');
+  } catch {
+    throw new ConfigurationError(`${options.policy}: policy file not found; check ${env.inputs.label('policy')}`, { file: options.policy });
+  }
+  let document: unknown;
+  try {
+    document = parseYaml(text);
+  } catch (error) {
+    const line = (error as { linePos?: { line: number }[] }).linePos?.[0]?.line;
+    throw new ConfigurationError(`${options.policy}${line ? `:${line}` : ''}: not valid YAML (${(error as Error).message.split('\n')[0]})`, { file: options.policy, line });
+  }
+  return parsePolicy(document, options.policy, HIGHER_IS_BETTER);
+}
+
+/** The override label on the pull request, and who applied it when this run was triggered by labelling. */
+function overrideContext(env: ActionEnvironment, options: EvaluateOptions): GateContext {
+  const { payload } = env.context;
+  const labels: { name?: string }[] = payload.pull_request?.labels ?? [];
+  if (!options.overrideLabel || !labels.some((l) => l.name === options.overrideLabel)) return {};
+  const appliedBy = payload.action === 'labeled' && payload.label?.name === options.overrideLabel ? payload.sender?.login : undefined;
+  return { override: { label: options.overrideLabel, ...(appliedBy ? { applied_by: String(appliedBy) } : {}) } };
+}
+
+async function reportResults(env: ActionEnvironment, options: EvaluateOptions, report: EvalReport): Promise<void> {
+  const { host } = env;
+  const values = Object.fromEntries(Object.entries(report.candidate.metrics).map(([n, m]) => [n, m.value]));
+  host.setOutput('passed', report.gate.passed);
+  host.setOutput('report', options.report);
+  host.setOutput('metrics', JSON.stringify(values));
+  const headline = report.comparisons.filter((c) => !c.metric.startsWith('latency') && c.metric !== 'model_bytes');
+  const fmt = (v: number | null | undefined) => (v == null ? 'n/a' : Number(v.toPrecision(4)).toString());
+  host.print(
+    [
+      `${report.gate.passed ? (report.gate.override ? '✓ gate overridden' : '✓ gate passed') : '✗ gate failed'}: ${basename(options.model)} on ${report.data?.rows} rows${report.baseline ? ` against ${report.baseline.source}` : ', no baseline'}`,
+      ...headline.map((c) => `  ${c.metric.padEnd(20)} ${fmt(c.candidate).padStart(10)}${c.baseline !== null ? `  baseline ${fmt(c.baseline).padStart(10)}  change ${fmt(c.difference)}${c.ci_low != null ? ` [${fmt(c.ci_low)}, ${fmt(c.ci_high)}]${c.significant ? ' significant' : ''}` : ''}` : ''}`),
+      ...report.gate.checks.filter((c) => !c.passed).map((c) => `  ✗ ${c.reason}`),
+      `report  ${options.report}`,
+    ].join('\n'),
+  );
+  if (host.isAction) await host.writeSummary(renderReport([renderEvaluationSection(report, options.report)], { limit: SUMMARY_LIMIT_BYTES, measure: (t) => Buffer.byteLength(t) }).markdown);
+  const failed = report.gate.checks.filter((c) => !c.passed);
+  if (!report.gate.passed && options.failOnGate) host.fail(`The evaluation gate failed: ${failed.map((c) => c.reason).join('; ')}`);
+}
+
+function parseJsonList(text: string | undefined): string[] | undefined {
+  if (!text) return undefined;
+  try {
+    const value: unknown = JSON.parse(text);
+    return Array.isArray(value) && value.every((v) => typeof v === 'string') ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}

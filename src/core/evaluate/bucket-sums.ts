@@ -1,0 +1,113 @@
+import { classificationScores } from '../metrics/classification-metrics.js';
+import { rowBrier, rowLogLoss } from '../metrics/probability-metrics.js';
+import type { Predictions } from './model-output.js';
+
+/**
+ * The additive statistics of one or two models, summed per bootstrap bucket: everything the bootstrap needs to
+ * recompute accuracy, precision, recall, F1, log loss and Brier (classification) or MAE, RMSE, R² and MAPE
+ * (regression) under any weighting of the buckets. Sums of shards add up to the sums of the whole.
+ */
+export interface BucketSums {
+  task: 'classification' | 'regression';
+  /** Classes (classification). */
+  k: number;
+  models: number;
+  /** Numbers per bucket. */
+  stride: number;
+  /** Whether log loss and Brier are in the sums (models that output probabilities). */
+  probabilities: boolean;
+  /** For regression, the shift subtracted from every label before its sums (for precision). */
+  shift: number;
+  sums: Float64Array;
+}
+
+/** Sums per model for classification: the k×k confusion matrix, then Σ log loss and Σ Brier. */
+const classificationStride = (k: number) => k * k + 2;
+/** Regression: per model Σ|e|, Σe², Σ|e|/max(|y|, eps); once: n, Σ(y − shift), Σ(y − shift)². */
+const REGRESSION_PER_MODEL = 3;
+const REGRESSION_SHARED = 3;
+
+/** Adds every row's statistics into its bucket. */
+export function sumByBucket(truth: Int32Array | Float64Array, models: readonly Predictions[], buckets: Uint32Array, bucketCount: number): BucketSums {
+  const first = models[0]!;
+  if (first.task === 'classification') {
+    const k = first.k;
+    const per = classificationStride(k);
+    const stride = per * models.length;
+    const sums = new Float64Array(bucketCount * stride);
+    const probabilities = models.every((m) => m.task === 'classification' && m.probabilities !== undefined);
+    models.forEach((model, m) => {
+      if (model.task !== 'classification') return;
+      for (let r = 0; r < truth.length; r++) {
+        const y = truth[r]!;
+        const base = buckets[r]! * stride + m * per;
+        sums[base + y * k + model.predicted[r]!]!++;
+        if (probabilities) {
+          sums[base + k * k]! += rowLogLoss(model.probabilities!, k, r, y);
+          sums[base + k * k + 1]! += rowBrier(model.probabilities!, k, r, y);
+        }
+      }
+    });
+    return { task: 'classification', k, models: models.length, stride, probabilities, shift: 0, sums };
+  }
+  const stride = REGRESSION_SHARED + REGRESSION_PER_MODEL * models.length;
+  const sums = new Float64Array(bucketCount * stride);
+  const shift = truth.length > 0 ? truth[0]! : 0;
+  for (let r = 0; r < truth.length; r++) {
+    const base = buckets[r]! * stride;
+    const centred = truth[r]! - shift;
+    sums[base]!++;
+    sums[base + 1]! += centred;
+    sums[base + 2]! += centred * centred;
+  }
+  models.forEach((model, m) => {
+    if (model.task !== 'regression') return;
+    for (let r = 0; r < truth.length; r++) {
+      const base = buckets[r]! * stride + REGRESSION_SHARED + m * REGRESSION_PER_MODEL;
+      const error = Math.abs(truth[r]! - model.values[r]!);
+      sums[base]! += error;
+      sums[base + 1]! += error * error;
+      sums[base + 2]! += error / Math.max(Math.abs(truth[r]!), Number.EPSILON);
+    }
+  });
+  return { task: 'regression', k: 0, models: models.length, stride, probabilities: false, shift, sums };
+}
+
+/** The metrics that the bucket sums give, for model `m`, from one replicate's weighted totals. */
+export function metricsFromTotals(layout: Omit<BucketSums, 'sums'>, totals: Float64Array, m: number): Record<string, number> {
+  if (layout.task === 'classification') {
+    const { k } = layout;
+    const per = classificationStride(k);
+    const matrix = totals.subarray(m * per, m * per + k * k);
+    let n = 0;
+    for (const v of matrix) n += v;
+    const scores = classificationScores(matrix as Float64Array, k);
+    const metrics: Record<string, number> = {
+      accuracy: scores.accuracy,
+      precision_macro: scores.macro.precision,
+      recall_macro: scores.macro.recall,
+      f1_macro: scores.macro.f1,
+      precision_weighted: scores.weighted.precision,
+      recall_weighted: scores.weighted.recall,
+      f1_weighted: scores.weighted.f1,
+    };
+    if (layout.probabilities) {
+      metrics.log_loss = totals[m * per + k * k]! / n;
+      metrics.brier = totals[m * per + k * k + 1]! / n;
+    }
+    return metrics;
+  }
+  const n = totals[0]!;
+  const sum = totals[1]!;
+  const squares = totals[2]!;
+  const base = REGRESSION_SHARED + m * REGRESSION_PER_MODEL;
+  const sse = totals[base + 1]!;
+  const sst = squares - (sum * sum) / n;
+  return {
+    mae: totals[base]! / n,
+    rmse: Math.sqrt(sse / n),
+    // As sklearn's r2_score with force_finite: 1 for a perfect fit of a constant target, else 0 when it is constant.
+    r2: sst > 0 ? 1 - sse / sst : sse === 0 ? 1 : 0,
+    mape: totals[base + 2]! / n,
+  };
+}

@@ -1,0 +1,153 @@
+import type { Metrics, MetricComparison } from '../documents.js';
+import { classificationScores } from '../metrics/classification-metrics.js';
+import { confusionMatrix } from '../metrics/confusion-matrix.js';
+import { brierScore, expectedCalibrationError, logLoss } from '../metrics/probability-metrics.js';
+import { averagePrecision, binaryRocAuc, oneVsRestMacro } from '../metrics/ranking-metrics.js';
+import { regressionScores } from '../metrics/regression-metrics.js';
+import { mcnemarTest, type McNemarResult } from '../stats/mcnemar.js';
+import { metricsFromTotals, sumByBucket } from './bucket-sums.js';
+import type { Predictions } from './model-output.js';
+import { forEachReplicate, percentileInterval } from './poisson-bootstrap.js';
+
+/** Whether a larger value of a metric is better; the gate's change rules read this. */
+export const HIGHER_IS_BETTER: Record<string, boolean> = {
+  accuracy: true,
+  precision_macro: true,
+  recall_macro: true,
+  f1_macro: true,
+  precision_weighted: true,
+  recall_weighted: true,
+  f1_weighted: true,
+  roc_auc: true,
+  pr_auc: true,
+  log_loss: false,
+  brier: false,
+  ece: false,
+  mae: false,
+  rmse: false,
+  r2: true,
+  mape: false,
+  latency_p50_ms: false,
+  latency_p95_ms: false,
+  latency_per_row_us: false,
+  model_bytes: false,
+};
+
+export interface CompareOptions {
+  /** Bootstrap replicates; 0 turns the intervals off. */
+  replicates: number;
+  seed: number;
+  /** The number of bootstrap buckets that `buckets` indexes into. */
+  bucketCount: number;
+  confidence?: number;
+}
+
+export interface ModelComparison {
+  candidate: Metrics;
+  baseline: Metrics | null;
+  comparisons: MetricComparison[];
+  /** McNemar's test on the rows the two models disagree on (classification with a baseline). */
+  mcnemar: McNemarResult | null;
+}
+
+/**
+ * Scores the candidate (and the baseline, on the same rows) and compares them. Point values are exact (they match
+ * scikit-learn); the additive metrics also get a paired Poisson-bootstrap interval, for each model and for the
+ * difference candidate − baseline, which is significant when its interval excludes 0. Rank metrics (ROC AUC, PR
+ * AUC) and calibration error are reported without an interval.
+ */
+export function compareModels(truth: Int32Array | Float64Array, candidate: Predictions, baseline: Predictions | undefined, buckets: Uint32Array, options: CompareOptions): ModelComparison {
+  const models = baseline ? [candidate, baseline] : [candidate];
+  const points = models.map((model) => exactMetrics(truth, model));
+  const intervals = options.replicates > 0 ? bootstrapIntervals(truth, models, buckets, options) : undefined;
+  const asMetrics = (m: number): Metrics =>
+    Object.fromEntries(
+      Object.entries(points[m]!).map(([name, value]) => {
+        const interval = intervals?.perModel[m]?.[name];
+        return [name, interval ? { value: finite(value), ci_low: interval[0], ci_high: interval[1] } : { value: finite(value) }];
+      }),
+    );
+  const candidateMetrics = asMetrics(0);
+  const baselineMetrics = baseline ? asMetrics(1) : null;
+  const comparisons: MetricComparison[] = Object.keys(candidateMetrics).map((metric) => {
+    const c = candidateMetrics[metric]!.value;
+    const b = baselineMetrics?.[metric]?.value ?? null;
+    const difference = c !== null && b !== null ? c - b : null;
+    const interval = intervals?.difference[metric];
+    const comparison: MetricComparison = { metric, slice: null, higher_is_better: HIGHER_IS_BETTER[metric] ?? true, baseline: b, candidate: c, difference };
+    if (interval && difference !== null) Object.assign(comparison, { ci_low: interval[0], ci_high: interval[1], significant: interval[0] > 0 || interval[1] < 0 });
+    return comparison;
+  });
+  let mcnemar: McNemarResult | null = null;
+  if (baseline && candidate.task === 'classification' && baseline.task === 'classification') {
+    let baselineOnly = 0;
+    let candidateOnly = 0;
+    for (let r = 0; r < truth.length; r++) {
+      const c = candidate.predicted[r] === truth[r];
+      const b = baseline.predicted[r] === truth[r];
+      if (b && !c) baselineOnly++;
+      if (c && !b) candidateOnly++;
+    }
+    mcnemar = mcnemarTest(baselineOnly, candidateOnly);
+  }
+  return { candidate: candidateMetrics, baseline: baselineMetrics, comparisons, mcnemar };
+}
+
+/** The metrics of one model on every row, computed exactly. */
+export function exactMetrics(truth: Int32Array | Float64Array, model: Predictions): Record<string, number> {
+  if (model.task === 'regression') return { ...regressionScores(truth, model.values) };
+  const { k } = model;
+  const scores = classificationScores(confusionMatrix(truth, model.predicted, k), k);
+  const metrics: Record<string, number> = {
+    accuracy: scores.accuracy,
+    precision_macro: scores.macro.precision,
+    recall_macro: scores.macro.recall,
+    f1_macro: scores.macro.f1,
+    precision_weighted: scores.weighted.precision,
+    recall_weighted: scores.weighted.recall,
+    f1_weighted: scores.weighted.f1,
+  };
+  const p = model.probabilities;
+  if (p) {
+    if (k === 2) {
+      const positive = Uint8Array.from(truth, (y) => (y === 1 ? 1 : 0));
+      const scores1 = Float64Array.from({ length: truth.length }, (_, r) => p[r * 2 + 1]!);
+      metrics.roc_auc = binaryRocAuc(positive, scores1);
+      metrics.pr_auc = averagePrecision(positive, scores1);
+    } else {
+      metrics.roc_auc = oneVsRestMacro(binaryRocAuc, truth, p, k);
+      metrics.pr_auc = oneVsRestMacro(averagePrecision, truth, p, k);
+    }
+    metrics.log_loss = logLoss(truth, p, k);
+    metrics.brier = brierScore(truth, p, k);
+    metrics.ece = expectedCalibrationError(truth, p, k);
+  }
+  return metrics;
+}
+
+interface Intervals {
+  perModel: Record<string, [number, number]>[];
+  difference: Record<string, [number, number]>;
+}
+
+/** Percentile intervals of every additive metric per model and of the paired difference, over the replicates. */
+function bootstrapIntervals(truth: Int32Array | Float64Array, models: readonly Predictions[], buckets: Uint32Array, options: CompareOptions): Intervals {
+  const state = sumByBucket(truth, models, buckets, options.bucketCount);
+  const names = Object.keys(metricsFromTotals(state, state.sums.subarray(0, state.stride), 0));
+  const values = models.map(() => Object.fromEntries(names.map((n) => [n, new Float64Array(options.replicates)])));
+  const differences = Object.fromEntries(names.map((n) => [n, new Float64Array(options.replicates)]));
+  forEachReplicate(state.sums, state.stride, options.replicates, options.seed, (totals, b) => {
+    const perModel = models.map((_, m) => metricsFromTotals(state, totals, m));
+    for (const name of names) {
+      perModel.forEach((metrics, m) => (values[m]![name]![b] = metrics[name]!));
+      if (models.length > 1) differences[name]![b] = perModel[0]![name]! - perModel[1]![name]!;
+    }
+  });
+  const interval = (series: Float64Array) => percentileInterval(series, options.confidence ?? 0.95);
+  const pick = (series: Record<string, Float64Array>) => Object.fromEntries(names.map((n) => [n, interval(series[n]!)]).filter(([, i]) => i !== undefined)) as Record<string, [number, number]>;
+  return { perModel: values.map(pick), difference: models.length > 1 ? pick(differences) : {} };
+}
+
+function finite(value: number): number | null {
+  return Number.isFinite(value) ? value : null;
+}

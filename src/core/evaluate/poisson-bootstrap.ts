@@ -1,0 +1,95 @@
+/**
+ * The Poisson bootstrap, hashed by row (Chamandy et al. 2012, "Estimating uncertainty for massive data streams"):
+ * each row is hashed from its identity (file and position) into one of a fixed number of buckets, and each bucket
+ * gets one Poisson(1) weight per replicate, drawn from a hash of (seed, bucket, replicate). A replicate's totals are
+ * then Σ weight × the bucket's sums, so the cost is buckets × replicates whatever the number of rows, the same row
+ * always gets the same weights (the candidate and the baseline see identical resamples: the bootstrap is paired),
+ * and shards of a dataset add their bucket sums to exactly the totals of one run over all of it.
+ */
+
+/** The default number of buckets: the bootstrap resamples 4,096 random groups of rows (one row each when fewer). */
+export const BOOTSTRAP_BUCKETS = 4096;
+
+/** murmur3's 32-bit finaliser: a fast, well-mixed hash of a 32-bit integer. */
+export function mix32(value: number): number {
+  let h = value >>> 0;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+/** A 32-bit hash of a text (FNV-1a over UTF-16 code units), for file names. */
+export function hashText(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
+  return h >>> 0;
+}
+
+/** The bucket of a row, from its file's hash and its identity in the file (a byte offset or a position). */
+export function rowBucket(fileHash: number, rowId: number, buckets: number): number {
+  const low = rowId % 0x100000000;
+  const high = Math.floor(rowId / 0x100000000);
+  return mix32(fileHash ^ mix32(low ^ mix32(high + 0x9e3779b9))) % buckets;
+}
+
+/** P(X ≤ k) for X ~ Poisson(1), k = 0 … 11: beyond, the probability is below 1e-9. */
+const POISSON_1_CDF = (() => {
+  const cdf: number[] = [];
+  let term = Math.exp(-1);
+  let sum = 0;
+  for (let k = 0; k < 12; k++) {
+    sum += term;
+    cdf.push(sum);
+    term /= k + 1;
+  }
+  return Float64Array.from(cdf);
+})();
+
+/** The Poisson(1) weight of a bucket in a replicate: inverse CDF of a uniform hashed from (seed, bucket, replicate). */
+export function poissonWeight(seed: number, bucket: number, replicate: number): number {
+  const u = mix32(mix32(seed ^ Math.imul(replicate + 1, 0x9e3779b1)) ^ Math.imul(bucket + 1, 0x85ebca77)) / 0x100000000;
+  let k = 0;
+  while (k < POISSON_1_CDF.length && u >= POISSON_1_CDF[k]!) k++;
+  return k;
+}
+
+/**
+ * The weighted totals of every replicate: for replicate b, Σ over buckets of weight(b, bucket) × the bucket's
+ * `stride` sums, handed to `visit` (the same array, overwritten for each replicate). Empty buckets are skipped.
+ */
+export function forEachReplicate(sums: Float64Array, stride: number, replicates: number, seed: number, visit: (totals: Float64Array, replicate: number) => void): void {
+  const buckets = sums.length / stride;
+  const used: number[] = [];
+  for (let g = 0; g < buckets; g++) {
+    for (let s = 0; s < stride; s++) {
+      if (sums[g * stride + s] !== 0) {
+        used.push(g);
+        break;
+      }
+    }
+  }
+  const totals = new Float64Array(stride);
+  for (let b = 0; b < replicates; b++) {
+    totals.fill(0);
+    for (const g of used) {
+      const w = poissonWeight(seed, g, b);
+      if (w === 0) continue;
+      const base = g * stride;
+      for (let s = 0; s < stride; s++) totals[s]! += w * sums[base + s]!;
+    }
+    visit(totals, b);
+  }
+}
+
+/** The percentile interval [(1 − level)/2, (1 + level)/2] of replicate values (NaN values dropped), by linear interpolation. */
+export function percentileInterval(values: Float64Array, level = 0.95): [number, number] | undefined {
+  const finite = values.filter((v) => Number.isFinite(v)).sort();
+  if (finite.length < 2) return undefined;
+  const at = (q: number) => {
+    const position = q * (finite.length - 1);
+    const low = Math.floor(position);
+    const high = Math.min(low + 1, finite.length - 1);
+    return finite[low]! + (finite[high]! - finite[low]!) * (position - low);
+  };
+  return [at((1 - level) / 2), at((1 + level) / 2)];
+}

@@ -1,0 +1,65 @@
+import { ConfigurationError } from '../errors.js';
+import { parseTolerance, type GatePolicy, type MetricRule } from './evaluate-gate.js';
+
+/**
+ * The policy used when none is given: the candidate may not be significantly worse than the baseline on the
+ * headline metrics (a drop of more than one point of accuracy or macro F1; a rise of more than 2% in RMSE).
+ */
+export function defaultPolicy(task: 'classification' | 'regression'): GatePolicy {
+  return task === 'classification'
+    ? { significantOnly: true, metrics: { accuracy: { maxDrop: { value: 0.01, relative: false } }, f1_macro: { maxDrop: { value: 0.01, relative: false } } } }
+    : { significantOnly: true, metrics: { rmse: { maxRise: { value: 0.02, relative: true } } } };
+}
+
+const RULE_KEYS = ['min', 'max', 'max-drop', 'max-rise'] as const;
+
+/**
+ * A gate policy from its YAML or JSON form:
+ *
+ * ```yaml
+ * significant-only: true        # fail a change rule only when the whole 95% interval is beyond the tolerance
+ * metrics:
+ *   accuracy: { min: 0.8, max-drop: 0.01 }   # value threshold, and an absolute drop
+ *   log_loss: { max-rise: 5% }               # a rise relative to the baseline
+ * ```
+ * Every mistake names the key and the accepted values; `higherIsBetter` lists the metrics a rule may name, and
+ * decides which change rule fits each (max-drop where higher is better, max-rise where lower is).
+ */
+export function parsePolicy(document: unknown, source: string, higherIsBetter: Record<string, boolean>): GatePolicy {
+  const known = Object.keys(higherIsBetter);
+  if (!isObject(document)) throw new ConfigurationError(`${source}: a gate policy is a mapping with metrics: (and optionally significant-only:)`, { file: source });
+  for (const key of Object.keys(document)) {
+    if (key !== 'metrics' && key !== 'significant-only') throw new ConfigurationError(`${source}: unknown key ${key}; a policy has metrics and significant-only`, { file: source });
+  }
+  const significant = document['significant-only'] ?? true;
+  if (typeof significant !== 'boolean') throw new ConfigurationError(`${source}: significant-only must be true or false`, { file: source });
+  const metrics = document.metrics;
+  if (!isObject(metrics) || Object.keys(metrics).length === 0) throw new ConfigurationError(`${source}: metrics: must name at least one metric with its rules, e.g. accuracy: { max-drop: 0.01 }`, { file: source });
+  const rules: Record<string, MetricRule> = {};
+  for (const [metric, body] of Object.entries(metrics)) {
+    if (!known.includes(metric)) throw new ConfigurationError(`${source}: metrics.${metric} is not a metric mlgate measures; use one of ${known.join(', ')}`, { file: source });
+    if (!isObject(body)) throw new ConfigurationError(`${source}: metrics.${metric} must be a mapping of rules (${RULE_KEYS.join(', ')})`, { file: source });
+    const rule: MetricRule = {};
+    for (const [key, value] of Object.entries(body)) {
+      const where = `${source}: metrics.${metric}.${key}`;
+      if (key === 'min' || key === 'max') {
+        if (typeof value !== 'number' || !Number.isFinite(value)) throw new ConfigurationError(`${where} must be a number`, { file: source });
+        rule[key] = value;
+      } else if (key === 'max-drop' || key === 'max-rise') {
+        const tolerance = typeof value === 'number' || typeof value === 'string' ? parseTolerance(value) : undefined;
+        if (!tolerance) throw new ConfigurationError(`${where} must be a non-negative number (absolute, 0.01) or a percentage (relative to the baseline, 2%)`, { file: source });
+        const fitting = higherIsBetter[metric] ? 'max-drop' : 'max-rise';
+        if (key !== fitting) throw new ConfigurationError(`${where}: ${metric} is better when ${higherIsBetter[metric] ? 'higher' : 'lower'}, so its change rule is ${fitting}`, { file: source });
+        rule[key === 'max-drop' ? 'maxDrop' : 'maxRise'] = tolerance;
+      } else {
+        throw new ConfigurationError(`${where}: unknown rule; use ${RULE_KEYS.join(', ')}`, { file: source });
+      }
+    }
+    rules[metric] = rule;
+  }
+  return { significantOnly: significant, metrics: rules };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,98 @@
+import onnxProto from 'onnx-proto';
+
+const { onnx } = onnxProto;
+
+/** One fully connected layer: `outputs = activation(inputs · weights + bias)`, weights row-major [inputs × outputs]. */
+export interface DenseLayer {
+  inputs: number;
+  outputs: number;
+  weights: Float32Array;
+  bias: Float32Array;
+  activation: 'relu' | 'tanh' | 'none';
+}
+
+/** A small feed-forward network, the kind of model the example trainer and the tests write. */
+export interface DenseModelSpec {
+  /** The feature columns, in input order; stored as metadata `mlgate.features`. */
+  features: readonly string[];
+  layers: readonly DenseLayer[];
+  /** What the last layer's values become: class probabilities (softmax, sigmoid) or raw values. */
+  output: 'softmax' | 'sigmoid' | 'none';
+  /** The class labels in output order; stored as metadata `mlgate.classes`. */
+  classes?: readonly string[];
+  /** Standardisation applied to the inputs first: (x − mean) · scale, per feature. */
+  normalize?: { mean: Float32Array; scale: Float32Array };
+  /** The graph's input name (default `input`) and output name (default `output`). */
+  inputName?: string;
+  outputName?: string;
+  metadata?: Record<string, string>;
+}
+
+/**
+ * Writes a dense network as an ONNX model (IR version 8, opset 13: accepted by every onnxruntime since 1.10). The
+ * input is one float tensor [N, features]; the output one float tensor [N, outputs]. The feature and class lists
+ * travel in the model's metadata, so the evaluate step can feed the right columns without being told.
+ */
+export function writeDenseModel(spec: DenseModelSpec): Uint8Array {
+  const inputName = spec.inputName ?? 'input';
+  const outputName = spec.outputName ?? 'output';
+  const nodes: InstanceType<typeof onnx.NodeProto>[] = [];
+  const initializers: InstanceType<typeof onnx.TensorProto>[] = [];
+  let current = inputName;
+  let step = 0;
+  const next = (name: string) => `${name}_${step++}`;
+  const add = (opType: string, inputs: string[], attributes: InstanceType<typeof onnx.AttributeProto>[] = [], output = next(opType.toLowerCase())) => {
+    nodes.push(onnx.NodeProto.create({ opType, input: inputs, output: [output], name: output, attribute: attributes }));
+    current = output;
+    return output;
+  };
+  const constant = (name: string, dims: number[], values: Float32Array) => {
+    initializers.push(onnx.TensorProto.create({ name, dims, dataType: onnx.TensorProto.DataType.FLOAT, rawData: new Uint8Array(values.buffer, values.byteOffset, values.byteLength) }));
+    return name;
+  };
+  const width = spec.features.length;
+  if (spec.normalize) {
+    add('Sub', [current, constant('normalize_mean', [width], spec.normalize.mean)]);
+    add('Mul', [current, constant('normalize_scale', [width], spec.normalize.scale)]);
+  }
+  spec.layers.forEach((layer, index) => {
+    if (layer.weights.length !== layer.inputs * layer.outputs) throw new Error(`layer ${index}: ${layer.weights.length} weights for ${layer.inputs}×${layer.outputs}`);
+    add('Gemm', [current, constant(`layer${index}_weights`, [layer.inputs, layer.outputs], layer.weights), constant(`layer${index}_bias`, [layer.outputs], layer.bias)]);
+    if (layer.activation === 'relu') add('Relu', [current]);
+    if (layer.activation === 'tanh') add('Tanh', [current]);
+  });
+  if (spec.output === 'softmax') add('Softmax', [current], [onnx.AttributeProto.create({ name: 'axis', type: onnx.AttributeProto.AttributeType.INT, i: 1 })]);
+  if (spec.output === 'sigmoid') add('Sigmoid', [current]);
+  add('Identity', [current], [], outputName);
+  const outputs = spec.layers.at(-1)?.outputs ?? width;
+  const graph = onnx.GraphProto.create({
+    name: 'mlgate_dense',
+    node: nodes,
+    initializer: initializers,
+    input: [floatTensorInfo(inputName, width)],
+    output: [floatTensorInfo(outputName, outputs)],
+  });
+  const metadata: Record<string, string> = { 'mlgate.features': JSON.stringify(spec.features), ...spec.metadata };
+  if (spec.classes) metadata['mlgate.classes'] = JSON.stringify(spec.classes);
+  const model = onnx.ModelProto.create({
+    irVersion: 8,
+    opsetImport: [onnx.OperatorSetIdProto.create({ domain: '', version: 13 })],
+    producerName: 'mlgate',
+    graph,
+    metadataProps: Object.entries(metadata).map(([key, value]) => onnx.StringStringEntryProto.create({ key, value })),
+  });
+  return onnx.ModelProto.encode(model).finish();
+}
+
+/** A float tensor [batch, width] with a symbolic batch dimension. */
+function floatTensorInfo(name: string, width: number) {
+  return onnx.ValueInfoProto.create({
+    name,
+    type: onnx.TypeProto.create({
+      tensorType: onnx.TypeProto.Tensor.create({
+        elemType: onnx.TensorProto.DataType.FLOAT,
+        shape: onnx.TensorShapeProto.create({ dim: [onnx.TensorShapeProto.Dimension.create({ dimParam: 'batch' }), onnx.TensorShapeProto.Dimension.create({ dimValue: width })] }),
+      }),
+    }),
+  });
+}

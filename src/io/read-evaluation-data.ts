@@ -1,0 +1,143 @@
+import { NULL, TextDictionary, VALUE, type ColumnData, type DecodeAs } from '../core/data/batch.js';
+import { ConfigurationError, DataError } from '../core/errors.js';
+import { hashText, rowBucket } from '../core/evaluate/poisson-bootstrap.js';
+import { readDataset, type DatasetFile } from './readers/dataset.js';
+
+/** The label column, read both ways until the task is known: numbers where cells parse, and the text of each. */
+export interface LabelColumn {
+  name: string;
+  numbers: Float64Array;
+  ids: Int32Array;
+  dictionary: string[];
+}
+
+/** A column read for slicing: numbers where cells parse, and the text of each. */
+export type SliceColumn = LabelColumn;
+
+/** The rows to score: features row by row as float32 (what the model takes), the label, and where each row came from. */
+export interface EvaluationData {
+  rows: number;
+  features: string[];
+  /** `features.length` numbers per row. */
+  matrix: Float32Array;
+  label: LabelColumn;
+  slices: SliceColumn[];
+  /** Each row's bootstrap bucket, from its file and its identity in the file. */
+  buckets: Uint32Array;
+  /** `file:line` of a row, for messages. */
+  locate(row: number): string;
+}
+
+export interface EvaluationReadOptions {
+  features: readonly string[];
+  label: string;
+  sliceColumns: readonly string[];
+  bucketCount: number;
+  delimiter?: string;
+}
+
+/**
+ * Reads the columns evaluate needs from every file of the dataset into memory: the features as a float32 matrix
+ * (what onnxruntime takes), the label and any slice columns. A missing column, a feature cell that is not a number
+ * or is empty, or a row without a label stops here with the file and line, before any model runs.
+ */
+export async function readEvaluationData(files: readonly DatasetFile[], options: EvaluationReadOptions): Promise<EvaluationData> {
+  const { features, label } = options;
+  const width = features.length;
+  const wanted = new Set([...features, label, ...options.sliceColumns]);
+  const dictionaries = new Map<string, TextDictionary>();
+  const dictionary = (column: string) => {
+    let found = dictionaries.get(column);
+    if (!found) dictionaries.set(column, (found = new TextDictionary()));
+    return found;
+  };
+  let capacity = 1024;
+  let rows = 0;
+  let matrix = new Float32Array(capacity * width);
+  const extra = [label, ...options.sliceColumns].map((name) => ({ name, numbers: new Float64Array(capacity), ids: new Int32Array(capacity) }));
+  let buckets = new Uint32Array(capacity);
+  let fileOf = new Uint16Array(capacity);
+  let lineOf = new Float64Array(capacity);
+  const grow = (needed: number) => {
+    if (needed <= capacity) return;
+    while (capacity < needed) capacity *= 2;
+    matrix = resize(matrix, capacity * width);
+    for (const column of extra) {
+      column.numbers = resize(column.numbers, capacity);
+      column.ids = resize(column.ids, capacity);
+    }
+    buckets = resize(buckets, capacity);
+    fileOf = resize(fileOf, capacity);
+    lineOf = resize(lineOf, capacity);
+  };
+
+  const fileIndex = new Map<string, number>();
+  for await (const event of readDataset(files, {
+    delimiter: options.delimiter,
+    decodeAs: (columns) => columns.map((c): DecodeAs => (features.includes(c) && c !== label && !options.sliceColumns.includes(c) ? 'number' : wanted.has(c) ? 'auto' : 'text')),
+    dictionary,
+  })) {
+    if (event.type === 'file') {
+      const missing = [...wanted].filter((c) => !event.header.includes(c));
+      if (missing.length > 0) {
+        throw new ConfigurationError(`${event.file.name}: no column ${missing.map((m) => JSON.stringify(m)).join(', ')}; it has ${event.header.slice(0, 30).join(', ')}${event.header.length > 30 ? ', …' : ''}. Check label, features and slices`, { file: event.file.name, line: 1 });
+      }
+      fileIndex.set(event.file.name, fileIndex.size);
+      continue;
+    }
+    const { batch } = event;
+    const byName = new Map(batch.columns.map((c) => [c.name, c]));
+    const start = rows;
+    grow(rows + batch.length);
+    const fileNumber = fileIndex.get(event.file.name)!;
+    const fileHash = hashText(event.file.name);
+    for (let r = 0; r < batch.length; r++) {
+      buckets[start + r] = rowBucket(fileHash, batch.rowIds[r]!, options.bucketCount);
+      fileOf[start + r] = fileNumber;
+      lineOf[start + r] = batch.lines[r]!;
+    }
+    features.forEach((name, f) => {
+      const column = byName.get(name)!;
+      const numbers = column.numbers!;
+      for (let r = 0; r < batch.length; r++) {
+        if (column.status[r] !== VALUE) throw featureError(column, r, event.file, batch.lines[r]!);
+        matrix[(start + r) * width + f] = numbers[r]!;
+      }
+    });
+    extra.forEach((target, index) => {
+      const column = byName.get(target.name)!;
+      for (let r = 0; r < batch.length; r++) {
+        if (index === 0 && column.status[r] === NULL) throw new DataError(`${event.file.name}:${batch.lines[r]}: the label ${label} is empty; every row needs a label to be scored (drop unlabelled rows first)`, { file: event.file.name, line: batch.lines[r] });
+        target.numbers[start + r] = column.numbers ? column.numbers[r]! : Number.NaN;
+        target.ids[start + r] = column.ids ? column.ids[r]! : -1;
+      }
+    });
+    rows += batch.length;
+  }
+  const names = [...fileIndex.keys()];
+  const asColumn = (c: (typeof extra)[number]): LabelColumn => ({ name: c.name, numbers: c.numbers.subarray(0, rows), ids: c.ids.subarray(0, rows), dictionary: dictionaries.get(c.name)?.values ?? [] });
+  return {
+    rows,
+    features: [...features],
+    matrix: matrix.subarray(0, rows * width),
+    label: asColumn(extra[0]!),
+    slices: extra.slice(1).map(asColumn),
+    buckets: buckets.subarray(0, rows),
+    locate: (row) => `${names[fileOf[row]!]}:${lineOf[row]}`,
+  };
+}
+
+function featureError(column: ColumnData, row: number, file: DatasetFile, line: number): DataError {
+  const text = column.invalidText.get(row);
+  const message =
+    text !== undefined
+      ? `${file.name}:${line}: feature ${column.name} is "${text.slice(0, 40)}", not a number; the model takes numbers, so encode text features before export (or inside the exported pipeline)`
+      : `${file.name}:${line}: feature ${column.name} is empty; the model cannot score missing values: fill or drop them first (a contract with nullable: false catches this in validate-data)`;
+  return new DataError(message, { file: file.name, line });
+}
+
+function resize<T extends Float32Array | Float64Array | Int32Array | Uint32Array | Uint16Array>(array: T, length: number): T {
+  const next = new (array.constructor as new (n: number) => T)(length);
+  next.set(array.subarray(0, Math.min(array.length, length)));
+  return next;
+}

@@ -1,0 +1,172 @@
+import { createHash } from 'node:crypto';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import onnxProto from 'onnx-proto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseDocument } from '../../src/io/documents.js';
+import { GitHubEmulator } from '../support/emulator/server.js';
+import { pullRequestEvent } from '../support/events.js';
+import { teacherLayers, writeClassificationCsv, writeModel } from '../support/models.js';
+import { ROOT, runAction } from '../support/run-action.js';
+
+const { onnx } = onnxProto;
+const FEATURES = Array.from({ length: 6 }, (_, i) => `f${i}`);
+const CLASSES = ['a', 'b', 'c'];
+
+/** A folder with data.csv (labelled by the teacher, 10% noise), a good model and a noisier one. */
+function project(rows = 3000): string {
+  const cwd = mkdtempSync(join(tmpdir(), 'mlgate-eval-'));
+  writeClassificationCsv(join(cwd, 'data.csv'), rows, 6, CLASSES, { flip: 0.1, extra: (r) => ({ region: ['north', 'south'][r % 2]! }) });
+  writeModel(join(cwd, 'good.onnx'), { features: FEATURES, classes: CLASSES, layers: teacherLayers(6, 3, 0.3), output: 'softmax' });
+  writeModel(join(cwd, 'worse.onnx'), { features: FEATURES, classes: CLASSES, layers: teacherLayers(6, 3, 2.5), output: 'softmax' });
+  return cwd;
+}
+
+async function readReport(cwd: string, path = 'mlgate-reports/eval-report.json') {
+  return (await parseDocument<any>(readFileSync(join(cwd, path), 'utf8'), path)).document;
+}
+
+let github: GitHubEmulator;
+beforeAll(async () => {
+  github = await new GitHubEmulator().start();
+});
+afterAll(async () => {
+  await github.stop();
+});
+
+describe('evaluate action (dist bundle)', () => {
+  it('passes a better candidate, with intervals on the paired differences, slices, and a summary', async () => {
+    const cwd = project();
+    const result = await runAction({ action: 'evaluate', cwd, inputs: { model: 'good.onnx', baseline: 'worse.onnx', data: 'data.csv', label: 'label', slices: 'region' } });
+    expect(result.exitCode, result.stdout + result.stderr).toBe(0);
+    expect(result.outputs.passed).toBe('true');
+    const metrics = JSON.parse(result.outputs.metrics!);
+    expect(metrics.accuracy).toBeGreaterThan(0.85);
+    const report = await readReport(cwd);
+    expect(report.task).toBe('classification');
+    expect(report.data.rows).toBe(3000);
+    expect(report.candidate.sha256).toBe(createHash('sha256').update(readFileSync(join(cwd, 'good.onnx'))).digest('hex'));
+    expect(report.data.sha256).toBe(createHash('sha256').update(readFileSync(join(cwd, 'data.csv'))).digest('hex'));
+    const accuracy = report.comparisons.find((c: any) => c.metric === 'accuracy');
+    expect(accuracy.difference).toBeGreaterThan(0.1);
+    expect(accuracy.ci_low).toBeLessThan(accuracy.difference);
+    expect(accuracy.ci_high).toBeGreaterThan(accuracy.difference);
+    expect(accuracy.significant).toBe(true);
+    expect(report.tests.mcnemar.candidate_only).toBeGreaterThan(report.tests.mcnemar.baseline_only);
+    expect(report.slices.map((s: any) => [s.column, s.value, s.rows])).toEqual([
+      ['region', 'north', 1500],
+      ['region', 'south', 1500],
+    ]);
+    expect(Object.keys(report.candidate.metrics)).toEqual(expect.arrayContaining(['roc_auc', 'pr_auc', 'log_loss', 'brier', 'ece', 'latency_p50_ms', 'model_bytes']));
+    expect(result.summary).toContain('Evaluation');
+    expect(result.summary).toMatch(/gate passed/);
+  });
+
+  it('fails the step when the candidate is significantly worse, naming the check', async () => {
+    const cwd = project();
+    const result = await runAction({ action: 'evaluate', cwd, inputs: { model: 'worse.onnx', baseline: 'good.onnx', data: 'data.csv', label: 'label' } });
+    expect(result.exitCode).toBe(1);
+    expect(result.outputs.passed).toBe('false');
+    expect(result.annotations.at(-1)!.message).toMatch(/^The evaluation gate failed: accuracy fell by 0\.\d+ \(95% interval of the change/);
+    expect((await readReport(cwd)).gate.passed).toBe(false);
+  });
+
+  it('an override label on the pull request records a pass, with who applied it', async () => {
+    const cwd = project();
+    const event = pullRequestEvent({ action: 'labeled', labels: ['mlgate-override'] });
+    (event.payload as Record<string, unknown>).label = { name: 'mlgate-override' };
+    (event.payload as Record<string, unknown>).sender = { login: 'lead', type: 'User' };
+    const result = await runAction({ action: 'evaluate', cwd, event, inputs: { model: 'worse.onnx', baseline: 'good.onnx', data: 'data.csv', label: 'label' } });
+    expect(result.exitCode, result.stdout).toBe(0);
+    const report = await readReport(cwd);
+    expect(report.gate).toMatchObject({ passed: true, override: { label: 'mlgate-override', applied_by: 'lead' } });
+    expect(result.summary).toContain('passed by override');
+  });
+
+  it('with no baseline only value thresholds apply, and the report says so', async () => {
+    const cwd = project();
+    writeFileSync(join(cwd, 'policy.yml'), 'metrics:\n  accuracy: { min: 0.95, max-drop: 0.01 }\n');
+    const result = await runAction({ action: 'evaluate', cwd, inputs: { model: 'good.onnx', baseline: 'none', data: 'data.csv', label: 'label', policy: 'policy.yml' } });
+    expect(result.exitCode).toBe(1);
+    const report = await readReport(cwd);
+    expect(report.baseline).toBeNull();
+    expect(report.gate.baseline_missing).toBe(true);
+    expect(report.gate.checks.map((c: any) => [c.rule, c.passed])).toEqual([
+      ['min', false],
+      ['max-drop', true],
+    ]);
+    expect(result.annotations.at(-1)!.message).toMatch(/accuracy is 0\.\d+, below the minimum 0\.95/);
+  });
+
+  it('takes the baseline from the latest release (release:latest), and evaluates alone before the first one', async () => {
+    const cwd = project();
+    const repository = 'acme/eval-baseline';
+    const run = () => runAction({ action: 'evaluate', cwd, token: GitHubEmulator.WRITE_TOKEN, apiUrl: github.apiUrl, env: { GITHUB_REPOSITORY: repository }, inputs: { model: 'good.onnx', data: 'data.csv', label: 'label' } });
+    const first = await run();
+    expect(first.exitCode, first.stdout).toBe(0);
+    expect(first.stdout).toContain('No mlgate release yet');
+    expect((await readReport(cwd)).baseline).toBeNull();
+
+    const model = readFileSync(join(cwd, 'worse.onnx'));
+    const api = (method: string, url: string, body: string | Buffer, type = 'application/json') =>
+      fetch(url, { method, headers: { authorization: `token ${GitHubEmulator.WRITE_TOKEN}`, 'content-type': type }, body }).then((r) => r.json() as Promise<any>);
+    const release = await api('POST', `${github.apiUrl}/repos/${repository}/releases`, JSON.stringify({ tag_name: 'model-v1.0.0' }));
+    const upload = String(release.upload_url).replace(/\{.*$/, '');
+    await api('POST', `${upload}?name=model.onnx`, model, 'application/octet-stream');
+    await api('POST', `${upload}?name=SHA256SUMS`, `${createHash('sha256').update(model).digest('hex')}  model.onnx\n`, 'text/plain');
+    const second = await run();
+    expect(second.exitCode, second.stdout).toBe(0);
+    expect(second.stdout).toContain('Baseline: model.onnx of model-v1.0.0');
+    expect((await readReport(cwd)).baseline).toMatchObject({ source: 'release model-v1.0.0', sha256: createHash('sha256').update(model).digest('hex') });
+  });
+
+  it('runs from a copy of dist/evaluate with no node_modules above it, loading onnxruntime from the tool cache', async () => {
+    const cwd = project(500);
+    const isolated = mkdtempSync(join(tmpdir(), 'mlgate-isolated-'));
+    cpSync(join(ROOT, 'dist', 'evaluate'), join(isolated, 'evaluate'), { recursive: true });
+    // The layout installOnnxruntime leaves in RUNNER_TOOL_CACHE, made here from this repository's copy.
+    const pin = JSON.parse(readFileSync(join(ROOT, 'node_modules', 'onnxruntime-node', 'package.json'), 'utf8')).version as string;
+    const toolCache = mkdtempSync(join(tmpdir(), 'mlgate-toolcache-'));
+    const installed = join(toolCache, 'mlgate-onnxruntime-node', pin, process.arch);
+    for (const name of ['onnxruntime-node', 'onnxruntime-common']) cpSync(join(ROOT, 'node_modules', name), join(installed, 'node_modules', name), { recursive: true, filter: (src) => !/\/bin\/napi-v6\/(win32|darwin)|\/arm64\//.test(src) });
+    writeFileSync(join(installed, '.mlgate-complete'), '');
+    const result = await runAction({ action: 'evaluate', cwd, bundle: join(isolated, 'evaluate', 'index.js'), env: { RUNNER_TOOL_CACHE: toolCache }, inputs: { model: 'good.onnx', baseline: 'none', data: 'data.csv', label: 'label' } });
+    expect(result.exitCode, result.stdout + result.stderr).toBe(0);
+    expect(result.stdout).toContain(`onnxruntime-node ${pin} from tool cache ${installed}`);
+    expect(Number(JSON.parse(result.outputs.metrics!).accuracy)).toBeGreaterThan(0.85);
+
+    const preinstalled = await runAction({ action: 'evaluate', cwd, bundle: join(isolated, 'evaluate', 'index.js'), inputs: { model: 'good.onnx', baseline: 'none', data: 'data.csv', label: 'label', 'onnxruntime-path': join(installed, 'node_modules', 'onnxruntime-node') } });
+    expect(preinstalled.exitCode, preinstalled.stdout).toBe(0);
+  });
+});
+
+/** A model with two inputs, which mlgate cannot feed from one feature matrix. */
+function twoInputModel(path: string): void {
+  const info = (name: string) =>
+    onnx.ValueInfoProto.create({ name, type: onnx.TypeProto.create({ tensorType: onnx.TypeProto.Tensor.create({ elemType: 1, shape: onnx.TensorShapeProto.create({ dim: [{ dimParam: 'n' }, { dimValue: 3 }] }) }) }) });
+  const graph = onnx.GraphProto.create({ name: 'two', node: [onnx.NodeProto.create({ opType: 'Add', input: ['x', 'y'], output: ['z'] })], input: [info('x'), info('y')], output: [info('z')] });
+  writeFileSync(path, onnx.ModelProto.encode(onnx.ModelProto.create({ irVersion: 8, opsetImport: [{ domain: '', version: 13 }], graph })).finish());
+}
+
+describe('evaluate: bad input gets one clear error', () => {
+  it.each([
+    ['a file that is not a model', (cwd: string) => writeFileSync(join(cwd, 'm.onnx'), 'this is not a model'), {}, /^m\.onnx: (not an ONNX model|onnxruntime 1\.\d+\.\d+ cannot load the model)/],
+    ['a missing model', () => undefined, { model: 'nope.onnx' }, /^nope\.onnx: model file not found/],
+    ['a model with two inputs', (cwd: string) => twoInputModel(join(cwd, 'm.onnx')), { features: 'f0,f1,f2' }, /^m\.onnx: mlgate feeds a model one float32 tensor \[rows, features\], but this model takes x \(float32 \[n, 3\]\), y \(float32 \[n, 3\]\)/],
+    ['a feature list of the wrong width', () => undefined, { model: 'good.onnx', features: 'f0,f1' }, /^good\.onnx takes 6 features per row, but 2 are listed \(f0, f1\)/],
+    ['a missing label column', () => undefined, { model: 'good.onnx', label: 'target' }, /^data\.csv: no column "target"; it has f0, f1, f2, f3, f4, f5, label, region/],
+    ['labels the model does not know', (cwd: string) => writeClassificationCsv(join(cwd, 'other.csv'), 50, 6, ['a', 'b', 'z']), { model: 'good.onnx', data: 'other.csv' }, /^other\.csv:\d+: the label label is "z", which is not one of the model's classes \(a, b, c\)/],
+    ['a model that outputs NaN', (cwd: string) => writeModel(join(cwd, 'm.onnx'), { features: FEATURES, classes: CLASSES, layers: [{ ...teacherLayers(6, 3)[0]!, bias: new Float32Array([Number.NaN, 0, 0]) }], output: 'none' }), {}, /^m\.onnx: the model's output is NaN for row data\.csv:2; a model must give finite values/],
+    ['a text feature', (cwd: string) => writeFileSync(join(cwd, 'text.csv'), `${FEATURES.join(',')},label\n1,2,3,4,5,six,a\n`), { model: 'good.onnx', data: 'text.csv' }, /^text\.csv:2: feature f5 is "six", not a number/],
+    ['a broken policy', (cwd: string) => writeFileSync(join(cwd, 'p.yml'), 'metrics:\n  log_loss: { max-drop: 0.1 }\n'), { model: 'good.onnx', policy: 'p.yml' }, /^p\.yml: metrics\.log_loss\.max-drop: log_loss is better when lower, so its change rule is max-rise/],
+  ])('%s', async (_, prepare, inputs, message) => {
+    const cwd = project(200);
+    prepare(cwd);
+    const result = await runAction({ action: 'evaluate', cwd, inputs: { model: 'm.onnx', baseline: 'none', data: 'data.csv', label: 'label', ...inputs } });
+    expect(result.exitCode).toBe(1);
+    expect(result.annotations, result.stdout).toHaveLength(1);
+    expect(result.annotations[0]!.message).toMatch(message);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+});
