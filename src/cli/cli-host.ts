@@ -16,9 +16,9 @@ export function createCliHost(stdout: NodeJS.WritableStream = process.stdout, st
     setOutput: () => {},
     writeSummary: async () => {},
     setSecret: () => {},
-    fail: (message) => {
+    fail: (message, exitCode = 1) => {
       stderr.write(`error: ${message}\n`);
-      process.exitCode = 1;
+      process.exitCode = exitCode;
     },
     group: async (title, fn) => {
       stderr.write(`▸ ${title}\n`);

@@ -6,6 +6,8 @@ import { INPUTS as DRIFT_CHECK_INPUTS } from '../actions/drift-check/inputs.js';
 import { driftCheck } from '../actions/drift-check/run.js';
 import { INPUTS as EVALUATE_INPUTS } from '../actions/evaluate/inputs.js';
 import { evaluate } from '../actions/evaluate/run.js';
+import { INPUTS as TRAIN_INPUTS } from '../actions/train/inputs.js';
+import { train } from '../actions/train/run.js';
 import { INPUTS as RELEASE_INPUTS } from '../actions/release/inputs.js';
 import { release } from '../actions/release/run.js';
 import { INPUTS as VALIDATE_DATA_INPUTS } from '../actions/validate-data/inputs.js';
@@ -40,6 +42,11 @@ export const COMMANDS: Record<string, Command> = {
     summary: 'compare current data with reference data, feature by feature',
     inputs: DRIFT_CHECK_INPUTS,
     run: driftCheck,
+  },
+  train: {
+    summary: 'run the training command with a GPU preflight, a timeout and GPU sampling, and check the model it writes',
+    inputs: TRAIN_INPUTS,
+    run: train,
   },
   evaluate: {
     summary: 'score the candidate ONNX model against the baseline on the same data and apply the gate',

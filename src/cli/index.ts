@@ -34,7 +34,7 @@ async function main(argv: readonly string[]): Promise<number> {
       createClient: async (token) => (await import('../github/client.js')).createGitHubClient({ token, apiUrl: context.apiUrl, logger: host }),
     });
     // A command that reported a failed check (host.fail) has set the exit code itself.
-    return process.exitCode === 1 ? 1 : 0;
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {
     if (isUserError(error)) host.error(error.message);
     else if (httpStatus(error) !== undefined) host.error(`GitHub API request failed with status ${httpStatus(error)}: ${errorMessage(error)}`);

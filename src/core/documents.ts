@@ -149,13 +149,17 @@ export interface TrainReport {
   status: 'succeeded' | 'failed' | 'timed_out';
   exit_code?: number | null;
   duration_seconds: number;
-  runner?: { os?: string; arch?: string; cpu?: string; name?: string };
+  timeout_minutes?: number;
+  runner?: { os?: string; arch?: string; cpu?: string; name?: string; environment?: string };
   gpu?: {
     devices: { name: string; memory_total_mib?: number; driver_version?: string }[];
     cuda_version?: string | null;
     utilization_percent?: { mean?: number; max?: number };
     memory_used_mib?: { mean?: number; max?: number };
+    /** Readings over the run (averaged over the GPUs), thinned for a chart. */
+    samples?: { seconds: number; utilization_percent: number; memory_used_mib: number }[];
   } | null;
+  cache?: { key: string; restored_key: string | null; saved: boolean };
   metrics?: Record<string, number | null>;
   model?: FileRef | null;
   artifact?: { name: string; id?: number | null } | null;

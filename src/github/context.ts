@@ -15,6 +15,8 @@ export interface GitHubContext {
   apiUrl: string;
   /** The runner's temporary folder, emptied after each job. */
   runnerTemp: string | undefined;
+  /** The runner this step runs on, as it describes itself (RUNNER_NAME, RUNNER_OS, RUNNER_ARCH, RUNNER_ENVIRONMENT). */
+  runner: { name?: string; os?: string; arch?: string; environment?: string };
   /** The runner's tool cache (RUNNER_TOOL_CACHE), kept between jobs on a self-hosted runner. */
   toolCache: string | undefined;
   /** The npm registry the runner is set up to use (npm_config_registry), for tools fetched at run time. */
@@ -47,6 +49,7 @@ export function readGitHubContext(env: NodeJS.ProcessEnv = process.env): GitHubC
     serverUrl: (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, ''),
     apiUrl: (env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, ''),
     runnerTemp: env.RUNNER_TEMP || undefined,
+    runner: { name: env.RUNNER_NAME || undefined, os: env.RUNNER_OS || undefined, arch: env.RUNNER_ARCH || undefined, environment: env.RUNNER_ENVIRONMENT || undefined },
     toolCache: env.RUNNER_TOOL_CACHE || undefined,
     npmRegistry: env.npm_config_registry || env.NPM_CONFIG_REGISTRY || undefined,
     idToken: Boolean(env.ACTIONS_ID_TOKEN_REQUEST_URL && env.ACTIONS_ID_TOKEN_REQUEST_TOKEN),

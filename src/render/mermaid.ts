@@ -24,3 +24,16 @@ export function distributionChart(title: string, labels: readonly string[], refe
     '```',
   ].join('\n');
 }
+
+/** A line chart of one series over labelled points (GPU utilisation over a training run). */
+export function lineChart(title: string, labels: readonly string[], axis: string, values: readonly number[], max: number): string {
+  return [
+    '```mermaid',
+    'xychart-beta',
+    `  title "${mermaidLabel(title, 80)}"`,
+    `  x-axis [${labels.map((l) => `"${mermaidLabel(l, 16)}"`).join(', ')}]`,
+    `  y-axis "${mermaidLabel(axis, 40)}" 0 --> ${max}`,
+    `  line [${values.map((v) => Number(v.toPrecision(3))).join(', ')}]`,
+    '```',
+  ].join('\n');
+}

@@ -23,7 +23,10 @@ const actionHost: Host = {
     if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(markdown, true).write();
   },
   setSecret: (value) => core.setSecret(value),
-  fail: (message) => core.setFailed(message),
+  fail: (message, exitCode) => {
+    core.setFailed(message);
+    if (exitCode !== undefined) process.exitCode = exitCode;
+  },
   group: (title, fn) => core.group(title, fn),
 };
 

@@ -17,8 +17,8 @@ export interface Host extends Logger {
   writeSummary(markdown: string): Promise<void>;
   /** Registers a value the runner must mask in every log line. */
   setSecret(value: string): void;
-  /** Marks the step failed (exit code 1) with one error line, after its results were reported. */
-  fail(message: string): void;
+  /** Marks the step failed with one error line, after its results were reported; exit code 1 unless given. */
+  fail(message: string, exitCode?: number): void;
   /** Runs `fn` inside a collapsible log group. */
   group<T>(title: string, fn: () => Promise<T>): Promise<T>;
 }

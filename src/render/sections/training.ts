@@ -1,5 +1,6 @@
 import type { TrainReport } from '../../core/documents.js';
 import { details, escapeText, formatDuration, formatNumber, table } from '../markdown.js';
+import { lineChart } from '../mermaid.js';
 import type { ReportSection } from '../section.js';
 
 /** The training section: how the run ended, on which GPU, and the metrics the script wrote. */
@@ -10,7 +11,10 @@ export function renderTrainingSection(report: TrainReport, source: string): Repo
   const outcome = { succeeded: 'succeeded', failed: `failed with exit code ${report.exit_code ?? 'n/a'}`, timed_out: 'timed out' }[report.status];
   const headline = `${outcome} in ${formatDuration(report.duration_seconds)}${where}${utilization}`;
   const metrics = Object.entries(report.metrics ?? {});
-  const body = metrics.length > 0 ? table(['Metric', 'Value'], metrics.map(([k, v]) => [escapeText(k, 60), formatNumber(v)]), ['l', 'r']) : '_The training command wrote no metrics._';
+  const parts = [metrics.length > 0 ? table(['Metric', 'Value'], metrics.map(([k, v]) => [escapeText(k, 60), formatNumber(v)]), ['l', 'r']) : '_The training command wrote no metrics._'];
+  const samples = report.gpu?.samples ?? [];
+  if (samples.length >= 2) parts.push(lineChart('GPU utilisation over the run', samples.map((s) => `${Math.round(s.seconds)}s`), 'utilisation %', samples.map((s) => s.utilization_percent), 100));
+  const body = parts.join('\n\n');
   const facts: string[][] = [['Command', escapeText(report.command, 200)]];
   if (report.runner?.os) facts.push(['Runner', escapeText([report.runner.name, report.runner.os, report.runner.arch, report.runner.cpu].filter(Boolean).join(', '), 200)]);
   if (report.gpu) {

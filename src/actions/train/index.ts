@@ -1,0 +1,4 @@
+import { runAction } from '../runtime/action-host.js';
+import { train } from './run.js';
+
+await runAction(train);
