@@ -121,6 +121,18 @@ describe('evaluate action (dist bundle)', () => {
     expect((await readReport(cwd)).baseline).toMatchObject({ source: 'release model-v1.0.0', sha256: createHash('sha256').update(model).digest('hex') });
   });
 
+  it('scores a model exported by PyTorch (logits, no metadata) when its features are named', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'mlgate-eval-'));
+    for (const file of ['torch-mlp-20-256-256-3.onnx', 'torch-holdout.csv']) cpSync(join(ROOT, 'test', 'fixtures', 'models', file), join(cwd, file));
+    const features = Array.from({ length: 20 }, (_, i) => `f${i}`).join(',');
+    const result = await runAction({ action: 'evaluate', cwd, inputs: { model: 'torch-mlp-20-256-256-3.onnx', baseline: 'none', data: 'torch-holdout.csv', label: 'label', features } });
+    expect(result.exitCode, result.stdout).toBe(0);
+    expect(result.stdout).toContain('Classes in output order: 0, 1, 2');
+    expect(JSON.parse(result.outputs.metrics!).accuracy).toBeGreaterThan(0.9);
+    const missing = await runAction({ action: 'evaluate', cwd, inputs: { model: 'torch-mlp-20-256-256-3.onnx', baseline: 'none', data: 'torch-holdout.csv', label: 'label' } });
+    expect(missing.annotations[0]!.message).toBe('torch-mlp-20-256-256-3.onnx does not name its features (no metadata mlgate.features); set input "features" to its input columns, in order');
+  });
+
   it('runs from a copy of dist/evaluate with no node_modules above it, loading onnxruntime from the tool cache', async () => {
     const cwd = project(500);
     const isolated = mkdtempSync(join(tmpdir(), 'mlgate-isolated-'));

@@ -13,7 +13,7 @@ export function renderTrainingSection(report: TrainReport, source: string): Repo
   const metrics = Object.entries(report.metrics ?? {});
   const parts = [metrics.length > 0 ? table(['Metric', 'Value'], metrics.map(([k, v]) => [escapeText(k, 60), formatNumber(v)]), ['l', 'r']) : '_The training command wrote no metrics._'];
   const samples = report.gpu?.samples ?? [];
-  if (samples.length >= 2) parts.push(lineChart('GPU utilisation over the run', samples.map((s) => `${Math.round(s.seconds)}s`), 'utilisation %', samples.map((s) => s.utilization_percent), 100));
+  if (samples.length >= 2) parts.push(lineChart('GPU utilisation over the run', samples.map((s) => `${Math.round(s.seconds)}s`), 'utilisation (percent)', samples.map((s) => s.utilization_percent), 100));
   const body = parts.join('\n\n');
   const facts: string[][] = [['Command', escapeText(report.command, 200)]];
   if (report.runner?.os) facts.push(['Runner', escapeText([report.runner.name, report.runner.os, report.runner.arch, report.runner.cpu].filter(Boolean).join(', '), 200)]);
