@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { benchEvaluate } from './evaluate.mjs';
 import { benchPrComment } from './pr-comment.mjs';
 import { benchValidate } from './validate.mjs';
 
@@ -9,5 +10,5 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 if (!existsSync(join(root, 'dist', 'cli', 'index.js'))) throw new Error('dist/ is missing: run npm run build first');
 
 const only = process.argv[2];
-const workloads = { 'pr-comment': () => benchPrComment(root), 'validate-data': () => benchValidate(root) };
+const workloads = { 'pr-comment': () => benchPrComment(root), 'validate-data': () => benchValidate(root), evaluate: () => benchEvaluate(root) };
 for (const [name, run] of Object.entries(workloads)) if (!only || only === name) await run();

@@ -16,7 +16,7 @@ import { loadOnnxruntime } from '../../io/onnx/load-onnxruntime.js';
 import { openModel, type OnnxModel, type ScoringTimes } from '../../io/onnx/onnx-model.js';
 import { readEvaluationData, type EvaluationData } from '../../io/read-evaluation-data.js';
 import { resolveDataFiles } from '../../io/readers/dataset.js';
-import { sha256File } from '../../io/sha256.js';
+import { sha256FileOffThread } from '../../io/sha256.js';
 import { renderReport, SUMMARY_LIMIT_BYTES } from '../../render/report.js';
 import { renderEvaluationSection } from '../../render/sections/evaluation.js';
 import type { ActionEnvironment } from '../runtime/host.js';
@@ -44,7 +44,7 @@ export async function evaluate(env: ActionEnvironment): Promise<void> {
   const baseline = baselineFile ? await open(env, options, ort, baselineFile.path, baselineFile.name, baselineFile.source, candidate.features) : undefined;
   try {
     const files = await resolveDataFiles(options.data, env.cwd, 'auto', env.inputs.label('data'));
-    const hashes = Promise.all(files.map((f) => sha256File(f.path)));
+    const hashes = Promise.all(files.map((f) => sha256FileOffThread(f.path)));
     const features = [...new Set([...candidate.features, ...(baseline?.features ?? [])])];
     const data = await readEvaluationData(files, { features, label: options.label, sliceColumns: options.slices, bucketCount: BOOTSTRAP_BUCKETS });
     if (data.rows === 0) throw new ConfigurationError(`${options.data.join(', ')}: no rows to evaluate`);

@@ -2,10 +2,10 @@ import type { Metrics, MetricComparison } from '../documents.js';
 import { classificationScores } from '../metrics/classification-metrics.js';
 import { confusionMatrix } from '../metrics/confusion-matrix.js';
 import { brierScore, expectedCalibrationError, logLoss } from '../metrics/probability-metrics.js';
-import { averagePrecision, binaryRocAuc, oneVsRestMacro } from '../metrics/ranking-metrics.js';
+import { averagePrecision, binaryRocAuc, oneVsRestRanking } from '../metrics/ranking-metrics.js';
 import { regressionScores } from '../metrics/regression-metrics.js';
 import { mcnemarTest, type McNemarResult } from '../stats/mcnemar.js';
-import { metricsFromTotals, sumByBucket } from './bucket-sums.js';
+import { metricsFromTotals, sumByBucket, type BucketSums } from './bucket-sums.js';
 import type { Predictions } from './model-output.js';
 import { forEachReplicate, percentileInterval } from './poisson-bootstrap.js';
 
@@ -58,8 +58,13 @@ export interface ModelComparison {
  */
 export function compareModels(truth: Int32Array | Float64Array, candidate: Predictions, baseline: Predictions | undefined, buckets: Uint32Array, options: CompareOptions): ModelComparison {
   const models = baseline ? [candidate, baseline] : [candidate];
-  const points = models.map((model) => exactMetrics(truth, model));
-  const intervals = options.replicates > 0 ? bootstrapIntervals(truth, models, buckets, options) : undefined;
+  // One pass over the rows sums everything additive per bucket: the point values are the totals over all buckets
+  // (every weight 1), the bootstrap's replicates reweight the same sums.
+  const state = sumByBucket(truth, models, buckets, options.bucketCount);
+  const totals = new Float64Array(state.stride);
+  for (let i = 0; i < state.sums.length; i++) totals[i % state.stride]! += state.sums[i]!;
+  const points = models.map((model, m) => (model.task === 'regression' ? { ...regressionScores(truth, model.values) } : orderMetrics({ ...metricsFromTotals(state, totals, m), ...rankingAndCalibration(truth, model) })));
+  const intervals = options.replicates > 0 ? bootstrapIntervals(state, models.length, options) : undefined;
   const asMetrics = (m: number): Metrics =>
     Object.fromEntries(
       Object.entries(points[m]!).map(([name, value]) => {
@@ -93,7 +98,33 @@ export function compareModels(truth: Int32Array | Float64Array, candidate: Predi
   return { candidate: candidateMetrics, baseline: baselineMetrics, comparisons, mcnemar };
 }
 
-/** The metrics of one model on every row, computed exactly. */
+/** The metrics that are not sums over rows: ROC AUC, PR AUC and calibration error (with probabilities). */
+function rankingAndCalibration(truth: Int32Array | Float64Array, model: Predictions): Record<string, number> {
+  if (model.task !== 'classification' || !model.probabilities) return {};
+  const { k, probabilities: p } = model;
+  const metrics: Record<string, number> = {};
+  if (k === 2) {
+    const positive = Uint8Array.from(truth, (y) => (y === 1 ? 1 : 0));
+    const scores = Float64Array.from({ length: truth.length }, (_, r) => p[r * 2 + 1]!);
+    metrics.roc_auc = binaryRocAuc(positive, scores);
+    metrics.pr_auc = averagePrecision(positive, scores);
+  } else {
+    const ranking = oneVsRestRanking(truth, p, k);
+    metrics.roc_auc = ranking.rocAuc;
+    metrics.pr_auc = ranking.averagePrecision;
+  }
+  metrics.ece = expectedCalibrationError(truth, p, k);
+  return metrics;
+}
+
+const CLASSIFICATION_ORDER = ['accuracy', 'precision_macro', 'recall_macro', 'f1_macro', 'precision_weighted', 'recall_weighted', 'f1_weighted', 'roc_auc', 'pr_auc', 'log_loss', 'brier', 'ece'];
+
+/** The metrics in the order reports list them. */
+function orderMetrics(metrics: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(CLASSIFICATION_ORDER.filter((name) => name in metrics).map((name) => [name, metrics[name]!]));
+}
+
+/** The metrics of one model on every row, computed exactly (for slices). */
 export function exactMetrics(truth: Int32Array | Float64Array, model: Predictions): Record<string, number> {
   if (model.task === 'regression') return { ...regressionScores(truth, model.values) };
   const { k } = model;
@@ -108,21 +139,8 @@ export function exactMetrics(truth: Int32Array | Float64Array, model: Prediction
     f1_weighted: scores.weighted.f1,
   };
   const p = model.probabilities;
-  if (p) {
-    if (k === 2) {
-      const positive = Uint8Array.from(truth, (y) => (y === 1 ? 1 : 0));
-      const scores1 = Float64Array.from({ length: truth.length }, (_, r) => p[r * 2 + 1]!);
-      metrics.roc_auc = binaryRocAuc(positive, scores1);
-      metrics.pr_auc = averagePrecision(positive, scores1);
-    } else {
-      metrics.roc_auc = oneVsRestMacro(binaryRocAuc, truth, p, k);
-      metrics.pr_auc = oneVsRestMacro(averagePrecision, truth, p, k);
-    }
-    metrics.log_loss = logLoss(truth, p, k);
-    metrics.brier = brierScore(truth, p, k);
-    metrics.ece = expectedCalibrationError(truth, p, k);
-  }
-  return metrics;
+  if (p) Object.assign(metrics, { log_loss: logLoss(truth, p, k), brier: brierScore(truth, p, k) }, rankingAndCalibration(truth, model));
+  return orderMetrics(metrics);
 }
 
 interface Intervals {
@@ -131,21 +149,20 @@ interface Intervals {
 }
 
 /** Percentile intervals of every additive metric per model and of the paired difference, over the replicates. */
-function bootstrapIntervals(truth: Int32Array | Float64Array, models: readonly Predictions[], buckets: Uint32Array, options: CompareOptions): Intervals {
-  const state = sumByBucket(truth, models, buckets, options.bucketCount);
+function bootstrapIntervals(state: BucketSums, models: number, options: CompareOptions): Intervals {
   const names = Object.keys(metricsFromTotals(state, state.sums.subarray(0, state.stride), 0));
-  const values = models.map(() => Object.fromEntries(names.map((n) => [n, new Float64Array(options.replicates)])));
+  const values = Array.from({ length: models }, () => Object.fromEntries(names.map((n) => [n, new Float64Array(options.replicates)])));
   const differences = Object.fromEntries(names.map((n) => [n, new Float64Array(options.replicates)]));
   forEachReplicate(state.sums, state.stride, options.replicates, options.seed, (totals, b) => {
-    const perModel = models.map((_, m) => metricsFromTotals(state, totals, m));
+    const perModel = Array.from({ length: models }, (_, m) => metricsFromTotals(state, totals, m));
     for (const name of names) {
       perModel.forEach((metrics, m) => (values[m]![name]![b] = metrics[name]!));
-      if (models.length > 1) differences[name]![b] = perModel[0]![name]! - perModel[1]![name]!;
+      if (models > 1) differences[name]![b] = perModel[0]![name]! - perModel[1]![name]!;
     }
   });
   const interval = (series: Float64Array) => percentileInterval(series, options.confidence ?? 0.95);
   const pick = (series: Record<string, Float64Array>) => Object.fromEntries(names.map((n) => [n, interval(series[n]!)]).filter(([, i]) => i !== undefined)) as Record<string, [number, number]>;
-  return { perModel: values.map(pick), difference: models.length > 1 ? pick(differences) : {} };
+  return { perModel: values.map(pick), difference: models > 1 ? pick(differences) : {} };
 }
 
 function finite(value: number): number | null {

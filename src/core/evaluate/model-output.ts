@@ -45,19 +45,20 @@ export function readPredictions(raw: RawOutput, task: 'classification' | 'regres
   if (width !== k) throw new DataError(`the model outputs ${raw.width} ${raw.width === 1 ? 'score' : 'scores'} per row but the data has ${k} classes; set classes to the model's classes in its output order`);
   const probabilities = new Float64Array(rows * k);
   const predicted = new Int32Array(rows);
+  const data = raw.data;
   for (let r = 0; r < rows; r++) {
-    const row = probabilities.subarray(r * k, r * k + k);
+    const at = r * k;
     if (raw.width === 1) {
-      const value = raw.data[r]!;
+      const value = data[r]!;
       const p = detected === 'logits' ? 1 / (1 + Math.exp(-value)) : value;
-      row[0] = 1 - p;
-      row[1] = p;
+      probabilities[at] = 1 - p;
+      probabilities[at + 1] = p;
     } else {
-      for (let c = 0; c < k; c++) row[c] = raw.data[r * k + c]!;
-      if (detected === 'logits') softmaxInPlace(row);
+      for (let c = 0; c < k; c++) probabilities[at + c] = data[at + c]!;
+      if (detected === 'logits') softmaxInPlace(probabilities, at, k);
     }
     let best = 0;
-    for (let c = 1; c < k; c++) if (row[c]! > row[best]!) best = c;
+    for (let c = 1; c < k; c++) if (probabilities[at + c]! > probabilities[at + best]!) best = c;
     predicted[r] = best;
   }
   return { task, k, predicted, probabilities, kind: detected };
@@ -79,13 +80,14 @@ function detectKind(raw: RawOutput): 'probabilities' | 'logits' | 'labels' {
   return 'probabilities';
 }
 
-function softmaxInPlace(row: Float64Array): void {
+/** Softmax of values[at .. at + k) in place. */
+function softmaxInPlace(values: Float64Array, at: number, k: number): void {
   let max = -Infinity;
-  for (const v of row) max = Math.max(max, v);
+  for (let c = 0; c < k; c++) max = Math.max(max, values[at + c]!);
   let sum = 0;
-  for (let c = 0; c < row.length; c++) {
-    row[c] = Math.exp(row[c]! - max);
-    sum += row[c]!;
+  for (let c = 0; c < k; c++) {
+    values[at + c] = Math.exp(values[at + c]! - max);
+    sum += values[at + c]!;
   }
-  for (let c = 0; c < row.length; c++) row[c]! /= sum;
+  for (let c = 0; c < k; c++) values[at + c]! /= sum;
 }

@@ -1,4 +1,6 @@
-/** The scores of the positive and of the negative rows, each sorted ascending (typed-array sort, no comparator). */
+import { sortScores } from './sort-scores.js';
+
+/** The scores of the positive and of the negative rows, each sorted ascending. */
 function splitSorted(positive: ArrayLike<boolean | number>, scores: ArrayLike<number>): { pos: Float64Array; neg: Float64Array } {
   let positives = 0;
   for (let i = 0; i < scores.length; i++) if (positive[i]) positives++;
@@ -10,7 +12,7 @@ function splitSorted(positive: ArrayLike<boolean | number>, scores: ArrayLike<nu
     if (positive[i]) pos[p++] = scores[i]!;
     else neg[n++] = scores[i]!;
   }
-  return { pos: pos.sort(), neg: neg.sort() };
+  return { pos: sortScores(pos), neg: sortScores(neg) };
 }
 
 /**
@@ -19,7 +21,10 @@ function splitSorted(positive: ArrayLike<boolean | number>, scores: ArrayLike<nu
  * class is absent. O(n log n), with the two classes' scores sorted apart and merged.
  */
 export function binaryRocAuc(positive: ArrayLike<boolean | number>, scores: ArrayLike<number>): number {
-  const { pos, neg } = splitSorted(positive, scores);
+  return aucOfSorted(splitSorted(positive, scores));
+}
+
+function aucOfSorted({ pos, neg }: { pos: Float64Array; neg: Float64Array }): number {
   if (pos.length === 0 || neg.length === 0) return Number.NaN;
   let below = 0;
   let tied = 0;
@@ -43,7 +48,10 @@ export function binaryRocAuc(positive: ArrayLike<boolean | number>, scores: Arra
  * thresholds, from the highest down. NaN without positives. O(n log n).
  */
 export function averagePrecision(positive: ArrayLike<boolean | number>, scores: ArrayLike<number>): number {
-  const { pos, neg } = splitSorted(positive, scores);
+  return averagePrecisionOfSorted(splitSorted(positive, scores));
+}
+
+function averagePrecisionOfSorted({ pos, neg }: { pos: Float64Array; neg: Float64Array }): number {
   if (pos.length === 0) return Number.NaN;
   let p = pos.length - 1;
   let n = neg.length - 1;
@@ -70,12 +78,14 @@ export function averagePrecision(positive: ArrayLike<boolean | number>, scores: 
 }
 
 /**
- * One-vs-rest macro average of a binary metric over the classes present, from class probabilities stored row by
- * row (`probabilities[r * k + c]`).
+ * ROC AUC and average precision of every class against the rest, macro-averaged over the classes present, as
+ * sklearn's roc_auc_score(multi_class='ovr') and average_precision_score(average='macro') on binarised labels; from
+ * class probabilities stored row by row (`probabilities[r * k + c]`). Each class's scores are split and sorted
+ * once for both metrics.
  */
-export function oneVsRestMacro(metric: (positive: Uint8Array, scores: Float64Array) => number, yTrue: ArrayLike<number>, probabilities: Float64Array, k: number): number {
-  let sum = 0;
-  let classes = 0;
+export function oneVsRestRanking(yTrue: ArrayLike<number>, probabilities: Float64Array, k: number): { rocAuc: number; averagePrecision: number } {
+  const auc: number[] = [];
+  const ap: number[] = [];
   const positive = new Uint8Array(yTrue.length);
   const scores = new Float64Array(yTrue.length);
   for (let c = 0; c < k; c++) {
@@ -83,10 +93,12 @@ export function oneVsRestMacro(metric: (positive: Uint8Array, scores: Float64Arr
       positive[r] = yTrue[r] === c ? 1 : 0;
       scores[r] = probabilities[r * k + c]!;
     }
-    const value = metric(positive, scores);
-    if (Number.isNaN(value)) continue;
-    sum += value;
-    classes++;
+    const sorted = splitSorted(positive, scores);
+    const a = aucOfSorted(sorted);
+    const p = averagePrecisionOfSorted(sorted);
+    if (!Number.isNaN(a)) auc.push(a);
+    if (!Number.isNaN(p)) ap.push(p);
   }
-  return classes > 0 ? sum / classes : Number.NaN;
+  const mean = (values: number[]) => (values.length > 0 ? values.reduce((x, y) => x + y, 0) / values.length : Number.NaN);
+  return { rocAuc: mean(auc), averagePrecision: mean(ap) };
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sumByBucket } from '../../../src/core/evaluate/bucket-sums.js';
 import { resolveClasses } from '../../../src/core/evaluate/class-labels.js';
-import { compareModels } from '../../../src/core/evaluate/compare-models.js';
+import { compareModels, exactMetrics } from '../../../src/core/evaluate/compare-models.js';
 import { readPredictions, type Predictions } from '../../../src/core/evaluate/model-output.js';
 import { hashText, percentileInterval, poissonWeight, rowBucket } from '../../../src/core/evaluate/poisson-bootstrap.js';
 import { sliceRows } from '../../../src/core/evaluate/slices.js';
@@ -120,6 +120,14 @@ describe('the paired Poisson bootstrap', () => {
     const [a, b] = [part(0, 1234), part(1234, 3000)];
     const merged = a.map((v, i) => v + b[i]!);
     for (let i = 0; i < whole.length; i++) expect(merged[i]).toBeCloseTo(whole[i]!, 9);
+  });
+
+  it('gives point values equal to the metrics checked against scikit-learn, computed from the bucket sums', () => {
+    const { truth, candidate, baseline, buckets } = pairedData(5000, 0.8, 0.7);
+    const { candidate: metrics } = compareModels(truth, candidate, baseline, buckets, { replicates: 0, seed: 1, bucketCount: 4096 });
+    const exact = exactMetrics(truth, candidate);
+    expect(Object.keys(metrics)).toEqual(Object.keys(exact));
+    for (const [name, value] of Object.entries(exact)) expect(Math.abs(metrics[name]!.value! - value), name).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(value)));
   });
 
   it('takes percentiles by linear interpolation, as numpy.percentile', () => {

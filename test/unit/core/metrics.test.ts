@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { classificationScores } from '../../../src/core/metrics/classification-metrics.js';
 import { confusionMatrix } from '../../../src/core/metrics/confusion-matrix.js';
 import { brierScore, expectedCalibrationError, logLoss } from '../../../src/core/metrics/probability-metrics.js';
-import { averagePrecision, binaryRocAuc, oneVsRestMacro } from '../../../src/core/metrics/ranking-metrics.js';
+import { averagePrecision, binaryRocAuc, oneVsRestRanking } from '../../../src/core/metrics/ranking-metrics.js';
+import { sortScores } from '../../../src/core/metrics/sort-scores.js';
 import { regressionScores } from '../../../src/core/metrics/regression-metrics.js';
 import { ROOT } from '../../support/run-action.js';
 
@@ -46,8 +47,9 @@ describe('classification metrics against scikit-learn', () => {
       agrees(binaryRocAuc(positive, rows.map((row) => row[1]!)), roc_auc);
       agrees(averagePrecision(positive, rows.map((row) => row[1]!)), pr_auc);
     } else {
-      agrees(oneVsRestMacro(binaryRocAuc, y, p, k), roc_auc);
-      agrees(oneVsRestMacro(averagePrecision, y, p, k), pr_auc);
+      const ranking = oneVsRestRanking(y, p, k);
+      agrees(ranking.rocAuc, roc_auc);
+      agrees(ranking.averagePrecision, pr_auc);
     }
     agrees(logLoss(y, p, k), log_loss);
     agrees(brierScore(y, p, k), brier);
@@ -62,5 +64,14 @@ describe('regression metrics against scikit-learn', () => {
     agrees(scores.rmse, rmse);
     agrees(scores.r2, r2);
     agrees(scores.mape, mape);
+  });
+});
+
+describe('sorting scores by their bits', () => {
+  it('orders like numeric comparison: negatives, -0 and +0, ties, float32 values, tiny and huge magnitudes', () => {
+    const values = [3, -1, 0.5, -0, 0, 1e-300, -1e300, 0.1, 0.1, Math.fround(0.3), 2 ** -1074, -(2 ** -1074), 7, 1e308];
+    const many = Float64Array.from({ length: 5000 }, (_, i) => values[i % values.length]! * (1 + (i % 7) / 10));
+    const expected = Array.from(many).sort((a, b) => a - b || (Object.is(a, -0) ? -1 : Object.is(b, -0) ? 1 : 0));
+    expect(Array.from(sortScores(many.slice()))).toEqual(expected);
   });
 });

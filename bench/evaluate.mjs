@@ -1,0 +1,68 @@
+// The evaluate workload (issue goal): a 1,000,000-row x 20-feature CSV with a 3-class label, an MLP 20-64-64-3 as
+// candidate and another as baseline. The whole `mlgate evaluate` (read, both models, every classification metric,
+// the 1,000-replicate bootstrap) against the floor of the same work (mlgate's reader and two raw onnxruntime-node
+// passes); and the metrics alone against scikit-learn on the same predictions, when Debian's python3-sklearn is
+// present.
+import { spawnSync } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { printTable } from './lib.mjs';
+
+const PYTHON = '/usr/bin/python3';
+
+function run(command, args, cwd) {
+  const started = process.hrtime.bigint();
+  const result = spawnSync('/usr/bin/time', ['-f', '%e %M', command, ...args], { cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed: ${result.stdout}${result.stderr}`);
+  const rssMb = Number(result.stderr.trim().split('\n').at(-1).split(' ')[1]) / 1024;
+  return { seconds, rssMb, stdout: result.stdout };
+}
+
+export async function benchEvaluate(root) {
+  const folder = join(root, 'out', 'bench', 'evaluate');
+  const helper = join(root, 'out', 'bench', 'evaluate-workload.mjs');
+  await build({
+    entryPoints: [join(root, 'bench', 'evaluate-workload.ts')],
+    outfile: helper,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    external: ['onnxruntime-node', 'virtual:*'],
+    banner: { js: "import { createRequire as __benchCreateRequire } from 'node:module'; const require = __benchCreateRequire(import.meta.url);" },
+    logLevel: 'warning',
+  });
+  run(process.execPath, [helper, 'prepare', folder], root);
+  const csv = join(folder, 'eval-1m.csv');
+  const mb = statSync(csv).size / 1e6;
+  const cli = join(root, 'dist', 'cli', 'index.js');
+  // Three runs each, interleaved, and the median: this machine's timings wander by 20% from run to run.
+  const oursRuns = [];
+  const floorRuns = [];
+  for (let i = 0; i < 3; i++) {
+    oursRuns.push(run(process.execPath, [cli, 'evaluate', '--model', 'candidate.onnx', '--baseline', 'baseline.onnx', '--data', 'eval-1m.csv', '--label', 'label', '--report', 'eval-report.json', '--fail-on-gate', 'false'], folder));
+    floorRuns.push(run(process.execPath, [helper, 'floor', folder], root));
+  }
+  const median = (runs) => [...runs].sort((a, b) => a.seconds - b.seconds)[1];
+  const ours = median(oursRuns);
+  const floorRun = median(floorRuns);
+  const floor = JSON.parse(floorRun.stdout);
+  const metrics = JSON.parse(run(process.execPath, [helper, 'metrics', folder], root).stdout);
+  const rows = [
+    ['mlgate evaluate (read, 2 models, all metrics, 1000-replicate bootstrap), median of 3', `${ours.seconds.toFixed(2)} s`, `${ours.rssMb.toFixed(0)} MB`],
+    [`floor: read ${mb.toFixed(0)} MB CSV (${floor.readSeconds.toFixed(2)} s) + 2 raw onnxruntime passes (${floor.inferSeconds.toFixed(2)} s), median of 3`, `${floorRun.seconds.toFixed(2)} s`, `${floorRun.rssMb.toFixed(0)} MB`],
+    ['metrics alone, 2 models (mlgate)', `${metrics.exactSeconds.toFixed(3)} s`, ''],
+    ['metrics of 2 models + 1000-replicate paired bootstrap (mlgate)', `${metrics.bootstrapSeconds.toFixed(3)} s`, ''],
+  ];
+  let sklearn;
+  if (existsSync(PYTHON) && spawnSync(PYTHON, ['-c', 'import sklearn'], { stdio: 'ignore' }).status === 0) {
+    sklearn = JSON.parse(run(PYTHON, [join(root, 'bench', 'metrics_sklearn.py'), folder], root).stdout);
+    rows.push(['metrics alone, 2 models (scikit-learn)', `${sklearn.seconds.toFixed(3)} s`, '']);
+  }
+  printTable('evaluate (goal: within 1.3x of the floor; metrics at least 3x faster than scikit-learn)', ['run', 'wall', 'peak RSS'], rows);
+  console.log(`evaluate / floor: ${(ours.seconds / floorRun.seconds).toFixed(2)}x`);
+  if (sklearn) console.log(`metrics: scikit-learn / mlgate: ${(sklearn.seconds / metrics.exactSeconds).toFixed(1)}x`);
+  else console.log('scikit-learn not found (apt-get install python3-sklearn): no reference run');
+}
