@@ -19,7 +19,12 @@ function actionNames() {
     .sort();
 }
 
-const entries = [...actionNames().map((name) => ({ name, source: `src/actions/${name}/index.ts` })), { name: 'cli', source: 'src/cli/index.ts' }];
+const entries = [
+  ...actionNames().map((name) => ({ name, source: `src/actions/${name}/index.ts` })),
+  { name: 'cli', source: 'src/cli/index.ts' },
+  // The weather example's trainer, which the demo runs through the train step as a team runs its own script.
+  { name: 'example-weather', entry: 'train', source: 'examples/weather/train.ts' },
+];
 // Bundles that read large data files carry the worker that reads a part of a file on another thread.
 const WORKERS = Object.fromEntries(['validate-data', 'drift-check', 'cli'].map((name) => [name, { 'scan-worker': 'src/io/parallel/scan-worker.ts' }]));
 
@@ -51,7 +56,7 @@ for (const entry of entries) {
   const dir = join(outdir, entry.name);
   mkdirSync(dir, { recursive: true });
   await build({
-    entryPoints: { index: join(root, entry.source), ...Object.fromEntries(Object.entries(WORKERS[entry.name] ?? {}).map(([n, s]) => [n, join(root, s)])) },
+    entryPoints: { [entry.entry ?? 'index']: join(root, entry.source), ...Object.fromEntries(Object.entries(WORKERS[entry.name] ?? {}).map(([n, s]) => [n, join(root, s)])) },
     outdir: dir,
     // Modules loaded on first use (the GitHub client) go to chunks/, so start-up parses only what every run needs.
     splitting: true,

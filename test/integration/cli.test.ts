@@ -41,12 +41,20 @@ describe('mlgate CLI (dist/cli)', () => {
 });
 
 describe('mlgate demo', () => {
-  it('runs the loop on the weather example and writes every document', async () => {
+  it('runs the whole loop on the weather example, in well under a minute, and writes every document', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'mlgate-demo-'));
+    const started = Date.now();
     const result = await runCli(['demo'], { cwd });
     expect(result.exitCode, result.stderr).toBe(0);
-    expect(result.stdout).toMatch(/^mlgate demo finished in [\d.]+s\n {2}data {8}out\/demo\/data\/reference\.csv, out\/demo\/data\/current\.csv\n/);
+    expect(Date.now() - started).toBeLessThan(60_000);
+    expect(result.stderr.split('\n').filter((l) => /^\d\/9 /.test(l)).map((l) => l.split(':')[0])).toEqual(['1/9 data', '2/9 infer-contract', '3/9 validate-data', '4/9 train', '5/9 train', '6/9 evaluate', '7/9 drift-check', '8/9 pr-comment', '9/9 release']);
+    expect(result.stdout).toMatch(/^mlgate demo finished in [\d.]+s: candidate accuracy 0\.\d+ against 0\.\d+ for the baseline, gate passed\n/);
     expect(readFileSync(join(cwd, 'out/demo/contract.yml'), 'utf8')).toContain('weather:\n    type: category');
-    expect(readFileSync(join(cwd, 'out/demo/pr-comment.md'), 'utf8')).toContain('### ✅ Data validation');
+    const comment = readFileSync(join(cwd, 'out/demo/pr-comment.md'), 'utf8');
+    for (const section of ['### ✅ Evaluation', '### ✅ Data validation', 'Drift', '### ✅ Training']) expect(comment).toContain(section);
+    const sums = readFileSync(join(cwd, 'out/demo/release/SHA256SUMS'), 'utf8');
+    expect(sums.split('\n').filter(Boolean).map((l) => l.split(/\s+/)[1]).sort()).toEqual(['contract.yml', 'eval-report.json', 'model-card.md', 'model.onnx', 'profile.json']);
+    const model = readFileSync(join(cwd, 'out/demo/release/model.onnx'));
+    expect(readFileSync(join(cwd, 'out/demo/models/candidate.onnx')).equals(model)).toBe(true);
   });
 });

@@ -81,11 +81,13 @@ function changeCheck(metric: string, rule: 'max-drop' | 'max-rise', sign: 1 | -1
     const worstCase = sign === -1 ? -c.ci_low : c.ci_high;
     passed = bestCase <= allowed;
     reason = passed
-      ? `${metric} ${change > 0 ? verb : 'changed'} by ${fmt(Math.abs(change))}; not significantly beyond the allowed ${tolerated}`
+      ? change <= 0
+        ? `${metric} improved by ${fmt(-change)}`
+        : `${metric} ${verb} by ${fmt(change)}; not significantly beyond the allowed ${tolerated}`
       : `${metric} ${verb} by ${fmt(change)} (95% interval of the change ${fmt(bestCase)} to ${fmt(worstCase)}), significantly more than the allowed ${tolerated}`;
   } else {
     passed = change <= allowed;
-    reason = passed ? `${metric} changed by ${fmt(-sign * change)}, within the allowed ${tolerated}` : `${metric} ${verb} by ${fmt(change)}, more than the allowed ${tolerated}`;
+    reason = passed ? (change <= 0 ? `${metric} improved by ${fmt(-change)}` : `${metric} ${verb} by ${fmt(change)}, within the allowed ${tolerated}`) : `${metric} ${verb} by ${fmt(change)}, more than the allowed ${tolerated}`;
   }
   return { metric, rule, threshold: allowed, observed: change, passed, reason };
 }
