@@ -11,6 +11,7 @@ import { LATEST_RELEASE, latestReleaseAsset } from '../../github/latest-release.
 import { readDocumentOfKind, writeDocument } from '../../io/documents.js';
 import { resolveDataFiles } from '../../io/readers/dataset.js';
 import { finishProfile, scanDataset } from '../../io/scan-dataset.js';
+import { sniffNumericColumns } from '../../io/sniff-types.js';
 import { COMMENT_LIMIT, renderReport, SUMMARY_LIMIT_BYTES } from '../../render/report.js';
 import { renderDriftSection } from '../../render/sections/drift.js';
 import type { ActionEnvironment } from '../runtime/host.js';
@@ -77,8 +78,9 @@ function readProfile(path: string, name: string): Promise<Profile> {
   return readDocumentOfKind<Profile>(path, name, 'profile', 'give the profile.json that validate-data writes');
 }
 
-async function profileData(env: ActionEnvironment, patterns: string[], label: string, createdAt: string, contract?: DataContract): Promise<Profile> {
+async function profileData(env: ActionEnvironment, patterns: string[], label: string, createdAt: string, types?: DataContract): Promise<Profile> {
   const files = await resolveDataFiles(patterns, env.cwd, 'auto', label);
+  const contract = types ?? (await sniffNumericColumns(files));
   const builder = new ProfileBuilder({ createdAt });
   return finishProfile(builder, await scanDataset({ files, contract, profile: builder, createdAt, logger: env.host }), createdAt);
 }

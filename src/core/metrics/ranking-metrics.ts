@@ -1,4 +1,4 @@
-import { sortScores } from './sort-scores.js';
+import { sortValues } from '../stats/sort-values.js';
 
 /** The scores of the positive and of the negative rows, each sorted ascending. */
 function splitSorted(positive: ArrayLike<boolean | number>, scores: ArrayLike<number>): { pos: Float64Array; neg: Float64Array } {
@@ -12,7 +12,7 @@ function splitSorted(positive: ArrayLike<boolean | number>, scores: ArrayLike<nu
     if (positive[i]) pos[p++] = scores[i]!;
     else neg[n++] = scores[i]!;
   }
-  return { pos: sortScores(pos), neg: sortScores(neg) };
+  return { pos: sortValues(pos), neg: sortValues(neg) };
 }
 
 /**

@@ -1,3 +1,4 @@
+import { MAX_CATEGORY_VALUES } from './infer-type.js';
 import { ConfigurationError } from '../errors.js';
 import { mergeMoments, sampleVariance } from './moments.js';
 import { histogramOf, MAX_CATEGORIES, PROFILE_QUANTILES, sampleNumbers, selectQuantiles, type ColumnProfile, type Profile, type SampleValue } from './profile.js';
@@ -35,13 +36,12 @@ export function mergeProfiles(profiles: readonly Profile[], createdAt: string): 
 
 function mergeColumn(name: string, parts: readonly (ColumnProfile | undefined)[], profiles: readonly Profile[], sample: SampleValue[]): ColumnProfile {
   const present = parts.filter((c): c is ColumnProfile => c !== undefined);
-  const types = new Set(present.map((c) => c.type));
-  if (types.size > 1) throw new ConfigurationError(`column "${name}" has different types in the profiles to merge (${[...types].join(', ')}); give every shard the same contract`);
+  const type = mergedType(name, new Set(present.map((c) => c.type)));
   // A shard without the column counts its rows as missing values.
   const absentRows = parts.reduce((n, c, i) => n + (c ? 0 : profiles[i]!.dataset.rows), 0);
   const merged: ColumnProfile = {
     name,
-    type: present[0]!.type,
+    type,
     count: sum(present.map((c) => c.count)),
     nulls: sum(present.map((c) => c.nulls)) + absentRows,
     invalid: sum(present.map((c) => c.invalid)),
@@ -76,7 +76,22 @@ function mergeColumn(name: string, parts: readonly (ColumnProfile | undefined)[]
       truncated: categories.some((c) => c.truncated) || entries.length > MAX_CATEGORIES,
     };
   }
+  // Parts typed by inference may disagree on text: the union is a category only if it still looks like one.
+  if (type === 'string' && merged.categories && !merged.categories.truncated && merged.categories.distinct <= MAX_CATEGORY_VALUES && merged.categories.distinct * 2 <= merged.count - merged.nulls) merged.type = 'category';
   return merged;
+}
+
+/**
+ * The type of a column in the merged profile. Equal types stay; types inferred from different parts of the data
+ * reconcile where one contains the other (int and float are float; category and string are string, or category again
+ * when the merged counts say so); any other mix means the shards were read differently, which is the user's to fix.
+ */
+function mergedType(name: string, types: Set<ColumnProfile['type']>): ColumnProfile['type'] {
+  const [first] = types;
+  if (types.size === 1) return first!;
+  if ([...types].every((t) => t === 'int' || t === 'float')) return 'float';
+  if ([...types].every((t) => t === 'category' || t === 'string')) return 'string';
+  throw new ConfigurationError(`column "${name}" has different types in the profiles to merge (${[...types].join(', ')}); give every shard the same contract`);
 }
 
 /**

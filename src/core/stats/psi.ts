@@ -1,3 +1,4 @@
+import { sortValues } from './sort-values.js';
 /** Proportions below this count as this in PSI, so an empty bin gives a large but finite term, not infinity. */
 export const PSI_FLOOR = 1e-4;
 
@@ -5,6 +6,9 @@ export interface PsiResult {
   psi: number;
   /** The bin edges used (reference quantiles; the outer edges stand for ±infinity). */
   edges: number[];
+  /** The share of each side in each bin, before the floor. */
+  reference: number[];
+  current: number[];
 }
 
 /**
@@ -15,7 +19,7 @@ export interface PsiResult {
  * @example populationStabilityIndex(reference, reference) === 0
  */
 export function populationStabilityIndex(reference: Float64Array, current: Float64Array, bins = 10): PsiResult {
-  const sorted = reference.slice().sort();
+  const sorted = sortValues(reference.slice());
   const inner: number[] = [];
   for (let i = 1; i < bins; i++) {
     const position = ((sorted.length - 1) * i) / bins;
@@ -24,14 +28,14 @@ export function populationStabilityIndex(reference: Float64Array, current: Float
     if (inner.length === 0 || value > inner.at(-1)!) inner.push(value);
   }
   const r = binShares(sorted, inner);
-  const c = binShares(current.slice().sort(), inner);
+  const c = binShares(sortValues(current.slice()), inner);
   let psi = 0;
   for (let i = 0; i < r.length; i++) {
     const ri = Math.max(r[i]!, PSI_FLOOR);
     const ci = Math.max(c[i]!, PSI_FLOOR);
     psi += (ci - ri) * Math.log(ci / ri);
   }
-  return { psi, edges: [Number.NEGATIVE_INFINITY, ...inner, Number.POSITIVE_INFINITY] };
+  return { psi, edges: [Number.NEGATIVE_INFINITY, ...inner, Number.POSITIVE_INFINITY], reference: r, current: c };
 }
 
 /** Shares of sorted values in the bins (−∞, e1], (e1, e2], …, (ek, ∞). */

@@ -1,3 +1,4 @@
+import { sortValues } from './sort-values.js';
 /**
  * The first Wasserstein (earth mover's) distance between two samples, as scipy.stats.wasserstein_distance:
  * the integral of |F_u − F_v| over the merged support of the two empirical distribution functions.
@@ -5,12 +6,12 @@
  * @example wasserstein1(Float64Array.of(0, 1, 3), Float64Array.of(5, 6, 8)) === 5
  */
 export function wasserstein1(u: Float64Array, v: Float64Array): number {
-  const a = u.slice().sort();
-  const b = v.slice().sort();
+  const a = sortValues(u.slice());
+  const b = sortValues(v.slice());
   const all = new Float64Array(a.length + b.length);
   all.set(a);
   all.set(b, a.length);
-  all.sort();
+  sortValues(all);
   let i = 0;
   let j = 0;
   let distance = 0;

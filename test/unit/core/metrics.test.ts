@@ -5,7 +5,7 @@ import { classificationScores } from '../../../src/core/metrics/classification-m
 import { confusionMatrix } from '../../../src/core/metrics/confusion-matrix.js';
 import { brierScore, expectedCalibrationError, logLoss } from '../../../src/core/metrics/probability-metrics.js';
 import { averagePrecision, binaryRocAuc, oneVsRestRanking } from '../../../src/core/metrics/ranking-metrics.js';
-import { sortScores } from '../../../src/core/metrics/sort-scores.js';
+import { sortValues } from '../../../src/core/stats/sort-values.js';
 import { regressionScores } from '../../../src/core/metrics/regression-metrics.js';
 import { ROOT } from '../../support/run-action.js';
 
@@ -72,6 +72,6 @@ describe('sorting scores by their bits', () => {
     const values = [3, -1, 0.5, -0, 0, 1e-300, -1e300, 0.1, 0.1, Math.fround(0.3), 2 ** -1074, -(2 ** -1074), 7, 1e308];
     const many = Float64Array.from({ length: 5000 }, (_, i) => values[i % values.length]! * (1 + (i % 7) / 10));
     const expected = Array.from(many).sort((a, b) => a - b || (Object.is(a, -0) ? -1 : Object.is(b, -0) ? 1 : 0));
-    expect(Array.from(sortScores(many.slice()))).toEqual(expected);
+    expect(Array.from(sortValues(many.slice()))).toEqual(expected);
   });
 });

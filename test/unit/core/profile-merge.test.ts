@@ -101,3 +101,22 @@ describe('profiles merge exactly: merging the shards\' profiles equals profiling
   });
 });
 
+
+describe('merging columns whose types were inferred part by part', () => {
+  const rows = (n: number, offset: number): Row[] => Array.from({ length: n }, (_, i) => ({ x: i + offset, c: `v${i % 3}` }));
+  const retyped = (p: Profile, x: Profile['columns'][number]['type'], c: Profile['columns'][number]['type']): Profile => ({ ...p, columns: p.columns.map((col) => ({ ...col, type: col.name === 'x' ? x : c })) });
+  it('reconciles int with float, and string with category by the merged counts', () => {
+    const a = retyped(profile([{ file: 'a.csv', rows: rows(40, 0), from: 0 }], 100), 'int', 'string');
+    const b = retyped(profile([{ file: 'a.csv', rows: rows(40, 40), from: 40 }], 100), 'float', 'category');
+    const merged = mergeProfiles([a, b], 'now');
+    expect(merged.columns.map((c) => [c.name, c.type])).toEqual([
+      ['x', 'float'],
+      ['c', 'category'],
+    ]);
+  });
+  it('refuses a mix that no reading explains', () => {
+    const a = retyped(profile([{ file: 'a.csv', rows: rows(10, 0), from: 0 }], 100), 'float', 'category');
+    const b = retyped(profile([{ file: 'a.csv', rows: rows(10, 10), from: 10 }], 100), 'datetime', 'category');
+    expect(() => mergeProfiles([a, b], 'now')).toThrow(/^column "x" has different types in the profiles to merge \(float, datetime\)/);
+  });
+});

@@ -1,10 +1,10 @@
 /**
- * Sorts float64 scores ascending in place by a least-significant-digit radix sort on their IEEE-754 bits, 16 bits
+ * Sorts float64 values ascending in place by a least-significant-digit radix sort on their IEEE-754 bits, 16 bits
  * a pass, skipping the passes in which every key has the same digit (the low bits of scores that were float32).
  * Orders as numeric comparison does, −0 before +0; NaN is not expected. O(n) per pass, against O(n log n) for the
  * comparison sort: about 5x faster on a million model scores.
  */
-export function sortScores(values: Float64Array): Float64Array {
+export function sortValues(values: Float64Array): Float64Array {
   const n = values.length;
   if (n < 256) return values.sort();
   if (allFloat32(values)) return sortFloat32Valued(values);
