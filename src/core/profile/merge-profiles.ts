@@ -36,7 +36,8 @@ export function mergeProfiles(profiles: readonly Profile[], createdAt: string): 
 
 function mergeColumn(name: string, parts: readonly (ColumnProfile | undefined)[], profiles: readonly Profile[], sample: SampleValue[]): ColumnProfile {
   const present = parts.filter((c): c is ColumnProfile => c !== undefined);
-  const type = mergedType(name, new Set(present.map((c) => c.type)));
+  const types = new Set(present.map((c) => c.type));
+  const type = mergedType(name, types);
   // A shard without the column counts its rows as missing values.
   const absentRows = parts.reduce((n, c, i) => n + (c ? 0 : profiles[i]!.dataset.rows), 0);
   const merged: ColumnProfile = {
@@ -77,7 +78,7 @@ function mergeColumn(name: string, parts: readonly (ColumnProfile | undefined)[]
     };
   }
   // Parts typed by inference may disagree on text: the union is a category only if it still looks like one.
-  if (type === 'string' && merged.categories && !merged.categories.truncated && merged.categories.distinct <= MAX_CATEGORY_VALUES && merged.categories.distinct * 2 <= merged.count - merged.nulls) merged.type = 'category';
+  if (types.size > 1 && type === 'string' && merged.categories && !merged.categories.truncated && merged.categories.distinct <= MAX_CATEGORY_VALUES && merged.categories.distinct * 2 <= merged.count - merged.nulls) merged.type = 'category';
   return merged;
 }
 
