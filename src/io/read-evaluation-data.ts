@@ -30,7 +30,8 @@ export interface EvaluationData {
 
 export interface EvaluationReadOptions {
   features: readonly string[];
-  label: string;
+  /** The label column; absent when only the model's outputs matter (prediction drift). */
+  label?: string;
   sliceColumns: readonly string[];
   bucketCount: number;
   delimiter?: string;
@@ -44,7 +45,7 @@ export interface EvaluationReadOptions {
 export async function readEvaluationData(files: readonly DatasetFile[], options: EvaluationReadOptions): Promise<EvaluationData> {
   const { features, label } = options;
   const width = features.length;
-  const wanted = new Set([...features, label, ...options.sliceColumns]);
+  const wanted = new Set([...features, ...(label !== undefined ? [label] : []), ...options.sliceColumns]);
   const dictionaries = new Map<string, TextDictionary>();
   const dictionary = (column: string) => {
     let found = dictionaries.get(column);
@@ -54,7 +55,8 @@ export async function readEvaluationData(files: readonly DatasetFile[], options:
   let capacity = 1024;
   let rows = 0;
   let matrix = new Float32Array(capacity * width);
-  const extra = [label, ...options.sliceColumns].map((name) => ({ name, numbers: new Float64Array(capacity), ids: new Int32Array(capacity) }));
+  const extra = [...(label !== undefined ? [label] : []), ...options.sliceColumns].map((name) => ({ name, numbers: new Float64Array(capacity), ids: new Int32Array(capacity) }));
+  const labelIndex = label !== undefined ? 0 : -1;
   let buckets = new Uint32Array(capacity);
   let fileOf = new Uint16Array(capacity);
   let lineOf = new Float64Array(capacity);
@@ -107,7 +109,7 @@ export async function readEvaluationData(files: readonly DatasetFile[], options:
     extra.forEach((target, index) => {
       const column = byName.get(target.name)!;
       for (let r = 0; r < batch.length; r++) {
-        if (index === 0 && column.status[r] === NULL) throw new DataError(`${event.file.name}:${batch.lines[r]}: the label ${label} is empty; every row needs a label to be scored (drop unlabelled rows first)`, { file: event.file.name, line: batch.lines[r] });
+        if (index === labelIndex && column.status[r] === NULL) throw new DataError(`${event.file.name}:${batch.lines[r]}: the label ${label} is empty; every row needs a label to be scored (drop unlabelled rows first)`, { file: event.file.name, line: batch.lines[r] });
         target.numbers[start + r] = column.numbers ? column.numbers[r]! : Number.NaN;
         target.ids[start + r] = column.ids ? column.ids[r]! : -1;
       }
@@ -120,8 +122,8 @@ export async function readEvaluationData(files: readonly DatasetFile[], options:
     rows,
     features: [...features],
     matrix: matrix.subarray(0, rows * width),
-    label: asColumn(extra[0]!),
-    slices: extra.slice(1).map(asColumn),
+    label: labelIndex === 0 ? asColumn(extra[0]!) : { name: '', numbers: new Float64Array(0), ids: new Int32Array(0), dictionary: [] },
+    slices: extra.slice(labelIndex + 1).map(asColumn),
     buckets: buckets.subarray(0, rows),
     locate: (row) => `${names[fileOf[row]!]}:${lineOf[row]}`,
   };

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GitHubEmulator } from '../support/emulator/server.js';
@@ -7,6 +7,7 @@ import { dataFolder } from '../support/datasets.js';
 import { scheduleEvent } from '../support/events.js';
 import { runAction } from '../support/run-action.js';
 import { runCli } from '../support/run-cli.js';
+import { teacherLayers, writeClassificationCsv, writeModel } from '../support/models.js';
 
 const noise = (i: number) => Math.sin(i * 12.9898) * 43758.5453 - Math.floor(Math.sin(i * 12.9898) * 43758.5453);
 const csv = (n: number, shift: number) => `x,c\n${Array.from({ length: n }, (_, i) => `${(noise(i * 3 + shift * 1000) + shift).toFixed(4)},${['a', 'b', 'c'][i % 3]}`).join('\n')}\n`;
@@ -66,6 +67,49 @@ describe('drift-check action (dist bundle)', () => {
     expect(result.exitCode).toBe(1);
     expect(result.annotations).toHaveLength(1);
     expect(result.annotations[0]!.message).toMatch(message);
+  });
+});
+
+describe('drift-check with a model: prediction drift', () => {
+  it('scores both sides with the model and reports its predictions beside the features', async () => {
+    const cwd = dataFolder({});
+    const classes = ['a', 'b', 'c'];
+    writeModel(join(cwd, 'model.onnx'), { features: ['f0', 'f1', 'f2'], classes, layers: teacherLayers(3, 3), output: 'softmax' });
+    writeClassificationCsv(join(cwd, 'ref.csv'), 3000, 3, classes, { seed: 1 });
+    // The current data leans on f0: the model predicts class a far more often.
+    writeClassificationCsv(join(cwd, 'cur.csv'), 3000, 3, classes, { seed: 2 });
+    const current = readFileSync(join(cwd, 'cur.csv'), 'utf8').split('\n');
+    writeFileSync(join(cwd, 'shifted.csv'), [current[0], ...current.slice(1).filter(Boolean).map((line) => { const [f0, ...rest] = line.split(','); return [(Number(f0) + 0.8).toFixed(3), ...rest].join(','); })].join('\n') + '\n');
+    const calm = await runAction({ action: 'drift-check', cwd, inputs: { reference: 'ref.csv', current: 'cur.csv', model: 'model.onnx' } });
+    expect(calm.exitCode, calm.stdout).toBe(0);
+    expect(calm.outputs['prediction-drifted']).toBe('false');
+    const shifted = await runAction({ action: 'drift-check', cwd, inputs: { reference: 'ref.csv', current: 'shifted.csv', model: 'model.onnx' } });
+    expect(shifted.exitCode, shifted.stdout).toBe(0);
+    expect(shifted.outputs['prediction-drifted']).toBe('true');
+    const report = JSON.parse(readFileSync(join(cwd, 'mlgate-reports/drift-report.json'), 'utf8'));
+    const prediction = report.features.find((f: { kind?: string }) => f.kind === 'prediction');
+    expect(prediction).toMatchObject({ column: 'prediction', test: 'jensenshannon', status: 'drift' });
+    expect(JSON.parse(shifted.outputs['drifted-columns']!)).not.toContain('prediction');
+    expect(shifted.summary).toMatch(/predictions drifted/);
+  });
+
+  it('needs the reference as data, and says so for a profile', async () => {
+    const cwd = dataFolder({ 'ref.csv': csv(600, 0), 'cur.csv': csv(500, 0) });
+    writeModel(join(cwd, 'model.onnx'), { features: ['x'], layers: [{ inputs: 1, outputs: 1, activation: 'none', weights: new Float32Array([2]), bias: new Float32Array([0]) }], output: 'none' });
+    await runCli(['validate-data', 'ref.csv', '--infer', 'true', '--contract', 'c.yml', '--profile', 'profile.json'], { cwd });
+    const result = await runAction({ action: 'drift-check', cwd, inputs: { reference: 'profile.json', current: 'cur.csv', model: 'model.onnx' } });
+    expect(result.exitCode).toBe(0);
+    expect(result.annotations[0]!.message).toMatch(/^prediction drift needs the reference data, not a profile/);
+    expect(result.outputs['prediction-drifted']).toBe('');
+  });
+
+  it('compares a regression model\'s values as a numeric column', async () => {
+    const cwd = dataFolder({ 'ref.csv': csv(600, 0), 'cur.csv': csv(500, 0.4) });
+    writeModel(join(cwd, 'model.onnx'), { features: ['x'], layers: [{ inputs: 1, outputs: 1, activation: 'none', weights: new Float32Array([2]), bias: new Float32Array([0]) }], output: 'none' });
+    const result = await runAction({ action: 'drift-check', cwd, inputs: { reference: 'ref.csv', current: 'cur.csv', model: 'model.onnx' } });
+    expect(result.exitCode, result.stdout).toBe(0);
+    const report = JSON.parse(readFileSync(join(cwd, 'mlgate-reports/drift-report.json'), 'utf8'));
+    expect(report.features.find((f: { kind?: string }) => f.kind === 'prediction')).toMatchObject({ test: 'ks', status: 'drift' });
   });
 });
 

@@ -14,6 +14,9 @@ export const INPUTS = {
   'fail-on-drift': { description: 'Fail the step when the dataset drifts.', default: 'false' },
   mode: { description: 'check: report only; issue (for schedules): keep one issue open while the data drifts, commented each run, closed when drift is gone.', default: 'check' },
   'issue-label': { description: 'In issue mode, the label that marks the drift issue.', default: 'mlgate-drift' },
+  model: { description: 'An ONNX model: also compare its predictions on the reference data with those on the current data (prediction drift). Needs the reference as data files.', default: '' },
+  'model-features': { description: 'The model\'s input columns in order. Default: its metadata mlgate.features.', default: '' },
+  'onnxruntime-path': { description: 'A preinstalled onnxruntime-node, for runners without internet (see evaluate).', default: '' },
   'tag-prefix': { description: 'With reference release:latest, the tag prefix of mlgate releases.', default: 'model-v' },
   report: { description: 'Where to write the drift report.', default: 'mlgate-reports/drift-report.json' },
   'github-token': { description: 'Token used to read releases (release:latest, contents: read) and, in issue mode, to keep the issue (issues: write).', default: '${{ github.token }}' },
@@ -25,6 +28,7 @@ export const OUTPUTS = {
   report: { description: 'The path of the drift report.' },
   'issue-number': { description: 'In issue mode, the number of the drift issue (opened, updated or closed).' },
   'issue-url': { description: 'In issue mode, the address of the drift issue.' },
+  'prediction-drifted': { description: 'With a model: true when its predictions drifted, else false; empty without a model.' },
 } satisfies OutputSpecs;
 
 export interface DriftCheckOptions {
@@ -38,6 +42,9 @@ export interface DriftCheckOptions {
   failOnDrift: boolean;
   mode: 'check' | 'issue';
   issueLabel: string;
+  model: string;
+  modelFeatures: string[] | undefined;
+  onnxruntimePath: string;
   tagPrefix: string;
   report: string;
   token: string;
@@ -71,6 +78,9 @@ export function parseDriftCheckOptions(inputs: InputReader): DriftCheckOptions {
     failOnDrift: parseBoolean(inputs, 'fail-on-drift'),
     mode: parseChoice(inputs, 'mode', ['check', 'issue'] as const),
     issueLabel: inputs.get('issue-label').trim() || INPUTS['issue-label'].default,
+    model: inputs.get('model').trim(),
+    modelFeatures: parseList(inputs, 'model-features').length > 0 ? parseList(inputs, 'model-features') : undefined,
+    onnxruntimePath: inputs.get('onnxruntime-path').trim(),
     tagPrefix: inputs.get('tag-prefix').trim(),
     report: inputs.get('report').trim() || INPUTS.report.default,
     token: inputs.get('github-token').trim(),

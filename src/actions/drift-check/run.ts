@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
 import type { DataContract } from '../../core/contract/contract.js';
-import type { DriftReport } from '../../core/documents.js';
-import { DEFAULT_DRIFT_OPTIONS, detectDrift } from '../../core/drift/detect-drift.js';
+import type { DriftReport, FeatureDrift } from '../../core/documents.js';
+import { DEFAULT_DRIFT_OPTIONS, detectDrift, type DriftOptions } from '../../core/drift/detect-drift.js';
+import { detectPredictionDrift } from '../../core/drift/prediction-drift.js';
 import { ConfigurationError } from '../../core/errors.js';
 import { ProfileBuilder } from '../../core/profile/profile-builder.js';
 import type { Profile } from '../../core/profile/profile.js';
@@ -16,6 +17,7 @@ import { COMMENT_LIMIT, renderReport, SUMMARY_LIMIT_BYTES } from '../../render/r
 import { renderDriftSection } from '../../render/sections/drift.js';
 import type { ActionEnvironment } from '../runtime/host.js';
 import { parseDriftCheckOptions, type DriftCheckOptions } from './inputs.js';
+import { modelOutputs } from './predictions.js';
 
 /** Compares current data with the reference, feature by feature, and writes the drift report. */
 export async function driftCheck(env: ActionEnvironment): Promise<void> {
@@ -27,15 +29,19 @@ export async function driftCheck(env: ActionEnvironment): Promise<void> {
   // The current data is read with the reference's types, so both sides are compared as the same kinds.
   const types: DataContract = { columns: Object.fromEntries(reference.columns.map((c) => [c.name, { type: c.type }])) };
   const current = await profileData(env, options.current, env.inputs.label('current'), createdAt, types);
-  const report = detectDrift(reference, current, { ...DEFAULT_DRIFT_OPTIONS, columns: options.columns, tests: options.tests, thresholds: options.thresholds, driftShare: options.driftShare, correction: options.correction, createdAt });
+  const driftOptions = { ...DEFAULT_DRIFT_OPTIONS, columns: options.columns, tests: options.tests, thresholds: options.thresholds, driftShare: options.driftShare, correction: options.correction, createdAt };
+  const report = detectDrift(reference, current, driftOptions);
+  const prediction = options.model ? await predictionDrift(env, options, driftOptions) : undefined;
+  if (prediction) report.features.push(prediction);
   await writeDocument(resolve(env.cwd, options.report), report);
 
-  const drifted = report.features.filter((f) => f.status === 'drift').map((f) => f.column);
+  const drifted = report.features.filter((f) => f.status === 'drift' && f.kind !== 'prediction').map((f) => f.column);
+  host.setOutput('prediction-drifted', prediction ? prediction.status === 'drift' : '');
   host.setOutput('drifted', report.dataset_drift);
   host.setOutput('drifted-columns', JSON.stringify(drifted));
   host.setOutput('report', options.report);
   if (host.isAction) await host.writeSummary(renderReport([renderDriftSection(report, options.report)], { limit: SUMMARY_LIMIT_BYTES, measure: (t) => Buffer.byteLength(t) }).markdown);
-  const checked = report.features.filter((f) => f.status === 'ok' || f.status === 'drift').length;
+  const checked = report.features.filter((f) => (f.status === 'ok' || f.status === 'drift') && f.kind !== 'prediction').length;
   host.print(
     [
       `${report.dataset_drift ? '✗ dataset drift' : '✓ no dataset drift'}: ${drifted.length} of ${checked} features drifted`,
@@ -45,6 +51,17 @@ export async function driftCheck(env: ActionEnvironment): Promise<void> {
   );
   if (options.mode === 'issue') await keepIssue(env, options, report, drifted.length, checked);
   if (report.dataset_drift && options.failOnDrift) host.fail(`The data drifted: ${drifted.join(', ')}; see ${options.report}`);
+}
+
+/** Prediction drift, when a model is given: its outputs on the reference data against those on the current data. */
+async function predictionDrift(env: ActionEnvironment, options: DriftCheckOptions, driftOptions: DriftOptions): Promise<FeatureDrift | undefined> {
+  const [first] = options.reference;
+  if (options.reference.length === 1 && (first === LATEST_RELEASE || first!.endsWith('.json'))) {
+    env.host.warning(`prediction drift needs the reference data, not a profile: give ${env.inputs.label('reference')} as data files to compare ${options.model}'s predictions`);
+    return undefined;
+  }
+  const outputs = await modelOutputs(env, options);
+  return detectPredictionDrift(outputs.reference, outputs.current, driftOptions);
 }
 
 /** Issue mode: one issue open while the data drifts (see syncDriftIssue). */

@@ -9,13 +9,17 @@ const CHARTS = 3;
 
 /** The drift section: which features moved, by which test, and whether the dataset as a whole drifted. */
 export function renderDriftSection(report: DriftReport, source: string): ReportSection {
-  const checked = report.features.filter((f) => f.status === 'ok' || f.status === 'drift');
+  // A model's predictions are reported beside the features, not counted among them.
+  const prediction = report.features.find((f) => f.kind === 'prediction');
+  const features = report.features.filter((f) => f.kind !== 'prediction');
+  const checked = features.filter((f) => f.status === 'ok' || f.status === 'drift');
   const drifted = report.features.filter((f) => f.status === 'drift');
-  const insufficient = report.features.filter((f) => f.status === 'insufficient_data').length;
+  const insufficient = features.filter((f) => f.status === 'insufficient_data').length;
   const headline =
-    `${drifted.length} of ${checked.length} features drifted` +
+    `${drifted.filter((f) => f.kind !== 'prediction').length} of ${checked.length} features drifted` +
     (report.dataset_drift ? ` (dataset drift: at least ${formatPercent(report.drift_share, 0)} of features)` : '') +
-    (insufficient > 0 ? `, ${insufficient} with too little data` : '');
+    (insufficient > 0 ? `, ${insufficient} with too little data` : '') +
+    (prediction ? `; predictions ${prediction.status === 'drift' ? 'drifted' : prediction.status === 'ok' ? 'stable' : prediction.status.replace('_', ' ')}` : '');
   const sizes =
     report.reference?.rows !== undefined && report.current?.rows !== undefined
       ? `Reference ${formatCount(report.reference.rows)} rows, current ${formatCount(report.current.rows)} rows.`
