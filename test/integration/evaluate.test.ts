@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { zipSync } from 'fflate';
 import onnxProto from 'onnx-proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDocument } from '../../src/io/documents.js';
@@ -131,6 +132,19 @@ describe('evaluate action (dist bundle)', () => {
     expect(JSON.parse(result.outputs.metrics!).accuracy).toBeGreaterThan(0.9);
     const missing = await runAction({ action: 'evaluate', cwd, inputs: { model: 'torch-mlp-20-256-256-3.onnx', baseline: 'none', data: 'torch-holdout.csv', label: 'label' } });
     expect(missing.annotations[0]!.message).toBe('torch-mlp-20-256-256-3.onnx does not name its features (no metadata mlgate.features); set input "features" to its input columns, in order');
+  });
+
+  it('takes the baseline from an artifact of another run (artifact:<run>/<name>), unpacked with limits', async () => {
+    const cwd = project();
+    const repository = 'acme/eval-artifact';
+    github.addArtifact(repository, 4242, 'mlgate-model', zipSync({ 'out/model.onnx': new Uint8Array(readFileSync(join(cwd, 'worse.onnx'))), 'out/metrics.json': new TextEncoder().encode('{}') }));
+    const run = (baseline: string) => runAction({ action: 'evaluate', cwd, token: GitHubEmulator.WRITE_TOKEN, apiUrl: github.apiUrl, env: { GITHUB_REPOSITORY: repository }, inputs: { model: 'good.onnx', baseline, data: 'data.csv', label: 'label' } });
+    const result = await run('artifact:4242/mlgate-model');
+    expect(result.exitCode, result.stdout).toBe(0);
+    expect(result.stdout).toContain('Baseline: out/model.onnx from artifact mlgate-model of run 4242');
+    expect((await readReport(cwd)).baseline).toMatchObject({ source: 'artifact mlgate-model of run 4242', sha256: createHash('sha256').update(readFileSync(join(cwd, 'worse.onnx'))).digest('hex') });
+    const missing = await run('artifact:4242/other-name');
+    expect(missing.annotations.at(-1)!.message).toMatch(/^no artifact named "other-name" in workflow run 4242/);
   });
 
   it('runs from a copy of dist/evaluate with no node_modules above it, loading onnxruntime from the tool cache', async () => {

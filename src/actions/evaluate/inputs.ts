@@ -5,7 +5,7 @@ import { parseBoolean, parseChoice, parseInteger, parseList, requireInput, type 
 /** The inputs of the evaluate action, which are also the options of `mlgate evaluate`. */
 export const INPUTS = {
   model: { description: 'The candidate ONNX model.', required: true },
-  baseline: { description: 'The baseline to compare with: an ONNX file, release:latest (the model of the latest mlgate release), or none. With none, or before the first release, only value thresholds apply.', default: 'release:latest' },
+  baseline: { description: 'The baseline to compare with: an ONNX file, release:latest (the model of the latest mlgate release), artifact:<run id>/<artifact name>[/<path>] (a model another workflow run uploaded), or none. With none, or before the first release, only value thresholds apply.', default: 'release:latest' },
   data: { description: 'The evaluation data: paths or globs (CSV, TSV, JSON Lines, Parquet, optionally .gz), scored by both models.', required: true },
   label: { description: 'The column holding the true label (a class, or the target value for regression).', required: true },
   features: { description: 'The feature columns in the model\'s input order, one per line or comma-separated. Default: the model\'s metadata mlgate.features, else every column but the label and the slices.', default: '' },
@@ -23,7 +23,7 @@ export const INPUTS = {
   'onnxruntime-path': { description: 'A preinstalled onnxruntime-node (the package folder, or a folder with node_modules/onnxruntime-node), for runners without internet. Default: the pinned version, downloaded once per runner into the tool cache.', default: '' },
   'tag-prefix': { description: 'With baseline release:latest, the tag prefix of mlgate releases.', default: 'model-v' },
   report: { description: 'Where to write the eval report.', default: 'mlgate-reports/eval-report.json' },
-  'github-token': { description: 'Token used to read releases (baseline release:latest) and pull-request labels. Needs contents: read.', default: '${{ github.token }}' },
+  'github-token': { description: 'Token used to read the baseline from releases (contents: read) or from another run\'s artifacts (actions: read).', default: '${{ github.token }}' },
 } satisfies InputSpecs;
 
 export const OUTPUTS = {

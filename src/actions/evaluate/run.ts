@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { basename, resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { basename, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { EvalReport, FileRef, MetricComparison, Metrics } from '../../core/documents.js';
 import { ConfigurationError } from '../../core/errors.js';
@@ -11,7 +12,9 @@ import { sliceMetrics } from '../../core/evaluate/slices.js';
 import { evaluateGate, type GateContext, type GatePolicy } from '../../core/gate/evaluate-gate.js';
 import { defaultPolicy, parsePolicy } from '../../core/gate/parse-policy.js';
 import { LATEST_RELEASE, latestReleaseAsset } from '../../github/latest-release.js';
+import { downloadRunArtifact } from '../../github/run-artifacts.js';
 import { writeDocument } from '../../io/documents.js';
+import { unpackArchive, writeArchiveEntries } from '../../io/zip-archive.js';
 import { loadOnnxruntime } from '../../io/onnx/load-onnxruntime.js';
 import { openModel, type OnnxModel, type ScoringTimes } from '../../io/onnx/onnx-model.js';
 import { readEvaluationData, type EvaluationData } from '../../io/read-evaluation-data.js';
@@ -124,6 +127,8 @@ async function open(env: ActionEnvironment, options: EvaluateOptions, ort: Await
 /** The baseline's file: a path, the model of the latest release, or none (also before the first release). */
 async function baselinePath(env: ActionEnvironment, options: EvaluateOptions): Promise<{ path: string; name: string; source: string } | undefined> {
   if (options.baseline === NO_BASELINE) return undefined;
+  const fromArtifact = ARTIFACT_BASELINE.exec(options.baseline);
+  if (fromArtifact) return artifactBaseline(env, options, Number(fromArtifact[1]), fromArtifact[2]!, fromArtifact[3]);
   if (options.baseline !== LATEST_RELEASE) return { path: resolve(env.cwd, options.baseline), name: options.baseline, source: options.baseline };
   const { context, host } = env;
   if (!options.token || !context.owner || !context.repo) {
@@ -143,6 +148,29 @@ async function baselinePath(env: ActionEnvironment, options: EvaluateOptions): P
     }
     throw error;
   }
+}
+
+/** `artifact:<run id>/<artifact name>[/<path of the model in it>]`: a model uploaded by another workflow run. */
+const ARTIFACT_BASELINE = /^artifact:(\d+)\/([^/]+)(?:\/(.+))?$/;
+/** Models are larger than reports, but an artifact is still untrusted: bounded. */
+const MODEL_ARTIFACT_LIMITS = { maxBytes: 2 * 1024 * 1024 * 1024, maxEntries: 1000 };
+
+/** The baseline from an artifact of another run (e.g. the model the train workflow uploaded), unpacked with limits. */
+async function artifactBaseline(env: ActionEnvironment, options: EvaluateOptions, runId: number, name: string, inside: string | undefined): Promise<{ path: string; name: string; source: string }> {
+  const { context } = env;
+  if (!options.token || !context.owner || !context.repo) throw new ConfigurationError(`${env.inputs.label('baseline')} ${options.baseline} needs a github-token (actions: read) and GITHUB_REPOSITORY`);
+  const client = await env.createClient(options.token);
+  const bytes = await downloadRunArtifact(client, { owner: context.owner, repo: context.repo, runId, name, maxBytes: MODEL_ARTIFACT_LIMITS.maxBytes });
+  const label = `artifact ${name} of run ${runId}`;
+  const entries = unpackArchive(bytes, label, { ...MODEL_ARTIFACT_LIMITS, keep: (path) => (inside ? path === inside : path.endsWith('.onnx')) });
+  if (entries.size !== 1) {
+    throw new ConfigurationError(inside ? `${label} has no file ${inside}` : `${label} holds ${entries.size} .onnx files; name the one to use: artifact:${runId}/${name}/<path>`);
+  }
+  const [path] = [...entries.keys()];
+  const folder = join(context.runnerTemp ?? tmpdir(), `mlgate-baseline-${runId}`);
+  await writeArchiveEntries(entries, folder);
+  env.host.info(`Baseline: ${path} from ${label}`);
+  return { path: join(folder, path!), name: `${label}/${path}`, source: label };
 }
 
 async function score(opened: OpenedModel, data: EvaluationData, batchSize: number) {
