@@ -37,3 +37,18 @@ export function lineChart(title: string, labels: readonly string[], axis: string
     '```',
   ].join('\n');
 }
+
+/** Bars for the candidate and a line for the baseline over the same metrics (all on a 0 to 1 scale). */
+export function metricChart(title: string, metrics: readonly string[], candidate: readonly number[], baseline: readonly number[]): string {
+  const numbers = (values: readonly number[]) => values.map((v) => Number(v.toPrecision(3))).join(', ');
+  return [
+    '```mermaid',
+    'xychart-beta',
+    `  title "${mermaidLabel(title, 80)}"`,
+    `  x-axis [${metrics.map((m) => `"${mermaidLabel(m, 16)}"`).join(', ')}]`,
+    '  y-axis "value" 0 --> 1',
+    `  bar [${numbers(candidate)}]`,
+    `  line [${numbers(baseline)}]`,
+    '```',
+  ].join('\n');
+}

@@ -100,6 +100,23 @@ describe('evaluate action (dist bundle)', () => {
     expect(result.annotations.at(-1)!.message).toMatch(/accuracy is 0\.\d+, below the minimum 0\.95/);
   });
 
+  it('holds every slice to the policy\'s slice rules, naming the slice that fails', async () => {
+    const cwd = project();
+    // The second half of the rows has the label scrambled for one region: the model is poor there.
+    const lines = readFileSync(join(cwd, 'data.csv'), 'utf8').trim().split('\n');
+    writeFileSync(join(cwd, 'data.csv'), [lines[0], ...lines.slice(1).map((line, i) => (line.endsWith('south') && i % 4 === 1 ? line.replace(/,(a|b|c),south$/, (_, c) => `,${c === 'a' ? 'b' : c === 'b' ? 'c' : 'a'},south`) : line))].join('\n') + '\n');
+    writeFileSync(join(cwd, 'policy.yml'), 'metrics:\n  accuracy: { min: 0.5 }\nslices:\n  accuracy: { min: 0.8 }\n');
+    const result = await runAction({ action: 'evaluate', cwd, inputs: { model: 'good.onnx', baseline: 'none', data: 'data.csv', label: 'label', slices: 'region', policy: 'policy.yml' } });
+    expect(result.exitCode, result.stdout).toBe(1);
+    const report = await readReport(cwd);
+    expect(report.gate.checks.map((c: any) => [c.slice ?? null, c.rule, c.passed])).toEqual([
+      [null, 'min', true],
+      ['region = north', 'min', true],
+      ['region = south', 'min', false],
+    ]);
+    expect(result.annotations.at(-1)!.message).toMatch(/^The evaluation gate failed: slice region = south: accuracy is 0\.\d+, below the minimum 0\.8/);
+  });
+
   it('takes the baseline from the latest release (release:latest), and evaluates alone before the first one', async () => {
     const cwd = project();
     const repository = 'acme/eval-baseline';

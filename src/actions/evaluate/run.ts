@@ -85,8 +85,8 @@ export async function evaluate(env: ActionEnvironment): Promise<void> {
     if (baseline && compared.baseline) addCostMetrics(compared.baseline, baseline.model, baselineRun!.times);
     const comparisons: MetricComparison[] = [...compared.comparisons, ...costComparisons(compared.candidate, compared.baseline)];
     const policy = await loadPolicy(env, options, task);
-    const gate = evaluateGate(comparisons, policy, overrideContext(env, options));
     const slices = data.slices.flatMap((column) => sliceMetrics(column, truth, candidatePredictions, baselinePredictions, options.minSliceRows));
+    const gate = evaluateGate(comparisons, policy, overrideContext(env, options), slices);
     const fileHashes = await hashes;
     const fileRefs: FileRef[] = files.map((f, i) => ({ path: f.name, sha256: fileHashes[i] }));
     const report: EvalReport = {

@@ -1,4 +1,4 @@
-import type { EvalReport, GateCheck, MetricComparison } from '../documents.js';
+import type { EvalReport, GateCheck, MetricComparison, SliceResult } from '../documents.js';
 
 /** A tolerated change: absolute (0.01) or relative to the baseline (2% is 0.02 of it). */
 export interface Tolerance {
@@ -18,6 +18,8 @@ export interface MetricRule {
 
 export interface GatePolicy {
   metrics: Record<string, MetricRule>;
+  /** Rules every slice must meet (slices have no intervals: change rules compare point values). */
+  slices?: Record<string, MetricRule>;
   /** Fail a change rule only when the whole confidence interval of the difference lies beyond the tolerance. */
   significantOnly: boolean;
 }
@@ -33,7 +35,7 @@ export interface GateContext {
  * significant-only, a change fails only when its 95% interval lies entirely beyond the tolerance, so noise does not
  * fail a pull request. An override label turns a failure into a recorded pass.
  */
-export function evaluateGate(comparisons: readonly MetricComparison[], policy: GatePolicy, context: GateContext = {}): EvalReport['gate'] {
+export function evaluateGate(comparisons: readonly MetricComparison[], policy: GatePolicy, context: GateContext = {}, slices: readonly SliceResult[] = []): EvalReport['gate'] {
   const checks: GateCheck[] = [];
   const baselineMissing = comparisons.every((c) => c.baseline === null);
   for (const [metric, rule] of Object.entries(policy.metrics)) {
@@ -42,19 +44,16 @@ export function evaluateGate(comparisons: readonly MetricComparison[], policy: G
       checks.push({ metric, rule: 'present', passed: false, reason: `the policy names ${metric}, which was not measured` });
       continue;
     }
-    const value = comparison.candidate;
-    if (rule.min !== undefined) checks.push({ metric, rule: 'min', threshold: rule.min, observed: value, passed: value >= rule.min, reason: `${metric} is ${fmt(value)}, ${value >= rule.min ? 'at or above' : 'below'} the minimum ${fmt(rule.min)}` });
-    if (rule.max !== undefined) checks.push({ metric, rule: 'max', threshold: rule.max, observed: value, passed: value <= rule.max, reason: `${metric} is ${fmt(value)}, ${value <= rule.max ? 'at or below' : 'above'} the maximum ${fmt(rule.max)}` });
-    for (const [name, tolerance, sign] of [
-      ['max-drop', rule.maxDrop, -1],
-      ['max-rise', rule.maxRise, 1],
-    ] as const) {
-      if (!tolerance) continue;
-      if (comparison.baseline === null || comparison.difference === null) {
-        checks.push({ metric, rule: name, passed: true, reason: `no baseline: ${name} of ${metric} not checked` });
-        continue;
-      }
-      checks.push(changeCheck(metric, name, sign, tolerance, comparison, policy.significantOnly));
+    checks.push(...metricChecks(metric, rule, comparison, policy.significantOnly));
+  }
+  for (const slice of slices) {
+    const name = `${slice.column} = ${slice.value}`;
+    for (const [metric, rule] of Object.entries(policy.slices ?? {})) {
+      const candidate = slice.candidate[metric]?.value ?? null;
+      const baseline = slice.baseline?.[metric]?.value ?? null;
+      if (candidate === null) continue;
+      const comparison: MetricComparison = { metric, slice: name, higher_is_better: rule.maxRise === undefined, baseline, candidate, difference: baseline === null ? null : candidate - baseline };
+      for (const check of metricChecks(metric, rule, comparison, false)) checks.push({ ...check, slice: name, reason: `slice ${name}: ${check.reason}` });
     }
   }
   const passed = checks.every((c) => c.passed);
@@ -64,6 +63,26 @@ export function evaluateGate(comparisons: readonly MetricComparison[], policy: G
     override: !passed && context.override ? context.override : null,
     checks,
   };
+}
+
+/** The checks of one metric's rules: value thresholds, then change thresholds when there is a baseline. */
+function metricChecks(metric: string, rule: MetricRule, comparison: MetricComparison, significantOnly: boolean): GateCheck[] {
+  const checks: GateCheck[] = [];
+  const value = comparison.candidate!;
+  if (rule.min !== undefined) checks.push({ metric, rule: 'min', threshold: rule.min, observed: value, passed: value >= rule.min, reason: `${metric} is ${fmt(value)}, ${value >= rule.min ? 'at or above' : 'below'} the minimum ${fmt(rule.min)}` });
+  if (rule.max !== undefined) checks.push({ metric, rule: 'max', threshold: rule.max, observed: value, passed: value <= rule.max, reason: `${metric} is ${fmt(value)}, ${value <= rule.max ? 'at or below' : 'above'} the maximum ${fmt(rule.max)}` });
+  for (const [name, tolerance, sign] of [
+    ['max-drop', rule.maxDrop, -1],
+    ['max-rise', rule.maxRise, 1],
+  ] as const) {
+    if (!tolerance) continue;
+    if (comparison.baseline === null || comparison.difference === null) {
+      checks.push({ metric, rule: name, passed: true, reason: `no baseline: ${name} of ${metric} not checked` });
+      continue;
+    }
+    checks.push(changeCheck(metric, name, sign, tolerance, comparison, significantOnly));
+  }
+  return checks;
 }
 
 /** A change rule: the change (in the bad direction) must stay within the tolerance. */

@@ -21,27 +21,39 @@ const RULE_KEYS = ['min', 'max', 'max-drop', 'max-rise'] as const;
  * metrics:
  *   accuracy: { min: 0.8, max-drop: 0.01 }   # value threshold, and an absolute drop
  *   log_loss: { max-rise: 5% }               # a rise relative to the baseline
+ * slices:                                    # rules every slice (of the slices input) must meet
+ *   accuracy: { min: 0.7 }
  * ```
  * Every mistake names the key and the accepted values; `higherIsBetter` lists the metrics a rule may name, and
  * decides which change rule fits each (max-drop where higher is better, max-rise where lower is).
  */
 export function parsePolicy(document: unknown, source: string, higherIsBetter: Record<string, boolean>): GatePolicy {
-  const known = Object.keys(higherIsBetter);
   if (!isObject(document)) throw new ConfigurationError(`${source}: a gate policy is a mapping with metrics: (and optionally significant-only:)`, { file: source });
   for (const key of Object.keys(document)) {
-    if (key !== 'metrics' && key !== 'significant-only') throw new ConfigurationError(`${source}: unknown key ${key}; a policy has metrics and significant-only`, { file: source });
+    if (key !== 'metrics' && key !== 'significant-only' && key !== 'slices') throw new ConfigurationError(`${source}: unknown key ${key}; a policy has metrics, slices and significant-only`, { file: source });
   }
   const significant = document['significant-only'] ?? true;
   if (typeof significant !== 'boolean') throw new ConfigurationError(`${source}: significant-only must be true or false`, { file: source });
   const metrics = document.metrics;
   if (!isObject(metrics) || Object.keys(metrics).length === 0) throw new ConfigurationError(`${source}: metrics: must name at least one metric with its rules, e.g. accuracy: { max-drop: 0.01 }`, { file: source });
+  const policy: GatePolicy = { significantOnly: significant, metrics: parseRules(metrics, 'metrics', source, higherIsBetter) };
+  if (document.slices !== undefined) {
+    if (!isObject(document.slices)) throw new ConfigurationError(`${source}: slices: must map metrics to the rules every slice must meet, e.g. accuracy: { min: 0.7 }`, { file: source });
+    policy.slices = parseRules(document.slices, 'slices', source, higherIsBetter);
+  }
+  return policy;
+}
+
+/** The rules of a `metrics:` or `slices:` section. */
+function parseRules(section: Record<string, unknown>, name: string, source: string, higherIsBetter: Record<string, boolean>): Record<string, MetricRule> {
+  const known = Object.keys(higherIsBetter);
   const rules: Record<string, MetricRule> = {};
-  for (const [metric, body] of Object.entries(metrics)) {
-    if (!known.includes(metric)) throw new ConfigurationError(`${source}: metrics.${metric} is not a metric mlgate measures; use one of ${known.join(', ')}`, { file: source });
-    if (!isObject(body)) throw new ConfigurationError(`${source}: metrics.${metric} must be a mapping of rules (${RULE_KEYS.join(', ')})`, { file: source });
+  for (const [metric, body] of Object.entries(section)) {
+    if (!known.includes(metric)) throw new ConfigurationError(`${source}: ${name}.${metric} is not a metric mlgate measures; use one of ${known.join(', ')}`, { file: source });
+    if (!isObject(body)) throw new ConfigurationError(`${source}: ${name}.${metric} must be a mapping of rules (${RULE_KEYS.join(', ')})`, { file: source });
     const rule: MetricRule = {};
     for (const [key, value] of Object.entries(body)) {
-      const where = `${source}: metrics.${metric}.${key}`;
+      const where = `${source}: ${name}.${metric}.${key}`;
       if (key === 'min' || key === 'max') {
         if (typeof value !== 'number' || !Number.isFinite(value)) throw new ConfigurationError(`${where} must be a number`, { file: source });
         rule[key] = value;
@@ -57,7 +69,7 @@ export function parsePolicy(document: unknown, source: string, higherIsBetter: R
     }
     rules[metric] = rule;
   }
-  return { significantOnly: significant, metrics: rules };
+  return rules;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

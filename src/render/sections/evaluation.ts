@@ -1,6 +1,10 @@
 import type { EvalReport, GateCheck, MetricComparison } from '../../core/documents.js';
 import { details, escapeText, formatCount, formatNumber, formatSigned, statusIcon, table } from '../markdown.js';
+import { metricChart } from '../mermaid.js';
 import type { ReportSection } from '../section.js';
+
+/** Scores on a 0 to 1 scale where higher is better, charted when both models have them. */
+const HEADLINE_METRICS = ['accuracy', 'f1_macro', 'f1_weighted', 'roc_auc', 'pr_auc'];
 
 /** The evaluation section: candidate against baseline, metric by metric, and the gate's decision. */
 export function renderEvaluationSection(report: EvalReport, source: string): ReportSection {
@@ -23,6 +27,9 @@ export function renderEvaluationSection(report: EvalReport, source: string): Rep
   const overall = report.comparisons.filter((c) => c.slice == null);
   if (overall.length > 0) lines.push(comparisonTable(overall, gate.checks));
   else lines.push(metricTable(report));
+  // The headline scores side by side; the table above holds the same numbers for readers without Mermaid.
+  const charted = HEADLINE_METRICS.map((m) => overall.find((c) => c.metric === m)).filter((c): c is MetricComparison => c != null && c.candidate !== null && c.baseline !== null);
+  if (charted.length >= 2) lines.push(metricChart('candidate (bars) and baseline (line)', charted.map((c) => c.metric), charted.map((c) => c.candidate!), charted.map((c) => c.baseline!)));
 
   const parts: string[] = [];
   if (gate.checks.length > 0) parts.push(checkTable(gate.checks));

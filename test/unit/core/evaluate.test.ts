@@ -161,6 +161,10 @@ describe('gate policy files', () => {
       metrics: { accuracy: { min: 0.8, maxDrop: { value: 0.01, relative: false } }, log_loss: { maxRise: { value: 0.05, relative: true } } },
     });
   });
+  it('reads rules for every slice', () => {
+    expect(parsePolicy({ metrics: { accuracy: { min: 0.5 } }, slices: { accuracy: { min: 0.7, 'max-drop': '5%' } } }, 'p.yml', HIGHER_IS_BETTER).slices).toEqual({ accuracy: { min: 0.7, maxDrop: { value: 0.05, relative: true } } });
+    expect(() => parsePolicy({ metrics: { accuracy: { min: 0.5 } }, slices: { auc: { min: 1 } } }, 'p.yml', HIGHER_IS_BETTER)).toThrow(/^p\.yml: slices\.auc is not a metric mlgate measures/);
+  });
   it.each([
     ['a list', [], /^p\.yml: a gate policy is a mapping/],
     ['an unknown key', { metrics: { accuracy: { min: 1 } }, thresholds: 1 }, /^p\.yml: unknown key thresholds/],
