@@ -1,9 +1,40 @@
-import { sortValues } from '../stats/sort-values.js';
+import { float32Key, sortKeys, sortValues } from '../stats/sort-values.js';
 
-/** The scores of the positive and of the negative rows, each sorted ascending. */
-function splitSorted(positive: ArrayLike<boolean | number>, scores: ArrayLike<number>): { pos: Float64Array; neg: Float64Array } {
+/** Sorted scores (or keys that sort and compare like them) of the positive and of the negative rows. */
+interface SplitScores {
+  pos: ArrayLike<number>;
+  neg: ArrayLike<number>;
+}
+
+/**
+ * The scores of the positive and of the negative rows, each sorted ascending. Scores that are all float32 values
+ * (a model's outputs) become 32-bit keys that order and tie exactly as the scores do, sorted by radix in two passes;
+ * others are sorted as float64.
+ */
+function splitSorted(positive: ArrayLike<boolean | number>, scores: ArrayLike<number>): SplitScores {
   let positives = 0;
   for (let i = 0; i < scores.length; i++) if (positive[i]) positives++;
+  const pos = new Uint32Array(positives);
+  const neg = new Uint32Array(scores.length - positives);
+  const float = new Float32Array(1);
+  const bits = new Uint32Array(float.buffer);
+  let p = 0;
+  let n = 0;
+  for (let i = 0; i < scores.length; i++) {
+    const v = scores[i]!;
+    float[0] = v;
+    if (float[0] !== v) return splitSorted64(positive, scores, positives);
+    // −0 and +0 are one score: both take +0's key.
+    const key = v === 0 ? ZERO_KEY : float32Key(bits[0]!);
+    if (positive[i]) pos[p++] = key;
+    else neg[n++] = key;
+  }
+  return { pos: sortKeys(pos), neg: sortKeys(neg) };
+}
+
+const ZERO_KEY = float32Key(0);
+
+function splitSorted64(positive: ArrayLike<boolean | number>, scores: ArrayLike<number>, positives: number): SplitScores {
   const pos = new Float64Array(positives);
   const neg = new Float64Array(scores.length - positives);
   let p = 0;
@@ -24,7 +55,7 @@ export function binaryRocAuc(positive: ArrayLike<boolean | number>, scores: Arra
   return aucOfSorted(splitSorted(positive, scores));
 }
 
-function aucOfSorted({ pos, neg }: { pos: Float64Array; neg: Float64Array }): number {
+function aucOfSorted({ pos, neg }: SplitScores): number {
   if (pos.length === 0 || neg.length === 0) return Number.NaN;
   let below = 0;
   let tied = 0;
@@ -51,7 +82,7 @@ export function averagePrecision(positive: ArrayLike<boolean | number>, scores: 
   return averagePrecisionOfSorted(splitSorted(positive, scores));
 }
 
-function averagePrecisionOfSorted({ pos, neg }: { pos: Float64Array; neg: Float64Array }): number {
+function averagePrecisionOfSorted({ pos, neg }: SplitScores): number {
   if (pos.length === 0) return Number.NaN;
   let p = pos.length - 1;
   let n = neg.length - 1;

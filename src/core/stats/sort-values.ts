@@ -65,12 +65,27 @@ function sortFloat32Valued(values: Float64Array): Float64Array {
   const n = values.length;
   const floats = Float32Array.from(values);
   const bits = new Uint32Array(floats.buffer);
-  let keys = new Uint32Array(n);
+  const keys = new Uint32Array(n);
+  for (let i = 0; i < n; i++) keys[i] = float32Key(bits[i]!);
+  const sorted = sortKeys(keys);
   for (let i = 0; i < n; i++) {
-    const b = bits[i]!;
-    keys[i] = b >>> 31 === 1 ? ~b >>> 0 : (b | 0x80000000) >>> 0;
+    const k = sorted[i]!;
+    bits[i] = k >>> 31 === 1 ? (k & 0x7fffffff) >>> 0 : ~k >>> 0;
   }
-  let next = new Uint32Array(n);
+  values.set(floats);
+  return values;
+}
+
+/** The unsigned key of a float32's bits that sorts like the number: flip every bit of negatives, the sign of positives. */
+export function float32Key(bits: number): number {
+  return bits >>> 31 === 1 ? ~bits >>> 0 : (bits | 0x80000000) >>> 0;
+}
+
+/** Sorts unsigned 32-bit keys ascending: two radix passes of 16 bits (skipped when every key shares the digit). */
+export function sortKeys(input: Uint32Array<ArrayBufferLike>): Uint32Array<ArrayBufferLike> {
+  const n = input.length;
+  let keys: Uint32Array<ArrayBufferLike> = input;
+  let next: Uint32Array<ArrayBufferLike> = new Uint32Array(n);
   const counts = new Uint32Array(65536);
   for (const shift of [0, 16]) {
     counts.fill(0);
@@ -85,10 +100,5 @@ function sortFloat32Valued(values: Float64Array): Float64Array {
     for (let i = 0; i < n; i++) next[counts[(keys[i]! >>> shift) & 0xffff]!++] = keys[i]!;
     [keys, next] = [next, keys];
   }
-  for (let i = 0; i < n; i++) {
-    const k = keys[i]!;
-    bits[i] = k >>> 31 === 1 ? (k & 0x7fffffff) >>> 0 : ~k >>> 0;
-  }
-  values.set(floats);
-  return values;
+  return keys;
 }

@@ -67,6 +67,26 @@ describe('regression metrics against scikit-learn', () => {
   });
 });
 
+describe('ranking metrics on float32 scores, with ties and signed zeros', () => {
+  it('agree with the definitions computed by comparison', () => {
+    const scores = Float64Array.from({ length: 3000 }, (_, i) => Math.fround(((i * 7919) % 101) / 100 - 0.2) * (i % 17 === 0 ? -0 : 1));
+    const positive = Array.from(scores, (_, i) => (i * 31) % 3 === 0);
+    // Mann-Whitney by brute force over every pair.
+    let pairs = 0;
+    let total = 0;
+    scores.forEach((s, i) => {
+      if (!positive[i]) return;
+      scores.forEach((t, j) => {
+        if (positive[j]) return;
+        total++;
+        pairs += s > t ? 1 : s === t ? 0.5 : 0;
+      });
+    });
+    expect(binaryRocAuc(positive, scores)).toBeCloseTo(pairs / total, 12);
+    expect(binaryRocAuc(positive, Float64Array.from(scores, (v) => v + 1e-12))).toBeCloseTo(pairs / total, 6);
+  });
+});
+
 describe('sorting scores by their bits', () => {
   it('orders like numeric comparison: negatives, -0 and +0, ties, float32 values, tiny and huge magnitudes', () => {
     const values = [3, -1, 0.5, -0, 0, 1e-300, -1e300, 0.1, 0.1, Math.fround(0.3), 2 ** -1074, -(2 ** -1074), 7, 1e308];
