@@ -4,7 +4,7 @@ import type { ModelOutputs } from '../../core/drift/prediction-drift.js';
 import { readPredictions } from '../../core/evaluate/model-output.js';
 import { BOOTSTRAP_BUCKETS } from '../../core/evaluate/poisson-bootstrap.js';
 import { loadOnnxruntime } from '../../io/onnx/load-onnxruntime.js';
-import { openModel } from '../../io/onnx/onnx-model.js';
+import { metadataList, openModel } from '../../io/onnx/onnx-model.js';
 import { readEvaluationData } from '../../io/read-evaluation-data.js';
 import { resolveDataFiles } from '../../io/readers/dataset.js';
 import type { ActionEnvironment } from '../runtime/host.js';
@@ -19,8 +19,7 @@ export async function modelOutputs(env: ActionEnvironment, options: DriftCheckOp
   const ort = await loadOnnxruntime({ path: options.onnxruntimePath ? resolve(env.cwd, options.onnxruntimePath) : undefined, cacheRoot: context.toolCache, registry: context.npmRegistry, logger: host });
   const model = await openModel(ort, resolve(env.cwd, options.model), options.model);
   try {
-    const metadata = model.facts.metadata;
-    const features = options.modelFeatures ?? parseList(metadata['mlgate.features']);
+    const features = options.modelFeatures ?? metadataList(model.facts, 'mlgate.features');
     if (!features) throw new ConfigurationError(`${options.model} does not name its features (no metadata mlgate.features); set ${env.inputs.label('model-features')} to its input columns, in order`);
     const outputsOf = async (patterns: string[], label: string): Promise<ModelOutputs> => {
       const files = await resolveDataFiles(patterns, env.cwd, 'auto', label);
@@ -28,22 +27,12 @@ export async function modelOutputs(env: ActionEnvironment, options: DriftCheckOp
       const { output } = await model.score(data.matrix, data.rows, 8192);
       if (!output.integer && output.width === 1) return { values: Float64Array.from(output.data) };
       const k = output.integer ? Math.max(0, ...output.data) + 1 : output.width;
-      const classes = parseList(metadata['mlgate.classes']) ?? Array.from({ length: k }, (_, i) => String(i));
+      const classes = metadataList(model.facts, 'mlgate.classes') ?? Array.from({ length: k }, (_, i) => String(i));
       const predictions = readPredictions(output, 'classification', Math.max(k, classes.length), 'auto', (row) => `row ${data.locate(row)}`);
       return { classes, predicted: predictions.task === 'classification' ? predictions.predicted : new Int32Array(0) };
     };
     return { reference: await outputsOf(options.reference, env.inputs.label('reference')), current: await outputsOf(options.current, env.inputs.label('current')) };
   } finally {
     await model.release();
-  }
-}
-
-function parseList(text: string | undefined): string[] | undefined {
-  if (!text) return undefined;
-  try {
-    const value: unknown = JSON.parse(text);
-    return Array.isArray(value) && value.every((v) => typeof v === 'string') ? value : undefined;
-  } catch {
-    return undefined;
   }
 }

@@ -16,7 +16,7 @@ import { downloadRunArtifact } from '../../github/run-artifacts.js';
 import { writeDocument } from '../../io/documents.js';
 import { unpackArchive, writeArchiveEntries } from '../../io/zip-archive.js';
 import { loadOnnxruntime } from '../../io/onnx/load-onnxruntime.js';
-import { openModel, type OnnxModel, type ScoringTimes } from '../../io/onnx/onnx-model.js';
+import { metadataList, openModel, type OnnxModel, type ScoringTimes } from '../../io/onnx/onnx-model.js';
 import { readEvaluationData, type EvaluationData } from '../../io/read-evaluation-data.js';
 import { resolveDataFiles } from '../../io/readers/dataset.js';
 import { sha256FileOffThread } from '../../io/sha256.js';
@@ -56,7 +56,7 @@ export async function evaluate(env: ActionEnvironment): Promise<void> {
     const candidateRun = await score(candidate, data, options.batchSize);
     const baselineRun = baseline ? await score(baseline, data, options.batchSize) : undefined;
     const task = options.task !== 'auto' ? options.task : detectTask(candidateRun.output, candidate.model.facts.metadata, data);
-    const declared = options.classes ?? parseJsonList(candidate.model.facts.metadata['mlgate.classes']);
+    const declared = options.classes ?? metadataList(candidate.model.facts, 'mlgate.classes');
     let truth: Int32Array | Float64Array;
     let k = 0;
     if (task === 'classification') {
@@ -111,7 +111,7 @@ export async function evaluate(env: ActionEnvironment): Promise<void> {
 
 async function open(env: ActionEnvironment, options: EvaluateOptions, ort: Awaited<ReturnType<typeof loadOnnxruntime>>, path: string, name: string, source: string, fallbackFeatures?: string[]): Promise<OpenedModel> {
   const model = await openModel(ort, path, name);
-  const own = parseJsonList(model.facts.metadata['mlgate.features']);
+  const own = metadataList(model.facts, 'mlgate.features');
   const features = options.features ?? own ?? fallbackFeatures;
   if (!features) {
     await model.release();
@@ -264,14 +264,4 @@ async function reportResults(env: ActionEnvironment, options: EvaluateOptions, r
   if (host.isAction) await host.writeSummary(renderReport([renderEvaluationSection(report, options.report)], { limit: SUMMARY_LIMIT_BYTES, measure: (t) => Buffer.byteLength(t) }).markdown);
   const failed = report.gate.checks.filter((c) => !c.passed);
   if (!report.gate.passed && options.failOnGate) host.fail(`The evaluation gate failed: ${failed.map((c) => c.reason).join('; ')}`);
-}
-
-function parseJsonList(text: string | undefined): string[] | undefined {
-  if (!text) return undefined;
-  try {
-    const value: unknown = JSON.parse(text);
-    return Array.isArray(value) && value.every((v) => typeof v === 'string') ? value : undefined;
-  } catch {
-    return undefined;
-  }
 }

@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { cpus } from 'node:os';
-import { resolve } from 'node:path';
+import { dirname, relative, resolve } from 'node:path';
 import { glob } from 'tinyglobby';
 import type { TrainReport } from '../../core/documents.js';
 import { ConfigurationError } from '../../core/errors.js';
@@ -156,13 +156,7 @@ function runnerFacts(env: ActionEnvironment): NonNullable<TrainReport['runner']>
 
 /** The deepest folder holding every file, the root the artifact's paths are relative to. */
 function commonRoot(paths: string[]): string {
-  const parts = paths.map((p) => resolve(p).split('/').slice(0, -1));
-  const first = parts[0] ?? [];
-  let length = first.length;
-  for (const p of parts) {
-    let i = 0;
-    while (i < length && p[i] === first[i]) i++;
-    length = i;
-  }
-  return first.slice(0, length).join('/') || '/';
+  let root = dirname(resolve(paths[0]!));
+  while (!paths.every((p) => !relative(root, resolve(p)).startsWith('..')) && dirname(root) !== root) root = dirname(root);
+  return root;
 }

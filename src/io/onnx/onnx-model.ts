@@ -114,6 +114,18 @@ export async function openModel(ort: Onnxruntime, path: string, name: string, ou
   };
 }
 
+/** A JSON list of texts in the model's metadata (`mlgate.features`, `mlgate.classes`), or undefined. */
+export function metadataList(facts: ModelFacts, key: string): string[] | undefined {
+  const text = facts.metadata[key];
+  if (!text) return undefined;
+  try {
+    const value: unknown = JSON.parse(text);
+    return Array.isArray(value) && value.every((v) => typeof v === 'string') ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The model's metadata_props; a file that does not decode as an ONNX ModelProto is refused here. */
 function readMetadata(bytes: Uint8Array, name: string): Record<string, string> {
   let model: InstanceType<typeof onnx.ModelProto>;
