@@ -45,12 +45,27 @@ const POISSON_1_CDF = (() => {
   return Float64Array.from(cdf);
 })();
 
-/** The Poisson(1) weight of a bucket in a replicate: inverse CDF of a uniform hashed from (seed, bucket, replicate). */
-export function poissonWeight(seed: number, bucket: number, replicate: number): number {
-  const u = mix32(mix32(seed ^ Math.imul(replicate + 1, 0x9e3779b1)) ^ Math.imul(bucket + 1, 0x85ebca77)) / 0x100000000;
+/** The part of a weight's hash that depends on the bucket only. */
+function bucketHash(bucket: number): number {
+  return mix32(Math.imul(bucket + 1, 0x85ebca77));
+}
+
+/** The part of a weight's hash that depends on the seed and the replicate only. */
+function replicateHash(seed: number, replicate: number): number {
+  return mix32(seed ^ Math.imul(replicate + 1, 0x9e3779b1));
+}
+
+/** Poisson(1) by inverse CDF of a uniform 32-bit hash. */
+function weightOf(hash: number): number {
+  const u = mix32(hash) / 0x100000000;
   let k = 0;
   while (k < POISSON_1_CDF.length && u >= POISSON_1_CDF[k]!) k++;
   return k;
+}
+
+/** The Poisson(1) weight of a bucket in a replicate: inverse CDF of a uniform hashed from (seed, bucket, replicate). */
+export function poissonWeight(seed: number, bucket: number, replicate: number): number {
+  return weightOf(bucketHash(bucket) ^ replicateHash(seed, replicate));
 }
 
 /**
@@ -68,12 +83,16 @@ export function forEachReplicate(sums: Float64Array, stride: number, replicates:
       }
     }
   }
+  // The bucket's half of each weight's hash is the same in every replicate: computed once.
+  const hashes = used.map(bucketHash);
   const totals = new Float64Array(stride);
   for (let b = 0; b < replicates; b++) {
     totals.fill(0);
-    for (const g of used) {
-      const w = poissonWeight(seed, g, b);
+    const replicate = replicateHash(seed, b);
+    for (let i = 0; i < used.length; i++) {
+      const w = weightOf(hashes[i]! ^ replicate);
       if (w === 0) continue;
+      const g = used[i]!;
       const base = g * stride;
       for (let s = 0; s < stride; s++) totals[s]! += w * sums[base + s]!;
     }

@@ -6,27 +6,34 @@ interface SplitScores {
   neg: ArrayLike<number>;
 }
 
-/**
- * The scores of the positive and of the negative rows, each sorted ascending. Scores that are all float32 values
- * (a model's outputs) become 32-bit keys that order and tie exactly as the scores do, sorted by radix in two passes;
- * others are sorted as float64.
- */
+/** The scores of the positive and of the negative rows, each sorted ascending (see splitByClass). */
 function splitSorted(positive: ArrayLike<boolean | number>, scores: ArrayLike<number>): SplitScores {
+  return splitByClass(Uint8Array.from({ length: scores.length }, (_, i) => (positive[i] ? 1 : 0)), 1, scores, 1, 0);
+}
+
+/**
+ * The scores `scores[r * stride + offset]` of the rows whose class is `positive`, and of the others, each sorted
+ * ascending: one pass over the rows and no copies, so a one-vs-rest metric reads the class's column of the
+ * probabilities in place. Scores that are all float32 values (a model's outputs) become 32-bit keys that order and
+ * tie exactly as the scores do, sorted by radix in two passes; others are sorted as float64.
+ */
+function splitByClass(truth: ArrayLike<number>, positive: number, scores: ArrayLike<number>, stride: number, offset: number): SplitScores {
+  const rows = truth.length;
   let positives = 0;
-  for (let i = 0; i < scores.length; i++) if (positive[i]) positives++;
+  for (let r = 0; r < rows; r++) if (truth[r] === positive) positives++;
   const pos = new Uint32Array(positives);
-  const neg = new Uint32Array(scores.length - positives);
+  const neg = new Uint32Array(rows - positives);
   const float = new Float32Array(1);
   const bits = new Uint32Array(float.buffer);
   let p = 0;
   let n = 0;
-  for (let i = 0; i < scores.length; i++) {
-    const v = scores[i]!;
+  for (let r = 0; r < rows; r++) {
+    const v = scores[r * stride + offset]!;
     float[0] = v;
-    if (float[0] !== v) return splitSorted64(positive, scores, positives);
+    if (float[0] !== v) return splitByClass64(truth, positive, scores, stride, offset, positives);
     // −0 and +0 are one score: both take +0's key.
     const key = v === 0 ? ZERO_KEY : float32Key(bits[0]!);
-    if (positive[i]) pos[p++] = key;
+    if (truth[r] === positive) pos[p++] = key;
     else neg[n++] = key;
   }
   return { pos: sortKeys(pos), neg: sortKeys(neg) };
@@ -34,14 +41,14 @@ function splitSorted(positive: ArrayLike<boolean | number>, scores: ArrayLike<nu
 
 const ZERO_KEY = float32Key(0);
 
-function splitSorted64(positive: ArrayLike<boolean | number>, scores: ArrayLike<number>, positives: number): SplitScores {
+function splitByClass64(truth: ArrayLike<number>, positive: number, scores: ArrayLike<number>, stride: number, offset: number, positives: number): SplitScores {
   const pos = new Float64Array(positives);
-  const neg = new Float64Array(scores.length - positives);
+  const neg = new Float64Array(truth.length - positives);
   let p = 0;
   let n = 0;
-  for (let i = 0; i < scores.length; i++) {
-    if (positive[i]) pos[p++] = scores[i]!;
-    else neg[n++] = scores[i]!;
+  for (let r = 0; r < truth.length; r++) {
+    if (truth[r] === positive) pos[p++] = scores[r * stride + offset]!;
+    else neg[n++] = scores[r * stride + offset]!;
   }
   return { pos: sortValues(pos), neg: sortValues(neg) };
 }
@@ -117,14 +124,8 @@ function averagePrecisionOfSorted({ pos, neg }: SplitScores): number {
 export function oneVsRestRanking(yTrue: ArrayLike<number>, probabilities: Float64Array, k: number): { rocAuc: number; averagePrecision: number } {
   const auc: number[] = [];
   const ap: number[] = [];
-  const positive = new Uint8Array(yTrue.length);
-  const scores = new Float64Array(yTrue.length);
   for (let c = 0; c < k; c++) {
-    for (let r = 0; r < yTrue.length; r++) {
-      positive[r] = yTrue[r] === c ? 1 : 0;
-      scores[r] = probabilities[r * k + c]!;
-    }
-    const sorted = splitSorted(positive, scores);
+    const sorted = splitByClass(yTrue, c, probabilities, k, c);
     const a = aucOfSorted(sorted);
     const p = averagePrecisionOfSorted(sorted);
     if (!Number.isNaN(a)) auc.push(a);
