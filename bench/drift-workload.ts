@@ -15,20 +15,11 @@ import { wasserstein1 } from '../src/core/stats/wasserstein.js';
 import { resolveDataFiles } from '../src/io/readers/dataset.js';
 import { finishProfile, scanDataset } from '../src/io/scan-dataset.js';
 import { sniffNumericColumns } from '../src/io/sniff-types.js';
+import { seededRandom as random } from '../src/core/data/seeded-random.js';
 
 const NUMERIC = Array.from({ length: 16 }, (_, i) => `n${i}`);
 const CATEGORICAL = [5, 12, 25, 50].map((size, i) => ({ name: `c${i}`, size }));
 
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** 1,000,000 rows; `drifted` shifts n0, widens n1, and moves c0's mass toward its last values. */
 async function writeData(path: string, rows: number, seed: number, drifted: boolean): Promise<void> {

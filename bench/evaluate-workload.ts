@@ -12,19 +12,10 @@ import { BOOTSTRAP_BUCKETS } from '../src/core/evaluate/poisson-bootstrap.js';
 import { writeDenseModel, type DenseLayer } from '../src/io/onnx/model-writer.js';
 import { readEvaluationData } from '../src/io/read-evaluation-data.js';
 import { resolveDataFiles } from '../src/io/readers/dataset.js';
+import { seededRandom as random } from '../src/core/data/seeded-random.js';
 
 const FEATURES = Array.from({ length: 20 }, (_, i) => `f${i}`);
 
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function layer(next: () => number, inputs: number, outputs: number, activation: DenseLayer['activation']): DenseLayer {
   const scale = Math.sqrt(2 / inputs);

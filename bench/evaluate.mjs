@@ -6,34 +6,13 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { build } from 'esbuild';
-import { printTable } from './lib.mjs';
+import { bundleWorkload, measureRun as run, printTable } from './lib.mjs';
 
 const PYTHON = '/usr/bin/python3';
 
-function run(command, args, cwd) {
-  const started = process.hrtime.bigint();
-  const result = spawnSync('/usr/bin/time', ['-f', '%e %M', command, ...args], { cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed: ${result.stdout}${result.stderr}`);
-  const rssMb = Number(result.stderr.trim().split('\n').at(-1).split(' ')[1]) / 1024;
-  return { seconds, rssMb, stdout: result.stdout };
-}
-
 export async function benchEvaluate(root) {
   const folder = join(root, 'out', 'bench', 'evaluate');
-  const helper = join(root, 'out', 'bench', 'evaluate-workload.mjs');
-  await build({
-    entryPoints: [join(root, 'bench', 'evaluate-workload.ts')],
-    outfile: helper,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    external: ['onnxruntime-node', 'virtual:*'],
-    banner: { js: "import { createRequire as __benchCreateRequire } from 'node:module'; const require = __benchCreateRequire(import.meta.url);" },
-    logLevel: 'warning',
-  });
+  const helper = await bundleWorkload(root, 'evaluate-workload', ['onnxruntime-node']);
   run(process.execPath, [helper, 'prepare', folder], root);
   const csv = join(folder, 'eval-1m.csv');
   const mb = statSync(csv).size / 1e6;

@@ -38,3 +38,31 @@ export function printTable(title, headers, rows) {
   console.log(`\n${title}\n${line(headers)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}`);
   for (const row of rows) console.log(line(row));
 }
+
+/** Wall seconds and peak RSS (MB, by GNU time) of one command, and what it printed. */
+export function measureRun(command, args, cwd) {
+  const started = process.hrtime.bigint();
+  const result = spawnSync('/usr/bin/time', ['-f', '%e %M', command, ...args], { cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed: ${result.stdout}${result.stderr}`);
+  const rssMb = Number(result.stderr.trim().split('\n').at(-1).split(' ')[1]) / 1024;
+  return { seconds, rssMb, stdout: result.stdout };
+}
+
+/** Bundles a benchmark's TypeScript side (bench/<name>.ts, on the project's sources) into out/bench/<name>.mjs. */
+export async function bundleWorkload(root, name, external = []) {
+  const { build } = await import('esbuild');
+  const outfile = join(root, 'out', 'bench', `${name}.mjs`);
+  await build({
+    entryPoints: [join(root, 'bench', `${name}.ts`)],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    external: [...external, 'virtual:*'],
+    banner: { js: "import { createRequire as __benchCreateRequire } from 'node:module'; const require = __benchCreateRequire(import.meta.url);" },
+    logLevel: 'warning',
+  });
+  return outfile;
+}

@@ -13,6 +13,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { writeDenseModel, type DenseLayer } from '../../src/io/onnx/model-writer.js';
+import { seededRandom as random } from '../../src/core/data/seeded-random.js';
 
 const FEATURES = ['precipitation', 'temp_max', 'temp_min', 'wind'];
 const LABEL = 'weather';
@@ -34,17 +35,6 @@ function readTable(path: string): Table {
   return { x: rows.map((r) => Float64Array.from(columns, (c) => Number(r[c]))), y: Int32Array.from(rows, (r) => classes.indexOf(r[label]!)), classes };
 }
 
-/** mulberry32: seeded weights, so the same data and seed give the same model. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A dense layer's parameters and Adam's moment estimates for them. */
 class Layer {

@@ -1,18 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { seededRandom } from '../../src/core/data/seeded-random.js';
 import { writeDenseModel, type DenseLayer, type DenseModelSpec } from '../../src/io/onnx/model-writer.js';
 
-/** A small deterministic generator (mulberry32), so that test models and data are the same on every run. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom };
 
 /** A dense layer with seeded weights in [-scale, scale]. */
 export function randomLayer(random: () => number, inputs: number, outputs: number, activation: DenseLayer['activation'], scale = 1): DenseLayer {

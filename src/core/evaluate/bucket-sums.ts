@@ -1,4 +1,4 @@
-import { classificationScores } from '../metrics/classification-metrics.js';
+import { classificationMetricValues, classificationScores } from '../metrics/classification-metrics.js';
 import { rowBrier, rowLogLoss } from '../metrics/probability-metrics.js';
 import type { Predictions } from './model-output.js';
 
@@ -81,16 +81,7 @@ export function metricsFromTotals(layout: Omit<BucketSums, 'sums'>, totals: Floa
     const matrix = totals.subarray(m * per, m * per + k * k);
     let n = 0;
     for (const v of matrix) n += v;
-    const scores = classificationScores(matrix as Float64Array, k);
-    const metrics: Record<string, number> = {
-      accuracy: scores.accuracy,
-      precision_macro: scores.macro.precision,
-      recall_macro: scores.macro.recall,
-      f1_macro: scores.macro.f1,
-      precision_weighted: scores.weighted.precision,
-      recall_weighted: scores.weighted.recall,
-      f1_weighted: scores.weighted.f1,
-    };
+    const metrics = classificationMetricValues(classificationScores(matrix as Float64Array, k));
     if (layout.probabilities) {
       metrics.log_loss = totals[m * per + k * k]! / n;
       metrics.brier = totals[m * per + k * k + 1]! / n;

@@ -1,5 +1,5 @@
 import type { Metrics, MetricComparison } from '../documents.js';
-import { classificationScores } from '../metrics/classification-metrics.js';
+import { classificationMetricValues, classificationScores } from '../metrics/classification-metrics.js';
 import { confusionMatrix } from '../metrics/confusion-matrix.js';
 import { brierScore, expectedCalibrationError, logLoss } from '../metrics/probability-metrics.js';
 import { averagePrecision, binaryRocAuc, oneVsRestRanking } from '../metrics/ranking-metrics.js';
@@ -128,16 +128,7 @@ function orderMetrics(metrics: Record<string, number>): Record<string, number> {
 export function exactMetrics(truth: Int32Array | Float64Array, model: Predictions): Record<string, number> {
   if (model.task === 'regression') return { ...regressionScores(truth, model.values) };
   const { k } = model;
-  const scores = classificationScores(confusionMatrix(truth, model.predicted, k), k);
-  const metrics: Record<string, number> = {
-    accuracy: scores.accuracy,
-    precision_macro: scores.macro.precision,
-    recall_macro: scores.macro.recall,
-    f1_macro: scores.macro.f1,
-    precision_weighted: scores.weighted.precision,
-    recall_weighted: scores.weighted.recall,
-    f1_weighted: scores.weighted.f1,
-  };
+  const metrics = classificationMetricValues(classificationScores(confusionMatrix(truth, model.predicted, k), k));
   const p = model.probabilities;
   if (p) Object.assign(metrics, { log_loss: logLoss(truth, p, k), brier: brierScore(truth, p, k) }, rankingAndCalibration(truth, model));
   return orderMetrics(metrics);

@@ -50,3 +50,16 @@ export function classificationScores(matrix: Float64Array, k: number): Classific
     weighted: { precision: weightedMean('precision'), recall: weightedMean('recall'), f1: weightedMean('f1') },
   };
 }
+
+/** The scores under the metric names reports use: accuracy, then precision, recall and F1, macro and weighted. */
+export function classificationMetricValues(scores: ClassificationScores): Record<string, number> {
+  return {
+    accuracy: scores.accuracy,
+    precision_macro: scores.macro.precision,
+    recall_macro: scores.macro.recall,
+    f1_macro: scores.macro.f1,
+    precision_weighted: scores.weighted.precision,
+    recall_weighted: scores.weighted.recall,
+    f1_weighted: scores.weighted.f1,
+  };
+}
