@@ -150,7 +150,7 @@ export interface TrainReport {
   exit_code?: number | null;
   duration_seconds: number;
   timeout_minutes?: number;
-  runner?: { os?: string; arch?: string; cpu?: string; name?: string; environment?: string };
+  runner?: { os?: string; arch?: string; cpu?: string; name?: string; environment?: string; labels?: string[] };
   gpu?: {
     devices: { name: string; memory_total_mib?: number; driver_version?: string }[];
     cuda_version?: string | null;

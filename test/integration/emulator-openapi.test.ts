@@ -16,7 +16,10 @@ const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: true });
 (addFormats as unknown as (a: Ajv) => void)(ajv);
 ajv.addSchema(spec, 'github');
 
-/** OpenAPI 3.0 allows `nullable` beside `$ref` or `allOf` with no `type`, which Ajv refuses: spell it as anyOf null. */
+/**
+ * OpenAPI 3.0 allows `nullable` beside `$ref` or `allOf` with no `type`, which Ajv refuses: spell it as anyOf null;
+ * and a nullable enum must list null.
+ */
 function withoutUntypedNullable(node: any): any {
   if (Array.isArray(node)) return node.map(withoutUntypedNullable);
   if (node === null || typeof node !== 'object') return node;
@@ -26,6 +29,8 @@ function withoutUntypedNullable(node: any): any {
     delete copy.nullable;
     return { anyOf: [copy, { type: 'null' }] };
   }
+  // A nullable enum (a running job's conclusion) admits null too, which `enum` alone would refuse.
+  if (copy.nullable === true && Array.isArray(copy.enum) && !copy.enum.includes(null)) copy.enum = [...copy.enum, null];
   return copy;
 }
 
@@ -115,6 +120,13 @@ describe('the GitHub emulator answers in the shapes of GitHub\'s OpenAPI descrip
     const redirect = await fetch(`${github.apiUrl}${R}/releases/assets/${asset.json.id}`, { headers: { authorization: `token ${GitHubEmulator.WRITE_TOKEN}`, accept: 'application/octet-stream' }, redirect: 'manual' });
     expect(redirect.status).toBe(302);
     expect(await (await fetch(redirect.headers.get('location')!)).text()).toBe('bytes');
+  });
+
+  it('workflow-run jobs: list, with each job\'s runner and labels', async () => {
+    github.addJob(REPOSITORY, 77, { name: 'train', runnerName: 'gpu-1', labels: ['self-hosted', 'linux', 'gpu'] });
+    const list = await api('GET', `${R}/actions/runs/77/jobs`);
+    expect(list.json.jobs[0]).toMatchObject({ runner_name: 'gpu-1', labels: ['self-hosted', 'linux', 'gpu'] });
+    expectConforms(list.json, `${O}/actions/runs/{run_id}/jobs`, 'get', 200);
   });
 
   it('workflow-run artifacts: list and download the zip through a redirect', async () => {

@@ -6,6 +6,8 @@ import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDocument } from '../../src/io/documents.js';
 import { ResultsServiceEmulator } from '../support/emulator/results-service.js';
+import { GitHubEmulator } from '../support/emulator/server.js';
+import { REPOSITORY } from '../support/events.js';
 import { fakeNvidiaSmi } from '../support/fake-nvidia-smi.js';
 import { teacherLayers, writeModel } from '../support/models.js';
 import { runAction } from '../support/run-action.js';
@@ -34,17 +36,23 @@ async function readReport(cwd: string) {
 }
 
 let results: ResultsServiceEmulator;
+let github: GitHubEmulator;
 beforeAll(async () => {
   results = await new ResultsServiceEmulator().start();
+  github = await new GitHubEmulator().start();
 });
 afterAll(async () => {
   await results.stop();
+  await github.stop();
 });
 
 describe('train action (dist bundle) on a GPU runner', () => {
   it('checks the H100, runs the command, samples the GPU, checks the model and uploads the artifact', async () => {
     const cwd = project();
-    const result = await runAction({ action: 'train', cwd, env: { ...fakeNvidiaSmi('h100'), ...results.environment('run-a') }, inputs: { ...TRAIN, 'require-gpu': 'true', 'min-gpu-memory': '40', 'artifact-name': 'model-a' } });
+    // The run's job list says which labels the runner carries (the harness's run 123456, runner test-runner).
+    github.addJob(REPOSITORY, 123456, { name: 'train', runnerName: 'other-runner', labels: ['self-hosted', 'linux', 'cpu'] });
+    github.addJob(REPOSITORY, 123456, { name: 'train', runnerName: 'test-runner', labels: ['self-hosted', 'linux', 'gpu'] });
+    const result = await runAction({ action: 'train', cwd, token: GitHubEmulator.READ_TOKEN, apiUrl: github.apiUrl, env: { ...fakeNvidiaSmi('h100'), ...results.environment('run-a') }, inputs: { ...TRAIN, 'require-gpu': 'true', 'min-gpu-memory': '40', 'artifact-name': 'model-a' } });
     expect(result.exitCode, result.stdout + result.stderr).toBe(0);
     expect(result.stdout).toContain('GPU: NVIDIA H100 80GB HBM3 (80 GiB, 79 GiB free, driver 580.159.04), CUDA 13.0');
     expect(result.stdout).toMatch(/::group::Train: bash train\.sh\nepoch 1: loss 0\.9\nepoch 2: loss 0\.4\n::endgroup::/);
@@ -56,7 +64,7 @@ describe('train action (dist bundle) on a GPU runner', () => {
       model: { path: 'out/model.onnx', bytes: readFileSync(join(cwd, 'trained.onnx')).length },
       gpu: { devices: [{ name: 'NVIDIA H100 80GB HBM3', memory_total_mib: 81559, driver_version: '580.159.04' }], cuda_version: '13.0', utilization_percent: { mean: 87, max: 87 }, memory_used_mib: { max: 30512 } },
       artifact: { name: 'model-a' },
-      runner: { os: 'Linux', name: 'test-runner' },
+      runner: { os: 'Linux', name: 'test-runner', labels: ['self-hosted', 'linux', 'gpu'] },
     });
     expect(report.gpu.samples.length).toBeGreaterThanOrEqual(2);
     expect(report.duration_seconds).toBeGreaterThan(2);

@@ -17,6 +17,7 @@ export const INPUTS = {
   'sample-seconds': { description: 'How often GPU utilisation and memory are sampled.', default: '5' },
   'onnxruntime-path': { description: 'A preinstalled onnxruntime-node, for checking the model on runners without internet (see evaluate).', default: '' },
   report: { description: 'Where to write the train report.', default: 'mlgate-reports/train-report.json' },
+  'github-token': { description: 'Token used to read the runner\'s labels from the run\'s job list (actions: read); without it the report has no labels.', default: '${{ github.token }}' },
 } satisfies InputSpecs;
 
 export const OUTPUTS = {
@@ -43,6 +44,7 @@ export interface TrainOptions {
   sampleSeconds: number;
   onnxruntimePath: string;
   report: string;
+  token: string;
 }
 
 export function parseTrainOptions(inputs: InputReader): TrainOptions {
@@ -69,5 +71,6 @@ export function parseTrainOptions(inputs: InputReader): TrainOptions {
     sampleSeconds: parseInteger(inputs, 'sample-seconds', 1, 3600, 5),
     onnxruntimePath: inputs.get('onnxruntime-path').trim(),
     report: inputs.get('report').trim() || INPUTS.report.default,
+    token: inputs.get('github-token').trim(),
   };
 }

@@ -22,6 +22,7 @@ import { parseTrainOptions, type TrainOptions } from './inputs.js';
 export async function train(env: ActionEnvironment): Promise<void> {
   const { host } = env;
   const options = parseTrainOptions(env.inputs);
+  if (options.token) host.setSecret(options.token);
   const createdAt = new Date().toISOString();
   const cwd = resolve(env.cwd, options.workingDirectory);
   if (!(await stat(cwd).catch(() => undefined))?.isDirectory()) throw new ConfigurationError(`${env.inputs.label('working-directory')} ${options.workingDirectory} is not a folder`);
@@ -62,7 +63,7 @@ export async function train(env: ActionEnvironment): Promise<void> {
     exit_code: result.exitCode,
     duration_seconds: Math.round(result.durationSeconds * 1000) / 1000,
     timeout_minutes: options.timeoutMinutes,
-    runner: runnerFacts(env),
+    runner: await runnerFacts(env, options),
     gpu: gpu ? { devices: gpu.devices.map((d) => ({ name: d.name, memory_total_mib: d.memory_total_mib, driver_version: d.driver_version })), cuda_version: gpu.cudaVersion, ...(usage ?? {}) } : null,
     metrics: {},
     model: null,
@@ -142,15 +143,21 @@ async function checkModel(env: ActionEnvironment, options: TrainOptions, path: s
   return { path: options.modelPath, sha256: model.facts.sha256, bytes: model.facts.bytes };
 }
 
-function runnerFacts(env: ActionEnvironment): NonNullable<TrainReport['runner']> {
+async function runnerFacts(env: ActionEnvironment, options: TrainOptions): Promise<NonNullable<TrainReport['runner']>> {
   const cpu = cpus();
-  const { runner } = env.context;
+  const { runner, owner, repo, runId } = env.context;
+  let labels: string[] | undefined;
+  if (env.host.isAction && options.token && owner && repo && runId !== undefined && runner.name) {
+    const { runnerLabels } = await import('../../github/runner-labels.js');
+    labels = await runnerLabels(await env.createClient(options.token), { owner, repo }, runId, runner.name, env.host);
+  }
   return {
     ...(runner.name ? { name: runner.name } : {}),
     os: runner.os ?? process.platform,
     arch: runner.arch ?? process.arch,
     ...(cpu.length > 0 ? { cpu: `${cpu.length} × ${cpu[0]!.model.trim()}` } : {}),
     ...(runner.environment ? { environment: runner.environment } : {}),
+    ...(labels ? { labels } : {}),
   };
 }
 

@@ -17,6 +17,7 @@ export function renderTrainingSection(report: TrainReport, source: string): Repo
   const body = parts.join('\n\n');
   const facts: string[][] = [['Command', escapeText(report.command, 200)]];
   if (report.runner?.os) facts.push(['Runner', escapeText([report.runner.name, report.runner.os, report.runner.arch, report.runner.cpu].filter(Boolean).join(', '), 200)]);
+  if (report.runner?.labels?.length) facts.push(['Runner labels', escapeText(report.runner.labels.join(', '), 200)]);
   if (report.gpu) {
     facts.push(['GPU', escapeText(report.gpu.devices.map((d) => `${d.name}${d.memory_total_mib ? ` (${Math.round(d.memory_total_mib / 1024)} GiB)` : ''}`).join(', '), 200)]);
     if (report.gpu.memory_used_mib?.max !== undefined) facts.push(['GPU memory used (max)', `${formatNumber(report.gpu.memory_used_mib.max, 0)} MiB`]);

@@ -101,6 +101,15 @@ interface AssetRecord {
   uploader: Identity;
 }
 
+interface JobRecord {
+  id: number;
+  runId: number;
+  name: string;
+  runnerName: string;
+  labels: string[];
+  created: number;
+}
+
 interface ArtifactRecord {
   id: number;
   runId: number;
@@ -120,6 +129,7 @@ interface RepoState {
   releases: Map<number, ReleaseRecord>;
   assets: Map<number, AssetRecord>;
   artifacts: Map<number, ArtifactRecord>;
+  jobs: JobRecord[];
   nextNumber: number;
 }
 
@@ -203,7 +213,7 @@ export class GitHubEmulator {
     let state = this.repos.get(fullName);
     if (!state) {
       const owner = { login: fullName.split('/')[0]!, id: this.id(), type: 'User' as const, permission: 'write' as const };
-      state = { fullName, id: this.id(), owner, issues: new Map(), comments: new Map(), pulls: new Map(), releases: new Map(), assets: new Map(), artifacts: new Map(), nextNumber: 1 };
+      state = { fullName, id: this.id(), owner, issues: new Map(), comments: new Map(), pulls: new Map(), releases: new Map(), assets: new Map(), artifacts: new Map(), jobs: [], nextNumber: 1 };
       this.repos.set(fullName, state);
     }
     return state;
@@ -218,6 +228,13 @@ export class GitHubEmulator {
     repo.pulls.set(number, record);
     repo.issues.set(number, { number, id: this.id(), title: record.title, body: null, state: 'open', labels: record.labels, author: repo.owner, created: this.tick(), updated: this.now(), closed: null, isPull: true });
     return record;
+  }
+
+  /** Records a job of a workflow run, running on the named runner with these labels. */
+  addJob(fullName: string, runId: number, job: { name: string; runnerName: string; labels: string[] }): number {
+    const id = this.id();
+    this.repo(fullName).jobs.push({ id, runId, ...job, created: this.tick() });
+    return id;
   }
 
   /** Stores a zip as an artifact of a workflow run. */
@@ -387,6 +404,7 @@ export class GitHubEmulator {
     ['GET', new RegExp(`^${this.R}/releases/(\\d+)/assets$`), (c) => this.listAssets(c)],
     ['POST', new RegExp(`^${this.R}/releases/(\\d+)/assets$`), (c) => this.uploadAsset(c), true],
     ['GET', new RegExp(`^${this.R}/actions/runs/(\\d+)/artifacts$`), (c) => this.listArtifacts(c)],
+    ['GET', new RegExp(`^${this.R}/actions/runs/(\\d+)/jobs$`), (c) => this.listJobs(c)],
     ['GET', new RegExp(`^${this.R}/actions/artifacts/(\\d+)/zip$`), (c) => this.downloadArtifact(c)],
   ];
 
@@ -812,6 +830,42 @@ export class GitHubEmulator {
     const items = [...c.repo.artifacts.values()].filter((a) => a.runId === runId && (!name || a.name === name));
     const page = this.page(c, items.map((a) => this.artifactJson(c.repo, a)));
     return { ...page, body: { total_count: items.length, artifacts: page.body } };
+  }
+
+  private listJobs(c: Call): Reply {
+    const runId = Number(c.params[0]);
+    const items = c.repo.jobs.filter((j) => j.runId === runId);
+    const api = `${this.urls.api}/repos/${c.repo.fullName}/actions`;
+    const html = `${this.urls.web}/${c.repo.fullName}/actions/runs/${runId}`;
+    const page = this.page(
+      c,
+      items.map((j) => ({
+        id: j.id,
+        run_id: j.runId,
+        run_url: `${api}/runs/${j.runId}`,
+        run_attempt: 1,
+        node_id: `CR_kwDO${j.id}`,
+        head_sha: 'a'.repeat(40),
+        url: `${api}/jobs/${j.id}`,
+        html_url: `${html}/job/${j.id}`,
+        status: 'in_progress',
+        conclusion: null,
+        created_at: timestamp(j.created),
+        started_at: timestamp(j.created),
+        completed_at: null,
+        name: j.name,
+        steps: [],
+        check_run_url: `${this.urls.api}/repos/${c.repo.fullName}/check-runs/${j.id}`,
+        labels: j.labels,
+        runner_id: j.id,
+        runner_name: j.runnerName,
+        runner_group_id: 1,
+        runner_group_name: 'Default',
+        workflow_name: 'mlgate',
+        head_branch: 'feature',
+      })),
+    );
+    return { ...page, body: { total_count: items.length, jobs: page.body } };
   }
 
   private downloadArtifact(c: Call): Reply {
