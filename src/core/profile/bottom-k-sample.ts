@@ -37,7 +37,8 @@ export function mix32(seed: number, fileHash: number, row: number): number {
 
 /**
  * The k lowest-priority rows seen so far, kept in a max-heap of slots so a new row replaces the current maximum.
- * Callers store each row's values under the slot `offer` returns. Ties in priority are broken by arrival order.
+ * Callers store each row's values under the slot `offer` returns. A row whose priority equals the maximum's does
+ * not enter (53-bit priorities practically never tie).
  */
 export class BottomK {
   readonly priorities: Float64Array;
@@ -54,10 +55,11 @@ export class BottomK {
   offer(priority: number): number {
     if (this.capacity === 0) return -1;
     if (this.size < this.capacity) {
+      // Until the sample is full every row enters: the heap is built once, when it fills (Floyd, O(k)).
       const slot = this.size++;
       this.priorities[slot] = priority;
       this.heap[slot] = slot;
-      this.siftUp(slot);
+      if (this.size === this.capacity) for (let i = (this.size >> 1) - 1; i >= 0; i--) this.siftDown(i);
       return slot;
     }
     const top = this.heap[0]!;
@@ -77,17 +79,6 @@ export class BottomK {
     return Array.from({ length: this.size }, (_, i) => i).sort((a, b) => this.priorities[a]! - this.priorities[b]!);
   }
 
-  private siftUp(index: number): void {
-    const { heap, priorities } = this;
-    let i = index;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (priorities[heap[parent]!]! >= priorities[heap[i]!]!) break;
-      [heap[parent], heap[i]] = [heap[i]!, heap[parent]!];
-      i = parent;
-    }
-  }
-
   private siftDown(index: number): void {
     const { heap, priorities } = this;
     let i = index;
@@ -98,7 +89,9 @@ export class BottomK {
       if (left < this.size && priorities[heap[left]!]! > priorities[heap[largest]!]!) largest = left;
       if (right < this.size && priorities[heap[right]!]! > priorities[heap[largest]!]!) largest = right;
       if (largest === i) return;
-      [heap[largest], heap[i]] = [heap[i]!, heap[largest]!];
+      const swap = heap[largest]!;
+      heap[largest] = heap[i]!;
+      heap[i] = swap;
       i = largest;
     }
   }
