@@ -148,7 +148,12 @@ describe('evaluate action (dist bundle)', () => {
     expect(result.stdout).toContain('Classes in output order: 0, 1, 2');
     expect(JSON.parse(result.outputs.metrics!).accuracy).toBeGreaterThan(0.9);
     const missing = await runAction({ action: 'evaluate', cwd, inputs: { model: 'torch-mlp-20-256-256-3.onnx', baseline: 'none', data: 'torch-holdout.csv', label: 'label' } });
-    expect(missing.annotations[0]!.message).toBe('torch-mlp-20-256-256-3.onnx does not name its features (no metadata mlgate.features); set input "features" to its input columns, in order');
+    expect(missing.annotations[0]!.message).toBe('torch-mlp-20-256-256-3.onnx does not name its features (no metadata mlgate.features); set input "features" to its input columns, in order, or input "contract" to a contract that lists them');
+    // A data contract lists the columns: in its order and without the label, they are the model's features.
+    writeFileSync(join(cwd, 'contract.yml'), `columns:\n${Array.from({ length: 20 }, (_, i) => `  f${i}: { type: float }\n`).join('')}  label: { type: int }\n`);
+    const fromContract = await runAction({ action: 'evaluate', cwd, inputs: { model: 'torch-mlp-20-256-256-3.onnx', baseline: 'none', data: 'torch-holdout.csv', label: 'label', contract: 'contract.yml' } });
+    expect(fromContract.exitCode, fromContract.stdout).toBe(0);
+    expect(JSON.parse(fromContract.outputs.metrics!).accuracy).toBe(JSON.parse(result.outputs.metrics!).accuracy);
   });
 
   it('takes the baseline from an artifact of another run (artifact:<run>/<name>), unpacked with limits', async () => {

@@ -8,7 +8,8 @@ export const INPUTS = {
   baseline: { description: 'The baseline to compare with: an ONNX file, release:latest (the model of the latest mlgate release), artifact:<run id>/<artifact name>[/<path>] (a model another workflow run uploaded), or none. With none, or before the first release, only value thresholds apply.', default: 'release:latest' },
   data: { description: 'The evaluation data: paths or globs (CSV, TSV, JSON Lines, Parquet, optionally .gz), scored by both models.', required: true },
   label: { description: 'The column holding the true label (a class, or the target value for regression).', required: true },
-  features: { description: 'The feature columns in the model\'s input order, one per line or comma-separated. Default: the model\'s metadata mlgate.features, else every column but the label and the slices.', default: '' },
+  features: { description: 'The feature columns in the model\'s input order, one per line or comma-separated. Default: the model\'s metadata mlgate.features, else the columns of contract (in its order) but the label.', default: '' },
+  contract: { description: 'A data contract whose columns, in order and without the label, are the model\'s features when neither features nor the model\'s metadata names them.', default: '' },
   task: { description: 'auto, classification or regression. auto: classification when the model outputs several scores, integer labels, or has mlgate.classes.', default: 'auto' },
   classes: { description: 'The class labels in the order of the model\'s outputs, comma-separated. Default: the model\'s metadata mlgate.classes, else 0..k-1 when the labels are those integers, else the labels sorted.', default: '' },
   output: { description: 'How to read the model\'s output: auto (from its shape and values), probabilities, logits, labels or values.', default: 'auto' },
@@ -41,6 +42,7 @@ export interface EvaluateOptions {
   data: string[];
   label: string;
   features: string[] | undefined;
+  contract: string;
   task: 'auto' | 'classification' | 'regression';
   classes: string[] | undefined;
   output: OutputKind;
@@ -69,6 +71,7 @@ export function parseEvaluateOptions(inputs: InputReader): EvaluateOptions {
     data: (requireInput(inputs, 'data'), parseList(inputs, 'data')),
     label,
     features: features.length > 0 ? features : undefined,
+    contract: inputs.get('contract').trim(),
     task: parseChoice(inputs, 'task', ['auto', 'classification', 'regression'] as const),
     classes: classes.length > 0 ? classes : undefined,
     output: parseChoice(inputs, 'output', OUTPUT_KINDS),

@@ -13,6 +13,7 @@ import { evaluateGate, type GateContext, type GatePolicy } from '../../core/gate
 import { defaultPolicy, parsePolicy } from '../../core/gate/parse-policy.js';
 import { LATEST_RELEASE, latestReleaseAsset } from '../../github/latest-release.js';
 import { downloadRunArtifact } from '../../github/run-artifacts.js';
+import { readContract } from '../../io/contract-file.js';
 import { writeDocument } from '../../io/documents.js';
 import { unpackArchive, writeArchiveEntries } from '../../io/zip-archive.js';
 import { loadOnnxruntime } from '../../io/onnx/load-onnxruntime.js';
@@ -42,9 +43,10 @@ export async function evaluate(env: ActionEnvironment): Promise<void> {
   const ort = await loadOnnxruntime({ path: options.onnxruntimePath ? resolve(env.cwd, options.onnxruntimePath) : undefined, cacheRoot: context.toolCache, registry: context.npmRegistry, logger: host });
   host.info(`onnxruntime-node ${ort.version} from ${ort.source}`);
 
-  const candidate = await open(env, options, ort, resolve(env.cwd, options.model), options.model, options.model);
+  const contractFeatures = options.contract ? Object.keys((await readContract(resolve(env.cwd, options.contract), options.contract)).columns).filter((c) => c !== options.label && !options.slices.includes(c)) : undefined;
+  const candidate = await open(env, options, ort, resolve(env.cwd, options.model), options.model, options.model, contractFeatures);
   const baselineFile = await baselinePath(env, options);
-  const baseline = baselineFile ? await open(env, options, ort, baselineFile.path, baselineFile.name, baselineFile.source, candidate.features) : undefined;
+  const baseline = baselineFile ? await open(env, options, ort, baselineFile.path, baselineFile.name, baselineFile.source, contractFeatures ?? candidate.features) : undefined;
   try {
     const files = await resolveDataFiles(options.data, env.cwd, 'auto', env.inputs.label('data'));
     const hashes = Promise.all(files.map((f) => sha256FileOffThread(f.path)));
@@ -115,7 +117,7 @@ async function open(env: ActionEnvironment, options: EvaluateOptions, ort: Await
   const features = options.features ?? own ?? fallbackFeatures;
   if (!features) {
     await model.release();
-    throw new ConfigurationError(`${name} does not name its features (no metadata mlgate.features); set ${env.inputs.label('features')} to its input columns, in order`);
+    throw new ConfigurationError(`${name} does not name its features (no metadata mlgate.features); set ${env.inputs.label('features')} to its input columns, in order, or ${env.inputs.label('contract')} to a contract that lists them`);
   }
   if (model.facts.width !== undefined && features.length !== model.facts.width) {
     await model.release();
