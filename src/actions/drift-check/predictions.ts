@@ -26,7 +26,12 @@ export async function modelOutputs(env: ActionEnvironment, options: DriftCheckOp
       const data = await readEvaluationData(files, { features, sliceColumns: [], bucketCount: BOOTSTRAP_BUCKETS });
       const { output } = await model.score(data.matrix, data.rows, 8192);
       if (!output.integer && output.width === 1) return { values: Float64Array.from(output.data) };
-      const k = output.integer ? Math.max(0, ...output.data) + 1 : output.width;
+      // Integer outputs are class indices: as many classes as the largest says (a loop: a million rows do not spread).
+      let k = output.width;
+      if (output.integer) {
+        k = 1;
+        for (let i = 0; i < output.data.length; i++) k = Math.max(k, output.data[i]! + 1);
+      }
       const classes = metadataList(model.facts, 'mlgate.classes') ?? Array.from({ length: k }, (_, i) => String(i));
       const predictions = readPredictions(output, 'classification', Math.max(k, classes.length), 'auto', (row) => `row ${data.locate(row)}`);
       return { classes, predicted: predictions.task === 'classification' ? predictions.predicted : new Int32Array(0) };

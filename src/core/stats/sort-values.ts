@@ -2,7 +2,7 @@
  * Sorts float64 values ascending in place by a least-significant-digit radix sort on their IEEE-754 bits, 16 bits
  * a pass, skipping the passes in which every key has the same digit (the low bits of scores that were float32).
  * Orders as numeric comparison does, −0 before +0; NaN is not expected. O(n) per pass, against O(n log n) for the
- * comparison sort: about 5x faster on a million model scores.
+ * comparison sort: 3-4x faster on a million model scores, measured here.
  */
 export function sortValues(values: Float64Array): Float64Array {
   const n = values.length;

@@ -24,10 +24,15 @@ export function summarizeGpuUsage(samples: readonly GpuSample[], limit = 120): G
   if (points.length === 0) return undefined;
   const step = Math.max(1, Math.ceil(points.length / limit));
   return {
-    utilization_percent: { mean: round(mean(points.map((p) => p.utilization_percent))), max: round(Math.max(...points.map((p) => p.utilization_percent))) },
-    memory_used_mib: { mean: round(mean(points.map((p) => p.memory_used_mib))), max: round(Math.max(...points.map((p) => p.memory_used_mib))) },
+    utilization_percent: { mean: round(mean(points.map((p) => p.utilization_percent))), max: round(largest(points.map((p) => p.utilization_percent))) },
+    memory_used_mib: { mean: round(mean(points.map((p) => p.memory_used_mib))), max: round(largest(points.map((p) => p.memory_used_mib))) },
     samples: points.filter((_, i) => i % step === 0).map((p) => ({ seconds: round(p.seconds), utilization_percent: round(p.utilization_percent), memory_used_mib: round(p.memory_used_mib) })),
   };
+}
+
+/** The largest value, without spreading a long run's readings into arguments (which overflows the stack). */
+function largest(values: readonly number[]): number {
+  return values.reduce((a, b) => Math.max(a, b), Number.NEGATIVE_INFINITY);
 }
 
 function mean(values: readonly number[]): number {

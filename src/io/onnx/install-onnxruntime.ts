@@ -73,7 +73,7 @@ export async function installOnnxruntime(options: InstallOptions): Promise<strin
     writeFileSync(join(staging, COMPLETE), `${options.pin.node.name}@${options.pin.node.version} ${options.pin.node.integrity}\n`);
     try {
       renameSync(staging, target);
-    } catch (error) {
+    } catch {
       // Another job on this runner finished first: use its copy.
       if (!findCachedOnnxruntime(options)) {
         rmSync(target, { recursive: true, force: true });
