@@ -3,6 +3,10 @@
  * `"schema": "mlgate/<kind>@<major>"`, so a reader can tell what it holds before trusting it.
  */
 
+import type { Profile } from './profile/profile.js';
+import type { ShardPiece } from './shard/shard-pieces.js';
+import type { TallyState } from './validate/violations.js';
+
 /** Document kinds with their current major version. */
 export const DOCUMENT_KINDS = {
   'validation-report': 1,
@@ -10,6 +14,7 @@ export const DOCUMENT_KINDS = {
   'drift-report': 1,
   'train-report': 1,
   profile: 1,
+  partial: 1,
 } as const;
 
 /** The kinds that are reports of a step's outcome (shown in the pull-request comment). */
@@ -30,6 +35,8 @@ export interface Estimate {
   value: number | null;
   ci_low?: number | null;
   ci_high?: number | null;
+  /** The most the value can differ from the exact one (rank metrics merged from the histograms of shards). */
+  bound?: number;
 }
 
 export type Metrics = Record<string, Estimate>;
@@ -103,7 +110,7 @@ export interface EvalReport {
   schema: 'mlgate/eval-report@1';
   created_at: string;
   task: 'classification' | 'regression';
-  data?: { files?: FileRef[]; rows?: number; sha256?: string; label?: string };
+  data?: { files?: FileRef[]; rows?: number; sha256?: string; label?: string; shards?: number };
   candidate: ModelResult;
   baseline: ModelResult | null;
   comparisons: MetricComparison[];
@@ -169,4 +176,54 @@ export interface TrainReport {
 export function parseSchemaId(schema: string): { kind: string; major: number } | null {
   const match = /^mlgate\/([a-z-]+)@(\d+)$/.exec(schema);
   return match ? { kind: match[1]!, major: Number(match[2]) } : null;
+}
+
+/** The steps that can run in shards and merge. */
+export type ShardedStep = 'validate-data' | 'evaluate' | 'drift-check';
+
+/**
+ * What one shard computed (see src/schemas/partial.schema.json): the step's mergeable state, what the shard read
+ * of each file, and a fingerprint of the inputs every shard must share.
+ */
+export interface PartialDocument {
+  schema: 'mlgate/partial@1';
+  created_at: string;
+  step: ShardedStep;
+  fingerprint: string;
+  files: FileRef[];
+  shard: { index: number; count: number; pieces: ShardPiece[] };
+  profile?: Profile;
+  validation?: PartialValidation;
+  evaluation?: PartialEvaluation;
+}
+
+export interface PartialValidation {
+  contract: unknown;
+  tallies: TallyState[];
+  /** Per column with a unique rule, the numbers seen (float64 in base64; a bitset of integers in a range). */
+  unique: Record<string, { values: string; bitset?: { min: number; bits: string } }>;
+}
+
+export interface PartialModel {
+  path: string;
+  source: string;
+  sha256: string;
+  bytes: number;
+  batch_ms: number[];
+  batch_rows: number[];
+}
+
+export interface PartialEvaluation {
+  task: 'classification' | 'regression';
+  label: string;
+  classes: string[];
+  candidate: PartialModel;
+  baseline: PartialModel | null;
+  state: {
+    rows: number;
+    sums: { task: 'classification' | 'regression'; k: number; models: number; stride: number; probabilities: boolean; shift: number; values: string };
+    ranking: ({ keys: number[]; positives: number[]; negatives: number[] }[] | null)[];
+    calibration: ({ count: number[]; confidence: number[]; correct: number[] } | null)[];
+    disagreements: { baseline_only: number; candidate_only: number } | null;
+  };
 }

@@ -8,6 +8,7 @@ const LOADERS: Record<DocumentKind | 'contract', () => Promise<{ validate: Valid
   'drift-report': () => import('virtual:mlgate-validators/drift-report'),
   'train-report': () => import('virtual:mlgate-validators/train-report'),
   profile: () => import('virtual:mlgate-validators/profile'),
+  partial: () => import('virtual:mlgate-validators/partial'),
   contract: () => import('virtual:mlgate-validators/contract'),
 };
 

@@ -1,6 +1,8 @@
 import { NULL, TextDictionary, VALUE, type ColumnData, type DecodeAs } from '../core/data/batch.js';
 import { ConfigurationError, DataError } from '../core/errors.js';
 import { hashText, rowBucket } from '../core/evaluate/poisson-bootstrap.js';
+import type { ShardPiece } from '../core/shard/shard-pieces.js';
+import type { ShardSpec } from '../core/shard/shard-spec.js';
 import { readDataset, type DatasetFile } from './readers/dataset.js';
 
 /** The label column, read both ways until the task is known: numbers where cells parse, and the text of each. */
@@ -35,6 +37,9 @@ export interface EvaluationReadOptions {
   sliceColumns: readonly string[];
   bucketCount: number;
   delimiter?: string;
+  /** Read only this shard's rows, telling `onPiece` what was read of each file. */
+  shard?: ShardSpec;
+  onPiece?: (piece: ShardPiece) => void;
 }
 
 /**
@@ -74,12 +79,17 @@ export async function readEvaluationData(files: readonly DatasetFile[], options:
   };
 
   const fileIndex = new Map<string, number>();
+  // Per file, what turns its batches' line numbers into the file's (a shard's lines count from its first row).
+  const lineBases: (() => number)[] = [];
   for await (const event of readDataset(files, {
     delimiter: options.delimiter,
     decodeAs: (columns) => columns.map((c): DecodeAs => (features.includes(c) && c !== label && !options.sliceColumns.includes(c) ? 'number' : wanted.has(c) ? 'auto' : 'text')),
     dictionary,
+    shard: options.shard,
+    onPiece: options.onPiece,
   })) {
     if (event.type === 'file') {
+      lineBases.push(event.lineBase);
       const missing = [...wanted].filter((c) => !event.header.includes(c));
       if (missing.length > 0) {
         throw new ConfigurationError(`${event.file.name}: no column ${missing.map((m) => JSON.stringify(m)).join(', ')}; it has ${event.header.slice(0, 30).join(', ')}${event.header.length > 30 ? ', …' : ''}. Check label, features and slices`, { file: event.file.name, line: 1 });
@@ -102,14 +112,17 @@ export async function readEvaluationData(files: readonly DatasetFile[], options:
       const column = byName.get(name)!;
       const numbers = column.numbers!;
       for (let r = 0; r < batch.length; r++) {
-        if (column.status[r] !== VALUE) throw featureError(column, r, event.file, batch.lines[r]!);
+        if (column.status[r] !== VALUE) throw featureError(column, r, event.file, batch.lines[r]! + lineBases[fileNumber]!());
         matrix[(start + r) * width + f] = numbers[r]!;
       }
     });
     extra.forEach((target, index) => {
       const column = byName.get(target.name)!;
       for (let r = 0; r < batch.length; r++) {
-        if (index === labelIndex && column.status[r] === NULL) throw new DataError(`${event.file.name}:${batch.lines[r]}: the label ${label} is empty; every row needs a label to be scored (drop unlabelled rows first)`, { file: event.file.name, line: batch.lines[r] });
+        if (index === labelIndex && column.status[r] === NULL) {
+          const line = batch.lines[r]! + lineBases[fileNumber]!();
+          throw new DataError(`${event.file.name}:${line}: the label ${label} is empty; every row needs a label to be scored (drop unlabelled rows first)`, { file: event.file.name, line });
+        }
         target.numbers[start + r] = column.numbers ? column.numbers[r]! : Number.NaN;
         target.ids[start + r] = column.ids ? column.ids[r]! : -1;
       }
@@ -125,7 +138,7 @@ export async function readEvaluationData(files: readonly DatasetFile[], options:
     label: labelIndex === 0 ? asColumn(extra[0]!) : { name: '', numbers: new Float64Array(0), ids: new Int32Array(0), dictionary: [] },
     slices: extra.slice(labelIndex + 1).map(asColumn),
     buckets: buckets.subarray(0, rows),
-    locate: (row) => `${names[fileOf[row]!]}:${lineOf[row]}`,
+    locate: (row) => `${names[fileOf[row]!]}:${lineOf[row]! + lineBases[fileOf[row]!]!()}`,
   };
 }
 

@@ -1,4 +1,4 @@
-import { open, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { decodingOf, type DataContract } from '../core/contract/contract.js';
 import { TextDictionary, type DecodeAs } from '../core/data/batch.js';
 import { DataError } from '../core/errors.js';
@@ -8,8 +8,10 @@ import type { Profile } from '../core/profile/profile.js';
 import type { Logger } from '../core/logger.js';
 import type { DatasetValidator } from '../core/validate/dataset-validator.js';
 import { canReadInParallel, parallelMinBytes, readingThreads, scanInParts } from './parallel/parallel-scan.js';
-import { MAX_ROW_BYTES, parseHeaderRow } from './readers/delimited.js';
-import { readDataset, type DatasetFile } from './readers/dataset.js';
+import { readDelimitedHeader } from './readers/delimited-header.js';
+import { readDataset, splitsByFile, type DatasetFile } from './readers/dataset.js';
+import type { ShardPiece } from '../core/shard/shard-pieces.js';
+import type { ShardSpec } from '../core/shard/shard-spec.js';
 
 export interface ScanOptions {
   files: readonly DatasetFile[];
@@ -20,6 +22,9 @@ export interface ScanOptions {
   delimiter?: string;
   createdAt: string;
   logger?: Logger;
+  /** Read only this shard's rows (one thread), telling `onPiece` what was read of each file. */
+  shard?: ShardSpec;
+  onPiece?: (piece: ShardPiece) => void;
 }
 
 export interface ScanResult {
@@ -43,6 +48,10 @@ export async function scanDataset(options: ScanOptions): Promise<ScanResult> {
     const type = options.contract?.columns[column]?.type;
     return type ? decodingOf(type) : 'auto';
   };
+  if (options.shard) {
+    await scanShard(options, options.shard, decodeAs, dictionary);
+    return { partProfiles };
+  }
   for (const file of options.files) {
     const parts = await scanInThreads(file, options, decodeAs);
     if (parts) {
@@ -68,6 +77,32 @@ export async function scanDataset(options: ScanOptions): Promise<ScanResult> {
   return { partProfiles };
 }
 
+/**
+ * Reads one shard's rows of the dataset. Every shard that reads part of a file sees its header, but only the shard
+ * that reads its start checks the column policy, so that a merge counts a missing column once.
+ */
+async function scanShard(options: ScanOptions, shard: ShardSpec, decodeAs: (column: string) => DecodeAs, dictionary: (column: string) => TextDictionary): Promise<void> {
+  const checksHeaders = shard.index === 1 || splitsByFile(options.files, shard);
+  const events = readDataset(options.files, {
+    delimiter: options.delimiter ?? options.contract?.dataset?.delimiter,
+    nullValues: options.contract?.dataset?.null_values,
+    decodeAs: (columns) => columns.map(decodeAs),
+    dictionary,
+    shard,
+    onPiece: options.onPiece,
+  });
+  for await (const event of events) {
+    if (event.type === 'file') {
+      for (const column of event.header) options.profile.declare(column, decodeAs(column), options.contract?.columns[column]?.type);
+      if (checksHeaders) options.validator?.checkHeader(event.file.name, event.header);
+      else options.validator?.noteColumns(event.header);
+    } else {
+      options.validator?.checkBatch(event.batch);
+      options.profile.addBatch(event.batch);
+    }
+  }
+}
+
 /** The dataset's profile: the builder's, merged with those of files read in parts. */
 export function finishProfile(builder: ProfileBuilder, scan: ScanResult, createdAt: string): Profile {
   if (scan.partProfiles.length === 0) return builder.finish();
@@ -87,7 +122,7 @@ async function scanInThreads(file: DatasetFile, options: ScanOptions, decodeAs: 
   const size = (await stat(file.path)).size;
   if (size < parallelMinBytes()) return undefined;
   const delimiter = options.delimiter ?? options.contract?.dataset?.delimiter ?? (file.format === 'tsv' ? '\t' : ',');
-  const header = await readHeader(file.path, delimiter, file.name);
+  const header = await readDelimitedHeader(file.path, delimiter, file.name);
   if (!header) return undefined;
   let parts;
   try {
@@ -133,20 +168,4 @@ async function scanInThreads(file: DatasetFile, options: ScanOptions, decodeAs: 
     }
   }
   return parts.map((p) => p.profile);
-}
-
-/** A delimited file's header: its names, the byte where the rows begin, and the lines it takes. */
-async function readHeader(path: string, delimiter: string, name: string): Promise<{ names: string[]; dataStart: number; lines: number } | undefined> {
-  const handle = await open(path);
-  try {
-    const { buffer, bytesRead } = await handle.read(Buffer.alloc(Math.min(MAX_ROW_BYTES, 1024 * 1024)), 0, Math.min(MAX_ROW_BYTES, 1024 * 1024), 0);
-    const bytes = buffer.subarray(0, bytesRead);
-    const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
-    const parsed = parseHeaderRow(bytes, bom, false, delimiter.charCodeAt(0), name, 1);
-    return parsed ? { names: parsed.names, dataStart: parsed.next, lines: parsed.lines } : undefined;
-  } catch {
-    return undefined;
-  } finally {
-    await handle.close();
-  }
 }

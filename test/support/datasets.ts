@@ -4,6 +4,8 @@ import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { TextDictionary, type ColumnData, type DecodeAs } from '../../src/core/data/batch.js';
+import type { ShardPiece } from '../../src/core/shard/shard-pieces.js';
+import type { ShardSpec } from '../../src/core/shard/shard-spec.js';
 import { readDataset, resolveDataFiles, type DataFormat } from '../../src/io/readers/dataset.js';
 
 /** Writes files (text, bytes, or Parquet columns) into a fresh folder and returns it. */
@@ -25,21 +27,32 @@ export interface ReadResult {
   /** Cell values per column across batches: numbers, texts, or null / { invalid: text }. */
   values: Record<string, unknown[]>;
   lines: number[];
+  /** Each row's identity in its file (byte offset or position), as the bootstrap and the sample hash it. */
+  rowIds: number[];
+  /** What a sharded read took of each file. */
+  pieces: ShardPiece[];
 }
 
 /** Reads a dataset with a fixed decoding per column name (default auto) and flattens the result. */
-export async function readAll(folder: string, patterns: string[], decode: Record<string, DecodeAs> = {}, options: { format?: DataFormat | 'auto'; delimiter?: string } = {}): Promise<ReadResult> {
+export async function readAll(folder: string, patterns: string[], decode: Record<string, DecodeAs> = {}, options: { format?: DataFormat | 'auto'; delimiter?: string; shard?: ShardSpec } = {}): Promise<ReadResult> {
   const files = await resolveDataFiles(patterns, folder, options.format ?? 'auto', 'data');
   const dictionaries = new Map<string, TextDictionary>();
-  const result: ReadResult = { headers: [], values: {}, lines: [] };
+  const result: ReadResult = { headers: [], values: {}, lines: [], rowIds: [], pieces: [] };
+  let lineBase = () => 0;
   for await (const event of readDataset(files, {
     delimiter: options.delimiter,
     decodeAs: (columns) => columns.map((c) => decode[c] ?? 'auto'),
     dictionary: (c) => dictionaries.get(c) ?? (dictionaries.set(c, new TextDictionary()), dictionaries.get(c)!),
+    shard: options.shard,
+    onPiece: (piece) => result.pieces.push(piece),
   })) {
-    if (event.type === 'file') result.headers.push(event.header);
-    else {
-      result.lines.push(...event.batch.lines);
+    if (event.type === 'file') {
+      result.headers.push(event.header);
+      lineBase = event.lineBase;
+    } else {
+      const base = lineBase();
+      result.lines.push(...Array.from(event.batch.lines, (line) => line + base));
+      result.rowIds.push(...event.batch.rowIds);
       for (const column of event.batch.columns) (result.values[column.name] ??= []).push(...cellValues(column, event.batch.length));
     }
   }

@@ -1,11 +1,12 @@
 import { ConfigurationError } from '../../core/errors.js';
 import { DRIFT_TESTS, type DriftTest } from '../../core/drift/detect-drift.js';
 import { parseBoolean, parseChoice, parseList, requireInput, type InputReader, type InputSpecs, type OutputSpecs } from '../runtime/inputs.js';
+import { parseSharding, shardInputs, type Sharding } from '../runtime/sharding.js';
 
 /** The inputs of the drift-check action, which are also the options of `mlgate drift-check`. */
 export const INPUTS = {
   reference: { description: 'The reference: data files (paths or globs), a profile written by validate-data, or release:latest (the profile of the latest mlgate release).', required: true },
-  current: { description: 'The current data files: paths or globs (CSV, TSV, JSON Lines, Parquet, optionally .gz).', required: true },
+  current: { description: 'The current data files: paths or globs (CSV, TSV, JSON Lines, Parquet, optionally .gz). Required unless merge is set.', default: '' },
   columns: { description: 'Columns to check, one per line or comma-separated. Default: every column of the reference.', default: '' },
   tests: { description: 'Tests instead of the defaults, as name=test pairs: a column or a kind (numeric, categorical, binary) = ks, chi2, ztest, psi, jensenshannon or wasserstein.', default: '' },
   thresholds: { description: 'Thresholds instead of the defaults, as name=value pairs: a test or a column (p-value tests drift below it, distances at or above).', default: '' },
@@ -20,6 +21,7 @@ export const INPUTS = {
   'tag-prefix': { description: 'With reference release:latest, the tag prefix of mlgate releases.', default: 'model-v' },
   report: { description: 'Where to write the drift report.', default: 'mlgate-reports/drift-report.json' },
   'github-token': { description: 'Token used to read releases (release:latest, contents: read) and, in issue mode, to keep the issue (issues: write).', default: '${{ github.token }}' },
+  ...shardInputs('drift-check'),
 } satisfies InputSpecs;
 
 export const OUTPUTS = {
@@ -29,6 +31,7 @@ export const OUTPUTS = {
   'issue-number': { description: 'In issue mode, the number of the drift issue (opened, updated or closed).' },
   'issue-url': { description: 'In issue mode, the address of the drift issue.' },
   'prediction-drifted': { description: 'With a model: true when its predictions drifted, else false; empty without a model.' },
+  partial: { description: 'With shard: the path of the partial report this shard wrote.' },
 } satisfies OutputSpecs;
 
 export interface DriftCheckOptions {
@@ -48,11 +51,16 @@ export interface DriftCheckOptions {
   tagPrefix: string;
   report: string;
   token: string;
+  sharding: Sharding;
 }
 
 export function parseDriftCheckOptions(inputs: InputReader): DriftCheckOptions {
+  const sharding = parseSharding(inputs, 'drift-check');
   requireInput(inputs, 'reference');
-  requireInput(inputs, 'current');
+  if (!sharding.merge) requireInput(inputs, 'current');
+  if ((sharding.shard || sharding.merge) && inputs.get('model').trim()) {
+    throw new ConfigurationError(`${inputs.label('model')} (prediction drift) scores the reference and the current data in one job: leave it out of sharded runs and check predictions unsharded`);
+  }
   const columns = parseList(inputs, 'columns');
   const driftShare = Number(inputs.get('drift-share'));
   if (!(driftShare > 0 && driftShare <= 1)) throw new ConfigurationError(`${inputs.label('drift-share')} must be a share above 0 and at most 1 (got "${inputs.get('drift-share')}")`);
@@ -84,6 +92,7 @@ export function parseDriftCheckOptions(inputs: InputReader): DriftCheckOptions {
     tagPrefix: inputs.get('tag-prefix').trim(),
     report: inputs.get('report').trim() || INPUTS.report.default,
     token: inputs.get('github-token').trim(),
+    sharding,
   };
 }
 

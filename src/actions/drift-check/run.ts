@@ -1,6 +1,10 @@
 import { resolve } from 'node:path';
 import type { DataContract } from '../../core/contract/contract.js';
-import type { DriftReport, FeatureDrift } from '../../core/documents.js';
+import type { DriftReport, FeatureDrift, PartialDocument } from '../../core/documents.js';
+import { mergeProfiles } from '../../core/profile/merge-profiles.js';
+import type { ShardPiece } from '../../core/shard/shard-pieces.js';
+import { describeShard, type ShardSpec } from '../../core/shard/shard-spec.js';
+import { fileFacts, fingerprint, readPartials } from '../../io/partial-documents.js';
 import { DEFAULT_DRIFT_OPTIONS, detectDrift, type DriftOptions } from '../../core/drift/detect-drift.js';
 import { detectPredictionDrift } from '../../core/drift/prediction-drift.js';
 import { ConfigurationError } from '../../core/errors.js';
@@ -25,10 +29,11 @@ export async function driftCheck(env: ActionEnvironment): Promise<void> {
   const options = parseDriftCheckOptions(env.inputs);
   if (options.token) host.setSecret(options.token);
   const createdAt = new Date().toISOString();
+  const { shard, merge } = options.sharding;
+  if (shard) return profileShard(env, options, shard, createdAt);
   const reference = await referenceProfile(env, options, createdAt);
   // The current data is read with the reference's types, so both sides are compared as the same kinds.
-  const types: DataContract = { columns: Object.fromEntries(reference.columns.map((c) => [c.name, { type: c.type }])) };
-  const current = await profileData(env, options.current, env.inputs.label('current'), createdAt, types);
+  const current = merge ? await mergeCurrent(env, merge, createdAt) : await profileData(env, options.current, env.inputs.label('current'), createdAt, typesOf(reference));
   const driftOptions = { ...DEFAULT_DRIFT_OPTIONS, columns: options.columns, tests: options.tests, thresholds: options.thresholds, driftShare: options.driftShare, correction: options.correction, createdAt };
   const report = detectDrift(reference, current, driftOptions);
   const prediction = options.model ? await predictionDrift(env, options, driftOptions) : undefined;
@@ -51,6 +56,48 @@ export async function driftCheck(env: ActionEnvironment): Promise<void> {
   );
   if (options.mode === 'issue') await keepIssue(env, options, report, drifted.length, checked);
   if (report.dataset_drift && options.failOnDrift) host.fail(`The data drifted: ${drifted.join(', ')}; see ${options.report}`);
+}
+
+function typesOf(profile: Profile): DataContract {
+  return { columns: Object.fromEntries(profile.columns.map((c) => [c.name, { type: c.type }])) };
+}
+
+/**
+ * A shard profiles its rows of the current data into a partial report; the drift is decided when the shards'
+ * profiles are merged (their samples are the bottom k of one hash of every row, so the merge holds exactly the
+ * sample of an unsharded run). The types come from a reference profile as in one run; a reference given as data
+ * is not profiled by every shard: the types are sniffed from its first rows.
+ */
+async function profileShard(env: ActionEnvironment, options: DriftCheckOptions, shard: ShardSpec, createdAt: string): Promise<void> {
+  const [first] = options.reference;
+  const fromProfile = options.reference.length === 1 && (first === LATEST_RELEASE || first!.endsWith('.json'));
+  const types = fromProfile ? typesOf(await referenceProfile(env, options, createdAt)) : await sniffNumericColumns(await resolveDataFiles(options.reference, env.cwd, 'auto', env.inputs.label('reference')));
+  const files = await resolveDataFiles(options.current, env.cwd, 'auto', env.inputs.label('current'));
+  const builder = new ProfileBuilder({ createdAt });
+  const pieces: ShardPiece[] = [];
+  await scanDataset({ files, contract: types, profile: builder, createdAt, logger: env.host, shard, onPiece: (piece) => pieces.push(piece) });
+  const facts = await fileFacts(files);
+  const document: PartialDocument = {
+    schema: 'mlgate/partial@1',
+    created_at: createdAt,
+    step: 'drift-check',
+    fingerprint: fingerprint('drift-check', facts, { types, count: shard.count }),
+    files: facts,
+    shard: { ...shard, pieces },
+    profile: builder.finish({ part: true }),
+  };
+  const partial = options.sharding.partial!;
+  await writeDocument(resolve(env.cwd, partial), document, { compact: true });
+  env.host.setOutput('partial', partial);
+  env.host.print(`shard ${describeShard(shard)}: ${document.profile!.dataset.rows} rows profiled; partial report ${partial} (merge the shards' partials with merge: to check drift)`);
+}
+
+/** The current data's profile, merged from the shards' partial reports. */
+async function mergeCurrent(env: ActionEnvironment, patterns: readonly string[], createdAt: string): Promise<Profile> {
+  const partials = await readPartials(patterns, env.cwd, 'drift-check', env.inputs.label('merge'));
+  const profile = mergeProfiles(partials.map((p) => p.document.profile!), createdAt);
+  env.host.info(`Merged ${partials.length} shards: ${profile.dataset.rows} rows`);
+  return profile;
 }
 
 /** Prediction drift, when a model is given: its outputs on the reference data against those on the current data. */

@@ -1,13 +1,14 @@
 import { ConfigurationError } from '../../core/errors.js';
 import { OUTPUT_KINDS, type OutputKind } from '../../core/evaluate/model-output.js';
 import { parseBoolean, parseChoice, parseInteger, parseList, requireInput, type InputReader, type InputSpecs, type OutputSpecs } from '../runtime/inputs.js';
+import { parseSharding, shardInputs, type Sharding } from '../runtime/sharding.js';
 
 /** The inputs of the evaluate action, which are also the options of `mlgate evaluate`. */
 export const INPUTS = {
-  model: { description: 'The candidate ONNX model.', required: true },
+  model: { description: 'The candidate ONNX model (required unless merge is set).', default: '' },
   baseline: { description: 'The baseline to compare with: an ONNX file, release:latest (the model of the latest mlgate release), artifact:<run id>/<artifact name>[/<path>] (a model another workflow run uploaded), or none. With none, or before the first release, only value thresholds apply.', default: 'release:latest' },
-  data: { description: 'The evaluation data: paths or globs (CSV, TSV, JSON Lines, Parquet, optionally .gz), scored by both models.', required: true },
-  label: { description: 'The column holding the true label (a class, or the target value for regression).', required: true },
+  data: { description: 'The evaluation data: paths or globs (CSV, TSV, JSON Lines, Parquet, optionally .gz), scored by both models (required unless merge is set).', default: '' },
+  label: { description: 'The column holding the true label: a class, or the target value for regression (required unless merge is set).', default: '' },
   features: { description: 'The feature columns in the model\'s input order, one per line or comma-separated. Default: the model\'s metadata mlgate.features, else the columns of contract (in its order) but the label.', default: '' },
   contract: { description: 'A data contract whose columns, in order and without the label, are the model\'s features when neither features nor the model\'s metadata names them.', default: '' },
   task: { description: 'auto, classification or regression. auto: classification when the model outputs several scores, integer labels, or has mlgate.classes.', default: 'auto' },
@@ -25,12 +26,14 @@ export const INPUTS = {
   'tag-prefix': { description: 'With baseline release:latest, the tag prefix of mlgate releases.', default: 'model-v' },
   report: { description: 'Where to write the eval report.', default: 'mlgate-reports/eval-report.json' },
   'github-token': { description: 'Token used to read the baseline from releases (contents: read) or from another run\'s artifacts (actions: read).', default: '${{ github.token }}' },
+  ...shardInputs('evaluate'),
 } satisfies InputSpecs;
 
 export const OUTPUTS = {
   passed: { description: 'true when the gate passed (or was overridden).' },
   report: { description: 'The path of the eval report.' },
   metrics: { description: 'The candidate\'s metrics as JSON: name to value.' },
+  partial: { description: 'With shard: the path of the partial report this shard wrote.' },
 } satisfies OutputSpecs;
 
 /** `none` as a baseline: evaluate the candidate alone. */
@@ -58,17 +61,21 @@ export interface EvaluateOptions {
   tagPrefix: string;
   report: string;
   token: string;
+  sharding: Sharding;
 }
 
 export function parseEvaluateOptions(inputs: InputReader): EvaluateOptions {
+  const sharding = parseSharding(inputs, 'evaluate');
+  // A merge reads the shards' partial reports only: no model, data or label.
+  const needed = (name: string) => (sharding.merge ? inputs.get(name).trim() : requireInput(inputs, name));
   const features = parseList(inputs, 'features');
   const classes = parseList(inputs, 'classes');
-  const label = requireInput(inputs, 'label');
+  const label = needed('label');
   if (features.includes(label)) throw new ConfigurationError(`${inputs.label('features')} lists the label ${label}; a model cannot be fed its own answer`);
   return {
-    model: requireInput(inputs, 'model'),
+    model: needed('model'),
     baseline: inputs.get('baseline').trim() || NO_BASELINE,
-    data: (requireInput(inputs, 'data'), parseList(inputs, 'data')),
+    data: (needed('data'), parseList(inputs, 'data')),
     label,
     features: features.length > 0 ? features : undefined,
     contract: inputs.get('contract').trim(),
@@ -87,5 +94,6 @@ export function parseEvaluateOptions(inputs: InputReader): EvaluateOptions {
     tagPrefix: inputs.get('tag-prefix').trim(),
     report: inputs.get('report').trim() || INPUTS.report.default,
     token: inputs.get('github-token').trim(),
+    sharding,
   };
 }

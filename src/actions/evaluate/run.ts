@@ -2,10 +2,14 @@ import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import type { EvalReport, FileRef, MetricComparison, Metrics } from '../../core/documents.js';
+import type { EvalReport, MetricComparison, Metrics, PartialDocument, PartialModel, SliceResult } from '../../core/documents.js';
 import { ConfigurationError } from '../../core/errors.js';
 import { resolveClasses } from '../../core/evaluate/class-labels.js';
-import { compareModels, HIGHER_IS_BETTER } from '../../core/evaluate/compare-models.js';
+import { compareModels, HIGHER_IS_BETTER, type ModelComparison } from '../../core/evaluate/compare-models.js';
+import { accumulateEvaluation } from '../../core/evaluate/evaluation-state.js';
+import type { ShardPiece } from '../../core/shard/shard-pieces.js';
+import { describeShard } from '../../core/shard/shard-spec.js';
+import { fileFacts, fingerprint } from '../../io/partial-documents.js';
 import { readPredictions, type Predictions } from '../../core/evaluate/model-output.js';
 import { BOOTSTRAP_BUCKETS } from '../../core/evaluate/poisson-bootstrap.js';
 import { sliceMetrics } from '../../core/evaluate/slices.js';
@@ -25,6 +29,7 @@ import { renderReport, SUMMARY_LIMIT_BYTES } from '../../render/report.js';
 import { renderEvaluationSection } from '../../render/sections/evaluation.js';
 import type { ActionEnvironment } from '../runtime/host.js';
 import { NO_BASELINE, parseEvaluateOptions, type EvaluateOptions } from './inputs.js';
+import { encodeEvaluationState, mergeEvaluation } from './merge.js';
 
 /** A model to score, opened, with where it came from. */
 interface OpenedModel {
@@ -40,6 +45,11 @@ export async function evaluate(env: ActionEnvironment): Promise<void> {
   const options = parseEvaluateOptions(env.inputs);
   if (options.token) host.setSecret(options.token);
   const createdAt = new Date().toISOString();
+  const { shard, merge } = options.sharding;
+  if (merge) return finish(env, options, await mergeEvaluation(env, options, merge, createdAt));
+  if (shard && options.slices.length > 0) {
+    throw new ConfigurationError(`${env.inputs.label('slices')} cannot be merged across shards: slice in an unsharded evaluate (slices need every row of a slice in one place)`);
+  }
   const ort = await loadOnnxruntime({ path: options.onnxruntimePath ? resolve(env.cwd, options.onnxruntimePath) : undefined, cacheRoot: context.toolCache, registry: context.npmRegistry, logger: host });
   host.info(`onnxruntime-node ${ort.version} from ${ort.source}`);
 
@@ -49,11 +59,13 @@ export async function evaluate(env: ActionEnvironment): Promise<void> {
   const baseline = baselineFile ? await open(env, options, ort, baselineFile.path, baselineFile.name, baselineFile.source, contractFeatures ?? candidate.features) : undefined;
   try {
     const files = await resolveDataFiles(options.data, env.cwd, 'auto', env.inputs.label('data'));
-    const hashes = Promise.all(files.map((f) => sha256FileOffThread(f.path)));
+    // Every shard reads part of every file: the first one hashes the files for the report, the others need not.
+    const hashes = !shard || shard.index === 1 ? Promise.all(files.map((f) => sha256FileOffThread(f.path))) : undefined;
     const features = [...new Set([...candidate.features, ...(baseline?.features ?? [])])];
-    const data = await readEvaluationData(files, { features, label: options.label, sliceColumns: options.slices, bucketCount: BOOTSTRAP_BUCKETS });
-    if (data.rows === 0) throw new ConfigurationError(`${options.data.join(', ')}: no rows to evaluate`);
-    host.info(`Read ${data.rows} rows of ${files.length} ${files.length === 1 ? 'file' : 'files'}`);
+    const pieces: ShardPiece[] = [];
+    const data = await readEvaluationData(files, { features, label: options.label, sliceColumns: options.slices, bucketCount: BOOTSTRAP_BUCKETS, shard, onPiece: (piece) => pieces.push(piece) });
+    if (data.rows === 0) throw new ConfigurationError(`${options.data.join(', ')}: no rows to evaluate${shard ? ` in shard ${describeShard(shard)}; use fewer shards` : ''}`);
+    host.info(`Read ${data.rows} rows of ${files.length} ${files.length === 1 ? 'file' : 'files'}${shard ? ` (shard ${describeShard(shard)})` : ''}`);
 
     const candidateRun = await score(candidate, data, options.batchSize);
     const baselineRun = baseline ? await score(baseline, data, options.batchSize) : undefined;
@@ -61,9 +73,11 @@ export async function evaluate(env: ActionEnvironment): Promise<void> {
     const declared = options.classes ?? metadataList(candidate.model.facts, 'mlgate.classes');
     let truth: Int32Array | Float64Array;
     let k = 0;
+    let classes: string[] = [];
     if (task === 'classification') {
       const resolved = resolveClasses(data.label, declared, candidateRun.output.integer ? undefined : Math.max(2, candidateRun.output.width), data.locate);
       truth = resolved.truth;
+      classes = resolved.classes;
       k = resolved.classes.length;
       host.info(`Classes in output order: ${resolved.classes.join(', ')}`);
     } else {
@@ -82,33 +96,84 @@ export async function evaluate(env: ActionEnvironment): Promise<void> {
     const candidatePredictions = read(candidateRun, candidate.source);
     const baselinePredictions = baselineRun ? read(baselineRun, baseline!.source) : undefined;
 
-    const compared = compareModels(truth, candidatePredictions, baselinePredictions, data.buckets, { replicates: options.bootstrap, seed: options.seed, bucketCount: BOOTSTRAP_BUCKETS });
-    addCostMetrics(compared.candidate, candidate.model, candidateRun.times);
-    if (baseline && compared.baseline) addCostMetrics(compared.baseline, baseline.model, baselineRun!.times);
-    const comparisons: MetricComparison[] = [...compared.comparisons, ...costComparisons(compared.candidate, compared.baseline)];
-    const policy = await loadPolicy(env, options, task);
-    const slices = data.slices.flatMap((column) => sliceMetrics(column, truth, candidatePredictions, baselinePredictions, options.minSliceRows));
-    const gate = evaluateGate(comparisons, policy, overrideContext(env, options), slices);
     const fileHashes = await hashes;
-    const fileRefs: FileRef[] = files.map((f, i) => ({ path: f.name, sha256: fileHashes[i] }));
-    const report: EvalReport = {
-      schema: 'mlgate/eval-report@1',
-      created_at: createdAt,
+    const candidateFacts = modelFacts(candidate, options.model, candidateRun.times);
+    const baselineFacts = baseline ? modelFacts(baseline, baseline.path, baselineRun!.times) : null;
+    if (shard) {
+      const state = accumulateEvaluation(truth, baselinePredictions ? [candidatePredictions, baselinePredictions] : [candidatePredictions], data.buckets, BOOTSTRAP_BUCKETS);
+      const facts = await fileFacts(files);
+      const document: PartialDocument = {
+        schema: 'mlgate/partial@1',
+        created_at: createdAt,
+        step: 'evaluate',
+        fingerprint: fingerprint('evaluate', facts, { candidate: candidateFacts.sha256, baseline: baselineFacts?.sha256 ?? null, features, label: options.label, task: options.task, classes: options.classes ?? null, output: options.output, count: shard.count }),
+        files: facts.map((f, i) => (fileHashes ? { ...f, sha256: fileHashes[i] } : f)),
+        shard: { ...shard, pieces },
+        evaluation: { task, label: options.label, classes, candidate: candidateFacts, baseline: baselineFacts, state: encodeEvaluationState(state) },
+      };
+      const partial = options.sharding.partial!;
+      await writeDocument(resolve(env.cwd, partial), document, { compact: true });
+      host.setOutput('partial', partial);
+      host.print(`shard ${describeShard(shard)}: ${data.rows} rows scored; partial report ${partial} (merge the shards' partials with merge: to get the report and the gate)`);
+      return;
+    }
+
+    const compared = compareModels(truth, candidatePredictions, baselinePredictions, data.buckets, { replicates: options.bootstrap, seed: options.seed, bucketCount: BOOTSTRAP_BUCKETS });
+    const slices = data.slices.flatMap((column) => sliceMetrics(column, truth, candidatePredictions, baselinePredictions, options.minSliceRows));
+    await finish(env, options, {
+      createdAt,
       task,
-      data: { files: fileRefs, rows: data.rows, label: options.label, ...(files.length === 1 ? { sha256: fileHashes[0] } : {}) },
-      candidate: { path: options.model, source: candidate.source, sha256: candidate.model.facts.sha256, bytes: candidate.model.facts.bytes, metrics: compared.candidate },
-      baseline: baseline && compared.baseline ? { path: baseline.path, source: baseline.source, sha256: baseline.model.facts.sha256, bytes: baseline.model.facts.bytes, metrics: compared.baseline } : null,
-      comparisons,
-      ...(slices.length > 0 ? { slices } : {}),
-      ...(compared.mcnemar ? { tests: { mcnemar: { baseline_only: compared.mcnemar.baselineOnly, candidate_only: compared.mcnemar.candidateOnly, p_value: compared.mcnemar.pValue, method: compared.mcnemar.method } } } : {}),
-      gate,
-    };
-    await writeDocument(resolve(env.cwd, options.report), report);
-    await reportResults(env, options, report);
+      data: { files: files.map((f, i) => ({ path: f.name, sha256: fileHashes![i] })), rows: data.rows, label: options.label, ...(files.length === 1 ? { sha256: fileHashes![0] } : {}) },
+      candidate: candidateFacts,
+      baseline: baselineFacts,
+      compared,
+      slices,
+    });
   } finally {
     await candidate.model.release();
     await baseline?.model.release();
   }
+}
+
+/** What the report needs once the rows are scored: from one run, or merged from the shards' partial reports. */
+export interface Scored {
+  createdAt: string;
+  task: 'classification' | 'regression';
+  data: NonNullable<EvalReport['data']>;
+  candidate: PartialModel;
+  baseline: PartialModel | null;
+  compared: ModelComparison;
+  slices: SliceResult[];
+}
+
+/** Adds the cost metrics, applies the gate, writes the report and reports the outcome. */
+async function finish(env: ActionEnvironment, options: EvaluateOptions, scored: Scored): Promise<void> {
+  const { compared, candidate, baseline, task } = scored;
+  addCostMetrics(compared.candidate, candidate);
+  if (baseline && compared.baseline) addCostMetrics(compared.baseline, baseline);
+  const comparisons: MetricComparison[] = [...compared.comparisons, ...costComparisons(compared.candidate, compared.baseline)];
+  const policy = await loadPolicy(env, options, task);
+  const gate = evaluateGate(comparisons, policy, overrideContext(env, options), scored.slices);
+  const report: EvalReport = {
+    schema: 'mlgate/eval-report@1',
+    created_at: scored.createdAt,
+    task,
+    data: scored.data,
+    candidate: { path: candidate.path, source: candidate.source, sha256: candidate.sha256, bytes: candidate.bytes, metrics: compared.candidate },
+    baseline: baseline && compared.baseline ? { path: baseline.path, source: baseline.source, sha256: baseline.sha256, bytes: baseline.bytes, metrics: compared.baseline } : null,
+    comparisons,
+    ...(scored.slices.length > 0 ? { slices: scored.slices } : {}),
+    ...(compared.mcnemar ? { tests: { mcnemar: { baseline_only: compared.mcnemar.baselineOnly, candidate_only: compared.mcnemar.candidateOnly, p_value: compared.mcnemar.pValue, method: compared.mcnemar.method } } } : {}),
+    gate,
+  };
+  await writeDocument(resolve(env.cwd, options.report), report);
+  await reportResults(env, options, report);
+}
+
+/** A scored model's identity and its inference times, the first batch (warm-up) left out when there are others. */
+function modelFacts(opened: OpenedModel, path: string, times: ScoringTimes): PartialModel {
+  const warm = times.batchMs.length > 1 ? 1 : 0;
+  return { path, source: opened.source, sha256: opened.model.facts.sha256, bytes: opened.model.facts.bytes, batch_ms: times.batchMs.slice(warm), batch_rows: times.batchRows.slice(warm) };
 }
 
 async function open(env: ActionEnvironment, options: EvaluateOptions, ort: Awaited<ReturnType<typeof loadOnnxruntime>>, path: string, name: string, source: string, fallbackFeatures?: string[]): Promise<OpenedModel> {
@@ -199,17 +264,14 @@ function detectTask(output: { width: number; integer: boolean }, metadata: Recor
 }
 
 /** Inference latency per batch and per row, and the model's size: metrics a gate can hold down. */
-function addCostMetrics(metrics: Metrics, model: OnnxModel, times: ScoringTimes): void {
-  // The first batch pays for warming the session up; leave it out when there are others.
-  const batches = times.batchMs.length > 1 ? times.batchMs.slice(1) : times.batchMs;
-  const rows = times.batchRows.length > 1 ? times.batchRows.slice(1) : times.batchRows;
-  const sorted = Float64Array.from(batches).sort();
-  const quantile = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
-  const totalRows = rows.reduce((a, b) => a + b, 0);
+function addCostMetrics(metrics: Metrics, model: PartialModel): void {
+  const sorted = Float64Array.from(model.batch_ms).sort();
+  const quantile = (q: number) => (sorted.length > 0 ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! : null);
+  const totalRows = model.batch_rows.reduce((a, b) => a + b, 0);
   metrics.latency_p50_ms = { value: quantile(0.5) };
   metrics.latency_p95_ms = { value: quantile(0.95) };
-  metrics.latency_per_row_us = { value: totalRows > 0 ? (batches.reduce((a, b) => a + b, 0) * 1000) / totalRows : null };
-  metrics.model_bytes = { value: model.facts.bytes };
+  metrics.latency_per_row_us = { value: totalRows > 0 ? (model.batch_ms.reduce((a, b) => a + b, 0) * 1000) / totalRows : null };
+  metrics.model_bytes = { value: model.bytes };
 }
 
 function costComparisons(candidate: Metrics, baseline: Metrics | null): MetricComparison[] {
@@ -257,8 +319,12 @@ async function reportResults(env: ActionEnvironment, options: EvaluateOptions, r
   const fmt = (v: number | null | undefined) => (v == null ? 'n/a' : Number(v.toPrecision(4)).toString());
   host.print(
     [
-      `${report.gate.passed ? (report.gate.override ? '✓ gate overridden' : '✓ gate passed') : '✗ gate failed'}: ${basename(options.model)} on ${report.data?.rows} rows${report.baseline ? ` against ${report.baseline.source}` : ', no baseline'}`,
-      ...headline.map((c) => `  ${c.metric.padEnd(20)} ${fmt(c.candidate).padStart(10)}${c.baseline !== null ? `  baseline ${fmt(c.baseline).padStart(10)}  change ${fmt(c.difference)}${c.ci_low != null ? ` [${fmt(c.ci_low)}, ${fmt(c.ci_high)}]${c.significant ? ' significant' : ''}` : ''}` : ''}`),
+      `${report.gate.passed ? (report.gate.override ? '✓ gate overridden' : '✓ gate passed') : '✗ gate failed'}: ${basename(report.candidate.path)} on ${report.data?.rows} rows${report.data?.shards ? ` (${report.data.shards} shards)` : ''}${report.baseline ? ` against ${report.baseline.source}` : ', no baseline'}`,
+      ...headline.map((c) => {
+        const bound = report.candidate.metrics[c.metric]?.bound;
+        return `  ${c.metric.padEnd(20)} ${fmt(c.candidate).padStart(10)}${bound ? ` ±${fmt(bound)}` : ''}${c.baseline !== null ? `  baseline ${fmt(c.baseline).padStart(10)}  change ${fmt(c.difference)}${c.ci_low != null ? ` [${fmt(c.ci_low)}, ${fmt(c.ci_high)}]${c.significant ? ' significant' : ''}` : ''}` : ''}`;
+      }),
+      ...(headline.some((c) => report.candidate.metrics[c.metric]?.bound) ? ['  (± the most a rank metric merged from the shards\' score histograms can differ from the exact value)'] : []),
       ...report.gate.checks.filter((c) => !c.passed).map((c) => `  ✗ ${c.reason}`),
       `report  ${options.report}`,
     ].join('\n'),

@@ -1,10 +1,11 @@
 import { ConfigurationError } from '../../core/errors.js';
 import { DATA_FORMATS, type DataFormat } from '../../io/readers/dataset.js';
 import { parseBoolean, parseChoice, parseInteger, parseList, type InputReader, type InputSpecs, type OutputSpecs } from '../runtime/inputs.js';
+import { parseSharding, shardInputs, type Sharding } from '../runtime/sharding.js';
 
 /** The inputs of the validate-data action, which are also the options of `mlgate validate-data`. */
 export const INPUTS = {
-  data: { description: 'Data files to check: paths or globs (CSV, TSV, JSON Lines, Parquet, optionally .gz), one per line or comma-separated. Several files are one dataset.', required: true },
+  data: { description: 'Data files to check: paths or globs (CSV, TSV, JSON Lines, Parquet, optionally .gz), one per line or comma-separated. Several files are one dataset. Required unless merge is set.', default: '' },
   contract: { description: 'The data contract (YAML or JSON). With infer: true, where the drafted contract is written.', default: '' },
   infer: { description: 'Draft a contract from this data (as reference data) instead of reading one, write it to contract, and check the data against it.', default: 'false' },
   format: { description: 'auto (by file name), csv, tsv, jsonl or parquet.', default: 'auto' },
@@ -14,6 +15,7 @@ export const INPUTS = {
   report: { description: 'Where to write the validation report.', default: 'mlgate-reports/validation-report.json' },
   profile: { description: 'Where to write the profile of the data (for drift checks and releases).', default: 'mlgate-reports/profile.json' },
   'sample-size': { description: 'Rows kept in the profile\'s seeded sample, for exact tests later.', default: '100000' },
+  ...shardInputs('validate-data'),
 } satisfies InputSpecs;
 
 export const OUTPUTS = {
@@ -22,6 +24,7 @@ export const OUTPUTS = {
   report: { description: 'The path of the validation report.' },
   profile: { description: 'The path of the profile.' },
   contract: { description: 'The path of the contract used (or drafted).' },
+  partial: { description: 'With shard: the path of the partial report this shard wrote.' },
 } satisfies OutputSpecs;
 
 export interface ValidateDataOptions {
@@ -35,14 +38,17 @@ export interface ValidateDataOptions {
   report: string;
   profile: string;
   sampleSize: number;
+  sharding: Sharding;
 }
 
 export function parseValidateDataOptions(inputs: InputReader): ValidateDataOptions {
+  const sharding = parseSharding(inputs, 'validate-data');
   const data = parseList(inputs, 'data');
-  if (data.length === 0) throw new ConfigurationError(`${inputs.label('data')} is required: the data files to check`);
+  if (data.length === 0 && !sharding.merge) throw new ConfigurationError(`${inputs.label('data')} is required: the data files to check`);
   const infer = parseBoolean(inputs, 'infer');
+  if (infer && sharding.shard) throw new ConfigurationError(`${inputs.label('infer')} cannot draft one contract from shards: draft it once (mlgate infer-contract) and give it to every shard as ${inputs.label('contract')}`);
   const contract = inputs.get('contract').trim();
-  if (!contract && !infer) throw new ConfigurationError(`${inputs.label('contract')} is required (or set ${inputs.label('infer')} to true to draft one from the data)`);
+  if (!contract && !infer && !sharding.merge) throw new ConfigurationError(`${inputs.label('contract')} is required (or set ${inputs.label('infer')} to true to draft one from the data)`);
   const delimiter = inputs.get('delimiter');
   if (delimiter !== '' && delimiter.length !== 1 && delimiter !== '\\t') throw new ConfigurationError(`${inputs.label('delimiter')} must be one character (got "${delimiter}")`);
   return {
@@ -56,5 +62,6 @@ export function parseValidateDataOptions(inputs: InputReader): ValidateDataOptio
     report: inputs.get('report').trim() || INPUTS.report.default,
     profile: inputs.get('profile').trim() || INPUTS.profile.default,
     sampleSize: parseInteger(inputs, 'sample-size', 0, 10_000_000),
+    sharding,
   };
 }

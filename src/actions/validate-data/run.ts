@@ -1,27 +1,35 @@
 import { resolve } from 'node:path';
+import type { DataContract } from '../../core/contract/contract.js';
+import type { PartialDocument, ValidationReport } from '../../core/documents.js';
 import { ProfileBuilder } from '../../core/profile/profile-builder.js';
+import type { Profile } from '../../core/profile/profile.js';
 import { DatasetValidator } from '../../core/validate/dataset-validator.js';
-import type { ValidationReport } from '../../core/documents.js';
 import { readContract, writeContract } from '../../io/contract-file.js';
 import { writeDocument } from '../../io/documents.js';
 import { draftContract } from '../../io/draft-contract.js';
+import { fileFacts, fingerprint } from '../../io/partial-documents.js';
 import { resolveDataFiles } from '../../io/readers/dataset.js';
 import { finishProfile, scanDataset } from '../../io/scan-dataset.js';
 import { renderReport, SUMMARY_LIMIT_BYTES } from '../../render/report.js';
 import { renderValidationSection } from '../../render/sections/validation.js';
 import { renderValidationText } from '../../render/terminal.js';
 import type { ActionEnvironment, Host } from '../runtime/host.js';
-import { parseValidateDataOptions } from './inputs.js';
+import { parseValidateDataOptions, type ValidateDataOptions } from './inputs.js';
+import { encodeValidatorPart, mergeValidation } from './merge.js';
 
 /** Checks a dataset against its contract, writes the validation report and the profile, and fails on violations. */
 export async function validateData(env: ActionEnvironment): Promise<void> {
   const { host, cwd } = env;
   const options = parseValidateDataOptions(env.inputs);
   const createdAt = new Date().toISOString();
+  if (options.sharding.merge) {
+    const merged = await mergeValidation(env, options.sharding.merge, { failOn: options.failOn, contractPath: options.contract, createdAt });
+    return publish(env, options, merged.report, merged.profile);
+  }
   const files = await resolveDataFiles(options.data, cwd, options.format, env.inputs.label('data'));
   const contractPath = resolve(cwd, options.contract);
 
-  let contract;
+  let contract: DataContract;
   if (options.infer) {
     ({ contract } = await draftContract(files, { margin: 0.1, sampleSize: options.sampleSize, delimiter: options.delimiter, createdAt }));
     await writeContract(contractPath, contract, `Drafted by mlgate from ${files.map((f) => f.name).join(', ')} on ${createdAt.slice(0, 10)}.\nReview it before relying on it: ranges are the observed ones widened by 10%.`);
@@ -32,9 +40,35 @@ export async function validateData(env: ActionEnvironment): Promise<void> {
 
   const profile = new ProfileBuilder({ sampleSize: options.sampleSize, createdAt });
   const validator = new DatasetValidator(contract);
-  const scan = await scanDataset({ files, contract, profile, validator, delimiter: options.delimiter, createdAt, logger: host });
+  const { shard, partial } = options.sharding;
+  const pieces: PartialDocument['shard']['pieces'] = [];
+  const scan = await scanDataset({ files, contract, profile, validator, delimiter: options.delimiter, createdAt, logger: host, shard, onPiece: (piece) => pieces.push(piece) });
+  if (shard && partial) {
+    // A shard's checks and profile are half a result: they go into its partial report for the merge to finish.
+    const facts = await fileFacts(files);
+    const document: PartialDocument = {
+      schema: 'mlgate/partial@1',
+      created_at: createdAt,
+      step: 'validate-data',
+      fingerprint: fingerprint('validate-data', facts, { contract, sampleSize: options.sampleSize, delimiter: options.delimiter, format: options.format, count: shard.count }),
+      files: facts,
+      shard: { ...shard, pieces },
+      profile: profile.finish({ part: true }),
+      validation: { contract, ...encodeValidatorPart(validator.part()) },
+    };
+    await writeDocument(resolve(cwd, partial), document, { compact: true });
+    host.setOutput('partial', partial);
+    host.print(`shard ${shard.index}/${shard.count}: ${document.profile!.dataset.rows} rows checked; partial report ${partial} (merge the shards' partials with merge: to get the report)`);
+    return;
+  }
   const profileDocument = finishProfile(profile, scan, createdAt);
   const report = validator.finish(profileDocument, { failOn: options.failOn, contractPath: options.contract, inferred: options.infer, createdAt });
+  await publish(env, options, report, profileDocument);
+}
+
+/** Writes the report and the profile, sets the outputs, annotates, summarises, and fails on violations. */
+async function publish(env: ActionEnvironment, options: ValidateDataOptions, report: ValidationReport, profileDocument: Profile): Promise<void> {
+  const { host, cwd } = env;
   await writeDocument(resolve(cwd, options.report), report);
   await writeDocument(resolve(cwd, options.profile), profileDocument, { compact: true });
 

@@ -1,11 +1,13 @@
-import type { Metrics, MetricComparison } from '../documents.js';
+import type { Estimate, Metrics, MetricComparison } from '../documents.js';
 import { classificationMetricValues, classificationScores } from '../metrics/classification-metrics.js';
 import { confusionMatrix } from '../metrics/confusion-matrix.js';
 import { brierScore, expectedCalibrationError, logLoss } from '../metrics/probability-metrics.js';
 import { averagePrecision, binaryRocAuc, oneVsRestRanking } from '../metrics/ranking-metrics.js';
 import { regressionScores } from '../metrics/regression-metrics.js';
 import { mcnemarTest, type McNemarResult } from '../stats/mcnemar.js';
+import type { BoundedValue } from '../metrics/score-histogram.js';
 import { metricsFromTotals, sumByBucket, type BucketSums } from './bucket-sums.js';
+import { disagreementsOf, rankingFromState, type EvaluationState } from './evaluation-state.js';
 import type { Predictions } from './model-output.js';
 import { forEachReplicate, percentileInterval } from './poisson-bootstrap.js';
 
@@ -61,19 +63,50 @@ export function compareModels(truth: Int32Array | Float64Array, candidate: Predi
   // One pass over the rows sums everything additive per bucket: the point values are the totals over all buckets
   // (every weight 1), the bootstrap's replicates reweight the same sums.
   const state = sumByBucket(truth, models, buckets, options.bucketCount);
+  const totals = bucketTotals(state);
+  const points = models.map((model, m) => (model.task === 'regression' ? { ...regressionScores(truth, model.values) } : orderMetrics({ ...metricsFromTotals(state, totals, m), ...rankingAndCalibration(truth, model) })));
+  const disagreements = disagreementsOf(truth, models);
+  return finishComparison(state, points.map(exactly), disagreements, options);
+}
+
+/**
+ * The comparison of the merged state of every shard: the same as one run over all the rows for the additive
+ * metrics and their intervals; ROC AUC and average precision come from score histograms, each with the bound on
+ * its distance from the exact value.
+ */
+export function compareFromState(state: EvaluationState, options: CompareOptions): ModelComparison {
+  const totals = bucketTotals(state.sums);
+  const points = Array.from({ length: state.sums.models }, (_, m) => {
+    const additive = exactly(metricsFromTotals(state.sums, totals, m));
+    return state.sums.task === 'regression' ? additive : orderMetrics({ ...additive, ...rankingFromState(state, m) });
+  });
+  return finishComparison(state.sums, points, state.disagreements, options);
+}
+
+function bucketTotals(state: BucketSums): Float64Array {
   const totals = new Float64Array(state.stride);
   for (let i = 0; i < state.sums.length; i++) totals[i % state.stride]! += state.sums[i]!;
-  const points = models.map((model, m) => (model.task === 'regression' ? { ...regressionScores(truth, model.values) } : orderMetrics({ ...metricsFromTotals(state, totals, m), ...rankingAndCalibration(truth, model) })));
-  const intervals = options.replicates > 0 ? bootstrapIntervals(state, models.length, options) : undefined;
+  return totals;
+}
+
+function exactly(values: Record<string, number>): Record<string, BoundedValue> {
+  return Object.fromEntries(Object.entries(values).map(([name, value]) => [name, { value, bound: 0 }]));
+}
+
+/** Point values, bootstrap intervals, the candidate's differences from the baseline, and McNemar's test. */
+function finishComparison(state: BucketSums, points: Record<string, BoundedValue>[], disagreements: { baseline_only: number; candidate_only: number } | null, options: CompareOptions): ModelComparison {
+  const intervals = options.replicates > 0 ? bootstrapIntervals(state, points.length, options) : undefined;
   const asMetrics = (m: number): Metrics =>
     Object.fromEntries(
-      Object.entries(points[m]!).map(([name, value]) => {
+      Object.entries(points[m]!).map(([name, { value, bound }]) => {
         const interval = intervals?.perModel[m]?.[name];
-        return [name, interval ? { value: finite(value), ci_low: interval[0], ci_high: interval[1] } : { value: finite(value) }];
+        const estimate: Estimate = interval ? { value: finite(value), ci_low: interval[0], ci_high: interval[1] } : { value: finite(value) };
+        if (bound > 0) estimate.bound = bound;
+        return [name, estimate];
       }),
     );
   const candidateMetrics = asMetrics(0);
-  const baselineMetrics = baseline ? asMetrics(1) : null;
+  const baselineMetrics = points.length > 1 ? asMetrics(1) : null;
   const comparisons: MetricComparison[] = Object.keys(candidateMetrics).map((metric) => {
     const c = candidateMetrics[metric]!.value;
     const b = baselineMetrics?.[metric]?.value ?? null;
@@ -83,18 +116,7 @@ export function compareModels(truth: Int32Array | Float64Array, candidate: Predi
     if (interval && difference !== null) Object.assign(comparison, { ci_low: interval[0], ci_high: interval[1], significant: interval[0] > 0 || interval[1] < 0 });
     return comparison;
   });
-  let mcnemar: McNemarResult | null = null;
-  if (baseline && candidate.task === 'classification' && baseline.task === 'classification') {
-    let baselineOnly = 0;
-    let candidateOnly = 0;
-    for (let r = 0; r < truth.length; r++) {
-      const c = candidate.predicted[r] === truth[r];
-      const b = baseline.predicted[r] === truth[r];
-      if (b && !c) baselineOnly++;
-      if (c && !b) candidateOnly++;
-    }
-    mcnemar = mcnemarTest(baselineOnly, candidateOnly);
-  }
+  const mcnemar = disagreements ? mcnemarTest(disagreements.baseline_only, disagreements.candidate_only) : null;
   return { candidate: candidateMetrics, baseline: baselineMetrics, comparisons, mcnemar };
 }
 
@@ -120,7 +142,7 @@ function rankingAndCalibration(truth: Int32Array | Float64Array, model: Predicti
 const CLASSIFICATION_ORDER = ['accuracy', 'precision_macro', 'recall_macro', 'f1_macro', 'precision_weighted', 'recall_weighted', 'f1_weighted', 'roc_auc', 'pr_auc', 'log_loss', 'brier', 'ece'];
 
 /** The metrics in the order reports list them. */
-function orderMetrics(metrics: Record<string, number>): Record<string, number> {
+function orderMetrics<T>(metrics: Record<string, T>): Record<string, T> {
   return Object.fromEntries(CLASSIFICATION_ORDER.filter((name) => name in metrics).map((name) => [name, metrics[name]!]));
 }
 

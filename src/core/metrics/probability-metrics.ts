@@ -35,14 +35,18 @@ export function brierScore(yTrue: ArrayLike<number>, probabilities: Float64Array
   return sum / yTrue.length;
 }
 
-/**
- * Expected calibration error: rows binned by their confidence (the largest probability) into `bins` equal-width
- * bins over (0, 1]; the weighted mean of |accuracy − mean confidence| over the bins (Guo et al. 2017). O(n·k).
- */
-export function expectedCalibrationError(yTrue: ArrayLike<number>, probabilities: Float64Array, k: number, bins = 15): number {
-  const count = new Float64Array(bins);
-  const confidence = new Float64Array(bins);
-  const correct = new Float64Array(bins);
+/** The additive state of the calibration error: per confidence bin, the rows, their summed confidence and the correct ones. */
+export interface CalibrationBins {
+  count: number[];
+  confidence: number[];
+  correct: number[];
+}
+
+/** Rows binned by the confidence of their predicted class (`bins` equal bins of (0, 1], right-closed). */
+export function calibrationBins(yTrue: ArrayLike<number>, probabilities: Float64Array, k: number, bins = 15): CalibrationBins {
+  const count = new Array<number>(bins).fill(0);
+  const confidence = new Array<number>(bins).fill(0);
+  const correct = new Array<number>(bins).fill(0);
   for (let i = 0; i < yTrue.length; i++) {
     let best = 0;
     for (let c = 1; c < k; c++) if (probabilities[i * k + c]! > probabilities[i * k + best]!) best = c;
@@ -52,7 +56,27 @@ export function expectedCalibrationError(yTrue: ArrayLike<number>, probabilities
     confidence[bin]! += p;
     if (best === yTrue[i]) correct[bin]!++;
   }
+  return { count, confidence, correct };
+}
+
+/** The calibration error of binned rows: Σ over bins of (rows / all rows) × |accuracy − mean confidence|. */
+export function calibrationErrorOfBins({ count, confidence, correct }: CalibrationBins): number {
+  const rows = count.reduce((a, b) => a + b, 0);
   let ece = 0;
-  for (let b = 0; b < bins; b++) if (count[b]! > 0) ece += (count[b]! / yTrue.length) * Math.abs(correct[b]! / count[b]! - confidence[b]! / count[b]!);
+  for (let b = 0; b < count.length; b++) if (count[b]! > 0) ece += (count[b]! / rows) * Math.abs(correct[b]! / count[b]! - confidence[b]! / count[b]!);
   return ece;
+}
+
+/** Bins of several parts of the rows, added. */
+export function addCalibrationBins(parts: readonly CalibrationBins[]): CalibrationBins {
+  const sum = (pick: (b: CalibrationBins) => number[]) => pick(parts[0]!).map((_, i) => parts.reduce((s, part) => s + pick(part)[i]!, 0));
+  return { count: sum((b) => b.count), confidence: sum((b) => b.confidence), correct: sum((b) => b.correct) };
+}
+
+/**
+ * Expected calibration error: rows binned by their confidence (the largest probability) into `bins` equal-width
+ * bins over (0, 1]; the weighted mean of |accuracy − mean confidence| over the bins (Guo et al. 2017). O(n·k).
+ */
+export function expectedCalibrationError(yTrue: ArrayLike<number>, probabilities: Float64Array, k: number, bins = 15): number {
+  return calibrationErrorOfBins(calibrationBins(yTrue, probabilities, k, bins));
 }

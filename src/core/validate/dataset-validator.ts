@@ -81,10 +81,10 @@ export class DatasetValidator {
    * part's unique values this validator had seen: those repeats have no row to point at, so a caller that needs
    * them reported row by row reads the data again in one piece.
    */
-  absorb(part: ValidatorPart, lineOffset: number): number {
+  absorb(part: ValidatorPart, lineOffset: number | ((file: string) => number), fileOrder?: (file: string) => number): number {
     let repeats = 0;
     for (const [name, numbers] of Object.entries(part.unique)) repeats += this.columns.get(name)?.absorbUnique(numbers) ?? 0;
-    this.tracker.absorb(part.tallies, lineOffset);
+    this.tracker.absorb(part.tallies, lineOffset, fileOrder);
     return repeats;
   }
 

@@ -43,15 +43,24 @@ export class ViolationTracker {
 
   /**
    * Adds the tallies of a later part of the data: counts add, and its examples follow this tracker's (so the
-   * examples stay the first rows in file order). `lineOffset` turns the part's lines into file lines.
+   * examples stay the first rows in file order). `lineOffset` turns the part's lines into file lines, for every
+   * file alike or per file. With `fileOrder`, the parts may interleave files (shards that each read part of every
+   * file): the examples are then sorted by file and line and the first kept, which are the whole's first rows, since
+   * each part kept its own first ones.
    */
-  absorb(tallies: readonly TallyState[], lineOffset: number): void {
+  absorb(tallies: readonly TallyState[], lineOffset: number | ((file: string) => number), fileOrder?: (file: string) => number): void {
+    const offset = typeof lineOffset === 'number' ? () => lineOffset : lineOffset;
     for (const t of tallies) {
       const tally = this.tally(t.column, t.rule, t.severity, t.message);
       tally.count += t.count;
-      for (const example of t.examples) {
+      const shifted = t.examples.map((example) => (example.line === undefined ? example : { ...example, line: example.line + offset(example.file) }));
+      if (fileOrder) {
+        tally.examples = [...tally.examples, ...shifted].sort((a, b) => fileOrder(a.file) - fileOrder(b.file) || (a.line ?? 0) - (b.line ?? 0)).slice(0, EXAMPLES_PER_VIOLATION);
+        continue;
+      }
+      for (const example of shifted) {
         if (tally.examples.length >= EXAMPLES_PER_VIOLATION) break;
-        tally.examples.push(example.line === undefined ? example : { ...example, line: example.line + lineOffset });
+        tally.examples.push(example);
       }
     }
   }

@@ -6,7 +6,11 @@ import { createGunzip } from 'node:zlib';
 import { glob, isDynamicPattern } from 'tinyglobby';
 import { ConfigurationError, DataError } from '../../core/errors.js';
 import type { DecodeAs, RecordBatch, TextDictionary } from '../../core/data/batch.js';
+import type { ShardPiece } from '../../core/shard/shard-pieces.js';
+import { ownsFile, ownsPosition, shardByteRange, shardRowRange, type ShardSpec } from '../../core/shard/shard-spec.js';
 import { readDelimited } from './delimited.js';
+import { readDelimitedHeader } from './delimited-header.js';
+import { countNewlines } from './count-newlines.js';
 import { readJsonLines } from './json-lines.js';
 import { readParquet } from './parquet.js';
 
@@ -67,32 +71,113 @@ export interface DatasetReadOptions {
   decodeAs: (columns: readonly string[], file: DatasetFile) => DecodeAs[];
   /** One dictionary per column name, shared across files. */
   dictionary: (column: string) => TextDictionary;
+  /** Read only this shard's rows (see splitsByFile for how), and tell `onPiece` what was read of each file. */
+  shard?: ShardSpec;
+  onPiece?: (piece: ShardPiece) => void;
 }
 
-export type DatasetEvent = { type: 'file'; file: DatasetFile; header: string[] } | { type: 'batch'; file: DatasetFile; batch: RecordBatch };
+/**
+ * A file's header, then its batches. `lineBase` turns a batch's line numbers into the file's: 0 except for a
+ * shard that starts inside a delimited file, whose lines count from its first row (counted on demand: the
+ * newlines before it are only needed to point at a row in a message).
+ */
+export type DatasetEvent = { type: 'file'; file: DatasetFile; header: string[]; lineBase: () => number } | { type: 'batch'; file: DatasetFile; batch: RecordBatch };
+
+/** Files this many times the number of shards or more are split by file, whole files to each shard. */
+const FILES_PER_SHARD_FOR_FILE_SPLIT = 4;
+
+/**
+ * How a sharded read splits a dataset: by whole files, round-robin, when there are many files (at least four per
+ * shard) or when any is gzip-compressed (a compressed stream cannot be entered in the middle); otherwise every
+ * file by position: delimited files in equal byte ranges (a row belongs to the range it starts in), Parquet in
+ * equal row ranges, JSON Lines round-robin by record.
+ */
+export function splitsByFile(files: readonly DatasetFile[], shard: ShardSpec): boolean {
+  return files.length >= FILES_PER_SHARD_FOR_FILE_SPLIT * shard.count || files.some((f) => f.gzip);
+}
 
 /** Reads the files of a dataset one after another, as a stream of headers and column batches. */
 export async function* readDataset(files: readonly DatasetFile[], options: DatasetReadOptions): AsyncGenerator<DatasetEvent> {
-  for (const file of files) {
+  const { shard } = options;
+  if (shard && files.some((f) => f.gzip) && files.length < shard.count) {
+    throw new ConfigurationError(`${files.find((f) => f.gzip)!.name}: a gzip-compressed file cannot be split by position, so ${shard.count} shards need at least ${shard.count} files (split the data into more files, or store it uncompressed)`);
+  }
+  const byFile = shard !== undefined && splitsByFile(files, shard);
+  for (const [index, file] of files.entries()) {
+    if (shard && byFile && !ownsFile(shard, index)) continue;
     const perFile = { name: file.name, decodeAs: (columns: readonly string[]) => options.decodeAs(columns, file), dictionary: options.dictionary };
+    const delimiter = options.delimiter ?? (file.format === 'tsv' ? '\t' : ',');
     let source: AsyncGenerator<RecordBatch | { header: string[] }>;
+    let rows = 0;
+    let piece: () => ShardPiece | undefined = () => (shard ? { file: file.name, split: 'file', rows } : undefined);
+    let lineBase = () => 0;
+    let firstRowId: number | undefined;
     if (file.format === 'parquet') {
       if (file.gzip) throw new ConfigurationError(`${file.name}: Parquet files compress their own pages; store it without .gz`);
-      source = readParquet(file.path, perFile);
+      let range = { start: 0, stop: 0, total: 0 };
+      const rowsOf = shard && !byFile ? (total: number) => (range = { ...shardRowRange(shard, total), total }) : undefined;
+      source = readParquet(file.path, { ...perFile, rows: rowsOf });
+      if (rowsOf) piece = () => ({ file: file.name, split: 'rows', rows, ...range });
     } else if (file.format === 'jsonl') {
-      source = readJsonLines(createInterface({ input: byteStream(file), crlfDelay: Number.POSITIVE_INFINITY }), perFile);
+      const keep = shard && !byFile ? (position: number) => ownsPosition(shard, position) : undefined;
+      source = readJsonLines(createInterface({ input: byteStream(file), crlfDelay: Number.POSITIVE_INFINITY }), { ...perFile, keep });
+      if (keep) piece = () => ({ file: file.name, split: 'positions', rows });
+    } else if (shard && !byFile) {
+      const header = await readDelimitedHeader(file.path, delimiter, file.name);
+      if (!header) {
+        throw new DataError(`${file.name}: the header row cannot be read on its own (not ${delimiter === '\t' ? 'tab' : `"${delimiter}"`}-delimited text, or longer than 1 MB), so the file cannot be split by position; check the file, or shard by file`, { file: file.name, line: 1 });
+      }
+      const size = (await stat(file.path)).size;
+      const bytes = shardByteRange(shard, header.dataStart, size);
+      // A range after the first starts one byte early: a row that begins exactly at `start` follows a newline there.
+      const start = shard.index === 1 ? bytes.start : bytes.start - 1;
+      let end = { firstRowStart: bytes.start, lastRowEnd: bytes.start, lines: 0 };
+      const chunks = createReadStream(file.path, { start, highWaterMark: CHUNK_BYTES });
+      source = closing(
+        readDelimited(chunks, { ...perFile, delimiter, nullValues: options.nullValues, range: { start, stop: bytes.stop, header: header.names, align: shard.index > 1 }, onEnd: (e) => (end = e) }),
+        () => chunks.destroy(),
+      );
+      let base: number | undefined;
+      // Row ids are byte offsets: the first row's is where the shard's lines start (known before the read ends).
+      lineBase = () => (base ??= 1 + countNewlines(file.path, firstRowId ?? end.firstRowStart));
+      piece = () => ({ file: file.name, split: 'bytes', rows, data_start: header.dataStart, data_end: size, first_row_start: end.firstRowStart, last_row_end: end.lastRowEnd, header_lines: header.lines, lines: end.lines });
     } else {
-      source = readDelimited(byteStream(file), { ...perFile, delimiter: options.delimiter ?? (file.format === 'tsv' ? '\t' : ','), nullValues: options.nullValues });
+      source = readDelimited(byteStream(file), { ...perFile, delimiter, nullValues: options.nullValues });
     }
     try {
       for await (const item of source) {
-        if ('header' in item) yield { type: 'file', file, header: item.header };
-        else yield { type: 'batch', file, batch: item };
+        if ('header' in item) yield { type: 'file', file, header: item.header, lineBase: () => lineBase() };
+        else {
+          if (rows === 0 && item.length > 0) firstRowId = item.rowIds[0];
+          rows += item.length;
+          yield { type: 'batch', file, batch: item };
+        }
       }
     } catch (error) {
-      throw describeStreamError(error, file);
+      throw describeStreamError(withFileLines(error, file, lineBase), file);
     }
+    const read = piece();
+    if (read) options.onPiece?.(read);
   }
+}
+
+/** Runs `cleanup` however the generator ends (a stream opened for it must not outlive it). */
+async function* closing<T>(source: AsyncGenerator<T>, cleanup: () => void): AsyncGenerator<T> {
+  try {
+    yield* source;
+  } finally {
+    cleanup();
+  }
+}
+
+/** A reader's error at a shard's relative line, restated at the file's line (which the message and annotation need). */
+function withFileLines(error: unknown, file: DatasetFile, lineBase: () => number): unknown {
+  if (!(error instanceof DataError) || error.location?.line === undefined) return error;
+  const base = lineBase();
+  if (base === 0) return error;
+  const line = error.location.line + base;
+  const message = error.message.replace(`${file.name}:${error.location.line}`, `${file.name}:${line}`);
+  return new DataError(message, { ...error.location, line });
 }
 
 function byteStream(file: DatasetFile): NodeJS.ReadableStream & AsyncIterable<Buffer> {

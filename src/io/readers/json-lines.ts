@@ -7,6 +7,8 @@ export interface JsonLinesOptions {
   decodeAs: (columns: readonly string[]) => DecodeAs[];
   dictionary: (column: string) => TextDictionary;
   batchRows?: number;
+  /** Read only the records at these positions (0 = the first record; blank lines do not count): the others are not parsed. */
+  keep?: (position: number) => boolean;
 }
 
 /**
@@ -20,24 +22,31 @@ export async function* readJsonLines(lines: AsyncIterable<string>, options: Json
   let decodeAs: DecodeAs[] = [];
   let cells: unknown[][] = [];
   let lineNumbers: number[] = [];
+  // A record's identity is its position in the file, whichever records this read keeps.
+  let positions: number[] = [];
   let lineNumber = 0;
   let rows = 0;
+  let position = -1;
   const flush = (): RecordBatch => {
     const batch: RecordBatch = {
       file: options.name,
-      rowIds: Float64Array.from(lineNumbers, (_, i) => rows - lineNumbers.length + i),
+      rowIds: Float64Array.from(positions),
       length: lineNumbers.length,
       lines: Float64Array.from(lineNumbers),
       columns: header!.map((name, c) => columnFromValues(name, decodeAs[c]!, cells[c]!, decodeAs[c] === 'text' || decodeAs[c] === 'auto' ? options.dictionary(name) : undefined)),
     };
     cells = header!.map(() => []);
     lineNumbers = [];
+    positions = [];
     return batch;
   };
   for await (const raw of lines) {
     lineNumber++;
     const text = lineNumber === 1 ? raw.replace(/^\uFEFF/, '') : raw;
     if (text.trim() === '') continue;
+    position++;
+    // The first record names the columns, so it is parsed whoever keeps it.
+    if (header && options.keep && !options.keep(position)) continue;
     let record: unknown;
     try {
       record = JSON.parse(text);
@@ -54,6 +63,7 @@ export async function* readJsonLines(lines: AsyncIterable<string>, options: Json
       decodeAs = options.decodeAs(header);
       cells = header.map(() => []);
       yield { header };
+      if (options.keep && !options.keep(position)) continue;
     }
     const row = lineNumbers.length;
     for (const [key, value] of Object.entries(record)) {
@@ -67,6 +77,7 @@ export async function* readJsonLines(lines: AsyncIterable<string>, options: Json
       cells[c]![row] = value;
     }
     lineNumbers.push(lineNumber);
+    positions.push(position);
     rows++;
     if (lineNumbers.length >= batchRows) yield flush();
   }

@@ -8,6 +8,8 @@ export interface ParquetOptions {
   name: string;
   decodeAs: (columns: readonly string[]) => DecodeAs[];
   dictionary: (column: string) => TextDictionary;
+  /** Read only these rows, given the file's row count (shards address a Parquet file's rows by position). */
+  rows?: (total: number) => { start: number; stop: number };
 }
 
 /**
@@ -25,9 +27,15 @@ export async function* readParquet(path: string, options: ParquetOptions): Async
   const header = metadata.schema.slice(1).filter((s) => !s.num_children).map((s) => s.name);
   const decodeAs = options.decodeAs(header);
   yield { header };
-  let rowStart = 0;
+  const total = Number(metadata.num_rows);
+  const wanted = options.rows?.(total) ?? { start: 0, stop: total };
+  let groupStart = 0;
   for (const group of metadata.row_groups) {
-    const rowEnd = rowStart + Number(group.num_rows);
+    const groupEnd = groupStart + Number(group.num_rows);
+    const rowStart = Math.max(groupStart, wanted.start);
+    const rowEnd = Math.min(groupEnd, wanted.stop);
+    groupStart = groupEnd;
+    if (rowStart >= rowEnd) continue;
     const data = new Map<string, unknown[]>();
     try {
       await parquetRead({
@@ -39,7 +47,10 @@ export async function* readParquet(path: string, options: ParquetOptions): Async
         onChunk: (chunk) => {
           const values = data.get(chunk.columnName) ?? [];
           const array = chunk.columnData as ArrayLike<unknown>;
-          for (let i = 0; i < array.length; i++) values[chunk.rowStart - rowStart + i] = array[i];
+          // A chunk may cover more rows than were asked for (whole pages): keep those in [rowStart, rowEnd).
+          const from = Math.max(0, rowStart - chunk.rowStart);
+          const to = Math.min(array.length, rowEnd - chunk.rowStart);
+          for (let i = from; i < to; i++) values[chunk.rowStart - rowStart + i] = array[i];
           data.set(chunk.columnName, values);
         },
       });
@@ -56,7 +67,6 @@ export async function* readParquet(path: string, options: ParquetOptions): Async
       lines,
       columns: header.map((name, c) => columnFromValues(name, decodeAs[c]!, data.get(name) ?? [], decodeAs[c] === 'text' || decodeAs[c] === 'auto' ? options.dictionary(name) : undefined, length)),
     };
-    rowStart = rowEnd;
   }
-  if (rowStart === 0) throw new DataError(`${options.name}: the Parquet file has no rows`);
+  if (total === 0) throw new DataError(`${options.name}: the Parquet file has no rows`);
 }

@@ -18,15 +18,19 @@ export function renderEvaluationSection(report: EvalReport, source: string): Rep
     : `gate failed: ${failed.slice(0, 2).map((c) => escapeText(c.reason, 120)).join('; ')}${failed.length > 2 ? ` (and ${failed.length - 2} more)` : ''}`;
 
   const lines: string[] = [];
-  const rows = report.data?.rows !== undefined ? ` on ${formatCount(report.data.rows)} rows` : '';
+  const shards = report.data?.shards ? ` (${report.data.shards} shards merged)` : '';
+  const rows = report.data?.rows !== undefined ? ` on ${formatCount(report.data.rows)} rows${shards}` : '';
   lines.push(
     report.baseline
       ? `Candidate ${escapeText(report.candidate.path, 80)} against baseline ${escapeText(report.baseline.source ?? report.baseline.path, 80)}${rows}.`
       : `Candidate ${escapeText(report.candidate.path, 80)}${rows}. No baseline: only value thresholds were checked.`,
   );
   const overall = report.comparisons.filter((c) => c.slice == null);
-  if (overall.length > 0) lines.push(comparisonTable(overall, gate.checks));
+  if (overall.length > 0) lines.push(comparisonTable(overall, gate.checks, report));
   else lines.push(metricTable(report));
+  if (Object.values(report.candidate.metrics).some((m) => m.bound)) {
+    lines.push('± marks a rank metric merged from the shards\' score histograms: the most it can differ from the exact value.');
+  }
   // The headline scores side by side; the table above holds the same numbers for readers without Mermaid.
   const charted = HEADLINE_METRICS.map((m) => overall.find((c) => c.metric === m)).filter((c): c is MetricComparison => c != null && c.candidate !== null && c.baseline !== null);
   if (charted.length >= 2) lines.push(metricChart('candidate (bars) and baseline (line)', charted.map((c) => c.metric), charted.map((c) => c.candidate!), charted.map((c) => c.baseline!)));
@@ -48,14 +52,19 @@ export function renderEvaluationSection(report: EvalReport, source: string): Rep
   return section;
 }
 
-function comparisonTable(comparisons: readonly MetricComparison[], checks: readonly GateCheck[]): string {
+/** A value, with the bound of its binned estimate when it has one. */
+function withBound(value: number | null | undefined, bound: number | undefined): string {
+  return bound ? `${formatNumber(value)} ±${formatNumber(bound)}` : formatNumber(value);
+}
+
+function comparisonTable(comparisons: readonly MetricComparison[], checks: readonly GateCheck[], report: EvalReport): string {
   return table(
     ['Metric', 'Baseline', 'Candidate', 'Change', '95% CI of change', 'Check'],
     comparisons.map((c) => {
       const own = checks.filter((k) => k.metric === c.metric && k.slice == null);
       const mark = own.length === 0 ? '' : statusIcon(own.every((k) => k.passed) ? 'pass' : 'fail');
       const interval = c.ci_low != null && c.ci_high != null ? `[${formatSigned(c.ci_low)}, ${formatSigned(c.ci_high)}]${c.significant ? ' *' : ''}` : 'n/a';
-      return [escapeText(c.metric, 60), formatNumber(c.baseline), formatNumber(c.candidate), formatSigned(c.difference), interval, mark];
+      return [escapeText(c.metric, 60), withBound(c.baseline, report.baseline?.metrics[c.metric]?.bound), withBound(c.candidate, report.candidate.metrics[c.metric]?.bound), formatSigned(c.difference), interval, mark];
     }),
     ['l', 'r', 'r', 'r', 'r', 'c'],
   );
@@ -66,7 +75,7 @@ function metricTable(report: EvalReport): string {
   if (entries.length === 0) return '_No metrics._';
   return table(
     ['Metric', 'Candidate', '95% CI'],
-    entries.map(([name, m]) => [escapeText(name, 60), formatNumber(m.value), m.ci_low != null && m.ci_high != null ? `[${formatNumber(m.ci_low)}, ${formatNumber(m.ci_high)}]` : 'n/a']),
+    entries.map(([name, m]) => [escapeText(name, 60), withBound(m.value, m.bound), m.ci_low != null && m.ci_high != null ? `[${formatNumber(m.ci_low)}, ${formatNumber(m.ci_high)}]` : 'n/a']),
     ['l', 'r', 'r'],
   );
 }

@@ -1,0 +1,59 @@
+import type { PartialEvaluation, PartialModel } from '../../core/documents.js';
+import { ConfigurationError } from '../../core/errors.js';
+import { compareFromState } from '../../core/evaluate/compare-models.js';
+import { mergeEvaluationStates, type EvaluationState } from '../../core/evaluate/evaluation-state.js';
+import { BOOTSTRAP_BUCKETS } from '../../core/evaluate/poisson-bootstrap.js';
+import { decodeFloat64, encodeArray, readPartials } from '../../io/partial-documents.js';
+import type { ActionEnvironment } from '../runtime/host.js';
+import type { EvaluateOptions } from './inputs.js';
+import type { Scored } from './run.js';
+
+/** An evaluation state as a partial report holds it: the bucket sums as float64 in base64 (exact, and compact). */
+export function encodeEvaluationState(state: EvaluationState): PartialEvaluation['state'] {
+  const { sums, ...sumsLayout } = state.sums;
+  return { rows: state.rows, sums: { ...sumsLayout, values: encodeArray(sums) }, ranking: state.ranking, calibration: state.calibration, disagreements: state.disagreements };
+}
+
+function decodeEvaluationState(state: PartialEvaluation['state'], source: string): EvaluationState {
+  const { values, ...layout } = state.sums;
+  const sums = decodeFloat64(values);
+  if (sums.length !== BOOTSTRAP_BUCKETS * layout.stride) throw new ConfigurationError(`${source}: the bootstrap sums hold ${sums.length} numbers, not ${BOOTSTRAP_BUCKETS} buckets × ${layout.stride}; the partial report is damaged or from another mlgate version`, { file: source });
+  return { rows: state.rows, sums: { ...layout, sums }, ranking: state.ranking, calibration: state.calibration, disagreements: state.disagreements };
+}
+
+/**
+ * The evaluation of the whole data from the partial reports of its shards: their states added (bucket sums,
+ * histograms, calibration bins, disagreements), then the metrics, intervals and McNemar's test as one run
+ * computes them; ROC AUC and PR AUC come with the bound of their binned estimate. The inference times of the
+ * shards pool into one latency distribution.
+ */
+export async function mergeEvaluation(env: ActionEnvironment, options: EvaluateOptions, patterns: readonly string[], createdAt: string): Promise<Scored> {
+  const partials = await readPartials(patterns, env.cwd, 'evaluate', env.inputs.label('merge'));
+  const evaluations = partials.map((p) => p.document.evaluation!);
+  const first = evaluations[0]!;
+  partials.forEach(({ source }, i) => {
+    const e = evaluations[i]!;
+    if (e.task !== first.task) throw new ConfigurationError(`${source}: the shard judged the task ${e.task}, but ${partials[0]!.source} ${first.task}; set task so that every shard reads the outputs alike`, { file: source });
+    if (e.classes.join('\u0000') !== first.classes.join('\u0000')) {
+      throw new ConfigurationError(`${source}: the shard's classes (${e.classes.join(', ')}) differ from ${partials[0]!.source}'s (${first.classes.join(', ')}), as labels differ between shards; set classes (or the model's mlgate.classes) so that every shard maps labels alike`, { file: source });
+    }
+  });
+  const state = mergeEvaluationStates(partials.map((p, i) => decodeEvaluationState(evaluations[i]!.state, p.source)));
+  const compared = compareFromState(state, { replicates: options.bootstrap, seed: options.seed, bucketCount: BOOTSTRAP_BUCKETS });
+  const pool = (pick: (e: PartialEvaluation) => PartialModel | null): PartialModel | null => {
+    const models = evaluations.map(pick);
+    if (!models[0]) return null;
+    return { ...models[0], batch_ms: models.flatMap((m) => m!.batch_ms), batch_rows: models.flatMap((m) => m!.batch_rows) };
+  };
+  const files = partials[0]!.document.files;
+  env.host.info(`Merged ${partials.length} shards: ${state.rows} rows`);
+  return {
+    createdAt,
+    task: first.task,
+    data: { files, rows: state.rows, label: first.label, ...(files.length === 1 && files[0]!.sha256 ? { sha256: files[0]!.sha256 } : {}), shards: partials.length },
+    candidate: pool((e) => e.candidate)!,
+    baseline: pool((e) => e.baseline),
+    compared,
+    slices: [],
+  };
+}

@@ -1,0 +1,56 @@
+import type { DataContract } from '../../core/contract/contract.js';
+import type { PartialValidation, ValidationReport } from '../../core/documents.js';
+import { mergeProfiles } from '../../core/profile/merge-profiles.js';
+import type { Profile } from '../../core/profile/profile.js';
+import { lineOffsets } from '../../core/shard/shard-pieces.js';
+import { DatasetValidator, type ValidationOptions, type ValidatorPart } from '../../core/validate/dataset-validator.js';
+import { VALUE_RULES } from '../../core/validate/violations.js';
+import { decodeFloat64, decodeUint32, encodeArray, readPartials } from '../../io/partial-documents.js';
+import type { ActionEnvironment } from '../runtime/host.js';
+
+/** A validator's state as a partial report holds it (typed arrays in base64). */
+export function encodeValidatorPart(part: ValidatorPart): Omit<PartialValidation, 'contract'> {
+  const unique: PartialValidation['unique'] = {};
+  for (const [name, numbers] of Object.entries(part.unique)) {
+    unique[name] = { values: encodeArray(numbers.values), ...(numbers.bitset ? { bitset: { min: numbers.bitset.min, bits: encodeArray(numbers.bitset.bits) } } : {}) };
+  }
+  return { tallies: part.tallies, unique };
+}
+
+function decodeValidatorPart(validation: PartialValidation): ValidatorPart {
+  const unique: ValidatorPart['unique'] = {};
+  for (const [name, numbers] of Object.entries(validation.unique)) {
+    unique[name] = { values: decodeFloat64(numbers.values), ...(numbers.bitset ? { bitset: { min: numbers.bitset.min, bits: decodeUint32(numbers.bitset.bits) } } : {}) };
+  }
+  return { tallies: validation.tallies, unique };
+}
+
+/**
+ * The validation report and profile of the whole dataset from the partial reports of its shards: the shards'
+ * row checks absorbed in shard order (their lines made the file's, the first examples kept), unique numbers
+ * checked across shards, the profiles merged, and the rules on whole columns and the row count judged on the
+ * merged profile, as one run would.
+ */
+export async function mergeValidation(env: ActionEnvironment, patterns: readonly string[], options: ValidationOptions): Promise<{ report: ValidationReport; profile: Profile }> {
+  const partials = await readPartials(patterns, env.cwd, 'validate-data', env.inputs.label('merge'));
+  const first = partials[0]!.document;
+  const contract = first.validation!.contract as DataContract;
+  const validator = new DatasetValidator(contract);
+  const files = first.files.map((f) => f.path);
+  const fileOrder = (file: string) => files.indexOf(file);
+  const offsets = new Map(files.map((file) => [file, lineOffsets(partials, file)]));
+  partials.forEach((partial, s) => {
+    const part = decodeValidatorPart(partial.document.validation!);
+    // Rows are numbered from the shard's start; header checks (line 1) are the file's already.
+    const rows = part.tallies.filter((t) => VALUE_RULES.has(t.rule));
+    const others = part.tallies.filter((t) => !VALUE_RULES.has(t.rule));
+    validator.absorb({ tallies: rows, unique: part.unique }, (file) => offsets.get(file)?.[s] ?? 0, fileOrder);
+    validator.absorb({ tallies: others, unique: {} }, 0, fileOrder);
+  });
+  const textUnique = Object.entries(contract.columns).filter(([, c]) => c.unique && c.type !== 'int' && c.type !== 'float').map(([name]) => name);
+  if (textUnique.length > 0) env.host.warning(`unique on ${textUnique.join(', ')} (text) was checked within each shard only: a value repeated in two shards is not found; check it unsharded, or make it a number`);
+  const profile = mergeProfiles(partials.map((p) => p.document.profile!), options.createdAt);
+  validator.noteColumns(profile.columns.map((c) => c.name));
+  env.host.info(`Merged ${partials.length} shards: ${profile.dataset.rows} rows`);
+  return { report: validator.finish(profile, options), profile };
+}
