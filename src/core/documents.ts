@@ -199,6 +199,8 @@ export interface PartialDocument {
 
 export interface PartialValidation {
   contract: unknown;
+  /** Where the shards read the contract, for the report. */
+  contract_path: string;
   tallies: TallyState[];
   /** Per column with a unique rule, the numbers seen (float64 in base64; a bitset of integers in a range). */
   unique: Record<string, { values: string; bitset?: { min: number; bits: string } }>;

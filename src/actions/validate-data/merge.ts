@@ -9,7 +9,7 @@ import { decodeFloat64, decodeUint32, encodeArray, readPartials } from '../../io
 import type { ActionEnvironment } from '../runtime/host.js';
 
 /** A validator's state as a partial report holds it (typed arrays in base64). */
-export function encodeValidatorPart(part: ValidatorPart): Omit<PartialValidation, 'contract'> {
+export function encodeValidatorPart(part: ValidatorPart): Pick<PartialValidation, 'tallies' | 'unique'> {
   const unique: PartialValidation['unique'] = {};
   for (const [name, numbers] of Object.entries(part.unique)) {
     unique[name] = { values: encodeArray(numbers.values), ...(numbers.bitset ? { bitset: { min: numbers.bitset.min, bits: encodeArray(numbers.bitset.bits) } } : {}) };
@@ -52,5 +52,5 @@ export async function mergeValidation(env: ActionEnvironment, patterns: readonly
   const profile = mergeProfiles(partials.map((p) => p.document.profile!), options.createdAt);
   validator.noteColumns(profile.columns.map((c) => c.name));
   env.host.info(`Merged ${partials.length} shards: ${profile.dataset.rows} rows`);
-  return { report: validator.finish(profile, options), profile };
+  return { report: validator.finish(profile, { ...options, contractPath: first.validation!.contract_path }), profile };
 }

@@ -23,8 +23,8 @@ export async function validateData(env: ActionEnvironment): Promise<void> {
   const options = parseValidateDataOptions(env.inputs);
   const createdAt = new Date().toISOString();
   if (options.sharding.merge) {
-    const merged = await mergeValidation(env, options.sharding.merge, { failOn: options.failOn, contractPath: options.contract, createdAt });
-    return publish(env, options, merged.report, merged.profile);
+    const merged = await mergeValidation(env, options.sharding.merge, { failOn: options.failOn, createdAt });
+    return publish(env, { ...options, contract: merged.report.contract?.path ?? options.contract }, merged.report, merged.profile);
   }
   const files = await resolveDataFiles(options.data, cwd, options.format, env.inputs.label('data'));
   const contractPath = resolve(cwd, options.contract);
@@ -54,7 +54,7 @@ export async function validateData(env: ActionEnvironment): Promise<void> {
       files: facts,
       shard: { ...shard, pieces },
       profile: profile.finish({ part: true }),
-      validation: { contract, ...encodeValidatorPart(validator.part()) },
+      validation: { contract, contract_path: options.contract, ...encodeValidatorPart(validator.part()) },
     };
     await writeDocument(resolve(cwd, partial), document, { compact: true });
     host.setOutput('partial', partial);
