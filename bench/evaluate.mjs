@@ -10,10 +10,17 @@ import { bundleWorkload, measureRun as run, printTable } from './lib.mjs';
 
 const PYTHON = '/usr/bin/python3';
 
-export async function benchEvaluate(root) {
+/** Writes the workload's data and models (once) and returns their folder. */
+export async function benchEvaluatePrepare(root) {
   const folder = join(root, 'out', 'bench', 'evaluate');
   const helper = await bundleWorkload(root, 'evaluate-workload', ['onnxruntime-node']);
   run(process.execPath, [helper, 'prepare', folder], root);
+  return folder;
+}
+
+export async function benchEvaluate(root) {
+  const folder = await benchEvaluatePrepare(root);
+  const helper = join(root, 'out', 'bench', 'evaluate-workload.mjs');
   const csv = join(folder, 'eval-1m.csv');
   const mb = statSync(csv).size / 1e6;
   const cli = join(root, 'dist', 'cli', 'index.js');

@@ -4,6 +4,7 @@ import { ConfigurationError } from '../core/errors.js';
 import { mergeProfiles } from '../core/profile/merge-profiles.js';
 import type { Profile } from '../core/profile/profile.js';
 import { readDocument, writeDocument } from '../io/documents.js';
+import { MAX_PARTIAL_BYTES } from '../io/partial-documents.js';
 import { resolveReportFiles } from '../io/report-files.js';
 import type { ActionEnvironment } from '../actions/runtime/host.js';
 import { parseList, type InputSpecs } from '../actions/runtime/inputs.js';
@@ -29,7 +30,7 @@ export async function mergeCommand(env: ActionEnvironment): Promise<void> {
   if (patterns.length === 0) throw new ConfigurationError(`${inputs.label('profiles')} is required: the profiles to merge`);
   const { files } = await resolveReportFiles(patterns, cwd);
   if (files.length === 0) throw new ConfigurationError(`${inputs.label('profiles')}: no file matches ${patterns.join(', ')}`);
-  const first = await readDocument<Profile | PartialDocument>(resolve(cwd, files[0]!.path), files[0]!.path);
+  const first = await readDocument<Profile | PartialDocument>(resolve(cwd, files[0]!.path), files[0]!.path, MAX_PARTIAL_BYTES);
   if (first.kind === 'partial') return mergePartials(env, (first.document as PartialDocument).step, patterns);
   const profiles: Profile[] = [];
   for (const file of files) {

@@ -29,22 +29,22 @@ export class DocumentError extends ConfigurationError {
  * Reads a document and validates it against the schema its `schema` field names.
  * `name` is how errors and the result refer to the file (the path as the user wrote it).
  */
-export async function readDocument<T = unknown>(path: string, name = path): Promise<LoadedDocument<T>> {
+export async function readDocument<T = unknown>(path: string, name = path, maxBytes = MAX_DOCUMENT_BYTES): Promise<LoadedDocument<T>> {
   let size: number;
   try {
     size = (await stat(path)).size;
   } catch {
     throw new DocumentError(`${name}: file not found; check the path (it is relative to the working directory)`, name);
   }
-  if (size > MAX_DOCUMENT_BYTES) {
-    throw new DocumentError(`${name}: ${size} bytes is larger than the ${MAX_DOCUMENT_BYTES} bytes an mlgate document may have`, name);
+  if (size > maxBytes) {
+    throw new DocumentError(`${name}: ${size} bytes is larger than the ${maxBytes} bytes an mlgate document may have`, name);
   }
   return await parseDocument<T>(await readFile(path, 'utf8'), name);
 }
 
 /** Reads a document that must be of one kind; `hint` says what to give instead. */
-export async function readDocumentOfKind<T>(path: string, name: string, kind: DocumentKind, hint = ''): Promise<T> {
-  const loaded = await readDocument<T>(path, name);
+export async function readDocumentOfKind<T>(path: string, name: string, kind: DocumentKind, hint = '', maxBytes = MAX_DOCUMENT_BYTES): Promise<T> {
+  const loaded = await readDocument<T>(path, name, maxBytes);
   if (loaded.kind !== kind) throw new DocumentError(`${name}: is a ${loaded.kind}, not a ${kind}${hint ? `; ${hint}` : ''}`, name);
   return loaded.document;
 }

@@ -9,6 +9,12 @@ import { readDocumentOfKind } from './documents.js';
 import { resolveReportFiles } from './report-files.js';
 import { sha256Hex } from './sha256.js';
 
+/**
+ * Partial reports carry a profile with its row sample (100,000 rows of every column by default) and the numbers
+ * a unique rule saw: larger than other documents, still bounded.
+ */
+export const MAX_PARTIAL_BYTES = 256 * 1024 * 1024;
+
 /** A partial document read for a merge, with the name it was given by. */
 export interface LoadedPartial {
   source: string;
@@ -41,7 +47,7 @@ export async function readPartials(patterns: readonly string[], cwd: string, ste
   if (unmatched.length > 0) throw new ConfigurationError(`${label}: no partial report matches ${unmatched.join(', ')}; download every shard's artifact first`);
   const partials: LoadedPartial[] = [];
   for (const file of files) {
-    const document = await readDocumentOfKind<PartialDocument>(resolve(cwd, file.path), file.path, 'partial', `give the partial reports that ${step} writes with shard: i/n`);
+    const document = await readDocumentOfKind<PartialDocument>(resolve(cwd, file.path), file.path, 'partial', `give the partial reports that ${step} writes with shard: i/n`, MAX_PARTIAL_BYTES);
     if (document.step !== step) throw new ConfigurationError(`${file.path}: is a partial report of ${document.step}, not of ${step}; merge each step's partials with that step`, { file: file.path });
     partials.push({ source: file.path, document, shard: document.shard });
   }

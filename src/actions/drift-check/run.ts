@@ -14,7 +14,7 @@ import { runUrl } from '../../github/context.js';
 import { syncDriftIssue } from '../../github/drift-issue.js';
 import { LATEST_RELEASE, latestReleaseAsset } from '../../github/latest-release.js';
 import { readDocumentOfKind, writeDocument } from '../../io/documents.js';
-import { resolveDataFiles } from '../../io/readers/dataset.js';
+import { resolveDataFiles, shardShare } from '../../io/readers/dataset.js';
 import { finishProfile, scanDataset } from '../../io/scan-dataset.js';
 import { sniffNumericColumns } from '../../io/sniff-types.js';
 import { COMMENT_LIMIT, renderReport, SUMMARY_LIMIT_BYTES } from '../../render/report.js';
@@ -73,10 +73,10 @@ async function profileShard(env: ActionEnvironment, options: DriftCheckOptions, 
   const fromProfile = options.reference.length === 1 && (first === LATEST_RELEASE || first!.endsWith('.json'));
   const types = fromProfile ? typesOf(await referenceProfile(env, options, createdAt)) : await sniffNumericColumns(await resolveDataFiles(options.reference, env.cwd, 'auto', env.inputs.label('reference')));
   const files = await resolveDataFiles(options.current, env.cwd, 'auto', env.inputs.label('current'));
-  const builder = new ProfileBuilder({ createdAt });
+  const facts = await fileFacts(files);
+  const builder = new ProfileBuilder({ createdAt, shardShare: shardShare(files, facts.map((f) => f.bytes), shard) });
   const pieces: ShardPiece[] = [];
   await scanDataset({ files, contract: types, profile: builder, createdAt, logger: env.host, shard, onPiece: (piece) => pieces.push(piece) });
-  const facts = await fileFacts(files);
   const document: PartialDocument = {
     schema: 'mlgate/partial@1',
     created_at: createdAt,
@@ -95,7 +95,7 @@ async function profileShard(env: ActionEnvironment, options: DriftCheckOptions, 
 /** The current data's profile, merged from the shards' partial reports. */
 async function mergeCurrent(env: ActionEnvironment, patterns: readonly string[], createdAt: string): Promise<Profile> {
   const partials = await readPartials(patterns, env.cwd, 'drift-check', env.inputs.label('merge'));
-  const profile = mergeProfiles(partials.map((p) => p.document.profile!), createdAt);
+  const profile = mergeProfiles(partials.map((p) => p.document.profile!), createdAt, (message) => env.host.warning(message));
   env.host.info(`Merged ${partials.length} shards: ${profile.dataset.rows} rows`);
   return profile;
 }

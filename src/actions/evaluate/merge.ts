@@ -45,7 +45,8 @@ export async function mergeEvaluation(env: ActionEnvironment, options: EvaluateO
     if (!models[0]) return null;
     return { ...models[0], batch_ms: models.flatMap((m) => m!.batch_ms), batch_rows: models.flatMap((m) => m!.batch_rows) };
   };
-  const files = partials[0]!.document.files;
+  // A file's digest is in the partial of the shard that read it whole, if one did (files split by position are not hashed).
+  const files = partials[0]!.document.files.map((file) => ({ ...file, ...partials.map((p) => p.document.files.find((f) => f.path === file.path && f.sha256)).find(Boolean) }));
   env.host.info(`Merged ${partials.length} shards: ${state.rows} rows`);
   return {
     createdAt,

@@ -8,7 +8,7 @@ import { resolveClasses } from '../../core/evaluate/class-labels.js';
 import { compareModels, HIGHER_IS_BETTER, type ModelComparison } from '../../core/evaluate/compare-models.js';
 import { accumulateEvaluation } from '../../core/evaluate/evaluation-state.js';
 import type { ShardPiece } from '../../core/shard/shard-pieces.js';
-import { describeShard } from '../../core/shard/shard-spec.js';
+import { describeShard, ownsFile } from '../../core/shard/shard-spec.js';
 import { fileFacts, fingerprint } from '../../io/partial-documents.js';
 import { readPredictions, type Predictions } from '../../core/evaluate/model-output.js';
 import { BOOTSTRAP_BUCKETS } from '../../core/evaluate/poisson-bootstrap.js';
@@ -23,7 +23,7 @@ import { unpackArchive, writeArchiveEntries } from '../../io/zip-archive.js';
 import { loadOnnxruntime } from '../../io/onnx/load-onnxruntime.js';
 import { metadataList, openModel, type OnnxModel, type ScoringTimes } from '../../io/onnx/onnx-model.js';
 import { readEvaluationData, type EvaluationData } from '../../io/read-evaluation-data.js';
-import { resolveDataFiles } from '../../io/readers/dataset.js';
+import { resolveDataFiles, splitsByFile } from '../../io/readers/dataset.js';
 import { sha256FileOffThread } from '../../io/sha256.js';
 import { renderReport, SUMMARY_LIMIT_BYTES } from '../../render/report.js';
 import { renderEvaluationSection } from '../../render/sections/evaluation.js';
@@ -59,8 +59,11 @@ export async function evaluate(env: ActionEnvironment): Promise<void> {
   const baseline = baselineFile ? await open(env, options, ort, baselineFile.path, baselineFile.name, baselineFile.source, contractFeatures ?? candidate.features) : undefined;
   try {
     const files = await resolveDataFiles(options.data, env.cwd, 'auto', env.inputs.label('data'));
-    // Every shard reads part of every file: the first one hashes the files for the report, the others need not.
-    const hashes = !shard || shard.index === 1 ? Promise.all(files.map((f) => sha256FileOffThread(f.path))) : undefined;
+    // The report records each file's SHA-256, hashed beside the read. A shard hashes only the files it reads
+    // whole: hashing every file in every shard would cost more than the shard's own work (the partials record the
+    // files' sizes instead, which every shard checks).
+    const hashed = files.map((_, i) => !shard || (splitsByFile(files, shard) && ownsFile(shard, i)));
+    const hashes = Promise.all(files.map((f, i) => (hashed[i] ? sha256FileOffThread(f.path) : undefined)));
     const features = [...new Set([...candidate.features, ...(baseline?.features ?? [])])];
     const pieces: ShardPiece[] = [];
     const data = await readEvaluationData(files, { features, label: options.label, sliceColumns: options.slices, bucketCount: BOOTSTRAP_BUCKETS, shard, onPiece: (piece) => pieces.push(piece) });
@@ -107,7 +110,7 @@ export async function evaluate(env: ActionEnvironment): Promise<void> {
         created_at: createdAt,
         step: 'evaluate',
         fingerprint: fingerprint('evaluate', facts, { candidate: candidateFacts.sha256, baseline: baselineFacts?.sha256 ?? null, features, label: options.label, task: options.task, classes: options.classes ?? null, output: options.output, count: shard.count }),
-        files: facts.map((f, i) => (fileHashes ? { ...f, sha256: fileHashes[i] } : f)),
+        files: facts.map((f, i) => (fileHashes[i] ? { ...f, sha256: fileHashes[i] } : f)),
         shard: { ...shard, pieces },
         evaluation: { task, label: options.label, classes, candidate: candidateFacts, baseline: baselineFacts, state: encodeEvaluationState(state) },
       };
@@ -123,7 +126,7 @@ export async function evaluate(env: ActionEnvironment): Promise<void> {
     await finish(env, options, {
       createdAt,
       task,
-      data: { files: files.map((f, i) => ({ path: f.name, sha256: fileHashes![i] })), rows: data.rows, label: options.label, ...(files.length === 1 ? { sha256: fileHashes![0] } : {}) },
+      data: { files: files.map((f, i) => ({ path: f.name, sha256: fileHashes[i] })), rows: data.rows, label: options.label, ...(files.length === 1 ? { sha256: fileHashes[0] } : {}) },
       candidate: candidateFacts,
       baseline: baselineFacts,
       compared,

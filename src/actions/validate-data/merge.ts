@@ -4,6 +4,7 @@ import { mergeProfiles } from '../../core/profile/merge-profiles.js';
 import type { Profile } from '../../core/profile/profile.js';
 import { lineOffsets } from '../../core/shard/shard-pieces.js';
 import { DatasetValidator, type ValidationOptions, type ValidatorPart } from '../../core/validate/dataset-validator.js';
+import { bitsetValues, popcount } from '../../core/validate/unique-tracker.js';
 import { VALUE_RULES } from '../../core/validate/violations.js';
 import { decodeFloat64, decodeUint32, encodeArray, readPartials } from '../../io/partial-documents.js';
 import type { ActionEnvironment } from '../runtime/host.js';
@@ -12,7 +13,19 @@ import type { ActionEnvironment } from '../runtime/host.js';
 export function encodeValidatorPart(part: ValidatorPart): Pick<PartialValidation, 'tallies' | 'unique'> {
   const unique: PartialValidation['unique'] = {};
   for (const [name, numbers] of Object.entries(part.unique)) {
-    unique[name] = { values: encodeArray(numbers.values), ...(numbers.bitset ? { bitset: { min: numbers.bitset.min, bits: encodeArray(numbers.bitset.bits) } } : {}) };
+    const { bitset } = numbers;
+    // A shard sees a slice of the ids: its bitset over the whole id range is mostly zeros, and 1 bit per possible
+    // value costs less than 64 per value seen only above one value in 64. Carried the smaller way.
+    let setBits = 0;
+    if (bitset) for (const word of bitset.bits) setBits += popcount(word);
+    if (bitset && setBits * 64 < bitset.bits.length * 32) {
+      const values = new Float64Array(numbers.values.length + setBits);
+      values.set(numbers.values);
+      values.set(bitsetValues(bitset), numbers.values.length);
+      unique[name] = { values: encodeArray(values) };
+    } else {
+      unique[name] = { values: encodeArray(numbers.values), ...(bitset ? { bitset: { min: bitset.min, bits: encodeArray(bitset.bits) } } : {}) };
+    }
   }
   return { tallies: part.tallies, unique };
 }
@@ -49,7 +62,7 @@ export async function mergeValidation(env: ActionEnvironment, patterns: readonly
   });
   const textUnique = Object.entries(contract.columns).filter(([, c]) => c.unique && c.type !== 'int' && c.type !== 'float').map(([name]) => name);
   if (textUnique.length > 0) env.host.warning(`unique on ${textUnique.join(', ')} (text) was checked within each shard only: a value repeated in two shards is not found; check it unsharded, or make it a number`);
-  const profile = mergeProfiles(partials.map((p) => p.document.profile!), options.createdAt);
+  const profile = mergeProfiles(partials.map((p) => p.document.profile!), options.createdAt, (message) => env.host.warning(message));
   validator.noteColumns(profile.columns.map((c) => c.name));
   env.host.info(`Merged ${partials.length} shards: ${profile.dataset.rows} rows`);
   return { report: validator.finish(profile, { ...options, contractPath: first.validation!.contract_path }), profile };

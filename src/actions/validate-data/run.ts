@@ -8,7 +8,7 @@ import { readContract, writeContract } from '../../io/contract-file.js';
 import { writeDocument } from '../../io/documents.js';
 import { draftContract } from '../../io/draft-contract.js';
 import { fileFacts, fingerprint } from '../../io/partial-documents.js';
-import { resolveDataFiles } from '../../io/readers/dataset.js';
+import { resolveDataFiles, shardShare } from '../../io/readers/dataset.js';
 import { finishProfile, scanDataset } from '../../io/scan-dataset.js';
 import { renderReport, SUMMARY_LIMIT_BYTES } from '../../render/report.js';
 import { renderValidationSection } from '../../render/sections/validation.js';
@@ -38,14 +38,15 @@ export async function validateData(env: ActionEnvironment): Promise<void> {
     contract = await readContract(contractPath, options.contract);
   }
 
-  const profile = new ProfileBuilder({ sampleSize: options.sampleSize, createdAt });
-  const validator = new DatasetValidator(contract);
   const { shard, partial } = options.sharding;
+  const facts = shard ? await fileFacts(files) : [];
+  const share = shard ? shardShare(files, facts.map((f) => f.bytes), shard) : undefined;
+  const profile = new ProfileBuilder({ sampleSize: options.sampleSize, createdAt, shardShare: share });
+  const validator = new DatasetValidator(contract);
   const pieces: PartialDocument['shard']['pieces'] = [];
   const scan = await scanDataset({ files, contract, profile, validator, delimiter: options.delimiter, createdAt, logger: host, shard, onPiece: (piece) => pieces.push(piece) });
   if (shard && partial) {
     // A shard's checks and profile are half a result: they go into its partial report for the merge to finish.
-    const facts = await fileFacts(files);
     const document: PartialDocument = {
       schema: 'mlgate/partial@1',
       created_at: createdAt,

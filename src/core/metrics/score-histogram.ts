@@ -25,27 +25,40 @@ export interface BoundedValue {
 
 /** The histogram of class `positive` against the rest, from `scores[r * stride + offset]`. */
 export function scoreHistogram(truth: ArrayLike<number>, positive: number, scores: ArrayLike<number>, stride: number, offset: number): ScoreHistogram {
-  // Counted in a dense table over every possible bin (2^20 of them, 8 MB): a pass over the rows, then one over the table.
-  const table = new Uint32Array(2 << (32 - DROPPED_BITS));
+  // Counted in a dense table over every possible bin (2^20 of them): one pass over the rows, then one over the
+  // bins between the lowest and the highest met (probabilities span a few tens of thousands).
+  const table = countTable();
   const float = new Float32Array(1);
   const bits = new Uint32Array(float.buffer);
+  let low = table.length;
+  let high = -1;
   for (let r = 0; r < truth.length; r++) {
     float[0] = scores[r * stride + offset]!;
     // −0 and +0 are one score.
     if (float[0] === 0) float[0] = 0;
-    const key = float32Key(bits[0]!) >>> DROPPED_BITS;
-    table[key * 2 + (truth[r] === positive ? 0 : 1)]!++;
+    const slot = (float32Key(bits[0]!) >>> DROPPED_BITS) * 2;
+    table[slot + (truth[r] === positive ? 0 : 1)]!++;
+    if (slot < low) low = slot;
+    if (slot > high) high = slot;
   }
   const histogram: ScoreHistogram = { keys: [], positives: [], negatives: [] };
-  for (let key = 0; key < table.length / 2; key++) {
-    const p = table[key * 2]!;
-    const n = table[key * 2 + 1]!;
+  for (let slot = low; slot <= high; slot += 2) {
+    const p = table[slot]!;
+    const n = table[slot + 1]!;
     if (p === 0 && n === 0) continue;
-    histogram.keys.push(key);
+    histogram.keys.push(slot / 2);
     histogram.positives.push(p);
     histogram.negatives.push(n);
+    table[slot] = 0;
+    table[slot + 1] = 0;
   }
   return histogram;
+}
+
+/** The zeroed table of counts, shared by every histogram (each leaves it zeroed). */
+let sharedTable: Uint32Array | undefined;
+function countTable(): Uint32Array {
+  return (sharedTable ??= new Uint32Array(2 << (32 - DROPPED_BITS)));
 }
 
 /** The histogram of the union of the rows of several histograms. */

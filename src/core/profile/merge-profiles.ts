@@ -8,7 +8,7 @@ import { histogramOf, MAX_CATEGORIES, PROFILE_QUANTILES, sampleNumbers, selectQu
  * category counts add; moments merge exactly (up to rounding); the sample is the bottom k of the shards' samples,
  * which is exactly the sample of the union; quantiles and histograms are recomputed from it.
  */
-export function mergeProfiles(profiles: readonly Profile[], createdAt: string): Profile {
+export function mergeProfiles(profiles: readonly Profile[], createdAt: string, onInexactSample?: (message: string) => void): Profile {
   if (profiles.length === 0) throw new ConfigurationError('merge needs at least one profile');
   const first = profiles[0]!;
   for (const p of profiles) {
@@ -17,6 +17,11 @@ export function mergeProfiles(profiles: readonly Profile[], createdAt: string): 
     }
   }
   const kept = lowestPriorities(profiles, first.sample.size);
+  // A shard that kept fewer rows than it read (a shard-sized sample) must have kept every row below the merged
+  // sample's largest priority; otherwise a row it dropped might belong to the sample of the whole.
+  const cut = kept.length === first.sample.size ? kept.at(-1)!.priority : Number.POSITIVE_INFINITY;
+  const short = profiles.findIndex((p) => p.sample.priorities.length < Math.min(p.dataset.rows, first.sample.size) && p.sample.priorities.at(-1)! < cut);
+  if (short >= 0) onInexactSample?.(`part ${short + 1} kept too few sampled rows for the merged sample to be exactly the sample of one run (quantiles and sample-based tests are still from a uniform sample of ${kept.length} rows)`);
 
   const names: string[] = [];
   for (const p of profiles) for (const c of p.columns) if (!names.includes(c.name)) names.push(c.name);

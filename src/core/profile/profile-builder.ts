@@ -20,6 +20,11 @@ import { inferTextType } from './infer-type.js';
 export interface ProfileOptions {
   sampleSize?: number;
   seed?: number;
+  /**
+   * For a shard expected to hold this share of the dataset's rows: keep only as many sampled rows as the merged
+   * sample can need from it (see shardSampleCapacity). The document still states the dataset's sample size.
+   */
+  shardShare?: number;
   /** The time written into the document (passed in: core reads no clock). */
   createdAt: string;
 }
@@ -62,7 +67,8 @@ export class ProfileBuilder {
   }
 
   constructor(private readonly options: ProfileOptions) {
-    this.sample = new BottomK(options.sampleSize ?? DEFAULT_SAMPLE_SIZE);
+    const size = options.sampleSize ?? DEFAULT_SAMPLE_SIZE;
+    this.sample = new BottomK(options.shardShare === undefined ? size : shardSampleCapacity(size, options.shardShare));
     this.sampleSeed = options.seed ?? DEFAULT_SAMPLE_SEED;
   }
 
@@ -195,7 +201,7 @@ export class ProfileBuilder {
       schema: 'mlgate/profile@1',
       created_at: this.options.createdAt,
       dataset: { files: this.files, rows: this.rows },
-      sample: { size: this.sample.capacity, seed: this.sampleSeed, priorities: order.map((slot) => this.sample.priorities[slot]!) },
+      sample: { size: this.options.sampleSize ?? DEFAULT_SAMPLE_SIZE, seed: this.sampleSeed, priorities: order.map((slot) => this.sample.priorities[slot]!) },
       columns: [...this.columns.values()].map((state) => {
         const column = finishColumn(state, order, options.part ?? false);
         // The document now holds the sample: let the typed copy go before the next column is built.
@@ -206,6 +212,18 @@ export class ProfileBuilder {
       }),
     };
   }
+}
+
+/**
+ * The rows a shard holding `share` of the dataset keeps for a merged sample of `size`: the rows of the merged
+ * sample that fall in one shard are binomial(size, share), so its expectation plus ten standard deviations and a
+ * margin for shares that are estimates (from bytes) leaves a shortfall practically impossible; a merge that finds
+ * one anyway says so (see mergeProfiles).
+ */
+export function shardSampleCapacity(size: number, share: number): number {
+  if (share >= 1) return size;
+  const expected = size * share;
+  return Math.min(size, Math.ceil(expected * 1.25 + 10 * Math.sqrt(expected * (1 - share)) + 64));
 }
 
 const EMPTY_NUMBERS = new Float64Array(0);

@@ -81,13 +81,13 @@ class BitsetTracker implements UniqueTracker {
   }
 }
 
-function popcount(word: number): number {
+export function popcount(word: number): number {
   let v = word - ((word >>> 1) & 0x55555555);
   v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
   return (Math.imul((v + (v >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24) & 0xff;
 }
 
-function bitsetValues(bitset: { min: number; bits: Uint32Array }): Float64Array {
+export function bitsetValues(bitset: { min: number; bits: Uint32Array }): Float64Array {
   const values: number[] = [];
   bitset.bits.forEach((word, w) => {
     for (let b = 0; word !== 0 && b < 32; b++) if (word & (1 << b)) values.push(bitset.min + w * 32 + b);

@@ -97,6 +97,14 @@ export function splitsByFile(files: readonly DatasetFile[], shard: ShardSpec): b
 }
 
 /** Reads the files of a dataset one after another, as a stream of headers and column batches. */
+/** The share of the dataset's rows a shard is expected to read, judged by bytes (whole files) or by its slice. */
+export function shardShare(files: readonly DatasetFile[], sizes: readonly number[], shard: ShardSpec): number {
+  if (!splitsByFile(files, shard)) return 1 / shard.count;
+  const total = sizes.reduce((a, b) => a + b, 0);
+  const own = sizes.reduce((sum, size, i) => sum + (ownsFile(shard, i) ? size : 0), 0);
+  return total > 0 ? own / total : 1 / shard.count;
+}
+
 export async function* readDataset(files: readonly DatasetFile[], options: DatasetReadOptions): AsyncGenerator<DatasetEvent> {
   const { shard } = options;
   if (shard && files.some((f) => f.gzip) && files.length < shard.count) {
