@@ -33,8 +33,8 @@ function batch(file: string, rows: readonly Row[], firstRow: number, dictionary:
 }
 
 /** The profile of row ranges of files, each range fed in batches of `batchSize`, as one run (or shard) would. */
-function profile(parts: { file: string; rows: readonly Row[]; from: number }[], sampleSize: number, batchSize = 7): Profile {
-  const builder = new ProfileBuilder({ createdAt: 'now', sampleSize });
+function profile(parts: { file: string; rows: readonly Row[]; from: number }[], sampleSize: number, batchSize = 7, shardShare?: number): Profile {
+  const builder = new ProfileBuilder({ createdAt: 'now', sampleSize, shardShare });
   builder.declare('x', 'number', 'float');
   builder.declare('c', 'text', 'category');
   const dictionary = new TextDictionary();
@@ -118,5 +118,36 @@ describe('merging columns whose types were inferred part by part', () => {
     const a = retyped(profile([{ file: 'a.csv', rows: rows(10, 0), from: 0 }], 100), 'float', 'category');
     const b = retyped(profile([{ file: 'a.csv', rows: rows(10, 10), from: 10 }], 100), 'datetime', 'category');
     expect(() => mergeProfiles([a, b], 'now')).toThrow(/^column "x" has different types in the profiles to merge \(float, datetime\)/);
+  });
+});
+
+describe('shard-sized samples', () => {
+  const rows: Row[] = Array.from({ length: 20_000 }, (_, i) => ({ x: (i * 7919) % 1000, c: ['a', 'b', 'c'][i % 3]! }));
+  const shards = (count: number, share: number) =>
+    Array.from({ length: count }, (_, s) => {
+      const from = Math.floor((rows.length * s) / count);
+      const to = Math.floor((rows.length * (s + 1)) / count);
+      return profile([{ file: 'a.csv', rows: rows.slice(from, to), from }], 2000, 500, share);
+    });
+
+  it('shards that keep about their share of the sample still merge into the sample of one run', () => {
+    const whole = profile([{ file: 'a.csv', rows, from: 0 }], 2000, 500);
+    for (const count of [2, 4, 7]) {
+      const parts = shards(count, 1 / count);
+      // Each shard keeps far fewer rows than the sample size...
+      expect(Math.max(...parts.map((p) => p.sample.priorities.length))).toBeLessThan(2000 / count + 700);
+      const warnings: string[] = [];
+      const merged = mergeProfiles(parts, 'now', (message) => warnings.push(message));
+      // ...and the merge is still exactly the sample of one run.
+      expect(warnings).toEqual([]);
+      expect(merged.sample).toEqual(whole.sample);
+      expect(merged.columns.map((c) => c.sample)).toEqual(whole.columns.map((c) => c.sample));
+    }
+  });
+
+  it('a shard that kept too few rows is reported, not merged as if exact', () => {
+    const warnings: string[] = [];
+    mergeProfiles(shards(4, 0.01), 'now', (message) => warnings.push(message));
+    expect(warnings).toEqual([expect.stringMatching(/^part 1 kept too few sampled rows for the merged sample to be exactly the sample of one run/)]);
   });
 });
