@@ -193,6 +193,8 @@ export interface PartialDocument {
   files: FileRef[];
   shard: { index: number; count: number; pieces: ShardPiece[] };
   profile?: Profile;
+  /** The profile's numeric sample columns, packed (see packSamples in src/io/partial-documents.ts). */
+  packed_samples?: Record<string, string>;
   validation?: PartialValidation;
   evaluation?: PartialEvaluation;
 }

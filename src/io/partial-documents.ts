@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { PartialDocument, ShardedStep } from '../core/documents.js';
+import type { Profile } from '../core/profile/profile.js';
 import { ConfigurationError } from '../core/errors.js';
 import { checkShardCoverage } from '../core/shard/shard-pieces.js';
 import type { ShardSpec } from '../core/shard/shard-spec.js';
@@ -49,6 +50,7 @@ export async function readPartials(patterns: readonly string[], cwd: string, ste
   for (const file of files) {
     const document = await readDocumentOfKind<PartialDocument>(resolve(cwd, file.path), file.path, 'partial', `give the partial reports that ${step} writes with shard: i/n`, MAX_PARTIAL_BYTES);
     if (document.step !== step) throw new ConfigurationError(`${file.path}: is a partial report of ${document.step}, not of ${step}; merge each step's partials with that step`, { file: file.path });
+    if (document.profile) document.profile = unpackSamples(document.profile, document.packed_samples, file.path);
     partials.push({ source: file.path, document, shard: document.shard });
   }
   if (partials.length === 0) throw new ConfigurationError(`${label} names no partial reports`);
@@ -66,12 +68,54 @@ export function encodeArray(array: Float64Array | Uint32Array): string {
   return Buffer.from(array.buffer, array.byteOffset, array.byteLength).toString('base64');
 }
 
-export function decodeFloat64(text: string): Float64Array {
+/**
+ * The bytes of base64 text, checked: Node's decoder skips what is not base64, so a damaged text is caught by
+ * encoding the bytes again (a regular expression in the schema cost more than the rest of a merge on large texts).
+ */
+function decodeBase64(text: string, width: number, source: string): Buffer {
   const bytes = Buffer.from(text, 'base64');
+  if (bytes.length % width !== 0 || bytes.toString('base64') !== text) throw new ConfigurationError(`${source}: holds a packed array that is not valid base64 of ${width}-byte numbers; the partial report is damaged`, { file: source });
+  return bytes;
+}
+
+export function decodeFloat64(text: string, source: string): Float64Array {
+  const bytes = decodeBase64(text, 8, source);
   return new Float64Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
 }
 
-export function decodeUint32(text: string): Uint32Array {
-  const bytes = Buffer.from(text, 'base64');
+export function decodeUint32(text: string, source: string): Uint32Array {
+  const bytes = decodeBase64(text, 4, source);
   return new Uint32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+}
+
+/**
+ * A profile as a partial report carries it: the sample of every column whose sampled values are all numbers or
+ * nulls travels as float64 in base64 (null as NaN, which JSON cannot hold, so the two never meet), beside the
+ * profile; the column's `sample` is left empty. A sample of 30,000 rows × 20 numeric columns then parses in a few
+ * milliseconds instead of a few hundred.
+ */
+export function packSamples(profile: Profile): { profile: Profile; packed_samples: Record<string, string> } {
+  const packed: Record<string, string> = {};
+  const columns = profile.columns.map((column) => {
+    if (!column.sample.every((v) => v === null || typeof v === 'number')) return column;
+    packed[column.name] = encodeArray(Float64Array.from(column.sample, (v) => (v === null ? Number.NaN : (v as number))));
+    return { ...column, sample: [] };
+  });
+  return { profile: { ...profile, columns }, packed_samples: packed };
+}
+
+/** The profile with its packed samples put back (see packSamples). */
+export function unpackSamples(profile: Profile, packed: Record<string, string> | undefined, source: string): Profile {
+  if (!packed) return profile;
+  const rows = profile.sample.priorities.length;
+  const columns = profile.columns.map((column) => {
+    const text = packed[column.name];
+    if (text === undefined) return column;
+    const values = decodeFloat64(text, source);
+    if (values.length !== rows) throw new ConfigurationError(`${source}: the packed sample of ${column.name} holds ${values.length} values for ${rows} sampled rows; the partial report is damaged`, { file: source });
+    const sample = new Array<number | null>(values.length);
+    for (let i = 0; i < values.length; i++) sample[i] = Number.isNaN(values[i]) ? null : values[i]!;
+    return { ...column, sample };
+  });
+  return { ...profile, columns };
 }

@@ -4,7 +4,7 @@ import type { DriftReport, FeatureDrift, PartialDocument } from '../../core/docu
 import { mergeProfiles } from '../../core/profile/merge-profiles.js';
 import type { ShardPiece } from '../../core/shard/shard-pieces.js';
 import { describeShard, type ShardSpec } from '../../core/shard/shard-spec.js';
-import { fileFacts, fingerprint, readPartials } from '../../io/partial-documents.js';
+import { fileFacts, fingerprint, packSamples, readPartials } from '../../io/partial-documents.js';
 import { DEFAULT_DRIFT_OPTIONS, detectDrift, type DriftOptions } from '../../core/drift/detect-drift.js';
 import { detectPredictionDrift } from '../../core/drift/prediction-drift.js';
 import { ConfigurationError } from '../../core/errors.js';
@@ -84,7 +84,7 @@ async function profileShard(env: ActionEnvironment, options: DriftCheckOptions, 
     fingerprint: fingerprint('drift-check', facts, { types, count: shard.count }),
     files: facts,
     shard: { ...shard, pieces },
-    profile: builder.finish({ part: true }),
+    ...packSamples(builder.finish({ part: true })),
   };
   const partial = options.sharding.partial!;
   await writeDocument(resolve(env.cwd, partial), document, { compact: true });

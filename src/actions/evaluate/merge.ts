@@ -16,7 +16,7 @@ export function encodeEvaluationState(state: EvaluationState): PartialEvaluation
 
 function decodeEvaluationState(state: PartialEvaluation['state'], source: string): EvaluationState {
   const { values, ...layout } = state.sums;
-  const sums = decodeFloat64(values);
+  const sums = decodeFloat64(values, source);
   if (sums.length !== BOOTSTRAP_BUCKETS * layout.stride) throw new ConfigurationError(`${source}: the bootstrap sums hold ${sums.length} numbers, not ${BOOTSTRAP_BUCKETS} buckets × ${layout.stride}; the partial report is damaged or from another mlgate version`, { file: source });
   return { rows: state.rows, sums: { ...layout, sums }, ranking: state.ranking, calibration: state.calibration, disagreements: state.disagreements };
 }

@@ -30,10 +30,10 @@ export function encodeValidatorPart(part: ValidatorPart): Pick<PartialValidation
   return { tallies: part.tallies, unique };
 }
 
-function decodeValidatorPart(validation: PartialValidation): ValidatorPart {
+function decodeValidatorPart(validation: PartialValidation, source: string): ValidatorPart {
   const unique: ValidatorPart['unique'] = {};
   for (const [name, numbers] of Object.entries(validation.unique)) {
-    unique[name] = { values: decodeFloat64(numbers.values), ...(numbers.bitset ? { bitset: { min: numbers.bitset.min, bits: decodeUint32(numbers.bitset.bits) } } : {}) };
+    unique[name] = { values: decodeFloat64(numbers.values, source), ...(numbers.bitset ? { bitset: { min: numbers.bitset.min, bits: decodeUint32(numbers.bitset.bits, source) } } : {}) };
   }
   return { tallies: validation.tallies, unique };
 }
@@ -53,7 +53,7 @@ export async function mergeValidation(env: ActionEnvironment, patterns: readonly
   const fileOrder = (file: string) => files.indexOf(file);
   const offsets = new Map(files.map((file) => [file, lineOffsets(partials, file)]));
   partials.forEach((partial, s) => {
-    const part = decodeValidatorPart(partial.document.validation!);
+    const part = decodeValidatorPart(partial.document.validation!, partial.source);
     // Rows are numbered from the shard's start; header checks (line 1) are the file's already.
     const rows = part.tallies.filter((t) => VALUE_RULES.has(t.rule));
     const others = part.tallies.filter((t) => !VALUE_RULES.has(t.rule));

@@ -7,7 +7,7 @@ import { DatasetValidator } from '../../core/validate/dataset-validator.js';
 import { readContract, writeContract } from '../../io/contract-file.js';
 import { writeDocument } from '../../io/documents.js';
 import { draftContract } from '../../io/draft-contract.js';
-import { fileFacts, fingerprint } from '../../io/partial-documents.js';
+import { fileFacts, fingerprint, packSamples } from '../../io/partial-documents.js';
 import { resolveDataFiles, shardShare } from '../../io/readers/dataset.js';
 import { finishProfile, scanDataset } from '../../io/scan-dataset.js';
 import { renderReport, SUMMARY_LIMIT_BYTES } from '../../render/report.js';
@@ -54,7 +54,7 @@ export async function validateData(env: ActionEnvironment): Promise<void> {
       fingerprint: fingerprint('validate-data', facts, { contract, sampleSize: options.sampleSize, delimiter: options.delimiter, format: options.format, count: shard.count }),
       files: facts,
       shard: { ...shard, pieces },
-      profile: profile.finish({ part: true }),
+      ...packSamples(profile.finish({ part: true })),
       validation: { contract, contract_path: options.contract, ...encodeValidatorPart(validator.part()) },
     };
     await writeDocument(resolve(cwd, partial), document, { compact: true });
