@@ -97,8 +97,15 @@ export function decodeUint32(text: string, source: string): Uint32Array {
 export function packSamples(profile: Profile): { profile: Profile; packed_samples: Record<string, string> } {
   const packed: Record<string, string> = {};
   const columns = profile.columns.map((column) => {
-    if (!column.sample.every((v) => v === null || typeof v === 'number')) return column;
-    packed[column.name] = encodeArray(Float64Array.from(column.sample, (v) => (v === null ? Number.NaN : (v as number))));
+    const { sample } = column;
+    const values = new Float64Array(sample.length);
+    for (let i = 0; i < sample.length; i++) {
+      const v = sample[i];
+      if (v === null) values[i] = Number.NaN;
+      else if (typeof v === 'number') values[i] = v;
+      else return column;
+    }
+    packed[column.name] = encodeArray(values);
     return { ...column, sample: [] };
   });
   return { profile: { ...profile, columns }, packed_samples: packed };

@@ -4,7 +4,7 @@ import { mergeProfiles } from '../../core/profile/merge-profiles.js';
 import type { Profile } from '../../core/profile/profile.js';
 import { lineOffsets } from '../../core/shard/shard-pieces.js';
 import { DatasetValidator, type ValidationOptions, type ValidatorPart } from '../../core/validate/dataset-validator.js';
-import { bitsetValues, popcount } from '../../core/validate/unique-tracker.js';
+import { bitsetValues } from '../../core/validate/unique-tracker.js';
 import { VALUE_RULES } from '../../core/validate/violations.js';
 import { decodeFloat64, decodeUint32, encodeArray, readPartials } from '../../io/partial-documents.js';
 import type { ActionEnvironment } from '../runtime/host.js';
@@ -16,12 +16,11 @@ export function encodeValidatorPart(part: ValidatorPart): Pick<PartialValidation
     const { bitset } = numbers;
     // A shard sees a slice of the ids: its bitset over the whole id range is mostly zeros, and 1 bit per possible
     // value costs less than 64 per value seen only above one value in 64. Carried the smaller way.
-    let setBits = 0;
-    if (bitset) for (const word of bitset.bits) setBits += popcount(word);
-    if (bitset && setBits * 64 < bitset.bits.length * 32) {
-      const values = new Float64Array(numbers.values.length + setBits);
+    const set = bitset ? bitsetValues(bitset) : undefined;
+    if (bitset && set && set.length * 64 < bitset.bits.length * 32) {
+      const values = new Float64Array(numbers.values.length + set.length);
       values.set(numbers.values);
-      values.set(bitsetValues(bitset), numbers.values.length);
+      values.set(set, numbers.values.length);
       unique[name] = { values: encodeArray(values) };
     } else {
       unique[name] = { values: encodeArray(numbers.values), ...(bitset ? { bitset: { min: bitset.min, bits: encodeArray(bitset.bits) } } : {}) };
