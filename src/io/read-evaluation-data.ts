@@ -39,6 +39,7 @@ export interface EvaluationReadOptions {
   delimiter?: string;
   /** Read only this shard's rows, telling `onPiece` what was read of each file. */
   shard?: ShardSpec;
+  shardKey?: string;
   onPiece?: (piece: ShardPiece) => void;
 }
 
@@ -86,6 +87,7 @@ export async function readEvaluationData(files: readonly DatasetFile[], options:
     decodeAs: (columns) => columns.map((c): DecodeAs => (features.includes(c) && c !== label && !options.sliceColumns.includes(c) ? 'number' : wanted.has(c) ? 'auto' : 'text')),
     dictionary,
     shard: options.shard,
+    shardKey: options.shardKey,
     onPiece: options.onPiece,
   })) {
     if (event.type === 'file') {

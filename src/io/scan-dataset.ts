@@ -24,6 +24,8 @@ export interface ScanOptions {
   logger?: Logger;
   /** Read only this shard's rows (one thread), telling `onPiece` what was read of each file. */
   shard?: ShardSpec;
+  /** With shard: split by a hash of this column. */
+  shardKey?: string;
   onPiece?: (piece: ShardPiece) => void;
 }
 
@@ -82,13 +84,14 @@ export async function scanDataset(options: ScanOptions): Promise<ScanResult> {
  * that reads its start checks the column policy, so that a merge counts a missing column once.
  */
 async function scanShard(options: ScanOptions, shard: ShardSpec, decodeAs: (column: string) => DecodeAs, dictionary: (column: string) => TextDictionary): Promise<void> {
-  const checksHeaders = shard.index === 1 || splitsByFile(options.files, shard);
+  const checksHeaders = shard.index === 1 || (options.shardKey === undefined && splitsByFile(options.files, shard));
   const events = readDataset(options.files, {
     delimiter: options.delimiter ?? options.contract?.dataset?.delimiter,
     nullValues: options.contract?.dataset?.null_values,
     decodeAs: (columns) => columns.map(decodeAs),
     dictionary,
     shard,
+    shardKey: options.shardKey,
     onPiece: options.onPiece,
   });
   for await (const event of events) {

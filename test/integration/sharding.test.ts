@@ -56,6 +56,23 @@ describe('sharded validate-data (dist bundles)', () => {
     });
   }
 
+  it('split by a key column, a repeated text key is found across files with its row, as in one run', async () => {
+    const rows = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => `k${from + i},${(from + i) % 30},sun,x`).join('\n');
+    const cwd = dataFolder({
+      'a.csv': `key,temp,weather,note\n${rows(0, 300)}\n`,
+      // k42 again, in another file: only a shard holding both rows can point at the second one.
+      'b.csv': `key,temp,weather,note\n${rows(300, 500)}\nk42,1,sun,again\n`,
+      'contract.yml': CONTRACT.replace('id: { type: int, unique: true }', 'key: { type: string, unique: true }'),
+    });
+    const inputs = { data: 'a.csv, b.csv', contract: 'contract.yml' };
+    const whole = await runAction({ action: 'validate-data', cwd, inputs: { ...inputs, report: 'whole.json' } });
+    const merged = await sharded('validate-data', cwd, { ...inputs, 'shard-key': 'key' }, 3);
+    expect(whole.annotations[0]).toMatchObject({ file: 'b.csv', line: 202, message: expect.stringMatching(/^key: unique: repeated values/) });
+    expect(merged.annotations).toEqual(whole.annotations.map((a) => ({ ...a, message: a.message.replace('whole.json', 'merged-3.json') })));
+    expect(await document(cwd, 'merged-3.json')).toEqual(await document(cwd, 'whole.json'));
+    expect(merged.stdout).not.toMatch(/checked within each shard only/);
+  });
+
   it('the merge refuses a missing shard, a doubled one, and shards of other data; a shard spec must be i/n', async () => {
     const cwd = weatherFolder();
     const inputs = { data: 'data/a.csv', contract: 'contract.yml' };

@@ -34,7 +34,7 @@ export interface ReadResult {
 }
 
 /** Reads a dataset with a fixed decoding per column name (default auto) and flattens the result. */
-export async function readAll(folder: string, patterns: string[], decode: Record<string, DecodeAs> = {}, options: { format?: DataFormat | 'auto'; delimiter?: string; shard?: ShardSpec } = {}): Promise<ReadResult> {
+export async function readAll(folder: string, patterns: string[], decode: Record<string, DecodeAs> = {}, options: { format?: DataFormat | 'auto'; delimiter?: string; shard?: ShardSpec; shardKey?: string } = {}): Promise<ReadResult> {
   const files = await resolveDataFiles(patterns, folder, options.format ?? 'auto', 'data');
   const dictionaries = new Map<string, TextDictionary>();
   const result: ReadResult = { headers: [], values: {}, lines: [], rowIds: [], pieces: [] };
@@ -44,6 +44,7 @@ export async function readAll(folder: string, patterns: string[], decode: Record
     decodeAs: (columns) => columns.map((c) => decode[c] ?? 'auto'),
     dictionary: (c) => dictionaries.get(c) ?? (dictionaries.set(c, new TextDictionary()), dictionaries.get(c)!),
     shard: options.shard,
+    shardKey: options.shardKey,
     onPiece: (piece) => result.pieces.push(piece),
   })) {
     if (event.type === 'file') {

@@ -74,14 +74,15 @@ async function profileShard(env: ActionEnvironment, options: DriftCheckOptions, 
   const types = fromProfile ? typesOf(await referenceProfile(env, options, createdAt)) : await sniffNumericColumns(await resolveDataFiles(options.reference, env.cwd, 'auto', env.inputs.label('reference')));
   const files = await resolveDataFiles(options.current, env.cwd, 'auto', env.inputs.label('current'));
   const facts = await fileFacts(files);
-  const builder = new ProfileBuilder({ createdAt, shardShare: shardShare(files, facts.map((f) => f.bytes), shard) });
+  const key = options.sharding.key;
+  const builder = new ProfileBuilder({ createdAt, shardShare: shardShare(files, facts.map((f) => f.bytes), shard, key !== undefined) });
   const pieces: ShardPiece[] = [];
-  await scanDataset({ files, contract: types, profile: builder, createdAt, logger: env.host, shard, onPiece: (piece) => pieces.push(piece) });
+  await scanDataset({ files, contract: types, profile: builder, createdAt, logger: env.host, shard, shardKey: key, onPiece: (piece) => pieces.push(piece) });
   const document: PartialDocument = {
     schema: 'mlgate/partial@1',
     created_at: createdAt,
     step: 'drift-check',
-    fingerprint: fingerprint('drift-check', facts, { types, count: shard.count }),
+    fingerprint: fingerprint('drift-check', facts, { types, count: shard.count, key: key ?? null }),
     files: facts,
     shard: { ...shard, pieces },
     ...packSamples(builder.finish({ part: true })),

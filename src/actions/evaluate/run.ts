@@ -62,11 +62,12 @@ export async function evaluate(env: ActionEnvironment): Promise<void> {
     // The report records each file's SHA-256, hashed beside the read. A shard hashes only the files it reads
     // whole: hashing every file in every shard would cost more than the shard's own work (the partials record the
     // files' sizes instead, which every shard checks).
-    const hashed = files.map((_, i) => !shard || (splitsByFile(files, shard) && ownsFile(shard, i)));
+    const byKey = options.sharding.key !== undefined;
+    const hashed = files.map((_, i) => !shard || (byKey ? shard.index === 1 : splitsByFile(files, shard) && ownsFile(shard, i)));
     const hashes = Promise.all(files.map((f, i) => (hashed[i] ? sha256FileOffThread(f.path) : undefined)));
     const features = [...new Set([...candidate.features, ...(baseline?.features ?? [])])];
     const pieces: ShardPiece[] = [];
-    const data = await readEvaluationData(files, { features, label: options.label, sliceColumns: options.slices, bucketCount: BOOTSTRAP_BUCKETS, shard, onPiece: (piece) => pieces.push(piece) });
+    const data = await readEvaluationData(files, { features, label: options.label, sliceColumns: options.slices, bucketCount: BOOTSTRAP_BUCKETS, shard, shardKey: options.sharding.key, onPiece: (piece) => pieces.push(piece) });
     if (data.rows === 0) throw new ConfigurationError(`${options.data.join(', ')}: no rows to evaluate${shard ? ` in shard ${describeShard(shard)}; use fewer shards` : ''}`);
     host.info(`Read ${data.rows} rows of ${files.length} ${files.length === 1 ? 'file' : 'files'}${shard ? ` (shard ${describeShard(shard)})` : ''}`);
 
@@ -109,7 +110,7 @@ export async function evaluate(env: ActionEnvironment): Promise<void> {
         schema: 'mlgate/partial@1',
         created_at: createdAt,
         step: 'evaluate',
-        fingerprint: fingerprint('evaluate', facts, { candidate: candidateFacts.sha256, baseline: baselineFacts?.sha256 ?? null, features, label: options.label, task: options.task, classes: options.classes ?? null, output: options.output, count: shard.count }),
+        fingerprint: fingerprint('evaluate', facts, { candidate: candidateFacts.sha256, baseline: baselineFacts?.sha256 ?? null, features, label: options.label, task: options.task, classes: options.classes ?? null, output: options.output, count: shard.count, key: options.sharding.key ?? null }),
         files: facts.map((f, i) => (fileHashes[i] ? { ...f, sha256: fileHashes[i] } : f)),
         shard: { ...shard, pieces },
         evaluation: { task, label: options.label, classes, candidate: candidateFacts, baseline: baselineFacts, state: encodeEvaluationState(state) },

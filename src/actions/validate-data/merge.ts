@@ -59,7 +59,10 @@ export async function mergeValidation(env: ActionEnvironment, patterns: readonly
     validator.absorb({ tallies: rows, unique: part.unique }, (file) => offsets.get(file)?.[s] ?? 0, fileOrder);
     validator.absorb({ tallies: others, unique: {} }, 0, fileOrder);
   });
-  const textUnique = Object.entries(contract.columns).filter(([, c]) => c.unique && c.type !== 'int' && c.type !== 'float').map(([name]) => name);
+  // Rows split by a key's hash keep every repeat of that key in one shard: its uniqueness is checked exactly.
+  const keyPiece = first.shard.pieces.find((p) => p.split === 'key');
+  const key = keyPiece?.split === 'key' ? keyPiece.key : undefined;
+  const textUnique = Object.entries(contract.columns).filter(([name, c]) => c.unique && c.type !== 'int' && c.type !== 'float' && name !== key).map(([name]) => name);
   if (textUnique.length > 0) env.host.warning(`unique on ${textUnique.join(', ')} (text) was checked within each shard only: a value repeated in two shards is not found; check it unsharded, or make it a number`);
   const profile = mergeProfiles(partials.map((p) => p.document.profile!), options.createdAt, (message) => env.host.warning(message));
   validator.noteColumns(profile.columns.map((c) => c.name));

@@ -38,20 +38,20 @@ export async function validateData(env: ActionEnvironment): Promise<void> {
     contract = await readContract(contractPath, options.contract);
   }
 
-  const { shard, partial } = options.sharding;
+  const { shard, partial, key } = options.sharding;
   const facts = shard ? await fileFacts(files) : [];
-  const share = shard ? shardShare(files, facts.map((f) => f.bytes), shard) : undefined;
+  const share = shard ? shardShare(files, facts.map((f) => f.bytes), shard, key !== undefined) : undefined;
   const profile = new ProfileBuilder({ sampleSize: options.sampleSize, createdAt, shardShare: share });
   const validator = new DatasetValidator(contract);
   const pieces: PartialDocument['shard']['pieces'] = [];
-  const scan = await scanDataset({ files, contract, profile, validator, delimiter: options.delimiter, createdAt, logger: host, shard, onPiece: (piece) => pieces.push(piece) });
+  const scan = await scanDataset({ files, contract, profile, validator, delimiter: options.delimiter, createdAt, logger: host, shard, shardKey: key, onPiece: (piece) => pieces.push(piece) });
   if (shard && partial) {
     // A shard's checks and profile are half a result: they go into its partial report for the merge to finish.
     const document: PartialDocument = {
       schema: 'mlgate/partial@1',
       created_at: createdAt,
       step: 'validate-data',
-      fingerprint: fingerprint('validate-data', facts, { contract, sampleSize: options.sampleSize, delimiter: options.delimiter, format: options.format, count: shard.count }),
+      fingerprint: fingerprint('validate-data', facts, { contract, sampleSize: options.sampleSize, delimiter: options.delimiter, format: options.format, count: shard.count, key: key ?? null }),
       files: facts,
       shard: { ...shard, pieces },
       ...packSamples(profile.finish({ part: true })),

@@ -9,6 +9,7 @@ export type ShardPiece =
   | { file: string; split: 'bytes'; rows: number; data_start: number; data_end: number; first_row_start: number; last_row_end: number; header_lines: number; lines: number }
   | { file: string; split: 'rows'; rows: number; start: number; stop: number; total: number }
   | { file: string; split: 'positions'; rows: number }
+  | { file: string; split: 'key'; rows: number; key: string }
   | { file: string; split: 'file'; rows: number };
 
 /** A shard's identity and what it read. */

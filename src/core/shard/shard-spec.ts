@@ -1,4 +1,6 @@
+import { NULL, type ColumnData } from '../data/batch.js';
 import { ConfigurationError } from '../errors.js';
+import { hashText, mix32 } from '../evaluate/poisson-bootstrap.js';
 
 /** One shard of a dataset split `count` ways: `index` counts from 1, as a matrix value `${{ matrix.shard }}/4` does. */
 export interface ShardSpec {
@@ -50,4 +52,28 @@ export function ownsFile(shard: ShardSpec, fileIndex: number): boolean {
 
 export function describeShard(shard: ShardSpec): string {
   return `${shard.index}/${shard.count}`;
+}
+
+/**
+ * Marks the rows of a batch's key column that belong to shard `index`: a hash of the key's text (text and
+ * untyped columns) or of its number, so that every row with one key lands in one shard, whichever file it is in.
+ * Rows without a key all go to the first shard. `textHashes` caches the hash of each dictionary id.
+ */
+export function ownedByKey(shard: ShardSpec, column: ColumnData, length: number, textHashes: number[]): Uint8Array {
+  const keep = new Uint8Array(length);
+  const float = new Float64Array(1);
+  const halves = new Uint32Array(float.buffer);
+  for (let r = 0; r < length; r++) {
+    let hash: number;
+    if (column.status[r] === NULL) hash = 0;
+    else if (column.ids && column.dictionary && column.ids[r]! >= 0) {
+      const id = column.ids[r]!;
+      hash = textHashes[id] ??= hashText(column.dictionary.values[id]!);
+    } else {
+      float[0] = column.numbers ? column.numbers[r]! : Number.NaN;
+      hash = mix32(halves[0]! ^ mix32(halves[1]!));
+    }
+    keep[r] = hash % shard.count === shard.index - 1 ? 1 : 0;
+  }
+  return keep;
 }

@@ -7,7 +7,8 @@ import { glob, isDynamicPattern } from 'tinyglobby';
 import { ConfigurationError, DataError } from '../../core/errors.js';
 import type { DecodeAs, RecordBatch, TextDictionary } from '../../core/data/batch.js';
 import type { ShardPiece } from '../../core/shard/shard-pieces.js';
-import { ownsFile, ownsPosition, shardByteRange, shardRowRange, type ShardSpec } from '../../core/shard/shard-spec.js';
+import { selectRows } from '../../core/data/select-rows.js';
+import { ownedByKey, ownsFile, ownsPosition, shardByteRange, shardRowRange, type ShardSpec } from '../../core/shard/shard-spec.js';
 import { readDelimited } from './delimited.js';
 import { readDelimitedHeader } from './delimited-header.js';
 import { countNewlines } from './count-newlines.js';
@@ -73,6 +74,8 @@ export interface DatasetReadOptions {
   dictionary: (column: string) => TextDictionary;
   /** Read only this shard's rows (see splitsByFile for how), and tell `onPiece` what was read of each file. */
   shard?: ShardSpec;
+  /** With shard: split by a hash of this column's value instead (every file is read whole, its rows filtered). */
+  shardKey?: string;
   onPiece?: (piece: ShardPiece) => void;
 }
 
@@ -98,8 +101,8 @@ export function splitsByFile(files: readonly DatasetFile[], shard: ShardSpec): b
 
 /** Reads the files of a dataset one after another, as a stream of headers and column batches. */
 /** The share of the dataset's rows a shard is expected to read, judged by bytes (whole files) or by its slice. */
-export function shardShare(files: readonly DatasetFile[], sizes: readonly number[], shard: ShardSpec): number {
-  if (!splitsByFile(files, shard)) return 1 / shard.count;
+export function shardShare(files: readonly DatasetFile[], sizes: readonly number[], shard: ShardSpec, byKey = false): number {
+  if (byKey || !splitsByFile(files, shard)) return 1 / shard.count;
   const total = sizes.reduce((a, b) => a + b, 0);
   const own = sizes.reduce((sum, size, i) => sum + (ownsFile(shard, i) ? size : 0), 0);
   return total > 0 ? own / total : 1 / shard.count;
@@ -107,10 +110,14 @@ export function shardShare(files: readonly DatasetFile[], sizes: readonly number
 
 export async function* readDataset(files: readonly DatasetFile[], options: DatasetReadOptions): AsyncGenerator<DatasetEvent> {
   const { shard } = options;
-  if (shard && files.some((f) => f.gzip) && files.length < shard.count) {
+  if (shard && options.shardKey === undefined && files.some((f) => f.gzip) && files.length < shard.count) {
     throw new ConfigurationError(`${files.find((f) => f.gzip)!.name}: a gzip-compressed file cannot be split by position, so ${shard.count} shards need at least ${shard.count} files (split the data into more files, or store it uncompressed)`);
   }
-  const byFile = shard !== undefined && splitsByFile(files, shard);
+  const { shardKey } = options;
+  const byKey = shard !== undefined && shardKey !== undefined;
+  const byFile = shard !== undefined && !byKey && splitsByFile(files, shard);
+  // Key hashes of text values, per dictionary id: the dictionaries are shared by every file of the dataset.
+  const keyHashes: number[] = [];
   for (const [index, file] of files.entries()) {
     if (shard && byFile && !ownsFile(shard, index)) continue;
     const perFile = { name: file.name, decodeAs: (columns: readonly string[]) => options.decodeAs(columns, file), dictionary: options.dictionary };
@@ -120,17 +127,18 @@ export async function* readDataset(files: readonly DatasetFile[], options: Datas
     let piece: () => ShardPiece | undefined = () => (shard ? { file: file.name, split: 'file', rows } : undefined);
     let lineBase = () => 0;
     let firstRowId: number | undefined;
+    if (byKey) piece = () => ({ file: file.name, split: 'key', rows, key: shardKey });
     if (file.format === 'parquet') {
       if (file.gzip) throw new ConfigurationError(`${file.name}: Parquet files compress their own pages; store it without .gz`);
       let range = { start: 0, stop: 0, total: 0 };
-      const rowsOf = shard && !byFile ? (total: number) => (range = { ...shardRowRange(shard, total), total }) : undefined;
+      const rowsOf = shard && !byFile && !byKey ? (total: number) => (range = { ...shardRowRange(shard, total), total }) : undefined;
       source = readParquet(file.path, { ...perFile, rows: rowsOf });
       if (rowsOf) piece = () => ({ file: file.name, split: 'rows', rows, ...range });
     } else if (file.format === 'jsonl') {
-      const keep = shard && !byFile ? (position: number) => ownsPosition(shard, position) : undefined;
+      const keep = shard && !byFile && !byKey ? (position: number) => ownsPosition(shard, position) : undefined;
       source = readJsonLines(createInterface({ input: byteStream(file), crlfDelay: Number.POSITIVE_INFINITY }), { ...perFile, keep });
       if (keep) piece = () => ({ file: file.name, split: 'positions', rows });
-    } else if (shard && !byFile) {
+    } else if (shard && !byFile && !byKey) {
       const header = await readDelimitedHeader(file.path, delimiter, file.name);
       if (!header) {
         throw new DataError(`${file.name}: the header row cannot be read on its own (not ${delimiter === '\t' ? 'tab' : `"${delimiter}"`}-delimited text, or longer than 1 MB), so the file cannot be split by position; check the file, or shard by file`, { file: file.name, line: 1 });
@@ -153,9 +161,12 @@ export async function* readDataset(files: readonly DatasetFile[], options: Datas
       source = readDelimited(byteStream(file), { ...perFile, delimiter, nullValues: options.nullValues });
     }
     try {
-      for await (const item of source) {
-        if ('header' in item) yield { type: 'file', file, header: item.header, lineBase: () => lineBase() };
-        else {
+      for await (let item of source) {
+        if ('header' in item) {
+          if (byKey && !item.header.includes(shardKey)) throw new ConfigurationError(`${file.name}: no column ${JSON.stringify(shardKey)} to shard by; set shard-key to a column every file has`, { file: file.name, line: 1 });
+          yield { type: 'file', file, header: item.header, lineBase: () => lineBase() };
+        } else {
+          if (byKey) item = selectRows(item, ownedByKey(shard!, item.columns.find((c) => c.name === shardKey)!, item.length, keyHashes));
           if (rows === 0 && item.length > 0) firstRowId = item.rowIds[0];
           rows += item.length;
           yield { type: 'batch', file, batch: item };

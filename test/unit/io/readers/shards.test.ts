@@ -86,6 +86,24 @@ describe('sharded reading', () => {
     await expect(readShards(folder, ['p0.csv.gz'], 2)).rejects.toThrow(/p0\.csv\.gz: a gzip-compressed file cannot be split by position, so 2 shards need at least 2 files/);
   });
 
+  it('by a key column: every row once, rows sharing a key in one shard, whatever file they are in', async () => {
+    const folder = dataFolder({ 'a.csv': awkwardCsv(300, true), 'b.csv': awkwardCsv(200, false), 'c.csv.gz': awkwardCsv(50, false) });
+    const patterns = ['a.csv', 'b.csv', 'c.csv.gz'];
+    const whole = await readAll(folder, patterns, { id: 'number', x: 'number', note: 'text' });
+    const parts: ReadResult[] = [];
+    for (let index = 1; index <= 3; index++) parts.push(await readAll(folder, patterns, { id: 'text', x: 'number', note: 'text' }, { shard: { index, count: 3 }, shardKey: 'id' }));
+    const shardsOf = new Map<string, Set<number>>();
+    parts.forEach((p, s) => p.values.id!.forEach((id) => shardsOf.set(String(id), (shardsOf.get(String(id)) ?? new Set()).add(s))));
+    expect([...shardsOf.values()].every((shards) => shards.size === 1)).toBe(true);
+    // The ids 0..49 occur in all three files: each lands in one shard only.
+    expect(new Set(parts.flatMap((p) => p.values.id!)).size).toBe(300);
+    const key = (r: ReadResult) => r.rowIds.map((id, i) => `${r.lines[i]}#${id}`);
+    expect(parts.flatMap(key).sort()).toEqual(key(whole).sort());
+    expect(parts[0]!.pieces.map((p) => p.split)).toEqual(['key', 'key', 'key']);
+    checkShardCoverage(parts.map((p, i) => ({ shard: { index: i + 1, count: 3, pieces: p.pieces }, source: `part ${i + 1}` })), patterns);
+    await expect(readAll(folder, ['a.csv'], {}, { shard: { index: 1, count: 2 }, shardKey: 'nope' })).rejects.toThrow(/^a\.csv: no column "nope" to shard by/);
+  });
+
   it('a merge refuses missing, doubled, mixed and non-meeting shards', () => {
     const piece = (first: number, last: number) => ({ file: 'a.csv', split: 'bytes' as const, rows: 1, data_start: 10, data_end: 100, first_row_start: first, last_row_end: last, header_lines: 1, lines: 1 });
     const part = (index: number, count: number, first: number, last: number) => ({ shard: { index, count, pieces: [piece(first, last)] }, source: `p${index}.json` });
