@@ -3,16 +3,10 @@ import { ConfigurationError } from '../../core/errors.js';
 import { compareFromState } from '../../core/evaluate/compare-models.js';
 import { mergeEvaluationStates, type EvaluationState } from '../../core/evaluate/evaluation-state.js';
 import { BOOTSTRAP_BUCKETS } from '../../core/evaluate/poisson-bootstrap.js';
-import { decodeFloat64, encodeArray, readPartials } from '../../io/partial-documents.js';
+import { decodeFloat64, readPartials } from '../../io/partial-documents.js';
 import type { ActionEnvironment } from '../runtime/host.js';
 import type { EvaluateOptions } from './inputs.js';
 import type { Scored } from './run.js';
-
-/** An evaluation state as a partial report holds it: the bucket sums as float64 in base64 (exact, and compact). */
-export function encodeEvaluationState(state: EvaluationState): PartialEvaluation['state'] {
-  const { sums, ...sumsLayout } = state.sums;
-  return { rows: state.rows, sums: { ...sumsLayout, values: encodeArray(sums) }, ranking: state.ranking, calibration: state.calibration, disagreements: state.disagreements };
-}
 
 function decodeEvaluationState(state: PartialEvaluation['state'], source: string): EvaluationState {
   const { values, ...layout } = state.sums;

@@ -2,14 +2,13 @@ import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import type { EvalReport, MetricComparison, Metrics, PartialDocument, PartialModel, SliceResult } from '../../core/documents.js';
+import type { EvalReport, MetricComparison, Metrics, PartialModel, SliceResult } from '../../core/documents.js';
 import { ConfigurationError } from '../../core/errors.js';
 import { resolveClasses } from '../../core/evaluate/class-labels.js';
 import { compareModels, HIGHER_IS_BETTER, type ModelComparison } from '../../core/evaluate/compare-models.js';
 import { accumulateEvaluation } from '../../core/evaluate/evaluation-state.js';
 import type { ShardPiece } from '../../core/shard/shard-pieces.js';
-import { describeShard, ownsFile } from '../../core/shard/shard-spec.js';
-import { fileFacts, fingerprint } from '../../io/partial-documents.js';
+import { describeShard } from '../../core/shard/shard-spec.js';
 import { readPredictions, type Predictions } from '../../core/evaluate/model-output.js';
 import { BOOTSTRAP_BUCKETS } from '../../core/evaluate/poisson-bootstrap.js';
 import { sliceMetrics } from '../../core/evaluate/slices.js';
@@ -23,13 +22,14 @@ import { unpackArchive, writeArchiveEntries } from '../../io/zip-archive.js';
 import { loadOnnxruntime } from '../../io/onnx/load-onnxruntime.js';
 import { metadataList, openModel, type OnnxModel, type ScoringTimes } from '../../io/onnx/onnx-model.js';
 import { readEvaluationData, type EvaluationData } from '../../io/read-evaluation-data.js';
-import { resolveDataFiles, splitsByFile } from '../../io/readers/dataset.js';
+import { resolveDataFiles } from '../../io/readers/dataset.js';
 import { sha256FileOffThread } from '../../io/sha256.js';
 import { renderReport, SUMMARY_LIMIT_BYTES } from '../../render/report.js';
 import { renderEvaluationSection } from '../../render/sections/evaluation.js';
 import type { ActionEnvironment } from '../runtime/host.js';
 import { NO_BASELINE, parseEvaluateOptions, type EvaluateOptions } from './inputs.js';
-import { encodeEvaluationState, mergeEvaluation } from './merge.js';
+import { mergeEvaluation } from './merge.js';
+import { hashedHere, writeEvaluationPartial } from './shard.js';
 
 /** A model to score, opened, with where it came from. */
 interface OpenedModel {
@@ -59,12 +59,8 @@ export async function evaluate(env: ActionEnvironment): Promise<void> {
   const baseline = baselineFile ? await open(env, options, ort, baselineFile.path, baselineFile.name, baselineFile.source, contractFeatures ?? candidate.features) : undefined;
   try {
     const files = await resolveDataFiles(options.data, env.cwd, 'auto', env.inputs.label('data'));
-    // The report records each file's SHA-256, hashed beside the read. A shard hashes only the files it reads
-    // whole: hashing every file in every shard would cost more than the shard's own work (the partials record the
-    // files' sizes instead, which every shard checks).
-    const byKey = options.sharding.key !== undefined;
-    const hashed = files.map((_, i) => !shard || (byKey ? shard.index === 1 : splitsByFile(files, shard) && ownsFile(shard, i)));
-    const hashes = Promise.all(files.map((f, i) => (hashed[i] ? sha256FileOffThread(f.path) : undefined)));
+    // Each file's SHA-256 for the report, hashed beside the read (a shard hashes only what it reads whole).
+    const hashes = Promise.all(files.map((f, i) => (hashedHere(files, i, options.sharding) ? sha256FileOffThread(f.path) : undefined)));
     const features = [...new Set([...candidate.features, ...(baseline?.features ?? [])])];
     const pieces: ShardPiece[] = [];
     const data = await readEvaluationData(files, { features, label: options.label, sliceColumns: options.slices, bucketCount: BOOTSTRAP_BUCKETS, shard, shardKey: options.sharding.key, onPiece: (piece) => pieces.push(piece) });
@@ -104,21 +100,10 @@ export async function evaluate(env: ActionEnvironment): Promise<void> {
     const candidateFacts = modelFacts(candidate, options.model, candidateRun.times);
     const baselineFacts = baseline ? modelFacts(baseline, baseline.path, baselineRun!.times) : null;
     if (shard) {
-      const state = accumulateEvaluation(truth, baselinePredictions ? [candidatePredictions, baselinePredictions] : [candidatePredictions], data.buckets, BOOTSTRAP_BUCKETS);
-      const facts = await fileFacts(files);
-      const document: PartialDocument = {
-        schema: 'mlgate/partial@1',
-        created_at: createdAt,
-        step: 'evaluate',
-        fingerprint: fingerprint('evaluate', facts, { candidate: candidateFacts.sha256, baseline: baselineFacts?.sha256 ?? null, features, label: options.label, task: options.task, classes: options.classes ?? null, output: options.output, count: shard.count, key: options.sharding.key ?? null }),
-        files: facts.map((f, i) => (fileHashes[i] ? { ...f, sha256: fileHashes[i] } : f)),
-        shard: { ...shard, pieces },
-        evaluation: { task, label: options.label, classes, candidate: candidateFacts, baseline: baselineFacts, state: encodeEvaluationState(state) },
-      };
-      const partial = options.sharding.partial!;
-      await writeDocument(resolve(env.cwd, partial), document, { compact: true });
-      host.setOutput('partial', partial);
-      host.print(`shard ${describeShard(shard)}: ${data.rows} rows scored; partial report ${partial} (merge the shards' partials with merge: to get the report and the gate)`);
+      const models = baselinePredictions ? [candidatePredictions, baselinePredictions] : [candidatePredictions];
+      const identity = { candidate: candidateFacts.sha256, baseline: baselineFacts?.sha256 ?? null, features, label: options.label, task: options.task, classes: options.classes ?? null, output: options.output };
+      await writeEvaluationPartial(env, options, { createdAt, shard, files, fileHashes, pieces, identity, evaluation: { task, label: options.label, classes, candidate: candidateFacts, baseline: baselineFacts, state: accumulateEvaluation(truth, models, data.buckets, BOOTSTRAP_BUCKETS) } });
+      host.print(`shard ${describeShard(shard)}: ${data.rows} rows scored; partial report ${options.sharding.partial} (merge the shards' partials with merge: to get the report and the gate)`);
       return;
     }
 

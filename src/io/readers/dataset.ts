@@ -99,7 +99,6 @@ export function splitsByFile(files: readonly DatasetFile[], shard: ShardSpec): b
   return files.length >= FILES_PER_SHARD_FOR_FILE_SPLIT * shard.count || files.some((f) => f.gzip);
 }
 
-/** Reads the files of a dataset one after another, as a stream of headers and column batches. */
 /** The share of the dataset's rows a shard is expected to read, judged by bytes (whole files) or by its slice. */
 export function shardShare(files: readonly DatasetFile[], sizes: readonly number[], shard: ShardSpec, byKey = false): number {
   if (byKey || !splitsByFile(files, shard)) return 1 / shard.count;
@@ -108,76 +107,94 @@ export function shardShare(files: readonly DatasetFile[], sizes: readonly number
   return total > 0 ? own / total : 1 / shard.count;
 }
 
+/** How one read splits the dataset: not at all, by file, by position inside each file, or by a key's hash. */
+type Split = { kind: 'none' } | { kind: 'file'; shard: ShardSpec } | { kind: 'position'; shard: ShardSpec } | { kind: 'key'; shard: ShardSpec; key: string };
+
+/** One file opened for reading: its rows (for a shard, its share of them), what was read, and its line base. */
+interface OpenedFile {
+  source: AsyncGenerator<RecordBatch | { header: string[] }>;
+  /** What this read took of the file, once read (shards only); `rows` read, `firstRowId` the first one's id. */
+  piece(rows: number): ShardPiece | undefined;
+  /** See DatasetEvent; `firstRowId` is the first row read, when one was. */
+  lineBase(firstRowId: number | undefined): number;
+}
+
+/** Reads the files of a dataset one after another, as a stream of headers and column batches. */
 export async function* readDataset(files: readonly DatasetFile[], options: DatasetReadOptions): AsyncGenerator<DatasetEvent> {
-  const { shard } = options;
-  if (shard && options.shardKey === undefined && files.some((f) => f.gzip) && files.length < shard.count) {
+  const { shard, shardKey } = options;
+  if (shard && shardKey === undefined && files.some((f) => f.gzip) && files.length < shard.count) {
     throw new ConfigurationError(`${files.find((f) => f.gzip)!.name}: a gzip-compressed file cannot be split by position, so ${shard.count} shards need at least ${shard.count} files (split the data into more files, or store it uncompressed)`);
   }
-  const { shardKey } = options;
-  const byKey = shard !== undefined && shardKey !== undefined;
-  const byFile = shard !== undefined && !byKey && splitsByFile(files, shard);
+  const split: Split = !shard ? { kind: 'none' } : shardKey !== undefined ? { kind: 'key', shard, key: shardKey } : splitsByFile(files, shard) ? { kind: 'file', shard } : { kind: 'position', shard };
   // Key hashes of text values, per dictionary id: the dictionaries are shared by every file of the dataset.
   const keyHashes: number[] = [];
   for (const [index, file] of files.entries()) {
-    if (shard && byFile && !ownsFile(shard, index)) continue;
-    const perFile = { name: file.name, decodeAs: (columns: readonly string[]) => options.decodeAs(columns, file), dictionary: options.dictionary };
-    const delimiter = options.delimiter ?? (file.format === 'tsv' ? '\t' : ',');
-    let source: AsyncGenerator<RecordBatch | { header: string[] }>;
+    if (split.kind === 'file' && !ownsFile(split.shard, index)) continue;
+    const opened = await openFile(file, options, split);
     let rows = 0;
-    let piece: () => ShardPiece | undefined = () => (shard ? { file: file.name, split: 'file', rows } : undefined);
-    let lineBase = () => 0;
     let firstRowId: number | undefined;
-    if (byKey) piece = () => ({ file: file.name, split: 'key', rows, key: shardKey });
-    if (file.format === 'parquet') {
-      if (file.gzip) throw new ConfigurationError(`${file.name}: Parquet files compress their own pages; store it without .gz`);
-      let range = { start: 0, stop: 0, total: 0 };
-      const rowsOf = shard && !byFile && !byKey ? (total: number) => (range = { ...shardRowRange(shard, total), total }) : undefined;
-      source = readParquet(file.path, { ...perFile, rows: rowsOf });
-      if (rowsOf) piece = () => ({ file: file.name, split: 'rows', rows, ...range });
-    } else if (file.format === 'jsonl') {
-      const keep = shard && !byFile && !byKey ? (position: number) => ownsPosition(shard, position) : undefined;
-      source = readJsonLines(createInterface({ input: byteStream(file), crlfDelay: Number.POSITIVE_INFINITY }), { ...perFile, keep });
-      if (keep) piece = () => ({ file: file.name, split: 'positions', rows });
-    } else if (shard && !byFile && !byKey) {
-      const header = await readDelimitedHeader(file.path, delimiter, file.name);
-      if (!header) {
-        throw new DataError(`${file.name}: the header row cannot be read on its own (not ${delimiter === '\t' ? 'tab' : `"${delimiter}"`}-delimited text, or longer than 1 MB), so the file cannot be split by position; check the file, or shard by file`, { file: file.name, line: 1 });
-      }
-      const size = (await stat(file.path)).size;
-      const bytes = shardByteRange(shard, header.dataStart, size);
-      // A range after the first starts one byte early: a row that begins exactly at `start` follows a newline there.
-      const start = shard.index === 1 ? bytes.start : bytes.start - 1;
-      let end = { firstRowStart: bytes.start, lastRowEnd: bytes.start, lines: 0 };
-      const chunks = createReadStream(file.path, { start, highWaterMark: CHUNK_BYTES });
-      source = closing(
-        readDelimited(chunks, { ...perFile, delimiter, nullValues: options.nullValues, range: { start, stop: bytes.stop, header: header.names, align: shard.index > 1 }, onEnd: (e) => (end = e) }),
-        () => chunks.destroy(),
-      );
-      let base: number | undefined;
-      // Row ids are byte offsets: the first row's is where the shard's lines start (known before the read ends).
-      lineBase = () => (base ??= 1 + countNewlines(file.path, firstRowId ?? end.firstRowStart));
-      piece = () => ({ file: file.name, split: 'bytes', rows, data_start: header.dataStart, data_end: size, first_row_start: end.firstRowStart, last_row_end: end.lastRowEnd, header_lines: header.lines, lines: end.lines });
-    } else {
-      source = readDelimited(byteStream(file), { ...perFile, delimiter, nullValues: options.nullValues });
-    }
+    const lineBase = () => opened.lineBase(firstRowId);
     try {
-      for await (let item of source) {
+      for await (let item of opened.source) {
         if ('header' in item) {
-          if (byKey && !item.header.includes(shardKey)) throw new ConfigurationError(`${file.name}: no column ${JSON.stringify(shardKey)} to shard by; set shard-key to a column every file has`, { file: file.name, line: 1 });
-          yield { type: 'file', file, header: item.header, lineBase: () => lineBase() };
-        } else {
-          if (byKey) item = selectRows(item, ownedByKey(shard!, item.columns.find((c) => c.name === shardKey)!, item.length, keyHashes));
-          if (rows === 0 && item.length > 0) firstRowId = item.rowIds[0];
-          rows += item.length;
-          yield { type: 'batch', file, batch: item };
+          if (split.kind === 'key' && !item.header.includes(split.key)) throw new ConfigurationError(`${file.name}: no column ${JSON.stringify(split.key)} to shard by; set shard-key to a column every file has`, { file: file.name, line: 1 });
+          yield { type: 'file', file, header: item.header, lineBase };
+          continue;
         }
+        if (split.kind === 'key') item = selectRows(item, ownedByKey(split.shard, item.columns.find((c) => c.name === split.key)!, item.length, keyHashes));
+        if (rows === 0 && item.length > 0) firstRowId = item.rowIds[0];
+        rows += item.length;
+        yield { type: 'batch', file, batch: item };
       }
     } catch (error) {
       throw describeStreamError(withFileLines(error, file, lineBase), file);
     }
-    const read = piece();
+    const read = opened.piece(rows);
     if (read) options.onPiece?.(read);
   }
+}
+
+/** Opens one file's reader for a split: a shard by position reads only its range, rows or records of the file. */
+async function openFile(file: DatasetFile, options: DatasetReadOptions, split: Split): Promise<OpenedFile> {
+  const perFile = { name: file.name, decodeAs: (columns: readonly string[]) => options.decodeAs(columns, file), dictionary: options.dictionary };
+  const delimiter = options.delimiter ?? (file.format === 'tsv' ? '\t' : ',');
+  const whole = (source: OpenedFile['source']): OpenedFile => ({
+    source,
+    piece: (rows) => (split.kind === 'key' ? { file: file.name, split: 'key', rows, key: split.key } : split.kind === 'none' ? undefined : { file: file.name, split: 'file', rows }),
+    lineBase: () => 0,
+  });
+  const byPosition = split.kind === 'position' ? split.shard : undefined;
+  if (file.format === 'parquet') {
+    if (file.gzip) throw new ConfigurationError(`${file.name}: Parquet files compress their own pages; store it without .gz`);
+    if (!byPosition) return whole(readParquet(file.path, perFile));
+    let range = { start: 0, stop: 0, total: 0 };
+    const source = readParquet(file.path, { ...perFile, rows: (total) => (range = { ...shardRowRange(byPosition, total), total }) });
+    return { source, piece: (rows) => ({ file: file.name, split: 'rows', rows, ...range }), lineBase: () => 0 };
+  }
+  if (file.format === 'jsonl') {
+    const lines = createInterface({ input: byteStream(file), crlfDelay: Number.POSITIVE_INFINITY });
+    if (!byPosition) return whole(readJsonLines(lines, perFile));
+    return { source: readJsonLines(lines, { ...perFile, keep: (position) => ownsPosition(byPosition, position) }), piece: (rows) => ({ file: file.name, split: 'positions', rows }), lineBase: () => 0 };
+  }
+  if (!byPosition) return whole(readDelimited(byteStream(file), { ...perFile, delimiter, nullValues: options.nullValues }));
+  const header = await readDelimitedHeader(file.path, delimiter, file.name);
+  if (!header) {
+    throw new DataError(`${file.name}: the header row cannot be read on its own (not ${delimiter === '\t' ? 'tab' : `"${delimiter}"`}-delimited text, or longer than 1 MB), so the file cannot be split by position; check the file, or shard by file`, { file: file.name, line: 1 });
+  }
+  const size = (await stat(file.path)).size;
+  const bytes = shardByteRange(byPosition, header.dataStart, size);
+  // A range after the first starts one byte early: a row that begins exactly at `start` follows a newline there.
+  const start = byPosition.index === 1 ? bytes.start : bytes.start - 1;
+  let end = { firstRowStart: bytes.start, lastRowEnd: bytes.start, lines: 0 };
+  const chunks = createReadStream(file.path, { start, highWaterMark: CHUNK_BYTES });
+  const range = { start, stop: bytes.stop, header: header.names, align: byPosition.index > 1 };
+  let base: number | undefined;
+  return {
+    source: closing(readDelimited(chunks, { ...perFile, delimiter, nullValues: options.nullValues, range, onEnd: (e) => (end = e) }), () => chunks.destroy()),
+    piece: (rows) => ({ file: file.name, split: 'bytes', rows, data_start: header.dataStart, data_end: size, first_row_start: end.firstRowStart, last_row_end: end.lastRowEnd, header_lines: header.lines, lines: end.lines }),
+    // Row ids are byte offsets: the first row's is where the shard's lines start (known before the read ends).
+    lineBase: (firstRowId) => (base ??= 1 + countNewlines(file.path, firstRowId ?? end.firstRowStart)),
+  };
 }
 
 /** Runs `cleanup` however the generator ends (a stream opened for it must not outlive it). */

@@ -1,0 +1,59 @@
+import { resolve } from 'node:path';
+import type { PartialDocument, PartialEvaluation } from '../../core/documents.js';
+import type { EvaluationState } from '../../core/evaluate/evaluation-state.js';
+import type { ShardPiece } from '../../core/shard/shard-pieces.js';
+import { ownsFile, type ShardSpec } from '../../core/shard/shard-spec.js';
+import { writeDocument } from '../../io/documents.js';
+import { encodeArray, fileFacts, fingerprint } from '../../io/partial-documents.js';
+import { splitsByFile, type DatasetFile } from '../../io/readers/dataset.js';
+import type { ActionEnvironment } from '../runtime/host.js';
+import type { Sharding } from '../runtime/sharding.js';
+import type { EvaluateOptions } from './inputs.js';
+
+/**
+ * Whether this run hashes file `index` for the report: an unsharded run hashes every file; a shard only the files
+ * it reads whole (by file, or every file for the first shard of a key split), since hashing every file in every
+ * shard would cost more than the shard's own work. The partials record every file's size instead.
+ */
+export function hashedHere(files: readonly DatasetFile[], index: number, sharding: Sharding): boolean {
+  const { shard } = sharding;
+  if (!shard) return true;
+  if (sharding.key !== undefined) return shard.index === 1;
+  return splitsByFile(files, shard) && ownsFile(shard, index);
+}
+
+/** An evaluation state as a partial report holds it: the bucket sums as float64 in base64 (exact, and compact). */
+export function encodeEvaluationState(state: EvaluationState): PartialEvaluation['state'] {
+  const { sums, ...sumsLayout } = state.sums;
+  return { rows: state.rows, sums: { ...sumsLayout, values: encodeArray(sums) }, ranking: state.ranking, calibration: state.calibration, disagreements: state.disagreements };
+}
+
+/** What a shard of evaluate scored, for its partial report. */
+export interface ShardEvaluation {
+  createdAt: string;
+  shard: ShardSpec;
+  files: readonly DatasetFile[];
+  fileHashes: readonly (string | undefined)[];
+  pieces: ShardPiece[];
+  /** What every shard must share, beside the files: the models, features, label and how outputs are read. */
+  identity: object;
+  evaluation: Omit<PartialEvaluation, 'state'> & { state: EvaluationState };
+}
+
+/** Writes a shard's partial report (the merge finishes it) and sets the `partial` output. */
+export async function writeEvaluationPartial(env: ActionEnvironment, options: EvaluateOptions, scored: ShardEvaluation): Promise<void> {
+  const { shard } = scored;
+  const facts = await fileFacts(scored.files);
+  const document: PartialDocument = {
+    schema: 'mlgate/partial@1',
+    created_at: scored.createdAt,
+    step: 'evaluate',
+    fingerprint: fingerprint('evaluate', facts, { ...scored.identity, count: shard.count, key: options.sharding.key ?? null }),
+    files: facts.map((f, i) => (scored.fileHashes[i] ? { ...f, sha256: scored.fileHashes[i] } : f)),
+    shard: { ...shard, pieces: scored.pieces },
+    evaluation: { ...scored.evaluation, state: encodeEvaluationState(scored.evaluation.state) },
+  };
+  const partial = options.sharding.partial!;
+  await writeDocument(resolve(env.cwd, partial), document, { compact: true });
+  env.host.setOutput('partial', partial);
+}
