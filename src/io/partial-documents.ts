@@ -46,13 +46,15 @@ export function fingerprint(step: ShardedStep, files: readonly { path: string; b
 export async function readPartials(patterns: readonly string[], cwd: string, step: ShardedStep, label: string): Promise<LoadedPartial[]> {
   const { files, unmatched } = await resolveReportFiles(patterns, cwd);
   if (unmatched.length > 0) throw new ConfigurationError(`${label}: no partial report matches ${unmatched.join(', ')}; download every shard's artifact first`);
-  const partials: LoadedPartial[] = [];
-  for (const file of files) {
-    const document = await readDocumentOfKind<PartialDocument>(resolve(cwd, file.path), file.path, 'partial', `give the partial reports that ${step} writes with shard: i/n`, MAX_PARTIAL_BYTES);
-    if (document.step !== step) throw new ConfigurationError(`${file.path}: is a partial report of ${document.step}, not of ${step}; merge each step's partials with that step`, { file: file.path });
-    if (document.profile) document.profile = unpackSamples(document.profile, document.packed_samples, file.path);
-    partials.push({ source: file.path, document, shard: document.shard });
-  }
+  // Read side by side: one file's parse overlaps the others' reads.
+  const partials = await Promise.all(
+    files.map(async (file): Promise<LoadedPartial> => {
+      const document = await readDocumentOfKind<PartialDocument>(resolve(cwd, file.path), file.path, 'partial', `give the partial reports that ${step} writes with shard: i/n`, MAX_PARTIAL_BYTES);
+      if (document.step !== step) throw new ConfigurationError(`${file.path}: is a partial report of ${document.step}, not of ${step}; merge each step's partials with that step`, { file: file.path });
+      if (document.profile) document.profile = unpackSamples(document.profile, document.packed_samples, file.path);
+      return { source: file.path, document, shard: document.shard };
+    }),
+  );
   if (partials.length === 0) throw new ConfigurationError(`${label} names no partial reports`);
   const first = partials[0]!;
   for (const partial of partials) {
