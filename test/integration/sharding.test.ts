@@ -85,6 +85,8 @@ describe('sharded validate-data (dist bundles)', () => {
     writeFileSync(join(cwd, 'data/a.csv'), `${readFileSync(join(cwd, 'data/a.csv'), 'utf8')}9999,1,sun,x\n`);
     expect((await runAction({ action: 'validate-data', cwd, inputs: { ...inputs, shard: '2/3', partial: 'p2-new.json' } })).exitCode).toBe(0);
     attempts.push(['p1.json, p2-new.json, p3.json', /p2-new\.json and p1\.json are shards of different inputs/]);
+    attempts.push(['nothing-*.json', /^input "merge": no partial report matches nothing-\*\.json; download every shard's artifact first/]);
+    attempts.push(['contract.yml', /^contract\.yml: /]);
     for (const [merge, message] of attempts) {
       const result = await runAction({ action: 'validate-data', cwd, inputs: { merge } });
       expect(result.exitCode).toBe(1);
