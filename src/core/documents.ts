@@ -223,11 +223,16 @@ export interface PartialEvaluation {
   classes: string[];
   candidate: PartialModel;
   baseline: PartialModel | null;
-  state: {
-    rows: number;
-    sums: { task: 'classification' | 'regression'; k: number; models: number; stride: number; probabilities: boolean; shift: number; values: string };
-    ranking: ({ keys: number[]; positives: number[]; negatives: number[] }[] | null)[];
-    calibration: ({ count: number[]; confidence: number[]; correct: number[] } | null)[];
-    disagreements: { baseline_only: number; candidate_only: number } | null;
-  };
+  state: PartialEvaluationState;
+  /** Per slice column, the state of the rows of each of its values in this shard. */
+  slices?: { column: string; values: { text: string | null; number: number | null; rows: number; state: PartialEvaluationState }[] }[];
+}
+
+/** An evaluation state (src/core/evaluate/evaluation-state.ts) with its bucket sums in base64. */
+export interface PartialEvaluationState {
+  rows: number;
+  sums: { task: 'classification' | 'regression'; k: number; models: number; stride: number; probabilities: boolean; shift: number; values: string };
+  ranking: ({ keys: number[]; positives: number[]; negatives: number[] }[] | null)[];
+  calibration: ({ count: number[]; confidence: number[]; correct: number[] } | null)[];
+  disagreements: { baseline_only: number; candidate_only: number } | null;
 }

@@ -1,17 +1,18 @@
-import type { PartialEvaluation, PartialModel } from '../../core/documents.js';
+import type { PartialEvaluation, PartialEvaluationState, PartialModel } from '../../core/documents.js';
 import { ConfigurationError } from '../../core/errors.js';
 import { compareFromState } from '../../core/evaluate/compare-models.js';
 import { mergeEvaluationStates, type EvaluationState } from '../../core/evaluate/evaluation-state.js';
 import { BOOTSTRAP_BUCKETS } from '../../core/evaluate/poisson-bootstrap.js';
+import { mergeSliceStates } from '../../core/evaluate/slices.js';
 import { decodeFloat64, readPartials } from '../../io/partial-documents.js';
 import type { ActionEnvironment } from '../runtime/host.js';
 import type { EvaluateOptions } from './inputs.js';
 import type { Scored } from './run.js';
 
-function decodeEvaluationState(state: PartialEvaluation['state'], source: string): EvaluationState {
+function decodeEvaluationState(state: PartialEvaluationState, source: string, buckets = BOOTSTRAP_BUCKETS): EvaluationState {
   const { values, ...layout } = state.sums;
   const sums = decodeFloat64(values, source);
-  if (sums.length !== BOOTSTRAP_BUCKETS * layout.stride) throw new ConfigurationError(`${source}: the bootstrap sums hold ${sums.length} numbers, not ${BOOTSTRAP_BUCKETS} buckets × ${layout.stride}; the partial report is damaged or from another mlgate version`, { file: source });
+  if (sums.length !== buckets * layout.stride) throw new ConfigurationError(`${source}: the bootstrap sums hold ${sums.length} numbers, not ${buckets} buckets × ${layout.stride}; the partial report is damaged or from another mlgate version`, { file: source });
   return { rows: state.rows, sums: { ...layout, sums }, ranking: state.ranking, calibration: state.calibration, disagreements: state.disagreements };
 }
 
@@ -34,6 +35,12 @@ export async function mergeEvaluation(env: ActionEnvironment, options: EvaluateO
   });
   const state = mergeEvaluationStates(partials.map((p, i) => decodeEvaluationState(evaluations[i]!.state, p.source)));
   const compared = compareFromState(state, { replicates: options.bootstrap, seed: options.seed, bucketCount: BOOTSTRAP_BUCKETS });
+  // Slices: each column's values merged across shards, then cut as one run cuts them (one bucket each: no bootstrap).
+  const sliceColumns = first.slices?.map((s) => s.column) ?? [];
+  const slices = sliceColumns.flatMap((column) => {
+    const perShard = partials.map(({ source }, i) => (evaluations[i]!.slices?.find((s) => s.column === column)?.values ?? []).map((v) => ({ ...v, state: decodeEvaluationState(v.state, source, 1) })));
+    return mergeSliceStates(column, perShard, first.baseline !== null, options.minSliceRows);
+  });
   const pool = (pick: (e: PartialEvaluation) => PartialModel | null): PartialModel | null => {
     const models = evaluations.map(pick);
     if (!models[0]) return null;
@@ -49,6 +56,6 @@ export async function mergeEvaluation(env: ActionEnvironment, options: EvaluateO
     candidate: pool((e) => e.candidate)!,
     baseline: pool((e) => e.baseline),
     compared,
-    slices: [],
+    slices,
   };
 }

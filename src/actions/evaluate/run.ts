@@ -11,7 +11,7 @@ import type { ShardPiece } from '../../core/shard/shard-pieces.js';
 import { describeShard } from '../../core/shard/shard-spec.js';
 import { readPredictions, type Predictions } from '../../core/evaluate/model-output.js';
 import { BOOTSTRAP_BUCKETS } from '../../core/evaluate/poisson-bootstrap.js';
-import { sliceMetrics } from '../../core/evaluate/slices.js';
+import { MAX_SHARD_SLICE_VALUES, sliceMetrics, sliceValueStates } from '../../core/evaluate/slices.js';
 import { evaluateGate, type GateContext, type GatePolicy } from '../../core/gate/evaluate-gate.js';
 import { defaultPolicy, parsePolicy } from '../../core/gate/parse-policy.js';
 import { LATEST_RELEASE, latestReleaseAsset } from '../../github/latest-release.js';
@@ -47,9 +47,6 @@ export async function evaluate(env: ActionEnvironment): Promise<void> {
   const createdAt = new Date().toISOString();
   const { shard, merge } = options.sharding;
   if (merge) return finish(env, options, await mergeEvaluation(env, options, merge, createdAt));
-  if (shard && options.slices.length > 0) {
-    throw new ConfigurationError(`${env.inputs.label('slices')} cannot be merged across shards: slice in an unsharded evaluate (slices need every row of a slice in one place)`);
-  }
   const ort = await loadOnnxruntime({ path: options.onnxruntimePath ? resolve(env.cwd, options.onnxruntimePath) : undefined, cacheRoot: context.toolCache, registry: context.npmRegistry, logger: host });
   host.info(`onnxruntime-node ${ort.version} from ${ort.source}`);
 
@@ -102,7 +99,14 @@ export async function evaluate(env: ActionEnvironment): Promise<void> {
     if (shard) {
       const models = baselinePredictions ? [candidatePredictions, baselinePredictions] : [candidatePredictions];
       const identity = { candidate: candidateFacts.sha256, baseline: baselineFacts?.sha256 ?? null, features, label: options.label, task: options.task, classes: options.classes ?? null, output: options.output };
-      await writeEvaluationPartial(env, options, { createdAt, shard, files, fileHashes, pieces, identity, evaluation: { task, label: options.label, classes, candidate: candidateFacts, baseline: baselineFacts, state: accumulateEvaluation(truth, models, data.buckets, BOOTSTRAP_BUCKETS) } });
+      const slices = data.slices.map((column) => ({
+        column: column.name,
+        values: sliceValueStates(column, truth, models, (count) => {
+          throw new ConfigurationError(`${env.inputs.label('slices')}: ${column.name} has ${count} values in shard ${describeShard(shard)}, more than the ${MAX_SHARD_SLICE_VALUES} a sharded run can carry; slice by a column of fewer values (e.g. a bucketed copy), or slice unsharded`);
+        }),
+      }));
+      const evaluation = { task, label: options.label, classes, candidate: candidateFacts, baseline: baselineFacts, state: accumulateEvaluation(truth, models, data.buckets, BOOTSTRAP_BUCKETS), slices };
+      await writeEvaluationPartial(env, options, { createdAt, shard, files, fileHashes, pieces, identity: { ...identity, slices: options.slices }, evaluation });
       host.print(`shard ${describeShard(shard)}: ${data.rows} rows scored; partial report ${options.sharding.partial} (merge the shards' partials with merge: to get the report and the gate)`);
       return;
     }

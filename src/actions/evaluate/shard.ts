@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
-import type { PartialDocument, PartialEvaluation } from '../../core/documents.js';
+import type { PartialDocument, PartialEvaluation, PartialEvaluationState } from '../../core/documents.js';
 import type { EvaluationState } from '../../core/evaluate/evaluation-state.js';
+import type { SliceValueState } from '../../core/evaluate/slices.js';
 import type { ShardPiece } from '../../core/shard/shard-pieces.js';
 import { ownsFile, type ShardSpec } from '../../core/shard/shard-spec.js';
 import { writeDocument } from '../../io/documents.js';
@@ -23,7 +24,7 @@ export function hashedHere(files: readonly DatasetFile[], index: number, shardin
 }
 
 /** An evaluation state as a partial report holds it: the bucket sums as float64 in base64 (exact, and compact). */
-export function encodeEvaluationState(state: EvaluationState): PartialEvaluation['state'] {
+export function encodeEvaluationState(state: EvaluationState): PartialEvaluationState {
   const { sums, ...sumsLayout } = state.sums;
   return { rows: state.rows, sums: { ...sumsLayout, values: encodeArray(sums) }, ranking: state.ranking, calibration: state.calibration, disagreements: state.disagreements };
 }
@@ -37,7 +38,7 @@ export interface ShardEvaluation {
   pieces: ShardPiece[];
   /** What every shard must share, beside the files: the models, features, label and how outputs are read. */
   identity: object;
-  evaluation: Omit<PartialEvaluation, 'state'> & { state: EvaluationState };
+  evaluation: Omit<PartialEvaluation, 'state' | 'slices'> & { state: EvaluationState; slices: { column: string; values: SliceValueState[] }[] };
 }
 
 /** Writes a shard's partial report (the merge finishes it) and sets the `partial` output. */
@@ -51,7 +52,11 @@ export async function writeEvaluationPartial(env: ActionEnvironment, options: Ev
     fingerprint: fingerprint('evaluate', facts, { ...scored.identity, count: shard.count, key: options.sharding.key ?? null }),
     files: facts.map((f, i) => (scored.fileHashes[i] ? { ...f, sha256: scored.fileHashes[i] } : f)),
     shard: { ...shard, pieces: scored.pieces },
-    evaluation: { ...scored.evaluation, state: encodeEvaluationState(scored.evaluation.state) },
+    evaluation: {
+      ...scored.evaluation,
+      state: encodeEvaluationState(scored.evaluation.state),
+      slices: scored.evaluation.slices.map(({ column, values }) => ({ column, values: values.map((v) => ({ ...v, state: encodeEvaluationState(v.state) })) })),
+    },
   };
   const partial = options.sharding.partial!;
   await writeDocument(resolve(env.cwd, partial), document, { compact: true });

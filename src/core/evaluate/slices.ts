@@ -1,6 +1,7 @@
 import type { SliceResult } from '../documents.js';
 import type { Predictions } from './model-output.js';
-import { exactMetrics } from './compare-models.js';
+import { compareFromState, exactMetrics } from './compare-models.js';
+import { accumulateEvaluation, mergeEvaluationStates, type EvaluationState } from './evaluation-state.js';
 
 /** A column to slice by: numbers where its cells parse (NaN elsewhere) and each cell's text id. */
 export interface SliceSource {
@@ -12,6 +13,23 @@ export interface SliceSource {
 
 /** Numeric columns with more distinct values than this are cut into quartiles instead of sliced by value. */
 const MAX_VALUE_SLICES = 20;
+
+/** The label of a quartile slice `[low, high)`, the last one closed. */
+function quartileLabel(low: number, high: number, last: boolean): string {
+  return `[${format(low)}, ${format(high)}${last ? ']' : ')'}`;
+}
+
+/** The quartile edges of sorted values: min, the values at the 25th, 50th and 75th percentile (lower), max. */
+function quartileEdges(valueAt: (index: number) => number, count: number): number[] {
+  const cuts = [0.25, 0.5, 0.75].map((q) => valueAt(Math.floor(q * (count - 1))));
+  return [valueAt(0), ...cuts, valueAt(count - 1)];
+}
+
+function quartileOf(edges: readonly number[], value: number): number {
+  let q = 0;
+  while (q < 3 && value >= edges[q + 1]!) q++;
+  return q;
+}
 
 /**
  * The rows of each slice of a column: one slice per value, or, for a numeric column with many values, one per
@@ -28,13 +46,11 @@ export function sliceRows(column: SliceSource): Map<string, number[]> {
   const distinct = new Set(column.ids).size;
   if (numeric && distinct > MAX_VALUE_SLICES) {
     const sorted = column.numbers.filter((v) => !Number.isNaN(v)).sort();
-    const cuts = [0.25, 0.5, 0.75].map((q) => sorted[Math.floor(q * (sorted.length - 1))]!);
-    const edges = [sorted[0]!, ...cuts, sorted[sorted.length - 1]!];
+    const edges = quartileEdges((i) => sorted[i]!, sorted.length);
     column.numbers.forEach((v, r) => {
       if (Number.isNaN(v)) return add('(empty)', r);
-      let q = 0;
-      while (q < 3 && v >= edges[q + 1]!) q++;
-      add(`[${format(edges[q]!)}, ${format(edges[q + 1]!)}${q === 3 ? ']' : ')'}`, r);
+      const q = quartileOf(edges, v);
+      add(quartileLabel(edges[q]!, edges[q + 1]!, q === 3), r);
     });
     return slices;
   }
@@ -51,6 +67,85 @@ export function sliceMetrics(column: SliceSource, truth: Int32Array | Float64Arr
     const subTruth = truth instanceof Int32Array ? Int32Array.from(pick, (r) => truth[r]!) : Float64Array.from(pick, (r) => truth[r]!);
     const asMetrics = (p: Predictions) => Object.fromEntries(Object.entries(exactMetrics(subTruth, subset(p, pick))).map(([n, v]) => [n, { value: Number.isFinite(v) ? v : null }]));
     results.push({ column: column.name, value, rows: rows.length, candidate: asMetrics(candidate), baseline: baseline ? asMetrics(baseline) : null });
+  }
+  return results;
+}
+
+/** The evaluation state of the rows of one value of a slice column, in one shard: its text (null when empty) and number. */
+export interface SliceValueState {
+  text: string | null;
+  /** The value as a number, or null when it is not one (or empty). */
+  number: number | null;
+  rows: number;
+  state: EvaluationState;
+}
+
+/** A shard sees at most this many values of a slice column: each value carries its own evaluation state. */
+export const MAX_SHARD_SLICE_VALUES = 1000;
+
+/**
+ * The evaluation state of every value of a slice column in one shard (bootstrap-free: one bucket), so that the
+ * merge can rebuild the slices of one run, quartiles included, from the shards' values.
+ */
+export function sliceValueStates(column: SliceSource, truth: Int32Array | Float64Array, models: readonly Predictions[], onTooMany: (values: number) => never): SliceValueState[] {
+  const byId = new Map<number, number[]>();
+  column.ids.forEach((id, r) => {
+    let rows = byId.get(id);
+    if (!rows) byId.set(id, (rows = []));
+    rows.push(r);
+  });
+  if (byId.size > MAX_SHARD_SLICE_VALUES) onTooMany(byId.size);
+  return [...byId].map(([id, rows]) => {
+    const pick = Int32Array.from(rows);
+    const subTruth = truth instanceof Int32Array ? Int32Array.from(pick, (r) => truth[r]!) : Float64Array.from(pick, (r) => truth[r]!);
+    const number = column.numbers[rows[0]!]!;
+    return {
+      text: id < 0 ? null : column.dictionary[id]!,
+      number: Number.isNaN(number) ? null : number,
+      rows: rows.length,
+      state: accumulateEvaluation(subTruth, models.map((m) => subset(m, pick)), new Uint32Array(rows.length), 1),
+    };
+  });
+}
+
+/**
+ * The slices of one run from the shards' value states of a column: values merged across shards, then sliced as
+ * sliceRows does (by value, or by quartile for a numeric column of many values, edges from the values' counts),
+ * each slice's metrics from its merged state.
+ */
+export function mergeSliceStates(name: string, shards: readonly (readonly SliceValueState[])[], baseline: boolean, minRows: number): SliceResult[] {
+  const byText = new Map<string | null, SliceValueState[]>();
+  for (const values of shards) for (const value of values) byText.set(value.text, [...(byText.get(value.text) ?? []), value]);
+  const values = [...byText].map(([text, parts]) => ({ text, number: parts[0]!.number, rows: parts.reduce((n, p) => n + p.rows, 0), states: parts.map((p) => p.state) }));
+  const numeric = values.every((v) => v.text === null || v.number !== null);
+  const slices = new Map<string, { rows: number; states: EvaluationState[] }>();
+  const add = (key: string, rows: number, states: EvaluationState[]) => {
+    const slice = slices.get(key) ?? { rows: 0, states: [] };
+    slices.set(key, { rows: slice.rows + rows, states: [...slice.states, ...states] });
+  };
+  if (numeric && values.length > MAX_VALUE_SLICES) {
+    // The sorted numbers of every row, as runs of equal values: the edges sliceRows picks by position.
+    const runs = values.filter((v) => v.number !== null).sort((a, b) => a.number! - b.number!);
+    const ends: number[] = [];
+    runs.reduce((end, v) => (ends.push(end + v.rows), end + v.rows), 0);
+    const count = ends.at(-1) ?? 0;
+    const valueAt = (index: number) => runs[ends.findIndex((end) => index < end)]!.number!;
+    const edges = quartileEdges(valueAt, count);
+    for (const v of values) {
+      if (v.number === null) add('(empty)', v.rows, v.states);
+      else {
+        const q = quartileOf(edges, v.number);
+        add(quartileLabel(edges[q]!, edges[q + 1]!, q === 3), v.rows, v.states);
+      }
+    }
+  } else {
+    for (const v of values) add(v.text ?? '(empty)', v.rows, v.states);
+  }
+  const results: SliceResult[] = [];
+  for (const [value, slice] of [...slices].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    if (slice.rows < minRows) continue;
+    const compared = compareFromState(mergeEvaluationStates(slice.states), { replicates: 0, seed: 0, bucketCount: 1 });
+    results.push({ column: name, value, rows: slice.rows, candidate: compared.candidate, baseline: baseline ? compared.baseline : null });
   }
   return results;
 }
