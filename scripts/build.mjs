@@ -26,7 +26,10 @@ const entries = [
   { name: 'example-weather', entry: 'train', source: 'examples/weather/train.ts' },
 ];
 // Bundles that read large data files carry the worker that reads a part of a file on another thread.
-const WORKERS = Object.fromEntries(['validate-data', 'drift-check', 'cli'].map((name) => [name, { 'scan-worker': 'src/io/parallel/scan-worker.ts' }]));
+const SCAN_WORKER = { 'scan-worker': 'src/io/parallel/scan-worker.ts' };
+// evaluate ranks its models on another thread while it bootstraps.
+const RANK_WORKER = { 'rank-worker': 'src/io/parallel/rank-worker.ts' };
+const WORKERS = { 'validate-data': SCAN_WORKER, 'drift-check': SCAN_WORKER, evaluate: RANK_WORKER, cli: { ...SCAN_WORKER, ...RANK_WORKER } };
 
 // The @actions packages are ESM-only while several of their dependencies are CommonJS that call require():
 // an ESM bundle needs a real require, made from import.meta.url.

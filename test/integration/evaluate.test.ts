@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { zipSync } from 'fflate';
 import onnxProto from 'onnx-proto';
@@ -37,6 +38,20 @@ afterAll(async () => {
 });
 
 describe('evaluate action (dist bundle)', () => {
+  it.skipIf(availableParallelism() < 2)('ranks the models on another thread with the same results as on one', async () => {
+    const cwd = project();
+    const inputs = { model: 'good.onnx', baseline: 'worse.onnx', data: 'data.csv', label: 'label' };
+    const threaded = await runAction({ action: 'evaluate', cwd, inputs: { ...inputs, report: 'threaded.json' }, env: { MLGATE_RANK_MIN_ROWS: '1' } });
+    const single = await runAction({ action: 'evaluate', cwd, inputs: { ...inputs, report: 'single.json' }, env: { MLGATE_RANK_MIN_ROWS: '1', MLGATE_THREADS: '1' } });
+    expect(threaded.stdout).toContain('::debug::ROC AUC and PR AUC are ranked on another thread');
+    expect(single.stdout).not.toContain('ranked on another thread');
+    const metrics = async (name: string) => {
+      const report = await readReport(cwd, name);
+      return [report.candidate.metrics, report.baseline.metrics].map((m: Record<string, unknown>) => Object.fromEntries(Object.entries(m).filter(([n]) => !n.startsWith('latency'))));
+    };
+    expect(await metrics('threaded.json')).toEqual(await metrics('single.json'));
+  });
+
   it('passes a better candidate, with intervals on the paired differences, slices, and a summary', async () => {
     const cwd = project();
     const result = await runAction({ action: 'evaluate', cwd, inputs: { model: 'good.onnx', baseline: 'worse.onnx', data: 'data.csv', label: 'label', slices: 'region' } });

@@ -5,7 +5,7 @@ import { parse as parseYaml } from 'yaml';
 import type { EvalReport, MetricComparison, Metrics, PartialModel, SliceResult } from '../../core/documents.js';
 import { ConfigurationError } from '../../core/errors.js';
 import { resolveClasses } from '../../core/evaluate/class-labels.js';
-import { compareModels, HIGHER_IS_BETTER, type ModelComparison } from '../../core/evaluate/compare-models.js';
+import { completeComparison, HIGHER_IS_BETTER, prepareComparison, rankMetrics, type ModelComparison } from '../../core/evaluate/compare-models.js';
 import { accumulateEvaluation } from '../../core/evaluate/evaluation-state.js';
 import type { ShardPiece } from '../../core/shard/shard-pieces.js';
 import { describeShard } from '../../core/shard/shard-spec.js';
@@ -20,6 +20,7 @@ import { readContract } from '../../io/contract-file.js';
 import { writeDocument } from '../../io/documents.js';
 import { unpackArchive, writeArchiveEntries } from '../../io/zip-archive.js';
 import { loadOnnxruntime } from '../../io/onnx/load-onnxruntime.js';
+import { rankInBackground } from '../../io/parallel/background-ranking.js';
 import { metadataList, openModel, type OnnxModel, type ScoringTimes } from '../../io/onnx/onnx-model.js';
 import { readEvaluationData, type EvaluationData } from '../../io/read-evaluation-data.js';
 import { resolveDataFiles } from '../../io/readers/dataset.js';
@@ -96,8 +97,8 @@ export async function evaluate(env: ActionEnvironment): Promise<void> {
     const fileHashes = await hashes;
     const candidateFacts = modelFacts(candidate, options.model, candidateRun.times);
     const baselineFacts = baseline ? modelFacts(baseline, baseline.path, baselineRun!.times) : null;
+    const models = baselinePredictions ? [candidatePredictions, baselinePredictions] : [candidatePredictions];
     if (shard) {
-      const models = baselinePredictions ? [candidatePredictions, baselinePredictions] : [candidatePredictions];
       const identity = { candidate: candidateFacts.sha256, baseline: baselineFacts?.sha256 ?? null, features, label: options.label, task: options.task, classes: options.classes ?? null, output: options.output };
       const slices = data.slices.map((column) => ({
         column: column.name,
@@ -111,7 +112,11 @@ export async function evaluate(env: ActionEnvironment): Promise<void> {
       return;
     }
 
-    const compared = compareModels(truth, candidatePredictions, baselinePredictions, data.buckets, { replicates: options.bootstrap, seed: options.seed, bucketCount: BOOTSTRAP_BUCKETS });
+    // The rank metrics sort every model's scores: on another thread when one is to be had, beside the bootstrap here.
+    const ranking = rankInBackground(truth, models);
+    if (ranking) host.debug('ROC AUC and PR AUC are ranked on another thread');
+    const prepared = prepareComparison(truth, models, data.buckets, { replicates: options.bootstrap, seed: options.seed, bucketCount: BOOTSTRAP_BUCKETS });
+    const compared = completeComparison(prepared, ranking ? await ranking : models.map((model) => rankMetrics(truth, model)));
     const slices = data.slices.flatMap((column) => sliceMetrics(column, truth, candidatePredictions, baselinePredictions, options.minSliceRows));
     await finish(env, options, {
       createdAt,

@@ -60,13 +60,38 @@ export interface ModelComparison {
  */
 export function compareModels(truth: Int32Array | Float64Array, candidate: Predictions, baseline: Predictions | undefined, buckets: Uint32Array, options: CompareOptions): ModelComparison {
   const models = baseline ? [candidate, baseline] : [candidate];
-  // One pass over the rows sums everything additive per bucket: the point values are the totals over all buckets
-  // (every weight 1), the bootstrap's replicates reweight the same sums.
+  return completeComparison(prepareComparison(truth, models, buckets, options), models.map((model) => rankMetrics(truth, model)));
+}
+
+/** Everything of a comparison but the rank metrics, which the caller may compute elsewhere meanwhile (see rankMetrics). */
+export interface PreparedComparison {
+  state: BucketSums;
+  points: Record<string, number>[];
+  intervals: Intervals | undefined;
+  disagreements: { baseline_only: number; candidate_only: number } | null;
+  options: CompareOptions;
+}
+
+/**
+ * The first part of compareModels: one pass over the rows sums everything additive per bucket (the point values
+ * are the totals over all buckets, every weight 1, and the bootstrap's replicates reweight the same sums), then the
+ * calibration error, the intervals and McNemar's counts.
+ */
+export function prepareComparison(truth: Int32Array | Float64Array, models: readonly Predictions[], buckets: Uint32Array, options: CompareOptions): PreparedComparison {
   const state = sumByBucket(truth, models, buckets, options.bucketCount);
   const totals = bucketTotals(state);
-  const points = models.map((model, m) => (model.task === 'regression' ? { ...regressionScores(truth, model.values) } : orderMetrics({ ...metricsFromTotals(state, totals, m), ...rankingAndCalibration(truth, model) })));
-  const disagreements = disagreementsOf(truth, models);
-  return finishComparison(state, points.map(exactly), disagreements, options);
+  const points = models.map((model, m) => {
+    if (model.task === 'regression') return { ...regressionScores(truth, model.values) };
+    return { ...metricsFromTotals(state, totals, m), ...(model.probabilities ? { ece: expectedCalibrationError(truth, model.probabilities, model.k) } : {}) };
+  });
+  const intervals = options.replicates > 0 ? bootstrapIntervals(state, models.length, options) : undefined;
+  return { state, points, intervals, disagreements: disagreementsOf(truth, models), options };
+}
+
+/** The comparison, from its prepared part and each model's rank metrics (rankMetrics). */
+export function completeComparison(prepared: PreparedComparison, ranks: readonly Record<string, number>[]): ModelComparison {
+  const points = prepared.points.map((point, m) => (prepared.state.task === 'regression' ? exactly(point) : orderMetrics(exactly({ ...point, ...ranks[m] }))));
+  return finishComparison(prepared.state, points, prepared.disagreements, prepared.intervals);
 }
 
 /**
@@ -80,7 +105,7 @@ export function compareFromState(state: EvaluationState, options: CompareOptions
     const additive = exactly(metricsFromTotals(state.sums, totals, m));
     return state.sums.task === 'regression' ? additive : orderMetrics({ ...additive, ...rankingFromState(state, m) });
   });
-  return finishComparison(state.sums, points, state.disagreements, options);
+  return finishComparison(state.sums, points, state.disagreements, options.replicates > 0 ? bootstrapIntervals(state.sums, points.length, options) : undefined);
 }
 
 function bucketTotals(state: BucketSums): Float64Array {
@@ -94,8 +119,7 @@ function exactly(values: Record<string, number>): Record<string, BoundedValue> {
 }
 
 /** Point values, bootstrap intervals, the candidate's differences from the baseline, and McNemar's test. */
-function finishComparison(state: BucketSums, points: Record<string, BoundedValue>[], disagreements: { baseline_only: number; candidate_only: number } | null, options: CompareOptions): ModelComparison {
-  const intervals = options.replicates > 0 ? bootstrapIntervals(state, points.length, options) : undefined;
+function finishComparison(state: BucketSums, points: Record<string, BoundedValue>[], disagreements: { baseline_only: number; candidate_only: number } | null, intervals: Intervals | undefined): ModelComparison {
   const asMetrics = (m: number): Metrics =>
     Object.fromEntries(
       Object.entries(points[m]!).map(([name, { value, bound }]) => {
@@ -120,23 +144,21 @@ function finishComparison(state: BucketSums, points: Record<string, BoundedValue
   return { candidate: candidateMetrics, baseline: baselineMetrics, comparisons, mcnemar };
 }
 
-/** The metrics that are not sums over rows: ROC AUC, PR AUC and calibration error (with probabilities). */
-function rankingAndCalibration(truth: Int32Array | Float64Array, model: Predictions): Record<string, number> {
+/** The rank metrics of a classifier with probabilities, ROC AUC and PR AUC: the costly part, worth another thread. */
+export function rankMetrics(truth: Int32Array | Float64Array, model: Predictions): Record<string, number> {
   if (model.task !== 'classification' || !model.probabilities) return {};
-  const { k, probabilities: p } = model;
-  const metrics: Record<string, number> = {};
+  return rankMetricsOf(truth, model.probabilities, model.k);
+}
+
+/** rankMetrics from the class probabilities stored row by row. */
+export function rankMetricsOf(truth: ArrayLike<number>, p: Float64Array, k: number): Record<string, number> {
   if (k === 2) {
     const positive = Uint8Array.from(truth, (y) => (y === 1 ? 1 : 0));
     const scores = Float64Array.from({ length: truth.length }, (_, r) => p[r * 2 + 1]!);
-    metrics.roc_auc = binaryRocAuc(positive, scores);
-    metrics.pr_auc = averagePrecision(positive, scores);
-  } else {
-    const ranking = oneVsRestRanking(truth, p, k);
-    metrics.roc_auc = ranking.rocAuc;
-    metrics.pr_auc = ranking.averagePrecision;
+    return { roc_auc: binaryRocAuc(positive, scores), pr_auc: averagePrecision(positive, scores) };
   }
-  metrics.ece = expectedCalibrationError(truth, p, k);
-  return metrics;
+  const ranking = oneVsRestRanking(truth, p, k);
+  return { roc_auc: ranking.rocAuc, pr_auc: ranking.averagePrecision };
 }
 
 const CLASSIFICATION_ORDER = ['accuracy', 'precision_macro', 'recall_macro', 'f1_macro', 'precision_weighted', 'recall_weighted', 'f1_weighted', 'roc_auc', 'pr_auc', 'log_loss', 'brier', 'ece'];
@@ -152,7 +174,7 @@ export function exactMetrics(truth: Int32Array | Float64Array, model: Prediction
   const { k } = model;
   const metrics = classificationMetricValues(classificationScores(confusionMatrix(truth, model.predicted, k), k));
   const p = model.probabilities;
-  if (p) Object.assign(metrics, { log_loss: logLoss(truth, p, k), brier: brierScore(truth, p, k) }, rankingAndCalibration(truth, model));
+  if (p) Object.assign(metrics, { log_loss: logLoss(truth, p, k), brier: brierScore(truth, p, k), ece: expectedCalibrationError(truth, p, k) }, rankMetrics(truth, model));
   return orderMetrics(metrics);
 }
 

@@ -43,7 +43,8 @@ export function readPredictions(raw: RawOutput, task: 'classification' | 'regres
   }
   const width = raw.width === 1 ? 2 : raw.width;
   if (width !== k) throw new DataError(`the model outputs ${raw.width} ${raw.width === 1 ? 'score' : 'scores'} per row but the data has ${k} classes; set classes to the model's classes in its output order`);
-  const probabilities = new Float64Array(rows * k);
+  // In shared memory: another thread may rank them (ROC AUC, PR AUC) without a copy of its own.
+  const probabilities = new Float64Array(new SharedArrayBuffer(rows * k * Float64Array.BYTES_PER_ELEMENT));
   const predicted = new Int32Array(rows);
   const data = raw.data;
   for (let r = 0; r < rows; r++) {

@@ -1,9 +1,8 @@
-import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { ConfigurationError, DataError } from '../../core/errors.js';
 import { scanPart, type PartRequest, type PartResult } from './scan-part.js';
+import { workerScript } from './worker-script.js';
 
 /** Files smaller than this are read in one piece: threads cost more than they save. */
 const DEFAULT_MIN_BYTES = 48 * 1024 * 1024;
@@ -26,20 +25,8 @@ export function parallelMinBytes(env: NodeJS.ProcessEnv = process.env): number {
   return Number.isFinite(asked) && asked > 0 ? asked : DEFAULT_MIN_BYTES;
 }
 
-/**
- * The worker script beside the bundle, or undefined when running from sources (tests of src/ read in one piece).
- * The code that calls this may sit in the bundle's chunks/ folder.
- */
-function workerScript(): string | undefined {
-  for (const relative of ['./scan-worker.js', '../scan-worker.js']) {
-    const path = fileURLToPath(new URL(relative, import.meta.url));
-    if (existsSync(path)) return path;
-  }
-  return undefined;
-}
-
 export function canReadInParallel(): boolean {
-  return workerScript() !== undefined;
+  return workerScript('scan-worker') !== undefined;
 }
 
 /**
@@ -48,7 +35,7 @@ export function canReadInParallel(): boolean {
  * quoted value fooled a split), in which case the caller reads the file in one piece.
  */
 export async function scanInParts(base: Omit<PartRequest, 'start' | 'stop' | 'align'>, dataStart: number, fileSize: number, threads: number): Promise<PartResult[] | undefined> {
-  const script = workerScript();
+  const script = workerScript('scan-worker');
   if (!script) return undefined;
   const size = fileSize - dataStart;
   const bounds = Array.from({ length: threads + 1 }, (_, i) => (i === threads ? fileSize : dataStart + Math.floor((size * i) / threads)));

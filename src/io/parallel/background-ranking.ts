@@ -1,0 +1,50 @@
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { Predictions } from '../../core/evaluate/model-output.js';
+import { workerScript } from './worker-script.js';
+
+/** What the rank worker gets: the labels and each model's probabilities, in shared memory. */
+export interface RankRequest {
+  truth: { kind: 'int32' | 'float64'; buffer: SharedArrayBuffer };
+  models: ({ buffer: SharedArrayBuffer; k: number } | null)[];
+}
+
+/** Below this many rows the thread's start-up (about 40 ms) costs more than it saves (MLGATE_RANK_MIN_ROWS overrides, for tests). */
+const MIN_ROWS = 100_000;
+
+function minRows(env: NodeJS.ProcessEnv): number {
+  const asked = Number(env.MLGATE_RANK_MIN_ROWS);
+  return Number.isInteger(asked) && asked > 0 ? asked : MIN_ROWS;
+}
+
+/**
+ * ROC AUC and PR AUC of each model computed on another thread, so that they overlap the bucket sums and the
+ * bootstrap on this one (measured on 1M rows and 2 models: 0.4 s of sorting taken off the critical path). Undefined
+ * when it is not worth it or not possible: small data, one core, MLGATE_THREADS=1, or no worker script (sources).
+ */
+export function rankInBackground(truth: Int32Array | Float64Array, models: readonly Predictions[], env: NodeJS.ProcessEnv = process.env): Promise<Record<string, number>[]> | undefined {
+  const script = workerScript('rank-worker');
+  const ranked = models.some((m) => m.task === 'classification' && m.probabilities);
+  if (!script || !ranked || truth.length < minRows(env) || availableParallelism() < 2 || env.MLGATE_THREADS === '1') return undefined;
+  const request: RankRequest = {
+    truth: { kind: truth instanceof Int32Array ? 'int32' : 'float64', buffer: shared(truth) },
+    models: models.map((m) => (m.task === 'classification' && m.probabilities ? { buffer: shared(m.probabilities), k: m.k } : null)),
+  };
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(script, { workerData: request });
+    worker.once('message', resolve);
+    worker.once('error', reject);
+    worker.once('exit', (code) => {
+      if (code !== 0) reject(new Error(`the ranking thread stopped with exit code ${code}`));
+    });
+  });
+}
+
+/** The array's memory if it is shared already (the probabilities are), else a shared copy of it. */
+function shared(array: Int32Array | Float64Array): SharedArrayBuffer {
+  if (array.buffer instanceof SharedArrayBuffer && array.byteOffset === 0 && array.byteLength === array.buffer.byteLength) return array.buffer;
+  const buffer = new SharedArrayBuffer(array.byteLength);
+  if (array instanceof Int32Array) new Int32Array(buffer).set(array);
+  else new Float64Array(buffer).set(array);
+  return buffer;
+}
