@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { ConfigurationError, DataError } from '../../core/errors.js';
 import { scanPart, type PartRequest, type PartResult } from './scan-part.js';
-import { workerScript } from './worker-script.js';
+import { fromWorkerError, workerScript, type WorkerError } from './worker-script.js';
 
 /** Files smaller than this are read in one piece: threads cost more than they save. */
 const DEFAULT_MIN_BYTES = 48 * 1024 * 1024;
@@ -48,13 +48,9 @@ export async function scanInParts(base: Omit<PartRequest, 'start' | 'stop' | 'al
 function runWorker(script: string, request: PartRequest): Promise<PartResult> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(script, { workerData: request });
-    worker.once('message', (message: { result?: PartResult; error?: { name: string; message: string; location?: { file: string; line?: number } } }) => {
+    worker.once('message', (message: { result?: PartResult; error?: WorkerError }) => {
       if (message.result) resolve(message.result);
-      else {
-        const { name, message: text, location } = message.error!;
-        // User errors keep their kind across the thread boundary (and so their one-line report).
-        reject(name === 'DataError' ? new DataError(text, location) : name === 'ConfigurationError' ? new ConfigurationError(text, location) : new Error(text));
-      }
+      else reject(fromWorkerError(message.error!));
     });
     worker.once('error', reject);
     worker.once('exit', (code) => {
