@@ -115,7 +115,13 @@ export function sliceValueStates(column: SliceSource, truth: Int32Array | Float6
  */
 export function mergeSliceStates(name: string, shards: readonly (readonly SliceValueState[])[], baseline: boolean, minRows: number): SliceResult[] {
   const byText = new Map<string | null, SliceValueState[]>();
-  for (const values of shards) for (const value of values) byText.set(value.text, [...(byText.get(value.text) ?? []), value]);
+  for (const values of shards) {
+    for (const value of values) {
+      const parts = byText.get(value.text);
+      if (parts) parts.push(value);
+      else byText.set(value.text, [value]);
+    }
+  }
   const values = [...byText].map(([text, parts]) => ({ text, number: parts[0]!.number, rows: parts.reduce((n, p) => n + p.rows, 0), states: parts.map((p) => p.state) }));
   const numeric = values.every((v) => v.text === null || v.number !== null);
   const slices = new Map<string, { rows: number; states: EvaluationState[] }>();
@@ -127,8 +133,8 @@ export function mergeSliceStates(name: string, shards: readonly (readonly SliceV
     // The sorted numbers of every row, as runs of equal values: the edges sliceRows picks by position.
     const runs = values.filter((v) => v.number !== null).sort((a, b) => a.number! - b.number!);
     const ends: number[] = [];
-    runs.reduce((end, v) => (ends.push(end + v.rows), end + v.rows), 0);
-    const count = ends.at(-1) ?? 0;
+    let count = 0;
+    for (const run of runs) ends.push((count += run.rows));
     const valueAt = (index: number) => runs[ends.findIndex((end) => index < end)]!.number!;
     const edges = quartileEdges(valueAt, count);
     for (const v of values) {
