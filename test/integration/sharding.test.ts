@@ -194,4 +194,16 @@ describe('sharded drift-check (dist bundles)', () => {
     // KS on samples that hold every row: the exact statistic and p-value of one run.
     expect(await document(cwd, `merged-${count}.json`)).toEqual(await document(cwd, 'whole.json'));
   });
+
+  it('against a reference profile, the shards read the current data with its types', async () => {
+    const row = (i: number, shift: number) => `${i},${(Math.cos(i) * 5 + shift).toFixed(2)},${['u', 'v'][i % 2]}`;
+    const cwd = dataFolder({ 'ref.csv': `id,x,c\n${Array.from({ length: 2000 }, (_, i) => row(i, 0)).join('\n')}\n`, 'cur.csv': `id,x,c\n${Array.from({ length: 3000 }, (_, i) => row(i, 1)).join('\n')}\n` });
+    expect((await runCli(['validate-data', 'ref.csv', '--infer', 'true', '--contract', 'ref-contract.yml', '--profile', 'ref-profile.json'], { cwd })).exitCode).toBe(0);
+    const inputs = { reference: 'ref-profile.json', current: 'cur.csv', columns: 'x, c' };
+    const whole = await runAction({ action: 'drift-check', cwd, inputs: { ...inputs, report: 'whole.json' } });
+    const merged = await sharded('drift-check', cwd, inputs, 2, { reference: 'ref-profile.json', columns: 'x, c' });
+    expect([whole.exitCode, merged.exitCode]).toEqual([0, 0]);
+    expect(merged.outputs.drifted).toBe('true');
+    expect(await document(cwd, 'merged-2.json')).toEqual(await document(cwd, 'whole.json'));
+  });
 });
