@@ -5,8 +5,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { benchEvaluatePrepare } from './evaluate.mjs';
-import { generateTable } from './generate-data.mjs';
-import { measureRun, printTable } from './lib.mjs';
+import { bundleWorkload, measureRun, printTable } from './lib.mjs';
 
 const SHARDS = 4;
 
@@ -48,6 +47,7 @@ export async function benchShard(root) {
   }
 
   const validateFolder = join(root, 'out', 'bench');
+  const { generateTable } = await import(await bundleWorkload(root, 'generate-data'));
   await generateTable(join(validateFolder, 'table-1m.csv'), 1_000_000);
   const contract = join(root, 'bench', 'validate-contract.yml');
   const validate = compare(cli, validateFolder, 'validate-data', ['--data', 'table-1m.csv', '--contract', contract, '--profile', 'shard-profile.json'], ['--profile', 'merged-profile.json']);

@@ -4,8 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { generateTable } from './generate-data.mjs';
-import { printTable } from './lib.mjs';
+import { bundleWorkload, printTable } from './lib.mjs';
 
 const PYTHON = '/usr/bin/python3';
 
@@ -22,6 +21,7 @@ function hasPandas() {
 }
 
 export async function benchValidate(root) {
+  const { generateTable } = await import(await bundleWorkload(root, 'generate-data'));
   const folder = join(root, 'out', 'bench');
   const files = [await generateTable(join(folder, 'table-1m.csv'), 1_000_000), await generateTable(join(folder, 'table-2m.csv'), 2_000_000, 7)];
   const contract = join(root, 'bench', 'validate-contract.yml');

@@ -1,18 +1,8 @@
-// Generates the benchmark datasets: deterministic (seeded), written once into out/bench/ and reused.
+// Generates the validation benchmark's table: deterministic (seeded), written once into out/bench/ and reused.
+// Bundled by bench/lib.mjs (bundleWorkload) like the other TypeScript parts of the benchmark.
 import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-
-/** A small, fast, seeded generator (mulberry32). */
-export function random(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../src/core/data/seeded-random.js';
 
 const CATEGORY_SIZES = [5, 12, 25, 50];
 
@@ -20,27 +10,25 @@ const CATEGORY_SIZES = [5, 12, 25, 50];
  * The validation workload: `rows` rows x 22 columns: an int id, 16 floats with six decimals, 4 string categories of
  * 5 to 50 values, an int label. About 200 bytes a row.
  */
-export async function generateTable(path, rows, seed = 42) {
+export async function generateTable(path: string, rows: number, seed = 42): Promise<string> {
   if (existsSync(path)) return path;
   mkdirSync(join(path, '..'), { recursive: true });
-  const next = random(seed);
+  const next = seededRandom(seed);
   const out = createWriteStream(path);
   const header = ['id', ...Array.from({ length: 16 }, (_, i) => `f${i}`), ...CATEGORY_SIZES.map((_, i) => `c${i}`), 'label'];
   let text = `${header.join(',')}\n`;
   for (let r = 0; r < rows; r++) {
-    const cells = [r + 1];
+    const cells: (number | string)[] = [r + 1];
     for (let f = 0; f < 16; f++) cells.push(((next() - 0.5) * 200 * (f + 1)).toFixed(6));
     CATEGORY_SIZES.forEach((size, i) => cells.push(`cat${i}_${Math.floor(next() * size)}`));
     cells.push(Math.floor(next() * 3));
     text += `${cells.join(',')}\n`;
     if (text.length > 1 << 20) {
-      if (!out.write(text)) await new Promise((resolve) => out.once('drain', resolve));
+      if (!out.write(text)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
       text = '';
     }
   }
   out.write(text);
-  await new Promise((resolve) => out.end(resolve));
+  await new Promise<void>((resolve) => out.end(() => resolve()));
   return path;
 }
-
-export const TABLE_COLUMNS = { categories: CATEGORY_SIZES };
