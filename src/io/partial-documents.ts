@@ -1,12 +1,12 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { PartialDocument, ShardedStep } from '../core/documents.js';
+import type { FileRef, PartialDocument, ShardedStep } from '../core/documents.js';
 import type { Profile } from '../core/profile/profile.js';
 import { ConfigurationError } from '../core/errors.js';
-import { checkShardCoverage } from '../core/shard/shard-pieces.js';
+import { checkShardCoverage, type ShardPiece } from '../core/shard/shard-pieces.js';
 import type { ShardSpec } from '../core/shard/shard-spec.js';
 import type { DatasetFile } from './readers/dataset.js';
-import { readDocumentOfKind } from './documents.js';
+import { readDocumentOfKind, writeDocument } from './documents.js';
 import { resolveReportFiles } from './report-files.js';
 import { sha256Hex } from './sha256.js';
 
@@ -33,8 +33,39 @@ export async function fileFacts(files: readonly DatasetFile[]): Promise<{ path: 
   return Promise.all(files.map(async (f) => ({ path: f.name, bytes: (await stat(f.path)).size })));
 }
 
+/** What a shard writes: its step, what it read, what every shard must share (`identity`), and the step's state. */
+export interface ShardOutcome {
+  step: ShardedStep;
+  createdAt: string;
+  shard: ShardSpec;
+  /** The column whose hash split the rows, if one did. */
+  key: string | undefined;
+  pieces: ShardPiece[];
+  /** The data files' names and sizes (and SHA-256 where this shard hashed one). */
+  files: FileRef[];
+  /** The step's options that every shard must share, beside the files, the shard count and the key. */
+  identity: object;
+  payload: Pick<PartialDocument, 'profile' | 'packed_samples' | 'validation' | 'evaluation'>;
+}
+
+/** Writes a shard's partial report, fingerprinted so that a merge can refuse shards of other inputs. */
+export async function writePartial(path: string, outcome: ShardOutcome): Promise<void> {
+  const { step, shard } = outcome;
+  const sizes = outcome.files.map((f) => ({ path: f.path, bytes: f.bytes ?? 0 }));
+  const document: PartialDocument = {
+    schema: 'mlgate/partial@1',
+    created_at: outcome.createdAt,
+    step,
+    fingerprint: fingerprint(step, sizes, { ...outcome.identity, count: shard.count, key: outcome.key ?? null }),
+    files: outcome.files,
+    shard: { ...shard, pieces: outcome.pieces },
+    ...outcome.payload,
+  };
+  await writeDocument(path, document, { compact: true });
+}
+
 /** A hash of everything the shards of one run must share: the step, the files and the step's options. */
-export function fingerprint(step: ShardedStep, files: readonly { path: string; bytes: number }[], options: unknown): string {
+function fingerprint(step: ShardedStep, files: readonly { path: string; bytes: number }[], options: unknown): string {
   return sha256Hex(JSON.stringify({ step, files, options }));
 }
 

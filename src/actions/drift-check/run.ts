@@ -1,10 +1,10 @@
 import { resolve } from 'node:path';
 import type { DataContract } from '../../core/contract/contract.js';
-import type { DriftReport, FeatureDrift, PartialDocument } from '../../core/documents.js';
+import type { DriftReport, FeatureDrift } from '../../core/documents.js';
 import { mergeProfiles } from '../../core/profile/merge-profiles.js';
 import type { ShardPiece } from '../../core/shard/shard-pieces.js';
 import { describeShard, type ShardSpec } from '../../core/shard/shard-spec.js';
-import { fileFacts, fingerprint, packSamples, readPartials } from '../../io/partial-documents.js';
+import { fileFacts, packSamples, readPartials, writePartial } from '../../io/partial-documents.js';
 import { DEFAULT_DRIFT_OPTIONS, detectDrift, type DriftOptions } from '../../core/drift/detect-drift.js';
 import { detectPredictionDrift } from '../../core/drift/prediction-drift.js';
 import { ConfigurationError } from '../../core/errors.js';
@@ -78,19 +78,11 @@ async function profileShard(env: ActionEnvironment, options: DriftCheckOptions, 
   const builder = new ProfileBuilder({ createdAt, shardShare: shardShare(files, facts.map((f) => f.bytes), shard, key !== undefined) });
   const pieces: ShardPiece[] = [];
   await scanDataset({ files, contract: types, profile: builder, createdAt, logger: env.host, shard, shardKey: key, onPiece: (piece) => pieces.push(piece) });
-  const document: PartialDocument = {
-    schema: 'mlgate/partial@1',
-    created_at: createdAt,
-    step: 'drift-check',
-    fingerprint: fingerprint('drift-check', facts, { types, count: shard.count, key: key ?? null }),
-    files: facts,
-    shard: { ...shard, pieces },
-    ...packSamples(builder.finish({ part: true })),
-  };
+  const profile = builder.finish({ part: true });
   const partial = options.sharding.partial!;
-  await writeDocument(resolve(env.cwd, partial), document, { compact: true });
+  await writePartial(resolve(env.cwd, partial), { step: 'drift-check', createdAt, shard, key, pieces, files: facts, identity: { types }, payload: packSamples(profile) });
   env.host.setOutput('partial', partial);
-  env.host.print(`shard ${describeShard(shard)}: ${document.profile!.dataset.rows} rows profiled; partial report ${partial} (merge the shards' partials with merge: to check drift)`);
+  env.host.print(`shard ${describeShard(shard)}: ${profile.dataset.rows} rows profiled; partial report ${partial} (merge the shards' partials with merge: to check drift)`);
 }
 
 /** The current data's profile, merged from the shards' partial reports. */

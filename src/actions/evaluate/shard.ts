@@ -1,11 +1,10 @@
 import { resolve } from 'node:path';
-import type { PartialDocument, PartialEvaluation, PartialEvaluationState } from '../../core/documents.js';
+import type { PartialEvaluation, PartialEvaluationState } from '../../core/documents.js';
 import type { EvaluationState } from '../../core/evaluate/evaluation-state.js';
 import type { SliceValueState } from '../../core/evaluate/slices.js';
 import type { ShardPiece } from '../../core/shard/shard-pieces.js';
 import { ownsFile, type ShardSpec } from '../../core/shard/shard-spec.js';
-import { writeDocument } from '../../io/documents.js';
-import { encodeArray, fileFacts, fingerprint } from '../../io/partial-documents.js';
+import { encodeArray, fileFacts, writePartial } from '../../io/partial-documents.js';
 import { splitsByFile, type DatasetFile } from '../../io/readers/dataset.js';
 import type { ActionEnvironment } from '../runtime/host.js';
 import type { Sharding } from '../runtime/sharding.js';
@@ -45,20 +44,21 @@ export interface ShardEvaluation {
 export async function writeEvaluationPartial(env: ActionEnvironment, options: EvaluateOptions, scored: ShardEvaluation): Promise<void> {
   const { shard } = scored;
   const facts = await fileFacts(scored.files);
-  const document: PartialDocument = {
-    schema: 'mlgate/partial@1',
-    created_at: scored.createdAt,
-    step: 'evaluate',
-    fingerprint: fingerprint('evaluate', facts, { ...scored.identity, count: shard.count, key: options.sharding.key ?? null }),
-    files: facts.map((f, i) => (scored.fileHashes[i] ? { ...f, sha256: scored.fileHashes[i] } : f)),
-    shard: { ...shard, pieces: scored.pieces },
-    evaluation: {
-      ...scored.evaluation,
-      state: encodeEvaluationState(scored.evaluation.state),
-      slices: scored.evaluation.slices.map(({ column, values }) => ({ column, values: values.map((v) => ({ ...v, state: encodeEvaluationState(v.state) })) })),
-    },
+  const evaluation = {
+    ...scored.evaluation,
+    state: encodeEvaluationState(scored.evaluation.state),
+    slices: scored.evaluation.slices.map(({ column, values }) => ({ column, values: values.map((v) => ({ ...v, state: encodeEvaluationState(v.state) })) })),
   };
   const partial = options.sharding.partial!;
-  await writeDocument(resolve(env.cwd, partial), document, { compact: true });
+  await writePartial(resolve(env.cwd, partial), {
+    step: 'evaluate',
+    createdAt: scored.createdAt,
+    shard,
+    key: options.sharding.key,
+    pieces: scored.pieces,
+    files: facts.map((f, i) => (scored.fileHashes[i] ? { ...f, sha256: scored.fileHashes[i] } : f)),
+    identity: scored.identity,
+    payload: { evaluation },
+  });
   env.host.setOutput('partial', partial);
 }

@@ -7,7 +7,7 @@ import { DatasetValidator } from '../../core/validate/dataset-validator.js';
 import { readContract, writeContract } from '../../io/contract-file.js';
 import { writeDocument } from '../../io/documents.js';
 import { draftContract } from '../../io/draft-contract.js';
-import { fileFacts, fingerprint, packSamples } from '../../io/partial-documents.js';
+import { fileFacts, packSamples, writePartial } from '../../io/partial-documents.js';
 import { resolveDataFiles, shardShare } from '../../io/readers/dataset.js';
 import { finishProfile, scanDataset } from '../../io/scan-dataset.js';
 import { renderReport, SUMMARY_LIMIT_BYTES } from '../../render/report.js';
@@ -47,19 +47,12 @@ export async function validateData(env: ActionEnvironment): Promise<void> {
   const scan = await scanDataset({ files, contract, profile, validator, delimiter: options.delimiter, createdAt, logger: host, shard, shardKey: key, onPiece: (piece) => pieces.push(piece) });
   if (shard && partial) {
     // A shard's checks and profile are half a result: they go into its partial report for the merge to finish.
-    const document: PartialDocument = {
-      schema: 'mlgate/partial@1',
-      created_at: createdAt,
-      step: 'validate-data',
-      fingerprint: fingerprint('validate-data', facts, { contract, sampleSize: options.sampleSize, delimiter: options.delimiter, format: options.format, count: shard.count, key: key ?? null }),
-      files: facts,
-      shard: { ...shard, pieces },
-      ...packSamples(profile.finish({ part: true })),
-      validation: { contract, contract_path: options.contract, ...encodeValidatorPart(validator.part()) },
-    };
-    await writeDocument(resolve(cwd, partial), document, { compact: true });
+    const part = profile.finish({ part: true });
+    const identity = { contract, sampleSize: options.sampleSize, delimiter: options.delimiter, format: options.format };
+    const validation = { contract, contract_path: options.contract, ...encodeValidatorPart(validator.part()) };
+    await writePartial(resolve(cwd, partial), { step: 'validate-data', createdAt, shard, key, pieces, files: facts, identity, payload: { ...packSamples(part), validation } });
     host.setOutput('partial', partial);
-    host.print(`shard ${shard.index}/${shard.count}: ${document.profile!.dataset.rows} rows checked; partial report ${partial} (merge the shards' partials with merge: to get the report)`);
+    host.print(`shard ${shard.index}/${shard.count}: ${part.dataset.rows} rows checked; partial report ${partial} (merge the shards' partials with merge: to get the report)`);
     return;
   }
   const profileDocument = finishProfile(profile, scan, createdAt);
