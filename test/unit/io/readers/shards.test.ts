@@ -114,7 +114,7 @@ describe('sharded reading', () => {
     expect(checkShardCoverage([part(2, 2, 40, 100), part(1, 2, 10, 40)], ['a.csv']).map((p) => p.shard.index)).toEqual([1, 2]);
   });
 
-  it('a range that starts inside a quoted newline does not meet its neighbour, and the merge says so', async () => {
+  it('with quoted newlines near the boundaries, each split reads every row exactly or the merge refuses it', async () => {
     // Quoted newlines make some boundaries land inside a value: either the ranges still meet (and the rows are
     // exact) or the coverage check refuses them. Never silently wrong.
     const folder = dataFolder({ 'a.csv': awkwardCsv(400, true) });
