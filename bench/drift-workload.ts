@@ -13,7 +13,7 @@ import { ks2samp } from '../src/core/stats/ks-2samp.js';
 import { populationStabilityIndex } from '../src/core/stats/psi.js';
 import { wasserstein1 } from '../src/core/stats/wasserstein.js';
 import { resolveDataFiles } from '../src/io/readers/dataset.js';
-import { finishProfile, scanDataset } from '../src/io/scan-dataset.js';
+import { scanDataset } from '../src/io/scan-dataset.js';
 import { sniffNumericColumns } from '../src/io/sniff-types.js';
 import { seededRandom as random } from '../src/core/data/seeded-random.js';
 
@@ -60,7 +60,8 @@ async function profileOf(path: string, sampleSize: number): Promise<Profile> {
   const files = await resolveDataFiles([path], '.', 'csv', 'data');
   // As drift-check reads data without a contract: numeric columns recognised from the first batch.
   const contract = await sniffNumericColumns(files);
-  return finishProfile(builder, await scanDataset({ files, contract, profile: builder, createdAt }), createdAt);
+  await scanDataset({ files, contract, profile: builder, createdAt });
+  return builder.finish();
 }
 
 /** Seconds to read both files and run every test; the drifted features are printed as a check. */

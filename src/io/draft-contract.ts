@@ -4,7 +4,7 @@ import { ProfileBuilder } from '../core/profile/profile-builder.js';
 import type { Profile } from '../core/profile/profile.js';
 import { DatasetValidator } from '../core/validate/dataset-validator.js';
 import type { DatasetFile } from './readers/dataset.js';
-import { finishProfile, scanDataset } from './scan-dataset.js';
+import { scanDataset } from './scan-dataset.js';
 
 export interface DraftOptions {
   margin: number;
@@ -19,7 +19,8 @@ export interface DraftOptions {
  */
 export async function draftContract(files: readonly DatasetFile[], options: DraftOptions): Promise<{ contract: DataContract; profile: Profile }> {
   const builder = new ProfileBuilder({ sampleSize: options.sampleSize, createdAt: options.createdAt });
-  const profile = finishProfile(builder, await scanDataset({ files, profile: builder, delimiter: options.delimiter, createdAt: options.createdAt }), options.createdAt);
+  await scanDataset({ files, profile: builder, delimiter: options.delimiter, createdAt: options.createdAt });
+  const profile = builder.finish();
   const candidates = uniqueCandidates(profile);
   const unique = new Set<string>();
   if (candidates.length > 0) {
@@ -27,8 +28,8 @@ export async function draftContract(files: readonly DatasetFile[], options: Draf
     const check: DataContract = { columns: Object.fromEntries(candidates.map((name) => [name, { type: types.get(name)!, unique: true }])) };
     const validator = new DatasetValidator(check);
     const scratch = new ProfileBuilder({ sampleSize: 0, createdAt: options.createdAt });
-    const scan = await scanDataset({ files, contract: check, profile: scratch, validator, delimiter: options.delimiter, createdAt: options.createdAt });
-    const report = validator.finish(finishProfile(scratch, scan, options.createdAt), { failOn: 'error', createdAt: options.createdAt });
+    await scanDataset({ files, contract: check, profile: scratch, validator, delimiter: options.delimiter, createdAt: options.createdAt });
+    const report = validator.finish(scratch.finish(), { failOn: 'error', createdAt: options.createdAt });
     for (const name of candidates) if (!report.violations.some((v) => v.column === name && v.rule === 'unique')) unique.add(name);
   }
   return { contract: inferContract(profile, { margin: options.margin, uniqueColumns: unique }), profile };

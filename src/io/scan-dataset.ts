@@ -2,9 +2,7 @@ import { stat } from 'node:fs/promises';
 import { decodingOf, type DataContract } from '../core/contract/contract.js';
 import { TextDictionary, type DecodeAs } from '../core/data/batch.js';
 import { DataError } from '../core/errors.js';
-import { mergeProfiles } from '../core/profile/merge-profiles.js';
 import type { ProfileBuilder } from '../core/profile/profile-builder.js';
-import type { Profile } from '../core/profile/profile.js';
 import type { Logger } from '../core/logger.js';
 import type { DatasetValidator } from '../core/validate/dataset-validator.js';
 import { canReadInParallel, parallelMinBytes, readingThreads, scanInParts } from './parallel/parallel-scan.js';
@@ -29,17 +27,11 @@ export interface ScanOptions {
   onPiece?: (piece: ShardPiece) => void;
 }
 
-export interface ScanResult {
-  /** Profiles of files read in parts by several threads, to merge with the builder's (see finishProfile). */
-  partProfiles: Profile[];
-}
-
 /**
  * Reads a dataset once, streaming every batch into the validator (if any) and the profile. Large delimited files
- * are read in byte ranges by several threads whose checks and profiles merge exactly into those of one read.
+ * are read in byte ranges by several threads whose checks and profiles are absorbed exactly into those of one read.
  */
-export async function scanDataset(options: ScanOptions): Promise<ScanResult> {
-  const partProfiles: Profile[] = [];
+export async function scanDataset(options: ScanOptions): Promise<void> {
   const dictionaries = new Map<string, TextDictionary>();
   const dictionary = (column: string) => {
     let d = dictionaries.get(column);
@@ -50,16 +42,9 @@ export async function scanDataset(options: ScanOptions): Promise<ScanResult> {
     const type = options.contract?.columns[column]?.type;
     return type ? decodingOf(type) : 'auto';
   };
-  if (options.shard) {
-    await scanShard(options, options.shard, decodeAs, dictionary);
-    return { partProfiles };
-  }
+  if (options.shard) return scanShard(options, options.shard, decodeAs, dictionary);
   for (const file of options.files) {
-    const parts = await scanInThreads(file, options, decodeAs);
-    if (parts) {
-      partProfiles.push(...parts);
-      continue;
-    }
+    if (await scanInThreads(file, options, decodeAs, dictionary)) continue;
     const events = readDataset([file], {
       delimiter: options.delimiter ?? options.contract?.dataset?.delimiter,
       nullValues: options.contract?.dataset?.null_values,
@@ -76,7 +61,6 @@ export async function scanDataset(options: ScanOptions): Promise<ScanResult> {
       }
     }
   }
-  return { partProfiles };
 }
 
 /**
@@ -106,27 +90,22 @@ async function scanShard(options: ScanOptions, shard: ShardSpec, decodeAs: (colu
   }
 }
 
-/** The dataset's profile: the builder's, merged with those of files read in parts. */
-export function finishProfile(builder: ProfileBuilder, scan: ScanResult, createdAt: string): Profile {
-  if (scan.partProfiles.length === 0) return builder.finish();
-  return mergeProfiles([builder.finish({ part: true }), ...scan.partProfiles], createdAt);
-}
-
 /**
  * Reads a large uncompressed CSV or TSV file in parts on several threads, then absorbs the parts' checks into the
- * validator (lines renumbered). Returns the parts' profiles, or undefined to read the file in one piece instead:
- * the file is small, threads are off, uniqueness of text must be checked, a unique value repeats across parts, or
- * a part met a problem (read in one piece, the problem is reported with its true line).
+ * validator (lines renumbered) and their profiles into the builder. Returns false to read the file in one piece
+ * instead: the file is small, threads are off, uniqueness of text must be checked, a unique value repeats across
+ * parts, a part's sample fell short, or a part met a problem (read in one piece, the problem is reported with its
+ * true line).
  */
-async function scanInThreads(file: DatasetFile, options: ScanOptions, decodeAs: (column: string) => DecodeAs): Promise<Profile[] | undefined> {
+async function scanInThreads(file: DatasetFile, options: ScanOptions, decodeAs: (column: string) => DecodeAs, dictionary: (column: string) => TextDictionary): Promise<boolean> {
   const threads = readingThreads();
-  if ((file.format !== 'csv' && file.format !== 'tsv') || file.gzip || threads < 2 || !canReadInParallel()) return undefined;
-  if (options.validator && !options.validator.splittable) return undefined;
+  if ((file.format !== 'csv' && file.format !== 'tsv') || file.gzip || threads < 2 || !canReadInParallel()) return false;
+  if (options.validator && !options.validator.splittable) return false;
   const size = (await stat(file.path)).size;
-  if (size < parallelMinBytes()) return undefined;
+  if (size < parallelMinBytes()) return false;
   const delimiter = options.delimiter ?? options.contract?.dataset?.delimiter ?? (file.format === 'tsv' ? '\t' : ',');
   const header = await readDelimitedHeader(file.path, delimiter, file.name);
-  if (!header) return undefined;
+  if (!header) return false;
   let parts;
   try {
     parts = await scanInParts(
@@ -148,16 +127,20 @@ async function scanInThreads(file: DatasetFile, options: ScanOptions, decodeAs: 
   } catch (error) {
     if (!(error instanceof DataError)) throw error;
     options.logger?.debug(`${file.name}: a part met a problem; reading it in one piece to report it with its line`);
-    return undefined;
+    return false;
   }
   if (!parts) {
     options.logger?.debug(`${file.name}: the parts read by ${threads} threads did not meet (a quoted value spans lines); reading it in one piece`);
-    return undefined;
+    return false;
   }
   // A value repeated across parts could not be pointed at row by row: such a file is read in one piece.
   if (options.validator && options.validator.repeatsAcross(parts.map((p) => p.validator!)) > 0) {
     options.logger?.info(`${file.name}: a unique value repeats across the parts read by ${threads} threads; reading it in one piece to point at the rows`);
-    return undefined;
+    return false;
+  }
+  if (!options.profile.canAbsorbExactly(parts.map((p) => p.profile))) {
+    options.logger?.debug(`${file.name}: a part's sample fell short of what the whole's needs; reading it in one piece`);
+    return false;
   }
   options.logger?.info(`${file.name}: read in ${threads} parts on ${threads} threads`);
   for (const column of header.names) options.profile.declare(column, decodeAs(column), options.contract?.columns[column]?.type);
@@ -170,5 +153,6 @@ async function scanInThreads(file: DatasetFile, options: ScanOptions, decodeAs: 
       lineOffset += part.lines;
     }
   }
-  return parts.map((p) => p.profile);
+  for (const part of parts) options.profile.absorb(part.profile, dictionary);
+  return true;
 }

@@ -15,7 +15,7 @@ import { syncDriftIssue } from '../../github/drift-issue.js';
 import { LATEST_RELEASE, latestReleaseAsset } from '../../github/latest-release.js';
 import { readDocumentOfKind, writeDocument } from '../../io/documents.js';
 import { resolveDataFiles, shardShare } from '../../io/readers/dataset.js';
-import { finishProfile, scanDataset } from '../../io/scan-dataset.js';
+import { scanDataset } from '../../io/scan-dataset.js';
 import { sniffNumericColumns } from '../../io/sniff-types.js';
 import { COMMENT_LIMIT, renderReport, SUMMARY_LIMIT_BYTES } from '../../render/report.js';
 import { renderDriftSection } from '../../render/sections/drift.js';
@@ -139,5 +139,6 @@ async function profileData(env: ActionEnvironment, patterns: string[], label: st
   const files = await resolveDataFiles(patterns, env.cwd, 'auto', label);
   const contract = types ?? (await sniffNumericColumns(files));
   const builder = new ProfileBuilder({ createdAt });
-  return finishProfile(builder, await scanDataset({ files, contract, profile: builder, createdAt, logger: env.host }), createdAt);
+  await scanDataset({ files, contract, profile: builder, createdAt, logger: env.host });
+  return builder.finish();
 }

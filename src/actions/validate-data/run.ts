@@ -9,7 +9,7 @@ import { writeDocument } from '../../io/documents.js';
 import { draftContract } from '../../io/draft-contract.js';
 import { fileFacts, packSamples, writePartial } from '../../io/partial-documents.js';
 import { resolveDataFiles, shardShare } from '../../io/readers/dataset.js';
-import { finishProfile, scanDataset } from '../../io/scan-dataset.js';
+import { scanDataset } from '../../io/scan-dataset.js';
 import { renderReport, SUMMARY_LIMIT_BYTES } from '../../render/report.js';
 import { renderValidationSection } from '../../render/sections/validation.js';
 import { renderValidationText } from '../../render/terminal.js';
@@ -44,7 +44,7 @@ export async function validateData(env: ActionEnvironment): Promise<void> {
   const profile = new ProfileBuilder({ sampleSize: options.sampleSize, createdAt, shardShare: share });
   const validator = new DatasetValidator(contract);
   const pieces: PartialDocument['shard']['pieces'] = [];
-  const scan = await scanDataset({ files, contract, profile, validator, delimiter: options.delimiter, createdAt, logger: host, shard, shardKey: key, onPiece: (piece) => pieces.push(piece) });
+  await scanDataset({ files, contract, profile, validator, delimiter: options.delimiter, createdAt, logger: host, shard, shardKey: key, onPiece: (piece) => pieces.push(piece) });
   if (shard && partial) {
     // A shard's checks and profile are half a result: they go into its partial report for the merge to finish.
     const part = profile.finish({ part: true });
@@ -55,7 +55,7 @@ export async function validateData(env: ActionEnvironment): Promise<void> {
     host.print(`shard ${shard.index}/${shard.count}: ${part.dataset.rows} rows checked; partial report ${partial} (merge the shards' partials with merge: to get the report)`);
     return;
   }
-  const profileDocument = finishProfile(profile, scan, createdAt);
+  const profileDocument = profile.finish();
   const report = validator.finish(profileDocument, { failOn: options.failOn, contractPath: options.contract, inferred: options.infer, createdAt });
   await publish(env, options, report, profileDocument);
 }

@@ -111,6 +111,10 @@ export interface ColumnData {
   invalidText: Map<number, string>;
 }
 
+/**
+ * Rows of one file, column by column. A reader may reuse a batch's arrays for the next batch: a consumer copies what
+ * it keeps before asking for the next.
+ */
 export interface RecordBatch {
   /** The file as the user named it. */
   file: string;

@@ -1,4 +1,4 @@
-import { INVALID, NULL, VALUE, type ColumnData, type ColumnType, type DecodeAs, type RecordBatch, type TextDictionary } from '../data/batch.js';
+import { INVALID, NULL, TextDictionary, VALUE, type ColumnData, type ColumnType, type DecodeAs, type RecordBatch } from '../data/batch.js';
 import { BottomK, hashText, mix32, PRIORITY_LOW, rowPriority } from './bottom-k-sample.js';
 import { emptyMoments, mergeMoments, sampleVariance, type Moments } from './moments.js';
 import {
@@ -27,6 +27,39 @@ export interface ProfileOptions {
   shardShare?: number;
   /** The time written into the document (passed in: core reads no clock). */
   createdAt: string;
+}
+
+/**
+ * A builder's state as plain data and typed arrays, to be absorbed by the builder of another part of the same
+ * dataset (see ProfileBuilder.state and absorb): what a thread that read part of a file hands back, without the cost
+ * of a profile document's sample arrays.
+ */
+export interface ProfileState {
+  files: { path: string; rows: number }[];
+  rows: number;
+  /** Rows the sample could keep: fewer than the dataset's sample size for a shard-sized sample. */
+  capacity: number;
+  /** Priorities of the sampled rows, in slot order: each column's sample arrays are aligned with it. */
+  priorities: Float64Array;
+  columns: ColumnStateData[];
+}
+
+/** One column of a ProfileState: its counts, moments and sampled values, with texts in place of dictionary ids. */
+export interface ColumnStateData {
+  name: string;
+  decodeAs: DecodeAs;
+  type: ColumnType | undefined;
+  nulls: number;
+  invalid: number;
+  textual: number;
+  moments: Moments;
+  integral: boolean;
+  /** The texts the ids in `counts` and `sampleIds` stand for; absent for a column with no text. */
+  texts: string[] | undefined;
+  counts: Int32Array;
+  sampleNumbers: Float64Array;
+  sampleIds: Int32Array;
+  sampleStatus: Uint8Array;
 }
 
 interface ColumnState {
@@ -192,6 +225,104 @@ export class ProfileBuilder {
   }
 
   /**
+   * The builder's state, for another builder to absorb (the arrays are handed over: this builder is spent). Pass
+   * `transferables(state)` to postMessage to move it between threads without a copy.
+   */
+  state(): ProfileState {
+    const size = this.sample.size;
+    return {
+      files: this.files,
+      rows: this.rows,
+      capacity: this.sample.capacity,
+      priorities: this.sample.priorities.subarray(0, size),
+      columns: [...this.columns.values()].map((state) => ({
+        name: state.name,
+        decodeAs: state.decodeAs,
+        type: state.type,
+        nulls: state.nulls,
+        invalid: state.invalid,
+        textual: state.textual,
+        moments: state.moments,
+        integral: state.integral,
+        texts: state.dictionary?.values,
+        counts: state.counts.subarray(0, state.dictionary?.size ?? 0),
+        sampleNumbers: state.sampleNumbers.subarray(0, state.sampleNumbers.length > 0 ? size : 0),
+        sampleIds: state.sampleIds.subarray(0, state.sampleIds.length > 0 ? size : 0),
+        sampleStatus: state.sampleStatus.subarray(0, size),
+      })),
+    };
+  }
+
+  /**
+   * Whether absorbing these parts gives exactly the sample one read of all the rows would: a part whose sample was
+   * shard-sized and full dropped rows, and each dropped row must rank above the merged sample's last row. With
+   * shardSampleCapacity's margin this practically always holds; a caller that finds it does not reads in one piece.
+   */
+  canAbsorbExactly(parts: readonly ProfileState[]): boolean {
+    const truncated = parts.filter((p) => p.capacity < this.sample.capacity && p.priorities.length === p.capacity && p.rows > p.capacity);
+    if (truncated.length === 0) return true;
+    const all = new Float64Array(this.sample.size + parts.reduce((n, p) => n + p.priorities.length, 0));
+    all.set(this.sample.priorities.subarray(0, this.sample.size));
+    let at = this.sample.size;
+    for (const part of parts) {
+      all.set(part.priorities, at);
+      at += part.priorities.length;
+    }
+    // Fewer rows than the sample holds: it would have had room for the rows a part dropped.
+    if (all.length < this.sample.capacity) return false;
+    const cut = kthSmallest(all, this.sample.capacity - 1);
+    return truncated.every((part) => maxOf(part.priorities) >= cut);
+  }
+
+  /**
+   * Adds another part of the dataset read by its own builder: counts, nulls and category counts add, moments merge,
+   * and the part's sampled rows compete for this sample by priority, so that the result is the profile of both parts
+   * read as one (moments up to rounding). Parts of one file add their rows to its entry. `dictionaryOf` gives the
+   * dictionary the reader uses for a column, so that ids stay those of later batches.
+   */
+  absorb(part: ProfileState, dictionaryOf?: (column: string) => TextDictionary): void {
+    for (const file of part.files) {
+      const entry = this.files.find((f) => f.path === file.path);
+      if (entry) entry.rows += file.rows;
+      else this.files.push({ ...file });
+    }
+    this.rows += part.rows;
+    const present = new Set<string>();
+    const idMaps = part.columns.map((column) => {
+      this.declare(column.name, column.decodeAs, column.type);
+      present.add(column.name);
+      const state = this.columns.get(column.name)!;
+      state.nulls += column.nulls;
+      state.invalid += column.invalid;
+      state.textual += column.textual;
+      state.moments = mergeMoments(state.moments, column.moments);
+      state.integral &&= column.integral;
+      if (!column.texts) return undefined;
+      const dictionary = (state.dictionary ??= dictionaryOf?.(column.name) ?? new TextDictionary());
+      const ids = Int32Array.from(column.texts, (text) => dictionary.idOf(text));
+      if (state.counts.length < dictionary.size) {
+        const grown = new Int32Array(Math.max(dictionary.size, state.counts.length * 2));
+        grown.set(state.counts);
+        state.counts = grown;
+      }
+      for (let id = 0; id < column.counts.length; id++) state.counts[ids[id]!]! += column.counts[id]!;
+      return ids;
+    });
+    for (const state of this.columns.values()) if (!present.has(state.name)) state.nulls += part.rows;
+    // As in addToSample: the rows first (in order: a slot taken twice keeps the later row), then column by column.
+    const slots: number[] = [];
+    const rows: number[] = [];
+    for (let row = 0; row < part.priorities.length; row++) {
+      const slot = this.sample.offer(part.priorities[row]!);
+      if (slot < 0) continue;
+      slots.push(slot);
+      rows.push(row);
+    }
+    part.columns.forEach((column, c) => copyAbsorbed(this.columns.get(column.name)!, column, idMaps[c], slots, rows));
+    for (const state of this.columns.values()) if (!present.has(state.name)) copySampled(state, undefined, slots, rows);
+  }
+
+  /**
    * The profile document; the builder is spent afterwards. A `part` (one of several to be merged) skips the
    * quantiles and histograms, which the merge computes afresh from the merged sample.
    */
@@ -229,6 +360,29 @@ export function shardSampleCapacity(size: number, share: number): number {
 const EMPTY_NUMBERS = new Float64Array(0);
 const EMPTY_IDS = new Int32Array(0);
 
+/** The buffers behind a state's arrays, to move it to another thread without a copy (each buffer once). */
+export function transferables(state: ProfileState): ArrayBuffer[] {
+  const buffers = new Set<ArrayBuffer>();
+  const add = (array: ArrayBufferView) => {
+    // Empty arrays may share one buffer across builders: only buffers with bytes are moved.
+    if (array.buffer.byteLength > 0 && array.buffer instanceof ArrayBuffer) buffers.add(array.buffer);
+  };
+  add(state.priorities);
+  for (const column of state.columns) [column.counts, column.sampleNumbers, column.sampleIds, column.sampleStatus].forEach(add);
+  return [...buffers];
+}
+
+function maxOf(values: Float64Array): number {
+  let max = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < values.length; i++) if (values[i]! > max) max = values[i]!;
+  return max;
+}
+
+/** The k-th smallest value (0-based), by sorting a copy: called once per file read in parts, on 1e5-scale arrays. */
+function kthSmallest(values: Float64Array, k: number): number {
+  return Float64Array.from(values).sort()[k]!;
+}
+
 function copySampled(state: ColumnState, column: ColumnData | undefined, slots: readonly number[], rows: readonly number[]): void {
   const { sampleStatus, sampleNumbers, sampleIds } = state;
   const status = column?.status;
@@ -240,6 +394,21 @@ function copySampled(state: ColumnState, column: ColumnData | undefined, slots: 
     sampleStatus[slot] = status ? status[r]! : NULL;
     if (sampleNumbers.length > 0) sampleNumbers[slot] = numbers ? numbers[r]! : Number.NaN;
     if (sampleIds.length > 0) sampleIds[slot] = ids ? ids[r]! : -1;
+  }
+}
+
+/** The sampled values of another builder's column (its text ids mapped to this builder's) into the given slots. */
+function copyAbsorbed(state: ColumnState, column: ColumnStateData, idMap: Int32Array | undefined, slots: readonly number[], rows: readonly number[]): void {
+  const { sampleStatus, sampleNumbers, sampleIds } = state;
+  for (let i = 0; i < slots.length; i++) {
+    const slot = slots[i]!;
+    const r = rows[i]!;
+    sampleStatus[slot] = column.sampleStatus[r]!;
+    if (sampleNumbers.length > 0) sampleNumbers[slot] = column.sampleNumbers.length > 0 ? column.sampleNumbers[r]! : Number.NaN;
+    if (sampleIds.length > 0) {
+      const id = column.sampleIds.length > 0 ? column.sampleIds[r]! : -1;
+      sampleIds[slot] = id < 0 || !idMap ? -1 : idMap[id]!;
+    }
   }
 }
 

@@ -1,10 +1,9 @@
-import { createReadStream } from 'node:fs';
 import { decodingOf, type DataContract } from '../../core/contract/contract.js';
 import { TextDictionary } from '../../core/data/batch.js';
-import { ProfileBuilder } from '../../core/profile/profile-builder.js';
-import type { Profile } from '../../core/profile/profile.js';
+import { ProfileBuilder, type ProfileState } from '../../core/profile/profile-builder.js';
 import { DatasetValidator, type ValidatorPart } from '../../core/validate/dataset-validator.js';
 import { readDelimited } from '../readers/delimited.js';
+import { fileChunks } from '../readers/file-chunks.js';
 
 /** One byte range of a delimited file to read, check and profile on its own (in a worker thread or not). */
 export interface PartRequest {
@@ -20,12 +19,14 @@ export interface PartRequest {
   /** The first part starts exactly at a row; the others may start inside one. */
   align: boolean;
   sampleSize: number;
+  /** The part's share of the file's rows (its share of the bytes): its sample keeps what the whole's can need. */
+  share: number;
   seed?: number;
   createdAt: string;
 }
 
 export interface PartResult {
-  profile: Profile;
+  profile: ProfileState;
   validator?: ValidatorPart;
   /** Byte where this part's rows begin, and the byte after its last row: consecutive parts must meet exactly. */
   firstRowStart: number;
@@ -36,7 +37,7 @@ export interface PartResult {
 
 /** Reads one part of a file, checking and profiling it as scanDataset would; the parts merge into the whole. */
 export async function scanPart(request: PartRequest): Promise<PartResult> {
-  const profile = new ProfileBuilder({ sampleSize: request.sampleSize, seed: request.seed, createdAt: request.createdAt });
+  const profile = new ProfileBuilder({ sampleSize: request.sampleSize, seed: request.seed, createdAt: request.createdAt, shardShare: request.share });
   const validator = request.validate && request.contract ? new DatasetValidator(request.contract) : undefined;
   const dictionaries = new Map<string, TextDictionary>();
   const decodeAs = (column: string) => {
@@ -44,26 +45,21 @@ export async function scanPart(request: PartRequest): Promise<PartResult> {
     return type ? decodingOf(type) : 'auto';
   };
   let end = { firstRowStart: request.start, lastRowEnd: request.start, lines: 0 };
-  const chunks = createReadStream(request.path, { start: request.start, highWaterMark: 1024 * 1024 });
-  try {
-    for await (const item of readDelimited(chunks, {
-      name: request.name,
-      delimiter: request.delimiter,
-      nullValues: request.contract?.dataset?.null_values,
-      decodeAs: (columns) => columns.map(decodeAs),
-      dictionary: (column) => dictionaries.get(column) ?? (dictionaries.set(column, new TextDictionary()), dictionaries.get(column)!),
-      range: { start: request.start, stop: request.stop, header: request.header, align: request.align },
-      onEnd: (e) => (end = e),
-    })) {
-      if ('header' in item) {
-        for (const column of item.header) profile.declare(column, decodeAs(column), request.contract?.columns[column]?.type);
-      } else {
-        validator?.checkBatch(item);
-        profile.addBatch(item);
-      }
+  for await (const item of readDelimited(fileChunks(request.path, request.start), {
+    name: request.name,
+    delimiter: request.delimiter,
+    nullValues: request.contract?.dataset?.null_values,
+    decodeAs: (columns) => columns.map(decodeAs),
+    dictionary: (column) => dictionaries.get(column) ?? (dictionaries.set(column, new TextDictionary()), dictionaries.get(column)!),
+    range: { start: request.start, stop: request.stop, header: request.header, align: request.align },
+    onEnd: (e) => (end = e),
+  })) {
+    if ('header' in item) {
+      for (const column of item.header) profile.declare(column, decodeAs(column), request.contract?.columns[column]?.type);
+    } else {
+      validator?.checkBatch(item);
+      profile.addBatch(item);
     }
-  } finally {
-    chunks.destroy();
   }
-  return { profile: profile.finish({ part: true }), ...(validator ? { validator: validator.part() } : {}), ...end };
+  return { profile: profile.state(), ...(validator ? { validator: validator.part() } : {}), ...end };
 }

@@ -12,6 +12,7 @@ import { ownedByKey, ownsFile, ownsPosition, shardByteRange, shardRowRange, type
 import { readDelimited } from './delimited.js';
 import { readDelimitedHeader } from './delimited-header.js';
 import { countNewlines } from './count-newlines.js';
+import { CHUNK_BYTES, fileChunks } from './file-chunks.js';
 import { readJsonLines } from './json-lines.js';
 import { readParquet } from './parquet.js';
 
@@ -26,9 +27,6 @@ export interface DatasetFile {
   format: DataFormat;
   gzip: boolean;
 }
-
-/** Reading one chunk of this size at a time keeps memory flat whatever the file's size. */
-const CHUNK_BYTES = 1024 * 1024;
 
 /** The format a file's name implies (`.csv`, `.tsv`, `.jsonl`/`.ndjson`, `.parquet`, each optionally `.gz`). */
 export function formatOf(name: string): { format: DataFormat; gzip: boolean } | undefined {
@@ -176,7 +174,7 @@ async function openFile(file: DatasetFile, options: DatasetReadOptions, split: S
     if (!byPosition) return whole(readJsonLines(lines, perFile));
     return { source: readJsonLines(lines, { ...perFile, keep: (position) => ownsPosition(byPosition, position) }), piece: (rows) => ({ file: file.name, split: 'positions', rows }), lineBase: () => 0 };
   }
-  if (!byPosition) return whole(readDelimited(byteStream(file), { ...perFile, delimiter, nullValues: options.nullValues }));
+  if (!byPosition) return whole(readDelimited(file.gzip ? (byteStream(file) as AsyncIterable<Buffer>) : fileChunks(file.path), { ...perFile, delimiter, nullValues: options.nullValues }));
   const header = await readDelimitedHeader(file.path, delimiter, file.name);
   if (!header) {
     throw new DataError(`${file.name}: the header row cannot be read on its own (not ${delimiter === '\t' ? 'tab' : `"${delimiter}"`}-delimited text, or longer than 1 MB), so the file cannot be split by position; check the file, or shard by file`, { file: file.name, line: 1 });
@@ -186,24 +184,14 @@ async function openFile(file: DatasetFile, options: DatasetReadOptions, split: S
   // A range after the first starts one byte early: a row that begins exactly at `start` follows a newline there.
   const start = byPosition.index === 1 ? bytes.start : bytes.start - 1;
   let end = { firstRowStart: bytes.start, lastRowEnd: bytes.start, lines: 0 };
-  const chunks = createReadStream(file.path, { start, highWaterMark: CHUNK_BYTES });
   const range = { start, stop: bytes.stop, header: header.names, align: byPosition.index > 1 };
   let base: number | undefined;
   return {
-    source: closing(readDelimited(chunks, { ...perFile, delimiter, nullValues: options.nullValues, range, onEnd: (e) => (end = e) }), () => chunks.destroy()),
+    source: readDelimited(fileChunks(file.path, start), { ...perFile, delimiter, nullValues: options.nullValues, range, onEnd: (e) => (end = e) }),
     piece: (rows) => ({ file: file.name, split: 'bytes', rows, data_start: header.dataStart, data_end: size, first_row_start: end.firstRowStart, last_row_end: end.lastRowEnd, header_lines: header.lines, lines: end.lines }),
     // Row ids are byte offsets: the first row's is where the shard's lines start (known before the read ends).
     lineBase: (firstRowId) => (base ??= 1 + countNewlines(file.path, firstRowId ?? end.firstRowStart)),
   };
-}
-
-/** Runs `cleanup` however the generator ends (a stream opened for it must not outlive it). */
-async function* closing<T>(source: AsyncGenerator<T>, cleanup: () => void): AsyncGenerator<T> {
-  try {
-    yield* source;
-  } finally {
-    cleanup();
-  }
 }
 
 /** A reader's error at a shard's relative line, restated at the file's line (which the message and annotation need). */
@@ -216,7 +204,8 @@ function withFileLines(error: unknown, file: DatasetFile, lineBase: () => number
   return new DataError(message, { ...error.location, line });
 }
 
-function byteStream(file: DatasetFile): NodeJS.ReadableStream & AsyncIterable<Buffer> {
+/** A file's bytes as a stream, unzipped when it is `.gz` (for readline, which needs a stream). */
+function byteStream(file: DatasetFile): NodeJS.ReadableStream {
   const raw = createReadStream(file.path, { highWaterMark: CHUNK_BYTES });
   if (!file.gzip) return raw;
   const gunzip = createGunzip({ chunkSize: CHUNK_BYTES });

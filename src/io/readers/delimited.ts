@@ -63,6 +63,7 @@ export async function* readDelimited(chunks: AsyncIterable<Buffer>, options: Del
   let decodeAs: DecodeAs[] = [];
   let dictionaries: (TextDictionary | undefined)[] = [];
   let numeric = new Uint8Array(0);
+  let arrays = new BatchArrays([]);
   let carry: Buffer | undefined;
   let line = range ? 0 : 1;
   // The file offset of the current buffer's first byte, which makes row ids offsets in the file.
@@ -81,6 +82,7 @@ export async function* readDelimited(chunks: AsyncIterable<Buffer>, options: Del
     decodeAs = options.decodeAs(header);
     dictionaries = header.map((name, i) => (decodeAs[i] === 'text' || decodeAs[i] === 'auto' ? options.dictionary(name) : undefined));
     numeric = Uint8Array.from(decodeAs, (as) => (as === 'number' || as === 'auto' ? 1 : 0));
+    arrays = new BatchArrays(decodeAs);
     yield { header };
   };
   if (range) yield* useHeader(range.header);
@@ -117,7 +119,7 @@ export async function* readDelimited(chunks: AsyncIterable<Buffer>, options: Del
       line = scan.line;
       stopped = scan.stopped;
       if (scan.rows > 0) {
-        yield decodeBatch(buffer, cells, scan.rows, header!, decodeAs, dictionaries, nulls, options.name, offset);
+        yield decodeBatch(buffer, cells, scan.rows, header!, decodeAs, dictionaries, nulls, options.name, offset, arrays);
         rowsSoFar += scan.rows;
         rowBytes = Math.max(1, (scan.consumed - pos) / scan.rows);
       }
@@ -126,8 +128,18 @@ export async function* readDelimited(chunks: AsyncIterable<Buffer>, options: Del
     }
   };
 
+  // The carried bytes and each chunk are copied into one buffer, reused while it is large enough: chunks may be
+  // reused by their source once the next is asked for, and a fresh buffer per chunk is garbage at the read's pace.
+  let work = Buffer.allocUnsafeSlow(0);
   for await (const chunk of chunks) {
-    const buffer = carry && carry.length > 0 ? Buffer.concat([carry, chunk]) : chunk;
+    const carried = carry?.length ?? 0;
+    if (work.length < carried + chunk.length) {
+      const grown = Buffer.allocUnsafeSlow(Math.max(carried + chunk.length, 2 * work.length));
+      if (carried > 0) carry!.copy(grown, 0);
+      work = grown;
+    } else if (carried > 0) carry!.copy(work, 0);
+    chunk.copy(work, carried);
+    const buffer = work.subarray(0, carried + chunk.length);
     const lineAtStart = line;
     if (first && !range) checkNotBinary(buffer, options.name);
     // Checked before decoding: text cells are decoded without checks, so invalid bytes must be caught here.
@@ -405,6 +417,36 @@ function splitHeader(text: string, delimiter: string): string[] {
   return names;
 }
 
+/**
+ * The arrays behind the batches a reader hands out, reused from batch to batch (a batch is valid until the next is
+ * asked for, as RecordBatch says): fresh arrays for every batch are garbage at the pace of the read, which the
+ * collector frees late, and on a large file they were most of the reader's memory.
+ */
+class BatchArrays {
+  private capacity = 0;
+  rowIds = new Float64Array(0);
+  lines = new Float64Array(0);
+  status: Uint8Array[] = [];
+  numbers: Float64Array[] = [];
+  ids: Int32Array[] = [];
+
+  constructor(private readonly decodeAs: readonly DecodeAs[]) {}
+
+  reserve(rows: number): void {
+    if (rows <= this.capacity) return;
+    const capacity = Math.max(rows, Math.ceil(this.capacity * 1.5));
+    this.capacity = capacity;
+    this.rowIds = new Float64Array(capacity);
+    this.lines = new Float64Array(capacity);
+    this.status = this.decodeAs.map(() => new Uint8Array(capacity));
+    this.numbers = this.decodeAs.map((as) => (as === 'text' ? EMPTY_NUMBERS : new Float64Array(capacity)));
+    this.ids = this.decodeAs.map((as) => (as === 'text' || as === 'auto' ? new Int32Array(capacity) : EMPTY_IDS));
+  }
+}
+
+const EMPTY_NUMBERS = new Float64Array(0);
+const EMPTY_IDS = new Int32Array(0);
+
 function decodeBatch(
   buffer: Buffer,
   cells: Cells,
@@ -415,21 +457,26 @@ function decodeBatch(
   nulls: ReadonlySet<string>,
   file: string,
   offset: number,
+  arrays: BatchArrays,
 ): RecordBatch {
+  arrays.reserve(rows);
   const columns = header.map((name, c): ColumnData => {
     const as = decodeAs[c]!;
-    const column: ColumnData = { name, decodeAs: as, status: new Uint8Array(rows), invalidText: new Map() };
-    if (as === 'number' || as === 'auto') column.numbers = decodeNumbers(buffer, cells, rows, header.length, c, column, nulls);
+    const status = arrays.status[c]!.subarray(0, rows).fill(VALUE);
+    const column: ColumnData = { name, decodeAs: as, status, invalidText: new Map() };
+    if (as === 'number' || as === 'auto') column.numbers = decodeNumbers(arrays.numbers[c]!.subarray(0, rows), buffer, cells, header.length, c, column, nulls);
     if (as === 'text' || as === 'auto') {
       column.dictionary = dictionaries[c]!;
-      column.ids = decodeTexts(buffer, cells, rows, header.length, c, column, nulls);
+      column.ids = decodeTexts(arrays.ids[c]!.subarray(0, rows), buffer, cells, header.length, c, column, nulls);
     }
-    if (as === 'bool' || as === 'datetime') column.numbers = decodeParsed(buffer, cells, rows, header.length, c, column, nulls, as === 'bool' ? parseBoolText : parseDatetimeText);
+    if (as === 'bool' || as === 'datetime') column.numbers = decodeParsed(arrays.numbers[c]!.subarray(0, rows), buffer, cells, header.length, c, column, nulls, as === 'bool' ? parseBoolText : parseDatetimeText);
     return column;
   });
-  const rowIds = cells.rowStarts.slice(0, rows);
-  for (let r = 0; r < rows; r++) rowIds[r]! += offset;
-  return { file, rowIds, length: rows, lines: cells.lines.slice(0, rows), columns };
+  const rowIds = arrays.rowIds.subarray(0, rows);
+  for (let r = 0; r < rows; r++) rowIds[r] = cells.rowStarts[r]! + offset;
+  const lines = arrays.lines.subarray(0, rows);
+  lines.set(cells.lines.subarray(0, rows));
+  return { file, rowIds, length: rows, lines, columns };
 }
 
 /** One cell's text: UTF-8, with doubled quotes made single where the cell had them. */
@@ -441,8 +488,8 @@ function cellText(buffer: Buffer, cells: Cells, k: number): string {
 // One small function per decoding, each with a single tight loop over a column's cells: V8 optimises these far
 // better than one function that branches on the type inside the loop.
 
-function decodeNumbers(buffer: Buffer, cells: Cells, rows: number, stride: number, c: number, column: ColumnData, nulls: ReadonlySet<string>): Float64Array {
-  const numbers = new Float64Array(rows);
+function decodeNumbers(numbers: Float64Array, buffer: Buffer, cells: Cells, stride: number, c: number, column: ColumnData, nulls: ReadonlySet<string>): Float64Array {
+  const rows = numbers.length;
   const { starts, ends } = cells;
   const { status } = column;
   const keepInvalid = column.decodeAs === 'number';
@@ -484,8 +531,8 @@ function nullFlags(dictionary: TextDictionary, nulls: ReadonlySet<string>): Uint
   return entry.flags;
 }
 
-function decodeTexts(buffer: Buffer, cells: Cells, rows: number, stride: number, c: number, column: ColumnData, nulls: ReadonlySet<string>): Int32Array {
-  const ids = new Int32Array(rows);
+function decodeTexts(ids: Int32Array, buffer: Buffer, cells: Cells, stride: number, c: number, column: ColumnData, nulls: ReadonlySet<string>): Int32Array {
+  const rows = ids.length;
   const dictionary = column.dictionary!;
   const { status } = column;
   const { starts, ends, escaped } = cells;
@@ -503,8 +550,8 @@ function decodeTexts(buffer: Buffer, cells: Cells, rows: number, stride: number,
   return ids;
 }
 
-function decodeParsed(buffer: Buffer, cells: Cells, rows: number, stride: number, c: number, column: ColumnData, nulls: ReadonlySet<string>, parse: (text: string) => number): Float64Array {
-  const numbers = new Float64Array(rows);
+function decodeParsed(numbers: Float64Array, buffer: Buffer, cells: Cells, stride: number, c: number, column: ColumnData, nulls: ReadonlySet<string>, parse: (text: string) => number): Float64Array {
+  const rows = numbers.length;
   const { status } = column;
   for (let r = 0, k = c; r < rows; r++, k += stride) {
     const value = cellText(buffer, cells, k);

@@ -4,7 +4,7 @@ import { ProfileBuilder } from '../../../src/core/profile/profile-builder.js';
 import type { Profile } from '../../../src/core/profile/profile.js';
 import { parseDocument } from '../../../src/io/documents.js';
 import { resolveDataFiles } from '../../../src/io/readers/dataset.js';
-import { finishProfile, scanDataset } from '../../../src/io/scan-dataset.js';
+import { scanDataset } from '../../../src/io/scan-dataset.js';
 import { dataFolder } from '../../support/datasets.js';
 
 /** The profile of CSV text, as validate-data would write it. */
@@ -12,7 +12,8 @@ async function profileOf(csv: string): Promise<Profile> {
   const folder = dataFolder({ 'd.csv': csv });
   const files = await resolveDataFiles(['d.csv'], folder, 'auto', 'data');
   const builder = new ProfileBuilder({ createdAt: 'now', sampleSize: 100_000 });
-  return finishProfile(builder, await scanDataset({ files, profile: builder, createdAt: 'now' }), 'now');
+  await scanDataset({ files, profile: builder, createdAt: 'now' });
+  return builder.finish();
 }
 
 /** n rows of a numeric column x (from `value`), a category c and a binary flag b. */

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { NULL, TextDictionary, VALUE, type RecordBatch } from '../../../src/core/data/batch.js';
 import { mergeProfiles } from '../../../src/core/profile/merge-profiles.js';
-import { ProfileBuilder } from '../../../src/core/profile/profile-builder.js';
+import { ProfileBuilder, transferables, type ProfileState } from '../../../src/core/profile/profile-builder.js';
 import type { Profile } from '../../../src/core/profile/profile.js';
 
 type Row = { x: number | null; c: string | null };
@@ -32,8 +32,8 @@ function batch(file: string, rows: readonly Row[], firstRow: number, dictionary:
   };
 }
 
-/** The profile of row ranges of files, each range fed in batches of `batchSize`, as one run (or shard) would. */
-function profile(parts: { file: string; rows: readonly Row[]; from: number }[], sampleSize: number, batchSize = 7, shardShare?: number): Profile {
+/** A builder fed row ranges of files, each range in batches of `batchSize`, as one run (or shard) would feed it. */
+function build(parts: { file: string; rows: readonly Row[]; from: number }[], sampleSize: number, batchSize = 7, shardShare?: number): ProfileBuilder {
   const builder = new ProfileBuilder({ createdAt: 'now', sampleSize, shardShare });
   builder.declare('x', 'number', 'float');
   builder.declare('c', 'text', 'category');
@@ -41,7 +41,12 @@ function profile(parts: { file: string; rows: readonly Row[]; from: number }[], 
   for (const part of parts) {
     for (let i = 0; i < part.rows.length; i += batchSize) builder.addBatch(batch(part.file, part.rows.slice(i, i + batchSize), part.from + i, dictionary));
   }
-  return builder.finish();
+  return builder;
+}
+
+/** The profile of row ranges of files (see build). */
+function profile(parts: { file: string; rows: readonly Row[]; from: number }[], sampleSize: number, batchSize = 7, shardShare?: number): Profile {
+  return build(parts, sampleSize, batchSize, shardShare).finish();
 }
 
 const row = fc.record({
@@ -149,5 +154,59 @@ describe('shard-sized samples', () => {
     const warnings: string[] = [];
     mergeProfiles(shards(4, 0.01), 'now', (message) => warnings.push(message));
     expect(warnings).toEqual([expect.stringMatching(/^part 1 kept too few sampled rows for the merged sample to be exactly the sample of one run/)]);
+  });
+});
+
+describe('builders absorb the states of builders that read other parts (threads reading one file in parts)', () => {
+  /** A state as a worker thread posts it: cloned, its arrays moved. */
+  const posted = (state: ProfileState): ProfileState => structuredClone(state, { transfer: transferables(state) });
+
+  it('equals profiling the union, for any split, including the sample and category counts', () => {
+    fc.assert(
+      fc.property(fc.array(row, { minLength: 1, maxLength: 120 }), fc.array(fc.nat(), { maxLength: 5 }), fc.integer({ min: 1, max: 50 }), (rows, cuts, sampleSize) => {
+        const whole = profile([{ file: 'a.csv', rows, from: 0 }], sampleSize);
+        const points = [...new Set([0, ...cuts.map((c) => c % (rows.length + 1)), rows.length])].sort((a, b) => a - b);
+        // Each part has its own dictionary, so the same text has different ids in different parts.
+        const parts = points.slice(1).map((end, i) => posted(build([{ file: 'a.csv', rows: rows.slice(points[i], end), from: points[i]! }], sampleSize, 3, (end - points[i]!) / rows.length).state()));
+        const main = new ProfileBuilder({ createdAt: 'now', sampleSize });
+        expect(main.canAbsorbExactly(parts)).toBe(true);
+        const dictionary = new TextDictionary();
+        for (const part of parts) main.absorb(part, () => dictionary);
+        const absorbed = main.finish();
+        expect(absorbed.dataset).toEqual(whole.dataset);
+        expect(absorbed.sample).toEqual(whole.sample);
+        for (const name of ['x', 'c']) {
+          const a = absorbed.columns.find((c) => c.name === name)!;
+          const b = whole.columns.find((c) => c.name === name)!;
+          expect([a.type, a.count, a.nulls, a.invalid, a.sample, a.categories]).toEqual([b.type, b.count, b.nulls, b.invalid, b.sample, b.categories]);
+          if (b.numeric) {
+            expect([a.numeric!.min, a.numeric!.max, a.numeric!.quantiles, a.numeric!.histogram, a.numeric!.integral]).toEqual([b.numeric.min, b.numeric.max, b.numeric.quantiles, b.numeric.histogram, b.numeric.integral]);
+            expect(a.numeric!.mean).toBeCloseTo(b.numeric.mean, 6);
+            expect(Math.abs(a.numeric!.m2 - b.numeric.m2)).toBeLessThanOrEqual(1e-9 * Math.max(1, b.numeric.m2));
+          }
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('keeps the ids of the reader\'s dictionary, so batches read after the parts count with the same ids', () => {
+    const dictionary = new TextDictionary();
+    dictionary.idOf('zz');
+    const main = new ProfileBuilder({ createdAt: 'now', sampleSize: 10 });
+    main.absorb(build([{ file: 'a.csv', rows: [{ x: 1, c: 'b' }, { x: 2, c: 'a' }], from: 0 }], 10).state(), () => dictionary);
+    main.addBatch(batch('b.csv', [{ x: 3, c: 'a' }, { x: 4, c: 'zz' }], 0, dictionary));
+    expect(main.finish().columns.find((c) => c.name === 'c')!.categories!.counts).toEqual([
+      ['a', 2],
+      ['b', 1],
+      ['zz', 1],
+    ]);
+  });
+
+  it('says when a part kept too few sampled rows for the result to be the sample of one read', () => {
+    const rows: Row[] = Array.from({ length: 4000 }, (_, i) => ({ x: i, c: null }));
+    const parts = (share: number) => [0, 1].map((p) => build([{ file: 'a.csv', rows: rows.slice(p * 2000, (p + 1) * 2000), from: p * 2000 }], 1000, 100, share).state());
+    expect(new ProfileBuilder({ createdAt: 'now', sampleSize: 1000 }).canAbsorbExactly(parts(0.5))).toBe(true);
+    expect(new ProfileBuilder({ createdAt: 'now', sampleSize: 1000 }).canAbsorbExactly(parts(0.05))).toBe(false);
   });
 });
