@@ -210,17 +210,25 @@ function scanRows(
       continue;
     }
     if (nextQuote < pos) nextQuote = indexOrEnd(buffer, QUOTE, pos);
-    const rowEnd = indexOrEnd(buffer, LF, pos);
-    if (rowEnd === length && !final) break;
-    if (nextQuote > rowEnd) {
-      // Fast path: a row without quotes, whose end is known.
-      if (rowEnd - pos > MAX_ROW_BYTES) throw tooLong(name, line);
+    if (nextQuote > pos) {
+      // Fast path: the row is scanned as if it held no quote, each byte once, its end found as it comes; a row that
+      // turns out to hold one (past the next quote) is scanned again by the full parser below.
       const base = rows * columns;
       let field = 0;
       let p = pos;
+      let c = 0;
+      let quoted = false;
       for (;;) {
         const start = p;
-        if (field >= columns) throw ragged(name, line, countFields(buffer, pos, delimiter), columns);
+        if (field >= columns) {
+          const end = indexOrEnd(buffer, LF, p);
+          if (end === length && !final) break rowLoop;
+          if (nextQuote < end) {
+            quoted = true;
+            break;
+          }
+          throw ragged(name, line, countFields(buffer, pos, delimiter), columns);
+        }
         if (numeric[field] === 1) {
           let negative = false;
           if (buffer[p] === 45) {
@@ -230,8 +238,7 @@ function scanRows(
           const digitsStart = p;
           let mantissa = 0;
           let dot = -1;
-          let c = 0;
-          while (p < rowEnd) {
+          while (p < length) {
             c = buffer[p]!;
             const d = c - 48;
             if (d >>> 0 <= 9) mantissa = mantissa * 10 + d;
@@ -242,28 +249,33 @@ function scanRows(
           const scale = dot < 0 ? 0 : p - dot - 1;
           const digits = p - digitsStart - (dot < 0 ? 0 : 1);
           let value = Number.NaN;
-          if (digits > 0 && digits <= 15 && (p === rowEnd || c === delimiter || (c === CR && p + 1 === rowEnd))) {
+          if (digits > 0 && digits <= 15 && (p >= length || c === delimiter || c === LF || (c === CR && (p + 1 >= length || buffer[p + 1] === LF)))) {
             value = scale > 0 ? mantissa / POW10[scale]! : mantissa;
             if (negative) value = -value;
           }
           numbers[base + field] = value;
         }
-        while (p < rowEnd && buffer[p] !== delimiter) p++;
+        while (p < length && (c = buffer[p]!) !== delimiter && c !== LF) p++;
+        if (p >= length && !final) break rowLoop;
+        const last = p >= length || c === LF;
         starts[base + field] = start;
-        ends[base + field] = p === rowEnd && p > start && buffer[p - 1] === CR ? p - 1 : p;
+        ends[base + field] = last && p > start && buffer[p - 1] === CR ? p - 1 : p;
         escaped[base + field] = 0;
         field++;
-        if (p === rowEnd) break;
+        if (last) break;
         p++;
       }
-      if (field !== columns) throw ragged(name, line, field, columns);
-      lines[rows] = line;
-      rowStarts[rows] = pos;
-      line++;
-      rows++;
-      pos = rowEnd < length ? rowEnd + 1 : length;
-      consumed = pos;
-      continue;
+      if (!quoted && nextQuote >= p) {
+        if (p - pos > MAX_ROW_BYTES) throw tooLong(name, line);
+        if (field !== columns) throw ragged(name, line, field, columns);
+        lines[rows] = line;
+        rowStarts[rows] = pos;
+        line++;
+        rows++;
+        pos = p < length ? p + 1 : length;
+        consumed = pos;
+        continue;
+      }
     }
     const rowStart = pos;
     let newlines = 0;
