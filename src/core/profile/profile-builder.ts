@@ -332,7 +332,7 @@ export class ProfileBuilder {
       schema: 'mlgate/profile@1',
       created_at: this.options.createdAt,
       dataset: { files: this.files, rows: this.rows },
-      sample: { size: this.options.sampleSize ?? DEFAULT_SAMPLE_SIZE, seed: this.sampleSeed, priorities: order.map((slot) => this.sample.priorities[slot]!) },
+      sample: { size: this.options.sampleSize ?? DEFAULT_SAMPLE_SIZE, seed: this.sampleSeed, priorities: Array.from(order, (slot) => this.sample.priorities[slot]!) },
       columns: [...this.columns.values()].map((state) => {
         const column = finishColumn(state, order, options.part ?? false);
         // The document now holds the sample: let the typed copy go before the next column is built.
@@ -412,10 +412,10 @@ function copyAbsorbed(state: ColumnState, column: ColumnStateData, idMap: Int32A
   }
 }
 
-function finishColumn(state: ColumnState, order: readonly number[], part: boolean): ColumnProfile {
+function finishColumn(state: ColumnState, order: Int32Array, part: boolean): ColumnProfile {
   const type = state.type ?? inferredType(state);
   const numeric = type === 'int' || type === 'float' || type === 'bool' || type === 'datetime';
-  const sample: SampleValue[] = order.map((slot) => sampleValue(state, slot, type, numeric));
+  const { sample, numbers } = orderedSample(state, order, type, numeric);
   // Bool and datetime columns found by inference were read as text: their counts come from the texts.
   const fromNumbers = numeric && !(state.decodeAs === 'auto' && (type === 'bool' || type === 'datetime'));
   const valueCount = fromNumbers ? state.moments.count : countTexts(state);
@@ -428,7 +428,7 @@ function finishColumn(state: ColumnState, order: readonly number[], part: boolea
     sample,
   };
   const moments = fromNumbers ? state.moments : textMoments(state, type);
-  if (numeric && moments.count > 0) profile.numeric = numericSummary(moments, fromNumbers ? state.integral : type === 'bool', part ? new Float64Array(0) : sampleNumbers(sample));
+  if (numeric && moments.count > 0) profile.numeric = numericSummary(moments, fromNumbers ? state.integral : type === 'bool', part ? new Float64Array(0) : numbers);
   // Texts typed bool or datetime by inference keep their counts: the datetime range is read from them.
   if (state.dictionary && (!numeric || type === 'bool' || (type === 'datetime' && state.decodeAs === 'auto'))) profile.categories = categorySummary(state, valueCount);
   return profile;
@@ -460,19 +460,46 @@ function countTexts(state: ColumnState): number {
   return total;
 }
 
-function sampleValue(state: ColumnState, slot: number, type: ColumnType, numeric: boolean): SampleValue {
-  if (state.sampleStatus[slot] === NULL) return null;
-  if (state.decodeAs === 'auto' && (type === 'bool' || type === 'datetime')) return parsedSampleValue(state, slot, type);
+/**
+ * The column's sampled values in sample order, and the numbers among them (what sampleNumbers would give): one
+ * loop per kind of column over typed arrays, as this runs for every column of every profile.
+ */
+function orderedSample(state: ColumnState, order: Int32Array, type: ColumnType, numeric: boolean): { sample: SampleValue[]; numbers: Float64Array } {
+  const { sampleStatus: status, sampleNumbers: values, sampleIds: ids } = state;
+  const sample: SampleValue[] = [];
+  if (state.decodeAs === 'auto' && (type === 'bool' || type === 'datetime')) {
+    for (let i = 0; i < order.length; i++) sample.push(status[order[i]!] === NULL ? null : parsedSampleValue(state, order[i]!, type));
+    return { sample, numbers: sampleNumbers(sample) };
+  }
   if (type === 'bool') {
-    const n = state.sampleNumbers[slot]!;
-    return Number.isNaN(n) ? null : n === 1;
+    for (let i = 0; i < order.length; i++) {
+      const slot = order[i]!;
+      const n = values[slot]!;
+      sample.push(status[slot] === NULL || Number.isNaN(n) ? null : n === 1);
+    }
+    return { sample, numbers: EMPTY_NUMBERS };
   }
   if (numeric) {
-    const n = state.sampleNumbers[slot]!;
-    return Number.isNaN(n) ? null : n;
+    const numbers = new Float64Array(order.length);
+    let count = 0;
+    for (let i = 0; i < order.length; i++) {
+      const slot = order[i]!;
+      const n = values[slot]!;
+      if (status[slot] === NULL || Number.isNaN(n)) sample.push(null);
+      else {
+        sample.push(n);
+        numbers[count++] = n;
+      }
+    }
+    return { sample, numbers: numbers.subarray(0, count) };
   }
-  const id = state.sampleIds[slot]!;
-  return id < 0 ? null : state.dictionary!.values[id]!;
+  const texts = state.dictionary?.values ?? [];
+  for (let i = 0; i < order.length; i++) {
+    const slot = order[i]!;
+    const id = ids[slot]!;
+    sample.push(status[slot] === NULL || id < 0 ? null : texts[id]!);
+  }
+  return { sample, numbers: EMPTY_NUMBERS };
 }
 
 /** A sampled value of a column read as text but typed bool or datetime by inference. */
