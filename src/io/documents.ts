@@ -1,4 +1,4 @@
-import { mkdir, open, readFile, rename, stat } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, stat, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { DOCUMENT_KINDS, parseSchemaId, type DocumentKind } from '../core/documents.js';
 import { ConfigurationError } from '../core/errors.js';
@@ -82,8 +82,8 @@ export async function parseDocument<T = unknown>(text: string, source: string): 
 
 /**
  * Validates a document and writes it atomically (a reader never sees half a file). Reports are indented for people;
- * `compact` documents (profiles, whose samples hold many values) are written without indentation, one column at a
- * time, so that no single huge string is built.
+ * `compact` documents (profiles, whose samples hold many values) are written without indentation, in pieces (see
+ * writeCompact), so that no large string is built.
  */
 export async function writeDocument(path: string, document: { schema: string }, options: { compact?: boolean } = {}): Promise<void> {
   await checkDocument(document, path);
@@ -92,17 +92,9 @@ export async function writeDocument(path: string, document: { schema: string }, 
   const file = await open(temporary, 'w');
   try {
     if (options.compact) {
-      const entries = Object.entries(document);
-      await file.write('{');
-      for (const [i, [key, value]] of entries.entries()) {
-        await file.write(`${i > 0 ? ',' : ''}${JSON.stringify(key)}:`);
-        if (Array.isArray(value)) {
-          await file.write('[');
-          for (const [j, item] of value.entries()) await file.write(`${j > 0 ? ',' : ''}${JSON.stringify(item)}`);
-          await file.write(']');
-        } else await file.write(JSON.stringify(value));
-      }
-      await file.write('}\n');
+      const out = new PieceWriter(file);
+      await writeCompact(out, document);
+      await out.end('\n');
     } else {
       await file.write(`${JSON.stringify(document, null, 2)}\n`);
     }
@@ -110,6 +102,78 @@ export async function writeDocument(path: string, document: { schema: string }, 
     await file.close();
   }
   await rename(temporary, path);
+}
+
+/** Values of a long array stringified at a time: small strings, which the collector frees at once. */
+const SLICE = 4096;
+
+/**
+ * Text written to a file through one reused 1 MB buffer: the pieces are encoded into it, so neither a large string
+ * nor a fresh buffer per write is left for the collector (a profile's megabytes of JSON otherwise stayed in memory
+ * until a full collection).
+ */
+class PieceWriter {
+  private readonly buffer = Buffer.allocUnsafeSlow(1 << 20);
+  private used = 0;
+
+  constructor(private readonly file: FileHandle) {}
+
+  async write(text: string): Promise<void> {
+    const bytes = Buffer.byteLength(text);
+    if (this.used + bytes > this.buffer.length) await this.flush();
+    if (bytes > this.buffer.length) await this.file.write(text);
+    else this.used += this.buffer.write(text, this.used);
+  }
+
+  async end(text: string): Promise<void> {
+    await this.write(text);
+    await this.flush();
+  }
+
+  private async flush(): Promise<void> {
+    if (this.used > 0) await this.file.write(this.buffer, 0, this.used);
+    this.used = 0;
+  }
+}
+
+/**
+ * Writes what JSON.stringify(value) gives, without building it: objects and arrays are written part by part, and
+ * runs of values that hold no object are stringified SLICE at a time. A profile's samples (1e5 values a column)
+ * would otherwise become megabyte strings, which live in the old generation until a full collection.
+ */
+async function writeCompact(out: PieceWriter, value: unknown): Promise<void> {
+  const json = value as { toJSON?: () => unknown } | null;
+  if (json !== null && typeof json === 'object' && typeof json.toJSON === 'function') return writeCompact(out, json.toJSON());
+  if (Array.isArray(value)) {
+    await out.write('[');
+    for (let start = 0; start < value.length; start += SLICE) {
+      const slice = value.slice(start, start + SLICE);
+      if (start > 0) await out.write(',');
+      if (slice.every((item) => item === null || typeof item !== 'object')) await out.write(JSON.stringify(slice).slice(1, -1));
+      else {
+        for (let i = 0; i < slice.length; i++) {
+          if (i > 0) await out.write(',');
+          if (slice[i] === undefined || typeof slice[i] === 'function' || typeof slice[i] === 'symbol') await out.write('null');
+          else await writeCompact(out, slice[i]);
+        }
+      }
+    }
+    await out.write(']');
+    return;
+  }
+  if (value !== null && typeof value === 'object') {
+    await out.write('{');
+    let first = true;
+    for (const [key, item] of Object.entries(value)) {
+      if (item === undefined || typeof item === 'function' || typeof item === 'symbol') continue;
+      await out.write(`${first ? '' : ','}${JSON.stringify(key)}:`);
+      first = false;
+      await writeCompact(out, item);
+    }
+    await out.write('}');
+    return;
+  }
+  await out.write(JSON.stringify(value));
 }
 
 /** Checks an in-memory document against its schema before it is written: mlgate never writes an invalid one. */

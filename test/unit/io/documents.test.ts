@@ -42,4 +42,22 @@ describe('writeDocument', () => {
     expect(JSON.parse(readFileSync(join(folder, 'a', 'train-report.json'), 'utf8')).status).toBe('succeeded');
     await expect(writeDocument(join(folder, 'b.json'), { ...trainReport(), status: 'nope' } as never)).rejects.toThrow(/status/);
   });
+
+  it('writes a compact document byte for byte as JSON.stringify would, long samples included', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'mlgate-doc-'));
+    const rows = 30_000;
+    const sample = (i: number) => (i % 97 === 0 ? null : i % 2 ? i / 7 : -i * 1e-9);
+    const profile = {
+      schema: 'mlgate/profile@1',
+      created_at: '2026-01-01T00:00:00.000Z',
+      dataset: { files: [{ path: 'a "quoted" name.csv', rows }], rows },
+      sample: { size: rows, seed: 1, priorities: Array.from({ length: rows }, (_, i) => i * 2 ** 30 + 0.5 * (i % 3)) },
+      columns: [
+        { name: 'x', type: 'float', count: rows, nulls: 0, invalid: 0, sample: Array.from({ length: rows }, (_, i) => sample(i)) },
+        { name: 'é\n"c"', type: 'string', count: rows, nulls: 0, invalid: 0, sample: Array.from({ length: rows }, (_, i) => (i % 5 === 0 ? null : `v${i % 11}\u2028`)) },
+      ],
+    };
+    await writeDocument(join(folder, 'profile.json'), profile, { compact: true });
+    expect(readFileSync(join(folder, 'profile.json'), 'utf8')).toBe(`${JSON.stringify(profile)}\n`);
+  });
 });
