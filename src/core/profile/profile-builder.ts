@@ -44,8 +44,8 @@ export interface ProfileState {
   columns: ColumnStateData[];
 }
 
-/** One column of a ProfileState: its counts, moments and sampled values, with texts in place of dictionary ids. */
-export interface ColumnStateData {
+/** What the builder keeps of a column, but for its texts: counts, moments, and the sampled rows' values by slot. */
+interface ColumnTallies {
   name: string;
   decodeAs: DecodeAs;
   type: ColumnType | undefined;
@@ -54,28 +54,21 @@ export interface ColumnStateData {
   textual: number;
   moments: Moments;
   integral: boolean;
-  /** The texts the ids in `counts` and `sampleIds` stand for; absent for a column with no text. */
-  texts: string[] | undefined;
+  /** Rows per text id. */
   counts: Int32Array;
   sampleNumbers: Float64Array;
   sampleIds: Int32Array;
   sampleStatus: Uint8Array;
 }
 
-interface ColumnState {
-  name: string;
-  decodeAs: DecodeAs;
-  type: ColumnType | undefined;
-  nulls: number;
-  invalid: number;
-  textual: number;
-  moments: Moments;
-  integral: boolean;
+/** One column of a ProfileState, with the texts its ids stand for in place of the reader's dictionary. */
+export interface ColumnStateData extends ColumnTallies {
+  /** Absent for a column with no text. */
+  texts: string[] | undefined;
+}
+
+interface ColumnState extends ColumnTallies {
   dictionary: TextDictionary | undefined;
-  counts: Int32Array;
-  sampleNumbers: Float64Array;
-  sampleIds: Int32Array;
-  sampleStatus: Uint8Array;
 }
 
 /**
