@@ -143,6 +143,10 @@ export class ProfileBuilder {
 
   private addColumn(state: ColumnState, column: ColumnData, length: number): void {
     const { status } = column;
+    // Rows that are not values are counted on the way, by the numbers' first pass when there is one.
+    let nulls = 0;
+    let invalid = 0;
+    let counted = false;
     if (column.numbers && column.decodeAs !== 'text') {
       const values = column.numbers;
       let n = 0;
@@ -151,7 +155,12 @@ export class ProfileBuilder {
       let max = Number.NEGATIVE_INFINITY;
       let integral = state.integral;
       for (let r = 0; r < length; r++) {
-        if (status[r] !== VALUE) continue;
+        const s = status[r];
+        if (s !== VALUE) {
+          if (s === NULL) nulls++;
+          else invalid++;
+          continue;
+        }
         const v = values[r]!;
         n++;
         sum += v;
@@ -170,6 +179,7 @@ export class ProfileBuilder {
         state.moments = mergeMoments(state.moments, { count: n, mean, m2, min, max });
       }
       state.integral = integral;
+      counted = true;
     }
     if (column.ids) {
       state.dictionary = column.dictionary;
@@ -184,14 +194,16 @@ export class ProfileBuilder {
         if (id >= 0) state.counts[id]!++;
       }
     }
-    for (let r = 0; r < length; r++) {
-      const s = status[r];
-      if (s === NULL) state.nulls++;
-      else if (s === INVALID) {
-        if (column.decodeAs === 'auto') state.textual++;
-        else state.invalid++;
+    if (!counted) {
+      for (let r = 0; r < length; r++) {
+        const s = status[r];
+        if (s === NULL) nulls++;
+        else if (s === INVALID) invalid++;
       }
     }
+    state.nulls += nulls;
+    if (column.decodeAs === 'auto') state.textual += invalid;
+    else state.invalid += invalid;
   }
 
   private addToSample(batch: RecordBatch, present: ReadonlySet<string>): void {
@@ -377,16 +389,20 @@ function kthSmallest(values: Float64Array, k: number): number {
 }
 
 function copySampled(state: ColumnState, column: ColumnData | undefined, slots: readonly number[], rows: readonly number[]): void {
+  // One loop per array, each over one element type: V8 keeps such loops monomorphic and free of branches.
   const { sampleStatus, sampleNumbers, sampleIds } = state;
   const status = column?.status;
-  const numbers = sampleNumbers.length > 0 ? column?.numbers : undefined;
-  const ids = sampleIds.length > 0 ? column?.ids : undefined;
-  for (let i = 0; i < slots.length; i++) {
-    const slot = slots[i]!;
-    const r = rows[i]!;
-    sampleStatus[slot] = status ? status[r]! : NULL;
-    if (sampleNumbers.length > 0) sampleNumbers[slot] = numbers ? numbers[r]! : Number.NaN;
-    if (sampleIds.length > 0) sampleIds[slot] = ids ? ids[r]! : -1;
+  if (status) for (let i = 0; i < slots.length; i++) sampleStatus[slots[i]!] = status[rows[i]!]!;
+  else for (let i = 0; i < slots.length; i++) sampleStatus[slots[i]!] = NULL;
+  if (sampleNumbers.length > 0) {
+    const numbers = column?.numbers;
+    if (numbers) for (let i = 0; i < slots.length; i++) sampleNumbers[slots[i]!] = numbers[rows[i]!]!;
+    else for (let i = 0; i < slots.length; i++) sampleNumbers[slots[i]!] = Number.NaN;
+  }
+  if (sampleIds.length > 0) {
+    const ids = column?.ids;
+    if (ids) for (let i = 0; i < slots.length; i++) sampleIds[slots[i]!] = ids[rows[i]!]!;
+    else for (let i = 0; i < slots.length; i++) sampleIds[slots[i]!] = -1;
   }
 }
 
