@@ -9,6 +9,7 @@ import {
   PROFILE_QUANTILES,
   selectQuantiles,
   sampleNumbers,
+  topCategories,
   type CategorySummary,
   type ColumnProfile,
   type Profile,
@@ -533,11 +534,7 @@ function numericSummary(moments: Moments, integral: boolean, values: Float64Arra
 }
 
 function categorySummary(state: ColumnState, total: number): CategorySummary {
-  const entries: [string, number][] = [];
-  const values = state.dictionary!.values;
-  for (let id = 0; id < state.counts.length; id++) if (state.counts[id]! > 0) entries.push([values[id]!, state.counts[id]!]);
-  entries.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-  const kept = entries.slice(0, MAX_CATEGORIES);
-  const keptCount = kept.reduce((sum, [, n]) => sum + n, 0);
-  return { counts: kept, distinct: entries.length, other: Math.max(0, total - keptCount), truncated: entries.length > MAX_CATEGORIES };
+  const { top, distinct } = topCategories(state.dictionary!.values, state.counts, MAX_CATEGORIES);
+  const keptCount = top.reduce((sum, [, n]) => sum + n, 0);
+  return { counts: top, distinct, other: Math.max(0, total - keptCount), truncated: distinct > MAX_CATEGORIES };
 }

@@ -56,6 +56,47 @@ export interface Profile {
   columns: ColumnProfile[];
 }
 
+/**
+ * The `k` most frequent of the values whose counts are given (a count of 0 leaves a value out), most frequent first
+ * and equal counts by value, as sorting them all would order them; with a heap of the k kept so far, so a column of
+ * a million distinct values costs a pass, not a sort of a million entries.
+ */
+export function topCategories(values: readonly string[], counts: ArrayLike<number>, k: number): { top: [string, number][]; distinct: number } {
+  // heap[0] is the kept value that ranks last: a new value enters by ranking ahead of it.
+  const heap: number[] = [];
+  const ahead = (a: number, b: number) => counts[a]! > counts[b]! || (counts[a] === counts[b] && values[a]! < values[b]!);
+  const siftDown = (from: number) => {
+    for (let i = from; ; ) {
+      const left = 2 * i + 1;
+      let last = i;
+      if (left < heap.length && ahead(heap[last]!, heap[left]!)) last = left;
+      if (left + 1 < heap.length && ahead(heap[last]!, heap[left + 1]!)) last = left + 1;
+      if (last === i) return;
+      [heap[i], heap[last]] = [heap[last]!, heap[i]!];
+      i = last;
+    }
+  };
+  let distinct = 0;
+  for (let id = 0; id < counts.length; id++) {
+    if (!(counts[id]! > 0)) continue;
+    distinct++;
+    if (heap.length < k) {
+      heap.push(id);
+      for (let i = heap.length - 1; i > 0; ) {
+        const parent = (i - 1) >> 1;
+        if (!ahead(heap[parent]!, heap[i]!)) break;
+        [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
+        i = parent;
+      }
+    } else if (k > 0 && ahead(id, heap[0]!)) {
+      heap[0] = id;
+      siftDown(0);
+    }
+  }
+  heap.sort((a, b) => (ahead(a, b) ? -1 : ahead(b, a) ? 1 : 0));
+  return { top: heap.map((id) => [values[id]!, counts[id]!]), distinct };
+}
+
 /** Counts of values in `bins` equal-width bins over [min, max]; the top edge is inclusive. */
 export function histogramOf(values: ArrayLike<number>, min: number, max: number, bins = HISTOGRAM_BINS): { edges: number[]; counts: number[] } {
   if (!(max > min)) return { edges: [min, max], counts: [values.length] };
