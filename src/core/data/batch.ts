@@ -21,51 +21,66 @@ export const INVALID = 2;
 
 /**
  * Distinct texts of one column across batches; ids are positions in `values`. Readers look texts up by their UTF-8
- * bytes (a hash table over the bytes), so a repeated value costs no string allocation.
+ * bytes (a hash table over the bytes), so a repeated value costs no string allocation. The bytes of every text live
+ * in one pool, located by offsets: a column of a million distinct ids costs about 120 bytes a value, where an array
+ * and a map entry of its own per value cost some 300.
  */
 export class TextDictionary {
   readonly values: string[] = [];
-  private readonly index = new Map<string, number>();
   private table = new Int32Array(256).fill(-1);
-  private hashes: number[] = [];
-  private bytes: Uint8Array[] = [];
+  private hashes = new Int32Array(64);
+  /** The bytes of text `id` are pool[starts[id] .. starts[id + 1]). */
+  private starts = new Int32Array(65);
+  private pool = new Uint8Array(1024);
+
+  /** Texts with a lone surrogate (possible in JSON), which UTF-8 cannot tell from U+FFFD: told apart as strings. */
+  private malformed: Map<string, number> | undefined;
+  private unindexed: Set<number> | undefined;
 
   /** The id of a text, adding it on first sight. */
   idOf(text: string): number {
-    let id = this.index.get(text);
-    if (id === undefined) {
-      const bytes = ENCODER.encode(text);
-      id = this.add(text, bytes, hashBytes(bytes, 0, bytes.length));
-    }
-    return id;
+    const bytes = ENCODER.encode(text);
+    const id = this.idOfBytes(bytes, 0, bytes.length, () => text);
+    if (this.values[id] === text) return id;
+    this.malformed ??= new Map();
+    let other = this.malformed.get(text);
+    if (other === undefined) this.malformed.set(text, (other = this.add(text, bytes, 0, bytes.length, 0, false)));
+    return other;
   }
 
   /** The id of the UTF-8 text in bytes [start, end); `decode` makes the string the first time it is seen. */
   idOfBytes<B extends Uint8Array>(source: B, start: number, end: number, decode: (bytes: B, start: number, end: number) => string): number {
     const hash = hashBytes(source, start, end);
-    const mask = this.table.length - 1;
+    const { table, hashes, starts, pool } = this;
+    const mask = table.length - 1;
     for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
-      const id = this.table[slot]!;
+      const id = table[slot]!;
       if (id < 0) break;
-      if (this.hashes[id] === hash && sameBytes(this.bytes[id]!, source, start, end)) return id;
+      if (hashes[id] === hash && sameBytes(pool, starts[id]!, starts[id + 1]!, source, start, end)) return id;
     }
-    const text = decode(source, start, end);
-    const known = this.index.get(text);
-    return known ?? this.add(text, source.slice(start, end), hash);
+    return this.add(decode(source, start, end), source, start, end, hash, true);
   }
 
   get size(): number {
     return this.values.length;
   }
 
-  private add(text: string, bytes: Uint8Array, hash: number): number {
+  /** Adds a text; one not `indexed` is found by the malformed map only. */
+  private add(text: string, source: Uint8Array, start: number, end: number, hash: number, indexed: boolean): number {
     const id = this.values.length;
     this.values.push(text);
-    this.index.set(text, id);
-    this.hashes.push(hash);
-    this.bytes.push(bytes);
+    if (id + 2 > this.starts.length) {
+      this.starts = grown(this.starts, (id + 2) * 2);
+      this.hashes = grown(this.hashes, (id + 2) * 2);
+    }
+    const at = this.starts[id]!;
+    if (at + (end - start) > this.pool.length) this.pool = grown(this.pool, Math.max(this.pool.length * 2, at + (end - start)));
+    this.pool.set(source.subarray(start, end), at);
+    this.starts[id + 1] = at + (end - start);
+    this.hashes[id] = hash;
+    if (!indexed) this.unindexed = (this.unindexed ?? new Set()).add(id);
     if (this.values.length * 2 > this.table.length) this.grow();
-    else this.insert(id);
+    else if (indexed) this.insert(id);
     return id;
   }
 
@@ -78,8 +93,15 @@ export class TextDictionary {
 
   private grow(): void {
     this.table = new Int32Array(this.table.length * 2).fill(-1);
-    for (let id = 0; id < this.values.length; id++) this.insert(id);
+    for (let id = 0; id < this.values.length; id++) if (!this.unindexed?.has(id)) this.insert(id);
   }
+}
+
+/** A copy of `array` with room for `length` elements. */
+function grown<T extends Int32Array | Uint8Array>(array: T, length: number): T {
+  const copy = new (array.constructor as new (length: number) => T)(length);
+  copy.set(array);
+  return copy;
 }
 
 const ENCODER = new TextEncoder();
@@ -88,12 +110,13 @@ const ENCODER = new TextEncoder();
 function hashBytes(bytes: Uint8Array, start: number, end: number): number {
   let hash = 0x811c9dc5;
   for (let i = start; i < end; i++) hash = Math.imul(hash ^ bytes[i]!, 16777619);
-  return hash >>> 0;
+  return hash | 0;
 }
 
-function sameBytes(known: Uint8Array, source: Uint8Array, start: number, end: number): boolean {
-  if (known.length !== end - start) return false;
-  for (let i = 0; i < known.length; i++) if (known[i] !== source[start + i]) return false;
+/** Whether pool[from, to) and source[start, end) hold the same bytes. */
+function sameBytes(pool: Uint8Array, from: number, to: number, source: Uint8Array, start: number, end: number): boolean {
+  if (to - from !== end - start) return false;
+  for (let i = 0; i < to - from; i++) if (pool[from + i] !== source[start + i]) return false;
   return true;
 }
 
