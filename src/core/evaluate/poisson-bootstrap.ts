@@ -55,10 +55,10 @@ function replicateHash(seed: number, replicate: number): number {
   return mix32(seed ^ Math.imul(replicate + 1, 0x9e3779b1));
 }
 
-/** Poisson(1) by inverse CDF of a uniform 32-bit hash. */
-function weightOf(hash: number): number {
+/** Poisson(1) by inverse CDF of a uniform 32-bit hash; `table` is weightTable(). */
+function weightOf(hash: number, table: Int8Array): number {
   const uniform = mix32(hash);
-  const weight = WEIGHT_BY_HIGH_BITS[uniform >>> 16]!;
+  const weight = table[uniform >>> 16]!;
   return weight >= 0 ? weight : inverseCdf(uniform);
 }
 
@@ -75,18 +75,23 @@ function inverseCdf(uniform: number): number {
  * CDF's steps (-1 there: those uniforms take the full search). The same weights, four times as fast: the million
  * weights of a bootstrap cost a table read each instead of a loop of unpredictable branches.
  */
-const WEIGHT_BY_HIGH_BITS = (() => {
-  const table = new Int8Array(65536);
-  for (let high = 0; high < 65536; high++) {
-    const first = inverseCdf(high * 65536);
-    table[high] = first === inverseCdf(high * 65536 + 65535) ? first : -1;
+function weightTable(): Int8Array {
+  if (!weightsByHighBits) {
+    weightsByHighBits = new Int8Array(65536);
+    for (let high = 0; high < 65536; high++) {
+      const first = inverseCdf(high * 65536);
+      weightsByHighBits[high] = first === inverseCdf(high * 65536 + 65535) ? first : -1;
+    }
   }
-  return table;
-})();
+  return weightsByHighBits;
+}
+
+/** Built on first use (a few milliseconds), not when the module loads. */
+let weightsByHighBits: Int8Array | undefined;
 
 /** The Poisson(1) weight of a bucket in a replicate: inverse CDF of a uniform hashed from (seed, bucket, replicate). */
 export function poissonWeight(seed: number, bucket: number, replicate: number): number {
-  return weightOf(bucketHash(bucket) ^ replicateHash(seed, replicate));
+  return weightOf(bucketHash(bucket) ^ replicateHash(seed, replicate), weightTable());
 }
 
 /**
@@ -106,12 +111,13 @@ export function forEachReplicate(sums: Float64Array, stride: number, replicates:
   }
   // The bucket's half of each weight's hash is the same in every replicate: computed once.
   const hashes = used.map(bucketHash);
+  const table = weightTable();
   const totals = new Float64Array(stride);
   for (let b = 0; b < replicates; b++) {
     totals.fill(0);
     const replicate = replicateHash(seed, b);
     for (let i = 0; i < used.length; i++) {
-      const w = weightOf(hashes[i]! ^ replicate);
+      const w = weightOf(hashes[i]! ^ replicate, table);
       if (w === 0) continue;
       const g = used[i]!;
       const base = g * stride;
