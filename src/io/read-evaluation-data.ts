@@ -4,6 +4,7 @@ import { hashText, rowBucket } from '../core/evaluate/poisson-bootstrap.js';
 import type { ShardPiece } from '../core/shard/shard-pieces.js';
 import type { ShardSpec } from '../core/shard/shard-spec.js';
 import { readDataset, type DatasetFile } from './readers/dataset.js';
+import { resized } from '../core/data/typed-arrays.js';
 
 /** The label column, read both ways until the task is known: numbers where cells parse, and the text of each. */
 export interface LabelColumn {
@@ -69,14 +70,14 @@ export async function readEvaluationData(files: readonly DatasetFile[], options:
   const grow = (needed: number) => {
     if (needed <= capacity) return;
     while (capacity < needed) capacity *= 2;
-    matrix = resize(matrix, capacity * width);
+    matrix = resized(matrix, capacity * width);
     for (const column of extra) {
-      column.numbers = resize(column.numbers, capacity);
-      column.ids = resize(column.ids, capacity);
+      column.numbers = resized(column.numbers, capacity);
+      column.ids = resized(column.ids, capacity);
     }
-    buckets = resize(buckets, capacity);
-    fileOf = resize(fileOf, capacity);
-    lineOf = resize(lineOf, capacity);
+    buckets = resized(buckets, capacity);
+    fileOf = resized(fileOf, capacity);
+    lineOf = resized(lineOf, capacity);
   };
 
   const fileIndex = new Map<string, number>();
@@ -151,10 +152,4 @@ function featureError(column: ColumnData, row: number, file: DatasetFile, line: 
       ? `${file.name}:${line}: feature ${column.name} is "${text.slice(0, 40)}", not a number; the model takes numbers, so encode text features before export (or inside the exported pipeline)`
       : `${file.name}:${line}: feature ${column.name} is empty; the model cannot score missing values: fill or drop them first (a contract with nullable: false catches this in validate-data)`;
   return new DataError(message, { file: file.name, line });
-}
-
-function resize<T extends Float32Array | Float64Array | Int32Array | Uint32Array | Uint16Array>(array: T, length: number): T {
-  const next = new (array.constructor as new (n: number) => T)(length);
-  next.set(array.subarray(0, Math.min(array.length, length)));
-  return next;
 }

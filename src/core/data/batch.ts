@@ -1,3 +1,5 @@
+import { resized } from './typed-arrays.js';
+
 /**
  * Columnar batches of rows, the unit in which readers hand data to checks and profiles. A batch holds the rows
  * of one file that one read produced; every row keeps its file and line, so that problems can point at it.
@@ -70,11 +72,11 @@ export class TextDictionary {
     const id = this.values.length;
     this.values.push(text);
     if (id + 2 > this.starts.length) {
-      this.starts = grown(this.starts, (id + 2) * 2);
-      this.hashes = grown(this.hashes, (id + 2) * 2);
+      this.starts = resized(this.starts, (id + 2) * 2);
+      this.hashes = resized(this.hashes, (id + 2) * 2);
     }
     const at = this.starts[id]!;
-    if (at + (end - start) > this.pool.length) this.pool = grown(this.pool, Math.max(this.pool.length * 2, at + (end - start)));
+    if (at + (end - start) > this.pool.length) this.pool = resized(this.pool, Math.max(this.pool.length * 2, at + (end - start)));
     this.pool.set(source.subarray(start, end), at);
     this.starts[id + 1] = at + (end - start);
     this.hashes[id] = hash;
@@ -95,13 +97,6 @@ export class TextDictionary {
     this.table = new Int32Array(this.table.length * 2).fill(-1);
     for (let id = 0; id < this.values.length; id++) if (!this.unindexed?.has(id)) this.insert(id);
   }
-}
-
-/** A copy of `array` with room for `length` elements. */
-function grown<T extends Int32Array | Uint8Array>(array: T, length: number): T {
-  const copy = new (array.constructor as new (length: number) => T)(length);
-  copy.set(array);
-  return copy;
 }
 
 const ENCODER = new TextEncoder();

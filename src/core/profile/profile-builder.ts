@@ -1,4 +1,5 @@
 import { INVALID, NULL, TextDictionary, VALUE, type ColumnData, type ColumnType, type DecodeAs, type RecordBatch } from '../data/batch.js';
+import { resized } from '../data/typed-arrays.js';
 import { BottomK, hashText, mix32, PRIORITY_LOW, rowPriority } from './bottom-k-sample.js';
 import { emptyMoments, mergeMoments, sampleVariance, type Moments } from './moments.js';
 import {
@@ -184,11 +185,7 @@ export class ProfileBuilder {
     }
     if (column.ids) {
       state.dictionary = column.dictionary;
-      if (state.counts.length < column.dictionary!.size) {
-        const grown = new Int32Array(Math.max(column.dictionary!.size, state.counts.length * 2));
-        grown.set(state.counts);
-        state.counts = grown;
-      }
+      if (state.counts.length < column.dictionary!.size) state.counts = resized(state.counts, Math.max(column.dictionary!.size, state.counts.length * 2));
       const { ids } = column;
       for (let r = 0; r < length; r++) {
         const id = ids[r]!;
@@ -306,11 +303,7 @@ export class ProfileBuilder {
       if (!column.texts) return undefined;
       const dictionary = (state.dictionary ??= dictionaryOf?.(column.name) ?? new TextDictionary());
       const ids = Int32Array.from(column.texts, (text) => dictionary.idOf(text));
-      if (state.counts.length < dictionary.size) {
-        const grown = new Int32Array(Math.max(dictionary.size, state.counts.length * 2));
-        grown.set(state.counts);
-        state.counts = grown;
-      }
+      if (state.counts.length < dictionary.size) state.counts = resized(state.counts, Math.max(dictionary.size, state.counts.length * 2));
       for (let id = 0; id < column.counts.length; id++) state.counts[ids[id]!]! += column.counts[id]!;
       return ids;
     });
