@@ -51,7 +51,9 @@ export async function resolveDataFiles(patterns: readonly string[], cwd: string,
       const path = isAbsolute(name) ? name : join(cwd, name);
       const info = await stat(path).catch(() => undefined);
       if (!info) throw new ConfigurationError(`${name}: file not found; check ${label} (paths are relative to the working directory)`);
-      if (!info.isFile()) throw new ConfigurationError(`${name}: is a folder, not a data file; use a glob such as ${name}/*.csv`);
+      if (info.isDirectory()) throw new ConfigurationError(`${name}: is a folder, not a data file; use a glob such as ${name}/*.csv`);
+      // Files are read in byte ranges, by position: a pipe or a device has none.
+      if (!info.isFile()) throw new ConfigurationError(`${name}: is not a regular file (a pipe or a device); write the data to a file and give its path`);
       const detected = formatOf(name);
       const chosen = format === 'auto' ? detected?.format : format;
       if (!chosen) throw new ConfigurationError(`${name}: cannot tell the format from the name; name it .csv, .tsv, .jsonl or .parquet (optionally .gz), or set format`);

@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigurationError, DataError } from '../../../../src/core/errors.js';
 import { dataFolder, readAll } from '../../../support/datasets.js';
@@ -36,5 +38,12 @@ describe('bad input gives one line naming the file (and line) and what to do', (
     ['JSON Lines with a key the first record lacks', { 'j.jsonl': '{"a": 1}\n{"a": 2, "b": 3}\n' }, 'j.jsonl', /^j\.jsonl:2: key "b" is not in the first record/],
   ])('%s', async (_, files, pattern, message) => {
     expect((await failure(files, pattern)).message).toMatch(message);
+  });
+
+  it('a folder, and a pipe (files are read by position, which a pipe has not)', async () => {
+    expect((await failure({ 'd/a.csv': 'a\n1\n' }, 'd')).message).toMatch(/^d: is a folder, not a data file; use a glob such as d\/\*\.csv$/);
+    const folder = dataFolder({});
+    execFileSync('mkfifo', [join(folder, 'p.csv')]);
+    await expect(readAll(folder, ['p.csv'])).rejects.toThrow(/^p\.csv: is not a regular file \(a pipe or a device\); write the data to a file and give its path$/);
   });
 });
