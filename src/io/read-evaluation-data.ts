@@ -85,7 +85,9 @@ export async function readEvaluationData(files: readonly DatasetFile[], options:
   const lineBases: (() => number)[] = [];
   for await (const event of readDataset(files, {
     delimiter: options.delimiter,
-    decodeAs: (columns) => columns.map((c): DecodeAs => (features.includes(c) && c !== label && !options.sliceColumns.includes(c) ? 'number' : wanted.has(c) ? 'auto' : 'text')),
+    // Columns the models, the label and the slices do not use are skipped: an id or free-text column would
+    // otherwise fill a dictionary with every distinct value for nothing.
+    decodeAs: (columns) => columns.map((c): DecodeAs => (features.includes(c) && c !== label && !options.sliceColumns.includes(c) ? 'number' : wanted.has(c) ? 'auto' : 'skip')),
     dictionary,
     shard: options.shard,
     shardKey: options.shardKey,

@@ -11,9 +11,10 @@ export type ColumnType = (typeof COLUMN_TYPES)[number];
 
 /**
  * How a reader decodes a column: as numbers (int, float), booleans (as 0/1), datetimes (as epoch milliseconds),
- * dictionary-encoded text, or `auto` (numbers where they parse, and the text beside them) when the type is unknown.
+ * dictionary-encoded text, or `auto` (numbers where they parse, and the text beside them) when the type is unknown;
+ * `skip` leaves the column out of the batches (its cells are still parsed past, but not decoded or kept).
  */
-export type DecodeAs = 'number' | 'bool' | 'datetime' | 'text' | 'auto';
+export type DecodeAs = 'number' | 'bool' | 'datetime' | 'text' | 'auto' | 'skip';
 
 /** What a cell holds. */
 export const VALUE = 0;

@@ -156,7 +156,9 @@ export async function* readDataset(files: readonly DatasetFile[], options: Datas
 
 /** Opens one file's reader for a split: a shard by position reads only its range, rows or records of the file. */
 async function openFile(file: DatasetFile, options: DatasetReadOptions, split: Split): Promise<OpenedFile> {
-  const perFile = { name: file.name, decodeAs: (columns: readonly string[]) => options.decodeAs(columns, file), dictionary: options.dictionary };
+  // A key split hashes the key column's values: it is decoded even where the caller would skip it.
+  const decodeAs = (columns: readonly string[]) => options.decodeAs(columns, file).map((as, c) => (as === 'skip' && split.kind === 'key' && columns[c] === split.key ? 'auto' : as));
+  const perFile = { name: file.name, decodeAs, dictionary: options.dictionary };
   const delimiter = options.delimiter ?? (file.format === 'tsv' ? '\t' : ',');
   const whole = (source: OpenedFile['source']): OpenedFile => ({
     source,

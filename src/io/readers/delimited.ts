@@ -450,12 +450,13 @@ class BatchArrays {
     this.capacity = capacity;
     this.rowIds = new Float64Array(capacity);
     this.lines = new Float64Array(capacity);
-    this.status = this.decodeAs.map(() => new Uint8Array(capacity));
-    this.numbers = this.decodeAs.map((as) => (as === 'text' ? EMPTY_NUMBERS : new Float64Array(capacity)));
+    this.status = this.decodeAs.map((as) => (as === 'skip' ? EMPTY_STATUS : new Uint8Array(capacity)));
+    this.numbers = this.decodeAs.map((as) => (as === 'text' || as === 'skip' ? EMPTY_NUMBERS : new Float64Array(capacity)));
     this.ids = this.decodeAs.map((as) => (as === 'text' || as === 'auto' ? new Int32Array(capacity) : EMPTY_IDS));
   }
 }
 
+const EMPTY_STATUS = new Uint8Array(0);
 const EMPTY_NUMBERS = new Float64Array(0);
 const EMPTY_IDS = new Int32Array(0);
 
@@ -472,8 +473,10 @@ function decodeBatch(
   arrays: BatchArrays,
 ): RecordBatch {
   arrays.reserve(rows);
-  const columns = header.map((name, c): ColumnData => {
+  const columns: ColumnData[] = [];
+  header.forEach((name, c) => {
     const as = decodeAs[c]!;
+    if (as === 'skip') return;
     const status = arrays.status[c]!.subarray(0, rows).fill(VALUE);
     const column: ColumnData = { name, decodeAs: as, status, invalidText: new Map() };
     if (as === 'number' || as === 'auto') column.numbers = decodeNumbers(arrays.numbers[c]!.subarray(0, rows), buffer, cells, header.length, c, column, nulls);
@@ -482,7 +485,7 @@ function decodeBatch(
       column.ids = decodeTexts(arrays.ids[c]!.subarray(0, rows), buffer, cells, header.length, c, column, nulls);
     }
     if (as === 'bool' || as === 'datetime') column.numbers = decodeParsed(arrays.numbers[c]!.subarray(0, rows), buffer, cells, header.length, c, column, nulls, as === 'bool' ? parseBoolText : parseDatetimeText);
-    return column;
+    columns.push(column);
   });
   const rowIds = arrays.rowIds.subarray(0, rows);
   for (let r = 0; r < rows; r++) rowIds[r] = cells.rowStarts[r]! + offset;

@@ -33,7 +33,7 @@ export async function* readJsonLines(lines: AsyncIterable<string>, options: Json
       rowIds: Float64Array.from(positions),
       length: lineNumbers.length,
       lines: Float64Array.from(lineNumbers),
-      columns: header!.map((name, c) => columnFromValues(name, decodeAs[c]!, cells[c]!, decodeAs[c] === 'text' || decodeAs[c] === 'auto' ? options.dictionary(name) : undefined)),
+      columns: header!.flatMap((name, c) => (decodeAs[c] === 'skip' ? [] : [columnFromValues(name, decodeAs[c]!, cells[c]!, decodeAs[c] === 'text' || decodeAs[c] === 'auto' ? options.dictionary(name) : undefined)])),
     };
     cells = header!.map(() => []);
     lineNumbers = [];

@@ -44,6 +44,8 @@ export async function* readParquet(path: string, options: ParquetOptions): Async
         compressors,
         rowStart,
         rowEnd,
+        // Columns left out are not read at all: Parquet stores each column apart.
+        columns: header.filter((_, c) => decodeAs[c] !== 'skip'),
         onChunk: (chunk) => {
           const values = data.get(chunk.columnName) ?? [];
           const array = chunk.columnData as ArrayLike<unknown>;
@@ -65,7 +67,7 @@ export async function* readParquet(path: string, options: ParquetOptions): Async
       rowIds: Float64Array.from({ length }, (_, i) => rowStart + i),
       length,
       lines,
-      columns: header.map((name, c) => columnFromValues(name, decodeAs[c]!, data.get(name) ?? [], decodeAs[c] === 'text' || decodeAs[c] === 'auto' ? options.dictionary(name) : undefined, length)),
+      columns: header.flatMap((name, c) => (decodeAs[c] === 'skip' ? [] : [columnFromValues(name, decodeAs[c]!, data.get(name) ?? [], decodeAs[c] === 'text' || decodeAs[c] === 'auto' ? options.dictionary(name) : undefined, length)])),
     };
   }
   if (total === 0) throw new DataError(`${options.name}: the Parquet file has no rows`);

@@ -34,3 +34,33 @@ describe('Parquet reader', () => {
     expect(lines).toEqual([1, 2, 3]);
   });
 });
+
+describe('columns decoded as skip', () => {
+  it('are left out of the batches of every format, the other columns read as before', async () => {
+    const folder = dataFolder({
+      'a.csv': 'id,x,note\nu1,1.5,"a, b"\nu2,2,c\n',
+      'a.jsonl': '{"id": "u1", "x": 1.5, "note": "a, b"}\n{"id": "u2", "x": 2, "note": "c"}\n',
+      'a.parquet': {
+        parquet: [
+          { name: 'id', data: ['u1', 'u2'], type: 'STRING' },
+          { name: 'x', data: [1.5, 2], type: 'DOUBLE' },
+          { name: 'note', data: ['a, b', 'c'], type: 'STRING' },
+        ],
+      },
+    });
+    for (const file of ['a.csv', 'a.jsonl', 'a.parquet']) {
+      const { values, headers, lines } = await readAll(folder, [file], { id: 'skip', x: 'number', note: 'skip' });
+      expect(headers).toEqual([['id', 'x', 'note']]);
+      expect(values).toEqual({ x: [1.5, 2] });
+      expect(lines).toHaveLength(2);
+    }
+  });
+
+  it('except the column a key split hashes, which is read to split by', async () => {
+    const rows = Array.from({ length: 40 }, (_, i) => `k${i % 7},${i}`);
+    const folder = dataFolder({ 'a.csv': `key,x\n${rows.join('\n')}\n` });
+    const shards = await Promise.all([1, 2].map((index) => readAll(folder, ['a.csv'], { key: 'skip', x: 'number' }, { shard: { index, count: 2 }, shardKey: 'key' })));
+    expect(shards.flatMap((s) => s.values.x!).sort((a, b) => (a as number) - (b as number))).toEqual(Array.from({ length: 40 }, (_, i) => i));
+    expect(shards.every((s) => s.values.x!.length > 0)).toBe(true);
+  });
+});
