@@ -1,10 +1,12 @@
 import { inferContract, uniqueCandidates } from '../core/contract/infer-contract.js';
 import type { DataContract } from '../core/contract/contract.js';
+import type { DecodeAs } from '../core/data/batch.js';
 import { ProfileBuilder } from '../core/profile/profile-builder.js';
 import type { Profile } from '../core/profile/profile.js';
 import { DatasetValidator } from '../core/validate/dataset-validator.js';
 import type { DatasetFile } from './readers/dataset.js';
 import { scanDataset } from './scan-dataset.js';
+import { sniffNumericColumns } from './sniff-types.js';
 
 export interface DraftOptions {
   margin: number;
@@ -14,13 +16,27 @@ export interface DraftOptions {
 }
 
 /**
- * Drafts a contract from reference data: one pass profiles every column with its type inferred; a second pass,
- * only when some int or string column's sample was all distinct, checks those columns' uniqueness exactly.
+ * Drafts a contract from reference data: one pass profiles every column with its type inferred (columns whose first
+ * batch is all numbers read as numbers only: reading them also as text would keep every distinct number's text);
+ * a second pass, only when some int or string column's sample was all distinct, checks those columns' uniqueness
+ * exactly, reading those columns only.
  */
 export async function draftContract(files: readonly DatasetFile[], options: DraftOptions): Promise<{ contract: DataContract; profile: Profile }> {
   const builder = new ProfileBuilder({ sampleSize: options.sampleSize, createdAt: options.createdAt });
-  await scanDataset({ files, profile: builder, delimiter: options.delimiter, createdAt: options.createdAt });
+  const sniffed = await sniffNumericColumns(files, options.delimiter);
+  const numeric = Object.fromEntries(Object.entries(sniffed.columns).flatMap(([name, column]): [string, DecodeAs][] => (column.type === 'float' ? [[name, 'number']] : [])));
+  await scanDataset({ files, profile: builder, decodeHints: numeric, delimiter: options.delimiter, createdAt: options.createdAt });
   const profile = builder.finish();
+  const misread = profile.columns.filter((c) => c.name in numeric && c.invalid > 0).map((c) => c.name);
+  if (misread.length > 0) {
+    // Text turned up after the first batch in columns it showed as numbers: those are read again, as numbers and
+    // text, and profiled as one read would (the sample holds the same rows: they depend on the rows, not the columns).
+    const again = new ProfileBuilder({ sampleSize: options.sampleSize, createdAt: options.createdAt });
+    const others = Object.fromEntries(profile.columns.filter((c) => !misread.includes(c.name)).map((c): [string, DecodeAs] => [c.name, 'skip']));
+    await scanDataset({ files, profile: again, decodeHints: others, delimiter: options.delimiter, createdAt: options.createdAt });
+    const reread = new Map(again.finish().columns.map((c) => [c.name, c]));
+    profile.columns = profile.columns.map((c) => reread.get(c.name) ?? c);
+  }
   const candidates = uniqueCandidates(profile);
   const unique = new Set<string>();
   if (candidates.length > 0) {
@@ -28,7 +44,8 @@ export async function draftContract(files: readonly DatasetFile[], options: Draf
     const check: DataContract = { columns: Object.fromEntries(candidates.map((name) => [name, { type: types.get(name)!, unique: true }])) };
     const validator = new DatasetValidator(check);
     const scratch = new ProfileBuilder({ sampleSize: 0, createdAt: options.createdAt });
-    await scanDataset({ files, contract: check, profile: scratch, validator, delimiter: options.delimiter, createdAt: options.createdAt });
+    const others = Object.fromEntries(profile.columns.filter((c) => !candidates.includes(c.name)).map((c): [string, DecodeAs] => [c.name, 'skip']));
+    await scanDataset({ files, contract: check, decodeHints: others, profile: scratch, validator, delimiter: options.delimiter, createdAt: options.createdAt });
     const report = validator.finish(scratch.finish(), { failOn: 'error', createdAt: options.createdAt });
     for (const name of candidates) if (!report.violations.some((v) => v.column === name && v.rule === 'unique')) unique.add(name);
   }

@@ -13,8 +13,10 @@ import type { ShardSpec } from '../core/shard/shard-spec.js';
 
 export interface ScanOptions {
   files: readonly DatasetFile[];
-  /** Gives columns their types; columns it does not name are read as `auto`. */
+  /** Gives columns their types; columns it does not name are read as `decodeHints` say, else as `auto`. */
   contract?: DataContract;
+  /** How to read columns the contract does not type: `number` for those sniffed numeric, `skip` for those not needed. */
+  decodeHints?: Readonly<Record<string, DecodeAs>>;
   profile: ProfileBuilder;
   validator?: DatasetValidator;
   delimiter?: string;
@@ -40,7 +42,7 @@ export async function scanDataset(options: ScanOptions): Promise<void> {
   };
   const decodeAs = (column: string): DecodeAs => {
     const type = options.contract?.columns[column]?.type;
-    return type ? decodingOf(type) : 'auto';
+    return type ? decodingOf(type) : (options.decodeHints?.[column] ?? 'auto');
   };
   if (options.shard) return scanShard(options, options.shard, decodeAs, dictionary);
   for (const file of options.files) {
@@ -53,7 +55,7 @@ export async function scanDataset(options: ScanOptions): Promise<void> {
     });
     for await (const event of events) {
       if (event.type === 'file') {
-        for (const column of event.header) options.profile.declare(column, decodeAs(column), options.contract?.columns[column]?.type);
+        declareColumns(options, event.header, decodeAs);
         options.validator?.checkHeader(event.file.name, event.header);
       } else {
         options.validator?.checkBatch(event.batch);
@@ -80,7 +82,7 @@ async function scanShard(options: ScanOptions, shard: ShardSpec, decodeAs: (colu
   });
   for await (const event of events) {
     if (event.type === 'file') {
-      for (const column of event.header) options.profile.declare(column, decodeAs(column), options.contract?.columns[column]?.type);
+      declareColumns(options, event.header, decodeAs);
       if (checksHeaders) options.validator?.checkHeader(event.file.name, event.header);
       else options.validator?.noteColumns(event.header);
     } else {
@@ -116,6 +118,7 @@ async function scanInThreads(file: DatasetFile, options: ScanOptions, decodeAs: 
         header: header.names,
         contract: options.contract,
         validate: options.validator !== undefined,
+        decodeHints: options.decodeHints,
         sampleSize: options.profile.sampleSize,
         seed: options.profile.seed,
         createdAt: options.createdAt,
@@ -143,7 +146,7 @@ async function scanInThreads(file: DatasetFile, options: ScanOptions, decodeAs: 
     return false;
   }
   options.logger?.info(`${file.name}: read in ${threads} parts on ${threads} threads`);
-  for (const column of header.names) options.profile.declare(column, decodeAs(column), options.contract?.columns[column]?.type);
+  declareColumns(options, header.names, decodeAs);
   if (options.validator) {
     options.validator.checkHeader(file.name, header.names);
     // Part lines count from 0 at the part's first row; the file's first data row is on the line after the header.
@@ -155,4 +158,12 @@ async function scanInThreads(file: DatasetFile, options: ScanOptions, decodeAs: 
   }
   for (const part of parts) options.profile.absorb(part.profile, dictionary);
   return true;
+}
+
+/** Declares a header's columns to the profile with their types, but for those skipped. */
+function declareColumns(options: ScanOptions, header: readonly string[], decodeAs: (column: string) => DecodeAs): void {
+  for (const column of header) {
+    const as = decodeAs(column);
+    if (as !== 'skip') options.profile.declare(column, as, options.contract?.columns[column]?.type);
+  }
 }

@@ -1,5 +1,5 @@
 import { decodingOf, type DataContract } from '../../core/contract/contract.js';
-import { TextDictionary } from '../../core/data/batch.js';
+import { TextDictionary, type DecodeAs } from '../../core/data/batch.js';
 import { ProfileBuilder, type ProfileState } from '../../core/profile/profile-builder.js';
 import { DatasetValidator, type ValidatorPart } from '../../core/validate/dataset-validator.js';
 import { readDelimited } from '../readers/delimited.js';
@@ -12,6 +12,8 @@ export interface PartRequest {
   delimiter: string;
   header: string[];
   contract?: DataContract;
+  /** How to read the columns the contract does not type (see ScanOptions). */
+  decodeHints?: Readonly<Record<string, DecodeAs>>;
   /** Whether to run the contract's checks (a contract may be given only for its types). */
   validate: boolean;
   start: number;
@@ -40,9 +42,9 @@ export async function scanPart(request: PartRequest): Promise<PartResult> {
   const profile = new ProfileBuilder({ sampleSize: request.sampleSize, seed: request.seed, createdAt: request.createdAt, shardShare: request.share });
   const validator = request.validate && request.contract ? new DatasetValidator(request.contract) : undefined;
   const dictionaries = new Map<string, TextDictionary>();
-  const decodeAs = (column: string) => {
+  const decodeAs = (column: string): DecodeAs => {
     const type = request.contract?.columns[column]?.type;
-    return type ? decodingOf(type) : 'auto';
+    return type ? decodingOf(type) : (request.decodeHints?.[column] ?? 'auto');
   };
   let end = { firstRowStart: request.start, lastRowEnd: request.start, lines: 0 };
   for await (const item of readDelimited(fileChunks(request.path, request.start), {
@@ -55,7 +57,7 @@ export async function scanPart(request: PartRequest): Promise<PartResult> {
     onEnd: (e) => (end = e),
   })) {
     if ('header' in item) {
-      for (const column of item.header) profile.declare(column, decodeAs(column), request.contract?.columns[column]?.type);
+      for (const column of item.header) if (decodeAs(column) !== 'skip') profile.declare(column, decodeAs(column), request.contract?.columns[column]?.type);
     } else {
       validator?.checkBatch(item);
       profile.addBatch(item);
