@@ -6,7 +6,7 @@ import type { Profile } from '../core/profile/profile.js';
 import { DatasetValidator } from '../core/validate/dataset-validator.js';
 import type { DatasetFile } from './readers/dataset.js';
 import { scanDataset } from './scan-dataset.js';
-import { sniffNumericColumns } from './sniff-types.js';
+import { numericHints, reprofileMisread } from './numeric-hints.js';
 
 export interface DraftOptions {
   margin: number;
@@ -23,20 +23,9 @@ export interface DraftOptions {
  */
 export async function draftContract(files: readonly DatasetFile[], options: DraftOptions): Promise<{ contract: DataContract; profile: Profile }> {
   const builder = new ProfileBuilder({ sampleSize: options.sampleSize, createdAt: options.createdAt });
-  const sniffed = await sniffNumericColumns(files, options.delimiter);
-  const numeric = Object.fromEntries(Object.entries(sniffed.columns).flatMap(([name, column]): [string, DecodeAs][] => (column.type === 'float' ? [[name, 'number']] : [])));
-  await scanDataset({ files, profile: builder, decodeHints: numeric, delimiter: options.delimiter, createdAt: options.createdAt });
-  const profile = builder.finish();
-  const misread = profile.columns.filter((c) => c.name in numeric && c.invalid > 0).map((c) => c.name);
-  if (misread.length > 0) {
-    // Text turned up after the first batch in columns it showed as numbers: those are read again, as numbers and
-    // text, and profiled as one read would (the sample holds the same rows: they depend on the rows, not the columns).
-    const again = new ProfileBuilder({ sampleSize: options.sampleSize, createdAt: options.createdAt });
-    const others = Object.fromEntries(profile.columns.filter((c) => !misread.includes(c.name)).map((c): [string, DecodeAs] => [c.name, 'skip']));
-    await scanDataset({ files, profile: again, decodeHints: others, delimiter: options.delimiter, createdAt: options.createdAt });
-    const reread = new Map(again.finish().columns.map((c) => [c.name, c]));
-    profile.columns = profile.columns.map((c) => reread.get(c.name) ?? c);
-  }
+  const hints = await numericHints(files, undefined, options.delimiter);
+  await scanDataset({ files, profile: builder, decodeHints: hints, delimiter: options.delimiter, createdAt: options.createdAt });
+  const profile = await reprofileMisread(builder.finish(), hints, files, options);
   const candidates = uniqueCandidates(profile);
   const unique = new Set<string>();
   if (candidates.length > 0) {

@@ -80,6 +80,20 @@ describe('mlgate validate-data, infer-contract and merge (CLI)', () => {
   });
 });
 
+describe('columns the contract leaves out', () => {
+  it('are profiled as without a contract: numbers stay numbers, and a column with text past the first megabyte is text', async () => {
+    // 70,000 rows of about 30 bytes: the first batch (1 MiB) shows `code` and `x` as numbers; `code` holds text later.
+    const rows = Array.from({ length: 70_000 }, (_, i) => `${i + 1},${i < 60_000 ? i % 50 : `A${i % 50}`},${(i % 1000) / 8}`);
+    const cwd = dataFolder({ 'a.csv': `id,code,x\n${rows.join('\n')}\n`, 'contract.yml': 'columns:\n  id: { type: int, unique: true }\n' });
+    await runCli(['validate-data', 'a.csv', '--contract', 'contract.yml', '--profile', 'profile.json', '--sample-size', '2000'], { cwd });
+    const profile = JSON.parse(readFileSync(join(cwd, 'profile.json'), 'utf8'));
+    const column = (name: string) => profile.columns.find((c: { name: string }) => c.name === name);
+    expect([column('code').type, column('code').count, column('code').invalid, column('code').categories.distinct]).toEqual(['string', 70_000, 0, 100]);
+    expect([column('x').type, column('x').count, column('x').numeric.max, column('x').categories]).toEqual(['float', 70_000, 124.875, undefined]);
+    expect(column('code').sample.slice(0, 3).every((v: unknown) => typeof v === 'string')).toBe(true);
+  });
+});
+
 describe('reading a large file in parts on several threads', () => {
   const contract = 'columns:\n  id: { type: int, unique: true, min: 1, max: 100000 }\n  temp: { type: float, max: 40 }\n  weather: { type: category, allowed: [sun, rain] }\n  note: { type: string }\n';
   const file = (repeatAt?: number) =>

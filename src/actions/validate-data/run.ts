@@ -7,6 +7,7 @@ import { DatasetValidator } from '../../core/validate/dataset-validator.js';
 import { readContract, writeContract } from '../../io/contract-file.js';
 import { writeDocument } from '../../io/documents.js';
 import { draftContract } from '../../io/draft-contract.js';
+import { numericHints, reprofileMisread } from '../../io/numeric-hints.js';
 import { fileFacts, packSamples, writePartial } from '../../io/partial-documents.js';
 import { resolveDataFiles, shardShare } from '../../io/readers/dataset.js';
 import { scanDataset } from '../../io/scan-dataset.js';
@@ -44,7 +45,11 @@ export async function validateData(env: ActionEnvironment): Promise<void> {
   const profile = new ProfileBuilder({ sampleSize: options.sampleSize, createdAt, shardShare: share });
   const validator = new DatasetValidator(contract);
   const pieces: PartialDocument['shard']['pieces'] = [];
-  await scanDataset({ files, contract, profile, validator, delimiter: options.delimiter, createdAt, logger: host, shard, shardKey: key, onPiece: (piece) => pieces.push(piece) });
+  const delimiter = options.delimiter ?? contract.dataset?.delimiter;
+  // Columns the contract leaves out are profiled too; numeric ones are read as numbers only. Shards read them as
+  // numbers and text, so that every shard types them alike whatever rows it holds.
+  const hints = shard ? undefined : await numericHints(files, contract, delimiter);
+  await scanDataset({ files, contract, decodeHints: hints, profile, validator, delimiter: options.delimiter, createdAt, logger: host, shard, shardKey: key, onPiece: (piece) => pieces.push(piece) });
   if (shard && partial) {
     // A shard's checks and profile are half a result: they go into its partial report for the merge to finish.
     const part = profile.finish({ part: true });
@@ -55,7 +60,7 @@ export async function validateData(env: ActionEnvironment): Promise<void> {
     host.print(`shard ${shard.index}/${shard.count}: ${part.dataset.rows} rows checked; partial report ${partial} (merge the shards' partials with merge: to get the report)`);
     return;
   }
-  const profileDocument = profile.finish();
+  const profileDocument = hints ? await reprofileMisread(profile.finish(), hints, files, { sampleSize: options.sampleSize, delimiter, createdAt }) : profile.finish();
   const report = validator.finish(profileDocument, { failOn: options.failOn, contractPath: options.contract, inferred: options.infer, createdAt });
   await publish(env, options, report, profileDocument);
 }
