@@ -3,8 +3,11 @@ import type { DataContract } from '../core/contract/contract.js';
 import { inferTextType } from '../core/profile/infer-type.js';
 import { readDataset, type DatasetFile } from './readers/dataset.js';
 
+/** Rows of a Parquet file sniffed: its first batch is a whole row group, often the whole file. */
+const SNIFF_ROWS = 10_000;
+
 /**
- * Column types guessed from the first batch of a dataset (about 1 MiB of text): a column whose every cell there is
+ * Column types guessed from the first batch of a dataset (about 1 MiB of text, or 10,000 rows of Parquet): a column whose every cell there is
  * a number is read as float from then on, and a text column gets the type its values suggest (category, string,
  * bool, datetime). Without a contract every column would otherwise be read both as numbers and as dictionary-encoded
  * text, and a numeric column of a million distinct values costs a million strings. A later cell that does not fit
@@ -15,6 +18,7 @@ export async function sniffNumericColumns(files: readonly DatasetFile[], delimit
   const columns: DataContract['columns'] = {};
   for await (const event of readDataset(files.slice(0, 1), {
     delimiter,
+    headRows: SNIFF_ROWS,
     decodeAs: (names) => names.map(() => 'auto'),
     dictionary: (name) => dictionaries.get(name) ?? dictionaries.set(name, new TextDictionary()).get(name)!,
   })) {

@@ -77,6 +77,11 @@ export interface DatasetReadOptions {
   /** With shard: split by a hash of this column's value instead (every file is read whole, its rows filtered). */
   shardKey?: string;
   onPiece?: (piece: ShardPiece) => void;
+  /**
+   * Read only this many rows of each Parquet file, whose first batch is a whole row group (often the whole file):
+   * for a look at the first rows. Text formats are read as usual, a batch of about 1 MiB at a time.
+   */
+  headRows?: number;
 }
 
 /**
@@ -168,7 +173,8 @@ async function openFile(file: DatasetFile, options: DatasetReadOptions, split: S
   const byPosition = split.kind === 'position' ? split.shard : undefined;
   if (file.format === 'parquet') {
     if (file.gzip) throw new ConfigurationError(`${file.name}: Parquet files compress their own pages; store it without .gz`);
-    if (!byPosition) return whole(readParquet(file.path, perFile));
+    const head = options.headRows;
+    if (!byPosition) return whole(readParquet(file.path, head === undefined ? perFile : { ...perFile, rows: (total) => ({ start: 0, stop: Math.min(total, head) }) }));
     let range = { start: 0, stop: 0, total: 0 };
     const source = readParquet(file.path, { ...perFile, rows: (total) => (range = { ...shardRowRange(byPosition, total), total }) });
     return { source, piece: (rows) => ({ file: file.name, split: 'rows', rows, ...range }), lineBase: () => 0 };

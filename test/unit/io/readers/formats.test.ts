@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { TextDictionary } from '../../../../src/core/data/batch.js';
+import { readDataset, resolveDataFiles } from '../../../../src/io/readers/dataset.js';
 import { dataFolder, readAll } from '../../../support/datasets.js';
 
 describe('JSON Lines reader', () => {
@@ -32,6 +34,18 @@ describe('Parquet reader', () => {
     expect(headers).toEqual([['i', 'big', 'f', 's', 'ok']]);
     expect(values).toEqual({ i: [1, 2, 3], big: [10, 20, 30], f: [0.5, null, 2.25], s: ['a', 'b', null], ok: [1, 0, 1] });
     expect(lines).toEqual([1, 2, 3]);
+  });
+});
+
+describe('the head of a Parquet file', () => {
+  it('is its first rows only, whatever its row groups', async () => {
+    const folder = dataFolder({ 'a.parquet': { parquet: [{ name: 'i', data: Array.from({ length: 50 }, (_, i) => i), type: 'INT32' }] } });
+    const files = await resolveDataFiles(['a.parquet'], folder, 'auto', 'data');
+    const seen: number[] = [];
+    for await (const event of readDataset(files, { decodeAs: () => ['number'], dictionary: () => new TextDictionary(), headRows: 7 })) {
+      if (event.type === 'batch') seen.push(...event.batch.columns[0]!.numbers!);
+    }
+    expect(seen).toEqual([0, 1, 2, 3, 4, 5, 6]);
   });
 });
 
