@@ -1,12 +1,11 @@
 import { inferContract, uniqueCandidates } from '../core/contract/infer-contract.js';
 import type { DataContract } from '../core/contract/contract.js';
-import type { DecodeAs } from '../core/data/batch.js';
 import { ProfileBuilder } from '../core/profile/profile-builder.js';
 import type { Profile } from '../core/profile/profile.js';
 import { DatasetValidator } from '../core/validate/dataset-validator.js';
 import type { DatasetFile } from './readers/dataset.js';
 import { scanDataset } from './scan-dataset.js';
-import { numericHints, reprofileMisread } from './numeric-hints.js';
+import { numericHints, reprofileMisread, skipAllBut } from './numeric-hints.js';
 
 export interface DraftOptions {
   margin: number;
@@ -33,8 +32,7 @@ export async function draftContract(files: readonly DatasetFile[], options: Draf
     const check: DataContract = { columns: Object.fromEntries(candidates.map((name) => [name, { type: types.get(name)!, unique: true }])) };
     const validator = new DatasetValidator(check);
     const scratch = new ProfileBuilder({ sampleSize: 0, createdAt: options.createdAt });
-    const others = Object.fromEntries(profile.columns.filter((c) => !candidates.includes(c.name)).map((c): [string, DecodeAs] => [c.name, 'skip']));
-    await scanDataset({ files, contract: check, decodeHints: others, profile: scratch, validator, delimiter: options.delimiter, createdAt: options.createdAt });
+    await scanDataset({ files, contract: check, decodeHints: skipAllBut(profile, new Set(candidates)), profile: scratch, validator, delimiter: options.delimiter, createdAt: options.createdAt });
     const report = validator.finish(scratch.finish(), { failOn: 'error', createdAt: options.createdAt });
     for (const name of candidates) if (!report.violations.some((v) => v.column === name && v.rule === 'unique')) unique.add(name);
   }

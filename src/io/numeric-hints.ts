@@ -21,12 +21,23 @@ export async function numericHints(files: readonly DatasetFile[], contract: Data
  * invalid) profiled again as numbers and text, as they would have been without the hint. The other columns are not
  * read; the sample holds the same rows (a row's place in it depends on the row, not on the columns read).
  */
-export async function reprofileMisread(profile: Profile, hints: Readonly<Record<string, DecodeAs>>, files: readonly DatasetFile[], options: { sampleSize?: number; delimiter?: string; createdAt: string }): Promise<Profile> {
+export async function reprofileMisread(
+  profile: Profile,
+  hints: Readonly<Record<string, DecodeAs>>,
+  files: readonly DatasetFile[],
+  options: { sampleSize?: number; delimiter?: string; dataset?: DataContract['dataset']; createdAt: string },
+): Promise<Profile> {
   const misread = new Set(profile.columns.filter((c) => hints[c.name] === 'number' && c.invalid > 0).map((c) => c.name));
   if (misread.size === 0) return profile;
   const builder = new ProfileBuilder({ sampleSize: options.sampleSize, createdAt: options.createdAt });
-  const skip = Object.fromEntries(profile.columns.filter((c) => !misread.has(c.name)).map((c): [string, DecodeAs] => [c.name, 'skip']));
-  await scanDataset({ files, profile: builder, decodeHints: skip, delimiter: options.delimiter, createdAt: options.createdAt });
+  // The contract's dataset settings (null texts) apply as in the first read; its columns are not read again.
+  const contract = options.dataset ? { columns: {}, dataset: options.dataset } : undefined;
+  await scanDataset({ files, contract, profile: builder, decodeHints: skipAllBut(profile, misread), delimiter: options.delimiter, createdAt: options.createdAt });
   const reread = new Map(builder.finish().columns.map((c) => [c.name, c]));
   return { ...profile, columns: profile.columns.map((c) => reread.get(c.name) ?? c) };
+}
+
+/** Hints that skip every column of the profile but those kept: for a pass that needs a few columns only. */
+export function skipAllBut(profile: Profile, kept: ReadonlySet<string>): Record<string, DecodeAs> {
+  return Object.fromEntries(profile.columns.filter((c) => !kept.has(c.name)).map((c): [string, DecodeAs] => [c.name, 'skip']));
 }

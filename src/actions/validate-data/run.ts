@@ -60,7 +60,7 @@ export async function validateData(env: ActionEnvironment): Promise<void> {
     host.print(`shard ${shard.index}/${shard.count}: ${part.dataset.rows} rows checked; partial report ${partial} (merge the shards' partials with merge: to get the report)`);
     return;
   }
-  const profileDocument = hints ? await reprofileMisread(profile.finish(), hints, files, { sampleSize: options.sampleSize, delimiter, createdAt }) : profile.finish();
+  const profileDocument = hints ? await reprofileMisread(profile.finish(), hints, files, { sampleSize: options.sampleSize, delimiter, dataset: contract.dataset, createdAt }) : profile.finish();
   const report = validator.finish(profileDocument, { failOn: options.failOn, contractPath: options.contract, inferred: options.infer, createdAt });
   await publish(env, options, report, profileDocument);
 }
