@@ -1,5 +1,5 @@
 import { stat } from 'node:fs/promises';
-import { decodingOf, type DataContract } from '../core/contract/contract.js';
+import { columnDecoding, type DataContract } from '../core/contract/contract.js';
 import { TextDictionary, type DecodeAs } from '../core/data/batch.js';
 import { DataError } from '../core/errors.js';
 import type { ProfileBuilder } from '../core/profile/profile-builder.js';
@@ -40,10 +40,7 @@ export async function scanDataset(options: ScanOptions): Promise<void> {
     if (!d) dictionaries.set(column, (d = new TextDictionary()));
     return d;
   };
-  const decodeAs = (column: string): DecodeAs => {
-    const type = options.contract?.columns[column]?.type;
-    return type ? decodingOf(type) : (options.decodeHints?.[column] ?? 'auto');
-  };
+  const decodeAs = columnDecoding(options.contract, options.decodeHints);
   if (options.shard) return scanShard(options, options.shard, decodeAs, dictionary);
   for (const file of options.files) {
     if (await scanInThreads(file, options, decodeAs, dictionary)) continue;

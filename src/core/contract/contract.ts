@@ -1,4 +1,4 @@
-import type { ColumnType } from '../data/batch.js';
+import type { ColumnType, DecodeAs } from '../data/batch.js';
 
 /** Inclusive bounds; either side may be left open. */
 export interface Bounds {
@@ -49,6 +49,14 @@ export interface DataContract {
   dataset?: DatasetContract;
   /** Columns by name, in the order they should appear. */
   columns: Record<string, ColumnContract>;
+}
+
+/** How to decode each column: as its contract type needs, else as `hints` say, else `auto` (numbers and text). */
+export function columnDecoding(contract: DataContract | undefined, hints?: Readonly<Record<string, DecodeAs>>): (column: string) => DecodeAs {
+  return (column) => {
+    const type = contract?.columns[column]?.type;
+    return type ? decodingOf(type) : (hints?.[column] ?? 'auto');
+  };
 }
 
 /** The decoding a column's type needs. */

@@ -1,4 +1,4 @@
-import { decodingOf, type DataContract } from '../../core/contract/contract.js';
+import { columnDecoding, type DataContract } from '../../core/contract/contract.js';
 import { TextDictionary, type DecodeAs } from '../../core/data/batch.js';
 import { ProfileBuilder, type ProfileState } from '../../core/profile/profile-builder.js';
 import { DatasetValidator, type ValidatorPart } from '../../core/validate/dataset-validator.js';
@@ -42,10 +42,7 @@ export async function scanPart(request: PartRequest): Promise<PartResult> {
   const profile = new ProfileBuilder({ sampleSize: request.sampleSize, seed: request.seed, createdAt: request.createdAt, shardShare: request.share });
   const validator = request.validate && request.contract ? new DatasetValidator(request.contract) : undefined;
   const dictionaries = new Map<string, TextDictionary>();
-  const decodeAs = (column: string): DecodeAs => {
-    const type = request.contract?.columns[column]?.type;
-    return type ? decodingOf(type) : (request.decodeHints?.[column] ?? 'auto');
-  };
+  const decodeAs = columnDecoding(request.contract, request.decodeHints);
   let end = { firstRowStart: request.start, lastRowEnd: request.start, lines: 0 };
   for await (const item of readDelimited(fileChunks(request.path, request.start), {
     name: request.name,
