@@ -29,7 +29,14 @@ const entries = [
 const SCAN_WORKER = { 'scan-worker': 'src/io/parallel/scan-worker.ts' };
 // evaluate ranks its models on another thread while it bootstraps.
 const RANK_WORKER = { 'rank-worker': 'src/io/parallel/rank-worker.ts' };
-const WORKERS = { 'validate-data': SCAN_WORKER, 'drift-check': SCAN_WORKER, evaluate: RANK_WORKER, cli: { ...SCAN_WORKER, ...RANK_WORKER } };
+// Bundles that run models score them on another thread while the data is read.
+const SCORING_WORKER = { 'scoring-worker': 'src/io/parallel/scoring-worker.ts' };
+const WORKERS = {
+  'validate-data': SCAN_WORKER,
+  'drift-check': { ...SCAN_WORKER, ...SCORING_WORKER },
+  evaluate: { ...RANK_WORKER, ...SCORING_WORKER },
+  cli: { ...SCAN_WORKER, ...RANK_WORKER, ...SCORING_WORKER },
+};
 
 // The @actions packages are ESM-only while several of their dependencies are CommonJS that call require():
 // an ESM bundle needs a real require, made from import.meta.url.

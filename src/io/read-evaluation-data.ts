@@ -17,12 +17,9 @@ export interface LabelColumn {
 /** A column read for slicing: numbers where cells parse, and the text of each. */
 export type SliceColumn = LabelColumn;
 
-/** The rows to score: features row by row as float32 (what the model takes), the label, and where each row came from. */
+/** The rows read: the label, any slice columns, and where each row came from (the features went to `onFeatures`). */
 export interface EvaluationData {
   rows: number;
-  features: string[];
-  /** `features.length` numbers per row. */
-  matrix: Float32Array;
   label: LabelColumn;
   slices: SliceColumn[];
   /** Each row's bootstrap bucket, from its file and its identity in the file. */
@@ -33,6 +30,11 @@ export interface EvaluationData {
 
 export interface EvaluationReadOptions {
   features: readonly string[];
+  /**
+   * Takes each batch's feature columns, in the order of `features`, as they are read (to be scored then): `rows`
+   * numbers each, every one a number. The reader reuses the arrays once the returned promise settles.
+   */
+  onFeatures(columns: readonly Float64Array[], rows: number): Promise<void> | void;
   /** The label column; absent when only the model's outputs matter (prediction drift). */
   label?: string;
   sliceColumns: readonly string[];
@@ -45,13 +47,12 @@ export interface EvaluationReadOptions {
 }
 
 /**
- * Reads the columns evaluate needs from every file of the dataset into memory: the features as a float32 matrix
- * (what onnxruntime takes), the label and any slice columns. A missing column, a feature cell that is not a number
- * or is empty, or a row without a label stops here with the file and line, before any model runs.
+ * Reads the columns evaluate needs from every file of the dataset: the features batch by batch to `onFeatures`
+ * (which scores them), the label and any slice columns into memory. A missing column, a feature cell that is not a
+ * number or is empty, or a row without a label stops here with the file and line, before that batch is scored.
  */
 export async function readEvaluationData(files: readonly DatasetFile[], options: EvaluationReadOptions): Promise<EvaluationData> {
   const { features, label } = options;
-  const width = features.length;
   const wanted = new Set([...features, ...(label !== undefined ? [label] : []), ...options.sliceColumns]);
   const dictionaries = new Map<string, TextDictionary>();
   const dictionary = (column: string) => {
@@ -61,7 +62,6 @@ export async function readEvaluationData(files: readonly DatasetFile[], options:
   };
   let capacity = 1024;
   let rows = 0;
-  let matrix = new Float32Array(capacity * width);
   const extra = [...(label !== undefined ? [label] : []), ...options.sliceColumns].map((name) => ({ name, numbers: new Float64Array(capacity), ids: new Int32Array(capacity) }));
   const labelIndex = label !== undefined ? 0 : -1;
   let buckets = new Uint32Array(capacity);
@@ -70,7 +70,6 @@ export async function readEvaluationData(files: readonly DatasetFile[], options:
   const grow = (needed: number) => {
     if (needed <= capacity) return;
     while (capacity < needed) capacity *= 2;
-    matrix = resized(matrix, capacity * width);
     for (const column of extra) {
       column.numbers = resized(column.numbers, capacity);
       column.ids = resized(column.ids, capacity);
@@ -113,14 +112,13 @@ export async function readEvaluationData(files: readonly DatasetFile[], options:
       fileOf[start + r] = fileNumber;
       lineOf[start + r] = batch.lines[r]!;
     }
-    features.forEach((name, f) => {
-      const column = byName.get(name)!;
-      const numbers = column.numbers!;
+    const featureColumns = features.map((name) => byName.get(name)!);
+    for (const column of featureColumns) {
+      const { status } = column;
       for (let r = 0; r < batch.length; r++) {
-        if (column.status[r] !== VALUE) throw featureError(column, r, event.file, batch.lines[r]! + lineBases[fileNumber]!());
-        matrix[(start + r) * width + f] = numbers[r]!;
+        if (status[r] !== VALUE) throw featureError(column, r, event.file, batch.lines[r]! + lineBases[fileNumber]!());
       }
-    });
+    }
     extra.forEach((target, index) => {
       const column = byName.get(target.name)!;
       for (let r = 0; r < batch.length; r++) {
@@ -133,13 +131,12 @@ export async function readEvaluationData(files: readonly DatasetFile[], options:
       }
     });
     rows += batch.length;
+    if (featureColumns.length > 0) await options.onFeatures(featureColumns.map((c) => c.numbers!), batch.length);
   }
   const names = [...fileIndex.keys()];
   const asColumn = (c: (typeof extra)[number]): LabelColumn => ({ name: c.name, numbers: c.numbers.subarray(0, rows), ids: c.ids.subarray(0, rows), dictionary: dictionaries.get(c.name)?.values ?? [] });
   return {
     rows,
-    features: [...features],
-    matrix: matrix.subarray(0, rows * width),
     label: labelIndex === 0 ? asColumn(extra[0]!) : { name: '', numbers: new Float64Array(0), ids: new Int32Array(0), dictionary: [] },
     slices: extra.slice(labelIndex + 1).map(asColumn),
     buckets: buckets.subarray(0, rows),

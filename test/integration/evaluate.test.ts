@@ -38,13 +38,15 @@ afterAll(async () => {
 });
 
 describe('evaluate action (dist bundle)', () => {
-  it.skipIf(availableParallelism() < 2)('ranks the models on another thread with the same results as on one', async () => {
+  it.skipIf(availableParallelism() < 2)('scores and ranks the models on other threads with the same results as on one', async () => {
     const cwd = project();
     const inputs = { model: 'good.onnx', baseline: 'worse.onnx', data: 'data.csv', label: 'label' };
-    const threaded = await runAction({ action: 'evaluate', cwd, inputs: { ...inputs, report: 'threaded.json' }, env: { MLGATE_RANK_MIN_ROWS: '1' } });
-    const single = await runAction({ action: 'evaluate', cwd, inputs: { ...inputs, report: 'single.json' }, env: { MLGATE_RANK_MIN_ROWS: '1', MLGATE_THREADS: '1' } });
+    const threaded = await runAction({ action: 'evaluate', cwd, inputs: { ...inputs, report: 'threaded.json', 'batch-size': '700' }, env: { MLGATE_RANK_MIN_ROWS: '1', MLGATE_SCORE_MIN_BYTES: '1' } });
+    const single = await runAction({ action: 'evaluate', cwd, inputs: { ...inputs, report: 'single.json', 'batch-size': '700' }, env: { MLGATE_RANK_MIN_ROWS: '1', MLGATE_SCORE_MIN_BYTES: '1', MLGATE_THREADS: '1' } });
     expect(threaded.stdout).toContain('::debug::ROC AUC and PR AUC are ranked on another thread');
-    expect(single.stdout).not.toContain('ranked on another thread');
+    expect(threaded.stdout).toContain('::debug::The models score on another thread while the data is read');
+    expect(single.stdout).not.toContain('on another thread');
+    for (const name of ['threaded.json', 'single.json']) expect((await readReport(cwd, name)).candidate.metrics.latency_p50_ms.value).toBeGreaterThan(0);
     const metrics = async (name: string) => {
       const report = await readReport(cwd, name);
       return [report.candidate.metrics, report.baseline.metrics].map((m: Record<string, unknown>) => Object.fromEntries(Object.entries(m).filter(([n]) => !n.startsWith('latency'))));
@@ -194,15 +196,25 @@ describe('evaluate action (dist bundle)', () => {
     const installed = join(toolCache, 'mlgate-onnxruntime-node', pin, process.arch);
     for (const name of ['onnxruntime-node', 'onnxruntime-common']) cpSync(join(ROOT, 'node_modules', name), join(installed, 'node_modules', name), { recursive: true, filter: (src) => !/\/bin\/napi-v6\/(win32|darwin)|\/arm64\//.test(src) });
     writeFileSync(join(installed, '.mlgate-complete'), '');
-    const result = await runAction({ action: 'evaluate', cwd, bundle: join(isolated, 'evaluate', 'index.js'), env: { RUNNER_TOOL_CACHE: toolCache }, inputs: { model: 'good.onnx', baseline: 'none', data: 'data.csv', label: 'label' } });
+    // The scoring thread loads the same copy.
+    const result = await runAction({ action: 'evaluate', cwd, bundle: join(isolated, 'evaluate', 'index.js'), env: { RUNNER_TOOL_CACHE: toolCache, MLGATE_SCORE_MIN_BYTES: '1' }, inputs: { model: 'good.onnx', baseline: 'none', data: 'data.csv', label: 'label' } });
     expect(result.exitCode, result.stdout + result.stderr).toBe(0);
     expect(result.stdout).toContain(`onnxruntime-node ${pin} from tool cache ${installed}`);
+    if (availableParallelism() >= 2) expect(result.stdout).toContain('::debug::The models score on another thread while the data is read');
     expect(Number(JSON.parse(result.outputs.metrics!).accuracy)).toBeGreaterThan(0.85);
 
     const preinstalled = await runAction({ action: 'evaluate', cwd, bundle: join(isolated, 'evaluate', 'index.js'), inputs: { model: 'good.onnx', baseline: 'none', data: 'data.csv', label: 'label', 'onnxruntime-path': join(installed, 'node_modules', 'onnxruntime-node') } });
     expect(preinstalled.exitCode, preinstalled.stdout).toBe(0);
   });
 });
+
+/** A model that flattens its [n, 3] input to [3n]: not one output row per input row. */
+function flatOutputModel(path: string): void {
+  const tensor = (name: string, dim: { dimParam?: string; dimValue?: number }[]) => onnx.ValueInfoProto.create({ name, type: onnx.TypeProto.create({ tensorType: onnx.TypeProto.Tensor.create({ elemType: 1, shape: onnx.TensorShapeProto.create({ dim }) }) }) });
+  const shape = onnx.TensorProto.create({ name: 'shape', dataType: 7, dims: [1], int64Data: [-1] });
+  const graph = onnx.GraphProto.create({ name: 'flat', node: [onnx.NodeProto.create({ opType: 'Reshape', input: ['x', 'shape'], output: ['z'] })], initializer: [shape], input: [tensor('x', [{ dimParam: 'n' }, { dimValue: 3 }])], output: [tensor('z', [{ dimParam: 'm' }])] });
+  writeFileSync(path, onnx.ModelProto.encode(onnx.ModelProto.create({ irVersion: 8, opsetImport: [{ domain: '', version: 13 }], graph })).finish());
+}
 
 /** A model with two inputs, which mlgate cannot feed from one feature matrix. */
 function twoInputModel(path: string): void {
@@ -222,6 +234,7 @@ describe('evaluate: bad input gets one clear error', () => {
     ['labels the model does not know', (cwd: string) => writeClassificationCsv(join(cwd, 'other.csv'), 50, 6, ['a', 'b', 'z']), { model: 'good.onnx', data: 'other.csv' }, /^other\.csv:\d+: the label label is "z", which is not one of the model's classes \(a, b, c\)/],
     ['a model that outputs NaN', (cwd: string) => writeModel(join(cwd, 'm.onnx'), { features: FEATURES, classes: CLASSES, layers: [{ ...teacherLayers(6, 3)[0]!, bias: new Float32Array([Number.NaN, 0, 0]) }], output: 'none' }), {}, /^m\.onnx: the model's output is NaN for row data\.csv:2; a model must give finite values/],
     ['a text feature', (cwd: string) => writeFileSync(join(cwd, 'text.csv'), `${FEATURES.join(',')},label\n1,2,3,4,5,six,a\n`), { model: 'good.onnx', data: 'text.csv' }, /^text\.csv:2: feature f5 is "six", not a number/],
+    ['a model whose output is not one row per row', (cwd: string) => flatOutputModel(join(cwd, 'm.onnx')), { features: 'f0,f1,f2' }, /^m\.onnx: the output z has 600 values for 200 rows; mlgate expects \[rows, classes\] or \[rows\]/],
     ['a broken policy', (cwd: string) => writeFileSync(join(cwd, 'p.yml'), 'metrics:\n  log_loss: { max-drop: 0.1 }\n'), { model: 'good.onnx', policy: 'p.yml' }, /^p\.yml: metrics\.log_loss\.max-drop: log_loss is better when lower, so its change rule is max-rise/],
   ])('%s', async (_, prepare, inputs, message) => {
     const cwd = project(200);
@@ -231,5 +244,22 @@ describe('evaluate: bad input gets one clear error', () => {
     expect(result.annotations, result.stdout).toHaveLength(1);
     expect(result.annotations[0]!.message).toMatch(message);
     expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it.skipIf(availableParallelism() < 2)('reports a model failing on the scoring thread, and a bad row read while it scores, the same way', async () => {
+    const cwd = project(3000);
+    flatOutputModel(join(cwd, 'flat.onnx'));
+    writeFileSync(join(cwd, 'late-text.csv'), `${readFileSync(join(cwd, 'data.csv'), 'utf8')}1,2,3,4,5,six,a,north\n`);
+    const env = { MLGATE_SCORE_MIN_BYTES: '1' };
+    const flat = await runAction({ action: 'evaluate', cwd, env, inputs: { model: 'flat.onnx', baseline: 'none', features: 'f0,f1,f2', data: 'data.csv', label: 'label' } });
+    const text = await runAction({ action: 'evaluate', cwd, env, inputs: { model: 'good.onnx', baseline: 'worse.onnx', data: 'late-text.csv', label: 'label', 'batch-size': '64' } });
+    for (const result of [flat, text]) {
+      expect(result.stdout).toContain('::debug::The models score on another thread while the data is read');
+      expect(result.exitCode).toBe(1);
+      expect(result.annotations, result.stdout).toHaveLength(1);
+      expect(result.stderr).not.toMatch(/\n\s+at /);
+    }
+    expect(flat.annotations[0]!.message).toMatch(/^flat\.onnx: the output z has 9000 values for 3000 rows; mlgate expects \[rows, classes\] or \[rows\]/);
+    expect(text.annotations[0]!.message).toMatch(/^late-text\.csv:3002: feature f5 is "six", not a number/);
   });
 });

@@ -4,7 +4,9 @@ import type { ModelOutputs } from '../../core/drift/prediction-drift.js';
 import { readPredictions } from '../../core/evaluate/model-output.js';
 import { BOOTSTRAP_BUCKETS } from '../../core/evaluate/poisson-bootstrap.js';
 import { loadOnnxruntime } from '../../io/onnx/load-onnxruntime.js';
+import { readWhileScoring } from '../../io/onnx/batch-scorer.js';
 import { metadataList, openModel } from '../../io/onnx/onnx-model.js';
+import { startScoring } from '../../io/parallel/background-scoring.js';
 import { readEvaluationData } from '../../io/read-evaluation-data.js';
 import { resolveDataFiles } from '../../io/readers/dataset.js';
 import type { ActionEnvironment } from '../runtime/host.js';
@@ -17,14 +19,16 @@ import type { DriftCheckOptions } from './inputs.js';
 export async function modelOutputs(env: ActionEnvironment, options: DriftCheckOptions): Promise<{ reference: ModelOutputs; current: ModelOutputs }> {
   const { context, host } = env;
   const ort = await loadOnnxruntime({ path: options.onnxruntimePath ? resolve(env.cwd, options.onnxruntimePath) : undefined, cacheRoot: context.toolCache, registry: context.npmRegistry, logger: host });
-  const model = await openModel(ort, resolve(env.cwd, options.model), options.model);
+  const modelPath = resolve(env.cwd, options.model);
+  const model = await openModel(ort, modelPath, options.model);
   try {
     const features = options.modelFeatures ?? metadataList(model.facts, 'mlgate.features');
     if (!features) throw new ConfigurationError(`${options.model} does not name its features (no metadata mlgate.features); set ${env.inputs.label('model-features')} to its input columns, in order`);
     const outputsOf = async (patterns: string[], label: string): Promise<ModelOutputs> => {
       const files = await resolveDataFiles(patterns, env.cwd, 'auto', label);
-      const data = await readEvaluationData(files, { features, sliceColumns: [], bucketCount: BOOTSTRAP_BUCKETS });
-      const { output } = await model.score(data.matrix, data.rows, 8192);
+      const scoring = await startScoring(ort, [{ model, path: modelPath, columns: features.map((_, i) => i) }], features.length, 8192, files);
+      const { read: data, scored } = await readWhileScoring(scoring, (onFeatures) => readEvaluationData(files, { features, onFeatures, sliceColumns: [], bucketCount: BOOTSTRAP_BUCKETS }));
+      const { output } = scored[0]!;
       if (!output.integer && output.width === 1) return { values: Float64Array.from(output.data) };
       // Integer outputs are class indices: as many classes as the largest says (a loop: a million rows do not spread).
       let k = output.width;

@@ -21,7 +21,9 @@ import { writeDocument } from '../../io/documents.js';
 import { unpackArchive, writeArchiveEntries } from '../../io/zip-archive.js';
 import { loadOnnxruntime } from '../../io/onnx/load-onnxruntime.js';
 import { rankInBackground } from '../../io/parallel/background-ranking.js';
-import { metadataList, openModel, type OnnxModel, type ScoringTimes } from '../../io/onnx/onnx-model.js';
+import { readWhileScoring, type ScoredModel, type ScoringTimes } from '../../io/onnx/batch-scorer.js';
+import { metadataList, openModel, type OnnxModel } from '../../io/onnx/onnx-model.js';
+import { startScoring } from '../../io/parallel/background-scoring.js';
 import { readEvaluationData, type EvaluationData } from '../../io/read-evaluation-data.js';
 import { resolveDataFiles } from '../../io/readers/dataset.js';
 import { sha256FileOffThread } from '../../io/sha256.js';
@@ -60,13 +62,16 @@ export async function evaluate(env: ActionEnvironment): Promise<void> {
     // Each file's SHA-256 for the report, hashed beside the read (a shard hashes only what it reads whole).
     const hashes = Promise.all(files.map((f, i) => (hashedHere(files, i, options.sharding) ? sha256FileOffThread(f.path) : undefined)));
     const features = [...new Set([...candidate.features, ...(baseline?.features ?? [])])];
+    const models = baseline ? [candidate, baseline] : [candidate];
+    const scoring = await startScoring(ort, models.map((m) => ({ model: m.model, path: m.path, columns: m.features.map((f) => features.indexOf(f)) })), features.length, options.batchSize, files);
+    if (scoring.onThread) host.debug('The models score on another thread while the data is read');
     const pieces: ShardPiece[] = [];
-    const data = await readEvaluationData(files, { features, label: options.label, sliceColumns: options.slices, bucketCount: BOOTSTRAP_BUCKETS, shard, shardKey: options.sharding.key, onPiece: (piece) => pieces.push(piece) });
+    const { read: data, scored } = await readWhileScoring(scoring, (onFeatures) =>
+      readEvaluationData(files, { features, onFeatures, label: options.label, sliceColumns: options.slices, bucketCount: BOOTSTRAP_BUCKETS, shard, shardKey: options.sharding.key, onPiece: (piece) => pieces.push(piece) }),
+    );
     if (data.rows === 0) throw new ConfigurationError(`${options.data.join(', ')}: no rows to evaluate${shard ? ` in shard ${describeShard(shard)}; use fewer shards` : ''}`);
-    host.info(`Read ${data.rows} rows of ${files.length} ${files.length === 1 ? 'file' : 'files'}${shard ? ` (shard ${describeShard(shard)})` : ''}`);
-
-    const candidateRun = await score(candidate, data, options.batchSize);
-    const baselineRun = baseline ? await score(baseline, data, options.batchSize) : undefined;
+    host.info(`Read and scored ${data.rows} rows of ${files.length} ${files.length === 1 ? 'file' : 'files'}${shard ? ` (shard ${describeShard(shard)})` : ''}`);
+    const [candidateRun, baselineRun] = scored as [ScoredModel, ScoredModel | undefined];
     const task = options.task !== 'auto' ? options.task : detectTask(candidateRun.output, candidate.model.facts.metadata, data);
     const declared = options.classes ?? metadataList(candidate.model.facts, 'mlgate.classes');
     let truth: Int32Array | Float64Array;
@@ -97,26 +102,26 @@ export async function evaluate(env: ActionEnvironment): Promise<void> {
     const fileHashes = await hashes;
     const candidateFacts = modelFacts(candidate, options.model, candidateRun.times);
     const baselineFacts = baseline ? modelFacts(baseline, baseline.path, baselineRun!.times) : null;
-    const models = baselinePredictions ? [candidatePredictions, baselinePredictions] : [candidatePredictions];
+    const predictions = baselinePredictions ? [candidatePredictions, baselinePredictions] : [candidatePredictions];
     if (shard) {
       const identity = { candidate: candidateFacts.sha256, baseline: baselineFacts?.sha256 ?? null, features, label: options.label, task: options.task, classes: options.classes ?? null, output: options.output };
       const slices = data.slices.map((column) => ({
         column: column.name,
-        values: sliceValueStates(column, truth, models, (count) => {
+        values: sliceValueStates(column, truth, predictions, (count) => {
           throw new ConfigurationError(`${env.inputs.label('slices')}: ${column.name} has ${count} values in shard ${describeShard(shard)}, more than the ${MAX_SHARD_SLICE_VALUES} a sharded run can carry; slice by a column of fewer values (e.g. a bucketed copy), or slice unsharded`);
         }),
       }));
-      const evaluation = { task, label: options.label, classes, candidate: candidateFacts, baseline: baselineFacts, state: accumulateEvaluation(truth, models, data.buckets, BOOTSTRAP_BUCKETS), slices };
+      const evaluation = { task, label: options.label, classes, candidate: candidateFacts, baseline: baselineFacts, state: accumulateEvaluation(truth, predictions, data.buckets, BOOTSTRAP_BUCKETS), slices };
       await writeEvaluationPartial(env, options, { createdAt, shard, files, fileHashes, pieces, identity: { ...identity, slices: options.slices }, evaluation });
       host.print(`shard ${describeShard(shard)}: ${data.rows} rows scored; partial report ${options.sharding.partial} (merge the shards' partials with merge: to get the report and the gate)`);
       return;
     }
 
     // The rank metrics sort every model's scores: on another thread when one is to be had, beside the bootstrap here.
-    const ranking = rankInBackground(truth, models);
+    const ranking = rankInBackground(truth, predictions);
     if (ranking) host.debug('ROC AUC and PR AUC are ranked on another thread');
-    const prepared = prepareComparison(truth, models, data.buckets, { replicates: options.bootstrap, seed: options.seed, bucketCount: BOOTSTRAP_BUCKETS });
-    const compared = completeComparison(prepared, ranking ? await ranking : models.map((model) => rankMetrics(truth, model)));
+    const prepared = prepareComparison(truth, predictions, data.buckets, { replicates: options.bootstrap, seed: options.seed, bucketCount: BOOTSTRAP_BUCKETS });
+    const compared = completeComparison(prepared, ranking ? await ranking : predictions.map((model) => rankMetrics(truth, model)));
     const slices = data.slices.flatMap((column) => sliceMetrics(column, truth, candidatePredictions, baselinePredictions, options.minSliceRows));
     await finish(env, options, {
       createdAt,
@@ -236,21 +241,6 @@ async function artifactBaseline(env: ActionEnvironment, options: EvaluateOptions
   await writeArchiveEntries(entries, folder);
   env.host.info(`Baseline: ${path} from ${label}`);
   return { path: join(folder, path!), name: `${label}/${path}`, source: label };
-}
-
-async function score(opened: OpenedModel, data: EvaluationData, batchSize: number) {
-  const matrix = pickColumns(data, opened.features);
-  return opened.model.score(matrix, data.rows, batchSize);
-}
-
-/** The matrix of `features` in that order, from the matrix of all the features read (the same one when equal). */
-function pickColumns(data: EvaluationData, features: readonly string[]): Float32Array {
-  if (features.length === data.features.length && features.every((f, i) => f === data.features[i])) return data.matrix;
-  const from = features.map((f) => data.features.indexOf(f));
-  const width = data.features.length;
-  const out = new Float32Array(data.rows * features.length);
-  for (let r = 0; r < data.rows; r++) for (let f = 0; f < from.length; f++) out[r * from.length + f] = data.matrix[r * width + from[f]!]!;
-  return out;
 }
 
 /** Classification when the model outputs several scores, integer labels, or declares its classes. */

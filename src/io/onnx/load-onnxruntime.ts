@@ -15,6 +15,8 @@ export interface Onnxruntime {
   /** Where it was loaded from, for the log. */
   source: string;
   version: string;
+  /** The package folder it was loaded from: another thread loads the same copy from here. */
+  folder: string;
 }
 
 export interface LoadOnnxruntimeOptions {
@@ -52,15 +54,15 @@ export async function findOnnxruntime(options: LoadOnnxruntimeOptions): Promise<
     const candidates = [folder, join(folder, 'node_modules', 'onnxruntime-node')];
     const found = candidates.find((c) => existsSync(join(c, 'package.json')) && existsSync(join(c, 'dist', 'index.js')));
     if (!found) throw new ConfigurationError(`onnxruntime-path ${options.path}: no onnxruntime-node package there (expected package.json and dist/index.js, or node_modules/onnxruntime-node); install it with npm install onnxruntime-node@${pin.node.version}`);
-    return requireFrom(found, `${options.path}`);
+    return requireOnnxruntime(found, `${options.path}`);
   }
   const ordinary = tryResolve(options.resolveFrom ?? import.meta.url);
-  if (ordinary) return requireFrom(ordinary, 'node_modules');
+  if (ordinary) return requireOnnxruntime(ordinary, 'node_modules');
   const cacheRoot = options.cacheRoot ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'mlgate');
   const cached = findCachedOnnxruntime({ pin, cacheRoot });
-  if (cached) return requireFrom(join(cached, 'node_modules', 'onnxruntime-node'), `tool cache ${cached}`);
+  if (cached) return requireOnnxruntime(join(cached, 'node_modules', 'onnxruntime-node'), `tool cache ${cached}`);
   const installed = await installOnnxruntime({ pin, cacheRoot, registry: options.registry, logger: options.logger });
-  return requireFrom(join(installed, 'node_modules', 'onnxruntime-node'), `tool cache ${installed} (downloaded)`);
+  return requireOnnxruntime(join(installed, 'node_modules', 'onnxruntime-node'), `tool cache ${installed} (downloaded)`);
 }
 
 function tryResolve(from: string | URL): string | undefined {
@@ -72,7 +74,8 @@ function tryResolve(from: string | URL): string | undefined {
   }
 }
 
-function requireFrom(packageFolder: string, source: string): Onnxruntime {
+/** onnxruntime-node loaded from its package folder (`source` says where that is, for the log). */
+export function requireOnnxruntime(packageFolder: string, source: string): Onnxruntime {
   const require = createRequire(join(packageFolder, 'package.json'));
   let ort: Omit<Onnxruntime, 'source' | 'version'>;
   try {
@@ -81,5 +84,5 @@ function requireFrom(packageFolder: string, source: string): Onnxruntime {
     throw new ConfigurationError(`onnxruntime-node at ${packageFolder} does not load on this runner (${(error as Error).message.split('\n')[0]}); reinstall it, or remove it from the tool cache to fetch it again`);
   }
   const version = (require(join(packageFolder, 'package.json')) as { version: string }).version;
-  return { InferenceSession: ort.InferenceSession, Tensor: ort.Tensor, source, version };
+  return { InferenceSession: ort.InferenceSession, Tensor: ort.Tensor, source, version, folder: packageFolder };
 }

@@ -1,9 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { performance } from 'node:perf_hooks';
 import onnxProto from 'onnx-proto';
 import type { InferenceSession } from 'onnxruntime-common';
 import { ConfigurationError, DataError } from '../../core/errors.js';
-import type { RawOutput } from '../../core/evaluate/model-output.js';
 import { sha256Hex } from '../sha256.js';
 import type { Onnxruntime } from './load-onnxruntime.js';
 
@@ -23,17 +21,18 @@ export interface ModelFacts {
   outputName: string;
 }
 
-/** The timings of one scoring pass. */
-export interface ScoringTimes {
-  batchMs: number[];
-  batchRows: number[];
+/** One batch's output tensor as onnxruntime gives it. */
+export interface OutputTensor {
+  data: ArrayLike<number | bigint>;
+  dims: readonly number[];
+  type: string;
 }
 
 /** An ONNX model opened in onnxruntime, fed one float tensor [rows, features]. */
 export interface OnnxModel {
   facts: ModelFacts;
-  /** Scores rows given row by row in `features` (`width` numbers per row), in batches. */
-  score(features: Float32Array, rows: number, batchSize: number): Promise<{ output: RawOutput; times: ScoringTimes }>;
+  /** Scores one batch: `rows` rows of `columns` features each, row by row. */
+  run(features: Float32Array, rows: number, columns: number): Promise<OutputTensor>;
   release(): Promise<void>;
 }
 
@@ -55,7 +54,7 @@ export async function openModel(ort: Onnxruntime, path: string, name: string, ou
   const metadata = readMetadata(bytes, name);
   let session: InferenceSession;
   try {
-    session = await ort.InferenceSession.create(bytes, { executionProviders: ['cpu'], graphOptimizationLevel: 'all' });
+    session = await createSession(ort, bytes);
   } catch (error) {
     throw new DataError(`${name}: onnxruntime ${ort.version} cannot load the model: ${firstLine(error)}; re-export it (ONNX IR ≤ 10, opset ≤ 21 are safe)`, { file: name });
   }
@@ -74,43 +73,24 @@ export async function openModel(ort: Onnxruntime, path: string, name: string, ou
   }
   const width = typeof input.shape[1] === 'number' ? input.shape[1] : undefined;
   const facts: ModelFacts = { name, sha256: sha256Hex(bytes), bytes: bytes.byteLength, metadata, inputName: input.name, width, outputName: output.name };
-  return {
-    facts,
-    release: () => session.release(),
-    async score(features, rows, batchSize) {
-      const columns = rows > 0 ? features.length / rows : (width ?? 0);
-      if (width !== undefined && columns !== width) throw new ConfigurationError(`${name}: the model takes ${width} features per row, but ${columns} were given; list the model's features in its order (features input, or metadata mlgate.features)`, { file: name });
-      const times: ScoringTimes = { batchMs: [], batchRows: [] };
-      let data: Float32Array | Float64Array | Int32Array | undefined;
-      let outputWidth = 1;
-      let integer = false;
-      for (let start = 0; start < rows; start += batchSize) {
-        const count = Math.min(batchSize, rows - start);
-        const tensor = new ort.Tensor('float32', features.subarray(start * columns, (start + count) * columns), [count, columns]);
-        const began = performance.now();
-        let result: InferenceSession.ReturnType;
-        try {
-          result = await session.run({ [input.name]: tensor }, [output.name]);
-        } catch (error) {
-          throw new DataError(`${name}: onnxruntime failed on rows ${start + 1} to ${start + count}: ${firstLine(error)}`, { file: name });
-        }
-        times.batchMs.push(performance.now() - began);
-        times.batchRows.push(count);
-        const value = result[output.name] as { data: ArrayLike<number | bigint>; dims: readonly number[]; type: string };
-        if (!data) {
-          outputWidth = value.dims.length >= 2 ? value.dims.slice(1).reduce((a, b) => a * b, 1) : 1;
-          integer = !value.type.startsWith('float');
-          data = integer ? new Int32Array(rows * outputWidth) : value.type === 'float64' ? new Float64Array(rows * outputWidth) : new Float32Array(rows * outputWidth);
-        }
-        if (value.data.length !== count * outputWidth) throw new DataError(`${name}: the output ${output.name} has ${value.data.length} values for ${count} rows; mlgate expects [rows, classes] or [rows]`, { file: name });
-        if (integer) {
-          for (let i = 0; i < value.data.length; i++) data[start * outputWidth + i] = Number(value.data[i]);
-        } else {
-          data.set(value.data as Float32Array, start * outputWidth);
-        }
-      }
-      return { output: { data: data ?? new Float32Array(0), width: outputWidth, integer }, times };
-    },
+  return { facts, release: () => session.release(), run: runner(ort, session, facts) };
+}
+
+/**
+ * An onnxruntime session on the CPU. `threads` caps onnxruntime's own threads: a scoring thread beside a reading
+ * one takes 1, since a second thread gains little for small models and would compete with the reader for its core.
+ */
+export function createSession(ort: Onnxruntime, model: Uint8Array | string, threads?: number): Promise<InferenceSession> {
+  return ort.InferenceSession.create(model, { executionProviders: ['cpu'], graphOptimizationLevel: 'all', ...(threads ? { intraOpNumThreads: threads, interOpNumThreads: 1 } : {}) });
+}
+
+/** What scores one batch with `session`: the features as the model's single input, its chosen output back. */
+export function runner(ort: Pick<Onnxruntime, 'Tensor'>, session: InferenceSession, facts: Pick<ModelFacts, 'name' | 'inputName' | 'outputName' | 'width'>): OnnxModel['run'] {
+  const { name, inputName, outputName, width } = facts;
+  return async (features, rows, columns) => {
+    if (width !== undefined && columns !== width) throw new ConfigurationError(`${name}: the model takes ${width} features per row, but ${columns} were given; list the model's features in its order (features input, or metadata mlgate.features)`, { file: name });
+    const result = await session.run({ [inputName]: new ort.Tensor('float32', features.subarray(0, rows * columns), [rows, columns]) }, [outputName]);
+    return result[outputName] as OutputTensor;
   };
 }
 
@@ -138,6 +118,6 @@ function readMetadata(bytes: Uint8Array, name: string): Record<string, string> {
   return Object.fromEntries(model.metadataProps.map((entry) => [entry.key, entry.value]));
 }
 
-function firstLine(error: unknown): string {
+export function firstLine(error: unknown): string {
   return String((error as Error).message ?? error).split('\n')[0]!.trim();
 }

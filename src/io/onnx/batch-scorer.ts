@@ -1,0 +1,166 @@
+import { performance } from 'node:perf_hooks';
+import { resized } from '../../core/data/typed-arrays.js';
+import { DataError, isUserError } from '../../core/errors.js';
+import type { RawOutput } from '../../core/evaluate/model-output.js';
+import { firstLine, type OnnxModel, type OutputTensor } from './onnx-model.js';
+
+/** The timings of one scoring pass. */
+export interface ScoringTimes {
+  batchMs: number[];
+  batchRows: number[];
+}
+
+/** One model's outputs for every row, and how long each batch took. */
+export interface ScoredModel {
+  output: RawOutput;
+  times: ScoringTimes;
+}
+
+/** A model to score, and which of the fed features it takes, in its input order (indices into the fed ones). */
+export interface ScoringTarget {
+  name: string;
+  outputName: string;
+  run: OnnxModel['run'];
+  columns: readonly number[];
+}
+
+/** Rows scored as they are read, by one or more models. */
+export interface ModelScoring {
+  /** Whether the models run on another thread, beside the reading. */
+  readonly onThread: boolean;
+  /** The next rows' features, one array per fed feature (`rows` values each); the arrays may be reused once it settles. */
+  add(columns: readonly Float64Array[], rows: number): Promise<void>;
+  /** Scores the rows left over and gives every model's outputs, in the order of the targets. */
+  finish(): Promise<ScoredModel[]>;
+  /** Gives up (the read failed): frees what the scoring holds. */
+  close(): Promise<void>;
+}
+
+/** Runs `read`, which feeds `scoring` as it reads; gives what it read and every model's outputs, or closes the scoring when it fails. */
+export async function readWhileScoring<T>(scoring: ModelScoring, read: (onFeatures: ModelScoring['add']) => Promise<T>): Promise<{ read: T; scored: ScoredModel[] }> {
+  try {
+    const result = await read((columns, rows) => scoring.add(columns, rows));
+    return { read: result, scored: await scoring.finish() };
+  } catch (error) {
+    await scoring.close();
+    throw error;
+  }
+}
+
+/**
+ * Scores rows on this thread as they are read: the features of each read batch, column by column, are gathered into
+ * a block of `batchSize` rows (float32, row by row, as onnxruntime takes them), and every full block is scored by
+ * each model in turn, so that a batch goes through both models under the same conditions and no matrix of the whole
+ * data is ever held.
+ */
+export class BatchScorer implements ModelScoring {
+  readonly onThread = false;
+  private readonly block: Float32Array;
+  /** Per model, the block in its own column order, when that is not the fed order. */
+  private readonly ownBlocks: (Float32Array | undefined)[];
+  private readonly collectors: OutputCollector[];
+  private readonly times: ScoringTimes[];
+  private filled = 0;
+  private scored = 0;
+
+  constructor(
+    private readonly targets: readonly ScoringTarget[],
+    private readonly width: number,
+    private readonly batchSize: number,
+  ) {
+    this.block = new Float32Array(batchSize * width);
+    this.ownBlocks = targets.map((t) => (t.columns.length === width && t.columns.every((c, i) => c === i) ? undefined : new Float32Array(batchSize * t.columns.length)));
+    this.collectors = targets.map((t) => new OutputCollector(t.name, t.outputName));
+    this.times = targets.map(() => ({ batchMs: [], batchRows: [] }));
+  }
+
+  async add(columns: readonly Float64Array[], rows: number): Promise<void> {
+    const { block, width, batchSize } = this;
+    for (let from = 0; from < rows; ) {
+      const take = Math.min(rows - from, batchSize - this.filled);
+      for (let f = 0; f < width; f++) {
+        const column = columns[f]!;
+        let at = this.filled * width + f;
+        for (let r = from; r < from + take; r++, at += width) block[at] = column[r]!;
+      }
+      this.filled += take;
+      from += take;
+      if (this.filled === batchSize) await this.scoreBlock();
+    }
+  }
+
+  async finish(): Promise<ScoredModel[]> {
+    if (this.filled > 0) await this.scoreBlock();
+    return this.collectors.map((c, i) => ({ output: c.result(), times: this.times[i]! }));
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  private async scoreBlock(): Promise<void> {
+    const rows = this.filled;
+    for (let m = 0; m < this.targets.length; m++) {
+      const target = this.targets[m]!;
+      const own = this.ownBlocks[m];
+      const input = own ? gather(this.block, rows, this.width, target.columns, own) : this.block;
+      const began = performance.now();
+      let value: OutputTensor;
+      try {
+        value = await target.run(input, rows, target.columns.length);
+      } catch (error) {
+        if (isUserError(error)) throw error;
+        throw new DataError(`${target.name}: onnxruntime failed on rows ${this.scored + 1} to ${this.scored + rows}: ${firstLine(error)}`, { file: target.name });
+      }
+      this.times[m]!.batchMs.push(performance.now() - began);
+      this.times[m]!.batchRows.push(rows);
+      this.collectors[m]!.add(value, rows);
+    }
+    this.scored += rows;
+    this.filled = 0;
+  }
+}
+
+/** The `columns` of each of `rows` rows of `block` (`width` numbers per row), in that order, into `into`. */
+function gather(block: Float32Array, rows: number, width: number, columns: readonly number[], into: Float32Array): Float32Array {
+  const n = columns.length;
+  for (let r = 0; r < rows; r++) for (let c = 0; c < n; c++) into[r * n + c] = block[r * width + columns[c]!]!;
+  return into;
+}
+
+/** One model's outputs, batch by batch, in one array: integer outputs (class indices) as Int32. */
+class OutputCollector {
+  private data: Float32Array | Float64Array | Int32Array | undefined;
+  private width = 1;
+  private integer = false;
+  private rows = 0;
+
+  constructor(
+    private readonly name: string,
+    private readonly outputName: string,
+  ) {}
+
+  add(value: OutputTensor, count: number): void {
+    if (!this.data) {
+      this.width = value.dims.length >= 2 ? value.dims.slice(1).reduce((a, b) => a * b, 1) : 1;
+      this.integer = !value.type.startsWith('float');
+      const length = count * this.width * 16;
+      this.data = this.integer ? new Int32Array(length) : value.type === 'float64' ? new Float64Array(length) : new Float32Array(length);
+    }
+    const { width } = this;
+    if (value.data.length !== count * width) throw new DataError(`${this.name}: the output ${this.outputName} has ${value.data.length} values for ${count} rows; mlgate expects [rows, classes] or [rows]`, { file: this.name });
+    const end = (this.rows + count) * width;
+    if (end > this.data.length) this.data = resized(this.data, Math.max(end, this.data.length * 2));
+    const at = this.rows * width;
+    if (this.integer) {
+      for (let i = 0; i < value.data.length; i++) this.data[at + i] = Number(value.data[i]);
+    } else {
+      this.data.set(value.data as Float32Array, at);
+    }
+    this.rows += count;
+  }
+
+  result(): RawOutput {
+    return { data: this.data ? this.data.subarray(0, this.rows * this.width) : new Float32Array(0), width: this.width, integer: this.integer };
+  }
+}

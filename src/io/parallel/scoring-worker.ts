@@ -1,0 +1,52 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { BatchScorer, type ModelScoring } from '../onnx/batch-scorer.js';
+import { requireOnnxruntime } from '../onnx/load-onnxruntime.js';
+import { createSession, runner } from '../onnx/onnx-model.js';
+import type { ScoringReply, ScoringRequest } from './background-scoring.js';
+import { toWorkerError } from './worker-script.js';
+
+/**
+ * Worker entry: opens the models in onnxruntime (one intra-op thread each: the reading thread keeps its core) and
+ * scores the rows sent to it in order, acknowledging each batch; on `end`, the rest, and posts every model's outputs.
+ */
+const request = workerData as ScoringRequest;
+const port = parentPort!;
+const reply = (message: ScoringReply, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
+let failed = false;
+const fail = (error: unknown) => {
+  if (failed) return;
+  failed = true;
+  reply({ error: toWorkerError(error) });
+  port.close();
+};
+
+const scorer: Promise<ModelScoring> = (async () => {
+  const ort = requireOnnxruntime(request.onnxruntime, request.onnxruntime);
+  const targets = await Promise.all(
+    request.models.map(async (m) => {
+      const session = await createSession(ort, m.path, 1);
+      return { name: m.name, outputName: m.outputName, columns: m.columns, run: runner(ort, session, { name: m.name, inputName: session.inputNames[0]!, outputName: m.outputName, width: undefined }) };
+    }),
+  );
+  return new BatchScorer(targets, request.width, request.batchSize);
+})();
+scorer.catch(fail);
+
+// Messages are handled one after another: each waits for the scoring of the one before.
+let queue: Promise<unknown> = scorer;
+port.on('message', (message: { rows: number; columns: Float64Array[] } | { end: true }) => {
+  queue = queue
+    .then(async () => {
+      if (failed) return;
+      const scoring = await scorer;
+      if ('end' in message) {
+        const done = await scoring.finish();
+        reply({ done }, done.map((d) => d.output.data.buffer as ArrayBuffer));
+        port.close();
+        return;
+      }
+      await scoring.add(message.columns, message.rows);
+      reply({ ack: true });
+    })
+    .catch(fail);
+});
