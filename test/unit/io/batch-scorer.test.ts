@@ -71,7 +71,7 @@ describe('BatchScorer', () => {
     const labels: ScoringTarget = { name: 'labels.onnx', outputName: 'label', columns: [0], run: async (features, rows) => ({ data: BigInt64Array.from({ length: rows }, (_, r) => BigInt(features[r]! % 3)), dims: [rows], type: 'int64' }) };
     const scorer = new BatchScorer([labels], 1, 2);
     await feed(scorer, [5, 5, 5, 5, 5, 5, 5], 1);
-    const [{ output }] = (await scorer.finish()) as [{ output: { data: Int32Array; integer: boolean } }];
+    const { output } = (await scorer.finish())[0]!;
     expect(output.integer).toBe(true);
     expect(output.data).toBeInstanceOf(Int32Array);
     expect([...output.data]).toEqual(Array.from({ length: 35 }, (_, r) => (100 * r) % 3));
