@@ -36,7 +36,8 @@ const MAX_IN_FLIGHT = 8;
  * Scoring for rows as they are read: on another thread when the data is large enough and a second core is there, so
  * that onnxruntime scores one batch while this thread reads the next (on the 1M-row evaluate benchmark, the models'
  * 0.3 s and the matrix's 0.2 s leave the critical path); else on this thread, between reads. The thread runs
- * onnxruntime with one intra-op thread, which leaves the reader its core (with its default it slowed the read by half).
+ * onnxruntime with one intra-op thread, which leaves the reader its core (with its default two, fighting the reader
+ * for the cores, the models took twice as long).
  * MLGATE_THREADS=1 keeps everything on this thread; MLGATE_SCORE_MIN_BYTES overrides the threshold (for tests).
  */
 export async function startScoring(ort: Onnxruntime, models: readonly ModelToScore[], width: number, batchSize: number, files: readonly DatasetFile[], env: NodeJS.ProcessEnv = process.env): Promise<ModelScoring> {
@@ -67,6 +68,7 @@ class BackgroundScoring implements ModelScoring {
   private readonly outcome: Promise<ScoredModel[]>;
   private inFlight = 0;
   private scoredOne: (() => void) | undefined;
+  private failure: unknown;
 
   constructor(script: string, request: ScoringRequest) {
     this.worker = new Worker(script, { workerData: request });
@@ -83,10 +85,12 @@ class BackgroundScoring implements ModelScoring {
       this.worker.once('exit', (code) => reject(new Error(`the scoring thread stopped with exit code ${code} before it finished`)));
     });
     // A failure surfaces from add() or finish(), whichever comes next; not as an unhandled rejection in between.
-    this.outcome.catch(() => undefined);
+    this.outcome.catch((error: unknown) => (this.failure = error));
   }
 
   async add(columns: readonly Float64Array[], rows: number): Promise<void> {
+    // The thread failed (a model that onnxruntime refuses on some rows): stop reading now, with its error.
+    if (this.failure !== undefined) throw this.failure;
     const copies = columns.map((c) => c.slice(0, rows));
     this.worker.postMessage({ rows, columns: copies }, copies.map((c) => c.buffer));
     this.inFlight++;
