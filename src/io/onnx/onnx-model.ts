@@ -76,10 +76,7 @@ export async function openModel(ort: Onnxruntime, path: string, name: string, ou
   return { facts, release: () => session.release(), run: runner(ort, session, facts) };
 }
 
-/**
- * An onnxruntime session on the CPU. `threads` caps onnxruntime's own threads: a scoring thread beside a reading
- * one takes 1, since a second thread gains little for small models and would compete with the reader for its core.
- */
+/** An onnxruntime session on the CPU; `threads` caps onnxruntime's own threads (see startScoring for why). */
 export function createSession(ort: Onnxruntime, model: Uint8Array | string, threads?: number): Promise<InferenceSession> {
   return ort.InferenceSession.create(model, { executionProviders: ['cpu'], graphOptimizationLevel: 'all', ...(threads ? { intraOpNumThreads: threads, interOpNumThreads: 1 } : {}) });
 }

@@ -27,15 +27,15 @@ export interface ScoringRequest {
 /** Messages from the scoring thread. */
 export type ScoringReply = { ack: true } | { done: ScoredModel[] } | { error: WorkerError };
 
-/** Below this much data the thread's start (about 60 ms with onnxruntime's) costs more than the overlap saves. */
+/** Below this much data the thread's start (a worker, then onnxruntime loaded and the models opened again) costs more than the overlap saves. */
 const DEFAULT_MIN_BYTES = 8 * 1024 * 1024;
 /** Batches sent and not yet scored, at most: a slow model holds the read back instead of queueing the data. */
 const MAX_IN_FLIGHT = 8;
 
 /**
  * Scoring for rows as they are read: on another thread when the data is large enough and a second core is there, so
- * that onnxruntime scores one batch while this thread reads the next (on the 1M-row evaluate benchmark, the models'
- * 0.3 s and the matrix's 0.2 s leave the critical path); else on this thread, between reads. The thread runs
+ * that onnxruntime scores one batch while this thread reads the next (on the 1M-row evaluate benchmark about 15%
+ * faster in all, though the read itself slows by about 0.2 s beside the thread); else on this thread, between reads. The thread runs
  * onnxruntime with one intra-op thread, which leaves the reader its core (with its default two, fighting the reader
  * for the cores, the models took twice as long).
  * MLGATE_THREADS=1 keeps everything on this thread; MLGATE_SCORE_MIN_BYTES overrides the threshold (for tests).
