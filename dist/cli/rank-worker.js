@@ -1,4 +1,4 @@
 #!/usr/bin/env node
 import { createRequire as __mlgateCreateRequire } from 'node:module';
 const require = __mlgateCreateRequire(import.meta.url);
-import{rankMetricsOf}from"./chunks/chunk-F5BFPBGD.js";import"./chunks/chunk-AT2TXTLX.js";import"./chunks/chunk-TAUJ5WBB.js";import{parentPort,workerData}from"node:worker_threads";var{truth,models}=workerData,labels=truth.kind==="int32"?new Int32Array(truth.buffer):new Float64Array(truth.buffer);parentPort.postMessage(models.map(m=>m?rankMetricsOf(labels,new Float64Array(m.buffer),m.k):{}));
+import{rankAll}from"./chunks/chunk-PYWXCLNR.js";import"./chunks/chunk-NHUGT34X.js";import"./chunks/chunk-AT2TXTLX.js";import"./chunks/chunk-TAUJ5WBB.js";import{parentPort,workerData}from"node:worker_threads";parentPort.postMessage(rankAll(workerData));

@@ -9,7 +9,7 @@ import { completeComparison, HIGHER_IS_BETTER, prepareComparison, rankMetrics, t
 import { accumulateEvaluation } from '../../core/evaluate/evaluation-state.js';
 import type { ShardPiece } from '../../core/shard/shard-pieces.js';
 import { describeShard } from '../../core/shard/shard-spec.js';
-import { readPredictions, type Predictions } from '../../core/evaluate/model-output.js';
+import { readPredictions, streamedPredictions, type Predictions } from '../../core/evaluate/model-output.js';
 import { BOOTSTRAP_BUCKETS } from '../../core/evaluate/poisson-bootstrap.js';
 import { MAX_SHARD_SLICE_VALUES, sliceMetrics, sliceValueStates } from '../../core/evaluate/slices.js';
 import { evaluateGate, type GateContext, type GatePolicy } from '../../core/gate/evaluate-gate.js';
@@ -21,7 +21,7 @@ import { writeDocument } from '../../io/documents.js';
 import { unpackArchive, writeArchiveEntries } from '../../io/zip-archive.js';
 import { loadOnnxruntime } from '../../io/onnx/load-onnxruntime.js';
 import { rankInBackground } from '../../io/parallel/background-ranking.js';
-import { readWhileScoring, type ScoredModel, type ScoringTimes } from '../../io/onnx/batch-scorer.js';
+import { readWhileScoring, type ModelScoring, type ScoredModel, type ScoringTimes } from '../../io/onnx/batch-scorer.js';
 import { metadataList, openModel, type OnnxModel } from '../../io/onnx/onnx-model.js';
 import { startScoring } from '../../io/parallel/background-scoring.js';
 import { readEvaluationData, type EvaluationData } from '../../io/read-evaluation-data.js';
@@ -57,13 +57,16 @@ export async function evaluate(env: ActionEnvironment): Promise<void> {
   const candidate = await open(env, options, ort, resolve(env.cwd, options.model), options.model, options.model, contractFeatures);
   const baselineFile = await baselinePath(env, options);
   const baseline = baselineFile ? await open(env, options, ort, baselineFile.path, baselineFile.name, baselineFile.source, contractFeatures ?? candidate.features) : undefined;
+  let scoring: ModelScoring | undefined;
   try {
     const files = await resolveDataFiles(options.data, env.cwd, 'auto', env.inputs.label('data'));
     // Each file's SHA-256 for the report, hashed beside the read (a shard hashes only what it reads whole).
     const hashes = Promise.all(files.map((f, i) => (hashedHere(files, i, options.sharding) ? sha256FileOffThread(f.path) : undefined)));
     const features = [...new Set([...candidate.features, ...(baseline?.features ?? [])])];
     const models = baseline ? [candidate, baseline] : [candidate];
-    const scoring = await startScoring(ort, models.map((m) => ({ model: m.model, path: m.path, columns: m.features.map((f) => features.indexOf(f)) })), features.length, options.batchSize, files);
+    // Unless the task is regression, the outputs are read as class probabilities as they come (used if the task and classes turn out so).
+    const predict = options.task !== 'regression' ? options.output : undefined;
+    scoring = await startScoring(ort, models.map((m) => ({ model: m.model, path: m.path, columns: m.features.map((f) => features.indexOf(f)), predict })), features.length, options.batchSize, files);
     if (scoring.onThread) host.debug('The models score on another thread while the data is read');
     const pieces: ShardPiece[] = [];
     const { read: data, scored } = await readWhileScoring(scoring, (onFeatures) =>
@@ -88,9 +91,9 @@ export async function evaluate(env: ActionEnvironment): Promise<void> {
       const bad = truth.findIndex((v) => Number.isNaN(v));
       if (bad >= 0) throw new ConfigurationError(`${data.locate(bad)}: the label ${options.label} is not a number, so it cannot be a regression target; set task: classification if it is a class`);
     }
-    const read = (run: { output: Parameters<typeof readPredictions>[0] }, who: string): Predictions => {
+    const read = (run: ScoredModel, who: string): Predictions => {
       try {
-        return readPredictions(run.output, task, k, options.output, (row) => `row ${data.locate(row)}`);
+        return streamedPredictions(run.predictions, task, k) ?? readPredictions(run.output, task, k, options.output, (row) => `row ${data.locate(row)}`);
       } catch (error) {
         (error as Error).message = `${who}: ${(error as Error).message}`;
         throw error;
@@ -118,7 +121,7 @@ export async function evaluate(env: ActionEnvironment): Promise<void> {
     }
 
     // The rank metrics sort every model's scores: on another thread when one is to be had, beside the bootstrap here.
-    const ranking = rankInBackground(truth, predictions);
+    const ranking = rankInBackground(truth, predictions, scoring);
     if (ranking) host.debug('ROC AUC and PR AUC are ranked on another thread');
     const prepared = prepareComparison(truth, predictions, data.buckets, { replicates: options.bootstrap, seed: options.seed, bucketCount: BOOTSTRAP_BUCKETS });
     const compared = completeComparison(prepared, ranking ? await ranking : predictions.map((model) => rankMetrics(truth, model)));
@@ -133,6 +136,7 @@ export async function evaluate(env: ActionEnvironment): Promise<void> {
       slices,
     });
   } finally {
+    await scoring?.close();
     await candidate.model.release();
     await baseline?.model.release();
   }

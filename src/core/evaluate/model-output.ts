@@ -46,39 +46,130 @@ export function readPredictions(raw: RawOutput, task: 'classification' | 'regres
   // In shared memory: another thread may rank them (ROC AUC, PR AUC) without a copy of its own.
   const probabilities = new Float64Array(new SharedArrayBuffer(rows * k * Float64Array.BYTES_PER_ELEMENT));
   const predicted = new Int32Array(rows);
-  const data = raw.data;
-  for (let r = 0; r < rows; r++) {
+  convertRows(raw, detected, 0, rows, probabilities, predicted);
+  return { task, k, predicted, probabilities, kind: detected };
+}
+
+/**
+ * Rows `from` to `to` of a float output as class probabilities (k = 2 for one column, else its width) and the
+ * predicted class of each (the first of equally likely ones).
+ */
+function convertRows(raw: RawOutput, kind: 'probabilities' | 'logits', from: number, to: number, probabilities: Float64Array, predicted: Int32Array): void {
+  const { data, width } = raw;
+  const k = width === 1 ? 2 : width;
+  for (let r = from; r < to; r++) {
     const at = r * k;
-    if (raw.width === 1) {
+    if (width === 1) {
       const value = data[r]!;
-      const p = detected === 'logits' ? 1 / (1 + Math.exp(-value)) : value;
+      const p = kind === 'logits' ? 1 / (1 + Math.exp(-value)) : value;
       probabilities[at] = 1 - p;
       probabilities[at + 1] = p;
     } else {
       for (let c = 0; c < k; c++) probabilities[at + c] = data[at + c]!;
-      if (detected === 'logits') softmaxInPlace(probabilities, at, k);
+      if (kind === 'logits') softmaxInPlace(probabilities, at, k);
     }
     let best = 0;
     for (let c = 1; c < k; c++) if (probabilities[at + c]! > probabilities[at + best]!) best = c;
     predicted[r] = best;
   }
-  return { task, k, predicted, probabilities, kind: detected };
+}
+
+/** The streamed predictions when they are what readPredictions would give for this task and number of classes. */
+export function streamedPredictions(streamed: StreamedPredictions | undefined, task: 'classification' | 'regression', k: number): Predictions | undefined {
+  if (task !== 'classification' || !streamed || streamed.k !== k) return undefined;
+  return { task, k, predicted: streamed.predicted, probabilities: streamed.probabilities, kind: streamed.kind };
+}
+
+/** The class probabilities and predicted classes of a classifier's float output, as readPredictions gives them. */
+export interface StreamedPredictions {
+  k: number;
+  kind: 'probabilities' | 'logits';
+  /** In shared memory, as readPredictions makes them. */
+  probabilities: Float64Array;
+  predicted: Int32Array;
+}
+
+/**
+ * readPredictions for a classifier's float output, done batch by batch while the model scores, so that nothing is
+ * left to do once the last batch is scored. It assumes what readPredictions decides only at the end: that the task
+ * is classification with one class per output column (two for one column). The caller checks that before it uses
+ * the result. Outputs read as probabilities until a row is not a distribution; then every row so far is read again
+ * as logits, so the result is the one readPredictions gives on the whole output. It gives up (result undefined) on
+ * integer outputs, asked-for labels, or a value that is not finite, which readPredictions then reports.
+ */
+export class PredictionStream {
+  private kind: 'probabilities' | 'logits';
+  private readonly detect: boolean;
+  private gaveUp: boolean;
+  private converted = 0;
+  private k = 0;
+  private probabilities = new Float64Array(new SharedArrayBuffer(0));
+  private predicted = new Int32Array(0);
+
+  constructor(asked: OutputKind) {
+    this.detect = asked === 'auto' || asked === 'values';
+    this.kind = asked === 'logits' ? 'logits' : 'probabilities';
+    this.gaveUp = asked === 'labels';
+  }
+
+  /** Reads the rows of `raw` (every output so far) that it has not read yet. */
+  update(raw: RawOutput): void {
+    if (this.gaveUp) return;
+    if (raw.integer) {
+      this.gaveUp = true;
+      return;
+    }
+    const rows = raw.data.length / raw.width;
+    for (let i = this.converted * raw.width; i < raw.data.length; i++) {
+      if (!Number.isFinite(raw.data[i]!)) {
+        this.gaveUp = true;
+        return;
+      }
+    }
+    if (this.detect && this.kind === 'probabilities' && !areDistributions(raw, this.converted, rows)) {
+      this.kind = 'logits';
+      this.converted = 0;
+    }
+    this.k = raw.width === 1 ? 2 : raw.width;
+    if (rows > this.predicted.length) this.grow(Math.max(rows, this.predicted.length * 2));
+    convertRows(raw, this.kind, this.converted, rows, this.probabilities, this.predicted);
+    this.converted = rows;
+  }
+
+  result(): StreamedPredictions | undefined {
+    if (this.gaveUp) return undefined;
+    const { converted: rows, k } = this;
+    return { k, kind: this.kind, probabilities: this.probabilities.subarray(0, rows * k), predicted: this.predicted.subarray(0, rows) };
+  }
+
+  private grow(rows: number): void {
+    const probabilities = new Float64Array(new SharedArrayBuffer(rows * this.k * Float64Array.BYTES_PER_ELEMENT));
+    probabilities.set(this.probabilities.subarray(0, this.converted * this.k));
+    const predicted = new Int32Array(rows);
+    predicted.set(this.predicted.subarray(0, this.converted));
+    this.probabilities = probabilities;
+    this.predicted = predicted;
+  }
 }
 
 /** Probabilities when every row is a distribution (within float32 rounding), logits otherwise. */
 function detectKind(raw: RawOutput): 'probabilities' | 'logits' | 'labels' {
   if (raw.integer) return 'labels';
-  const rows = raw.data.length / raw.width;
-  for (let r = 0; r < rows; r++) {
+  return areDistributions(raw, 0, raw.data.length / raw.width) ? 'probabilities' : 'logits';
+}
+
+/** Whether rows `from` to `to` each hold values in [0, 1] that (for several columns) sum to 1 within float32 rounding. */
+function areDistributions(raw: RawOutput, from: number, to: number): boolean {
+  for (let r = from; r < to; r++) {
     let sum = 0;
     for (let c = 0; c < raw.width; c++) {
       const value = raw.data[r * raw.width + c]!;
-      if (value < 0 || value > 1) return 'logits';
+      if (value < 0 || value > 1) return false;
       sum += value;
     }
-    if (raw.width > 1 && Math.abs(sum - 1) > 1e-3) return 'logits';
+    if (raw.width > 1 && Math.abs(sum - 1) > 1e-3) return false;
   }
-  return 'probabilities';
+  return true;
 }
 
 /** Softmax of values[at .. at + k) in place. */

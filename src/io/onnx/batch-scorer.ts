@@ -1,8 +1,9 @@
 import { performance } from 'node:perf_hooks';
 import { resized } from '../../core/data/typed-arrays.js';
 import { DataError, isUserError } from '../../core/errors.js';
-import type { RawOutput } from '../../core/evaluate/model-output.js';
+import { PredictionStream, type OutputKind, type RawOutput, type StreamedPredictions } from '../../core/evaluate/model-output.js';
 import { firstLine, type OnnxModel, type OutputTensor } from './onnx-model.js';
+import type { RankRequest } from '../parallel/background-ranking.js';
 
 /** The timings of one scoring pass. */
 export interface ScoringTimes {
@@ -14,6 +15,8 @@ export interface ScoringTimes {
 export interface ScoredModel {
   output: RawOutput;
   times: ScoringTimes;
+  /** The outputs read as a classifier's probabilities as they came (when the target asked and they could be). */
+  predictions?: StreamedPredictions;
 }
 
 /** A model to score, and which of the fed features it takes, in its input order (indices into the fed ones). */
@@ -22,6 +25,8 @@ export interface ScoringTarget {
   outputName: string;
   run: OnnxModel['run'];
   columns: readonly number[];
+  /** Read the outputs as class probabilities batch by batch, this way (see PredictionStream). */
+  predict?: OutputKind;
 }
 
 /** Rows scored as they are read, by one or more models. */
@@ -32,11 +37,16 @@ export interface ModelScoring {
   add(columns: readonly Float64Array[], rows: number): Promise<void>;
   /** Scores the rows left over and gives every model's outputs, in the order of the targets. */
   finish(): Promise<ScoredModel[]>;
-  /** Gives up (the read failed): frees what the scoring holds. */
+  /**
+   * The rank metrics of the models' probabilities on the scoring thread, once finished; absent when the scoring runs
+   * on this thread.
+   */
+  rank?(request: RankRequest): Promise<Record<string, number>[]>;
+  /** Frees what the scoring holds (its thread); after finish and any rank, or when the read failed. */
   close(): Promise<void>;
 }
 
-/** Runs `read`, which feeds `scoring` as it reads; gives what it read and every model's outputs, or closes the scoring when it fails. */
+/** Runs `read`, which feeds `scoring` as it reads; gives what it read and every model's outputs (the caller closes the scoring then), or closes the scoring when it fails. */
 export async function readWhileScoring<T>(scoring: ModelScoring, read: (onFeatures: ModelScoring['add']) => Promise<T>): Promise<{ read: T; scored: ScoredModel[] }> {
   try {
     const result = await read((columns, rows) => scoring.add(columns, rows));
@@ -59,6 +69,7 @@ export class BatchScorer implements ModelScoring {
   /** Per model, the block in its own column order, when that is not the fed order. */
   private readonly ownBlocks: (Float32Array | undefined)[];
   private readonly collectors: OutputCollector[];
+  private readonly streams: (PredictionStream | undefined)[];
   private readonly times: ScoringTimes[];
   private filled = 0;
   private scored = 0;
@@ -71,6 +82,7 @@ export class BatchScorer implements ModelScoring {
     this.block = new Float32Array(batchSize * width);
     this.ownBlocks = targets.map((t) => (t.columns.length === width && t.columns.every((c, i) => c === i) ? undefined : new Float32Array(batchSize * t.columns.length)));
     this.collectors = targets.map((t) => new OutputCollector(t.name, t.outputName));
+    this.streams = targets.map((t) => (t.predict ? new PredictionStream(t.predict) : undefined));
     this.times = targets.map(() => ({ batchMs: [], batchRows: [] }));
   }
 
@@ -91,7 +103,10 @@ export class BatchScorer implements ModelScoring {
 
   async finish(): Promise<ScoredModel[]> {
     if (this.filled > 0) await this.scoreBlock();
-    return this.collectors.map((c, i) => ({ output: c.result(), times: this.times[i]! }));
+    return this.collectors.map((c, i) => {
+      const predictions = this.streams[i]?.result();
+      return { output: c.result(), times: this.times[i]!, ...(predictions ? { predictions } : {}) };
+    });
   }
 
   close(): Promise<void> {
@@ -115,6 +130,7 @@ export class BatchScorer implements ModelScoring {
       this.times[m]!.batchMs.push(performance.now() - began);
       this.times[m]!.batchRows.push(rows);
       this.collectors[m]!.add(value, rows);
+      this.streams[m]?.update(this.collectors[m]!.result());
     }
     this.scored += rows;
     this.filled = 0;

@@ -1,15 +1,18 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { rankMetricsOf } from '../../core/evaluate/compare-models.js';
 import type { Predictions } from '../../core/evaluate/model-output.js';
+import type { ModelScoring } from '../onnx/batch-scorer.js';
 import { workerScript } from './worker-script.js';
 
-/** What the rank worker gets: the labels and each model's probabilities, in shared memory. */
+/** What a ranking thread gets: the labels and each model's probabilities (rows × k), in shared memory. */
 export interface RankRequest {
+  rows: number;
   truth: { kind: 'int32' | 'float64'; buffer: SharedArrayBuffer };
   models: ({ buffer: SharedArrayBuffer; k: number } | null)[];
 }
 
-/** Below this many rows the thread's start-up (about 40 ms) costs more than it saves (MLGATE_RANK_MIN_ROWS overrides, for tests). */
+/** Below this many rows a new thread's start-up (about 40 ms) costs more than it saves (MLGATE_RANK_MIN_ROWS overrides, for tests). */
 const MIN_ROWS = 100_000;
 
 function minRows(env: NodeJS.ProcessEnv): number {
@@ -19,17 +22,21 @@ function minRows(env: NodeJS.ProcessEnv): number {
 
 /**
  * ROC AUC and PR AUC of each model computed on another thread, so that they overlap the bucket sums and the
- * bootstrap on this one (on the 1M-row benchmark, 0.4 s of sorting beside 0.35 s of sums and bootstrap). Undefined
- * when it is not worth it or not possible: small data, one core, MLGATE_THREADS=1, or no worker script (sources).
+ * bootstrap on this one (on the 1M-row benchmark, 0.4 s of sorting beside 0.35 s of sums and bootstrap): on the
+ * scoring thread when the models scored on one (it is idle by then, and started), else on a thread of its own.
+ * Undefined when it is not worth it or not possible: small data, one core, MLGATE_THREADS=1, or no worker script
+ * (sources).
  */
-export function rankInBackground(truth: Int32Array | Float64Array, models: readonly Predictions[], env: NodeJS.ProcessEnv = process.env): Promise<Record<string, number>[]> | undefined {
-  const script = workerScript('rank-worker');
-  const ranked = models.some((m) => m.task === 'classification' && m.probabilities);
-  if (!script || !ranked || truth.length < minRows(env) || availableParallelism() < 2 || env.MLGATE_THREADS === '1') return undefined;
+export function rankInBackground(truth: Int32Array | Float64Array, models: readonly Predictions[], scoring?: ModelScoring, env: NodeJS.ProcessEnv = process.env): Promise<Record<string, number>[]> | undefined {
+  if (!models.some((m) => m.task === 'classification' && m.probabilities)) return undefined;
   const request: RankRequest = {
+    rows: truth.length,
     truth: { kind: truth instanceof Int32Array ? 'int32' : 'float64', buffer: shared(truth) },
     models: models.map((m) => (m.task === 'classification' && m.probabilities ? { buffer: shared(m.probabilities), k: m.k } : null)),
   };
+  if (scoring?.rank) return scoring.rank(request);
+  const script = workerScript('rank-worker');
+  if (!script || truth.length < minRows(env) || availableParallelism() < 2 || env.MLGATE_THREADS === '1') return undefined;
   return new Promise((resolve, reject) => {
     const worker = new Worker(script, { workerData: request });
     worker.once('message', resolve);
@@ -40,9 +47,15 @@ export function rankInBackground(truth: Int32Array | Float64Array, models: reado
   });
 }
 
-/** The array's memory if it is shared already (the probabilities are), else a shared copy of it. */
+/** The rank metrics a request asks for, on the thread that received it. */
+export function rankAll({ rows, truth, models }: RankRequest): Record<string, number>[] {
+  const labels = truth.kind === 'int32' ? new Int32Array(truth.buffer, 0, rows) : new Float64Array(truth.buffer, 0, rows);
+  return models.map((m) => (m ? rankMetricsOf(labels, new Float64Array(m.buffer, 0, rows * m.k), m.k) : {}));
+}
+
+/** The memory under the array if it is shared already and starts there (streamed probabilities are), else a shared copy. */
 function shared(array: Int32Array | Float64Array): SharedArrayBuffer {
-  if (array.buffer instanceof SharedArrayBuffer && array.byteOffset === 0 && array.byteLength === array.buffer.byteLength) return array.buffer;
+  if (array.buffer instanceof SharedArrayBuffer && array.byteOffset === 0) return array.buffer;
   const buffer = new SharedArrayBuffer(array.byteLength);
   if (array instanceof Int32Array) new Int32Array(buffer).set(array);
   else new Float64Array(buffer).set(array);

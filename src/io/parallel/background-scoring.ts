@@ -4,6 +4,8 @@ import { Worker } from 'node:worker_threads';
 import { BatchScorer, type ModelScoring, type ScoredModel } from '../onnx/batch-scorer.js';
 import type { Onnxruntime } from '../onnx/load-onnxruntime.js';
 import type { OnnxModel } from '../onnx/onnx-model.js';
+import type { OutputKind } from '../../core/evaluate/model-output.js';
+import type { RankRequest } from './background-ranking.js';
 import type { DatasetFile } from '../readers/dataset.js';
 import { fromWorkerError, workerScript, type WorkerError } from './worker-script.js';
 
@@ -13,19 +15,24 @@ export interface ModelToScore {
   path: string;
   /** The fed features it takes, in its input order (indices into the fed ones). */
   columns: readonly number[];
+  /** Read its outputs as class probabilities as they come, this way (see PredictionStream). */
+  predict?: OutputKind;
 }
 
 /** What the scoring thread gets. */
 export interface ScoringRequest {
   /** onnxruntime-node's package folder: the thread loads the same copy as this one. */
   onnxruntime: string;
-  models: { path: string; name: string; outputName: string; columns: readonly number[] }[];
+  models: { path: string; name: string; outputName: string; columns: readonly number[]; predict?: OutputKind }[];
   width: number;
   batchSize: number;
 }
 
+/** Messages to the scoring thread: a batch of rows, the end of them, then (optionally) the rank metrics to compute. */
+export type ScoringMessage = { rows: number; columns: Float64Array[] } | { end: true } | { rank: RankRequest };
+
 /** Messages from the scoring thread. */
-export type ScoringReply = { ack: true } | { done: ScoredModel[] } | { error: WorkerError };
+export type ScoringReply = { ack: true } | { done: ScoredModel[] } | { ranked: Record<string, number>[] } | { error: WorkerError };
 
 /** Below this much data the thread's start (a worker, then onnxruntime loaded and the models opened again) costs more than the overlap saves. */
 const DEFAULT_MIN_BYTES = 8 * 1024 * 1024;
@@ -45,11 +52,11 @@ export async function startScoring(ort: Onnxruntime, models: readonly ModelToSco
   const asked = Number(env.MLGATE_SCORE_MIN_BYTES);
   const minBytes = Number.isFinite(asked) && asked > 0 ? asked : DEFAULT_MIN_BYTES;
   if (!script || availableParallelism() < 2 || env.MLGATE_THREADS === '1' || (await totalBytes(files)) < minBytes) {
-    return new BatchScorer(models.map((m) => ({ name: m.model.facts.name, outputName: m.model.facts.outputName, run: m.model.run, columns: m.columns })), width, batchSize);
+    return new BatchScorer(models.map((m) => ({ name: m.model.facts.name, outputName: m.model.facts.outputName, run: m.model.run, columns: m.columns, predict: m.predict })), width, batchSize);
   }
   const request: ScoringRequest = {
     onnxruntime: ort.folder,
-    models: models.map((m) => ({ path: m.path, name: m.model.facts.name, outputName: m.model.facts.outputName, columns: m.columns })),
+    models: models.map((m) => ({ path: m.path, name: m.model.facts.name, outputName: m.model.facts.outputName, columns: m.columns, predict: m.predict })),
     width,
     batchSize,
   };
@@ -61,7 +68,11 @@ async function totalBytes(files: readonly DatasetFile[]): Promise<number> {
   return sizes.reduce((a, b) => a + b, 0);
 }
 
-/** The client of the scoring thread: sends each read batch's feature columns, moved not copied twice. */
+/**
+ * The client of the scoring thread: sends each read batch's feature columns, moved not copied twice. Once the rows
+ * are scored the thread stays, idle and not holding the process open, so that it can rank the models (rank) beside
+ * the work left on this thread, until close().
+ */
 class BackgroundScoring implements ModelScoring {
   readonly onThread = true;
   private readonly worker: Worker;
@@ -69,20 +80,31 @@ class BackgroundScoring implements ModelScoring {
   private inFlight = 0;
   private scoredOne: (() => void) | undefined;
   private failure: unknown;
+  private ranking: { resolve(ranked: Record<string, number>[]): void; reject(error: unknown): void } | undefined;
 
   constructor(script: string, request: ScoringRequest) {
     this.worker = new Worker(script, { workerData: request });
     this.outcome = new Promise((resolve, reject) => {
+      const failed = (error: unknown) => {
+        reject(error);
+        this.ranking?.reject(error);
+      };
       this.worker.on('message', (reply: ScoringReply) => {
         if ('ack' in reply) {
           this.inFlight--;
           this.scoredOne?.();
-        } else if ('done' in reply) resolve(reply.done);
-        else reject(fromWorkerError(reply.error));
+        } else if ('done' in reply) {
+          this.worker.unref();
+          resolve(reply.done);
+        } else if ('ranked' in reply) {
+          this.worker.unref();
+          this.ranking?.resolve(reply.ranked);
+        }
+        else failed(fromWorkerError(reply.error));
       });
-      this.worker.once('error', reject);
-      // After `done` this settles nothing: the promise is resolved already.
-      this.worker.once('exit', (code) => reject(new Error(`the scoring thread stopped with exit code ${code} before it finished`)));
+      this.worker.once('error', failed);
+      // Settles nothing once the rows are scored and no ranking waits: close() ends the thread then.
+      this.worker.once('exit', (code) => failed(new Error(`the scoring thread stopped with exit code ${code} before it finished`)));
     });
     // A failure surfaces from add() or finish(), whichever comes next; not as an unhandled rejection in between.
     this.outcome.catch((error: unknown) => (this.failure = error));
@@ -92,7 +114,7 @@ class BackgroundScoring implements ModelScoring {
     // The thread failed (a model that onnxruntime refuses on some rows): stop reading now, with its error.
     if (this.failure !== undefined) throw this.failure;
     const copies = columns.map((c) => c.slice(0, rows));
-    this.worker.postMessage({ rows, columns: copies }, copies.map((c) => c.buffer));
+    this.post({ rows, columns: copies }, copies.map((c) => c.buffer));
     this.inFlight++;
     while (this.inFlight > MAX_IN_FLIGHT) {
       await Promise.race([new Promise<void>((resolve) => (this.scoredOne = resolve)), this.outcome]);
@@ -100,11 +122,26 @@ class BackgroundScoring implements ModelScoring {
   }
 
   async finish(): Promise<ScoredModel[]> {
-    this.worker.postMessage({ end: true });
+    this.post({ end: true });
     return this.outcome;
   }
 
+  /** The rank metrics of each model, computed on the thread (after finish): the probabilities are shared, not sent. */
+  rank(request: RankRequest): Promise<Record<string, number>[]> {
+    return new Promise((resolve, reject) => {
+      this.ranking = { resolve, reject };
+      // Held open while it ranks: nothing else may keep the process waiting for the answer.
+      this.worker.ref();
+      this.post({ rank: request });
+    });
+  }
+
   async close(): Promise<void> {
+    this.ranking = undefined;
     await this.worker.terminate();
+  }
+
+  private post(message: ScoringMessage, transfer: ArrayBuffer[] = []): void {
+    this.worker.postMessage(message, transfer);
   }
 }

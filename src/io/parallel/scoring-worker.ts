@@ -2,12 +2,14 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { BatchScorer, type ModelScoring } from '../onnx/batch-scorer.js';
 import { requireOnnxruntime } from '../onnx/load-onnxruntime.js';
 import { createSession, runner } from '../onnx/onnx-model.js';
-import type { ScoringReply, ScoringRequest } from './background-scoring.js';
+import type { ScoringMessage, ScoringReply, ScoringRequest } from './background-scoring.js';
+import { rankAll } from './background-ranking.js';
 import { toWorkerError } from './worker-script.js';
 
 /**
  * Worker entry: opens the models in onnxruntime (one intra-op thread each: the reading thread keeps its core) and
- * scores the rows sent to it in order, acknowledging each batch; on `end`, the rest, and posts every model's outputs.
+ * scores the rows sent to it in order, acknowledging each batch; on `end`, the rest, and posts every model's outputs;
+ * on `rank`, the models' rank metrics (the calling thread ends it with terminate).
  */
 const request = workerData as ScoringRequest;
 const port = parentPort!;
@@ -25,7 +27,7 @@ const scorer: Promise<ModelScoring> = (async () => {
   const targets = await Promise.all(
     request.models.map(async (m) => {
       const session = await createSession(ort, m.path, 1);
-      return { name: m.name, outputName: m.outputName, columns: m.columns, run: runner(ort, session, { name: m.name, inputName: session.inputNames[0]!, outputName: m.outputName, width: undefined }) };
+      return { name: m.name, outputName: m.outputName, columns: m.columns, predict: m.predict, run: runner(ort, session, { name: m.name, inputName: session.inputNames[0]!, outputName: m.outputName, width: undefined }) };
     }),
   );
   return new BatchScorer(targets, request.width, request.batchSize);
@@ -34,15 +36,19 @@ scorer.catch(fail);
 
 // Messages are handled one after another: each waits for the scoring of the one before.
 let queue: Promise<unknown> = scorer;
-port.on('message', (message: { rows: number; columns: Float64Array[] } | { end: true }) => {
+port.on('message', (message: ScoringMessage) => {
   queue = queue
     .then(async () => {
       if (failed) return;
+      if ('rank' in message) {
+        reply({ ranked: rankAll(message.rank) });
+        return;
+      }
       const scoring = await scorer;
       if ('end' in message) {
         const done = await scoring.finish();
-        reply({ done }, done.map((d) => d.output.data.buffer as ArrayBuffer));
-        port.close();
+        // The outputs move; the streamed probabilities are shared memory, which both threads see.
+        reply({ done }, done.flatMap((d) => [d.output.data.buffer as ArrayBuffer, ...(d.predictions ? [d.predictions.predicted.buffer as ArrayBuffer] : [])]));
         return;
       }
       await scoring.add(message.columns, message.rows);
