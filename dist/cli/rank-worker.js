@@ -1,4 +1,4 @@
 #!/usr/bin/env node
 import { createRequire as __mlgateCreateRequire } from 'node:module';
 const require = __mlgateCreateRequire(import.meta.url);
-import{rankAll}from"./chunks/chunk-PYWXCLNR.js";import"./chunks/chunk-NHUGT34X.js";import"./chunks/chunk-AT2TXTLX.js";import"./chunks/chunk-TAUJ5WBB.js";import{parentPort,workerData}from"node:worker_threads";parentPort.postMessage(rankAll(workerData));
+import{rankAll}from"./chunks/chunk-YNHHDQKZ.js";import"./chunks/chunk-NHUGT34X.js";import"./chunks/chunk-AT2TXTLX.js";import"./chunks/chunk-TAUJ5WBB.js";import{parentPort,workerData}from"node:worker_threads";parentPort.postMessage(rankAll(workerData));

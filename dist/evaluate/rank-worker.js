@@ -1,3 +1,3 @@
 import { createRequire as __mlgateCreateRequire } from 'node:module';
 const require = __mlgateCreateRequire(import.meta.url);
-import{rankAll}from"./chunks/chunk-XE2NFARZ.js";import"./chunks/chunk-XWLL3JCT.js";import{parentPort,workerData}from"node:worker_threads";parentPort.postMessage(rankAll(workerData));
+import{rankAll}from"./chunks/chunk-VDKRQARR.js";import"./chunks/chunk-XWLL3JCT.js";import{parentPort,workerData}from"node:worker_threads";parentPort.postMessage(rankAll(workerData));

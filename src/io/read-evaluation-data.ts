@@ -4,6 +4,7 @@ import { hashText, rowBucket } from '../core/evaluate/poisson-bootstrap.js';
 import type { ShardPiece } from '../core/shard/shard-pieces.js';
 import type { ShardSpec } from '../core/shard/shard-spec.js';
 import { readDataset, type DatasetFile } from './readers/dataset.js';
+import type { RowFacts } from './onnx/batch-scorer.js';
 import { resized } from '../core/data/typed-arrays.js';
 
 /** The label column, read both ways until the task is known: numbers where cells parse, and the text of each. */
@@ -32,9 +33,10 @@ export interface EvaluationReadOptions {
   features: readonly string[];
   /**
    * Takes each batch's feature columns, in the order of `features`, as they are read (to be scored then): `rows`
-   * numbers each, every one a number. The reader reuses the arrays once the returned promise settles.
+   * numbers each, every one a number; and the batch's labels as numbers (NaN where not) and bootstrap buckets. The
+   * reader reuses the arrays once the returned promise settles.
    */
-  onFeatures(columns: readonly Float64Array[], rows: number): Promise<void> | void;
+  onFeatures(columns: readonly Float64Array[], rows: number, facts: RowFacts): Promise<void> | void;
   /** The label column; absent when only the model's outputs matter (prediction drift). */
   label?: string;
   sliceColumns: readonly string[];
@@ -131,7 +133,10 @@ export async function readEvaluationData(files: readonly DatasetFile[], options:
       }
     });
     rows += batch.length;
-    if (featureColumns.length > 0) await options.onFeatures(featureColumns.map((c) => c.numbers!), batch.length);
+    if (featureColumns.length > 0) {
+      const facts = { labels: labelIndex === 0 ? extra[0]!.numbers.subarray(start, rows) : undefined, buckets: buckets.subarray(start, rows) };
+      await options.onFeatures(featureColumns.map((c) => c.numbers!), batch.length, facts);
+    }
   }
   const names = [...fileIndex.keys()];
   const asColumn = (c: (typeof extra)[number]): LabelColumn => ({ name: c.name, numbers: c.numbers.subarray(0, rows), ids: c.ids.subarray(0, rows), dictionary: dictionaries.get(c.name)?.values ?? [] });

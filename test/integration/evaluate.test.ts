@@ -38,20 +38,46 @@ afterAll(async () => {
 });
 
 describe('evaluate action (dist bundle)', () => {
-  it.skipIf(availableParallelism() < 2)('scores and ranks the models on other threads with the same results as on one', async () => {
+  it.skipIf(availableParallelism() < 2)('scores, sums and ranks on other threads with the same results as on one, for text labels and class indices', async () => {
     const cwd = project();
-    const inputs = { model: 'good.onnx', baseline: 'worse.onnx', data: 'data.csv', label: 'label' };
-    const threaded = await runAction({ action: 'evaluate', cwd, inputs: { ...inputs, report: 'threaded.json', 'batch-size': '700' }, env: { MLGATE_RANK_MIN_ROWS: '1', MLGATE_SCORE_MIN_BYTES: '1' } });
-    const single = await runAction({ action: 'evaluate', cwd, inputs: { ...inputs, report: 'single.json', 'batch-size': '700' }, env: { MLGATE_RANK_MIN_ROWS: '1', MLGATE_SCORE_MIN_BYTES: '1', MLGATE_THREADS: '1' } });
-    expect(threaded.stdout).toContain('::debug::ROC AUC and PR AUC are ranked on another thread');
-    expect(threaded.stdout).toContain('::debug::The models score on another thread while the data is read');
-    expect(single.stdout).not.toContain('on another thread');
-    for (const name of ['threaded.json', 'single.json']) expect((await readReport(cwd, name)).candidate.metrics.latency_p50_ms.value).toBeGreaterThan(0);
+    // The same rows with each class written as its index: those labels are summed as the rows are scored.
+    const [header, ...lines] = readFileSync(join(cwd, 'data.csv'), 'utf8').trimEnd().split('\n');
+    const at = header!.split(',').indexOf('label');
+    const indexed = lines.map((line) => line.split(',').map((cell, i) => (i === at ? String(CLASSES.indexOf(cell)) : cell)).join(','));
+    writeFileSync(join(cwd, 'indexed.csv'), [header, ...indexed, ''].join('\n'));
     const metrics = async (name: string) => {
       const report = await readReport(cwd, name);
       return [report.candidate.metrics, report.baseline.metrics].map((m: Record<string, unknown>) => Object.fromEntries(Object.entries(m).filter(([n]) => !n.startsWith('latency'))));
     };
-    expect(await metrics('threaded.json')).toEqual(await metrics('single.json'));
+    const runs: Record<string, unknown>[] = [];
+    for (const [data, extra] of [
+      ['data.csv', {}],
+      ['indexed.csv', { classes: '0,1,2' }],
+    ] as const) {
+      const inputs = { model: 'good.onnx', baseline: 'worse.onnx', data, label: 'label', 'batch-size': '700', ...extra };
+      const env = { MLGATE_RANK_MIN_ROWS: '1', MLGATE_SCORE_MIN_BYTES: '1' };
+      const threaded = await runAction({ action: 'evaluate', cwd, inputs: { ...inputs, report: `threaded-${data}.json` }, env });
+      const single = await runAction({ action: 'evaluate', cwd, inputs: { ...inputs, report: `single-${data}.json` }, env: { ...env, MLGATE_THREADS: '1' } });
+      expect(threaded.stdout).toContain('::debug::ROC AUC and PR AUC are ranked on another thread');
+      expect(threaded.stdout).toContain('::debug::The models score on another thread while the data is read');
+      expect(single.stdout).not.toContain('on another thread');
+      for (const run of [threaded, single]) {
+        if (data === 'indexed.csv') expect(run.stdout).toContain('::debug::The additive metrics were summed as the rows were scored');
+        else expect(run.stdout).not.toContain('summed as the rows were scored');
+      }
+      for (const name of [`threaded-${data}.json`, `single-${data}.json`]) {
+        expect((await readReport(cwd, name)).candidate.metrics.latency_p50_ms.value).toBeGreaterThan(0);
+        runs.push({ name, metrics: await metrics(name) });
+      }
+    }
+    // On one thread or two: the same numbers.
+    expect(runs[1]!.metrics).toEqual(runs[0]!.metrics);
+    expect(runs[3]!.metrics).toEqual(runs[2]!.metrics);
+    // Summed as scored (indices) or after (text): the same values. The intervals differ, as the bootstrap's buckets
+    // hash each row's file and place.
+    const values = (run: Record<string, unknown>) => (run.metrics as Record<string, { value: number }>[]).map((m) => Object.entries(m).map(([name, { value }]) => [name, value]));
+    const [fromText, fromIndices] = [values(runs[0]!), values(runs[2]!)];
+    fromIndices.forEach((model, m) => model.forEach(([name, value], i) => expect(value, String(name)).toBeCloseTo(fromText[m]![i]![1] as number, 12)));
   });
 
   it('passes a better candidate, with intervals on the paired differences, slices, and a summary', async () => {

@@ -28,7 +28,7 @@ export async function modelOutputs(env: ActionEnvironment, options: DriftCheckOp
       const files = await resolveDataFiles(patterns, env.cwd, 'auto', label);
       const scoring = await startScoring(ort, [{ model, path: modelPath, columns: features.map((_, i) => i) }], features.length, 8192, files);
       const { read: data, scored } = await readWhileScoring(scoring, (onFeatures) => readEvaluationData(files, { features, onFeatures, sliceColumns: [], bucketCount: BOOTSTRAP_BUCKETS })).finally(() => scoring.close());
-      const { output } = scored[0]!;
+      const { output } = scored.models[0]!;
       if (!output.integer && output.width === 1) return { values: Float64Array.from(output.data) };
       // Integer outputs are class indices: as many classes as the largest says (a loop: a million rows do not spread).
       let k = output.width;

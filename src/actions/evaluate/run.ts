@@ -7,6 +7,7 @@ import { ConfigurationError } from '../../core/errors.js';
 import { resolveClasses } from '../../core/evaluate/class-labels.js';
 import { completeComparison, HIGHER_IS_BETTER, prepareComparison, rankMetrics, type ModelComparison } from '../../core/evaluate/compare-models.js';
 import { accumulateEvaluation } from '../../core/evaluate/evaluation-state.js';
+import { summedRowsFor } from '../../core/evaluate/evaluation-stream.js';
 import type { ShardPiece } from '../../core/shard/shard-pieces.js';
 import { describeShard } from '../../core/shard/shard-spec.js';
 import { readPredictions, streamedPredictions, type Predictions } from '../../core/evaluate/model-output.js';
@@ -66,7 +67,7 @@ export async function evaluate(env: ActionEnvironment): Promise<void> {
     const models = baseline ? [candidate, baseline] : [candidate];
     // Unless the task is regression, the outputs are read as class probabilities as they come (used if the task and classes turn out so).
     const predict = options.task !== 'regression' ? options.output : undefined;
-    scoring = await startScoring(ort, models.map((m) => ({ model: m.model, path: m.path, columns: m.features.map((f) => features.indexOf(f)), predict })), features.length, options.batchSize, files);
+    scoring = await startScoring(ort, models.map((m) => ({ model: m.model, path: m.path, columns: m.features.map((f) => features.indexOf(f)), predict })), features.length, options.batchSize, files, { bucketCount: BOOTSTRAP_BUCKETS });
     if (scoring.onThread) host.debug('The models score on another thread while the data is read');
     const pieces: ShardPiece[] = [];
     const { read: data, scored } = await readWhileScoring(scoring, (onFeatures) =>
@@ -74,7 +75,7 @@ export async function evaluate(env: ActionEnvironment): Promise<void> {
     );
     if (data.rows === 0) throw new ConfigurationError(`${options.data.join(', ')}: no rows to evaluate${shard ? ` in shard ${describeShard(shard)}; use fewer shards` : ''}`);
     host.info(`Read and scored ${data.rows} rows of ${files.length} ${files.length === 1 ? 'file' : 'files'}${shard ? ` (shard ${describeShard(shard)})` : ''}`);
-    const [candidateRun, baselineRun] = scored as [ScoredModel, ScoredModel | undefined];
+    const [candidateRun, baselineRun] = scored.models as [ScoredModel, ScoredModel | undefined];
     const task = options.task !== 'auto' ? options.task : detectTask(candidateRun.output, candidate.model.facts.metadata, data);
     const declared = options.classes ?? metadataList(candidate.model.facts, 'mlgate.classes');
     let truth: Int32Array | Float64Array;
@@ -121,9 +122,12 @@ export async function evaluate(env: ActionEnvironment): Promise<void> {
     }
 
     // The rank metrics sort every model's scores: on another thread when one is to be had, beside the bootstrap here.
-    const ranking = rankInBackground(truth, predictions, scoring);
+    // What was summed as the rows were scored, when it read the labels as the classes resolved here.
+    const summed = task === 'classification' ? summedRowsFor(scored.summed, truth, k) : undefined;
+    if (summed) host.debug('The additive metrics were summed as the rows were scored');
+    const ranking = rankInBackground(truth, predictions, { thread: scoring, streamed: summed !== undefined });
     if (ranking) host.debug('ROC AUC and PR AUC are ranked on another thread');
-    const prepared = prepareComparison(truth, predictions, data.buckets, { replicates: options.bootstrap, seed: options.seed, bucketCount: BOOTSTRAP_BUCKETS });
+    const prepared = prepareComparison(truth, predictions, data.buckets, { replicates: options.bootstrap, seed: options.seed, bucketCount: BOOTSTRAP_BUCKETS }, summed);
     const compared = completeComparison(prepared, ranking ? await ranking : predictions.map((model) => rankMetrics(truth, model)));
     const slices = data.slices.flatMap((column) => sliceMetrics(column, truth, candidatePredictions, baselinePredictions, options.minSliceRows));
     await finish(env, options, {

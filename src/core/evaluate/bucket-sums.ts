@@ -31,24 +31,12 @@ const REGRESSION_SHARED = 3;
 export function sumByBucket(truth: Int32Array | Float64Array, models: readonly Predictions[], buckets: Uint32Array, bucketCount: number): BucketSums {
   const first = models[0]!;
   if (first.task === 'classification') {
-    const k = first.k;
-    const per = classificationStride(k);
-    const stride = per * models.length;
-    const sums = new Float64Array(bucketCount * stride);
     const probabilities = models.every((m) => m.task === 'classification' && m.probabilities !== undefined);
+    const state = emptyClassificationSums(first.k, models.length, bucketCount, probabilities);
     models.forEach((model, m) => {
-      if (model.task !== 'classification') return;
-      for (let r = 0; r < truth.length; r++) {
-        const y = truth[r]!;
-        const base = buckets[r]! * stride + m * per;
-        sums[base + y * k + model.predicted[r]!]!++;
-        if (probabilities) {
-          sums[base + k * k]! += rowLogLoss(model.probabilities!, k, r, y);
-          sums[base + k * k + 1]! += rowBrier(model.probabilities!, k, r, y);
-        }
-      }
+      if (model.task === 'classification') addClassificationRows(state, m, truth, model.predicted, probabilities ? model.probabilities : undefined, buckets, 0, truth.length);
     });
-    return { task: 'classification', k, models: models.length, stride, probabilities, shift: 0, sums };
+    return state;
   }
   const stride = REGRESSION_SHARED + REGRESSION_PER_MODEL * models.length;
   const sums = new Float64Array(bucketCount * stride);
@@ -71,6 +59,30 @@ export function sumByBucket(truth: Int32Array | Float64Array, models: readonly P
     }
   });
   return { task: 'regression', k: 0, models: models.length, stride, probabilities: false, shift, sums };
+}
+
+/** An empty state of classification sums, to add rows into (addClassificationRows). */
+export function emptyClassificationSums(k: number, models: number, bucketCount: number, probabilities: boolean): BucketSums {
+  const stride = classificationStride(k) * models;
+  return { task: 'classification', k, models, stride, probabilities, shift: 0, sums: new Float64Array(bucketCount * stride) };
+}
+
+/**
+ * Adds rows `from` to `to` of classifier `m` into its sums: the confusion cell of each row, and with probabilities
+ * its log loss and Brier term. Rows added in order in parts give exactly the sums of one pass.
+ */
+export function addClassificationRows(state: BucketSums, m: number, truth: ArrayLike<number>, predicted: Int32Array, probabilities: Float64Array | undefined, buckets: Uint32Array, from: number, to: number): void {
+  const { k, stride, sums } = state;
+  const per = classificationStride(k);
+  for (let r = from; r < to; r++) {
+    const y = truth[r]!;
+    const base = buckets[r]! * stride + m * per;
+    sums[base + y * k + predicted[r]!]!++;
+    if (probabilities) {
+      sums[base + k * k]! += rowLogLoss(probabilities, k, r, y);
+      sums[base + k * k + 1]! += rowBrier(probabilities, k, r, y);
+    }
+  }
 }
 
 /** The metrics that the bucket sums give, for model `m`, from one replicate's weighted totals. */

@@ -1,13 +1,14 @@
 import type { Estimate, Metrics, MetricComparison } from '../documents.js';
 import { classificationMetricValues, classificationScores } from '../metrics/classification-metrics.js';
 import { confusionMatrix } from '../metrics/confusion-matrix.js';
-import { brierScore, expectedCalibrationError, logLoss } from '../metrics/probability-metrics.js';
-import { averagePrecision, binaryRocAuc, oneVsRestRanking } from '../metrics/ranking-metrics.js';
+import { brierScore, calibrationErrorOfBins, expectedCalibrationError, logLoss } from '../metrics/probability-metrics.js';
+import { classifierRanking, rankMetricValues } from '../metrics/ranking-metrics.js';
 import { regressionScores } from '../metrics/regression-metrics.js';
 import { mcnemarTest, type McNemarResult } from '../stats/mcnemar.js';
 import type { BoundedValue } from '../metrics/score-histogram.js';
 import { metricsFromTotals, sumByBucket, type BucketSums } from './bucket-sums.js';
 import { disagreementsOf, rankingFromState, type EvaluationState } from './evaluation-state.js';
+import type { SummedRows } from './evaluation-stream.js';
 import type { Predictions } from './model-output.js';
 import { forEachReplicate, percentileInterval } from './poisson-bootstrap.js';
 
@@ -75,17 +76,19 @@ export interface PreparedComparison {
 /**
  * The first part of compareModels: one pass over the rows sums everything additive per bucket (the point values
  * are the totals over all buckets, every weight 1, and the bootstrap's replicates reweight the same sums), then the
- * calibration error, the intervals and McNemar's counts.
+ * calibration error, the intervals and McNemar's counts. `summed`, the same sums made as the rows were scored
+ * (EvaluationStream, checked with summedRowsFor), saves the pass.
  */
-export function prepareComparison(truth: Int32Array | Float64Array, models: readonly Predictions[], buckets: Uint32Array, options: CompareOptions): PreparedComparison {
-  const state = sumByBucket(truth, models, buckets, options.bucketCount);
+export function prepareComparison(truth: Int32Array | Float64Array, models: readonly Predictions[], buckets: Uint32Array, options: CompareOptions, summed?: SummedRows): PreparedComparison {
+  const state = summed?.sums ?? sumByBucket(truth, models, buckets, options.bucketCount);
   const totals = bucketTotals(state);
   const points = models.map((model, m) => {
     if (model.task === 'regression') return { ...regressionScores(truth, model.values) };
-    return { ...metricsFromTotals(state, totals, m), ...(model.probabilities ? { ece: expectedCalibrationError(truth, model.probabilities, model.k) } : {}) };
+    const calibration = summed ? calibrationErrorOfBins(summed.calibration[m]!) : model.probabilities ? expectedCalibrationError(truth, model.probabilities, model.k) : undefined;
+    return { ...metricsFromTotals(state, totals, m), ...(calibration !== undefined ? { ece: calibration } : {}) };
   });
   const intervals = options.replicates > 0 ? bootstrapIntervals(state, models.length, options) : undefined;
-  return { state, points, intervals, disagreements: disagreementsOf(truth, models), options };
+  return { state, points, intervals, disagreements: summed ? summed.disagreements : disagreementsOf(truth, models), options };
 }
 
 /** The comparison, from its prepared part and each model's rank metrics (rankMetrics). */
@@ -152,13 +155,7 @@ export function rankMetrics(truth: Int32Array | Float64Array, model: Predictions
 
 /** rankMetrics from the class probabilities stored row by row. */
 export function rankMetricsOf(truth: ArrayLike<number>, p: Float64Array, k: number): Record<string, number> {
-  if (k === 2) {
-    const positive = Uint8Array.from(truth, (y) => (y === 1 ? 1 : 0));
-    const scores = Float64Array.from({ length: truth.length }, (_, r) => p[r * 2 + 1]!);
-    return { roc_auc: binaryRocAuc(positive, scores), pr_auc: averagePrecision(positive, scores) };
-  }
-  const ranking = oneVsRestRanking(truth, p, k);
-  return { roc_auc: ranking.rocAuc, pr_auc: ranking.averagePrecision };
+  return rankMetricValues(classifierRanking(truth, p, k));
 }
 
 const CLASSIFICATION_ORDER = ['accuracy', 'precision_macro', 'recall_macro', 'f1_macro', 'precision_weighted', 'recall_weighted', 'f1_weighted', 'roc_auc', 'pr_auc', 'log_loss', 'brier', 'ece'];

@@ -36,15 +36,23 @@ export function accumulateEvaluation(truth: Int32Array | Float64Array, models: r
 export function disagreementsOf(truth: Int32Array | Float64Array, models: readonly Predictions[]): EvaluationState['disagreements'] {
   const [candidate, baseline] = models;
   if (!candidate || !baseline || candidate.task !== 'classification' || baseline.task !== 'classification') return null;
+  const counts = { baseline_only: 0, candidate_only: 0 };
+  addDisagreements(counts, truth, candidate.predicted, baseline.predicted, 0, truth.length);
+  return counts;
+}
+
+/** Adds the disagreements of rows `from` to `to` into `counts`. */
+export function addDisagreements(counts: { baseline_only: number; candidate_only: number }, truth: ArrayLike<number>, candidate: Int32Array, baseline: Int32Array, from: number, to: number): void {
   let baselineOnly = 0;
   let candidateOnly = 0;
-  for (let r = 0; r < truth.length; r++) {
-    const c = candidate.predicted[r] === truth[r];
-    const b = baseline.predicted[r] === truth[r];
+  for (let r = from; r < to; r++) {
+    const c = candidate[r] === truth[r];
+    const b = baseline[r] === truth[r];
     if (b && !c) baselineOnly++;
     if (c && !b) candidateOnly++;
   }
-  return { baseline_only: baselineOnly, candidate_only: candidateOnly };
+  counts.baseline_only += baselineOnly;
+  counts.candidate_only += candidateOnly;
 }
 
 /** The state of the union of the shards' rows. Throws when the shards scored differently shaped outputs. */

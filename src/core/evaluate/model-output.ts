@@ -112,18 +112,21 @@ export class PredictionStream {
     this.gaveUp = asked === 'labels';
   }
 
-  /** Reads the rows of `raw` (every output so far) that it has not read yet. */
-  update(raw: RawOutput): void {
-    if (this.gaveUp) return;
+  /**
+   * Reads the rows of `raw` (every output so far) that it has not read yet. Gives the first row whose predictions
+   * are new: where the last call stopped, or 0 when the output turned out to be logits and every row was read again.
+   */
+  update(raw: RawOutput): number {
+    if (this.gaveUp) return 0;
     if (raw.integer) {
       this.gaveUp = true;
-      return;
+      return 0;
     }
     const rows = raw.data.length / raw.width;
     for (let i = this.converted * raw.width; i < raw.data.length; i++) {
       if (!Number.isFinite(raw.data[i]!)) {
         this.gaveUp = true;
-        return;
+        return 0;
       }
     }
     if (this.detect && this.kind === 'probabilities' && !areDistributions(raw, this.converted, rows)) {
@@ -132,8 +135,10 @@ export class PredictionStream {
     }
     this.k = raw.width === 1 ? 2 : raw.width;
     if (rows > this.predicted.length) this.grow(Math.max(rows, this.predicted.length * 2));
-    convertRows(raw, this.kind, this.converted, rows, this.probabilities, this.predicted);
+    const from = this.converted;
+    convertRows(raw, this.kind, from, rows, this.probabilities, this.predicted);
     this.converted = rows;
+    return from;
   }
 
   result(): StreamedPredictions | undefined {

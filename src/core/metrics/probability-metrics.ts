@@ -44,10 +44,19 @@ export interface CalibrationBins {
 
 /** Rows binned by the confidence of their predicted class (`bins` equal bins of (0, 1], right-closed). */
 export function calibrationBins(yTrue: ArrayLike<number>, probabilities: Float64Array, k: number, bins = 15): CalibrationBins {
-  const count = new Array<number>(bins).fill(0);
-  const confidence = new Array<number>(bins).fill(0);
-  const correct = new Array<number>(bins).fill(0);
-  for (let i = 0; i < yTrue.length; i++) {
+  const state = emptyCalibrationBins(bins);
+  addCalibrationRows(state, yTrue, probabilities, k, 0, yTrue.length);
+  return state;
+}
+
+export function emptyCalibrationBins(bins = 15): CalibrationBins {
+  return { count: new Array<number>(bins).fill(0), confidence: new Array<number>(bins).fill(0), correct: new Array<number>(bins).fill(0) };
+}
+
+/** Adds rows `from` to `to` into the bins; rows added in order in parts give exactly the bins of one pass. */
+export function addCalibrationRows({ count, confidence, correct }: CalibrationBins, yTrue: ArrayLike<number>, probabilities: Float64Array, k: number, from: number, to: number): void {
+  const bins = count.length;
+  for (let i = from; i < to; i++) {
     let best = 0;
     for (let c = 1; c < k; c++) if (probabilities[i * k + c]! > probabilities[i * k + best]!) best = c;
     const p = probabilities[i * k + best]!;
@@ -56,7 +65,6 @@ export function calibrationBins(yTrue: ArrayLike<number>, probabilities: Float64
     confidence[bin]! += p;
     if (best === yTrue[i]) correct[bin]!++;
   }
-  return { count, confidence, correct };
 }
 
 /** The calibration error of binned rows: Σ over bins of (rows / all rows) × |accuracy − mean confidence|. */

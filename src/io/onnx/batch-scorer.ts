@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { resized } from '../../core/data/typed-arrays.js';
 import { DataError, isUserError } from '../../core/errors.js';
+import { EvaluationStream, type SummedRows } from '../../core/evaluate/evaluation-stream.js';
 import { PredictionStream, type OutputKind, type RawOutput, type StreamedPredictions } from '../../core/evaluate/model-output.js';
 import { firstLine, type OnnxModel, type OutputTensor } from './onnx-model.js';
 import type { RankRequest } from '../parallel/background-ranking.js';
@@ -19,6 +20,24 @@ export interface ScoredModel {
   predictions?: StreamedPredictions;
 }
 
+/** Every model's outputs, and what was summed of the rows as they were scored (see EvaluationStream). */
+export interface ScoringResult {
+  models: ScoredModel[];
+  summed?: SummedRows;
+}
+
+/** Sum the classifiers' rows as they are scored, for a bootstrap of `bucketCount` buckets; and split their scores for ranking. */
+export interface SumRows {
+  bucketCount: number;
+  splitRankKeys?: boolean;
+}
+
+/** What the reader knows of a batch's rows besides their features: the label as a number (NaN where not) and the bootstrap bucket. */
+export interface RowFacts {
+  labels: Float64Array | undefined;
+  buckets: Uint32Array;
+}
+
 /** A model to score, and which of the fed features it takes, in its input order (indices into the fed ones). */
 export interface ScoringTarget {
   name: string;
@@ -33,10 +52,13 @@ export interface ScoringTarget {
 export interface ModelScoring {
   /** Whether the models run on another thread, beside the reading. */
   readonly onThread: boolean;
-  /** The next rows' features, one array per fed feature (`rows` values each); the arrays may be reused once it settles. */
-  add(columns: readonly Float64Array[], rows: number): Promise<void>;
+  /**
+   * The next rows' features, one array per fed feature (`rows` values each), and what else is known of them; the
+   * arrays may be reused once it settles.
+   */
+  add(columns: readonly Float64Array[], rows: number, facts?: RowFacts): Promise<void>;
   /** Scores the rows left over and gives every model's outputs, in the order of the targets. */
-  finish(): Promise<ScoredModel[]>;
+  finish(): Promise<ScoringResult>;
   /**
    * The rank metrics of the models' probabilities on the scoring thread, once finished; absent when the scoring runs
    * on this thread.
@@ -47,9 +69,9 @@ export interface ModelScoring {
 }
 
 /** Runs `read`, which feeds `scoring` as it reads; gives what it read and every model's outputs (the caller closes the scoring then), or closes the scoring when it fails. */
-export async function readWhileScoring<T>(scoring: ModelScoring, read: (onFeatures: ModelScoring['add']) => Promise<T>): Promise<{ read: T; scored: ScoredModel[] }> {
+export async function readWhileScoring<T>(scoring: ModelScoring, read: (onFeatures: ModelScoring['add']) => Promise<T>): Promise<{ read: T; scored: ScoringResult }> {
   try {
-    const result = await read((columns, rows) => scoring.add(columns, rows));
+    const result = await read((columns, rows, facts) => scoring.add(columns, rows, facts));
     return { read: result, scored: await scoring.finish() };
   } catch (error) {
     await scoring.close();
@@ -61,7 +83,8 @@ export async function readWhileScoring<T>(scoring: ModelScoring, read: (onFeatur
  * Scores rows on this thread as they are read: the features of each read batch, column by column, are gathered into
  * a block of `batchSize` rows (float32, row by row, as onnxruntime takes them), and every full block is scored by
  * each model in turn, so that a batch goes through both models under the same conditions and no matrix of the whole
- * data is ever held.
+ * data is ever held. With `sumRows` and the rows' labels, it also sums each scored block of classifier outputs as
+ * EvaluationStream does.
  */
 export class BatchScorer implements ModelScoring {
   readonly onThread = false;
@@ -71,6 +94,7 @@ export class BatchScorer implements ModelScoring {
   private readonly collectors: OutputCollector[];
   private readonly streams: (PredictionStream | undefined)[];
   private readonly times: ScoringTimes[];
+  private readonly evaluation: EvaluationStream | undefined;
   private filled = 0;
   private scored = 0;
 
@@ -78,7 +102,9 @@ export class BatchScorer implements ModelScoring {
     private readonly targets: readonly ScoringTarget[],
     private readonly width: number,
     private readonly batchSize: number,
+    sumRows?: SumRows,
   ) {
+    this.evaluation = sumRows && targets.every((t) => t.predict) ? new EvaluationStream(sumRows.bucketCount, sumRows.splitRankKeys) : undefined;
     this.block = new Float32Array(batchSize * width);
     this.ownBlocks = targets.map((t) => (t.columns.length === width && t.columns.every((c, i) => c === i) ? undefined : new Float32Array(batchSize * t.columns.length)));
     this.collectors = targets.map((t) => new OutputCollector(t.name, t.outputName));
@@ -86,8 +112,9 @@ export class BatchScorer implements ModelScoring {
     this.times = targets.map(() => ({ batchMs: [], batchRows: [] }));
   }
 
-  async add(columns: readonly Float64Array[], rows: number): Promise<void> {
+  async add(columns: readonly Float64Array[], rows: number, facts?: RowFacts): Promise<void> {
     const { block, width, batchSize } = this;
+    if (this.evaluation && facts?.labels) this.evaluation.addRows(facts.labels, facts.buckets, rows);
     for (let from = 0; from < rows; ) {
       const take = Math.min(rows - from, batchSize - this.filled);
       for (let f = 0; f < width; f++) {
@@ -101,12 +128,19 @@ export class BatchScorer implements ModelScoring {
     }
   }
 
-  async finish(): Promise<ScoredModel[]> {
+  async finish(): Promise<ScoringResult> {
     if (this.filled > 0) await this.scoreBlock();
-    return this.collectors.map((c, i) => {
+    const models = this.collectors.map((c, i) => {
       const predictions = this.streams[i]?.result();
       return { output: c.result(), times: this.times[i]!, ...(predictions ? { predictions } : {}) };
     });
+    const summed = this.evaluation?.result();
+    return { models, ...(summed ? { summed } : {}) };
+  }
+
+  /** The rank metrics from the keys split as the rows were scored (see EvaluationStream.ranked). */
+  rankStreamed(): Record<string, number>[] | undefined {
+    return this.evaluation?.ranked();
   }
 
   close(): Promise<void> {
@@ -115,6 +149,7 @@ export class BatchScorer implements ModelScoring {
 
   private async scoreBlock(): Promise<void> {
     const rows = this.filled;
+    let changedFrom = this.scored;
     for (let m = 0; m < this.targets.length; m++) {
       const target = this.targets[m]!;
       const own = this.ownBlocks[m];
@@ -130,10 +165,15 @@ export class BatchScorer implements ModelScoring {
       this.times[m]!.batchMs.push(performance.now() - began);
       this.times[m]!.batchRows.push(rows);
       this.collectors[m]!.add(value, rows);
-      this.streams[m]?.update(this.collectors[m]!.result());
+      const stream = this.streams[m];
+      if (stream) changedFrom = Math.min(changedFrom, stream.update(this.collectors[m]!.result()));
     }
     this.scored += rows;
     this.filled = 0;
+    this.evaluation?.update(
+      this.streams.map((s) => s?.result()),
+      changedFrom,
+    );
   }
 }
 

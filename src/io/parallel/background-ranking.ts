@@ -8,6 +8,8 @@ import { workerScript } from './worker-script.js';
 /** What a ranking thread gets: the labels and each model's probabilities (rows × k), in shared memory. */
 export interface RankRequest {
   rows: number;
+  /** The truth is the one the scoring thread read as it summed the rows: it may rank the scores it split then. */
+  streamed: boolean;
   truth: { kind: 'int32' | 'float64'; buffer: SharedArrayBuffer };
   models: ({ buffer: SharedArrayBuffer; k: number } | null)[];
 }
@@ -27,14 +29,15 @@ function minRows(env: NodeJS.ProcessEnv): number {
  * Undefined when it is not worth it or not possible: small data, one core, MLGATE_THREADS=1, or no worker script
  * (sources).
  */
-export function rankInBackground(truth: Int32Array | Float64Array, models: readonly Predictions[], scoring?: ModelScoring, env: NodeJS.ProcessEnv = process.env): Promise<Record<string, number>[]> | undefined {
+export function rankInBackground(truth: Int32Array | Float64Array, models: readonly Predictions[], scoring?: { thread: ModelScoring; streamed: boolean }, env: NodeJS.ProcessEnv = process.env): Promise<Record<string, number>[]> | undefined {
   if (!models.some((m) => m.task === 'classification' && m.probabilities)) return undefined;
   const request: RankRequest = {
     rows: truth.length,
+    streamed: scoring?.streamed ?? false,
     truth: { kind: truth instanceof Int32Array ? 'int32' : 'float64', buffer: shared(truth) },
     models: models.map((m) => (m.task === 'classification' && m.probabilities ? { buffer: shared(m.probabilities), k: m.k } : null)),
   };
-  if (scoring?.rank) return scoring.rank(request);
+  if (scoring?.thread.rank) return scoring.thread.rank(request);
   const script = workerScript('rank-worker');
   if (!script || truth.length < minRows(env) || availableParallelism() < 2 || env.MLGATE_THREADS === '1') return undefined;
   return new Promise((resolve, reject) => {

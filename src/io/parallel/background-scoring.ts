@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { BatchScorer, type ModelScoring, type ScoredModel } from '../onnx/batch-scorer.js';
+import { BatchScorer, type ModelScoring, type RowFacts, type ScoringResult, type SumRows } from '../onnx/batch-scorer.js';
 import type { Onnxruntime } from '../onnx/load-onnxruntime.js';
 import type { OnnxModel } from '../onnx/onnx-model.js';
 import type { OutputKind } from '../../core/evaluate/model-output.js';
@@ -26,13 +26,15 @@ export interface ScoringRequest {
   models: { path: string; name: string; outputName: string; columns: readonly number[]; predict?: OutputKind }[];
   width: number;
   batchSize: number;
+  /** Sum the classifiers' rows as they are scored (see BatchScorer). */
+  sumRows?: SumRows;
 }
 
 /** Messages to the scoring thread: a batch of rows, the end of them, then (optionally) the rank metrics to compute. */
-export type ScoringMessage = { rows: number; columns: Float64Array[] } | { end: true } | { rank: RankRequest };
+export type ScoringMessage = { rows: number; columns: Float64Array[]; facts?: RowFacts } | { end: true } | { rank: RankRequest };
 
 /** Messages from the scoring thread. */
-export type ScoringReply = { ack: true } | { done: ScoredModel[] } | { ranked: Record<string, number>[] } | { error: WorkerError };
+export type ScoringReply = { ack: ArrayBuffer[] } | { done: ScoringResult } | { ranked: Record<string, number>[] } | { error: WorkerError };
 
 /** Below this much data the thread's start (a worker, then onnxruntime loaded and the models opened again) costs more than the overlap saves. */
 const DEFAULT_MIN_BYTES = 8 * 1024 * 1024;
@@ -47,18 +49,20 @@ const MAX_IN_FLIGHT = 8;
  * for the cores, the models took twice as long).
  * MLGATE_THREADS=1 keeps everything on this thread; MLGATE_SCORE_MIN_BYTES overrides the threshold (for tests).
  */
-export async function startScoring(ort: Onnxruntime, models: readonly ModelToScore[], width: number, batchSize: number, files: readonly DatasetFile[], env: NodeJS.ProcessEnv = process.env): Promise<ModelScoring> {
+export async function startScoring(ort: Onnxruntime, models: readonly ModelToScore[], width: number, batchSize: number, files: readonly DatasetFile[], sumRows?: SumRows, env: NodeJS.ProcessEnv = process.env): Promise<ModelScoring> {
   const script = workerScript('scoring-worker');
   const asked = Number(env.MLGATE_SCORE_MIN_BYTES);
   const minBytes = Number.isFinite(asked) && asked > 0 ? asked : DEFAULT_MIN_BYTES;
   if (!script || availableParallelism() < 2 || env.MLGATE_THREADS === '1' || (await totalBytes(files)) < minBytes) {
-    return new BatchScorer(models.map((m) => ({ name: m.model.facts.name, outputName: m.model.facts.outputName, run: m.model.run, columns: m.columns, predict: m.predict })), width, batchSize);
+    return new BatchScorer(models.map((m) => ({ name: m.model.facts.name, outputName: m.model.facts.outputName, run: m.model.run, columns: m.columns, predict: m.predict })), width, batchSize, sumRows);
   }
   const request: ScoringRequest = {
     onnxruntime: ort.folder,
     models: models.map((m) => ({ path: m.path, name: m.model.facts.name, outputName: m.model.facts.outputName, columns: m.columns, predict: m.predict })),
     width,
     batchSize,
+    // The thread also splits the scores by class as they come: ranking them once the read ends only sorts.
+    sumRows: sumRows && { ...sumRows, splitRankKeys: true },
   };
   return new BackgroundScoring(script, request);
 }
@@ -76,8 +80,10 @@ async function totalBytes(files: readonly DatasetFile[]): Promise<number> {
 class BackgroundScoring implements ModelScoring {
   readonly onThread = true;
   private readonly worker: Worker;
-  private readonly outcome: Promise<ScoredModel[]>;
+  private readonly outcome: Promise<ScoringResult>;
   private inFlight = 0;
+  /** Memory the thread gave back with its acknowledgements, for the next batches' copies. */
+  private readonly spare: ArrayBuffer[] = [];
   private scoredOne: (() => void) | undefined;
   private failure: unknown;
   private ranking: { resolve(ranked: Record<string, number>[]): void; reject(error: unknown): void } | undefined;
@@ -91,6 +97,7 @@ class BackgroundScoring implements ModelScoring {
       };
       this.worker.on('message', (reply: ScoringReply) => {
         if ('ack' in reply) {
+          this.spare.push(...reply.ack);
           this.inFlight--;
           this.scoredOne?.();
         } else if ('done' in reply) {
@@ -110,18 +117,19 @@ class BackgroundScoring implements ModelScoring {
     this.outcome.catch((error: unknown) => (this.failure = error));
   }
 
-  async add(columns: readonly Float64Array[], rows: number): Promise<void> {
+  async add(columns: readonly Float64Array[], rows: number, facts?: RowFacts): Promise<void> {
     // The thread failed (a model that onnxruntime refuses on some rows): stop reading now, with its error.
     if (this.failure !== undefined) throw this.failure;
-    const copies = columns.map((c) => c.slice(0, rows));
-    this.post({ rows, columns: copies }, copies.map((c) => c.buffer));
+    const copies = columns.map((c) => this.copy(c, rows, Float64Array));
+    const factCopies = facts?.labels ? { labels: this.copy(facts.labels, rows, Float64Array), buckets: this.copy(facts.buckets, rows, Uint32Array) } : undefined;
+    this.post({ rows, columns: copies, ...(factCopies ? { facts: factCopies } : {}) }, [...copies, ...(factCopies ? [factCopies.labels, factCopies.buckets] : [])].map((c) => c.buffer as ArrayBuffer));
     this.inFlight++;
     while (this.inFlight > MAX_IN_FLIGHT) {
       await Promise.race([new Promise<void>((resolve) => (this.scoredOne = resolve)), this.outcome]);
     }
   }
 
-  async finish(): Promise<ScoredModel[]> {
+  async finish(): Promise<ScoringResult> {
     this.post({ end: true });
     return this.outcome;
   }
@@ -139,6 +147,19 @@ class BackgroundScoring implements ModelScoring {
   async close(): Promise<void> {
     this.ranking = undefined;
     await this.worker.terminate();
+  }
+
+  /**
+   * The first `rows` values of `array`, copied into memory the thread gave back when some is large enough (else new):
+   * the batches' copies go back and forth instead of being garbage at the pace of the read on both threads.
+   */
+  private copy<T extends Float64Array | Uint32Array>(array: T, rows: number, kind: { new (buffer: ArrayBuffer, offset: number, length: number): T; BYTES_PER_ELEMENT: number }): T {
+    const bytes = rows * kind.BYTES_PER_ELEMENT;
+    const index = this.spare.findIndex((buffer) => buffer.byteLength >= bytes);
+    const buffer = index >= 0 ? this.spare.splice(index, 1)[0]! : new ArrayBuffer(bytes);
+    const copy = new kind(buffer, 0, rows);
+    copy.set(array.subarray(0, rows));
+    return copy;
   }
 
   private post(message: ScoringMessage, transfer: ArrayBuffer[] = []): void {

@@ -1,5 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { BatchScorer, type ModelScoring } from '../onnx/batch-scorer.js';
+import { BatchScorer } from '../onnx/batch-scorer.js';
 import { requireOnnxruntime } from '../onnx/load-onnxruntime.js';
 import { createSession, runner } from '../onnx/onnx-model.js';
 import type { ScoringMessage, ScoringReply, ScoringRequest } from './background-scoring.js';
@@ -22,7 +22,7 @@ const fail = (error: unknown) => {
   port.close();
 };
 
-const scorer: Promise<ModelScoring> = (async () => {
+const scorer: Promise<BatchScorer> = (async () => {
   const ort = requireOnnxruntime(request.onnxruntime, request.onnxruntime);
   const targets = await Promise.all(
     request.models.map(async (m) => {
@@ -30,7 +30,7 @@ const scorer: Promise<ModelScoring> = (async () => {
       return { name: m.name, outputName: m.outputName, columns: m.columns, predict: m.predict, run: runner(ort, session, { name: m.name, inputName: session.inputNames[0]!, outputName: m.outputName, width: undefined }) };
     }),
   );
-  return new BatchScorer(targets, request.width, request.batchSize);
+  return new BatchScorer(targets, request.width, request.batchSize, request.sumRows);
 })();
 scorer.catch(fail);
 
@@ -41,18 +41,23 @@ port.on('message', (message: ScoringMessage) => {
     .then(async () => {
       if (failed) return;
       if ('rank' in message) {
-        reply({ ranked: rankAll(message.rank) });
+        // The keys split as the rows were scored, when the caller found the truth they were split by to be its own.
+        const streamed = message.rank.streamed ? (await scorer).rankStreamed() : undefined;
+        reply({ ranked: streamed ?? rankAll(message.rank) });
         return;
       }
       const scoring = await scorer;
       if ('end' in message) {
         const done = await scoring.finish();
         // The outputs move; the streamed probabilities are shared memory, which both threads see.
-        reply({ done }, done.flatMap((d) => [d.output.data.buffer as ArrayBuffer, ...(d.predictions ? [d.predictions.predicted.buffer as ArrayBuffer] : [])]));
+        const moved = done.models.flatMap((d) => [d.output.data.buffer, ...(d.predictions ? [d.predictions.predicted.buffer] : [])]);
+        reply({ done }, [...moved, ...(done.summed ? [done.summed.truth.buffer] : [])] as ArrayBuffer[]);
         return;
       }
-      await scoring.add(message.columns, message.rows);
-      reply({ ack: true });
+      await scoring.add(message.columns, message.rows, message.facts);
+      // The batch's memory goes back, for the next batches.
+      const used = [...message.columns, ...(message.facts ? [message.facts.labels!, message.facts.buckets] : [])].map((a) => a.buffer as ArrayBuffer);
+      reply({ ack: used }, used);
     })
     .catch(fail);
 });

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { classificationScores } from '../../../src/core/metrics/classification-metrics.js';
 import { confusionMatrix } from '../../../src/core/metrics/confusion-matrix.js';
 import { brierScore, expectedCalibrationError, logLoss } from '../../../src/core/metrics/probability-metrics.js';
-import { averagePrecision, binaryRocAuc, oneVsRestRanking } from '../../../src/core/metrics/ranking-metrics.js';
+import { averagePrecision, binaryRocAuc, classifierRanking } from '../../../src/core/metrics/ranking-metrics.js';
 import { sortValues } from '../../../src/core/stats/sort-values.js';
 import { regressionScores } from '../../../src/core/metrics/regression-metrics.js';
 import { ROOT } from '../../support/run-action.js';
@@ -46,11 +46,10 @@ describe('classification metrics against scikit-learn', () => {
       const positive = y.map((v) => v === 1);
       agrees(binaryRocAuc(positive, rows.map((row) => row[1]!)), roc_auc);
       agrees(averagePrecision(positive, rows.map((row) => row[1]!)), pr_auc);
-    } else {
-      const ranking = oneVsRestRanking(y, p, k);
-      agrees(ranking.rocAuc, roc_auc);
-      agrees(ranking.averagePrecision, pr_auc);
     }
+    const ranking = classifierRanking(y, p, k);
+    agrees(ranking.rocAuc, roc_auc);
+    agrees(ranking.averagePrecision, pr_auc);
     agrees(logLoss(y, p, k), log_loss);
     agrees(brierScore(y, p, k), brier);
     agrees(expectedCalibrationError(y, p, k), ece);

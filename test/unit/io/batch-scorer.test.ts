@@ -41,7 +41,7 @@ describe('BatchScorer', () => {
     const calls: string[] = [];
     const scorer = new BatchScorer([target('a', [0, 1, 2], calls), target('b', [2, 0], calls)], 3, 8);
     await feed(scorer, [3, 10, 1, 7], 3);
-    const [a, b] = await scorer.finish();
+    const [a, b] = (await scorer.finish()).models;
     expect(calls).toEqual(['a:8', 'b:8', 'a:8', 'b:8', 'a:5', 'b:5']);
     expect(a!.times.batchRows).toEqual([8, 8, 5]);
     expect(b!.times.batchMs).toHaveLength(3);
@@ -71,7 +71,7 @@ describe('BatchScorer', () => {
     const labels: ScoringTarget = { name: 'labels.onnx', outputName: 'label', columns: [0], run: async (features, rows) => ({ data: BigInt64Array.from({ length: rows }, (_, r) => BigInt(features[r]! % 3)), dims: [rows], type: 'int64' }) };
     const scorer = new BatchScorer([labels], 1, 2);
     await feed(scorer, [5, 5, 5, 5, 5, 5, 5], 1);
-    const { output } = (await scorer.finish())[0]!;
+    const { output } = (await scorer.finish()).models[0]!;
     expect(output.integer).toBe(true);
     expect(output.data).toBeInstanceOf(Int32Array);
     expect([...output.data]).toEqual(Array.from({ length: 35 }, (_, r) => (100 * r) % 3));
@@ -89,6 +89,6 @@ describe('BatchScorer', () => {
       return 'rows read';
     });
     expect(read).toBe('rows read');
-    expect([...scored[0]!.output.data]).toEqual([7, 7, 8, 8]);
+    expect([...scored.models[0]!.output.data]).toEqual([7, 7, 8, 8]);
   });
 });
