@@ -1,3 +1,3 @@
 import { createRequire as __mlgateCreateRequire } from 'node:module';
 const require = __mlgateCreateRequire(import.meta.url);
-import{rankAll}from"./chunks/chunk-VDKRQARR.js";import"./chunks/chunk-XWLL3JCT.js";import{parentPort,workerData}from"node:worker_threads";parentPort.postMessage(rankAll(workerData));
+import{rankAll,takePart}from"./chunks/chunk-5QLIIR6I.js";import"./chunks/chunk-XWLL3JCT.js";import{parentPort,workerData}from"node:worker_threads";var request=workerData,ranked=rankAll(request);request.bootstrap&&takePart(request.bootstrap);parentPort.postMessage(ranked);

@@ -6,6 +6,7 @@ import type { EvalReport, MetricComparison, Metrics, PartialModel, SliceResult }
 import { ConfigurationError } from '../../core/errors.js';
 import { resolveClasses } from '../../core/evaluate/class-labels.js';
 import { completeComparison, HIGHER_IS_BETTER, prepareComparison, rankMetrics, type ModelComparison } from '../../core/evaluate/compare-models.js';
+import { sumByBucket } from '../../core/evaluate/bucket-sums.js';
 import { accumulateEvaluation } from '../../core/evaluate/evaluation-state.js';
 import { summedRowsFor } from '../../core/evaluate/evaluation-stream.js';
 import type { ShardPiece } from '../../core/shard/shard-pieces.js';
@@ -25,6 +26,7 @@ import { rankInBackground } from '../../io/parallel/background-ranking.js';
 import { readWhileScoring, type ModelScoring, type ScoredModel, type ScoringTimes } from '../../io/onnx/batch-scorer.js';
 import { metadataList, openModel, type OnnxModel } from '../../io/onnx/onnx-model.js';
 import { startScoring } from '../../io/parallel/background-scoring.js';
+import { bootstrapJob, jobTotals, takePart } from '../../io/parallel/shared-bootstrap.js';
 import { readEvaluationData, type EvaluationData } from '../../io/read-evaluation-data.js';
 import { resolveDataFiles } from '../../io/readers/dataset.js';
 import { sha256FileOffThread } from '../../io/sha256.js';
@@ -125,10 +127,15 @@ export async function evaluate(env: ActionEnvironment): Promise<void> {
     // What was summed as the rows were scored, when it read the labels as the classes resolved here.
     const summed = task === 'classification' ? summedRowsFor(scored.summed, truth, k) : undefined;
     if (summed) host.debug('The additive metrics were summed as the rows were scored');
-    const ranking = rankInBackground(truth, predictions, { thread: scoring, streamed: summed !== undefined });
-    if (ranking) host.debug('ROC AUC and PR AUC are ranked on another thread');
-    const prepared = prepareComparison(truth, predictions, data.buckets, { replicates: options.bootstrap, seed: options.seed, bucketCount: BOOTSTRAP_BUCKETS }, summed);
-    const compared = completeComparison(prepared, ranking ? await ranking : predictions.map((model) => rankMetrics(truth, model)));
+    const sums = summed?.sums ?? sumByBucket(truth, predictions, data.buckets, BOOTSTRAP_BUCKETS);
+    // The bootstrap's replicates: this thread starts on them, and the ranking thread takes the rest once it has ranked.
+    const bootstrap = options.bootstrap > 0 ? bootstrapJob(sums.sums, sums.stride, options.bootstrap, options.seed) : undefined;
+    const ranking = rankInBackground(truth, predictions, { thread: scoring, streamed: summed !== undefined }, bootstrap);
+    if (ranking) host.debug('ROC AUC and PR AUC are ranked on another thread, which then shares the bootstrap');
+    if (bootstrap) takePart(bootstrap);
+    const ranks = ranking ? await ranking : predictions.map((model) => rankMetrics(truth, model));
+    const prepared = prepareComparison(truth, predictions, data.buckets, { replicates: options.bootstrap, seed: options.seed, bucketCount: BOOTSTRAP_BUCKETS }, { ...summed, sums, replicateTotals: bootstrap && jobTotals(bootstrap) });
+    const compared = completeComparison(prepared, ranks);
     const slices = data.slices.flatMap((column) => sliceMetrics(column, truth, candidatePredictions, baselinePredictions, options.minSliceRows));
     await finish(env, options, {
       createdAt,

@@ -1,7 +1,7 @@
 import type { Estimate, Metrics, MetricComparison } from '../documents.js';
 import { classificationMetricValues, classificationScores } from '../metrics/classification-metrics.js';
 import { confusionMatrix } from '../metrics/confusion-matrix.js';
-import { brierScore, calibrationErrorOfBins, expectedCalibrationError, logLoss } from '../metrics/probability-metrics.js';
+import { brierScore, calibrationErrorOfBins, expectedCalibrationError, logLoss, type CalibrationBins } from '../metrics/probability-metrics.js';
 import { classifierRanking, rankMetricValues } from '../metrics/ranking-metrics.js';
 import { regressionScores } from '../metrics/regression-metrics.js';
 import { mcnemarTest, type McNemarResult } from '../stats/mcnemar.js';
@@ -10,7 +10,7 @@ import { metricsFromTotals, sumByBucket, type BucketSums } from './bucket-sums.j
 import { disagreementsOf, rankingFromState, type EvaluationState } from './evaluation-state.js';
 import type { SummedRows } from './evaluation-stream.js';
 import type { Predictions } from './model-output.js';
-import { forEachReplicate, percentileInterval } from './poisson-bootstrap.js';
+import { allReplicateTotals, percentileInterval } from './poisson-bootstrap.js';
 
 /** Whether a larger value of a metric is better; the gate's change rules read this. */
 export const HIGHER_IS_BETTER: Record<string, boolean> = {
@@ -73,22 +73,31 @@ export interface PreparedComparison {
   options: CompareOptions;
 }
 
+/** Parts of a comparison made already: the bucket sums, bins and counts as the rows were scored (EvaluationStream, checked with summedRowsFor), the replicates' totals. */
+export interface Precomputed {
+  sums?: BucketSums;
+  calibration?: CalibrationBins[];
+  disagreements?: SummedRows['disagreements'];
+  replicateTotals?: Float64Array;
+}
+
 /**
  * The first part of compareModels: one pass over the rows sums everything additive per bucket (the point values
  * are the totals over all buckets, every weight 1, and the bootstrap's replicates reweight the same sums), then the
- * calibration error, the intervals and McNemar's counts. `summed`, the same sums made as the rows were scored
- * (EvaluationStream, checked with summedRowsFor), saves the pass.
+ * calibration error, the intervals and McNemar's counts; each but from what is `precomputed`.
  */
-export function prepareComparison(truth: Int32Array | Float64Array, models: readonly Predictions[], buckets: Uint32Array, options: CompareOptions, summed?: SummedRows): PreparedComparison {
-  const state = summed?.sums ?? sumByBucket(truth, models, buckets, options.bucketCount);
+export function prepareComparison(truth: Int32Array | Float64Array, models: readonly Predictions[], buckets: Uint32Array, options: CompareOptions, precomputed: Precomputed = {}): PreparedComparison {
+  const state = precomputed.sums ?? sumByBucket(truth, models, buckets, options.bucketCount);
   const totals = bucketTotals(state);
   const points = models.map((model, m) => {
     if (model.task === 'regression') return { ...regressionScores(truth, model.values) };
-    const calibration = summed ? calibrationErrorOfBins(summed.calibration[m]!) : model.probabilities ? expectedCalibrationError(truth, model.probabilities, model.k) : undefined;
+    const bins = precomputed.calibration?.[m];
+    const calibration = bins ? calibrationErrorOfBins(bins) : model.probabilities ? expectedCalibrationError(truth, model.probabilities, model.k) : undefined;
     return { ...metricsFromTotals(state, totals, m), ...(calibration !== undefined ? { ece: calibration } : {}) };
   });
-  const intervals = options.replicates > 0 ? bootstrapIntervals(state, models.length, options) : undefined;
-  return { state, points, intervals, disagreements: summed ? summed.disagreements : disagreementsOf(truth, models), options };
+  const intervals = options.replicates > 0 ? bootstrapIntervals(state, models.length, options, precomputed.replicateTotals) : undefined;
+  const disagreements = precomputed.disagreements !== undefined ? precomputed.disagreements : disagreementsOf(truth, models);
+  return { state, points, intervals, disagreements, options };
 }
 
 /** The comparison, from its prepared part and each model's rank metrics (rankMetrics). */
@@ -180,18 +189,23 @@ interface Intervals {
   difference: Record<string, [number, number]>;
 }
 
-/** Percentile intervals of every additive metric per model and of the paired difference, over the replicates. */
-function bootstrapIntervals(state: BucketSums, models: number, options: CompareOptions): Intervals {
+/**
+ * Percentile intervals of every additive metric per model and of the paired difference, over the replicates: from
+ * their totals when given (computed elsewhere: see replicateTotals), else computed here.
+ */
+function bootstrapIntervals(state: BucketSums, models: number, options: CompareOptions, replicateTotals?: Float64Array): Intervals {
   const names = Object.keys(metricsFromTotals(state, state.sums.subarray(0, state.stride), 0));
   const values = Array.from({ length: models }, () => Object.fromEntries(names.map((n) => [n, new Float64Array(options.replicates)])));
   const differences = Object.fromEntries(names.map((n) => [n, new Float64Array(options.replicates)]));
-  forEachReplicate(state.sums, state.stride, options.replicates, options.seed, (totals, b) => {
+  const all = replicateTotals ?? allReplicateTotals(state.sums, state.stride, options.replicates, options.seed);
+  for (let b = 0; b < options.replicates; b++) {
+    const totals = all.subarray(b * state.stride, (b + 1) * state.stride);
     const perModel = Array.from({ length: models }, (_, m) => metricsFromTotals(state, totals, m));
     for (const name of names) {
       perModel.forEach((metrics, m) => (values[m]![name]![b] = metrics[name]!));
       if (models > 1) differences[name]![b] = perModel[0]![name]! - perModel[1]![name]!;
     }
-  });
+  }
   const interval = (series: Float64Array) => percentileInterval(series, options.confidence ?? 0.95);
   const pick = (series: Record<string, Float64Array>) => Object.fromEntries(names.map((n) => [n, interval(series[n]!)]).filter(([, i]) => i !== undefined)) as Record<string, [number, number]>;
   return { perModel: values.map(pick), difference: models > 1 ? pick(differences) : {} };

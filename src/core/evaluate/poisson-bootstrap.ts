@@ -94,11 +94,14 @@ export function poissonWeight(seed: number, bucket: number, replicate: number): 
   return weightOf(bucketHash(bucket) ^ replicateHash(seed, replicate), weightTable());
 }
 
-/**
- * The weighted totals of every replicate: for replicate b, Σ over buckets of weight(b, bucket) × the bucket's
- * `stride` sums, handed to `visit` (the same array, overwritten for each replicate). Empty buckets are skipped.
- */
-export function forEachReplicate(sums: Float64Array, stride: number, replicates: number, seed: number, visit: (totals: Float64Array, replicate: number) => void): void {
+/** What every replicate's totals reuse: the buckets that hold rows, and the bucket's half of each of their weights' hashes. */
+export interface ReplicateBasis {
+  used: Int32Array;
+  hashes: Uint32Array;
+}
+
+/** The basis of the replicates of these sums (`stride` numbers per bucket): empty buckets are skipped. */
+export function replicateBasis(sums: Float64Array, stride: number): ReplicateBasis {
   const buckets = sums.length / stride;
   const used: number[] = [];
   for (let g = 0; g < buckets; g++) {
@@ -109,22 +112,34 @@ export function forEachReplicate(sums: Float64Array, stride: number, replicates:
       }
     }
   }
-  // The bucket's half of each weight's hash is the same in every replicate: computed once.
-  const hashes = used.map(bucketHash);
+  return { used: Int32Array.from(used), hashes: Uint32Array.from(used, bucketHash) };
+}
+
+/**
+ * The weighted totals of replicates `from` to `to`: for replicate b, Σ over buckets of weight(b, bucket) × the
+ * bucket's `stride` sums, written to `into` at b × stride. Replicates are independent: threads may share them out.
+ */
+export function replicateTotals(basis: ReplicateBasis, sums: Float64Array, stride: number, seed: number, from: number, to: number, into: Float64Array): void {
+  const { used, hashes } = basis;
   const table = weightTable();
-  const totals = new Float64Array(stride);
-  for (let b = 0; b < replicates; b++) {
-    totals.fill(0);
+  for (let b = from; b < to; b++) {
+    const at = b * stride;
+    into.fill(0, at, at + stride);
     const replicate = replicateHash(seed, b);
     for (let i = 0; i < used.length; i++) {
       const w = weightOf(hashes[i]! ^ replicate, table);
       if (w === 0) continue;
-      const g = used[i]!;
-      const base = g * stride;
-      for (let s = 0; s < stride; s++) totals[s]! += w * sums[base + s]!;
+      const base = used[i]! * stride;
+      for (let s = 0; s < stride; s++) into[at + s]! += w * sums[base + s]!;
     }
-    visit(totals, b);
   }
+}
+
+/** The totals of every replicate (see replicateTotals), one replicate after another, `stride` numbers each. */
+export function allReplicateTotals(sums: Float64Array, stride: number, replicates: number, seed: number): Float64Array {
+  const totals = new Float64Array(replicates * stride);
+  replicateTotals(replicateBasis(sums, stride), sums, stride, seed, 0, replicates, totals);
+  return totals;
 }
 
 /** The percentile interval [(1 − level)/2, (1 + level)/2] of replicate values (NaN values dropped), by linear interpolation. */

@@ -3,6 +3,7 @@ import { Worker } from 'node:worker_threads';
 import { rankMetricsOf } from '../../core/evaluate/compare-models.js';
 import type { Predictions } from '../../core/evaluate/model-output.js';
 import type { ModelScoring } from '../onnx/batch-scorer.js';
+import type { BootstrapJob } from './shared-bootstrap.js';
 import { workerScript } from './worker-script.js';
 
 /** What a ranking thread gets: the labels and each model's probabilities (rows × k), in shared memory. */
@@ -12,6 +13,8 @@ export interface RankRequest {
   streamed: boolean;
   truth: { kind: 'int32' | 'float64'; buffer: SharedArrayBuffer };
   models: ({ buffer: SharedArrayBuffer; k: number } | null)[];
+  /** The bootstrap, for the ranking thread to take part in once it has ranked. */
+  bootstrap?: BootstrapJob;
 }
 
 /** Below this many rows a new thread's start-up (about 40 ms) costs more than it saves (MLGATE_RANK_MIN_ROWS overrides, for tests). */
@@ -26,14 +29,15 @@ function minRows(env: NodeJS.ProcessEnv): number {
  * ROC AUC and PR AUC of each model computed on another thread, so that they overlap the bucket sums and the
  * bootstrap on this one (on the 1M-row benchmark, 0.4 s of sorting beside 0.35 s of sums and bootstrap): on the
  * scoring thread when the models scored on one (it is idle by then, and started), else on a thread of its own.
- * Undefined when it is not worth it or not possible: small data, one core, MLGATE_THREADS=1, or no worker script
- * (sources).
+ * That thread then takes part in the `bootstrap` job (see takePart). Undefined when it is not worth it or not
+ * possible: small data, one core, MLGATE_THREADS=1, or no worker script (sources).
  */
-export function rankInBackground(truth: Int32Array | Float64Array, models: readonly Predictions[], scoring?: { thread: ModelScoring; streamed: boolean }, env: NodeJS.ProcessEnv = process.env): Promise<Record<string, number>[]> | undefined {
+export function rankInBackground(truth: Int32Array | Float64Array, models: readonly Predictions[], scoring?: { thread: ModelScoring; streamed: boolean }, bootstrap?: BootstrapJob, env: NodeJS.ProcessEnv = process.env): Promise<Record<string, number>[]> | undefined {
   if (!models.some((m) => m.task === 'classification' && m.probabilities)) return undefined;
   const request: RankRequest = {
     rows: truth.length,
     streamed: scoring?.streamed ?? false,
+    ...(bootstrap ? { bootstrap } : {}),
     truth: { kind: truth instanceof Int32Array ? 'int32' : 'float64', buffer: shared(truth) },
     models: models.map((m) => (m.task === 'classification' && m.probabilities ? { buffer: shared(m.probabilities), k: m.k } : null)),
   };

@@ -4,12 +4,13 @@ import { requireOnnxruntime } from '../onnx/load-onnxruntime.js';
 import { createSession, runner } from '../onnx/onnx-model.js';
 import type { ScoringMessage, ScoringReply, ScoringRequest } from './background-scoring.js';
 import { rankAll } from './background-ranking.js';
+import { takePart } from './shared-bootstrap.js';
 import { toWorkerError } from './worker-script.js';
 
 /**
  * Worker entry: opens the models in onnxruntime (one intra-op thread each: the reading thread keeps its core) and
  * scores the rows sent to it in order, acknowledging each batch; on `end`, the rest, and posts every model's outputs;
- * on `rank`, the models' rank metrics (the calling thread ends it with terminate).
+ * on `rank`, the models' rank metrics and its part of the bootstrap (the calling thread ends it with terminate).
  */
 const request = workerData as ScoringRequest;
 const port = parentPort!;
@@ -43,7 +44,9 @@ port.on('message', (message: ScoringMessage) => {
       if ('rank' in message) {
         // The keys split as the rows were scored, when the caller found the truth they were split by to be its own.
         const streamed = message.rank.streamed ? (await scorer).rankStreamed() : undefined;
-        reply({ ranked: streamed ?? rankAll(message.rank) });
+        const ranked = streamed ?? rankAll(message.rank);
+        if (message.rank.bootstrap) takePart(message.rank.bootstrap);
+        reply({ ranked });
         return;
       }
       const scoring = await scorer;
