@@ -123,12 +123,12 @@ export async function evaluate(env: ActionEnvironment): Promise<void> {
       return;
     }
 
-    // The rank metrics sort every model's scores: on another thread when one is to be had, beside the bootstrap here.
     // What was summed as the rows were scored, when it read the labels as the classes resolved here.
     const summed = task === 'classification' ? summedRowsFor(scored.summed, truth, k) : undefined;
     if (summed) host.debug('The additive metrics were summed as the rows were scored');
     const sums = summed?.sums ?? sumByBucket(truth, predictions, data.buckets, BOOTSTRAP_BUCKETS);
-    // The bootstrap's replicates: this thread starts on them, and the ranking thread takes the rest once it has ranked.
+    // The rank metrics sort every model's scores: on another thread when one is to be had, which then takes what this
+    // thread has left of the bootstrap's replicates.
     const bootstrap = options.bootstrap > 0 ? bootstrapJob(sums.sums, sums.stride, options.bootstrap, options.seed) : undefined;
     const ranking = rankInBackground(truth, predictions, { thread: scoring, streamed: summed !== undefined }, bootstrap);
     if (ranking) host.debug('ROC AUC and PR AUC are ranked on another thread, which then shares the bootstrap');

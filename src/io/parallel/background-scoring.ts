@@ -106,8 +106,7 @@ class BackgroundScoring implements ModelScoring {
         } else if ('ranked' in reply) {
           this.worker.unref();
           this.ranking?.resolve(reply.ranked);
-        }
-        else failed(fromWorkerError(reply.error));
+        } else failed(fromWorkerError(reply.error));
       });
       this.worker.once('error', failed);
       // Settles nothing once the rows are scored and no ranking waits: close() ends the thread then.
