@@ -65,18 +65,22 @@ describe('evaluate action (dist bundle)', () => {
         if (data === 'indexed.csv') expect(run.stdout).toContain('::debug::The additive metrics were summed as the rows were scored');
         else expect(run.stdout).not.toContain('summed as the rows were scored');
       }
-      for (const name of [`threaded-${data}.json`, `single-${data}.json`]) {
+      // Scored here, ranked on a thread of its own, which then shares the bootstrap.
+      const ranked = await runAction({ action: 'evaluate', cwd, inputs: { ...inputs, report: `ranked-${data}.json` }, env: { MLGATE_RANK_MIN_ROWS: '1' } });
+      expect(ranked.stdout).toContain('::debug::ROC AUC and PR AUC are ranked on another thread');
+      expect(ranked.stdout).not.toContain('score on another thread');
+      for (const name of [`threaded-${data}.json`, `single-${data}.json`, `ranked-${data}.json`]) {
         expect((await readReport(cwd, name)).candidate.metrics.latency_p50_ms.value).toBeGreaterThan(0);
         runs.push({ name, metrics: await metrics(name) });
       }
     }
-    // On one thread or two: the same numbers.
-    expect(runs[1]!.metrics).toEqual(runs[0]!.metrics);
-    expect(runs[3]!.metrics).toEqual(runs[2]!.metrics);
+    // On one thread, two or three: the same numbers.
+    for (const same of [1, 2]) expect(runs[same]!.metrics).toEqual(runs[0]!.metrics);
+    for (const same of [4, 5]) expect(runs[same]!.metrics).toEqual(runs[3]!.metrics);
     // Summed as scored (indices) or after (text): the same values. The intervals differ, as the bootstrap's buckets
     // hash each row's file and place.
     const values = (run: Record<string, unknown>) => (run.metrics as Record<string, { value: number }>[]).map((m) => Object.entries(m).map(([name, { value }]) => [name, value]));
-    const [fromText, fromIndices] = [values(runs[0]!), values(runs[2]!)];
+    const [fromText, fromIndices] = [values(runs[0]!), values(runs[3]!)];
     fromIndices.forEach((model, m) => model.forEach(([name, value], i) => expect(value, String(name)).toBeCloseTo(fromText[m]![i]![1] as number, 12)));
   });
 
