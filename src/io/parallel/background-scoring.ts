@@ -135,6 +135,8 @@ class BackgroundScoring implements ModelScoring {
 
   /** The rank metrics of each model, computed on the thread (after finish): the probabilities are shared, not sent. */
   rank(request: RankRequest): Promise<Record<string, number>[]> {
+    // A thread that failed has ended: nothing would answer.
+    if (this.failure !== undefined) return Promise.reject(this.failure);
     return new Promise((resolve, reject) => {
       this.ranking = { resolve, reject };
       // Held open while it ranks: nothing else may keep the process waiting for the answer.
