@@ -5,6 +5,9 @@ import { addClassificationRows, emptyClassificationSums, type BucketSums } from 
 import { addDisagreements } from './evaluation-state.js';
 import type { StreamedPredictions } from './model-output.js';
 
+/** The largest label read as a class index: beyond, no model has that many outputs (and the index must fit an Int32). */
+const MAX_CLASS = 2 ** 31 - 1;
+
 /** The additive part of a classifier evaluation, summed as the rows were scored. */
 export interface SummedRows {
   /** The labels as class indices, as this sum read them. */
@@ -27,8 +30,8 @@ export interface SummedRows {
  * as they come (KeySplit), so that ranking them at the end only sorts.
  */
 export class EvaluationStream {
-  private labels = new Float64Array(1024);
   private buckets = new Uint32Array(1024);
+  /** Each label as a class index; −1 where it is not a whole number from 0 (which gives up once that row is summed). */
   private truth = new Int32Array(1024);
   private read = 0;
   private summed = 0;
@@ -44,14 +47,14 @@ export class EvaluationStream {
 
   /** The next rows' labels (as numbers: NaN where not) and bootstrap buckets, before they are scored. */
   addRows(labels: ArrayLike<number>, buckets: ArrayLike<number>, count: number): void {
-    if (this.read + count > this.labels.length) {
-      const capacity = Math.max(this.read + count, this.labels.length * 2);
-      this.labels = resized(this.labels, capacity);
+    if (this.read + count > this.truth.length) {
+      const capacity = Math.max(this.read + count, this.truth.length * 2);
       this.buckets = resized(this.buckets, capacity);
       this.truth = resized(this.truth, capacity);
     }
     for (let i = 0; i < count; i++) {
-      this.labels[this.read + i] = labels[i]!;
+      const label = labels[i]!;
+      this.truth[this.read + i] = Number.isInteger(label) && label >= 0 && label <= MAX_CLASS ? label : -1;
       this.buckets[this.read + i] = buckets[i]!;
     }
     this.read += count;
@@ -76,15 +79,13 @@ export class EvaluationStream {
     }
     const from = this.summed;
     const to = Math.min(this.read, ...models.map((p) => p.predicted.length));
+    const { state, truth, buckets } = this;
     for (let r = from; r < to; r++) {
-      const label = this.labels[r]!;
-      if (!(Number.isInteger(label) && label >= 0 && label < k)) {
+      if (truth[r]! < 0 || truth[r]! >= k) {
         this.gaveUp = true;
         return;
       }
-      this.truth[r] = label;
     }
-    const { state, truth, buckets } = this;
     models.forEach((p, m) => {
       addClassificationRows(state.sums, m, truth, p.predicted, p.probabilities, buckets, from, to);
       addCalibrationRows(state.calibration[m]!, truth, p.probabilities, k, from, to);
