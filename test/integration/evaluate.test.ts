@@ -84,6 +84,32 @@ describe('evaluate action (dist bundle)', () => {
     fromIndices.forEach((model, m) => model.forEach(([name, value], i) => expect(value, String(name)).toBeCloseTo(fromText[m]![i]![1] as number, 12)));
   });
 
+  it.skipIf(availableParallelism() < 2)('one-column binary models (a probability, and a logit) on 0/1 labels: summed as scored, the same on one thread or two', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'mlgate-eval-binary-'));
+    writeClassificationCsv(join(cwd, 'binary.csv'), 3000, 6, ['0', '1'], { flip: 0.1 });
+    // Class 1's score minus class 0's, as the teacher labels the rows.
+    const layers = (skew: number) => [{ inputs: 6, outputs: 1, activation: 'none' as const, weights: Float32Array.from({ length: 6 }, (_, f) => (f % 2 === 1 ? 3 : -3) + skew * f), bias: new Float32Array(1) }];
+    writeModel(join(cwd, 'probability.onnx'), { features: FEATURES, layers: layers(0), output: 'sigmoid' });
+    writeModel(join(cwd, 'logit.onnx'), { features: FEATURES, layers: layers(0.5), output: 'none' });
+    const inputs = { model: 'probability.onnx', baseline: 'logit.onnx', data: 'binary.csv', label: 'label', 'batch-size': '500' };
+    const env = { MLGATE_RANK_MIN_ROWS: '1', MLGATE_SCORE_MIN_BYTES: '1' };
+    const threaded = await runAction({ action: 'evaluate', cwd, inputs: { ...inputs, report: 'threaded.json' }, env });
+    const single = await runAction({ action: 'evaluate', cwd, inputs: { ...inputs, report: 'single.json' }, env: { ...env, MLGATE_THREADS: '1' } });
+    for (const run of [threaded, single]) {
+      expect(run.exitCode, run.stdout + run.stderr).toBe(0);
+      expect(run.stdout).toContain('::debug::The additive metrics were summed as the rows were scored');
+    }
+    expect(threaded.stdout).toContain('::debug::The models score on another thread while the data is read');
+    const metrics = async (name: string) => {
+      const report = await readReport(cwd, name);
+      return [report.candidate.metrics, report.baseline.metrics].map((m: Record<string, unknown>) => Object.fromEntries(Object.entries(m).filter(([n]) => !n.startsWith('latency'))));
+    };
+    const [candidate, baseline] = await metrics('threaded.json');
+    expect(await metrics('single.json')).toEqual([candidate, baseline]);
+    expect((candidate as any).roc_auc.value).toBeGreaterThan(0.9);
+    expect((baseline as any).roc_auc.value).toBeGreaterThan(0.5);
+  });
+
   it('passes a better candidate, with intervals on the paired differences, slices, and a summary', async () => {
     const cwd = project();
     const result = await runAction({ action: 'evaluate', cwd, inputs: { model: 'good.onnx', baseline: 'worse.onnx', data: 'data.csv', label: 'label', slices: 'region' } });
