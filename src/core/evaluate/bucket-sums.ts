@@ -72,16 +72,17 @@ export function emptyClassificationSums(k: number, models: number, bucketCount: 
  * its log loss and Brier term. Rows added in order in parts give exactly the sums of one pass.
  */
 export function addClassificationRows(state: BucketSums, m: number, truth: ArrayLike<number>, predicted: Int32Array, probabilities: Float64Array | undefined, buckets: Uint32Array, from: number, to: number): void {
+  for (let r = from; r < to; r++) addClassificationRow(state, m, truth[r]!, predicted[r]!, probabilities, r, buckets[r]!);
+}
+
+/** Adds row `r` of classifier `m` (true class `y`, predicted class `predicted`) into bucket `bucket`'s sums. */
+export function addClassificationRow(state: BucketSums, m: number, y: number, predicted: number, probabilities: Float64Array | undefined, r: number, bucket: number): void {
   const { k, stride, sums } = state;
-  const per = classificationStride(k);
-  for (let r = from; r < to; r++) {
-    const y = truth[r]!;
-    const base = buckets[r]! * stride + m * per;
-    sums[base + y * k + predicted[r]!]!++;
-    if (probabilities) {
-      sums[base + k * k]! += rowLogLoss(probabilities, k, r, y);
-      sums[base + k * k + 1]! += rowBrier(probabilities, k, r, y);
-    }
+  const base = bucket * stride + m * classificationStride(k);
+  sums[base + y * k + predicted]!++;
+  if (probabilities) {
+    sums[base + k * k]! += rowLogLoss(probabilities, k, r, y);
+    sums[base + k * k + 1]! += rowBrier(probabilities, k, r, y);
   }
 }
 

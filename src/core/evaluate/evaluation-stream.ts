@@ -1,7 +1,7 @@
-import { addCalibrationRows, emptyCalibrationBins, type CalibrationBins } from '../metrics/probability-metrics.js';
+import { addCalibrationRow, emptyCalibrationBins, type CalibrationBins } from '../metrics/probability-metrics.js';
 import { KeySplit, rankingOfSplits, rankMetricValues, rankTargets } from '../metrics/ranking-metrics.js';
 import { resized } from '../data/typed-arrays.js';
-import { addClassificationRows, emptyClassificationSums, type BucketSums } from './bucket-sums.js';
+import { addClassificationRow, emptyClassificationSums, type BucketSums } from './bucket-sums.js';
 import { addDisagreements } from './evaluation-state.js';
 import type { StreamedPredictions } from './model-output.js';
 
@@ -80,16 +80,29 @@ export class EvaluationStream {
     const from = this.summed;
     const to = Math.min(this.read, ...models.map((p) => p.predicted.length));
     const { state, truth, buckets } = this;
+    const perClass = new Int32Array(k);
     for (let r = from; r < to; r++) {
-      if (truth[r]! < 0 || truth[r]! >= k) {
+      const y = truth[r]!;
+      if (y < 0 || y >= k) {
         this.gaveUp = true;
         return;
       }
+      perClass[y]!++;
     }
+    // Each row once per model, for everything: the row's scores are read from memory once, not once per sum.
     models.forEach((p, m) => {
-      addClassificationRows(state.sums, m, truth, p.predicted, p.probabilities, buckets, from, to);
-      addCalibrationRows(state.calibration[m]!, truth, p.probabilities, k, from, to);
-      if (this.keys[m]?.some((split) => !split.add(truth, p.probabilities, k, from, to))) this.keys[m] = undefined;
+      const { predicted, probabilities } = p;
+      const bins = state.calibration[m]!;
+      const splits = this.keys[m];
+      splits?.forEach((split) => split.reserve(perClass[split.target.positive]!, to - from - perClass[split.target.positive]!));
+      let splitting = splits !== undefined;
+      for (let r = from; r < to; r++) {
+        const y = truth[r]!;
+        addClassificationRow(state.sums, m, y, predicted[r]!, probabilities, r, buckets[r]!);
+        addCalibrationRow(bins, y, probabilities, k, r);
+        if (splitting) for (const split of splits!) if (!split.addRow(y, probabilities, k, r)) splitting = false;
+      }
+      if (!splitting) this.keys[m] = undefined;
     });
     if (state.disagreements) addDisagreements(state.disagreements, truth, models[0]!.predicted, models[1]!.predicted, from, to);
     this.summed = to;

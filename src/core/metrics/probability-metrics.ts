@@ -54,17 +54,19 @@ export function emptyCalibrationBins(bins = 15): CalibrationBins {
 }
 
 /** Adds rows `from` to `to` into the bins; rows added in order in parts give exactly the bins of one pass. */
-export function addCalibrationRows({ count, confidence, correct }: CalibrationBins, yTrue: ArrayLike<number>, probabilities: Float64Array, k: number, from: number, to: number): void {
-  const bins = count.length;
-  for (let i = from; i < to; i++) {
-    let best = 0;
-    for (let c = 1; c < k; c++) if (probabilities[i * k + c]! > probabilities[i * k + best]!) best = c;
-    const p = probabilities[i * k + best]!;
-    const bin = Math.min(bins - 1, Math.max(0, Math.ceil(p * bins) - 1));
-    count[bin]!++;
-    confidence[bin]! += p;
-    if (best === yTrue[i]) correct[bin]!++;
-  }
+export function addCalibrationRows(bins: CalibrationBins, yTrue: ArrayLike<number>, probabilities: Float64Array, k: number, from: number, to: number): void {
+  for (let i = from; i < to; i++) addCalibrationRow(bins, yTrue[i]!, probabilities, k, i);
+}
+
+/** Adds row `i` (true class `y`) into the bins. */
+export function addCalibrationRow({ count, confidence, correct }: CalibrationBins, y: number, probabilities: Float64Array, k: number, i: number): void {
+  let best = 0;
+  for (let c = 1; c < k; c++) if (probabilities[i * k + c]! > probabilities[i * k + best]!) best = c;
+  const p = probabilities[i * k + best]!;
+  const bin = Math.min(count.length - 1, Math.max(0, Math.ceil(p * count.length) - 1));
+  count[bin]!++;
+  confidence[bin]! += p;
+  if (best === y) correct[bin]!++;
 }
 
 /** The calibration error of binned rows: Σ over bins of (rows / all rows) × |accuracy − mean confidence|. */

@@ -48,30 +48,32 @@ export class KeySplit {
 
   /** Adds rows `from` to `to`; false when a score is not a float32 value (then the split is of no use). */
   add(truth: ArrayLike<number>, scores: ArrayLike<number>, stride: number, from: number, to: number): boolean {
-    const { positive, column } = this.target;
     let positives = 0;
-    for (let r = from; r < to; r++) if (truth[r] === positive) positives++;
+    for (let r = from; r < to; r++) if (truth[r] === this.target.positive) positives++;
+    this.reserve(positives, to - from - positives);
+    for (let r = from; r < to; r++) if (!this.addRow(truth[r]!, scores, stride, r)) return false;
+    return true;
+  }
+
+  /** Room for this many more positive and negative rows: addRow does not look. */
+  reserve(positives: number, negatives: number): void {
     // One slot more each: the write to the array that does not take the last row lands there.
     this.pos = room(this.pos, this.p + positives + 1);
-    this.neg = room(this.neg, this.n + (to - from - positives) + 1);
-    const { pos, neg } = this;
-    const float = new Float32Array(1);
-    const bits = new Uint32Array(float.buffer);
-    let { p, n } = this;
-    for (let r = from; r < to; r++) {
-      const v = scores[r * stride + column]!;
-      float[0] = v;
-      if (float[0] !== v) return false;
-      // −0 and +0 are one score: both take +0's key.
-      const key = v === 0 ? ZERO_KEY : float32Key(bits[0]!);
-      const hit = truth[r] === positive ? 1 : 0;
-      pos[p] = key;
-      neg[n] = key;
-      p += hit;
-      n += 1 - hit;
-    }
-    this.p = p;
-    this.n = n;
+    this.neg = room(this.neg, this.n + negatives + 1);
+  }
+
+  /** Adds row `r`, whose truth is `y` (after reserve); false when its score is not a float32 value. */
+  addRow(y: number, scores: ArrayLike<number>, stride: number, r: number): boolean {
+    const v = scores[r * stride + this.target.column]!;
+    FLOAT[0] = v;
+    if (FLOAT[0] !== v) return false;
+    // −0 and +0 are one score: both take +0's key.
+    const key = v === 0 ? ZERO_KEY : float32Key(FLOAT_BITS[0]!);
+    const hit = y === this.target.positive ? 1 : 0;
+    this.pos[this.p] = key;
+    this.neg[this.n] = key;
+    this.p += hit;
+    this.n += 1 - hit;
     return true;
   }
 
@@ -90,6 +92,9 @@ function room(array: Uint32Array, needed: number): Uint32Array {
 }
 
 const ZERO_KEY = float32Key(0);
+/** A score as float32, and its bits: the test that it is one, and its key. */
+const FLOAT = new Float32Array(1);
+const FLOAT_BITS = new Uint32Array(FLOAT.buffer);
 
 function splitTarget64(truth: ArrayLike<number>, scores: ArrayLike<number>, stride: number, { positive, column }: RankTarget): SplitScores {
   let positives = 0;
