@@ -170,10 +170,7 @@ export class BatchScorer implements ModelScoring {
     }
     this.scored += rows;
     this.filled = 0;
-    this.evaluation?.update(
-      this.streams.map((s) => s?.result()),
-      changedFrom,
-    );
+    this.evaluation?.update(this.streams.map((s) => s?.result()), changedFrom);
   }
 }
 
