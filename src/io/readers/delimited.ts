@@ -235,22 +235,28 @@ function scanRows(
             negative = true;
             p++;
           }
-          const digitsStart = p;
-          let mantissa = 0;
-          let dot = -1;
-          while (p < length) {
-            c = buffer[p]!;
-            const d = c - 48;
-            if (d >>> 0 <= 9) mantissa = mantissa * 10 + d;
-            else if (c === 46 && dot < 0) dot = p;
-            else break;
+          // The whole and fraction digits are gathered as int32s (at most 9 each, so they cannot overflow), one
+          // integer multiply-add a digit, and joined once: whole * 10^scale + fraction is exact below 2^53.
+          const wholeStart = p;
+          let whole = 0;
+          while (p < length && (c = buffer[p]!) - 48 >>> 0 <= 9) {
+            whole = (whole * 10 + (c - 48)) | 0;
             p++;
           }
-          const scale = dot < 0 ? 0 : p - dot - 1;
-          const digits = p - digitsStart - (dot < 0 ? 0 : 1);
+          const wholeDigits = p - wholeStart;
+          let fraction = 0;
+          let scale = 0;
+          if (c === 46 && p < length) {
+            const fractionStart = ++p;
+            while (p < length && (c = buffer[p]!) - 48 >>> 0 <= 9) {
+              fraction = (fraction * 10 + (c - 48)) | 0;
+              p++;
+            }
+            scale = p - fractionStart;
+          }
           let value = Number.NaN;
-          if (digits > 0 && digits <= 15 && (p >= length || c === delimiter || c === LF || (c === CR && (p + 1 >= length || buffer[p + 1] === LF)))) {
-            value = scale > 0 ? mantissa / POW10[scale]! : mantissa;
+          if (wholeDigits + scale > 0 && wholeDigits <= 9 && scale <= 9 && wholeDigits + scale <= 15 && (p >= length || c === delimiter || c === LF || (c === CR && (p + 1 >= length || buffer[p + 1] === LF)))) {
+            value = scale > 0 ? (whole * POW10[scale]! + fraction) / POW10[scale]! : whole;
             if (negative) value = -value;
           }
           numbers[base + field] = value;

@@ -19,10 +19,11 @@ describe('CSV and TSV reader', () => {
   });
 
   it('parses numbers exactly, in every form, and reads null texts as missing', async () => {
-    const cells = ['0', '-0.5', '+3', '1e3', '-2.5E-2', '123456789012345678', '0.1234567890123456789', '.5', '5.', 'NA', 'nan', '""', 'abc', '1,5'];
+    // Whole or fraction parts longer than 9 digits, and 15 digits in all, are at the fast path's edges.
+    const cells = ['0', '-0.5', '+3', '1e3', '-2.5E-2', '123456789012345678', '0.1234567890123456789', '.5', '5.', '1234567890.25', '-0.0000000001', '12345678.1234567', 'NA', 'nan', '""', 'abc', '1,5'];
     const folder = dataFolder({ 'n.csv': `x\n${cells.map((c) => (c.includes(',') ? `"${c}"` : c)).join('\n')}\n` });
     const { values } = await readAll(folder, ['n.csv'], { x: 'number' });
-    expect(values.x).toEqual([0, -0.5, 3, 1000, -0.025, 123456789012345678, 0.1234567890123456789, 0.5, 5, null, null, null, { invalid: 'abc' }, { invalid: '1,5' }]);
+    expect(values.x).toEqual([0, -0.5, 3, 1000, -0.025, 123456789012345678, 0.1234567890123456789, 0.5, 5, 1234567890.25, -1e-10, 12345678.1234567, null, null, null, { invalid: 'abc' }, { invalid: '1,5' }]);
   });
 
   it('agrees with Number() on 20,000 decimals of every length (the fast path is exact)', async () => {
