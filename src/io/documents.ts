@@ -81,12 +81,21 @@ export async function parseDocument<T = unknown>(text: string, source: string): 
   return { path: source, kind, document: value as T };
 }
 
+/** Values of an array built a range at a time, where the document holds an empty array in their place. */
+interface DeferredValues {
+  readonly length: number;
+  slice(start: number, end: number): unknown[];
+}
+
 /**
  * Validates a document and writes it atomically (a reader never sees half a file). Reports are indented for people;
  * `compact` documents (profiles, whose samples hold many values) are written without indentation, in pieces (see
- * writeCompact), so that no large string is built.
+ * writeCompact), so that no large string is built. `deferred` gives the values of arrays the document holds empty
+ * (a profile's samples, see ProfileBuilder.finishDeferred): they are written as they are built, a slice at a time,
+ * and checked as they are written; the schema checks the rest of the document.
  */
-export async function writeDocument(path: string, document: { schema: string }, options: { compact?: boolean } = {}): Promise<void> {
+export async function writeDocument(path: string, document: { schema: string }, options: { compact?: boolean; deferred?: ReadonlyMap<unknown[], DeferredValues> } = {}): Promise<void> {
+  if (options.deferred && !options.compact) throw new Error(`${path}: deferred arrays are written only in compact documents`);
   await checkDocument(document, path);
   await mkdir(dirname(path), { recursive: true });
   const temporary = `${path}.${process.pid}.tmp`;
@@ -94,7 +103,7 @@ export async function writeDocument(path: string, document: { schema: string }, 
   try {
     if (options.compact) {
       const out = new PieceWriter(file);
-      await writeCompact(out, document);
+      await writeCompact(out, document, options.deferred);
       await out.end('\n');
     } else {
       await file.write(`${JSON.stringify(document, null, 2)}\n`);
@@ -130,10 +139,10 @@ class PieceWriter {
    * Writes numbers and nulls as JSON array items, comma-separated, each formatted straight into the buffer where
    * writeJsonNumber can (a profile's sampled numbers): no string per slice, no second encoding.
    */
-  async writeNumbers(items: readonly (number | null)[]): Promise<void> {
-    for (let i = 0; i < items.length; i++) {
+  async writeNumbers(items: readonly (number | null)[], start: number, end: number): Promise<void> {
+    for (let i = start; i < end; i++) {
       if (this.used + MAX_FAST_NUMBER_BYTES + 1 > this.buffer.length) await this.flush();
-      if (i > 0) this.buffer[this.used++] = 44;
+      if (i > start) this.buffer[this.used++] = 44;
       const item = items[i]!;
       const end = item === null ? -1 : writeJsonNumber(item, this.buffer, this.used);
       if (end >= 0) this.used = end;
@@ -157,22 +166,24 @@ class PieceWriter {
  * runs of values that hold no object are stringified SLICE at a time. A profile's samples (1e5 values a column)
  * would otherwise become megabyte strings, which live in the old generation until a full collection.
  */
-async function writeCompact(out: PieceWriter, value: unknown): Promise<void> {
+async function writeCompact(out: PieceWriter, value: unknown, deferred?: ReadonlyMap<unknown[], DeferredValues>): Promise<void> {
   const json = value as { toJSON?: () => unknown } | null;
-  if (json !== null && typeof json === 'object' && typeof json.toJSON === 'function') return writeCompact(out, json.toJSON());
+  if (json !== null && typeof json === 'object' && typeof json.toJSON === 'function') return writeCompact(out, json.toJSON(), deferred);
   if (Array.isArray(value)) {
+    const values = deferred?.get(value);
     await out.write('[');
-    for (let start = 0; start < value.length; start += SLICE) {
-      const slice = value.slice(start, start + SLICE);
-      if (start > 0) await out.write(',');
-      if (slice.every((item) => item === null || typeof item === 'number')) await out.writeNumbers(slice as (number | null)[]);
-      else if (slice.every((item) => item === null || typeof item !== 'object')) await out.write(JSON.stringify(slice).slice(1, -1));
-      else {
-        for (let i = 0; i < slice.length; i++) {
-          if (i > 0) await out.write(',');
-          if (slice[i] === undefined || typeof slice[i] === 'function' || typeof slice[i] === 'symbol') await out.write('null');
-          else await writeCompact(out, slice[i]);
-        }
+    if (values) {
+      // Built a slice at a time: primitives only, as the schema would have required of the array.
+      for (let start = 0; start < values.length; start += SLICE) {
+        const slice = values.slice(start, start + SLICE);
+        if (!slice.every((item) => item === null || typeof item !== 'object')) throw new Error('a deferred array holds an object');
+        if (start > 0) await out.write(',');
+        await writeSlice(out, slice, 0, slice.length);
+      }
+    } else {
+      for (let start = 0; start < value.length; start += SLICE) {
+        if (start > 0) await out.write(',');
+        await writeSlice(out, value, start, Math.min(start + SLICE, value.length), deferred);
       }
     }
     await out.write(']');
@@ -185,12 +196,33 @@ async function writeCompact(out: PieceWriter, value: unknown): Promise<void> {
       if (item === undefined || typeof item === 'function' || typeof item === 'symbol') continue;
       await out.write(`${first ? '' : ','}${JSON.stringify(key)}:`);
       first = false;
-      await writeCompact(out, item);
+      await writeCompact(out, item, deferred);
     }
     await out.write('}');
     return;
   }
   await out.write(JSON.stringify(value));
+}
+
+/** Items [start, end) of an array, comma-separated; numbers are written from the array itself, with no copy. */
+async function writeSlice(out: PieceWriter, items: readonly unknown[], start: number, end: number, deferred?: ReadonlyMap<unknown[], DeferredValues>): Promise<void> {
+  if (allNumbers(items, start, end)) return out.writeNumbers(items as (number | null)[], start, end);
+  const slice = items.slice(start, end);
+  if (slice.every((item) => item === null || typeof item !== 'object')) return out.write(JSON.stringify(slice).slice(1, -1));
+  for (let i = 0; i < slice.length; i++) {
+    if (i > 0) await out.write(',');
+    if (slice[i] === undefined || typeof slice[i] === 'function' || typeof slice[i] === 'symbol') await out.write('null');
+    else await writeCompact(out, slice[i], deferred);
+  }
+}
+
+/** Whether items [start, end) are all numbers or null. */
+function allNumbers(items: readonly unknown[], start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const item = items[i];
+    if (item !== null && typeof item !== 'number') return false;
+  }
+  return true;
 }
 
 /** Checks an in-memory document against its schema before it is written: mlgate never writes an invalid one. */

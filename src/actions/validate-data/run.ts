@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type { DataContract } from '../../core/contract/contract.js';
 import type { PartialDocument, ValidationReport } from '../../core/documents.js';
-import { ProfileBuilder } from '../../core/profile/profile-builder.js';
+import { ProfileBuilder, type DeferredArray } from '../../core/profile/profile-builder.js';
 import type { Profile } from '../../core/profile/profile.js';
 import { DatasetValidator } from '../../core/validate/dataset-validator.js';
 import { readContract, writeContract } from '../../io/contract-file.js';
@@ -60,16 +60,24 @@ export async function validateData(env: ActionEnvironment): Promise<void> {
     host.print(`shard ${shard.index}/${shard.count}: ${part.dataset.rows} rows checked; partial report ${partial} (merge the shards' partials with merge: to get the report)`);
     return;
   }
-  const profileDocument = hints ? await reprofileMisread(profile.finish(), hints, files, { sampleSize: options.sampleSize, delimiter, dataset: contract.dataset, createdAt }) : profile.finish();
+  // The profile's samples are written straight from the builder (see finishDeferred); only the columns whose
+  // quantiles the contract bounds get theirs as values, for the validator.
+  const { profile: finished, samples } = profile.finishDeferred();
+  for (const column of finished.columns) {
+    if (!contract.columns[column.name]?.quantiles) continue;
+    const sample = samples.get(column.sample)!;
+    column.sample = sample.slice(0, sample.length);
+  }
+  const profileDocument = hints ? await reprofileMisread(finished, hints, files, { sampleSize: options.sampleSize, delimiter, dataset: contract.dataset, createdAt }) : finished;
   const report = validator.finish(profileDocument, { failOn: options.failOn, contractPath: options.contract, inferred: options.infer, createdAt });
-  await publish(env, options, report, profileDocument);
+  await publish(env, options, report, profileDocument, samples);
 }
 
 /** Writes the report and the profile, sets the outputs, annotates, summarises, and fails on violations. */
-async function publish(env: ActionEnvironment, options: ValidateDataOptions, report: ValidationReport, profileDocument: Profile): Promise<void> {
+async function publish(env: ActionEnvironment, options: ValidateDataOptions, report: ValidationReport, profileDocument: Profile, samples?: ReadonlyMap<unknown[], DeferredArray<unknown>>): Promise<void> {
   const { host, cwd } = env;
   await writeDocument(resolve(cwd, options.report), report);
-  await writeDocument(resolve(cwd, options.profile), profileDocument, { compact: true });
+  await writeDocument(resolve(cwd, options.profile), profileDocument, { compact: true, deferred: samples });
 
   if (host.isAction) annotate(host, report, options.maxAnnotations);
   host.setOutput('passed', report.passed);

@@ -19,6 +19,12 @@ import {
 import { parseBoolText, parseDatetimeText } from '../data/cell-text.js';
 import { inferTextType } from './infer-type.js';
 
+/** Values of an array built a range at a time on request, for a writer that writes them a range at a time. */
+export interface DeferredArray<T> {
+  readonly length: number;
+  slice(start: number, end: number): T[];
+}
+
 export interface ProfileOptions {
   sampleSize?: number;
   seed?: number;
@@ -326,21 +332,41 @@ export class ProfileBuilder {
    * quantiles and histograms, which the merge computes afresh from the merged sample.
    */
   finish(options: { part?: boolean } = {}): Profile {
+    const { profile, samples } = this.finishDeferred(options);
+    const states = [...this.columns.values()];
+    profile.columns.forEach((column, c) => {
+      const sample = samples.get(column.sample)!;
+      column.sample = sample.slice(0, sample.length);
+      // The document now holds the sample: let the typed copy go before the next column is built.
+      const state = states[c]!;
+      state.sampleNumbers = EMPTY_NUMBERS;
+      state.sampleIds = EMPTY_IDS;
+      state.sampleStatus = new Uint8Array(0);
+    });
+    return profile;
+  }
+
+  /**
+   * The profile document with every column's `sample` left empty, and the sampled values to fill them, built a
+   * range at a time on request from the builder's typed arrays (keyed by each column's empty array). A document
+   * that is only written (see writeDocument's `deferred`) then never holds a column's sampled values as JS values:
+   * building them all took some 40 MB of heap for 22 columns of 1e5 rows, the peak of validate-data's memory.
+   */
+  finishDeferred(options: { part?: boolean } = {}): { profile: Profile; samples: Map<SampleValue[], DeferredArray<SampleValue>> } {
     const order = this.sample.orderedSlots();
-    return {
+    const samples = new Map<SampleValue[], DeferredArray<SampleValue>>();
+    const profile: Profile = {
       schema: 'mlgate/profile@1',
       created_at: this.options.createdAt,
       dataset: { files: this.files, rows: this.rows },
       sample: { size: this.options.sampleSize ?? DEFAULT_SAMPLE_SIZE, seed: this.sampleSeed, priorities: Array.from(order, (slot) => this.sample.priorities[slot]!) },
       columns: [...this.columns.values()].map((state) => {
-        const column = finishColumn(state, order, options.part ?? false);
-        // The document now holds the sample: let the typed copy go before the next column is built.
-        state.sampleNumbers = EMPTY_NUMBERS;
-        state.sampleIds = EMPTY_IDS;
-        state.sampleStatus = new Uint8Array(0);
+        const { column, sample } = finishColumn(state, order, options.part ?? false);
+        samples.set(column.sample, sample);
         return column;
       }),
     };
+    return { profile, samples };
   }
 }
 
@@ -415,10 +441,10 @@ function copyAbsorbed(state: ColumnState, column: ColumnStateData, idMap: Int32A
   }
 }
 
-function finishColumn(state: ColumnState, order: Int32Array, part: boolean): ColumnProfile {
+function finishColumn(state: ColumnState, order: Int32Array, part: boolean): { column: ColumnProfile; sample: DeferredArray<SampleValue> } {
   const type = state.type ?? inferredType(state);
   const numeric = type === 'int' || type === 'float' || type === 'bool' || type === 'datetime';
-  const { sample, numbers } = orderedSample(state, order, type, numeric);
+  const numbers = part ? EMPTY_NUMBERS : orderedNumbers(state, order, type, numeric);
   // Bool and datetime columns found by inference were read as text: their counts come from the texts.
   const fromNumbers = numeric && !(state.decodeAs === 'auto' && (type === 'bool' || type === 'datetime'));
   const valueCount = fromNumbers ? state.moments.count : countTexts(state);
@@ -428,13 +454,29 @@ function finishColumn(state: ColumnState, order: Int32Array, part: boolean): Col
     count: valueCount,
     nulls: state.nulls,
     invalid: fromNumbers ? state.invalid + state.textual : state.invalid,
-    sample,
+    sample: [],
   };
   const moments = fromNumbers ? state.moments : textMoments(state, type);
-  if (numeric && moments.count > 0) profile.numeric = numericSummary(moments, fromNumbers ? state.integral : type === 'bool', part ? new Float64Array(0) : numbers);
+  if (numeric && moments.count > 0) profile.numeric = numericSummary(moments, fromNumbers ? state.integral : type === 'bool', numbers);
   // Texts typed bool or datetime by inference keep their counts: the datetime range is read from them.
   if (state.dictionary && (!numeric || type === 'bool' || (type === 'datetime' && state.decodeAs === 'auto'))) profile.categories = categorySummary(state, valueCount);
-  return profile;
+  const sample = { length: order.length, slice: (start: number, end: number) => sampleValues(state, order, type, numeric, start, Math.min(end, order.length)) };
+  return { column: profile, sample };
+}
+
+/** The column's sampled numbers in sample order, nulls and values that are not numbers left out. */
+function orderedNumbers(state: ColumnState, order: Int32Array, type: ColumnType, numeric: boolean): Float64Array {
+  if (!numeric || type === 'bool') return EMPTY_NUMBERS;
+  if (state.decodeAs === 'auto' && type === 'datetime') return sampleNumbers(sampleValues(state, order, type, numeric, 0, order.length));
+  const { sampleStatus: status, sampleNumbers: values } = state;
+  const numbers = new Float64Array(order.length);
+  let count = 0;
+  for (let i = 0; i < order.length; i++) {
+    const slot = order[i]!;
+    const n = values[slot]!;
+    if (status[slot] !== NULL && !Number.isNaN(n)) numbers[count++] = n;
+  }
+  return numbers.subarray(0, count);
 }
 
 /** The type of a column read as `auto`: numeric when every value parsed as a number, else from its texts. */
@@ -464,45 +506,36 @@ function countTexts(state: ColumnState): number {
 }
 
 /**
- * The column's sampled values in sample order, and the numbers among them (what sampleNumbers would give): one
- * loop per kind of column over typed arrays, as this runs for every column of every profile.
+ * The column's sampled values [start, end) in sample order: one loop per kind of column over typed arrays, as this
+ * runs for every column of every profile.
  */
-function orderedSample(state: ColumnState, order: Int32Array, type: ColumnType, numeric: boolean): { sample: SampleValue[]; numbers: Float64Array } {
+function sampleValues(state: ColumnState, order: Int32Array, type: ColumnType, numeric: boolean, start: number, end: number): SampleValue[] {
   const { sampleStatus: status, sampleNumbers: values, sampleIds: ids } = state;
-  const sample: SampleValue[] = [];
+  // Sized once and filled in place: pushing grew each array through a series of copies, all garbage.
+  const sample: SampleValue[] = new Array<SampleValue>(Math.max(0, end - start));
   if (state.decodeAs === 'auto' && (type === 'bool' || type === 'datetime')) {
-    for (let i = 0; i < order.length; i++) sample.push(status[order[i]!] === NULL ? null : parsedSampleValue(state, order[i]!, type));
-    return { sample, numbers: sampleNumbers(sample) };
-  }
-  if (type === 'bool') {
-    for (let i = 0; i < order.length; i++) {
+    for (let i = start; i < end; i++) sample[i - start] = status[order[i]!] === NULL ? null : parsedSampleValue(state, order[i]!, type);
+  } else if (type === 'bool') {
+    for (let i = start; i < end; i++) {
       const slot = order[i]!;
       const n = values[slot]!;
-      sample.push(status[slot] === NULL || Number.isNaN(n) ? null : n === 1);
+      sample[i - start] = status[slot] === NULL || Number.isNaN(n) ? null : n === 1;
     }
-    return { sample, numbers: EMPTY_NUMBERS };
-  }
-  if (numeric) {
-    const numbers = new Float64Array(order.length);
-    let count = 0;
-    for (let i = 0; i < order.length; i++) {
+  } else if (numeric) {
+    for (let i = start; i < end; i++) {
       const slot = order[i]!;
       const n = values[slot]!;
-      if (status[slot] === NULL || Number.isNaN(n)) sample.push(null);
-      else {
-        sample.push(n);
-        numbers[count++] = n;
-      }
+      sample[i - start] = status[slot] === NULL || Number.isNaN(n) ? null : n;
     }
-    return { sample, numbers: numbers.subarray(0, count) };
+  } else {
+    const texts = state.dictionary?.values ?? [];
+    for (let i = start; i < end; i++) {
+      const slot = order[i]!;
+      const id = ids[slot]!;
+      sample[i - start] = status[slot] === NULL || id < 0 ? null : texts[id]!;
+    }
   }
-  const texts = state.dictionary?.values ?? [];
-  for (let i = 0; i < order.length; i++) {
-    const slot = order[i]!;
-    const id = ids[slot]!;
-    sample.push(status[slot] === NULL || id < 0 ? null : texts[id]!);
-  }
-  return { sample, numbers: EMPTY_NUMBERS };
+  return sample;
 }
 
 /** A sampled value of a column read as text but typed bool or datetime by inference. */

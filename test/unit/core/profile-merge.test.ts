@@ -1,9 +1,13 @@
 import fc from 'fast-check';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { NULL, TextDictionary, VALUE, type RecordBatch } from '../../../src/core/data/batch.js';
 import { mergeProfiles } from '../../../src/core/profile/merge-profiles.js';
 import { ProfileBuilder, transferables, type ProfileState } from '../../../src/core/profile/profile-builder.js';
 import type { Profile } from '../../../src/core/profile/profile.js';
+import { writeDocument } from '../../../src/io/documents.js';
 
 type Row = { x: number | null; c: string | null };
 
@@ -98,6 +102,18 @@ describe('profiles merge exactly: merging the shards\' profiles equals profiling
     expect(a.sample).toEqual(b.sample);
     expect(a.sample.priorities).toEqual([...a.sample.priorities].sort((p, q) => p - q));
     expect(a.columns[0]!.sample).toHaveLength(50);
+  });
+
+  it('writes a profile whose samples are built as they are written exactly as the profile finished at once', async () => {
+    const rows: Row[] = Array.from({ length: 9_000 }, (_, i) => ({ x: i % 13 === 0 ? null : Math.sin(i) * 1e3, c: i % 7 === 0 ? null : ['a', 'b', 'é'][i % 3]! }));
+    const folder = mkdtempSync(join(tmpdir(), 'mlgate-profile-'));
+    const { profile: deferred, samples } = build([{ file: 'f.csv', rows, from: 0 }], 5_000, 64).finishDeferred();
+    // The document holds empty samples; the values come from the builder as the writer asks for them.
+    expect(deferred.columns.map((c) => c.sample)).toEqual([[], []]);
+    await writeDocument(join(folder, 'deferred.json'), deferred, { compact: true, deferred: samples });
+    const whole = profile([{ file: 'f.csv', rows, from: 0 }], 5_000, 64);
+    expect(whole.columns[1]!.sample.filter((v) => v === null).length).toBeGreaterThan(0);
+    expect(readFileSync(join(folder, 'deferred.json'), 'utf8')).toBe(`${JSON.stringify(whole)}\n`);
   });
 
   it('refuses to merge profiles sampled differently', () => {
