@@ -1,7 +1,7 @@
 /**
  * Finds repeated values online, so each repeat is reported on the row where it happens. Integers within a known
- * range use a bitset (a bit per possible value: 1M ids cost 125 KB); other numbers an open-addressing hash set of
- * doubles; texts a count per dictionary id.
+ * range use a paged bitset (a bit per possible value where values fall: 1M ids cost 125 KB); other numbers an
+ * open-addressing hash set of doubles; texts a count per dictionary id.
  */
 export interface UniqueTracker {
   /** True when the value was seen before. */
@@ -28,25 +28,34 @@ export function createUniqueTracker(range?: { min: number; max: number }): Uniqu
   return new HashTracker();
 }
 
+/** Bits a page of the bitset holds (2^16: 8 KB). */
+const PAGE_SHIFT = 16;
+const PAGE_WORDS = 1 << (PAGE_SHIFT - 5);
+
+/**
+ * A bitset over [min, max] in pages allocated when a value first falls in them: a contract's range is often far
+ * wider than the values (ids bounded by 1e8, 1e6 of them seen), and a dense bitset over it cost 12.5 MB per thread.
+ */
 class BitsetTracker implements UniqueTracker {
-  private readonly bits: Uint32Array;
+  private readonly pages: (Uint32Array | undefined)[];
   private readonly fallback = new HashTracker();
 
   constructor(
     private readonly min: number,
     private readonly max: number,
   ) {
-    this.bits = new Uint32Array(Math.floor((max - min) / 32) + 1);
+    this.pages = new Array<Uint32Array | undefined>(Math.floor((max - min) / 2 ** PAGE_SHIFT) + 1).fill(undefined);
   }
 
   seenNumber(value: number): boolean {
     // Values outside the range (already reported by min/max) or fractional ones go to the hash set.
     if (value < this.min || value > this.max || value !== Math.floor(value)) return this.fallback.seenNumber(value);
     const offset = value - this.min;
-    const word = offset >>> 5;
+    const page = this.pages[offset >>> PAGE_SHIFT] ?? (this.pages[offset >>> PAGE_SHIFT] = new Uint32Array(PAGE_WORDS));
+    const word = (offset >>> 5) & (PAGE_WORDS - 1);
     const bit = 1 << (offset & 31);
-    const seen = (this.bits[word]! & bit) !== 0;
-    this.bits[word]! |= bit;
+    const seen = (page[word]! & bit) !== 0;
+    page[word]! |= bit;
     return seen;
   }
 
@@ -54,22 +63,36 @@ class BitsetTracker implements UniqueTracker {
     return this.fallback.seenText(id);
   }
 
+  /** A dense bitset from the first page holding a value to the last (its min is where that first page starts). */
   exportNumbers(): UniqueNumbers {
-    return { bitset: { min: this.min, bits: this.bits }, values: this.fallback.exportNumbers().values };
+    const values = this.fallback.exportNumbers().values;
+    const used = this.pages.flatMap((page, p) => (page ? [p] : []));
+    if (used.length === 0) return { values };
+    const first = used[0]!;
+    const bits = new Uint32Array((used.at(-1)! - first + 1) * PAGE_WORDS);
+    for (const p of used) bits.set(this.pages[p]!, (p - first) * PAGE_WORDS);
+    return { bitset: { min: this.min + first * 2 ** PAGE_SHIFT, bits }, values };
   }
 
   absorbNumbers(numbers: UniqueNumbers): number {
     let repeats = 0;
-    if (numbers.bitset && numbers.bitset.min === this.min && numbers.bitset.bits.length === this.bits.length) {
-      const { bits } = numbers.bitset;
+    const incoming = numbers.bitset;
+    const shift = incoming ? incoming.min - this.min : 0;
+    // A bitset over this range, word-aligned with it (any this tracker or one like it exported), is ORed in a word
+    // at a time; any other is taken value by value.
+    if (incoming && shift >= 0 && shift % 32 === 0 && incoming.min + incoming.bits.length * 32 - 1 <= this.max + 31) {
+      const { bits } = incoming;
       for (let w = 0; w < bits.length; w++) {
-        const incoming = bits[w]!;
-        if (incoming === 0) continue;
-        repeats += popcount(this.bits[w]! & incoming);
-        this.bits[w]! |= incoming;
+        const word = bits[w]!;
+        if (word === 0) continue;
+        const offset = shift + w * 32;
+        const page = this.pages[offset >>> PAGE_SHIFT] ?? (this.pages[offset >>> PAGE_SHIFT] = new Uint32Array(PAGE_WORDS));
+        const at = (offset >>> 5) & (PAGE_WORDS - 1);
+        repeats += popcount(page[at]! & word);
+        page[at]! |= word;
       }
-    } else if (numbers.bitset) {
-      repeats += this.absorbList(bitsetValues(numbers.bitset));
+    } else if (incoming) {
+      repeats += this.absorbList(bitsetValues(incoming));
     }
     return repeats + this.absorbList(numbers.values);
   }
