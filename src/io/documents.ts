@@ -84,7 +84,8 @@ export async function parseDocument<T = unknown>(text: string, source: string): 
 /** Values of an array built a range at a time, where the document holds an empty array in their place. */
 interface DeferredValues {
   readonly length: number;
-  slice(start: number, end: number): unknown[];
+  /** Values [start, end), written into `into` (typed never[]: the writer never reads it but through the result). */
+  slice(start: number, end: number, into: never[]): unknown[];
 }
 
 /**
@@ -173,9 +174,10 @@ async function writeCompact(out: PieceWriter, value: unknown, deferred?: Readonl
     const values = deferred?.get(value);
     await out.write('[');
     if (values) {
-      // Built a slice at a time: primitives only, as the schema would have required of the array.
+      // Built a slice at a time into one array: primitives only, as the schema would have required of the array.
+      const scratch: never[] = [];
       for (let start = 0; start < values.length; start += SLICE) {
-        const slice = values.slice(start, start + SLICE);
+        const slice = values.slice(start, start + SLICE, scratch);
         if (!slice.every((item) => item === null || typeof item !== 'object')) throw new Error('a deferred array holds an object');
         if (start > 0) await out.write(',');
         await writeSlice(out, slice, 0, slice.length);

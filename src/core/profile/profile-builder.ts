@@ -22,7 +22,8 @@ import { inferTextType } from './infer-type.js';
 /** Values of an array built a range at a time on request, for a writer that writes them a range at a time. */
 export interface DeferredArray<T> {
   readonly length: number;
-  slice(start: number, end: number): T[];
+  /** Values [start, end), in a new array or, given one, in `into` (a writer reuses one: no garbage per range). */
+  slice(start: number, end: number, into?: T[]): T[];
 }
 
 export interface ProfileOptions {
@@ -460,7 +461,7 @@ function finishColumn(state: ColumnState, order: Int32Array, part: boolean): { c
   if (numeric && moments.count > 0) profile.numeric = numericSummary(moments, fromNumbers ? state.integral : type === 'bool', numbers);
   // Texts typed bool or datetime by inference keep their counts: the datetime range is read from them.
   if (state.dictionary && (!numeric || type === 'bool' || (type === 'datetime' && state.decodeAs === 'auto'))) profile.categories = categorySummary(state, valueCount);
-  const sample = { length: order.length, slice: (start: number, end: number) => sampleValues(state, order, type, numeric, start, Math.min(end, order.length)) };
+  const sample = { length: order.length, slice: (start: number, end: number, into?: SampleValue[]) => sampleValues(state, order, type, numeric, start, Math.min(end, order.length), into) };
   return { column: profile, sample };
 }
 
@@ -509,10 +510,11 @@ function countTexts(state: ColumnState): number {
  * The column's sampled values [start, end) in sample order: one loop per kind of column over typed arrays, as this
  * runs for every column of every profile.
  */
-function sampleValues(state: ColumnState, order: Int32Array, type: ColumnType, numeric: boolean, start: number, end: number): SampleValue[] {
+function sampleValues(state: ColumnState, order: Int32Array, type: ColumnType, numeric: boolean, start: number, end: number, into?: SampleValue[]): SampleValue[] {
   const { sampleStatus: status, sampleNumbers: values, sampleIds: ids } = state;
   // Sized once and filled in place: pushing grew each array through a series of copies, all garbage.
-  const sample: SampleValue[] = new Array<SampleValue>(Math.max(0, end - start));
+  const sample: SampleValue[] = into ?? new Array<SampleValue>(Math.max(0, end - start));
+  sample.length = Math.max(0, end - start);
   if (state.decodeAs === 'auto' && (type === 'bool' || type === 'datetime')) {
     for (let i = start; i < end; i++) sample[i - start] = status[order[i]!] === NULL ? null : parsedSampleValue(state, order[i]!, type);
   } else if (type === 'bool') {
