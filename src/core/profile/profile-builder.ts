@@ -217,12 +217,15 @@ export class ProfileBuilder {
     // First choose the rows (in order: a slot taken twice keeps the later row), then copy values column by column.
     const slots: number[] = [];
     const rows: number[] = [];
+    // The threshold changes only when a row enters: read once, and again after each entry.
+    let threshold = sample.threshold;
     for (let r = 0; r < batch.length; r++) {
       const row = batch.rowIds[r]!;
       // Once the sample is full most rows are ruled out by the high half of their priority alone.
-      if (mix32(seed, fileHash, row) * PRIORITY_LOW > sample.threshold) continue;
+      if (mix32(seed, fileHash, row) * PRIORITY_LOW > threshold) continue;
       const slot = sample.offer(rowPriority(seed, fileHash, row));
       if (slot < 0) continue;
+      threshold = sample.threshold;
       slots.push(slot);
       rows.push(r);
     }
