@@ -230,10 +230,11 @@ export class ProfileBuilder {
       rows.push(r);
     }
     if (slots.length === 0) return;
+    const run = contiguousPrefix(slots, rows);
     const byName = new Map(batch.columns.map((c) => [c.name, c]));
     for (const state of this.columns.values()) {
       const column = present.has(state.name) ? byName.get(state.name) : undefined;
-      copySampled(state, column, slots, rows);
+      copySampled(state, column, slots, rows, run);
     }
   }
 
@@ -412,21 +413,41 @@ function kthSmallest(values: Float64Array, k: number): number {
   return Float64Array.from(values).sort()[k]!;
 }
 
-function copySampled(state: ColumnState, column: ColumnData | undefined, slots: readonly number[], rows: readonly number[]): void {
+/**
+ * How many of the first chosen rows go to consecutive slots from consecutive rows: while the sample fills, whole
+ * batches do, and their values are copied a block at a time.
+ */
+function contiguousPrefix(slots: readonly number[], rows: readonly number[]): number {
+  let run = 1;
+  while (run < slots.length && slots[run] === slots[0]! + run && rows[run] === rows[0]! + run) run++;
+  return run;
+}
+
+/** Copies the chosen rows' values into their slots: the first `run` as blocks (see contiguousPrefix), the rest one by one. */
+function copySampled(state: ColumnState, column: ColumnData | undefined, slots: readonly number[], rows: readonly number[], run = 0): void {
   // One loop per array, each over one element type: V8 keeps such loops monomorphic and free of branches.
   const { sampleStatus, sampleNumbers, sampleIds } = state;
+  const block = run > 1 ? run : 0;
+  const slot0 = slots[0]!;
+  const row0 = rows[0]!;
   const status = column?.status;
-  if (status) for (let i = 0; i < slots.length; i++) sampleStatus[slots[i]!] = status[rows[i]!]!;
-  else for (let i = 0; i < slots.length; i++) sampleStatus[slots[i]!] = NULL;
+  if (status) {
+    if (block > 0) sampleStatus.set(status.subarray(row0, row0 + block), slot0);
+    for (let i = block; i < slots.length; i++) sampleStatus[slots[i]!] = status[rows[i]!]!;
+  } else for (let i = 0; i < slots.length; i++) sampleStatus[slots[i]!] = NULL;
   if (sampleNumbers.length > 0) {
     const numbers = column?.numbers;
-    if (numbers) for (let i = 0; i < slots.length; i++) sampleNumbers[slots[i]!] = numbers[rows[i]!]!;
-    else for (let i = 0; i < slots.length; i++) sampleNumbers[slots[i]!] = Number.NaN;
+    if (numbers) {
+      if (block > 0) sampleNumbers.set(numbers.subarray(row0, row0 + block), slot0);
+      for (let i = block; i < slots.length; i++) sampleNumbers[slots[i]!] = numbers[rows[i]!]!;
+    } else for (let i = 0; i < slots.length; i++) sampleNumbers[slots[i]!] = Number.NaN;
   }
   if (sampleIds.length > 0) {
     const ids = column?.ids;
-    if (ids) for (let i = 0; i < slots.length; i++) sampleIds[slots[i]!] = ids[rows[i]!]!;
-    else for (let i = 0; i < slots.length; i++) sampleIds[slots[i]!] = -1;
+    if (ids) {
+      if (block > 0) sampleIds.set(ids.subarray(row0, row0 + block), slot0);
+      for (let i = block; i < slots.length; i++) sampleIds[slots[i]!] = ids[rows[i]!]!;
+    } else for (let i = 0; i < slots.length; i++) sampleIds[slots[i]!] = -1;
   }
 }
 
