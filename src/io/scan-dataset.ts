@@ -105,6 +105,13 @@ async function scanInThreads(file: DatasetFile, options: ScanOptions, decodeAs: 
   const delimiter = options.delimiter ?? options.contract?.dataset?.delimiter ?? (file.format === 'tsv' ? '\t' : ',');
   const header = await readDelimitedHeader(file.path, delimiter, file.name);
   if (!header) return false;
+  // The first part goes straight into the profile while it holds nothing yet (the dataset's first file): no part
+  // sample beside the whole's. Any way back to one read then starts the profile afresh.
+  const direct = options.profile.isEmpty ? { profile: options.profile, dictionary } : undefined;
+  const readInOnePiece = () => {
+    if (direct) options.profile.reset();
+    return false;
+  };
   let parts;
   try {
     parts = await scanInParts(
@@ -123,24 +130,26 @@ async function scanInThreads(file: DatasetFile, options: ScanOptions, decodeAs: 
       header.dataStart,
       size,
       threads,
+      direct,
     );
   } catch (error) {
     if (!(error instanceof DataError)) throw error;
     options.logger?.debug(`${file.name}: a part met a problem; reading it in one piece to report it with its line`);
-    return false;
+    return readInOnePiece();
   }
   if (!parts) {
     options.logger?.debug(`${file.name}: the parts read by ${threads} threads did not meet (a quoted value spans lines); reading it in one piece`);
-    return false;
+    return readInOnePiece();
   }
   // A value repeated across parts could not be pointed at row by row: such a file is read in one piece.
   if (options.validator && options.validator.repeatsAcross(parts.map((p) => p.validator!)) > 0) {
     options.logger?.info(`${file.name}: a unique value repeats across the parts read by ${threads} threads; reading it in one piece to point at the rows`);
-    return false;
+    return readInOnePiece();
   }
-  if (!options.profile.canAbsorbExactly(parts.map((p) => p.profile))) {
+  const profiles = parts.flatMap((p) => (p.profile ? [p.profile] : []));
+  if (!options.profile.canAbsorbExactly(profiles)) {
     options.logger?.debug(`${file.name}: a part's sample fell short of what the whole's needs; reading it in one piece`);
-    return false;
+    return readInOnePiece();
   }
   options.logger?.info(`${file.name}: read in ${threads} parts on ${threads} threads`);
   declareColumns(options, header.names, decodeAs);
@@ -153,7 +162,7 @@ async function scanInThreads(file: DatasetFile, options: ScanOptions, decodeAs: 
       lineOffset += part.lines;
     }
   }
-  for (const part of parts) options.profile.absorb(part.profile, dictionary);
+  for (const profile of profiles) options.profile.absorb(profile, dictionary);
   return true;
 }
 

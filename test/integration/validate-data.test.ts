@@ -136,5 +136,23 @@ describe('reading a large file in parts on several threads', () => {
     const report = read(cwd, 'three-report.json');
     expect(report.violations[0].examples.map((e: { line: number }) => e.line)).toEqual([5, 30_002]);
     expect(report).toEqual(read(cwd, 'one-report.json'));
+    // The first part was profiled straight into the whole's profile: read again, it starts afresh.
+    expect(read(cwd, 'three-profile.json')).toEqual(read(cwd, 'one-profile.json'));
+  });
+
+  it('reads a dataset of two large files in parts, the second file absorbed into the first one\'s profile', async () => {
+    const shifted = file().replace(/^(\d+),/gm, (_, id: string) => `${Number(id) + 50_000},`);
+    const cwd = dataFolder({ 'big.csv': file(), 'big-2.csv': shifted, 'contract.yml': contract });
+    const both = (threads: string, name: string) =>
+      runCli(['validate-data', 'big.csv, big-2.csv', '--contract', 'contract.yml', '--report', `${name}-report.json`, '--profile', `${name}-profile.json`, '--sample-size', '5000'], {
+        cwd,
+        env: { MLGATE_THREADS: threads, MLGATE_PARALLEL_MIN_BYTES: '1000' },
+      });
+    await both('1', 'one');
+    const three = await both('3', 'three');
+    expect(three.stderr).toContain('big.csv: read in 3 parts on 3 threads');
+    expect(three.stderr).toContain('big-2.csv: read in 3 parts on 3 threads');
+    expect(read(cwd, 'three-profile.json')).toEqual(read(cwd, 'one-profile.json'));
+    expect(read(cwd, 'three-report.json')).toEqual(read(cwd, 'one-report.json'));
   });
 });

@@ -86,7 +86,7 @@ interface ColumnState extends ColumnTallies {
  * merges exactly across shards (see mergeProfiles).
  */
 export class ProfileBuilder {
-  private readonly sample: BottomK;
+  private sample: BottomK;
   private readonly sampleSeed: number;
   private readonly columns = new Map<string, ColumnState>();
   private readonly files: { path: string; rows: number }[] = [];
@@ -105,6 +105,19 @@ export class ProfileBuilder {
     const size = options.sampleSize ?? DEFAULT_SAMPLE_SIZE;
     this.sample = new BottomK(options.shardShare === undefined ? size : shardSampleCapacity(size, options.shardShare));
     this.sampleSeed = options.seed ?? DEFAULT_SAMPLE_SEED;
+  }
+
+  /** True until a column is declared or a row added. */
+  get isEmpty(): boolean {
+    return this.rows === 0 && this.files.length === 0 && this.columns.size === 0;
+  }
+
+  /** Forgets every column and row: the builder is as new (a read that is started again starts from here). */
+  reset(): void {
+    this.columns.clear();
+    this.files.length = 0;
+    this.rows = 0;
+    this.sample = new BottomK(this.sample.capacity);
   }
 
   /**

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { ConfigurationError, DataError } from '../../core/errors.js';
-import { scanPart, type PartRequest, type PartResult } from './scan-part.js';
+import { scanPart, type PartRequest, type PartResult, type PartSink } from './scan-part.js';
 import { fromWorkerError, workerScript, type WorkerError } from './worker-script.js';
 
 /** Files smaller than this are read in one piece: threads cost more than they save. */
@@ -31,17 +31,17 @@ export function canReadInParallel(): boolean {
 }
 
 /**
- * Reads the rows of one delimited file in `threads` byte ranges at once: this thread reads the first, worker threads
- * the others. Returns the parts in file order, or undefined when the parts do not meet exactly (a newline inside a
- * quoted value fooled a split), in which case the caller reads the file in one piece.
+ * Reads the rows of one delimited file in `threads` byte ranges at once: this thread reads the first (into `into`
+ * when given), worker threads the others. Returns the parts in file order, or undefined when the parts do not meet
+ * exactly (a newline inside a quoted value fooled a split), in which case the caller reads the file in one piece.
  */
-export async function scanInParts(base: Omit<PartRequest, 'start' | 'stop' | 'align' | 'share'>, dataStart: number, fileSize: number, threads: number): Promise<PartResult[] | undefined> {
+export async function scanInParts(base: Omit<PartRequest, 'start' | 'stop' | 'align' | 'share'>, dataStart: number, fileSize: number, threads: number, into?: PartSink): Promise<PartResult[] | undefined> {
   const script = workerScript('scan-worker');
   if (!script) return undefined;
   const size = fileSize - dataStart;
   const bounds = Array.from({ length: threads + 1 }, (_, i) => (i === threads ? fileSize : dataStart + Math.floor((size * i) / threads)));
   const requests: PartRequest[] = bounds.slice(0, -1).map((start, i) => ({ ...base, start: i === 0 ? start : start - 1, stop: bounds[i + 1]!, align: i > 0, share: (bounds[i + 1]! - start) / Math.max(size, 1) }));
-  const parts = await Promise.all(requests.map((request, i) => (i === 0 ? scanPart(request) : runWorker(script, request))));
+  const parts = await Promise.all(requests.map((request, i) => (i === 0 ? scanPart(request, into) : runWorker(script, request))));
   for (let i = 1; i < parts.length; i++) if (parts[i]!.firstRowStart !== parts[i - 1]!.lastRowEnd) return undefined;
   return parts;
 }

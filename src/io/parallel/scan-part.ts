@@ -28,7 +28,8 @@ export interface PartRequest {
 }
 
 export interface PartResult {
-  profile: ProfileState;
+  /** The part's profile, absent when it was read into the caller's builder (see PartSink). */
+  profile?: ProfileState;
   validator?: ValidatorPart;
   /** Byte where this part's rows begin, and the byte after its last row: consecutive parts must meet exactly. */
   firstRowStart: number;
@@ -37,11 +38,21 @@ export interface PartResult {
   lines: number;
 }
 
+/**
+ * Where the first part of a file can be profiled straight away: the caller's own builder, while it is empty, and the
+ * dictionaries its reads use. The part's profile is then already the builder's, and no copy of its sample is made.
+ */
+export interface PartSink {
+  profile: ProfileBuilder;
+  dictionary: (column: string) => TextDictionary;
+}
+
 /** Reads one part of a file, checking and profiling it as scanDataset would; the parts merge into the whole. */
-export async function scanPart(request: PartRequest): Promise<PartResult> {
-  const profile = new ProfileBuilder({ sampleSize: request.sampleSize, seed: request.seed, createdAt: request.createdAt, shardShare: request.share });
+export async function scanPart(request: PartRequest, into?: PartSink): Promise<PartResult> {
+  const profile = into?.profile ?? new ProfileBuilder({ sampleSize: request.sampleSize, seed: request.seed, createdAt: request.createdAt, shardShare: request.share });
   const validator = request.validate && request.contract ? new DatasetValidator(request.contract) : undefined;
   const dictionaries = new Map<string, TextDictionary>();
+  const dictionary = into?.dictionary ?? ((column: string) => dictionaries.get(column) ?? (dictionaries.set(column, new TextDictionary()), dictionaries.get(column)!));
   const decodeAs = columnDecoding(request.contract, request.decodeHints);
   let end = { firstRowStart: request.start, lastRowEnd: request.start, lines: 0 };
   for await (const item of readDelimited(fileChunks(request.path, request.start), {
@@ -49,7 +60,7 @@ export async function scanPart(request: PartRequest): Promise<PartResult> {
     delimiter: request.delimiter,
     nullValues: request.contract?.dataset?.null_values,
     decodeAs: (columns) => columns.map(decodeAs),
-    dictionary: (column) => dictionaries.get(column) ?? (dictionaries.set(column, new TextDictionary()), dictionaries.get(column)!),
+    dictionary,
     range: { start: request.start, stop: request.stop, header: request.header, align: request.align },
     onEnd: (e) => (end = e),
   })) {
@@ -60,5 +71,5 @@ export async function scanPart(request: PartRequest): Promise<PartResult> {
       profile.addBatch(item);
     }
   }
-  return { profile: profile.state(), ...(validator ? { validator: validator.part() } : {}), ...end };
+  return { ...(into ? {} : { profile: profile.state() }), ...(validator ? { validator: validator.part() } : {}), ...end };
 }

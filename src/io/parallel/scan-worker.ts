@@ -7,7 +7,7 @@ import { toWorkerError } from './worker-script.js';
 try {
   const result = await scanPart(workerData as PartRequest);
   // The profile's arrays move to the reading thread without a copy.
-  parentPort!.postMessage({ result }, transferables(result.profile));
+  parentPort!.postMessage({ result }, transferables(result.profile!));
 } catch (error) {
   parentPort!.postMessage({ error: toWorkerError(error) });
 }
