@@ -24,6 +24,11 @@ export interface DeferredArray<T> {
   readonly length: number;
   /** Values [start, end), in a new array or, given one, in `into` (a writer reuses one: no garbage per range). */
   slice(start: number, end: number, into?: T[]): T[];
+  /**
+   * For an array of numbers and nulls only: values [start, end) into `into` (at least that long) as numbers, NaN
+   * for null, so that a writer formats them from typed memory without making JS values of them.
+   */
+  numbers?(start: number, end: number, into: Float64Array): Float64Array;
 }
 
 export interface ProfileOptions {
@@ -498,7 +503,12 @@ function finishColumn(state: ColumnState, order: Int32Array, part: boolean): { c
   if (numeric && moments.count > 0) profile.numeric = numericSummary(moments, fromNumbers ? state.integral : type === 'bool', numbers);
   // Texts typed bool or datetime by inference keep their counts: the datetime range is read from them.
   if (state.dictionary && (!numeric || type === 'bool' || (type === 'datetime' && state.decodeAs === 'auto'))) profile.categories = categorySummary(state, valueCount);
-  const sample = { length: order.length, slice: (start: number, end: number, into?: SampleValue[]) => sampleValues(state, order, type, numeric, start, Math.min(end, order.length), into) };
+  const sample: DeferredArray<SampleValue> = { length: order.length, slice: (start, end, into) => sampleValues(state, order, type, numeric, start, Math.min(end, order.length), into) };
+  // What sampleValues gives numbers for (not bools, not datetimes found in text): the numbers, NaN for null.
+  const numbersOnly = numeric && type !== 'bool' && !(state.decodeAs === 'auto' && type === 'datetime');
+  if (numbersOnly && state.sampleNumbers.length >= order.length) {
+    sample.numbers = (start, end, into) => sampledNumbers(state, order, start, Math.min(end, order.length), into);
+  }
   return { column: profile, sample };
 }
 
@@ -515,6 +525,16 @@ function orderedNumbers(state: ColumnState, order: Int32Array, type: ColumnType,
     if (status[slot] !== NULL && !Number.isNaN(n)) numbers[count++] = n;
   }
   return numbers.subarray(0, count);
+}
+
+/** Sampled values [start, end) of a column read as numbers, in sample order, NaN for null, into `into`. */
+function sampledNumbers(state: ColumnState, order: Int32Array, start: number, end: number, into: Float64Array): Float64Array {
+  const { sampleStatus: status, sampleNumbers: values } = state;
+  for (let i = start; i < end; i++) {
+    const slot = order[i]!;
+    into[i - start] = status[slot] === NULL ? Number.NaN : values[slot]!;
+  }
+  return into.subarray(0, end - start);
 }
 
 /** The type of a column read as `auto`: numeric when every value parsed as a number, else from its texts. */

@@ -16,4 +16,12 @@ describe('bottom-k sample', () => {
       { numRuns: 300 },
     );
   });
+
+  it('orders the slots of a sample too large to pack (over 2^21 slots) the same way, by its radix sort', () => {
+    const sample = new BottomK(2 ** 21 + 1);
+    const priorities = Array.from({ length: 3_000 }, (_, i) => (i % 7 === 0 ? 0x1234_5678 : (i * 2_654_435_761) % 0x1_0000_0000) * PRIORITY_LOW + ((i * 40_503) % PRIORITY_LOW));
+    for (const p of priorities) sample.offer(p);
+    const kept = Array.from(sample.orderedSlots(), (slot) => sample.priorities[slot]!);
+    expect(kept).toEqual([...new Set(priorities)].sort((a, b) => a - b));
+  });
 });
