@@ -487,7 +487,7 @@ function copyAbsorbed(state: ColumnState, column: ColumnStateData, idMap: Int32A
 function finishColumn(state: ColumnState, order: Int32Array, part: boolean): { column: ColumnProfile; sample: DeferredArray<SampleValue> } {
   const type = state.type ?? inferredType(state);
   const numeric = type === 'int' || type === 'float' || type === 'bool' || type === 'datetime';
-  const numbers = part ? EMPTY_NUMBERS : orderedNumbers(state, order, type, numeric);
+  const numbers = part ? EMPTY_NUMBERS : sampledNumberSet(state, order, type, numeric);
   // Bool and datetime columns found by inference were read as text: their counts come from the texts.
   const fromNumbers = numeric && !(state.decodeAs === 'auto' && (type === 'bool' || type === 'datetime'));
   const valueCount = fromNumbers ? state.moments.count : countTexts(state);
@@ -512,15 +512,18 @@ function finishColumn(state: ColumnState, order: Int32Array, part: boolean): { c
   return { column: profile, sample };
 }
 
-/** The column's sampled numbers in sample order, nulls and values that are not numbers left out. */
-function orderedNumbers(state: ColumnState, order: Int32Array, type: ColumnType, numeric: boolean): Float64Array {
+/**
+ * The column's sampled numbers in no particular order, for its histogram and quantiles; nulls and values that are
+ * not numbers are left out.
+ */
+function sampledNumberSet(state: ColumnState, order: Int32Array, type: ColumnType, numeric: boolean): Float64Array {
   if (!numeric || type === 'bool') return EMPTY_NUMBERS;
   if (state.decodeAs === 'auto' && type === 'datetime') return sampleNumbers(sampleValues(state, order, type, numeric, 0, order.length));
+  // Histograms and quantiles do not depend on the order: the slots are read as they lie, not in sample order.
   const { sampleStatus: status, sampleNumbers: values } = state;
   const numbers = new Float64Array(order.length);
   let count = 0;
-  for (let i = 0; i < order.length; i++) {
-    const slot = order[i]!;
+  for (let slot = 0; slot < order.length; slot++) {
     const n = values[slot]!;
     if (status[slot] !== NULL && !Number.isNaN(n)) numbers[count++] = n;
   }
