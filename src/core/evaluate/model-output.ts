@@ -64,9 +64,19 @@ function convertRows(raw: RawOutput, kind: 'probabilities' | 'logits', from: num
       const p = kind === 'logits' ? 1 / (1 + Math.exp(-value)) : value;
       probabilities[at] = 1 - p;
       probabilities[at + 1] = p;
+    } else if (kind === 'logits') {
+      // Softmax straight from the output, the largest logit subtracted first so that no exp overflows.
+      let max = data[at]!;
+      for (let c = 1; c < k; c++) if (data[at + c]! > max) max = data[at + c]!;
+      let sum = 0;
+      for (let c = 0; c < k; c++) {
+        const e = Math.exp(data[at + c]! - max);
+        probabilities[at + c] = e;
+        sum += e;
+      }
+      for (let c = 0; c < k; c++) probabilities[at + c]! /= sum;
     } else {
       for (let c = 0; c < k; c++) probabilities[at + c] = data[at + c]!;
-      if (kind === 'logits') softmaxInPlace(probabilities, at, k);
     }
     let best = 0;
     for (let c = 1; c < k; c++) if (probabilities[at + c]! > probabilities[at + best]!) best = c;
@@ -177,14 +187,3 @@ function areDistributions(raw: RawOutput, from: number, to: number): boolean {
   return true;
 }
 
-/** Softmax of values[at .. at + k) in place. */
-function softmaxInPlace(values: Float64Array, at: number, k: number): void {
-  let max = -Infinity;
-  for (let c = 0; c < k; c++) max = Math.max(max, values[at + c]!);
-  let sum = 0;
-  for (let c = 0; c < k; c++) {
-    values[at + c] = Math.exp(values[at + c]! - max);
-    sum += values[at + c]!;
-  }
-  for (let c = 0; c < k; c++) values[at + c]! /= sum;
-}
