@@ -35,6 +35,8 @@ export class TextDictionary {
   /** The bytes of text `id` are pool[starts[id] .. starts[id + 1]). */
   private starts = new Int32Array(65);
   private pool = new Uint8Array(1024);
+  /** The ids of one-byte ASCII texts met so far, by byte (-1: not met). */
+  private readonly byteIds = new Int32Array(128).fill(-1);
 
   /** Texts with a lone surrogate (possible in JSON), which UTF-8 cannot tell from U+FFFD: told apart as strings. */
   private malformed: Map<string, number> | undefined;
@@ -49,6 +51,19 @@ export class TextDictionary {
     let other = this.malformed.get(text);
     if (other === undefined) this.malformed.set(text, (other = this.add(text, bytes, 0, bytes.length, 0, false)));
     return other;
+  }
+
+  /**
+   * The id of the one-byte text at bytes[at] (labels such as 0, 1 and 2, or flags), from a table of the 128 ASCII
+   * bytes: a lookup instead of hashing, for columns that hold little else.
+   */
+  idOfByte<B extends Uint8Array>(source: B, at: number, decode: (bytes: B, start: number, end: number) => string): number {
+    const byte = source[at]!;
+    const known = this.byteIds[byte & 127]!;
+    if (byte < 128 && known >= 0) return known;
+    const id = this.idOfBytes(source, at, at + 1, decode);
+    if (byte < 128) this.byteIds[byte] = id;
+    return id;
   }
 
   /** The id of the UTF-8 text in bytes [start, end); `decode` makes the string the first time it is seen. */

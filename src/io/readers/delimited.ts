@@ -566,7 +566,10 @@ function decodeTexts(ids: Int32Array, buffer: Buffer, cells: Cells, stride: numb
   const { starts, ends, escaped } = cells;
   const isText = column.decodeAs === 'text';
   for (let r = 0, k = c; r < rows; r++, k += stride) {
-    ids[r] = escaped[k] ? dictionary.idOf(cellText(buffer, cells, k)) : dictionary.idOfBytes(buffer, starts[k]!, ends[k]!, utf8);
+    const start = starts[k]!;
+    const end = ends[k]!;
+    if (escaped[k]) ids[r] = dictionary.idOf(cellText(buffer, cells, k));
+    else ids[r] = end - start === 1 ? dictionary.idOfByte(buffer, start, utf8) : dictionary.idOfBytes(buffer, start, end, utf8);
   }
   const flags = nullFlags(dictionary, nulls);
   for (let r = 0; r < rows; r++) {

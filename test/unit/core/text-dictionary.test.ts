@@ -34,4 +34,16 @@ describe('TextDictionary', () => {
     for (let i = 0; i < 1000; i++) dictionary.idOf(`v${i}`);
     expect([dictionary.idOf('a\uD800'), dictionary.idOf('a\uFFFD'), dictionary.idOf('v999')]).toEqual([lone, replacement, 1001]);
   });
+
+  it('finds one-byte texts by table with the ids the hash table gives, whichever way a text was first met', () => {
+    const dictionary = new TextDictionary();
+    const bytes = Buffer.from('1,0,2,ab,1,2,b,0');
+    const utf8 = (b: Buffer, start: number, end: number) => b.toString('utf8', start, end);
+    expect(dictionary.idOf('b')).toBe(0);
+    const cells = [...bytes.toString().matchAll(/[^,]+/g)].map((m) => ({ start: m.index!, end: m.index! + m[0].length }));
+    const ids = cells.map(({ start, end }) => (end - start === 1 ? dictionary.idOfByte(bytes, start, utf8) : dictionary.idOfBytes(bytes, start, end, utf8)));
+    expect(dictionary.values).toEqual(['b', '1', '0', '2', 'ab']);
+    expect(ids).toEqual([1, 2, 3, 4, 1, 3, 0, 2]);
+    expect(ids).toEqual(cells.map(({ start, end }) => dictionary.idOf(bytes.toString('utf8', start, end))));
+  });
 });
