@@ -128,6 +128,22 @@ export class BatchScorer implements ModelScoring {
     }
   }
 
+  /**
+   * The next rows given as onnxruntime takes them: `width` float32 features a row, row after row (the scoring thread
+   * receives them so, laid out by the reading thread, which has the time to spare).
+   */
+  async addRows(rowMajor: Float32Array, rows: number, facts?: RowFacts): Promise<void> {
+    const { block, width, batchSize } = this;
+    if (this.evaluation && facts?.labels) this.evaluation.addRows(facts.labels, facts.buckets, rows);
+    for (let from = 0; from < rows; ) {
+      const take = Math.min(rows - from, batchSize - this.filled);
+      block.set(rowMajor.subarray(from * width, (from + take) * width), this.filled * width);
+      this.filled += take;
+      from += take;
+      if (this.filled === batchSize) await this.scoreBlock();
+    }
+  }
+
   async finish(): Promise<ScoringResult> {
     if (this.filled > 0) await this.scoreBlock();
     const models = this.collectors.map((c, i) => {

@@ -31,7 +31,8 @@ export interface ScoringRequest {
 }
 
 /** Messages to the scoring thread: a batch of rows, the end of them, then (optionally) the rank metrics to compute. */
-export type ScoringMessage = { rows: number; columns: Float64Array[]; facts?: RowFacts } | { end: true } | { rank: RankRequest };
+/** A batch goes to the thread row-major in float32, as onnxruntime takes it (see BatchScorer.addRows). */
+export type ScoringMessage = { rows: number; block: Float32Array; facts?: RowFacts } | { end: true } | { rank: RankRequest };
 
 /** Messages from the scoring thread. */
 export type ScoringReply = { ack: ArrayBuffer[] } | { done: ScoringResult } | { ranked: Record<string, number>[] } | { error: WorkerError };
@@ -119,9 +120,9 @@ class BackgroundScoring implements ModelScoring {
   async add(columns: readonly Float64Array[], rows: number, facts?: RowFacts): Promise<void> {
     // The thread failed (a model that onnxruntime refuses on some rows): stop reading now, with its error.
     if (this.failure !== undefined) throw this.failure;
-    const copies = columns.map((c) => this.copy(c, rows, Float64Array));
+    const block = this.rowMajor(columns, rows);
     const factCopies = facts?.labels ? { labels: this.copy(facts.labels, rows, Float64Array), buckets: this.copy(facts.buckets, rows, Uint32Array) } : undefined;
-    this.post({ rows, columns: copies, ...(factCopies ? { facts: factCopies } : {}) }, [...copies, ...(factCopies ? [factCopies.labels, factCopies.buckets] : [])].map((c) => c.buffer as ArrayBuffer));
+    this.post({ rows, block, ...(factCopies ? { facts: factCopies } : {}) }, [block, ...(factCopies ? [factCopies.labels, factCopies.buckets] : [])].map((c) => c.buffer as ArrayBuffer));
     this.inFlight++;
     while (this.inFlight > MAX_IN_FLIGHT) {
       await Promise.race([new Promise<void>((resolve) => (this.scoredOne = resolve)), this.outcome]);
@@ -155,12 +156,32 @@ class BackgroundScoring implements ModelScoring {
    * the batches' copies go back and forth instead of being garbage at the pace of the read on both threads.
    */
   private copy<T extends Float64Array | Uint32Array>(array: T, rows: number, kind: { new (buffer: ArrayBuffer, offset: number, length: number): T; BYTES_PER_ELEMENT: number }): T {
-    const bytes = rows * kind.BYTES_PER_ELEMENT;
-    const index = this.spare.findIndex((buffer) => buffer.byteLength >= bytes);
-    const buffer = index >= 0 ? this.spare.splice(index, 1)[0]! : new ArrayBuffer(bytes);
-    const copy = new kind(buffer, 0, rows);
+    const copy = new kind(this.spareBuffer(rows * kind.BYTES_PER_ELEMENT), 0, rows);
     copy.set(array.subarray(0, rows));
     return copy;
+  }
+
+  /**
+   * The rows' features laid out row after row in float32, as onnxruntime takes them: this thread waits on the scoring
+   * thread most of the read, so the layout is done here rather than there.
+   */
+  private rowMajor(columns: readonly Float64Array[], rows: number): Float32Array {
+    const width = columns.length;
+    const block = new Float32Array(this.spareBuffer(rows * width * Float32Array.BYTES_PER_ELEMENT), 0, rows * width);
+    for (let f = 0; f < width; f++) {
+      const column = columns[f]!;
+      for (let r = 0, at = f; r < rows; r++, at += width) block[at] = column[r]!;
+    }
+    return block;
+  }
+
+  /** The smallest memory the thread gave back of at least `bytes` (a block does not go to a column), or new memory. */
+  private spareBuffer(bytes: number): ArrayBuffer {
+    let best = -1;
+    this.spare.forEach((buffer, i) => {
+      if (buffer.byteLength >= bytes && (best < 0 || buffer.byteLength < this.spare[best]!.byteLength)) best = i;
+    });
+    return best >= 0 ? this.spare.splice(best, 1)[0]! : new ArrayBuffer(bytes);
   }
 
   private post(message: ScoringMessage, transfer: ArrayBuffer[] = []): void {

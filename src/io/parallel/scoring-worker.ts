@@ -57,9 +57,9 @@ port.on('message', (message: ScoringMessage) => {
         reply({ done }, [...moved, ...(done.summed ? [done.summed.truth.buffer] : [])] as ArrayBuffer[]);
         return;
       }
-      await scoring.add(message.columns, message.rows, message.facts);
+      await scoring.addRows(message.block, message.rows, message.facts);
       // The batch's memory goes back, for the next batches.
-      const used = [...message.columns, ...(message.facts ? [message.facts.labels!, message.facts.buckets] : [])].map((a) => a.buffer as ArrayBuffer);
+      const used = [message.block, ...(message.facts ? [message.facts.labels!, message.facts.buckets] : [])].map((a) => a.buffer as ArrayBuffer);
       reply({ ack: used }, used);
     })
     .catch(fail);

@@ -54,6 +54,21 @@ describe('BatchScorer', () => {
     expect(a!.output.data).toHaveLength(42);
   });
 
+  it('takes rows laid out row-major in float32 (as the scoring thread gets them) exactly as it takes columns', async () => {
+    const byColumns = new BatchScorer([target('a', [0, 1, 2], []), target('b', [2, 0], [])], 3, 8);
+    await feed(byColumns, [3, 10, 1, 7], 3);
+    const byRows = new BatchScorer([target('a', [0, 1, 2], []), target('b', [2, 0], [])], 3, 8);
+    let row = 0;
+    for (const size of [3, 10, 1, 7]) {
+      const block = Float32Array.from({ length: size * 3 }, (_, i) => 100 * (row + Math.floor(i / 3)) + (i % 3));
+      await byRows.addRows(block, size);
+      row += size;
+    }
+    const [expected, actual] = [await byColumns.finish(), await byRows.finish()];
+    expect(actual.models.map((m) => Array.from(m.output.data))).toEqual(expected.models.map((m) => Array.from(m.output.data)));
+    expect(actual.models[0]!.times.batchRows).toEqual([8, 8, 5]);
+  });
+
   it('names the model and the rows when onnxruntime fails, and passes a user error through as it is', async () => {
     const failing = new BatchScorer([target('m.onnx', [0, 1], [], (call) => (call === 1 ? new Error('Non-zero status code\nstack') : undefined))], 2, 8);
     await expect(feed(failing, [12, 6], 2)).rejects.toThrow(new DataError('m.onnx: onnxruntime failed on rows 9 to 16: Non-zero status code', { file: 'm.onnx' }));
