@@ -1,49 +1,63 @@
 import { INVALID, TextDictionary, VALUE } from '../core/data/batch.js';
 import type { DataContract } from '../core/contract/contract.js';
+import { resized } from '../core/data/typed-arrays.js';
 import { inferTextType } from '../core/profile/infer-type.js';
 import { readDataset, type DatasetFile } from './readers/dataset.js';
 
-/** Rows of a Parquet file sniffed: its first batch is a whole row group, often the whole file. */
+/** Rows sniffed at most: all of them are read for a Parquet file's first batch, a row group, often the whole file. */
 const SNIFF_ROWS = 10_000;
+/** Cells sniffed at most in a text file (about 1 MiB of text at 8 bytes a cell), whatever its batches hold. */
+const SNIFF_CELLS = 1 << 17;
 
 /**
- * Column types guessed from the first batch of a dataset (about 1 MiB of text, or 10,000 rows of Parquet): a column whose every cell there is
- * a number is read as float from then on, and a text column gets the type its values suggest (category, string,
- * bool, datetime). Without a contract every column would otherwise be read both as numbers and as dictionary-encoded
- * text, and a numeric column of a million distinct values costs a million strings. A later cell that does not fit
- * the guess is counted as invalid in the profile.
+ * Column types guessed from the first rows of a dataset (up to 10,000 rows, or about 1 MiB of text): a column whose
+ * every cell there is a number is read as float from then on, and a text column gets the type its values suggest
+ * (category, string, bool, datetime). Without a contract every column would otherwise be read both as numbers and as
+ * dictionary-encoded text, and a numeric column of a million distinct values costs a million strings. A later cell
+ * that does not fit the guess is counted as invalid in the profile. Columns `known` says are typed already (by a
+ * contract) are not sniffed.
  */
-export async function sniffNumericColumns(files: readonly DatasetFile[], delimiter?: string): Promise<DataContract> {
+export async function sniffNumericColumns(files: readonly DatasetFile[], delimiter?: string, known?: (column: string) => boolean): Promise<DataContract> {
   const dictionaries = new Map<string, TextDictionary>();
-  const columns: DataContract['columns'] = {};
+  const tallies = new Map<string, { values: number; numeric: boolean; present: number; counts: Int32Array; dictionary: TextDictionary | undefined }>();
+  let rows = 0;
+  let cells = 0;
   for await (const event of readDataset(files.slice(0, 1), {
     delimiter,
     headRows: SNIFF_ROWS,
-    decodeAs: (names) => names.map(() => 'auto'),
+    decodeAs: (names) => names.map((name) => (known?.(name) ? 'skip' : 'auto')),
     dictionary: (name) => dictionaries.get(name) ?? dictionaries.set(name, new TextDictionary()).get(name)!,
   })) {
     if (event.type !== 'batch') continue;
-    for (const column of event.batch.columns) {
-      let values = 0;
-      let numeric = true;
-      for (let r = 0; r < event.batch.length && numeric; r++) {
-        if (column.status[r] === INVALID) numeric = false;
-        else if (column.status[r] === VALUE) values++;
+    const { batch } = event;
+    for (const column of batch.columns) {
+      let tally = tallies.get(column.name);
+      if (!tally) tallies.set(column.name, (tally = { values: 0, numeric: true, present: 0, counts: new Int32Array(16), dictionary: column.dictionary }));
+      for (let r = 0; r < batch.length; r++) {
+        if (column.status[r] === INVALID) tally.numeric = false;
+        else if (column.status[r] === VALUE) tally.values++;
       }
-      if (numeric && values > 0) {
-        columns[column.name] = { type: 'float' };
-      } else if (column.ids && column.dictionary) {
-        const seen = new Set<number>();
-        let present = 0;
-        for (let r = 0; r < event.batch.length; r++) {
-          if (column.ids[r]! < 0) continue;
-          seen.add(column.ids[r]!);
-          present++;
+      if (column.ids && column.dictionary) {
+        if (tally.counts.length < column.dictionary.size) tally.counts = resized(tally.counts, Math.max(column.dictionary.size, tally.counts.length * 2));
+        for (let r = 0; r < batch.length; r++) {
+          const id = column.ids[r]!;
+          if (id < 0) continue;
+          tally.counts[id]!++;
+          tally.present++;
         }
-        columns[column.name] = { type: inferTextType([...seen].map((id) => column.dictionary!.values[id]!), present) };
       }
     }
-    break;
+    rows += batch.length;
+    cells += batch.length * batch.columns.length;
+    if (rows >= SNIFF_ROWS || cells >= SNIFF_CELLS) break;
+  }
+  const columns: DataContract['columns'] = {};
+  for (const [name, tally] of tallies) {
+    if (tally.numeric && tally.values > 0) columns[name] = { type: 'float' };
+    else if (tally.dictionary) {
+      const texts = tally.dictionary.values.filter((_, id) => (tally.counts[id] ?? 0) > 0);
+      columns[name] = { type: inferTextType(texts, tally.present) };
+    }
   }
   return { columns };
 }
