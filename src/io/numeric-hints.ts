@@ -7,7 +7,7 @@ import { scanDataset } from './scan-dataset.js';
 import { sniffNumericColumns } from './sniff-types.js';
 
 /**
- * How to read the columns a contract does not type: as numbers only, those the first batch of the data shows as all
+ * How to read the columns a contract does not type: as numbers only, those the first rows of the data show as all
  * numbers. Read as numbers and text (`auto`), a numeric column keeps the text of every distinct number, and a million
  * distinct floats cost a million strings (on the benchmark's 1M-row table, 20 s and 1.5 GB against 3 s and 150 MB).
  */
@@ -18,7 +18,7 @@ export async function numericHints(files: readonly DatasetFile[], contract: Data
 }
 
 /**
- * The profile, with the columns that hints had read as numbers but that held text after the first batch (counted
+ * The profile, with the columns that hints had read as numbers but that held text after the first rows (counted
  * invalid) profiled again as numbers and text, as they would have been without the hint. The other columns are not
  * read; the sample holds the same rows (a row's place in it depends on the row, not on the columns read).
  */

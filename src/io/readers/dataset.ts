@@ -79,7 +79,7 @@ export interface DatasetReadOptions {
   onPiece?: (piece: ShardPiece) => void;
   /**
    * Read only this many rows of each Parquet file, whose first batch is a whole row group (often the whole file):
-   * for a look at the first rows. Text formats are read as usual, a batch of about 1 MiB at a time.
+   * for a look at the first rows. Text formats are read as usual, a batch of at most 32,768 cells at a time.
    */
   headRows?: number;
 }
