@@ -120,6 +120,9 @@ export async function writeDocument(path: string, document: { schema: string }, 
 /** Values of a long array stringified at a time: small strings, which the collector frees at once. */
 const SLICE = 4096;
 
+/** Room for one number and its comma: String(value) of a double is at most 25 characters. */
+const NUMBER_ROOM = Math.max(MAX_FAST_NUMBER_BYTES, 25) + 1;
+
 /**
  * Text written to a file through one reused 1 MB buffer: the pieces are encoded into it, so neither a large string
  * nor a fresh buffer per write is left for the collector (a profile's megabytes of JSON otherwise stayed in memory
@@ -144,26 +147,26 @@ class PieceWriter {
    */
   async writeNumbers(items: readonly (number | null)[], start: number, end: number): Promise<void> {
     for (let i = start; i < end; i++) {
-      if (this.used + MAX_FAST_NUMBER_BYTES + 1 > this.buffer.length) await this.flush();
+      if (this.used + NUMBER_ROOM > this.buffer.length) await this.flush();
       if (i > start) this.buffer[this.used++] = 44;
-      const item = items[i]!;
-      const end = item === null ? -1 : writeJsonNumber(item, this.buffer, this.used);
-      if (end >= 0) this.used = end;
-      else await this.write(JSON.stringify(item));
+      this.putNumber(items[i]!);
     }
   }
 
-  /** Numbers as JSON array items, comma-separated; NaN and infinities as null, as JSON.stringify writes them (the
-   * slow path's text, String(value), is at most 25 bytes: MAX_FAST_NUMBER_BYTES + 5 leaves room for it). */
+  /** writeNumbers for numbers in typed memory, NaN standing for null. */
   async writeFloat64s(values: Float64Array): Promise<void> {
     for (let i = 0; i < values.length; i++) {
-      if (this.used + MAX_FAST_NUMBER_BYTES + 5 > this.buffer.length) await this.flush();
+      if (this.used + NUMBER_ROOM > this.buffer.length) await this.flush();
       if (i > 0) this.buffer[this.used++] = 44;
-      const value = values[i]!;
-      const end = writeJsonNumber(value, this.buffer, this.used);
-      if (end >= 0) this.used = end;
-      else this.used += this.buffer.write(Number.isFinite(value) ? String(value) : 'null', this.used, 'latin1');
+      this.putNumber(values[i]!);
     }
+  }
+
+  /** One number as JSON.stringify writes it (null for NaN, infinities and null), where NUMBER_ROOM is left. */
+  private putNumber(value: number | null): void {
+    const end = value === null ? -1 : writeJsonNumber(value, this.buffer, this.used);
+    if (end >= 0) this.used = end;
+    else this.used += this.buffer.write(value !== null && Number.isFinite(value) ? String(value) : 'null', this.used, 'latin1');
   }
 
   async end(text: string): Promise<void> {

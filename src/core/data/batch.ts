@@ -59,11 +59,10 @@ export class TextDictionary {
    */
   idOfByte<B extends Uint8Array>(source: B, at: number, decode: (bytes: B, start: number, end: number) => string): number {
     const byte = source[at]!;
-    const known = this.byteIds[byte & 127]!;
-    if (byte < 128 && known >= 0) return known;
-    const id = this.idOfBytes(source, at, at + 1, decode);
-    if (byte < 128) this.byteIds[byte] = id;
-    return id;
+    // A byte above 127 is not a whole UTF-8 character: left to the hash table, which tells such texts apart.
+    if (byte > 127) return this.idOfBytes(source, at, at + 1, decode);
+    const known = this.byteIds[byte]!;
+    return known >= 0 ? known : (this.byteIds[byte] = this.idOfBytes(source, at, at + 1, decode));
   }
 
   /** The id of the UTF-8 text in bytes [start, end); `decode` makes the string the first time it is seen. */
