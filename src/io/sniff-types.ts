@@ -4,7 +4,7 @@ import { resized } from '../core/data/typed-arrays.js';
 import { inferTextType } from '../core/profile/infer-type.js';
 import { readDataset, type DatasetFile } from './readers/dataset.js';
 
-/** Rows sniffed at most: all of them are read for a Parquet file's first batch, a row group, often the whole file. */
+/** Rows sniffed at most (a Parquet file's first batch, a whole row group and often the whole file, is cut to it). */
 const SNIFF_ROWS = 10_000;
 /** Cells sniffed at most in a text file (about 1 MiB of text at 8 bytes a cell), whatever its batches hold. */
 const SNIFF_CELLS = 1 << 17;
@@ -30,6 +30,8 @@ export async function sniffNumericColumns(files: readonly DatasetFile[], delimit
   })) {
     if (event.type !== 'batch') continue;
     const { batch } = event;
+    // Every column typed already: nothing to sniff.
+    if (batch.columns.length === 0) break;
     for (const column of batch.columns) {
       let tally = tallies.get(column.name);
       if (!tally) tallies.set(column.name, (tally = { values: 0, numeric: true, present: 0, counts: new Int32Array(16), dictionary: column.dictionary }));
