@@ -46,6 +46,8 @@ export interface EvaluationReadOptions {
   shard?: ShardSpec;
   shardKey?: string;
   onPiece?: (piece: ShardPiece) => void;
+  /** See DatasetReadOptions.onFileBytes. */
+  onFileBytes?: (file: DatasetFile, chunk: Buffer) => void;
 }
 
 /**
@@ -93,6 +95,7 @@ export async function readEvaluationData(files: readonly DatasetFile[], options:
     shard: options.shard,
     shardKey: options.shardKey,
     onPiece: options.onPiece,
+    onFileBytes: options.onFileBytes,
   })) {
     if (event.type === 'file') {
       lineBases.push(event.lineBase);

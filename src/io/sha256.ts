@@ -1,5 +1,6 @@
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
 
 /** The SHA-256 of bytes, as lowercase hex (the form SHA256SUMS, GitHub's asset digests and reports use). */
@@ -39,4 +40,25 @@ export function sha256FileOffThread(path: string): Promise<string> {
       if (code !== 0) reject(new Error(`hashing ${path} stopped with exit code ${code}`));
     });
   });
+}
+
+/**
+ * The SHA-256 of a file taken from the chunks a read of it goes through (see DatasetReadOptions.onFileBytes): no
+ * second read, no thread. `digest` checks that every byte went by, and hashes the file itself otherwise (a read that
+ * did not take the file whole, or in a way the hook does not see).
+ */
+export class ReadAlongHash {
+  private readonly hash: Hash = createHash('sha256');
+  private bytes = 0;
+
+  constructor(private readonly path: string) {}
+
+  update(chunk: Buffer): void {
+    this.hash.update(chunk);
+    this.bytes += chunk.length;
+  }
+
+  async digest(): Promise<string> {
+    return this.bytes === (await stat(this.path)).size ? this.hash.digest('hex') : sha256File(this.path);
+  }
 }

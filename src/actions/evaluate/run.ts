@@ -29,7 +29,7 @@ import { startScoring } from '../../io/parallel/background-scoring.js';
 import { bootstrapJob, jobTotals, takePart } from '../../io/parallel/shared-bootstrap.js';
 import { readEvaluationData, type EvaluationData } from '../../io/read-evaluation-data.js';
 import { resolveDataFiles } from '../../io/readers/dataset.js';
-import { sha256FileOffThread } from '../../io/sha256.js';
+import { ReadAlongHash, sha256FileOffThread } from '../../io/sha256.js';
 import { renderReport, SUMMARY_LIMIT_BYTES } from '../../render/report.js';
 import { renderEvaluationSection } from '../../render/sections/evaluation.js';
 import type { ActionEnvironment } from '../runtime/host.js';
@@ -63,8 +63,11 @@ export async function evaluate(env: ActionEnvironment): Promise<void> {
   let scoring: ModelScoring | undefined;
   try {
     const files = await resolveDataFiles(options.data, env.cwd, 'auto', env.inputs.label('data'));
-    // Each file's SHA-256 for the report, hashed beside the read (a shard hashes only what it reads whole).
-    const hashes = Promise.all(files.map((f, i) => (hashedHere(files, i, options.sharding) ? sha256FileOffThread(f.path) : undefined)));
+    // Each file's SHA-256 for the report (a shard hashes only what it reads whole). CSV and TSV files are hashed from
+    // the chunks the read takes, on this thread, which waits on the scoring thread anyway; others on a thread of
+    // their own beside the read.
+    const alongRead = new Map(files.flatMap((f, i) => (hashedHere(files, i, options.sharding) && (f.format === 'csv' || f.format === 'tsv') && !f.gzip ? [[f, new ReadAlongHash(f.path)] as const] : [])));
+    const offThread = Promise.all(files.map((f, i) => (hashedHere(files, i, options.sharding) && !alongRead.has(f) ? sha256FileOffThread(f.path) : undefined)));
     const features = [...new Set([...candidate.features, ...(baseline?.features ?? [])])];
     const models = baseline ? [candidate, baseline] : [candidate];
     // Unless the task is regression, the outputs are read as class probabilities as they come (used if the task and classes turn out so).
@@ -73,7 +76,7 @@ export async function evaluate(env: ActionEnvironment): Promise<void> {
     if (scoring.onThread) host.debug('The models score on another thread while the data is read');
     const pieces: ShardPiece[] = [];
     const { read: data, scored } = await readWhileScoring(scoring, (onFeatures) =>
-      readEvaluationData(files, { features, onFeatures, label: options.label, sliceColumns: options.slices, bucketCount: BOOTSTRAP_BUCKETS, shard, shardKey: options.sharding.key, onPiece: (piece) => pieces.push(piece) }),
+      readEvaluationData(files, { features, onFeatures, label: options.label, sliceColumns: options.slices, bucketCount: BOOTSTRAP_BUCKETS, shard, shardKey: options.sharding.key, onPiece: (piece) => pieces.push(piece), onFileBytes: (file, chunk) => alongRead.get(file)?.update(chunk) }),
     );
     if (data.rows === 0) throw new ConfigurationError(`${options.data.join(', ')}: no rows to evaluate${shard ? ` in shard ${describeShard(shard)}; use fewer shards` : ''}`);
     host.info(`Read and scored ${data.rows} rows of ${files.length} ${files.length === 1 ? 'file' : 'files'}${shard ? ` (shard ${describeShard(shard)})` : ''}`);
@@ -105,7 +108,7 @@ export async function evaluate(env: ActionEnvironment): Promise<void> {
     const candidatePredictions = read(candidateRun, candidate.source);
     const baselinePredictions = baselineRun ? read(baselineRun, baseline!.source) : undefined;
 
-    const fileHashes = await hashes;
+    const fileHashes = await Promise.all((await offThread).map((digest, i) => digest ?? alongRead.get(files[i]!)?.digest()));
     const candidateFacts = modelFacts(candidate, options.model, candidateRun.times);
     const baselineFacts = baseline ? modelFacts(baseline, baseline.path, baselineRun!.times) : null;
     const predictions = baselinePredictions ? [candidatePredictions, baselinePredictions] : [candidatePredictions];

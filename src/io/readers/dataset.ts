@@ -82,6 +82,11 @@ export interface DatasetReadOptions {
    * for a look at the first rows. Text formats are read as usual, a batch of at most 32,768 cells at a time.
    */
   headRows?: number;
+  /**
+   * Given each chunk of a CSV or TSV file (not gzip) that is read whole, in order, as it is read: to hash the file
+   * from the bytes the read takes anyway. The chunk is valid only during the call.
+   */
+  onFileBytes?: (file: DatasetFile, chunk: Buffer) => void;
 }
 
 /**
@@ -184,7 +189,10 @@ async function openFile(file: DatasetFile, options: DatasetReadOptions, split: S
     if (!byPosition) return whole(readJsonLines(lines, perFile));
     return { source: readJsonLines(lines, { ...perFile, keep: (position) => ownsPosition(byPosition, position) }), piece: (rows) => ({ file: file.name, split: 'positions', rows }), lineBase: () => 0 };
   }
-  if (!byPosition) return whole(readDelimited(file.gzip ? (byteStream(file) as AsyncIterable<Buffer>) : fileChunks(file.path), { ...perFile, delimiter, nullValues: options.nullValues }));
+  if (!byPosition) {
+    const bytes = file.gzip ? (byteStream(file) as AsyncIterable<Buffer>) : tapped(fileChunks(file.path), file, options.onFileBytes);
+    return whole(readDelimited(bytes, { ...perFile, delimiter, nullValues: options.nullValues }));
+  }
   const header = await readDelimitedHeader(file.path, delimiter, file.name);
   if (!header) {
     throw new DataError(`${file.name}: the header row cannot be read on its own (not ${delimiter === '\t' ? 'tab' : `"${delimiter}"`}-delimited text, or longer than 1 MB), so the file cannot be split by position; check the file, or shard by file`, { file: file.name, line: 1 });
@@ -215,6 +223,17 @@ function withFileLines(error: unknown, file: DatasetFile, lineBase: () => number
 }
 
 /** A file's bytes as a stream, unzipped when it is `.gz` (for readline, which needs a stream). */
+/** The chunks, each shown to `tap` first (the chunks themselves when there is no tap). */
+function tapped(chunks: AsyncGenerator<Buffer>, file: DatasetFile, tap: DatasetReadOptions['onFileBytes']): AsyncIterable<Buffer> {
+  if (!tap) return chunks;
+  return (async function* () {
+    for await (const chunk of chunks) {
+      tap(file, chunk);
+      yield chunk;
+    }
+  })();
+}
+
 function byteStream(file: DatasetFile): NodeJS.ReadableStream {
   const raw = createReadStream(file.path, { highWaterMark: CHUNK_BYTES });
   if (!file.gzip) return raw;
