@@ -66,8 +66,9 @@ export async function evaluate(env: ActionEnvironment): Promise<void> {
     // Each file's SHA-256 for the report (a shard hashes only what it reads whole). CSV and TSV files are hashed from
     // the chunks the read takes, on this thread, which waits on the scoring thread anyway; others on a thread of
     // their own beside the read.
-    const alongRead = new Map(files.flatMap((f, i) => (hashedHere(files, i, options.sharding) && (f.format === 'csv' || f.format === 'tsv') && !f.gzip ? [[f, new ReadAlongHash(f.path)] as const] : [])));
-    const offThread = Promise.all(files.map((f, i) => (hashedHere(files, i, options.sharding) && !alongRead.has(f) ? sha256FileOffThread(f.path) : undefined)));
+    const hashed = files.filter((_, i) => hashedHere(files, i, options.sharding));
+    const alongRead = new Map(hashed.flatMap((f) => ((f.format === 'csv' || f.format === 'tsv') && !f.gzip ? [[f, new ReadAlongHash(f.path)] as const] : [])));
+    const offThread = Promise.all(files.map((f) => (hashed.includes(f) && !alongRead.has(f) ? sha256FileOffThread(f.path) : undefined)));
     const features = [...new Set([...candidate.features, ...(baseline?.features ?? [])])];
     const models = baseline ? [candidate, baseline] : [candidate];
     // Unless the task is regression, the outputs are read as class probabilities as they come (used if the task and classes turn out so).

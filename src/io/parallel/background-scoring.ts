@@ -30,8 +30,10 @@ export interface ScoringRequest {
   sumRows?: SumRows;
 }
 
-/** Messages to the scoring thread: a batch of rows, the end of them, then (optionally) the rank metrics to compute. */
-/** A batch goes to the thread row-major in float32, as onnxruntime takes it (see BatchScorer.addRows). */
+/**
+ * Messages to the scoring thread: a batch of rows (row-major in float32, as onnxruntime takes them: see
+ * BatchScorer.addRows), the end of them, then (optionally) the rank metrics to compute.
+ */
 export type ScoringMessage = { rows: number; block: Float32Array; facts?: RowFacts } | { end: true } | { rank: RankRequest };
 
 /** Messages from the scoring thread. */

@@ -222,7 +222,6 @@ function withFileLines(error: unknown, file: DatasetFile, lineBase: () => number
   return new DataError(message, { ...error.location, line });
 }
 
-/** A file's bytes as a stream, unzipped when it is `.gz` (for readline, which needs a stream). */
 /** The chunks, each shown to `tap` first (the chunks themselves when there is no tap). */
 function tapped(chunks: AsyncGenerator<Buffer>, file: DatasetFile, tap: DatasetReadOptions['onFileBytes']): AsyncIterable<Buffer> {
   if (!tap) return chunks;
@@ -234,6 +233,7 @@ function tapped(chunks: AsyncGenerator<Buffer>, file: DatasetFile, tap: DatasetR
   })();
 }
 
+/** A file's bytes as a stream, unzipped when it is `.gz` (for readline, which needs a stream). */
 function byteStream(file: DatasetFile): NodeJS.ReadableStream {
   const raw = createReadStream(file.path, { highWaterMark: CHUNK_BYTES });
   if (!file.gzip) return raw;

@@ -49,8 +49,8 @@ const POW10 = Float64Array.from({ length: 16 }, (_, i) => 10 ** i);
 
 /**
  * The most cells one batch holds: a chunk's rows go out in batches of at most this many cells, so that a batch's
- * arrays stay small enough to sit in the core's cache while each column is decoded, checked and profiled. Measured
- * on the 1M-row bench table: the same speed as a batch per 1 MiB chunk, 10-20 MB less peak memory.
+ * arrays stay small. Measured on the 1M-row benches: the same speed as a batch per 1 MiB chunk, 5-20 MB less peak
+ * memory in validate-data and evaluate.
  */
 const MAX_BATCH_CELLS = 1 << 15;
 
