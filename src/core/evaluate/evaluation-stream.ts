@@ -1,7 +1,7 @@
-import { addCalibrationRow, emptyCalibrationBins, type CalibrationBins } from '../metrics/probability-metrics.js';
+import { emptyCalibrationBins, type CalibrationBins } from '../metrics/probability-metrics.js';
 import { KeySplit, rankingOfSplits, rankMetricValues, rankTargets } from '../metrics/ranking-metrics.js';
 import { resized } from '../data/typed-arrays.js';
-import { addClassificationRow, emptyClassificationSums, type BucketSums } from './bucket-sums.js';
+import { addClassificationRows, emptyClassificationSums, type BucketSums } from './bucket-sums.js';
 import { addDisagreements } from './evaluation-state.js';
 import type { StreamedPredictions } from './model-output.js';
 
@@ -96,11 +96,11 @@ export class EvaluationStream {
       const splits = this.keys[m];
       splits?.forEach((split) => split.reserve(perClass[split.target.positive]!, to - from - perClass[split.target.positive]!));
       let splitting = splits !== undefined;
-      for (let r = from; r < to; r++) {
-        const y = truth[r]!;
-        addClassificationRow(state.sums, m, y, predicted[r]!, probabilities, r, buckets[r]!);
-        addCalibrationRow(bins, y, probabilities, k, r);
-        if (splitting) for (const split of splits!) if (!split.addRow(y, probabilities, k, r)) splitting = false;
+      addClassificationRows(state.sums, m, truth, predicted, probabilities, buckets, from, to, bins);
+      if (splits && p.outputBits) {
+        for (const split of splits) split.addFloat32Rows(truth, p.outputBits, k, from, to);
+      } else if (splits) {
+        for (let r = from; r < to && splitting; r++) for (const split of splits) if (!split.addRow(truth[r]!, probabilities, k, r)) splitting = false;
       }
       if (!splitting) this.keys[m] = undefined;
     });

@@ -97,6 +97,11 @@ export interface StreamedPredictions {
   /** In shared memory, as readPredictions makes them. */
   probabilities: Float64Array;
   predicted: Int32Array;
+  /**
+   * The bits of the model's float32 output, row by row, when the probabilities are its values (`k` per row): ranking
+   * keys come straight from them.
+   */
+  outputBits?: Uint32Array;
 }
 
 /**
@@ -115,6 +120,7 @@ export class PredictionStream {
   private k = 0;
   private probabilities = new Float64Array(new SharedArrayBuffer(0));
   private predicted = new Int32Array(0);
+  private outputBits: Uint32Array | undefined;
 
   constructor(asked: OutputKind) {
     this.detect = asked === 'auto' || asked === 'values';
@@ -133,6 +139,15 @@ export class PredictionStream {
       return 0;
     }
     const rows = raw.data.length / raw.width;
+    this.k = raw.width === 1 ? 2 : raw.width;
+    if (rows > this.predicted.length) this.grow(Math.max(rows, this.predicted.length * 2));
+    if (this.kind === 'probabilities' && raw.data instanceof Float32Array && raw.width > 1 && copyDistributions(raw.data, raw.width, this.converted, rows, this.probabilities, this.predicted)) {
+      this.outputBits = new Uint32Array(raw.data.buffer, raw.data.byteOffset, raw.data.length);
+      const from = this.converted;
+      this.converted = rows;
+      return from;
+    }
+    this.outputBits = undefined;
     for (let i = this.converted * raw.width; i < raw.data.length; i++) {
       if (!Number.isFinite(raw.data[i]!)) {
         this.gaveUp = true;
@@ -143,8 +158,6 @@ export class PredictionStream {
       this.kind = 'logits';
       this.converted = 0;
     }
-    this.k = raw.width === 1 ? 2 : raw.width;
-    if (rows > this.predicted.length) this.grow(Math.max(rows, this.predicted.length * 2));
     const from = this.converted;
     convertRows(raw, this.kind, from, rows, this.probabilities, this.predicted);
     this.converted = rows;
@@ -154,7 +167,7 @@ export class PredictionStream {
   result(): StreamedPredictions | undefined {
     if (this.gaveUp) return undefined;
     const { converted: rows, k } = this;
-    return { k, kind: this.kind, probabilities: this.probabilities.subarray(0, rows * k), predicted: this.predicted.subarray(0, rows) };
+    return { k, kind: this.kind, probabilities: this.probabilities.subarray(0, rows * k), predicted: this.predicted.subarray(0, rows), ...(this.outputBits ? { outputBits: this.outputBits } : {}) };
   }
 
   private grow(rows: number): void {
@@ -165,6 +178,35 @@ export class PredictionStream {
     this.probabilities = probabilities;
     this.predicted = predicted;
   }
+}
+
+/**
+ * Rows `from` to `to` of a float32 output of `width` (> 1) columns copied as probabilities, with each row's predicted
+ * class, as convertRows reads probabilities; false, with nothing promised of what it wrote, at a row that is not a
+ * distribution (areDistributions) or a value that is not finite, for the caller to read those rows the long way.
+ * One pass where the long way takes three: most models output distributions.
+ */
+function copyDistributions(data: Float32Array, width: number, from: number, to: number, probabilities: Float64Array, predicted: Int32Array): boolean {
+  for (let r = from; r < to; r++) {
+    const at = r * width;
+    let sum = 0;
+    let best = 0;
+    let top = data[at]!;
+    for (let c = 0; c < width; c++) {
+      const value = data[at + c]!;
+      // Also false for NaN.
+      if (!(value >= 0 && value <= 1)) return false;
+      sum += value;
+      probabilities[at + c] = value;
+      if (value > top) {
+        top = value;
+        best = c;
+      }
+    }
+    if (Math.abs(sum - 1) > 1e-3) return false;
+    predicted[r] = best;
+  }
+  return true;
 }
 
 /** Probabilities when every row is a distribution (within float32 rounding), logits otherwise. */

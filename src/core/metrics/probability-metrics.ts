@@ -17,7 +17,10 @@ export function rowLogLoss(probabilities: Float64Array, k: number, row: number, 
  */
 export function rowBrier(probabilities: Float64Array, k: number, row: number, trueClass: number): number {
   let sum = 0;
-  for (let c = 0; c < k; c++) sum += (probabilities[row * k + c]! - (trueClass === c ? 1 : 0)) ** 2;
+  for (let c = 0; c < k; c++) {
+    const error = probabilities[row * k + c]! - (trueClass === c ? 1 : 0);
+    sum += error * error;
+  }
   return k === 2 ? sum / 2 : sum;
 }
 

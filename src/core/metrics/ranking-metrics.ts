@@ -77,6 +77,28 @@ export class KeySplit {
     return true;
   }
 
+  /**
+   * Adds rows `from` to `to` (after reserve) from the bits of float32 scores (`bits[r * stride + column]`): the
+   * same keys addRow gives the scores as numbers, without testing that each is a float32 value.
+   */
+  addFloat32Rows(truth: ArrayLike<number>, bits: Uint32Array, stride: number, from: number, to: number): void {
+    const { pos, neg } = this;
+    const { positive, column } = this.target;
+    let p = this.p;
+    let n = this.n;
+    for (let r = from; r < to; r++) {
+      const b = bits[r * stride + column]!;
+      const key = b === NEGATIVE_ZERO_BITS ? ZERO_KEY : float32Key(b);
+      const hit = truth[r] === positive ? 1 : 0;
+      pos[p] = key;
+      neg[n] = key;
+      p += hit;
+      n += 1 - hit;
+    }
+    this.p = p;
+    this.n = n;
+  }
+
   /** The keys of the positive and of the negative rows, each sorted ascending. */
   sorted(): SplitScores {
     return { pos: sortKeys(this.pos.subarray(0, this.p)), neg: sortKeys(this.neg.subarray(0, this.n)) };
@@ -92,6 +114,7 @@ function room(array: Uint32Array, needed: number): Uint32Array {
 }
 
 const ZERO_KEY = float32Key(0);
+const NEGATIVE_ZERO_BITS = 0x80000000;
 /** A score as float32, and its bits: the test that it is one, and its key. */
 const FLOAT = new Float32Array(1);
 const FLOAT_BITS = new Uint32Array(FLOAT.buffer);

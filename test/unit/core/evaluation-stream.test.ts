@@ -70,6 +70,22 @@ describe('EvaluationStream', () => {
     });
   }
 
+  it('ranks from the output\'s float32 bits exactly as from the scores as numbers, with 0, −0 and 1 among them', () => {
+    const data = outputs(300, 3);
+    // One-hot rows, some written with −0 (a distribution still: it is not below 0), and ties between them.
+    for (const raw of data.raw) {
+      for (let r = 0; r < 300; r += 3) {
+        const hot = r % 3;
+        for (let c = 0; c < 3; c++) raw[r * 3 + c] = c === hot ? 1 : r % 2 === 0 ? -0 : 0;
+      }
+    }
+    const truth = Int32Array.from(data.labels);
+    const whole: Predictions[] = data.raw.map((raw) => readPredictions({ data: raw, width: 3, integer: false }, 'classification', 3, 'auto', String));
+    const evaluation = streamed(data, 3, 64);
+    expect(evaluation.ranked()).toEqual(whole.map((p) => rankMetrics(truth, p)));
+    expect(summedRowsFor(evaluation.result(), truth, 3)!.sums).toEqual(sumByBucket(truth, whole, data.buckets, BUCKETS));
+  });
+
   it('gives up on a label that is not a class index, and is not kept when the resolved classes read the labels otherwise', () => {
     const data = outputs(100, 3);
     const text = data.labels.slice();
