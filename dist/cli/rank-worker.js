@@ -1,4 +1,4 @@
 #!/usr/bin/env node
 import { createRequire as __mlgateCreateRequire } from 'node:module';
 const require = __mlgateCreateRequire(import.meta.url);
-import{rankAll,takePart}from"./chunks/chunk-YDNOZAPV.js";import"./chunks/chunk-NHUGT34X.js";import"./chunks/chunk-AT2TXTLX.js";import"./chunks/chunk-TAUJ5WBB.js";import{parentPort,workerData}from"node:worker_threads";var request=workerData,ranked=rankAll(request);request.bootstrap&&takePart(request.bootstrap);parentPort.postMessage(ranked);
+import{takeRequestPart}from"./chunks/chunk-XOOZ3KZB.js";import"./chunks/chunk-NHUGT34X.js";import"./chunks/chunk-AT2TXTLX.js";import"./chunks/chunk-TAUJ5WBB.js";import{parentPort,workerData}from"node:worker_threads";parentPort.postMessage(takeRequestPart(workerData));

@@ -42,23 +42,38 @@ export function sha256FileOffThread(path: string): Promise<string> {
   });
 }
 
+/** A SHA-256 fed chunk by chunk: on this thread (localHasher) or on another (see ModelScoring.hasher). */
+export interface ChunkHasher {
+  /** The next bytes; the caller may reuse `chunk` once this returns. */
+  update(chunk: Uint8Array): void;
+  /** The digest of every byte given, as lowercase hex. */
+  hex(): Promise<string>;
+}
+
+export function localHasher(): ChunkHasher {
+  const hash: Hash = createHash('sha256');
+  return { update: (chunk) => hash.update(chunk), hex: async () => hash.digest('hex') };
+}
+
 /**
  * The SHA-256 of a file taken from the chunks a read of it goes through (see DatasetReadOptions.onFileBytes): no
- * second read, no thread. `digest` checks that every byte went by, and hashes the file itself otherwise (a read that
- * did not take the file whole, or in a way the hook does not see).
+ * second read. `digest` checks that every byte went by, and hashes the file itself otherwise (a read that did not
+ * take the file whole, or in a way the hook does not see).
  */
 export class ReadAlongHash {
-  private readonly hash: Hash = createHash('sha256');
   private bytes = 0;
 
-  constructor(private readonly path: string) {}
+  constructor(
+    private readonly path: string,
+    private readonly hasher: ChunkHasher = localHasher(),
+  ) {}
 
   update(chunk: Buffer): void {
-    this.hash.update(chunk);
+    this.hasher.update(chunk);
     this.bytes += chunk.length;
   }
 
   async digest(): Promise<string> {
-    return this.bytes === (await stat(this.path)).size ? this.hash.digest('hex') : sha256File(this.path);
+    return this.bytes === (await stat(this.path)).size ? this.hasher.hex() : sha256File(this.path);
   }
 }

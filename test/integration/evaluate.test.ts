@@ -71,6 +71,8 @@ describe('evaluate action (dist bundle)', () => {
       expect(ranked.stdout).not.toContain('score on another thread');
       for (const name of [`threaded-${data}.json`, `single-${data}.json`, `ranked-${data}.json`]) {
         expect((await readReport(cwd, name)).candidate.metrics.latency_p50_ms.value).toBeGreaterThan(0);
+        // Hashed as read: on the scoring thread (threaded), or on this one.
+        expect((await readReport(cwd, name)).data.sha256).toBe(createHash('sha256').update(readFileSync(join(cwd, data))).digest('hex'));
         runs.push({ name, metrics: await metrics(name) });
       }
     }

@@ -5,7 +5,7 @@ import { parse as parseYaml } from 'yaml';
 import type { EvalReport, MetricComparison, Metrics, PartialModel, SliceResult } from '../../core/documents.js';
 import { ConfigurationError } from '../../core/errors.js';
 import { resolveClasses } from '../../core/evaluate/class-labels.js';
-import { completeComparison, HIGHER_IS_BETTER, prepareComparison, rankMetrics, type ModelComparison } from '../../core/evaluate/compare-models.js';
+import { completeComparison, HIGHER_IS_BETTER, prepareComparison, type ModelComparison } from '../../core/evaluate/compare-models.js';
 import { sumByBucket } from '../../core/evaluate/bucket-sums.js';
 import { accumulateEvaluation } from '../../core/evaluate/evaluation-state.js';
 import { summedRowsFor } from '../../core/evaluate/evaluation-stream.js';
@@ -22,11 +22,11 @@ import { readContract } from '../../io/contract-file.js';
 import { writeDocument } from '../../io/documents.js';
 import { unpackArchive, writeArchiveEntries } from '../../io/zip-archive.js';
 import { loadOnnxruntime } from '../../io/onnx/load-onnxruntime.js';
-import { rankInBackground } from '../../io/parallel/background-ranking.js';
+import { shareRanking } from '../../io/parallel/background-ranking.js';
 import { readWhileScoring, type ModelScoring, type ScoredModel, type ScoringTimes } from '../../io/onnx/batch-scorer.js';
 import { metadataList, openModel, type OnnxModel } from '../../io/onnx/onnx-model.js';
 import { startScoring } from '../../io/parallel/background-scoring.js';
-import { bootstrapJob, jobTotals, takePart } from '../../io/parallel/shared-bootstrap.js';
+import { bootstrapJob, jobTotals } from '../../io/parallel/shared-bootstrap.js';
 import { readEvaluationData, type EvaluationData } from '../../io/read-evaluation-data.js';
 import { resolveDataFiles } from '../../io/readers/dataset.js';
 import { ReadAlongHash, sha256FileOffThread } from '../../io/sha256.js';
@@ -63,18 +63,18 @@ export async function evaluate(env: ActionEnvironment): Promise<void> {
   let scoring: ModelScoring | undefined;
   try {
     const files = await resolveDataFiles(options.data, env.cwd, 'auto', env.inputs.label('data'));
-    // Each file's SHA-256 for the report (a shard hashes only what it reads whole). CSV and TSV files are hashed from
-    // the chunks the read takes, on this thread, which waits on the scoring thread anyway; others on a thread of
-    // their own beside the read.
-    const hashed = files.filter((_, i) => hashedHere(files, i, options.sharding));
-    const alongRead = new Map(hashed.flatMap((f) => ((f.format === 'csv' || f.format === 'tsv') && !f.gzip ? [[f, new ReadAlongHash(f.path)] as const] : [])));
-    const offThread = Promise.all(files.map((f) => (hashed.includes(f) && !alongRead.has(f) ? sha256FileOffThread(f.path) : undefined)));
     const features = [...new Set([...candidate.features, ...(baseline?.features ?? [])])];
     const models = baseline ? [candidate, baseline] : [candidate];
     // Unless the task is regression, the outputs are read as class probabilities as they come (used if the task and classes turn out so).
     const predict = options.task !== 'regression' ? options.output : undefined;
     scoring = await startScoring(ort, models.map((m) => ({ model: m.model, path: m.path, columns: m.features.map((f) => features.indexOf(f)), predict })), features.length, options.batchSize, files, { bucketCount: BOOTSTRAP_BUCKETS });
     if (scoring.onThread) host.debug('The models score on another thread while the data is read');
+    // Each file's SHA-256 for the report (a shard hashes only what it reads whole). CSV and TSV files are hashed from
+    // the chunks the read takes, on the scoring thread when there is one (this thread's read is the slower of the
+    // two); others on a thread of their own beside the read.
+    const hashed = files.filter((_, i) => hashedHere(files, i, options.sharding));
+    const alongRead = new Map(hashed.flatMap((f) => ((f.format === 'csv' || f.format === 'tsv') && !f.gzip ? [[f, new ReadAlongHash(f.path, scoring!.hasher?.())] as const] : [])));
+    const offThread = Promise.all(files.map((f) => (hashed.includes(f) && !alongRead.has(f) ? sha256FileOffThread(f.path) : undefined)));
     const pieces: ShardPiece[] = [];
     const { read: data, scored } = await readWhileScoring(scoring, (onFeatures) =>
       readEvaluationData(files, { features, onFeatures, label: options.label, sliceColumns: options.slices, bucketCount: BOOTSTRAP_BUCKETS, shard, shardKey: options.sharding.key, onPiece: (piece) => pieces.push(piece), onFileBytes: (file, chunk) => alongRead.get(file)?.update(chunk) }),
@@ -131,13 +131,13 @@ export async function evaluate(env: ActionEnvironment): Promise<void> {
     const summed = task === 'classification' ? summedRowsFor(scored.summed, truth, k) : undefined;
     if (summed) host.debug('The additive metrics were summed as the rows were scored');
     const sums = summed?.sums ?? sumByBucket(truth, predictions, data.buckets, BOOTSTRAP_BUCKETS);
-    // The rank metrics sort every model's scores: on another thread when one is to be had, which then takes what this
-    // thread has left of the bootstrap's replicates.
+    // The rank metrics sort every model's scores, and the bootstrap sums the replicates: shared with another thread
+    // when one is to be had. The keys split as the rows were scored are ranked when the sums are of this truth.
     const bootstrap = options.bootstrap > 0 ? bootstrapJob(sums.sums, sums.stride, options.bootstrap, options.seed) : undefined;
-    const ranking = rankInBackground(truth, predictions, { thread: scoring, streamed: summed !== undefined }, bootstrap);
-    if (ranking) host.debug('ROC AUC and PR AUC are ranked on another thread, which then shares the bootstrap');
-    if (bootstrap) takePart(bootstrap);
-    const ranks = ranking ? await ranking : predictions.map((model) => rankMetrics(truth, model));
+    const ranking = shareRanking(truth, predictions, summed ? scored.rankKeys : undefined, scoring, bootstrap);
+    if (ranking.onThread) host.debug('ROC AUC and PR AUC are ranked on another thread, which also shares the bootstrap');
+    ranking.takePart();
+    const ranks = await ranking.ranks();
     const prepared = prepareComparison(truth, predictions, data.buckets, { replicates: options.bootstrap, seed: options.seed, bucketCount: BOOTSTRAP_BUCKETS }, { ...summed, sums, replicateTotals: bootstrap && jobTotals(bootstrap) });
     const compared = completeComparison(prepared, ranks);
     const slices = data.slices.flatMap((column) => sliceMetrics(column, truth, candidatePredictions, baselinePredictions, options.minSliceRows));

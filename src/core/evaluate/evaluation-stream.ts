@@ -1,5 +1,5 @@
 import { emptyCalibrationBins, type CalibrationBins } from '../metrics/probability-metrics.js';
-import { KeySplit, rankingOfSplits, rankMetricValues, rankTargets } from '../metrics/ranking-metrics.js';
+import { averageRankings, KeySplit, rankKeys, rankMetricValues, rankTargets, type SplitKeys } from '../metrics/ranking-metrics.js';
 import { resized } from '../data/typed-arrays.js';
 import { addClassificationRows, emptyClassificationSums, type BucketSums } from './bucket-sums.js';
 import { addDisagreements } from './evaluation-state.js';
@@ -119,12 +119,17 @@ export class EvaluationStream {
   }
 
   /**
-   * Every model's rank metrics from the split keys, as rankMetrics gives them from the probabilities; undefined
+   * Every model's rank targets' keys (see KeySplit.keys), to rank as rankMetrics ranks the probabilities; undefined
    * when a model's keys could not be split. Valid when the result's truth is the caller's (summedRowsFor).
    */
-  ranked(): Record<string, number>[] | undefined {
+  rankKeys(): SplitKeys[][] | undefined {
     if (!this.complete() || this.keys.some((splits) => !splits)) return undefined;
-    return this.keys.map((splits) => rankMetricValues(rankingOfSplits(splits!)));
+    return this.keys.map((splits) => splits!.map((split) => split.keys()));
+  }
+
+  /** Every model's rank metrics from rankKeys, on this thread. */
+  ranked(): Record<string, number>[] | undefined {
+    return this.rankKeys()?.map((keys) => rankMetricValues(averageRankings(keys.map(rankKeys))));
   }
 }
 

@@ -6,6 +6,12 @@ interface SplitScores {
   neg: ArrayLike<number>;
 }
 
+/** One rank target's float32 keys (see KeySplit), unsorted, of the positive and of the negative rows. */
+export interface SplitKeys {
+  pos: Uint32Array;
+  neg: Uint32Array;
+}
+
 /** A binary problem to rank: the rows whose truth is `positive` against the rest, by the scores in `column`. */
 export interface RankTarget {
   positive: number;
@@ -27,7 +33,8 @@ function splitTargets(truth: ArrayLike<number>, scores: ArrayLike<number>, strid
   for (const target of targets) {
     const keys = new KeySplit(target);
     if (!keys.add(truth, scores, stride, 0, truth.length)) return targets.map((t) => splitTarget64(truth, scores, stride, t));
-    split.push(keys.sorted());
+    const { pos, neg } = keys.keys();
+    split.push({ pos: sortKeys(pos), neg: sortKeys(neg) });
   }
   return split;
 }
@@ -39,8 +46,8 @@ function splitTargets(truth: ArrayLike<number>, scores: ArrayLike<number>, strid
  * (30% of the time of the split, measured).
  */
 export class KeySplit {
-  private pos: Uint32Array = new Uint32Array(0);
-  private neg: Uint32Array = new Uint32Array(0);
+  private pos: Uint32Array<ArrayBufferLike> = new Uint32Array(0);
+  private neg: Uint32Array<ArrayBufferLike> = new Uint32Array(0);
   private p = 0;
   private n = 0;
 
@@ -99,18 +106,27 @@ export class KeySplit {
     this.n = n;
   }
 
-  /** The keys of the positive and of the negative rows, each sorted ascending. */
-  sorted(): SplitScores {
-    return { pos: sortKeys(this.pos.subarray(0, this.p)), neg: sortKeys(this.neg.subarray(0, this.n)) };
+  /** The keys so far, unsorted, in shared memory: another thread may rank them (rankKeys), without a copy. */
+  keys(): SplitKeys {
+    return { pos: this.pos.subarray(0, this.p), neg: this.neg.subarray(0, this.n) };
   }
 }
 
-/** `array`, or a larger copy when it holds fewer than `needed` (at least twice the size: rows come batch by batch). */
-function room(array: Uint32Array, needed: number): Uint32Array {
+/**
+ * `array`, or a larger copy when it holds fewer than `needed` (at least twice the size: rows come batch by batch);
+ * in shared memory (see KeySplit.keys).
+ */
+function room(array: Uint32Array<ArrayBufferLike>, needed: number): Uint32Array<ArrayBufferLike> {
   if (array.length >= needed) return array;
-  const grown = new Uint32Array(array.length === 0 ? needed : Math.max(needed, array.length * 2));
+  const length = array.length === 0 ? needed : Math.max(needed, array.length * 2);
+  const grown = new Uint32Array(new SharedArrayBuffer(length * Uint32Array.BYTES_PER_ELEMENT));
   grown.set(array);
   return grown;
+}
+
+/** The ranking of one target's keys (KeySplit.keys), which it sorts in place: it uses them up. */
+export function rankKeys({ pos, neg }: SplitKeys): Ranking {
+  return rankSorted({ pos: sortKeys(pos), neg: sortKeys(neg) });
 }
 
 const ZERO_KEY = float32Key(0);
@@ -205,9 +221,12 @@ export function classifierRanking(yTrue: ArrayLike<number>, probabilities: Float
   return macroRanking(splitTargets(yTrue, probabilities, k, rankTargets(k)));
 }
 
-/** classifierRanking from the targets' keys, split as the rows were scored (a KeySplit per target of rankTargets). */
-export function rankingOfSplits(splits: readonly KeySplit[]): Ranking {
-  return macroRanking(splits.map((split) => split.sorted()));
+/** classifierRanking from its targets' rankings (rankKeys of a KeySplit per target of rankTargets). */
+export function averageRankings(rankings: readonly Ranking[]): Ranking {
+  const auc = rankings.map((r) => r.rocAuc).filter((v) => !Number.isNaN(v));
+  const ap = rankings.map((r) => r.averagePrecision).filter((v) => !Number.isNaN(v));
+  const mean = (values: number[]) => (values.length > 0 ? values.reduce((x, y) => x + y, 0) / values.length : Number.NaN);
+  return { rocAuc: mean(auc), averagePrecision: mean(ap) };
 }
 
 /** The rank metrics as the report names them. */
@@ -217,13 +236,5 @@ export function rankMetricValues(ranking: Ranking): Record<string, number> {
 
 /** The mean of each metric over the targets where it is defined (of one target: its value). */
 function macroRanking(splits: readonly SplitScores[]): Ranking {
-  const auc: number[] = [];
-  const ap: number[] = [];
-  for (const split of splits) {
-    const { rocAuc, averagePrecision } = rankSorted(split);
-    if (!Number.isNaN(rocAuc)) auc.push(rocAuc);
-    if (!Number.isNaN(averagePrecision)) ap.push(averagePrecision);
-  }
-  const mean = (values: number[]) => (values.length > 0 ? values.reduce((x, y) => x + y, 0) / values.length : Number.NaN);
-  return { rocAuc: mean(auc), averagePrecision: mean(ap) };
+  return averageRankings(splits.map(rankSorted));
 }

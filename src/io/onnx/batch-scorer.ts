@@ -5,6 +5,8 @@ import { EvaluationStream, type SummedRows } from '../../core/evaluate/evaluatio
 import { PredictionStream, type OutputKind, type RawOutput, type StreamedPredictions } from '../../core/evaluate/model-output.js';
 import { firstLine, type OnnxModel, type OutputTensor } from './onnx-model.js';
 import type { RankRequest } from '../parallel/background-ranking.js';
+import type { SplitKeys } from '../../core/metrics/ranking-metrics.js';
+import type { ChunkHasher } from '../sha256.js';
 
 /** The timings of one scoring pass. */
 export interface ScoringTimes {
@@ -24,6 +26,8 @@ export interface ScoredModel {
 export interface ScoringResult {
   models: ScoredModel[];
   summed?: SummedRows;
+  /** Per model, its rank targets' keys split as the rows were scored (see EvaluationStream.rankKeys), in shared memory. */
+  rankKeys?: SplitKeys[][];
 }
 
 /** Sum the classifiers' rows as they are scored, for a bootstrap of `bucketCount` buckets; and split their scores for ranking. */
@@ -60,10 +64,12 @@ export interface ModelScoring {
   /** Scores the rows left over and gives every model's outputs, in the order of the targets. */
   finish(): Promise<ScoringResult>;
   /**
-   * The rank metrics of the models' probabilities on the scoring thread, once finished; absent when the scoring runs
-   * on this thread.
+   * The scoring thread's part of the ranking and the bootstrap (see shareRanking), once finished; absent when the
+   * scoring runs on this thread.
    */
   rank?(request: RankRequest): Promise<Record<string, number>[]>;
+  /** A SHA-256 taken on the scoring thread; absent when the scoring runs on this thread. */
+  hasher?(): ChunkHasher;
   /** Frees what the scoring holds (its thread); after finish and any rank, or when the read failed. */
   close(): Promise<void>;
 }
@@ -151,12 +157,8 @@ export class BatchScorer implements ModelScoring {
       return { output: c.result(), times: this.times[i]!, ...(predictions ? { predictions } : {}) };
     });
     const summed = this.evaluation?.result();
-    return { models, ...(summed ? { summed } : {}) };
-  }
-
-  /** The rank metrics from the keys split as the rows were scored (see EvaluationStream.ranked). */
-  rankStreamed(): Record<string, number>[] | undefined {
-    return this.evaluation?.ranked();
+    const rankKeys = summed && this.evaluation?.rankKeys();
+    return { models, ...(summed ? { summed } : {}), ...(rankKeys ? { rankKeys } : {}) };
   }
 
   close(): Promise<void> {

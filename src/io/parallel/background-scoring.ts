@@ -7,6 +7,7 @@ import type { OnnxModel } from '../onnx/onnx-model.js';
 import type { OutputKind } from '../../core/evaluate/model-output.js';
 import type { RankRequest } from './background-ranking.js';
 import type { DatasetFile } from '../readers/dataset.js';
+import type { ChunkHasher } from '../sha256.js';
 import { fromWorkerError, workerScript, type WorkerError } from './worker-script.js';
 
 /** A model to score: opened here (its checks done), and its file, which the scoring thread opens again. */
@@ -32,12 +33,13 @@ export interface ScoringRequest {
 
 /**
  * Messages to the scoring thread: a batch of rows (row-major in float32, as onnxruntime takes them: see
- * BatchScorer.addRows), the end of them, then (optionally) the rank metrics to compute.
+ * BatchScorer.addRows), the end of them, then (optionally) the rank metrics to compute; and at any time the next
+ * bytes of SHA-256 number `hash` (see hasher), or its digest.
  */
-export type ScoringMessage = { rows: number; block: Float32Array; facts?: RowFacts } | { end: true } | { rank: RankRequest };
+export type ScoringMessage = { rows: number; block: Float32Array; facts?: RowFacts } | { end: true } | { rank: RankRequest } | { hash: number; chunk: Uint8Array } | { digest: number };
 
-/** Messages from the scoring thread. */
-export type ScoringReply = { ack: ArrayBuffer[] } | { done: ScoringResult } | { ranked: Record<string, number>[] } | { error: WorkerError };
+/** Messages from the scoring thread: `ack` a batch scored, `returned` a hashed chunk's memory. */
+export type ScoringReply = { ack: ArrayBuffer[] } | { returned: ArrayBuffer } | { done: ScoringResult } | { ranked: Record<string, number>[] } | { digest: { hash: number; hex: string } } | { error: WorkerError };
 
 /** Below this much data the thread's start (a worker, then onnxruntime loaded and the models opened again) costs more than the overlap saves. */
 const DEFAULT_MIN_BYTES = 8 * 1024 * 1024;
@@ -97,6 +99,10 @@ class BackgroundScoring implements ModelScoring {
   private scoredOne: (() => void) | undefined;
   private failure: unknown;
   private ranking: { resolve(ranked: Record<string, number>[]): void; reject(error: unknown): void } | undefined;
+  private hashes = 0;
+  private readonly digests = new Map<number, { resolve(hex: string): void; reject(error: unknown): void }>();
+  /** What keeps the process waiting on the thread: the scoring until done, then each request that awaits an answer. */
+  private holds = 1;
 
   constructor(script: string, request: ScoringRequest) {
     this.worker = new Worker(script, { workerData: request });
@@ -104,18 +110,25 @@ class BackgroundScoring implements ModelScoring {
       const failed = (error: unknown) => {
         reject(error);
         this.ranking?.reject(error);
+        for (const waiting of this.digests.values()) waiting.reject(error);
       };
       this.worker.on('message', (reply: ScoringReply) => {
         if ('ack' in reply) {
           this.spare.push(...reply.ack);
           this.inFlightRows -= this.inFlight.shift()!;
           this.scoredOne?.();
+        } else if ('returned' in reply) {
+          this.spare.push(reply.returned);
         } else if ('done' in reply) {
-          this.worker.unref();
+          this.letGo();
           resolve(reply.done);
         } else if ('ranked' in reply) {
-          this.worker.unref();
+          this.letGo();
           this.ranking?.resolve(reply.ranked);
+        } else if ('digest' in reply) {
+          this.letGo();
+          this.digests.get(reply.digest.hash)?.resolve(reply.digest.hex);
+          this.digests.delete(reply.digest.hash);
         } else failed(fromWorkerError(reply.error));
       });
       this.worker.once('error', failed);
@@ -150,15 +163,47 @@ class BackgroundScoring implements ModelScoring {
     if (this.failure !== undefined) return Promise.reject(this.failure);
     return new Promise((resolve, reject) => {
       this.ranking = { resolve, reject };
-      // Held open while it ranks: nothing else may keep the process waiting for the answer.
-      this.worker.ref();
+      this.hold();
       this.post({ rank: request });
     });
   }
 
+  /**
+   * A SHA-256 taken on the scoring thread, which has time to spare while this one reads: each chunk is copied (the
+   * reader reuses its buffers) and sent, in order with the rows. Ask for its digest before close().
+   */
+  hasher(): ChunkHasher {
+    const hash = this.hashes++;
+    return {
+      update: (chunk) => {
+        const copy = new Uint8Array(this.spareBuffer(chunk.length), 0, chunk.length);
+        copy.set(chunk);
+        this.post({ hash, chunk: copy }, [copy.buffer as ArrayBuffer]);
+      },
+      hex: () => {
+        if (this.failure !== undefined) return Promise.reject(this.failure);
+        return new Promise((resolve, reject) => {
+          this.digests.set(hash, { resolve, reject });
+          this.hold();
+          this.post({ digest: hash });
+        });
+      },
+    };
+  }
+
   async close(): Promise<void> {
     this.ranking = undefined;
+    this.digests.clear();
     await this.worker.terminate();
+  }
+
+  /** Nothing else may keep the process waiting for the thread's answer: it is held open while one is awaited. */
+  private hold(): void {
+    if (this.holds++ === 0) this.worker.ref();
+  }
+
+  private letGo(): void {
+    if (--this.holds === 0) this.worker.unref();
   }
 
   /**
@@ -185,7 +230,7 @@ class BackgroundScoring implements ModelScoring {
     return block;
   }
 
-  /** The smallest memory the thread gave back of at least `bytes` (a block does not go to a column), or new memory. */
+  /** The smallest memory the thread gave back of at least `bytes`, or new memory. */
   private spareBuffer(bytes: number): ArrayBuffer {
     let best = -1;
     this.spare.forEach((buffer, i) => {

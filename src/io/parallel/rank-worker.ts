@@ -1,9 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { rankAll, type RankRequest } from './background-ranking.js';
-import { takePart } from './shared-bootstrap.js';
+import { takeRequestPart, type RankRequest } from './background-ranking.js';
 
-/** Worker entry: the rank metrics of each model's probabilities (shared memory, not copied), then its part of the bootstrap; posted back. */
-const request = workerData as RankRequest;
-const ranked = rankAll(request);
-if (request.bootstrap) takePart(request.bootstrap);
-parentPort!.postMessage(ranked);
+/** Worker entry: its part of the ranking (shared memory, not copied), then of the bootstrap; posted back. */
+parentPort!.postMessage(takeRequestPart(workerData as RankRequest));

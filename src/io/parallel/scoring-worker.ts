@@ -1,10 +1,10 @@
+import { createHash, type Hash } from 'node:crypto';
 import { parentPort, workerData } from 'node:worker_threads';
 import { BatchScorer } from '../onnx/batch-scorer.js';
 import { requireOnnxruntime } from '../onnx/load-onnxruntime.js';
 import { createSession, runner } from '../onnx/onnx-model.js';
 import type { ScoringMessage, ScoringReply, ScoringRequest } from './background-scoring.js';
-import { rankAll } from './background-ranking.js';
-import { takePart } from './shared-bootstrap.js';
+import { takeRequestPart } from './background-ranking.js';
 import { toWorkerError } from './worker-script.js';
 
 /**
@@ -35,18 +35,29 @@ const scorer: Promise<BatchScorer> = (async () => {
 })();
 scorer.catch(fail);
 
+/** The SHA-256s fed to this thread, by number (see BackgroundScoring.hasher). */
+const hashes = new Map<number, Hash>();
+
 // Messages are handled one after another: each waits for the scoring of the one before.
 let queue: Promise<unknown> = scorer;
 port.on('message', (message: ScoringMessage) => {
   queue = queue
     .then(async () => {
       if (failed) return;
+      if ('hash' in message) {
+        let hash = hashes.get(message.hash);
+        if (!hash) hashes.set(message.hash, (hash = createHash('sha256')));
+        hash.update(message.chunk);
+        reply({ returned: message.chunk.buffer as ArrayBuffer }, [message.chunk.buffer as ArrayBuffer]);
+        return;
+      }
+      if ('digest' in message) {
+        reply({ digest: { hash: message.digest, hex: (hashes.get(message.digest) ?? createHash('sha256')).digest('hex') } });
+        hashes.delete(message.digest);
+        return;
+      }
       if ('rank' in message) {
-        // The keys split as the rows were scored, when the caller found the truth they were split by to be its own.
-        const streamed = message.rank.streamed ? (await scorer).rankStreamed() : undefined;
-        const ranked = streamed ?? rankAll(message.rank);
-        if (message.rank.bootstrap) takePart(message.rank.bootstrap);
-        reply({ ranked });
+        reply({ ranked: takeRequestPart(message.rank) });
         return;
       }
       const scoring = await scorer;
