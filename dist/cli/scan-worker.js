@@ -1,4 +1,4 @@
 #!/usr/bin/env node
 import { createRequire as __mlgateCreateRequire } from 'node:module';
 const require = __mlgateCreateRequire(import.meta.url);
-import{scanPart,transferables}from"./chunks/chunk-LML7O5VC.js";import"./chunks/chunk-K6QHZ3MK.js";import{toWorkerError}from"./chunks/chunk-NHUGT34X.js";import"./chunks/chunk-AT2TXTLX.js";import"./chunks/chunk-TAUJ5WBB.js";import{parentPort,workerData}from"node:worker_threads";try{let result=await scanPart(workerData);parentPort.postMessage({result},transferables(result.profile))}catch(error){parentPort.postMessage({error:toWorkerError(error)})}
+import{scanPart,transferables}from"./chunks/chunk-HPH6ZEV3.js";import"./chunks/chunk-K6QHZ3MK.js";import{toWorkerError}from"./chunks/chunk-NHUGT34X.js";import"./chunks/chunk-AT2TXTLX.js";import"./chunks/chunk-TAUJ5WBB.js";import{parentPort,workerData}from"node:worker_threads";try{let result=await scanPart(workerData);parentPort.postMessage({result},transferables(result.profile))}catch(error){parentPort.postMessage({error:toWorkerError(error)})}

@@ -151,6 +151,7 @@ async function scanInThreads(file: DatasetFile, options: ScanOptions, decodeAs: 
     options.logger?.debug(`${file.name}: a part's sample fell short of what the whole's needs; reading it in one piece`);
     return readInOnePiece();
   }
+  direct?.profile.endSampleLimit();
   options.logger?.info(`${file.name}: read in ${threads} parts on ${threads} threads`);
   declareColumns(options, header.names, decodeAs);
   if (options.validator) {

@@ -140,6 +140,21 @@ describe('reading a large file in parts on several threads', () => {
     expect(read(cwd, 'three-profile.json')).toEqual(read(cwd, 'one-profile.json'));
   });
 
+  it('reads the file in one piece when its first rows are far shorter than the rest, so that the sample stays exact', async () => {
+    // The first part measures short rows and expects many more than there are: its sample ceiling comes out too
+    // low, and rows the sample needs are passed over.
+    const text = `id,temp,weather,note\n${Array.from({ length: 40_000 }, (_, i) => `${i + 1},${(i % 400) / 10},sun,${i < 12_000 ? 'x' : 'y'.repeat(300)}`).join('\n')}\n`;
+    const cwd = dataFolder({ 'big.csv': text, 'contract.yml': contract });
+    await run(cwd, '1', 'one');
+    const three = await runCli(['validate-data', 'big.csv', '--contract', 'contract.yml', '--report', 'three-report.json', '--profile', 'three-profile.json', '--sample-size', '5000'], {
+      cwd,
+      env: { MLGATE_THREADS: '3', MLGATE_PARALLEL_MIN_BYTES: '1000', MLGATE_DEBUG: '1' },
+    });
+    expect(three.stderr + three.stdout).toContain("big.csv: a part's sample fell short of what the whole's needs; reading it in one piece");
+    expect(read(cwd, 'three-profile.json')).toEqual(read(cwd, 'one-profile.json'));
+    expect(read(cwd, 'three-report.json')).toEqual(read(cwd, 'one-report.json'));
+  });
+
   it('reads a dataset of two large files in parts, the second file absorbed into the first one\'s profile', async () => {
     const shifted = file().replace(/^(\d+),/gm, (_, id: string) => `${Number(id) + 50_000},`);
     const cwd = dataFolder({ 'big.csv': file(), 'big-2.csv': shifted, 'contract.yml': contract });

@@ -23,6 +23,8 @@ export interface PartRequest {
   sampleSize: number;
   /** The part's share of the file's rows (its share of the bytes): its sample keeps what the whole's can need. */
   share: number;
+  /** Bytes of rows in the whole file: the part's sample takes rows below the ceiling they imply (see ProfileBuilder.limitSampleByBytes). */
+  dataBytes: number;
   seed?: number;
   createdAt: string;
 }
@@ -54,6 +56,7 @@ export async function scanPart(request: PartRequest, into?: PartSink): Promise<P
   const dictionaries = new Map<string, TextDictionary>();
   const dictionary = into?.dictionary ?? ((column: string) => dictionaries.get(column) ?? (dictionaries.set(column, new TextDictionary()), dictionaries.get(column)!));
   const decodeAs = columnDecoding(request.contract, request.decodeHints);
+  profile.limitSampleByBytes(request.name, request.dataBytes);
   let end = { firstRowStart: request.start, lastRowEnd: request.start, lines: 0 };
   for await (const item of readDelimited(fileChunks(request.path, request.start), {
     name: request.name,

@@ -219,6 +219,36 @@ describe('builders absorb the states of builders that read other parts (threads 
     ]);
   });
 
+  it('takes rows below a ceiling from the bytes per row read so far, and says when a row the sample needed was passed over', () => {
+    // Row ids stand for byte offsets here: one byte a row.
+    const rows: Row[] = Array.from({ length: 40_000 }, (_, i) => ({ x: i, c: i % 3 === 0 ? 'a' : null }));
+    const whole = profile([{ file: 'a.csv', rows, from: 0 }], 1000, 500);
+    const limited = (dataBytes: number, part = { from: 0, to: rows.length }, shardShare?: number) => {
+      const builder = new ProfileBuilder({ createdAt: 'now', sampleSize: 1000, shardShare });
+      builder.declare('x', 'number', 'float');
+      builder.declare('c', 'text', 'category');
+      builder.limitSampleByBytes('a.csv', dataBytes);
+      const dictionary = new TextDictionary();
+      for (let i = part.from; i < part.to; i += 500) builder.addBatch(batch('a.csv', rows.slice(i, Math.min(i + 500, part.to)), i, dictionary));
+      return builder;
+    };
+    // The bytes tell the rows: the sample is the one of a read without a ceiling.
+    const right = limited(rows.length);
+    expect(right.canAbsorbExactly([])).toBe(true);
+    expect(right.finish().sample).toEqual(whole.sample);
+    // Bytes that promise ten times the rows set the ceiling far too low: rows the sample needs were passed over.
+    expect(limited(10 * rows.length).canAbsorbExactly([])).toBe(false);
+    // Parts of the file, each under its own ceiling (the first in the whole's builder), absorb exactly...
+    const first = limited(rows.length, { from: 0, to: 20_000 });
+    const second = limited(rows.length, { from: 20_000, to: 40_000 }, 0.5).state();
+    expect(first.canAbsorbExactly([second])).toBe(true);
+    first.absorb(second, () => new TextDictionary());
+    expect(first.finish().sample).toEqual(whole.sample);
+    // ...unless a part's bytes overstated the rows.
+    const main = limited(rows.length, { from: 0, to: 20_000 });
+    expect(main.canAbsorbExactly([limited(10 * rows.length, { from: 20_000, to: 40_000 }, 0.5).state()])).toBe(false);
+  });
+
   it('says when a part kept too few sampled rows for the result to be the sample of one read', () => {
     const rows: Row[] = Array.from({ length: 4000 }, (_, i) => ({ x: i, c: null }));
     const parts = (share: number) => [0, 1].map((p) => build([{ file: 'a.csv', rows: rows.slice(p * 2000, (p + 1) * 2000), from: p * 2000 }], 1000, 100, share).state());
