@@ -140,6 +140,15 @@ describe('reading a large file in parts on several threads', () => {
     expect(read(cwd, 'three-profile.json')).toEqual(read(cwd, 'one-profile.json'));
   });
 
+  it('reads in one piece when the contract checks uniqueness of text, and the threads started ahead hold nothing open', async () => {
+    const cwd = dataFolder({ 'big.csv': file(), 'contract.yml': contract.replace('note: { type: string }', 'note: { type: string, unique: true }') });
+    const started = Date.now();
+    const three = await run(cwd, '3', 'three');
+    expect(three.stderr).not.toContain('read in 3 parts');
+    expect(read(cwd, 'three-report.json').violations.find((v: { rule: string; column: string }) => v.rule === 'unique' && v.column === 'note')).toBeDefined();
+    expect(Date.now() - started).toBeLessThan(20_000);
+  });
+
   it('reads the file in one piece when its first rows are far shorter than the rest, so that the sample stays exact', async () => {
     // The first part measures short rows and expects many more than there are: its sample ceiling comes out too
     // low, and rows the sample needs are passed over.

@@ -16,6 +16,7 @@ import { LATEST_RELEASE, latestReleaseAsset } from '../../github/latest-release.
 import { readDocumentOfKind, writeDocument } from '../../io/documents.js';
 import { resolveDataFiles, shardShare } from '../../io/readers/dataset.js';
 import { scanDataset } from '../../io/scan-dataset.js';
+import { prestartReaders } from '../../io/parallel/parallel-scan.js';
 import { sniffNumericColumns } from '../../io/sniff-types.js';
 import { COMMENT_LIMIT, renderReport, SUMMARY_LIMIT_BYTES } from '../../render/report.js';
 import { renderDriftSection } from '../../render/sections/drift.js';
@@ -137,6 +138,7 @@ function readProfile(path: string, name: string): Promise<Profile> {
 
 async function profileData(env: ActionEnvironment, patterns: string[], label: string, createdAt: string, types?: DataContract): Promise<Profile> {
   const files = await resolveDataFiles(patterns, env.cwd, 'auto', label);
+  await prestartReaders(files);
   const contract = types ?? (await sniffNumericColumns(files));
   const builder = new ProfileBuilder({ createdAt });
   await scanDataset({ files, contract, profile: builder, createdAt, logger: env.host });

@@ -11,6 +11,7 @@ import { numericHints, reprofileMisread } from '../../io/numeric-hints.js';
 import { fileFacts, packSamples, writePartial } from '../../io/partial-documents.js';
 import { resolveDataFiles, shardShare } from '../../io/readers/dataset.js';
 import { scanDataset } from '../../io/scan-dataset.js';
+import { prestartReaders } from '../../io/parallel/parallel-scan.js';
 import { renderReport, SUMMARY_LIMIT_BYTES } from '../../render/report.js';
 import { renderValidationSection } from '../../render/sections/validation.js';
 import { renderValidationText } from '../../render/terminal.js';
@@ -28,6 +29,7 @@ export async function validateData(env: ActionEnvironment): Promise<void> {
     return publish(env, { ...options, contract: merged.report.contract?.path ?? options.contract }, merged.report, merged.profile);
   }
   const files = await resolveDataFiles(options.data, cwd, options.format, env.inputs.label('data'));
+  if (!options.sharding.shard) await prestartReaders(files);
   const contractPath = resolve(cwd, options.contract);
 
   let contract: DataContract;

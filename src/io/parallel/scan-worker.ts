@@ -1,13 +1,20 @@
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { transferables } from '../../core/profile/profile-builder.js';
 import { scanPart, type PartRequest } from './scan-part.js';
 import { toWorkerError } from './worker-script.js';
 
-/** Worker entry: reads the part it is given and posts back the result, or the error as plain data. */
-try {
-  const result = await scanPart(workerData as PartRequest);
-  // The profile's arrays move to the reading thread without a copy.
-  parentPort!.postMessage({ result }, transferables(result.profile!));
-} catch (error) {
-  parentPort!.postMessage({ error: toWorkerError(error) });
-}
+/**
+ * Worker entry: waits for the part it is to read (it may be started ahead, see prestartReaders), reads it and posts
+ * back the result, or the error as plain data; then ends.
+ */
+const port = parentPort!;
+port.once('message', async (request: PartRequest) => {
+  try {
+    const result = await scanPart(request);
+    // The profile's arrays move to the reading thread without a copy.
+    port.postMessage({ result }, transferables(result.profile!));
+  } catch (error) {
+    port.postMessage({ error: toWorkerError(error) });
+  }
+  port.close();
+});
