@@ -124,7 +124,7 @@ function room(array: Uint32Array<ArrayBufferLike>, needed: number): Uint32Array<
   return grown;
 }
 
-/** The ranking of one target's keys (KeySplit.keys), which it sorts in place: it uses them up. */
+/** The ranking of one target's keys (KeySplit.keys), sorted in place (the same keys are left in another order). */
 export function rankKeys({ pos, neg }: SplitKeys): Ranking {
   return rankSorted({ pos: sortKeys(pos), neg: sortKeys(neg) });
 }
