@@ -22,13 +22,17 @@ export interface RankJob {
   results: SharedArrayBuffer;
 }
 
-/** What a ranking thread gets: the labels and each model's probabilities (rows × k), in shared memory. */
+/**
+ * What a ranking thread gets: the keys split as the rows were scored, to rank as a shared job; or else the labels
+ * and each model's probabilities (rows × k), in shared memory, to rank from.
+ */
 export interface RankRequest {
-  rows: number;
-  truth: { kind: 'int32' | 'float64'; buffer: SharedArrayBuffer };
-  models: ({ buffer: SharedArrayBuffer; k: number } | null)[];
-  /** The keys split as the rows were scored: ranked as a shared job instead of from the probabilities. */
   job?: RankJob;
+  probabilities?: {
+    rows: number;
+    truth: { kind: 'int32' | 'float64'; buffer: SharedArrayBuffer };
+    models: ({ buffer: SharedArrayBuffer; k: number } | null)[];
+  };
   /** The bootstrap, for the ranking thread to take part in once it has ranked. */
   bootstrap?: BootstrapJob;
 }
@@ -80,12 +84,17 @@ export function shareRanking(truth: Int32Array | Float64Array, models: readonly 
 /** The other thread's part, started: its answer (the ranks when it ranked from the probabilities), or undefined when there is none. */
 function otherThread(truth: Int32Array | Float64Array, models: readonly Predictions[], job: RankJob | undefined, scoring: ModelScoring | undefined, bootstrap: BootstrapJob | undefined, env: NodeJS.ProcessEnv): Promise<Record<string, number>[]> | undefined {
   const request: RankRequest = {
-    rows: truth.length,
-    ...(job ? { job } : {}),
-    ...(bootstrap ? { bootstrap } : {}),
     // The probabilities are not read when the keys are ranked: none is copied then.
-    truth: job ? { kind: 'int32', buffer: new SharedArrayBuffer(0) } : { kind: truth instanceof Int32Array ? 'int32' : 'float64', buffer: shared(truth) },
-    models: job ? [] : models.map((m) => (m.task === 'classification' && m.probabilities ? { buffer: shared(m.probabilities), k: m.k } : null)),
+    ...(job
+      ? { job }
+      : {
+          probabilities: {
+            rows: truth.length,
+            truth: { kind: truth instanceof Int32Array ? 'int32' : 'float64', buffer: shared(truth) },
+            models: models.map((m) => (m.task === 'classification' && m.probabilities ? { buffer: shared(m.probabilities), k: m.k } : null)),
+          },
+        }),
+    ...(bootstrap ? { bootstrap } : {}),
   };
   if (scoring?.rank) return scoring.rank(request);
   const script = workerScript('rank-worker');
@@ -104,7 +113,7 @@ function otherThread(truth: Int32Array | Float64Array, models: readonly Predicti
 export function takeRequestPart(request: RankRequest): Record<string, number>[] {
   let ranked: Record<string, number>[] = [];
   if (request.job) takeRankTasks(request.job);
-  else ranked = rankAll(request);
+  if (request.probabilities) ranked = rankAll(request.probabilities);
   if (request.bootstrap) takeBootstrapPart(request.bootstrap);
   return ranked;
 }
@@ -139,7 +148,7 @@ function rankingsOf(job: RankJob): Record<string, number>[] {
 }
 
 /** The rank metrics a request asks for from the probabilities, on the thread that received it. */
-function rankAll({ rows, truth, models }: RankRequest): Record<string, number>[] {
+function rankAll({ rows, truth, models }: NonNullable<RankRequest['probabilities']>): Record<string, number>[] {
   const labels = truth.kind === 'int32' ? new Int32Array(truth.buffer, 0, rows) : new Float64Array(truth.buffer, 0, rows);
   return models.map((m) => (m ? rankMetricsOf(labels, new Float64Array(m.buffer, 0, rows * m.k), m.k) : {}));
 }
