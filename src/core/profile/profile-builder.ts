@@ -403,6 +403,8 @@ export class ProfileBuilder {
    */
   finish(options: { part?: boolean } = {}): Profile {
     const { profile, samples } = this.finishDeferred(options);
+    const priorities = samples.get(profile.sample.priorities)!;
+    profile.sample.priorities = priorities.slice(0, priorities.length) as number[];
     const states = [...this.columns.values()];
     profile.columns.forEach((column, c) => {
       const sample = samples.get(column.sample)!;
@@ -421,15 +423,18 @@ export class ProfileBuilder {
    * range at a time on request from the builder's typed arrays (keyed by each column's empty array). A document
    * that is only written (see writeDocument's `deferred`) then never holds a column's sampled values as JS values:
    * building them all took some 40 MB of heap for 22 columns of 1e5 rows, the peak of validate-data's memory.
+   * The sample's priorities are deferred the same way.
    */
   finishDeferred(options: { part?: boolean } = {}): { profile: Profile; samples: Map<SampleValue[], DeferredArray<SampleValue>> } {
     const order = this.sample.orderedSlots();
     const samples = new Map<SampleValue[], DeferredArray<SampleValue>>();
+    const priorities: number[] = [];
+    samples.set(priorities, orderedPriorities(this.sample.priorities, order));
     const profile: Profile = {
       schema: 'mlgate/profile@1',
       created_at: this.options.createdAt,
       dataset: { files: this.files, rows: this.rows },
-      sample: { size: this.options.sampleSize ?? DEFAULT_SAMPLE_SIZE, seed: this.sampleSeed, priorities: Array.from(order, (slot) => this.sample.priorities[slot]!) },
+      sample: { size: this.options.sampleSize ?? DEFAULT_SAMPLE_SIZE, seed: this.sampleSeed, priorities },
       columns: [...this.columns.values()].map((state) => {
         const { column, sample } = finishColumn(state, order, options.part ?? false);
         samples.set(column.sample, sample);
@@ -675,6 +680,20 @@ function parsedSampleValue(state: ColumnState, slot: number, type: ColumnType): 
   if (id < 0) return null;
   const parsed = (type === 'bool' ? parseBoolText : parseDatetimeText)(state.dictionary!.values[id]!);
   return Number.isNaN(parsed) ? null : type === 'bool' ? parsed === 1 : parsed;
+}
+
+/** The sample's priorities in sample order, built a range at a time (see DeferredArray). */
+function orderedPriorities(priorities: Float64Array, order: Int32Array): DeferredArray<SampleValue> {
+  const numbers = (start: number, end: number, into: Float64Array) => {
+    const stop = Math.min(end, order.length);
+    for (let i = start; i < stop; i++) into[i - start] = priorities[order[i]!]!;
+    return into.subarray(0, Math.max(0, stop - start));
+  };
+  return {
+    length: order.length,
+    numbers,
+    slice: (start, end) => Array.from(numbers(start, end, new Float64Array(Math.max(0, Math.min(end, order.length) - start)))),
+  };
 }
 
 function numericSummary(moments: Moments, integral: boolean, values: Float64Array): ColumnProfile['numeric'] {
