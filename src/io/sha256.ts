@@ -50,7 +50,8 @@ export interface ChunkHasher {
   hex(): Promise<string>;
 }
 
-export function localHasher(): ChunkHasher {
+/** A SHA-256 on this thread. */
+function localHasher(): ChunkHasher {
   const hash: Hash = createHash('sha256');
   return { update: (chunk) => hash.update(chunk), hex: async () => hash.digest('hex') };
 }
