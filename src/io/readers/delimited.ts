@@ -7,6 +7,7 @@ import { latin1, parseNumberBytes, utf8 } from './parse-cells.js';
 const QUOTE = 34;
 const LF = 10;
 const CR = 13;
+const NEWLINE = Buffer.from([LF]);
 
 /** A row longer than this is refused: it is almost always a quote that never closes or the wrong delimiter. */
 export const MAX_ROW_BYTES = 4 * 1024 * 1024;
@@ -88,7 +89,7 @@ export async function* readDelimited(chunks: AsyncIterable<Buffer>, options: Del
     header = names;
     decodeAs = options.decodeAs(header);
     dictionaries = header.map((name, i) => (decodeAs[i] === 'text' || decodeAs[i] === 'auto' ? options.dictionary(name) : undefined));
-    numeric = Uint8Array.from(decodeAs, (as) => (as === 'number' || as === 'auto' ? 1 : 0));
+    numeric = Uint8Array.from(decodeAs, (as) => (as === 'number' ? 1 : as === 'auto' ? 2 : 0));
     arrays = new BatchArrays(decodeAs);
     yield { header };
   };
@@ -150,9 +151,10 @@ export async function* readDelimited(chunks: AsyncIterable<Buffer>, options: Del
     const lineAtStart = line;
     if (first && !range) checkNotBinary(buffer, options.name);
     // Checked before decoding: text cells are decoded without checks, so invalid bytes must be caught here.
-    const complete = lastLineEnd(buffer);
-    if (!isUtf8(buffer.subarray(0, complete))) throw invalidUtf8(options.name, buffer.subarray(0, complete), lineAtStart);
-    const consumed = yield* process(buffer, false);
+    const complete = buffer.subarray(0, lastLineEnd(buffer));
+    if (!isUtf8(complete)) throw invalidUtf8(options.name, complete, lineAtStart);
+    // Only whole lines are scanned, so that the scan's loops can rely on a newline to stop them.
+    const consumed = yield* process(complete, false);
     offset += consumed;
     carry = buffer.subarray(consumed);
     if (stopped) break;
@@ -160,7 +162,9 @@ export async function* readDelimited(chunks: AsyncIterable<Buffer>, options: Del
   }
   if (!stopped && carry && carry.length > 0) {
     if (!isUtf8(carry)) throw invalidUtf8(options.name, carry, line);
-    offset += yield* process(carry, true);
+    // The last line gets the newline a scan relies on, when the file has none at its end.
+    const last = carry[carry.length - 1] === LF ? carry : Buffer.concat([carry, NEWLINE]);
+    offset += Math.min(yield* process(last, true), carry.length);
   }
   options.onEnd?.({ firstRowStart: regionStart < 0 ? offset : regionStart, lastRowEnd: offset, lines: line });
   if (range) return;
@@ -219,7 +223,8 @@ function scanRows(
     if (nextQuote < pos) nextQuote = indexOrEnd(buffer, QUOTE, pos);
     if (nextQuote > pos) {
       // Fast path: the row is scanned as if it held no quote, each byte once, its end found as it comes; a row that
-      // turns out to hold one (past the next quote) is scanned again by the full parser below.
+      // turns out to hold one (past the next quote) is scanned again by the full parser below. The buffer ends with
+      // a newline (see readDelimited), which stops every loop here: none needs to check for the buffer's end.
       const base = rows * columns;
       let field = 0;
       let p = pos;
@@ -228,15 +233,14 @@ function scanRows(
       for (;;) {
         const start = p;
         if (field >= columns) {
-          const end = indexOrEnd(buffer, LF, p);
-          if (end === length && !final) break rowLoop;
-          if (nextQuote < end) {
+          if (nextQuote < indexOrEnd(buffer, LF, p)) {
             quoted = true;
             break;
           }
           throw ragged(name, line, countFields(buffer, pos, delimiter), columns);
         }
-        if (numeric[field] === 1) {
+        const kind = numeric[field]!;
+        if (kind !== 0) {
           let negative = false;
           if (buffer[p] === 45) {
             negative = true;
@@ -246,36 +250,40 @@ function scanRows(
           // integer multiply-add a digit, and joined once: whole * 10^scale + fraction is exact below 2^53.
           const wholeStart = p;
           let whole = 0;
-          while (p < length && (c = buffer[p]!) - 48 >>> 0 <= 9) {
+          while ((c = buffer[p]!) - 48 >>> 0 <= 9) {
             whole = (whole * 10 + (c - 48)) | 0;
             p++;
           }
           const wholeDigits = p - wholeStart;
           let fraction = 0;
           let scale = 0;
-          if (c === 46 && p < length) {
+          if (c === 46) {
             const fractionStart = ++p;
-            while (p < length && (c = buffer[p]!) - 48 >>> 0 <= 9) {
+            while ((c = buffer[p]!) - 48 >>> 0 <= 9) {
               fraction = (fraction * 10 + (c - 48)) | 0;
               p++;
             }
             scale = p - fractionStart;
           }
-          let value = Number.NaN;
-          if (wholeDigits + scale > 0 && wholeDigits <= 9 && scale <= 9 && wholeDigits + scale <= 15 && (p >= length || c === delimiter || c === LF || (c === CR && (p + 1 >= length || buffer[p + 1] === LF)))) {
-            value = scale > 0 ? (whole * POW10[scale]! + fraction) / POW10[scale]! : whole;
+          if (wholeDigits + scale > 0 && wholeDigits <= 9 && scale <= 9 && wholeDigits + scale <= 15 && (c === delimiter || c === LF || (c === CR && buffer[p + 1] === LF))) {
+            let value = scale > 0 ? (whole * POW10[scale]! + fraction) / POW10[scale]! : whole;
             if (negative) value = -value;
-          }
-          numbers[base + field] = value;
+            numbers[base + field] = value;
+            if (kind === 1 && c !== CR) {
+              // A parsed number's text is not needed: only cells that did not parse are read again.
+              field++;
+              if (c === LF) break;
+              p++;
+              continue;
+            }
+          } else numbers[base + field] = Number.NaN;
         }
-        while (p < length && (c = buffer[p]!) !== delimiter && c !== LF) p++;
-        if (p >= length && !final) break rowLoop;
-        const last = p >= length || c === LF;
+        while ((c = buffer[p]!) !== delimiter && c !== LF) p++;
         starts[base + field] = start;
-        ends[base + field] = last && p > start && buffer[p - 1] === CR ? p - 1 : p;
+        ends[base + field] = c === LF && p > start && buffer[p - 1] === CR ? p - 1 : p;
         escaped[base + field] = 0;
         field++;
-        if (last) break;
+        if (c === LF) break;
         p++;
       }
       if (!quoted && nextQuote >= p) {
@@ -285,7 +293,7 @@ function scanRows(
         rowStarts[rows] = pos;
         line++;
         rows++;
-        pos = p < length ? p + 1 : length;
+        pos = p + 1;
         consumed = pos;
         continue;
       }
@@ -324,7 +332,7 @@ function scanRows(
         if (pos >= length && !final) break rowLoop;
       } else {
         let c = 0;
-        if (numeric[field] === 1 && field < columns) {
+        if (numeric[field] !== 0 && field < columns) {
           let negative = false;
           if (buffer[pos] === 45) {
             negative = true;

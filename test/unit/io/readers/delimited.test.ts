@@ -26,6 +26,15 @@ describe('CSV and TSV reader', () => {
     expect(values.x).toEqual([0, -0.5, 3, 1000, -0.025, 123456789012345678, 0.1234567890123456789, 0.5, 5, 1234567890.25, -1e-10, 12345678.1234567, null, null, null, { invalid: 'abc' }, { invalid: '1,5' }]);
   });
 
+  it('reads a number column last on a line, under CRLF and with no newline at the end of the file', async () => {
+    // A number's end is where the scan skips its text; the last cell of each form is where that can go wrong.
+    const folder = dataFolder({ 'crlf.csv': 'k,x\r\na,1.5\r\nb,-2\r\nc,7x\r\nd,\r\ne,3.25', 'lf.csv': 'k,x\na,4\nb,oops' });
+    const crlf = await readAll(folder, ['crlf.csv'], { k: 'text', x: 'number' });
+    expect(crlf.values).toEqual({ k: ['a', 'b', 'c', 'd', 'e'], x: [1.5, -2, { invalid: '7x' }, null, 3.25] });
+    expect(crlf.lines).toEqual([2, 3, 4, 5, 6]);
+    expect((await readAll(folder, ['lf.csv'], { k: 'text', x: 'number' })).values.x).toEqual([4, { invalid: 'oops' }]);
+  });
+
   it('agrees with Number() on 20,000 decimals of every length (the fast path is exact)', async () => {
     const numbers = Array.from({ length: 20_000 }, (_, i) => ((Math.sin(i) * 10 ** ((i % 12) - 4)) as number).toFixed(i % 9));
     const folder = dataFolder({ 'r.csv': `x\n${numbers.join('\n')}\n` });
