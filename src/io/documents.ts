@@ -88,6 +88,9 @@ interface DeferredValues {
   slice(start: number, end: number, into: never[]): unknown[];
   /** For numbers and nulls only: values [start, end) as numbers, NaN for null, written into `into`. */
   numbers?(start: number, end: number, into: Float64Array): Float64Array;
+  /** For texts and nulls only: values [start, end) as ids of `texts`, -1 for null, written into `into`. */
+  ids?(start: number, end: number, into: Int32Array): Int32Array;
+  texts?: readonly string[];
 }
 
 /**
@@ -162,6 +165,22 @@ class PieceWriter {
     }
   }
 
+  /** Items by id, comma-separated, each as `encoded` holds it (-1: null). */
+  async writeEncoded(ids: Int32Array, encoded: TextEncodings): Promise<void> {
+    for (let i = 0; i < ids.length; i++) {
+      const bytes = encoded.of(ids[i]!);
+      if (this.used + bytes.length + 1 > this.buffer.length) await this.flush();
+      if (bytes.length + 1 > this.buffer.length) {
+        if (i > 0) await this.write(',');
+        await this.file.write(bytes);
+        continue;
+      }
+      if (i > 0) this.buffer[this.used++] = 44;
+      this.buffer.set(bytes, this.used);
+      this.used += bytes.length;
+    }
+  }
+
   /** One number as JSON.stringify writes it (null for NaN, infinities and null), where NUMBER_ROOM is left. */
   private putNumber(value: number | null): void {
     const end = value === null ? -1 : writeJsonNumber(value, this.buffer, this.used);
@@ -177,6 +196,19 @@ class PieceWriter {
   private async flush(): Promise<void> {
     if (this.used > 0) await this.file.write(this.buffer, 0, this.used);
     this.used = 0;
+  }
+}
+
+/** The JSON of texts by id (null for -1), each encoded when first asked for. */
+class TextEncodings {
+  private readonly cache: (Buffer | undefined)[] = [];
+  private static readonly NULL = Buffer.from('null');
+
+  constructor(private readonly texts: readonly string[]) {}
+
+  of(id: number): Buffer {
+    if (id < 0) return TextEncodings.NULL;
+    return (this.cache[id] ??= Buffer.from(JSON.stringify(this.texts[id]!)));
   }
 }
 
@@ -197,6 +229,14 @@ async function writeCompact(out: PieceWriter, value: unknown, deferred?: Readonl
       for (let start = 0; start < values.length; start += SLICE) {
         if (start > 0) await out.write(',');
         await out.writeFloat64s(values.numbers(start, start + SLICE, scratch));
+      }
+    } else if (values?.ids && values.texts) {
+      // Each distinct text encoded once, then copied for each of its values.
+      const scratch = new Int32Array(SLICE);
+      const encoded = new TextEncodings(values.texts);
+      for (let start = 0; start < values.length; start += SLICE) {
+        if (start > 0) await out.write(',');
+        await out.writeEncoded(values.ids(start, start + SLICE, scratch), encoded);
       }
     } else if (values) {
       // Built a slice at a time into one array: primitives only, as the schema would have required of the array.

@@ -8,6 +8,7 @@ import {
   histogramOf,
   MAX_CATEGORIES,
   PROFILE_QUANTILES,
+  kthSmallest,
   selectQuantiles,
   sampleNumbers,
   topCategories,
@@ -29,6 +30,12 @@ export interface DeferredArray<T> {
    * for null, so that a writer formats them from typed memory without making JS values of them.
    */
   numbers?(start: number, end: number, into: Float64Array): Float64Array;
+  /**
+   * For an array of texts and nulls only: values [start, end) into `into` as ids of `texts`, -1 for null, so that a
+   * writer encodes each distinct text once instead of once a value.
+   */
+  ids?(start: number, end: number, into: Int32Array): Int32Array;
+  texts?: readonly string[];
 }
 
 export interface ProfileOptions {
@@ -500,11 +507,6 @@ function maxOf(values: Float64Array): number {
   return max;
 }
 
-/** The k-th smallest value (0-based), by sorting a copy: called once per file read in parts, on 1e5-scale arrays. */
-function kthSmallest(values: Float64Array, k: number): number {
-  return Float64Array.from(values).sort()[k]!;
-}
-
 /**
  * How many of the first chosen rows go to consecutive slots from consecutive rows: while the sample fills, whole
  * batches do, and their values are copied a block at a time.
@@ -583,6 +585,11 @@ function finishColumn(state: ColumnState, order: Int32Array, part: boolean): { c
   if (numbersOnly && state.sampleNumbers.length >= order.length) {
     sample.numbers = (start, end, into) => sampledNumbers(state, order, start, Math.min(end, order.length), into);
   }
+  // What sampleValues gives texts for: columns that are neither numeric nor read as numbers.
+  if (!numeric && state.sampleIds.length >= order.length) {
+    sample.ids = (start, end, into) => sampledIds(state, order, start, Math.min(end, order.length), into);
+    sample.texts = state.dictionary?.values ?? [];
+  }
   return { column: profile, sample };
 }
 
@@ -610,6 +617,16 @@ function sampledNumbers(state: ColumnState, order: Int32Array, start: number, en
   for (let i = start; i < end; i++) {
     const slot = order[i]!;
     into[i - start] = status[slot] === NULL ? Number.NaN : values[slot]!;
+  }
+  return into.subarray(0, end - start);
+}
+
+/** Sampled values [start, end) of a text column, in sample order, as dictionary ids, -1 for null, into `into`. */
+function sampledIds(state: ColumnState, order: Int32Array, start: number, end: number, into: Int32Array): Int32Array {
+  const { sampleStatus: status, sampleIds: ids } = state;
+  for (let i = start; i < end; i++) {
+    const slot = order[i]!;
+    into[i - start] = status[slot] === NULL ? -1 : ids[slot]!;
   }
   return into.subarray(0, end - start);
 }

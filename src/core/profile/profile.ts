@@ -137,6 +137,11 @@ export function selectQuantiles(values: Float64Array, qs: readonly number[]): Re
   return result;
 }
 
+/** The k-th smallest (0-based) of `values`, which it may reorder. */
+export function kthSmallest(values: Float64Array, k: number): number {
+  return orderStatistics(values, [k]).get(k)!;
+}
+
 /** Below this many values, selection runs on the values themselves (buckets would cost more than they spare). */
 const BUCKETED_MIN = 4096;
 const BUCKETS = 4096;

@@ -105,7 +105,8 @@ describe('profiles merge exactly: merging the shards\' profiles equals profiling
   });
 
   it('writes a profile whose samples are built as they are written exactly as the profile finished at once', async () => {
-    const rows: Row[] = Array.from({ length: 9_000 }, (_, i) => ({ x: i % 13 === 0 ? null : Math.sin(i) * 1e3, c: i % 7 === 0 ? null : ['a', 'b', 'é'][i % 3]! }));
+    // Texts that JSON escapes: each distinct text is encoded once and copied for each of its values.
+    const rows: Row[] = Array.from({ length: 9_000 }, (_, i) => ({ x: i % 13 === 0 ? null : Math.sin(i) * 1e3, c: i % 7 === 0 ? null : ['a', 'b "q"', 'é\n\u2028\\'][i % 3]! }));
     const folder = mkdtempSync(join(tmpdir(), 'mlgate-profile-'));
     const { profile: deferred, samples } = build([{ file: 'f.csv', rows, from: 0 }], 5_000, 64).finishDeferred();
     // The document holds empty samples; the values come from the builder as the writer asks for them.
