@@ -97,7 +97,8 @@ export async function* readDelimited(chunks: AsyncIterable<Buffer>, options: Del
 
   const process = function* (buffer: Buffer, final: boolean): Generator<RecordBatch | { header: string[] }, number> {
     let pos = 0;
-    if (first) {
+    // The BOM is looked for in the first whole line (a chunk before it may hold none, and comes back with more).
+    if (first && buffer.length > 0) {
       first = false;
       if (!range && buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf) pos = 3;
     }

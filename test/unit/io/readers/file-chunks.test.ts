@@ -80,4 +80,16 @@ describe('file chunks read into reused buffers', () => {
       expect(chunked.rowIds).toEqual(whole.rowIds);
     }
   });
+
+  it("skip a BOM whatever chunk the header's first line ends in", async () => {
+    const folder = dataFolder({ 'bom.csv': '\uFEFFid,name,x,note\n1,a,2.5,b\n' });
+    const path = join(folder, 'bom.csv');
+    for (const size of [1, 2, 3, 4, 7, 64]) {
+      const headers: string[][] = [];
+      for await (const item of readDelimited(fileChunks(path, 0, size), { name: 'bom.csv', delimiter: ',', decodeAs: (columns) => columns.map(() => 'text'), dictionary: () => new TextDictionary() })) {
+        if ('header' in item) headers.push(item.header);
+      }
+      expect(headers, `chunks of ${size} bytes`).toEqual([['id', 'name', 'x', 'note']]);
+    }
+  });
 });
