@@ -170,14 +170,15 @@ class PieceWriter {
     for (let i = 0; i < ids.length; i++) {
       const bytes = encoded.of(ids[i]!);
       if (this.used + bytes.length + 1 > this.buffer.length) await this.flush();
-      if (bytes.length + 1 > this.buffer.length) {
-        if (i > 0) await this.write(',');
-        await this.file.write(bytes);
-        continue;
-      }
       if (i > 0) this.buffer[this.used++] = 44;
-      this.buffer.set(bytes, this.used);
-      this.used += bytes.length;
+      if (bytes.length >= this.buffer.length) {
+        // A text larger than the buffer is written in place, after what the buffer holds.
+        await this.flush();
+        await this.file.write(bytes);
+      } else {
+        this.buffer.set(bytes, this.used);
+        this.used += bytes.length;
+      }
     }
   }
 

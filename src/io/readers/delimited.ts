@@ -70,6 +70,7 @@ export async function* readDelimited(chunks: AsyncIterable<Buffer>, options: Del
   let header: string[] | undefined;
   let decodeAs: DecodeAs[] = [];
   let dictionaries: (TextDictionary | undefined)[] = [];
+  // Per column: 0 not read as a number, 1 read as a number only, 2 as a number and as text (`auto`).
   let numeric = new Uint8Array(0);
   let arrays = new BatchArrays([]);
   let carry: Buffer | undefined;
@@ -265,7 +266,8 @@ function scanRows(
             scale = p - fractionStart;
           }
           if (wholeDigits + scale > 0 && wholeDigits <= 9 && scale <= 9 && wholeDigits + scale <= 15 && (c === delimiter || c === LF || (c === CR && buffer[p + 1] === LF))) {
-            numbers[base + field] = (((whole * POW10[scale]! + fraction) / POW10[scale]!) * (1 - 2 * negative));
+            // Times -1 for a minus sign: exact, and -0 stays -0.
+            numbers[base + field] = ((whole * POW10[scale]! + fraction) / POW10[scale]!) * (1 - 2 * negative);
             if (kind === 1 && c !== CR) {
               // A parsed number's text is not needed: only cells that did not parse are read again.
               field++;

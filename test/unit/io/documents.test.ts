@@ -60,4 +60,29 @@ describe('writeDocument', () => {
     await writeDocument(join(folder, 'profile.json'), profile, { compact: true });
     expect(readFileSync(join(folder, 'profile.json'), 'utf8')).toBe(`${JSON.stringify(profile)}\n`);
   });
+
+  it('writes a deferred text sample by ids as JSON.stringify would, a text larger than the write buffer included', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'mlgate-doc-'));
+    const texts = ['a "b"', 'x'.repeat(1_500_000), 'é\n'];
+    const ids = [0, -1, 1, 2, 1, 0];
+    const values = ids.map((id) => (id < 0 ? null : texts[id]!));
+    const document = (sample: unknown[]) => ({
+      schema: 'mlgate/profile@1',
+      created_at: '2026-01-01T00:00:00.000Z',
+      dataset: { files: [{ path: 'a.csv', rows: ids.length }], rows: ids.length },
+      sample: { size: ids.length, seed: 1, priorities: ids.map((_, i) => i) },
+      columns: [{ name: 'c', type: 'string', count: 5, nulls: 1, invalid: 0, sample }],
+    });
+    const deferred: unknown[] = [];
+    const sample = {
+      length: ids.length,
+      slice: () => {
+        throw new Error('a text sample with ids is written from them');
+      },
+      ids: (start: number, end: number, into: Int32Array) => (into.set(ids.slice(start, end)), into.subarray(0, Math.min(end, ids.length) - start)),
+      texts,
+    };
+    await writeDocument(join(folder, 'profile.json'), document(deferred), { compact: true, deferred: new Map([[deferred, sample]]) });
+    expect(readFileSync(join(folder, 'profile.json'), 'utf8')).toBe(`${JSON.stringify(document(values))}\n`);
+  });
 });
