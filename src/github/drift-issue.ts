@@ -1,5 +1,6 @@
 import type { Logger } from '../core/logger.js';
 import type { GitHubClient } from './client.js';
+import { resolveOwnAuthor, type Author, type OwnAuthorCheck } from './own-author.js';
 import type { Repo } from './releases.js';
 
 /** The hidden first line of mlgate's drift issue, beside its label: together they find the issue again. */
@@ -24,6 +25,7 @@ interface OpenIssue {
   number: number;
   html_url: string;
   body?: string | null;
+  user?: Author | null;
 }
 
 /**
@@ -34,7 +36,8 @@ interface OpenIssue {
 export async function syncDriftIssue(client: GitHubClient, repo: Repo, request: DriftIssueRequest, logger: Logger): Promise<DriftIssueResult> {
   const body = `${DRIFT_ISSUE_MARKER}\n${request.body}`;
   const run = request.runUrl ? ` ([run](${request.runUrl}))` : '';
-  const existing = (await openDriftIssues(client, repo, request.label))[0];
+  const isOwn = await resolveOwnAuthor(client);
+  const existing = (await openDriftIssues(client, repo, request.label, isOwn))[0];
   if (!request.drifted) {
     if (!existing) return { action: 'none' };
     await client.rest.issues.createComment({ ...repo, issue_number: existing.number, body: `Drift is gone: the latest check found none${run}.` });
@@ -49,7 +52,7 @@ export async function syncDriftIssue(client: GitHubClient, repo: Repo, request: 
     return { action: 'updated', number: existing.number, url: existing.html_url };
   }
   const { data: created } = await client.rest.issues.create({ ...repo, title: request.title, body, labels: [request.label] });
-  const open = await openDriftIssues(client, repo, request.label);
+  const open = await openDriftIssues(client, repo, request.label, isOwn);
   const keep = open[0] ?? created;
   for (const duplicate of open.slice(1)) {
     await client.rest.issues.createComment({ ...repo, issue_number: duplicate.number, body: `Duplicate of #${keep.number}, opened by a concurrent drift check.` });
@@ -59,8 +62,11 @@ export async function syncDriftIssue(client: GitHubClient, repo: Repo, request: 
   return { action: keep.number === created.number ? 'opened' : 'updated', number: keep.number, url: keep.html_url };
 }
 
-/** Open issues with the label whose body starts with the marker, oldest first. */
-async function openDriftIssues(client: GitHubClient, repo: Repo, label: string): Promise<OpenIssue[]> {
+/**
+ * Open issues with the label whose body starts with the marker and that mlgate opened, oldest first. Anyone may open
+ * an issue that carries the marker; the bot must not close or rewrite it.
+ */
+async function openDriftIssues(client: GitHubClient, repo: Repo, label: string, isOwn: OwnAuthorCheck): Promise<OpenIssue[]> {
   const issues: (OpenIssue & { pull_request?: unknown })[] = await client.paginate(client.rest.issues.listForRepo, { ...repo, labels: label, state: 'open', per_page: 100 });
-  return issues.filter((i) => !i.pull_request && (i.body ?? '').startsWith(DRIFT_ISSUE_MARKER)).sort((a, b) => a.number - b.number);
+  return issues.filter((i) => !i.pull_request && isOwn(i.user) && (i.body ?? '').startsWith(DRIFT_ISSUE_MARKER)).sort((a, b) => a.number - b.number);
 }

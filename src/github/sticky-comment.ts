@@ -1,5 +1,6 @@
 import type { GitHubClient } from './client.js';
 import { httpStatus } from './errors.js';
+import type { Author, OwnAuthorCheck } from './own-author.js';
 
 /** The issue or pull request a sticky comment lives on. */
 export interface CommentTarget {
@@ -20,7 +21,7 @@ interface IssueComment {
   id: number;
   html_url: string;
   body?: string | undefined;
-  user: { login: string } | null;
+  user: Author | null;
 }
 
 /**
@@ -37,11 +38,12 @@ export function commentMarker(key: string): string {
  *
  * Concurrent runs converge on one comment: a run that finds none creates one, then lists again and deletes every
  * copy but the oldest (the oldest is never deleted by anyone, since no run sees an older one), writing its body
- * into the survivor. A retried create that GitHub had already carried out is cleaned up the same way.
+ * into the survivor. A retried create that GitHub had already carried out is cleaned up the same way. Only comments
+ * that `isOwn` accepts are candidates: a marked comment by anyone else is neither updated nor deleted.
  */
-export async function upsertStickyComment(client: GitHubClient, target: CommentTarget, marker: string, body: string): Promise<StickyCommentResult> {
+export async function upsertStickyComment(client: GitHubClient, target: CommentTarget, marker: string, body: string, isOwn: OwnAuthorCheck): Promise<StickyCommentResult> {
   const text = body.startsWith(marker) ? body : `${marker}\n${body}`;
-  const existing = await listMarked(client, target, marker);
+  const existing = await listMarked(client, target, marker, isOwn);
   if (existing.length > 0) {
     const keep = existing[0]!;
     const removed = await deleteCopies(client, target, existing, keep);
@@ -52,15 +54,15 @@ export async function upsertStickyComment(client: GitHubClient, target: CommentT
   }
 
   const { data: created } = await client.rest.issues.createComment({ owner: target.owner, repo: target.repo, issue_number: target.issueNumber, body: text });
-  const after = await listMarked(client, target, marker, created.user?.login);
+  const after = await listMarked(client, target, marker, (author) => isOwn(author) && author?.login === created.user?.login);
   const keep = after[0] ?? created;
   const removed = await deleteCopies(client, target, after, keep);
   if (keep.id !== created.id && keep.body !== text) await updateComment(client, target, keep.id, text);
   return { id: keep.id, url: keep.html_url, action: keep.id === created.id ? 'created' : 'updated', removedDuplicates: removed };
 }
 
-/** Every comment that starts with the marker, oldest first, optionally only those by one author. */
-async function listMarked(client: GitHubClient, target: CommentTarget, marker: string, author?: string): Promise<IssueComment[]> {
+/** Every comment that starts with the marker and whose author `isOwn` accepts, oldest first. */
+async function listMarked(client: GitHubClient, target: CommentTarget, marker: string, isOwn: OwnAuthorCheck): Promise<IssueComment[]> {
   const comments: IssueComment[] = await client.paginate(client.rest.issues.listComments, {
     owner: target.owner,
     repo: target.repo,
@@ -68,7 +70,7 @@ async function listMarked(client: GitHubClient, target: CommentTarget, marker: s
     per_page: 100,
   });
   return comments
-    .filter((c) => isMarked(c.body, marker) && (author === undefined || c.user?.login === author))
+    .filter((c) => isMarked(c.body, marker) && isOwn(c.user))
     .sort((a, b) => a.id - b.id);
 }
 

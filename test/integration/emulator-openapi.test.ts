@@ -147,6 +147,17 @@ describe('the GitHub emulator answers in the shapes of GitHub\'s OpenAPI descrip
     expect(first.headers.get('link')).toMatch(/<[^>]+page=2[^>]*>; rel="next", <[^>]+page=3[^>]*>; rel="last"/);
   });
 
+  it('the authenticated user: a person\'s profile for a personal token, 403 for an installation token', async () => {
+    const person = await fetch(`${github.apiUrl}/user`, { headers: { authorization: `token ${GitHubEmulator.OTHER_USER_TOKEN}` } });
+    expect(person.status).toBe(200);
+    const profile = await person.json();
+    expect((profile as { login: string }).login).toBe('octocat');
+    expectConforms(profile, '/user', 'get', 200);
+    const app = await api('GET', '/user');
+    expect(app.status).toBe(403);
+    expect(app.json.message).toBe('Resource not accessible by integration');
+  });
+
   it('refuses without a token (401) and refuses writes with a read-only token (403)', async () => {
     expect((await fetch(`${github.apiUrl}${R}/releases`)).status).toBe(401);
     const readOnly = await fetch(`${github.apiUrl}${R}/issues`, { method: 'POST', headers: { authorization: `token ${GitHubEmulator.READ_TOKEN}` }, body: '{"title":"x"}' });

@@ -8,6 +8,7 @@ import { isReadOnlyTokenError } from '../../github/errors.js';
 import { runUrl, type GitHubContext } from '../../github/context.js';
 import { findPullRequestByHeadSha } from '../../github/pull-requests.js';
 import { downloadRunArtifact } from '../../github/run-artifacts.js';
+import { resolveOwnAuthor } from '../../github/own-author.js';
 import { commentMarker, upsertStickyComment } from '../../github/sticky-comment.js';
 import type { LoadedDocument } from '../../io/documents.js';
 import { loadReports } from '../../io/report-files.js';
@@ -64,7 +65,7 @@ export async function prComment(env: ActionEnvironment): Promise<void> {
     return;
   }
   try {
-    const result = await upsertStickyComment(client, { owner: context.owner!, repo: context.repo!, issueNumber: target.number }, commentMarker(options.key), comment.markdown);
+    const result = await upsertStickyComment(client, { owner: context.owner!, repo: context.repo!, issueNumber: target.number }, commentMarker(options.key), comment.markdown, await resolveOwnAuthor(client));
     host.setOutput('comment-id', result.id);
     host.setOutput('comment-url', result.url);
     const removed = result.removedDuplicates > 0 ? ` (removed ${result.removedDuplicates} duplicate${result.removedDuplicates === 1 ? '' : 's'} from concurrent runs)` : '';
