@@ -3,6 +3,7 @@ import { errorMessage, isUserError } from '../../core/errors.js';
 import type { SourceLocation } from '../../core/errors.js';
 import { httpStatus } from '../../github/errors.js';
 import { readGitHubContext } from '../../github/context.js';
+import { shieldCommands } from './command-shield.js';
 import type { ActionEnvironment, Host } from './host.js';
 import type { InputReader } from './inputs.js';
 
@@ -13,11 +14,12 @@ function annotation(at?: SourceLocation): core.AnnotationProperties | undefined 
 
 const actionHost: Host = {
   isAction: true,
-  info: (message) => core.info(message),
+  // core.info writes the text raw; annotations, debug lines and group titles are escaped by @actions/core itself.
+  info: (message) => core.info(shieldCommands(message)),
   warning: (message, at) => core.warning(message, annotation(at)),
   error: (message, at) => core.error(message, annotation(at)),
   debug: (message) => core.debug(message),
-  print: (text) => core.info(text),
+  print: (text) => core.info(shieldCommands(text)),
   setOutput: (name, value) => core.setOutput(name, String(value)),
   writeSummary: async (markdown) => {
     if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(markdown, true).write();
