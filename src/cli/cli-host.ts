@@ -20,6 +20,7 @@ export function createCliHost(stdout: NodeJS.WritableStream = process.stdout, st
       if (debug) err.write(`debug: ${message}\n`);
     },
     print: (text) => out.write(text.endsWith('\n') ? text : `${text}\n`),
+    relay: (line) => stderr.write(`${line}\n`),
     setOutput: () => {},
     writeSummary: async () => {},
     setSecret: () => {},

@@ -20,6 +20,7 @@ const actionHost: Host = {
   error: (message, at) => core.error(message, annotation(at)),
   debug: (message) => core.debug(message),
   print: (text) => core.info(shieldCommands(text)),
+  relay: (line) => core.info(line),
   setOutput: (name, value) => core.setOutput(name, String(value)),
   writeSummary: async (markdown) => {
     if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(markdown, true).write();

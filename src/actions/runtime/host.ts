@@ -12,6 +12,11 @@ export interface Host extends Logger {
   readonly isAction: boolean;
   /** The step's main human-readable result (the CLI's stdout). */
   print(text: string): void;
+  /**
+   * One line of the team's own command's output, written as a `run:` step's would be: workflow commands in it are
+   * carried out. Text built from data goes through `info` or `print` instead, which never carry out a command.
+   */
+  relay(line: string): void;
   setOutput(name: string, value: string | number | boolean): void;
   /** Appends Markdown to the job summary (no-op in the CLI, which prints instead). */
   writeSummary(markdown: string): Promise<void>;

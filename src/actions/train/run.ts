@@ -5,7 +5,9 @@ import { glob } from 'tinyglobby';
 import type { TrainReport } from '../../core/documents.js';
 import { ConfigurationError } from '../../core/errors.js';
 import { summarizeGpuUsage } from '../../core/train/gpu-usage.js';
+import { commandEnvironment } from '../../core/train/command-environment.js';
 import { checkPreflight, type GpuProbe } from '../../core/train/preflight.js';
+import { redactCommand, secretValues } from '../../core/train/redact-command.js';
 import { flattenTrainingMetrics } from '../../core/train/training-metrics.js';
 import { writeDocument } from '../../io/documents.js';
 import { loadOnnxruntime } from '../../io/onnx/load-onnxruntime.js';
@@ -42,12 +44,16 @@ export async function train(env: ActionEnvironment): Promise<void> {
     restored = await host.group('Restore the data cache', () => restoreDatasetCache(options.cachePaths, cacheKey.key, cacheKey.prefix, host));
   }
 
+  // The command may run a pull request's code and its dependencies: it starts with what a run: step would get.
+  const commandEnv = commandEnvironment(process.env);
+  if (commandEnv.removed.length > 0) host.debug(`Left out of the training command's environment: ${commandEnv.removed.join(', ')}`);
+  const shownCommand = redactCommand(options.command, [...(options.token ? [options.token] : []), ...secretValues(process.env)]);
   const sampler = gpu ? new GpuSampler() : undefined;
   sampler?.start(options.sampleSeconds * 1000);
   let result: CommandResult;
   try {
-    result = await host.group(`Train: ${options.command.split('\n')[0]!.slice(0, 120)}`, () =>
-      runCommand({ command: options.command, cwd, timeoutMs: options.timeoutMinutes * 60_000, onLine: (line) => host.info(line) }),
+    result = await host.group(`Train: ${shownCommand.split('\n')[0]!.slice(0, 120)}`, () =>
+      runCommand({ command: options.command, cwd, env: commandEnv.env, timeoutMs: options.timeoutMinutes * 60_000, onLine: (line) => host.relay(line) }),
     );
   } finally {
     await sampler?.stop();
@@ -58,7 +64,7 @@ export async function train(env: ActionEnvironment): Promise<void> {
   const report: TrainReport = {
     schema: 'mlgate/train-report@1',
     created_at: createdAt,
-    command: options.command,
+    command: shownCommand,
     status,
     exit_code: result.exitCode,
     duration_seconds: Math.round(result.durationSeconds * 1000) / 1000,
