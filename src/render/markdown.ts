@@ -6,8 +6,9 @@
 /** Longest user-controlled text shown in one place; longer text is cut with an ellipsis. */
 export const MAX_TEXT = 200;
 
-// ASCII punctuation that Markdown, GitHub's extensions (mentions, references, emoji, tables) or HTML give meaning to.
-const SPECIAL = /[!"#$&'()*+\-:<=>@[\\\]^_`{|}~]/g;
+// ASCII punctuation that Markdown, GitHub's extensions (mentions, references, emoji, tables, autolinks: a dot makes
+// `www.evil.example` a link) or HTML give meaning to.
+const SPECIAL = /[!"#$&'()*+\-.:<=>@[\\\]^_`{|}~]/g;
 // Control characters and the bidirectional overrides that can make text read differently than it is.
 // eslint-disable-next-line no-control-regex
 const INVISIBLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;

@@ -186,7 +186,7 @@ describe('pr-comment action (dist bundle against the GitHub emulator)', () => {
     const comments = github.comments(REPOSITORY, fork);
     expect(comments).toHaveLength(1);
     // Paths from the artifact are named by where they came from (and escaped, as everything from outside is).
-    expect(comments[0]!.body).toContain('artifact mlgate&#45;reports/reports/eval&#45;report.json');
+    expect(comments[0]!.body).toContain('artifact mlgate&#45;reports/reports/eval&#45;report&#46;json');
   });
 
   it('in workflow_run mode refuses an artifact that would unpack outside its folder', async () => {

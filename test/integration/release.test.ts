@@ -111,7 +111,7 @@ describe('release action (dist bundle against the GitHub emulator)', () => {
     const repo = repository();
     const result = await release(cwd, repo, { 'model-card-template': 'card.md' });
     expect(result.exitCode, result.stdout).toBe(0);
-    expect(github.releases(repo)[0]!.assets.find((a) => a.name === 'model-card.md')!.data.toString()).toMatch(/^# Weather model\n\nOwned by the forecasting team\.\n\n# Model card: model&#45;v1\.0\.0/);
+    expect(github.releases(repo)[0]!.assets.find((a) => a.name === 'model-card.md')!.data.toString()).toMatch(/^# Weather model\n\nOwned by the forecasting team\.\n\n# Model card: model&#45;v1&#46;0&#46;0/);
     const missing = await release(workspace(), repository(), { 'model-card-template': 'nope.md' });
     expect(missing.exitCode).toBe(1);
     expect(missing.annotations[0]!.message).toBe('nope.md: model card template not found; check the model-card-template input');
@@ -187,7 +187,7 @@ describe('mlgate release --dry-run', () => {
     expect(result.stdout).toBe('model-v1.0.0: dry run: the files of the release are in out/release\n');
     const sums = readFileSync(join(cwd, 'out/release/SHA256SUMS'), 'utf8');
     expect(sums).toContain(`${sha256('onnx-model-bytes')}  model.onnx\n`);
-    expect(readFileSync(join(cwd, 'out/release/model-card.md'), 'utf8')).toMatch(/^# Model card: model&#45;v1\.0\.0/);
+    expect(readFileSync(join(cwd, 'out/release/model-card.md'), 'utf8')).toMatch(/^# Model card: model&#45;v1&#46;0&#46;0/);
   });
 });
 

@@ -14,6 +14,7 @@ describe('escapeText', () => {
     ['line breaks', 'a\nb\r\nc', 'a b c'],
     ['control and bidi characters', 'a\u0000b\u202Ec', 'abc'],
     ['an entity', '&lt;', '&#38;lt;'],
+    ['a domain GitHub would link', 'www.evil.example', 'www&#46;evil&#46;example'],
   ])('makes %s inert', (_, input, expected) => {
     expect(escapeText(input)).toBe(expected);
   });
