@@ -1,7 +1,7 @@
 // Bundles every action in actions/<name>/ and the CLI into dist/<name>/index.js with esbuild.
 // Usage: node scripts/build.mjs [--outdir DIR]   (the dist/ staleness test builds into a temporary folder)
 import { build } from 'esbuild';
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ONNXRUNTIME_PIN_MODULE, onnxruntimePinModule } from './onnxruntime-pin.mjs';
@@ -23,7 +23,8 @@ const entries = [
   ...actionNames().map((name) => ({ name, source: `src/actions/${name}/index.ts` })),
   { name: 'cli', source: 'src/cli/index.ts' },
   // The weather example's trainer, which the demo runs through the train step as a team runs its own script.
-  { name: 'example-weather', entry: 'train', source: 'examples/weather/train.ts' },
+  // Its data ships beside it, so that `mlgate demo` runs from an installed copy too.
+  { name: 'example-weather', entry: 'train', source: 'examples/weather/train.ts', data: [['node_modules/vega-datasets/data/seattle-weather.csv', 'seattle-weather.csv']] },
 ];
 // Bundles that read large data files carry the worker that reads a part of a file on another thread.
 const SCAN_WORKER = { 'scan-worker': 'src/io/parallel/scan-worker.ts' };
@@ -85,5 +86,6 @@ for (const entry of entries) {
   });
   // A bundle copied away from this repository must still load as ESM.
   writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
+  for (const [from, name] of entry.data ?? []) copyFileSync(join(root, from), join(dir, name));
 }
 console.log(`built ${entries.map((e) => e.name).join(', ')} into ${outdir}`);

@@ -26,14 +26,19 @@ export const DEMO_INPUTS = {
   'out-dir': { description: 'Folder the demo writes its data and reports to.', default: 'out/demo' },
 } satisfies InputSpecs;
 
-/** Seattle's daily weather 2012-2015 (1,461 rows), as the vega-datasets package ships it. */
+/**
+ * Seattle's daily weather 2012-2015 (1,461 rows) from the vega-datasets package: the build copies it beside the
+ * example trainer's bundle, so an installed copy of mlgate has it; a run from the sources reads the package itself.
+ */
 function weatherData(): string {
+  const bundled = fileURLToPath(new URL('../example-weather/seattle-weather.csv', import.meta.url));
+  if (existsSync(bundled)) return bundled;
   let path: string;
   try {
     // The package exports only its build/ entry; its data/ folder sits beside build/.
     path = join(dirname(createRequire(import.meta.url).resolve('vega-datasets')), '..', 'data', 'seattle-weather.csv');
   } catch {
-    throw new ConfigurationError('the demo needs the vega-datasets package: run npm ci in a clone of mlgate first');
+    throw new ConfigurationError(`the demo data is missing (${bundled}); reinstall mlgate, or run npm ci and npm run build in a clone`);
   }
   if (!existsSync(path)) throw new ConfigurationError(`the demo data is missing (${path}); reinstall with npm ci`);
   return path;

@@ -1,0 +1,57 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ROOT } from '../support/run-action.js';
+
+/**
+ * mlgate as a team installs it in its own repository: the package packed with `npm pack`, installed from the tarball
+ * into an empty project, its `mlgate` command run from node_modules/.bin with no clone of mlgate anywhere near.
+ */
+let project: string;
+let tarball: string;
+
+beforeAll(() => {
+  const packs = mkdtempSync(join(tmpdir(), 'mlgate-pack-'));
+  const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', packs], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })) as { filename: string }[];
+  tarball = join(packs, packed[0]!.filename);
+  project = mkdtempSync(join(tmpdir(), 'mlgate-user-project-'));
+  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'team-models', private: true }));
+  const installed = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', tarball], { cwd: project, encoding: 'utf8' });
+  expect(installed.status, installed.stderr).toBe(0);
+}, 120_000);
+
+/** A runner's or a laptop's cache holding onnxruntime as mlgate leaves it after its first download. */
+function seededCache(): string {
+  const cache = mkdtempSync(join(tmpdir(), 'mlgate-xdg-cache-'));
+  const version = JSON.parse(readFileSync(join(ROOT, 'node_modules', 'onnxruntime-node', 'package.json'), 'utf8')).version as string;
+  const installed = join(cache, 'mlgate', 'mlgate-onnxruntime-node', version, process.arch);
+  for (const name of ['onnxruntime-node', 'onnxruntime-common']) cpSync(join(ROOT, 'node_modules', name), join(installed, 'node_modules', name), { recursive: true, filter: (src) => !/\/bin\/napi-v6\/(win32|darwin)|\/arm64\//.test(src) });
+  writeFileSync(join(installed, '.mlgate-complete'), '');
+  return cache;
+}
+
+describe('the npm package, installed in another project', () => {
+  it('is small: the bundles and the demo\'s data, no dependencies to install', () => {
+    const manifest = JSON.parse(readFileSync(join(project, 'node_modules', 'mlgate', 'package.json'), 'utf8'));
+    expect(manifest.dependencies ?? {}).toEqual({});
+    expect(statSync(tarball).size).toBeLessThan(3 * 1024 * 1024);
+    expect(existsSync(join(project, 'node_modules', 'mlgate', 'src'))).toBe(false);
+    expect(existsSync(join(project, 'node_modules', 'onnxruntime-node'))).toBe(false);
+  });
+
+  it('runs mlgate --help from node_modules/.bin', () => {
+    const help = spawnSync(join(project, 'node_modules', '.bin', 'mlgate'), ['--help'], { cwd: project, encoding: 'utf8' });
+    expect(help.status, help.stderr).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: mlgate <command>/);
+    expect(help.stdout).toContain('demo');
+  });
+
+  it('runs the whole demo, onnxruntime taken from the cache where mlgate puts it on first use', () => {
+    const demo = spawnSync(join(project, 'node_modules', '.bin', 'mlgate'), ['demo'], { cwd: project, encoding: 'utf8', env: { PATH: process.env.PATH ?? '', HOME: project, XDG_CACHE_HOME: seededCache() } });
+    expect(demo.status, demo.stdout + demo.stderr).toBe(0);
+    for (const file of ['validation-report.json', 'eval-report.json', 'drift-report.json', 'train-report.json']) expect(existsSync(join(project, 'out', 'demo', 'mlgate-reports', file)), file).toBe(true);
+    expect(existsSync(join(project, 'out', 'demo', 'release', 'SHA256SUMS'))).toBe(true);
+  }, 120_000);
+});
