@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type { DataContract } from '../../core/contract/contract.js';
 import type { PartialDocument, ValidationReport } from '../../core/documents.js';
+import { ownValue } from '../../core/own-value.js';
 import { ProfileBuilder, type DeferredArray } from '../../core/profile/profile-builder.js';
 import type { Profile } from '../../core/profile/profile.js';
 import { DatasetValidator } from '../../core/validate/dataset-validator.js';
@@ -66,7 +67,7 @@ export async function validateData(env: ActionEnvironment): Promise<void> {
   // quantiles the contract bounds get theirs as values, for the validator.
   const { profile: finished, samples } = profile.finishDeferred();
   for (const column of finished.columns) {
-    if (!contract.columns[column.name]?.quantiles) continue;
+    if (!ownValue(contract.columns, column.name)?.quantiles) continue;
     const sample = samples.get(column.sample)!;
     column.sample = sample.slice(0, sample.length);
   }

@@ -1,4 +1,5 @@
 import type { DriftReport, FeatureDrift } from '../documents.js';
+import { ownValue } from '../own-value.js';
 import { sampleNumbers, type ColumnProfile, type Profile } from '../profile/profile.js';
 import { benjaminiHochberg } from '../stats/benjamini-hochberg.js';
 import { chiSquareContingency } from '../stats/chi-square-contingency.js';
@@ -87,8 +88,9 @@ function kindOf(column: ColumnProfile): Kind {
 
 function compareColumn(ref: ColumnProfile, cur: ColumnProfile, refRows: number, curRows: number, small: boolean, options: DriftOptions): FeatureDrift {
   const kind = kindOf(ref);
-  const test = options.tests?.[ref.name] ?? options.tests?.[kind] ?? defaultTest(kind, small);
-  const threshold = options.thresholds?.[ref.name] ?? options.thresholds?.[test] ?? DEFAULT_THRESHOLDS[test];
+  // Column names are data: a column named constructor must not find Object.prototype's.
+  const test = ownValue(options.tests, ref.name) ?? ownValue(options.tests, kind) ?? defaultTest(kind, small);
+  const threshold = ownValue(options.thresholds, ref.name) ?? ownValue(options.thresholds, test) ?? DEFAULT_THRESHOLDS[test];
   const base = { column: ref.name, kind, test, threshold };
   const refShare = refRows > 0 ? ref.nulls / refRows : 0;
   const curShare = curRows > 0 ? cur.nulls / curRows : 0;
