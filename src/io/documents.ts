@@ -63,7 +63,7 @@ export async function parseDocument<T = unknown>(text: string, source: string): 
     throw new DocumentError(`${source}: not an mlgate document (no "schema": "mlgate/<kind>@<version>" field)`, source, true);
   }
   const id = parseSchemaId(schema);
-  if (!id || !(id.kind in DOCUMENT_KINDS)) {
+  if (!id || !Object.hasOwn(DOCUMENT_KINDS, id.kind)) {
     const known = Object.keys(DOCUMENT_KINDS).map((k) => `mlgate/${k}@${DOCUMENT_KINDS[k as DocumentKind]}`);
     throw new DocumentError(`${source}: unknown document schema "${truncate(schema)}"; expected one of ${known.join(', ')}`, source);
   }
@@ -296,7 +296,7 @@ function allNumbers(items: readonly unknown[], start: number, end: number): bool
 /** Checks an in-memory document against its schema before it is written: mlgate never writes an invalid one. */
 async function checkDocument(document: { schema: string }, path: string): Promise<void> {
   const id = parseSchemaId(document.schema);
-  if (!id || !(id.kind in DOCUMENT_KINDS)) throw new Error(`${path}: cannot write a document of unknown schema ${document.schema}`);
+  if (!id || !Object.hasOwn(DOCUMENT_KINDS, id.kind)) throw new Error(`${path}: cannot write a document of unknown schema ${document.schema}`);
   const validate = await documentValidator(id.kind as DocumentKind);
   if (!validate(document)) {
     throw new Error(`${path}: mlgate produced an invalid ${id.kind}: ${describeSchemaError(validate.errors![0]!)}`);

@@ -1,5 +1,6 @@
 import type { DataContract } from '../core/contract/contract.js';
 import type { DecodeAs } from '../core/data/batch.js';
+import { ownValue } from '../core/own-value.js';
 import { ProfileBuilder } from '../core/profile/profile-builder.js';
 import type { Profile } from '../core/profile/profile.js';
 import type { DatasetFile } from './readers/dataset.js';
@@ -13,8 +14,8 @@ import { sniffNumericColumns } from './sniff-types.js';
  */
 export async function numericHints(files: readonly DatasetFile[], contract: DataContract | undefined, delimiter?: string): Promise<Record<string, DecodeAs>> {
   // Columns the contract types are neither sniffed nor hinted.
-  const sniffed = await sniffNumericColumns(files, delimiter, (column) => contract?.columns[column] !== undefined);
-  return Object.fromEntries(Object.entries(sniffed.columns).flatMap(([name, column]): [string, DecodeAs][] => (column.type === 'float' && !contract?.columns[name] ? [[name, 'number']] : [])));
+  const sniffed = await sniffNumericColumns(files, delimiter, (column) => contract !== undefined && Object.hasOwn(contract.columns, column));
+  return Object.fromEntries(Object.entries(sniffed.columns).flatMap(([name, column]): [string, DecodeAs][] => (column.type === 'float' && !(contract && Object.hasOwn(contract.columns, name)) ? [[name, 'number']] : [])));
 }
 
 /**
@@ -28,7 +29,7 @@ export async function reprofileMisread(
   files: readonly DatasetFile[],
   options: { sampleSize?: number; delimiter?: string; dataset?: DataContract['dataset']; createdAt: string },
 ): Promise<Profile> {
-  const misread = new Set(profile.columns.filter((c) => hints[c.name] === 'number' && c.invalid > 0).map((c) => c.name));
+  const misread = new Set(profile.columns.filter((c) => ownValue(hints, c.name) === 'number' && c.invalid > 0).map((c) => c.name));
   if (misread.size === 0) return profile;
   const builder = new ProfileBuilder({ sampleSize: options.sampleSize, createdAt: options.createdAt });
   // The contract's dataset settings (null texts) apply as in the first read; its columns are not read again.

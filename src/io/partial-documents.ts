@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import type { FileRef, PartialDocument, ShardedStep } from '../core/documents.js';
 import type { Profile } from '../core/profile/profile.js';
 import { ConfigurationError } from '../core/errors.js';
+import { ownValue } from '../core/own-value.js';
 import { checkShardCoverage, type ShardPiece } from '../core/shard/shard-pieces.js';
 import type { ShardSpec } from '../core/shard/shard-spec.js';
 import type { DatasetFile } from './readers/dataset.js';
@@ -128,7 +129,8 @@ export function decodeUint32(text: string, source: string): Uint32Array {
  * milliseconds instead of a few hundred.
  */
 export function packSamples(profile: Profile): { profile: Profile; packed_samples: Record<string, string> } {
-  const packed: Record<string, string> = {};
+  // Keyed by column name: built from entries, so that a column named __proto__ is a key like any other.
+  const packed: [string, string][] = [];
   const columns = profile.columns.map((column) => {
     const { sample } = column;
     const values = new Float64Array(sample.length);
@@ -138,10 +140,10 @@ export function packSamples(profile: Profile): { profile: Profile; packed_sample
       else if (typeof v === 'number') values[i] = v;
       else return column;
     }
-    packed[column.name] = encodeArray(values);
+    packed.push([column.name, encodeArray(values)]);
     return { ...column, sample: [] };
   });
-  return { profile: { ...profile, columns }, packed_samples: packed };
+  return { profile: { ...profile, columns }, packed_samples: Object.fromEntries(packed) };
 }
 
 /** The profile with its packed samples put back (see packSamples). */
@@ -149,7 +151,7 @@ export function unpackSamples(profile: Profile, packed: Record<string, string> |
   if (!packed) return profile;
   const rows = profile.sample.priorities.length;
   const columns = profile.columns.map((column) => {
-    const text = packed[column.name];
+    const text = ownValue(packed, column.name);
     if (text === undefined) return column;
     const values = decodeFloat64(text, source);
     if (values.length !== rows) throw new ConfigurationError(`${source}: the packed sample of ${column.name} holds ${values.length} values for ${rows} sampled rows; the partial report is damaged`, { file: source });

@@ -2,6 +2,7 @@ import { stat } from 'node:fs/promises';
 import { columnDecoding, type DataContract } from '../core/contract/contract.js';
 import { TextDictionary, type DecodeAs } from '../core/data/batch.js';
 import { DataError } from '../core/errors.js';
+import { ownValue } from '../core/own-value.js';
 import type { ProfileBuilder } from '../core/profile/profile-builder.js';
 import type { Logger } from '../core/logger.js';
 import type { DatasetValidator } from '../core/validate/dataset-validator.js';
@@ -171,6 +172,6 @@ async function scanInThreads(file: DatasetFile, options: ScanOptions, decodeAs: 
 function declareColumns(options: ScanOptions, header: readonly string[], decodeAs: (column: string) => DecodeAs): void {
   for (const column of header) {
     const as = decodeAs(column);
-    if (as !== 'skip') options.profile.declare(column, as, options.contract?.columns[column]?.type);
+    if (as !== 'skip') options.profile.declare(column, as, ownValue(options.contract?.columns, column)?.type);
   }
 }

@@ -53,13 +53,14 @@ export async function sniffNumericColumns(files: readonly DatasetFile[], delimit
     cells += batch.length * batch.columns.length;
     if (rows >= SNIFF_ROWS || cells >= SNIFF_CELLS) break;
   }
-  const columns: DataContract['columns'] = {};
+  // Built from entries: a column named __proto__ is then a key like any other, not the object's prototype.
+  const columns: [string, DataContract['columns'][string]][] = [];
   for (const [name, tally] of tallies) {
-    if (tally.numeric && tally.values > 0) columns[name] = { type: 'float' };
+    if (tally.numeric && tally.values > 0) columns.push([name, { type: 'float' }]);
     else if (tally.dictionary) {
       const texts = tally.dictionary.values.filter((_, id) => (tally.counts[id] ?? 0) > 0);
-      columns[name] = { type: inferTextType(texts, tally.present) };
+      columns.push([name, { type: inferTextType(texts, tally.present) }]);
     }
   }
-  return { columns };
+  return { columns: Object.fromEntries(columns) };
 }

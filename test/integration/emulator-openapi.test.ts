@@ -129,6 +129,22 @@ describe('the GitHub emulator answers in the shapes of GitHub\'s OpenAPI descrip
     expectConforms(list.json, `${O}/actions/runs/{run_id}/jobs`, 'get', 200);
   });
 
+  it('the repository, and workflow runs: of the default branch, of a pull request, of a fork', async () => {
+    expectConforms((await api('GET', R)).json, O, 'get', 200);
+    const pr = github.addPullRequest(REPOSITORY, { headSha: 'd'.repeat(40), headRef: 'better-model' }).number;
+    github.addRun(REPOSITORY, { id: 9001 });
+    github.addRun(REPOSITORY, { id: 9002, event: 'pull_request', headBranch: 'better-model', headSha: 'd'.repeat(40) });
+    github.addRun(REPOSITORY, { id: 9003, event: 'pull_request', headBranch: 'main', headRepo: 'mallory/models', conclusion: null });
+    const runs = await Promise.all([9001, 9002, 9003].map((id) => api('GET', `${R}/actions/runs/${id}`)));
+    for (const run of runs) expectConforms(run.json, `${O}/actions/runs/{run_id}`, 'get', 200);
+    expect(runs.map(({ json }) => [json.event, json.head_branch, json.head_repository.full_name, json.pull_requests.map((p: any) => p.number)])).toEqual([
+      ['push', 'main', REPOSITORY, []],
+      ['pull_request', 'better-model', REPOSITORY, [pr]],
+      ['pull_request', 'main', 'mallory/models', []],
+    ]);
+    expect((await api('GET', `${R}/actions/runs/9999`)).status).toBe(404);
+  });
+
   it('workflow-run artifacts: list and download the zip through a redirect', async () => {
     const zip = zipSync({ 'a.json': new TextEncoder().encode('{}') });
     github.addArtifact(REPOSITORY, 555, 'mlgate-reports', zip);

@@ -234,6 +234,8 @@ describe('evaluate action (dist bundle)', () => {
   it('takes the baseline from an artifact of another run (artifact:<run>/<name>), unpacked with limits', async () => {
     const cwd = project();
     const repository = 'acme/eval-artifact';
+    // A run of the default branch: artifact baselines are taken only from those or from the same pull request.
+    github.addRun(repository, { id: 4242, event: 'push', headBranch: 'main' });
     github.addArtifact(repository, 4242, 'mlgate-model', zipSync({ 'out/model.onnx': new Uint8Array(readFileSync(join(cwd, 'worse.onnx'))), 'out/metrics.json': new TextEncoder().encode('{}') }));
     const run = (baseline: string) => runAction({ action: 'evaluate', cwd, token: GitHubEmulator.WRITE_TOKEN, apiUrl: github.apiUrl, env: { GITHUB_REPOSITORY: repository }, inputs: { model: 'good.onnx', baseline, data: 'data.csv', label: 'label' } });
     const result = await run('artifact:4242/mlgate-model');

@@ -33,6 +33,7 @@ export async function driftCheck(env: ActionEnvironment): Promise<void> {
   const { shard, merge } = options.sharding;
   if (shard) return profileShard(env, options, shard, createdAt);
   const reference = await referenceProfile(env, options, createdAt);
+  if (reference.sample.size === 0) host.warning(`the reference profile holds no sample (written with sample-size 0): only columns with category counts are compared, the others are skipped; write the reference with a sample-size above 0, or give it as data files, to compare every column`);
   // The current data is read with the reference's types, so both sides are compared as the same kinds.
   const current = merge ? await mergeCurrent(env, merge, createdAt) : await profileData(env, options.current, env.inputs.label('current'), createdAt, typesOf(reference));
   const driftOptions = { ...DEFAULT_DRIFT_OPTIONS, columns: options.columns, tests: options.tests, thresholds: options.thresholds, driftShare: options.driftShare, correction: options.correction, createdAt };

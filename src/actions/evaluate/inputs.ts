@@ -6,7 +6,7 @@ import { parseSharding, shardInputs, type Sharding } from '../runtime/sharding.j
 /** The inputs of the evaluate action, which are also the options of `mlgate evaluate`. */
 export const INPUTS = {
   model: { description: 'The candidate ONNX model (required unless merge is set).', default: '' },
-  baseline: { description: 'The baseline to compare with: an ONNX file, release:latest (the model of the latest mlgate release), artifact:<run id>/<artifact name>[/<path>] (a model another workflow run uploaded), or none. With none, or before the first release, only value thresholds apply.', default: 'release:latest' },
+  baseline: { description: 'The baseline to compare with: an ONNX file, release:latest (the model of the latest mlgate release), artifact:<run id>/<artifact name>[/<path>] (a model uploaded by a run of the default branch or of this pull request), or none. With none, or before the first release, only value thresholds apply.', default: 'release:latest' },
   data: { description: 'The evaluation data: paths or globs (CSV, TSV, JSON Lines, Parquet, optionally .gz), scored by both models (required unless merge is set).', default: '' },
   label: { description: 'The column holding the true label: a class, or the target value for regression (required unless merge is set).', default: '' },
   features: { description: 'The feature columns in the model\'s input order, one per line or comma-separated. Default: the model\'s metadata mlgate.features, else the columns of contract (in its order) but the label.', default: '' },

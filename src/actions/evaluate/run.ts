@@ -17,7 +17,7 @@ import { MAX_SHARD_SLICE_VALUES, sliceMetrics, sliceValueStates } from '../../co
 import { evaluateGate, type GateContext, type GatePolicy } from '../../core/gate/evaluate-gate.js';
 import { defaultPolicy, parsePolicy } from '../../core/gate/parse-policy.js';
 import { LATEST_RELEASE, latestReleaseAsset } from '../../github/latest-release.js';
-import { downloadRunArtifact } from '../../github/run-artifacts.js';
+import { checkBaselineRun, downloadRunArtifact, type PullRequestHead } from '../../github/run-artifacts.js';
 import { readContract } from '../../io/contract-file.js';
 import { writeDocument } from '../../io/documents.js';
 import { unpackArchive, writeArchiveEntries } from '../../io/zip-archive.js';
@@ -249,6 +249,7 @@ async function artifactBaseline(env: ActionEnvironment, options: EvaluateOptions
   const { context } = env;
   if (!options.token || !context.owner || !context.repo) throw new ConfigurationError(`${env.inputs.label('baseline')} ${options.baseline} needs a github-token (actions: read) and GITHUB_REPOSITORY`);
   const client = await env.createClient(options.token);
+  await checkBaselineRun(client, { owner: context.owner, repo: context.repo, runId, pullRequest: pullRequestHead(context.payload), label: `${env.inputs.label('baseline')} ${options.baseline}` });
   const bytes = await downloadRunArtifact(client, { owner: context.owner, repo: context.repo, runId, name, maxBytes: MODEL_ARTIFACT_LIMITS.maxBytes });
   const label = `artifact ${name} of run ${runId}`;
   const entries = unpackArchive(bytes, label, { ...MODEL_ARTIFACT_LIMITS, keep: (path) => (inside ? path === inside : path.endsWith('.onnx')) });
@@ -260,6 +261,13 @@ async function artifactBaseline(env: ActionEnvironment, options: EvaluateOptions
   await writeArchiveEntries(entries, folder);
   env.host.info(`Baseline: ${path} from ${label}`);
   return { path: join(folder, path!), name: `${label}/${path}`, source: label };
+}
+
+/** The pull request this run belongs to, from its event payload (pull_request and pull_request_target events). */
+function pullRequestHead(payload: Record<string, any>): PullRequestHead | undefined {
+  const pull = payload.pull_request as { number?: unknown; head?: { ref?: unknown; repo?: { full_name?: unknown } | null } } | undefined;
+  const [number, ref, repository] = [pull?.number, pull?.head?.ref, pull?.head?.repo?.full_name];
+  return typeof number === 'number' && typeof ref === 'string' && typeof repository === 'string' ? { number, ref, repository } : undefined;
 }
 
 /** Classification when the model outputs several scores, integer labels, or declares its classes. */

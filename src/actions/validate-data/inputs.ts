@@ -14,7 +14,7 @@ export const INPUTS = {
   'fail-on': { description: 'error: fail on errors only; warning: fail on warnings too.', default: 'error' },
   report: { description: 'Where to write the validation report.', default: 'mlgate-reports/validation-report.json' },
   profile: { description: 'Where to write the profile of the data (for drift checks and releases).', default: 'mlgate-reports/profile.json' },
-  'sample-size': { description: 'Rows kept in the profile\'s seeded sample, for exact tests later.', default: '100000' },
+  'sample-size': { description: 'Rows kept in the profile\'s seeded sample, for exact tests later; 0 writes a profile without a sample (drift checks against it then compare category counts only).', default: '100000' },
   ...shardInputs('validate-data'),
 } satisfies InputSpecs;
 

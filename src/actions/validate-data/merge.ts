@@ -11,7 +11,8 @@ import type { ActionEnvironment } from '../runtime/host.js';
 
 /** A validator's state as a partial report holds it (typed arrays in base64). */
 export function encodeValidatorPart(part: ValidatorPart): Pick<PartialValidation, 'tallies' | 'unique'> {
-  const unique: PartialValidation['unique'] = {};
+  // Keyed by column name: built from entries, so that a column named __proto__ is a key like any other.
+  const unique: [string, PartialValidation['unique'][string]][] = [];
   for (const [name, numbers] of Object.entries(part.unique)) {
     const { bitset } = numbers;
     // A shard sees a slice of the ids: its bitset over the whole id range is mostly zeros, and 1 bit per possible
@@ -21,19 +22,18 @@ export function encodeValidatorPart(part: ValidatorPart): Pick<PartialValidation
       const values = new Float64Array(numbers.values.length + set.length);
       values.set(numbers.values);
       values.set(set, numbers.values.length);
-      unique[name] = { values: encodeArray(values) };
+      unique.push([name, { values: encodeArray(values) }]);
     } else {
-      unique[name] = { values: encodeArray(numbers.values), ...(bitset ? { bitset: { min: bitset.min, bits: encodeArray(bitset.bits) } } : {}) };
+      unique.push([name, { values: encodeArray(numbers.values), ...(bitset ? { bitset: { min: bitset.min, bits: encodeArray(bitset.bits) } } : {}) }]);
     }
   }
-  return { tallies: part.tallies, unique };
+  return { tallies: part.tallies, unique: Object.fromEntries(unique) };
 }
 
 function decodeValidatorPart(validation: PartialValidation, source: string): ValidatorPart {
-  const unique: ValidatorPart['unique'] = {};
-  for (const [name, numbers] of Object.entries(validation.unique)) {
-    unique[name] = { values: decodeFloat64(numbers.values, source), ...(numbers.bitset ? { bitset: { min: numbers.bitset.min, bits: decodeUint32(numbers.bitset.bits, source) } } : {}) };
-  }
+  const unique = Object.fromEntries(
+    Object.entries(validation.unique).map(([name, numbers]) => [name, { values: decodeFloat64(numbers.values, source), ...(numbers.bitset ? { bitset: { min: numbers.bitset.min, bits: decodeUint32(numbers.bitset.bits, source) } } : {}) }]),
+  );
   return { tallies: validation.tallies, unique };
 }
 

@@ -1,6 +1,8 @@
 import { resolve } from 'node:path';
 import type { DataContract } from '../../core/contract/contract.js';
 import type { PartialDocument, ValidationReport } from '../../core/documents.js';
+import { ConfigurationError } from '../../core/errors.js';
+import { ownValue } from '../../core/own-value.js';
 import { ProfileBuilder, type DeferredArray } from '../../core/profile/profile-builder.js';
 import type { Profile } from '../../core/profile/profile.js';
 import { DatasetValidator } from '../../core/validate/dataset-validator.js';
@@ -40,6 +42,11 @@ export async function validateData(env: ActionEnvironment): Promise<void> {
   } else {
     contract = await readContract(contractPath, options.contract);
   }
+  if (options.sampleSize === 0) {
+    // Quantiles are taken from the sample: without one, these rules would pass unchecked.
+    const bounded = Object.entries(contract.columns).filter(([, c]) => c.quantiles).map(([name]) => name);
+    if (bounded.length > 0) throw new ConfigurationError(`${env.inputs.label('sample-size')} 0 keeps no sample, but the quantiles rules of ${bounded.join(', ')} in ${options.contract} are checked on it; set a sample-size above 0, or remove those rules`, { file: options.contract });
+  }
 
   const { shard, partial, key } = options.sharding;
   const facts = shard ? await fileFacts(files) : [];
@@ -66,7 +73,7 @@ export async function validateData(env: ActionEnvironment): Promise<void> {
   // quantiles the contract bounds get theirs as values, for the validator.
   const { profile: finished, samples } = profile.finishDeferred();
   for (const column of finished.columns) {
-    if (!contract.columns[column.name]?.quantiles) continue;
+    if (!ownValue(contract.columns, column.name)?.quantiles) continue;
     const sample = samples.get(column.sample)!;
     column.sample = sample.slice(0, sample.length);
   }

@@ -1,4 +1,5 @@
 import type { ColumnType, DecodeAs } from '../data/batch.js';
+import { ownValue } from '../own-value.js';
 
 /** Inclusive bounds; either side may be left open. */
 export interface Bounds {
@@ -54,8 +55,9 @@ export interface DataContract {
 /** How to decode each column: as its contract type needs, else as `hints` say, else `auto` (numbers and text). */
 export function columnDecoding(contract: DataContract | undefined, hints?: Readonly<Record<string, DecodeAs>>): (column: string) => DecodeAs {
   return (column) => {
-    const type = contract?.columns[column]?.type;
-    return type ? decodingOf(type) : (hints?.[column] ?? 'auto');
+    // Column names are data: a column named constructor must not find Object.prototype's.
+    const type = ownValue(contract?.columns, column)?.type;
+    return type ? decodingOf(type) : (ownValue(hints, column) ?? 'auto');
   };
 }
 
@@ -104,7 +106,7 @@ export function contractProblems(contract: DataContract): [string[], string][] {
     if (column.allowed && (column.type === 'int' || column.type === 'float') && column.allowed.some((v) => typeof v !== 'number')) problems.push([at('allowed'), `allowed values of a ${column.type} column must be numbers`]);
   }
   for (const name of contract.dataset?.required ?? []) {
-    if (!(name in contract.columns)) problems.push([['dataset', 'required'], `required column "${name}" is not described under columns`]);
+    if (!Object.hasOwn(contract.columns, name)) problems.push([['dataset', 'required'], `required column "${name}" is not described under columns`]);
   }
   return problems;
 }

@@ -14,8 +14,8 @@ export interface InferOptions {
  * where every value was distinct.
  */
 export function inferContract(profile: Profile, options: InferOptions): DataContract {
-  const columns: Record<string, ColumnContract> = {};
-  for (const column of profile.columns) columns[column.name] = inferColumn(column, profile.dataset.rows, options);
+  // Own keys for every name, __proto__ included (assigning it would set the object's prototype instead).
+  const columns: Record<string, ColumnContract> = Object.fromEntries(profile.columns.map((column) => [column.name, inferColumn(column, profile.dataset.rows, options)]));
   return {
     schema: 'mlgate/contract@1',
     dataset: { row_count: { min: 1 }, extra_columns: 'allow', order: 'any' },

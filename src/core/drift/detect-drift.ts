@@ -1,4 +1,5 @@
 import type { DriftReport, FeatureDrift } from '../documents.js';
+import { ownValue } from '../own-value.js';
 import { sampleNumbers, type ColumnProfile, type Profile } from '../profile/profile.js';
 import { benjaminiHochberg } from '../stats/benjamini-hochberg.js';
 import { chiSquareContingency } from '../stats/chi-square-contingency.js';
@@ -13,6 +14,9 @@ export type DriftTest = (typeof DRIFT_TESTS)[number];
 
 /** Tests judged by a p-value (drift below the threshold); the others by a distance (drift at or above it). */
 const P_VALUE_TESTS = new Set<DriftTest>(['ks', 'chi2', 'ztest']);
+
+/** Tests on category counts, which a profile keeps whole; the others compare the profiles' samples. */
+const COUNT_TESTS = new Set<DriftTest>(['chi2', 'ztest', 'jensenshannon']);
 
 export const DEFAULT_THRESHOLDS: Record<DriftTest, number> = { ks: 0.05, chi2: 0.05, ztest: 0.05, psi: 0.2, jensenshannon: 0.1, wasserstein: 0.1 };
 
@@ -44,17 +48,21 @@ type Kind = 'numeric' | 'categorical' | 'binary';
  * Compares the current data with the reference, column by column, from their profiles: numeric columns by their
  * samples (KS for small references, normed Wasserstein otherwise), categorical and binary columns by their full
  * category counts (chi-square or z-test for small references, Jensen-Shannon otherwise). A jump in the share of
- * missing values is drift on its own; too few values is insufficient data; nothing reported is ever NaN.
+ * missing values is drift on its own; too few values is insufficient data; nothing reported is ever NaN. Against a
+ * reference profile without a sample (written with sample-size 0) only the tests on category counts run: the other
+ * columns are skipped, with the reason.
  */
 export function detectDrift(reference: Profile, current: Profile, options: DriftOptions): DriftReport {
   const small = reference.dataset.rows <= options.smallReference;
+  // A profile written with sample-size 0 keeps no rows: only tests on category counts can run against it.
+  const sampled = reference.sample.size > 0;
   const names = options.columns ?? reference.columns.map((c) => c.name);
   const features: FeatureDrift[] = names.map((name) => {
     const ref = reference.columns.find((c) => c.name === name);
     const cur = current.columns.find((c) => c.name === name);
     if (!ref) return { column: name, test: 'none', status: 'skipped', reason: 'not in the reference data' };
     if (!cur) return { column: name, test: 'none', status: 'skipped', reason: 'missing from the current data' };
-    return compareColumn(ref, cur, reference.dataset.rows, current.dataset.rows, small, options);
+    return compareColumn(ref, cur, reference.dataset.rows, current.dataset.rows, small, options, sampled);
   });
   if (options.correction === 'bh') {
     const tested = features.filter((f) => f.p_value != null && P_VALUE_TESTS.has(f.test as DriftTest));
@@ -78,18 +86,24 @@ export function detectDrift(reference: Profile, current: Profile, options: Drift
   };
 }
 
-function kindOf(column: ColumnProfile): Kind {
+function kindOf(column: ColumnProfile, sampled: boolean): Kind {
+  // Without a sample, a column without category counts has no distinct count: its type decides.
+  if (!sampled && !column.categories && column.type !== 'bool') return column.type === 'int' || column.type === 'float' || column.type === 'datetime' ? 'numeric' : 'categorical';
   const distinct = column.categories?.distinct ?? new Set(column.sample.filter((v) => v !== null)).size;
   if (column.type === 'bool' || distinct === 2) return 'binary';
   if ((column.type === 'int' || column.type === 'float' || column.type === 'datetime') && distinct > 5) return 'numeric';
   return 'categorical';
 }
 
-function compareColumn(ref: ColumnProfile, cur: ColumnProfile, refRows: number, curRows: number, small: boolean, options: DriftOptions): FeatureDrift {
-  const kind = kindOf(ref);
-  const test = options.tests?.[ref.name] ?? options.tests?.[kind] ?? defaultTest(kind, small);
-  const threshold = options.thresholds?.[ref.name] ?? options.thresholds?.[test] ?? DEFAULT_THRESHOLDS[test];
+function compareColumn(ref: ColumnProfile, cur: ColumnProfile, refRows: number, curRows: number, small: boolean, options: DriftOptions, sampled: boolean): FeatureDrift {
+  const kind = kindOf(ref, sampled);
+  // Column names are data: a column named constructor must not find Object.prototype's.
+  const test = ownValue(options.tests, ref.name) ?? ownValue(options.tests, kind) ?? defaultTest(kind, small);
+  const threshold = ownValue(options.thresholds, ref.name) ?? ownValue(options.thresholds, test) ?? DEFAULT_THRESHOLDS[test];
   const base = { column: ref.name, kind, test, threshold };
+  if (!sampled && ref.count > 0 && (!COUNT_TESTS.has(test) || !ref.categories || !cur.categories)) {
+    return { ...base, status: 'skipped', reason: `the reference profile holds no sample (written with sample-size 0), and ${test} on this column needs one; only category counts are compared without it: write the reference with a sample-size above 0, or give it as data files` };
+  }
   const refShare = refRows > 0 ? ref.nulls / refRows : 0;
   const curShare = curRows > 0 ? cur.nulls / curRows : 0;
   const values = [ref, cur].map((c) => (kind === 'numeric' ? sampleNumbers(c.sample).length : c.count));

@@ -1,6 +1,7 @@
 import type { RecordBatch } from '../data/batch.js';
 import type { ValidationReport } from '../documents.js';
 import type { Bounds, DataContract } from '../contract/contract.js';
+import { ownValue } from '../own-value.js';
 import { sampleNumbers, selectQuantiles, type Profile } from '../profile/profile.js';
 import { ColumnValidator } from './column-validator.js';
 import type { UniqueNumbers } from './unique-tracker.js';
@@ -46,11 +47,11 @@ export class DatasetValidator {
       if (!present.has(name)) this.tracker.addAggregate(name, 'required_column', 'error', `the column is missing from ${file}`, 1, [{ file, line: 1 }]);
     }
     if (dataset.extra_columns === 'forbid') {
-      for (const name of header) if (!(name in this.contract.columns)) this.tracker.addAggregate(name, 'extra_column', 'error', `${file} has a column the contract does not describe`, 1, [{ file, line: 1 }]);
+      for (const name of header) if (!Object.hasOwn(this.contract.columns, name)) this.tracker.addAggregate(name, 'extra_column', 'error', `${file} has a column the contract does not describe`, 1, [{ file, line: 1 }]);
     }
     if (dataset.order === 'strict') {
       const expected = declared.filter((n) => present.has(n));
-      const actual = header.filter((n) => n in this.contract.columns);
+      const actual = header.filter((n) => Object.hasOwn(this.contract.columns, n));
       if (expected.join('\u0000') !== actual.join('\u0000')) {
         this.tracker.addAggregate(null, 'column_order', 'error', `the columns of ${file} are not in the contract's order (${expected.join(', ')})`, 1, [{ file, line: 1 }]);
       }
@@ -68,11 +69,13 @@ export class DatasetValidator {
 
   /** This validator's state, for a part checked in another thread or shard. */
   part(): ValidatorPart {
-    const unique: Record<string, UniqueNumbers> = {};
-    for (const [name, column] of this.columns) {
-      const numbers = column.uniqueNumbers();
-      if (numbers) unique[name] = numbers;
-    }
+    // Own keys for every column name (assigning __proto__ would set the object's prototype instead).
+    const unique: Record<string, UniqueNumbers> = Object.fromEntries(
+      [...this.columns].flatMap(([name, column]): [string, UniqueNumbers][] => {
+        const numbers = column.uniqueNumbers();
+        return numbers ? [[name, numbers]] : [];
+      }),
+    );
     return { tallies: this.tracker.export(), unique };
   }
 
@@ -133,7 +136,7 @@ export class DatasetValidator {
     const columnOrder = [...Object.keys(this.contract.columns), ...this.seenColumns];
     const rank = (column: string | null | undefined) => (column ? columnOrder.indexOf(column) : columnOrder.length);
     const violations = this.tracker
-      .violations(() => rows, (column) => (column ? this.contract.columns[column]?.mostly ?? 1 : 1))
+      .violations(() => rows, (column) => (column ? ownValue(this.contract.columns, column)?.mostly ?? 1 : 1))
       .map((v) => (v.rule === 'row_count' ? { ...v, column: null } : v))
       .sort((a, b) => rank(a.column) - rank(b.column) || RULE_ORDER.indexOf(a.rule) - RULE_ORDER.indexOf(b.rule));
     const errors = violations.filter((v) => v.severity === 'error').length;

@@ -1,5 +1,6 @@
 import { columnDecoding, type DataContract } from '../../core/contract/contract.js';
 import { TextDictionary, type DecodeAs } from '../../core/data/batch.js';
+import { ownValue } from '../../core/own-value.js';
 import { ProfileBuilder, type ProfileState } from '../../core/profile/profile-builder.js';
 import { DatasetValidator, type ValidatorPart } from '../../core/validate/dataset-validator.js';
 import { readDelimited } from '../readers/delimited.js';
@@ -68,7 +69,7 @@ export async function scanPart(request: PartRequest, into?: PartSink): Promise<P
     onEnd: (e) => (end = e),
   })) {
     if ('header' in item) {
-      for (const column of item.header) if (decodeAs(column) !== 'skip') profile.declare(column, decodeAs(column), request.contract?.columns[column]?.type);
+      for (const column of item.header) if (decodeAs(column) !== 'skip') profile.declare(column, decodeAs(column), ownValue(request.contract?.columns, column)?.type);
     } else {
       validator?.checkBatch(item);
       profile.addBatch(item);

@@ -110,6 +110,19 @@ interface JobRecord {
   created: number;
 }
 
+/** A workflow run, as GET /repos/{owner}/{repo}/actions/runs/{run_id} describes it. */
+export interface RunRecord {
+  id: number;
+  /** The triggering event: push, pull_request, schedule, workflow_dispatch, ... */
+  event: string;
+  headBranch: string;
+  headSha: string;
+  /** The repository the head branch is in: a fork's for its pull requests. */
+  headRepo: string;
+  conclusion: string | null;
+  created: number;
+}
+
 interface ArtifactRecord {
   id: number;
   runId: number;
@@ -130,6 +143,7 @@ interface RepoState {
   assets: Map<number, AssetRecord>;
   artifacts: Map<number, ArtifactRecord>;
   jobs: JobRecord[];
+  runs: Map<number, RunRecord>;
   nextNumber: number;
 }
 
@@ -213,7 +227,7 @@ export class GitHubEmulator {
     let state = this.repos.get(fullName);
     if (!state) {
       const owner = { login: fullName.split('/')[0]!, id: this.id(), type: 'User' as const, permission: 'write' as const };
-      state = { fullName, id: this.id(), owner, issues: new Map(), comments: new Map(), pulls: new Map(), releases: new Map(), assets: new Map(), artifacts: new Map(), jobs: [], nextNumber: 1 };
+      state = { fullName, id: this.id(), owner, issues: new Map(), comments: new Map(), pulls: new Map(), releases: new Map(), assets: new Map(), artifacts: new Map(), jobs: [], runs: new Map(), nextNumber: 1 };
       this.repos.set(fullName, state);
     }
     return state;
@@ -235,6 +249,13 @@ export class GitHubEmulator {
     const id = this.id();
     this.repo(fullName).jobs.push({ id, runId, ...job, created: this.tick() });
     return id;
+  }
+
+  /** Records a workflow run (by default a successful push run on main, in the repository itself). */
+  addRun(fullName: string, run: Partial<RunRecord> & { id: number }): RunRecord {
+    const record: RunRecord = { event: 'push', headBranch: 'main', headSha: 'a'.repeat(40), headRepo: fullName, conclusion: 'success', created: this.tick(), ...run };
+    this.repo(fullName).runs.set(record.id, record);
+    return record;
   }
 
   /** Stores a zip as an artifact of a workflow run. */
@@ -413,6 +434,8 @@ export class GitHubEmulator {
     ['DELETE', new RegExp(`^${this.R}/releases/(\\d+)$`), (c) => this.deleteRelease(c)],
     ['GET', new RegExp(`^${this.R}/releases/(\\d+)/assets$`), (c) => this.listAssets(c)],
     ['POST', new RegExp(`^${this.R}/releases/(\\d+)/assets$`), (c) => this.uploadAsset(c), true],
+    ['GET', new RegExp(`^${this.R}$`), (c) => this.getRepository(c)],
+    ['GET', new RegExp(`^${this.R}/actions/runs/(\\d+)$`), (c) => this.getRun(c)],
     ['GET', new RegExp(`^${this.R}/actions/runs/(\\d+)/artifacts$`), (c) => this.listArtifacts(c)],
     ['GET', new RegExp(`^${this.R}/actions/runs/(\\d+)/jobs$`), (c) => this.listJobs(c)],
     ['GET', new RegExp(`^${this.R}/actions/artifacts/(\\d+)/zip$`), (c) => this.downloadArtifact(c)],
@@ -841,6 +864,81 @@ export class GitHubEmulator {
     if (!a) return notFound();
     c.repo.assets.delete(a.id);
     return { status: 204 };
+  }
+
+  // the repository
+
+  private getRepository(c: Call): Reply {
+    const owner = user(this.urls, c.repo.owner.login, c.repo.owner.id);
+    return { status: 200, body: { ...repository(this.urls, c.repo.fullName, c.repo.id, owner), has_discussions: false, network_count: 0, subscribers_count: 0 } };
+  }
+
+  // workflow runs
+
+  /** A repository as a run names it: the repository itself, or a fork (another id, fork: true). */
+  private runRepository(repo: RepoState, fullName: string) {
+    const own = fullName === repo.fullName;
+    return { ...repository(this.urls, fullName, own ? repo.id : repo.id + 1, user(this.urls, fullName.split('/')[0]!, own ? repo.owner.id : 77)), fork: !own };
+  }
+
+  private getRun(c: Call): Reply {
+    const run = c.repo.runs.get(Number(c.params[0]));
+    if (!run) return notFound();
+    const api = `${this.urls.api}/repos/${c.repo.fullName}/actions/runs/${run.id}`;
+    const actor = user(this.urls, run.headRepo.split('/')[0]!, run.headRepo === c.repo.fullName ? c.repo.owner.id : 77);
+    const repoRef = (fullName: string) => ({ id: fullName === c.repo.fullName ? c.repo.id : c.repo.id + 1, url: `${this.urls.api}/repos/${fullName}`, name: fullName.split('/')[1]! });
+    // As on GitHub: the open pull requests whose head is the run's branch in this repository; none for a fork's.
+    const pulls = run.headRepo === c.repo.fullName ? [...c.repo.pulls.values()].filter((p) => p.state === 'open' && p.headRepo === c.repo.fullName && p.headRef === run.headBranch) : [];
+    return {
+      status: 200,
+      body: {
+        id: run.id,
+        name: 'mlgate',
+        node_id: `WFR_${run.id}`,
+        head_branch: run.headBranch,
+        head_sha: run.headSha,
+        path: '.github/workflows/mlgate.yml',
+        display_title: run.event === 'pull_request' ? 'Improve the model' : 'mlgate',
+        run_number: run.id % 1000,
+        run_attempt: 1,
+        event: run.event,
+        status: 'completed',
+        conclusion: run.conclusion,
+        workflow_id: 161335,
+        url: api,
+        html_url: `${this.urls.web}/${c.repo.fullName}/actions/runs/${run.id}`,
+        pull_requests: pulls.map((p) => ({
+          id: c.repo.issues.get(p.number)!.id,
+          number: p.number,
+          url: `${this.urls.api}/repos/${c.repo.fullName}/pulls/${p.number}`,
+          head: { ref: p.headRef, sha: p.headSha, repo: repoRef(p.headRepo) },
+          base: { ref: 'main', sha: 'b'.repeat(40), repo: repoRef(c.repo.fullName) },
+        })),
+        created_at: timestamp(run.created),
+        updated_at: timestamp(run.created),
+        run_started_at: timestamp(run.created),
+        actor,
+        triggering_actor: actor,
+        jobs_url: `${api}/jobs`,
+        logs_url: `${api}/logs`,
+        check_suite_url: `${this.urls.api}/repos/${c.repo.fullName}/check-suites/${run.id}`,
+        artifacts_url: `${api}/artifacts`,
+        cancel_url: `${api}/cancel`,
+        rerun_url: `${api}/rerun`,
+        previous_attempt_url: null,
+        workflow_url: `${this.urls.api}/repos/${c.repo.fullName}/actions/workflows/161335`,
+        head_commit: {
+          id: run.headSha,
+          tree_id: 'c'.repeat(40),
+          message: 'Train the model',
+          timestamp: timestamp(run.created),
+          author: { name: actor.login, email: `${actor.login}@users.noreply.github.com` },
+          committer: { name: 'GitHub', email: 'noreply@github.com' },
+        },
+        repository: this.runRepository(c.repo, c.repo.fullName),
+        head_repository: this.runRepository(c.repo, run.headRepo),
+      },
+    };
   }
 
   // workflow-run artifacts

@@ -55,4 +55,10 @@ describe('the metrics file', () => {
   it('keeps numbers, one level of nesting, and lists what it left out', () => {
     expect(flattenTrainingMetrics({ loss: 0.1, val: { acc: 0.9, deep: { x: 1 } }, name: 'run', nan: Number.NaN })).toEqual({ metrics: { loss: 0.1, 'val.acc': 0.9, nan: null }, ignored: ['val.deep', 'name'] });
   });
+
+  it('keeps metrics named like Object.prototype\'s properties, __proto__ included', () => {
+    const { metrics } = flattenTrainingMetrics(JSON.parse('{"__proto__": 0.5, "constructor": 1, "toString": {"x": 2}}'));
+    expect(Object.entries(metrics)).toEqual([['__proto__', 0.5], ['constructor', 1], ['toString.x', 2]]);
+    expect(JSON.stringify(metrics)).toBe('{"__proto__":0.5,"constructor":1,"toString.x":2}');
+  });
 });

@@ -22,6 +22,7 @@ describe('parseDocument', () => {
     ['an array', '[]', 'r.json: not an mlgate document'],
     ['a missing field', JSON.stringify({ ...trainReport(), command: undefined }), 'r.json: invalid train-report: (document root): missing required property "command"'],
     ['a wrong enum', JSON.stringify({ ...trainReport(), status: 'meh' }), '/status: must be one of "succeeded", "failed", "timed_out"'],
+    ['a kind named like an Object.prototype property', '{"schema": "mlgate/constructor@1"}', 'r.json: unknown document schema "mlgate/constructor@1"; expected one of'],
   ])('refuses %s with one line naming the file and the place', async (_, text, message) => {
     let error: unknown;
     try {
