@@ -10,6 +10,7 @@ import { parseDocument } from '../../src/io/documents.js';
 import { GitHubEmulator } from '../support/emulator/server.js';
 import { pullRequestEvent } from '../support/events.js';
 import { teacherLayers, writeClassificationCsv, writeModel } from '../support/models.js';
+import { BUILD_PIN, fillToolCache } from '../support/onnxruntime-cache.js';
 import { ROOT, runAction } from '../support/run-action.js';
 
 const { onnx } = onnxProto;
@@ -250,12 +251,10 @@ describe('evaluate action (dist bundle)', () => {
     const cwd = project(500);
     const isolated = mkdtempSync(join(tmpdir(), 'mlgate-isolated-'));
     cpSync(join(ROOT, 'dist', 'evaluate'), join(isolated, 'evaluate'), { recursive: true });
-    // The layout installOnnxruntime leaves in RUNNER_TOOL_CACHE, made here from this repository's copy.
-    const pin = JSON.parse(readFileSync(join(ROOT, 'node_modules', 'onnxruntime-node', 'package.json'), 'utf8')).version as string;
+    // The layout installOnnxruntime leaves in RUNNER_TOOL_CACHE (files and manifest), made here from this repository's copy.
+    const pin = BUILD_PIN.node.version;
     const toolCache = mkdtempSync(join(tmpdir(), 'mlgate-toolcache-'));
-    const installed = join(toolCache, 'mlgate-onnxruntime-node', pin, process.arch);
-    for (const name of ['onnxruntime-node', 'onnxruntime-common']) cpSync(join(ROOT, 'node_modules', name), join(installed, 'node_modules', name), { recursive: true, filter: (src) => !/\/bin\/napi-v6\/(win32|darwin)|\/arm64\//.test(src) });
-    writeFileSync(join(installed, '.mlgate-complete'), '');
+    const installed = fillToolCache(toolCache);
     // The scoring thread loads the same copy.
     const result = await runAction({ action: 'evaluate', cwd, bundle: join(isolated, 'evaluate', 'index.js'), env: { RUNNER_TOOL_CACHE: toolCache, MLGATE_SCORE_MIN_BYTES: '1' }, inputs: { model: 'good.onnx', baseline: 'none', data: 'data.csv', label: 'label' } });
     expect(result.exitCode, result.stdout + result.stderr).toBe(0);

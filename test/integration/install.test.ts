@@ -1,8 +1,9 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { fillToolCache } from '../support/onnxruntime-cache.js';
 import { ROOT } from '../support/run-action.js';
 
 /**
@@ -22,13 +23,10 @@ beforeAll(() => {
   expect(installed.status, installed.stderr).toBe(0);
 }, 120_000);
 
-/** A runner's or a laptop's cache holding onnxruntime as mlgate leaves it after its first download. */
+/** A laptop's cache holding onnxruntime as mlgate leaves it after its first download (files and manifest). */
 function seededCache(): string {
   const cache = mkdtempSync(join(tmpdir(), 'mlgate-xdg-cache-'));
-  const version = JSON.parse(readFileSync(join(ROOT, 'node_modules', 'onnxruntime-node', 'package.json'), 'utf8')).version as string;
-  const installed = join(cache, 'mlgate', 'mlgate-onnxruntime-node', version, process.arch);
-  for (const name of ['onnxruntime-node', 'onnxruntime-common']) cpSync(join(ROOT, 'node_modules', name), join(installed, 'node_modules', name), { recursive: true, filter: (src) => !/\/bin\/napi-v6\/(win32|darwin)|\/arm64\//.test(src) });
-  writeFileSync(join(installed, '.mlgate-complete'), '');
+  fillToolCache(join(cache, 'mlgate'));
   return cache;
 }
 

@@ -2,11 +2,17 @@ import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { dirname, join, normalize, sep } from 'node:path';
 
 const BLOCK = 512;
+/** rwxr-xr-x at most: no group or world write, no setuid, setgid or sticky bit. */
+const SAFE_MODE = 0o755;
+/** The installer hashes every file it wrote, whatever mode the archive gave it. */
+const OWNER_READ = 0o400;
 
 /**
  * Extracts the regular files of a tar stream (ustar, with pax and GNU long names, as npm packs packages) that
  * `keep` accepts, as `rename(name)` under `target`, writing each as its bytes arrive so that a 300 MB package never
- * sits in memory. Names that would escape `target` are refused. Returns the names written.
+ * sits in unpacked form in memory. Names that would escape `target` are refused. Each file gets the permissions its
+ * header gives, less any write permission for others than the owner and the setuid, setgid and sticky bits: a
+ * file is executable only where the archive says so. Returns the names written.
  */
 export async function extractTar(chunks: AsyncIterable<Uint8Array>, target: string, keep: (name: string) => string | undefined): Promise<string[]> {
   const written: string[] = [];
@@ -73,7 +79,7 @@ export async function extractTar(chunks: AsyncIterable<Uint8Array>, target: stri
         if (destination !== undefined) {
           const path = safeJoin(target, destination);
           mkdirSync(dirname(path), { recursive: true });
-          fd = openSync(path, 'w', 0o755);
+          fd = openSync(path, 'w', (parseOctal(header.subarray(100, 108)) & SAFE_MODE) | OWNER_READ);
           written.push(destination);
           if (size === 0) finishEntry();
         }

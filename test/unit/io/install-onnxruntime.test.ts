@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { ONNXRUNTIME_PIN } from 'virtual:mlgate-onnxruntime-pin';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { installOnnxruntime, type OnnxruntimePin } from '../../../src/io/onnx/install-onnxruntime.js';
 import { findOnnxruntime } from '../../../src/io/onnx/load-onnxruntime.js';
@@ -40,7 +41,8 @@ beforeAll(async () => {
   const native = `/bin/napi-v6/${process.platform}/${process.arch}`;
   const node = packTarball('onnxruntime-node', (path) => !path.includes('/bin/napi-v6/') || path.endsWith('/bin/napi-v6') || path.includes(native) || /\/bin\/napi-v6\/[^/]+$/.test(path) || /\/bin$/.test(path));
   const common = packTarball('onnxruntime-common', () => true);
-  pin = { node: { name: 'onnxruntime-node', version: VERSION, integrity: integrity(node) }, common: { name: 'onnxruntime-common', version: VERSION, integrity: integrity(common) } };
+  // The build's pin, with the integrity of these tarballs: their files are node_modules', as the pin records them.
+  pin = { node: { ...ONNXRUNTIME_PIN.node, integrity: integrity(node) }, common: { ...ONNXRUNTIME_PIN.common, integrity: integrity(common) } };
   served.set(`/onnxruntime-node/-/onnxruntime-node-${VERSION}.tgz`, node);
   served.set(`/onnxruntime-common/-/onnxruntime-common-${VERSION}.tgz`, common);
   server = createServer((request, response) => {
