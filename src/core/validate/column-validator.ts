@@ -73,10 +73,16 @@ export class ColumnValidator {
     const nullable = contract.nullable !== false;
     const integral = contract.type === 'int';
     const shown = (v: number) => (contract.type === 'datetime' ? new Date(v).toISOString() : contract.type === 'bool' ? v === 1 : v);
+    // ±Infinity is a number beyond float64 (1e400 reads so): not a value of the type, whatever the rules.
+    const overflow = `values that are not ${article(contract.type)}: beyond ±1.8e308, the range of a 64-bit float`;
     // Most columns of a wide table have no rule on their values: only cells that are not values need a look.
     if (!integral && min === undefined && max === undefined && !allowedNumbers && !unique) {
       for (let r = 0; r < length; r++) {
-        if (status[r] === VALUE) continue;
+        if (status[r] === VALUE) {
+          const v = numbers[r]!;
+          if (v - v !== 0) tracker.add(name, 'type', severity, overflow, file, lines[r]!, String(v));
+          continue;
+        }
         if (status[r] === NULL) {
           if (!nullable) tracker.add(name, 'not_null', severity, 'missing values in a column that must not have any', file, lines[r]!, null);
         } else tracker.add(name, 'type', severity, `values that are not ${article(contract.type)}`, file, lines[r]!, invalidText.get(r) ?? null);
@@ -94,6 +100,10 @@ export class ColumnValidator {
         continue;
       }
       const v = numbers[r]!;
+      if (v - v !== 0) {
+        tracker.add(name, 'type', severity, overflow, file, lines[r]!, String(v));
+        continue;
+      }
       if (integral && v !== Math.floor(v)) tracker.add(name, 'type', severity, 'values that are not an int', file, lines[r]!, v);
       if (min !== undefined && v < min) tracker.add(name, 'min', severity, `values below the minimum ${String(contract.min)}`, file, lines[r]!, shown(v));
       if (max !== undefined && v > max) tracker.add(name, 'max', severity, `values above the maximum ${String(contract.max)}`, file, lines[r]!, shown(v));
