@@ -1,9 +1,10 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { isMap, isSeq, LineCounter, parseDocument, stringify, type Document } from 'yaml';
+import { stringify } from 'yaml';
 import { contractProblems, type DataContract } from '../core/contract/contract.js';
 import { ConfigurationError } from '../core/errors.js';
 import { describeSchemaError, documentValidator } from './document-schemas.js';
+import { parseYamlConfig } from './yaml-config.js';
 
 /**
  * Reads a data contract (YAML, or JSON, which is YAML too) and checks it against its schema and for rules that
@@ -19,21 +20,15 @@ export async function readContract(path: string, name = path): Promise<DataContr
   return await parseContract(text, name);
 }
 
+/** Parses a contract's text; `name` is the file as the user knows it, for messages. */
 export async function parseContract(text: string, name: string): Promise<DataContract> {
-  const lines = new LineCounter();
-  const document = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
-  if (document.errors.length > 0) {
-    const error = document.errors[0]!;
-    const line = lines.linePos(error.pos[0]).line;
-    throw new ConfigurationError(`${name}:${line}: not valid YAML (${error.message.split('\n')[0]})`, { file: name, line });
-  }
-  const value = document.toJS() as unknown;
+  const { value, lineOf } = parseYamlConfig(text, name);
   const validate = await documentValidator('contract');
   if (!validate(value)) {
     const error = validate.errors![0]!;
     const path = error.instancePath.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
     const unknown = error.keyword === 'additionalProperties' ? String((error.params as { additionalProperty: string }).additionalProperty) : undefined;
-    const line = lineOf(document, lines, unknown ? [...path, unknown] : path);
+    const line = lineOf(unknown ? [...path, unknown] : path);
     const hint = unknown ? ` (unknown rule "${unknown}")` : '';
     throw new ConfigurationError(`${name}:${line}: ${describeSchemaError(error)}${hint}; see the contract reference in the validate-data README`, { file: name, line });
   }
@@ -41,7 +36,7 @@ export async function parseContract(text: string, name: string): Promise<DataCon
   const problems = contractProblems(contract);
   if (problems.length > 0) {
     const [path, message] = problems[0]!;
-    const line = lineOf(document, lines, path);
+    const line = lineOf(path);
     throw new ConfigurationError(`${name}:${line}: ${path.join('.')}: ${message}`, { file: name, line });
   }
   return contract;
@@ -55,24 +50,4 @@ export async function writeContract(path: string, contract: DataContract, commen
     .map((l) => `# ${l}`)
     .join('\n');
   await writeFile(path, `${header}\n${stringify(contract, { lineWidth: 0 })}`);
-}
-
-/** The line of the deepest node along a JSON path that exists in the YAML document. */
-function lineOf(document: Document, lines: LineCounter, path: readonly string[]): number {
-  let node: unknown = document.contents;
-  let offset = 0;
-  for (const key of path) {
-    if (isMap(node)) {
-      const pair = node.items.find((item) => String((item.key as { value?: unknown })?.value ?? item.key) === key);
-      if (!pair) break;
-      offset = (pair.key as { range?: [number] })?.range?.[0] ?? offset;
-      node = pair.value;
-    } else if (isSeq(node)) {
-      const item = node.items[Number(key)];
-      if (!item) break;
-      offset = (item as { range?: [number] }).range?.[0] ?? offset;
-      node = item;
-    } else break;
-  }
-  return lines.linePos(offset).line;
 }

@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import type { EvalReport, MetricComparison, Metrics, PartialModel, SliceResult } from '../../core/documents.js';
 import { ConfigurationError } from '../../core/errors.js';
 import { resolveClasses } from '../../core/evaluate/class-labels.js';
@@ -20,6 +19,7 @@ import { LATEST_RELEASE, latestReleaseAsset } from '../../github/latest-release.
 import { checkBaselineRun, downloadRunArtifact, type PullRequestHead } from '../../github/run-artifacts.js';
 import { readContract } from '../../io/contract-file.js';
 import { writeDocument } from '../../io/documents.js';
+import { parseYamlConfig } from '../../io/yaml-config.js';
 import { unpackArchive, writeArchiveEntries } from '../../io/zip-archive.js';
 import { loadOnnxruntime } from '../../io/onnx/load-onnxruntime.js';
 import { shareRanking } from '../../io/parallel/background-ranking.js';
@@ -305,14 +305,7 @@ async function loadPolicy(env: ActionEnvironment, options: EvaluateOptions, task
   } catch {
     throw new ConfigurationError(`${options.policy}: policy file not found; check ${env.inputs.label('policy')}`, { file: options.policy });
   }
-  let document: unknown;
-  try {
-    document = parseYaml(text);
-  } catch (error) {
-    const line = (error as { linePos?: { line: number }[] }).linePos?.[0]?.line;
-    throw new ConfigurationError(`${options.policy}${line ? `:${line}` : ''}: not valid YAML (${(error as Error).message.split('\n')[0]})`, { file: options.policy, line });
-  }
-  return parsePolicy(document, options.policy, HIGHER_IS_BETTER);
+  return parsePolicy(parseYamlConfig(text, options.policy).value, options.policy, HIGHER_IS_BETTER);
 }
 
 /** The override label on the pull request, and who applied it when this run was triggered by labelling. */

@@ -1,5 +1,6 @@
 import type { ColumnType, DecodeAs } from '../data/batch.js';
 import { ownValue } from '../own-value.js';
+import { compileContractPattern } from './contract-pattern.js';
 
 /** Inclusive bounds; either side may be left open. */
 export interface Bounds {
@@ -18,7 +19,7 @@ export interface ColumnContract {
   min?: number | string;
   max?: number | string;
   allowed?: (string | number | boolean)[];
-  /** A regular expression every text value must match (whole value). */
+  /** A regular expression every text value must match (whole value), in RE2 syntax: matched in linear time. */
   pattern?: string;
   unique?: boolean;
   /** The share of rows that must pass each value rule, as in Great Expectations (default 1: all). */
@@ -77,8 +78,8 @@ export function decodingOf(type: ColumnType): 'number' | 'bool' | 'datetime' | '
 }
 
 /**
- * Problems a schema cannot see: a pattern that does not compile, min above max, range rules on text columns, a
- * datetime bound that is not ISO 8601. Each is [JSON path, message].
+ * Problems a schema cannot see: a pattern that does not compile or needs backtracking, min above max, range rules on
+ * text columns, a datetime bound that is not ISO 8601. Each is [JSON path, message].
  */
 export function contractProblems(contract: DataContract): [string[], string][] {
   const problems: [string[], string][] = [];
@@ -96,11 +97,8 @@ export function contractProblems(contract: DataContract): [string[], string][] {
     if (column.min !== undefined && column.max !== undefined && ranged && compare(column.min, column.max) > 0) problems.push([at('min'), `min ${column.min} is above max ${column.max}`]);
     if (column.pattern !== undefined) {
       if (column.type !== 'string' && column.type !== 'category') problems.push([at('pattern'), `pattern applies to string and category columns, not ${column.type}`]);
-      try {
-        new RegExp(column.pattern, 'u');
-      } catch (error) {
-        problems.push([at('pattern'), `pattern is not a valid regular expression (${error instanceof Error ? error.message : String(error)})`]);
-      }
+      const { problem } = compileContractPattern(column.pattern);
+      if (problem) problems.push([at('pattern'), problem]);
     }
     if ((column.mean || column.stddev || column.quantiles) && !ranged) problems.push([at(column.mean ? 'mean' : column.stddev ? 'stddev' : 'quantiles'), 'mean, stddev and quantiles apply to int, float and datetime columns']);
     if (column.allowed && (column.type === 'int' || column.type === 'float') && column.allowed.some((v) => typeof v !== 'number')) problems.push([at('allowed'), `allowed values of a ${column.type} column must be numbers`]);

@@ -29,10 +29,14 @@ function inferColumn(column: ColumnProfile, rows: number, options: InferOptions)
   else contract.max_null_fraction = Math.min(1, Number(((column.nulls / Math.max(rows, 1)) * (1 + options.margin)).toPrecision(3)));
   const numeric = column.numeric;
   if (numeric && (column.type === 'int' || column.type === 'float')) {
-    const pad = (numeric.max - numeric.min) * options.margin;
+    // In halves, so that a range as wide as float64's (-1e308 to 1e308) gives a finite padding.
+    const pad = (numeric.max / 2 - numeric.min / 2) * 2 * options.margin;
     // Data that never went below zero (counts, amounts, speeds) keeps zero as its floor.
-    contract.min = Math.max(widen(numeric.min - pad, pad, column.type, 'down'), numeric.min >= 0 ? 0 : Number.NEGATIVE_INFINITY);
-    contract.max = widen(numeric.max + pad, pad, column.type, 'up');
+    const min = Math.max(widen(numeric.min - pad, pad, column.type, 'down'), numeric.min >= 0 ? 0 : Number.NEGATIVE_INFINITY);
+    const max = widen(numeric.max + pad, pad, column.type, 'up');
+    // A bound widened past float64's range is no bound: that side is left open.
+    if (Number.isFinite(min)) contract.min = min;
+    if (Number.isFinite(max)) contract.max = max;
   }
   // New data comes later than the reference: a datetime column gets a floor, not a ceiling.
   if (numeric && column.type === 'datetime') contract.min = new Date(numeric.min).toISOString();

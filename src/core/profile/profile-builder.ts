@@ -1,7 +1,7 @@
 import { INVALID, NULL, TextDictionary, VALUE, type ColumnData, type ColumnType, type DecodeAs, type RecordBatch } from '../data/batch.js';
 import { resized } from '../data/typed-arrays.js';
 import { BottomK, hashText, mix32, PRIORITY_LOW, rowPriority } from './bottom-k-sample.js';
-import { emptyMoments, mergeMoments, sampleVariance, type Moments } from './moments.js';
+import { emptyMoments, finiteMoments, mergeMoments, SATURATED_M2, sampleVariance, type Moments } from './moments.js';
 import {
   DEFAULT_SAMPLE_SEED,
   DEFAULT_SAMPLE_SIZE,
@@ -227,7 +227,13 @@ export class ProfileBuilder {
         if (v > max) max = v;
         if (integral && v !== Math.floor(v)) integral = false;
       }
-      if (n > 0) {
+      if (n > 0 && !Number.isFinite(sum)) {
+        // ±Infinity among the values (1e400 reads as Infinity: no float64 holds it), counted as rows that did not
+        // parse as the type; or finite values whose sum overflows (1e308 + 1e308). Both take the careful path.
+        const finite = finiteMoments(values, status, length, VALUE);
+        if (finite.moments.count > 0) state.moments = mergeMoments(state.moments, finite.moments);
+        invalid += finite.nonFinite;
+      } else if (n > 0) {
         const mean = sum / n;
         let m2 = 0;
         for (let r = 0; r < length; r++) {
@@ -235,7 +241,7 @@ export class ProfileBuilder {
           const d = values[r]! - mean;
           m2 += d * d;
         }
-        state.moments = mergeMoments(state.moments, { count: n, mean, m2, min, max });
+        state.moments = mergeMoments(state.moments, { count: n, mean, m2: m2 <= SATURATED_M2 ? m2 : SATURATED_M2, min, max });
       }
       state.integral = integral;
       counted = true;
@@ -534,6 +540,14 @@ function copySampled(state: ColumnState, column: ColumnData | undefined, slots: 
     if (numbers) {
       if (block > 0) sampleNumbers.set(numbers.subarray(row0, row0 + block), slot0);
       for (let i = block; i < slots.length; i++) sampleNumbers[slots[i]!] = numbers[rows[i]!]!;
+      // ±Infinity is kept as addColumn counted it, a row that did not parse (JSON has no Infinity).
+      for (let i = 0; i < slots.length; i++) {
+        const slot = slots[i]!;
+        if (sampleNumbers[slot] === Number.POSITIVE_INFINITY || sampleNumbers[slot] === Number.NEGATIVE_INFINITY) {
+          sampleNumbers[slot] = Number.NaN;
+          if (sampleStatus[slot] === VALUE) sampleStatus[slot] = INVALID;
+        }
+      }
     } else for (let i = 0; i < slots.length; i++) sampleNumbers[slots[i]!] = Number.NaN;
   }
   if (sampleIds.length > 0) {

@@ -100,11 +100,13 @@ export function topCategories(values: readonly string[], counts: ArrayLike<numbe
 /** Counts of values in `bins` equal-width bins over [min, max]; the top edge is inclusive. */
 export function histogramOf(values: ArrayLike<number>, min: number, max: number, bins = HISTOGRAM_BINS): { edges: number[]; counts: number[] } {
   if (!(max > min)) return { edges: [min, max], counts: [values.length] };
-  const width = (max - min) / bins;
-  const edges = Array.from({ length: bins + 1 }, (_, i) => (i === bins ? max : min + i * width));
+  // Halves, so that a range wider than float64 (-1e308 to 1e308) does not overflow; halving is exact, so for any
+  // other range the edges and bins are those of (max - min) / bins.
+  const halfWidth = (max / 2 - min / 2) / bins;
+  const edges = Array.from({ length: bins + 1 }, (_, i) => (i === bins ? max : (min / 2 + i * halfWidth) * 2));
   const counts = new Array<number>(bins).fill(0);
   for (let i = 0; i < values.length; i++) {
-    const bin = Math.min(bins - 1, Math.max(0, Math.floor((values[i]! - min) / width)));
+    const bin = Math.min(bins - 1, Math.max(0, Math.floor((values[i]! / 2 - min / 2) / halfWidth)));
     counts[bin]!++;
   }
   return { edges, counts };
@@ -132,9 +134,15 @@ export function selectQuantiles(values: Float64Array, qs: readonly number[]): Re
     const position = (n - 1) * q;
     const low = Math.floor(position);
     const high = Math.min(low + 1, n - 1);
-    result[String(q)] = at.get(low)! + (at.get(high)! - at.get(low)!) * (position - low);
+    result[String(q)] = interpolate(at.get(low)!, at.get(high)!, position - low);
   }
   return result;
+}
+
+/** a + (b - a) * t, numpy's linear interpolation; for finite a and b also where b - a overflows (-1e308 to 1e308). */
+function interpolate(a: number, b: number, t: number): number {
+  const value = a + (b - a) * t;
+  return Number.isFinite(value) || !Number.isFinite(a) || !Number.isFinite(b) ? value : a * (1 - t) + b * t;
 }
 
 /** The k-th smallest (0-based) of `values`, which it may reorder. */

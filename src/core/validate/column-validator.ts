@@ -1,6 +1,7 @@
 import { INVALID, NULL, VALUE, type ColumnData, type RecordBatch } from '../data/batch.js';
 import { parseDatetimeText } from '../data/cell-text.js';
 import type { ColumnContract } from '../contract/contract.js';
+import { compileContractPattern, type ContractPattern } from '../contract/contract-pattern.js';
 import { createUniqueTracker, type UniqueNumbers, type UniqueTracker } from './unique-tracker.js';
 import type { ViolationTracker } from './violations.js';
 
@@ -19,7 +20,7 @@ export class ColumnValidator {
   private readonly max: number | undefined;
   private readonly allowedNumbers: Set<number> | undefined;
   private readonly allowedTexts: Set<string> | undefined;
-  private readonly pattern: RegExp | undefined;
+  private readonly pattern: ContractPattern | undefined;
   private readonly unique: UniqueTracker | undefined;
   private allowedById = new Uint8Array(64);
   private patternById = new Uint8Array(64);
@@ -37,7 +38,12 @@ export class ColumnValidator {
       else if (contract.type === 'bool') this.allowedNumbers = new Set(contract.allowed.map((v) => (v === true || v === 'true' ? 1 : 0)));
       else this.allowedTexts = new Set(contract.allowed.map(String));
     }
-    if (contract.pattern) this.pattern = new RegExp(`^(?:${contract.pattern})$`, 'u');
+    if (contract.pattern) {
+      const { pattern, problem } = compileContractPattern(contract.pattern);
+      // A contract is checked when it is read (contractProblems): a pattern refused here is a contract nobody checked.
+      if (problem) throw new Error(`column ${name}: ${problem}`);
+      this.pattern = pattern;
+    }
     if (contract.unique) this.unique = createUniqueTracker(contract.type === 'int' && this.min !== undefined && this.max !== undefined ? { min: this.min, max: this.max } : undefined);
   }
 
@@ -67,10 +73,16 @@ export class ColumnValidator {
     const nullable = contract.nullable !== false;
     const integral = contract.type === 'int';
     const shown = (v: number) => (contract.type === 'datetime' ? new Date(v).toISOString() : contract.type === 'bool' ? v === 1 : v);
+    // ±Infinity is a number beyond float64 (1e400 reads so): not a value of the type, whatever the rules.
+    const overflow = `values that are not ${article(contract.type)}: beyond ±1.8e308, the range of a 64-bit float`;
     // Most columns of a wide table have no rule on their values: only cells that are not values need a look.
     if (!integral && min === undefined && max === undefined && !allowedNumbers && !unique) {
       for (let r = 0; r < length; r++) {
-        if (status[r] === VALUE) continue;
+        if (status[r] === VALUE) {
+          const v = numbers[r]!;
+          if (v - v !== 0) tracker.add(name, 'type', severity, overflow, file, lines[r]!, String(v));
+          continue;
+        }
         if (status[r] === NULL) {
           if (!nullable) tracker.add(name, 'not_null', severity, 'missing values in a column that must not have any', file, lines[r]!, null);
         } else tracker.add(name, 'type', severity, `values that are not ${article(contract.type)}`, file, lines[r]!, invalidText.get(r) ?? null);
@@ -88,6 +100,10 @@ export class ColumnValidator {
         continue;
       }
       const v = numbers[r]!;
+      if (v - v !== 0) {
+        tracker.add(name, 'type', severity, overflow, file, lines[r]!, String(v));
+        continue;
+      }
       if (integral && v !== Math.floor(v)) tracker.add(name, 'type', severity, 'values that are not an int', file, lines[r]!, v);
       if (min !== undefined && v < min) tracker.add(name, 'min', severity, `values below the minimum ${String(contract.min)}`, file, lines[r]!, shown(v));
       if (max !== undefined && v > max) tracker.add(name, 'max', severity, `values above the maximum ${String(contract.max)}`, file, lines[r]!, shown(v));
@@ -115,7 +131,7 @@ export class ColumnValidator {
         if (allowedById[id] === FAIL) tracker.add(name, 'allowed', severity, 'values outside the allowed set', file, lines[r]!, values[id]);
       }
       if (this.pattern) {
-        if (patternById[id] === UNKNOWN) patternById[id] = this.pattern.test(values[id]!) ? PASS : FAIL;
+        if (patternById[id] === UNKNOWN) patternById[id] = this.pattern.matches(values[id]!) ? PASS : FAIL;
         if (patternById[id] === FAIL) tracker.add(name, 'pattern', severity, `values that do not match the pattern ${contract.pattern}`, file, lines[r]!, values[id]);
       }
       if (unique && unique.seenText(id)) tracker.add(name, 'unique', severity, 'repeated values in a column whose values must be unique', file, lines[r]!, values[id]);
