@@ -8,7 +8,8 @@ export type SectionStatus = 'pass' | 'warn' | 'fail';
  * All text in it is already escaped Markdown.
  */
 export interface ReportSection {
-  kind: DocumentKind;
+  /** The document rendered, or `run`: the workflow run whose reports a workflow_run comment shows. */
+  kind: DocumentKind | 'run';
   /** Where the document came from, to tell two sections of the same kind apart. */
   source: string;
   title: string;

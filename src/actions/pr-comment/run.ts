@@ -16,6 +16,7 @@ import { unpackArchive, writeArchiveEntries } from '../../io/zip-archive.js';
 import { escapeText } from '../../render/markdown.js';
 import { COMMENT_LIMIT, renderReport, SUMMARY_LIMIT_BYTES } from '../../render/report.js';
 import { renderSection } from '../../render/sections/index.js';
+import { renderSourceRunSection, type SourceRun } from '../../render/sections/source-run.js';
 import type { ActionEnvironment } from '../runtime/host.js';
 import { parsePrCommentOptions, type PrCommentOptions } from './inputs.js';
 
@@ -34,7 +35,7 @@ export async function prComment(env: ActionEnvironment): Promise<void> {
   const documents = (await loadReports(options.reports, source.root, host, source.label)).filter((d) => (REPORT_KINDS as readonly string[]).includes(d.kind));
   if (documents.length === 0) host.warning(`No mlgate reports found for ${options.reports.join(', ')}; the comment says so.`);
 
-  const sections = documents.map(renderSection).filter((s) => s !== undefined);
+  const sections = [...(source.run ? [renderSourceRunSection(source.run)] : []), ...documents.map(renderSection).filter((s) => s !== undefined)];
   const footer = renderFooter(context, source.sha, documents);
   const comment = renderReport(sections, {
     limit: COMMENT_LIMIT,
@@ -86,11 +87,13 @@ interface ReportSource {
   /** How report paths are shown: prefixed with the artifact they came from. */
   label: string;
   sha: string | undefined;
+  /** In workflow_run mode, the run the reports came from. */
+  run?: SourceRun;
 }
 
 /** In workflow_run mode: the reports artifact of the run that triggered this one, unpacked with limits. */
 async function fetchTriggeringRunReports(env: ActionEnvironment, options: PrCommentOptions, client: GitHubClient | undefined): Promise<ReportSource> {
-  const run = env.context.payload.workflow_run as { id?: number; head_sha?: string } | undefined;
+  const run = env.context.payload.workflow_run as { id?: number; head_sha?: string; name?: string; conclusion?: string | null } | undefined;
   if (!run?.id) {
     throw new ConfigurationError(`${env.inputs.label('mode')} is workflow_run, but this run was triggered by "${env.context.eventName ?? 'no event'}"; use it in a workflow started by on: workflow_run`);
   }
@@ -102,7 +105,9 @@ async function fetchTriggeringRunReports(env: ActionEnvironment, options: PrComm
   await rm(root, { recursive: true, force: true });
   await writeArchiveEntries(entries, root);
   env.host.info(`Read ${entries.size} JSON file(s) from the artifact "${options.artifactName}" of run ${run.id}`);
-  return { root, label, sha: run.head_sha };
+  const { context } = env;
+  const url = `${context.serverUrl}/${context.owner}/${context.repo}/actions/runs/${run.id}`;
+  return { root, label, sha: run.head_sha, run: { id: run.id, name: run.name ?? 'workflow', conclusion: run.conclusion ?? 'unknown', url } };
 }
 
 interface CommentTargetChoice {
