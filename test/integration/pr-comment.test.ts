@@ -189,6 +189,20 @@ describe('pr-comment action (dist bundle against the GitHub emulator)', () => {
     expect(comments[0]!.body).toContain('artifact mlgate&#45;reports/reports/eval&#45;report&#46;json');
   });
 
+  it('keeps one comment when the pull-request workflow and the workflow_run workflow both comment', async () => {
+    const sha = 'c'.repeat(38) + String(pr % 100).padStart(2, '0');
+    const same = github.addPullRequest(REPOSITORY, { headSha: sha }).number;
+    const folder = allReports();
+    const direct = await runAction({ action: 'pr-comment', inputs: { reports: `${folder}/*-report.json` }, token: GitHubEmulator.WRITE_TOKEN, apiUrl: github.apiUrl, event: pullRequestEvent({ number: same }), env: { GITHUB_WORKFLOW: 'mlgate' } });
+    expect(direct.exitCode, direct.stdout).toBe(0);
+    github.addArtifact(REPOSITORY, 6000 + pr, 'mlgate-reports', zipSync({ 'eval-report.json': new TextEncoder().encode(JSON.stringify(evalReport())) }));
+    const relayed = await runAction({ action: 'pr-comment', inputs: { reports: '**/*-report.json' }, token: GitHubEmulator.WRITE_TOKEN, apiUrl: github.apiUrl, event: workflowRunEvent({ id: 6000 + pr, headSha: sha }), env: { GITHUB_WORKFLOW: 'mlgate comment' } });
+    expect(relayed.exitCode, relayed.stdout).toBe(0);
+    const comments = github.comments(REPOSITORY, same);
+    expect(comments).toHaveLength(1);
+    expect(comments[0]!.body.startsWith(`${MARKER}\n`)).toBe(true);
+  });
+
   it('in workflow_run mode refuses an artifact that would unpack outside its folder', async () => {
     const zip = zipSync({ '../../escape-report.json': new TextEncoder().encode(JSON.stringify(evalReport())) });
     github.addArtifact(REPOSITORY, 8000 + pr, 'mlgate-reports', zip);

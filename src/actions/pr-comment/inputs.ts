@@ -8,8 +8,8 @@ export const INPUTS = {
     default: '**/*-report.json',
   },
   key: {
-    description: 'Identifies this comment among others on the pull request. Default: the workflow name.',
-    default: '',
+    description: 'Identifies this comment among others on the pull request. Every workflow that comments with the same key updates the same comment, so a pull request checked by several mlgate workflows gets one comment.',
+    default: 'mlgate',
   },
   'github-token': {
     description: 'Token used to comment. Needs pull-requests: write (and actions: read in workflow_run mode).',
@@ -50,7 +50,7 @@ export function parsePrCommentOptions(inputs: InputReader, context: GitHubContex
   const reports = parseList(inputs, 'reports');
   return {
     reports: reports.length > 0 ? reports : [INPUTS.reports.default],
-    key: inputs.get('key').trim() || context.workflow || 'mlgate',
+    key: inputs.get('key').trim() || INPUTS.key.default,
     token: inputs.get('github-token').trim(),
     mode: mode === 'auto' ? (context.eventName === 'workflow_run' ? 'workflow_run' : 'pull_request') : mode,
     summary: parseBoolean(inputs, 'summary'),
