@@ -4,7 +4,7 @@ import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSyn
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Logger } from '../../src/core/logger.js';
@@ -151,6 +151,21 @@ describe('copies of onnxruntime-node that mlgate did not install', () => {
     const ort = await findOnnxruntime({ pin: BUILD_PIN, cacheRoot, registry, logger, resolveFrom: pathToFileURL(join(action, 'index.js')) });
     expect(ort.source, 'the planted copy was loaded').toBe(`tool cache ${installed}`);
     expect(logger.warnings).toEqual([`Not loading onnxruntime-node from ${join(work, 'node_modules', 'onnxruntime-node')}: ${LIBRARY.replace('node_modules/onnxruntime-node/', '')} has SHA-256 ${sha256Of(join(work, LIBRARY))}, not the pinned release's ${BUILD_PIN.node.files[LIBRARY.replace('node_modules/onnxruntime-node/', '')]}. Using the pinned copy in the tool cache instead`]);
+  });
+
+  it('passes over an unchanged copy above the action whose native folder holds one library more (loaded with it)', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'mlgate-work-'));
+    copyPinnedFiles(work);
+    // libonnxruntime.so.1 finds the libraries it needs beside itself first (RUNPATH $ORIGIN): a planted librt.so.1 runs.
+    writeFileSync(join(dirname(join(work, LIBRARY)), 'librt.so.1'), 'a library of the attacker\'s');
+    const action = join(work, '_actions', 'acme', 'mlgate', 'v1', 'dist', 'evaluate');
+    mkdirSync(action, { recursive: true });
+    const cacheRoot = mkdtempSync(join(tmpdir(), 'mlgate-toolcache-'));
+    const installed = fillToolCache(cacheRoot);
+    const logger = recordingLogger();
+    const ort = await findOnnxruntime({ pin: BUILD_PIN, cacheRoot, registry, logger, resolveFrom: pathToFileURL(join(action, 'index.js')) });
+    expect(ort.source, 'the planted copy was loaded').toBe(`tool cache ${installed}`);
+    expect(logger.warnings).toEqual([expect.stringMatching(/^Not loading onnxruntime-node from .*: bin\/napi-v6\/\w+\/\w+ holds librt\.so\.1, which the pinned release does not, and which would be loaded with it\. Using the pinned copy/)]);
   });
 
   it('refuses an onnxruntime-path copy of the pinned version whose files were changed, naming the file', async () => {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { closeSync, lstatSync, openSync, readdirSync, readFileSync, readSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, lstatSync, openSync, readdirSync, readFileSync, readSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { OnnxruntimePin, PinnedPackage } from './install-onnxruntime.js';
 
@@ -90,10 +90,22 @@ export function verifyPackageCopy(nodeFolder: string, commonFolder: string, pin:
     if (version !== pkg.version) return `${folder} holds ${pkg.name} ${version ?? '(unreadable)'}, not the pinned ${pkg.version}`;
     const prefix = `node_modules/${pkg.name}/`;
     const files = new Map([...expectedFiles(pin, platform, arch)].filter(([path]) => path.startsWith(prefix)).map(([path, digest]) => [path.slice(prefix.length), digest]));
-    const problem = checkFiles(folder, files, false);
+    const problem = checkFiles(folder, files, false) ?? (pkg === pin.node ? checkNativeFolder(folder, files, platform, arch) : undefined);
     if (problem) return problem;
   }
   return undefined;
+}
+
+/**
+ * The folder of the native libraries must hold exactly the pinned release's files: libonnxruntime.so.1 looks for the
+ * libraries it needs beside itself first (its RUNPATH is $ORIGIN), so any extra file there (a planted librt.so.1)
+ * would be loaded with it and run its code in the step.
+ */
+function checkNativeFolder(folder: string, files: ReadonlyMap<string, string>, platform: string, arch: string): string | undefined {
+  const native = `bin/napi-v6/${platform}/${arch}`;
+  if (!existsSync(join(folder, native))) return undefined;
+  const extra = listFiles(join(folder, native)).find((path) => !files.has(`${native}/${path}`));
+  return extra ? `${native} holds ${extra}, which the pinned release does not, and which would be loaded with it` : undefined;
 }
 
 /** The version in a package folder's package.json, or undefined when there is none. */
