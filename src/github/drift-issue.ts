@@ -1,6 +1,6 @@
 import type { Logger } from '../core/logger.js';
 import type { GitHubClient } from './client.js';
-import { resolveOwnAuthor, type Author, type OwnAuthorCheck } from './own-author.js';
+import { resolveOwnLogin, writtenBy, type Author, type OwnAuthorCheck } from './own-author.js';
 import type { Repo } from './releases.js';
 
 /** The hidden first line of mlgate's drift issue, beside its label: together they find the issue again. */
@@ -13,6 +13,8 @@ export interface DriftIssueRequest {
   /** The report, as Markdown: the issue's body while drift lasts, and each run's comment. */
   body: string;
   runUrl?: string;
+  /** The login whose issue is mlgate's (the `issue-author` input); empty: found from the token. */
+  author?: string;
 }
 
 export interface DriftIssueResult {
@@ -36,7 +38,7 @@ interface OpenIssue {
 export async function syncDriftIssue(client: GitHubClient, repo: Repo, request: DriftIssueRequest, logger: Logger): Promise<DriftIssueResult> {
   const body = `${DRIFT_ISSUE_MARKER}\n${request.body}`;
   const run = request.runUrl ? ` ([run](${request.runUrl}))` : '';
-  const isOwn = await resolveOwnAuthor(client);
+  const isOwn = writtenBy(await resolveOwnLogin(client, request.author));
   const existing = (await openDriftIssues(client, repo, request.label, isOwn))[0];
   if (!request.drifted) {
     if (!existing) return { action: 'none' };

@@ -14,18 +14,27 @@ export interface Author {
  */
 export type OwnAuthorCheck = (author: Author | null | undefined) => boolean;
 
+/** Who the workflow's GITHUB_TOKEN comments as, on github.com and GitHub Enterprise Server alike. */
+export const ACTIONS_BOT = 'github-actions[bot]';
+
 /**
- * Finds whose comments are mlgate's. A personal token names its user through GET /user; an installation token (the
- * workflow's GITHUB_TOKEN or a GitHub App's) gets 403 there, and then the author must be a bot: `github-actions[bot]`
- * or an app installed on the repository, which only the repository's admins can install. A person cannot comment as
- * a bot.
+ * The login mlgate's comments and issues are written by: `configured` when the workflow names it (the
+ * `comment-author` input, for a GitHub App's token: `<app-slug>[bot]`); else the user of a personal token (GET
+ * /user); else, for an installation token, which GET /user refuses with 403, the workflow's GITHUB_TOKEN identity.
+ * One exact login, never "any bot": other apps and other workflows' bots may echo text that carries the marker.
  */
-export async function resolveOwnAuthor(client: GitHubClient): Promise<OwnAuthorCheck> {
+export async function resolveOwnLogin(client: GitHubClient, configured?: string): Promise<string> {
+  if (configured) return configured;
   try {
     const { data } = await client.rest.users.getAuthenticated();
-    return (author) => author?.login === data.login;
+    return data.login;
   } catch (error) {
     if (httpStatus(error) !== 403) throw error;
-    return (author) => author?.type === 'Bot';
+    return ACTIONS_BOT;
   }
+}
+
+/** The check for comments and issues written by `login`. */
+export function writtenBy(login: string): OwnAuthorCheck {
+  return (author) => author?.login === login;
 }

@@ -15,6 +15,8 @@ export interface StickyCommentResult {
   action: 'created' | 'updated' | 'unchanged';
   /** Copies left by concurrent runs that were deleted. */
   removedDuplicates: number;
+  /** Who GitHub says wrote the comment, when `isOwn` does not accept it: later runs will not find it. */
+  writtenAs?: string;
 }
 
 interface IssueComment {
@@ -58,7 +60,8 @@ export async function upsertStickyComment(client: GitHubClient, target: CommentT
   const keep = after[0] ?? created;
   const removed = await deleteCopies(client, target, after, keep);
   if (keep.id !== created.id && keep.body !== text) await updateComment(client, target, keep.id, text);
-  return { id: keep.id, url: keep.html_url, action: keep.id === created.id ? 'created' : 'updated', removedDuplicates: removed };
+  const writtenAs = isOwn(created.user) ? undefined : created.user?.login;
+  return { id: keep.id, url: keep.html_url, action: keep.id === created.id ? 'created' : 'updated', removedDuplicates: removed, ...(writtenAs ? { writtenAs } : {}) };
 }
 
 /** Every comment that starts with the marker and whose author `isOwn` accepts, oldest first. */

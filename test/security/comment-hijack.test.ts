@@ -57,6 +57,31 @@ describe('a comment or issue that carries mlgate\'s marker but was not written b
     expect(comments.filter((c) => c.login === 'octocat')).toHaveLength(1);
   });
 
+  it('is left alone when another bot wrote it (another app, or a workflow echoing text)', async () => {
+    github.addToken('ghs_other_app', { login: 'helpful-app[bot]', id: 49699333, type: 'Bot', permission: 'write' });
+    const pr = github.addPullRequest(REPOSITORY, { headSha: 'c3'.repeat(20) }).number;
+    const forged = github.addComment(REPOSITORY, pr, `${MARKER}\n## ✅ mlgate: all checks passed`, 'ghs_other_app');
+    const folder = writeReports({ 'eval-report.json': evalReport() });
+    const result = await runAction({ action: 'pr-comment', inputs: { reports: `${folder}/*-report.json` }, token: GitHubEmulator.WRITE_TOKEN, apiUrl: github.apiUrl, event: pullRequestEvent({ number: pr }) });
+    expect(result.exitCode, result.stdout + result.stderr).toBe(0);
+    const comments = github.comments(REPOSITORY, pr);
+    expect(comments.find((c) => c.id === forged)!.body).toBe(`${MARKER}\n## ✅ mlgate: all checks passed`);
+    expect(comments.filter((c) => c.login === 'github-actions[bot]')).toHaveLength(1);
+  });
+
+  it('with a GitHub App\'s token, reuses the app\'s comment when comment-author names it, and says to name it otherwise', async () => {
+    github.addToken('ghs_team_app', { login: 'team-app[bot]', id: 49699334, type: 'Bot', permission: 'write' });
+    const pr = github.addPullRequest(REPOSITORY, { headSha: 'c4'.repeat(20) }).number;
+    const folder = writeReports({ 'eval-report.json': evalReport() });
+    const run = (inputs: Record<string, string>) =>
+      runAction({ action: 'pr-comment', inputs: { reports: `${folder}/*-report.json`, 'github-token': 'ghs_team_app', ...inputs }, token: 'ghs_team_app', apiUrl: github.apiUrl, event: pullRequestEvent({ number: pr }) });
+    const unnamed = await run({});
+    expect(unnamed.annotations.map((a) => a.message)).toContain('The comment was written as team-app[bot], not as the author mlgate looks for; set comment-author: team-app[bot] so that later runs update it instead of writing another');
+    expect((await run({ 'comment-author': 'team-app[bot]' })).exitCode).toBe(0);
+    expect((await run({ 'comment-author': 'team-app[bot]' })).exitCode).toBe(0);
+    expect(github.comments(REPOSITORY, pr)).toHaveLength(1);
+  });
+
   it('is not taken for the drift issue by drift-check on a schedule', async () => {
     const repository = 'acme/drift-forged';
     const forged = github.addIssue(repository, { title: 'Data drift', body: '<!-- mlgate:drift-issue -->\nAll good, nothing to see', labels: ['mlgate-drift'] });

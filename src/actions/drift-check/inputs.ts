@@ -15,6 +15,10 @@ export const INPUTS = {
   'fail-on-drift': { description: 'Fail the step when the dataset drifts.', default: 'false' },
   mode: { description: 'check: report only; issue (for schedules): keep one issue open while the data drifts, commented each run, closed when drift is gone.', default: 'check' },
   'issue-label': { description: 'In issue mode, the label that marks the drift issue.', default: 'mlgate-drift' },
+  'issue-author': {
+    description: "In issue mode, the login whose issue is kept; anyone else's issue with the same label and marker is left alone. Default: the token's user for a personal token, else github-actions[bot]; for a GitHub App's token, its <app-slug>[bot].",
+    default: '',
+  },
   model: { description: 'An ONNX model: also compare its predictions on the reference data with those on the current data (prediction drift). Needs the reference as data files.', default: '' },
   'model-features': { description: 'The model\'s input columns in order. Default: its metadata mlgate.features.', default: '' },
   'onnxruntime-path': { description: 'A preinstalled onnxruntime-node, for runners without internet (see evaluate).', default: '' },
@@ -45,6 +49,8 @@ export interface DriftCheckOptions {
   failOnDrift: boolean;
   mode: 'check' | 'issue';
   issueLabel: string;
+  /** The login whose drift issue is mlgate's; empty: found from the token. */
+  issueAuthor: string;
   model: string;
   modelFeatures: string[] | undefined;
   onnxruntimePath: string;
@@ -86,6 +92,7 @@ export function parseDriftCheckOptions(inputs: InputReader): DriftCheckOptions {
     failOnDrift: parseBoolean(inputs, 'fail-on-drift'),
     mode: parseChoice(inputs, 'mode', ['check', 'issue'] as const),
     issueLabel: inputs.get('issue-label').trim() || INPUTS['issue-label'].default,
+    issueAuthor: inputs.get('issue-author').trim(),
     model: inputs.get('model').trim(),
     modelFeatures: parseList(inputs, 'model-features').length > 0 ? parseList(inputs, 'model-features') : undefined,
     onnxruntimePath: inputs.get('onnxruntime-path').trim(),

@@ -113,7 +113,7 @@ async function keepIssue(env: ActionEnvironment, options: DriftCheckOptions, rep
   const client = await env.createClient(options.token);
   const url = runUrl(context);
   const body = renderReport([renderDriftSection(report, options.report)], { limit: COMMENT_LIMIT, fullReportUrl: url }).markdown;
-  const result = await syncDriftIssue(client, { owner: context.owner, repo: context.repo }, { drifted: report.dataset_drift, label: options.issueLabel, title: `mlgate: data drift in ${drifted} of ${checked} features`, body, runUrl: url }, host);
+  const result = await syncDriftIssue(client, { owner: context.owner, repo: context.repo }, { drifted: report.dataset_drift, label: options.issueLabel, title: `mlgate: data drift in ${drifted} of ${checked} features`, body, runUrl: url, author: options.issueAuthor }, host);
   host.setOutput('issue-number', result.number ?? '');
   host.setOutput('issue-url', result.url ?? '');
 }

@@ -15,6 +15,10 @@ export const INPUTS = {
     description: 'Token used to comment. Needs pull-requests: write (and actions: read in workflow_run mode).',
     default: '${{ github.token }}',
   },
+  'comment-author': {
+    description: "The login whose comment is updated; anyone else's comment with the same marker is left alone. Default: the token's user for a personal token, else github-actions[bot]; for a GitHub App's token, its <app-slug>[bot].",
+    default: '',
+  },
   mode: {
     description: 'pull_request: comment on the pull request of this run; workflow_run: comment from the report artifact of the run that triggered this one; auto: by event.',
     default: 'auto',
@@ -37,6 +41,8 @@ export interface PrCommentOptions {
   reports: string[];
   key: string;
   token: string;
+  /** The login whose comment is mlgate's; empty: found from the token. */
+  commentAuthor: string;
   mode: CommentMode;
   summary: boolean;
   artifactName: string;
@@ -52,6 +58,7 @@ export function parsePrCommentOptions(inputs: InputReader, context: GitHubContex
     reports: reports.length > 0 ? reports : [INPUTS.reports.default],
     key: inputs.get('key').trim() || INPUTS.key.default,
     token: inputs.get('github-token').trim(),
+    commentAuthor: inputs.get('comment-author').trim(),
     mode: mode === 'auto' ? (context.eventName === 'workflow_run' ? 'workflow_run' : 'pull_request') : mode,
     summary: parseBoolean(inputs, 'summary'),
     artifactName: inputs.get('artifact-name').trim() || INPUTS['artifact-name'].default,

@@ -8,7 +8,7 @@ import { isReadOnlyTokenError } from '../../github/errors.js';
 import { runUrl, type GitHubContext } from '../../github/context.js';
 import { findPullRequestByHeadSha } from '../../github/pull-requests.js';
 import { downloadRunArtifact } from '../../github/run-artifacts.js';
-import { resolveOwnAuthor } from '../../github/own-author.js';
+import { resolveOwnLogin, writtenBy } from '../../github/own-author.js';
 import { commentMarker, upsertStickyComment } from '../../github/sticky-comment.js';
 import type { LoadedDocument } from '../../io/documents.js';
 import { loadReports } from '../../io/report-files.js';
@@ -66,11 +66,12 @@ export async function prComment(env: ActionEnvironment): Promise<void> {
     return;
   }
   try {
-    const result = await upsertStickyComment(client, { owner: context.owner!, repo: context.repo!, issueNumber: target.number }, commentMarker(options.key), comment.markdown, await resolveOwnAuthor(client));
+    const result = await upsertStickyComment(client, { owner: context.owner!, repo: context.repo!, issueNumber: target.number }, commentMarker(options.key), comment.markdown, writtenBy(await resolveOwnLogin(client, options.commentAuthor)));
     host.setOutput('comment-id', result.id);
     host.setOutput('comment-url', result.url);
     const removed = result.removedDuplicates > 0 ? ` (removed ${result.removedDuplicates} duplicate${result.removedDuplicates === 1 ? '' : 's'} from concurrent runs)` : '';
     host.info(`Comment ${result.action} on pull request #${target.number}: ${result.url}${removed}`);
+    if (result.writtenAs) host.warning(`The comment was written as ${result.writtenAs}, not as the author mlgate looks for; set comment-author: ${result.writtenAs} so that later runs update it instead of writing another`);
   } catch (error) {
     if (!isReadOnlyTokenError(error)) throw error;
     host.warning(forkWarning(target.number, 'the token may not write to pull requests (give the job `permissions: pull-requests: write`)'));
