@@ -18,7 +18,7 @@ afterAll(async () => {
 });
 
 describe('the training command, which may run a pull request\'s code and its dependencies', () => {
-  it('does not get the runner\'s tokens, service URLs, the action\'s inputs or its file commands', async () => {
+  it('does not get the runner\'s tokens, service URLs, the action\'s inputs, outputs or state', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'mlgate-train-env-'));
     const result = await runAction({
       action: 'train',
@@ -31,7 +31,7 @@ describe('the training command, which may run a pull request\'s code and its dep
     expect(result.exitCode, result.stdout + result.stderr).toBe(0);
     const seen = readFileSync(join(cwd, 'seen.env'), 'utf8');
     const names = seen.split('\n').map((line) => line.split('=')[0]!);
-    for (const name of ['ACTIONS_RUNTIME_TOKEN', 'ACTIONS_RESULTS_URL', 'ACTIONS_CACHE_URL', 'ACTIONS_RUNTIME_URL', 'ACTIONS_ID_TOKEN_REQUEST_TOKEN', 'ACTIONS_ID_TOKEN_REQUEST_URL', 'GITHUB_OUTPUT', 'GITHUB_STATE', 'GITHUB_ENV', 'GITHUB_PATH']) {
+    for (const name of ['ACTIONS_RUNTIME_TOKEN', 'ACTIONS_RESULTS_URL', 'ACTIONS_CACHE_URL', 'ACTIONS_RUNTIME_URL', 'ACTIONS_ID_TOKEN_REQUEST_TOKEN', 'ACTIONS_ID_TOKEN_REQUEST_URL', 'GITHUB_OUTPUT', 'GITHUB_STATE']) {
       expect(names, name).not.toContain(name);
     }
     expect(names.filter((n) => n.startsWith('INPUT_'))).toEqual([]);
@@ -40,6 +40,7 @@ describe('the training command, which may run a pull request\'s code and its dep
     expect(seen).toContain('TEAM_SETTING=kept');
     expect(seen).toMatch(/^GITHUB_REPOSITORY=/m);
     expect(seen).toMatch(/^PATH=/m);
+    expect(seen).toMatch(/^GITHUB_ENV=/m);
   });
 
   it('is recorded in the report, the summary and the log without the secrets written into it', async () => {

@@ -9,6 +9,7 @@ import { commandEnvironment } from '../../core/train/command-environment.js';
 import { checkPreflight, type GpuProbe } from '../../core/train/preflight.js';
 import { redactCommand, secretValues } from '../../core/train/redact-command.js';
 import { flattenTrainingMetrics } from '../../core/train/training-metrics.js';
+import { documentValidator } from '../../io/document-schemas.js';
 import { writeDocument } from '../../io/documents.js';
 import { loadOnnxruntime } from '../../io/onnx/load-onnxruntime.js';
 import { openModel } from '../../io/onnx/onnx-model.js';
@@ -44,7 +45,13 @@ export async function train(env: ActionEnvironment): Promise<void> {
     restored = await host.group('Restore the data cache', () => restoreDatasetCache(options.cachePaths, cacheKey.key, cacheKey.prefix, host));
   }
 
-  // The command may run a pull request's code and its dependencies: it starts with what a run: step would get.
+  // The command may run a pull request's code and its dependencies: it starts with what a run: step would get, and
+  // the code this step runs after it is loaded before it, so that the command cannot change it on disk first.
+  await Promise.all([
+    documentValidator('train-report'),
+    ...(cacheKey && host.isAction ? [import('../../github/train-cache.js')] : []),
+    ...(options.artifactName && host.isAction ? [import('../../github/train-artifact.js')] : []),
+  ]);
   const commandEnv = commandEnvironment(process.env);
   if (commandEnv.removed.length > 0) host.debug(`Left out of the training command's environment: ${commandEnv.removed.join(', ')}`);
   const shownCommand = redactCommand(options.command, [...(options.token ? [options.token] : []), ...secretValues(process.env)]);

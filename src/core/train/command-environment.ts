@@ -1,8 +1,7 @@
 /**
- * Variables the runner gives a JavaScript action but not a `run:` step, or that let a process act as the action
- * itself: the results and cache services' token and URLs (with them, a dependency of the training code could write
- * to the Actions cache that the default branch restores), OIDC token requests, and the action's file commands
- * (outputs and state are the action's; GITHUB_ENV and GITHUB_PATH would reach every later step of the job).
+ * Variables the runner gives a JavaScript action but not a `run:` step: the results and cache services' token and
+ * URLs and OIDC token requests, and the action's own file commands (its outputs and state, which the command must
+ * not set). GITHUB_ENV, GITHUB_PATH and GITHUB_STEP_SUMMARY stay: a `run:` step has them too.
  */
 const RUNNER_ONLY = new Set([
   'ACTIONS_RUNTIME_TOKEN',
@@ -14,8 +13,6 @@ const RUNNER_ONLY = new Set([
   'ACTIONS_ID_TOKEN_REQUEST_URL',
   'GITHUB_OUTPUT',
   'GITHUB_STATE',
-  'GITHUB_ENV',
-  'GITHUB_PATH',
 ]);
 
 export interface CommandEnvironment {
@@ -26,8 +23,10 @@ export interface CommandEnvironment {
 
 /**
  * The environment the training command starts with: the action's own, less the runner's tokens and service URLs,
- * its file commands, and every `INPUT_*` (the action's inputs, the GitHub token among them). What the workflow set
- * with `env:` stays, as it would for a `run:` step.
+ * the action's outputs and state, and every `INPUT_*` (the action's inputs, the GitHub token among them). What the
+ * workflow set with `env:` stays, as it would for a `run:` step. This keeps the tokens from tools and libraries that
+ * read them from the environment; it does not isolate the command, which runs as the same user as the action and
+ * can read the action's own environment through /proc.
  *
  * @example commandEnvironment({ PATH: '/bin', 'INPUT_GITHUB-TOKEN': 'ghs_x' }).env // { PATH: '/bin' }
  */

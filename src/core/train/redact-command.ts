@@ -2,10 +2,18 @@
 export const REDACTED = '***';
 
 /**
- * Option and variable names whose value is a credential: one of the words below as a whole part of the name, parts
- * being split by `_` or `-` (WANDB_API_KEY, --hf-token, INPUT_GITHUB-TOKEN; not GIT_AUTHOR_NAME or PWD).
+ * Option, variable and header names whose value is a credential: one of the words below as a whole part of the name,
+ * parts being split by `_` or `-` (WANDB_API_KEY, --hf-token, X-Api-Key, INPUT_GITHUB-TOKEN; not GIT_AUTHOR_NAME or
+ * PWD), or `key` as its last part (--wandb-key, HF_KEY).
  */
-const SECRET_NAME = String.raw`(?:[A-Za-z0-9]+[_-])*(?:token|secret|password|passwd|apikey|api[_-]key|access[_-]key|auth|credentials?|private[_-]key)(?:[_-][A-Za-z0-9]+)*`;
+const SECRET_WORD = String.raw`(?:token|secret|password|passwd|apikey|api[_-]key|access[_-]key|auth|credentials?|private[_-]key)`;
+// Parts and their number are bounded, so that a long run of parts costs linear time, not quadratic.
+const PART = String.raw`[A-Za-z0-9]{1,40}`;
+const SECRET_NAME = String.raw`(?:(?:${PART}[_-]){0,8}${SECRET_WORD}(?:[_-]${PART}){0,8}|(?:${PART}[_-]){1,8}key)`;
+/** The same, written with a separator (aws_secret_access_key): a bare word that names a credential. */
+const COMPOUND_SECRET_NAME = String.raw`(?:(?:${PART}[_-]){1,8}${SECRET_WORD}(?:[_-]${PART}){0,8}|${SECRET_WORD}(?:[_-]${PART}){1,8}|(?:${PART}[_-]){1,8}key)`;
+/** A value: quoted (a quoted value that starts with `$` is a variable reference and kept) or a bare word. */
+const VALUE = String.raw`(?:"(?!\$)[^"]*"|'[^']*'|[^\s'"$][^\s'"]*)`;
 
 /** Credentials that carry their own shape, found wherever they stand. */
 const SHAPED_SECRETS: readonly RegExp[] = [
@@ -19,12 +27,16 @@ const SHAPED_SECRETS: readonly RegExp[] = [
 
 const RULES: readonly [RegExp, string][] = [
   // https://user:password@host
-  [/(\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@'"]+:)[^\s@'"]+@/gi, `$1${REDACTED}@`],
+  [/(\b[a-z][a-z0-9+.-]{0,31}:\/\/[^\s:/@'"]+:)[^\s@'"]+@/gi, `$1${REDACTED}@`],
   // Authorization: Bearer x / Basic x / token x
   [/\b((?:bearer|basic|token)\s+)[A-Za-z0-9._~+/=-]{8,}/gi, `$1${REDACTED}`],
+  // A header: X-Api-Key: x, PRIVATE-TOKEN: x
+  [new RegExp(String.raw`(\b${SECRET_NAME}:\s*)(?!bearer\b|basic\b|token\b|\*\*\*)[^\s'"]+`, 'gi'), `$1${REDACTED}`],
   // NAME=value, --name=value, --name value, -name value
-  [new RegExp(String.raw`(\b${SECRET_NAME}=)(?:"[^"$]*"|'[^']*'|[^\s'"$][^\s'"]*)`, 'gi'), `$1${REDACTED}`],
-  [new RegExp(String.raw`((?:^|\s)--?${SECRET_NAME}\s+)(?!-)(?:"[^"$]*"|'[^']*'|[^\s'"$]+)`, 'gi'), `$1${REDACTED}`],
+  [new RegExp(String.raw`(\b${SECRET_NAME}=)${VALUE}`, 'gi'), `$1${REDACTED}`],
+  [new RegExp(String.raw`((?:^|\s)--?${SECRET_NAME}\s+)(?!-)${VALUE}`, 'gi'), `$1${REDACTED}`],
+  // aws configure set aws_secret_access_key value
+  [new RegExp(String.raw`((?:^|\s)${COMPOUND_SECRET_NAME}\s+)(?!-)${VALUE}`, 'gi'), `$1${REDACTED}`],
 ];
 
 /**

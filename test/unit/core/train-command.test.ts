@@ -18,8 +18,8 @@ describe('commandEnvironment', () => {
       STATE_x: '1',
       UNSET: undefined,
     });
-    expect(env).toEqual({ PATH: '/usr/bin', GITHUB_REPOSITORY: 'acme/models', GITHUB_STEP_SUMMARY: '/tmp/summary', WANDB_API_KEY: 'set by the workflow' });
-    expect(removed).toEqual(['ACTIONS_RESULTS_URL', 'ACTIONS_RUNTIME_TOKEN', 'GITHUB_ENV', 'GITHUB_OUTPUT', 'INPUT_COMMAND', 'INPUT_GITHUB-TOKEN', 'STATE_x']);
+    expect(env).toEqual({ PATH: '/usr/bin', GITHUB_REPOSITORY: 'acme/models', GITHUB_STEP_SUMMARY: '/tmp/summary', WANDB_API_KEY: 'set by the workflow', GITHUB_ENV: '/tmp/env' });
+    expect(removed).toEqual(['ACTIONS_RESULTS_URL', 'ACTIONS_RUNTIME_TOKEN', 'GITHUB_OUTPUT', 'INPUT_COMMAND', 'INPUT_GITHUB-TOKEN', 'STATE_x']);
   });
 });
 
@@ -36,12 +36,24 @@ describe('redactCommand', () => {
     ['aws s3 cp s3://b/x . # AKIAIOSFODNN7EXAMPLE', 'aws s3 cp s3://b/x . # ***'],
     ['GIT_AUTHOR_NAME=Ada make train', 'GIT_AUTHOR_NAME=Ada make train'],
     ['train --tokenizer bpe --author ada', 'train --tokenizer bpe --author ada'],
+    ['train --wandb-key 0123456789abcdef --hf-key=abcdef123456', 'train --wandb-key *** --hf-key=***'],
+    ['WANDB_KEY=0123456789abcdef train', 'WANDB_KEY=*** train'],
+    ['curl -H "X-Api-Key: abcdef123456" -H "PRIVATE-TOKEN: glpat-abcdef123456"', 'curl -H "X-Api-Key: ***" -H "PRIVATE-TOKEN: ***"'],
+    ['login --password "pa$sword123" --token "$T"', 'login --password *** --token "$T"'],
+    ['aws configure set aws_secret_access_key wJalrXUtnFEMI/K7MDENG', 'aws configure set aws_secret_access_key ***'],
+    ['train --shard-key id --epochs 3', 'train --shard-key *** --epochs 3'],
   ])('%j shows as %j', (command, shown) => {
     expect(redactCommand(command, [])).toBe(shown);
   });
 
   it('masks known secret values wherever they stand, longest first', () => {
     expect(redactCommand('run abcdefgh then abcdefgh-longer', ['abcdefgh', 'abcdefgh-longer'])).toBe('run *** then ***');
+  });
+
+  it('takes linear time on a long run of name-like parts', () => {
+    const started = performance.now();
+    redactCommand(`${'a-'.repeat(30_000)}x`, []);
+    expect(performance.now() - started).toBeLessThan(1000);
   });
 
   it('ignores values too short to be secrets', () => {
