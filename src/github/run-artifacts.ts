@@ -1,5 +1,6 @@
 import { ConfigurationError } from '../core/errors.js';
 import type { GitHubClient } from './client.js';
+import { httpStatus } from './errors.js';
 
 export interface RunArtifactRequest {
   owner: string;
@@ -79,7 +80,7 @@ export async function checkBaselineRun(client: GitHubClient, request: { owner: s
   try {
     ({ data: run } = await client.rest.actions.getWorkflowRun({ owner, repo, run_id: runId }));
   } catch (error) {
-    if ((error as { status?: number }).status === 404) throw new ConfigurationError(`${request.label}: no workflow run ${runId} in ${owner}/${repo}; give the id of a run of this repository (actions: read)`);
+    if (httpStatus(error) === 404) throw new ConfigurationError(`${request.label}: no workflow run ${runId} in ${owner}/${repo}; give the id of a run of this repository (actions: read)`);
     throw error;
   }
   const { data: repository } = await client.rest.repos.get({ owner, repo });

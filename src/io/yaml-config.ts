@@ -90,9 +90,9 @@ function structureProblem(document: Document): { node: Node; message: string } |
     if (isMap(node)) {
       const keys = new Set<unknown>();
       for (const pair of node.items) {
-        // Scalar keys are repeated when their values are equal, as yaml's uniqueKeys judges them. A merge key's value
-        // is a new symbol each time: several merges in one mapping are allowed.
-        const key = isScalar(pair.key) ? pair.key.value : pair.key;
+        // Scalar keys are compared as the property names they become (1 and "1" are one key in the object read); a
+        // merge key's value is a new symbol each time: several merges in one mapping are allowed.
+        const key = isScalar(pair.key) && typeof pair.key.value !== 'symbol' ? String(pair.key.value) : isScalar(pair.key) ? pair.key.value : pair.key;
         if (keys.has(key)) {
           problem = { node: pair.key as Node, message: `the key ${String(key)} appears twice in the same mapping; keep one` };
           return;

@@ -26,6 +26,7 @@ describe('parseYamlConfig', () => {
   it.each([
     ['broken syntax', 'a: [1\n', /^c\.yml:2: not valid YAML \(/],
     ['a repeated key', 'a: 1\nb:\n  x: 1\n  x: 2\n', /^c\.yml:4: the key x appears twice in the same mapping; keep one$/],
+    ['a key repeated as a number and a string', 'a: 1\nb:\n  1: x\n  "1": y\n', /^c\.yml:4: the key 1 appears twice in the same mapping; keep one$/],
     ['an alias to no anchor', 'a: 1\nb: *x\n', /^c\.yml:2: not valid YAML \(/],
     ['a merge of a scalar', 'a: &a 1\nb:\n  <<: *a\n', /^c\.yml:3: not valid YAML \(Merge sources must be maps or map aliases\)/],
     ['nested aliases past the bound', 'a: &a [1,2,3,4,5,6,7,8,9,10]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d,*d]\n', /^c\.yml:5: the YAML aliases up to here expand to more than 100000 values/],
