@@ -12,7 +12,8 @@ export interface FileAtCommit {
 }
 
 /**
- * The text of a file as it was at a commit, or undefined when the commit has no such file (GitHub answers 404).
+ * The text of a file as it was at a commit, or undefined when the commit has no such file (GitHub answers 404 for
+ * the file, while the repository itself can be read).
  * Read through the contents API, which needs only `contents: read` (a fork's read-only GITHUB_TOKEN has it) and no
  * local history: actions/checkout fetches one commit by default, and the base commit of a pull request is not it.
  * The raw media type gives the bytes as they are, up to GitHub's 100 MB limit, in one request.
@@ -24,9 +25,17 @@ export async function readFileAtCommit(client: GitHubClient, file: FileAtCommit)
     const response = await client.request(`GET /repos/{owner}/{repo}/contents/${encoded}`, { owner: file.owner, repo: file.repo, ref: file.ref, mediaType: { format: 'raw' } });
     return decodeContents(response.data as unknown, file);
   } catch (error) {
-    if (httpStatus(error) === 404) return undefined;
+    if (httpStatus(error) !== 404) throw error;
+  }
+  // GitHub also answers 404 when the token may not read the repository at all (a private one, without
+  // contents: read): that must not pass for "the commit has no such file", which would apply the head's version.
+  try {
+    await client.rest.repos.get({ owner: file.owner, repo: file.repo });
+  } catch (error) {
+    if (httpStatus(error) === 404) throw new ConfigurationError(`${file.owner}/${file.repo} cannot be read with the token given (GitHub answers 404), so ${file.path} cannot be read at commit ${file.ref.slice(0, 7)}; give the job contents: read`);
     throw error;
   }
+  return undefined;
 }
 
 /** The raw answer is text or bytes, depending on the content type served; the JSON one holds base64. */

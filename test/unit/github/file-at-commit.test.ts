@@ -30,6 +30,12 @@ describe('readFileAtCommit (against the emulator)', () => {
     expect(await readFileAtCommit(client(), { owner, repo, ref: SHA, path: 'missing.yml' })).toBeUndefined();
   });
 
+  it('refuses to read a 404 as "no such file" when the repository itself cannot be read', async () => {
+    // Every route of this base URL answers 404, as GitHub does for a private repository the token may not read.
+    const blind = createGitHubClient({ token: GitHubEmulator.READ_TOKEN, apiUrl: `${github.apiUrl}/hidden`, logger: quiet });
+    await expect(readFileAtCommit(blind, { owner, repo, ref: SHA, path: 'contract.yml' })).rejects.toThrow(`${REPOSITORY} cannot be read with the token given (GitHub answers 404), so contract.yml cannot be read at commit 3333333; give the job contents: read`);
+  });
+
   it('retries a server error', async () => {
     github.setFile(REPOSITORY, SHA, 'policy.yml', 'metrics: {}\n');
     github.injectFault({ method: 'GET', path: /\/contents\/policy\.yml$/, kind: '502' });
