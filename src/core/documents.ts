@@ -57,12 +57,39 @@ export interface Violation {
   examples?: ViolationExample[];
 }
 
+/**
+ * A rules file (the data contract, the gate policy) as a step applied it. On a pull request the rules are read at
+ * the base commit, so that a pull request cannot loosen the rules it is judged by: these fields say which version
+ * applied and whether the pull request changes the file.
+ */
+export interface RulesFile {
+  /** The file's path as the input gave it. */
+  path?: string;
+  /** SHA-256 of the version applied. */
+  sha256?: string;
+  /** Which version applied: the pull request's base commit's, or the checked-out (head) one. */
+  applied?: 'base' | 'head';
+  /** The base commit the file was looked up at. */
+  base_sha?: string;
+  /** The pull request's head commit. */
+  head_sha?: string;
+  /** The base commit has no such file: the pull request adds it, and the head's version applied. */
+  new_in_pull_request?: boolean;
+  /** The head's version differs from the base's (or the head deletes the file). */
+  head_differs?: boolean;
+  base_sha256?: string;
+  /** Absent when the head deletes the file. */
+  head_sha256?: string;
+  /** A short line-based diff from the base's version to the head's, bounded in size. */
+  diff?: string;
+}
+
 export interface ValidationReport {
   schema: 'mlgate/validation-report@1';
   created_at: string;
   passed: boolean;
   fail_on?: 'error' | 'warning';
-  contract?: { path?: string; sha256?: string; inferred?: boolean };
+  contract?: RulesFile & { inferred?: boolean };
   dataset: { files?: FileRef[]; rows: number; columns: number };
   summary: { errors: number; warnings: number; rules_checked?: number };
   violations: Violation[];
@@ -117,6 +144,8 @@ export interface EvalReport {
   slices?: SliceResult[];
   /** Tests of the difference beyond the bootstrap: McNemar's on the rows the two classifiers disagree on. */
   tests?: { mcnemar?: { baseline_only: number; candidate_only: number; p_value: number; method: 'exact' | 'chi-square' } };
+  /** The gate policy file applied; absent when the default policy applied. */
+  policy?: RulesFile;
   gate: {
     passed: boolean;
     baseline_missing?: boolean;
@@ -203,6 +232,8 @@ export interface PartialValidation {
   contract: unknown;
   /** Where the shards read the contract, for the report. */
   contract_path: string;
+  /** Which version of the contract the shards applied (on a pull request), for the report. */
+  contract_origin?: RulesFile;
   tallies: TallyState[];
   /** Per column with a unique rule, the numbers seen (float64 in base64; a bitset of integers in a range). */
   unique: Record<string, { values: string; bitset?: { min: number; bits: string } }>;

@@ -13,6 +13,8 @@ export interface GitHubContext {
   workflow: string | undefined;
   serverUrl: string;
   apiUrl: string;
+  /** GITHUB_WORKSPACE: the folder the repository is checked out in, which repository paths are relative to. */
+  workspace: string | undefined;
   /** The runner's temporary folder, emptied after each job. */
   runnerTemp: string | undefined;
   /** The runner this step runs on, as it describes itself (RUNNER_NAME, RUNNER_OS, RUNNER_ARCH, RUNNER_ENVIRONMENT). */
@@ -48,6 +50,7 @@ export function readGitHubContext(env: NodeJS.ProcessEnv = process.env): GitHubC
     workflow: env.GITHUB_WORKFLOW || undefined,
     serverUrl: (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, ''),
     apiUrl: (env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, ''),
+    workspace: env.GITHUB_WORKSPACE || undefined,
     runnerTemp: env.RUNNER_TEMP || undefined,
     runner: { name: env.RUNNER_NAME || undefined, os: env.RUNNER_OS || undefined, arch: env.RUNNER_ARCH || undefined, environment: env.RUNNER_ENVIRONMENT || undefined },
     toolCache: env.RUNNER_TOOL_CACHE || undefined,

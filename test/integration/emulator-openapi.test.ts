@@ -155,6 +155,24 @@ describe('the GitHub emulator answers in the shapes of GitHub\'s OpenAPI descrip
     expect(new Uint8Array(await (await fetch(redirect.headers.get('location')!)).arrayBuffer())).toEqual(zip);
   });
 
+  it('repository contents: a file at a commit as base64 JSON or raw, 404 for a path the commit lacks', async () => {
+    const sha = '5'.repeat(40);
+    github.setFile(REPOSITORY, sha, '.github/mlgate-policy.yml', 'accuracy: { max-drop: 0.01 }\n');
+    const file = await api('GET', `${R}/contents/.github/mlgate-policy.yml?ref=${sha}`);
+    expect(file.status).toBe(200);
+    expectConforms(file.json, `${O}/contents/{path}`, 'get', 200);
+    expect(file.json).toMatchObject({ type: 'file', encoding: 'base64', path: '.github/mlgate-policy.yml', name: 'mlgate-policy.yml', size: 29 });
+    expect(Buffer.from(file.json.content, 'base64').toString('utf8')).toBe('accuracy: { max-drop: 0.01 }\n');
+    // The blob SHA is git's: `printf 'accuracy: { max-drop: 0.01 }\n' | git hash-object --stdin`.
+    expect(file.json.sha).toBe('8e5e599fe50bb60f42d149c90820d42aa390f9b2');
+    const raw = await fetch(`${github.apiUrl}${R}/contents/.github%2Fmlgate-policy.yml?ref=${sha}`, { headers: { authorization: `token ${GitHubEmulator.READ_TOKEN}`, accept: 'application/vnd.github.raw' } });
+    expect([raw.status, await raw.text()]).toEqual([200, 'accuracy: { max-drop: 0.01 }\n']);
+    const missing = await api('GET', `${R}/contents/contract.yml?ref=${sha}`);
+    expect(missing.status).toBe(404);
+    expect(ajv.validate({ $ref: 'github#/components/schemas/basic-error' }, missing.json), JSON.stringify(ajv.errors)).toBe(true);
+    expect((await api('GET', `${R}/contents/.github/mlgate-policy.yml?ref=${'6'.repeat(40)}`)).status).toBe(404);
+  });
+
   it('paginates with Link headers as GitHub does', async () => {
     const pr = github.addPullRequest(REPOSITORY, { headSha: '1'.repeat(40) }).number;
     for (let i = 0; i < 5; i++) github.addComment(REPOSITORY, pr, `c${i}`);

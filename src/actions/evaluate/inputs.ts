@@ -1,6 +1,7 @@
 import { ConfigurationError } from '../../core/errors.js';
 import { OUTPUT_KINDS, type OutputKind } from '../../core/evaluate/model-output.js';
 import { parseBoolean, parseChoice, parseInteger, parseList, requireInput, type InputReader, type InputSpecs, type OutputSpecs } from '../runtime/inputs.js';
+import { RULES_FROM, rulesFromInput, type RulesFrom } from '../runtime/rules-files.js';
 import { parseSharding, shardInputs, type Sharding } from '../runtime/sharding.js';
 
 /** The inputs of the evaluate action, which are also the options of `mlgate evaluate`. */
@@ -15,6 +16,7 @@ export const INPUTS = {
   classes: { description: 'The class labels in the order of the model\'s outputs, comma-separated. Default: the model\'s metadata mlgate.classes, else 0..k-1 when the labels are those integers, else the labels sorted.', default: '' },
   output: { description: 'How to read the model\'s output: auto (from its shape and values), probabilities, logits, labels or values.', default: 'auto' },
   policy: { description: 'The gate policy file (YAML or JSON): per metric min, max, max-drop or max-rise, and significant-only. Default: accuracy and macro F1 may not drop significantly by more than 0.01 (RMSE may not rise by more than 2% for regression).', default: '' },
+  'rules-from': rulesFromInput('the policy'),
   slices: { description: 'Columns to slice the metrics by, one per line or comma-separated; a numeric column with many values is cut into quartiles.', default: '' },
   'min-slice-rows': { description: 'Slices with fewer rows are left out of the report.', default: '30' },
   'batch-size': { description: 'Rows per onnxruntime call.', default: '8192' },
@@ -25,7 +27,7 @@ export const INPUTS = {
   'onnxruntime-path': { description: 'A preinstalled onnxruntime-node (the package folder, or a folder with node_modules/onnxruntime-node), for runners without internet. Default: the pinned version, downloaded once per runner into the tool cache.', default: '' },
   'tag-prefix': { description: 'With baseline release:latest, the tag prefix of mlgate releases.', default: 'model-v' },
   report: { description: 'Where to write the eval report.', default: 'mlgate-reports/eval-report.json' },
-  'github-token': { description: 'Token used to read the baseline from releases (contents: read) or from another run\'s artifacts (actions: read).', default: '${{ github.token }}' },
+  'github-token': { description: 'Token used to read the baseline from releases (contents: read) or from another run\'s artifacts (actions: read), and the policy at a pull request\'s base commit (contents: read).', default: '${{ github.token }}' },
   ...shardInputs('evaluate'),
 } satisfies InputSpecs;
 
@@ -50,6 +52,7 @@ export interface EvaluateOptions {
   classes: string[] | undefined;
   output: OutputKind;
   policy: string;
+  rulesFrom: RulesFrom;
   slices: string[];
   minSliceRows: number;
   batchSize: number;
@@ -83,6 +86,7 @@ export function parseEvaluateOptions(inputs: InputReader): EvaluateOptions {
     classes: classes.length > 0 ? classes : undefined,
     output: parseChoice(inputs, 'output', OUTPUT_KINDS),
     policy: inputs.get('policy').trim(),
+    rulesFrom: parseChoice(inputs, 'rules-from', RULES_FROM),
     slices: parseList(inputs, 'slices'),
     minSliceRows: parseInteger(inputs, 'min-slice-rows', 1, 1_000_000_000, 30),
     batchSize: parseInteger(inputs, 'batch-size', 1, 1_000_000, 8192),

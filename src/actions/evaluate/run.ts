@@ -1,7 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
-import type { EvalReport, MetricComparison, Metrics, PartialModel, SliceResult } from '../../core/documents.js';
+import type { EvalReport, MetricComparison, Metrics, PartialModel, RulesFile, SliceResult } from '../../core/documents.js';
 import { ConfigurationError } from '../../core/errors.js';
 import { resolveClasses } from '../../core/evaluate/class-labels.js';
 import { completeComparison, HIGHER_IS_BETTER, prepareComparison, type ModelComparison } from '../../core/evaluate/compare-models.js';
@@ -33,6 +32,7 @@ import { ReadAlongHash, sha256FileOffThread } from '../../io/sha256.js';
 import { renderReport, SUMMARY_LIMIT_BYTES } from '../../render/report.js';
 import { renderEvaluationSection } from '../../render/sections/evaluation.js';
 import type { ActionEnvironment } from '../runtime/host.js';
+import { readRulesFile } from '../runtime/rules-files.js';
 import { NO_BASELINE, parseEvaluateOptions, type EvaluateOptions } from './inputs.js';
 import { mergeEvaluation } from './merge.js';
 import { hashedHere, writeEvaluationPartial } from './shard.js';
@@ -174,7 +174,7 @@ async function finish(env: ActionEnvironment, options: EvaluateOptions, scored: 
   addCostMetrics(compared.candidate, candidate);
   if (baseline && compared.baseline) addCostMetrics(compared.baseline, baseline);
   const comparisons: MetricComparison[] = [...compared.comparisons, ...costComparisons(compared.candidate, compared.baseline)];
-  const policy = await loadPolicy(env, options, task);
+  const { policy, origin } = await loadPolicy(env, options, task);
   const gate = evaluateGate(comparisons, policy, overrideContext(env, options), scored.slices);
   const report: EvalReport = {
     schema: 'mlgate/eval-report@1',
@@ -186,6 +186,7 @@ async function finish(env: ActionEnvironment, options: EvaluateOptions, scored: 
     comparisons,
     ...(scored.slices.length > 0 ? { slices: scored.slices } : {}),
     ...(compared.mcnemar ? { tests: { mcnemar: { baseline_only: compared.mcnemar.baselineOnly, candidate_only: compared.mcnemar.candidateOnly, p_value: compared.mcnemar.pValue, method: compared.mcnemar.method } } } : {}),
+    ...(origin ? { policy: origin } : {}),
     gate,
   };
   await writeDocument(resolve(env.cwd, options.report), report);
@@ -297,15 +298,12 @@ function costComparisons(candidate: Metrics, baseline: Metrics | null): MetricCo
   });
 }
 
-async function loadPolicy(env: ActionEnvironment, options: EvaluateOptions, task: 'classification' | 'regression'): Promise<GatePolicy> {
-  if (!options.policy) return defaultPolicy(task);
-  let text: string;
-  try {
-    text = await readFile(resolve(env.cwd, options.policy), 'utf8');
-  } catch {
-    throw new ConfigurationError(`${options.policy}: policy file not found; check ${env.inputs.label('policy')}`, { file: options.policy });
-  }
-  return parsePolicy(parseYamlConfig(text, options.policy).value, options.policy, HIGHER_IS_BETTER);
+/** The gate policy: the default, or the policy file (on a pull request, as it is at the base commit). */
+async function loadPolicy(env: ActionEnvironment, options: EvaluateOptions, task: 'classification' | 'regression'): Promise<{ policy: GatePolicy; origin?: RulesFile }> {
+  if (!options.policy) return { policy: defaultPolicy(task) };
+  const loaded = await readRulesFile(env, { input: 'policy', path: options.policy, rulesFrom: options.rulesFrom, token: options.token, kind: 'policy' });
+  if (loaded.text === undefined) throw new ConfigurationError(`${options.policy}: policy file not found; check ${env.inputs.label('policy')}`, { file: options.policy });
+  return { policy: parsePolicy(parseYamlConfig(loaded.text, loaded.name).value, loaded.name, HIGHER_IS_BETTER), origin: loaded.record };
 }
 
 /** The override label on the pull request, and who applied it when this run was triggered by labelling. */

@@ -1,12 +1,14 @@
 import { ConfigurationError } from '../../core/errors.js';
 import { DATA_FORMATS, type DataFormat } from '../../io/readers/dataset.js';
 import { parseBoolean, parseChoice, parseInteger, parseList, type InputReader, type InputSpecs, type OutputSpecs } from '../runtime/inputs.js';
+import { RULES_FROM, rulesFromInput, type RulesFrom } from '../runtime/rules-files.js';
 import { parseSharding, shardInputs, type Sharding } from '../runtime/sharding.js';
 
 /** The inputs of the validate-data action, which are also the options of `mlgate validate-data`. */
 export const INPUTS = {
   data: { description: 'Data files to check: paths or globs (CSV, TSV, JSON Lines, Parquet, optionally .gz), one per line or comma-separated. Several files are one dataset. Required unless merge is set.', default: '' },
   contract: { description: 'The data contract (YAML or JSON). With infer: true, where the drafted contract is written.', default: '' },
+  'rules-from': rulesFromInput('the contract'),
   infer: { description: 'Draft a contract from this data (as reference data) instead of reading one, write it to contract, and check the data against it.', default: 'false' },
   format: { description: 'auto (by file name), csv, tsv, jsonl or parquet.', default: 'auto' },
   delimiter: { description: "The delimiter of CSV files, when not ',' (or tab for .tsv).", default: '' },
@@ -15,6 +17,7 @@ export const INPUTS = {
   report: { description: 'Where to write the validation report.', default: 'mlgate-reports/validation-report.json' },
   profile: { description: 'Where to write the profile of the data (for drift checks and releases).', default: 'mlgate-reports/profile.json' },
   'sample-size': { description: 'Rows kept in the profile\'s seeded sample, for exact tests later; 0 writes a profile without a sample (drift checks against it then compare category counts only).', default: '100000' },
+  'github-token': { description: 'Token used to read the contract at a pull request\'s base commit (contents: read; a fork\'s read-only token is enough).', default: '${{ github.token }}' },
   ...shardInputs('validate-data'),
 } satisfies InputSpecs;
 
@@ -30,6 +33,7 @@ export const OUTPUTS = {
 export interface ValidateDataOptions {
   data: string[];
   contract: string;
+  rulesFrom: RulesFrom;
   infer: boolean;
   format: DataFormat | 'auto';
   delimiter: string | undefined;
@@ -38,6 +42,7 @@ export interface ValidateDataOptions {
   report: string;
   profile: string;
   sampleSize: number;
+  token: string;
   sharding: Sharding;
 }
 
@@ -54,6 +59,7 @@ export function parseValidateDataOptions(inputs: InputReader): ValidateDataOptio
   return {
     data,
     contract: contract || 'mlgate-contract.yml',
+    rulesFrom: parseChoice(inputs, 'rules-from', RULES_FROM),
     infer,
     format: parseChoice(inputs, 'format', ['auto', ...DATA_FORMATS] as const),
     delimiter: delimiter === '' ? undefined : delimiter === '\\t' ? '\t' : delimiter,
@@ -62,6 +68,7 @@ export function parseValidateDataOptions(inputs: InputReader): ValidateDataOptio
     report: inputs.get('report').trim() || INPUTS.report.default,
     profile: inputs.get('profile').trim() || INPUTS.profile.default,
     sampleSize: parseInteger(inputs, 'sample-size', 0, 10_000_000),
+    token: inputs.get('github-token').trim(),
     sharding,
   };
 }

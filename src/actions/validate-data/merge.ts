@@ -67,5 +67,8 @@ export async function mergeValidation(env: ActionEnvironment, patterns: readonly
   const profile = mergeProfiles(partials.map((p) => p.document.profile!), options.createdAt, (message) => env.host.warning(message));
   validator.noteColumns(profile.columns.map((c) => c.name));
   env.host.info(`Merged ${partials.length} shards: ${profile.dataset.rows} rows`);
-  return { report: validator.finish(profile, { ...options, contractPath: first.validation!.contract_path }), profile };
+  const report = validator.finish(profile, { ...options, contractPath: first.validation!.contract_path });
+  const origin = first.validation!.contract_origin;
+  if (origin) report.contract = { ...origin, ...report.contract };
+  return { report, profile };
 }

@@ -1,12 +1,12 @@
 import { resolve } from 'node:path';
 import type { DataContract } from '../../core/contract/contract.js';
-import type { PartialDocument, ValidationReport } from '../../core/documents.js';
+import type { PartialDocument, RulesFile, ValidationReport } from '../../core/documents.js';
 import { ConfigurationError } from '../../core/errors.js';
 import { ownValue } from '../../core/own-value.js';
 import { ProfileBuilder, type DeferredArray } from '../../core/profile/profile-builder.js';
 import type { Profile } from '../../core/profile/profile.js';
 import { DatasetValidator } from '../../core/validate/dataset-validator.js';
-import { readContract, writeContract } from '../../io/contract-file.js';
+import { parseContract, writeContract } from '../../io/contract-file.js';
 import { writeDocument } from '../../io/documents.js';
 import { draftContract } from '../../io/draft-contract.js';
 import { numericHints, reprofileMisread } from '../../io/numeric-hints.js';
@@ -18,6 +18,7 @@ import { renderReport, SUMMARY_LIMIT_BYTES } from '../../render/report.js';
 import { renderValidationSection } from '../../render/sections/validation.js';
 import { renderValidationText } from '../../render/terminal.js';
 import type { ActionEnvironment, Host } from '../runtime/host.js';
+import { readRulesFile } from '../runtime/rules-files.js';
 import { parseValidateDataOptions, type ValidateDataOptions } from './inputs.js';
 import { encodeValidatorPart, mergeValidation } from './merge.js';
 
@@ -25,6 +26,7 @@ import { encodeValidatorPart, mergeValidation } from './merge.js';
 export async function validateData(env: ActionEnvironment): Promise<void> {
   const { host, cwd } = env;
   const options = parseValidateDataOptions(env.inputs);
+  if (options.token) host.setSecret(options.token);
   const createdAt = new Date().toISOString();
   if (options.sharding.merge) {
     const merged = await mergeValidation(env, options.sharding.merge, { failOn: options.failOn, createdAt });
@@ -35,12 +37,17 @@ export async function validateData(env: ActionEnvironment): Promise<void> {
   const contractPath = resolve(cwd, options.contract);
 
   let contract: DataContract;
+  let origin: RulesFile | undefined;
   if (options.infer) {
     ({ contract } = await draftContract(files, { margin: 0.1, sampleSize: options.sampleSize, delimiter: options.delimiter, createdAt }));
     await writeContract(contractPath, contract, `Drafted by mlgate from ${files.map((f) => f.name).join(', ')} on ${createdAt.slice(0, 10)}.\nReview it before relying on it: ranges are the observed ones widened by 10%.`);
     host.info(`Drafted a contract from ${files.length} file(s) into ${options.contract}`);
   } else {
-    contract = await readContract(contractPath, options.contract);
+    // On a pull request, the contract at the base commit: the pull request's own cannot loosen its rules.
+    const loaded = await readRulesFile(env, { input: 'contract', path: options.contract, rulesFrom: options.rulesFrom, token: options.token, kind: 'contract' });
+    if (loaded.text === undefined) throw new ConfigurationError(`${options.contract}: contract file not found; check the contract input, or set infer: true to draft one`, { file: options.contract });
+    contract = await parseContract(loaded.text, loaded.name);
+    origin = loaded.record;
   }
   if (options.sampleSize === 0) {
     // Quantiles are taken from the sample: without one, these rules would pass unchecked.
@@ -63,7 +70,7 @@ export async function validateData(env: ActionEnvironment): Promise<void> {
     // A shard's checks and profile are half a result: they go into its partial report for the merge to finish.
     const part = profile.finish({ part: true });
     const identity = { contract, sampleSize: options.sampleSize, delimiter: options.delimiter, format: options.format };
-    const validation = { contract, contract_path: options.contract, ...encodeValidatorPart(validator.part()) };
+    const validation = { contract, contract_path: options.contract, ...(origin ? { contract_origin: origin } : {}), ...encodeValidatorPart(validator.part()) };
     await writePartial(resolve(cwd, partial), { step: 'validate-data', createdAt, shard, key, pieces, files: facts, identity, payload: { ...packSamples(part), validation } });
     host.setOutput('partial', partial);
     host.print(`shard ${shard.index}/${shard.count}: ${part.dataset.rows} rows checked; partial report ${partial} (merge the shards' partials with merge: to get the report)`);
@@ -79,6 +86,7 @@ export async function validateData(env: ActionEnvironment): Promise<void> {
   }
   const profileDocument = hints ? await reprofileMisread(finished, hints, files, { sampleSize: options.sampleSize, delimiter, dataset: contract.dataset, createdAt }) : finished;
   const report = validator.finish(profileDocument, { failOn: options.failOn, contractPath: options.contract, inferred: options.infer, createdAt });
+  if (origin) report.contract = { ...origin, ...report.contract };
   await publish(env, options, report, profileDocument, samples);
 }
 

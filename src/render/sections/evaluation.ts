@@ -2,6 +2,7 @@ import type { EvalReport, GateCheck, MetricComparison } from '../../core/documen
 import { details, escapeText, formatCount, formatNumber, formatSigned, statusIcon, table } from '../markdown.js';
 import { metricChart } from '../mermaid.js';
 import type { ReportSection } from '../section.js';
+import { renderRulesFileNote } from './rules-file.js';
 
 /** Scores on a 0 to 1 scale where higher is better, charted when both models have them. */
 const HEADLINE_METRICS = ['accuracy', 'f1_macro', 'f1_weighted', 'roc_auc', 'pr_auc'];
@@ -25,6 +26,8 @@ export function renderEvaluationSection(report: EvalReport, source: string): Rep
       ? `Candidate ${escapeText(report.candidate.path, 80)} against baseline ${escapeText(report.baseline.source ?? report.baseline.path, 80)}${rows}.`
       : `Candidate ${escapeText(report.candidate.path, 80)}${rows}. No baseline: only value thresholds were checked.`,
   );
+  const rules = renderRulesFileNote(report.policy, 'gate policy');
+  if (rules.note) lines.push(rules.note);
   const overall = report.comparisons.filter((c) => c.slice == null);
   if (overall.length > 0) lines.push(comparisonTable(overall, gate.checks, report));
   else lines.push(metricTable(report));
@@ -48,7 +51,9 @@ export function renderEvaluationSection(report: EvalReport, source: string): Rep
     );
   }
   const section: ReportSection = { kind: 'eval-report', source, title: 'Evaluation', status, headline, body: lines.join('\n\n'), importance: 1 };
-  if (parts.length > 0) section.details = details(`Gate checks (${gate.checks.length}) and slices`, parts.join('\n\n'));
+  const collapsed = parts.length > 0 ? [details(`Gate checks (${gate.checks.length}) and slices`, parts.join('\n\n'))] : [];
+  if (rules.diff) collapsed.push(rules.diff);
+  if (collapsed.length > 0) section.details = collapsed.join('\n\n');
   return section;
 }
 

@@ -1,6 +1,7 @@
 import type { ValidationReport, Violation } from '../../core/documents.js';
 import { details, escapeText, escapeValue, formatCount, formatPercent, statusIcon, table } from '../markdown.js';
 import type { ReportSection } from '../section.js';
+import { renderRulesFileNote } from './rules-file.js';
 
 /** Violations shown in the section's body; the rest are in its details. */
 const BODY_ROWS = 10;
@@ -18,13 +19,18 @@ export function renderValidationSection(report: ValidationReport, source: string
   const sorted = [...report.violations].sort((a, b) => severityRank(a) - severityRank(b) || b.count - a.count);
   const contract = report.contract?.path ? ` against ${escapeText(report.contract.path)}${report.contract.inferred ? ' (inferred)' : ''}` : '';
   const lines = [`${headline}${contract}.`];
+  const rules = renderRulesFileNote(report.contract, 'contract');
+  if (rules.note) lines.push(rules.note);
   if (sorted.length > 0) lines.push(violationTable(sorted.slice(0, BODY_ROWS), report.dataset.rows, 1));
   const section: ReportSection = { kind: 'validation-report', source, title: 'Data validation', status, headline, body: lines.join('\n\n'), importance: 2 };
+  const parts: string[] = [];
   if (sorted.length > BODY_ROWS) {
     const shown = sorted.slice(0, DETAIL_ROWS);
     const more = sorted.length > DETAIL_ROWS ? `\n\n${formatCount(sorted.length - DETAIL_ROWS)} more violations are in the report file.` : '';
-    section.details = details(`All ${formatCount(sorted.length)} violations`, violationTable(shown, report.dataset.rows, EXAMPLES_PER_VIOLATION) + more);
+    parts.push(details(`All ${formatCount(sorted.length)} violations`, violationTable(shown, report.dataset.rows, EXAMPLES_PER_VIOLATION) + more));
   }
+  if (rules.diff) parts.push(rules.diff);
+  if (parts.length > 0) section.details = parts.join('\n\n');
   return section;
 }
 

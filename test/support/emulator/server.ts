@@ -439,6 +439,7 @@ export class GitHubEmulator {
     ['GET', new RegExp(`^${this.R}/actions/runs/(\\d+)/artifacts$`), (c) => this.listArtifacts(c)],
     ['GET', new RegExp(`^${this.R}/actions/runs/(\\d+)/jobs$`), (c) => this.listJobs(c)],
     ['GET', new RegExp(`^${this.R}/actions/artifacts/(\\d+)/zip$`), (c) => this.downloadArtifact(c)],
+    ['GET', new RegExp(`^${this.R}/contents/(.+)$`), (c) => this.getContents(c)],
   ];
 
   /**
@@ -1010,6 +1011,60 @@ export class GitHubEmulator {
     if (!a) return notFound();
     if (a.expired) return { status: 410, body: { message: 'Artifact has expired', documentation_url: DOCS } };
     return { status: 302, headers: { location: `${this.urls.api}/_blobs/artifact/${encodeURIComponent(c.repo.fullName)}/${a.id}` } };
+  }
+
+  // --- repository contents --------------------------------------------------------------------------------------
+
+  /** Files by repository, then by ref (a commit SHA or a branch name), then by path in the repository. */
+  private readonly files = new Map<string, Map<string, Map<string, Buffer>>>();
+
+  /**
+   * Stores a file's contents as they are at `ref` (a commit SHA or a branch name), for
+   * GET /repos/{owner}/{repo}/contents/{path}?ref=. A ref without the path answers 404, as GitHub does.
+   */
+  setFile(fullName: string, ref: string, path: string, contents: string | Uint8Array): void {
+    let refs = this.files.get(fullName);
+    if (!refs) this.files.set(fullName, (refs = new Map()));
+    let paths = refs.get(ref);
+    if (!paths) refs.set(ref, (paths = new Map()));
+    paths.set(path.replace(/^\/+/, ''), Buffer.from(contents));
+  }
+
+  /**
+   * GET /repos/{owner}/{repo}/contents/{path}: the file at `ref` (default: main), as base64 JSON, or its bytes with
+   * the raw media type (Accept: application/vnd.github.raw, or .v3.raw as octokit asks). Files only.
+   */
+  private getContents(c: Call): Reply {
+    const path = c.params[0]!.replace(/\/+$/, '');
+    const ref = c.query.get('ref') || 'main';
+    const data = this.files.get(c.repo.fullName)?.get(ref)?.get(path);
+    if (!data) return notFound();
+    const accept = String(c.headers.accept ?? '');
+    if (/application\/vnd\.github(\.v3)?\.raw/.test(accept)) return { status: 200, raw: data, headers: { 'content-type': 'text/plain; charset=utf-8' } };
+    const blobSha = createHash('sha1').update(`blob ${data.length}\0`).update(data).digest('hex');
+    const api = `${this.urls.api}/repos/${c.repo.fullName}`;
+    const html = `${this.urls.web}/${c.repo.fullName}/blob/${encodeURIComponent(ref)}/${path}`;
+    const self = `${api}/contents/${path}?ref=${encodeURIComponent(ref)}`;
+    const gitUrl = `${api}/git/blobs/${blobSha}`;
+    // GitHub wraps the base64 at 60 characters.
+    const content = (data.toString('base64').match(/.{1,60}/g) ?? []).join('\n') + '\n';
+    return {
+      status: 200,
+      body: {
+        type: 'file',
+        encoding: 'base64',
+        size: data.length,
+        name: path.split('/').at(-1),
+        path,
+        content,
+        sha: blobSha,
+        url: self,
+        git_url: gitUrl,
+        html_url: html,
+        download_url: `https://raw.githubusercontent.com/${c.repo.fullName}/${encodeURIComponent(ref)}/${path}`,
+        _links: { self, git: gitUrl, html },
+      },
+    };
   }
 
   /** One page of a list, with GitHub's Link header (per_page at most 100, default 30). */
