@@ -106,6 +106,15 @@ export interface GateCheck {
   reason: string;
 }
 
+/** The workflow run and job that wrote a document (GITHUB_REPOSITORY, GITHUB_RUN_ID, GITHUB_RUN_ATTEMPT, GITHUB_JOB, GITHUB_SHA). */
+export interface ReportProvenance {
+  repository?: string;
+  id: number;
+  attempt: number;
+  job: string;
+  sha?: string;
+}
+
 export interface EvalReport {
   schema: 'mlgate/eval-report@1';
   created_at: string;
@@ -117,6 +126,8 @@ export interface EvalReport {
   slices?: SliceResult[];
   /** Tests of the difference beyond the bootstrap: McNemar's on the rows the two classifiers disagree on. */
   tests?: { mcnemar?: { baseline_only: number; candidate_only: number; p_value: number; method: 'exact' | 'chi-square' } };
+  /** Where the report was written, inside GitHub Actions: absent for a report written outside a workflow run. */
+  run?: ReportProvenance;
   gate: {
     passed: boolean;
     baseline_missing?: boolean;
