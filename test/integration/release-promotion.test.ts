@@ -1,15 +1,16 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import type { EvalReport, ValidationReport } from '../../src/core/documents.js';
 import { GitHubEmulator } from '../support/emulator/server.js';
 import { pushEvent } from '../support/events.js';
 import { seededRandom, tinyModel } from '../support/models.js';
 import { evalReport, validationReport } from '../support/reports.js';
-import { runAction } from '../support/run-action.js';
+import { ROOT, runAction } from '../support/run-action.js';
 
 /**
  * Promotion: on the push of a merge to the default branch, release (source check-run) finds the merged pull
@@ -42,7 +43,18 @@ interface Story {
   /** Labels applied to the pull request by a person (with a labeled event). */
   labelled?: string[];
   merged?: boolean;
+  /** Put validate-data's profile.json in the artifact too. */
+  profile?: boolean;
 }
+
+/** A small valid profile, as validate-data writes it. */
+const PROFILE = {
+  schema: 'mlgate/profile@1',
+  created_at: '2026-11-01T00:00:00.000Z',
+  dataset: { files: [{ path: 'data/train.csv', rows: 3 }], rows: 3 },
+  sample: { size: 3, seed: 1, priorities: [0, 1, 2] },
+  columns: [{ name: 'f0', type: 'float', count: 3, nulls: 0, invalid: 0, sample: [0.1, 0.2, 0.3] }],
+};
 
 /** A repository where pull request #1 (head HEAD) was checked by mlgate.yml run and merged as MERGE. */
 function story(s: Story = {}): { repo: string; runId: number; pr: number; model: Uint8Array } {
@@ -54,6 +66,7 @@ function story(s: Story = {}): { repo: string; runId: number; pr: number; model:
   github.addWorkflowRun(repo, { id: runId, head_sha: HEAD, head_branch: 'better-model', conclusion: s.conclusion ?? 'success', pull_requests: [pr] });
   const report = evalReport({ candidate: { path: 'model.onnx', sha256: sha256(model), metrics: { accuracy: { value: 0.84 } } }, run: { id: runId, attempt: 1, job: 'check' }, ...s.report });
   const files: Record<string, Uint8Array> = { 'model.onnx': model, 'eval-report.json': text(report) };
+  if (s.profile) files['profile.json'] = text(PROFILE);
   if (s.validation !== null) files['validation-report.json'] = text(validationReport({ passed: true, summary: { errors: 0, warnings: 0 }, violations: [], ...s.validation }));
   github.addArtifact(repo, runId, 'mlgate-reports', zipSync(files));
   if (s.merged !== false) github.mergePullRequest(repo, pr, MERGE);
@@ -129,6 +142,19 @@ describe('release source check-run (dist bundle against the GitHub emulator)', (
     expect(result.annotations[0]!.message.split('\n')).toHaveLength(1);
     expect(result.annotations[0]!.message.replace(/^release model-v1\.0\.0 /, '')).toMatch(message);
     expect(github.releases(repo)).toEqual([]);
+  });
+
+  it('publishes with the inputs and permissions of workflow-templates/mlgate-release.yml', async () => {
+    const template = parseYaml(readFileSync(join(ROOT, 'workflow-templates', 'mlgate-release.yml'), 'utf8'));
+    expect(Object.keys(template.on)).toEqual(['push']);
+    const job = template.jobs.release;
+    expect(job.permissions).toEqual({ contents: 'write', actions: 'read', 'pull-requests': 'read' });
+    expect(job.environment).toBe('model-release');
+    const step = job.steps.find((x: { uses?: string }) => x.uses?.startsWith('mlgate/mlgate/actions/release@'));
+    const { repo } = story({ profile: true });
+    const result = await promote(repo, step.with);
+    expect(result.exitCode, result.stdout).toBe(0);
+    expect(github.releases(repo)[0]!.assets.map((a) => a.name).sort()).toEqual(['SHA256SUMS', 'contract.yml', 'eval-report.json', 'model-card.md', 'model.onnx', 'profile.json']);
   });
 
   it('needs check-workflow with source check-run', async () => {
