@@ -132,6 +132,8 @@ describe('release source check-run (dist bundle against the GitHub emulator)', (
     ['a failed gate', { report: { gate: { passed: false, checks: [{ metric: 'accuracy', rule: 'max-drop', passed: false, reason: 'accuracy fell by 0.05' }] } } }, {}, /refused: eval-report\.json: the evaluation gate failed \(accuracy fell by 0\.05\)/],
     ['an override whose label was removed', { report: { gate: { passed: true, override: { label: 'mlgate-override' }, checks: [] } } }, {}, /refused: the gate was overridden with the label mlgate-override, but pull request #1 no longer carries it/],
     ['data that broke its contract', { validation: { passed: false, summary: { errors: 2, warnings: 0 } } }, {}, /refused: validation-report\.json: the data broke its contract \(2 errors\)/],
+    ['an eval-report another run wrote', { report: { run: { id: 1, attempt: 1, job: 'check' } } }, {}, /refused: eval-report\.json was written by run 1, not by check run \d+ whose artifact holds it/],
+    ['a model missing from the artifact', {}, { model: 'models/model.onnx' }, /^check run \d+'s artifact mlgate-reports holds no models\/model\.onnx; upload it there in mlgate\.yml, or set input "model" to its path in the artifact$/],
     ['no validation report', { validation: null }, {}, /refused: check run \d+'s artifact holds no validation-report\.json/],
     ['a model onnxruntime cannot load', { model: garbage }, {}, /^model\.onnx: (not an ONNX model|onnxruntime [\d.]+ cannot load the model)/],
   ])('refuses %s in one line, and publishes nothing', async (_, s, inputs, message) => {

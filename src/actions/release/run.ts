@@ -41,7 +41,10 @@ export async function release(env: ActionEnvironment): Promise<void> {
   // With source check-run the model and its reports come from the merged pull request's check run, unpacked here.
   const source = options.source === 'check-run' ? await fetchSource(env, options, client!, repo) : undefined;
   const root = source?.folder ?? cwd;
-  if (source) for (const [name, path] of [['model', options.model], ['eval-report', options.evalReport], ...(options.profile ? [['profile', options.profile]] : [])] as const) await requireInArtifact(root, path, name, source, options);
+  if (source) {
+    const needed = [['model', options.model], ['eval-report', options.evalReport], ...(options.profile ? [['profile', options.profile]] : [])] as const;
+    for (const [input, path] of needed) await requireInArtifact(root, path, env.inputs.label(input), source, options);
+  }
 
   const report = await readDocumentOfKind<EvalReport>(resolve(root, options.evalReport), options.evalReport, 'eval-report');
   const validation = options.validationReport && (!source || (await exists(resolve(root, options.validationReport))))
@@ -79,6 +82,8 @@ export async function release(env: ActionEnvironment): Promise<void> {
         pullRequest: source.pullRequest,
         validation,
         validationPath: options.validationReport,
+        reportRun: report.run,
+        reportPath: options.evalReport,
         overrideLabel: report.gate.passed ? overrideLabel : undefined,
         overrideAppliedBy,
       }),
@@ -222,9 +227,9 @@ async function fetchSource(env: ActionEnvironment, options: ReleaseOptions, clie
 }
 
 /** A file the promotion needs must be in the check run's artifacts: say which and how to fix it if not. */
-async function requireInArtifact(root: string, path: string, input: string, source: ReleaseSource, options: ReleaseOptions): Promise<void> {
+async function requireInArtifact(root: string, path: string, inputLabel: string, source: ReleaseSource, options: ReleaseOptions): Promise<void> {
   if (await exists(resolve(root, path))) return;
-  throw new ConfigurationError(`check run ${source.run.id}'s artifact ${options.artifactNames.join(', ')} holds no ${path}; upload it there in ${options.checkWorkflow}, or set ${input} to its path in the artifact`);
+  throw new ConfigurationError(`check run ${source.run.id}'s artifact ${options.artifactNames.join(', ')} holds no ${path}; upload it there in ${options.checkWorkflow}, or set ${inputLabel} to its path in the artifact`);
 }
 
 async function exists(path: string): Promise<boolean> {

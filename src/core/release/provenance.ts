@@ -37,6 +37,9 @@ export interface SourceRunFacts {
   /** The validation report found in the run's artifact, or undefined when there was none. */
   validation: Pick<ValidationReport, 'passed' | 'summary'> | undefined;
   validationPath: string;
+  /** The run the eval-report records, and its path (for messages). */
+  reportRun: ReportProvenance | undefined;
+  reportPath: string;
   /** The override label the eval-report records, if the gate was overridden. */
   overrideLabel: string | undefined;
   /** Who applied that label, from the pull request's events. */
@@ -67,6 +70,10 @@ export function checkSourceRun(facts: SourceRunFacts): ReleaseCheck[] {
       ? { name: 'source workflow', passed: true, reason: `check run ${run.id} is a run of ${expectedPath}` }
       : { name: 'source workflow', passed: false, reason: `check run ${run.id} is a run of ${run.path}, not ${expectedPath}; set check-workflow to the pull-request workflow's file` },
   );
+  // A report that records a run must record this one: otherwise the run uploaded a report it did not write.
+  if (facts.reportRun && facts.reportRun.id !== run.id) {
+    checks.push({ name: 'source report', passed: false, reason: `${facts.reportPath} was written by run ${facts.reportRun.id}, not by check run ${run.id} whose artifact holds it; upload the eval-report that the check run's evaluate step wrote` });
+  }
   checks.push(
     facts.validation
       ? checkValidation(facts.validation, facts.validationPath)
