@@ -133,6 +133,15 @@ export interface GateCheck {
   reason: string;
 }
 
+/** The workflow run and job that wrote a document (GITHUB_REPOSITORY, GITHUB_RUN_ID, GITHUB_RUN_ATTEMPT, GITHUB_JOB, GITHUB_SHA). */
+export interface ReportProvenance {
+  repository?: string;
+  id: number;
+  attempt: number;
+  job: string;
+  sha?: string;
+}
+
 export interface EvalReport {
   schema: 'mlgate/eval-report@1';
   created_at: string;
@@ -146,6 +155,8 @@ export interface EvalReport {
   tests?: { mcnemar?: { baseline_only: number; candidate_only: number; p_value: number; method: 'exact' | 'chi-square' } };
   /** The gate policy file applied; absent when the default policy applied. */
   policy?: RulesFile;
+  /** Where the report was written, inside GitHub Actions: absent for a report written outside a workflow run. */
+  run?: ReportProvenance;
   gate: {
     passed: boolean;
     baseline_missing?: boolean;

@@ -11,6 +11,8 @@ export interface GitHubContext {
   runId: number | undefined;
   runAttempt: number | undefined;
   workflow: string | undefined;
+  /** The job's id in the workflow file (GITHUB_JOB). */
+  job: string | undefined;
   serverUrl: string;
   apiUrl: string;
   /** GITHUB_WORKSPACE: the folder the repository is checked out in, which repository paths are relative to. */
@@ -48,6 +50,7 @@ export function readGitHubContext(env: NodeJS.ProcessEnv = process.env): GitHubC
     runId: number(env.GITHUB_RUN_ID),
     runAttempt: number(env.GITHUB_RUN_ATTEMPT),
     workflow: env.GITHUB_WORKFLOW || undefined,
+    job: env.GITHUB_JOB || undefined,
     serverUrl: (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, ''),
     apiUrl: (env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, ''),
     workspace: env.GITHUB_WORKSPACE || undefined,

@@ -11,6 +11,10 @@ export interface ModelCardInput {
   modelBytes: number;
   commit?: string;
   runUrl?: string;
+  /** The check run whose model and reports a promotion released: where, on which commit, for which pull request. */
+  source?: { runId: number; runUrl: string; workflow: string; commit: string; pullRequest: number; pullRequestUrl: string };
+  /** A gate that failed and was overridden: the label, and who applied it. */
+  override?: { label: string; appliedBy?: string };
   report: EvalReport;
   previousTag?: string;
   contract?: DataContract;
@@ -32,6 +36,12 @@ export function renderModelCard(input: ModelCardInput): string {
   ];
   if (input.commit) facts.push(['Commit', input.commit]);
   if (input.runUrl) facts.push(['Built by', `[workflow run](${input.runUrl})`]);
+  if (input.source) {
+    facts.push(['Evaluated by', `[check run ${input.source.runId}](${input.source.runUrl}) of ${escapeText(input.source.workflow, 200)}`]);
+    facts.push(['Evaluated commit', escapeText(input.source.commit, 64)]);
+    facts.push(['Pull request', `[#${input.source.pullRequest}](${input.source.pullRequestUrl})`]);
+  }
+  if (input.override) facts.push(['Gate override', `the gate failed and was overridden with the label ${escapeText(input.override.label, 100)}${input.override.appliedBy ? `, applied by ${escapeText(input.override.appliedBy, 100)}` : ''}`]);
   if (report.data?.sha256) facts.push(['Evaluation data SHA-256', report.data.sha256]);
   if (report.data?.rows !== undefined) facts.push(['Evaluation rows', formatCount(report.data.rows)]);
   parts.push(table(['', ''], facts));

@@ -173,6 +173,31 @@ describe('the GitHub emulator answers in the shapes of GitHub\'s OpenAPI descrip
     expect((await api('GET', `${R}/contents/.github/mlgate-policy.yml?ref=${'6'.repeat(40)}`)).status).toBe(404);
   });
 
+  it('workflow runs of a workflow file, filtered by head SHA and conclusion', async () => {
+    const sha = '9'.repeat(40);
+    const pr = github.addPullRequest(REPOSITORY, { headSha: sha }).number;
+    github.addWorkflowRun(REPOSITORY, { id: 7001, head_sha: sha, conclusion: 'failure', pull_requests: [pr] });
+    github.addWorkflowRun(REPOSITORY, { id: 7002, head_sha: sha, pull_requests: [pr] });
+    github.addWorkflowRun(REPOSITORY, { id: 7003, head_sha: '8'.repeat(40), path: '.github/workflows/other.yml' });
+    const runs = await api('GET', `${R}/actions/workflows/mlgate.yml/runs?head_sha=${sha}&status=success`);
+    expectConforms(runs.json, `${O}/actions/workflows/{workflow_id}/runs`, 'get', 200);
+    expect(runs.json.workflow_runs.map((r: { id: number }) => r.id)).toEqual([7002]);
+    expect(runs.json.workflow_runs[0].pull_requests[0].number).toBe(pr);
+    expect((await api('GET', `${R}/actions/workflows/nope.yml/runs`)).status).toBe(404);
+  });
+
+  it('merged pull requests by merge commit, and label events with their actor', async () => {
+    const pr = github.addPullRequest(REPOSITORY, { headSha: '7'.repeat(40) }).number;
+    github.labelIssue(REPOSITORY, pr, 'mlgate-override');
+    github.mergePullRequest(REPOSITORY, pr, '6'.repeat(40));
+    const byCommit = await api('GET', `${R}/commits/${'6'.repeat(40)}/pulls`);
+    expectConforms(byCommit.json, `${O}/commits/{commit_sha}/pulls`, 'get', 200);
+    expect(byCommit.json.map((p: { number: number; merge_commit_sha: string }) => [p.number, p.merge_commit_sha])).toEqual([[pr, '6'.repeat(40)]]);
+    const events = await api('GET', `${R}/issues/${pr}/events`);
+    expectConforms(events.json, `${O}/issues/{issue_number}/events`, 'get', 200);
+    expect(events.json.map((e: any) => [e.event, e.label.name, e.actor.login])).toEqual([['labeled', 'mlgate-override', 'octocat']]);
+  });
+
   it('paginates with Link headers as GitHub does', async () => {
     const pr = github.addPullRequest(REPOSITORY, { headSha: '1'.repeat(40) }).number;
     for (let i = 0; i < 5; i++) github.addComment(REPOSITORY, pr, `c${i}`);

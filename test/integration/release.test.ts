@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GitHubEmulator } from '../support/emulator/server.js';
 import { pushEvent } from '../support/events.js';
-import { evalReport } from '../support/reports.js';
+import { seededRandom, tinyModel } from '../support/models.js';
+import { evalReport, validationReport } from '../support/reports.js';
 import { runAction } from '../support/run-action.js';
 import { runCli } from '../support/run-cli.js';
 
@@ -20,11 +21,17 @@ afterAll(async () => {
 
 const sha256 = (data: Buffer | string) => createHash('sha256').update(data).digest('hex');
 
-/** A workspace with a model and its eval-report (whose candidate hash matches unless told otherwise). */
-function workspace(modelBytes = 'onnx-model-bytes', overrides: Parameters<typeof evalReport>[0] = {}): string {
+/** The job the harness runs a step in (GITHUB_RUN_ID, GITHUB_RUN_ATTEMPT, GITHUB_JOB), as evaluate records it. */
+const THIS_JOB = { id: 123456, attempt: 1, job: 'check' };
+
+/**
+ * A workspace with a model and the eval-report evaluate wrote for it in this job (whose candidate hash matches
+ * unless told otherwise).
+ */
+function workspace(modelBytes: Buffer | string = tinyModel(1), overrides: Parameters<typeof evalReport>[0] = {}): string {
   const cwd = mkdtempSync(join(tmpdir(), 'mlgate-release-'));
   writeFileSync(join(cwd, 'model.onnx'), modelBytes);
-  const report = evalReport({ candidate: { path: 'model.onnx', sha256: sha256(modelBytes), metrics: { accuracy: { value: 0.81, ci_low: 0.79, ci_high: 0.83 } } }, ...overrides });
+  const report = evalReport({ candidate: { path: 'model.onnx', sha256: sha256(modelBytes), metrics: { accuracy: { value: 0.81, ci_low: 0.79, ci_high: 0.83 } } }, run: THIS_JOB, ...overrides });
   writeFileSync(join(cwd, 'eval-report.json'), JSON.stringify(report));
   writeFileSync(join(cwd, 'contract.yml'), 'columns:\n  x: { type: float }\n');
   return cwd;
@@ -70,7 +77,7 @@ describe('release action (dist bundle against the GitHub emulator)', () => {
     expect(JSON.parse(first.outputs.assets!).map((a: { name: string }) => a.name)).toEqual(['model.onnx', 'model-card.md', 'eval-report.json', 'contract.yml', 'SHA256SUMS']);
     const r = onlyRelease(repo);
     expect(r.latest).toBe(true);
-    expect(r.assets.find((a) => a.name === 'model.onnx')!.data.toString()).toBe('onnx-model-bytes');
+    expect(r.assets.find((a) => a.name === 'model.onnx')!.data.equals(tinyModel(1))).toBe(true);
     expect(first.summary).toContain('mlgate release');
 
     const again = await release(cwd, repo);
@@ -81,24 +88,32 @@ describe('release action (dist bundle against the GitHub emulator)', () => {
 
   it('bumps the version from the latest mlgate release for a new model', async () => {
     const repo = repository();
-    await release(workspace('model one'), repo);
-    const second = await release(workspace('model two'), repo, { bump: 'minor' });
+    await release(workspace(tinyModel(1)), repo);
+    const second = await release(workspace(tinyModel(2)), repo, { bump: 'minor' });
     expect(second.exitCode, second.stdout).toBe(0);
     expect(second.outputs.tag).toBe('model-v1.1.0');
     const card = github.releases(repo).find((r) => r.tag === 'model-v1.1.0')!.assets.find((a) => a.name === 'model-card.md')!.data.toString();
-    expect(card).toContain(`| SHA-256 | ${sha256('model two')} |`);
+    expect(card).toContain(`| SHA-256 | ${sha256(tinyModel(2))} |`);
   });
 
   it.each([
-    ['a failed gate', workspace('m', { gate: { passed: false, checks: [{ metric: 'accuracy', rule: 'max-drop', passed: false, reason: 'accuracy fell by 0.05, more than the 0.02 allowed' }] } }), /release model-v1\.0\.0 refused: eval-report\.json: the evaluation gate failed \(accuracy fell by 0\.05, more than the 0\.02 allowed\)/],
+    ['a failed gate', workspace(tinyModel(3), { gate: { passed: false, checks: [{ metric: 'accuracy', rule: 'max-drop', passed: false, reason: 'accuracy fell by 0.05, more than the 0.02 allowed' }] } }), /release model-v1\.0\.0 refused: eval-report\.json: the evaluation gate failed \(accuracy fell by 0\.05, more than the 0\.02 allowed\)/],
     ['a model that is not the evaluated one', (() => {
-      const cwd = workspace('evaluated bytes');
-      writeFileSync(join(cwd, 'model.onnx'), 'other bytes');
+      const cwd = workspace(tinyModel(4));
+      writeFileSync(join(cwd, 'model.onnx'), tinyModel(5));
       return cwd;
     })(), /model\.onnx has SHA-256 [0-9a-f]{12}… but the evaluated candidate had [0-9a-f]{12}…; release the model that was evaluated/],
+    ['an eval-report another job wrote', workspace(tinyModel(6), { run: { id: 99, attempt: 1, job: 'evaluate' } }), /eval-report\.json was written by run 99 attempt 1 job evaluate, not by this job \(run 123456 attempt 1 job check\); evaluate the model in this job, or to release what a pull request's check run evaluated, set source: check-run/],
+    ['an eval-report of an earlier attempt of this run', workspace(tinyModel(7), { run: { ...THIS_JOB, attempt: 0 } }), /was written by run 123456 attempt 0 job check, not by this job/],
+    ['data that broke its contract', (() => {
+      const cwd = workspace(tinyModel(8));
+      writeFileSync(join(cwd, 'validation-report.json'), JSON.stringify(validationReport()));
+      return cwd;
+    })(), /validation-report\.json: the data broke its contract \(1 errors\)/],
   ])('refuses %s with one line saying which check failed, and publishes nothing', async (_, cwd, message) => {
     const repo = repository();
-    const result = await release(cwd, repo);
+    const given: Record<string, string> = existsSync(join(cwd, 'validation-report.json')) ? { 'validation-report': 'validation-report.json' } : {};
+    const result = await release(cwd, repo, given);
     expect(result.exitCode).toBe(1);
     expect(result.annotations).toHaveLength(1);
     expect(result.annotations[0]!.message).toMatch(message);
@@ -167,6 +182,17 @@ describe('release action (dist bundle against the GitHub emulator)', () => {
     expect(result.summary).toContain('provenance attestation skipped&#58; the job has no id&#45;token');
   });
 
+  it('refuses a model onnxruntime cannot load, before anything is published', async () => {
+    const random = seededRandom(11);
+    const garbage = Buffer.from(Array.from({ length: 2000 }, () => Math.floor(random() * 256)));
+    const repo = repository();
+    const result = await release(workspace(garbage), repo);
+    expect(result.exitCode).toBe(1);
+    expect(result.annotations).toHaveLength(1);
+    expect(result.annotations[0]!.message).toMatch(/^model\.onnx: (not an ONNX model|onnxruntime [\d.]+ cannot load the model)/);
+    expect(github.releases(repo)).toEqual([]);
+  });
+
   it('requires the label on the pull request of the commit when asked', async () => {
     const repo = repository();
     // The commit being released (GITHUB_SHA) came from this pull request.
@@ -182,11 +208,12 @@ describe('release action (dist bundle against the GitHub emulator)', () => {
 describe('mlgate release --dry-run', () => {
   it('writes the files of the release into a folder, with checksums', async () => {
     const cwd = workspace();
+    // Outside a workflow run there is no job to compare the report with: the person running it answers for it.
     const result = await runCli(['release', '--model', 'model.onnx', '--eval-report', 'eval-report.json', '--dry-run', 'out/release'], { cwd });
     expect(result.exitCode, result.stderr).toBe(0);
     expect(result.stdout).toBe('model-v1.0.0: dry run: the files of the release are in out/release\n');
     const sums = readFileSync(join(cwd, 'out/release/SHA256SUMS'), 'utf8');
-    expect(sums).toContain(`${sha256('onnx-model-bytes')}  model.onnx\n`);
+    expect(sums).toContain(`${sha256(tinyModel(1))}  model.onnx\n`);
     expect(readFileSync(join(cwd, 'out/release/model-card.md'), 'utf8')).toMatch(/^# Model card: model&#45;v1&#46;0&#46;0/);
   });
 });

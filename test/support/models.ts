@@ -52,3 +52,9 @@ export function writeClassificationCsv(path: string, rows: number, features: num
   writeFileSync(path, `${header!.join(',')}\n${lines.join('\n')}\n`);
   return path;
 }
+
+/** A small valid ONNX classifier (3 features, 2 classes) whose weights, and so whose bytes, depend on `seed`. */
+export function tinyModel(seed = 1): Buffer {
+  const random = seededRandom(seed);
+  return Buffer.from(writeDenseModel({ features: ['f0', 'f1', 'f2'], classes: ['no', 'yes'], output: 'softmax', layers: [randomLayer(random, 3, 2, 'none')] }));
+}

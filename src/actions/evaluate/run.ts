@@ -187,10 +187,21 @@ async function finish(env: ActionEnvironment, options: EvaluateOptions, scored: 
     ...(scored.slices.length > 0 ? { slices: scored.slices } : {}),
     ...(compared.mcnemar ? { tests: { mcnemar: { baseline_only: compared.mcnemar.baselineOnly, candidate_only: compared.mcnemar.candidateOnly, p_value: compared.mcnemar.pValue, method: compared.mcnemar.method } } } : {}),
     ...(origin ? { policy: origin } : {}),
+    ...reportProvenance(env.context),
     gate,
   };
   await writeDocument(resolve(env.cwd, options.report), report);
   await reportResults(env, options, report);
+}
+
+/**
+ * Where the report is written: the run, its attempt and the job, so that release can tell a report this job
+ * produced from one that was committed or handed in. Outside a workflow run (the CLI on a laptop) there is none.
+ */
+function reportProvenance(context: ActionEnvironment['context']): Pick<EvalReport, 'run'> {
+  if (context.runId === undefined || !context.job) return {};
+  const repository = context.owner && context.repo ? `${context.owner}/${context.repo}` : undefined;
+  return { run: { ...(repository ? { repository } : {}), id: context.runId, attempt: context.runAttempt ?? 1, job: context.job, ...(context.sha ? { sha: context.sha } : {}) } };
 }
 
 /** A scored model's identity and its inference times, the first batch (warm-up) left out when there are others. */

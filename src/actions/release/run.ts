@@ -1,18 +1,26 @@
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { basename, extname, join, resolve } from 'node:path';
-import type { EvalReport } from '../../core/documents.js';
+import type { EvalReport, ValidationReport } from '../../core/documents.js';
 import { ConfigurationError } from '../../core/errors.js';
 import type { Profile } from '../../core/profile/profile.js';
 import { renderChecksums } from '../../core/release/checksums.js';
-import { checkRelease, MAX_ASSET_BYTES } from '../../core/release/gate.js';
+import { checkRelease, MAX_ASSET_BYTES, type ReleaseCheck } from '../../core/release/gate.js';
+import { checkReportProvenance, checkSourceRun, checkValidation } from '../../core/release/provenance.js';
 import { bumpVersion, explicitVersion, formatVersion, latestVersion } from '../../core/release/version.js';
+import { findMergedPullRequest, labelAppliedBy, lastSuccessfulRun, type MergedPullRequest, type SourceRun } from '../../github/check-run-source.js';
+import type { GitHubClient } from '../../github/client.js';
 import { runUrl } from '../../github/context.js';
 import { publishModelRelease, releaseMarker, type ReleaseAsset } from '../../github/publish-release.js';
 import { labelsOfCommitPullRequest } from '../../github/pull-requests.js';
-import { listReleases, type ReleaseInfo } from '../../github/releases.js';
+import { listReleases, type ReleaseInfo, type Repo } from '../../github/releases.js';
+import { downloadRunArtifact } from '../../github/run-artifacts.js';
 import { readContract } from '../../io/contract-file.js';
 import { readDocumentOfKind } from '../../io/documents.js';
+import { loadOnnxruntime } from '../../io/onnx/load-onnxruntime.js';
+import { checkModelLoads } from '../../io/onnx/onnx-model.js';
 import { sha256Hex } from '../../io/sha256.js';
+import { unpackArchive, writeArchiveEntries } from '../../io/zip-archive.js';
 import { renderModelCard } from '../../render/model-card.js';
 import { renderReleaseSummary } from '../../render/release-summary.js';
 import type { ActionEnvironment } from '../runtime/host.js';
@@ -24,36 +32,82 @@ export async function release(env: ActionEnvironment): Promise<void> {
   const options = parseReleaseOptions(env.inputs);
   if (options.token) host.setSecret(options.token);
 
-  const report = await readDocumentOfKind<EvalReport>(resolve(cwd, options.evalReport), options.evalReport, 'eval-report');
-  const profile = options.profile ? await readDocumentOfKind<Profile>(resolve(cwd, options.profile), options.profile, 'profile') : undefined;
-  const contract = options.contract ? await readContract(resolve(cwd, options.contract), options.contract) : undefined;
-  const model = await modelFile(cwd, options.model);
-
-  const client = !options.dryRun && options.token && context.owner && context.repo ? await env.createClient(options.token) : undefined;
+  const needsClient = !options.dryRun || options.source === 'check-run';
+  const client = needsClient && options.token && context.owner && context.repo ? await env.createClient(options.token) : undefined;
   if (!options.dryRun && !client) throw new ConfigurationError(`${env.inputs.label('github-token')} and GITHUB_REPOSITORY are needed to publish; or set ${env.inputs.label('dry-run')} to a folder`);
+  if (options.source === 'check-run' && !client) throw new ConfigurationError(`${env.inputs.label('source')} check-run needs ${env.inputs.label('github-token')} (actions: read, pull-requests: read) and GITHUB_REPOSITORY`);
   const repo = { owner: context.owner ?? '', repo: context.repo ?? '' };
-  const releases = client ? await listReleases(client, repo) : [];
+
+  // With source check-run the model and its reports come from the merged pull request's check run, unpacked here.
+  const source = options.source === 'check-run' ? await fetchSource(env, options, client!, repo) : undefined;
+  const root = source?.folder ?? cwd;
+  if (source) {
+    const needed = [['model', options.model], ['eval-report', options.evalReport], ...(options.profile ? [['profile', options.profile]] : [])] as const;
+    for (const [input, path] of needed) await requireInArtifact(root, path, env.inputs.label(input), source, options);
+  }
+
+  const report = await readDocumentOfKind<EvalReport>(resolve(root, options.evalReport), options.evalReport, 'eval-report');
+  const validation = options.validationReport && (!source || (await exists(resolve(root, options.validationReport))))
+    ? await readDocumentOfKind<ValidationReport>(resolve(root, options.validationReport), options.validationReport, 'validation-report')
+    : undefined;
+  const profile = options.profile ? await readDocumentOfKind<Profile>(resolve(root, options.profile), options.profile, 'profile') : undefined;
+  const contract = options.contract ? await readContract(resolve(cwd, options.contract), options.contract) : undefined;
+  const model = await modelFile(root, options.model);
+
+  const releases = client && !options.dryRun ? await listReleases(client, repo) : [];
   const { tag, version, previousTag } = chooseTag(options, releases, model.sha256, env.inputs.label('version'));
-  const labels = options.requireLabel && client && context.sha ? await labelsOfCommitPullRequest(client, repo.owner, repo.repo, context.sha) : undefined;
+  const labels = options.requireLabel && client && context.sha ? (source ? source.pullRequest.labels : await labelsOfCommitPullRequest(client, repo.owner, repo.repo, context.sha)) : undefined;
+  const overrideLabel = report.gate.override?.label;
+  const overrideAppliedBy = source && overrideLabel ? await labelAppliedBy(client!, repo, source.pullRequest.number, overrideLabel) : undefined;
 
   // The files of the release, SHA256SUMS last: it lists all the others.
   const files: { name: string; data: Buffer; contentType: string }[] = [{ name: 'model.onnx', data: model.data, contentType: 'application/octet-stream' }];
-  const evalBytes = await readFile(resolve(cwd, options.evalReport));
+  const evalBytes = await readFile(resolve(root, options.evalReport));
   const extras = [
     { name: 'eval-report.json', data: evalBytes, contentType: 'application/json' },
     ...(options.contract ? [{ name: `contract${extname(options.contract) || '.yml'}`, data: await readFile(resolve(cwd, options.contract)), contentType: 'text/yaml' }] : []),
-    ...(options.profile ? [{ name: 'profile.json', data: await readFile(resolve(cwd, options.profile)), contentType: 'application/json' }] : []),
+    ...(options.profile ? [{ name: 'profile.json', data: await readFile(resolve(root, options.profile)), contentType: 'application/json' }] : []),
   ];
-  const checks = checkRelease({
-    report,
-    reportPath: options.evalReport,
-    modelPath: options.model,
-    modelSha256: model.sha256,
-    assets: [{ name: options.model, bytes: model.data.length }, ...extras.map((e) => ({ name: e.name, bytes: e.data.length }))],
-    requiredLabel: options.requireLabel || undefined,
-    labels,
-  });
-  const card = renderModelCard({ tag, modelName: basename(options.model), modelSha256: model.sha256, modelBytes: model.data.length, commit: context.sha, runUrl: runUrl(context), report, previousTag, contract, profile, checks });
+  const checks: ReleaseCheck[] = [];
+  // Without a source run, only a report that evaluate wrote in this very job is released (outside a workflow run,
+  // as with the CLI on a laptop, the person publishing answers for the files).
+  if (!source && !options.dryRun && context.runId !== undefined && context.job) {
+    checks.push(checkReportProvenance(report.run, { runId: context.runId, attempt: context.runAttempt ?? 1, job: context.job }, options.evalReport));
+  }
+  if (source) {
+    checks.push(
+      ...checkSourceRun({
+        workflowFile: options.checkWorkflow,
+        run: source.run,
+        pullRequest: source.pullRequest,
+        validation,
+        validationPath: options.validationReport,
+        reportRun: report.run,
+        reportPath: options.evalReport,
+        overrideLabel: report.gate.passed ? overrideLabel : undefined,
+        overrideAppliedBy,
+      }),
+    );
+  } else if (validation) {
+    checks.push(checkValidation(validation, options.validationReport));
+  }
+  checks.push(
+    ...checkRelease({
+      report,
+      reportPath: options.evalReport,
+      modelPath: options.model,
+      modelSha256: model.sha256,
+      assets: [{ name: options.model, bytes: model.data.length }, ...extras.map((e) => ({ name: e.name, bytes: e.data.length }))],
+      requiredLabel: options.requireLabel || undefined,
+      labels,
+      overrideAppliedBy,
+    }),
+  );
+  const sourceFacts = source
+    ? { runId: source.run.id, runUrl: `${context.serverUrl}/${repo.owner}/${repo.repo}/actions/runs/${source.run.id}`, workflow: source.run.path, commit: source.run.headSha, pullRequest: source.pullRequest.number, pullRequestUrl: `${context.serverUrl}/${repo.owner}/${repo.repo}/pull/${source.pullRequest.number}` }
+    : undefined;
+  const override = report.gate.passed && overrideLabel ? { label: overrideLabel, appliedBy: overrideAppliedBy ?? report.gate.override?.applied_by } : undefined;
+  const card = renderModelCard({ tag, modelName: basename(options.model), modelSha256: model.sha256, modelBytes: model.data.length, commit: context.sha, runUrl: runUrl(context), source: sourceFacts, override, report, previousTag, contract, profile, checks });
   const cardText = options.modelCardTemplate ? (await readTemplate(cwd, options.modelCardTemplate)).split('{{card}}').join(card) : card;
   files.push({ name: 'model-card.md', data: Buffer.from(cardText), contentType: 'text/markdown' }, ...extras);
   const assets: ReleaseAsset[] = files.map((f) => ({ ...f, sha256: sha256Hex(f.data) }));
@@ -66,6 +120,11 @@ export async function release(env: ActionEnvironment): Promise<void> {
     if (host.isAction) await host.writeSummary(renderReleaseSummary({ tag, action: 'refused', checks, assets: [] }));
     throw new ConfigurationError(`release ${tag} refused: ${failed.map((c) => c.reason).join('; ')}`);
   }
+
+  // A file no one can run is not a release: onnxruntime must load it before anything is published.
+  const ort = await loadOnnxruntime({ path: options.onnxruntimePath ? resolve(cwd, options.onnxruntimePath) : undefined, cacheRoot: context.toolCache, registry: context.npmRegistry, logger: host });
+  await checkModelLoads(ort, model.data, options.model);
+  host.info(`${options.model} loads in onnxruntime-node ${ort.version}`);
 
   let url: string | undefined;
   let action: string;
@@ -122,6 +181,60 @@ async function readTemplate(cwd: string, path: string): Promise<string> {
   }
 }
 
+
+/** The merged pull request, the check run on its head, and the folder its artifacts were unpacked into. */
+interface ReleaseSource {
+  folder: string;
+  pullRequest: MergedPullRequest;
+  run: SourceRun;
+}
+
+/** Artifacts are untrusted: unpacked within limits (a model under GitHub's 2 GiB asset limit, and its reports). */
+const SOURCE_ARTIFACT_LIMITS = { maxBytes: MAX_ASSET_BYTES, maxEntries: 1000 };
+
+/**
+ * Finds what a promotion releases: the merged pull request of the pushed commit, the last successful run of the
+ * check workflow on that pull request's head, and that run's artifacts, unpacked into the runner's temporary folder.
+ * What they hold is verified afterwards (checkSourceRun, checkRelease), before anything is published.
+ */
+async function fetchSource(env: ActionEnvironment, options: ReleaseOptions, client: GitHubClient, repo: Repo): Promise<ReleaseSource> {
+  const { context, host } = env;
+  const sha = context.sha;
+  if (!sha) throw new ConfigurationError(`${env.inputs.label('source')} check-run needs GITHUB_SHA, the pushed commit: run it on push to the default branch`);
+  const pullRequest = await findMergedPullRequest(client, repo, sha);
+  if (!pullRequest) {
+    throw new ConfigurationError(`commit ${sha.slice(0, 12)} came from no merged pull request, so there is no reviewed check run to release; run source check-run on push to the default branch after a pull request is merged`);
+  }
+  const run = await lastSuccessfulRun(client, repo, options.checkWorkflow, pullRequest.headSha);
+  if (!run) {
+    throw new ConfigurationError(`no successful run of ${options.checkWorkflow} on pull request #${pullRequest.number}'s head ${pullRequest.headSha.slice(0, 12)}; re-run that workflow on the pull request until it passes, then re-run this release`);
+  }
+  host.info(`Releasing what check run ${run.id} (${run.path}, attempt ${run.attempt}) evaluated on pull request #${pullRequest.number}'s head ${pullRequest.headSha}`);
+  const entries = new Map<string, Uint8Array>();
+  const from = new Map<string, string>();
+  for (const name of options.artifactNames) {
+    const bytes = await downloadRunArtifact(client, { ...repo, runId: run.id, name, maxBytes: SOURCE_ARTIFACT_LIMITS.maxBytes });
+    for (const [path, data] of unpackArchive(bytes, `artifact ${name} of check run ${run.id}`, { ...SOURCE_ARTIFACT_LIMITS, keep: () => true })) {
+      if (entries.has(path)) throw new ConfigurationError(`artifacts ${from.get(path)} and ${name} of check run ${run.id} both hold ${path}; upload each file once, or list only one of them in artifact-name`);
+      entries.set(path, data);
+      from.set(path, name);
+    }
+  }
+  const folder = join(context.runnerTemp ?? tmpdir(), `mlgate-release-run-${run.id}`);
+  await rm(folder, { recursive: true, force: true });
+  await writeArchiveEntries(entries, folder);
+  return { folder, pullRequest, run };
+}
+
+/** A file the promotion needs must be in the check run's artifacts: say which and how to fix it if not. */
+async function requireInArtifact(root: string, path: string, inputLabel: string, source: ReleaseSource, options: ReleaseOptions): Promise<void> {
+  if (await exists(resolve(root, path))) return;
+  throw new ConfigurationError(`check run ${source.run.id}'s artifact ${options.artifactNames.join(', ')} holds no ${path}; upload it there in ${options.checkWorkflow}, or set ${inputLabel} to its path in the artifact`);
+}
+
+async function exists(path: string): Promise<boolean> {
+  return (await stat(path).catch(() => undefined))?.isFile() ?? false;
+}
 
 /** The model file's bytes and SHA-256; too large a file is refused before it is read. */
 async function modelFile(cwd: string, path: string): Promise<{ data: Buffer; sha256: string }> {

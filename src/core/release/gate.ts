@@ -19,6 +19,8 @@ export interface ReleaseGateInput {
   /** The label the pull request must carry, and the labels it has (undefined: no pull request found). */
   requiredLabel?: string;
   labels?: readonly string[];
+  /** Who applied the override label, as the pull request's events say (wins over what the report records). */
+  overrideAppliedBy?: string;
 }
 
 /**
@@ -30,13 +32,14 @@ export function checkRelease(input: ReleaseGateInput): ReleaseCheck[] {
   const { report } = input;
   const checks: ReleaseCheck[] = [];
   const failing = report.gate.checks.filter((c) => !c.passed);
+  const appliedBy = input.overrideAppliedBy ?? report.gate.override?.applied_by;
   checks.push(
     report.gate.passed
       ? {
           name: 'gate',
           passed: true,
           reason: report.gate.override
-            ? `the gate failed and was overridden with the label ${report.gate.override.label}${report.gate.override.applied_by ? ` by ${report.gate.override.applied_by}` : ''}`
+            ? `the gate failed and was overridden with the label ${report.gate.override.label}${appliedBy ? ` by ${appliedBy}` : ''}`
             : `the evaluation gate passed (${report.gate.checks.length} checks)`,
         }
       : {

@@ -76,6 +76,22 @@ export async function openModel(ort: Onnxruntime, path: string, name: string, ou
   return { facts, release: () => session.release(), run: runner(ort, session, facts) };
 }
 
+/**
+ * Checks that onnxruntime loads the model, as evaluate will open it, and lets the session go: a release must not
+ * publish a file that no one can run. A file that is not a model is refused with one line naming it.
+ */
+export async function checkModelLoads(ort: Onnxruntime, bytes: Uint8Array, name: string): Promise<void> {
+  readMetadata(bytes, name);
+  let session: InferenceSession;
+  try {
+    // One thread: the session is only opened, never run.
+    session = await createSession(ort, bytes, 1);
+  } catch (error) {
+    throw new DataError(`${name}: onnxruntime ${ort.version} cannot load the model: ${firstLine(error)}; re-export it (ONNX IR ≤ 10, opset ≤ 21 are safe)`, { file: name });
+  }
+  await session.release();
+}
+
 /** An onnxruntime session on the CPU; `threads` caps onnxruntime's own threads (see startScoring for why). */
 export function createSession(ort: Onnxruntime, model: Uint8Array | string, threads?: number): Promise<InferenceSession> {
   return ort.InferenceSession.create(model, { executionProviders: ['cpu'], graphOptimizationLevel: 'all', ...(threads ? { intraOpNumThreads: threads, interOpNumThreads: 1 } : {}) });

@@ -123,6 +123,28 @@ export interface RunRecord {
   created: number;
 }
 
+/**
+ * A run of a workflow file, as GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs lists it: a promotion
+ * looks up the last successful check run of a pull request's head through it.
+ */
+export interface WorkflowRunRecord {
+  id: number;
+  name: string;
+  /** The workflow file, .github/workflows/<file>. */
+  path: string;
+  event: string;
+  head_sha: string;
+  head_branch: string;
+  /** owner/name of the repository the head branch is in. */
+  head_repository: string;
+  conclusion: string | null;
+  status: string;
+  /** Numbers of the pull requests GitHub lists for the run. */
+  pull_requests: number[];
+  run_attempt: number;
+  created_at: number;
+}
+
 interface ArtifactRecord {
   id: number;
   runId: number;
@@ -440,6 +462,8 @@ export class GitHubEmulator {
     ['GET', new RegExp(`^${this.R}/actions/runs/(\\d+)/jobs$`), (c) => this.listJobs(c)],
     ['GET', new RegExp(`^${this.R}/actions/artifacts/(\\d+)/zip$`), (c) => this.downloadArtifact(c)],
     ['GET', new RegExp(`^${this.R}/contents/(.+)$`), (c) => this.getContents(c)],
+    ['GET', new RegExp(`^${this.R}/actions/workflows/([^/]+)/runs$`), (c) => this.listWorkflowRuns(c)],
+    ['GET', new RegExp(`^${this.R}/issues/(\\d+)/events$`), (c) => this.listIssueEvents(c)],
   ];
 
   /**
@@ -613,6 +637,7 @@ export class GitHubEmulator {
     const owner = user(this.urls, repo.owner.login, repo.owner.id);
     const headOwner = user(this.urls, p.headRepo.split('/')[0]!, p.headRepo === repo.fullName ? repo.owner.id : 77);
     const headRepo = { ...repository(this.urls, p.headRepo, p.headRepo === repo.fullName ? repo.id : repo.id + 1, headOwner), fork: p.headRepo !== repo.fullName };
+    const merge = this.merges.get(`${repo.fullName}#${p.number}`);
     return {
       url: api,
       id: issue.id,
@@ -632,14 +657,15 @@ export class GitHubEmulator {
       title: p.title,
       user: headOwner,
       body: null,
-      labels: p.labels.map((name, k) => label(this.urls, repo.fullName, name, 9100 + k)),
+      // The pull-request-simple schema types a label's description as a string, never null.
+      labels: p.labels.map((name, k) => ({ ...label(this.urls, repo.fullName, name, 9100 + k), description: '' })),
       milestone: null,
       active_lock_reason: null,
       created_at: timestamp(issue.created),
       updated_at: timestamp(issue.updated),
-      closed_at: null,
-      merged_at: null,
-      merge_commit_sha: null,
+      closed_at: merge ? timestamp(merge.at) : null,
+      merged_at: merge ? timestamp(merge.at) : null,
+      merge_commit_sha: merge?.sha ?? null,
       assignee: null,
       assignees: [],
       requested_reviewers: [],
@@ -695,7 +721,7 @@ export class GitHubEmulator {
   }
 
   private pullsForCommit(c: Call): Reply {
-    const items = [...c.repo.pulls.values()].filter((p) => p.linked && p.headSha === c.params[0]);
+    const items = [...c.repo.pulls.values()].filter((p) => (p.linked && p.headSha === c.params[0]) || this.merges.get(`${c.repo.fullName}#${p.number}`)?.sha === c.params[0]);
     return this.page(c, items.map((p) => this.pullJson(c.repo, p)));
   }
 
@@ -1065,6 +1091,145 @@ export class GitHubEmulator {
         _links: { self, git: gitUrl, html },
       },
     };
+  }
+
+  // --- workflow runs of a workflow file, merged pull requests, label events -----------------------------------
+
+  private readonly workflowRuns = new Map<string, WorkflowRunRecord[]>();
+  private readonly merges = new Map<string, { sha: string; at: number }>();
+  private readonly labelEvents = new Map<string, { id: number; issue: number; label: string; actor: Identity; created: number }[]>();
+
+  /** Records a run of a workflow file (by default a successful pull_request run of mlgate.yml). */
+  addWorkflowRun(fullName: string, run: Partial<WorkflowRunRecord> & { id: number; head_sha: string }): WorkflowRunRecord {
+    const record: WorkflowRunRecord = {
+      name: 'mlgate',
+      path: '.github/workflows/mlgate.yml',
+      event: 'pull_request',
+      head_branch: 'feature',
+      head_repository: fullName,
+      conclusion: 'success',
+      status: 'completed',
+      pull_requests: [],
+      run_attempt: 1,
+      created_at: this.tick(),
+      ...run,
+    };
+    const runs = this.workflowRuns.get(fullName) ?? [];
+    runs.push(record);
+    this.workflowRuns.set(fullName, runs);
+    return record;
+  }
+
+  /** Merges a pull request with this merge commit: it is closed, and listed for that commit. */
+  mergePullRequest(fullName: string, number: number, mergeCommitSha: string): void {
+    const repo = this.repo(fullName);
+    const pull = repo.pulls.get(number);
+    if (!pull) throw new Error(`no pull request #${number} in ${fullName}`);
+    const at = this.tick();
+    pull.state = 'closed';
+    const issue = repo.issues.get(number)!;
+    issue.state = 'closed';
+    issue.closed = at;
+    this.merges.set(`${fullName}#${number}`, { sha: mergeCommitSha, at });
+  }
+
+  /** Adds a label to an issue or pull request as the token's owner (a person by default), with its `labeled` event. */
+  labelIssue(fullName: string, number: number, name: string, token = GitHubEmulator.OTHER_USER_TOKEN): void {
+    const issue = this.repo(fullName).issues.get(number);
+    if (!issue) throw new Error(`no issue #${number} in ${fullName}`);
+    if (!issue.labels.includes(name)) issue.labels.push(name);
+    const events = this.labelEvents.get(fullName) ?? [];
+    events.push({ id: this.id(), issue: number, label: name, actor: this.tokens.get(token)!, created: this.tick() });
+    this.labelEvents.set(fullName, events);
+  }
+
+  /** GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs: by file name, filtered as GitHub filters. */
+  private listWorkflowRuns(c: Call): Reply {
+    const file = c.params[0]!;
+    const all = (this.workflowRuns.get(c.repo.fullName) ?? []).filter((r) => r.path === `.github/workflows/${file}`);
+    if (all.length === 0) return notFound();
+    const [status, sha, branch, event] = ['status', 'head_sha', 'branch', 'event'].map((q) => c.query.get(q));
+    const statuses = ['completed', 'action_required', 'in_progress', 'queued', 'requested', 'waiting', 'pending'];
+    const items = all
+      .filter((r) => !status || (statuses.includes(status) ? r.status === status : r.conclusion === status))
+      .filter((r) => (!sha || r.head_sha === sha) && (!branch || r.head_branch === branch) && (!event || r.event === event))
+      .sort((a, b) => b.created_at - a.created_at);
+    const page = this.page(c, items.map((r) => this.workflowRunJson(c.repo, r)));
+    return { ...page, body: { total_count: items.length, workflow_runs: page.body } };
+  }
+
+  private workflowRunJson(repo: RepoState, run: WorkflowRunRecord) {
+    const api = `${this.urls.api}/repos/${repo.fullName}/actions/runs/${run.id}`;
+    const own = run.head_repository === repo.fullName;
+    const actor = user(this.urls, run.head_repository.split('/')[0]!, own ? repo.owner.id : 77);
+    const repoRef = (fullName: string) => ({ id: fullName === repo.fullName ? repo.id : repo.id + 1, url: `${this.urls.api}/repos/${fullName}`, name: fullName.split('/')[1]! });
+    return {
+      id: run.id,
+      name: run.name,
+      node_id: `WFR_${run.id}`,
+      head_branch: run.head_branch,
+      head_sha: run.head_sha,
+      path: run.path,
+      display_title: run.name,
+      run_number: run.id % 1000,
+      run_attempt: run.run_attempt,
+      event: run.event,
+      status: run.status,
+      conclusion: run.conclusion,
+      workflow_id: 161335,
+      url: api,
+      html_url: `${this.urls.web}/${repo.fullName}/actions/runs/${run.id}`,
+      pull_requests: run.pull_requests.flatMap((number) => {
+        const p = repo.pulls.get(number);
+        if (!p) return [];
+        return [{ id: repo.issues.get(number)!.id, number, url: `${this.urls.api}/repos/${repo.fullName}/pulls/${number}`, head: { ref: p.headRef, sha: p.headSha, repo: repoRef(p.headRepo) }, base: { ref: 'main', sha: 'b'.repeat(40), repo: repoRef(repo.fullName) } }];
+      }),
+      created_at: timestamp(run.created_at),
+      updated_at: timestamp(run.created_at),
+      run_started_at: timestamp(run.created_at),
+      actor,
+      triggering_actor: actor,
+      jobs_url: `${api}/jobs`,
+      logs_url: `${api}/logs`,
+      check_suite_url: `${this.urls.api}/repos/${repo.fullName}/check-suites/${run.id}`,
+      artifacts_url: `${api}/artifacts`,
+      cancel_url: `${api}/cancel`,
+      rerun_url: `${api}/rerun`,
+      previous_attempt_url: null,
+      workflow_url: `${this.urls.api}/repos/${repo.fullName}/actions/workflows/161335`,
+      head_commit: {
+        id: run.head_sha,
+        tree_id: 'c'.repeat(40),
+        message: run.name,
+        timestamp: timestamp(run.created_at),
+        author: { name: actor.login, email: `${actor.login}@users.noreply.github.com` },
+        committer: { name: 'GitHub', email: 'noreply@github.com' },
+      },
+      repository: this.runRepository(repo, repo.fullName),
+      head_repository: this.runRepository(repo, run.head_repository),
+    };
+  }
+
+  /** GET /repos/{owner}/{repo}/issues/{issue_number}/events: the `labeled` events, oldest first. */
+  private listIssueEvents(c: Call): Reply {
+    const number = Number(c.params[0]);
+    if (!c.repo.issues.has(number)) return notFound();
+    const events = (this.labelEvents.get(c.repo.fullName) ?? []).filter((e) => e.issue === number);
+    return this.page(
+      c,
+      events.map((e) => ({
+        id: e.id,
+        node_id: `LE_${e.id}`,
+        url: `${this.urls.api}/repos/${c.repo.fullName}/issues/events/${e.id}`,
+        actor: user(this.urls, e.actor.login, e.actor.id, e.actor.type),
+        event: 'labeled',
+        commit_id: null,
+        commit_url: null,
+        created_at: timestamp(e.created),
+        performed_via_github_app: null,
+        label: { name: e.label, color: 'ededed' },
+      })),
+    );
   }
 
   /** One page of a list, with GitHub's Link header (per_page at most 100, default 30). */
