@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ResultsServiceEmulator } from '../support/emulator/results-service.js';
 import { GitHubEmulator } from '../support/emulator/server.js';
 import { ROOT } from '../support/run-action.js';
-import { completedRunEvent, createFixtureRepo, loadWorkflow, runWorkflow, whyNotTriggered, type WorkflowEvent, type WorkflowRunResult } from '../support/workflow-runner/index.js';
+import { completedRunEvent, createFixtureRepo, loadWorkflow, runWorkflow, usedActions, whyNotEmulated, whyNotTriggered, type WorkflowEvent, type WorkflowRunResult } from '../support/workflow-runner/index.js';
 
 /**
  * The workflow runner that the lifecycle test runs the templates with: each feature on a small inline workflow,
@@ -450,6 +450,29 @@ jobs:
   });
 });
 
+describe('re-runs', () => {
+  it('run with the first run\'s id and event, as attempt 2, and may upload the names attempt 1 uploaded', async () => {
+    const source = workflow(`on: push
+permissions: {}
+jobs:
+  a:
+    runs-on: ubuntu-latest
+    steps:
+      - run: echo "attempt \${{ github.run_attempt }}" > report.txt && cat report.txt
+      - uses: ${UPLOAD}
+        with:
+          name: report
+          path: report.txt
+`);
+    const event = push();
+    const first = await runWorkflow({ workflow: source, event, github, results });
+    const second = await runWorkflow({ workflow: source, event, github, results, runId: first.runId, runAttempt: 2 });
+    expect([first.conclusion, second.conclusion]).toEqual(['success', 'success']);
+    expect(second.jobs.a!.legs[0]!.steps[0]!.stdout).toBe('attempt 2\n');
+    expect((await rest(`/repos/acme/models/actions/runs/${first.runId}`)).json.run_attempt).toBe(2);
+  });
+});
+
 describe('runs in the GitHub emulator', () => {
   it('registers each run with its workflow, event, head and conclusion, listed by head_sha, status and workflow file', async () => {
     const repo = createFixtureRepo({ 'a.txt': 'a\n' });
@@ -572,8 +595,9 @@ describe('every workflow template', () => {
     workflow_dispatch: { name: 'workflow_dispatch', payload: { inputs: {} } },
   };
 
-  it.each(readdirSync(folder).filter((f) => f.endsWith('.yml')))('%s parses, and each trigger it declares decides', async (file) => {
+  it.each(readdirSync(folder).filter((f) => f.endsWith('.yml')))('%s parses, every step is one the runner runs, and each trigger decides', async (file) => {
     const template = await loadWorkflow(join(folder, file));
+    expect(usedActions(template).map(({ uses }) => whyNotEmulated(uses)).filter(Boolean)).toEqual([]);
     const declared = Object.keys(template.events);
     expect(declared.length).toBeGreaterThan(0);
     for (const name of declared) {

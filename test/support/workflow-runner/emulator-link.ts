@@ -15,6 +15,8 @@ export class EmulatorLink {
     private readonly github: GitHubEmulator,
     private readonly results: ResultsServiceEmulator,
     private readonly repository: string,
+    /** The run as the results service knows it (the runtime token's scope). */
+    private readonly backendRun: string,
   ) {}
 
   /** Registers a run as in progress. */
@@ -36,7 +38,7 @@ export class EmulatorLink {
 
   /** Publishes the run's new results-service artifacts to the REST API. */
   publishArtifacts(runId: number): void {
-    for (const artifact of this.results.runArtifacts(String(runId))) {
+    for (const artifact of this.results.runArtifacts(this.backendRun)) {
       if (this.published.has(artifact.id)) continue;
       this.published.add(artifact.id);
       this.github.addArtifact(this.repository, runId, artifact.name, artifact.zip);

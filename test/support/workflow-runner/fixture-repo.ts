@@ -132,8 +132,9 @@ export class FixtureRepo {
   }
 
   /**
-   * The `pull_request` event for a pull request, with GitHub's payload shape and the real base and head SHAs. The
-   * labels are the emulator's current ones, so a label added by a test shows in a re-run's payload.
+   * A new `pull_request` event for a pull request (opened, synchronize, labeled, ...), with GitHub's payload shape,
+   * the real base and head SHAs and the emulator's current labels. A re-run does not take a new event: it reuses the
+   * first run's, as GitHub does.
    */
   pullRequestEvent(github: GitHubEmulator, number: number, action = 'synchronize'): WorkflowEvent {
     const pull = this.pull(number);

@@ -30,7 +30,10 @@ export interface RunWorkflowOptions {
   vars?: Record<string, string>;
   /** workflow_dispatch inputs; declared defaults fill the rest. */
   inputs?: Record<string, string | boolean | number>;
-  /** The run's id (default: a new one) and attempt (default 1): a re-run passes the first run's id and attempt 2. */
+  /**
+   * The run's id (default: a new one) and attempt (default 1). A re-run passes the first run's id, attempt 2 and
+   * the first run's event object: GitHub re-runs with the original payload (labels added since are not in it).
+   */
   runId?: number;
   runAttempt?: number;
   actor?: string;
@@ -72,6 +75,8 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<Workflow
   const fork = isForkPullRequest(event.name, payload, repository);
   const secrets = fork ? {} : { ...(options.secrets ?? {}) };
   const inputs = event.name === 'workflow_dispatch' ? dispatchInputs(workflow.events.workflow_dispatch?.inputs ?? {}, options.inputs ?? {}) : {};
+  // GitHub's workflow_dispatch payload carries the inputs as given, as strings.
+  if (event.name === 'workflow_dispatch' && payload.inputs === undefined) payload.inputs = Object.fromEntries(Object.entries(options.inputs ?? {}).map(([k, v]) => [k, String(v)]));
   const actor = options.actor ?? String(payload.sender?.login ?? 'contributor');
   const [owner] = repository.split('/');
   const apiUrl = options.github.apiUrl;
@@ -110,7 +115,9 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<Workflow
   const concurrencyToken = field(workflow.root, 'concurrency');
   const concurrency = concurrencyToken ? concurrencyOf(evaluateToken(concurrencyToken, { ...topScope, contexts: { github, inputs, vars } })) : undefined;
 
-  const link = new EmulatorLink(options.github, options.results, repository);
+  // The results service scopes artifacts by attempt, so a re-run can upload a name the first attempt uploaded.
+  const backendRun = runAttempt === 1 ? String(runId) : `${runId}-attempt-${runAttempt}`;
+  const link = new EmulatorLink(options.github, options.results, repository, backendRun);
   const record = link.startRun({ id: runId, name: workflow.name, path, event: event.name, headBranch: target.headBranch, headSha: target.sha, headRepo: headRepository, runAttempt });
   const folder = mkdtempSync(join(tmpdir(), `mlgate-run-${runId}-${runAttempt}-`));
   const toolCache = options.toolCache ?? join(folder, 'tool-cache');
@@ -134,7 +141,7 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<Workflow
         secrets,
         runnerEnv: (jobId, leg, labels) => ({
           ...runnerVariables(github, apiUrl, folder, toolCache, jobId, leg),
-          ...options.results.environment(String(runId), `${jobId}-${leg}`),
+          ...options.results.environment(backendRun, `${jobId}-${leg}`),
           ...(typeof options.runnerEnv === 'function' ? options.runnerEnv(labels) : (options.runnerEnv ?? {})),
         }),
         folder: (jobId, leg) => join(folder, `${jobId}-${leg}`),

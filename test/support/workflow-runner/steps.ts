@@ -72,12 +72,14 @@ export async function runStep(step: StepInvocation): Promise<StepProcessResult> 
   if (firstParty) {
     const action = firstParty[1]!;
     const bundle = join(ROOT, 'dist', action, 'index.js');
-    if (!existsSync(join(ROOT, 'actions', action, 'action.yml')) || !existsSync(bundle)) throw new Error(`uses: ${uses}: there is no action ${action} (actions/${action}/action.yml and dist/${action}/index.js)`);
+    const refused = whyNotEmulated(uses);
+    if (refused) throw new Error(refused);
     const env = { ...step.env, ...inputEnvironment(action, step.with, step.token) };
     return runStepProcess(process.execPath, [bundle], { cwd: step.workspace, env, files: step.files, timeoutMs: step.timeoutMs });
   }
-  const standIn = STAND_INS[uses];
-  if (!standIn) throw new Error(`uses: ${uses} is not emulated: only mlgate/mlgate/actions/<name>@<ref> and ${Object.keys(STAND_INS).join(', ')}`);
+  const refused = whyNotEmulated(uses);
+  if (refused) throw new Error(refused);
+  const standIn = STAND_INS[uses]!;
   for (const name of Object.keys(step.with)) if (!(name in standIn.inputs)) throw new Error(`uses: ${uses} has no input "${name}"`);
   const inputs: Record<string, string> = {};
   for (const [name, fallback] of Object.entries(standIn.inputs)) {
@@ -85,6 +87,18 @@ export async function runStep(step: StepInvocation): Promise<StepProcessResult> 
     if (value !== undefined) inputs[name] = value;
   }
   return standIn.run(step, inputs);
+}
+
+/** Why the runner cannot run `uses:` (undefined when it can): no such mlgate action, or no stand-in at that pin. */
+export function whyNotEmulated(uses: string): string | undefined {
+  const firstParty = FIRST_PARTY.exec(uses);
+  if (firstParty) {
+    const action = firstParty[1]!;
+    const present = existsSync(join(ROOT, 'actions', action, 'action.yml')) && existsSync(join(ROOT, 'dist', action, 'index.js'));
+    return present ? undefined : `uses: ${uses}: there is no action ${action} (actions/${action}/action.yml and dist/${action}/index.js)`;
+  }
+  if (STAND_INS[uses]) return undefined;
+  return `uses: ${uses} is not emulated: only mlgate/mlgate/actions/<name>@<ref> and ${Object.keys(STAND_INS).join(', ')}`;
 }
 
 function nodeStandIn(script: string, step: StepInvocation, inputs: Record<string, string>): Promise<StepProcessResult> {

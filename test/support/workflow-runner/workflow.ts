@@ -85,3 +85,8 @@ export function literal(token: TemplateToken | undefined): unknown {
   if (isSequence(token)) return Array.from({ length: token.count }, (_, i) => literal(token.get(i)));
   return (token as { value?: unknown }).value;
 }
+
+/** Each step's literal `uses:` in a workflow, as `job: uses` pairs (expressions in uses: are not allowed by GitHub). */
+export function usedActions(workflow: WorkflowDefinition): { job: string; uses: string }[] {
+  return workflow.jobs.flatMap((job) => job.steps.map((step) => ({ job: job.id, uses: literal(field(step.token, 'uses')) })).filter((s): s is { job: string; uses: string } => typeof s.uses === 'string'));
+}
