@@ -420,6 +420,7 @@ jobs:
     const listed = await rest(`/repos/acme/models/actions/runs/${producer.runId}/artifacts`);
     expect(listed.json.artifacts.map((a: { name: string }) => a.name).sort()).toEqual(['merged', 'part-1', 'part-2']);
     const merged = listed.json.artifacts.find((a: { name: string }) => a.name === 'merged');
+    expect(merged.workflow_run).toMatchObject({ id: producer.runId, head_sha: producer.sha, head_branch: 'main' });
     const redirect = await rest(`/repos/acme/models/actions/artifacts/${merged.id}/zip`);
     expect(redirect.status).toBe(302);
     const zip = unzipSync(new Uint8Array(await (await fetch(redirect.headers.get('location')!)).arrayBuffer()));
@@ -519,7 +520,7 @@ jobs:
     expect(byFile.json.total_count).toBe(1);
     expect((await rest(`/repos/acme/models/actions/workflows/other.yml/runs?head_sha=${pull.headSha}`)).json.total_count).toBe(0);
     const jobs = await rest(`/repos/acme/models/actions/runs/${failed.runId}/jobs`);
-    expect(jobs.json.jobs[0]).toMatchObject({ name: 'check', labels: ['self-hosted', 'linux', 'gpu'] });
+    expect(jobs.json.jobs[0]).toMatchObject({ name: 'check', labels: ['self-hosted', 'linux', 'gpu'], head_sha: pull.headSha, workflow_name: 'check', head_branch: 'listed' });
   });
 
   it('triggers workflow_run workflows from a finished run, filtered by workflow name and type', async () => {

@@ -966,7 +966,8 @@ export class GitHubEmulator {
       expires_at: timestamp(a.created + 90 * 86400_000),
       updated_at: timestamp(a.created),
       digest: `sha256:${sha256(a.zip)}`,
-      workflow_run: { id: a.runId, repository_id: repo.id, head_repository_id: repo.id, head_branch: 'feature', head_sha: 'a'.repeat(40) },
+      // The run's head when the run is recorded (a workflow runner registers every run it executes).
+      workflow_run: { id: a.runId, repository_id: repo.id, head_repository_id: repo.id, head_branch: repo.runs.get(a.runId)?.headBranch ?? 'feature', head_sha: repo.runs.get(a.runId)?.headSha ?? 'a'.repeat(40) },
     };
   }
 
@@ -981,6 +982,7 @@ export class GitHubEmulator {
   private listJobs(c: Call): Reply {
     const runId = Number(c.params[0]);
     const items = c.repo.jobs.filter((j) => j.runId === runId);
+    const run = c.repo.runs.get(runId);
     const api = `${this.urls.api}/repos/${c.repo.fullName}/actions`;
     const html = `${this.urls.web}/${c.repo.fullName}/actions/runs/${runId}`;
     const page = this.page(
@@ -989,9 +991,9 @@ export class GitHubEmulator {
         id: j.id,
         run_id: j.runId,
         run_url: `${api}/runs/${j.runId}`,
-        run_attempt: 1,
+        run_attempt: run?.runAttempt ?? 1,
         node_id: `CR_kwDO${j.id}`,
-        head_sha: 'a'.repeat(40),
+        head_sha: run?.headSha ?? 'a'.repeat(40),
         url: `${api}/jobs/${j.id}`,
         html_url: `${html}/job/${j.id}`,
         status: 'in_progress',
@@ -1007,8 +1009,8 @@ export class GitHubEmulator {
         runner_name: j.runnerName,
         runner_group_id: 1,
         runner_group_name: 'Default',
-        workflow_name: 'mlgate',
-        head_branch: 'feature',
+        workflow_name: run?.name ?? 'mlgate',
+        head_branch: run?.headBranch ?? 'feature',
       })),
     );
     return { ...page, body: { total_count: items.length, jobs: page.body } };
