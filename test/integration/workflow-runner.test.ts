@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ResultsServiceEmulator } from '../support/emulator/results-service.js';
 import { GitHubEmulator } from '../support/emulator/server.js';
 import { ROOT } from '../support/run-action.js';
-import { completedRunEvent, createFixtureRepo, loadWorkflow, runWorkflow, usedActions, whyNotEmulated, whyNotTriggered, type WorkflowEvent, type WorkflowRunResult } from '../support/workflow-runner/index.js';
+import { completedRunEvent, createFixtureRepo, loadWorkflow, runWorkflow, usedActions, whyNotEmulated, whyNotTriggered, type StepRecord, type WorkflowEvent, type WorkflowRunResult } from '../support/workflow-runner/index.js';
 
 /**
  * The workflow runner that the lifecycle test runs the templates with: each feature on a small inline workflow,
@@ -31,7 +31,7 @@ const DOWNLOAD = 'actions/download-artifact@fa0a91b85d4f404e444e00e005971372dc80
 
 const workflow = (content: string, file = 'test.yml') => ({ file, content });
 const push = (): WorkflowEvent => ({ name: 'push', payload: { ref: 'refs/heads/main', before: '0'.repeat(40), after: 'c'.repeat(40), sender: { login: 'maintainer' } } });
-const steps = (run: WorkflowRunResult, job: string, leg = 0) => Object.fromEntries(run.jobs[job]!.legs[leg]!.steps.map((s) => [s.id, s]));
+const steps = (run: WorkflowRunResult, job: string, leg = 0): Record<string, StepRecord> => Object.fromEntries(run.jobs[job]!.legs[leg]!.steps.map((s) => [s.id, s]));
 
 async function rest(path: string, token = GitHubEmulator.READ_TOKEN) {
   const response = await fetch(`${github.apiUrl}${path}`, { headers: { authorization: `token ${token}` }, redirect: 'manual' });
@@ -262,6 +262,16 @@ jobs:
         run: |
           status=$(node -e 'fetch(process.env.GITHUB_API_URL + "/repos/" + process.env.GITHUB_REPOSITORY + "/issues", { method: "POST", headers: { authorization: "token " + process.env.TOKEN }, body: JSON.stringify({ title: "x" }) }).then((r) => console.log(r.status))')
           echo "status=$status same=$SAME secret=$HAS_SECRET"
+  mask:
+    runs-on: ubuntu-latest
+    steps:
+      - id: mask
+        env:
+          TOKEN: \${{ github.token }}
+          KEY: \${{ secrets.DEPLOY_KEY }}
+        run: |
+          echo "::add-mask::hidden-value"
+          echo "token $TOKEN key $KEY masked hidden-value plain"
   write:
     runs-on: ubuntu-latest
     permissions:
@@ -281,10 +291,12 @@ jobs:
     const repo = createFixtureRepo({ 'a.txt': 'a\n' });
     repo.commit('feature', { 'a.txt': 'b\n' });
     const pull = repo.openPullRequest(github, { branch: 'feature' });
-    const run = await runWorkflow({ workflow: source, event: repo.pullRequestEvent(github, pull.number), repo, github, results, secrets: { DEPLOY_KEY: 'k' } });
+    const run = await runWorkflow({ workflow: source, event: repo.pullRequestEvent(github, pull.number), repo, github, results, secrets: { DEPLOY_KEY: 'deploy-key-value' } });
     expect(run.jobs.read!.legs[0]!.token).toBe(GitHubEmulator.READ_TOKEN);
     expect(run.jobs.read!.legs[0]!.permissions).toEqual({ contents: 'read' });
     expect(steps(run, 'read').try!.stdout).toBe('status=403 same=true secret=true\n');
+    // Secrets and ::add-mask:: values never reach the recorded output, as on GitHub.
+    expect(steps(run, 'mask').mask!.stdout).toBe('token *** key *** masked *** plain\n');
     expect(run.jobs.write!.legs[0]!.token).toBe(GitHubEmulator.WRITE_TOKEN);
     expect(steps(run, 'write').try!.stdout).toBe('status=201 secret=true\n');
   });
@@ -293,7 +305,7 @@ jobs:
     const repo = createFixtureRepo({ 'a.txt': 'a\n' });
     repo.commit('patch', { 'a.txt': 'forked\n' });
     const pull = repo.openPullRequest(github, { branch: 'patch', fork: true });
-    const run = await runWorkflow({ workflow: source, event: repo.pullRequestEvent(github, pull.number), repo, github, results, secrets: { DEPLOY_KEY: 'k' } });
+    const run = await runWorkflow({ workflow: source, event: repo.pullRequestEvent(github, pull.number), repo, github, results, secrets: { DEPLOY_KEY: 'deploy-key-value' } });
     expect(run.headRepository).toBe('someone/models');
     expect(run.jobs.write!.legs[0]!.token).toBe(GitHubEmulator.READ_TOKEN);
     expect(run.jobs.write!.legs[0]!.secrets).toEqual([]);

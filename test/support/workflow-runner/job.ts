@@ -110,6 +110,7 @@ async function runLeg(job: JobDefinition, host: JobHost, leg: JobLegRecord, inde
   const paths: string[] = [];
   const stepsContext: Record<string, { outputs: Record<string, string>; outcome: string; conclusion: string }> = {};
   let status: 'success' | 'failure' = 'success';
+  const masks = new Set(Object.values(secrets));
 
   for (const [i, step] of job.steps.entries()) {
     const env = { ...host.workflowEnv, ...jobEnv, ...exported };
@@ -165,7 +166,10 @@ async function runLeg(job: JobDefinition, host: JobHost, leg: JobLegRecord, inde
       timeoutMs: host.stepTimeoutMs,
     });
     record.durationMs = Date.now() - started;
-    Object.assign(record, { exitCode: result.exitCode, outputs: result.outputs, stdout: result.stdout, stderr: result.stderr, summary: result.summary, annotations: result.annotations });
+    // As the runner does: ::add-mask:: lines are consumed, and every secret and masked value shows as ***.
+    for (const match of result.stdout.matchAll(/^::add-mask::(.+)$/gm)) masks.add(match[1]!.trim());
+    const mask = (text: string) => [...masks].filter((m) => m.length > 0).sort((a, b) => b.length - a.length).reduce((t, m) => t.split(m).join('***'), text.replace(/^::add-mask::.*\n?/gm, ''));
+    Object.assign(record, { exitCode: result.exitCode, outputs: result.outputs, stdout: mask(result.stdout), stderr: mask(result.stderr), summary: result.summary, annotations: result.annotations.map((a) => ({ ...a, message: mask(a.message) })) });
     record.outcome = result.exitCode === 0 ? 'success' : 'failure';
     const continueOnError = evaluateToken(field(step.token, 'continue-on-error'), fullScope) === true;
     record.conclusion = record.outcome === 'failure' && continueOnError ? 'success' : record.outcome;
