@@ -361,6 +361,10 @@ jobs:
           fetch-depth: 0
       - id: look-base
         run: echo "$(cat base/model.txt) $(git -C base rev-list --count HEAD) $(git -C base config --get http.https://github.com/.extraheader | cut -c1-20)"
+      - id: fetch-base
+        env:
+          BASE: \${{ github.event.pull_request.base.sha }}
+        run: git fetch --quiet --depth=1 origin "$BASE" && git show "$BASE:model.txt"
 `),
       event: repo.pullRequestEvent(github, pull.number, 'opened'),
       repo,
@@ -370,6 +374,8 @@ jobs:
     expect(steps(run, 'check').co!.outputs.commit).toBe(head);
     expect(steps(run, 'check').look!.stdout).toBe(`${head} head true none refs/pull/${pull.number}/merge\n`);
     expect(steps(run, 'check')['look-base']!.stdout).toBe('base 2 AUTHORIZATION: basic\n');
+    // origin is the repository, so a step can fetch the pull request's base commit as on GitHub.
+    expect(steps(run, 'check')['fetch-base']!.stdout).toBe('base\n');
     expect(pull.baseSha).not.toBe(repo.head('main'));
   });
 });

@@ -153,6 +153,9 @@ function checkout(step: StepInvocation, inputs: Record<string, string>): StepPro
     const git = (...args: string[]) => execFileSync('git', ['-c', 'protocol.file.allow=always', ...args], { cwd: target, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     if (!existsSync(join(target, '.git'))) log += git('init', '--quiet');
     git('config', 'remote.origin.url', `https://github.com/${repository}`);
+    git('config', 'remote.origin.fetch', '+refs/heads/*:refs/remotes/origin/*');
+    // `git fetch origin` in a later step reaches the fixture repository, as it would reach GitHub.
+    git('config', `url.file://${fixture.dir}.insteadOf`, `https://github.com/${repository}`);
     log += git('fetch', '--quiet', '--no-tags', ...(depth > 0 ? [`--depth=${depth}`] : []), `file://${fixture.dir}`, sha);
     log += git('checkout', '--quiet', '--force', '--detach', sha);
     if (inputs.clean !== 'false') log += git('clean', '-ffdxq');
