@@ -16,6 +16,17 @@
  *   fetch from a fixture git repository and store artifacts in the results service.
  * - Each run is a workflow run in the GitHub emulator (GET /actions/runs/{id}, /actions/runs?head_sha=,
  *   /actions/workflows/{file}/runs), with its jobs and its artifacts (listed and downloadable as zips).
+ * - Recorded output is masked as on GitHub: secrets, the token and `::add-mask::` values show as `***`.
+ *
+ * Where it differs from GitHub, on purpose:
+ * - Jobs and matrix legs run one after another (in file order among the ready ones), so results are
+ *   deterministic; fail-fast cancels the legs after a failed one.
+ * - A pull request's run checks out its head commit (github.sha is the head SHA; GITHUB_REF is still
+ *   refs/pull/N/merge), where GitHub checks out a test merge commit; the checkout's origin is the fixture
+ *   repository, so `git fetch origin <base sha>` works in a step.
+ * - A re-run is `runWorkflow({ ...same options, event: firstRun's event, runId: first.runId, runAttempt: 2 })`.
+ * - A workflow without `permissions:` anywhere is refused (GitHub would apply the repository default).
+ * - Per-runner setup (a recorded nvidia-smi on `[self-hosted, linux, gpu]` only) goes through `runnerEnv`.
  *
  * @example
  * const github = await new GitHubEmulator().start();

@@ -155,6 +155,10 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<Workflow
         },
       });
     }
+  } catch (error) {
+    // A workflow the runner refuses still ends its run, so the emulator never shows it in progress.
+    link.finishRun(record, 'failure');
+    throw error;
   } finally {
     link.publishArtifacts(runId);
   }
