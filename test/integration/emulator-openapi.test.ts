@@ -145,6 +145,20 @@ describe('the GitHub emulator answers in the shapes of GitHub\'s OpenAPI descrip
     expect((await api('GET', `${R}/actions/runs/9999`)).status).toBe(404);
   });
 
+  it('workflow runs: listed for the repository and for one workflow file, by head SHA and status', async () => {
+    const sha = '9'.repeat(40);
+    github.addRun(REPOSITORY, { id: 9101, event: 'pull_request', headBranch: 'listed', headSha: sha, name: 'check', path: '.github/workflows/check.yml', runAttempt: 2 });
+    github.addRun(REPOSITORY, { id: 9102, event: 'pull_request', headBranch: 'listed', headSha: sha, name: 'check', path: '.github/workflows/check.yml', status: 'in_progress', conclusion: null });
+    const all = await api('GET', `${R}/actions/runs?head_sha=${sha}`);
+    expectConforms(all.json, `${O}/actions/runs`, 'get', 200);
+    expect(all.json.workflow_runs.map((r: { id: number }) => r.id)).toEqual([9102, 9101]);
+    const succeeded = await api('GET', `${R}/actions/workflows/check.yml/runs?head_sha=${sha}&status=success`);
+    expectConforms(succeeded.json, `${O}/actions/workflows/{workflow_id}/runs`, 'get', 200);
+    expect(succeeded.json).toMatchObject({ total_count: 1, workflow_runs: [{ id: 9101, path: '.github/workflows/check.yml', run_attempt: 2, conclusion: 'success' }] });
+    const byId = await api('GET', `${R}/actions/workflows/${succeeded.json.workflow_runs[0].workflow_id}/runs?status=in_progress`);
+    expect(byId.json.workflow_runs.map((r: { id: number }) => r.id)).toEqual([9102]);
+  });
+
   it('workflow-run artifacts: list and download the zip through a redirect', async () => {
     const zip = zipSync({ 'a.json': new TextEncoder().encode('{}') });
     github.addArtifact(REPOSITORY, 555, 'mlgate-reports', zip);

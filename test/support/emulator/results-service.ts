@@ -81,6 +81,11 @@ export class ResultsServiceEmulator {
     return record ? this.blobs.get(record.blob) : undefined;
   }
 
+  /** The finalized artifacts of a run (by the run id its runtime token carries), with their zips. */
+  runArtifacts(run: string): { id: number; name: string; zip: Buffer }[] {
+    return this.artifacts.filter((a) => a.finalized && a.run === run).map((a) => ({ id: a.id, name: a.name, zip: this.blobs.get(a.blob) ?? Buffer.alloc(0) }));
+  }
+
   cacheKeys(): string[] {
     return this.cacheEntries.filter((e) => e.finalized).map((e) => e.key);
   }
@@ -143,6 +148,20 @@ export class ResultsServiceEmulator {
         Object.assign(record, { finalized: true, size: Number(input.size), hash: input.hash });
         return json({ ok: true, artifact_id: String(record.id) });
       }
+      case 'ListArtifacts': {
+        // The artifacts of one run (a later job downloads an earlier job's upload), filtered by name or id.
+        const found = this.artifacts.filter(
+          (a) => a.finalized && a.run === input.workflow_run_backend_id && (input.name_filter === undefined || a.name === input.name_filter) && (input.id_filter === undefined || String(a.id) === String(input.id_filter)),
+        );
+        return json({
+          artifacts: found.map((a) => ({ workflow_run_backend_id: a.run, workflow_job_run_backend_id: a.job, database_id: String(a.id), name: a.name, size: String(a.size ?? 0), created_at: new Date(Date.UTC(2026, 10, 1) + a.id * 1000).toISOString(), ...(a.hash ? { digest: a.hash } : {}) })),
+        });
+      }
+      case 'GetSignedArtifactURL': {
+        const record = this.artifacts.find((a) => a.finalized && a.run === input.workflow_run_backend_id && a.name === input.name);
+        if (!record) return twirpError(response, 404, 'not_found', 'artifact not found');
+        return json({ signed_url: this.blobUrl(record.blob) });
+      }
       default:
         return twirpError(response, 404, 'bad_route', `no method ${method}`);
     }
@@ -178,7 +197,9 @@ export class ResultsServiceEmulator {
     const data = this.blobs.get(blob);
     if (!data) return void response.writeHead(404, headers).end();
     if (method === 'HEAD') return void response.writeHead(200, { ...headers, 'content-length': data.length, 'content-type': 'application/octet-stream', 'x-ms-blob-type': 'BlockBlob' }).end();
-    response.writeHead(200, { ...headers, 'content-length': data.length, 'content-type': 'application/octet-stream' }).end(data);
+    // Artifacts are zips, and the artifact client unpacks a download only when the blob says so.
+    const contentType = blob.startsWith('artifact-') ? 'application/zip' : 'application/octet-stream';
+    response.writeHead(200, { ...headers, 'content-length': data.length, 'content-type': contentType }).end(data);
   }
 }
 

@@ -121,6 +121,13 @@ export interface RunRecord {
   headRepo: string;
   conclusion: string | null;
   created: number;
+  /** The workflow's name (default mlgate). */
+  name?: string;
+  /** The workflow file (default .github/workflows/mlgate.yml). */
+  path?: string;
+  /** queued, in_progress or completed (the default). */
+  status?: string;
+  runAttempt?: number;
 }
 
 /**
@@ -462,7 +469,9 @@ export class GitHubEmulator {
     ['GET', new RegExp(`^${this.R}/actions/runs/(\\d+)/jobs$`), (c) => this.listJobs(c)],
     ['GET', new RegExp(`^${this.R}/actions/artifacts/(\\d+)/zip$`), (c) => this.downloadArtifact(c)],
     ['GET', new RegExp(`^${this.R}/contents/(.+)$`), (c) => this.getContents(c)],
-    ['GET', new RegExp(`^${this.R}/actions/workflows/([^/]+)/runs$`), (c) => this.listWorkflowRuns(c)],
+    ['GET', new RegExp(`^${this.R}/actions/runs$`), (c) => this.listRuns(c)],
+    // Runs added with addWorkflowRun are listed by their own handler; the workflow runner's runs (addRun) by listRuns.
+    ['GET', new RegExp(`^${this.R}/actions/workflows/([^/]+)/runs$`), (c) => (this.workflowRuns.get(c.repo.fullName)?.length ? this.listWorkflowRuns(c) : this.listRuns(c, c.params[0]))],
     ['GET', new RegExp(`^${this.R}/issues/(\\d+)/events$`), (c) => this.listIssueEvents(c)],
   ];
 
@@ -920,18 +929,18 @@ export class GitHubEmulator {
       status: 200,
       body: {
         id: run.id,
-        name: 'mlgate',
+        name: run.name ?? 'mlgate',
         node_id: `WFR_${run.id}`,
         head_branch: run.headBranch,
         head_sha: run.headSha,
-        path: '.github/workflows/mlgate.yml',
+        path: run.path ?? '.github/workflows/mlgate.yml',
         display_title: run.event === 'pull_request' ? 'Improve the model' : 'mlgate',
         run_number: run.id % 1000,
-        run_attempt: 1,
+        run_attempt: run.runAttempt ?? 1,
         event: run.event,
-        status: 'completed',
+        status: run.status ?? 'completed',
         conclusion: run.conclusion,
-        workflow_id: 161335,
+        workflow_id: workflowId(run.path),
         url: api,
         html_url: `${this.urls.web}/${c.repo.fullName}/actions/runs/${run.id}`,
         pull_requests: pulls.map((p) => ({
@@ -953,7 +962,7 @@ export class GitHubEmulator {
         cancel_url: `${api}/cancel`,
         rerun_url: `${api}/rerun`,
         previous_attempt_url: null,
-        workflow_url: `${this.urls.api}/repos/${c.repo.fullName}/actions/workflows/161335`,
+        workflow_url: `${this.urls.api}/repos/${c.repo.fullName}/actions/workflows/${workflowId(run.path)}`,
         head_commit: {
           id: run.headSha,
           tree_id: 'c'.repeat(40),
@@ -984,7 +993,8 @@ export class GitHubEmulator {
       expires_at: timestamp(a.created + 90 * 86400_000),
       updated_at: timestamp(a.created),
       digest: `sha256:${sha256(a.zip)}`,
-      workflow_run: { id: a.runId, repository_id: repo.id, head_repository_id: repo.id, head_branch: 'feature', head_sha: 'a'.repeat(40) },
+      // The run's head when the run is recorded (a workflow runner registers every run it executes).
+      workflow_run: { id: a.runId, repository_id: repo.id, head_repository_id: repo.id, head_branch: repo.runs.get(a.runId)?.headBranch ?? 'feature', head_sha: repo.runs.get(a.runId)?.headSha ?? 'a'.repeat(40) },
     };
   }
 
@@ -999,6 +1009,7 @@ export class GitHubEmulator {
   private listJobs(c: Call): Reply {
     const runId = Number(c.params[0]);
     const items = c.repo.jobs.filter((j) => j.runId === runId);
+    const run = c.repo.runs.get(runId);
     const api = `${this.urls.api}/repos/${c.repo.fullName}/actions`;
     const html = `${this.urls.web}/${c.repo.fullName}/actions/runs/${runId}`;
     const page = this.page(
@@ -1007,9 +1018,9 @@ export class GitHubEmulator {
         id: j.id,
         run_id: j.runId,
         run_url: `${api}/runs/${j.runId}`,
-        run_attempt: 1,
+        run_attempt: run?.runAttempt ?? 1,
         node_id: `CR_kwDO${j.id}`,
-        head_sha: 'a'.repeat(40),
+        head_sha: run?.headSha ?? 'a'.repeat(40),
         url: `${api}/jobs/${j.id}`,
         html_url: `${html}/job/${j.id}`,
         status: 'in_progress',
@@ -1025,11 +1036,33 @@ export class GitHubEmulator {
         runner_name: j.runnerName,
         runner_group_id: 1,
         runner_group_name: 'Default',
-        workflow_name: 'mlgate',
-        head_branch: 'feature',
+        workflow_name: run?.name ?? 'mlgate',
+        head_branch: run?.headBranch ?? 'feature',
       })),
     );
     return { ...page, body: { total_count: items.length, jobs: page.body } };
+  }
+
+  // listing workflow runs
+
+  /**
+   * GET /actions/runs and /actions/workflows/{workflow_id}/runs (a file name or the numeric id): newest first,
+   * filtered by head_sha, branch, event and status, where status is a status (queued, in_progress, completed) or a
+   * conclusion (success, failure, ...), as on GitHub.
+   */
+  private listRuns(c: Call, workflow?: string): Reply {
+    const runs = [...c.repo.runs.values()]
+      .filter((run) => workflow === undefined || workflow === String(workflowId(run.path)) || workflow === (run.path ?? '.github/workflows/mlgate.yml').split('/').pop())
+      .filter((run) => !c.query.get('head_sha') || run.headSha === c.query.get('head_sha'))
+      .filter((run) => !c.query.get('branch') || run.headBranch === c.query.get('branch'))
+      .filter((run) => !c.query.get('event') || run.event === c.query.get('event'))
+      .filter((run) => {
+        const status = c.query.get('status');
+        return !status || (run.status ?? 'completed') === status || run.conclusion === status;
+      })
+      .sort((a, b) => b.created - a.created || b.id - a.id);
+    const page = this.page(c, runs.map((run) => this.getRun({ ...c, params: [String(run.id)] }).body));
+    return { ...page, body: { total_count: runs.length, workflow_runs: page.body } };
   }
 
   private downloadArtifact(c: Call): Reply {
@@ -1248,6 +1281,11 @@ export class GitHubEmulator {
     if (page < last) links.push(link(page + 1, 'next'), link(last, 'last'));
     return { status: 200, body: items.slice((page - 1) * perPage, page * perPage), headers: links.length ? { link: links.join(', ') } : {} };
   }
+}
+
+/** A workflow's numeric id, stable for its path (GitHub numbers workflows per repository). */
+function workflowId(path = '.github/workflows/mlgate.yml'): number {
+  return path === '.github/workflows/mlgate.yml' ? 161335 : 100000 + (parseInt(sha256(Buffer.from(path)).slice(0, 6), 16) % 900000);
 }
 
 function reactions(url: string) {
