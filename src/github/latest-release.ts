@@ -7,6 +7,17 @@ import { sha256Hex } from '../io/sha256.js';
 import type { GitHubClient } from './client.js';
 import { downloadAsset, listReleases, type Repo } from './releases.js';
 
+
+/**
+ * No mlgate release exists yet: the first model of a repository. Steps that compare against the latest release
+ * treat it as "nothing to compare with", not as a mistake.
+ */
+export class NoReleaseError extends ConfigurationError {
+  constructor(readonly tagPrefix: string) {
+    super(`release:latest: no published release with a tag starting ${tagPrefix} yet; publish one with the release action, or name the file instead`);
+  }
+}
+
 /** Inputs such as `baseline: release:latest` name an asset of the latest mlgate release. */
 export const LATEST_RELEASE = 'release:latest';
 
@@ -34,7 +45,7 @@ export async function latestReleaseAsset(client: GitHubClient, repo: Repo, reque
   const latest = latestVersion(releases.map((r) => r.tag), request.tagPrefix);
   const release = latest && releases.find((r) => r.tag === `${request.tagPrefix}${formatVersion(latest)}`);
   if (!release) {
-    throw new ConfigurationError(`release:latest: no published release with a tag starting ${request.tagPrefix} yet; publish one with the release action, or name the file instead`);
+    throw new NoReleaseError(request.tagPrefix);
   }
   const sumsAsset = release.assets.find((a) => a.name === 'SHA256SUMS');
   if (!sumsAsset) throw new DataError(`release ${release.tag} has no SHA256SUMS, so its ${request.asset} cannot be checked; re-publish it with the release action`);

@@ -57,6 +57,14 @@ describe('drift-check action (dist bundle)', () => {
     expect(result.outputs.drifted).toBe('false');
   });
 
+  it('passes with a note when no model has been released yet (the first pull request of a repository)', async () => {
+    const cwd = dataFolder({ 'cur.csv': csv(500, 0) });
+    const result = await runAction({ action: 'drift-check', cwd, token: GitHubEmulator.WRITE_TOKEN, apiUrl: github.apiUrl, env: { GITHUB_REPOSITORY: 'acme/no-release-yet' }, inputs: { reference: 'release:latest', current: 'cur.csv' } });
+    expect(result.exitCode, result.stdout).toBe(0);
+    expect(result.stdout).toContain('No mlgate release yet (tags model-v*): no reference to compare with');
+    expect(result.outputs.drifted).toBe('false');
+  });
+
   it.each([
     ['an unknown test', { reference: 'ref.csv', current: 'cur.csv', tests: 'x=anova' }, /^input "tests": "anova" for x is not a test; use one of ks, chi2, ztest, psi, jensenshannon, wasserstein/],
     ['a missing current file', { reference: 'ref.csv', current: 'nope.csv' }, /^nope\.csv: file not found/],

@@ -12,7 +12,7 @@ import { ProfileBuilder } from '../../core/profile/profile-builder.js';
 import type { Profile } from '../../core/profile/profile.js';
 import { runUrl } from '../../github/context.js';
 import { syncDriftIssue } from '../../github/drift-issue.js';
-import { LATEST_RELEASE, latestReleaseAsset } from '../../github/latest-release.js';
+import { LATEST_RELEASE, latestReleaseAsset, NoReleaseError } from '../../github/latest-release.js';
 import { readDocumentOfKind, writeDocument } from '../../io/documents.js';
 import { resolveDataFiles, shardShare } from '../../io/readers/dataset.js';
 import { scanDataset } from '../../io/scan-dataset.js';
@@ -32,7 +32,18 @@ export async function driftCheck(env: ActionEnvironment): Promise<void> {
   const createdAt = new Date().toISOString();
   const { shard, merge } = options.sharding;
   if (shard) return profileShard(env, options, shard, createdAt);
-  const reference = await referenceProfile(env, options, createdAt);
+  const reference = await referenceProfile(env, options, createdAt).catch((error: unknown) => {
+    if (!(error instanceof NoReleaseError)) throw error;
+    return undefined;
+  });
+  if (!reference) {
+    // The first model of a repository: there is no released reference to drift from yet.
+    host.setOutput('drifted', false);
+    host.setOutput('drifted-columns', '[]');
+    host.setOutput('prediction-drifted', '');
+    host.print(`No mlgate release yet (tags ${options.tagPrefix}*): no reference to compare with; drift is checked once a model is released`);
+    return;
+  }
   if (reference.sample.size === 0) host.warning(`the reference profile holds no sample (written with sample-size 0): only columns with category counts are compared, the others are skipped; write the reference with a sample-size above 0, or give it as data files, to compare every column`);
   // The current data is read with the reference's types, so both sides are compared as the same kinds.
   const current = merge ? await mergeCurrent(env, merge, createdAt) : await profileData(env, options.current, env.inputs.label('current'), createdAt, typesOf(reference));

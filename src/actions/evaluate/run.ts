@@ -14,7 +14,7 @@ import { BOOTSTRAP_BUCKETS } from '../../core/evaluate/poisson-bootstrap.js';
 import { MAX_SHARD_SLICE_VALUES, sliceMetrics, sliceValueStates } from '../../core/evaluate/slices.js';
 import { evaluateGate, type GateContext, type GatePolicy } from '../../core/gate/evaluate-gate.js';
 import { defaultPolicy, parsePolicy } from '../../core/gate/parse-policy.js';
-import { LATEST_RELEASE, latestReleaseAsset } from '../../github/latest-release.js';
+import { LATEST_RELEASE, latestReleaseAsset, NoReleaseError } from '../../github/latest-release.js';
 import { checkBaselineRun, downloadRunArtifact, type PullRequestHead } from '../../github/run-artifacts.js';
 import { readContract } from '../../io/contract-file.js';
 import { writeDocument } from '../../io/documents.js';
@@ -243,7 +243,7 @@ async function baselinePath(env: ActionEnvironment, options: EvaluateOptions): P
     return { path: asset.path, name: `${asset.tag}/model.onnx`, source: `release ${asset.tag}` };
   } catch (error) {
     // The first model has nothing to beat: only value thresholds apply, and the report says so.
-    if (error instanceof ConfigurationError && /no published release/.test(error.message)) {
+    if (error instanceof NoReleaseError) {
       host.info(`No mlgate release yet (tags ${options.tagPrefix}*): evaluating the candidate alone`);
       return undefined;
     }
