@@ -45,6 +45,11 @@ interface Story {
   merged?: boolean;
   /** Put validate-data's profile.json in the artifact too. */
   profile?: boolean;
+  /**
+   * Lay the run out as the pull-request template's does: the run of mlgate-pull-request.yml, the model in the
+   * artifact mlgate-model (out/model.onnx, beside the train report), the reports in mlgate-reports.
+   */
+  asTemplate?: boolean;
 }
 
 /** A small valid profile, as validate-data writes it. */
@@ -63,12 +68,19 @@ function story(s: Story = {}): { repo: string; runId: number; pr: number; model:
   const pr = github.addPullRequest(repo, { headSha: HEAD, headRef: 'better-model', labels: [...(s.labels ?? [])] }).number;
   for (const label of s.labelled ?? []) github.labelIssue(repo, pr, label);
   const runId = 5000 + count;
-  github.addWorkflowRun(repo, { id: runId, head_sha: HEAD, head_branch: 'better-model', conclusion: s.conclusion ?? 'success', pull_requests: [pr] });
+  const path = s.asTemplate ? '.github/workflows/mlgate-pull-request.yml' : '.github/workflows/mlgate.yml';
+  github.addWorkflowRun(repo, { id: runId, path, head_sha: HEAD, head_branch: 'better-model', conclusion: s.conclusion ?? 'success', pull_requests: [pr] });
   const report = evalReport({ candidate: { path: 'model.onnx', sha256: sha256(model), metrics: { accuracy: { value: 0.84 } } }, run: { id: runId, attempt: 1, job: 'check' }, ...s.report });
   const files: Record<string, Uint8Array> = { 'model.onnx': model, 'eval-report.json': text(report) };
   if (s.profile) files['profile.json'] = text(PROFILE);
   if (s.validation !== null) files['validation-report.json'] = text(validationReport({ passed: true, summary: { errors: 0, warnings: 0 }, violations: [], ...s.validation }));
-  github.addArtifact(repo, runId, 'mlgate-reports', zipSync(files));
+  if (s.asTemplate) {
+    const { 'model.onnx': trained, ...reports } = files;
+    github.addArtifact(repo, runId, 'mlgate-model', zipSync({ 'out/model.onnx': trained!, 'out/metrics.json': text({ accuracy: 0.84 }), 'mlgate-reports/train-report.json': text({}) }));
+    github.addArtifact(repo, runId, 'mlgate-reports', zipSync(reports));
+  } else {
+    github.addArtifact(repo, runId, 'mlgate-reports', zipSync(files));
+  }
   if (s.merged !== false) github.mergePullRequest(repo, pr, MERGE);
   return { repo, runId, pr, model };
 }
@@ -153,7 +165,7 @@ describe('release source check-run (dist bundle against the GitHub emulator)', (
     expect(job.permissions).toEqual({ contents: 'write', actions: 'read', 'pull-requests': 'read' });
     expect(job.environment).toBe('model-release');
     const step = job.steps.find((x: { uses?: string }) => x.uses?.startsWith('mlgate/mlgate/actions/release@'));
-    const { repo } = story({ profile: true });
+    const { repo } = story({ profile: true, asTemplate: true });
     const result = await promote(repo, step.with);
     expect(result.exitCode, result.stdout).toBe(0);
     expect(github.releases(repo)[0]!.assets.map((a) => a.name).sort()).toEqual(['SHA256SUMS', 'contract.yml', 'eval-report.json', 'model-card.md', 'model.onnx', 'profile.json']);
