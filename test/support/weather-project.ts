@@ -28,10 +28,14 @@ function weatherRows(): { header: string; rows: string[] } {
 
 const byYear = (rows: string[], ...years: string[]) => rows.filter((r) => years.some((y) => r.startsWith(y)));
 
-/** Production data of 2015; `shiftWind` moves the wind column to make drift. */
-export function productionCsv(shiftWind = 0): string {
+/**
+ * Production data: 2015's days, or with `like: 'reference'` the days the released profile was made from (2012-2014:
+ * data as the model knows it, so no drift); `shiftWind` moves the wind column to make drift.
+ */
+export function productionCsv(shiftWind = 0, like: 'new' | 'reference' = 'new'): string {
   const { header, rows } = weatherRows();
-  const shifted = byYear(rows, '2015').map((row) => {
+  const days = like === 'reference' ? byYear(rows, '2012', '2013', '2014') : byYear(rows, '2015');
+  const shifted = days.map((row) => {
     if (shiftWind === 0) return row;
     const cells = row.split(',');
     cells[4] = (Number(cells[4]) + shiftWind).toFixed(1);
