@@ -3,7 +3,7 @@ import { sumByBucket } from '../../../src/core/evaluate/bucket-sums.js';
 import { resolveClasses } from '../../../src/core/evaluate/class-labels.js';
 import { compareModels, exactMetrics } from '../../../src/core/evaluate/compare-models.js';
 import { readPredictions, type Predictions } from '../../../src/core/evaluate/model-output.js';
-import { hashText, percentileInterval, poissonWeight, rowBucket } from '../../../src/core/evaluate/poisson-bootstrap.js';
+import { fileIdentity, hashText, percentileInterval, poissonWeight, rowBucket } from '../../../src/core/evaluate/poisson-bootstrap.js';
 import { sliceRows } from '../../../src/core/evaluate/slices.js';
 import { parsePolicy } from '../../../src/core/gate/parse-policy.js';
 import { HIGHER_IS_BETTER } from '../../../src/core/evaluate/compare-models.js';
@@ -76,6 +76,12 @@ function pairedData(n: number, candidateAccuracy: number, baselineAccuracy: numb
 }
 
 describe('the paired Poisson bootstrap', () => {
+  it('identifies a file by its place in the dataset, and a row by its file and offset (pinned: they set every interval)', () => {
+    expect([0, 1, 2, 65535].map(fileIdentity)).toEqual([900943122, 3762194890, 260110647, 246842674]);
+    expect([0, 37, 1e6, 2 ** 40 + 3].map((row) => rowBucket(fileIdentity(0), row, 4096))).toEqual([2418, 796, 3881, 1422]);
+    expect([0, 37].map((row) => rowBucket(fileIdentity(1), row, 4096))).toEqual([621, 3584]);
+  });
+
   it('gives Poisson(1) weights: mean 1, variance 1, P(0) = e^-1', () => {
     const weights = Array.from({ length: 200_000 }, (_, i) => poissonWeight(11, i % 4096, Math.floor(i / 4096)));
     const mean = weights.reduce((a, b) => a + b, 0) / weights.length;
