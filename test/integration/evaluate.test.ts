@@ -158,11 +158,19 @@ describe('evaluate action (dist bundle)', () => {
       return JSON.stringify(value);
     };
     const reports: string[] = [];
+    const summaries: string[] = [];
     for (const [i, data] of [join(cwd, 'det', 'h04.csv'), 'det/./h04.csv', 'holdout-renamed.csv'].entries()) {
       const result = await runAction({ action: 'evaluate', cwd, inputs: { model: 'good.onnx', baseline: 'worse.onnx', data, label: 'label', report: `spelled-${i}.json` } });
       expect(result.exitCode, result.stdout + result.stderr).toBe(0);
       reports.push(await comparable(`spelled-${i}.json`));
+      summaries.push(result.summary);
     }
+    // 900 rows cannot see a drop of one point: the report and the summary say so, with the rows it would take.
+    const check = (await readReport(cwd, 'spelled-0.json')).gate.checks[0];
+    expect(check).toMatchObject({ metric: 'accuracy', decision: 'lenient', status: 'underpowered', passed: true });
+    expect(check.detectable).toBeGreaterThan(0.01);
+    expect(check.rows_needed).toBeGreaterThan(900);
+    expect(summaries[0]).toMatch(/accuracy: this holdout \(900 rows\) can detect drops of 0\.\d+ or more; the policy tolerates 0\.01; about [\d,]+ rows would be needed/);
     expect(reports[0]).toContain('"ci_low"');
     expect(reports[1]).toBe(reports[0]);
     expect(reports[2]).toBe(reports[0]);
