@@ -169,14 +169,18 @@ function changeCheck(metric: string, rule: 'max-drop' | 'max-rise', sign: 1 | -1
   }
   const power = computeDetectableEffect(c.ci_low, c.ci_high, allowed, rows);
   const check: GateCheck = { metric, rule, threshold: allowed, observed: change, passed, reason, decision, detectable: power.detectable, ...(power.rowsNeeded !== undefined ? { rows_needed: power.rowsNeeded } : {}) };
-  const judged = withPower(check, verb, tolerated, policy);
+  const judged = withPower(check, bestCase <= allowed && worstCase > allowed, verb, tolerated, policy);
   intervalDecisions.set(judged, { decision, pValue: harmPValue(decision, change, allowed, power.standardError), change, allowed, intervalPassed: passed });
   return judged;
 }
 
-/** The status of a change check from what the holdout can detect: underpowered when its tolerance is out of reach. */
-function withPower(check: GateCheck, verb: string, tolerated: string, policy: GatePolicy): GateCheck {
-  const underpowered = check.detectable! > check.threshold!;
+/**
+ * The status of a change check from what the holdout can detect: underpowered when its tolerance is out of reach and
+ * the interval leaves the question open (it reaches both sides of the tolerance). A holdout that shows the change
+ * within the tolerance, or beyond it, has seen enough, however small it is.
+ */
+function withPower(check: GateCheck, inconclusive: boolean, verb: string, tolerated: string, policy: GatePolicy): GateCheck {
+  const underpowered = inconclusive && check.detectable! > check.threshold!;
   if (!underpowered) return { ...check, status: check.passed ? 'passed' : 'failed' };
   const drops = verb === 'fell' ? 'drops' : 'rises';
   const needed = check.rows_needed !== undefined ? `; about ${formatRows(check.rows_needed)} rows would be needed` : '';

@@ -74,6 +74,9 @@ describe('what a holdout can detect', () => {
     // underpowered: fail turns the warning into a failed check.
     const strict = evaluateGate([accuracy(0.8, 0.79, [-0.045, 0.025])], { metrics: { accuracy: tolerance }, significantOnly: true, underpowered: 'fail' }, { rows: 900 });
     expect([strict.passed, strict.checks[0]!.status]).toEqual([false, 'underpowered']);
+    // A small holdout that shows the change within the tolerance, or beyond it, has seen enough.
+    expect(evaluateGate([accuracy(0.8, 0.86, [0.03, 0.09])], { metrics: { accuracy: tolerance }, significantOnly: true }, { rows: 300 }).checks[0]).toMatchObject({ status: 'passed', passed: true });
+    expect(evaluateGate([accuracy(0.8, 0.74, [-0.09, -0.03])], { metrics: { accuracy: tolerance }, significantOnly: true }, { rows: 300 }).checks[0]).toMatchObject({ status: 'failed', passed: false });
     // A narrow interval: the tolerance is within reach.
     expect(evaluateGate([accuracy(0.8, 0.8, [-0.004, 0.004])], { metrics: { accuracy: tolerance }, significantOnly: true }).checks[0]).toMatchObject({ status: 'passed', passed: true });
   });
