@@ -4,6 +4,9 @@
 // gap, how often the interval covers the true difference, and how often a holdout is marked underpowered.
 import { seededRandom } from '../src/core/data/seeded-random.js';
 import type { MetricComparison } from '../src/core/documents.js';
+import { compareModels } from '../src/core/evaluate/compare-models.js';
+import { readPredictions } from '../src/core/evaluate/model-output.js';
+import { defaultPolicy } from '../src/core/gate/parse-policy.js';
 import { allReplicateTotals, BOOTSTRAP_BUCKETS, fileIdentity, percentileInterval, rowBucket } from '../src/core/evaluate/poisson-bootstrap.js';
 import { DECISION_RULES, evaluateGate, type DecisionRule } from '../src/core/gate/evaluate-gate.js';
 
@@ -94,5 +97,54 @@ function run(holdouts: number): Cell[] {
   return cells;
 }
 
+/** The default policy's two gated metrics, with and without Holm's correction: a cell per size and gap. */
+interface FamilyCell {
+  rows: number;
+  gap: number;
+  holm: number;
+  none: number;
+  holdouts: number;
+}
+
+/**
+ * A 3-class holdout for the default policy (accuracy and macro F1, each max-drop 0.01): the truth uniform, the
+ * baseline right with probability 0.85 and the candidate as in simulate(), each wrong answer a random other class;
+ * scored by compareModels, the whole of evaluate's metrics and bootstrap.
+ */
+function runFamily(holdouts: number): FamilyCell[] {
+  const cells: FamilyCell[] = [];
+  const here = (row: number) => `row ${row}`;
+  for (const rows of SIZES) {
+    const buckets = Uint32Array.from({ length: rows }, (_, r) => rowBucket(fileIdentity(0), r, BOOTSTRAP_BUCKETS));
+    for (const gap of [1, 2]) {
+      const next = seededRandom(rows * 103 + gap * 9);
+      const cell: FamilyCell = { rows, gap, holm: 0, none: 0, holdouts };
+      const candidateOnly = DISAGREEMENT / 2;
+      const baselineOnly = DISAGREEMENT / 2 + gap * TOLERANCE;
+      const both = BASELINE_ACCURACY - baselineOnly;
+      for (let h = 0; h < holdouts; h++) {
+        const truth = new Int32Array(rows);
+        const baseline = new Int32Array(rows);
+        const candidate = new Int32Array(rows);
+        const wrong = (label: number) => (label + 1 + Math.floor(next() * 2)) % 3;
+        for (let r = 0; r < rows; r++) {
+          const label = Math.floor(next() * 3);
+          const u = next();
+          truth[r] = label;
+          baseline[r] = u < both + baselineOnly ? label : wrong(label);
+          candidate[r] = u < both || (u >= both + baselineOnly && u < both + baselineOnly + candidateOnly) ? label : wrong(label);
+        }
+        const predictions = [candidate, baseline].map((data) => readPredictions({ data, width: 1, integer: true }, 'classification', 3, 'labels', here));
+        const { comparisons } = compareModels(truth, predictions[0]!, predictions[1]!, buckets, { replicates: REPLICATES, seed: SEED, bucketCount: BOOTSTRAP_BUCKETS });
+        for (const correction of ['holm', 'none'] as const) {
+          if (!evaluateGate(comparisons, { ...defaultPolicy('classification'), correction }, { rows }).passed) cell[correction]++;
+        }
+      }
+      cells.push(cell);
+    }
+  }
+  return cells;
+}
+
 const holdouts = Number(process.argv[2] ?? 400);
-process.stdout.write(JSON.stringify({ holdouts, tolerance: TOLERANCE, variants: VARIANTS.map((v) => v.name), cells: run(holdouts) }));
+process.stdout.write(JSON.stringify({ holdouts, tolerance: TOLERANCE, variants: VARIANTS.map((v) => v.name), cells: run(holdouts), family: runFamily(holdouts) }));

@@ -61,8 +61,10 @@ const ALPHA = 0.025;
 /**
  * Judges a candidate against the policy, TFMA's semantics made simple: value thresholds always apply; change
  * thresholds apply when there is a baseline (the first model has none, and the report says so). With
- * significant-only, a change fails only when its 95% interval lies entirely beyond the tolerance, so noise does not
- * fail a pull request. An override label turns a failure into a recorded pass.
+ * significant-only, a change rule reads the 95% interval of the change by its decision rule (lenient by default: it
+ * fails only when the interval lies entirely beyond the tolerance, so noise does not fail a pull request), reports
+ * the smallest change the holdout can detect and marks the check underpowered where the tolerance is out of its
+ * reach; several gated metrics are corrected together (Holm). An override label turns a failure into a recorded pass.
  */
 export function evaluateGate(comparisons: readonly MetricComparison[], policy: GatePolicy, context: GateContext = {}, slices: readonly SliceResult[] = []): EvalReport['gate'] {
   const checks: GateCheck[] = [];
