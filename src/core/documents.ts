@@ -131,6 +131,16 @@ export interface GateCheck {
   observed?: number | null;
   passed: boolean;
   reason: string;
+  /** Change rules judged by an interval: how (see DecisionRule). */
+  decision?: 'lenient' | 'non-inferiority' | 'point';
+  /** Change rules judged by an interval: passed, failed, or underpowered (the holdout cannot detect the tolerance). */
+  status?: 'passed' | 'failed' | 'underpowered';
+  /** The smallest change this holdout detects with 80% power, in the metric's units. */
+  detectable?: number;
+  /** The rows a holdout would need to detect the tolerance with 80% power. */
+  rows_needed?: number;
+  /** The Holm-adjusted one-sided p-value, where several gated metrics were corrected together. */
+  p_adjusted?: number;
 }
 
 /** The workflow run and job that wrote a document (GITHUB_REPOSITORY, GITHUB_RUN_ID, GITHUB_RUN_ATTEMPT, GITHUB_JOB, GITHUB_SHA). */

@@ -1,6 +1,7 @@
 import { NULL, TextDictionary, VALUE, type ColumnData, type DecodeAs } from '../core/data/batch.js';
 import { ConfigurationError, DataError } from '../core/errors.js';
-import { hashText, rowBucket } from '../core/evaluate/poisson-bootstrap.js';
+import { resolve } from 'node:path';
+import { fileIdentity, rowBucket } from '../core/evaluate/poisson-bootstrap.js';
 import type { ShardPiece } from '../core/shard/shard-pieces.js';
 import type { ShardSpec } from '../core/shard/shard-spec.js';
 import { readDataset, type DatasetFile } from './readers/dataset.js';
@@ -23,7 +24,7 @@ export interface EvaluationData {
   rows: number;
   label: LabelColumn;
   slices: SliceColumn[];
-  /** Each row's bootstrap bucket, from its file and its identity in the file. */
+  /** Each row's bootstrap bucket, from its file's place in the dataset (filePositions) and its identity in the file. */
   buckets: Uint32Array;
   /** `file:line` of a row, for messages. */
   locate(row: number): string;
@@ -84,6 +85,8 @@ export async function readEvaluationData(files: readonly DatasetFile[], options:
   };
 
   const fileIndex = new Map<string, number>();
+  const positions = filePositions(files);
+  const identityOf = new Map(files.map((f, i) => [f.name, fileIdentity(positions[i]!)]));
   // Per file, what turns its batches' line numbers into the file's (a shard's lines count from its first row).
   const lineBases: (() => number)[] = [];
   for await (const event of readDataset(files, {
@@ -111,7 +114,7 @@ export async function readEvaluationData(files: readonly DatasetFile[], options:
     const start = rows;
     grow(rows + batch.length);
     const fileNumber = fileIndex.get(event.file.name)!;
-    const fileHash = hashText(event.file.name);
+    const fileHash = identityOf.get(event.file.name)!;
     for (let r = 0; r < batch.length; r++) {
       buckets[start + r] = rowBucket(fileHash, batch.rowIds[r]!, options.bucketCount);
       fileOf[start + r] = fileNumber;
@@ -150,6 +153,19 @@ export async function readEvaluationData(files: readonly DatasetFile[], options:
     buckets: buckets.subarray(0, rows),
     locate: (row) => `${names[fileOf[row]!]}:${lineOf[row]! + lineBases[fileOf[row]!]!()}`,
   };
+}
+
+/**
+ * Each file's place among the dataset's files sorted by absolute, normalised path (`.` and `..` resolved): what a
+ * row's bootstrap identity takes from its file. The order the files were given in, how their paths were spelled and
+ * the folder they lie in do not change it; nor does renaming a single file.
+ */
+export function filePositions(files: readonly DatasetFile[]): number[] {
+  const normalised = files.map((f) => resolve(f.path));
+  const order = normalised.map((_, i) => i).sort((a, b) => (normalised[a]! < normalised[b]! ? -1 : normalised[a]! > normalised[b]! ? 1 : a - b));
+  const positions = new Array<number>(files.length);
+  order.forEach((file, position) => (positions[file] = position));
+  return positions;
 }
 
 function featureError(column: ColumnData, row: number, file: DatasetFile, line: number): DataError {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDocument } from '../../src/io/documents.js';
 import { GitHubEmulator } from '../support/emulator/server.js';
 import { pullRequestEvent } from '../support/events.js';
-import { teacherLayers, writeClassificationCsv, writeModel } from '../support/models.js';
+import { seededRandom, teacherLayers, writeClassificationCsv, writeModel } from '../support/models.js';
 import { BUILD_PIN, fillToolCache } from '../support/onnxruntime-cache.js';
 import { ROOT, runAction } from '../support/run-action.js';
 
@@ -138,6 +138,44 @@ describe('evaluate action (dist bundle)', () => {
     expect(Object.keys(report.candidate.metrics)).toEqual(expect.arrayContaining(['roc_auc', 'pr_auc', 'log_loss', 'brier', 'ece', 'latency_p50_ms', 'model_bytes']));
     expect(result.summary).toContain('Evaluation');
     expect(result.summary).toMatch(/gate passed/);
+  });
+
+  it('the same bytes give the same report however the path is spelled, and whatever the file is called', async () => {
+    const cwd = project(900);
+    mkdirSync(join(cwd, 'det'));
+    cpSync(join(cwd, 'data.csv'), join(cwd, 'det', 'h04.csv'));
+    cpSync(join(cwd, 'data.csv'), join(cwd, 'holdout-renamed.csv'));
+    // A baseline about as good as the candidate, so that the holdout's 900 rows leave a drop of one point open.
+    writeModel(join(cwd, 'peer.onnx'), { features: FEATURES, classes: CLASSES, layers: teacherLayers(6, 3, 0.3, seededRandom(8)), output: 'softmax' });
+    // A report without what may differ between runs of the same data: when it was written, the timings and the paths.
+    const comparable = async (report: string) => {
+      const value = await readReport(cwd, report);
+      delete value.created_at;
+      for (const model of [value.candidate, value.baseline]) {
+        delete model.path;
+        for (const name of Object.keys(model.metrics)) if (name.startsWith('latency')) delete model.metrics[name];
+      }
+      value.comparisons = value.comparisons.filter((c: { metric: string }) => !c.metric.startsWith('latency'));
+      for (const file of value.data.files) delete file.path;
+      return JSON.stringify(value);
+    };
+    const reports: string[] = [];
+    const summaries: string[] = [];
+    for (const [i, data] of [join(cwd, 'det', 'h04.csv'), 'det/./h04.csv', 'holdout-renamed.csv'].entries()) {
+      const result = await runAction({ action: 'evaluate', cwd, inputs: { model: 'good.onnx', baseline: 'peer.onnx', data, label: 'label', report: `spelled-${i}.json` } });
+      expect(result.exitCode, result.stdout + result.stderr).toBe(0);
+      reports.push(await comparable(`spelled-${i}.json`));
+      summaries.push(result.summary);
+    }
+    // 900 rows cannot see a drop of one point: the report and the summary say so, with the rows it would take.
+    const check = (await readReport(cwd, 'spelled-0.json')).gate.checks[0];
+    expect(check).toMatchObject({ metric: 'accuracy', decision: 'lenient', status: 'underpowered', passed: true });
+    expect(check.detectable).toBeGreaterThan(0.01);
+    expect(check.rows_needed).toBeGreaterThan(900);
+    expect(summaries[0]).toMatch(/accuracy: this holdout \(900 rows\) can detect drops of 0\.\d+ or more; the policy tolerates 0\.01; about [\d,]+ rows would be needed/);
+    expect(reports[0]).toContain('"ci_low"');
+    expect(reports[1]).toBe(reports[0]);
+    expect(reports[2]).toBe(reports[0]);
   });
 
   it('fails the step when the candidate is significantly worse, naming the check', async () => {

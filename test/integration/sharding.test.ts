@@ -144,6 +144,22 @@ describe('sharded evaluate (dist bundles)', () => {
     });
   }
 
+  it('shards of several files, named in another order and spelled otherwise, merge into the intervals of one run', async () => {
+    const cwd = evaluationFolder();
+    const [header, ...lines] = readFileSync(join(cwd, 'data.csv'), 'utf8').trimEnd().split('\n');
+    writeFileSync(join(cwd, 'a.csv'), [header, ...lines.slice(0, 2500), ''].join('\n'));
+    writeFileSync(join(cwd, 'b.csv'), [header, ...lines.slice(2500), ''].join('\n'));
+    const whole = await runAction({ action: 'evaluate', cwd, inputs: { ...inputs, data: 'a.csv, b.csv', report: 'whole.json' } });
+    expect(whole.exitCode, whole.stderr).toBe(0);
+    const merged = await sharded('evaluate', cwd, { ...inputs, data: './b.csv, ./a.csv' }, 2);
+    expect(merged.exitCode, merged.stdout + merged.stderr).toBe(0);
+    const [one, parts] = [await document(cwd, 'whole.json'), await document(cwd, 'merged-2.json')];
+    const exact = (report: any) => report.comparisons.filter((c: any) => !/^(latency|roc_auc|pr_auc)/.test(c.metric));
+    expect(exact(parts)).toEqual(exact(one));
+    expect(parts.candidate.metrics.accuracy).toEqual(one.candidate.metrics.accuracy);
+    expect(parts.gate).toEqual(one.gate);
+  });
+
   it('mlgate merge finishes evaluate partials with the step\'s defaults', async () => {
     const cwd = evaluationFolder();
     for (const index of [1, 2]) expect((await runCli(['evaluate', ...Object.entries(inputs).flatMap(([k, v]) => [`--${k}`, v]), '--shard', `${index}/2`], { cwd })).exitCode).toBe(0);

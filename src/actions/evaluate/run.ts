@@ -175,7 +175,7 @@ async function finish(env: ActionEnvironment, options: EvaluateOptions, scored: 
   if (baseline && compared.baseline) addCostMetrics(compared.baseline, baseline);
   const comparisons: MetricComparison[] = [...compared.comparisons, ...costComparisons(compared.candidate, compared.baseline)];
   const { policy, origin } = await loadPolicy(env, options, task);
-  const gate = evaluateGate(comparisons, policy, overrideContext(env, options), scored.slices);
+  const gate = evaluateGate(comparisons, policy, { ...overrideContext(env, options), rows: scored.data.rows }, scored.slices);
   const report: EvalReport = {
     schema: 'mlgate/eval-report@1',
     created_at: scored.createdAt,

@@ -1,6 +1,6 @@
 /**
  * The Poisson bootstrap, hashed by row (Chamandy et al. 2012, "Estimating uncertainty for massive data streams"):
- * each row is hashed from its identity (file and position) into one of a fixed number of buckets, and each bucket
+ * each row is hashed from its identity (its file's place in the dataset and its place in the file) into one of a fixed number of buckets, and each bucket
  * gets one Poisson(1) weight per replicate, drawn from a hash of (seed, bucket, replicate). A replicate's totals are
  * then Σ weight × the bucket's sums, so the cost is buckets × replicates whatever the number of rows, the same row
  * always gets the same weights (the candidate and the baseline see identical resamples: the bootstrap is paired),
@@ -25,7 +25,17 @@ export function hashText(text: string): number {
   return h >>> 0;
 }
 
-/** The bucket of a row, from its file's hash and its identity in the file (a byte offset or a position). */
+/**
+ * The hash that stands for a file in its rows' identities: from the file's place among the dataset's files sorted by
+ * normalised path, never from its name, so that the same bytes give the same intervals however the path is spelled
+ * (`det/./h04.csv`, `/abs/det/h04.csv`), whatever the file is called and wherever it lies. Every shard sees the same
+ * list of files, so every shard derives the same identities and the merge stays exact.
+ */
+export function fileIdentity(position: number): number {
+  return mix32(Math.imul(position + 1, 0x27d4eb2f) ^ 0x165667b1);
+}
+
+/** The bucket of a row, from its file's identity (fileIdentity) and its identity in the file (a byte offset or a position). */
 export function rowBucket(fileHash: number, rowId: number, buckets: number): number {
   const low = rowId % 0x100000000;
   const high = Math.floor(rowId / 0x100000000);

@@ -11,11 +11,12 @@ const HEADLINE_METRICS = ['accuracy', 'f1_macro', 'f1_weighted', 'roc_auc', 'pr_
 export function renderEvaluationSection(report: EvalReport, source: string): ReportSection {
   const { gate } = report;
   const failed = gate.checks.filter((c) => !c.passed);
-  const status = !gate.passed ? 'fail' : gate.override || failed.length > 0 ? 'warn' : 'pass';
+  const underpowered = gate.checks.filter((c) => c.status === 'underpowered');
+  const status = !gate.passed ? 'fail' : gate.override || failed.length > 0 || underpowered.length > 0 ? 'warn' : 'pass';
   const headline = gate.passed
     ? gate.override
       ? `gate failed, passed by override (label ${escapeText(gate.override.label, 60)}${gate.override.applied_by ? ` by ${escapeText(gate.override.applied_by, 60)}` : ''})`
-      : `gate passed, ${gate.checks.length} ${gate.checks.length === 1 ? 'check' : 'checks'}`
+      : `gate passed, ${gate.checks.length} ${gate.checks.length === 1 ? 'check' : 'checks'}${underpowered.length > 0 ? `, ${underpowered.length} underpowered` : ''}`
     : `gate failed: ${failed.slice(0, 2).map((c) => escapeText(c.reason, 120)).join('; ')}${failed.length > 2 ? ` (and ${failed.length - 2} more)` : ''}`;
 
   const lines: string[] = [];
@@ -31,6 +32,7 @@ export function renderEvaluationSection(report: EvalReport, source: string): Rep
   const overall = report.comparisons.filter((c) => c.slice == null);
   if (overall.length > 0) lines.push(comparisonTable(overall, gate.checks, report));
   else lines.push(metricTable(report));
+  if (underpowered.length > 0) lines.push(underpoweredNote(underpowered, report.data?.rows));
   if (Object.values(report.candidate.metrics).some((m) => m.bound)) {
     lines.push('± marks a rank metric merged from the shards\' score histograms: the most it can differ from the exact value.');
   }
@@ -67,7 +69,7 @@ function comparisonTable(comparisons: readonly MetricComparison[], checks: reado
     ['Metric', 'Baseline', 'Candidate', 'Change', '95% CI of change', 'Check'],
     comparisons.map((c) => {
       const own = checks.filter((k) => k.metric === c.metric && k.slice == null);
-      const mark = own.length === 0 ? '' : statusIcon(own.every((k) => k.passed) ? 'pass' : 'fail');
+      const mark = own.length === 0 ? '' : statusIcon(!own.every((k) => k.passed) ? 'fail' : own.some((k) => k.status === 'underpowered') ? 'warn' : 'pass');
       const interval = c.ci_low != null && c.ci_high != null ? `[${formatSigned(c.ci_low)}, ${formatSigned(c.ci_high)}]${c.significant ? ' *' : ''}` : 'n/a';
       return [escapeText(c.metric, 60), withBound(c.baseline, report.baseline?.metrics[c.metric]?.bound), withBound(c.candidate, report.candidate.metrics[c.metric]?.bound), formatSigned(c.difference), interval, mark];
     }),
@@ -88,7 +90,26 @@ function metricTable(report: EvalReport): string {
 function checkTable(checks: readonly GateCheck[]): string {
   return table(
     ['', 'Metric', 'Slice', 'Rule', 'Reason'],
-    checks.map((c) => [statusIcon(c.passed ? 'pass' : 'fail'), escapeText(c.metric, 60), c.slice ? escapeText(c.slice, 60) : 'all', escapeText(c.rule, 40), escapeText(c.reason, 200)]),
+    checks.map((c) => [statusIcon(!c.passed ? 'fail' : c.status === 'underpowered' ? 'warn' : 'pass'), escapeText(c.metric, 60), c.slice ? escapeText(c.slice, 60) : 'all', escapeText(c.rule, 40), escapeText(c.reason, 200)]),
     ['c', 'l', 'l', 'l', 'l'],
   );
+}
+
+/**
+ * What the holdout could not see, in words a reviewer acts on: per underpowered change rule, the smallest change it
+ * detects (80% power), the tolerance, and the rows a holdout would need.
+ */
+function underpoweredNote(checks: readonly GateCheck[], rows: number | undefined): string {
+  const items = checks.map((c) => {
+    const drops = c.rule === 'max-rise' ? 'rises' : 'drops';
+    const needed = c.rows_needed !== undefined ? `; about ${formatCount(roundRows(c.rows_needed))} rows would be needed` : '';
+    return `- ${statusIcon('warn')} ${escapeText(c.metric, 60)}: this holdout${rows !== undefined ? ` (${formatCount(rows)} rows)` : ''} can detect ${drops} of ${formatNumber(c.detectable)} or more; the policy tolerates ${formatNumber(c.threshold)}${needed}.`;
+  });
+  return `**Underpowered:** this holdout is too small to see a change as large as the policy tolerates.\n\n${items.join('\n')}`;
+}
+
+/** Rows rounded up to two significant figures: an estimate should not read as exact. */
+function roundRows(rows: number): number {
+  const unit = 10 ** Math.max(0, Math.floor(Math.log10(rows)) - 1);
+  return Math.ceil(rows / unit) * unit;
 }

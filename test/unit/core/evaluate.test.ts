@@ -3,7 +3,7 @@ import { sumByBucket } from '../../../src/core/evaluate/bucket-sums.js';
 import { resolveClasses } from '../../../src/core/evaluate/class-labels.js';
 import { compareModels, exactMetrics } from '../../../src/core/evaluate/compare-models.js';
 import { readPredictions, type Predictions } from '../../../src/core/evaluate/model-output.js';
-import { hashText, percentileInterval, poissonWeight, rowBucket } from '../../../src/core/evaluate/poisson-bootstrap.js';
+import { fileIdentity, hashText, percentileInterval, poissonWeight, rowBucket } from '../../../src/core/evaluate/poisson-bootstrap.js';
 import { sliceRows } from '../../../src/core/evaluate/slices.js';
 import { parsePolicy } from '../../../src/core/gate/parse-policy.js';
 import { HIGHER_IS_BETTER } from '../../../src/core/evaluate/compare-models.js';
@@ -76,6 +76,12 @@ function pairedData(n: number, candidateAccuracy: number, baselineAccuracy: numb
 }
 
 describe('the paired Poisson bootstrap', () => {
+  it('identifies a file by its place in the dataset, and a row by its file and offset (pinned: they set every interval)', () => {
+    expect([0, 1, 2, 65535].map(fileIdentity)).toEqual([900943122, 3762194890, 260110647, 246842674]);
+    expect([0, 37, 1e6, 2 ** 40 + 3].map((row) => rowBucket(fileIdentity(0), row, 4096))).toEqual([2418, 796, 3881, 1422]);
+    expect([0, 37].map((row) => rowBucket(fileIdentity(1), row, 4096))).toEqual([621, 3584]);
+  });
+
   it('gives Poisson(1) weights: mean 1, variance 1, P(0) = e^-1', () => {
     const weights = Array.from({ length: 200_000 }, (_, i) => poissonWeight(11, i % 4096, Math.floor(i / 4096)));
     const mean = weights.reduce((a, b) => a + b, 0) / weights.length;
@@ -174,6 +180,15 @@ describe('gate policy files', () => {
       metrics: { accuracy: { min: 0.8, maxDrop: { value: 0.01, relative: false } }, log_loss: { maxRise: { value: 0.05, relative: true } } },
     });
   });
+  it('reads the decision rules, what an underpowered holdout does, and the correction', () => {
+    expect(parsePolicy({ rule: 'point', underpowered: 'fail', correction: 'none', metrics: { accuracy: { 'max-drop': 0.01, rule: 'non-inferiority' }, f1_macro: { 'max-drop': 0.02 } } }, 'p.yml', HIGHER_IS_BETTER)).toEqual({
+      significantOnly: true,
+      rule: 'point',
+      underpowered: 'fail',
+      correction: 'none',
+      metrics: { accuracy: { maxDrop: { value: 0.01, relative: false }, decision: 'non-inferiority' }, f1_macro: { maxDrop: { value: 0.02, relative: false } } },
+    });
+  });
   it('reads rules for every slice', () => {
     expect(parsePolicy({ metrics: { accuracy: { min: 0.5 } }, slices: { accuracy: { min: 0.7, 'max-drop': '5%' } } }, 'p.yml', HIGHER_IS_BETTER).slices).toEqual({ accuracy: { min: 0.7, maxDrop: { value: 0.05, relative: true } } });
     expect(() => parsePolicy({ metrics: { accuracy: { min: 0.5 } }, slices: { auc: { min: 1 } } }, 'p.yml', HIGHER_IS_BETTER)).toThrow(/^p\.yml: slices\.auc is not a metric mlgate measures/);
@@ -184,7 +199,11 @@ describe('gate policy files', () => {
     ['an unknown metric', { metrics: { acc: { min: 1 } } }, /^p\.yml: metrics\.acc is not a metric mlgate measures; use one of accuracy, /],
     ['a tolerance that is not a number', { metrics: { accuracy: { 'max-drop': 'a lot' } } }, /^p\.yml: metrics\.accuracy\.max-drop must be a non-negative number/],
     ['max-rise on a metric where higher is better', { metrics: { accuracy: { 'max-rise': 0.1 } } }, /accuracy is better when higher, so its change rule is max-drop/],
-    ['an unknown rule', { metrics: { accuracy: { above: 1 } } }, /^p\.yml: metrics\.accuracy\.above: unknown rule; use min, max, max-drop, max-rise/],
+    ['an unknown rule', { metrics: { accuracy: { above: 1 } } }, /^p\.yml: metrics\.accuracy\.above: unknown rule; use min, max, max-drop, max-rise, rule/],
+    ['an unknown decision rule', { metrics: { accuracy: { 'max-drop': 0.01, rule: 'strict' } } }, /^p\.yml: metrics\.accuracy\.rule must be one of lenient, non-inferiority, point/],
+    ['an unknown default decision rule', { rule: 'exact', metrics: { accuracy: { min: 1 } } }, /^p\.yml: rule must be one of lenient, non-inferiority, point/],
+    ['underpowered other than warn or fail', { underpowered: 'ignore', metrics: { accuracy: { min: 1 } } }, /^p\.yml: underpowered must be warn or fail/],
+    ['correction other than holm or none', { correction: 'bonferroni', metrics: { accuracy: { min: 1 } } }, /^p\.yml: correction must be holm or none/],
   ])('refuses %s', (_, document, message) => {
     expect(() => parsePolicy(document, 'p.yml', HIGHER_IS_BETTER)).toThrow(message);
   });
