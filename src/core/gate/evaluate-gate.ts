@@ -214,14 +214,11 @@ function correctFamily(checks: GateCheck[], policy: GatePolicy): void {
   if (family.length < 2) return;
   const adjusted = holm(family.map((f) => f.found!.pValue));
   family.forEach(({ check, index, found }, i) => {
-    const rejected = adjusted[i]! <= ALPHA && (found!.decision !== 'point' || found!.change > found!.allowed);
+    // A correction only ever lets a check pass that would fail alone: the normal approximation behind the p-value may
+    // disagree with the bootstrap's interval, and a check the interval passes must not fail for that.
+    const rejected = !found!.intervalPassed && adjusted[i]! <= ALPHA && (found!.decision !== 'point' || found!.change > found!.allowed);
     const passed = !rejected && !(check.status === 'underpowered' && policy.underpowered === 'fail');
-    const note =
-      rejected === !found!.intervalPassed
-        ? ''
-        : rejected
-          ? `; fails at Holm-adjusted p = ${fmt(adjusted[i]!)} across ${family.length} gated metrics`
-          : `; not significant after Holm's correction across ${family.length} gated metrics (adjusted p = ${fmt(adjusted[i]!)})`;
+    const note = rejected === !found!.intervalPassed ? '' : `; not significant after Holm's correction across ${family.length} gated metrics (adjusted p = ${fmt(adjusted[i]!)})`;
     checks[index] = { ...check, passed, p_adjusted: adjusted[i]!, status: check.status === 'underpowered' ? 'underpowered' : passed ? 'passed' : 'failed', reason: `${check.reason}${note}` };
   });
 }
