@@ -42,6 +42,10 @@ interface Story {
   labels?: string[];
   /** Labels applied to the pull request by a person (with a labeled event). */
   labelled?: string[];
+  /** The token the override label is applied with (a person, octocat, by default). */
+  labelledBy?: string;
+  /** Another successful run of the same workflow on the same commit, with an artifact of its own. */
+  otherRun?: { event?: string; head_repository?: string };
   merged?: boolean;
   /** Put validate-data's profile.json in the artifact too. */
   profile?: boolean;
@@ -67,6 +71,7 @@ function story(s: Story = {}): { repo: string; runId: number; pr: number; model:
   const model = s.model ?? tinyModel(count);
   const pr = github.addPullRequest(repo, { headSha: HEAD, headRef: 'better-model', labels: [...(s.labels ?? [])] }).number;
   for (const label of s.labelled ?? []) github.labelIssue(repo, pr, label);
+  if (s.labelledBy) github.labelIssue(repo, pr, 'mlgate-override', s.labelledBy);
   const runId = 5000 + count;
   const path = s.asTemplate ? '.github/workflows/mlgate-pull-request.yml' : '.github/workflows/mlgate.yml';
   github.addWorkflowRun(repo, { id: runId, path, head_sha: HEAD, head_branch: 'better-model', conclusion: s.conclusion ?? 'success', pull_requests: [pr] });
@@ -80,6 +85,10 @@ function story(s: Story = {}): { repo: string; runId: number; pr: number; model:
     github.addArtifact(repo, runId, 'mlgate-reports', zipSync(reports));
   } else {
     github.addArtifact(repo, runId, 'mlgate-reports', zipSync(files));
+  }
+  if (s.otherRun) {
+    github.addWorkflowRun(repo, { id: runId + 500, head_sha: HEAD, head_branch: 'better-model', conclusion: 'success', pull_requests: [], ...s.otherRun });
+    github.addArtifact(repo, runId + 500, 'mlgate-reports', zipSync({ ...files, 'eval-report.json': text({ ...report, run: { id: runId + 500, attempt: 1, job: 'check' } }) }));
   }
   if (s.merged !== false) github.mergePullRequest(repo, pr, MERGE);
   return { repo, runId, pr, model };
@@ -100,6 +109,11 @@ function promote(repo: string, inputs: Record<string, string> = {}) {
 }
 
 describe('release source check-run (dist bundle against the GitHub emulator)', () => {
+  beforeAll(() => {
+    // The owner of the promoted repositories, who opens their pull requests.
+    github.addToken('ghp_author', { login: 'acme', id: 900, type: 'User', permission: 'write' });
+  });
+
   it('publishes the model the merged pull request\'s check run evaluated, naming run, commit and pull request; a re-run changes nothing', async () => {
     const { repo, runId, pr, model } = story();
     const result = await promote(repo);
@@ -137,7 +151,7 @@ describe('release source check-run (dist bundle against the GitHub emulator)', (
   const garbage = Uint8Array.from({ length: 2000 }, () => Math.floor(random() * 256));
   it.each<[string, Story, Record<string, string>, RegExp]>([
     ['a commit no merged pull request brought', { merged: false }, {}, /^commit 222222222222 came from no merged pull request, so there is no reviewed check run to release/],
-    ['a pull request whose check run failed', { conclusion: 'failure' }, {}, /^no successful run of mlgate\.yml on pull request #1's head 111111111111; re-run that workflow/],
+    ['a pull request whose check run failed', { conclusion: 'failure' }, {}, /^no successful pull_request run of mlgate\.yml on pull request #1's head 111111111111 \(acme\/promoted-\d+:better-model\); re-run that workflow/],
     ['a check workflow that does not exist', {}, { 'check-workflow': 'other.yml' }, /^check-workflow other\.yml: no such workflow in acme\/promoted-\d+; name the file of the pull-request workflow/],
     ['an artifact of another name', {}, { 'artifact-name': 'reports' }, /^no artifact named "reports" in workflow run \d+/],
     ['a model that is not the evaluated candidate', { report: { candidate: { path: 'model.onnx', sha256: 'f'.repeat(64), metrics: {} } } }, {}, /refused: model\.onnx has SHA-256 [0-9a-f]{12}… but the evaluated candidate had ffffffffffff…/],
@@ -148,6 +162,10 @@ describe('release source check-run (dist bundle against the GitHub emulator)', (
     ['a model missing from the artifact', {}, { model: 'models/model.onnx' }, /^check run \d+'s artifact mlgate-reports holds no models\/model\.onnx; upload it there in mlgate\.yml, or set input "model" to its path in the artifact$/],
     ['no validation report', { validation: null }, {}, /refused: check run \d+'s artifact holds no validation-report\.json/],
     ['a model onnxruntime cannot load', { model: garbage }, {}, /^model\.onnx: (not an ONNX model|onnxruntime [\d.]+ cannot load the model)/],
+    ['an eval-report that records no run', { report: { run: undefined } }, {}, /refused: eval-report\.json was written by no workflow run \(it records none\), not by check run \d+/],
+    ['a failed check run beside a successful push run of the same commit', { conclusion: 'failure', otherRun: { event: 'push' } }, {}, /^no successful pull_request run of mlgate\.yml on pull request #1's head/],
+    ['a failed check run beside a fork\'s successful run on the same commit', { conclusion: 'failure', otherRun: { head_repository: 'someone/models' } }, {}, /^no successful pull_request run of mlgate\.yml on pull request #1's head/],
+    ['an override its own author applied', { labelledBy: 'ghp_author', report: { gate: { passed: true, override: { label: 'mlgate-override' }, checks: [] } } }, {}, /refused: the label mlgate-override on pull request #1 was applied by acme, the pull request's author; an override needs another person's review/],
   ])('refuses %s in one line, and publishes nothing', async (_, s, inputs, message) => {
     const { repo } = story(s);
     const result = await promote(repo, inputs);

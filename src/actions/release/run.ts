@@ -205,9 +205,9 @@ async function fetchSource(env: ActionEnvironment, options: ReleaseOptions, clie
   if (!pullRequest) {
     throw new ConfigurationError(`commit ${sha.slice(0, 12)} came from no merged pull request, so there is no reviewed check run to release; run source check-run on push to the default branch after a pull request is merged`);
   }
-  const run = await lastSuccessfulRun(client, repo, options.checkWorkflow, pullRequest.headSha);
+  const run = await lastSuccessfulRun(client, repo, options.checkWorkflow, pullRequest);
   if (!run) {
-    throw new ConfigurationError(`no successful run of ${options.checkWorkflow} on pull request #${pullRequest.number}'s head ${pullRequest.headSha.slice(0, 12)}; re-run that workflow on the pull request until it passes, then re-run this release`);
+    throw new ConfigurationError(`no successful pull_request run of ${options.checkWorkflow} on pull request #${pullRequest.number}'s head ${pullRequest.headSha.slice(0, 12)} (${pullRequest.headRepository}:${pullRequest.headRef}); re-run that workflow on the pull request until it passes, then re-run this release`);
   }
   host.info(`Releasing what check run ${run.id} (${run.path}, attempt ${run.attempt}) evaluated on pull request #${pullRequest.number}'s head ${pullRequest.headSha}`);
   const entries = new Map<string, Uint8Array>();

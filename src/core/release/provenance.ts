@@ -33,7 +33,7 @@ export function checkReportProvenance(run: ReportProvenance | undefined, current
 export interface SourceRunFacts {
   workflowFile: string;
   run: { id: number; path: string; headSha: string; conclusion: string | null };
-  pullRequest: { number: number; headSha: string; labels: readonly string[] };
+  pullRequest: { number: number; headSha: string; labels: readonly string[]; author?: string | undefined };
   /** The validation report found in the run's artifact, or undefined when there was none. */
   validation: Pick<ValidationReport, 'passed' | 'summary'> | undefined;
   validationPath: string;
@@ -70,9 +70,11 @@ export function checkSourceRun(facts: SourceRunFacts): ReleaseCheck[] {
       ? { name: 'source workflow', passed: true, reason: `check run ${run.id} is a run of ${expectedPath}` }
       : { name: 'source workflow', passed: false, reason: `check run ${run.id} is a run of ${run.path}, not ${expectedPath}; set check-workflow to the pull-request workflow's file` },
   );
-  // A report that records a run must record this one: otherwise the run uploaded a report it did not write.
-  if (facts.reportRun && facts.reportRun.id !== run.id) {
-    checks.push({ name: 'source report', passed: false, reason: `${facts.reportPath} was written by run ${facts.reportRun.id}, not by check run ${run.id} whose artifact holds it; upload the eval-report that the check run's evaluate step wrote` });
+  // The report must record this run: otherwise the run uploaded a report it did not write (or one written where no
+  // run was recorded, by hand or outside GitHub Actions).
+  if (!facts.reportRun || facts.reportRun.id !== run.id) {
+    const writer = facts.reportRun ? `run ${facts.reportRun.id}` : 'no workflow run (it records none)';
+    checks.push({ name: 'source report', passed: false, reason: `${facts.reportPath} was written by ${writer}, not by check run ${run.id} whose artifact holds it; upload the eval-report that the check run's evaluate step wrote` });
   }
   checks.push(
     facts.validation
@@ -86,6 +88,8 @@ export function checkSourceRun(facts: SourceRunFacts): ReleaseCheck[] {
         ? { name: 'override', passed: false, reason: `the gate was overridden with the label ${label}, but pull request #${pr.number} no longer carries it; apply the label again and re-run the check, or improve the model` }
         : !facts.overrideAppliedBy
           ? { name: 'override', passed: false, reason: `the gate was overridden with the label ${label}, but no labeled event of pull request #${pr.number} says who applied it; remove and apply the label again, then re-run the check` }
+          : facts.overrideAppliedBy === pr.author || facts.overrideAppliedBy.endsWith('[bot]')
+            ? { name: 'override', passed: false, reason: `the label ${label} on pull request #${pr.number} was applied by ${facts.overrideAppliedBy}, ${facts.overrideAppliedBy === pr.author ? "the pull request's author" : 'a bot'}; an override needs another person's review: have a maintainer apply it` }
           : { name: 'override', passed: true, reason: `the label ${label} was applied to pull request #${pr.number} by ${facts.overrideAppliedBy}` },
     );
   }
