@@ -147,6 +147,15 @@ describe.sequential('the lifecycle of a model, through the starter workflows', (
     expect(comment!.body).toMatch(/## ❌ mlgate/);
     expect(comment!.body).toContain('accuracy fell by');
 
+    // Another label runs nothing, in a concurrency group of its own, so it cancels no check.
+    github.labelIssue(repo.repository, pull.number, 'documentation');
+    const other = repo.pullRequestEvent(github, pull.number, 'labeled');
+    Object.assign(other.payload, { label: { name: 'documentation' }, sender: { login: 'octocat', type: 'User' } });
+    const unrelated = await run(PIPELINE, other);
+    expect(Object.values(unrelated.jobs).map((j) => j.result)).toEqual(['skipped', 'skipped', 'skipped', 'skipped']);
+    expect(unrelated.concurrency?.group).toBe(`mlgate-${pull.number}-label`);
+    expect(failed.concurrency?.group).toBe(`mlgate-${pull.number}`);
+
     // A maintainer adds the override label: the labeled event runs the checks again.
     github.labelIssue(repo.repository, pull.number, 'mlgate-override');
     const event = repo.pullRequestEvent(github, pull.number, 'labeled');
