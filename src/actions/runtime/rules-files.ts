@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { RulesFile } from '../../core/documents.js';
 import { ConfigurationError } from '../../core/errors.js';
 import { chooseRulesVersion } from '../../core/rules/compare-rules.js';
 import { readFileAtCommit } from '../../github/file-at-commit.js';
+import { sha256Hex } from '../../io/sha256.js';
 import type { ActionEnvironment } from './host.js';
 import type { InputSpec } from './inputs.js';
 
@@ -67,7 +67,7 @@ export async function readRulesFile(env: ActionEnvironment, request: RulesFileRe
   }
   const client = await env.createClient(request.token);
   const baseText = await readFileAtCommit(client, { owner: context.owner, repo: context.repo, ref: pull.base, path: repositoryPath });
-  const base = baseText === undefined ? undefined : { text: baseText, sha256: sha256(baseText) };
+  const base = baseText === undefined ? undefined : { text: baseText, sha256: sha256Hex(baseText) };
   const chosen = chooseRulesVersion({ path: request.path, baseSha: pull.base, headSha: pull.head, base, head: local });
   if (chosen.record.new_in_pull_request) {
     if (local) host.info(`${request.path} is new in this pull request (the base commit ${short} has no such file): the pull request's version applies`);
@@ -99,12 +99,8 @@ function repositoryRelative(env: ActionEnvironment, request: RulesFileRequest): 
 async function readLocal(path: string): Promise<{ text: string; sha256: string } | undefined> {
   try {
     const text = await readFile(path, 'utf8');
-    return { text, sha256: sha256(text) };
+    return { text, sha256: sha256Hex(text) };
   } catch {
     return undefined;
   }
-}
-
-function sha256(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
 }

@@ -67,17 +67,17 @@ const ALPHA = 0.025;
  * reach; several gated metrics are corrected together (Holm). An override label turns a failure into a recorded pass.
  */
 export function evaluateGate(comparisons: readonly MetricComparison[], policy: GatePolicy, context: GateContext = {}, slices: readonly SliceResult[] = []): EvalReport['gate'] {
-  const checks: GateCheck[] = [];
+  const judged: JudgedCheck[] = [];
   const baselineMissing = comparisons.every((c) => c.baseline === null);
   for (const [metric, rule] of Object.entries(policy.metrics)) {
     const comparison = comparisons.find((c) => c.metric === metric && c.slice == null);
     if (!comparison || comparison.candidate === null) {
-      checks.push({ metric, rule: 'present', passed: false, reason: `the policy names ${metric}, which was not measured` });
+      judged.push({ check: { metric, rule: 'present', passed: false, reason: `the policy names ${metric}, which was not measured` } });
       continue;
     }
-    checks.push(...metricChecks(metric, rule, comparison, policy, context.rows));
+    judged.push(...metricChecks(metric, rule, comparison, policy, context.rows));
   }
-  correctFamily(checks, policy);
+  const checks = correctFamily(judged, policy);
   for (const slice of slices) {
     const name = `${slice.column} = ${slice.value}`;
     for (const [metric, rule] of Object.entries(policy.slices ?? {})) {
@@ -85,7 +85,7 @@ export function evaluateGate(comparisons: readonly MetricComparison[], policy: G
       const baseline = slice.baseline?.[metric]?.value ?? null;
       if (candidate === null) continue;
       const comparison: MetricComparison = { metric, slice: name, higher_is_better: rule.maxRise === undefined, baseline, candidate, difference: baseline === null ? null : candidate - baseline };
-      for (const check of metricChecks(metric, rule, comparison, { ...policy, significantOnly: false })) checks.push({ ...check, slice: name, reason: `slice ${name}: ${check.reason}` });
+      for (const { check } of metricChecks(metric, rule, comparison, { ...policy, significantOnly: false })) checks.push({ ...check, slice: name, reason: `slice ${name}: ${check.reason}` });
     }
   }
   const passed = checks.every((c) => c.passed);
@@ -98,18 +98,18 @@ export function evaluateGate(comparisons: readonly MetricComparison[], policy: G
 }
 
 /** The checks of one metric's rules: value thresholds, then change thresholds when there is a baseline. */
-function metricChecks(metric: string, rule: MetricRule, comparison: MetricComparison, policy: GatePolicy, rows?: number): GateCheck[] {
-  const checks: GateCheck[] = [];
+function metricChecks(metric: string, rule: MetricRule, comparison: MetricComparison, policy: GatePolicy, rows?: number): JudgedCheck[] {
+  const checks: JudgedCheck[] = [];
   const value = comparison.candidate!;
-  if (rule.min !== undefined) checks.push({ metric, rule: 'min', threshold: rule.min, observed: value, passed: value >= rule.min, reason: `${metric} is ${fmt(value)}, ${value >= rule.min ? 'at or above' : 'below'} the minimum ${fmt(rule.min)}` });
-  if (rule.max !== undefined) checks.push({ metric, rule: 'max', threshold: rule.max, observed: value, passed: value <= rule.max, reason: `${metric} is ${fmt(value)}, ${value <= rule.max ? 'at or below' : 'above'} the maximum ${fmt(rule.max)}` });
+  if (rule.min !== undefined) checks.push({ check: { metric, rule: 'min', threshold: rule.min, observed: value, passed: value >= rule.min, reason: `${metric} is ${fmt(value)}, ${value >= rule.min ? 'at or above' : 'below'} the minimum ${fmt(rule.min)}` } });
+  if (rule.max !== undefined) checks.push({ check: { metric, rule: 'max', threshold: rule.max, observed: value, passed: value <= rule.max, reason: `${metric} is ${fmt(value)}, ${value <= rule.max ? 'at or below' : 'above'} the maximum ${fmt(rule.max)}` } });
   for (const [name, tolerance, sign] of [
     ['max-drop', rule.maxDrop, -1],
     ['max-rise', rule.maxRise, 1],
   ] as const) {
     if (!tolerance) continue;
     if (comparison.baseline === null || comparison.difference === null) {
-      checks.push({ metric, rule: name, passed: true, reason: `no baseline: ${name} of ${metric} not checked` });
+      checks.push({ check: { metric, rule: name, passed: true, reason: `no baseline: ${name} of ${metric} not checked` } });
       continue;
     }
     checks.push(changeCheck(metric, name, sign, tolerance, comparison, policy, rule.decision ?? policy.rule ?? 'lenient', rows));
@@ -128,11 +128,14 @@ interface IntervalDecision {
   intervalPassed: boolean;
 }
 
-/** The change checks judged by their interval, with what correctFamily needs; kept out of the report. */
-const intervalDecisions = new WeakMap<GateCheck, IntervalDecision>();
+/** A check, and for a change check judged by its interval what correctFamily needs (kept out of the report). */
+interface JudgedCheck {
+  check: GateCheck;
+  interval?: IntervalDecision;
+}
 
 /** A change rule: the change (in the bad direction) must stay within the tolerance, as the decision rule reads it. */
-function changeCheck(metric: string, rule: 'max-drop' | 'max-rise', sign: 1 | -1, tolerance: Tolerance, c: MetricComparison, policy: GatePolicy, decision: DecisionRule, rows?: number): GateCheck {
+function changeCheck(metric: string, rule: 'max-drop' | 'max-rise', sign: 1 | -1, tolerance: Tolerance, c: MetricComparison, policy: GatePolicy, decision: DecisionRule, rows?: number): JudgedCheck {
   const allowed = tolerance.relative ? tolerance.value * Math.abs(c.baseline!) : tolerance.value;
   // The change in the bad direction: a drop for max-drop, a rise for max-rise.
   const change = sign * c.difference!;
@@ -141,7 +144,7 @@ function changeCheck(metric: string, rule: 'max-drop' | 'max-rise', sign: 1 | -1
   if (!policy.significantOnly || c.ci_low == null || c.ci_high == null) {
     const passed = change <= allowed;
     const reason = passed ? (change <= 0 ? `${metric} improved by ${fmt(-change)}` : `${metric} ${verb} by ${fmt(change)}, within the allowed ${tolerated}`) : `${metric} ${verb} by ${fmt(change)}, more than the allowed ${tolerated}`;
-    return { metric, rule, threshold: allowed, observed: change, passed, reason };
+    return { check: { metric, rule, threshold: allowed, observed: change, passed, reason } };
   }
   // The interval of the change in the bad direction.
   const bestCase = sign === -1 ? -c.ci_high : c.ci_low;
@@ -171,9 +174,10 @@ function changeCheck(metric: string, rule: 'max-drop' | 'max-rise', sign: 1 | -1
   }
   const power = computeDetectableEffect(c.ci_low, c.ci_high, allowed, rows);
   const check: GateCheck = { metric, rule, threshold: allowed, observed: change, passed, reason, decision, detectable: power.detectable, ...(power.rowsNeeded !== undefined ? { rows_needed: power.rowsNeeded } : {}) };
-  const judged = withPower(check, bestCase <= allowed && worstCase > allowed, verb, tolerated, policy);
-  intervalDecisions.set(judged, { decision, pValue: harmPValue(decision, change, allowed, power.standardError), change, allowed, intervalPassed: passed });
-  return judged;
+  return {
+    check: withPower(check, bestCase <= allowed && worstCase > allowed, verb, tolerated, policy),
+    interval: { decision, pValue: harmPValue(decision, change, allowed, power.standardError), change, allowed, intervalPassed: passed },
+  };
 }
 
 /**
@@ -208,10 +212,11 @@ function harmPValue(decision: DecisionRule, change: number, allowed: number, sta
  * interval decides, as without correction. Non-inferiority checks need no correction: each must pass on its own, and
  * requiring all of them to pass keeps the level (an intersection-union test).
  */
-function correctFamily(checks: GateCheck[], policy: GatePolicy): void {
-  if ((policy.correction ?? 'holm') === 'none') return;
-  const family = checks.map((check, index) => ({ check, index, found: intervalDecisions.get(check) })).filter((f) => f.found && f.found.decision !== 'non-inferiority');
-  if (family.length < 2) return;
+function correctFamily(judged: readonly JudgedCheck[], policy: GatePolicy): GateCheck[] {
+  const checks = judged.map((j) => j.check);
+  if ((policy.correction ?? 'holm') === 'none') return checks;
+  const family = judged.map(({ check, interval }, index) => ({ check, index, found: interval })).filter((f) => f.found && f.found.decision !== 'non-inferiority');
+  if (family.length < 2) return checks;
   const adjusted = holm(family.map((f) => f.found!.pValue));
   family.forEach(({ check, index, found }, i) => {
     // A correction only ever lets a check pass that would fail alone: the normal approximation behind the p-value may
@@ -221,6 +226,7 @@ function correctFamily(checks: GateCheck[], policy: GatePolicy): void {
     const note = rejected === !found!.intervalPassed ? '' : `; not significant after Holm's correction across ${family.length} gated metrics (adjusted p = ${fmt(adjusted[i]!)})`;
     checks[index] = { ...check, passed, p_adjusted: adjusted[i]!, status: check.status === 'underpowered' ? 'underpowered' : passed ? 'passed' : 'failed', reason: `${check.reason}${note}` };
   });
+  return checks;
 }
 
 /** A count of rows as a reviewer reads it: two significant figures, with thousands separators. */

@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
-import { closeSync, existsSync, lstatSync, openSync, readdirSync, readFileSync, readSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { sha256FileSync } from '../sha256.js';
 import type { OnnxruntimePin, PinnedPackage } from './install-onnxruntime.js';
 
 /**
@@ -44,7 +44,7 @@ export function nativeFolder(platform: string, arch: string): string {
 
 /** Writes the manifest of a finished install (the files are hashed as they are now on disk). */
 export function writeManifest(folder: string, pin: OnnxruntimePin): void {
-  const files = Object.fromEntries(listFiles(folder).map((path) => [path, sha256File(join(folder, path))]));
+  const files = Object.fromEntries(listFiles(folder).map((path) => [path, sha256FileSync(join(folder, path))]));
   const manifest: InstallManifest = { schema: MANIFEST_SCHEMA, packages: packagesOf(pin), files };
   writeFileSync(join(folder, MANIFEST_FILE), `${JSON.stringify(manifest, null, 1)}\n`);
 }
@@ -117,19 +117,6 @@ export function versionAt(folder: string): string | undefined {
   }
 }
 
-/** SHA-256 (hex) of a file, read in 1 MB pieces (the 46 MB library never sits in memory whole). */
-export function sha256File(path: string): string {
-  const hash = createHash('sha256');
-  const buffer = Buffer.allocUnsafe(1 << 20);
-  const fd = openSync(path, 'r');
-  try {
-    for (let n; (n = readSync(fd, buffer, 0, buffer.length, null)) > 0; ) hash.update(buffer.subarray(0, n));
-  } finally {
-    closeSync(fd);
-  }
-  return hash.digest('hex');
-}
-
 /** Every file and link under `folder` (the manifest aside), by `/`-separated path; links are listed, not followed. */
 function listFiles(folder: string, prefix = ''): string[] {
   const paths: string[] = [];
@@ -156,7 +143,7 @@ function checkFiles(folder: string, expected: Map<string, string>, exact: boolea
       return `${path} is missing`;
     }
     if (!regular) return `${path} is not a regular file`;
-    const actual = sha256File(full);
+    const actual = sha256FileSync(full);
     if (actual !== digest) return `${path} has SHA-256 ${actual}, not the pinned release's ${digest}`;
   }
   return undefined;
