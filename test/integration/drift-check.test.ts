@@ -258,14 +258,16 @@ describe('drift-check runs each test only where it is valid', () => {
 
   it('psi on categories finds a category that vanished', async () => {
     const cwd = dataFolder({
-      'ref.csv': rows(2000, 7, { c: (i) => (i % 25 < 13 ? 'a' : 'b') }),
-      'cur.csv': rows(2000, 8, { c: () => 'b' }),
+      'ref.csv': rows(2000, 7, { c: (i) => (i % 25 < 13 ? 'a' : 'b'), d: (i) => 'abc'[i % 3]! }),
+      'cur.csv': rows(2000, 8, { c: () => 'b', d: (i) => 'bc'[i % 2]! }),
     });
     const result = await runAction({ action: 'drift-check', cwd, inputs: { reference: 'ref.csv', current: 'cur.csv', tests: 'categorical=psi,binary=psi' } });
     expect(result.exitCode, result.stdout).toBe(0);
-    const c = featureOf(cwd, 'c');
-    expect(c).toMatchObject({ test: 'psi', status: 'drift' });
-    expect(c.statistic!).toBeGreaterThan(1);
+    for (const column of ['c', 'd']) {
+      const f = featureOf(cwd, column);
+      expect(f, column).toMatchObject({ test: 'psi', status: 'drift' });
+      expect(f.statistic!).toBeGreaterThan(1);
+    }
   });
 });
 
@@ -357,5 +359,13 @@ describe('drift-check gives reasons and neutral states', () => {
     expect(JSON.parse(result.outputs['drifted-columns']!)).toEqual([]);
     expect(result.outputs['label-drifted']).toBe('true');
     expect(result.summary).toMatch(/label drifted/);
+  });
+
+  it('columns named in ids are skipped as identifiers too', async () => {
+    const table = (seed: number) => rows(300, seed, { store: (i) => `s${i % 40}`, x: (_, r) => gauss(r).toFixed(4) });
+    const cwd = dataFolder({ 'ref.csv': table(3), 'cur.csv': table(4) });
+    const result = await runAction({ action: 'drift-check', cwd, inputs: { reference: 'ref.csv', current: 'cur.csv', ids: 'store' } });
+    expect(result.exitCode, result.stdout).toBe(0);
+    expect(featureOf(cwd, 'store')).toMatchObject({ status: 'skipped', role: 'id', reason: 'identifier (named by input "ids"): not compared' });
   });
 });

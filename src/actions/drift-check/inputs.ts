@@ -16,6 +16,7 @@ export const INPUTS = {
   'drift-share': { description: 'The dataset drifts when at least this share of the tested features drift, and at least one does; any: one drifted feature is enough.', default: 'any' },
   correction: { description: 'none, or bh: Benjamini-Hochberg adjustment of the features\' p-values (the raw p-value is kept beside the adjusted one).', default: 'bh' },
   'new-categories': { description: 'A value of a text column that the reference never had: drift (drift by itself) or note (named in the report only).', default: 'drift' },
+  ids: { description: 'Identifier columns to skip, one per line or comma-separated, besides those found unique per row (text or whole numbers).', default: '' },
   label: { description: 'The label (target) column: its drift is reported as label drift, apart from the features.', default: '' },
   'fail-on-drift': { description: 'Fail the step when the dataset drifts.', default: 'false' },
   mode: { description: 'check: report only; issue (for schedules): keep one issue open while the data drifts, commented each run, closed when drift is gone.', default: 'check' },
@@ -54,6 +55,7 @@ export interface DriftCheckOptions {
   correction: 'none' | 'bh';
   newCategories: 'drift' | 'note';
   label: string | undefined;
+  ids: string[];
   failOnDrift: boolean;
   mode: 'check' | 'issue';
   issueLabel: string;
@@ -103,6 +105,7 @@ export function parseDriftCheckOptions(inputs: InputReader): DriftCheckOptions {
     correction: parseChoice(inputs, 'correction', ['none', 'bh'] as const),
     newCategories: parseChoice(inputs, 'new-categories', ['drift', 'note'] as const),
     label: inputs.get('label').trim() || undefined,
+    ids: parseList(inputs, 'ids'),
     failOnDrift: parseBoolean(inputs, 'fail-on-drift'),
     mode: parseChoice(inputs, 'mode', ['check', 'issue'] as const),
     issueLabel: inputs.get('issue-label').trim() || INPUTS['issue-label'].default,

@@ -56,6 +56,7 @@ export async function driftCheck(env: ActionEnvironment): Promise<void> {
     correction: options.correction,
     newCategories: options.newCategories,
     label: options.label,
+    ids: options.ids,
     inputLabel: (name) => env.inputs.label(name),
     createdAt,
   };

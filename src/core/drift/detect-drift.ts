@@ -36,7 +36,7 @@ export interface DriftOptions {
   newCategories: 'drift' | 'note';
   /** The label (target) column: tested and reported as label drift, not counted among the features. */
   label?: string;
-  /** Columns that are identifiers (besides those unique per row): skipped. */
+  /** Columns the user names as identifiers (besides those unique per row): skipped. */
   ids?: readonly string[];
   /** Names an option the way its user sees it in errors (`input "tests"`, `option --tests`). */
   inputLabel?: (name: string) => string;
@@ -131,6 +131,9 @@ function checkNames(reference: Profile, options: DriftOptions): void {
   for (const name of options.columns ?? []) {
     if (!known.has(name)) throw new ConfigurationError(`${label('columns')}: ${name} is not a column of the reference (${available})`);
   }
+  for (const name of options.ids ?? []) {
+    if (!known.has(name)) throw new ConfigurationError(`${label('ids')}: ${name} is not a column of the reference (${available})`);
+  }
   if (options.label !== undefined && !known.has(options.label)) throw new ConfigurationError(`${label('label')}: ${options.label} is not a column of the reference (${available})`);
   for (const name of Object.keys(options.tests ?? {})) {
     if (!isColumnKind(name) && !known.has(name)) throw new ConfigurationError(`${label('tests')}: ${name} is neither a kind (numeric, categorical, binary) nor a column of the reference (${available})`);
@@ -167,7 +170,7 @@ function compareColumn(ref: ColumnProfile, cur: ColumnProfile, refRows: number, 
   const label = options.inputLabel ?? ((name: string) => name);
   const role = ref.name === options.label ? ('label' as const) : undefined;
   const none = (feature: FeatureDrift): Comparison => ({ feature, reasons: [], notes: [] });
-  if (!role && options.ids?.includes(ref.name)) return none({ column: ref.name, test: 'none', status: 'skipped', role: 'id', reason: 'identifier (named as one): not compared' });
+  if (!role && options.ids?.includes(ref.name)) return none({ column: ref.name, test: 'none', status: 'skipped', role: 'id', reason: `identifier (named by ${label('ids')}): not compared` });
   if (!role && uniquePerRow(ref, options.minValues)) {
     return none({ column: ref.name, test: 'none', status: 'skipped', role: 'id', reason: `identifier: unique per row in the reference (${ref.count} distinct values), so every new row brings new values; not compared` });
   }

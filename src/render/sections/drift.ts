@@ -18,10 +18,10 @@ export function renderDriftSection(report: DriftReport, source: string): ReportS
   const insufficient = features.filter((f) => f.status === 'insufficient_data').length;
   const skipped = features.filter((f) => f.status === 'skipped').length;
   const untested = report.verdict === 'not_tested' || (report.verdict === undefined && checked.length === 0);
-  const rule = report.drift_share > 0 ? `at least ${formatPercent(report.drift_share, 0)} of features` : 'a drifted feature';
+  const rule = report.drift_share > 0 ? `dataset drift: at least ${formatPercent(report.drift_share, 0)} of features` : 'dataset drift';
   const featuresLine = untested
     ? `Nothing could be tested: of ${formatCount(features.length)} features, ${[insufficient > 0 ? `${formatCount(insufficient)} had too little data` : '', skipped > 0 ? `${formatCount(skipped)} were skipped` : ''].filter(Boolean).join(' and ') || 'none were compared'}`
-    : `${features.filter((f) => f.status === 'drift').length} of ${checked.length} features drifted` + (report.dataset_drift ? ` (dataset drift: ${rule})` : '') + (insufficient > 0 ? `, ${insufficient} with too little data` : '');
+    : `${features.filter((f) => f.status === 'drift').length} of ${checked.length} features drifted` + (report.dataset_drift ? ` (${rule})` : '') + (insufficient > 0 ? `, ${insufficient} with too little data` : '');
   const headline = featuresLine + (label ? `; label ${stateOf(label)}` : '') + (prediction ? `; predictions ${prediction.status === 'ok' ? 'stable' : stateOf(prediction)}` : '');
   const sizes =
     report.reference?.rows !== undefined && report.current?.rows !== undefined
