@@ -183,8 +183,10 @@ export interface FeatureDrift {
   /** The test that ran (fisher: a constant reference column, judged by Fisher's exact test). */
   test: string;
   statistic?: number | null;
-  /** The test's own p-value, never adjusted. */
+  /** The test's own p-value, never adjusted; for a distance, the p-value of its significance_test. */
   p_value?: number | null;
+  /** For a distance (wasserstein, psi, jensenshannon): the test that must also find the change significant. */
+  significance_test?: 'ks' | 'chi2';
   /** The p-value adjusted across the features (report `correction`), which the verdict used. */
   p_adjusted?: number | null;
   effect_size?: number | null;

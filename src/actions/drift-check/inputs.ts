@@ -15,7 +15,7 @@ export const INPUTS = {
   thresholds: { description: 'Thresholds instead of the defaults, as name=value pairs: a test or a column. p-value tests (ks, chi2, ztest) drift below it, in (0, 1); distances (psi, jensenshannon, wasserstein) at or above it, 0 or more.', default: '' },
   'drift-share': { description: 'The dataset drifts when at least this share of the tested features drift, and at least one does; any: one drifted feature is enough.', default: 'any' },
   correction: { description: 'none, or bh: Benjamini-Hochberg adjustment of the features\' p-values (the raw p-value is kept beside the adjusted one).', default: 'bh' },
-  'new-categories': { description: 'A value of a text column that the reference never had: drift (drift by itself) or note (named in the report only).', default: 'drift' },
+  'new-categories': { description: 'Values of a text column that the reference never had: drift (drift by themselves when more appear than chance explains) or note (named in the report only).', default: 'drift' },
   ids: { description: 'Identifier columns to skip, one per line or comma-separated, besides those found unique per row (text or whole numbers).', default: '' },
   label: { description: 'The label (target) column: its drift is reported as label drift, apart from the features.', default: '' },
   'fail-on-drift': { description: 'Fail the step when the dataset drifts.', default: 'false' },

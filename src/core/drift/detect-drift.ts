@@ -10,6 +10,7 @@ import { ks2samp } from '../stats/ks-2samp.js';
 import { twoProportionZTest } from '../stats/two-proportion-z-test.js';
 import { normedWasserstein } from '../stats/wasserstein.js';
 import { constantMovedPValue } from './constant-reference.js';
+import { newCategoriesPValue } from './new-categories.js';
 import { checkTestServes, checkThreshold, DEFAULT_THRESHOLDS, DRIFT_TEST_SPECS, isColumnKind, isDriftTest, type AutomaticTest, type ColumnKind, type DriftTest } from './drift-tests.js';
 import { binCounts, psiOfCounts, quantileEdges } from './quantile-bins.js';
 
@@ -52,6 +53,8 @@ export const DEFAULT_DRIFT_OPTIONS: Omit<DriftOptions, 'createdAt'> = { driftSha
 
 /** Distinct values a numeric column needs to be compared as numbers rather than as categories. */
 const NUMERIC_MIN_DISTINCT = 6;
+/** New categories of a text column are drift when this unlikely by chance (see new-categories.ts). */
+const NEW_CATEGORIES_P = 0.05;
 /** A constant reference column that moved is drift when the move is this unlikely (Fisher's exact p-value). */
 const CONSTANT_MOVED_P = 0.05;
 /** At most this many new categories are listed in the report (the most frequent). */
@@ -61,11 +64,32 @@ const NAMED_CATEGORIES = 5;
 
 type TestName = DriftTest | AutomaticTest;
 
-/** One column's comparison before the dataset-wide correction: how its test judges it, and reasons besides. */
+/** One verdict on a column: a p-value below its threshold, or a distance at or above it. */
+interface Judge {
+  /** What the reason calls it: a test's name, "Fisher's exact", "new categories". */
+  name: string;
+  judgedBy: 'p_value' | 'distance';
+  /** The p-value (adjusted in place under a correction) or the distance. */
+  value: number;
+  /** The p-value before any correction. */
+  raw: number;
+  threshold: number;
+  /**
+   * A distance drifts only when this test also finds the change significant: a distance between two samples of one
+   * population is not 0, and with few rows or many categories its noise alone crosses the threshold.
+   */
+  confirm?: Judge;
+  /** Said before the numbers (the new categories' names). */
+  lead?: string;
+  /** The value is a p-value adjusted across the features. */
+  adjusted?: boolean;
+}
+
+/** One column's comparison before the dataset-wide correction: how its tests judge it, and reasons besides. */
 interface Comparison {
   feature: FeatureDrift;
-  /** The test's own verdict, on the p-value (adjusted later) or the distance. */
-  judge?: { judgedBy: 'p_value' | 'distance'; value: number; threshold: number };
+  /** The test's verdict first; then new categories, judged by chance. */
+  judges: Judge[];
   /** Reasons for drift that no correction changes: missing values, new categories. */
   reasons: string[];
   /** Said of the column whatever its status (what was compared instead, values named). */
@@ -91,19 +115,20 @@ export function detectDrift(reference: Profile, current: Profile, options: Drift
   const comparisons: Comparison[] = names.map((name) => {
     const ref = reference.columns.find((c) => c.name === name)!;
     const cur = current.columns.find((c) => c.name === name);
-    if (!cur) return { feature: { column: name, test: 'none', status: 'skipped', reason: 'missing from the current data' }, reasons: [], notes: [] };
+    if (!cur) return { feature: { column: name, test: 'none', status: 'skipped', reason: 'missing from the current data' }, judges: [], reasons: [], notes: [] };
     return compareColumn(ref, cur, reference.dataset.rows, current.dataset.rows, small, options, sampled);
   });
   const isFeature = (f: FeatureDrift) => f.role !== 'label' && f.kind !== 'prediction';
   if (options.correction === 'bh') {
     // The features form one family; the label is a question of its own, so its p-value stays as it is.
-    const family = comparisons.filter((c) => c.judge?.judgedBy === 'p_value' && isFeature(c.feature));
-    benjaminiHochberg(family.map((c) => c.judge!.value)).forEach((p, i) => {
-      family[i]!.judge!.value = p;
-      family[i]!.feature.p_adjusted = finite(p);
-    });
+    const family = comparisons.filter((c) => isFeature(c.feature)).flatMap((c) => c.judges.flatMap((j) => [j, ...(j.confirm ? [j.confirm] : [])]).filter((j) => j.judgedBy === 'p_value'));
+    benjaminiHochberg(family.map((j) => j.raw)).forEach((p, i) => Object.assign(family[i]!, { value: p, adjusted: true }));
+    for (const c of comparisons) {
+      const main = c.judges[0]?.confirm ?? c.judges[0];
+      if (main?.judgedBy === 'p_value' && isFeature(c.feature)) c.feature.p_adjusted = finite(main.value);
+    }
   }
-  const features = comparisons.map((c) => decide(c, options.correction));
+  const features = comparisons.map(decide);
   const tested = features.filter((f) => isFeature(f) && (f.status === 'ok' || f.status === 'drift'));
   const drifted = tested.filter((f) => f.status === 'drift').length;
   const datasetDrift = drifted > 0 && drifted / tested.length >= options.driftShare;
@@ -169,7 +194,7 @@ function uniquePerRow(column: ColumnProfile, minValues: number): boolean {
 function compareColumn(ref: ColumnProfile, cur: ColumnProfile, refRows: number, curRows: number, small: boolean, options: DriftOptions, sampled: boolean): Comparison {
   const label = options.inputLabel ?? ((name: string) => name);
   const role = ref.name === options.label ? ('label' as const) : undefined;
-  const none = (feature: FeatureDrift): Comparison => ({ feature, reasons: [], notes: [] });
+  const none = (feature: FeatureDrift): Comparison => ({ feature, judges: [], reasons: [], notes: [] });
   if (!role && options.ids?.includes(ref.name)) return none({ column: ref.name, test: 'none', status: 'skipped', role: 'id', reason: `identifier (named by ${label('ids')}): not compared` });
   if (!role && uniquePerRow(ref, options.minValues)) {
     return none({ column: ref.name, test: 'none', status: 'skipped', role: 'id', reason: `identifier: unique per row in the reference (${ref.count} distinct values), so every new row brings new values; not compared` });
@@ -190,7 +215,7 @@ function compareColumn(ref: ColumnProfile, cur: ColumnProfile, refRows: number, 
   if (values[0]! < options.minValues || values[1]! < options.minValues) {
     return none({ ...base, status: 'insufficient_data', reason: `${values[0]} reference and ${values[1]} current values; at least ${options.minValues} are needed on each side` });
   }
-  const comparison: Comparison = { feature: base, reasons: [], notes: [] };
+  const comparison: Comparison = { feature: base, judges: [], reasons: [], notes: [] };
   const refShare = refRows > 0 ? ref.nulls / refRows : 0;
   const curShare = curRows > 0 ? cur.nulls / curRows : 0;
   if (Math.abs(curShare - refShare) > options.nullShareChange) comparison.reasons.push(`missing values went from ${(refShare * 100).toFixed(1)}% to ${(curShare * 100).toFixed(1)}%`);
@@ -210,30 +235,57 @@ function compareColumn(ref: ColumnProfile, cur: ColumnProfile, refRows: number, 
     ...(result.edges ? { bin_edges: result.edges.map(round) } : {}),
   };
   if (result.newCategories && result.newCategories.length > 0) comparison.feature.new_categories = result.newCategories.slice(0, MAX_NEW_CATEGORIES).map(([value, count]) => ({ value, count }));
-  if (Number.isFinite(result.p ?? result.statistic)) comparison.judge = { judgedBy, value: result.p ?? result.statistic, threshold: ranThreshold };
+  if (Number.isFinite(result.p ?? result.statistic)) {
+    const value = result.p ?? result.statistic;
+    const judge: Judge = { name: test === 'fisher' ? "Fisher's exact" : test, judgedBy, value, raw: value, threshold: ranThreshold };
+    if (judgedBy === 'distance') {
+      // The significance test beside a distance: KS on a numeric column's samples, chi-square on counts.
+      const check = kind === 'numeric' ? runNumeric('ks', ref, cur) : countTest('chi2', ...alignedCounts(ref, cur).slice(0, 2) as [number[], number[]]);
+      const p = check.p!;
+      judge.confirm = { name: check.test, judgedBy: 'p_value', value: p, raw: p, threshold: ownValue(options.thresholds, check.test) ?? DEFAULT_THRESHOLDS[check.test as DriftTest] };
+      comparison.feature.p_value = finite(p);
+      comparison.feature.significance_test = check.test as 'ks' | 'chi2';
+    }
+    comparison.judges.push(judge);
+  }
+  if (result.newCategoryJudge) comparison.judges.push(result.newCategoryJudge);
   const chartLabel = ref.type === 'datetime' ? (v: number) => new Date(v).toISOString().slice(0, 10) : (v: number) => String(round(v));
   comparison.feature.distribution = kind === 'numeric' ? binnedShares(sampleNumbers(ref.sample), sampleNumbers(cur.sample), chartLabel) : categoryShares(ref, cur);
   return comparison;
 }
 
-/** The final status and reason of a column, once its p-value is adjusted (or not). */
-function decide(comparison: Comparison, correction: 'none' | 'bh'): FeatureDrift {
-  const { feature, judge, reasons, notes } = comparison;
+/** The final status and reason of a column, once its p-values are adjusted (or not). */
+function decide(comparison: Comparison): FeatureDrift {
+  const { feature, judges, reasons, notes } = comparison;
   if (feature.status === 'skipped' || feature.status === 'insufficient_data') return feature;
-  const all = [...reasons];
-  if (judge) {
-    const over = judge.judgedBy === 'p_value' ? judge.value < judge.threshold : judge.value >= judge.threshold;
-    if (over) {
-      const adjusted = correction === 'bh' && feature.p_adjusted != null;
-      const what = feature.test === 'fisher' ? "Fisher's exact p-value" : judge.judgedBy === 'p_value' ? `${feature.test} ${adjusted ? 'BH-adjusted p-value' : 'p-value'}` : feature.test;
-      const raw = adjusted && feature.p_value != null ? ` (raw ${formatValue(feature.p_value)})` : '';
-      all.unshift(`${what} ${formatValue(judge.value)} ${judge.judgedBy === 'p_value' ? '<' : '≥'} ${judge.threshold}${raw}`);
-    }
+  const found: string[] = [];
+  const said: string[] = [];
+  for (const judge of judges) {
+    const over = isOver(judge);
+    const confirmed = !judge.confirm || isOver(judge.confirm);
+    const text = [judge.lead, describe(judge)].filter(Boolean).join(': ');
+    const confirmation = judge.confirm ? `, ${confirmed ? 'confirmed by' : 'but not significant by'} ${describe(judge.confirm)}` : '';
+    if (over && confirmed) found.push(text + confirmation);
+    else if (judge.lead) said.push(`${judge.lead} (within chance: ${describe(judge)})`);
+    else if (over) said.push(text + confirmation);
   }
+  const all = [...found, ...reasons];
   feature.status = all.length > 0 ? 'drift' : 'ok';
-  const said = [...all, ...notes];
-  if (said.length > 0) feature.reason = said.join('; ');
+  const text = [...all, ...said, ...notes];
+  if (text.length > 0) feature.reason = text.join('; ');
   return feature;
+}
+
+function isOver(judge: Judge): boolean {
+  return judge.judgedBy === 'p_value' ? judge.value < judge.threshold : judge.value >= judge.threshold;
+}
+
+/** A judge's numbers for a reason: `ks BH-adjusted p-value 0.003 < 0.05 (raw 0.0004)`, `psi 0.31 ≥ 0.2`. */
+function describe(judge: Judge): string {
+  const over = isOver(judge);
+  if (judge.judgedBy === 'distance') return `${judge.name} ${formatValue(judge.value)} ${over ? '≥' : '<'} ${judge.threshold}`;
+  const raw = judge.adjusted && judge.value !== judge.raw ? ` (raw ${formatValue(judge.raw)})` : '';
+  return `${judge.name} ${judge.adjusted ? 'BH-adjusted p-value' : 'p-value'} ${formatValue(judge.value)} ${over ? '<' : '≥'} ${judge.threshold}${raw}`;
 }
 
 function defaultTest(kind: ColumnKind, small: boolean): DriftTest {
@@ -250,6 +302,8 @@ interface TestResult {
   /** The inner edges of the quantile bins a numeric column was counted in. */
   edges?: number[];
   newCategories?: [string, number][];
+  /** New categories of a text column, judged by how unlikely they are by chance. */
+  newCategoryJudge?: Judge;
 }
 
 /** A numeric column: KS and Wasserstein on the samples; the count tests on the reference's quantile bins. */
@@ -284,7 +338,8 @@ function countTest(test: DriftTest, r: number[], c: number[]): TestResult {
       return { test, statistic: z.statistic, p: z.pValue, effect: z.difference };
     }
     default: {
-      const chi = chiSquareContingency(r, c);
+      const [pr, pc] = poolSparse(r, c);
+      const chi = chiSquareContingency(pr, pc);
       return { test: 'chi2', statistic: chi.statistic, p: chi.pValue, effect: chi.cramersV };
     }
   }
@@ -300,12 +355,15 @@ function runOnCounts(test: DriftTest, kind: ColumnKind, ref: ColumnProfile, cur:
   const [r, c, keys] = alignedCounts(ref, cur);
   const fresh = keys.map((k, i) => [k, c[i]!, r[i]!] as const).filter(([, count, before]) => before === 0 && count > 0);
   const newCategories = fresh.map(([k, count]) => [k, count] as [string, number]).sort((x, y) => y[1] - x[1]);
+  let newCategoryJudge: Judge | undefined;
   if (newCategories.length > 0) {
     const named = newCategories.slice(0, NAMED_CATEGORIES).map(([k, n]) => `"${k.length > 60 ? `${k.slice(0, 59)}…` : k}" (${n} ${n === 1 ? 'row' : 'rows'})`).join(', ') + (newCategories.length > NAMED_CATEGORIES ? ` and ${newCategories.length - NAMED_CATEGORIES} more` : '');
     const what = kind === 'binary' ? `new value${newCategories.length > 1 ? 's' : ''} ${named} in a column of two values` : `new categor${newCategories.length > 1 ? 'ies' : 'y'} ${named}`;
     const text = ref.type === 'string' || ref.type === 'category' || ref.type === 'bool';
-    if (text && options.newCategories === 'drift') comparison.reasons.push(what);
-    else comparison.notes.push(`${what}${text ? ' (named only: new-categories is note)' : ' (a number column: judged by its test)'}`);
+    if (text && options.newCategories === 'drift') {
+      const p = newCategoriesPValue(r.map((n, i) => n + c[i]!), newCategories.length, sum(r), sum(c));
+      newCategoryJudge = { name: 'new-category', lead: what, judgedBy: 'p_value', value: p, raw: p, threshold: NEW_CATEGORIES_P };
+    } else comparison.notes.push(`${what}${text ? ' (named only: new-categories is note)' : ' (a number column: judged by its test)'}`);
   }
   const present = r.filter((n) => n > 0).length;
   if (present === 1) {
@@ -316,13 +374,45 @@ function runOnCounts(test: DriftTest, kind: ColumnKind, ref: ColumnProfile, cur:
     const differing = m - c[at]!;
     const p = constantMovedPValue(n, m, differing);
     if (differing > 0) comparison.notes.unshift(`the reference is constant (${keys[at]}); ${differing} of ${m} current values differ`);
-    return { test: 'fisher', statistic: differing / m, p, effect: differing / m, newCategories };
+    return { test: 'fisher', statistic: differing / m, p, effect: differing / m, newCategories, newCategoryJudge };
   }
   if (test === 'ztest' && keys.length > 2) {
     comparison.notes.push(`chi-square ran instead of the z-test, which compares two values only`);
-    return { ...countTest('chi2', r, c), newCategories };
+    return { ...countTest('chi2', r, c), newCategories, newCategoryJudge };
   }
-  return { ...countTest(test, r, c), newCategories };
+  return { ...countTest(test, r, c), newCategories, newCategoryJudge };
+}
+
+/** Chi-square is valid when each cell expects at least this many rows. */
+const CHI2_MIN_EXPECTED = 5;
+
+/**
+ * Categories (or bins) whose expected count on the smaller side is under 5 are pooled into one cell before
+ * chi-square, its usual validity condition: without it, hundreds of rare categories give p-values far too small
+ * (on random halves of 20,000 flights, chi-square on the origin airport flagged drift that was not there).
+ */
+function poolSparse(r: readonly number[], c: readonly number[]): [number[], number[]] {
+  const n = sum(r);
+  const m = sum(c);
+  const share = Math.min(n, m) / (n + m || 1);
+  const pr: number[] = [];
+  const pc: number[] = [];
+  let rareR = 0;
+  let rareC = 0;
+  for (let i = 0; i < r.length; i++) {
+    if ((r[i]! + c[i]!) * share >= CHI2_MIN_EXPECTED) {
+      pr.push(r[i]!);
+      pc.push(c[i]!);
+    } else {
+      rareR += r[i]!;
+      rareC += c[i]!;
+    }
+  }
+  if (rareR + rareC > 0) {
+    pr.push(rareR);
+    pc.push(rareC);
+  }
+  return [pr, pc];
 }
 
 function countsOf(column: ColumnProfile): Map<string, number> {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { constantMovedPValue } from '../../../src/core/drift/constant-reference.js';
 import { DEFAULT_DRIFT_OPTIONS, detectDrift } from '../../../src/core/drift/detect-drift.js';
+import { newCategoriesPValue } from '../../../src/core/drift/new-categories.js';
 import { checkTestServes, checkThreshold, testsFor } from '../../../src/core/drift/drift-tests.js';
 import { binCounts, psiOfCounts, quantileEdges } from '../../../src/core/drift/quantile-bins.js';
 import { ConfigurationError } from '../../../src/core/errors.js';
@@ -64,7 +65,7 @@ describe('detectDrift', () => {
     const current = await profileOf(`k,n,z,m,new\n${Array.from({ length: 100 }, (_, i) => `6,,${i % 10},${i < 50 ? '' : i % 50},1`).join('\n')}\n`);
     const report = detectDrift(reference, current, { ...options, minValues: 20, columns: ['k', 'n', 'z', 'm', 'old'] });
     const byColumn = Object.fromEntries(report.features.map((f) => [f.column, f]));
-    expect(byColumn.k).toMatchObject({ status: 'drift', test: 'fisher', reason: expect.stringMatching(/^Fisher's exact p-value \S+ < 0\.05.*; the reference is constant \(5\); 100 of 100 current values differ/) });
+    expect(byColumn.k).toMatchObject({ status: 'drift', test: 'fisher', reason: expect.stringMatching(/^Fisher's exact BH-adjusted p-value \S+ < 0\.05.*; the reference is constant \(5\); 100 of 100 current values differ/) });
     expect(byColumn.n).toMatchObject({ status: 'insufficient_data' });
     expect(byColumn.z).toMatchObject({ status: 'ok' });
     expect(byColumn.m).toMatchObject({ status: 'drift', reason: 'missing values went from 0.0% to 50.0%' });
@@ -165,6 +166,20 @@ describe('quantile bins of the reference', () => {
   });
 });
 
+describe('new categories: how unlikely as many current-only categories are by chance', () => {
+  // Each category lands wholly on the current side with C(m, t) / C(n + m, t); the count of those is Poisson-binomial:
+  // /usr/bin/python3 -c "import numpy as np; from scipy.special import comb; pmf = np.array([1.0])
+  //   for t in totals: p = comb(m, t, exact=True) / comb(n + m, t, exact=True); pmf = np.convolve(pmf, [1 - p, p])
+  //   print(pmf[observed:].sum())"
+  it.each([
+    [[40, 200, 160], 1, 400, 400, 3.259640240982663e-13],
+    [[1, 1, 2, 3, 1, 5, 100, 120], 2, 120, 113, 0.6124248824255203],
+    [[...Array<number>(20).fill(1), ...Array<number>(10).fill(2), 50, 60], 12, 100, 91, 0.5392309964031143],
+  ])('categories of %j rows, %i current-only, %i and %i values: p=%d, as numpy', (totals, observed, n, m, p) => {
+    expect(Math.abs(newCategoriesPValue(totals, observed, n, m) - p) / p).toBeLessThan(1e-9);
+  });
+});
+
 describe("a constant reference column: Fisher's exact test of the values that moved", () => {
   // /usr/bin/python3 -c "from scipy.stats import fisher_exact as f; print(f([[n, 0], [m - k, k]], alternative='greater').pvalue)"
   it.each([
@@ -189,14 +204,33 @@ describe('roles, identifiers, new categories and the verdict', () => {
     expect(report.verdict).toBe('no_drift');
   });
 
-  it('names new categories; in a text column they are drift unless new-categories is note', async () => {
-    const ref = await profileOf(`c\n${Array.from({ length: 300 }, (_, i) => ['a', 'b', 'c'][i % 3]).join('\n')}\n`);
-    const cur = await profileOf(`c\n${Array.from({ length: 300 }, (_, i) => (i < 3 ? 'zz' : ['a', 'b', 'c'][i % 3])).join('\n')}\n`);
-    const [drift] = detectDrift(ref, cur, options).features;
-    expect(drift).toMatchObject({ status: 'drift', new_categories: [{ value: 'zz', count: 3 }], reason: 'new category "zz" (3 rows)' });
+  it('names new categories; in a text column they are drift, when more than chance, unless new-categories is note', async () => {
+    const column = (newRows: number) => `c\n${Array.from({ length: 300 }, (_, i) => (i < newRows ? 'zz' : ['a', 'b', 'c'][i % 3])).join('\n')}\n`;
+    const ref = await profileOf(column(0));
+    const cur = await profileOf(column(12));
+    const [drift] = detectDrift(ref, cur, { ...options, correction: 'none' }).features;
+    expect(drift).toMatchObject({ status: 'drift', new_categories: [{ value: 'zz', count: 12 }] });
+    expect(drift!.reason).toMatch(/new category "zz" \(12 rows\): new-category p-value \S+ < 0\.05/);
     const [noted] = detectDrift(ref, cur, { ...options, newCategories: 'note' }).features;
-    expect(noted).toMatchObject({ status: 'ok', new_categories: [{ value: 'zz', count: 3 }] });
-    expect(noted!.reason).toMatch(/new category "zz" \(3 rows\)/);
+    expect(noted).toMatchObject({ new_categories: [{ value: 'zz', count: 12 }] });
+    expect(noted!.reason).toMatch(/new category "zz" \(12 rows\) \(named only: new-categories is note\)/);
+    // Two rows of a new value among 300 are what a reference of 300 rows leaves unseen by chance: named, not drift.
+    const [chance] = detectDrift(ref, await profileOf(column(2)), options).features;
+    expect(chance).toMatchObject({ status: 'ok', new_categories: [{ value: 'zz', count: 2 }] });
+    expect(chance!.reason).toMatch(/^new category "zz" \(2 rows\) \(within chance: new-category BH-adjusted p-value/);
+  });
+
+  it('needs a distance to be significant too: a distance over its threshold on noise alone is not drift', async () => {
+    // 60 categories drawn evenly on both sides, 1,200 rows a side: Jensen-Shannon's noise alone is near 0.1.
+    const draw = (seed: number) => {
+      let state = seed;
+      return `c\n${Array.from({ length: 1200 }, () => `k${((state = (state * 16807) % 2147483647) % 60)}`).join('\n')}\n`;
+    };
+    const report = detectDrift(await profileOf(draw(1)), await profileOf(draw(2)), { ...options, smallSample: 100, thresholds: { jensenshannon: 0.05 } });
+    const [c] = report.features;
+    expect(c).toMatchObject({ test: 'jensenshannon', significance_test: 'chi2', status: 'ok' });
+    expect(c!.statistic!).toBeGreaterThan(0.05);
+    expect(c!.reason).toMatch(/^jensenshannon \S+ ≥ 0\.05, but not significant by chi2 BH-adjusted p-value/);
   });
 
   it('says when nothing could be tested', async () => {
