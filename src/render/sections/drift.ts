@@ -70,7 +70,8 @@ function featureTable(features: readonly FeatureDrift[], adjusted: boolean): str
       const p = adjusted && f.p_adjusted != null ? f.p_adjusted : f.p_value;
       return [
         escapeText(f.column, 80) + (f.role === 'label' ? ' (label)' : f.kind === 'prediction' ? ' (predictions)' : ''),
-        escapeText(f.test, 30),
+        // A distance's p-value is its significance test's: the cell names both.
+        escapeText(f.significance_test ? `${f.test} + ${f.significance_test}` : f.test, 40),
         formatNumber(f.statistic),
         p == null ? '—' : formatNumber(p),
         formatNumber(f.threshold),
