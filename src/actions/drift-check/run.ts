@@ -81,7 +81,7 @@ export async function driftCheck(env: ActionEnvironment): Promise<void> {
       : `${report.dataset_drift ? '✗ dataset drift' : '✓ no dataset drift'}: ${drifted.length} of ${checked} features drifted`;
   host.print(
     [
-      verdict + (label ? `; label ${label.status === 'drift' ? 'drifted' : label.status.replace('_', ' ')}` : ''),
+      verdict + (label ? `; label ${{ drift: 'drifted', ok: 'did not drift', insufficient_data: 'had too little data', skipped: 'skipped' }[label.status]}` : ''),
       ...report.features.map(
         (f) =>
           `  ${f.status.padEnd(17)} ${f.column}${f.role === 'label' ? ' [label]' : ''} (${f.test}${f.statistic != null ? ` ${f.statistic.toPrecision(4)}` : ''}${f.p_value != null ? `, p ${f.p_value.toPrecision(3)}` : ''}${f.p_adjusted != null ? `, adjusted ${f.p_adjusted.toPrecision(3)}` : ''})${f.reason ? `: ${f.reason}` : ''}`,
