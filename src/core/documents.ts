@@ -178,13 +178,26 @@ export interface EvalReport {
 export interface FeatureDrift {
   column: string;
   kind?: 'numeric' | 'categorical' | 'binary' | 'prediction';
+  /** The label column is judged apart from the features; identifiers are skipped. */
+  role?: 'label' | 'id';
+  /** The test that ran (fisher: a constant reference column, judged by Fisher's exact test). */
   test: string;
   statistic?: number | null;
+  /** The test's own p-value, never adjusted; for a distance, the p-value of its significance_test. */
   p_value?: number | null;
+  /** For a distance (wasserstein, psi, jensenshannon): the test that must also find the change significant. */
+  significance_test?: 'ks' | 'chi2';
+  /** The p-value adjusted across the features (report `correction`), which the verdict used. */
+  p_adjusted?: number | null;
   effect_size?: number | null;
   threshold?: number | null;
   status: 'ok' | 'drift' | 'insufficient_data' | 'skipped';
+  /** Why: every drifted, skipped or untested feature has one. */
   reason?: string;
+  /** The inner edges of the reference's quantile bins a numeric column was counted in (chi2, psi, jensenshannon). */
+  bin_edges?: number[];
+  /** Values of the current data that the reference never had, most frequent first. */
+  new_categories?: { value: string; count: number }[];
   /** Shares of the values on each side over common bins or the top categories, for charts. */
   distribution?: { labels: string[]; reference: number[]; current: number[] };
 }
@@ -195,7 +208,12 @@ export interface DriftReport {
   reference?: { source?: string; rows?: number };
   current?: { source?: string; rows?: number };
   dataset_drift: boolean;
+  /** drift, no_drift, or not_tested: no feature could be tested (too little data, all skipped). */
+  verdict?: 'drift' | 'no_drift' | 'not_tested';
+  /** The dataset drifts when at least this share of the tested features drift, and at least one does. */
   drift_share: number;
+  /** The multiple-testing correction applied to the features' p-values. */
+  correction?: 'none' | 'bh';
   features: FeatureDrift[];
 }
 

@@ -90,6 +90,6 @@ export function details(summary: string, body: string): string {
 }
 
 /** The icon of a status, used in headings and tables. */
-export function statusIcon(status: 'pass' | 'warn' | 'fail'): string {
-  return { pass: '✅', warn: '⚠️', fail: '❌' }[status];
+export function statusIcon(status: 'pass' | 'warn' | 'fail' | 'neutral'): string {
+  return { pass: '✅', warn: '⚠️', fail: '❌', neutral: '➖' }[status];
 }

@@ -25,16 +25,16 @@ export interface ReportOptions {
 
 export interface RenderedReport {
   markdown: string;
-  status: SectionStatus | 'empty';
+  status: Exclude<SectionStatus, 'neutral'> | 'empty';
   /** Titles of sections shown at less than full detail. */
   trimmed: string[];
 }
 
-/** The overall status: a failure anywhere fails, a warning anywhere warns. */
-export function overallStatus(sections: readonly ReportSection[]): SectionStatus | 'empty' {
+/** The overall status: a failure anywhere fails, a warning anywhere warns; a section that judged nothing is no pass. */
+export function overallStatus(sections: readonly ReportSection[]): Exclude<SectionStatus, 'neutral'> | 'empty' {
   if (sections.length === 0) return 'empty';
   if (sections.some((s) => s.status === 'fail')) return 'fail';
-  if (sections.some((s) => s.status === 'warn')) return 'warn';
+  if (sections.some((s) => s.status === 'warn' || s.status === 'neutral')) return 'warn';
   return 'pass';
 }
 

@@ -1,6 +1,7 @@
 import type { DocumentKind } from '../core/documents.js';
 
-export type SectionStatus = 'pass' | 'warn' | 'fail';
+/** neutral: nothing could be judged (too little data), which is neither a pass nor a problem found. */
+export type SectionStatus = 'pass' | 'warn' | 'fail' | 'neutral';
 
 /**
  * One document rendered for the report. A section can be shown at three levels, which is how a long report is

@@ -181,3 +181,191 @@ describe('drift-check in issue mode (a scheduled run)', () => {
     expect(github.issues(repository).filter((i) => i.state === 'open')).toHaveLength(1);
   });
 });
+
+/** A seeded uniform generator (mulberry32), so every table below is the same on every run. */
+function seeded(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** n rows of the named columns, each made by its function of (row, uniform generator). */
+function rows(n: number, seed: number, columns: Record<string, (i: number, random: () => number) => string | number>): string {
+  const random = seeded(seed);
+  const names = Object.keys(columns);
+  return `${names.join(',')}\n${Array.from({ length: n }, (_, i) => names.map((c) => columns[c]!(i, random)).join(',')).join('\n')}\n`;
+}
+
+/** A standard normal draw (Box-Muller). */
+const gauss = (random: () => number) => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+
+type Feature = { column: string; test: string; status: string; reason?: string; p_value?: number | null; p_adjusted?: number | null; role?: string; statistic?: number | null; bin_edges?: number[]; new_categories?: { value: string; count: number }[] };
+const reportOf = (cwd: string) => JSON.parse(readFileSync(join(cwd, 'mlgate-reports/drift-report.json'), 'utf8')) as { verdict?: string; correction?: string; dataset_drift: boolean; features: Feature[] };
+/** Markdown as it reads once rendered: escaped text's character references turned back into characters. */
+const rendered = (markdown: string) => markdown.replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code)));
+const featureOf = (cwd: string, column: string) => reportOf(cwd).features.find((f) => f.column === column)!;
+
+describe('drift-check runs each test only where it is valid', () => {
+  it('a numeric column under jensenshannon is binned on the reference quantiles, not one category per value', async () => {
+    const normal = (seed: number) => rows(5000, seed, { x: (_, r) => gauss(r).toFixed(5) });
+    const cwd = dataFolder({ 'ref.csv': normal(1), 'cur.csv': normal(2) });
+    const result = await runAction({ action: 'drift-check', cwd, inputs: { reference: 'ref.csv', current: 'cur.csv', tests: 'numeric=jensenshannon' } });
+    expect(result.exitCode, result.stdout).toBe(0);
+    const x = featureOf(cwd, 'x');
+    expect(x).toMatchObject({ test: 'jensenshannon', status: 'ok' });
+    expect(x.statistic!).toBeLessThan(0.05);
+    expect(x.bin_edges!.length).toBe(9);
+  });
+
+  it('chi-square on a numeric column compares the same ten quantile bins, not a cell per value', async () => {
+    const cwd = dataFolder({ 'ref.csv': rows(178, 3, { x: (_, r) => (13 + gauss(r)).toFixed(3) }), 'cur.csv': rows(178, 4, { x: (_, r) => (13 + gauss(r)).toFixed(3) }) });
+    const result = await runAction({ action: 'drift-check', cwd, inputs: { reference: 'ref.csv', current: 'cur.csv', tests: 'numeric=chi2' } });
+    expect(result.exitCode, result.stdout).toBe(0);
+    const x = featureOf(cwd, 'x');
+    expect(x).toMatchObject({ test: 'chi2' });
+    expect(x.bin_edges).toHaveLength(9);
+  });
+
+  it.each([
+    ['numeric=ztest', /^input "tests": ztest cannot test numeric columns \(numeric=ztest\); for numeric columns use ks, wasserstein, chi2, psi or jensenshannon/],
+    ['c=ks', /^input "tests": ks cannot test categorical columns \(c\); for categorical columns use chi2, psi or jensenshannon/],
+  ])('%s is refused, naming the tests that can serve the column', async (tests, message) => {
+    const cwd = dataFolder({ 'ref.csv': csv(300, 0), 'cur.csv': csv(300, 0) });
+    const result = await runAction({ action: 'drift-check', cwd, inputs: { reference: 'ref.csv', current: 'cur.csv', tests } });
+    expect(result.exitCode).toBe(1);
+    expect(result.annotations).toHaveLength(1);
+    expect(result.annotations[0]!.message).toMatch(message);
+  });
+
+  it('a binary column whose current data has a third value names it, and reports the test that ran', async () => {
+    const cwd = dataFolder({
+      'ref.csv': rows(400, 5, { b: (i) => (i % 2 ? 'yes' : 'no') }),
+      'cur.csv': rows(400, 6, { b: (i) => (i % 10 === 0 ? 'maybe' : i % 2 ? 'yes' : 'no') }),
+    });
+    const result = await runAction({ action: 'drift-check', cwd, inputs: { reference: 'ref.csv', current: 'cur.csv' } });
+    expect(result.exitCode, result.stdout).toBe(0);
+    const b = featureOf(cwd, 'b');
+    expect(b.test).not.toBe('ztest');
+    expect(b).toMatchObject({ status: 'drift', new_categories: [{ value: 'maybe', count: 40 }] });
+    expect(b.reason).toMatch(/new value "maybe" \(40 rows\)/);
+    expect(rendered(result.summary)).toContain('new value "maybe" (40 rows)');
+  });
+
+  it('psi on categories finds a category that vanished', async () => {
+    const cwd = dataFolder({
+      'ref.csv': rows(2000, 7, { c: (i) => (i % 25 < 13 ? 'a' : 'b'), d: (i) => 'abc'[i % 3]! }),
+      'cur.csv': rows(2000, 8, { c: () => 'b', d: (i) => 'bc'[i % 2]! }),
+    });
+    const result = await runAction({ action: 'drift-check', cwd, inputs: { reference: 'ref.csv', current: 'cur.csv', tests: 'categorical=psi,binary=psi' } });
+    expect(result.exitCode, result.stdout).toBe(0);
+    for (const column of ['c', 'd']) {
+      const f = featureOf(cwd, column);
+      expect(f, column).toMatchObject({ test: 'psi', status: 'drift' });
+      expect(f.statistic!).toBeGreaterThan(1);
+    }
+  });
+});
+
+describe('drift-check refuses inputs that mean nothing', () => {
+  it.each([
+    ['a p-value threshold out of (0, 1)', { thresholds: 'ks=5' }, /^input "thresholds": ks=5 is out of range: ks is judged by a p-value, so its threshold must lie between 0 and 1/],
+    ['a negative distance threshold', { thresholds: 'wasserstein=-0.1' }, /^input "thresholds": wasserstein=-0.1 is out of range: wasserstein is a distance, so its threshold must be 0 or more/],
+    ['an unknown column', { columns: 'x,nosuchcol' }, /^input "columns": nosuchcol is not a column of the reference \(its columns: x, c\)/],
+    ['a threshold for an unknown name', { thresholds: 'nosuchcol=0.2' }, /^input "thresholds": nosuchcol is neither a test nor a column of the reference/],
+  ])('%s is refused with one line', async (_, inputs, message) => {
+    const cwd = dataFolder({ 'ref.csv': csv(300, 0), 'cur.csv': csv(300, 0) });
+    const result = await runAction({ action: 'drift-check', cwd, inputs: { reference: 'ref.csv', current: 'cur.csv', ...inputs } });
+    expect(result.exitCode).toBe(1);
+    expect(result.annotations).toHaveLength(1);
+    expect(result.annotations[0]!.message).toMatch(message);
+  });
+
+  it('Benjamini-Hochberg keeps the raw p-value beside the adjusted one, and says which one the comment shows', async () => {
+    const columns = Object.fromEntries(Array.from({ length: 6 }, (_, k) => [`f${k}`, (_: number, r: () => number) => gauss(r).toFixed(4)]));
+    const shifted = { ...columns, f0: (_: number, r: () => number) => (gauss(r) + 0.25).toFixed(4) };
+    const cwd = dataFolder({ 'ref.csv': rows(500, 9, columns), 'cur.csv': rows(500, 10, shifted) });
+    const result = await runAction({ action: 'drift-check', cwd, inputs: { reference: 'ref.csv', current: 'cur.csv', correction: 'bh' } });
+    expect(result.exitCode, result.stdout).toBe(0);
+    const report = reportOf(cwd);
+    expect(report.correction).toBe('bh');
+    for (const f of report.features) {
+      expect(f.p_adjusted!).toBeGreaterThanOrEqual(f.p_value!);
+      expect(f.p_value!).toBeLessThanOrEqual(1);
+    }
+    expect(report.features.some((f) => f.p_adjusted! > f.p_value!)).toBe(true);
+    expect(result.summary).toContain('p-value (BH-adjusted)');
+  });
+});
+
+describe('drift-check gives reasons and neutral states', () => {
+  it('a jump in missing values is the reason shown in the report and the summary', async () => {
+    const cwd = dataFolder({
+      'ref.csv': rows(400, 11, { x: (_, r) => gauss(r).toFixed(4), c: (i) => 'abc'[i % 3]! }),
+      'cur.csv': rows(400, 12, { x: (i, r) => (i % 4 === 0 ? '' : gauss(r).toFixed(4)), c: (i) => 'abc'[i % 3]! }),
+    });
+    const result = await runAction({ action: 'drift-check', cwd, inputs: { reference: 'ref.csv', current: 'cur.csv' } });
+    expect(result.exitCode, result.stdout).toBe(0);
+    expect(featureOf(cwd, 'x')).toMatchObject({ status: 'drift', reason: 'missing values went from 0.0% to 25.0%' });
+    expect(rendered(result.summary)).toContain('missing values went from 0.0% to 25.0%');
+  });
+
+  it('every drifted feature carries its reason: the statistic against the threshold', async () => {
+    const cwd = dataFolder({ 'ref.csv': csv(600, 0), 'cur.csv': csv(500, 0.4) });
+    const result = await runAction({ action: 'drift-check', cwd, inputs: { reference: 'ref.csv', current: 'cur.csv' } });
+    expect(result.exitCode, result.stdout).toBe(0);
+    // The correction is on by default: the reason gives the adjusted p-value and the raw one.
+    expect(featureOf(cwd, 'x').reason).toMatch(/^ks BH-adjusted p-value \S+ < 0\.05 \(raw \S+\)$/);
+    expect(rendered(result.summary)).toMatch(/ks BH-adjusted p-value \S+ < 0\.05 \(raw \S+\)/);
+  });
+
+  it('15 current rows: nothing could be tested, and the verdict says so (not a green pass)', async () => {
+    const cwd = dataFolder({ 'ref.csv': csv(600, 0), 'cur.csv': csv(15, 0) });
+    const result = await runAction({ action: 'drift-check', cwd, inputs: { reference: 'ref.csv', current: 'cur.csv' } });
+    expect(result.exitCode, result.stdout).toBe(0);
+    expect(reportOf(cwd).verdict).toBe('not_tested');
+    expect(result.summary).not.toContain('✅');
+    expect(result.summary).not.toContain('0 of 0 features drifted');
+    expect(result.summary).toMatch(/nothing could be tested/i);
+    expect(result.stdout).toMatch(/nothing could be tested/i);
+  });
+
+  it('a constant reference column that moves is drift, with the reason', async () => {
+    const cwd = dataFolder({
+      'ref.csv': rows(3000, 13, { k: () => 5, x: (_, r) => gauss(r).toFixed(4) }),
+      'cur.csv': rows(2000, 14, { k: (i) => (i % 50 === 0 ? 6 : 5), x: (_, r) => gauss(r).toFixed(4) }),
+    });
+    const result = await runAction({ action: 'drift-check', cwd, inputs: { reference: 'ref.csv', current: 'cur.csv' } });
+    expect(result.exitCode, result.stdout).toBe(0);
+    const k = featureOf(cwd, 'k');
+    expect(k.status).toBe('drift');
+    expect(k.reason).toMatch(/the reference is constant \(5\); 40 of 2000 current values differ/);
+  });
+
+  it('the label column is reported as label drift, apart from the features; an id column is skipped with a note', async () => {
+    const table = (seed: number, positives: number) => rows(600, seed, { id: (i) => seed * 10000 + i, name: (i) => `row-${seed}-${i}`, x: (_, r) => gauss(r).toFixed(4), y: (i) => (i % 100 < positives ? 1 : 0) });
+    const cwd = dataFolder({ 'ref.csv': table(1, 30), 'cur.csv': table(2, 60) });
+    const result = await runAction({ action: 'drift-check', cwd, inputs: { reference: 'ref.csv', current: 'cur.csv', label: 'y' } });
+    expect(result.exitCode, result.stdout).toBe(0);
+    const report = reportOf(cwd);
+    expect(featureOf(cwd, 'y')).toMatchObject({ role: 'label', status: 'drift' });
+    expect(featureOf(cwd, 'id')).toMatchObject({ status: 'skipped', reason: expect.stringMatching(/identifier: unique per row/) });
+    expect(featureOf(cwd, 'name')).toMatchObject({ status: 'skipped', reason: expect.stringMatching(/identifier: unique per row/) });
+    expect(report.dataset_drift).toBe(false);
+    expect(JSON.parse(result.outputs['drifted-columns']!)).toEqual([]);
+    expect(result.outputs['label-drifted']).toBe('true');
+    expect(result.summary).toMatch(/label drifted/);
+  });
+
+  it('columns named in ids are skipped as identifiers too', async () => {
+    const table = (seed: number) => rows(300, seed, { store: (i) => `s${i % 40}`, x: (_, r) => gauss(r).toFixed(4) });
+    const cwd = dataFolder({ 'ref.csv': table(3), 'cur.csv': table(4) });
+    const result = await runAction({ action: 'drift-check', cwd, inputs: { reference: 'ref.csv', current: 'cur.csv', ids: 'store' } });
+    expect(result.exitCode, result.stdout).toBe(0);
+    expect(featureOf(cwd, 'store')).toMatchObject({ status: 'skipped', role: 'id', reason: 'identifier (named by input "ids"): not compared' });
+  });
+});

@@ -75,7 +75,8 @@ describe('names from data that are also Object.prototype names', () => {
       ['__proto__', 'ks', 'drift'],
       ['constructor', 'chi2', 'ok'],
       ['toString', 'chi2', 'drift'],
-      ['hasOwnProperty', 'ks', 'ok'],
+      // A whole-number column unique per row is an identifier: skipped, whatever its name.
+      ['hasOwnProperty', 'none', 'skipped'],
       ['x', 'ks', 'ok'],
     ]);
     expect(report.features[2].distribution.labels).toEqual(expect.arrayContaining(VALUES));
@@ -127,7 +128,7 @@ describe('names from data that are also Object.prototype names', () => {
       ['__proto__', 'drift'],
       ['constructor', 'ok'],
       ['toString', 'drift'],
-      ['hasOwnProperty', 'ok'],
+      ['hasOwnProperty', 'skipped'],
       ['x', 'ok'],
     ]);
   });

@@ -1,5 +1,5 @@
 import { ConfigurationError } from '../../core/errors.js';
-import { DRIFT_TESTS, type DriftTest } from '../../core/drift/detect-drift.js';
+import { checkTestServes, checkThreshold, DRIFT_TESTS, isColumnKind, isDriftTest, type DriftTest } from '../../core/drift/drift-tests.js';
 import { parseBoolean, parseChoice, parseList, requireInput, type InputReader, type InputSpecs, type OutputSpecs } from '../runtime/inputs.js';
 import { parseSharding, shardInputs, type Sharding } from '../runtime/sharding.js';
 
@@ -8,10 +8,16 @@ export const INPUTS = {
   reference: { description: 'The reference: data files (paths or globs), a profile written by validate-data, or release:latest (the profile of the latest mlgate release).', required: true },
   current: { description: 'The current data files: paths or globs (CSV, TSV, JSON Lines, Parquet, optionally .gz). Required unless merge is set.', default: '' },
   columns: { description: 'Columns to check, one per line or comma-separated. Default: every column of the reference.', default: '' },
-  tests: { description: 'Tests instead of the defaults, as name=test pairs: a column or a kind (numeric, categorical, binary) = ks, chi2, ztest, psi, jensenshannon or wasserstein.', default: '' },
-  thresholds: { description: 'Thresholds instead of the defaults, as name=value pairs: a test or a column (p-value tests drift below it, distances at or above).', default: '' },
-  'drift-share': { description: 'The dataset drifts when at least this share of the checked columns drift.', default: '0.5' },
-  correction: { description: 'none, or bh: Benjamini-Hochberg adjustment of p-values across columns.', default: 'none' },
+  tests: {
+    description: 'Tests instead of the defaults, as name=test pairs: a column or a kind = a test it can serve. numeric: ks, wasserstein, chi2, psi, jensenshannon (the last three on the reference\'s decile bins); categorical: chi2, psi, jensenshannon; binary: ztest, chi2, psi, jensenshannon.',
+    default: '',
+  },
+  thresholds: { description: 'Thresholds instead of the defaults, as name=value pairs: a test or a column. p-value tests (ks, chi2, ztest) drift below it, in (0, 1); distances (psi, jensenshannon, wasserstein) at or above it, 0 or more.', default: '' },
+  'drift-share': { description: 'The dataset drifts when at least this share of the tested features drift, and at least one does; any: one drifted feature is enough.', default: 'any' },
+  correction: { description: 'none, or bh: Benjamini-Hochberg adjustment of the features\' p-values (the raw p-value is kept beside the adjusted one).', default: 'bh' },
+  'new-categories': { description: 'Values of a text column that the reference never had: drift (drift by themselves when more appear than chance explains) or note (named in the report only).', default: 'drift' },
+  ids: { description: 'Identifier columns to skip, one per line or comma-separated, besides those found unique per row (text or whole numbers).', default: '' },
+  label: { description: 'The label (target) column: its drift is reported as label drift, apart from the features.', default: '' },
   'fail-on-drift': { description: 'Fail the step when the dataset drifts.', default: 'false' },
   mode: { description: 'check: report only; issue (for schedules): keep one issue open while the data drifts, commented each run, closed when drift is gone.', default: 'check' },
   'issue-label': { description: 'In issue mode, the label that marks the drift issue.', default: 'mlgate-drift' },
@@ -36,6 +42,7 @@ export const OUTPUTS = {
   'issue-url': { description: 'In issue mode, the address of the drift issue.' },
   'prediction-drifted': { description: 'With a model: true when its predictions drifted, else false; empty without a model.' },
   partial: { description: 'With shard: the path of the partial report this shard wrote.' },
+  'label-drifted': { description: 'With label: true when the label drifted, else false; empty without a label.' },
 } satisfies OutputSpecs;
 
 export interface DriftCheckOptions {
@@ -46,6 +53,9 @@ export interface DriftCheckOptions {
   thresholds: Record<string, number>;
   driftShare: number;
   correction: 'none' | 'bh';
+  newCategories: 'drift' | 'note';
+  label: string | undefined;
+  ids: string[];
   failOnDrift: boolean;
   mode: 'check' | 'issue';
   issueLabel: string;
@@ -68,27 +78,34 @@ export function parseDriftCheckOptions(inputs: InputReader): DriftCheckOptions {
     throw new ConfigurationError(`${inputs.label('model')} (prediction drift) scores the reference and the current data in one job: leave it out of sharded runs and check predictions unsharded`);
   }
   const columns = parseList(inputs, 'columns');
-  const driftShare = Number(inputs.get('drift-share'));
-  if (!(driftShare > 0 && driftShare <= 1)) throw new ConfigurationError(`${inputs.label('drift-share')} must be a share above 0 and at most 1 (got "${inputs.get('drift-share')}")`);
+  const share = inputs.get('drift-share').trim();
+  const driftShare = share === 'any' ? 0 : Number(share);
+  if (!(share === 'any' || (share !== '' && driftShare > 0 && driftShare <= 1))) throw new ConfigurationError(`${inputs.label('drift-share')} must be any, or a share above 0 and at most 1 (got "${share}")`);
   return {
     reference: parseList(inputs, 'reference'),
     current: parseList(inputs, 'current'),
     columns: columns.length > 0 ? columns : undefined,
     tests: Object.fromEntries(
       pairs(inputs, 'tests').map(([name, value]) => {
-        if (!(DRIFT_TESTS as readonly string[]).includes(value)) throw new ConfigurationError(`${inputs.label('tests')}: "${value}" for ${name} is not a test; use one of ${DRIFT_TESTS.join(', ')}`);
-        return [name, value as DriftTest];
+        if (!isDriftTest(value)) throw new ConfigurationError(`${inputs.label('tests')}: "${value}" for ${name} is not a test; use one of ${DRIFT_TESTS.join(', ')}`);
+        // A kind is known now; a column's kind only once the reference is read (detectDrift checks those).
+        if (isColumnKind(name)) checkTestServes(value, name, `${name}=${value}`, inputs.label('tests'));
+        return [name, value];
       }),
     ),
     thresholds: Object.fromEntries(
       pairs(inputs, 'thresholds').map(([name, value]) => {
         const number = Number(value);
-        if (!Number.isFinite(number) || number < 0) throw new ConfigurationError(`${inputs.label('thresholds')}: "${value}" for ${name} is not a non-negative number`);
+        if (value === '' || !Number.isFinite(number)) throw new ConfigurationError(`${inputs.label('thresholds')}: "${value}" for ${name} is not a number`);
+        if (isDriftTest(name)) checkThreshold(name, number, `${name}=${value}`, inputs.label('thresholds'));
         return [name, number];
       }),
     ),
     driftShare,
     correction: parseChoice(inputs, 'correction', ['none', 'bh'] as const),
+    newCategories: parseChoice(inputs, 'new-categories', ['drift', 'note'] as const),
+    label: inputs.get('label').trim() || undefined,
+    ids: parseList(inputs, 'ids'),
     failOnDrift: parseBoolean(inputs, 'fail-on-drift'),
     mode: parseChoice(inputs, 'mode', ['check', 'issue'] as const),
     issueLabel: inputs.get('issue-label').trim() || INPUTS['issue-label'].default,

@@ -47,23 +47,45 @@ export async function driftCheck(env: ActionEnvironment): Promise<void> {
   if (reference.sample.size === 0) host.warning(`the reference profile holds no sample (written with sample-size 0): only columns with category counts are compared, the others are skipped; write the reference with a sample-size above 0, or give it as data files, to compare every column`);
   // The current data is read with the reference's types, so both sides are compared as the same kinds.
   const current = merge ? await mergeCurrent(env, merge, createdAt) : await profileData(env, options.current, env.inputs.label('current'), createdAt, typesOf(reference));
-  const driftOptions = { ...DEFAULT_DRIFT_OPTIONS, columns: options.columns, tests: options.tests, thresholds: options.thresholds, driftShare: options.driftShare, correction: options.correction, createdAt };
+  const driftOptions: DriftOptions = {
+    ...DEFAULT_DRIFT_OPTIONS,
+    columns: options.columns,
+    tests: options.tests,
+    thresholds: options.thresholds,
+    driftShare: options.driftShare,
+    correction: options.correction,
+    newCategories: options.newCategories,
+    label: options.label,
+    ids: options.ids,
+    inputLabel: (name) => env.inputs.label(name),
+    createdAt,
+  };
   const report = detectDrift(reference, current, driftOptions);
   const prediction = options.model ? await predictionDrift(env, options, driftOptions) : undefined;
   if (prediction) report.features.push(prediction);
   await writeDocument(resolve(env.cwd, options.report), report);
 
-  const drifted = report.features.filter((f) => f.status === 'drift' && f.kind !== 'prediction').map((f) => f.column);
+  const isFeature = (f: FeatureDrift) => f.kind !== 'prediction' && f.role !== 'label';
+  const drifted = report.features.filter((f) => f.status === 'drift' && isFeature(f)).map((f) => f.column);
+  const label = report.features.find((f) => f.role === 'label');
   host.setOutput('prediction-drifted', prediction ? prediction.status === 'drift' : '');
+  host.setOutput('label-drifted', label ? label.status === 'drift' : '');
   host.setOutput('drifted', report.dataset_drift);
   host.setOutput('drifted-columns', JSON.stringify(drifted));
   host.setOutput('report', options.report);
   if (host.isAction) await host.writeSummary(renderReport([renderDriftSection(report, options.report)], { limit: SUMMARY_LIMIT_BYTES, measure: (t) => Buffer.byteLength(t) }).markdown);
-  const checked = report.features.filter((f) => (f.status === 'ok' || f.status === 'drift') && f.kind !== 'prediction').length;
+  const checked = report.features.filter((f) => (f.status === 'ok' || f.status === 'drift') && isFeature(f)).length;
+  const verdict =
+    report.verdict === 'not_tested'
+      ? `– nothing could be tested: none of ${report.features.filter(isFeature).length} features had enough data or a test`
+      : `${report.dataset_drift ? '✗ dataset drift' : '✓ no dataset drift'}: ${drifted.length} of ${checked} features drifted`;
   host.print(
     [
-      `${report.dataset_drift ? '✗ dataset drift' : '✓ no dataset drift'}: ${drifted.length} of ${checked} features drifted`,
-      ...report.features.map((f) => `  ${f.status.padEnd(17)} ${f.column} (${f.test}${f.statistic != null ? ` ${f.statistic.toPrecision(4)}` : ''}${f.p_value != null ? `, p ${f.p_value.toPrecision(3)}` : ''})${f.reason ? `: ${f.reason}` : ''}`),
+      verdict + (label ? `; label ${{ drift: 'drifted', ok: 'did not drift', insufficient_data: 'had too little data', skipped: 'skipped' }[label.status]}` : ''),
+      ...report.features.map(
+        (f) =>
+          `  ${f.status.padEnd(17)} ${f.column}${f.role === 'label' ? ' [label]' : ''} (${f.test}${f.statistic != null ? ` ${f.statistic.toPrecision(4)}` : ''}${f.p_value != null ? `, p ${f.p_value.toPrecision(3)}` : ''}${f.p_adjusted != null ? `, adjusted ${f.p_adjusted.toPrecision(3)}` : ''})${f.reason ? `: ${f.reason}` : ''}`,
+      ),
       `report  ${options.report}`,
     ].join('\n'),
   );
@@ -71,8 +93,12 @@ export async function driftCheck(env: ActionEnvironment): Promise<void> {
   if (report.dataset_drift && options.failOnDrift) host.fail(`The data drifted: ${drifted.join(', ')}; see ${options.report}`);
 }
 
+/**
+ * The reference's types, to read the current data as the same kinds; bool columns are read as text, so that a third
+ * value is named in the report rather than counted as invalid (detectDrift maps the bool spellings back).
+ */
 function typesOf(profile: Profile): DataContract {
-  return { columns: Object.fromEntries(profile.columns.map((c) => [c.name, { type: c.type }])) };
+  return { columns: Object.fromEntries(profile.columns.map((c) => [c.name, { type: c.type === 'bool' ? 'category' : c.type }])) };
 }
 
 /**

@@ -3,6 +3,7 @@ import type { FeatureDrift } from '../documents.js';
 import { ProfileBuilder } from '../profile/profile-builder.js';
 import type { Profile } from '../profile/profile.js';
 import { detectDrift, type DriftOptions } from './detect-drift.js';
+import { isColumnKind, isDriftTest } from './drift-tests.js';
 
 /** A model's outputs on one dataset: predicted classes (by name), or regression values. */
 export type ModelOutputs = { classes: readonly string[]; predicted: Int32Array } | { values: Float64Array };
@@ -17,7 +18,10 @@ export const PREDICTION_COLUMN = 'prediction';
  * drifted features, since it follows from them.
  */
 export function detectPredictionDrift(reference: ModelOutputs, current: ModelOutputs, options: DriftOptions): FeatureDrift {
-  const [feature] = detectDrift(outputProfile(reference, 'reference', options.createdAt), outputProfile(current, 'current', options.createdAt), { ...options, columns: [PREDICTION_COLUMN], correction: 'none' }).features;
+  // Only the settings by kind and by test apply: the features' column names mean nothing to the model's outputs.
+  const general = <T>(record: Readonly<Record<string, T>> | undefined, keep: (name: string) => boolean) => Object.fromEntries(Object.entries(record ?? {}).filter(([name]) => keep(name) || name === PREDICTION_COLUMN));
+  const own: DriftOptions = { ...options, columns: [PREDICTION_COLUMN], correction: 'none', label: undefined, ids: undefined, tests: general(options.tests, isColumnKind), thresholds: general(options.thresholds, isDriftTest) };
+  const [feature] = detectDrift(outputProfile(reference, 'reference', options.createdAt), outputProfile(current, 'current', options.createdAt), own).features;
   return { ...feature!, kind: 'prediction' };
 }
 
