@@ -175,6 +175,6 @@ function featureError(column: ColumnData, row: number, file: DatasetFile, line: 
   const message =
     text !== undefined
       ? `${file.name}:${line}: feature ${column.name} is "${text.slice(0, 40)}", not a number; the model takes numbers, so encode text features before export (or inside the exported pipeline)`
-      : `${file.name}:${line}: feature ${column.name} is empty; the model cannot score missing values: fill or drop them first (a contract with nullable: false catches this in validate-data)`;
+      : `${file.name}:${line}: feature ${column.name} is missing (empty, NaN or a null text); the model cannot score missing values: fill or drop them first (a contract with nullable: false catches this in validate-data)`;
   return new DataError(message, { file: file.name, line });
 }

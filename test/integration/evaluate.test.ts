@@ -381,6 +381,21 @@ describe('evaluate reads data as validate-data does', () => {
     expect(unset.annotations[0]!.message).toMatch(/^data-eu\.csv:1: the header is one column that contains semicolons; the file looks ";"-separated: set delimiter: ';'$/);
   });
 
+  it('hands a feature written inf to the model as a float, and stops at a NaN feature as a missing value', async () => {
+    const cwd = project(300);
+    const lines = readFileSync(join(cwd, 'data.csv'), 'utf8').split('\n');
+    lines[4] = lines[4]!.replace(/^[^,]*,/, 'inf,');
+    writeFileSync(join(cwd, 'inf.csv'), lines.join('\n'));
+    lines[7] = lines[7]!.replace(/^[^,]*,/, 'NaN,');
+    writeFileSync(join(cwd, 'nan.csv'), lines.join('\n'));
+    const inputs = { model: 'good.onnx', baseline: 'none', label: 'label', bootstrap: '0' };
+    // Read as a number (it was "not a number" before), scored, and this softmax model's answer to it is NaN.
+    const scored = await runAction({ action: 'evaluate', cwd, inputs: { ...inputs, data: 'inf.csv' } });
+    expect(scored.annotations[0]!.message).toMatch(/^good\.onnx: the model's output is NaN for row inf\.csv:5; a model must give finite values/);
+    const stopped = await runAction({ action: 'evaluate', cwd, inputs: { ...inputs, data: 'nan.csv' } });
+    expect(stopped.annotations[0]!.message).toMatch(/^nan\.csv:8: feature f0 is missing \(empty, NaN or a null text\)/);
+  });
+
   it('fails on a stray quote at its line and leaves no earlier eval report behind', async () => {
     const cwd = project(300);
     const inputs = { model: 'good.onnx', baseline: 'none', label: 'label', bootstrap: '0', data: 'data.csv' };
