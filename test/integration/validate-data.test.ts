@@ -70,6 +70,13 @@ describe('mlgate validate-data, infer-contract and merge (CLI)', () => {
     await runCli(['validate-data', 'b.csv', '--contract', 'c.yml', '--profile', 'pb.json'], { cwd });
     const merged = await runCli(['merge', 'pa.json', 'pb.json', '--output', 'all.json'], { cwd });
     expect(merged.stdout).toBe('profile all.json: 2 profiles, 3 rows\n');
+    // A merge that fails leaves no earlier merged profile; one that would overwrite an input is refused.
+    writeFileSync(join(cwd, 'broken.json'), '{');
+    expect((await runCli(['merge', 'pa.json', 'broken.json', '--output', 'all.json'], { cwd })).exitCode).toBe(1);
+    expect(existsSync(join(cwd, 'all.json'))).toBe(false);
+    const into = await runCli(['merge', 'pa.json', 'pb.json', '--output', 'pb.json'], { cwd });
+    expect(into.stderr).toMatch(/^error: option --output pb\.json is also one of the profiles to merge/);
+    expect(existsSync(join(cwd, 'pb.json'))).toBe(true);
   });
 
   it('exits 1 and lists the violations when the data breaks the contract', async () => {
