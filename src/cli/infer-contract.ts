@@ -2,16 +2,16 @@ import { resolve } from 'node:path';
 import { ConfigurationError } from '../core/errors.js';
 import { writeContract } from '../io/contract-file.js';
 import { draftContract } from '../io/draft-contract.js';
-import { DATA_FORMATS, resolveDataFiles } from '../io/readers/dataset.js';
+import { resolveDataFiles } from '../io/readers/dataset.js';
 import type { ActionEnvironment } from '../actions/runtime/host.js';
-import { parseChoice, parseInteger, parseList, type InputSpecs } from '../actions/runtime/inputs.js';
+import { parseInteger, parseList, type InputSpecs } from '../actions/runtime/inputs.js';
+import { parseReadSettings, readInputs } from '../actions/runtime/read-inputs.js';
 
 export const INFER_CONTRACT_INPUTS = {
   data: { description: 'Reference data: paths or globs (CSV, TSV, JSON Lines, Parquet, optionally .gz).', required: true },
   output: { description: 'Where to write the drafted contract.', default: 'mlgate-contract.yml' },
   margin: { description: 'Widen observed ranges by this share of their width on each side.', default: '0.1' },
-  format: { description: 'auto (by file name), csv, tsv, jsonl or parquet.', default: 'auto' },
-  delimiter: { description: "The delimiter of CSV files, when not ','.", default: '' },
+  ...readInputs(),
   'sample-size': { description: 'Rows sampled to judge types and uniqueness candidates.', default: '100000' },
 } satisfies InputSpecs;
 
@@ -22,10 +22,10 @@ export async function inferContractCommand(env: ActionEnvironment): Promise<void
   if (data.length === 0) throw new ConfigurationError(`${inputs.label('data')} is required: the reference data`);
   const margin = Number(inputs.get('margin'));
   if (!Number.isFinite(margin) || margin < 0 || margin > 10) throw new ConfigurationError(`${inputs.label('margin')} must be a number from 0 to 10 (got "${inputs.get('margin')}")`);
-  const files = await resolveDataFiles(data, cwd, parseChoice(inputs, 'format', ['auto', ...DATA_FORMATS] as const), inputs.label('data'));
+  const settings = parseReadSettings(inputs);
+  const files = await resolveDataFiles(data, cwd, settings.format ?? 'auto', inputs.label('data'));
   const createdAt = new Date().toISOString();
-  const delimiter = inputs.get('delimiter') || undefined;
-  const { contract, profile } = await draftContract(files, { margin, sampleSize: parseInteger(inputs, 'sample-size', 0, 10_000_000), delimiter, createdAt });
+  const { contract, profile } = await draftContract(files, { margin, sampleSize: parseInteger(inputs, 'sample-size', 0, 10_000_000), settings, createdAt });
   const output = inputs.get('output') || INFER_CONTRACT_INPUTS.output.default;
   await writeContract(resolve(cwd, output), contract, `Drafted by mlgate infer-contract from ${files.map((f) => f.name).join(', ')} (${profile.dataset.rows} rows) on ${createdAt.slice(0, 10)}.\nReview it before relying on it: ranges are the observed ones widened by ${margin * 100}%.`);
   host.print(`contract ${output}: ${Object.keys(contract.columns).length} columns from ${profile.dataset.rows} rows`);

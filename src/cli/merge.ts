@@ -3,9 +3,10 @@ import type { PartialDocument } from '../core/documents.js';
 import { ConfigurationError } from '../core/errors.js';
 import { mergeProfiles } from '../core/profile/merge-profiles.js';
 import type { Profile } from '../core/profile/profile.js';
-import { readDocument, writeDocument } from '../io/documents.js';
+import { readDocument } from '../io/documents.js';
 import { MAX_PARTIAL_BYTES } from '../io/partial-documents.js';
 import { resolveReportFiles } from '../io/report-files.js';
+import { RunReports } from '../io/run-reports.js';
 import type { ActionEnvironment } from '../actions/runtime/host.js';
 import { parseList, type InputSpecs } from '../actions/runtime/inputs.js';
 import { INPUTS as EVALUATE_INPUTS } from '../actions/evaluate/inputs.js';
@@ -32,16 +33,21 @@ export async function mergeCommand(env: ActionEnvironment): Promise<void> {
   if (files.length === 0) throw new ConfigurationError(`${inputs.label('profiles')}: no file matches ${patterns.join(', ')}`);
   const first = await readDocument<Profile | PartialDocument>(resolve(cwd, files[0]!.path), files[0]!.path, MAX_PARTIAL_BYTES);
   if (first.kind === 'partial') return mergePartials(env, (first.document as PartialDocument).step, patterns);
-  const profiles: Profile[] = [];
-  for (const file of files) {
-    const loaded = await readDocument<Profile>(resolve(cwd, file.path), file.path);
-    if (loaded.kind !== 'profile') throw new ConfigurationError(`${file.path}: is a ${loaded.kind}, not a profile; merge profiles with profiles, and partial reports with partial reports`, { file: file.path });
-    profiles.push(loaded.document);
-  }
-  const merged = mergeProfiles(profiles, new Date().toISOString());
   const output = inputs.get('output') || MERGE_INPUTS.output.default;
-  await writeDocument(resolve(cwd, output), merged, { compact: true });
-  host.print(`profile ${output}: ${profiles.length} profiles, ${merged.dataset.rows} rows`);
+  // The output is claimed (a previous run's removed) before the profiles are read: it cannot be one of them.
+  if (files.some((f) => resolve(cwd, f.path) === resolve(cwd, output))) throw new ConfigurationError(`${inputs.label('output')} ${output} is also one of the profiles to merge; write the merged profile elsewhere`);
+  const reports = await RunReports.claim([resolve(cwd, output)]);
+  await reports.guard(async () => {
+    const profiles: Profile[] = [];
+    for (const file of files) {
+      const loaded = await readDocument<Profile>(resolve(cwd, file.path), file.path);
+      if (loaded.kind !== 'profile') throw new ConfigurationError(`${file.path}: is a ${loaded.kind}, not a profile; merge profiles with profiles, and partial reports with partial reports`, { file: file.path });
+      profiles.push(loaded.document);
+    }
+    const merged = mergeProfiles(profiles, new Date().toISOString());
+    await reports.write(resolve(cwd, output), merged, { compact: true });
+    host.print(`profile ${output}: ${profiles.length} profiles, ${merged.dataset.rows} rows`);
+  });
 }
 
 /** Runs the step's merge with its default options (the report at --output when given). */

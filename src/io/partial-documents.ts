@@ -50,7 +50,7 @@ export interface ShardOutcome {
 }
 
 /** Writes a shard's partial report, fingerprinted so that a merge can refuse shards of other inputs. */
-export async function writePartial(path: string, outcome: ShardOutcome): Promise<void> {
+export async function writePartial(path: string, outcome: ShardOutcome, write: (path: string, document: PartialDocument, options: { compact: boolean }) => Promise<void> = writeDocument): Promise<void> {
   const { step, shard } = outcome;
   const sizes = outcome.files.map((f) => ({ path: f.path, bytes: f.bytes ?? 0 }));
   const document: PartialDocument = {
@@ -62,7 +62,7 @@ export async function writePartial(path: string, outcome: ShardOutcome): Promise
     shard: { ...shard, pieces: outcome.pieces },
     ...outcome.payload,
   };
-  await writeDocument(path, document, { compact: true });
+  await write(path, document, { compact: true });
 }
 
 /** A hash of everything the shards of one run must share: the step, the files and the step's options. */

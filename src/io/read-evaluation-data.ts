@@ -5,6 +5,7 @@ import { fileIdentity, rowBucket } from '../core/evaluate/poisson-bootstrap.js';
 import type { ShardPiece } from '../core/shard/shard-pieces.js';
 import type { ShardSpec } from '../core/shard/shard-spec.js';
 import { readDataset, type DatasetFile } from './readers/dataset.js';
+import type { ReadSettings } from './readers/read-settings.js';
 import type { RowFacts } from './onnx/batch-scorer.js';
 import { resized } from '../core/data/typed-arrays.js';
 
@@ -42,7 +43,8 @@ export interface EvaluationReadOptions {
   label?: string;
   sliceColumns: readonly string[];
   bucketCount: number;
-  delimiter?: string;
+  /** How to read the files (delimiter, decimal separator, quotes). */
+  settings?: ReadSettings;
   /** Read only this shard's rows, telling `onPiece` what was read of each file. */
   shard?: ShardSpec;
   shardKey?: string;
@@ -90,7 +92,7 @@ export async function readEvaluationData(files: readonly DatasetFile[], options:
   // Per file, what turns its batches' line numbers into the file's (a shard's lines count from its first row).
   const lineBases: (() => number)[] = [];
   for await (const event of readDataset(files, {
-    delimiter: options.delimiter,
+    settings: options.settings,
     // Columns the models, the label and the slices do not use are skipped: an id or free-text column would
     // otherwise fill a dictionary with every distinct value for nothing.
     decodeAs: (columns) => columns.map((c): DecodeAs => (features.includes(c) && c !== label && !options.sliceColumns.includes(c) ? 'number' : wanted.has(c) ? 'auto' : 'skip')),
@@ -173,6 +175,6 @@ function featureError(column: ColumnData, row: number, file: DatasetFile, line: 
   const message =
     text !== undefined
       ? `${file.name}:${line}: feature ${column.name} is "${text.slice(0, 40)}", not a number; the model takes numbers, so encode text features before export (or inside the exported pipeline)`
-      : `${file.name}:${line}: feature ${column.name} is empty; the model cannot score missing values: fill or drop them first (a contract with nullable: false catches this in validate-data)`;
+      : `${file.name}:${line}: feature ${column.name} is missing (empty, NaN or a null text); the model cannot score missing values: fill or drop them first (a contract with nullable: false catches this in validate-data)`;
   return new DataError(message, { file: file.name, line });
 }

@@ -9,6 +9,7 @@ import type { DatasetValidator } from '../core/validate/dataset-validator.js';
 import { canReadInParallel, parallelMinBytes, readingThreads, scanInParts } from './parallel/parallel-scan.js';
 import { readDelimitedHeader } from './readers/delimited-header.js';
 import { readDataset, splitsByFile, type DatasetFile } from './readers/dataset.js';
+import { delimitedSettings, withContractSettings, type ReadSettings } from './readers/read-settings.js';
 import type { ShardPiece } from '../core/shard/shard-pieces.js';
 import type { ShardSpec } from '../core/shard/shard-spec.js';
 
@@ -20,7 +21,8 @@ export interface ScanOptions {
   decodeHints?: Readonly<Record<string, DecodeAs>>;
   profile: ProfileBuilder;
   validator?: DatasetValidator;
-  delimiter?: string;
+  /** How to read the files, as the user set it; the contract's dataset settings fill what is left unset. */
+  settings?: ReadSettings;
   createdAt: string;
   logger?: Logger;
   /** Read only this shard's rows (one thread), telling `onPiece` what was read of each file. */
@@ -46,7 +48,7 @@ export async function scanDataset(options: ScanOptions): Promise<void> {
   for (const file of options.files) {
     if (await scanInThreads(file, options, decodeAs, dictionary)) continue;
     const events = readDataset([file], {
-      delimiter: options.delimiter ?? options.contract?.dataset?.delimiter,
+      settings: readSettings(options),
       nullValues: options.contract?.dataset?.null_values,
       decodeAs: (columns) => columns.map(decodeAs),
       dictionary,
@@ -70,7 +72,7 @@ export async function scanDataset(options: ScanOptions): Promise<void> {
 async function scanShard(options: ScanOptions, shard: ShardSpec, decodeAs: (column: string) => DecodeAs, dictionary: (column: string) => TextDictionary): Promise<void> {
   const checksHeaders = shard.index === 1 || (options.shardKey === undefined && splitsByFile(options.files, shard));
   const events = readDataset(options.files, {
-    delimiter: options.delimiter ?? options.contract?.dataset?.delimiter,
+    settings: readSettings(options),
     nullValues: options.contract?.dataset?.null_values,
     decodeAs: (columns) => columns.map(decodeAs),
     dictionary,
@@ -103,8 +105,8 @@ async function scanInThreads(file: DatasetFile, options: ScanOptions, decodeAs: 
   if (options.validator && !options.validator.splittable) return false;
   const size = (await stat(file.path)).size;
   if (size < parallelMinBytes()) return false;
-  const delimiter = options.delimiter ?? options.contract?.dataset?.delimiter ?? (file.format === 'tsv' ? '\t' : ',');
-  const header = await readDelimitedHeader(file.path, delimiter, file.name);
+  const { delimiter, decimal, quote } = delimitedSettings(file, readSettings(options));
+  const header = await readDelimitedHeader(file.path, delimiter, file.name, quote);
   if (!header) return false;
   // The first part goes straight into the profile while it holds nothing yet (the dataset's first file): no part
   // sample beside the whole's. Any way back to one read then starts the profile afresh.
@@ -120,6 +122,8 @@ async function scanInThreads(file: DatasetFile, options: ScanOptions, decodeAs: 
         path: file.path,
         name: file.name,
         delimiter,
+        decimal,
+        quote,
         header: header.names,
         contract: options.contract,
         validate: options.validator !== undefined,
@@ -166,6 +170,11 @@ async function scanInThreads(file: DatasetFile, options: ScanOptions, decodeAs: 
   }
   for (const profile of profiles) options.profile.absorb(profile, dictionary);
   return true;
+}
+
+/** The user's settings, completed from the contract's. */
+function readSettings(options: ScanOptions): ReadSettings {
+  return withContractSettings(options.settings ?? {}, options.contract?.dataset);
 }
 
 /** Declares a header's columns to the profile with their types, but for those skipped. */

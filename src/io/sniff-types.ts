@@ -3,6 +3,7 @@ import type { DataContract } from '../core/contract/contract.js';
 import { resized } from '../core/data/typed-arrays.js';
 import { inferTextType } from '../core/profile/infer-type.js';
 import { readDataset, type DatasetFile } from './readers/dataset.js';
+import type { ReadSettings } from './readers/read-settings.js';
 
 /** Rows sniffed at most (a Parquet file's first batch, a whole row group and often the whole file, is cut to it). */
 const SNIFF_ROWS = 10_000;
@@ -17,13 +18,13 @@ const SNIFF_CELLS = 1 << 17;
  * that does not fit the guess is counted as invalid in the profile. Columns `known` says are typed already (by a
  * contract) are not sniffed.
  */
-export async function sniffNumericColumns(files: readonly DatasetFile[], delimiter?: string, known?: (column: string) => boolean): Promise<DataContract> {
+export async function sniffNumericColumns(files: readonly DatasetFile[], settings?: ReadSettings, known?: (column: string) => boolean): Promise<DataContract> {
   const dictionaries = new Map<string, TextDictionary>();
   const tallies = new Map<string, { values: number; numeric: boolean; present: number; counts: Int32Array; dictionary: TextDictionary | undefined }>();
   let rows = 0;
   let cells = 0;
   for await (const event of readDataset(files.slice(0, 1), {
-    delimiter,
+    settings,
     headRows: SNIFF_ROWS,
     decodeAs: (names) => names.map((name) => (known?.(name) ? 'skip' : 'auto')),
     dictionary: (name) => dictionaries.get(name) ?? dictionaries.set(name, new TextDictionary()).get(name)!,

@@ -38,6 +38,17 @@ describe('mlgate CLI (dist/cli)', () => {
     expect(help.exitCode).toBe(0);
     expect(help.stdout).toContain('--github-token');
   });
+
+  it.each(['validate-data', 'evaluate', 'drift-check', 'infer-contract'])('%s takes --delimiter, --decimal, --format and --quote', async (command) => {
+    const help = await runCli([command, '--help']);
+    for (const option of ['--delimiter', '--decimal', '--format', '--quote']) expect(help.stdout, option).toContain(option);
+  });
+
+  it('refuses a decimal that is not . or , naming the option', async () => {
+    const result = await runCli(['drift-check', '--reference', 'a.csv', '--current', 'b.csv', '--decimal', ';']);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toMatch(/option --decimal must be one of \., , \(got ";"\)/);
+  });
 });
 
 describe('mlgate demo', () => {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GitHubEmulator } from '../support/emulator/server.js';
@@ -367,5 +367,34 @@ describe('drift-check gives reasons and neutral states', () => {
     const result = await runAction({ action: 'drift-check', cwd, inputs: { reference: 'ref.csv', current: 'cur.csv', ids: 'store' } });
     expect(result.exitCode, result.stdout).toBe(0);
     expect(featureOf(cwd, 'store')).toMatchObject({ status: 'skipped', role: 'id', reason: 'identifier (named by input "ids"): not compared' });
+  });
+});
+
+describe('drift-check reads data as validate-data does', () => {
+  const european = (text: string) => text.replace(/,/g, ';').replace(/(\d)\.(\d)/g, '$1,$2');
+
+  it('reads ;-separated decimal-comma files with delimiter and decimal, with the report of the same rows in plain CSV', async () => {
+    const cwd = dataFolder({ 'ref.csv': csv(600, 0), 'cur.csv': csv(500, 0.4), 'ref-eu.csv': european(csv(600, 0)), 'cur-eu.csv': european(csv(500, 0.4)) });
+    const plain = await runAction({ action: 'drift-check', cwd, inputs: { reference: 'ref.csv', current: 'cur.csv', report: 'plain.json' } });
+    const told = await runAction({ action: 'drift-check', cwd, inputs: { reference: 'ref-eu.csv', current: 'cur-eu.csv', delimiter: ';', decimal: ',', report: 'told.json' } });
+    expect(told.exitCode, told.stdout + told.stderr).toBe(0);
+    const features = (name: string) => JSON.parse(readFileSync(join(cwd, name), 'utf8')).features;
+    expect(features('told.json')).toEqual(features('plain.json'));
+    expect(plain.outputs['drifted-columns']).toBe('["x"]');
+    const unset = await runAction({ action: 'drift-check', cwd, inputs: { reference: 'ref-eu.csv', current: 'cur-eu.csv' } });
+    expect(unset.annotations[0]!.message).toMatch(/^ref-eu\.csv:1: the header is one column that contains semicolons; the file looks ";"-separated: set delimiter: ';'$/);
+  });
+
+  it('reads inf in the current data without NaN in the report, and a stray quote fails with no stale report', async () => {
+    const withInf = csv(500, 0).replace(/\n0\.[0-9]+,/, '\ninf,').replace(/\n0\.[0-9]+,/, '\n-Infinity,');
+    const cwd = dataFolder({ 'ref.csv': csv(600, 0), 'cur.csv': withInf });
+    const result = await runAction({ action: 'drift-check', cwd, inputs: { reference: 'ref.csv', current: 'cur.csv' } });
+    expect(result.exitCode, result.stdout + result.stderr).toBe(0);
+    expect(readFileSync(join(cwd, 'mlgate-reports/drift-report.json'), 'utf8')).not.toMatch(/NaN|Infinity/);
+    writeFileSync(join(cwd, 'cur.csv'), 'x,c\n0.5,a\n0.7,b"\n');
+    const failed = await runAction({ action: 'drift-check', cwd, inputs: { reference: 'ref.csv', current: 'cur.csv' } });
+    expect(failed.exitCode).toBe(1);
+    expect(failed.annotations[0]).toMatchObject({ file: 'cur.csv', line: 3, message: expect.stringMatching(/a quote inside an unquoted field/) });
+    expect(existsSync(join(cwd, 'mlgate-reports/drift-report.json'))).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
@@ -358,5 +358,54 @@ describe('evaluate: bad input gets one clear error', () => {
     }
     expect(flat.annotations[0]!.message).toMatch(/^flat\.onnx: the output z has 9000 values for 3000 rows; mlgate expects \[rows, classes\] or \[rows\]/);
     expect(text.annotations[0]!.message).toMatch(/^late-text\.csv:3002: feature f5 is "six", not a number/);
+  });
+});
+
+describe('evaluate reads data as validate-data does', () => {
+  it('reads a ;-separated decimal-comma file with delimiter and decimal (or the contract\'s), with the metrics of the same rows in plain CSV', async () => {
+    const cwd = project(600);
+    // The same rows, as a spreadsheet in a decimal-comma locale writes them.
+    const european = readFileSync(join(cwd, 'data.csv'), 'utf8').replace(/,/g, ';').replace(/(\d)\.(\d)/g, '$1,$2');
+    writeFileSync(join(cwd, 'data-eu.csv'), european);
+    writeFileSync(join(cwd, 'contract.yml'), `dataset: { delimiter: ';', decimal: ',' }\ncolumns:\n${FEATURES.map((f) => `  ${f}: { type: float }\n`).join('')}`);
+    const inputs = { model: 'good.onnx', baseline: 'none', label: 'label', bootstrap: '0' };
+    const plain = await runAction({ action: 'evaluate', cwd, inputs: { ...inputs, data: 'data.csv', report: 'plain.json' } });
+    const told = await runAction({ action: 'evaluate', cwd, inputs: { ...inputs, data: 'data-eu.csv', delimiter: ';', decimal: ',', report: 'told.json' } });
+    const contract = await runAction({ action: 'evaluate', cwd, inputs: { ...inputs, data: 'data-eu.csv', contract: 'contract.yml', report: 'contract.json' } });
+    for (const result of [plain, told, contract]) expect(result.exitCode, result.stdout + result.stderr).toBe(0);
+    const quality = (result: typeof plain) => Object.entries(JSON.parse(result.outputs.metrics!)).filter(([name]) => !name.startsWith('latency'));
+    expect(quality(told)).toEqual(quality(plain));
+    expect(quality(contract)).toEqual(quality(plain));
+    const unset = await runAction({ action: 'evaluate', cwd, inputs: { ...inputs, data: 'data-eu.csv' } });
+    expect(unset.exitCode).toBe(1);
+    expect(unset.annotations[0]!.message).toMatch(/^data-eu\.csv:1: the header is one column that contains semicolons; the file looks ";"-separated: set delimiter: ';'$/);
+  });
+
+  it('hands a feature written inf to the model as a float, and stops at a NaN feature as a missing value', async () => {
+    const cwd = project(300);
+    const lines = readFileSync(join(cwd, 'data.csv'), 'utf8').split('\n');
+    lines[4] = lines[4]!.replace(/^[^,]*,/, 'inf,');
+    writeFileSync(join(cwd, 'inf.csv'), lines.join('\n'));
+    lines[7] = lines[7]!.replace(/^[^,]*,/, 'NaN,');
+    writeFileSync(join(cwd, 'nan.csv'), lines.join('\n'));
+    const inputs = { model: 'good.onnx', baseline: 'none', label: 'label', bootstrap: '0' };
+    // Read as a number (it was "not a number" before), scored, and this softmax model's answer to it is NaN.
+    const scored = await runAction({ action: 'evaluate', cwd, inputs: { ...inputs, data: 'inf.csv' } });
+    expect(scored.annotations[0]!.message).toMatch(/^good\.onnx: the model's output is NaN for row inf\.csv:5; a model must give finite values/);
+    const stopped = await runAction({ action: 'evaluate', cwd, inputs: { ...inputs, data: 'nan.csv' } });
+    expect(stopped.annotations[0]!.message).toMatch(/^nan\.csv:8: feature f0 is missing \(empty, NaN or a null text\)/);
+  });
+
+  it('fails on a stray quote at its line and leaves no earlier eval report behind', async () => {
+    const cwd = project(300);
+    const inputs = { model: 'good.onnx', baseline: 'none', label: 'label', bootstrap: '0', data: 'data.csv' };
+    expect((await runAction({ action: 'evaluate', cwd, inputs })).exitCode).toBe(0);
+    const lines = readFileSync(join(cwd, 'data.csv'), 'utf8').split('\n');
+    lines[5] = lines[5]!.replace(/^([^,]*),/, '"$1"x,');
+    writeFileSync(join(cwd, 'data.csv'), lines.join('\n'));
+    const failed = await runAction({ action: 'evaluate', cwd, inputs });
+    expect(failed.exitCode).toBe(1);
+    expect(failed.annotations[0]).toMatchObject({ file: 'data.csv', line: 6, message: expect.stringMatching(/^data\.csv:6: text after the closing quote/) });
+    expect(existsSync(join(cwd, 'mlgate-reports/eval-report.json'))).toBe(false);
   });
 });

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseDocument } from '../../src/io/documents.js';
@@ -70,6 +70,13 @@ describe('mlgate validate-data, infer-contract and merge (CLI)', () => {
     await runCli(['validate-data', 'b.csv', '--contract', 'c.yml', '--profile', 'pb.json'], { cwd });
     const merged = await runCli(['merge', 'pa.json', 'pb.json', '--output', 'all.json'], { cwd });
     expect(merged.stdout).toBe('profile all.json: 2 profiles, 3 rows\n');
+    // A merge that fails leaves no earlier merged profile; one that would overwrite an input is refused.
+    writeFileSync(join(cwd, 'broken.json'), '{');
+    expect((await runCli(['merge', 'pa.json', 'broken.json', '--output', 'all.json'], { cwd })).exitCode).toBe(1);
+    expect(existsSync(join(cwd, 'all.json'))).toBe(false);
+    const into = await runCli(['merge', 'pa.json', 'pb.json', '--output', 'pb.json'], { cwd });
+    expect(into.stderr).toMatch(/^error: option --output pb\.json is also one of the profiles to merge/);
+    expect(existsSync(join(cwd, 'pb.json'))).toBe(true);
   });
 
   it('exits 1 and lists the violations when the data breaks the contract', async () => {
@@ -178,5 +185,115 @@ describe('reading a large file in parts on several threads', () => {
     expect(three.stderr).toContain('big-2.csv: read in 3 parts on 3 threads');
     expect(read(cwd, 'three-profile.json')).toEqual(read(cwd, 'one-profile.json'));
     expect(read(cwd, 'three-report.json')).toEqual(read(cwd, 'one-report.json'));
+  });
+});
+
+describe('a reader that never guesses', () => {
+  const contract = 'columns:\n  id: { type: int }\n  city: { type: string }\n  x: { type: float, min: -100, max: 100 }\n';
+
+  it('fails on text after a closing quote with the file and line, and leaves no earlier report behind', async () => {
+    const cwd = dataFolder({ 'd.csv': 'id,city,x\n1,paris,1.5\n2,york,2\n', 'contract.yml': contract });
+    const inputs = { data: 'd.csv', contract: 'contract.yml' };
+    expect((await runAction({ action: 'validate-data', cwd, inputs })).exitCode).toBe(0);
+    expect(JSON.parse(readFileSync(join(cwd, 'mlgate-reports/validation-report.json'), 'utf8')).passed).toBe(true);
+    // Python's csv reads this row as [2, 'newyork', '2'] (strict=True raises); it was read as "new" before.
+    writeFileSync(join(cwd, 'd.csv'), 'id,city,x\n1,paris,1.5\n2,"new"york,2\n3,rome,"20.5"x\n');
+    const result = await runAction({ action: 'validate-data', cwd, inputs });
+    expect(result.exitCode).toBe(1);
+    expect(result.annotations).toEqual([{ level: 'error', file: 'd.csv', line: 3, message: expect.stringMatching(/^d\.csv:3: text after the closing quote of the field "\\"new\\"", at "york"/) }]);
+    expect(existsSync(join(cwd, 'mlgate-reports/validation-report.json'))).toBe(false);
+    expect(existsSync(join(cwd, 'mlgate-reports/profile.json'))).toBe(false);
+  });
+
+  it('fails on a stray quote inside a field, unless quote: lenient reads it as text', async () => {
+    const cwd = dataFolder({ 'd.csv': 'id,city,x\n1,5" screen,1\n', 'contract.yml': contract });
+    const strict = await runAction({ action: 'validate-data', cwd, inputs: { data: 'd.csv', contract: 'contract.yml' } });
+    expect(strict.exitCode).toBe(1);
+    expect(strict.annotations[0]).toMatchObject({ file: 'd.csv', line: 2, message: expect.stringMatching(/a quote inside an unquoted field \("5\\" screen"\).*or set quote: lenient/) });
+    const lenient = await runAction({ action: 'validate-data', cwd, inputs: { data: 'd.csv', contract: 'contract.yml', quote: 'lenient' } });
+    expect(lenient.exitCode, lenient.stdout).toBe(0);
+  });
+
+  it('finds a stray quote in the last part of a file read on several threads, at its true line', async () => {
+    const rows = Array.from({ length: 30_000 }, (_, i) => `${i + 1},c${i % 7},${(i % 50) - 25}`);
+    rows[28_000] = '28001,"the "end",3';
+    const cwd = dataFolder({ 'big.csv': `id,city,x\n${rows.join('\n')}\n`, 'contract.yml': contract });
+    for (const threads of ['1', '3']) {
+      const result = await runCli(['validate-data', 'big.csv', '--contract', 'contract.yml'], { cwd, env: { MLGATE_THREADS: threads, MLGATE_PARALLEL_MIN_BYTES: '1000' } });
+      expect(result.exitCode, threads).toBe(1);
+      expect(result.stderr).toMatch(/big\.csv:28002: text after the closing quote/);
+      expect(existsSync(join(cwd, 'mlgate-reports/validation-report.json'))).toBe(false);
+    }
+  });
+
+  it('reads inf and -Infinity as floats for the range rules, NaN as missing, and writes finite documents', async () => {
+    const cwd = dataFolder({ 'd.csv': 'id,city,x\n1,a,1\n2,b,inf\n3,c,-Infinity\n4,d,NaN\n5,e,nan\n6,f,3\n7,g,NAN\n', 'contract.yml': contract });
+    const result = await runAction({ action: 'validate-data', cwd, inputs: { data: 'd.csv', contract: 'contract.yml' } });
+    expect(result.exitCode).toBe(1);
+    const report = JSON.parse(readFileSync(join(cwd, 'mlgate-reports/validation-report.json'), 'utf8'));
+    expect(report.violations.map((v: { rule: string; count: number; examples: { line: number }[] }) => [v.rule, v.count, v.examples[0]!.line])).toEqual([
+      ['min', 1, 4],
+      ['max', 1, 3],
+    ]);
+    const profileText = readFileSync(join(cwd, 'mlgate-reports/profile.json'), 'utf8');
+    expect(profileText).not.toMatch(/NaN|Infinity/);
+    const x = (await parseDocument<any>(profileText, 'profile')).document.columns.find((c: { name: string }) => c.name === 'x');
+    // NaN is missing; the infinities are kept out of the moments, counted apart from the values that are numbers.
+    expect(x).toMatchObject({ nulls: 3, numeric: { min: 1, max: 3, mean: 2 } });
+  });
+
+  it('counts infinities alike in one read and in parts on several threads', async () => {
+    const rows = Array.from({ length: 30_000 }, (_, i) => `${i + 1},c${i % 7},${i % 997 === 3 ? (i % 2 ? 'inf' : '-Infinity') : i % 991 === 5 ? 'NaN' : (i % 50) - 25}`);
+    const cwd = dataFolder({ 'big.csv': `id,city,x\n${rows.join('\n')}\n`, 'contract.yml': 'columns:\n  id: { type: int }\n  city: { type: string }\n  x: { type: float }\n' });
+    const profiles = [];
+    for (const threads of ['1', '3']) {
+      const result = await runCli(['validate-data', 'big.csv', '--contract', 'contract.yml', '--profile', `p${threads}.json`, '--sample-size', '5000'], { cwd, env: { MLGATE_THREADS: threads, MLGATE_PARALLEL_MIN_BYTES: '1000' } });
+      expect(result.exitCode, result.stderr).toBe(0);
+      if (threads === '3') expect(result.stderr).toContain('big.csv: read in 3 parts on 3 threads');
+      const profile = JSON.parse(readFileSync(join(cwd, `p${threads}.json`), 'utf8'));
+      delete profile.created_at;
+      // Moments merged from parts differ from one pass in the last bits.
+      for (const column of profile.columns) if (column.numeric) for (const key of ['mean', 'm2', 'variance']) column.numeric[key] = Number(column.numeric[key].toPrecision(10));
+      profiles.push(profile);
+    }
+    const x = profiles[0].columns.find((c: { name: string }) => c.name === 'x');
+    expect(x).toMatchObject({ nulls: 31, invalid: 0, infinite: 31, count: 30_000 - 62, numeric: { min: -25, max: 24 } });
+    expect(profiles[1]).toEqual(profiles[0]);
+  });
+
+  it('reads a ;-separated decimal-comma file with delimiter and decimal, or from the contract, and names decimal when unset', async () => {
+    const floats = 'columns:\n  id: { type: int }\n  x: { type: float }\n';
+    const cwd = dataFolder({ 'd.csv': 'id;x\n1;13,52\n2;-0,5\n', 'contract.yml': floats, 'set.yml': `dataset: { delimiter: ';', decimal: ',' }\n${floats}` });
+    const comma = await runAction({ action: 'validate-data', cwd, inputs: { data: 'd.csv', contract: 'contract.yml' } });
+    expect(comma.annotations[0]!.message).toMatch(/^d\.csv:1: the header is one column that contains semicolons; the file looks ";"-separated: set delimiter: ';'$/);
+    const point = await runAction({ action: 'validate-data', cwd, inputs: { data: 'd.csv', contract: 'contract.yml', delimiter: ';' } });
+    expect(point.annotations[0]!.message).toBe('x: type: values that are not a float: they look like numbers with a decimal comma; set decimal: \',\' (with a delimiter other than \',\') (value "13,52"); 2 row(s) in all');
+    for (const inputs of [{ contract: 'contract.yml', delimiter: ';', decimal: ',' }, { contract: 'set.yml' }] as Record<string, string>[]) {
+      const result = await runAction({ action: 'validate-data', cwd, inputs: { data: 'd.csv', ...inputs } });
+      expect(result.exitCode, result.stdout).toBe(0);
+      const x = JSON.parse(readFileSync(join(cwd, 'mlgate-reports/profile.json'), 'utf8')).columns.find((c: { name: string }) => c.name === 'x');
+      expect(x.numeric).toMatchObject({ min: -0.5, max: 13.52 });
+    }
+  });
+
+  it('mlgate infer-contract types a column with inf and NaN in it as float, and the profile counts the infinities apart', async () => {
+    const cwd = dataFolder({ 'd.csv': 'id,x\n1,1.5\n2,inf\n3,-2\n4,NaN\n5,-Infinity\n' });
+    expect((await runCli(['infer-contract', 'd.csv', '--output', 'c.yml'], { cwd })).exitCode).toBe(0);
+    expect(readFileSync(join(cwd, 'c.yml'), 'utf8')).toMatch(/x:\n\s+type: float/);
+    const checked = await runCli(['validate-data', 'd.csv', '--contract', 'c.yml'], { cwd });
+    expect(checked.exitCode, checked.stdout + checked.stderr).toBe(0);
+    const x = JSON.parse(readFileSync(join(cwd, 'mlgate-reports/profile.json'), 'utf8')).columns.find((c: { name: string }) => c.name === 'x');
+    expect(x).toMatchObject({ type: 'float', count: 2, nulls: 1, invalid: 0, infinite: 2, numeric: { min: -2, max: 1.5 } });
+  });
+
+  it('mlgate infer-contract takes the same options and records them in the drafted contract', async () => {
+    const cwd = dataFolder({ 'd.txt': 'id;x\n1;13,52\n2;-0,5\n' });
+    const drafted = await runCli(['infer-contract', 'd.txt', '--format', 'csv', '--delimiter', ';', '--decimal', ',', '--output', 'c.yml'], { cwd });
+    expect(drafted.exitCode, drafted.stderr).toBe(0);
+    const text = readFileSync(join(cwd, 'c.yml'), 'utf8');
+    expect(text).toMatch(/x:\n\s+type: float/);
+    expect(text).toMatch(/decimal: ","/);
+    const checked = await runCli(['validate-data', 'd.txt', '--contract', 'c.yml'], { cwd });
+    expect(checked.exitCode, checked.stderr).toBe(0);
   });
 });

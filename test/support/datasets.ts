@@ -7,6 +7,7 @@ import { TextDictionary, type ColumnData, type DecodeAs } from '../../src/core/d
 import type { ShardPiece } from '../../src/core/shard/shard-pieces.js';
 import type { ShardSpec } from '../../src/core/shard/shard-spec.js';
 import { readDataset, resolveDataFiles, type DataFormat } from '../../src/io/readers/dataset.js';
+import type { Decimal, QuoteMode } from '../../src/io/readers/read-settings.js';
 
 /** Writes files (text, bytes, or Parquet columns) into a fresh folder and returns it. */
 export function dataFolder(files: Record<string, string | Uint8Array | { parquet: { name: string; data: unknown[]; type?: string }[] }>): string {
@@ -34,13 +35,13 @@ export interface ReadResult {
 }
 
 /** Reads a dataset with a fixed decoding per column name (default auto) and flattens the result. */
-export async function readAll(folder: string, patterns: string[], decode: Record<string, DecodeAs> = {}, options: { format?: DataFormat | 'auto'; delimiter?: string; shard?: ShardSpec; shardKey?: string } = {}): Promise<ReadResult> {
+export async function readAll(folder: string, patterns: string[], decode: Record<string, DecodeAs> = {}, options: { format?: DataFormat | 'auto'; delimiter?: string; decimal?: Decimal; quote?: QuoteMode; shard?: ShardSpec; shardKey?: string } = {}): Promise<ReadResult> {
   const files = await resolveDataFiles(patterns, folder, options.format ?? 'auto', 'data');
   const dictionaries = new Map<string, TextDictionary>();
   const result: ReadResult = { headers: [], values: {}, lines: [], rowIds: [], pieces: [] };
   let lineBase = () => 0;
   for await (const event of readDataset(files, {
-    delimiter: options.delimiter,
+    settings: { delimiter: options.delimiter, decimal: options.decimal, quote: options.quote },
     decodeAs: (columns) => columns.map((c) => decode[c] ?? 'auto'),
     dictionary: (c) => dictionaries.get(c) ?? (dictionaries.set(c, new TextDictionary()), dictionaries.get(c)!),
     shard: options.shard,

@@ -2,6 +2,8 @@ import { ConfigurationError } from '../../core/errors.js';
 import { checkTestServes, checkThreshold, DRIFT_TESTS, isColumnKind, isDriftTest, type DriftTest } from '../../core/drift/drift-tests.js';
 import { parseBoolean, parseChoice, parseList, requireInput, type InputReader, type InputSpecs, type OutputSpecs } from '../runtime/inputs.js';
 import { parseSharding, shardInputs, type Sharding } from '../runtime/sharding.js';
+import { parseReadSettings, readInputs } from '../runtime/read-inputs.js';
+import type { ReadSettings } from '../../io/readers/read-settings.js';
 
 /** The inputs of the drift-check action, which are also the options of `mlgate drift-check`. */
 export const INPUTS = {
@@ -29,6 +31,7 @@ export const INPUTS = {
   'model-features': { description: 'The model\'s input columns in order. Default: its metadata mlgate.features.', default: '' },
   'onnxruntime-path': { description: 'A preinstalled onnxruntime-node, for runners without internet (see evaluate).', default: '' },
   'tag-prefix': { description: 'With reference release:latest, the tag prefix of mlgate releases.', default: 'model-v' },
+  ...readInputs(),
   report: { description: 'Where to write the drift report.', default: 'mlgate-reports/drift-report.json' },
   'github-token': { description: 'Token used to read releases (release:latest, contents: read) and, in issue mode, to keep the issue (issues: write).', default: '${{ github.token }}' },
   ...shardInputs('drift-check'),
@@ -65,6 +68,8 @@ export interface DriftCheckOptions {
   modelFeatures: string[] | undefined;
   onnxruntimePath: string;
   tagPrefix: string;
+  /** How to read the reference and current data files. */
+  read: ReadSettings;
   report: string;
   token: string;
   sharding: Sharding;
@@ -114,6 +119,7 @@ export function parseDriftCheckOptions(inputs: InputReader): DriftCheckOptions {
     modelFeatures: parseList(inputs, 'model-features').length > 0 ? parseList(inputs, 'model-features') : undefined,
     onnxruntimePath: inputs.get('onnxruntime-path').trim(),
     tagPrefix: inputs.get('tag-prefix').trim(),
+    read: parseReadSettings(inputs),
     report: inputs.get('report').trim() || INPUTS.report.default,
     token: inputs.get('github-token').trim(),
     sharding,

@@ -25,9 +25,9 @@ export async function modelOutputs(env: ActionEnvironment, options: DriftCheckOp
     const features = options.modelFeatures ?? metadataList(model.facts, 'mlgate.features');
     if (!features) throw new ConfigurationError(`${options.model} does not name its features (no metadata mlgate.features); set ${env.inputs.label('model-features')} to its input columns, in order`);
     const outputsOf = async (patterns: string[], label: string): Promise<ModelOutputs> => {
-      const files = await resolveDataFiles(patterns, env.cwd, 'auto', label);
+      const files = await resolveDataFiles(patterns, env.cwd, options.read.format ?? 'auto', label);
       const scoring = await startScoring(ort, [{ model, path: modelPath, columns: features.map((_, i) => i) }], features.length, 8192, files);
-      const { read: data, scored } = await readWhileScoring(scoring, (onFeatures) => readEvaluationData(files, { features, onFeatures, sliceColumns: [], bucketCount: BOOTSTRAP_BUCKETS })).finally(() => scoring.close());
+      const { read: data, scored } = await readWhileScoring(scoring, (onFeatures) => readEvaluationData(files, { features, onFeatures, sliceColumns: [], bucketCount: BOOTSTRAP_BUCKETS, settings: options.read })).finally(() => scoring.close());
       const { output } = scored.models[0]!;
       if (!output.integer && output.width === 1) return { values: Float64Array.from(output.data) };
       // Integer outputs are class indices: as many classes as the largest says (a loop: a million rows do not spread).

@@ -13,8 +13,9 @@ import type { Profile } from '../../core/profile/profile.js';
 import { runUrl } from '../../github/context.js';
 import { syncDriftIssue } from '../../github/drift-issue.js';
 import { LATEST_RELEASE, latestReleaseAsset, NoReleaseError } from '../../github/latest-release.js';
-import { readDocumentOfKind, writeDocument } from '../../io/documents.js';
+import { readDocumentOfKind } from '../../io/documents.js';
 import { resolveDataFiles, shardShare } from '../../io/readers/dataset.js';
+import { RunReports } from '../../io/run-reports.js';
 import { scanDataset } from '../../io/scan-dataset.js';
 import { prestartReaders } from '../../io/parallel/parallel-scan.js';
 import { sniffNumericColumns } from '../../io/sniff-types.js';
@@ -26,12 +27,18 @@ import { modelOutputs } from './predictions.js';
 
 /** Compares current data with the reference, feature by feature, and writes the drift report. */
 export async function driftCheck(env: ActionEnvironment): Promise<void> {
-  const { host } = env;
   const options = parseDriftCheckOptions(env.inputs);
+  const { shard, partial } = options.sharding;
+  const reports = await RunReports.claim([resolve(env.cwd, shard ? partial! : options.report)]);
+  await reports.guard(() => driftCheckWith(env, options, reports));
+}
+
+async function driftCheckWith(env: ActionEnvironment, options: DriftCheckOptions, reports: RunReports): Promise<void> {
+  const { host } = env;
   if (options.token) host.setSecret(options.token);
   const createdAt = new Date().toISOString();
   const { shard, merge } = options.sharding;
-  if (shard) return profileShard(env, options, shard, createdAt);
+  if (shard) return profileShard(env, reports, options, shard, createdAt);
   const reference = await referenceProfile(env, options, createdAt).catch((error: unknown) => {
     if (!(error instanceof NoReleaseError)) throw error;
     return undefined;
@@ -46,7 +53,7 @@ export async function driftCheck(env: ActionEnvironment): Promise<void> {
   }
   if (reference.sample.size === 0) host.warning(`the reference profile holds no sample (written with sample-size 0): only columns with category counts are compared, the others are skipped; write the reference with a sample-size above 0, or give it as data files, to compare every column`);
   // The current data is read with the reference's types, so both sides are compared as the same kinds.
-  const current = merge ? await mergeCurrent(env, merge, createdAt) : await profileData(env, options.current, env.inputs.label('current'), createdAt, typesOf(reference));
+  const current = merge ? await mergeCurrent(env, merge, createdAt) : await profileData(env, options, options.current, env.inputs.label('current'), createdAt, typesOf(reference));
   const driftOptions: DriftOptions = {
     ...DEFAULT_DRIFT_OPTIONS,
     columns: options.columns,
@@ -63,7 +70,7 @@ export async function driftCheck(env: ActionEnvironment): Promise<void> {
   const report = detectDrift(reference, current, driftOptions);
   const prediction = options.model ? await predictionDrift(env, options, driftOptions) : undefined;
   if (prediction) report.features.push(prediction);
-  await writeDocument(resolve(env.cwd, options.report), report);
+  await reports.write(resolve(env.cwd, options.report), report);
 
   const isFeature = (f: FeatureDrift) => f.kind !== 'prediction' && f.role !== 'label';
   const drifted = report.features.filter((f) => f.status === 'drift' && isFeature(f)).map((f) => f.column);
@@ -107,19 +114,19 @@ function typesOf(profile: Profile): DataContract {
  * sample of an unsharded run). The types come from a reference profile as in one run; a reference given as data
  * is not profiled by every shard: the types are sniffed from its first rows.
  */
-async function profileShard(env: ActionEnvironment, options: DriftCheckOptions, shard: ShardSpec, createdAt: string): Promise<void> {
+async function profileShard(env: ActionEnvironment, reports: RunReports, options: DriftCheckOptions, shard: ShardSpec, createdAt: string): Promise<void> {
   const [first] = options.reference;
   const fromProfile = options.reference.length === 1 && (first === LATEST_RELEASE || first!.endsWith('.json'));
-  const types = fromProfile ? typesOf(await referenceProfile(env, options, createdAt)) : await sniffNumericColumns(await resolveDataFiles(options.reference, env.cwd, 'auto', env.inputs.label('reference')));
-  const files = await resolveDataFiles(options.current, env.cwd, 'auto', env.inputs.label('current'));
+  const types = fromProfile ? typesOf(await referenceProfile(env, options, createdAt)) : await sniffNumericColumns(await resolveDataFiles(options.reference, env.cwd, options.read.format ?? 'auto', env.inputs.label('reference')), options.read);
+  const files = await resolveDataFiles(options.current, env.cwd, options.read.format ?? 'auto', env.inputs.label('current'));
   const facts = await fileFacts(files);
   const key = options.sharding.key;
   const builder = new ProfileBuilder({ createdAt, shardShare: shardShare(files, facts.map((f) => f.bytes), shard, key !== undefined) });
   const pieces: ShardPiece[] = [];
-  await scanDataset({ files, contract: types, profile: builder, createdAt, logger: env.host, shard, shardKey: key, onPiece: (piece) => pieces.push(piece) });
+  await scanDataset({ files, contract: types, settings: options.read, profile: builder, createdAt, logger: env.host, shard, shardKey: key, onPiece: (piece) => pieces.push(piece) });
   const profile = builder.finish({ part: true });
   const partial = options.sharding.partial!;
-  await writePartial(resolve(env.cwd, partial), { step: 'drift-check', createdAt, shard, key, pieces, files: facts, identity: { types }, payload: packSamples(profile) });
+  await writePartial(resolve(env.cwd, partial), { step: 'drift-check', createdAt, shard, key, pieces, files: facts, identity: { types }, payload: packSamples(profile) }, (path, document, how) => reports.write(path, document, how));
   env.host.setOutput('partial', partial);
   env.host.print(`shard ${describeShard(shard)}: ${profile.dataset.rows} rows profiled; partial report ${partial} (merge the shards' partials with merge: to check drift)`);
 }
@@ -167,18 +174,18 @@ async function referenceProfile(env: ActionEnvironment, options: DriftCheckOptio
     return readProfile(asset.path, `${asset.tag}/profile.json`);
   }
   if (options.reference.length === 1 && first!.endsWith('.json')) return readProfile(resolve(env.cwd, first!), first!);
-  return profileData(env, options.reference, env.inputs.label('reference'), createdAt);
+  return profileData(env, options, options.reference, env.inputs.label('reference'), createdAt);
 }
 
 function readProfile(path: string, name: string): Promise<Profile> {
   return readDocumentOfKind<Profile>(path, name, 'profile', 'give the profile.json that validate-data writes');
 }
 
-async function profileData(env: ActionEnvironment, patterns: string[], label: string, createdAt: string, types?: DataContract): Promise<Profile> {
-  const files = await resolveDataFiles(patterns, env.cwd, 'auto', label);
+async function profileData(env: ActionEnvironment, options: DriftCheckOptions, patterns: string[], label: string, createdAt: string, types?: DataContract): Promise<Profile> {
+  const files = await resolveDataFiles(patterns, env.cwd, options.read.format ?? 'auto', label);
   await prestartReaders(files);
-  const contract = types ?? (await sniffNumericColumns(files));
+  const contract = types ?? (await sniffNumericColumns(files, options.read));
   const builder = new ProfileBuilder({ createdAt });
-  await scanDataset({ files, contract, profile: builder, createdAt, logger: env.host });
+  await scanDataset({ files, contract, settings: options.read, profile: builder, createdAt, logger: env.host });
   return builder.finish();
 }

@@ -3,6 +3,8 @@ import { OUTPUT_KINDS, type OutputKind } from '../../core/evaluate/model-output.
 import { parseBoolean, parseChoice, parseInteger, parseList, requireInput, type InputReader, type InputSpecs, type OutputSpecs } from '../runtime/inputs.js';
 import { RULES_FROM, rulesFromInput, type RulesFrom } from '../runtime/rules-files.js';
 import { parseSharding, shardInputs, type Sharding } from '../runtime/sharding.js';
+import { parseReadSettings, readInputs } from '../runtime/read-inputs.js';
+import type { ReadSettings } from '../../io/readers/read-settings.js';
 
 /** The inputs of the evaluate action, which are also the options of `mlgate evaluate`. */
 export const INPUTS = {
@@ -26,6 +28,7 @@ export const INPUTS = {
   'override-label': { description: 'A pull-request label that turns a failed gate into a recorded pass.', default: 'mlgate-override' },
   'onnxruntime-path': { description: 'A preinstalled onnxruntime-node (the package folder, or a folder with node_modules/onnxruntime-node), for runners without internet. Default: the pinned version, downloaded once per runner into the tool cache.', default: '' },
   'tag-prefix': { description: 'With baseline release:latest, the tag prefix of mlgate releases.', default: 'model-v' },
+  ...readInputs(),
   report: { description: 'Where to write the eval report.', default: 'mlgate-reports/eval-report.json' },
   'github-token': { description: 'Token used to read the baseline from releases (contents: read) or from another run\'s artifacts (actions: read), and the policy at a pull request\'s base commit (contents: read).', default: '${{ github.token }}' },
   ...shardInputs('evaluate'),
@@ -62,6 +65,8 @@ export interface EvaluateOptions {
   overrideLabel: string;
   onnxruntimePath: string;
   tagPrefix: string;
+  /** How to read the data files, as the inputs set it (the contract fills the rest). */
+  read: ReadSettings;
   report: string;
   token: string;
   sharding: Sharding;
@@ -96,6 +101,7 @@ export function parseEvaluateOptions(inputs: InputReader): EvaluateOptions {
     overrideLabel: inputs.get('override-label').trim(),
     onnxruntimePath: inputs.get('onnxruntime-path').trim(),
     tagPrefix: inputs.get('tag-prefix').trim(),
+    read: parseReadSettings(inputs),
     report: inputs.get('report').trim() || INPUTS.report.default,
     token: inputs.get('github-token').trim(),
     sharding,

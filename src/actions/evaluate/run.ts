@@ -17,7 +17,6 @@ import { defaultPolicy, parsePolicy } from '../../core/gate/parse-policy.js';
 import { LATEST_RELEASE, latestReleaseAsset, NoReleaseError } from '../../github/latest-release.js';
 import { checkBaselineRun, downloadRunArtifact, type PullRequestHead } from '../../github/run-artifacts.js';
 import { readContract } from '../../io/contract-file.js';
-import { writeDocument } from '../../io/documents.js';
 import { parseYamlConfig } from '../../io/yaml-config.js';
 import { unpackArchive, writeArchiveEntries } from '../../io/zip-archive.js';
 import { loadOnnxruntime } from '../../io/onnx/load-onnxruntime.js';
@@ -28,6 +27,8 @@ import { startScoring } from '../../io/parallel/background-scoring.js';
 import { bootstrapJob, jobTotals } from '../../io/parallel/shared-bootstrap.js';
 import { readEvaluationData, type EvaluationData } from '../../io/read-evaluation-data.js';
 import { resolveDataFiles } from '../../io/readers/dataset.js';
+import { RunReports } from '../../io/run-reports.js';
+import { withContractSettings } from '../../io/readers/read-settings.js';
 import { ReadAlongHash, sha256FileOffThread } from '../../io/sha256.js';
 import { renderReport, SUMMARY_LIMIT_BYTES } from '../../render/report.js';
 import { renderEvaluationSection } from '../../render/sections/evaluation.js';
@@ -47,22 +48,31 @@ interface OpenedModel {
 
 /** Scores the candidate and the baseline on the same data, compares them and applies the gate. */
 export async function evaluate(env: ActionEnvironment): Promise<void> {
-  const { host, context } = env;
   const options = parseEvaluateOptions(env.inputs);
+  const { shard, partial } = options.sharding;
+  const reports = await RunReports.claim([resolve(env.cwd, shard ? partial! : options.report)]);
+  await reports.guard(() => evaluateWith(env, options, reports));
+}
+
+async function evaluateWith(env: ActionEnvironment, options: EvaluateOptions, reports: RunReports): Promise<void> {
+  const { host, context } = env;
   if (options.token) host.setSecret(options.token);
   const createdAt = new Date().toISOString();
   const { shard, merge } = options.sharding;
-  if (merge) return finish(env, options, await mergeEvaluation(env, options, merge, createdAt));
+  if (merge) return finish(env, reports, options, await mergeEvaluation(env, options, merge, createdAt));
   const ort = await loadOnnxruntime({ path: options.onnxruntimePath ? resolve(env.cwd, options.onnxruntimePath) : undefined, cacheRoot: context.toolCache, registry: context.npmRegistry, logger: host });
   host.info(`onnxruntime-node ${ort.version} from ${ort.source}`);
 
-  const contractFeatures = options.contract ? Object.keys((await readContract(resolve(env.cwd, options.contract), options.contract)).columns).filter((c) => c !== options.label && !options.slices.includes(c)) : undefined;
+  const dataContract = options.contract ? await readContract(resolve(env.cwd, options.contract), options.contract) : undefined;
+  const contractFeatures = dataContract ? Object.keys(dataContract.columns).filter((c) => c !== options.label && !options.slices.includes(c)) : undefined;
+  // The contract's dataset settings fill those the inputs leave unset.
+  const readSettings = withContractSettings(options.read, dataContract?.dataset);
   const candidate = await open(env, options, ort, resolve(env.cwd, options.model), options.model, options.model, contractFeatures);
   const baselineFile = await baselinePath(env, options);
   const baseline = baselineFile ? await open(env, options, ort, baselineFile.path, baselineFile.name, baselineFile.source, contractFeatures ?? candidate.features) : undefined;
   let scoring: ModelScoring | undefined;
   try {
-    const files = await resolveDataFiles(options.data, env.cwd, 'auto', env.inputs.label('data'));
+    const files = await resolveDataFiles(options.data, env.cwd, readSettings.format ?? 'auto', env.inputs.label('data'));
     const features = [...new Set([...candidate.features, ...(baseline?.features ?? [])])];
     const models = baseline ? [candidate, baseline] : [candidate];
     // Unless the task is regression, the outputs are read as class probabilities as they come (used if the task and classes turn out so).
@@ -77,7 +87,7 @@ export async function evaluate(env: ActionEnvironment): Promise<void> {
     const offThread = Promise.all(files.map((f) => (hashed.includes(f) && !alongRead.has(f) ? sha256FileOffThread(f.path) : undefined)));
     const pieces: ShardPiece[] = [];
     const { read: data, scored } = await readWhileScoring(scoring, (onFeatures) =>
-      readEvaluationData(files, { features, onFeatures, label: options.label, sliceColumns: options.slices, bucketCount: BOOTSTRAP_BUCKETS, shard, shardKey: options.sharding.key, onPiece: (piece) => pieces.push(piece), onFileBytes: (file, chunk) => alongRead.get(file)?.update(chunk) }),
+      readEvaluationData(files, { features, onFeatures, label: options.label, sliceColumns: options.slices, bucketCount: BOOTSTRAP_BUCKETS, settings: readSettings, shard, shardKey: options.sharding.key, onPiece: (piece) => pieces.push(piece), onFileBytes: (file, chunk) => alongRead.get(file)?.update(chunk) }),
     );
     if (data.rows === 0) throw new ConfigurationError(`${options.data.join(', ')}: no rows to evaluate${shard ? ` in shard ${describeShard(shard)}; use fewer shards` : ''}`);
     host.info(`Read and scored ${data.rows} rows of ${files.length} ${files.length === 1 ? 'file' : 'files'}${shard ? ` (shard ${describeShard(shard)})` : ''}`);
@@ -122,7 +132,7 @@ export async function evaluate(env: ActionEnvironment): Promise<void> {
         }),
       }));
       const evaluation = { task, label: options.label, classes, candidate: candidateFacts, baseline: baselineFacts, state: accumulateEvaluation(truth, predictions, data.buckets, BOOTSTRAP_BUCKETS), slices };
-      await writeEvaluationPartial(env, options, { createdAt, shard, files, fileHashes, pieces, identity: { ...identity, slices: options.slices }, evaluation });
+      await writeEvaluationPartial(env, reports, options, { createdAt, shard, files, fileHashes, pieces, identity: { ...identity, slices: options.slices }, evaluation });
       host.print(`shard ${describeShard(shard)}: ${data.rows} rows scored; partial report ${options.sharding.partial} (merge the shards' partials with merge: to get the report and the gate)`);
       return;
     }
@@ -141,7 +151,7 @@ export async function evaluate(env: ActionEnvironment): Promise<void> {
     const prepared = prepareComparison(truth, predictions, data.buckets, { replicates: options.bootstrap, seed: options.seed, bucketCount: BOOTSTRAP_BUCKETS }, { ...summed, sums, replicateTotals: bootstrap && jobTotals(bootstrap) });
     const compared = completeComparison(prepared, ranks);
     const slices = data.slices.flatMap((column) => sliceMetrics(column, truth, candidatePredictions, baselinePredictions, options.minSliceRows));
-    await finish(env, options, {
+    await finish(env, reports, options, {
       createdAt,
       task,
       data: { files: files.map((f, i) => ({ path: f.name, sha256: fileHashes[i] })), rows: data.rows, label: options.label, ...(files.length === 1 ? { sha256: fileHashes[0] } : {}) },
@@ -169,7 +179,7 @@ export interface Scored {
 }
 
 /** Adds the cost metrics, applies the gate, writes the report and reports the outcome. */
-async function finish(env: ActionEnvironment, options: EvaluateOptions, scored: Scored): Promise<void> {
+async function finish(env: ActionEnvironment, reports: RunReports, options: EvaluateOptions, scored: Scored): Promise<void> {
   const { compared, candidate, baseline, task } = scored;
   addCostMetrics(compared.candidate, candidate);
   if (baseline && compared.baseline) addCostMetrics(compared.baseline, baseline);
@@ -190,7 +200,7 @@ async function finish(env: ActionEnvironment, options: EvaluateOptions, scored: 
     ...reportProvenance(env.context),
     gate,
   };
-  await writeDocument(resolve(env.cwd, options.report), report);
+  await reports.write(resolve(env.cwd, options.report), report);
   await reportResults(env, options, report);
 }
 

@@ -6,6 +6,7 @@ import type { ShardPiece } from '../../core/shard/shard-pieces.js';
 import { ownsFile, type ShardSpec } from '../../core/shard/shard-spec.js';
 import { encodeArray, fileFacts, writePartial } from '../../io/partial-documents.js';
 import { splitsByFile, type DatasetFile } from '../../io/readers/dataset.js';
+import type { RunReports } from '../../io/run-reports.js';
 import type { ActionEnvironment } from '../runtime/host.js';
 import type { Sharding } from '../runtime/sharding.js';
 import type { EvaluateOptions } from './inputs.js';
@@ -41,7 +42,7 @@ export interface ShardEvaluation {
 }
 
 /** Writes a shard's partial report (the merge finishes it) and sets the `partial` output. */
-export async function writeEvaluationPartial(env: ActionEnvironment, options: EvaluateOptions, scored: ShardEvaluation): Promise<void> {
+export async function writeEvaluationPartial(env: ActionEnvironment, reports: RunReports, options: EvaluateOptions, scored: ShardEvaluation): Promise<void> {
   const { shard } = scored;
   const facts = await fileFacts(scored.files);
   const evaluation = {
@@ -59,6 +60,6 @@ export async function writeEvaluationPartial(env: ActionEnvironment, options: Ev
     files: facts.map((f, i) => (scored.fileHashes[i] ? { ...f, sha256: scored.fileHashes[i] } : f)),
     identity: scored.identity,
     payload: { evaluation },
-  });
+  }, (path, document, how) => reports.write(path, document, how));
   env.host.setOutput('partial', partial);
 }

@@ -10,7 +10,7 @@ import { checkPreflight, type GpuProbe } from '../../core/train/preflight.js';
 import { redactCommand, secretValues } from '../../core/train/redact-command.js';
 import { flattenTrainingMetrics } from '../../core/train/training-metrics.js';
 import { documentValidator } from '../../io/document-schemas.js';
-import { writeDocument } from '../../io/documents.js';
+import { RunReports } from '../../io/run-reports.js';
 import { loadOnnxruntime } from '../../io/onnx/load-onnxruntime.js';
 import { openModel } from '../../io/onnx/onnx-model.js';
 import { sha256File, sha256Hex } from '../../io/sha256.js';
@@ -23,8 +23,13 @@ import { parseTrainOptions, type TrainOptions } from './inputs.js';
 
 /** Runs the team's training command on this runner: preflight, cache, the run itself, its outputs checked and uploaded. */
 export async function train(env: ActionEnvironment): Promise<void> {
-  const { host } = env;
   const options = parseTrainOptions(env.inputs);
+  const reports = await RunReports.claim([resolve(env.cwd, options.report)]);
+  await reports.guard(() => trainWith(env, options, reports));
+}
+
+async function trainWith(env: ActionEnvironment, options: TrainOptions, reports: RunReports): Promise<void> {
+  const { host } = env;
   if (options.token) host.setSecret(options.token);
   const createdAt = new Date().toISOString();
   const cwd = resolve(env.cwd, options.workingDirectory);
@@ -101,12 +106,12 @@ export async function train(env: ActionEnvironment): Promise<void> {
     }
   }
   const reportPath = resolve(env.cwd, options.report);
-  await writeDocument(reportPath, report);
+  await reports.write(reportPath, report);
   if (options.artifactName && host.isAction && status === 'succeeded') {
     const { uploadTrainingArtifact } = await import('../../github/train-artifact.js');
     const uploaded = await uploadTrainingArtifact(options.artifactName, [...files, reportPath], commonRoot([...files, reportPath]), options.retentionDays);
     report.artifact = { name: options.artifactName, id: uploaded.id ?? null };
-    await writeDocument(reportPath, report);
+    await reports.write(reportPath, report);
     host.info(`Uploaded artifact ${options.artifactName}${uploaded.id ? ` (id ${uploaded.id})` : ''}`);
   }
 

@@ -1,6 +1,7 @@
 import { ConfigurationError } from '../../core/errors.js';
-import { DATA_FORMATS, type DataFormat } from '../../io/readers/dataset.js';
+import type { ReadSettings } from '../../io/readers/read-settings.js';
 import { parseBoolean, parseChoice, parseInteger, parseList, type InputReader, type InputSpecs, type OutputSpecs } from '../runtime/inputs.js';
+import { parseReadSettings, readInputs } from '../runtime/read-inputs.js';
 import { RULES_FROM, rulesFromInput, type RulesFrom } from '../runtime/rules-files.js';
 import { parseSharding, shardInputs, type Sharding } from '../runtime/sharding.js';
 
@@ -10,8 +11,7 @@ export const INPUTS = {
   contract: { description: 'The data contract (YAML or JSON). With infer: true, where the drafted contract is written.', default: '' },
   'rules-from': rulesFromInput('the contract'),
   infer: { description: 'Draft a contract from this data (as reference data) instead of reading one, write it to contract, and check the data against it.', default: 'false' },
-  format: { description: 'auto (by file name), csv, tsv, jsonl or parquet.', default: 'auto' },
-  delimiter: { description: "The delimiter of CSV files, when not ',' (or tab for .tsv).", default: '' },
+  ...readInputs(),
   'max-annotations': { description: 'Violations shown as annotations on their file and line, at most.', default: '50' },
   'fail-on': { description: 'error: fail on errors only; warning: fail on warnings too.', default: 'error' },
   report: { description: 'Where to write the validation report.', default: 'mlgate-reports/validation-report.json' },
@@ -35,8 +35,8 @@ export interface ValidateDataOptions {
   contract: string;
   rulesFrom: RulesFrom;
   infer: boolean;
-  format: DataFormat | 'auto';
-  delimiter: string | undefined;
+  /** How to read the data, as the inputs set it (the contract fills the rest). */
+  read: ReadSettings;
   maxAnnotations: number;
   failOn: 'error' | 'warning';
   report: string;
@@ -54,15 +54,12 @@ export function parseValidateDataOptions(inputs: InputReader): ValidateDataOptio
   if (infer && sharding.shard) throw new ConfigurationError(`${inputs.label('infer')} cannot draft one contract from shards: draft it once (mlgate infer-contract) and give it to every shard as ${inputs.label('contract')}`);
   const contract = inputs.get('contract').trim();
   if (!contract && !infer && !sharding.merge) throw new ConfigurationError(`${inputs.label('contract')} is required (or set ${inputs.label('infer')} to true to draft one from the data)`);
-  const delimiter = inputs.get('delimiter');
-  if (delimiter !== '' && delimiter.length !== 1 && delimiter !== '\\t') throw new ConfigurationError(`${inputs.label('delimiter')} must be one character (got "${delimiter}")`);
   return {
     data,
     contract: contract || 'mlgate-contract.yml',
     rulesFrom: parseChoice(inputs, 'rules-from', RULES_FROM),
     infer,
-    format: parseChoice(inputs, 'format', ['auto', ...DATA_FORMATS] as const),
-    delimiter: delimiter === '' ? undefined : delimiter === '\\t' ? '\t' : delimiter,
+    read: parseReadSettings(inputs),
     maxAnnotations: parseInteger(inputs, 'max-annotations', 0, 10_000),
     failOn: parseChoice(inputs, 'fail-on', ['error', 'warning'] as const),
     report: inputs.get('report').trim() || INPUTS.report.default,

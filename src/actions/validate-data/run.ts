@@ -7,11 +7,12 @@ import { ProfileBuilder, type DeferredArray } from '../../core/profile/profile-b
 import type { Profile } from '../../core/profile/profile.js';
 import { DatasetValidator } from '../../core/validate/dataset-validator.js';
 import { parseContract, writeContract } from '../../io/contract-file.js';
-import { writeDocument } from '../../io/documents.js';
 import { draftContract } from '../../io/draft-contract.js';
 import { numericHints, reprofileMisread } from '../../io/numeric-hints.js';
 import { fileFacts, packSamples, writePartial } from '../../io/partial-documents.js';
 import { resolveDataFiles, shardShare } from '../../io/readers/dataset.js';
+import { withContractSettings } from '../../io/readers/read-settings.js';
+import { RunReports } from '../../io/run-reports.js';
 import { scanDataset } from '../../io/scan-dataset.js';
 import { prestartReaders } from '../../io/parallel/parallel-scan.js';
 import { renderReport, SUMMARY_LIMIT_BYTES } from '../../render/report.js';
@@ -24,24 +25,33 @@ import { encodeValidatorPart, mergeValidation } from './merge.js';
 
 /** Checks a dataset against its contract, writes the validation report and the profile, and fails on violations. */
 export async function validateData(env: ActionEnvironment): Promise<void> {
-  const { host, cwd } = env;
   const options = parseValidateDataOptions(env.inputs);
+  const { shard, partial } = options.sharding;
+  const reports = await RunReports.claim(shard ? [partial && resolve(env.cwd, partial)] : [resolve(env.cwd, options.report), resolve(env.cwd, options.profile)]);
+  await reports.guard(() => validateWith(env, options, reports));
+}
+
+async function validateWith(env: ActionEnvironment, options: ValidateDataOptions, reports: RunReports): Promise<void> {
+  const { host, cwd } = env;
   if (options.token) host.setSecret(options.token);
   const createdAt = new Date().toISOString();
   if (options.sharding.merge) {
     const merged = await mergeValidation(env, options.sharding.merge, { failOn: options.failOn, createdAt });
-    return publish(env, { ...options, contract: merged.report.contract?.path ?? options.contract }, merged.report, merged.profile);
+    return publish(env, reports, { ...options, contract: merged.report.contract?.path ?? options.contract }, merged.report, merged.profile);
   }
-  const files = await resolveDataFiles(options.data, cwd, options.format, env.inputs.label('data'));
-  if (!options.sharding.shard) await prestartReaders(files);
+  const label = env.inputs.label('data');
+  // Resolved before the contract is read, so that reading threads start meanwhile; files whose format only the
+  // contract tells are resolved after it (and a drafted contract needs them first).
+  const named = options.infer ? await resolveDataFiles(options.data, cwd, options.read.format ?? 'auto', label) : await resolveDataFiles(options.data, cwd, options.read.format ?? 'auto', label).catch(() => undefined);
+  if (named && !options.sharding.shard) await prestartReaders(named);
   const contractPath = resolve(cwd, options.contract);
 
   let contract: DataContract;
   let origin: RulesFile | undefined;
   if (options.infer) {
-    ({ contract } = await draftContract(files, { margin: 0.1, sampleSize: options.sampleSize, delimiter: options.delimiter, createdAt }));
-    await writeContract(contractPath, contract, `Drafted by mlgate from ${files.map((f) => f.name).join(', ')} on ${createdAt.slice(0, 10)}.\nReview it before relying on it: ranges are the observed ones widened by 10%.`);
-    host.info(`Drafted a contract from ${files.length} file(s) into ${options.contract}`);
+    ({ contract } = await draftContract(named!, { margin: 0.1, sampleSize: options.sampleSize, settings: options.read, createdAt }));
+    await writeContract(contractPath, contract, `Drafted by mlgate from ${named!.map((f) => f.name).join(', ')} on ${createdAt.slice(0, 10)}.\nReview it before relying on it: ranges are the observed ones widened by 10%.`);
+    host.info(`Drafted a contract from ${named!.length} file(s) into ${options.contract}`);
   } else {
     // On a pull request, the contract at the base commit: the pull request's own cannot loosen its rules.
     const loaded = await readRulesFile(env, { input: 'contract', path: options.contract, rulesFrom: options.rulesFrom, token: options.token, kind: 'contract' });
@@ -55,23 +65,25 @@ export async function validateData(env: ActionEnvironment): Promise<void> {
     if (bounded.length > 0) throw new ConfigurationError(`${env.inputs.label('sample-size')} 0 keeps no sample, but the quantiles rules of ${bounded.join(', ')} in ${options.contract} are checked on it; set a sample-size above 0, or remove those rules`, { file: options.contract });
   }
 
+  // The contract's dataset settings fill those the inputs leave unset; a format it names retypes the files.
+  const read = withContractSettings(options.read, contract.dataset);
+  const files = named && !(read.format && !options.read.format) ? named : await resolveDataFiles(options.data, cwd, read.format ?? 'auto', label);
   const { shard, partial, key } = options.sharding;
   const facts = shard ? await fileFacts(files) : [];
   const share = shard ? shardShare(files, facts.map((f) => f.bytes), shard, key !== undefined) : undefined;
   const profile = new ProfileBuilder({ sampleSize: options.sampleSize, createdAt, shardShare: share });
   const validator = new DatasetValidator(contract);
   const pieces: PartialDocument['shard']['pieces'] = [];
-  const delimiter = options.delimiter ?? contract.dataset?.delimiter;
   // Columns the contract leaves out are profiled too; numeric ones are read as numbers only. Shards read them as
   // numbers and text, so that every shard types them alike whatever rows it holds.
-  const hints = shard ? undefined : await numericHints(files, contract, delimiter);
-  await scanDataset({ files, contract, decodeHints: hints, profile, validator, delimiter: options.delimiter, createdAt, logger: host, shard, shardKey: key, onPiece: (piece) => pieces.push(piece) });
+  const hints = shard ? undefined : await numericHints(files, contract, options.read);
+  await scanDataset({ files, contract, decodeHints: hints, profile, validator, settings: options.read, createdAt, logger: host, shard, shardKey: key, onPiece: (piece) => pieces.push(piece) });
   if (shard && partial) {
     // A shard's checks and profile are half a result: they go into its partial report for the merge to finish.
     const part = profile.finish({ part: true });
-    const identity = { contract, sampleSize: options.sampleSize, delimiter: options.delimiter, format: options.format };
+    const identity = { contract, sampleSize: options.sampleSize, delimiter: options.read.delimiter, format: options.read.format ?? 'auto', decimal: options.read.decimal, quote: options.read.quote };
     const validation = { contract, contract_path: options.contract, ...(origin ? { contract_origin: origin } : {}), ...encodeValidatorPart(validator.part()) };
-    await writePartial(resolve(cwd, partial), { step: 'validate-data', createdAt, shard, key, pieces, files: facts, identity, payload: { ...packSamples(part), validation } });
+    await writePartial(resolve(cwd, partial), { step: 'validate-data', createdAt, shard, key, pieces, files: facts, identity, payload: { ...packSamples(part), validation } }, (path, document, how) => reports.write(path, document, how));
     host.setOutput('partial', partial);
     host.print(`shard ${shard.index}/${shard.count}: ${part.dataset.rows} rows checked; partial report ${partial} (merge the shards' partials with merge: to get the report)`);
     return;
@@ -84,17 +96,17 @@ export async function validateData(env: ActionEnvironment): Promise<void> {
     const sample = samples.get(column.sample)!;
     column.sample = sample.slice(0, sample.length);
   }
-  const profileDocument = hints ? await reprofileMisread(finished, hints, files, { sampleSize: options.sampleSize, delimiter, dataset: contract.dataset, createdAt }) : finished;
+  const profileDocument = hints ? await reprofileMisread(finished, hints, files, { sampleSize: options.sampleSize, settings: options.read, dataset: contract.dataset, createdAt }) : finished;
   const report = validator.finish(profileDocument, { failOn: options.failOn, contractPath: options.contract, inferred: options.infer, createdAt });
   if (origin) report.contract = { ...origin, ...report.contract };
-  await publish(env, options, report, profileDocument, samples);
+  await publish(env, reports, options, report, profileDocument, samples);
 }
 
 /** Writes the report and the profile, sets the outputs, annotates, summarises, and fails on violations. */
-async function publish(env: ActionEnvironment, options: ValidateDataOptions, report: ValidationReport, profileDocument: Profile, samples?: ReadonlyMap<unknown[], DeferredArray<unknown>>): Promise<void> {
+async function publish(env: ActionEnvironment, reports: RunReports, options: ValidateDataOptions, report: ValidationReport, profileDocument: Profile, samples?: ReadonlyMap<unknown[], DeferredArray<unknown>>): Promise<void> {
   const { host, cwd } = env;
-  await writeDocument(resolve(cwd, options.report), report);
-  await writeDocument(resolve(cwd, options.profile), profileDocument, { compact: true, deferred: samples });
+  await reports.write(resolve(cwd, options.report), report);
+  await reports.write(resolve(cwd, options.profile), profileDocument, { compact: true, deferred: samples });
 
   if (host.isAction) annotate(host, report, options.maxAnnotations);
   host.setOutput('passed', report.passed);

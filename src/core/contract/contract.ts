@@ -42,8 +42,14 @@ export interface DatasetContract {
   order?: 'any' | 'strict';
   /** Texts read as missing values (default: pandas' list). */
   null_values?: string[];
-  /** Delimiter of CSV files (default ',' and tab for .tsv). */
+  /** Delimiter of CSV files (default ',' and tab for .tsv); a delimiter input or flag wins. */
   delimiter?: string;
+  /** The decimal separator of numbers in CSV and TSV files (default '.'); a decimal input or flag wins. */
+  decimal?: '.' | ',';
+  /** The format of the data files (default: from each file's name); a format input or flag wins. */
+  format?: 'csv' | 'tsv' | 'jsonl' | 'parquet';
+  /** strict (RFC 4180, the default) or lenient (a quote inside an unquoted field is text); a quote input wins. */
+  quote?: 'strict' | 'lenient';
 }
 
 export interface DataContract {

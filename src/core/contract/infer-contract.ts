@@ -28,7 +28,8 @@ function inferColumn(column: ColumnProfile, rows: number, options: InferOptions)
   if (column.nulls === 0) contract.nullable = false;
   else contract.max_null_fraction = Math.min(1, Number(((column.nulls / Math.max(rows, 1)) * (1 + options.margin)).toPrecision(3)));
   const numeric = column.numeric;
-  if (numeric && (column.type === 'int' || column.type === 'float')) {
+  // Infinities in the reference (counted apart, of unknown sign) would break any range: the range is left open.
+  if (numeric && (column.type === 'int' || column.type === 'float') && !column.infinite) {
     // In halves, so that a range as wide as float64's (-1e308 to 1e308) gives a finite padding.
     const pad = (numeric.max / 2 - numeric.min / 2) * 2 * options.margin;
     // Data that never went below zero (counts, amounts, speeds) keeps zero as its floor.

@@ -51,6 +51,7 @@ function mergeColumn(name: string, parts: readonly (ColumnProfile | undefined)[]
     count: sum(present.map((c) => c.count)),
     nulls: sum(present.map((c) => c.nulls)) + absentRows,
     invalid: sum(present.map((c) => c.invalid)),
+    ...(present.some((c) => c.infinite) ? { infinite: sum(present.map((c) => c.infinite ?? 0)) } : {}),
     sample,
   };
   const numeric = present.filter((c) => c.numeric).map((c) => ({ ...c.numeric!, count: c.count }));

@@ -74,6 +74,8 @@ interface ColumnTallies {
   type: ColumnType | undefined;
   nulls: number;
   invalid: number;
+  /** Values that are ±Infinity: floats, kept out of the moments (see ColumnProfile.infinite). */
+  infinite: number;
   textual: number;
   moments: Moments;
   integral: boolean;
@@ -170,6 +172,7 @@ export class ProfileBuilder {
       type,
       nulls: 0,
       invalid: 0,
+      infinite: 0,
       textual: 0,
       moments: emptyMoments(),
       integral: true,
@@ -228,11 +231,13 @@ export class ProfileBuilder {
         if (integral && v !== Math.floor(v)) integral = false;
       }
       if (n > 0 && !Number.isFinite(sum)) {
-        // ±Infinity among the values (1e400 reads as Infinity: no float64 holds it), counted as rows that did not
-        // parse as the type; or finite values whose sum overflows (1e308 + 1e308). Both take the careful path.
+        // ±Infinity among the values (written inf or Infinity), counted apart and kept out of the moments; or
+        // finite values whose sum overflows (1e308 + 1e308). Both take the careful path.
         const finite = finiteMoments(values, status, length, VALUE);
         if (finite.moments.count > 0) state.moments = mergeMoments(state.moments, finite.moments);
-        invalid += finite.nonFinite;
+        state.infinite += finite.nonFinite;
+        // No int is infinite.
+        if (finite.nonFinite > 0) integral = false;
       } else if (n > 0) {
         const mean = sum / n;
         let m2 = 0;
@@ -331,6 +336,7 @@ export class ProfileBuilder {
         type: state.type,
         nulls: state.nulls,
         invalid: state.invalid,
+        infinite: state.infinite,
         textual: state.textual,
         moments: state.moments,
         integral: state.integral,
@@ -386,6 +392,7 @@ export class ProfileBuilder {
       const state = this.columns.get(column.name)!;
       state.nulls += column.nulls;
       state.invalid += column.invalid;
+      state.infinite += column.infinite;
       state.textual += column.textual;
       state.moments = mergeMoments(state.moments, column.moments);
       state.integral &&= column.integral;
@@ -540,7 +547,7 @@ function copySampled(state: ColumnState, column: ColumnData | undefined, slots: 
     if (numbers) {
       if (block > 0) sampleNumbers.set(numbers.subarray(row0, row0 + block), slot0);
       for (let i = block; i < slots.length; i++) sampleNumbers[slots[i]!] = numbers[rows[i]!]!;
-      // ±Infinity is kept as addColumn counted it, a row that did not parse (JSON has no Infinity).
+      // ±Infinity is kept out of the sample as addColumn keeps it out of the moments (JSON has no Infinity).
       for (let i = 0; i < slots.length; i++) {
         const slot = slots[i]!;
         if (sampleNumbers[slot] === Number.POSITIVE_INFINITY || sampleNumbers[slot] === Number.NEGATIVE_INFINITY) {
@@ -587,6 +594,7 @@ function finishColumn(state: ColumnState, order: Int32Array, part: boolean): { c
     count: valueCount,
     nulls: state.nulls,
     invalid: fromNumbers ? state.invalid + state.textual : state.invalid,
+    ...(fromNumbers && state.infinite > 0 ? { infinite: state.infinite } : {}),
     sample: [],
   };
   const moments = fromNumbers ? state.moments : textMoments(state, type);

@@ -42,6 +42,11 @@ export interface ColumnProfile {
   nulls: number;
   /** Rows whose text did not parse as the type. */
   invalid: number;
+  /**
+   * Rows holding ±infinity (`inf`, `-Infinity`): float values, but kept out of `count` and of every moment, quantile
+   * and histogram, which they would make infinite or NaN. Absent when none.
+   */
+  infinite?: number;
   numeric?: NumericSummary;
   categories?: CategorySummary;
   /** The column's values in the sampled rows, in sample order (aligned with `sample.priorities`). */

@@ -73,19 +73,18 @@ export class ColumnValidator {
     const nullable = contract.nullable !== false;
     const integral = contract.type === 'int';
     const shown = (v: number) => (contract.type === 'datetime' ? new Date(v).toISOString() : contract.type === 'bool' ? v === 1 : v);
-    // ±Infinity is a number beyond float64 (1e400 reads so): not a value of the type, whatever the rules.
-    const overflow = `values that are not ${article(contract.type)}: beyond ±1.8e308, the range of a 64-bit float`;
+    const invalid = (r: number) => {
+      const text = invalidText.get(r) ?? null;
+      tracker.add(name, 'type', severity, invalidNumberMessage(contract.type, text), file, lines[r]!, text);
+    };
     // Most columns of a wide table have no rule on their values: only cells that are not values need a look.
+    // ±Infinity (written inf or Infinity) is a float, which the range rules then judge; never an int.
     if (!integral && min === undefined && max === undefined && !allowedNumbers && !unique) {
       for (let r = 0; r < length; r++) {
-        if (status[r] === VALUE) {
-          const v = numbers[r]!;
-          if (v - v !== 0) tracker.add(name, 'type', severity, overflow, file, lines[r]!, String(v));
-          continue;
-        }
+        if (status[r] === VALUE) continue;
         if (status[r] === NULL) {
           if (!nullable) tracker.add(name, 'not_null', severity, 'missing values in a column that must not have any', file, lines[r]!, null);
-        } else tracker.add(name, 'type', severity, `values that are not ${article(contract.type)}`, file, lines[r]!, invalidText.get(r) ?? null);
+        } else invalid(r);
       }
       return;
     }
@@ -96,15 +95,11 @@ export class ColumnValidator {
         continue;
       }
       if (s === INVALID) {
-        tracker.add(name, 'type', severity, `values that are not ${article(contract.type)}`, file, lines[r]!, invalidText.get(r) ?? null);
+        invalid(r);
         continue;
       }
       const v = numbers[r]!;
-      if (v - v !== 0) {
-        tracker.add(name, 'type', severity, overflow, file, lines[r]!, String(v));
-        continue;
-      }
-      if (integral && v !== Math.floor(v)) tracker.add(name, 'type', severity, 'values that are not an int', file, lines[r]!, v);
+      if (integral && (v !== Math.floor(v) || v - v !== 0)) tracker.add(name, 'type', severity, 'values that are not an int', file, lines[r]!, v);
       if (min !== undefined && v < min) tracker.add(name, 'min', severity, `values below the minimum ${String(contract.min)}`, file, lines[r]!, shown(v));
       if (max !== undefined && v > max) tracker.add(name, 'max', severity, `values above the maximum ${String(contract.max)}`, file, lines[r]!, shown(v));
       if (allowedNumbers && !allowedNumbers.has(v)) tracker.add(name, 'allowed', severity, 'values outside the allowed set', file, lines[r]!, shown(v));
@@ -155,6 +150,20 @@ function limit(value: number | string | undefined, type: string): number | undef
   if (value === undefined) return undefined;
   if (type === 'datetime' && typeof value === 'string') return parseDatetimeText(value);
   return Number(value);
+}
+
+/** A number literal too large for a double (1e400): the reader refuses it rather than read it as Infinity. */
+const OVERFLOW_TEXT = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+/** A number written with a decimal comma (13,52) where a point was expected. */
+const DECIMAL_COMMA_TEXT = /^[+-]?\d+,\d+$/;
+
+/** Why cells of a number column are not numbers, with the fix when the text shows it. */
+function invalidNumberMessage(type: string, text: string | null): string {
+  const base = `values that are not ${article(type)}`;
+  if (text === null) return base;
+  if (OVERFLOW_TEXT.test(text.trim())) return `${base}: beyond ±1.8e308, the range of a 64-bit float`;
+  if (DECIMAL_COMMA_TEXT.test(text.trim())) return `${base}: they look like numbers with a decimal comma; set decimal: ',' (with a delimiter other than ',')`;
+  return base;
 }
 
 function article(type: string): string {

@@ -5,12 +5,15 @@ import { ProfileBuilder, type ProfileState } from '../../core/profile/profile-bu
 import { DatasetValidator, type ValidatorPart } from '../../core/validate/dataset-validator.js';
 import { readDelimited } from '../readers/delimited.js';
 import { fileChunks } from '../readers/file-chunks.js';
+import type { Decimal, QuoteMode } from '../readers/read-settings.js';
 
 /** One byte range of a delimited file to read, check and profile on its own (in a worker thread or not). */
 export interface PartRequest {
   path: string;
   name: string;
   delimiter: string;
+  decimal: Decimal;
+  quote: QuoteMode;
   header: string[];
   contract?: DataContract;
   /** How to read the columns the contract does not type (see ScanOptions). */
@@ -62,6 +65,8 @@ export async function scanPart(request: PartRequest, into?: PartSink): Promise<P
   for await (const item of readDelimited(fileChunks(request.path, request.start), {
     name: request.name,
     delimiter: request.delimiter,
+    decimal: request.decimal,
+    quote: request.quote,
     nullValues: request.contract?.dataset?.null_values,
     decodeAs: (columns) => columns.map(decodeAs),
     dictionary,

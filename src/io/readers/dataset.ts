@@ -15,6 +15,7 @@ import { countNewlines } from './count-newlines.js';
 import { CHUNK_BYTES, fileChunks } from './file-chunks.js';
 import { readJsonLines } from './json-lines.js';
 import { readParquet } from './parquet.js';
+import { delimitedSettings, delimiterName, type ReadSettings } from './read-settings.js';
 
 export const DATA_FORMATS = ['csv', 'tsv', 'jsonl', 'parquet'] as const;
 export type DataFormat = (typeof DATA_FORMATS)[number];
@@ -65,8 +66,8 @@ export async function resolveDataFiles(patterns: readonly string[], cwd: string,
 }
 
 export interface DatasetReadOptions {
-  /** For delimited files: the delimiter, default ',' for csv and tab for tsv. */
-  delimiter?: string;
+  /** For delimited files: the delimiter, decimal separator and quote mode, resolved per file by delimitedSettings. */
+  settings?: ReadSettings;
   nullValues?: readonly string[];
   /** How to decode each column of a file, given its header. */
   decodeAs: (columns: readonly string[], file: DatasetFile) => DecodeAs[];
@@ -169,7 +170,6 @@ async function openFile(file: DatasetFile, options: DatasetReadOptions, split: S
   // A key split hashes the key column's values: it is decoded even where the caller would skip it.
   const decodeAs = (columns: readonly string[]) => options.decodeAs(columns, file).map((as, c) => (as === 'skip' && split.kind === 'key' && columns[c] === split.key ? 'auto' : as));
   const perFile = { name: file.name, decodeAs, dictionary: options.dictionary };
-  const delimiter = options.delimiter ?? (file.format === 'tsv' ? '\t' : ',');
   const whole = (source: OpenedFile['source']): OpenedFile => ({
     source,
     piece: (rows) => (split.kind === 'key' ? { file: file.name, split: 'key', rows, key: split.key } : split.kind === 'none' ? undefined : { file: file.name, split: 'file', rows }),
@@ -189,13 +189,15 @@ async function openFile(file: DatasetFile, options: DatasetReadOptions, split: S
     if (!byPosition) return whole(readJsonLines(lines, perFile));
     return { source: readJsonLines(lines, { ...perFile, keep: (position) => ownsPosition(byPosition, position) }), piece: (rows) => ({ file: file.name, split: 'positions', rows }), lineBase: () => 0 };
   }
+  const { delimiter, decimal, quote } = delimitedSettings(file, options.settings);
+  const delimited = { ...perFile, delimiter, decimal, quote, nullValues: options.nullValues };
   if (!byPosition) {
     const bytes = file.gzip ? (byteStream(file) as AsyncIterable<Buffer>) : tapped(fileChunks(file.path), file, options.onFileBytes);
-    return whole(readDelimited(bytes, { ...perFile, delimiter, nullValues: options.nullValues }));
+    return whole(readDelimited(bytes, delimited));
   }
-  const header = await readDelimitedHeader(file.path, delimiter, file.name);
+  const header = await readDelimitedHeader(file.path, delimiter, file.name, quote);
   if (!header) {
-    throw new DataError(`${file.name}: the header row cannot be read on its own (not ${delimiter === '\t' ? 'tab' : `"${delimiter}"`}-delimited text, or longer than 1 MB), so the file cannot be split by position; check the file, or shard by file`, { file: file.name, line: 1 });
+    throw new DataError(`${file.name}: the header row cannot be read on its own (not ${delimiterName(delimiter)}-delimited text, or longer than 1 MB), so the file cannot be split by position; check the file, or shard by file`, { file: file.name, line: 1 });
   }
   const size = (await stat(file.path)).size;
   const bytes = shardByteRange(byPosition, header.dataStart, size);
@@ -205,7 +207,7 @@ async function openFile(file: DatasetFile, options: DatasetReadOptions, split: S
   const range = { start, stop: bytes.stop, header: header.names, align: byPosition.index > 1 };
   let base: number | undefined;
   return {
-    source: readDelimited(fileChunks(file.path, start), { ...perFile, delimiter, nullValues: options.nullValues, range, onEnd: (e) => (end = e) }),
+    source: readDelimited(fileChunks(file.path, start), { ...delimited, range, onEnd: (e) => (end = e) }),
     piece: (rows) => ({ file: file.name, split: 'bytes', rows, data_start: header.dataStart, data_end: size, first_row_start: end.firstRowStart, last_row_end: end.lastRowEnd, header_lines: header.lines, lines: end.lines }),
     // Row ids are byte offsets: the first row's is where the shard's lines start (known before the read ends).
     lineBase: (firstRowId) => (base ??= 1 + countNewlines(file.path, firstRowId ?? end.firstRowStart)),

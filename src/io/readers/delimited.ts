@@ -2,9 +2,12 @@ import { isUtf8 } from 'node:buffer';
 import { DataError } from '../../core/errors.js';
 import { INVALID, NULL, VALUE, type ColumnData, type DecodeAs, type RecordBatch, type TextDictionary } from '../../core/data/batch.js';
 import { DEFAULT_NULL_VALUES, parseBoolText, parseDatetimeText } from '../../core/data/cell-text.js';
-import { latin1, parseNumberBytes, utf8 } from './parse-cells.js';
+import { isNanText, latin1, parseNumberBytes, utf8 } from './parse-cells.js';
+import { delimiterName, type Decimal, type QuoteMode } from './read-settings.js';
 
 const QUOTE = 34;
+const POINT = 46;
+const COMMA = 44;
 const LF = 10;
 const CR = 13;
 const NEWLINE = Buffer.from([LF]);
@@ -16,6 +19,10 @@ export interface DelimitedOptions {
   /** The file as the user named it, for messages. */
   name: string;
   delimiter: string;
+  /** The decimal separator of numbers: '.' (the default) or ','. */
+  decimal?: Decimal;
+  /** strict (the default): a quote inside an unquoted field is an error; lenient: it is text. */
+  quote?: QuoteMode;
   /** How to decode each column, given the header. */
   decodeAs: (columns: readonly string[]) => DecodeAs[];
   /** Dictionaries for text columns, shared by all files of a dataset. */
@@ -66,6 +73,9 @@ export async function* readDelimited(chunks: AsyncIterable<Buffer>, options: Del
   const delimiter = options.delimiter.charCodeAt(0);
   if (options.delimiter.length !== 1 || delimiter > 127) throw new DataError(`${options.name}: the delimiter must be one ASCII character (got "${options.delimiter}")`);
   const nulls = new Set(options.nullValues ?? DEFAULT_NULL_VALUES);
+  const point = options.decimal === ',' ? COMMA : POINT;
+  const lenient = options.quote === 'lenient';
+  if (point === delimiter) throw new DataError(`${options.name}: the decimal separator and the delimiter are both "${options.delimiter}"; set another delimiter`);
   const { range } = options;
   let header: string[] | undefined;
   let decodeAs: DecodeAs[] = [];
@@ -111,7 +121,7 @@ export async function* readDelimited(chunks: AsyncIterable<Buffer>, options: Del
       aligning = false;
     }
     if (!header) {
-      const parsed = parseHeaderRow(buffer, pos, final, delimiter, options.name, line);
+      const parsed = parseHeaderRow(buffer, pos, final, delimiter, options.name, line, lenient);
       if (!parsed) return pos;
       line += parsed.lines;
       pos = parsed.next;
@@ -125,11 +135,11 @@ export async function* readDelimited(chunks: AsyncIterable<Buffer>, options: Del
       const likely = Math.ceil(((buffer.length - pos) / rowBytes) * 1.25) + 16;
       const capacity = Math.min(Math.floor((buffer.length - pos) / columns) + 1, likely, Math.max(64, Math.floor(MAX_BATCH_CELLS / columns)));
       if (cells.lines.length < capacity) cells = allocateCells(capacity, columns);
-      const scan = scanRows(buffer, pos, final, delimiter, numeric, cells, line, options.name, offset, range?.stop ?? Number.POSITIVE_INFINITY);
+      const scan = scanRows(buffer, pos, final, delimiter, point, lenient, numeric, cells, line, options.name, offset, range?.stop ?? Number.POSITIVE_INFINITY);
       line = scan.line;
       stopped = scan.stopped;
       if (scan.rows > 0) {
-        yield decodeBatch(buffer, cells, scan.rows, header!, decodeAs, dictionaries, nulls, options.name, offset, arrays);
+        yield decodeBatch(buffer, cells, scan.rows, header!, decodeAs, dictionaries, nulls, point, options.name, offset, arrays);
         rowsSoFar += scan.rows;
         rowBytes = Math.max(1, (scan.consumed - pos) / scan.rows);
       }
@@ -180,14 +190,21 @@ export async function* readDelimited(chunks: AsyncIterable<Buffer>, options: Del
  * optimises the byte loop fully. Returns how many rows it found, where the complete rows end, and the next line.
  *
  * Cells of numeric columns are parsed while they are scanned, each byte read once: a plain decimal (optional minus
- * sign, at most 15 digits) goes straight into `numbers`; anything else (empty, null texts, exponents, junk) is NaN
- * there, and decodeNumbers takes the slow path for it.
+ * sign, at most 15 digits, `point` the decimal separator) goes straight into `numbers`; anything else (empty, null
+ * texts, exponents, junk) is NaN there, and decodeNumbers takes the slow path for it.
+ *
+ * Quotes follow RFC 4180, more strictly than Python's csv module (which keeps reading after a closing quote):
+ * `1,"new"york` is ['1', 'newyork'] to Python (strict=True: "',' expected after '\"'") and an error here; `"20.5"x`
+ * is '20.5x' to Python and an error here; `ab"c` is 'ab"c' to Python (even strict=True) and an error here unless
+ * `lenient`, which reads it as Python does.
  */
 function scanRows(
   buffer: Buffer,
   pos: number,
   final: boolean,
   delimiter: number,
+  point: number,
+  lenient: boolean,
   numeric: Uint8Array,
   cells: Cells,
   firstLine: number,
@@ -257,7 +274,7 @@ function scanRows(
           const wholeDigits = p - wholeStart;
           let fraction = 0;
           let scale = 0;
-          if (c === 46) {
+          if (c === point) {
             const fractionStart = ++p;
             while ((c = buffer[p]!) - 48 >>> 0 <= 9) {
               fraction = (fraction * 10 + (c - 48)) | 0;
@@ -326,9 +343,9 @@ function scanRows(
         }
         end = pos++;
         if (field < columns) numbers[base + field] = Number.NaN;
-        // Text between the closing quote and the delimiter is kept out of the value, as Python's csv does.
-        while (pos < length && buffer[pos] !== delimiter && buffer[pos] !== LF) pos++;
-        if (pos >= length && !final) break rowLoop;
+        // The buffer ends with a newline, so a byte follows the closing quote: it must end the field.
+        const after = buffer[pos];
+        if (after !== delimiter && after !== LF && !(after === CR && buffer[pos + 1] === LF)) throw textAfterQuote(name, line + newlines, buffer, start, pos, delimiter);
       } else {
         let c = 0;
         if (numeric[field] !== 0 && field < columns) {
@@ -347,7 +364,7 @@ function scanRows(
               mantissa = mantissa * 10 + d;
               digits++;
               if (scale >= 0) scale++;
-            } else if (c === 46 && scale < 0) scale = 0;
+            } else if (c === point && scale < 0) scale = 0;
             else break;
             pos++;
           }
@@ -358,7 +375,10 @@ function scanRows(
           }
           numbers[base + field] = value;
         }
-        while (pos < length && (c = buffer[pos]!) !== delimiter && c !== LF) pos++;
+        while (pos < length && (c = buffer[pos]!) !== delimiter && c !== LF) {
+          if (c === QUOTE && !lenient) throw quoteInField(name, line + newlines, buffer, start, delimiter);
+          pos++;
+        }
         if (pos >= length && !final) break rowLoop;
         end = pos > start && buffer[pos - 1] === CR && (pos >= length || buffer[pos] === LF) ? pos - 1 : pos;
       }
@@ -386,7 +406,8 @@ function scanRows(
   return { rows, consumed, line, stopped, full };
 }
 
-export function parseHeaderRow(buffer: Buffer, pos: number, final: boolean, delimiter: number, name: string, line: number): { names: string[]; next: number; lines: number } | undefined {
+/** The header row at `pos`: its names (split by the rows' quoting rules), where the rows start, and its lines. */
+export function parseHeaderRow(buffer: Buffer, pos: number, final: boolean, delimiter: number, name: string, line: number, lenient = false): { names: string[]; next: number; lines: number } | undefined {
   // The header is small: find its end (outside quotes) and split it with the same rules as a row.
   let inQuotes = false;
   let end = pos;
@@ -405,7 +426,7 @@ export function parseHeaderRow(buffer: Buffer, pos: number, final: boolean, deli
     return undefined;
   }
   const text = buffer.toString('utf8', pos, end).replace(/\r$/, '');
-  const names = splitHeader(text, String.fromCharCode(delimiter));
+  const names = splitHeader(text, String.fromCharCode(delimiter), lenient, name, line);
   const seen = new Map<string, number>();
   names.forEach((n, i) => {
     if (n.trim() === '') throw new DataError(`${name}:${line}: column ${i + 1} of the header has no name; every column needs one`);
@@ -420,30 +441,37 @@ export function parseHeaderRow(buffer: Buffer, pos: number, final: boolean, deli
       ['|', 'pipes'],
     ] as const) {
       if (char !== String.fromCharCode(delimiter) && names[0]!.includes(char)) {
-        throw new DataError(`${name}:${line}: the header is one column that contains ${label}; the file looks ${char === '\t' ? 'tab' : `"${char}"`}-separated: set the delimiter (or name the file .tsv)`);
+        const fix = char === '\t' ? "set delimiter: '\\t' (or name the file .tsv)" : `set delimiter: '${char}'`;
+        throw new DataError(`${name}:${line}: the header is one column that contains ${label}; the file looks ${delimiterName(char)}-separated: ${fix}`, { file: name, line });
       }
     }
   }
   return { names, next: Math.min(end + 1, buffer.length), lines: 1 + newlines };
 }
 
-function splitHeader(text: string, delimiter: string): string[] {
+function splitHeader(text: string, delimiter: string, lenient: boolean, file: string, line: number): string[] {
   const names: string[] = [];
   let current = '';
   let inQuotes = false;
+  // Whether the field began with a quote (and so must end at its closing quote).
+  let quoted = false;
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!;
     if (inQuotes) {
       if (c === '"' && text[i + 1] === '"') {
         current += '"';
         i++;
-      } else if (c === '"') inQuotes = false;
-      else current += c;
-    } else if (c === '"' && current === '') inQuotes = true;
+      } else if (c === '"') {
+        inQuotes = false;
+        if (i + 1 < text.length && text[i + 1] !== delimiter) throw new DataError(`${file}:${line}: text after the closing quote of a header field (${JSON.stringify(text.slice(i + 1, i + 21))}); ${QUOTE_FIX}`, { file, line });
+      } else current += c;
+    } else if (c === '"' && current === '' && !quoted) inQuotes = quoted = true;
     else if (c === delimiter) {
       names.push(current);
       current = '';
-    } else current += c;
+      quoted = false;
+    } else if (c === '"' && !lenient) throw new DataError(`${file}:${line}: a quote inside an unquoted header field (${JSON.stringify(current + c)}); ${QUOTE_FIX}, or set quote: lenient to read such quotes as text`, { file, line });
+    else current += c;
   }
   names.push(current);
   return names;
@@ -488,6 +516,7 @@ function decodeBatch(
   decodeAs: readonly DecodeAs[],
   dictionaries: readonly (TextDictionary | undefined)[],
   nulls: ReadonlySet<string>,
+  point: number,
   file: string,
   offset: number,
   arrays: BatchArrays,
@@ -499,7 +528,7 @@ function decodeBatch(
     if (as === 'skip') return;
     const status = arrays.status[c]!.subarray(0, rows).fill(VALUE);
     const column: ColumnData = { name, decodeAs: as, status, invalidText: new Map() };
-    if (as === 'number' || as === 'auto') column.numbers = decodeNumbers(arrays.numbers[c]!.subarray(0, rows), buffer, cells, header.length, c, column, nulls);
+    if (as === 'number' || as === 'auto') column.numbers = decodeNumbers(arrays.numbers[c]!.subarray(0, rows), buffer, cells, header.length, c, column, nulls, point);
     if (as === 'text' || as === 'auto') {
       column.dictionary = dictionaries[c]!;
       column.ids = decodeTexts(arrays.ids[c]!.subarray(0, rows), buffer, cells, header.length, c, column, nulls);
@@ -523,7 +552,7 @@ function cellText(buffer: Buffer, cells: Cells, k: number): string {
 // One small function per decoding, each with a single tight loop over a column's cells: V8 optimises these far
 // better than one function that branches on the type inside the loop.
 
-function decodeNumbers(numbers: Float64Array, buffer: Buffer, cells: Cells, stride: number, c: number, column: ColumnData, nulls: ReadonlySet<string>): Float64Array {
+function decodeNumbers(numbers: Float64Array, buffer: Buffer, cells: Cells, stride: number, c: number, column: ColumnData, nulls: ReadonlySet<string>, point: number): Float64Array {
   const rows = numbers.length;
   const { starts, ends } = cells;
   const { status } = column;
@@ -534,13 +563,14 @@ function decodeNumbers(numbers: Float64Array, buffer: Buffer, cells: Cells, stri
     if (value !== value) {
       const s = starts[k]!;
       const e = ends[k]!;
-      value = e > s ? parseNumberBytes(buffer, s, e) : Number.NaN;
+      value = e > s ? parseNumberBytes(buffer, s, e, point) : Number.NaN;
     }
     numbers[r] = value;
     if (value !== value) {
       const s = starts[k]!;
       const e = ends[k]!;
-      if (nulls.has(e > s ? latin1(buffer, s, e) : '')) status[r] = NULL;
+      // NaN in any case is a float's missing value in a number column (see isNanText), whatever the null texts.
+      if (nulls.has(e > s ? latin1(buffer, s, e) : '') || (keepInvalid && isNanText(buffer, s, e))) status[r] = NULL;
       else {
         status[r] = INVALID;
         if (keepInvalid) column.invalidText.set(r, cellText(buffer, cells, k));
@@ -630,6 +660,25 @@ function countFields(buffer: Buffer, start: number, delimiter: number): number {
     else if (!inQuotes && c === LF) break;
   }
   return count;
+}
+
+/** How to write a field with quotes in it, for the messages that meet one written otherwise. */
+const QUOTE_FIX = 'quote the whole field and double the quotes inside it (e.g. "a ""b"" c")';
+
+/** A field's text as messages show it: at most 40 characters of it, up to the end of its line. */
+function shownField(buffer: Buffer, start: number, delimiter: number): string {
+  let end = start;
+  while (end < buffer.length && end - start < 40 && buffer[end] !== LF && (buffer[end] !== delimiter || end === start)) end++;
+  return JSON.stringify(buffer.toString('utf8', start, end).replace(/\r$/, ''));
+}
+
+function textAfterQuote(file: string, line: number, buffer: Buffer, contentStart: number, after: number, delimiter: number): DataError {
+  const field = JSON.stringify(buffer.toString('utf8', Math.max(contentStart - 1, after - 40), after));
+  return new DataError(`${file}:${line}: text after the closing quote of the field ${field}, at ${shownField(buffer, after, delimiter)}; a quoted field must end at a delimiter or the line's end: ${QUOTE_FIX}`, { file, line });
+}
+
+function quoteInField(file: string, line: number, buffer: Buffer, start: number, delimiter: number): DataError {
+  return new DataError(`${file}:${line}: a quote inside an unquoted field (${shownField(buffer, start, delimiter)}); ${QUOTE_FIX}, or set quote: lenient to read such quotes as text`, { file, line });
 }
 
 function ragged(file: string, line: number, fields: number, columns: number): DataError {

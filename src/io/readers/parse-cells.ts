@@ -7,12 +7,14 @@
 const POW10 = Float64Array.from({ length: 23 }, (_, i) => 10 ** i);
 
 /**
- * A decimal number from bytes [start, end), or NaN when the text is not one.
+ * A decimal number from bytes [start, end), or NaN when the text is not one. `point` is the decimal separator's
+ * byte ('.' unless the file writes decimal commas).
  * Plain decimals with at most 15 significant digits and small exponents are computed exactly from an integer
  * mantissa and a power of ten (both exact doubles, so one rounding: the correctly rounded result); anything else
- * goes through Number() on the text.
+ * goes through Number() on the text. `inf`, `infinity` (any case, signed or not) are ±Infinity; a literal too large
+ * for a double (1e400) is NaN, not Infinity: it is not the number written.
  */
-export function parseNumberBytes(bytes: Buffer, start: number, end: number): number {
+export function parseNumberBytes(bytes: Buffer, start: number, end: number, point = 46): number {
   let i = start;
   let negative = false;
   if (bytes[i] === 45 /* - */) {
@@ -28,7 +30,7 @@ export function parseNumberBytes(bytes: Buffer, start: number, end: number): num
   }
   let digits = i - digitsStart;
   let scale = 0;
-  if (i < end && bytes[i] === 46 /* . */) {
+  if (i < end && bytes[i] === point) {
     const fractionStart = ++i;
     for (; i < end; i++) {
       const c = bytes[i]! - 48;
@@ -43,14 +45,37 @@ export function parseNumberBytes(bytes: Buffer, start: number, end: number): num
     const value = mantissa / POW10[scale]!;
     return negative ? -value : value;
   }
-  return parseNumberSlow(bytes, start, end);
+  return parseNumberSlow(bytes, start, end, point);
 }
 
-function parseNumberSlow(bytes: Buffer, start: number, end: number): number {
-  const text = latin1(bytes, start, end).trim();
-  // Number() accepts '', hex, binary and 'Infinity'; a data file's number is none of those.
-  if (text === '' || !/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text)) return Number.NaN;
-  return Number(text);
+const DECIMAL_TEXT = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+const INFINITY_TEXT = /^([+-]?)inf(inity)?$/i;
+
+function parseNumberSlow(bytes: Buffer, start: number, end: number, point: number): number {
+  let text = latin1(bytes, start, end).trim();
+  if (point !== 46) {
+    // With decimal commas a point is not a number's: "1.5" is refused rather than read as 1.5 (or as 15).
+    if (text.includes('.')) return Number.NaN;
+    text = text.replace(',', '.');
+  }
+  // Number() accepts '', hex, binary and 'Infinity' (but not 'inf'); a data file's number is none of those but the
+  // spellings of infinity that pandas, numpy and spreadsheets write.
+  if (text === '' || !DECIMAL_TEXT.test(text)) {
+    const infinity = INFINITY_TEXT.exec(text);
+    return infinity ? (infinity[1] === '-' ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY) : Number.NaN;
+  }
+  const value = Number(text);
+  return value - value === 0 ? value : Number.NaN;
+}
+
+/**
+ * Whether bytes [start, end) spell NaN, in any case and with any sign: a float that is not a number, which mlgate
+ * reads as a missing value of a number column (as pandas does), never as a value.
+ */
+export function isNanText(bytes: Buffer, start: number, end: number): boolean {
+  let i = start;
+  if (bytes[i] === 43 || bytes[i] === 45) i++;
+  return end - i === 3 && (bytes[i]! | 32) === 110 && (bytes[i + 1]! | 32) === 97 && (bytes[i + 2]! | 32) === 110;
 }
 
 /** Node's Buffer slicing methods that skip toString's argument checks (hot: called once per text cell). */
