@@ -5,6 +5,8 @@ import { draftContract } from '../io/draft-contract.js';
 import { DATA_FORMATS, resolveDataFiles } from '../io/readers/dataset.js';
 import type { ActionEnvironment } from '../actions/runtime/host.js';
 import { parseChoice, parseInteger, parseList, type InputSpecs } from '../actions/runtime/inputs.js';
+import { parseSampleSize, SAMPLE_SIZE_HELP } from '../actions/runtime/sample-size.js';
+import { DEFAULT_SAMPLE_SIZE } from '../core/profile/profile.js';
 
 export const INFER_CONTRACT_INPUTS = {
   data: { description: 'Reference data: paths or globs (CSV, TSV, JSON Lines, Parquet, optionally .gz).', required: true },
@@ -12,7 +14,7 @@ export const INFER_CONTRACT_INPUTS = {
   margin: { description: 'Widen observed ranges by this share of their width on each side.', default: '0.1' },
   format: { description: 'auto (by file name), csv, tsv, jsonl or parquet.', default: 'auto' },
   delimiter: { description: "The delimiter of CSV files, when not ','.", default: '' },
-  'sample-size': { description: 'Rows sampled to judge types and uniqueness candidates.', default: '100000' },
+  'sample-size': { description: `Rows sampled to judge types and uniqueness candidates: ${SAMPLE_SIZE_HELP}.`, default: String(DEFAULT_SAMPLE_SIZE) },
 } satisfies InputSpecs;
 
 /** `mlgate infer-contract`: drafts a contract from reference data for a person to review. */
@@ -25,7 +27,7 @@ export async function inferContractCommand(env: ActionEnvironment): Promise<void
   const files = await resolveDataFiles(data, cwd, parseChoice(inputs, 'format', ['auto', ...DATA_FORMATS] as const), inputs.label('data'));
   const createdAt = new Date().toISOString();
   const delimiter = inputs.get('delimiter') || undefined;
-  const { contract, profile } = await draftContract(files, { margin, sampleSize: parseInteger(inputs, 'sample-size', 0, 10_000_000), delimiter, createdAt });
+  const { contract, profile } = await draftContract(files, { margin, sampleSize: parseSampleSize(inputs), delimiter, createdAt });
   const output = inputs.get('output') || INFER_CONTRACT_INPUTS.output.default;
   await writeContract(resolve(cwd, output), contract, `Drafted by mlgate infer-contract from ${files.map((f) => f.name).join(', ')} (${profile.dataset.rows} rows) on ${createdAt.slice(0, 10)}.\nReview it before relying on it: ranges are the observed ones widened by ${margin * 100}%.`);
   host.print(`contract ${output}: ${Object.keys(contract.columns).length} columns from ${profile.dataset.rows} rows`);

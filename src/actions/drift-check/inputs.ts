@@ -1,7 +1,9 @@
 import { ConfigurationError } from '../../core/errors.js';
 import { DRIFT_TESTS, type DriftTest } from '../../core/drift/detect-drift.js';
 import { parseBoolean, parseChoice, parseList, requireInput, type InputReader, type InputSpecs, type OutputSpecs } from '../runtime/inputs.js';
+import { parseSampleSize, SAMPLE_SIZE_HELP } from '../runtime/sample-size.js';
 import { parseSharding, shardInputs, type Sharding } from '../runtime/sharding.js';
+import { DEFAULT_SAMPLE_SIZE } from '../../core/profile/profile.js';
 
 /** The inputs of the drift-check action, which are also the options of `mlgate drift-check`. */
 export const INPUTS = {
@@ -10,6 +12,10 @@ export const INPUTS = {
   columns: { description: 'Columns to check, one per line or comma-separated. Default: every column of the reference.', default: '' },
   tests: { description: 'Tests instead of the defaults, as name=test pairs: a column or a kind (numeric, categorical, binary) = ks, chi2, ztest, psi, jensenshannon or wasserstein.', default: '' },
   thresholds: { description: 'Thresholds instead of the defaults, as name=value pairs: a test or a column (p-value tests drift below it, distances at or above).', default: '' },
+  'sample-size': {
+    description: `Rows of each side's data kept for the tests on numeric columns: ${SAMPLE_SIZE_HELP}. Category counts always cover every row. A reference given as a profile keeps the sample it was written with.`,
+    default: String(DEFAULT_SAMPLE_SIZE),
+  },
   'drift-share': { description: 'The dataset drifts when at least this share of the checked columns drift.', default: '0.5' },
   correction: { description: 'none, or bh: Benjamini-Hochberg adjustment of p-values across columns.', default: 'none' },
   'fail-on-drift': { description: 'Fail the step when the dataset drifts.', default: 'false' },
@@ -44,6 +50,8 @@ export interface DriftCheckOptions {
   columns: string[] | undefined;
   tests: Record<string, DriftTest>;
   thresholds: Record<string, number>;
+  /** Rows sampled from data files (SAMPLE_ALL: every row). */
+  sampleSize: number;
   driftShare: number;
   correction: 'none' | 'bh';
   failOnDrift: boolean;
@@ -87,6 +95,7 @@ export function parseDriftCheckOptions(inputs: InputReader): DriftCheckOptions {
         return [name, number];
       }),
     ),
+    sampleSize: parseSampleSize(inputs),
     driftShare,
     correction: parseChoice(inputs, 'correction', ['none', 'bh'] as const),
     failOnDrift: parseBoolean(inputs, 'fail-on-drift'),

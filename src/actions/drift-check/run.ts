@@ -46,7 +46,7 @@ export async function driftCheck(env: ActionEnvironment): Promise<void> {
   }
   if (reference.sample.size === 0) host.warning(`the reference profile holds no sample (written with sample-size 0): only columns with category counts are compared, the others are skipped; write the reference with a sample-size above 0, or give it as data files, to compare every column`);
   // The current data is read with the reference's types, so both sides are compared as the same kinds.
-  const current = merge ? await mergeCurrent(env, merge, createdAt) : await profileData(env, options.current, env.inputs.label('current'), createdAt, typesOf(reference));
+  const current = merge ? await mergeCurrent(env, merge, createdAt) : await profileData(env, options.current, env.inputs.label('current'), createdAt, options.sampleSize, typesOf(reference));
   const driftOptions = { ...DEFAULT_DRIFT_OPTIONS, columns: options.columns, tests: options.tests, thresholds: options.thresholds, driftShare: options.driftShare, correction: options.correction, createdAt };
   const report = detectDrift(reference, current, driftOptions);
   const prediction = options.model ? await predictionDrift(env, options, driftOptions) : undefined;
@@ -88,7 +88,7 @@ async function profileShard(env: ActionEnvironment, options: DriftCheckOptions, 
   const files = await resolveDataFiles(options.current, env.cwd, 'auto', env.inputs.label('current'));
   const facts = await fileFacts(files);
   const key = options.sharding.key;
-  const builder = new ProfileBuilder({ createdAt, shardShare: shardShare(files, facts.map((f) => f.bytes), shard, key !== undefined) });
+  const builder = new ProfileBuilder({ createdAt, sampleSize: options.sampleSize, shardShare: shardShare(files, facts.map((f) => f.bytes), shard, key !== undefined) });
   const pieces: ShardPiece[] = [];
   await scanDataset({ files, contract: types, profile: builder, createdAt, logger: env.host, shard, shardKey: key, onPiece: (piece) => pieces.push(piece) });
   const profile = builder.finish({ part: true });
@@ -141,18 +141,19 @@ async function referenceProfile(env: ActionEnvironment, options: DriftCheckOptio
     return readProfile(asset.path, `${asset.tag}/profile.json`);
   }
   if (options.reference.length === 1 && first!.endsWith('.json')) return readProfile(resolve(env.cwd, first!), first!);
-  return profileData(env, options.reference, env.inputs.label('reference'), createdAt);
+  return profileData(env, options.reference, env.inputs.label('reference'), createdAt, options.sampleSize);
 }
 
 function readProfile(path: string, name: string): Promise<Profile> {
   return readDocumentOfKind<Profile>(path, name, 'profile', 'give the profile.json that validate-data writes');
 }
 
-async function profileData(env: ActionEnvironment, patterns: string[], label: string, createdAt: string, types?: DataContract): Promise<Profile> {
+async function profileData(env: ActionEnvironment, patterns: string[], label: string, createdAt: string, sampleSize: number, types?: DataContract): Promise<Profile> {
   const files = await resolveDataFiles(patterns, env.cwd, 'auto', label);
   await prestartReaders(files);
   const contract = types ?? (await sniffNumericColumns(files));
-  const builder = new ProfileBuilder({ createdAt });
+  const builder = new ProfileBuilder({ createdAt, sampleSize });
   await scanDataset({ files, contract, profile: builder, createdAt, logger: env.host });
-  return builder.finish();
+  // Compared, never written: each numeric column's sample sorted once, as every test reads it.
+  return builder.finishSorted();
 }

@@ -1,6 +1,6 @@
 import type { DriftReport, FeatureDrift } from '../documents.js';
 import { ownValue } from '../own-value.js';
-import { sampleNumbers, type ColumnProfile, type Profile } from '../profile/profile.js';
+import { distinctSampleValues, sampleValueAt, sortedSampleNumbers, type ColumnProfile, type Profile } from '../profile/profile.js';
 import { benjaminiHochberg } from '../stats/benjamini-hochberg.js';
 import { chiSquareContingency } from '../stats/chi-square-contingency.js';
 import { jensenShannonDistance } from '../stats/jensen-shannon.js';
@@ -89,7 +89,7 @@ export function detectDrift(reference: Profile, current: Profile, options: Drift
 function kindOf(column: ColumnProfile, sampled: boolean): Kind {
   // Without a sample, a column without category counts has no distinct count: its type decides.
   if (!sampled && !column.categories && column.type !== 'bool') return column.type === 'int' || column.type === 'float' || column.type === 'datetime' ? 'numeric' : 'categorical';
-  const distinct = column.categories?.distinct ?? new Set(column.sample.filter((v) => v !== null)).size;
+  const distinct = column.categories?.distinct ?? distinctSampleValues(column.sample, 5);
   if (column.type === 'bool' || distinct === 2) return 'binary';
   if ((column.type === 'int' || column.type === 'float' || column.type === 'datetime') && distinct > 5) return 'numeric';
   return 'categorical';
@@ -106,7 +106,7 @@ function compareColumn(ref: ColumnProfile, cur: ColumnProfile, refRows: number, 
   }
   const refShare = refRows > 0 ? ref.nulls / refRows : 0;
   const curShare = curRows > 0 ? cur.nulls / curRows : 0;
-  const values = [ref, cur].map((c) => (kind === 'numeric' ? sampleNumbers(c.sample).length : c.count));
+  const values = [ref, cur].map((c) => (kind === 'numeric' ? sortedSampleNumbers(c.sample).length : c.count));
   if (values[0]! < options.minValues || values[1]! < options.minValues) {
     return { ...base, status: 'insufficient_data', reason: `${values[0]} reference and ${values[1]} current values; at least ${options.minValues} are needed on each side` };
   }
@@ -123,7 +123,7 @@ function compareColumn(ref: ColumnProfile, cur: ColumnProfile, refRows: number, 
   if (nullJump) feature.reason = `missing values went from ${(refShare * 100).toFixed(1)}% to ${(curShare * 100).toFixed(1)}%`;
   else if (result.note) feature.reason = result.note;
   const label = ref.type === 'datetime' ? (v: number) => new Date(v).toISOString().slice(0, 10) : (v: number) => String(round(v));
-  feature.distribution = kind === 'numeric' ? binnedShares(sampleNumbers(ref.sample), sampleNumbers(cur.sample), label) : categoryShares(ref, cur);
+  feature.distribution = kind === 'numeric' ? binnedShares(sortedSampleNumbers(ref.sample), sortedSampleNumbers(cur.sample), label) : categoryShares(ref, cur);
   return feature;
 }
 
@@ -143,12 +143,12 @@ interface TestResult {
 function runTest(test: DriftTest, ref: ColumnProfile, cur: ColumnProfile): TestResult {
   switch (test) {
     case 'ks': {
-      const r = ks2samp(sampleNumbers(ref.sample), sampleNumbers(cur.sample));
+      const r = ks2samp(sortedSampleNumbers(ref.sample), sortedSampleNumbers(cur.sample));
       return { statistic: r.statistic, p: r.pValue, effect: r.statistic };
     }
     case 'wasserstein': {
-      const a = sampleNumbers(ref.sample);
-      const b = sampleNumbers(cur.sample);
+      const a = sortedSampleNumbers(ref.sample);
+      const b = sortedSampleNumbers(cur.sample);
       const normed = normedWasserstein(a, b);
       // A constant reference has no spread to norm by: any move at all is drift.
       if (Number.isNaN(normed)) {
@@ -158,7 +158,7 @@ function runTest(test: DriftTest, ref: ColumnProfile, cur: ColumnProfile): TestR
       return { statistic: normed, effect: normed };
     }
     case 'psi': {
-      const r = populationStabilityIndex(sampleNumbers(ref.sample), sampleNumbers(cur.sample));
+      const r = populationStabilityIndex(sortedSampleNumbers(ref.sample), sortedSampleNumbers(cur.sample));
       return { statistic: r.psi, effect: r.psi };
     }
     case 'chi2':
@@ -182,7 +182,10 @@ function runTest(test: DriftTest, ref: ColumnProfile, cur: ColumnProfile): TestR
 function countsOf(column: ColumnProfile): Map<string, number> {
   if (column.categories) return new Map(column.categories.counts);
   const counts = new Map<string, number>();
-  for (const v of column.sample) if (v !== null) counts.set(String(v), (counts.get(String(v)) ?? 0) + 1);
+  for (let i = 0; i < column.sample.length; i++) {
+    const v = sampleValueAt(column.sample, i);
+    if (v !== null) counts.set(String(v), (counts.get(String(v)) ?? 0) + 1);
+  }
   return counts;
 }
 

@@ -1,4 +1,4 @@
-import { sortValues } from './sort-values.js';
+import { sortedCopy } from './sort-values.js';
 /** Proportions below this count as this in PSI, so an empty bin gives a large but finite term, not infinity. */
 export const PSI_FLOOR = 1e-4;
 
@@ -19,7 +19,7 @@ export interface PsiResult {
  * @example populationStabilityIndex(reference, reference) === 0
  */
 export function populationStabilityIndex(reference: Float64Array, current: Float64Array, bins = 10): PsiResult {
-  const sorted = sortValues(reference.slice());
+  const sorted = sortedCopy(reference);
   const inner: number[] = [];
   for (let i = 1; i < bins; i++) {
     const position = ((sorted.length - 1) * i) / bins;
@@ -28,7 +28,7 @@ export function populationStabilityIndex(reference: Float64Array, current: Float
     if (inner.length === 0 || value > inner.at(-1)!) inner.push(value);
   }
   const r = binShares(sorted, inner);
-  const c = binShares(sortValues(current.slice()), inner);
+  const c = binShares(sortedCopy(current), inner);
   let psi = 0;
   for (let i = 0; i < r.length; i++) {
     const ri = Math.max(r[i]!, PSI_FLOOR);
