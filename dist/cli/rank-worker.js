@@ -1,4 +1,4 @@
 #!/usr/bin/env node
 import { createRequire as __mlgateCreateRequire } from 'node:module';
 const require = __mlgateCreateRequire(import.meta.url);
-import{takeRequestPart}from"./chunks/chunk-CFKAJQPN.js";import"./chunks/chunk-ZUZCJVQQ.js";import"./chunks/chunk-AT2TXTLX.js";import"./chunks/chunk-TAUJ5WBB.js";import{parentPort,workerData}from"node:worker_threads";parentPort.postMessage(takeRequestPart(workerData));
+import{takeRequestPart}from"./chunks/chunk-S5ZSQ75E.js";import"./chunks/chunk-6SXURFND.js";import"./chunks/chunk-AT2TXTLX.js";import"./chunks/chunk-TAUJ5WBB.js";import{parentPort,workerData}from"node:worker_threads";parentPort.postMessage(takeRequestPart(workerData));

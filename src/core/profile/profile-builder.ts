@@ -6,6 +6,7 @@ import {
   DEFAULT_SAMPLE_SEED,
   DEFAULT_SAMPLE_SIZE,
   histogramOf,
+  histogramOfSorted,
   MAX_CATEGORIES,
   PROFILE_QUANTILES,
   kthSmallest,
@@ -790,7 +791,7 @@ function numericSummary(moments: Moments, integral: boolean, values: Float64Arra
     m2: moments.m2,
     variance: sampleVariance(moments),
     integral,
-    histogram: histogramOf(values, moments.min, moments.max),
+    histogram: sorted ? histogramOfSorted(values, moments.min, moments.max) : histogramOf(values, moments.min, moments.max),
     quantiles: sorted ? sortedQuantiles(values, PROFILE_QUANTILES) : selectQuantiles(values, PROFILE_QUANTILES),
   };
 }
