@@ -125,9 +125,9 @@ interface DeferredValues {
   readonly length: number;
   /** Values [start, end), written into `into` (typed never[]: the writer never reads it but through the result). */
   slice(start: number, end: number, into: never[]): unknown[];
-  /** For numbers and nulls only: values [start, end) as numbers, NaN for null, written into `into`. */
+  /** For numbers and nulls only: values [start, end) as numbers, NaN for null (a profile encodes them, see profile-encoding.ts). */
   numbers?(start: number, end: number, into: Float64Array): Float64Array;
-  /** For texts and nulls only: values [start, end) as ids of `texts`, -1 for null, written into `into`. */
+  /** For texts and nulls only: values [start, end) as ids of `texts`, -1 for null (encoded by dictionary likewise). */
   ids?(start: number, end: number, into: Int32Array): Int32Array;
   texts?: readonly string[];
 }
@@ -197,32 +197,6 @@ class PieceWriter {
     }
   }
 
-  /** writeNumbers for numbers in typed memory, NaN standing for null. */
-  async writeFloat64s(values: Float64Array): Promise<void> {
-    for (let i = 0; i < values.length; i++) {
-      if (this.used + NUMBER_ROOM > this.buffer.length) await this.flush();
-      if (i > 0) this.buffer[this.used++] = 44;
-      this.putNumber(values[i]!);
-    }
-  }
-
-  /** Items by id, comma-separated, each as `encoded` holds it (-1: null). */
-  async writeEncoded(ids: Int32Array, encoded: TextEncodings): Promise<void> {
-    for (let i = 0; i < ids.length; i++) {
-      const bytes = encoded.of(ids[i]!);
-      if (this.used + bytes.length + 1 > this.buffer.length) await this.flush();
-      if (i > 0) this.buffer[this.used++] = 44;
-      if (bytes.length >= this.buffer.length) {
-        // A text larger than the buffer is written in place, after what the buffer holds.
-        await this.flush();
-        await this.file.write(bytes);
-      } else {
-        this.buffer.set(bytes, this.used);
-        this.used += bytes.length;
-      }
-    }
-  }
-
   /** One number as JSON.stringify writes it (null for NaN, infinities and null), where NUMBER_ROOM is left. */
   private putNumber(value: number | null): void {
     const end = value === null ? -1 : writeJsonNumber(value, this.buffer, this.used);
@@ -241,19 +215,6 @@ class PieceWriter {
   }
 }
 
-/** The JSON of texts by id (null for -1), each encoded when first asked for. */
-class TextEncodings {
-  private readonly cache: (Buffer | undefined)[] = [];
-  private static readonly NULL = Buffer.from('null');
-
-  constructor(private readonly texts: readonly string[]) {}
-
-  of(id: number): Buffer {
-    if (id < 0) return TextEncodings.NULL;
-    return (this.cache[id] ??= Buffer.from(JSON.stringify(this.texts[id]!)));
-  }
-}
-
 /**
  * Writes what JSON.stringify(value) gives, without building it: objects and arrays are written part by part, and
  * runs of values that hold no object are stringified SLICE at a time. A profile's samples (1e5 values a column)
@@ -265,22 +226,7 @@ async function writeCompact(out: PieceWriter, value: unknown, deferred?: Readonl
   if (Array.isArray(value)) {
     const values = deferred?.get(value);
     await out.write('[');
-    if (values?.numbers) {
-      // Numbers formatted straight from typed memory, a slice at a time.
-      const scratch = new Float64Array(SLICE);
-      for (let start = 0; start < values.length; start += SLICE) {
-        if (start > 0) await out.write(',');
-        await out.writeFloat64s(values.numbers(start, start + SLICE, scratch));
-      }
-    } else if (values?.ids && values.texts) {
-      // Each distinct text encoded once, then copied for each of its values.
-      const scratch = new Int32Array(SLICE);
-      const encoded = new TextEncodings(values.texts);
-      for (let start = 0; start < values.length; start += SLICE) {
-        if (start > 0) await out.write(',');
-        await out.writeEncoded(values.ids(start, start + SLICE, scratch), encoded);
-      }
-    } else if (values) {
+    if (values) {
       // Built a slice at a time into one array: primitives only, as the schema would have required of the array.
       const scratch: never[] = [];
       for (let start = 0; start < values.length; start += SLICE) {

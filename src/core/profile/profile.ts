@@ -118,8 +118,9 @@ export function topCategories(values: readonly string[], counts: ArrayLike<numbe
  * by bisection, O(bins log n) instead of a pass over a million values.
  */
 export function histogramOfSorted(sorted: Float64Array, min: number, max: number, bins = HISTOGRAM_BINS): { edges: number[]; counts: number[] } {
-  if (!(max > min)) return { edges: [min, max], counts: [sorted.length] };
   const halfWidth = (max / 2 - min / 2) / bins;
+  // A range too narrow for its halves (subnormal extremes) gets the plain pass, whatever it makes of it.
+  if (!(max > min) || !(halfWidth > 0)) return histogramOf(sorted, min, max, bins);
   const edges = Array.from({ length: bins + 1 }, (_, i) => (i === bins ? max : (min / 2 + i * halfWidth) * 2));
   const binOf = (v: number) => Math.min(bins - 1, Math.max(0, Math.floor((v / 2 - min / 2) / halfWidth)));
   // starts[b]: the index of the first value in bin b or above.
