@@ -1,12 +1,14 @@
 // The drift workload's mlgate side, bundled by bench/drift.mjs with esbuild: it writes the two datasets once, then
-// reads both and runs every test the issue lists on every feature: KS, PSI, Jensen-Shannon (over the PSI bins) and
-// Wasserstein on the 16 numeric columns, chi-square and Jensen-Shannon on the 4 categorical ones. Numeric tests run
-// on the profiles' seeded samples (`sample` rows; 1,000,000 keeps every row), categorical ones on full counts.
+// reads both and runs every test the issue lists on every feature: KS, Wasserstein, and PSI, Jensen-Shannon and
+// chi-square over 10 quantile bins of the reference on the 16 numeric columns; chi-square and Jensen-Shannon on the
+// 4 categorical ones. Numeric tests run on the profiles' seeded samples (`sample` rows, or `all`: every row, what
+// drift-check's sample-size: all does), each column's sorted once and read by every test; categorical ones on
+// full counts.
 import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { ProfileBuilder } from '../src/core/profile/profile-builder.js';
-import { sampleNumbers, type Profile } from '../src/core/profile/profile.js';
+import { SAMPLE_ALL, sortedSampleNumbers, type Profile } from '../src/core/profile/profile.js';
 import { chiSquareContingency } from '../src/core/stats/chi-square-contingency.js';
 import { jensenShannonDistance } from '../src/core/stats/jensen-shannon.js';
 import { ks2samp } from '../src/core/stats/ks-2samp.js';
@@ -61,24 +63,34 @@ async function profileOf(path: string, sampleSize: number): Promise<Profile> {
   // As drift-check reads data without a contract: numeric columns recognised from the first batch.
   const contract = await sniffNumericColumns(files);
   await scanDataset({ files, contract, profile: builder, createdAt });
-  return builder.finish();
+  // As drift-check: each numeric column's sample sorted once, as every test reads it.
+  return builder.finishSorted();
 }
 
-/** Seconds to read both files and run every test; the drifted features are printed as a check. */
-export async function run(folder: string, sampleSize: number): Promise<{ seconds: number; readSeconds: number; drifted: string[] }> {
+/**
+ * Seconds to read both files and run every test; the drifted features are printed as a check, and every numeric
+ * feature's KS p-value, to show what a sample's verdict can differ in from every row's.
+ */
+export async function run(folder: string, sampleSize: number): Promise<{ seconds: number; readSeconds: number; sortSeconds: number; drifted: string[]; ks: Record<string, number> }> {
   const start = performance.now();
   const reference = await profileOf(join(folder, 'reference.csv'), sampleSize);
   const current = await profileOf(join(folder, 'current.csv'), sampleSize);
   const read = performance.now();
   const drifted: string[] = [];
+  const ksPValues: Record<string, number> = {};
+  let sortMs = 0;
   for (const name of NUMERIC) {
-    const a = sampleNumbers(reference.columns.find((c) => c.name === name)!.sample);
-    const b = sampleNumbers(current.columns.find((c) => c.name === name)!.sample);
+    const sorting = performance.now();
+    const a = sortedSampleNumbers(reference.columns.find((c) => c.name === name)!.sample);
+    const b = sortedSampleNumbers(current.columns.find((c) => c.name === name)!.sample);
+    sortMs += performance.now() - sorting;
     const ks = ks2samp(a, b);
     const psi = populationStabilityIndex(a, b);
     const js = jensenShannonDistance(psi.reference, psi.current);
+    const chi = chiSquareContingency(psi.reference.map((share) => Math.round(share * a.length)), psi.current.map((share) => Math.round(share * b.length)));
     const w = wasserstein1(a, b);
-    if (ks.pValue < 0.01 && psi.psi > 0.01) drifted.push(`${name} (ks ${ks.statistic.toFixed(3)}, psi ${psi.psi.toFixed(3)}, js ${js.toFixed(3)}, w ${w.toFixed(3)})`);
+    ksPValues[name] = ks.pValue;
+    if (ks.pValue < 0.01 && psi.psi > 0.01) drifted.push(`${name} (ks ${ks.statistic.toFixed(3)}, psi ${psi.psi.toFixed(3)}, js ${js.toFixed(3)}, chi2 ${chi.statistic.toFixed(0)}, w ${w.toFixed(3)})`);
   }
   for (const { name } of CATEGORICAL) {
     const counts = (p: Profile) => new Map(p.columns.find((c) => c.name === name)!.categories!.counts);
@@ -89,9 +101,9 @@ export async function run(folder: string, sampleSize: number): Promise<{ seconds
     const js = jensenShannonDistance(keys.map((k) => r.get(k) ?? 0), keys.map((k) => c.get(k) ?? 0));
     if (chi.pValue < 0.01) drifted.push(`${name} (chi2 ${chi.statistic.toFixed(0)}, js ${js.toFixed(3)})`);
   }
-  return { seconds: (performance.now() - start) / 1000, readSeconds: (read - start) / 1000, drifted };
+  return { seconds: (performance.now() - start) / 1000, readSeconds: (read - start) / 1000, sortSeconds: sortMs / 1000, drifted, ks: ksPValues };
 }
 
 const [command, folder, sample] = process.argv.slice(2);
 if (command === 'prepare') await prepare(folder!);
-if (command === 'run') console.log(JSON.stringify(await run(folder!, Number(sample))));
+if (command === 'run') console.log(JSON.stringify(await run(folder!, sample === 'all' ? SAMPLE_ALL : Number(sample))));

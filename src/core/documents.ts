@@ -13,9 +13,12 @@ export const DOCUMENT_KINDS = {
   'eval-report': 1,
   'drift-report': 1,
   'train-report': 1,
-  profile: 1,
+  profile: 2,
   partial: 1,
 } as const;
+
+/** Older major versions a reader still accepts, per kind: profiles are released assets, read back as references. */
+export const READABLE_MAJORS: Readonly<Partial<Record<DocumentKind, readonly number[]>>> = { profile: [1, 2] };
 
 /** The kinds that are reports of a step's outcome (shown in the pull-request comment). */
 export const REPORT_KINDS = ['validation-report', 'eval-report', 'drift-report', 'train-report'] as const;

@@ -1,12 +1,26 @@
 import { mkdir, open, readFile, rename, stat, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { DOCUMENT_KINDS, parseSchemaId, type DocumentKind } from '../core/documents.js';
+import { DOCUMENT_KINDS, parseSchemaId, READABLE_MAJORS, type DocumentKind } from '../core/documents.js';
 import { MAX_FAST_NUMBER_BYTES, writeJsonNumber } from '../core/data/json-number.js';
 import { ConfigurationError } from '../core/errors.js';
+import type { Profile } from '../core/profile/profile.js';
 import { describeSchemaError, documentValidator } from './document-schemas.js';
+import { decodeProfile, encodeProfile } from './profile-encoding.js';
 
-/** Documents are small; anything larger is refused before parsing (reports can come from untrusted artifacts). */
+/** Reports are small; anything larger is refused before parsing (reports can come from untrusted artifacts). */
 export const MAX_DOCUMENT_BYTES = 32 * 1024 * 1024;
+
+/**
+ * Profiles and partial reports carry row samples: a profile of every row of a 1,000,000-row table of 20 numeric
+ * columns takes about 70 MB (float64 samples, for values with no short decimal form, up to 220 MB).
+ */
+export const MAX_SAMPLE_DOCUMENT_BYTES = 256 * 1024 * 1024;
+
+/** The size limit of each kind, checked before parsing, and what to do about a file above it. */
+const SIZE_LIMITS: Partial<Record<DocumentKind, { bytes: number; advice: string }>> = {
+  profile: { bytes: MAX_SAMPLE_DOCUMENT_BYTES, advice: 'write the profile with a smaller sample-size (validate-data\'s sample-size input), or give drift-check the data files instead' },
+  partial: { bytes: MAX_SAMPLE_DOCUMENT_BYTES, advice: 'run with more shards, or a smaller sample-size' },
+};
 
 /** A document read from a file and checked against its schema. */
 export interface LoadedDocument<T = unknown> {
@@ -30,21 +44,44 @@ export class DocumentError extends ConfigurationError {
  * Reads a document and validates it against the schema its `schema` field names.
  * `name` is how errors and the result refer to the file (the path as the user wrote it).
  */
-export async function readDocument<T = unknown>(path: string, name = path, maxBytes = MAX_DOCUMENT_BYTES): Promise<LoadedDocument<T>> {
+export async function readDocument<T = unknown>(path: string, name = path, maxBytes?: number): Promise<LoadedDocument<T>> {
   let size: number;
   try {
     size = (await stat(path)).size;
   } catch {
     throw new DocumentError(`${name}: file not found; check the path (it is relative to the working directory)`, name);
   }
-  if (size > maxBytes) {
-    throw new DocumentError(`${name}: ${size} bytes is larger than the ${maxBytes} bytes an mlgate document may have`, name);
+  // The limit is the kind's: mlgate writes the schema field first, so the first bytes name the kind.
+  const kind = size > MAX_DOCUMENT_BYTES ? await peekKind(path) : undefined;
+  const limit = maxBytes ?? (kind && SIZE_LIMITS[kind]?.bytes) ?? MAX_DOCUMENT_BYTES;
+  if (size > limit) {
+    const what = kind ? `a ${kind}` : 'an mlgate report';
+    const advice = (kind && SIZE_LIMITS[kind]?.advice) ?? 'is this a file mlgate wrote?';
+    throw new DocumentError(`${name}: ${megabytes(size)} is larger than the ${megabytes(limit)} ${what} may have; ${advice}`, name);
   }
   return await parseDocument<T>(await readFile(path, 'utf8'), name);
 }
 
+/** The kind a document's first bytes name (`{"schema":"mlgate/<kind>@`), if any. */
+async function peekKind(path: string): Promise<DocumentKind | undefined> {
+  const file = await open(path, 'r');
+  try {
+    const { buffer, bytesRead } = await file.read(Buffer.alloc(256), 0, 256, 0);
+    const kind = /^\s*\{\s*"schema"\s*:\s*"mlgate\/([a-z-]+)@/.exec(buffer.toString('utf8', 0, bytesRead))?.[1];
+    return kind !== undefined && Object.hasOwn(DOCUMENT_KINDS, kind) ? (kind as DocumentKind) : undefined;
+  } finally {
+    await file.close();
+  }
+}
+
+/** Bytes in MiB, for messages. */
+function megabytes(bytes: number): string {
+  const mib = bytes / 1024 / 1024;
+  return `${mib >= 10 ? Math.round(mib) : mib.toFixed(1)} MiB`;
+}
+
 /** Reads a document that must be of one kind; `hint` says what to give instead. */
-export async function readDocumentOfKind<T>(path: string, name: string, kind: DocumentKind, hint = '', maxBytes = MAX_DOCUMENT_BYTES): Promise<T> {
+export async function readDocumentOfKind<T>(path: string, name: string, kind: DocumentKind, hint = '', maxBytes?: number): Promise<T> {
   const loaded = await readDocument<T>(path, name, maxBytes);
   if (loaded.kind !== kind) throw new DocumentError(`${name}: is a ${loaded.kind}, not a ${kind}${hint ? `; ${hint}` : ''}`, name);
   return loaded.document;
@@ -68,7 +105,7 @@ export async function parseDocument<T = unknown>(text: string, source: string): 
     throw new DocumentError(`${source}: unknown document schema "${truncate(schema)}"; expected one of ${known.join(', ')}`, source);
   }
   const kind = id.kind as DocumentKind;
-  if (id.major !== DOCUMENT_KINDS[kind]) {
+  if (id.major !== DOCUMENT_KINDS[kind] && !READABLE_MAJORS[kind]?.includes(id.major)) {
     throw new DocumentError(
       `${source}: ${kind} version ${id.major} is not supported by this mlgate (it reads version ${DOCUMENT_KINDS[kind]}); use the same mlgate version to write and read reports`,
       source,
@@ -78,6 +115,8 @@ export async function parseDocument<T = unknown>(text: string, source: string): 
   if (!validate(value)) {
     throw new DocumentError(`${source}: invalid ${kind}: ${describeSchemaError(validate.errors![0]!)}`, source);
   }
+  // Profiles are read into memory as version 2 holds them: samples of numbers in typed memory.
+  if (kind === 'profile') return { path: source, kind, document: decodeProfile(value as Record<string, unknown>, source) as T };
   return { path: source, kind, document: value as T };
 }
 
@@ -86,9 +125,9 @@ interface DeferredValues {
   readonly length: number;
   /** Values [start, end), written into `into` (typed never[]: the writer never reads it but through the result). */
   slice(start: number, end: number, into: never[]): unknown[];
-  /** For numbers and nulls only: values [start, end) as numbers, NaN for null, written into `into`. */
+  /** For numbers and nulls only: values [start, end) as numbers, NaN for null (a profile encodes them, see profile-encoding.ts). */
   numbers?(start: number, end: number, into: Float64Array): Float64Array;
-  /** For texts and nulls only: values [start, end) as ids of `texts`, -1 for null, written into `into`. */
+  /** For texts and nulls only: values [start, end) as ids of `texts`, -1 for null (encoded by dictionary likewise). */
   ids?(start: number, end: number, into: Int32Array): Int32Array;
   texts?: readonly string[];
 }
@@ -102,6 +141,8 @@ interface DeferredValues {
  */
 export async function writeDocument(path: string, document: { schema: string }, options: { compact?: boolean; deferred?: ReadonlyMap<unknown[], DeferredValues> } = {}): Promise<void> {
   if (options.deferred && !options.compact) throw new Error(`${path}: deferred arrays are written only in compact documents`);
+  // A profile is written with its samples encoded (see profile-encoding.ts); what it still defers is written as before.
+  if (parseSchemaId(document.schema)?.kind === 'profile') document = encodeProfile(document as Profile, options.deferred) as { schema: string };
   await checkDocument(document, path);
   await mkdir(dirname(path), { recursive: true });
   const temporary = `${path}.${process.pid}.tmp`;
@@ -156,32 +197,6 @@ class PieceWriter {
     }
   }
 
-  /** writeNumbers for numbers in typed memory, NaN standing for null. */
-  async writeFloat64s(values: Float64Array): Promise<void> {
-    for (let i = 0; i < values.length; i++) {
-      if (this.used + NUMBER_ROOM > this.buffer.length) await this.flush();
-      if (i > 0) this.buffer[this.used++] = 44;
-      this.putNumber(values[i]!);
-    }
-  }
-
-  /** Items by id, comma-separated, each as `encoded` holds it (-1: null). */
-  async writeEncoded(ids: Int32Array, encoded: TextEncodings): Promise<void> {
-    for (let i = 0; i < ids.length; i++) {
-      const bytes = encoded.of(ids[i]!);
-      if (this.used + bytes.length + 1 > this.buffer.length) await this.flush();
-      if (i > 0) this.buffer[this.used++] = 44;
-      if (bytes.length >= this.buffer.length) {
-        // A text larger than the buffer is written in place, after what the buffer holds.
-        await this.flush();
-        await this.file.write(bytes);
-      } else {
-        this.buffer.set(bytes, this.used);
-        this.used += bytes.length;
-      }
-    }
-  }
-
   /** One number as JSON.stringify writes it (null for NaN, infinities and null), where NUMBER_ROOM is left. */
   private putNumber(value: number | null): void {
     const end = value === null ? -1 : writeJsonNumber(value, this.buffer, this.used);
@@ -200,19 +215,6 @@ class PieceWriter {
   }
 }
 
-/** The JSON of texts by id (null for -1), each encoded when first asked for. */
-class TextEncodings {
-  private readonly cache: (Buffer | undefined)[] = [];
-  private static readonly NULL = Buffer.from('null');
-
-  constructor(private readonly texts: readonly string[]) {}
-
-  of(id: number): Buffer {
-    if (id < 0) return TextEncodings.NULL;
-    return (this.cache[id] ??= Buffer.from(JSON.stringify(this.texts[id]!)));
-  }
-}
-
 /**
  * Writes what JSON.stringify(value) gives, without building it: objects and arrays are written part by part, and
  * runs of values that hold no object are stringified SLICE at a time. A profile's samples (1e5 values a column)
@@ -224,22 +226,7 @@ async function writeCompact(out: PieceWriter, value: unknown, deferred?: Readonl
   if (Array.isArray(value)) {
     const values = deferred?.get(value);
     await out.write('[');
-    if (values?.numbers) {
-      // Numbers formatted straight from typed memory, a slice at a time.
-      const scratch = new Float64Array(SLICE);
-      for (let start = 0; start < values.length; start += SLICE) {
-        if (start > 0) await out.write(',');
-        await out.writeFloat64s(values.numbers(start, start + SLICE, scratch));
-      }
-    } else if (values?.ids && values.texts) {
-      // Each distinct text encoded once, then copied for each of its values.
-      const scratch = new Int32Array(SLICE);
-      const encoded = new TextEncodings(values.texts);
-      for (let start = 0; start < values.length; start += SLICE) {
-        if (start > 0) await out.write(',');
-        await out.writeEncoded(values.ids(start, start + SLICE, scratch), encoded);
-      }
-    } else if (values) {
+    if (values) {
       // Built a slice at a time into one array: primitives only, as the schema would have required of the array.
       const scratch: never[] = [];
       for (let start = 0; start < values.length; start += SLICE) {

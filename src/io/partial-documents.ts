@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { FileRef, PartialDocument, ShardedStep } from '../core/documents.js';
-import type { Profile } from '../core/profile/profile.js';
+import { SAMPLE_ALL, type Profile } from '../core/profile/profile.js';
 import { ConfigurationError } from '../core/errors.js';
 import { ownValue } from '../core/own-value.js';
 import { checkShardCoverage, type ShardPiece } from '../core/shard/shard-pieces.js';
@@ -133,6 +133,10 @@ export function packSamples(profile: Profile): { profile: Profile; packed_sample
   const packed: [string, string][] = [];
   const columns = profile.columns.map((column) => {
     const { sample } = column;
+    if (sample instanceof Float64Array) {
+      packed.push([column.name, encodeArray(sample)]);
+      return { ...column, sample: [] };
+    }
     const values = new Float64Array(sample.length);
     for (let i = 0; i < sample.length; i++) {
       const v = sample[i];
@@ -143,21 +147,25 @@ export function packSamples(profile: Profile): { profile: Profile; packed_sample
     packed.push([column.name, encodeArray(values)]);
     return { ...column, sample: [] };
   });
-  return { profile: { ...profile, columns }, packed_samples: Object.fromEntries(packed) };
+  // A partial's profile keeps its priorities as a JSON array (the samples travel packed beside it).
+  // A sample of every row (size Infinity in memory) is written "all", as in a profile document.
+  const size = (Number.isFinite(profile.sample.size) ? profile.sample.size : 'all') as number;
+  const sample = { ...profile.sample, size, priorities: Array.from(profile.sample.priorities) };
+  return { profile: { ...profile, sample, columns }, packed_samples: Object.fromEntries(packed) };
 }
 
 /** The profile with its packed samples put back (see packSamples). */
 export function unpackSamples(profile: Profile, packed: Record<string, string> | undefined, source: string): Profile {
-  if (!packed) return profile;
+  const size = (profile.sample.size as number | 'all') === 'all' ? SAMPLE_ALL : profile.sample.size;
+  const sample = { ...profile.sample, size, priorities: Float64Array.from(profile.sample.priorities) };
+  if (!packed) return { ...profile, sample };
   const rows = profile.sample.priorities.length;
   const columns = profile.columns.map((column) => {
     const text = ownValue(packed, column.name);
     if (text === undefined) return column;
     const values = decodeFloat64(text, source);
     if (values.length !== rows) throw new ConfigurationError(`${source}: the packed sample of ${column.name} holds ${values.length} values for ${rows} sampled rows; the partial report is damaged`, { file: source });
-    const sample = new Array<number | null>(values.length);
-    for (let i = 0; i < values.length; i++) sample[i] = Number.isNaN(values[i]) ? null : values[i]!;
-    return { ...column, sample };
+    return { ...column, sample: values };
   });
-  return { ...profile, columns };
+  return { ...profile, sample, columns };
 }

@@ -8,6 +8,7 @@ import { scheduleEvent } from '../support/events.js';
 import { runAction } from '../support/run-action.js';
 import { runCli } from '../support/run-cli.js';
 import { teacherLayers, writeClassificationCsv, writeModel } from '../support/models.js';
+import { ks2samp } from '../../src/core/stats/ks-2samp.js';
 
 const noise = (i: number) => Math.sin(i * 12.9898) * 43758.5453 - Math.floor(Math.sin(i * 12.9898) * 43758.5453);
 const csv = (n: number, shift: number) => `x,c\n${Array.from({ length: n }, (_, i) => `${(noise(i * 3 + shift * 1000) + shift).toFixed(4)},${['a', 'b', 'c'][i % 3]}`).join('\n')}\n`;
@@ -32,6 +33,39 @@ describe('drift-check action (dist bundle)', () => {
       ['x', 'ks', 'drift'],
       ['c', 'chi2', 'ok'],
     ]);
+  });
+
+  it('tests every row with sample-size all (or a number at least the rows), from data files and from a profile written so', async () => {
+    const cwd = dataFolder({ 'ref.csv': csv(3000, 0), 'cur.csv': csv(2500, 0.02) });
+    const values = (file: string) => Float64Array.from(readFileSync(join(cwd, file), 'utf8').trim().split('\n').slice(1), (line) => Number(line.split(',')[0]));
+    const everyRow = ks2samp(values('ref.csv'), values('cur.csv')).pValue;
+    const ks = async (args: string[]) => {
+      const result = await runCli(['drift-check', '--current', 'cur.csv', '--tests', 'x=ks', '--report', 'r.json', ...args], { cwd });
+      expect(result.exitCode, result.stdout + result.stderr).toBe(0);
+      return JSON.parse(readFileSync(join(cwd, 'r.json'), 'utf8')).features[0].p_value as number;
+    };
+    expect(await ks(['--reference', 'ref.csv', '--sample-size', 'all'])).toBeCloseTo(everyRow, 12);
+    expect(await ks(['--reference', 'ref.csv', '--sample-size', '3000'])).toBeCloseTo(everyRow, 12);
+    expect(await ks(['--reference', 'ref.csv', '--sample-size', '500'])).not.toBeCloseTo(everyRow, 6);
+    // validate-data writes every row into the profile (encoded compactly), and drift-check reads it back.
+    const written = await runCli(['validate-data', 'ref.csv', '--infer', 'true', '--contract', 'c.yml', '--profile', 'profile.json', '--sample-size', 'all'], { cwd });
+    expect(written.exitCode, written.stdout + written.stderr).toBe(0);
+    const profile = JSON.parse(readFileSync(join(cwd, 'profile.json'), 'utf8'));
+    expect(profile.schema).toBe('mlgate/profile@2');
+    expect(profile.sample).toMatchObject({ size: 'all', priorities: { encoding: 'delta-varint', count: 3000 } });
+    expect(profile.columns[0].sample).toMatchObject({ encoding: 'decimal-varint', decimals: 4, count: 3000 });
+    expect(await ks(['--reference', 'profile.json', '--sample-size', 'all'])).toBeCloseTo(everyRow, 12);
+  });
+
+  it.each([
+    ['-5', /--sample-size must be a whole number of rows, or all for every row \(got "-5"\)/],
+    ['some', /--sample-size must be a whole number of rows, or all for every row \(got "some"\)/],
+  ])('refuses sample-size %s with one line naming the input', async (value, message) => {
+    const cwd = dataFolder({ 'ref.csv': csv(60, 0), 'cur.csv': csv(50, 0) });
+    const result = await runCli(['drift-check', '--reference', 'ref.csv', '--current', 'cur.csv', '--sample-size', value], { cwd });
+    expect(result.exitCode).not.toBe(0);
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 
   it('fails the step on drift only when asked', async () => {

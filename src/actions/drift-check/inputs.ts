@@ -1,9 +1,11 @@
 import { ConfigurationError } from '../../core/errors.js';
 import { checkTestServes, checkThreshold, DRIFT_TESTS, isColumnKind, isDriftTest, type DriftTest } from '../../core/drift/drift-tests.js';
 import { parseBoolean, parseChoice, parseList, requireInput, type InputReader, type InputSpecs, type OutputSpecs } from '../runtime/inputs.js';
+import { parseSampleSize, SAMPLE_SIZE_HELP } from '../runtime/sample-size.js';
 import { parseSharding, shardInputs, type Sharding } from '../runtime/sharding.js';
 import { parseReadSettings, readInputs } from '../runtime/read-inputs.js';
 import type { ReadSettings } from '../../io/readers/read-settings.js';
+import { DEFAULT_SAMPLE_SIZE } from '../../core/profile/profile.js';
 
 /** The inputs of the drift-check action, which are also the options of `mlgate drift-check`. */
 export const INPUTS = {
@@ -16,6 +18,10 @@ export const INPUTS = {
   },
   thresholds: { description: 'Thresholds instead of the defaults, as name=value pairs: a test or a column. p-value tests (ks, chi2, ztest) drift below it, in (0, 1); distances (psi, jensenshannon, wasserstein) at or above it, 0 or more.', default: '' },
   'drift-share': { description: 'The dataset drifts when at least this share of the tested features drift, and at least one does; any: one drifted feature is enough.', default: 'any' },
+  'sample-size': {
+    description: `Rows of each side's data kept for the tests on numeric columns: ${SAMPLE_SIZE_HELP}. Category counts always cover every row. A reference given as a profile keeps the sample it was written with.`,
+    default: String(DEFAULT_SAMPLE_SIZE),
+  },
   correction: { description: 'none, or bh: Benjamini-Hochberg adjustment of the features\' p-values (the raw p-value is kept beside the adjusted one).', default: 'bh' },
   'new-categories': { description: 'Values of a text column that the reference never had: drift (drift by themselves when more appear than chance explains) or note (named in the report only).', default: 'drift' },
   ids: { description: 'Identifier columns to skip, one per line or comma-separated, besides those found unique per row (text or whole numbers).', default: '' },
@@ -54,6 +60,8 @@ export interface DriftCheckOptions {
   columns: string[] | undefined;
   tests: Record<string, DriftTest>;
   thresholds: Record<string, number>;
+  /** Rows sampled from data files (SAMPLE_ALL: every row). */
+  sampleSize: number;
   driftShare: number;
   correction: 'none' | 'bh';
   newCategories: 'drift' | 'note';
@@ -106,6 +114,7 @@ export function parseDriftCheckOptions(inputs: InputReader): DriftCheckOptions {
         return [name, number];
       }),
     ),
+    sampleSize: parseSampleSize(inputs),
     driftShare,
     correction: parseChoice(inputs, 'correction', ['none', 'bh'] as const),
     newCategories: parseChoice(inputs, 'new-categories', ['drift', 'note'] as const),

@@ -3,7 +3,9 @@ import type { ReadSettings } from '../../io/readers/read-settings.js';
 import { parseBoolean, parseChoice, parseInteger, parseList, type InputReader, type InputSpecs, type OutputSpecs } from '../runtime/inputs.js';
 import { parseReadSettings, readInputs } from '../runtime/read-inputs.js';
 import { RULES_FROM, rulesFromInput, type RulesFrom } from '../runtime/rules-files.js';
+import { parseSampleSize, SAMPLE_SIZE_HELP } from '../runtime/sample-size.js';
 import { parseSharding, shardInputs, type Sharding } from '../runtime/sharding.js';
+import { DEFAULT_SAMPLE_SIZE } from '../../core/profile/profile.js';
 
 /** The inputs of the validate-data action, which are also the options of `mlgate validate-data`. */
 export const INPUTS = {
@@ -16,7 +18,7 @@ export const INPUTS = {
   'fail-on': { description: 'error: fail on errors only; warning: fail on warnings too.', default: 'error' },
   report: { description: 'Where to write the validation report.', default: 'mlgate-reports/validation-report.json' },
   profile: { description: 'Where to write the profile of the data (for drift checks and releases).', default: 'mlgate-reports/profile.json' },
-  'sample-size': { description: 'Rows kept in the profile\'s seeded sample, for exact tests later; 0 writes a profile without a sample (drift checks against it then compare category counts only).', default: '100000' },
+  'sample-size': { description: `Rows kept in the profile's seeded sample, for exact tests later: ${SAMPLE_SIZE_HELP}; 0 writes a profile without a sample (drift checks against it then compare category counts only).`, default: String(DEFAULT_SAMPLE_SIZE) },
   'github-token': { description: 'Token used to read the contract at a pull request\'s base commit (contents: read; a fork\'s read-only token is enough).', default: '${{ github.token }}' },
   ...shardInputs('validate-data'),
 } satisfies InputSpecs;
@@ -64,7 +66,7 @@ export function parseValidateDataOptions(inputs: InputReader): ValidateDataOptio
     failOn: parseChoice(inputs, 'fail-on', ['error', 'warning'] as const),
     report: inputs.get('report').trim() || INPUTS.report.default,
     profile: inputs.get('profile').trim() || INPUTS.profile.default,
-    sampleSize: parseInteger(inputs, 'sample-size', 0, 10_000_000),
+    sampleSize: parseSampleSize(inputs),
     token: inputs.get('github-token').trim(),
     sharding,
   };

@@ -4,7 +4,7 @@ import type { PartialDocument, RulesFile, ValidationReport } from '../../core/do
 import { ConfigurationError } from '../../core/errors.js';
 import { ownValue } from '../../core/own-value.js';
 import { ProfileBuilder, type DeferredArray } from '../../core/profile/profile-builder.js';
-import type { Profile } from '../../core/profile/profile.js';
+import type { Profile, SampleValue } from '../../core/profile/profile.js';
 import { DatasetValidator } from '../../core/validate/dataset-validator.js';
 import { parseContract, writeContract } from '../../io/contract-file.js';
 import { draftContract } from '../../io/draft-contract.js';
@@ -93,7 +93,7 @@ async function validateWith(env: ActionEnvironment, options: ValidateDataOptions
   const { profile: finished, samples } = profile.finishDeferred();
   for (const column of finished.columns) {
     if (!ownValue(contract.columns, column.name)?.quantiles) continue;
-    const sample = samples.get(column.sample)!;
+    const sample = samples.get(column.sample as SampleValue[])!;
     column.sample = sample.slice(0, sample.length);
   }
   const profileDocument = hints ? await reprofileMisread(finished, hints, files, { sampleSize: options.sampleSize, settings: options.read, dataset: contract.dataset, createdAt }) : finished;

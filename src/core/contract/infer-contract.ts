@@ -1,5 +1,5 @@
 import type { ColumnContract, DataContract } from './contract.js';
-import type { ColumnProfile, Profile } from '../profile/profile.js';
+import { nonNullSampleValues, type ColumnProfile, type Profile } from '../profile/profile.js';
 
 export interface InferOptions {
   /** Observed ranges are widened by this share of their width on each side (0.1: 10%). */
@@ -62,7 +62,7 @@ export function uniqueCandidates(profile: Profile): string[] {
   return profile.columns
     .filter((c) => (c.type === 'int' || c.type === 'string') && c.nulls === 0 && c.count > 1)
     .filter((c) => {
-      const values = c.sample.filter((v) => v !== null);
+      const values = nonNullSampleValues(c.sample);
       return new Set(values).size === values.length;
     })
     .map((c) => c.name);

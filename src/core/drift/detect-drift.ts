@@ -2,7 +2,7 @@ import { parseBoolText } from '../data/cell-text.js';
 import type { DriftReport, FeatureDrift } from '../documents.js';
 import { ConfigurationError } from '../errors.js';
 import { ownValue } from '../own-value.js';
-import { sampleNumbers, type ColumnProfile, type Profile } from '../profile/profile.js';
+import { distinctSampleValues, sampleValueAt, sortedSampleNumbers, type ColumnProfile, type Profile } from '../profile/profile.js';
 import { benjaminiHochberg } from '../stats/benjamini-hochberg.js';
 import { chiSquareContingency } from '../stats/chi-square-contingency.js';
 import { jensenShannonDistance } from '../stats/jensen-shannon.js';
@@ -172,7 +172,7 @@ function kindOf(column: ColumnProfile, sampled: boolean): ColumnKind {
   const numericType = column.type === 'int' || column.type === 'float' || column.type === 'datetime';
   // Without a sample, a column without category counts has no distinct count: its type decides.
   if (!sampled && !column.categories && column.type !== 'bool') return numericType ? 'numeric' : 'categorical';
-  const distinct = column.categories?.distinct ?? new Set(column.sample.filter((v) => v !== null)).size;
+  const distinct = column.categories?.distinct ?? distinctSampleValues(column.sample, 5);
   if (column.type === 'bool' || distinct === 2) return 'binary';
   if (numericType && distinct >= NUMERIC_MIN_DISTINCT) return 'numeric';
   return 'categorical';
@@ -187,7 +187,7 @@ function uniquePerRow(column: ColumnProfile, minValues: number): boolean {
   if (column.count < minValues) return false;
   if (column.type === 'string' || column.type === 'category') return column.categories !== undefined && column.categories.distinct === column.count;
   if (column.type !== 'int' && !(column.type === 'float' && column.numeric?.integral)) return false;
-  const values = sampleNumbers(column.sample);
+  const values = sortedSampleNumbers(column.sample);
   return values.length >= minValues && new Set(values).size === values.length;
 }
 
@@ -211,7 +211,7 @@ function compareColumn(ref: ColumnProfile, cur: ColumnProfile, refRows: number, 
   if (!sampled && ref.count > 0 && (kind === 'numeric' || !ref.categories || !cur.categories)) {
     return none({ ...base, status: 'skipped', reason: `the reference profile holds no sample (written with sample-size 0), and ${chosen} on this column needs one; only category counts are compared without it: write the reference with a sample-size above 0, or give it as data files` });
   }
-  const values = [ref, cur].map((c) => (kind === 'numeric' ? sampleNumbers(c.sample).length : c.count));
+  const values = [ref, cur].map((c) => (kind === 'numeric' ? sortedSampleNumbers(c.sample).length : c.count));
   if (values[0]! < options.minValues || values[1]! < options.minValues) {
     return none({ ...base, status: 'insufficient_data', reason: `${values[0]} reference and ${values[1]} current values; at least ${options.minValues} are needed on each side` });
   }
@@ -250,7 +250,7 @@ function compareColumn(ref: ColumnProfile, cur: ColumnProfile, refRows: number, 
   }
   if (result.newCategoryJudge) comparison.judges.push(result.newCategoryJudge);
   const chartLabel = ref.type === 'datetime' ? (v: number) => new Date(v).toISOString().slice(0, 10) : (v: number) => String(round(v));
-  comparison.feature.distribution = kind === 'numeric' ? binnedShares(sampleNumbers(ref.sample), sampleNumbers(cur.sample), chartLabel) : categoryShares(ref, cur);
+  comparison.feature.distribution = kind === 'numeric' ? binnedShares(sortedSampleNumbers(ref.sample), sortedSampleNumbers(cur.sample), chartLabel) : categoryShares(ref, cur);
   return comparison;
 }
 
@@ -308,8 +308,8 @@ interface TestResult {
 
 /** A numeric column: KS and Wasserstein on the samples; the count tests on the reference's quantile bins. */
 function runNumeric(test: DriftTest, ref: ColumnProfile, cur: ColumnProfile): TestResult {
-  const a = sampleNumbers(ref.sample);
-  const b = sampleNumbers(cur.sample);
+  const a = sortedSampleNumbers(ref.sample);
+  const b = sortedSampleNumbers(cur.sample);
   if (test === 'ks') {
     const r = ks2samp(a, b);
     return { test, statistic: r.statistic, p: r.pValue, effect: r.statistic };
@@ -418,7 +418,10 @@ function poolSparse(r: readonly number[], c: readonly number[]): [number[], numb
 function countsOf(column: ColumnProfile): Map<string, number> {
   if (column.categories) return new Map(column.categories.counts);
   const counts = new Map<string, number>();
-  for (const v of column.sample) if (v !== null) counts.set(String(v), (counts.get(String(v)) ?? 0) + 1);
+  for (let i = 0; i < column.sample.length; i++) {
+    const v = sampleValueAt(column.sample, i);
+    if (v !== null) counts.set(String(v), (counts.get(String(v)) ?? 0) + 1);
+  }
   return counts;
 }
 
@@ -447,24 +450,31 @@ function alignedCounts(ref: ColumnProfile, cur: ColumnProfile): [number[], numbe
 const CHART_BINS = 10;
 const CHART_CATEGORIES = 8;
 
-/** Shares of both samples over 10 equal bins spanning both, labelled by their lower edges. */
+/** Shares of both sorted samples over 10 equal bins spanning both, labelled by their lower edges. O(log n) a bin. */
 function binnedShares(a: Float64Array, b: Float64Array, label: (value: number) => string): FeatureDrift['distribution'] {
-  let min = Number.POSITIVE_INFINITY;
-  let max = Number.NEGATIVE_INFINITY;
-  for (const values of [a, b]) {
-    for (const v of values) {
-      if (v < min) min = v;
-      if (v > max) max = v;
-    }
-  }
+  const min = Math.min(a[0] ?? Number.POSITIVE_INFINITY, b[0] ?? Number.POSITIVE_INFINITY);
+  const max = Math.max(a.at(-1) ?? Number.NEGATIVE_INFINITY, b.at(-1) ?? Number.NEGATIVE_INFINITY);
   if (!(max > min)) return { labels: [label(min)], reference: [1], current: [1] };
   const width = (max - min) / CHART_BINS;
+  const binOf = (v: number) => Math.min(CHART_BINS - 1, Math.floor((v - min) / width));
   const shares = (values: Float64Array) => {
-    const counts = new Array<number>(CHART_BINS).fill(0);
-    for (const v of values) counts[Math.min(CHART_BINS - 1, Math.floor((v - min) / width))]!++;
-    return counts.map((n) => round(n / values.length));
+    // binOf never decreases along sorted values: each bin's first index is found by bisection.
+    const starts = Array.from({ length: CHART_BINS + 1 }, (_, bin) => firstIndexWhere(values, (v) => binOf(v) >= bin));
+    return Array.from({ length: CHART_BINS }, (_, bin) => round((starts[bin + 1]! - starts[bin]!) / values.length));
   };
   return { labels: Array.from({ length: CHART_BINS }, (_, i) => label(min + i * width)), reference: shares(a), current: shares(b) };
+}
+
+/** The first index of the sorted values at which a predicate that never turns false again holds (length if none). */
+function firstIndexWhere(sorted: Float64Array, holds: (value: number) => boolean): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (holds(sorted[middle]!)) high = middle;
+    else low = middle + 1;
+  }
+  return low;
 }
 
 /** Shares of the most frequent categories (of both sides together). */

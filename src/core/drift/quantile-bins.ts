@@ -1,5 +1,5 @@
 import { PSI_FLOOR } from '../stats/psi.js';
-import { sortValues } from '../stats/sort-values.js';
+import { countAtMost, sortedCopy } from '../stats/sort-values.js';
 
 /** Bins for the count tests (chi-square, PSI, Jensen-Shannon) on a numeric column. */
 export const NUMERIC_BINS = 10;
@@ -8,11 +8,11 @@ export const NUMERIC_BINS = 10;
  * The inner edges of `bins` quantile bins of the reference (deciles by default): the reference's quantiles at
  * i / bins by linear interpolation (numpy's default), repeated edges dropped, so each bin holds about an equal share
  * of the reference and ties merge bins. The bins are (−∞, e1], (e1, e2], …, (ek, ∞): right-closed, as PSI's.
- * O(n log n).
+ * O(n log n), or O(n) for a sample sorted already (drift-check sorts each once for every test).
  * @example quantileEdges(Float64Array.of(1, 2, 3, 4, 5), 2) → [3]
  */
 export function quantileEdges(reference: Float64Array, bins = NUMERIC_BINS): number[] {
-  const sorted = sortValues(reference.slice());
+  const sorted = sortedCopy(reference);
   const edges: number[] = [];
   if (sorted.length === 0) return edges;
   for (let i = 1; i < bins; i++) {
@@ -24,21 +24,11 @@ export function quantileEdges(reference: Float64Array, bins = NUMERIC_BINS): num
   return edges;
 }
 
-/** Counts of `values` in the bins (−∞, e1], (e1, e2], …, (ek, ∞) of the inner edges. O(n log k). */
+/** Counts of the sorted `values` in the bins (−∞, e1], (e1, e2], …, (ek, ∞) of the inner edges. O(k log n). */
 export function binCounts(values: Float64Array, edges: readonly number[]): number[] {
-  const counts = new Array<number>(edges.length + 1).fill(0);
-  for (const v of values) {
-    let low = 0;
-    let high = edges.length;
-    // The first edge at or above v: v lies in that edge's bin (right-closed).
-    while (low < high) {
-      const middle = (low + high) >> 1;
-      if (edges[middle]! < v) low = middle + 1;
-      else high = middle;
-    }
-    counts[low]!++;
-  }
-  return counts;
+  const sorted = sortedCopy(values);
+  const atMost = [...edges.map((edge) => countAtMost(sorted, edge)), sorted.length];
+  return atMost.map((count, i) => count - (i > 0 ? atMost[i - 1]! : 0));
 }
 
 /**

@@ -38,20 +38,29 @@ export function mix32(seed: number, fileHash: number, row: number): number {
   return (h ^ (h >>> 16)) >>> 0;
 }
 
+/** Slots allocated at first: a sample grows by doubling up to its capacity, so a large capacity costs nothing unused. */
+const INITIAL_SLOTS = 65536;
+
 /**
  * The k lowest-priority rows seen so far, kept in a max-heap of slots so a new row replaces the current maximum.
- * Callers store each row's values under the slot `offer` returns. A row whose priority equals the maximum's does
- * not enter (53-bit priorities practically never tie).
+ * Callers store each row's values under the slot `offer` returns, in arrays at least `allocated` long. A row whose
+ * priority equals the maximum's does not enter (53-bit priorities practically never tie). The capacity may be
+ * Infinity (every row is kept) or larger than the data: memory follows the rows kept, not the capacity.
  */
 export class BottomK {
-  readonly priorities: Float64Array;
-  /** heap[i] is a slot; the slot with the highest priority is at the root. */
-  private readonly heap: Int32Array;
+  /** Priorities by slot; grows with the sample (see allocated). */
+  priorities: Float64Array;
+  /** heap[i] is a slot; the slot with the highest priority is at the root. Built when the sample fills. */
+  private heap = new Int32Array(0);
   size = 0;
 
   constructor(readonly capacity: number) {
-    this.priorities = new Float64Array(capacity);
-    this.heap = new Int32Array(capacity);
+    this.priorities = new Float64Array(Math.min(capacity, INITIAL_SLOTS));
+  }
+
+  /** Slots that per-slot arrays must hold: grows (by doubling) as rows enter, never past the capacity. */
+  get allocated(): number {
+    return this.priorities.length;
   }
 
   /** The slot to store the row in, or -1 when the row is not in the sample. */
@@ -59,10 +68,13 @@ export class BottomK {
     if (this.capacity === 0) return -1;
     if (this.size < this.capacity) {
       // Until the sample is full every row enters: the heap is built once, when it fills (Floyd, O(k)).
+      if (this.size === this.priorities.length) this.priorities = grown(this.priorities, Math.min(this.capacity, this.priorities.length * 2));
       const slot = this.size++;
       this.priorities[slot] = priority;
-      this.heap[slot] = slot;
-      if (this.size === this.capacity) for (let i = (this.size >> 1) - 1; i >= 0; i--) this.siftDown(i);
+      if (this.size === this.capacity) {
+        this.heap = Int32Array.from({ length: this.size }, (_, i) => i);
+        for (let i = (this.size >> 1) - 1; i >= 0; i--) this.siftDown(i);
+      }
       return slot;
     }
     const top = this.heap[0]!;
@@ -85,7 +97,7 @@ export class BottomK {
    * took 40-60 ms). Larger samples take the radix sort.
    */
   orderedSlots(): Int32Array {
-    if (this.capacity > PACKED_SLOTS) return this.radixOrderedSlots();
+    if (this.size > PACKED_SLOTS) return this.radixOrderedSlots();
     const n = this.size;
     const { priorities } = this;
     const keys = new Float64Array(n);
@@ -112,8 +124,8 @@ export class BottomK {
     const n = this.size;
     let slots = Int32Array.from({ length: n }, (_, i) => i);
     let next = new Int32Array(n);
-    const high = new Uint32Array(this.capacity);
-    const low = new Uint32Array(this.capacity);
+    const high = new Uint32Array(n);
+    const low = new Uint32Array(n);
     for (let slot = 0; slot < n; slot++) {
       const priority = this.priorities[slot]!;
       high[slot] = Math.floor(priority / PRIORITY_LOW);
@@ -154,4 +166,11 @@ export class BottomK {
       i = largest;
     }
   }
+}
+
+/** A copy of `array` with room for `length` values, its own first. */
+function grown(array: Float64Array, length: number): Float64Array {
+  const next = new Float64Array(length);
+  next.set(array);
+  return next;
 }

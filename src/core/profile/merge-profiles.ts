@@ -1,7 +1,7 @@
 import { MAX_CATEGORY_VALUES } from './infer-type.js';
 import { ConfigurationError } from '../errors.js';
 import { mergeMoments, sampleVariance } from './moments.js';
-import { histogramOf, MAX_CATEGORIES, PROFILE_QUANTILES, sampleNumbers, selectQuantiles, type ColumnProfile, type Profile, type SampleValue } from './profile.js';
+import { histogramOf, MAX_CATEGORIES, PROFILE_QUANTILES, sampleNumbers, sampleValueAt, selectQuantiles, type ColumnProfile, type ColumnSample, type Profile } from './profile.js';
 
 /**
  * The profile of the union of the datasets whose profiles are given (shards of one dataset). Counts, nulls and
@@ -11,6 +11,7 @@ import { histogramOf, MAX_CATEGORIES, PROFILE_QUANTILES, sampleNumbers, selectQu
 export function mergeProfiles(profiles: readonly Profile[], createdAt: string, onInexactSample?: (message: string) => void): Profile {
   if (profiles.length === 0) throw new ConfigurationError('merge needs at least one profile');
   const first = profiles[0]!;
+  if (profiles.some((p) => p.sample.sorted)) throw new Error('profiles of sorted samples (finishSorted) cannot be merged: their rows are not aligned');
   for (const p of profiles) {
     if (p.sample.size !== first.sample.size || p.sample.seed !== first.sample.seed) {
       throw new ConfigurationError(`profiles to merge must share the sample size and seed (got ${p.sample.size}/${p.sample.seed} and ${first.sample.size}/${first.sample.seed}); profile every shard with the same settings`);
@@ -27,19 +28,23 @@ export function mergeProfiles(profiles: readonly Profile[], createdAt: string, o
   for (const p of profiles) for (const c of p.columns) if (!names.includes(c.name)) names.push(c.name);
   const columns = names.map((name) => {
     const parts = profiles.map((p) => p.columns.find((c) => c.name === name));
-    const sample: SampleValue[] = kept.map((row) => parts[row.shard]?.sample[row.index] ?? null);
+    // Numeric samples stay in typed memory (NaN for null) when every part holds them so.
+    const typed = parts.every((c) => !c || c.sample instanceof Float64Array);
+    const sample: ColumnSample = typed
+      ? Float64Array.from(kept, (row) => (parts[row.shard] ? (parts[row.shard]!.sample as Float64Array)[row.index]! : Number.NaN))
+      : kept.map((row) => (parts[row.shard] ? sampleValueAt(parts[row.shard]!.sample, row.index) : null));
     return mergeColumn(name, parts, profiles, sample);
   });
   return {
-    schema: 'mlgate/profile@1',
+    schema: 'mlgate/profile@2',
     created_at: createdAt,
     dataset: { files: combineFiles(profiles.flatMap((p) => p.dataset.files)), rows: profiles.reduce((n, p) => n + p.dataset.rows, 0) },
-    sample: { size: first.sample.size, seed: first.sample.seed, priorities: kept.map((r) => r.priority) },
+    sample: { size: first.sample.size, seed: first.sample.seed, priorities: Float64Array.from(kept, (r) => r.priority) },
     columns,
   };
 }
 
-function mergeColumn(name: string, parts: readonly (ColumnProfile | undefined)[], profiles: readonly Profile[], sample: SampleValue[]): ColumnProfile {
+function mergeColumn(name: string, parts: readonly (ColumnProfile | undefined)[], profiles: readonly Profile[], sample: ColumnSample): ColumnProfile {
   const present = parts.filter((c): c is ColumnProfile => c !== undefined);
   const types = new Set(present.map((c) => c.type));
   const type = mergedType(name, types);

@@ -6,11 +6,13 @@ import {
   DEFAULT_SAMPLE_SEED,
   DEFAULT_SAMPLE_SIZE,
   histogramOf,
+  histogramOfSorted,
   MAX_CATEGORIES,
   PROFILE_QUANTILES,
   kthSmallest,
   selectQuantiles,
   sampleNumbers,
+  sortedQuantiles,
   topCategories,
   type CategorySummary,
   type ColumnProfile,
@@ -19,6 +21,7 @@ import {
 } from './profile.js';
 import { parseBoolText, parseDatetimeText } from '../data/cell-text.js';
 import { inferTextType } from './infer-type.js';
+import { sortValues } from '../stats/sort-values.js';
 
 /** Values of an array built a range at a time on request, for a writer that writes them a range at a time. */
 export interface DeferredArray<T> {
@@ -165,7 +168,7 @@ export class ProfileBuilder {
    */
   declare(name: string, decodeAs: DecodeAs, type: ColumnType | undefined): void {
     if (this.columns.has(name)) return;
-    const k = this.sample.capacity;
+    const k = this.sample.allocated;
     this.columns.set(name, {
       name,
       decodeAs,
@@ -293,11 +296,23 @@ export class ProfileBuilder {
       rows.push(r);
     }
     if (slots.length === 0) return;
+    this.makeRoom();
     const run = contiguousPrefix(slots, rows);
     const byName = new Map(batch.columns.map((c) => [c.name, c]));
     for (const state of this.columns.values()) {
       const column = present.has(state.name) ? byName.get(state.name) : undefined;
       copySampled(state, column, slots, rows, run);
+    }
+  }
+
+  /** Grows every column's per-slot arrays to the slots the sample has allocated (it grows as rows enter). */
+  private makeRoom(): void {
+    const k = this.sample.allocated;
+    for (const state of this.columns.values()) {
+      if (state.sampleStatus.length >= k) continue;
+      if (state.sampleNumbers.length > 0) state.sampleNumbers = grownFilled(state.sampleNumbers, k, Number.NaN);
+      if (state.sampleIds.length > 0) state.sampleIds = grownFilled(state.sampleIds, k, -1);
+      state.sampleStatus = grownFilled(state.sampleStatus, k, NULL);
     }
   }
 
@@ -413,6 +428,7 @@ export class ProfileBuilder {
       slots.push(slot);
       rows.push(row);
     }
+    this.makeRoom();
     part.columns.forEach((column, c) => copyAbsorbed(this.columns.get(column.name)!, column, idMaps[c], slots, rows));
     for (const state of this.columns.values()) if (!present.has(state.name)) copySampled(state, undefined, slots, rows);
   }
@@ -423,12 +439,13 @@ export class ProfileBuilder {
    */
   finish(options: { part?: boolean } = {}): Profile {
     const { profile, samples } = this.finishDeferred(options);
-    const priorities = samples.get(profile.sample.priorities)!;
-    profile.sample.priorities = priorities.slice(0, priorities.length) as number[];
+    const priorities = samples.get(profile.sample.priorities as number[])!;
+    profile.sample.priorities = priorities.numbers!(0, priorities.length, new Float64Array(priorities.length));
     const states = [...this.columns.values()];
     profile.columns.forEach((column, c) => {
-      const sample = samples.get(column.sample)!;
-      column.sample = sample.slice(0, sample.length);
+      const sample = samples.get(column.sample as SampleValue[])!;
+      // Columns read as numbers keep their sample in typed memory (NaN for null); others as values.
+      column.sample = sample.numbers ? sample.numbers(0, sample.length, new Float64Array(sample.length)) : sample.slice(0, sample.length);
       // The document now holds the sample: let the typed copy go before the next column is built.
       const state = states[c]!;
       state.sampleNumbers = EMPTY_NUMBERS;
@@ -436,6 +453,37 @@ export class ProfileBuilder {
       state.sampleStatus = new Uint8Array(0);
     });
     return profile;
+  }
+
+  /**
+   * The profile for comparing distributions (drift-check), not for writing or merging; the builder is spent
+   * afterwards. Each numeric column's sample is its sampled numbers sorted ascending, nulls left out (the order
+   * every distribution test reads them in), other columns' samples are in no particular order (empty where category counts cover them), and `sample.sorted`
+   * marks that rows are not aligned across columns and priorities are left out. On every row of a million this
+   * spares putting each column in priority order (a random gather that was a fifth of an every-row drift check),
+   * selecting quantiles (read from the sorted values instead) and a second, sorted copy of each sample.
+   */
+  finishSorted(): Profile {
+    const order = Int32Array.from({ length: this.sample.size }, (_, i) => i);
+    // The priorities are not needed: let them go with the builder, even if a caller keeps it.
+    this.sample = new BottomK(0);
+    const states = [...this.columns.values()];
+    const columns = states.map((state) => {
+      const { column, sample, sortedNumbers } = finishColumn(state, order, false, true);
+      // Texts with category counts are compared by those counts (every row): their sampled values are not needed.
+      column.sample = sortedNumbers ?? (column.categories ? [] : sample.slice(0, sample.length));
+      state.sampleNumbers = EMPTY_NUMBERS;
+      state.sampleIds = EMPTY_IDS;
+      state.sampleStatus = new Uint8Array(0);
+      return column;
+    });
+    return {
+      schema: 'mlgate/profile@2',
+      created_at: this.options.createdAt,
+      dataset: { files: this.files, rows: this.rows },
+      sample: { size: this.options.sampleSize ?? DEFAULT_SAMPLE_SIZE, seed: this.sampleSeed, priorities: new Float64Array(0), sorted: true },
+      columns,
+    };
   }
 
   /**
@@ -451,13 +499,13 @@ export class ProfileBuilder {
     const priorities: number[] = [];
     samples.set(priorities, orderedPriorities(this.sample.priorities, order));
     const profile: Profile = {
-      schema: 'mlgate/profile@1',
+      schema: 'mlgate/profile@2',
       created_at: this.options.createdAt,
       dataset: { files: this.files, rows: this.rows },
       sample: { size: this.options.sampleSize ?? DEFAULT_SAMPLE_SIZE, seed: this.sampleSeed, priorities },
       columns: [...this.columns.values()].map((state) => {
         const { column, sample } = finishColumn(state, order, options.part ?? false);
-        samples.set(column.sample, sample);
+        samples.set(column.sample as SampleValue[], sample);
         return column;
       }),
     };
@@ -501,6 +549,13 @@ const PRIORITY_RANGE = 2 ** 53;
 
 const EMPTY_NUMBERS = new Float64Array(0);
 const EMPTY_IDS = new Int32Array(0);
+
+/** A copy of `array` with `length` values: its own, then `fill`. */
+function grownFilled<T extends Float64Array | Int32Array | Uint8Array>(array: T, length: number, fill: number): T {
+  const next = resized(array, length);
+  next.fill(fill, array.length);
+  return next;
+}
 
 /** The buffers behind a state's arrays, to move it to another thread without a copy (each buffer once). */
 export function transferables(state: ProfileState): ArrayBuffer[] {
@@ -581,10 +636,11 @@ function copyAbsorbed(state: ColumnState, column: ColumnStateData, idMap: Int32A
   }
 }
 
-function finishColumn(state: ColumnState, order: Int32Array, part: boolean): { column: ColumnProfile; sample: DeferredArray<SampleValue> } {
+function finishColumn(state: ColumnState, order: Int32Array, part: boolean, sorted = false): { column: ColumnProfile; sample: DeferredArray<SampleValue>; sortedNumbers?: Float64Array } {
   const type = state.type ?? inferredType(state);
   const numeric = type === 'int' || type === 'float' || type === 'bool' || type === 'datetime';
   const numbers = part ? EMPTY_NUMBERS : sampledNumberSet(state, order, type, numeric);
+  if (sorted) sortValues(numbers);
   // Bool and datetime columns found by inference were read as text: their counts come from the texts.
   const fromNumbers = numeric && !(state.decodeAs === 'auto' && (type === 'bool' || type === 'datetime'));
   const valueCount = fromNumbers ? state.moments.count : countTexts(state);
@@ -598,7 +654,7 @@ function finishColumn(state: ColumnState, order: Int32Array, part: boolean): { c
     sample: [],
   };
   const moments = fromNumbers ? state.moments : textMoments(state, type);
-  if (numeric && moments.count > 0) profile.numeric = numericSummary(moments, fromNumbers ? state.integral : type === 'bool', numbers);
+  if (numeric && moments.count > 0) profile.numeric = numericSummary(moments, fromNumbers ? state.integral : type === 'bool', numbers, sorted);
   // Texts typed bool or datetime by inference keep their counts: the datetime range is read from them.
   if (state.dictionary && (!numeric || type === 'bool' || (type === 'datetime' && state.decodeAs === 'auto'))) profile.categories = categorySummary(state, valueCount);
   const sample: DeferredArray<SampleValue> = { length: order.length, slice: (start, end, into) => sampleValues(state, order, type, numeric, start, Math.min(end, order.length), into) };
@@ -612,7 +668,7 @@ function finishColumn(state: ColumnState, order: Int32Array, part: boolean): { c
     sample.ids = (start, end, into) => sampledIds(state, order, start, Math.min(end, order.length), into);
     sample.texts = state.dictionary?.values ?? [];
   }
-  return { column: profile, sample };
+  return { column: profile, sample, ...(sorted && numbersOnly ? { sortedNumbers: numbers } : {}) };
 }
 
 /**
@@ -735,7 +791,7 @@ function orderedPriorities(priorities: Float64Array, order: Int32Array): Deferre
   };
 }
 
-function numericSummary(moments: Moments, integral: boolean, values: Float64Array): ColumnProfile['numeric'] {
+function numericSummary(moments: Moments, integral: boolean, values: Float64Array, sorted: boolean): ColumnProfile['numeric'] {
   return {
     min: moments.min,
     max: moments.max,
@@ -743,8 +799,8 @@ function numericSummary(moments: Moments, integral: boolean, values: Float64Arra
     m2: moments.m2,
     variance: sampleVariance(moments),
     integral,
-    histogram: histogramOf(values, moments.min, moments.max),
-    quantiles: selectQuantiles(values, PROFILE_QUANTILES),
+    histogram: sorted ? histogramOfSorted(values, moments.min, moments.max) : histogramOf(values, moments.min, moments.max),
+    quantiles: sorted ? sortedQuantiles(values, PROFILE_QUANTILES) : selectQuantiles(values, PROFILE_QUANTILES),
   };
 }
 

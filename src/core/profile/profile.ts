@@ -1,14 +1,24 @@
 import type { ColumnType } from '../data/batch.js';
+import { isSorted, markSorted, sortValues } from '../stats/sort-values.js';
 
 /** Quantiles every numeric column's profile reports. */
 export const PROFILE_QUANTILES = [0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99] as const;
 export const HISTOGRAM_BINS = 20;
 /** Distinct values of a text column whose counts a profile keeps; the rest are summed as `other`. */
 export const MAX_CATEGORIES = 1000;
+/** Rows a profile's sample keeps unless told otherwise (the `sample-size` inputs' default). */
 export const DEFAULT_SAMPLE_SIZE = 100_000;
+/** A sample size that keeps every row (`sample-size: all`): a sample at least as large as the data is the data. */
+export const SAMPLE_ALL = Number.POSITIVE_INFINITY;
 export const DEFAULT_SAMPLE_SEED = 20_241_122;
 
 export type SampleValue = number | string | boolean | null;
+
+/**
+ * A column's sampled values in sample order: for a column read as numbers, a Float64Array with NaN for null (a
+ * million values then take 8 MB, not a JS array of boxed numbers); otherwise the values themselves.
+ */
+export type ColumnSample = SampleValue[] | Float64Array;
 
 export interface NumericSummary {
   min: number;
@@ -50,14 +60,20 @@ export interface ColumnProfile {
   numeric?: NumericSummary;
   categories?: CategorySummary;
   /** The column's values in the sampled rows, in sample order (aligned with `sample.priorities`). */
-  sample: SampleValue[];
+  sample: ColumnSample;
 }
 
 export interface Profile {
-  schema: 'mlgate/profile@1';
+  /** Documents of version 1 (JSON arrays for samples) read into the same shape. */
+  schema: 'mlgate/profile@2';
   created_at: string;
   dataset: { files: { path: string; rows: number }[]; rows: number };
-  sample: { size: number; seed: number; priorities: number[] };
+  /**
+   * `size` is SAMPLE_ALL (Infinity) for a sample of every row; priorities ascend, one per sampled row. `sorted`
+   * (in memory only, see ProfileBuilder.finishSorted): each column's sample is sorted on its own, rows are not
+   * aligned and there are no priorities: such a profile is compared, never written or merged.
+   */
+  sample: { size: number; seed: number; priorities: number[] | Float64Array; sorted?: boolean };
   columns: ColumnProfile[];
 }
 
@@ -102,6 +118,30 @@ export function topCategories(values: readonly string[], counts: ArrayLike<numbe
   return { top: heap.map((id) => [values[id]!, counts[id]!]), distinct };
 }
 
+/**
+ * histogramOf of values sorted ascending: a value's bin only grows with the value, so each bin's first value is found
+ * by bisection, O(bins log n) instead of a pass over a million values.
+ */
+export function histogramOfSorted(sorted: Float64Array, min: number, max: number, bins = HISTOGRAM_BINS): { edges: number[]; counts: number[] } {
+  const halfWidth = (max / 2 - min / 2) / bins;
+  // A range too narrow for its halves (subnormal extremes) gets the plain pass, whatever it makes of it.
+  if (!(max > min) || !(halfWidth > 0)) return histogramOf(sorted, min, max, bins);
+  const edges = Array.from({ length: bins + 1 }, (_, i) => (i === bins ? max : (min / 2 + i * halfWidth) * 2));
+  const binOf = (v: number) => Math.min(bins - 1, Math.max(0, Math.floor((v / 2 - min / 2) / halfWidth)));
+  // starts[b]: the index of the first value in bin b or above.
+  const starts = Array.from({ length: bins + 1 }, (_, b) => {
+    let low = 0;
+    let high = sorted.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (binOf(sorted[middle]!) < b) low = middle + 1;
+      else high = middle;
+    }
+    return b === bins ? sorted.length : low;
+  });
+  return { edges, counts: Array.from({ length: bins }, (_, b) => starts[b + 1]! - starts[b]!) };
+}
+
 /** Counts of values in `bins` equal-width bins over [min, max]; the top edge is inclusive. */
 export function histogramOf(values: ArrayLike<number>, min: number, max: number, bins = HISTOGRAM_BINS): { edges: number[]; counts: number[] } {
   if (!(max > min)) return { edges: [min, max], counts: [values.length] };
@@ -118,11 +158,56 @@ export function histogramOf(values: ArrayLike<number>, min: number, max: number,
 }
 
 /** The numeric values of a sample, in sample order, leaving out nulls. */
-export function sampleNumbers(sample: readonly SampleValue[]): Float64Array {
+export function sampleNumbers(sample: Readonly<ColumnSample>): Float64Array {
   const values = new Float64Array(sample.length);
   let n = 0;
-  for (const v of sample) if (typeof v === 'number') values[n++] = v;
+  if (sample instanceof Float64Array) {
+    for (let i = 0; i < sample.length; i++) if (!Number.isNaN(sample[i]!)) values[n++] = sample[i]!;
+  } else for (const v of sample) if (typeof v === 'number') values[n++] = v;
   return values.subarray(0, n);
+}
+
+const sortedSamples = new WeakMap<object, Float64Array>();
+
+/**
+ * The numeric values of a sample in ascending order, sorted once per sample and kept: the drift tests on one column
+ * (KS, Wasserstein, PSI, the chart) all read the same sorted values, and on a million rows the sort is their cost.
+ * The caller must not change the result.
+ */
+export function sortedSampleNumbers(sample: Readonly<ColumnSample>): Float64Array {
+  let sorted = sortedSamples.get(sample);
+  // A sample sorted already (see ProfileBuilder.finishSorted) holds no NaN: it is its own sorted values.
+  if (!sorted) sortedSamples.set(sample, (sorted = markSorted(sample instanceof Float64Array && isSorted(sample) ? sample : sortValues(sampleNumbers(sample)))));
+  return sorted;
+}
+
+/** The sample's value at `index`: null where a numeric sample holds NaN. */
+export function sampleValueAt(sample: Readonly<ColumnSample>, index: number): SampleValue {
+  const value = sample[index];
+  return value === undefined || (typeof value === 'number' && Number.isNaN(value)) ? null : value;
+}
+
+/**
+ * How many distinct non-null values the sample holds, counting no further than `limit + 1`: callers that only ask
+ * whether there are more than a few stop after a few values, not after a million.
+ */
+export function distinctSampleValues(sample: Readonly<ColumnSample>, limit: number): number {
+  const seen = new Set<SampleValue>();
+  for (let i = 0; i < sample.length && seen.size <= limit; i++) {
+    const value = sampleValueAt(sample, i);
+    if (value !== null) seen.add(value);
+  }
+  return seen.size;
+}
+
+/** The sample's non-null values as JS values (for the few callers that need them: not for numeric samples' sake). */
+export function nonNullSampleValues(sample: Readonly<ColumnSample>): SampleValue[] {
+  const values: SampleValue[] = [];
+  for (let i = 0; i < sample.length; i++) {
+    const value = sampleValueAt(sample, i);
+    if (value !== null) values.push(value);
+  }
+  return values;
 }
 
 /**
@@ -140,6 +225,19 @@ export function selectQuantiles(values: Float64Array, qs: readonly number[]): Re
     const low = Math.floor(position);
     const high = Math.min(low + 1, n - 1);
     result[String(q)] = interpolate(at.get(low)!, at.get(high)!, position - low);
+  }
+  return result;
+}
+
+/** selectQuantiles of values sorted ascending: the order statistics are read where they lie. */
+export function sortedQuantiles(sorted: Float64Array, qs: readonly number[]): Record<string, number> {
+  const n = sorted.length;
+  const result: Record<string, number> = {};
+  if (n === 0) return result;
+  for (const q of qs) {
+    const position = (n - 1) * q;
+    const low = Math.floor(position);
+    result[String(q)] = interpolate(sorted[low]!, sorted[Math.min(low + 1, n - 1)]!, position - low);
   }
   return result;
 }

@@ -1,5 +1,5 @@
 import { kolmogorovSf } from './kolmogorov.js';
-import { sortValues } from './sort-values.js';
+import { sortedCopy } from './sort-values.js';
 
 export interface KsResult {
   statistic: number;
@@ -29,8 +29,8 @@ export function ks2samp(a: Float64Array, b: Float64Array): KsResult {
 
 /** max |F_a(x) − F_b(x)| over every observed x, with F evaluated right-continuously (searchsorted side='right'). */
 export function ksStatistic(a: Float64Array, b: Float64Array): number {
-  const x = sortValues(a.slice());
-  const y = sortValues(b.slice());
+  const x = sortedCopy(a);
+  const y = sortedCopy(b);
   let i = 0;
   let j = 0;
   let d = 0;

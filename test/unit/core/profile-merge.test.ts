@@ -6,8 +6,9 @@ import { describe, expect, it } from 'vitest';
 import { NULL, TextDictionary, VALUE, type RecordBatch } from '../../../src/core/data/batch.js';
 import { mergeProfiles } from '../../../src/core/profile/merge-profiles.js';
 import { ProfileBuilder, transferables, type ProfileState } from '../../../src/core/profile/profile-builder.js';
-import type { Profile } from '../../../src/core/profile/profile.js';
+import { SAMPLE_ALL, sampleNumbers, sortedSampleNumbers, type Profile } from '../../../src/core/profile/profile.js';
 import { writeDocument } from '../../../src/io/documents.js';
+import { encodeProfile } from '../../../src/io/profile-encoding.js';
 
 type Row = { x: number | null; c: string | null };
 
@@ -100,7 +101,7 @@ describe('profiles merge exactly: merging the shards\' profiles equals profiling
     const a = profile([{ file: 'f.csv', rows, from: 0 }], 50, 1);
     const b = profile([{ file: 'f.csv', rows, from: 0 }], 50, 499);
     expect(a.sample).toEqual(b.sample);
-    expect(a.sample.priorities).toEqual([...a.sample.priorities].sort((p, q) => p - q));
+    expect(Array.from(a.sample.priorities)).toEqual(Array.from(a.sample.priorities).sort((p, q) => p - q));
     expect(a.columns[0]!.sample).toHaveLength(50);
   });
 
@@ -114,7 +115,7 @@ describe('profiles merge exactly: merging the shards\' profiles equals profiling
     await writeDocument(join(folder, 'deferred.json'), deferred, { compact: true, deferred: samples });
     const whole = profile([{ file: 'f.csv', rows, from: 0 }], 5_000, 64);
     expect(whole.columns[1]!.sample.filter((v) => v === null).length).toBeGreaterThan(0);
-    expect(readFileSync(join(folder, 'deferred.json'), 'utf8')).toBe(`${JSON.stringify(whole)}\n`);
+    expect(readFileSync(join(folder, 'deferred.json'), 'utf8')).toBe(`${JSON.stringify(encodeProfile(whole))}\n`);
   });
 
   it('refuses to merge profiles sampled differently', () => {
@@ -255,5 +256,46 @@ describe('builders absorb the states of builders that read other parts (threads 
     const parts = (share: number) => [0, 1].map((p) => build([{ file: 'a.csv', rows: rows.slice(p * 2000, (p + 1) * 2000), from: p * 2000 }], 1000, 100, share).state());
     expect(new ProfileBuilder({ createdAt: 'now', sampleSize: 1000 }).canAbsorbExactly(parts(0.5))).toBe(true);
     expect(new ProfileBuilder({ createdAt: 'now', sampleSize: 1000 }).canAbsorbExactly(parts(0.05))).toBe(false);
+  });
+});
+
+describe('a sample of every row', () => {
+  const rows = (n: number): Row[] => Array.from({ length: n }, (_, i) => ({ x: i % 17 === 0 ? null : Number((((i * 7919) % 1009) - 500) / 100), c: ['a', 'b', null][i % 3]! }));
+
+  it('keeps every row with sample-size all or a number above the rows, allocating for the rows, not the number', () => {
+    const all = profile([{ file: 'f.csv', rows: rows(5_000), from: 0 }], SAMPLE_ALL, 300);
+    // 1e12 slots would be terabytes if allocated up front.
+    const large = profile([{ file: 'f.csv', rows: rows(5_000), from: 0 }], 1e12, 300);
+    const exact = profile([{ file: 'f.csv', rows: rows(5_000), from: 0 }], 5_000, 300);
+    expect(all.sample.priorities).toHaveLength(5_000);
+    expect(all.sample.size).toBe(SAMPLE_ALL);
+    expect(all.columns).toEqual(exact.columns);
+    expect(large.columns).toEqual(exact.columns);
+    expect(all.sample.priorities).toEqual(exact.sample.priorities);
+  });
+
+  it('merges shards of every row into every row', () => {
+    const data = rows(3_000);
+    const parts = [0, 1_000, 2_200].map((from, i, starts) => build([{ file: 'f.csv', rows: data.slice(from, starts[i + 1]), from }], SAMPLE_ALL, 64).finish({ part: true }));
+    const merged = mergeProfiles(parts, 'now');
+    const whole = profile([{ file: 'f.csv', rows: data, from: 0 }], SAMPLE_ALL, 64);
+    expect(merged.sample.priorities).toEqual(whole.sample.priorities);
+    expect(merged.columns.map((c) => c.sample)).toEqual(whole.columns.map((c) => c.sample));
+  });
+
+  it('finishSorted gives each numeric sample sorted, without nulls, and the same summaries as finish', () => {
+    fc.assert(
+      fc.property(fc.array(row, { minLength: 1, maxLength: 600 }), fc.integer({ min: 1, max: 700 }), (data, size) => {
+        const finished = profile([{ file: 'f.csv', rows: data, from: 0 }], size, 11);
+        const sorted = build([{ file: 'f.csv', rows: data, from: 0 }], size, 11).finishSorted();
+        expect(sorted.sample.sorted).toBe(true);
+        const x = finished.columns[0]!;
+        expect(sorted.columns[0]!.sample).toEqual(Float64Array.from(sampleNumbers(x.sample)).sort());
+        expect(sorted.columns[0]!.numeric).toEqual(x.numeric);
+        expect({ ...sorted.columns[1]!, sample: [] }).toEqual({ ...finished.columns[1]!, sample: [] });
+        expect(sortedSampleNumbers(sorted.columns[0]!.sample)).toBe(sorted.columns[0]!.sample);
+      }),
+      { numRuns: 100 },
+    );
   });
 });

@@ -17,7 +17,12 @@ describe('partial documents', () => {
     const packed = packSamples(original);
     expect(Object.keys(packed.packed_samples)).toEqual(['x', 'id']);
     expect(packed.profile.columns.map((c) => c.sample)).toEqual([[], [], ['a', null, 'b']]);
-    expect(unpackSamples(packed.profile, packed.packed_samples, 'p.json')).toEqual(original);
+    // Unpacked, numeric samples are in typed memory (NaN for null), as a profile read from its document.
+    const unpacked = unpackSamples(packed.profile, packed.packed_samples, 'p.json');
+    expect(unpacked.columns.map((c) => c.sample)).toEqual([Float64Array.from([1.5, Number.NaN, -0]), Float64Array.from([1, 2, 3]), ['a', null, 'b']]);
+    expect(Object.is((unpacked.columns[0]!.sample as Float64Array)[2], -0)).toBe(true);
+    expect(unpacked.sample.priorities).toEqual(Float64Array.from([1, 2, 3]));
+    expect({ ...unpacked, sample: original.sample, columns: original.columns }).toEqual(original);
   });
 
   it('refuses damaged packed arrays with the file named', () => {
