@@ -15,6 +15,7 @@ import { countNewlines } from './count-newlines.js';
 import { CHUNK_BYTES, fileChunks } from './file-chunks.js';
 import { readJsonLines } from './json-lines.js';
 import { readParquet } from './parquet.js';
+import { readingThreads } from '../parallel/parallel-scan.js';
 
 export const DATA_FORMATS = ['csv', 'tsv', 'jsonl', 'parquet'] as const;
 export type DataFormat = (typeof DATA_FORMATS)[number];
@@ -87,6 +88,10 @@ export interface DatasetReadOptions {
    * from the bytes the read takes anyway. The chunk is valid only during the call.
    */
   onFileBytes?: (file: DatasetFile, chunk: Buffer) => void;
+  /** Threads that decode a Parquet file's row groups (default: readingThreads()). */
+  threads?: number;
+  /** Told what a read changed on the way (INT64 values beyond what a float64 holds exactly), to be logged. */
+  onNote?: (message: string) => void;
 }
 
 /**
@@ -168,7 +173,7 @@ export async function* readDataset(files: readonly DatasetFile[], options: Datas
 async function openFile(file: DatasetFile, options: DatasetReadOptions, split: Split): Promise<OpenedFile> {
   // A key split hashes the key column's values: it is decoded even where the caller would skip it.
   const decodeAs = (columns: readonly string[]) => options.decodeAs(columns, file).map((as, c) => (as === 'skip' && split.kind === 'key' && columns[c] === split.key ? 'auto' : as));
-  const perFile = { name: file.name, decodeAs, dictionary: options.dictionary };
+  const perFile = { name: file.name, decodeAs, dictionary: options.dictionary, threads: options.threads ?? readingThreads(), onNote: options.onNote };
   const delimiter = options.delimiter ?? (file.format === 'tsv' ? '\t' : ',');
   const whole = (source: OpenedFile['source']): OpenedFile => ({
     source,
