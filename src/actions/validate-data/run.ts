@@ -11,7 +11,7 @@ import { writeDocument } from '../../io/documents.js';
 import { draftContract } from '../../io/draft-contract.js';
 import { numericHints, reprofileMisread } from '../../io/numeric-hints.js';
 import { fileFacts, packSamples, writePartial } from '../../io/partial-documents.js';
-import { resolveDataFiles, shardShare } from '../../io/readers/dataset.js';
+import { datasetShardShare, resolveDataFiles } from '../../io/readers/dataset.js';
 import { scanDataset } from '../../io/scan-dataset.js';
 import { prestartReaders } from '../../io/parallel/parallel-scan.js';
 import { renderReport, SUMMARY_LIMIT_BYTES } from '../../render/report.js';
@@ -57,7 +57,7 @@ export async function validateData(env: ActionEnvironment): Promise<void> {
 
   const { shard, partial, key } = options.sharding;
   const facts = shard ? await fileFacts(files) : [];
-  const share = shard ? shardShare(files, facts.map((f) => f.bytes), shard, key !== undefined) : undefined;
+  const share = shard ? await datasetShardShare(files, facts.map((f) => f.bytes), shard, key !== undefined) : undefined;
   const profile = new ProfileBuilder({ sampleSize: options.sampleSize, createdAt, shardShare: share });
   const validator = new DatasetValidator(contract);
   const pieces: PartialDocument['shard']['pieces'] = [];

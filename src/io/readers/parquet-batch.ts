@@ -6,16 +6,17 @@ import { columnFromValues } from './value-columns.js';
  * Rows [from, to) of a decoded Parquet column as the batch column the reference path makes of the same values
  * (columnFromValues), without a JavaScript value per row where the column's kind is what the contract reads:
  * numbers, instants and booleans are the decoded arrays themselves; text maps each table entry to the column's
- * dictionary once, in the order the rows first use them (the order in which the reference meets them). Other pairs
- * (a contract that reads a column as a type it is not) take the reference path on the rows' values.
+ * dictionary once, in the order the rows first use them (the order in which the reference meets them), into
+ * `idsInto` when given. Other pairs (a contract that reads a column as a type it is not) take the reference path on
+ * the rows' values.
  */
-export function columnFromDecoded(name: string, decodeAs: DecodeAs, decoded: DecodedColumn, dictionary: TextDictionary | undefined, from: number, to: number): ColumnData {
+export function columnFromDecoded(name: string, decodeAs: DecodeAs, decoded: DecodedColumn, dictionary: TextDictionary | undefined, from: number, to: number, idsInto?: Int32Array): ColumnData {
   const length = to - from;
   if (decoded.kind === 'values') return columnFromValues(name, decodeAs, decoded.values.slice(from, to), dictionary, length);
   const status = decoded.status.subarray(from, to);
   if (decoded.kind === 'text') {
     if (decodeAs !== 'text' && decodeAs !== 'auto') return columnFromValues(name, decodeAs, textValues(decoded, from, to), dictionary, length);
-    const ids = textIds(decoded, dictionary!, from, to);
+    const ids = textIds(decoded, dictionary!, from, to, idsInto);
     const column: ColumnData = { name, decodeAs, status, ids, dictionary, invalidText: new Map() };
     if (decodeAs === 'auto') {
       // Text is not a number: every value is kept as text beside a NaN, as the reference does.
@@ -31,9 +32,9 @@ export function columnFromDecoded(name: string, decodeAs: DecodeAs, decoded: Dec
 }
 
 /** The dictionary ids of rows [from, to) of a text column, each table entry looked up once. */
-function textIds(decoded: Extract<DecodedColumn, { kind: 'text' }>, dictionary: TextDictionary, from: number, to: number): Int32Array {
+function textIds(decoded: Extract<DecodedColumn, { kind: 'text' }>, dictionary: TextDictionary, from: number, to: number, into?: Int32Array): Int32Array {
   const { entries, table } = decoded;
-  const ids = new Int32Array(to - from);
+  const ids = into && into.length >= to - from ? into.subarray(0, to - from) : new Int32Array(to - from);
   const known = new Int32Array(table.size).fill(-1);
   const decode = (bytes: Uint8Array, start: number, end: number) => DECODER.decode(bytes.subarray(start, end));
   for (let r = from; r < to; r++) {

@@ -1,8 +1,9 @@
-import type { ColumnMetaData, Compressors, SchemaElement } from 'hyparquet';
+import type { ColumnMetaData, SchemaElement } from 'hyparquet';
 import { parquetHeader } from 'hyparquet/src/column.js';
 import { decompressPage } from 'hyparquet/src/datapage.js';
 import { deltaBinaryUnpack } from 'hyparquet/src/delta.js';
 import { byteStreamSplit, readRleBitPackedHybrid } from 'hyparquet/src/encoding.js';
+import type { DecoderBuffers } from './parquet-buffers.js';
 import { readDefinitions, readHybrid } from './parquet-hybrid.js';
 import { NULL, VALUE } from '../../core/data/batch.js';
 
@@ -73,13 +74,15 @@ export function chunkLayout(element: SchemaElement): ChunkLayout | undefined {
 /**
  * Decodes a flat column chunk (its pages from the dictionary page on) of `rows` rows into typed arrays, without a
  * JavaScript value per row: numbers straight into a Float64Array, dictionary pages converted once per entry, text
- * as ids into the chunk's table. Throws UnsupportedChunk for an encoding it does not handle.
+ * as ids into the chunk's table. Throws UnsupportedChunk for an encoding it does not handle. The arrays come from
+ * `buffers` (see DecoderBuffers); `bytes` may be reused once this returns.
  */
-export function decodeColumnChunk(bytes: Uint8Array, rows: number, meta: Pick<ColumnMetaData, 'codec'>, layout: ChunkLayout, compressors: Compressors | undefined): DecodedColumn {
-  const status = new Uint8Array(rows);
+export function decodeColumnChunk(bytes: Uint8Array, rows: number, meta: Pick<ColumnMetaData, 'codec'>, layout: ChunkLayout, buffers: DecoderBuffers): DecodedColumn {
+  const compressors = buffers.codecs;
+  const status = buffers.uint8(rows);
   const text = layout.kind === 'text';
-  const numbers = text ? undefined : new Float64Array(rows);
-  const entries = text ? new Int32Array(rows) : undefined;
+  const numbers = text ? undefined : buffers.float64(rows);
+  const entries = text ? buffers.int32(rows) : undefined;
   const table = text ? new TableBuilder() : undefined;
   let dictionaryNumbers: Float64Array | undefined;
   let dictionaryEntries: Int32Array | undefined;

@@ -11,8 +11,8 @@ export interface ParquetOptions {
   name: string;
   decodeAs: (columns: readonly string[]) => DecodeAs[];
   dictionary: (column: string) => TextDictionary;
-  /** Read only these rows, given the file's row count (shards address a Parquet file's rows by position). */
-  rows?: (total: number) => { start: number; stop: number };
+  /** Read only these rows, given the file's row count and its row groups' (shards address a Parquet file's rows by position). */
+  rows?: (total: number, groupRows: readonly number[]) => { start: number; stop: number };
   /** Threads that decode row groups (1: this one only). */
   threads?: number;
   /** Told what the read changed on the way: INT64 values that a float64 cannot hold exactly. */
@@ -20,7 +20,8 @@ export interface ParquetOptions {
 }
 
 /**
- * Reads a Parquet file one row group at a time, as column batches of typed arrays (see parquet-column-chunk): with
+ * Reads a Parquet file one row group at a time, as column batches of typed arrays (see parquet-column-chunk), each
+ * batch's arrays used again once it has been read: with
  * MLGATE_THREADS (default: one per core, up to 4) of at least 2, the row groups are decoded on worker threads, a few
  * ahead, and handed over in file order, so that memory holds a few row groups whatever the file's size. Files with
  * nested columns take the reference path (readParquetValues). Rows are numbered from 1 in place of lines.
@@ -37,12 +38,17 @@ export async function* readParquet(path: string, options: ParquetOptions): Async
   const decodeAs = options.decodeAs(header);
   yield { header };
   const total = Number(metadata.num_rows);
-  const wanted = options.rows?.(total) ?? { start: 0, stop: total };
+  const wanted = options.rows?.(total, metadata.row_groups.map((g) => Number(g.num_rows))) ?? { start: 0, stop: total };
   const names = header.filter((_, c) => decodeAs[c] !== 'skip');
   const groups = groupsIn(metadata, wanted);
   const decoder = await openRowGroupDecoder(path, metadata, names, options.threads ?? 1, groups.length);
   const rounded = new Map<string, number>();
   const started: Promise<DecodedRowGroup>[] = [];
+  // Each batch's row ids, lines and text ids are those of the last: its reader has used them by then.
+  const most = Math.max(0, ...groups.map((g) => g.rowEnd - g.rowStart));
+  const allRowIds = new Float64Array(most);
+  const allLines = new Float64Array(most);
+  const idBuffers = new Map<string, Int32Array>();
   try {
     for (let g = 0; g < groups.length; g++) {
       // Ask for the groups ahead before waiting for this one: the threads decode them meanwhile.
@@ -63,8 +69,8 @@ export async function* readParquet(path: string, options: ParquetOptions): Async
       delete started[g];
       const length = rowEnd - rowStart;
       const from = rowStart - groupStart;
-      const lines = new Float64Array(length);
-      const rowIds = new Float64Array(length);
+      const lines = allLines.subarray(0, length);
+      const rowIds = allRowIds.subarray(0, length);
       for (let i = 0; i < length; i++) {
         rowIds[i] = rowStart + i;
         lines[i] = rowStart + i + 1;
@@ -73,9 +79,12 @@ export async function* readParquet(path: string, options: ParquetOptions): Async
         const column = decoded.columns[c]!;
         if (column.kind !== 'text' && column.kind !== 'values' && column.rounded > 0) rounded.set(name, (rounded.get(name) ?? 0) + column.rounded);
         const as = decodeAs[header.indexOf(name)]!;
-        return columnFromDecoded(name, as, column, as === 'text' || as === 'auto' ? options.dictionary(name) : undefined, from, from + length);
+        if (column.kind === 'text' && !idBuffers.has(name)) idBuffers.set(name, new Int32Array(most));
+        return columnFromDecoded(name, as, column, as === 'text' || as === 'auto' ? options.dictionary(name) : undefined, from, from + length, idBuffers.get(name));
       });
       yield { file: options.name, rowIds, length, lines, columns };
+      // The batch has been read: its arrays go back to the decoder for the groups to come.
+      decoder.recycle(decoded);
     }
   } finally {
     await decoder.close();
@@ -98,6 +107,11 @@ function groupsIn(metadata: FileMetaData, wanted: { start: number; stop: number 
   return groups;
 }
 
+/** The rows of each row group of a Parquet file, from its footer. */
+export async function readParquetGroupRows(path: string, name: string): Promise<number[]> {
+  return (await readMetadata(path, name)).row_groups.map((g) => Number(g.num_rows));
+}
+
 async function readMetadata(path: string, name: string): Promise<FileMetaData> {
   try {
     return await parquetMetadataAsync(await asyncBufferFromFile(path));
@@ -118,7 +132,7 @@ export async function* readParquetValues(path: string, options: ParquetOptions, 
   const decodeAs = options.decodeAs(header);
   yield { header };
   const total = Number(metadata.num_rows);
-  const wanted = options.rows?.(total) ?? { start: 0, stop: total };
+  const wanted = options.rows?.(total, metadata.row_groups.map((g) => Number(g.num_rows))) ?? { start: 0, stop: total };
   for (const { rowStart, rowEnd } of groupsIn(metadata, wanted)) {
     const data = new Map<string, unknown[]>();
     try {
