@@ -41,11 +41,12 @@ export async function* readParquet(path: string, options: ParquetOptions): Async
   const wanted = options.rows?.(total, metadata.row_groups.map((g) => Number(g.num_rows))) ?? { start: 0, stop: total };
   const names = header.filter((_, c) => decodeAs[c] !== 'skip');
   const groups = groupsIn(metadata, wanted);
-  const decoder = await openRowGroupDecoder(path, metadata, names, options.threads ?? 1, groups.length);
+  // A decoded row takes 9 bytes a column: a float64 or a text id and its table entry, and a status byte.
+  const most = Math.max(0, ...groups.map((g) => g.rowEnd - g.rowStart));
+  const decoder = await openRowGroupDecoder(path, metadata, names, options.threads ?? 1, groups.length, most * 9 * names.length);
   const rounded = new Map<string, number>();
   const started: Promise<DecodedRowGroup>[] = [];
   // Each batch's row ids, lines and text ids are those of the last: its reader has used them by then.
-  const most = Math.max(0, ...groups.map((g) => g.rowEnd - g.rowStart));
   const allRowIds = new Float64Array(most);
   const allLines = new Float64Array(most);
   const idBuffers = new Map<string, Int32Array>();
