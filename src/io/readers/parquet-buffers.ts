@@ -1,24 +1,26 @@
 import * as zlib from 'node:zlib';
-import { decompress as decompressZstd } from 'fzstd';
 import type { Compressors } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
 
 /**
  * Memory a row-group decoder uses again from one group to the next: the arrays of groups already used (handed back
- * with `give`), the column chunk's bytes and the decompressed page. A row group's arrays are some 10 MB for 272,727
+ * with `give`) and the column chunk's bytes. A row group's arrays are some 10 MB for 272,727
  * rows of five columns; made afresh for each group they are garbage at once, and the collector let some 100 MB of
  * them pile up before it freed any (flights-3m.parquet, measured with process.memoryUsage).
  */
 export class DecoderBuffers {
   private readonly free: ArrayBuffer[] = [];
   private chunk = new Uint8Array(0);
-  private page = new Uint8Array(0);
-  /** Page decompressors; ZSTD writes into the page buffer (or is Node's own, where Node has it: Node 22.15+). */
+  /**
+   * Page decompressors: hyparquet-compressors', but ZSTD is Node's own where Node has it (22.15 and later). fzstd
+   * is not given an output buffer: it compares that argument with 1, which turns a typed array into a string of
+   * all its bytes (2.8 s of 5.9 on flights-3m.parquet, measured).
+   */
   readonly codecs: Compressors;
 
   constructor() {
     const native = (zlib as { zstdDecompressSync?: (input: Uint8Array) => Buffer }).zstdDecompressSync;
-    this.codecs = { ...compressors, ZSTD: native ? (input) => native(input) : (input, length) => decompressZstd(input, this.pageBuffer(length)) };
+    this.codecs = native ? { ...compressors, ZSTD: (input) => native(input) } : compressors;
   }
 
   /** Arrays of `length` elements, zeroed, from a buffer handed back when one is large enough. */
@@ -43,11 +45,6 @@ export class DecoderBuffers {
   chunkBuffer(length: number): Uint8Array {
     if (this.chunk.length < length) this.chunk = new Uint8Array(Math.max(length, this.chunk.length * 2));
     return this.chunk.subarray(0, length);
-  }
-
-  private pageBuffer(length: number): Uint8Array {
-    if (this.page.length < length) this.page = new Uint8Array(Math.max(length, this.page.length * 2));
-    return this.page.subarray(0, length);
   }
 
   private take(bytes: number): ArrayBuffer {
