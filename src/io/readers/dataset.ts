@@ -89,6 +89,8 @@ export interface DatasetReadOptions {
    * from the bytes the read takes anyway. The chunk is valid only during the call.
    */
   onFileBytes?: (file: DatasetFile, chunk: Buffer) => void;
+  /** Parquet batches of at most this many rows (default: a row group each; see ParquetOptions.batchRows). */
+  batchRows?: number;
   /** Threads that decode a Parquet file's row groups (default: readingThreads()). */
   threads?: number;
   /** Told what a read changed on the way (INT64 values beyond what a float64 holds exactly), to be logged. */
@@ -190,7 +192,7 @@ export async function* readDataset(files: readonly DatasetFile[], options: Datas
 async function openFile(file: DatasetFile, options: DatasetReadOptions, split: Split): Promise<OpenedFile> {
   // A key split hashes the key column's values: it is decoded even where the caller would skip it.
   const decodeAs = (columns: readonly string[]) => options.decodeAs(columns, file).map((as, c) => (as === 'skip' && split.kind === 'key' && columns[c] === split.key ? 'auto' : as));
-  const perFile = { name: file.name, decodeAs, dictionary: options.dictionary, threads: options.threads ?? readingThreads(), onNote: options.onNote };
+  const perFile = { name: file.name, decodeAs, dictionary: options.dictionary, threads: options.threads ?? readingThreads(), onNote: options.onNote, batchRows: options.batchRows };
   const delimiter = options.delimiter ?? (file.format === 'tsv' ? '\t' : ',');
   const whole = (source: OpenedFile['source']): OpenedFile => ({
     source,

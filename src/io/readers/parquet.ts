@@ -13,6 +13,11 @@ export interface ParquetOptions {
   dictionary: (column: string) => TextDictionary;
   /** Read only these rows, given the file's row count and its row groups' (shards address a Parquet file's rows by position). */
   rows?: (total: number, groupRows: readonly number[]) => { start: number; stop: number };
+  /**
+   * Batches of at most this many rows (default: one batch per row group, as profiles of Parquet have always been
+   * summed): for a reader that hands each batch on down a pipeline, such as evaluate's scoring.
+   */
+  batchRows?: number;
   /** Threads that decode row groups (1: this one only). */
   threads?: number;
   /** Told what the read changed on the way: INT64 values that a float64 cannot hold exactly. */
@@ -43,12 +48,13 @@ export async function* readParquet(path: string, options: ParquetOptions): Async
   const groups = groupsIn(metadata, wanted);
   // A decoded row takes 9 bytes a column: a float64 or a text id and its table entry, and a status byte.
   const most = Math.max(0, ...groups.map((g) => g.rowEnd - g.rowStart));
+  const batchRows = options.batchRows ?? Number.POSITIVE_INFINITY;
   const decoder = await openRowGroupDecoder(path, metadata, names, options.threads ?? 1, groups.length, most * 9 * names.length);
   const rounded = new Map<string, number>();
   const started: Promise<DecodedRowGroup>[] = [];
   // Each batch's row ids, lines and text ids are those of the last: its reader has used them by then.
-  const allRowIds = new Float64Array(most);
-  const allLines = new Float64Array(most);
+  const allRowIds = new Float64Array(Math.min(most, batchRows));
+  const allLines = new Float64Array(Math.min(most, batchRows));
   const idBuffers = new Map<string, Int32Array>();
   try {
     for (let g = 0; g < groups.length; g++) {
@@ -68,23 +74,28 @@ export async function* readParquet(path: string, options: ParquetOptions): Async
       }
       // Let the group go once its batch is made: only the groups ahead stay.
       delete started[g];
-      const length = rowEnd - rowStart;
-      const from = rowStart - groupStart;
-      const lines = allLines.subarray(0, length);
-      const rowIds = allRowIds.subarray(0, length);
-      for (let i = 0; i < length; i++) {
-        rowIds[i] = rowStart + i;
-        lines[i] = rowStart + i + 1;
-      }
-      const columns = names.map((name, c) => {
-        const column = decoded.columns[c]!;
+      for (const [name, column] of names.map((n, c) => [n, decoded.columns[c]!] as const)) {
         if (column.kind !== 'text' && column.kind !== 'values' && column.rounded > 0) rounded.set(name, (rounded.get(name) ?? 0) + column.rounded);
-        const as = decodeAs[header.indexOf(name)]!;
-        if (column.kind === 'text' && !idBuffers.has(name)) idBuffers.set(name, new Int32Array(most));
-        return columnFromDecoded(name, as, column, as === 'text' || as === 'auto' ? options.dictionary(name) : undefined, from, from + length, idBuffers.get(name));
-      });
-      yield { file: options.name, rowIds, length, lines, columns };
-      // The batch has been read: its arrays go back to the decoder for the groups to come.
+      }
+      // One batch per row group (or per batchRows rows of it).
+      for (let start = rowStart; start < rowEnd; start += batchRows) {
+        const length = Math.min(batchRows, rowEnd - start);
+        const from = start - groupStart;
+        const lines = allLines.subarray(0, length);
+        const rowIds = allRowIds.subarray(0, length);
+        for (let i = 0; i < length; i++) {
+          rowIds[i] = start + i;
+          lines[i] = start + i + 1;
+        }
+        const columns = names.map((name, c) => {
+          const column = decoded.columns[c]!;
+          const as = decodeAs[header.indexOf(name)]!;
+          if (column.kind === 'text' && !idBuffers.has(name)) idBuffers.set(name, new Int32Array(most));
+          return columnFromDecoded(name, as, column, as === 'text' || as === 'auto' ? options.dictionary(name) : undefined, from, from + length, idBuffers.get(name));
+        });
+        yield { file: options.name, rowIds, length, lines, columns };
+      }
+      // The group's batches have been read: its arrays go back to the decoder for the groups to come.
       decoder.recycle(decoded);
     }
   } finally {

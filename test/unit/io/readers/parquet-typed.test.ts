@@ -58,6 +58,20 @@ describe('the typed Parquet reader', () => {
     expect(await readAll(readParquet, 'auto', rows)).toEqual(await readAll(readParquetValues, 'auto', rows));
   });
 
+  it('cuts row groups into batches of batchRows rows for a pipeline, with the same rows', async () => {
+    const lengths: number[] = [];
+    const ids: number[] = [];
+    const options: ParquetOptions = { name: 'mixed.parquet', decodeAs: (columns) => columns.map((c) => (c === 'id' ? 'number' : 'skip')), dictionary: () => new TextDictionary(), batchRows: 400 };
+    for await (const item of readParquet(MIXED, options)) {
+      if ('header' in item) continue;
+      lengths.push(item.length);
+      ids.push(...item.columns[0]!.numbers!);
+    }
+    // Six row groups of 1,000 rows: 400, 400 and 200 each.
+    expect(lengths).toEqual(Array.from({ length: 6 }, () => [400, 400, 200]).flat());
+    expect(ids).toEqual(Array.from({ length: 6000 }, (_, i) => i + 1));
+  });
+
   it('names INT64 values that a float64 cannot hold exactly', async () => {
     const notes: string[] = [];
     const options: ParquetOptions = { name: 'mixed.parquet', decodeAs: (columns) => columns.map(() => 'number'), dictionary: () => new TextDictionary(), onNote: (note) => notes.push(note) };
