@@ -27,7 +27,7 @@ export function columnFromDecoded(name: string, decodeAs: DecodeAs, decoded: Dec
   }
   const reads = decodeAs === 'number' ? 'number' : decodeAs === 'datetime' ? 'instant' : decodeAs === 'bool' ? 'bool' : undefined;
   if (reads === decoded.kind) return { name, decodeAs, status, numbers: decoded.numbers.subarray(from, to), invalidText: new Map() };
-  if (decodeAs === 'auto' && decoded.kind === 'number') return numbersWithText(name, decoded.numbers.subarray(from, to), status, dictionary!);
+  if (decodeAs === 'auto' || decodeAs === 'text') return numbersAsText(name, decodeAs, decoded.kind, decoded.numbers.subarray(from, to), status, dictionary!);
   return columnFromValues(name, decodeAs, numberValues(decoded, from, to), dictionary, length);
 }
 
@@ -50,10 +50,15 @@ function textIds(decoded: Extract<DecodedColumn, { kind: 'text' }>, dictionary: 
   return ids;
 }
 
-/** A numeric column read as `auto`: its numbers, and beside them each value's text as the reference writes it. */
-function numbersWithText(name: string, numbers: Float64Array, status: Uint8Array, dictionary: TextDictionary): ColumnData {
+/**
+ * A column of numbers, instants or booleans read as `auto` or `text`: each value's text as the reference writes it
+ * (String of the number, the Date's ISO form, true or false), made once per distinct value. Read as `auto`, numbers
+ * keep their numbers; instants and booleans are not numbers to `auto`, as in the reference (a NaN, kept as text).
+ */
+function numbersAsText(name: string, decodeAs: 'auto' | 'text', kind: 'number' | 'bool' | 'instant', numbers: Float64Array, status: Uint8Array, dictionary: TextDictionary): ColumnData {
   const ids = new Int32Array(numbers.length);
   const seen = new Map<number, number>();
+  const textOf = kind === 'number' ? String : kind === 'bool' ? (n: number) => String(n === 1) : (n: number) => new Date(n).toISOString();
   for (let r = 0; r < numbers.length; r++) {
     if (status[r] !== VALUE) {
       ids[r] = -1;
@@ -61,10 +66,16 @@ function numbersWithText(name: string, numbers: Float64Array, status: Uint8Array
     }
     const value = numbers[r]!;
     let id = seen.get(value);
-    if (id === undefined) seen.set(value, (id = dictionary.idOf(String(value))));
+    if (id === undefined) seen.set(value, (id = dictionary.idOf(textOf(value))));
     ids[r] = id;
   }
-  return { name, decodeAs: 'auto', status, numbers, ids, dictionary, invalidText: new Map() };
+  const column: ColumnData = { name, decodeAs, status, ids, dictionary, invalidText: new Map() };
+  if (decodeAs === 'auto' && kind === 'number') column.numbers = numbers;
+  else if (decodeAs === 'auto') {
+    column.status = Uint8Array.from(status, (s) => (s === NULL ? NULL : INVALID));
+    column.numbers = new Float64Array(numbers.length).fill(Number.NaN);
+  }
+  return column;
 }
 
 const DECODER = new TextDecoder();
