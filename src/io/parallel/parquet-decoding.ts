@@ -26,7 +26,8 @@ export interface RowGroupDecoder {
  */
 export async function openRowGroupDecoder(path: string, metadata: FileMetaData, names: readonly string[], threads: number, groups: number, groupBytes: number): Promise<RowGroupDecoder> {
   const script = workerScript('parquet-worker');
-  if (script && threads >= 2 && groups >= 2) {
+  // No column to decode (a look at a file whose columns a contract types already): nothing for threads to do.
+  if (script && threads >= 2 && groups >= 2 && names.length > 0) {
     const workers = Math.min(threads - 1, groups);
     // Enough groups ahead to keep the workers busy, as long as they fit in AHEAD_BYTES (at least one).
     return workerDecoder(script, path, names, workers, Math.max(1, Math.min(workers + 1, Math.floor(AHEAD_BYTES / Math.max(1, groupBytes)))));
