@@ -32,11 +32,13 @@ const SCAN_WORKER = { 'scan-worker': 'src/io/parallel/scan-worker.ts' };
 const RANK_WORKER = { 'rank-worker': 'src/io/parallel/rank-worker.ts' };
 // Bundles that run models score them on another thread while the data is read.
 const SCORING_WORKER = { 'scoring-worker': 'src/io/parallel/scoring-worker.ts' };
+// Bundles that read Parquet decode its row groups on other threads.
+const PARQUET_WORKER = { 'parquet-worker': 'src/io/parallel/parquet-worker.ts' };
 const WORKERS = {
-  'validate-data': SCAN_WORKER,
-  'drift-check': { ...SCAN_WORKER, ...SCORING_WORKER },
-  evaluate: { ...RANK_WORKER, ...SCORING_WORKER },
-  cli: { ...SCAN_WORKER, ...RANK_WORKER, ...SCORING_WORKER },
+  'validate-data': { ...SCAN_WORKER, ...PARQUET_WORKER },
+  'drift-check': { ...SCAN_WORKER, ...SCORING_WORKER, ...PARQUET_WORKER },
+  evaluate: { ...RANK_WORKER, ...SCORING_WORKER, ...PARQUET_WORKER },
+  cli: { ...SCAN_WORKER, ...RANK_WORKER, ...SCORING_WORKER, ...PARQUET_WORKER },
 };
 
 // The @actions packages are ESM-only while several of their dependencies are CommonJS that call require():

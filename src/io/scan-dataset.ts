@@ -52,6 +52,7 @@ export async function scanDataset(options: ScanOptions): Promise<void> {
       nullValues: options.contract?.dataset?.null_values,
       decodeAs: (columns) => columns.map(decodeAs),
       dictionary,
+      onNote: (message) => options.logger?.warning(message),
     });
     for await (const event of events) {
       if (event.type === 'file') {
@@ -79,6 +80,7 @@ async function scanShard(options: ScanOptions, shard: ShardSpec, decodeAs: (colu
     shard,
     shardKey: options.shardKey,
     onPiece: options.onPiece,
+    onNote: (message) => options.logger?.warning(message),
   });
   for await (const event of events) {
     if (event.type === 'file') {

@@ -14,7 +14,7 @@ import { runUrl } from '../../github/context.js';
 import { syncDriftIssue } from '../../github/drift-issue.js';
 import { LATEST_RELEASE, latestReleaseAsset, NoReleaseError } from '../../github/latest-release.js';
 import { readDocumentOfKind } from '../../io/documents.js';
-import { resolveDataFiles, shardShare } from '../../io/readers/dataset.js';
+import { datasetShardShare, resolveDataFiles } from '../../io/readers/dataset.js';
 import { RunReports } from '../../io/run-reports.js';
 import { scanDataset } from '../../io/scan-dataset.js';
 import { prestartReaders } from '../../io/parallel/parallel-scan.js';
@@ -121,7 +121,7 @@ async function profileShard(env: ActionEnvironment, reports: RunReports, options
   const files = await resolveDataFiles(options.current, env.cwd, options.read.format ?? 'auto', env.inputs.label('current'));
   const facts = await fileFacts(files);
   const key = options.sharding.key;
-  const builder = new ProfileBuilder({ createdAt, sampleSize: options.sampleSize, shardShare: shardShare(files, facts.map((f) => f.bytes), shard, key !== undefined) });
+  const builder = new ProfileBuilder({ createdAt, sampleSize: options.sampleSize, shardShare: await datasetShardShare(files, facts.map((f) => f.bytes), shard, key !== undefined) });
   const pieces: ShardPiece[] = [];
   await scanDataset({ files, contract: types, settings: options.read, profile: builder, createdAt, logger: env.host, shard, shardKey: key, onPiece: (piece) => pieces.push(piece) });
   const profile = builder.finish({ part: true });

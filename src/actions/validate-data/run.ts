@@ -10,7 +10,7 @@ import { parseContract, writeContract } from '../../io/contract-file.js';
 import { draftContract } from '../../io/draft-contract.js';
 import { numericHints, reprofileMisread } from '../../io/numeric-hints.js';
 import { fileFacts, packSamples, writePartial } from '../../io/partial-documents.js';
-import { resolveDataFiles, shardShare } from '../../io/readers/dataset.js';
+import { datasetShardShare, resolveDataFiles } from '../../io/readers/dataset.js';
 import { withContractSettings } from '../../io/readers/read-settings.js';
 import { RunReports } from '../../io/run-reports.js';
 import { scanDataset } from '../../io/scan-dataset.js';
@@ -70,7 +70,7 @@ async function validateWith(env: ActionEnvironment, options: ValidateDataOptions
   const files = named && !(read.format && !options.read.format) ? named : await resolveDataFiles(options.data, cwd, read.format ?? 'auto', label);
   const { shard, partial, key } = options.sharding;
   const facts = shard ? await fileFacts(files) : [];
-  const share = shard ? shardShare(files, facts.map((f) => f.bytes), shard, key !== undefined) : undefined;
+  const share = shard ? await datasetShardShare(files, facts.map((f) => f.bytes), shard, key !== undefined) : undefined;
   const profile = new ProfileBuilder({ sampleSize: options.sampleSize, createdAt, shardShare: share });
   const validator = new DatasetValidator(contract);
   const pieces: PartialDocument['shard']['pieces'] = [];

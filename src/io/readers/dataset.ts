@@ -8,13 +8,15 @@ import { ConfigurationError, DataError } from '../../core/errors.js';
 import type { DecodeAs, RecordBatch, TextDictionary } from '../../core/data/batch.js';
 import type { ShardPiece } from '../../core/shard/shard-pieces.js';
 import { selectRows } from '../../core/data/select-rows.js';
-import { ownedByKey, ownsFile, ownsPosition, shardByteRange, shardRowRange, type ShardSpec } from '../../core/shard/shard-spec.js';
+import { ownedByKey, ownsFile, ownsPosition, shardByteRange, type ShardSpec } from '../../core/shard/shard-spec.js';
 import { readDelimited } from './delimited.js';
 import { readDelimitedHeader } from './delimited-header.js';
 import { countNewlines } from './count-newlines.js';
 import { CHUNK_BYTES, fileChunks } from './file-chunks.js';
 import { readJsonLines } from './json-lines.js';
-import { readParquet } from './parquet.js';
+import { readParquet, readParquetGroupRows } from './parquet.js';
+import { largestShardShare, shardRowGroups } from './parquet-shard.js';
+import { readingThreads } from '../parallel/parallel-scan.js';
 import { delimitedSettings, delimiterName, type ReadSettings } from './read-settings.js';
 
 export const DATA_FORMATS = ['csv', 'tsv', 'jsonl', 'parquet'] as const;
@@ -88,6 +90,12 @@ export interface DatasetReadOptions {
    * from the bytes the read takes anyway. The chunk is valid only during the call.
    */
   onFileBytes?: (file: DatasetFile, chunk: Buffer) => void;
+  /** Parquet batches of at most this many rows (default: a row group each; see ParquetOptions.batchRows). */
+  batchRows?: number;
+  /** Threads that decode a Parquet file's row groups (default: readingThreads()). */
+  threads?: number;
+  /** Told what a read changed on the way (INT64 values beyond what a float64 holds exactly), to be logged. */
+  onNote?: (message: string) => void;
 }
 
 /**
@@ -104,7 +112,7 @@ const FILES_PER_SHARD_FOR_FILE_SPLIT = 4;
  * How a sharded read splits a dataset: by whole files, round-robin, when there are many files (at least four per
  * shard) or when any is gzip-compressed (a compressed stream cannot be entered in the middle); otherwise every
  * file by position: delimited files in equal byte ranges (a row belongs to the range it starts in), Parquet in
- * equal row ranges, JSON Lines round-robin by record.
+ * whole row groups (see shardRowGroups), JSON Lines round-robin by record.
  */
 export function splitsByFile(files: readonly DatasetFile[], shard: ShardSpec): boolean {
   return files.length >= FILES_PER_SHARD_FOR_FILE_SPLIT * shard.count || files.some((f) => f.gzip);
@@ -116,6 +124,22 @@ export function shardShare(files: readonly DatasetFile[], sizes: readonly number
   const total = sizes.reduce((a, b) => a + b, 0);
   const own = sizes.reduce((sum, size, i) => sum + (ownsFile(shard, i) ? size : 0), 0);
   return total > 0 ? own / total : 1 / shard.count;
+}
+
+/**
+ * shardShare, raised to the largest share of a Parquet file's rows that one shard reads when files are split by
+ * position: a shard reads whole row groups (see shardRowGroups), which can be more than its equal share.
+ */
+export async function datasetShardShare(files: readonly DatasetFile[], sizes: readonly number[], shard: ShardSpec, byKey = false): Promise<number> {
+  const share = shardShare(files, sizes, shard, byKey);
+  if (byKey || splitsByFile(files, shard)) return share;
+  let largest = share;
+  for (const file of files) {
+    if (file.format !== 'parquet') continue;
+    const groupRows = await readParquetGroupRows(file.path, file.name);
+    largest = Math.max(largest, largestShardShare(shard.count, groupRows));
+  }
+  return Math.min(1, largest);
 }
 
 /** How one read splits the dataset: not at all, by file, by position inside each file, or by a key's hash. */
@@ -169,7 +193,7 @@ export async function* readDataset(files: readonly DatasetFile[], options: Datas
 async function openFile(file: DatasetFile, options: DatasetReadOptions, split: Split): Promise<OpenedFile> {
   // A key split hashes the key column's values: it is decoded even where the caller would skip it.
   const decodeAs = (columns: readonly string[]) => options.decodeAs(columns, file).map((as, c) => (as === 'skip' && split.kind === 'key' && columns[c] === split.key ? 'auto' : as));
-  const perFile = { name: file.name, decodeAs, dictionary: options.dictionary };
+  const perFile = { name: file.name, decodeAs, dictionary: options.dictionary, threads: options.threads ?? readingThreads(), onNote: options.onNote, batchRows: options.batchRows };
   const whole = (source: OpenedFile['source']): OpenedFile => ({
     source,
     piece: (rows) => (split.kind === 'key' ? { file: file.name, split: 'key', rows, key: split.key } : split.kind === 'none' ? undefined : { file: file.name, split: 'file', rows }),
@@ -181,7 +205,7 @@ async function openFile(file: DatasetFile, options: DatasetReadOptions, split: S
     const head = options.headRows;
     if (!byPosition) return whole(readParquet(file.path, head === undefined ? perFile : { ...perFile, rows: (total) => ({ start: 0, stop: Math.min(total, head) }) }));
     let range = { start: 0, stop: 0, total: 0 };
-    const source = readParquet(file.path, { ...perFile, rows: (total) => (range = { ...shardRowRange(byPosition, total), total }) });
+    const source = readParquet(file.path, { ...perFile, rows: (total, groupRows) => (range = { ...shardRowGroups(byPosition, groupRows), total }) });
     return { source, piece: (rows) => ({ file: file.name, split: 'rows', rows, ...range }), lineBase: () => 0 };
   }
   if (file.format === 'jsonl') {

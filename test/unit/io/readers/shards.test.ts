@@ -1,7 +1,9 @@
+import { parquetWriteBuffer } from 'hyparquet-writer';
 import { describe, expect, it } from 'vitest';
 import { checkShardCoverage, lineOffsets } from '../../../../src/core/shard/shard-pieces.js';
 import { parseShardSpec, shardByteRange } from '../../../../src/core/shard/shard-spec.js';
 import { seededRandom } from '../../../../src/core/data/seeded-random.js';
+import { largestShardShare, shardRowGroups } from '../../../../src/io/readers/parquet-shard.js';
 import { dataFolder, readAll, type ReadResult } from '../../../support/datasets.js';
 
 /** A CSV whose text cells hold delimiters, quotes and, now and then, newlines, so that ranges fall inside them. */
@@ -73,6 +75,25 @@ describe('sharded reading', () => {
     expect(parts.flatMap(key).sort()).toEqual(key(whole).sort());
     expect(parts.map((p) => p.pieces.map((piece) => piece.split))).toEqual([['positions', 'rows'], ['positions', 'rows'], ['positions', 'rows']]);
     checkShardCoverage(parts.map((p, i) => ({ shard: { index: i + 1, count: 3, pieces: p.pieces }, source: `part ${i + 1}` })), ['a.jsonl', 'b.parquet']);
+  });
+
+  it('a Parquet file is split at row-group boundaries: each shard reads only its own row groups', async () => {
+    // 95 rows in row groups of 10 (the last of 5): shard i takes the groups that start in its equal share of rows.
+    const bytes = parquetWriteBuffer({ columnData: [{ name: 'id', data: Int32Array.from({ length: 95 }, (_, i) => i), type: 'INT32' }, { name: 'note', data: Array.from({ length: 95 }, (_, i) => `n${i % 7}`), type: 'STRING' }], rowGroupSize: 10 });
+    const folder = dataFolder({ 'g.parquet': new Uint8Array(bytes) });
+    const parts = await readShards(folder, ['g.parquet'], 4);
+    expect(parts.map((p) => p.pieces.map((piece) => [(piece as { start: number }).start, (piece as { stop: number }).stop]))).toEqual([[[0, 30]], [[30, 50]], [[50, 80]], [[80, 95]]]);
+    expect(parts.flatMap((p) => p.values.id)).toEqual(Array.from({ length: 95 }, (_, i) => i));
+    checkShardCoverage(parts.map((p, i) => ({ shard: { index: i + 1, count: 4, pieces: p.pieces }, source: `part ${i + 1}` })), ['g.parquet']);
+    // The sample of a shard holds what its share of the rows can need: the largest share is 30 of 95 rows.
+    expect(largestShardShare(4, [10, 10, 10, 10, 10, 10, 10, 10, 10, 5])).toBeCloseTo(30 / 95);
+    // Fewer row groups than shards: the shards without one read nothing, and the pieces still meet.
+    expect([1, 2, 3, 4].map((index) => shardRowGroups({ index, count: 4 }, [60, 35]))).toEqual([
+      { start: 0, stop: 60 },
+      { start: 60, stop: 60 },
+      { start: 60, stop: 95 },
+      { start: 95, stop: 95 },
+    ]);
   });
 
   it('compressed files go whole to one shard each, and too few of them for the shards is an error', async () => {

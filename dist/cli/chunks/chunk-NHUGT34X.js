@@ -1,0 +1,4 @@
+#!/usr/bin/env node
+import { createRequire as __mlgateCreateRequire } from 'node:module';
+const require = __mlgateCreateRequire(import.meta.url);
+import{ConfigurationError,DataError}from"./chunk-AT2TXTLX.js";import{existsSync}from"node:fs";import{fileURLToPath}from"node:url";function workerScript(name){for(let relative of[`./${name}.js`,`../${name}.js`]){let path=fileURLToPath(new URL(relative,import.meta.url));if(existsSync(path))return path}}function toWorkerError(error){let e=error;return{name:e.name??"Error",message:e.message??String(error),location:e.location}}function fromWorkerError({name,message,location}){return name==="DataError"?new DataError(message,location):name==="ConfigurationError"?new ConfigurationError(message,location):new Error(message)}export{workerScript,toWorkerError,fromWorkerError};
