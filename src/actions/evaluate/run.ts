@@ -25,6 +25,7 @@ import { shareRanking } from '../../io/parallel/background-ranking.js';
 import { readWhileScoring, type ModelScoring, type ScoredModel, type ScoringTimes } from '../../io/onnx/batch-scorer.js';
 import { metadataList, openModel, type OnnxModel } from '../../io/onnx/onnx-model.js';
 import { startScoring } from '../../io/parallel/background-scoring.js';
+import { DEFAULT_LATENCY, measureLatency, TimingSample } from '../../io/onnx/measure-latency.js';
 import { bootstrapJob, jobTotals } from '../../io/parallel/shared-bootstrap.js';
 import { readEvaluationData, type EvaluationData } from '../../io/read-evaluation-data.js';
 import { resolveDataFiles } from '../../io/readers/dataset.js';
@@ -76,12 +77,15 @@ export async function evaluate(env: ActionEnvironment): Promise<void> {
     const alongRead = new Map(hashed.flatMap((f) => ((f.format === 'csv' || f.format === 'tsv') && !f.gzip ? [[f, new ReadAlongHash(f.path, scoring!.hasher?.())] as const] : [])));
     const offThread = Promise.all(files.map((f) => (hashed.includes(f) && !alongRead.has(f) ? sha256FileOffThread(f.path) : undefined)));
     const pieces: ShardPiece[] = [];
+    // The first rows are kept to time the models on once the scoring is done (see measureLatency).
+    const sample = new TimingSample(options.batchSize, features.length);
     const { read: data, scored } = await readWhileScoring(scoring, (onFeatures) =>
-      readEvaluationData(files, { features, onFeatures, label: options.label, sliceColumns: options.slices, bucketCount: BOOTSTRAP_BUCKETS, shard, shardKey: options.sharding.key, onPiece: (piece) => pieces.push(piece), onFileBytes: (file, chunk) => alongRead.get(file)?.update(chunk) }),
+      readEvaluationData(files, { features, onFeatures: (columns, rows, facts) => (sample.add(columns, rows), onFeatures(columns, rows, facts)), label: options.label, sliceColumns: options.slices, bucketCount: BOOTSTRAP_BUCKETS, shard, shardKey: options.sharding.key, onPiece: (piece) => pieces.push(piece), onFileBytes: (file, chunk) => alongRead.get(file)?.update(chunk) }),
     );
     if (data.rows === 0) throw new ConfigurationError(`${options.data.join(', ')}: no rows to evaluate${shard ? ` in shard ${describeShard(shard)}; use fewer shards` : ''}`);
     host.info(`Read and scored ${data.rows} rows of ${files.length} ${files.length === 1 ? 'file' : 'files'}${shard ? ` (shard ${describeShard(shard)})` : ''}`);
     const [candidateRun, baselineRun] = scored.models as [ScoredModel, ScoredModel | undefined];
+    const [candidateTimes, baselineTimes] = (await timeModels(env, models, features, sample)) ?? [candidateRun.times, baselineRun?.times];
     const task = options.task !== 'auto' ? options.task : detectTask(candidateRun.output, candidate.model.facts.metadata, data);
     const declared = options.classes ?? metadataList(candidate.model.facts, 'mlgate.classes');
     let truth: Int32Array | Float64Array;
@@ -110,8 +114,8 @@ export async function evaluate(env: ActionEnvironment): Promise<void> {
     const baselinePredictions = baselineRun ? read(baselineRun, baseline!.source) : undefined;
 
     const fileHashes = await Promise.all((await offThread).map((digest, i) => digest ?? alongRead.get(files[i]!)?.digest()));
-    const candidateFacts = modelFacts(candidate, options.model, candidateRun.times);
-    const baselineFacts = baseline ? modelFacts(baseline, baseline.path, baselineRun!.times) : null;
+    const candidateFacts = modelFacts(candidate, options.model, candidateTimes!);
+    const baselineFacts = baseline ? modelFacts(baseline, baseline.path, baselineTimes!) : null;
     const predictions = baselinePredictions ? [candidatePredictions, baselinePredictions] : [candidatePredictions];
     if (shard) {
       const identity = { candidate: candidateFacts.sha256, baseline: baselineFacts?.sha256 ?? null, features, label: options.label, task: options.task, classes: options.classes ?? null, output: options.output };
@@ -204,10 +208,35 @@ function reportProvenance(context: ActionEnvironment['context']): Pick<EvalRepor
   return { run: { ...(repository ? { repository } : {}), id: context.runId, attempt: context.runAttempt ?? 1, job: context.job, ...(context.sha ? { sha: context.sha } : {}) } };
 }
 
-/** A scored model's identity and its inference times, the first batch (warm-up) left out when there are others. */
+/** A scored model's identity and its timed calls (see timeModels). */
 function modelFacts(opened: OpenedModel, path: string, times: ScoringTimes): PartialModel {
-  const warm = times.batchMs.length > 1 ? 1 : 0;
-  return { path, source: opened.source, sha256: opened.model.facts.sha256, bytes: opened.model.facts.bytes, batch_ms: times.batchMs.slice(warm), batch_rows: times.batchRows.slice(warm) };
+  return { path, source: opened.source, sha256: opened.model.facts.sha256, bytes: opened.model.facts.bytes, batch_ms: times.batchMs, batch_rows: times.batchRows };
+}
+
+/**
+ * Each model's latency, timed on the first rows of the data once the scoring is done (see measureLatency), and a
+ * line in the log saying how; undefined when no row was read.
+ */
+async function timeModels(env: ActionEnvironment, models: readonly OpenedModel[], features: readonly string[], sample: TimingSample): Promise<ScoringTimes[] | undefined> {
+  const measured = await measureLatency(
+    models.map((m) => ({ run: m.model.run, columns: m.features.map((f) => features.indexOf(f)) })),
+    sample,
+    DEFAULT_LATENCY,
+  );
+  if (!measured) return undefined;
+  const times = measured.models;
+  const fmt = (ms: number) => Number(ms.toPrecision(3)).toString();
+  const described = times.map((t, i) => {
+    const sorted = Float64Array.from(t.batchMs).sort();
+    return `${i === 0 ? 'candidate' : 'baseline'} p50 ${fmt(latencyQuantile(sorted, 0.5)!)} ms, p95 ${fmt(latencyQuantile(sorted, 0.95)!)} ms`;
+  });
+  env.host.info(`Latency: ${times[0]!.batchMs.length} timed calls of ${sample.rows} rows per model after ${DEFAULT_LATENCY.warmUpCalls} warm-up calls, the models in turn${measured.retimedRounds > 0 ? ` (${measured.retimedRounds} rounds timed again: the process was off the CPU)` : ''}; ${described.join('; ')}`);
+  return times;
+}
+
+/** The q-quantile of sorted timings as the report takes it (the value at rank ⌊q·n⌋); null for none. */
+function latencyQuantile(sorted: Float64Array, q: number): number | null {
+  return sorted.length > 0 ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! : null;
 }
 
 async function open(env: ActionEnvironment, options: EvaluateOptions, ort: Awaited<ReturnType<typeof loadOnnxruntime>>, path: string, name: string, source: string, fallbackFeatures?: string[]): Promise<OpenedModel> {
@@ -293,7 +322,7 @@ function detectTask(output: { width: number; integer: boolean }, metadata: Recor
 /** Inference latency per batch and per row, and the model's size: metrics a gate can hold down. */
 function addCostMetrics(metrics: Metrics, model: PartialModel): void {
   const sorted = Float64Array.from(model.batch_ms).sort();
-  const quantile = (q: number) => (sorted.length > 0 ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! : null);
+  const quantile = (q: number) => latencyQuantile(sorted, q);
   const totalRows = model.batch_rows.reduce((a, b) => a + b, 0);
   metrics.latency_p50_ms = { value: quantile(0.5) };
   metrics.latency_p95_ms = { value: quantile(0.95) };
