@@ -165,6 +165,8 @@ export interface EvalReport {
   tests?: { mcnemar?: { baseline_only: number; candidate_only: number; p_value: number; method: 'exact' | 'chi-square' } };
   /** The gate policy file applied; absent when the default policy applied. */
   policy?: RulesFile;
+  /** Results that look like a setup mistake (class order, output kind), each with its likely cause and fix. */
+  warnings?: string[];
   /** Where the report was written, inside GitHub Actions: absent for a report written outside a workflow run. */
   run?: ReportProvenance;
   gate: {

@@ -9,7 +9,8 @@ import { accumulateEvaluation } from '../../core/evaluate/evaluation-state.js';
 import { summedRowsFor } from '../../core/evaluate/evaluation-stream.js';
 import type { ShardPiece } from '../../core/shard/shard-pieces.js';
 import { describeShard } from '../../core/shard/shard-spec.js';
-import { readPredictions, streamedPredictions, type Predictions } from '../../core/evaluate/model-output.js';
+import { outputKindWarning, readPredictions, streamedPredictions, type Predictions } from '../../core/evaluate/model-output.js';
+import { classificationSanityWarnings } from '../../core/evaluate/sanity-checks.js';
 import { BOOTSTRAP_BUCKETS } from '../../core/evaluate/poisson-bootstrap.js';
 import { MAX_SHARD_SLICE_VALUES, sliceMetrics, sliceValueStates } from '../../core/evaluate/slices.js';
 import { evaluateGate, type GateContext, type GatePolicy } from '../../core/gate/evaluate-gate.js';
@@ -112,6 +113,13 @@ export async function evaluate(env: ActionEnvironment): Promise<void> {
     };
     const candidatePredictions = read(candidateRun, candidate.source);
     const baselinePredictions = baselineRun ? read(baselineRun, baseline!.source) : undefined;
+    const warnings: string[] = [];
+    if (task === 'classification') {
+      for (const [run, who] of [[candidateRun, 'candidate'], [baselineRun, 'baseline']] as const) {
+        const warning = run && outputKindWarning(run.output, options.output, (row) => `row ${data.locate(row)}`);
+        if (warning) warnings.push(`${who}: ${warning}`);
+      }
+    }
 
     const fileHashes = await Promise.all((await offThread).map((digest, i) => digest ?? alongRead.get(files[i]!)?.digest()));
     const candidateFacts = modelFacts(candidate, options.model, candidateTimes!);
@@ -144,6 +152,10 @@ export async function evaluate(env: ActionEnvironment): Promise<void> {
     const ranks = await ranking.ranks();
     const prepared = prepareComparison(truth, predictions, data.buckets, { replicates: options.bootstrap, seed: options.seed, bucketCount: BOOTSTRAP_BUCKETS }, { ...summed, sums, replicateTotals: bootstrap && jobTotals(bootstrap) });
     const compared = completeComparison(prepared, ranks);
+    if (task === 'classification') {
+      const models = [{ who: 'candidate', metrics: compared.candidate }, ...(compared.baseline ? [{ who: 'baseline', metrics: compared.baseline }] : [])];
+      warnings.push(...classificationSanityWarnings(models, truth, classes));
+    }
     const slices = data.slices.flatMap((column) => sliceMetrics(column, truth, candidatePredictions, baselinePredictions, options.minSliceRows));
     await finish(env, options, {
       createdAt,
@@ -153,6 +165,7 @@ export async function evaluate(env: ActionEnvironment): Promise<void> {
       baseline: baselineFacts,
       compared,
       slices,
+      warnings,
     });
   } finally {
     await scoring?.close();
@@ -170,6 +183,8 @@ export interface Scored {
   baseline: PartialModel | null;
   compared: ModelComparison;
   slices: SliceResult[];
+  /** Results that look like a setup mistake rather than a model's (see classificationSanityWarnings). */
+  warnings?: string[];
 }
 
 /** Adds the cost metrics, applies the gate, writes the report and reports the outcome. */
@@ -192,8 +207,10 @@ async function finish(env: ActionEnvironment, options: EvaluateOptions, scored: 
     ...(compared.mcnemar ? { tests: { mcnemar: { baseline_only: compared.mcnemar.baselineOnly, candidate_only: compared.mcnemar.candidateOnly, p_value: compared.mcnemar.pValue, method: compared.mcnemar.method } } } : {}),
     ...(origin ? { policy: origin } : {}),
     ...reportProvenance(env.context),
+    ...(scored.warnings?.length ? { warnings: scored.warnings } : {}),
     gate,
   };
+  for (const warning of scored.warnings ?? []) env.host.warning(warning);
   await writeDocument(resolve(env.cwd, options.report), report);
   await reportResults(env, options, report);
 }
