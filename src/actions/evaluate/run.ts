@@ -88,7 +88,7 @@ export async function evaluate(env: ActionEnvironment): Promise<void> {
     const [candidateRun, baselineRun] = scored.models as [ScoredModel, ScoredModel | undefined];
     const [candidateTimes, baselineTimes] = (await timeModels(env, models, features, sample)) ?? [candidateRun.times, baselineRun?.times];
     const task = options.task !== 'auto' ? options.task : detectTask(candidateRun.output, candidate.model.facts.metadata, data);
-    const declared = options.classes ?? metadataList(candidate.model.facts, 'mlgate.classes');
+    const declared = options.classes ?? metadataList(candidate.model.facts, 'mlgate.classes') ?? candidate.model.facts.classes;
     let truth: Int32Array | Float64Array;
     let k = 0;
     let classes: string[] = [];
@@ -258,6 +258,7 @@ function latencyQuantile(sorted: Float64Array, q: number): number | null {
 
 async function open(env: ActionEnvironment, options: EvaluateOptions, ort: Awaited<ReturnType<typeof loadOnnxruntime>>, path: string, name: string, source: string, fallbackFeatures?: string[]): Promise<OpenedModel> {
   const model = await openModel(ort, path, name);
+  for (const note of model.facts.notes) env.host.info(`${name}: ${note}`);
   const own = metadataList(model.facts, 'mlgate.features');
   const features = options.features ?? own ?? fallbackFeatures;
   if (!features) {

@@ -4,6 +4,7 @@ import type { InferenceSession } from 'onnxruntime-common';
 import { ConfigurationError, DataError } from '../../core/errors.js';
 import { sha256Hex } from '../sha256.js';
 import type { Onnxruntime } from './load-onnxruntime.js';
+import { prepareGraph, type PreparedGraph } from './converter-graph.js';
 
 const { onnx } = onnxProto;
 
@@ -19,6 +20,10 @@ export interface ModelFacts {
   /** Features the model takes per row, when its input shape says. */
   width: number | undefined;
   outputName: string;
+  /** The class labels the graph names in output order (a converter's ZipMap or classifier node), as texts. */
+  classes?: string[];
+  /** What mlgate changed or chose in the graph to run it, for the log. */
+  notes: string[];
 }
 
 /** One batch's output tensor as onnxruntime gives it. */
@@ -51,10 +56,11 @@ export async function openModel(ort: Onnxruntime, path: string, name: string, ou
     const code = (error as NodeJS.ErrnoException).code;
     throw new ConfigurationError(code === 'ENOENT' ? `${name}: model file not found` : `${name}: cannot read the model (${code ?? (error as Error).message})`, { file: name });
   }
-  const metadata = readMetadata(bytes, name);
+  const prepared = prepareModel(bytes, name);
+  const { metadata } = prepared;
   let session: InferenceSession;
   try {
-    session = await createSession(ort, bytes);
+    session = await createSession(ort, prepared.bytes);
   } catch (error) {
     throw new DataError(`${name}: onnxruntime ${ort.version} cannot load the model: ${firstLine(error)}; re-export it (ONNX IR ≤ 10, opset ≤ 21 are safe)`, { file: name });
   }
@@ -72,7 +78,7 @@ export async function openModel(ort: Onnxruntime, path: string, name: string, ou
     throw new ConfigurationError(`${name}: ${outputName ? `no output named ${outputName}` : 'no tensor output'}; the model gives ${describe(outputs)} (for scikit-learn models, convert with options={'zipmap': False})`, { file: name });
   }
   const width = typeof input.shape[1] === 'number' ? input.shape[1] : undefined;
-  const facts: ModelFacts = { name, sha256: sha256Hex(bytes), bytes: bytes.byteLength, metadata, inputName: input.name, width, outputName: output.name };
+  const facts: ModelFacts = { name, sha256: sha256Hex(bytes), bytes: bytes.byteLength, metadata, inputName: input.name, width, outputName: output.name, ...(prepared.classes ? { classes: prepared.classes } : {}), notes: prepared.notes };
   return { facts, release: () => session.release(), run: runner(ort, session, facts) };
 }
 
@@ -81,7 +87,7 @@ export async function openModel(ort: Onnxruntime, path: string, name: string, ou
  * publish a file that no one can run. A file that is not a model is refused with one line naming it.
  */
 export async function checkModelLoads(ort: Onnxruntime, bytes: Uint8Array, name: string): Promise<void> {
-  readMetadata(bytes, name);
+  decodeModel(bytes, name);
   let session: InferenceSession;
   try {
     // One thread: the session is only opened, never run.
@@ -119,8 +125,28 @@ export function metadataList(facts: ModelFacts, key: string): string[] | undefin
   }
 }
 
-/** The model's metadata_props; a file that does not decode as an ONNX ModelProto is refused here. */
-function readMetadata(bytes: Uint8Array, name: string): Record<string, string> {
+/**
+ * The model as the scoring thread opens it: the file's bytes with the graph prepared as openModel prepares it (see
+ * prepareGraph), so that both threads run the same graph.
+ */
+export async function preparedModelBytes(path: string): Promise<Uint8Array> {
+  return prepareModel(await readFile(path), path).bytes;
+}
+
+/** The graph prepared (see prepareGraph); bytes that are no model are refused with one line naming the file. */
+function prepareModel(bytes: Uint8Array, name: string): PreparedGraph {
+  let prepared: PreparedGraph;
+  try {
+    prepared = prepareGraph(bytes);
+  } catch (error) {
+    throw new DataError(`${name}: not an ONNX model (${firstLine(error)}); give the .onnx file your exporter wrote`, { file: name });
+  }
+  if (prepared.nodes === 0) throw new DataError(`${name}: not an ONNX model (it has no graph); give the .onnx file your exporter wrote`, { file: name });
+  return prepared;
+}
+
+/** The model decoded; a file that does not decode as an ONNX ModelProto is refused here. */
+function decodeModel(bytes: Uint8Array, name: string): InstanceType<typeof onnx.ModelProto> {
   let model: InstanceType<typeof onnx.ModelProto>;
   try {
     model = onnx.ModelProto.decode(bytes);
@@ -128,7 +154,7 @@ function readMetadata(bytes: Uint8Array, name: string): Record<string, string> {
     throw new DataError(`${name}: not an ONNX model (${firstLine(error)}); give the .onnx file your exporter wrote`, { file: name });
   }
   if (!model.graph?.node?.length) throw new DataError(`${name}: not an ONNX model (it has no graph); give the .onnx file your exporter wrote`, { file: name });
-  return Object.fromEntries(model.metadataProps.map((entry) => [entry.key, entry.value]));
+  return model;
 }
 
 export function firstLine(error: unknown): string {
