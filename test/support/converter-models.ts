@@ -144,3 +144,81 @@ export function writeConverterModel(c: ConverterCase, features: number): Uint8Ar
     ],
   });
 }
+
+/** The columns of the skl2onnx pipeline test model, with the element type and shape of each input. */
+export const PIPELINE_COLUMNS = [
+  { name: 'age', type: 'float', shape: ['N', 1] },
+  { name: 'income', type: 'double', shape: ['N', 1] },
+  { name: 'visits', type: 'int64', shape: ['N', 1] },
+  { name: 'region', type: 'int32', shape: ['N', 1] },
+  { name: 'member', type: 'bool', shape: ['N'] },
+  { name: 'plan', type: 'string', shape: ['N', 1] },
+] as const;
+
+/** The plans of the `plan` column, in the order the pipeline's encoder numbers them. */
+export const PIPELINE_PLANS = ['basic', 'plus', 'pro'];
+
+/**
+ * A scikit-learn pipeline as skl2onnx writes it for a data frame: one input per column, named as the column, in the
+ * column's own type (float, double, int64, int32, bool [N], string); each cast to float (the string one through a
+ * LabelEncoder, as an OrdinalEncoder converts), bool's [N] reshaped to [N, 1]; Concat; a LinearClassifier
+ * (SOFTMAX) → `label`, `probabilities`; ZipMap → `output_probability`. `coefficients` are [classes × 6], row by row.
+ */
+export function writePipelineModel(coefficients: number[], intercepts: number[]): Uint8Array {
+  const floats: string[] = [];
+  const nodes: NodeSpec[] = [];
+  for (const column of PIPELINE_COLUMNS) {
+    const cast = `${column.name}_float`;
+    if (column.type === 'string') {
+      nodes.push({ opType: 'LabelEncoder', domain: 'ai.onnx.ml', inputs: [column.name], outputs: [`${column.name}_code`], attributes: { keys_strings: { strings: PIPELINE_PLANS }, values_int64s: { ints: PIPELINE_PLANS.map((_, i) => i) }, default_int64: { i: -1 } } });
+      nodes.push({ opType: 'Cast', inputs: [`${column.name}_code`], outputs: [cast], attributes: { to: { i: 1 } } });
+    } else if (column.shape.length === 1) {
+      nodes.push({ opType: 'Cast', inputs: [column.name], outputs: [`${column.name}_flat`], attributes: { to: { i: 1 } } });
+      nodes.push({ opType: 'Reshape', inputs: [`${column.name}_flat`, 'column_shape'], outputs: [cast] });
+    } else {
+      nodes.push({ opType: 'Cast', inputs: [column.name], outputs: [cast], attributes: { to: { i: 1 } } });
+    }
+    floats.push(cast);
+  }
+  const k = intercepts.length;
+  nodes.push({ opType: 'Concat', inputs: floats, outputs: ['merged_columns'], attributes: { axis: { i: 1 } } });
+  nodes.push({
+    opType: 'LinearClassifier',
+    domain: 'ai.onnx.ml',
+    inputs: ['merged_columns'],
+    outputs: ['label', 'probabilities'],
+    attributes: { classlabels_ints: { ints: Array.from({ length: k }, (_, i) => i) }, coefficients: { floats: coefficients }, intercepts: { floats: intercepts }, multi_class: { i: 1 }, post_transform: { s: 'SOFTMAX' } },
+  });
+  nodes.push({ opType: 'ZipMap', domain: 'ai.onnx.ml', inputs: ['probabilities'], outputs: ['output_probability'], attributes: { classlabels_int64s: { ints: Array.from({ length: k }, (_, i) => i) } } });
+  return writeGraphModel({
+    producerName: 'skl2onnx',
+    inputs: PIPELINE_COLUMNS.map((c) => ({ name: c.name, type: c.type, shape: [...c.shape] })),
+    outputs: [{ name: 'label', type: 'int64', shape: ['N'] }, { name: 'output_probability', mapOf: { key: 'int64', value: 'float' } }],
+    nodes,
+    initializers: [{ name: 'column_shape', dims: [2], values: BigInt64Array.of(-1n, 1n) }],
+  });
+}
+
+/**
+ * A Keras dense softmax classifier as tf2onnx writes it: input `input_1` float [unk__6, features] (a named unknown
+ * batch dimension), MatMul and Add with the weights as initializers, Softmax, output `dense` [unk__7, classes].
+ * `weights` are [features × classes], row by row.
+ */
+export function writeTf2onnxModel(features: number, weights: Float32Array, bias: Float32Array): Uint8Array {
+  const classes = bias.length;
+  return writeGraphModel({
+    producerName: 'tf2onnx',
+    inputs: [{ name: 'input_1', type: 'float', shape: ['unk__6', features] }],
+    outputs: [{ name: 'dense', type: 'float', shape: ['unk__7', classes] }],
+    nodes: [
+      { opType: 'MatMul', inputs: ['input_1', 'sequential/dense/MatMul/ReadVariableOp:0'], outputs: ['sequential/dense/MatMul:0'] },
+      { opType: 'Add', inputs: ['sequential/dense/MatMul:0', 'sequential/dense/BiasAdd/ReadVariableOp:0'], outputs: ['sequential/dense/BiasAdd:0'] },
+      { opType: 'Softmax', inputs: ['sequential/dense/BiasAdd:0'], outputs: ['dense'], attributes: { axis: { i: 1 } } },
+    ],
+    initializers: [
+      { name: 'sequential/dense/MatMul/ReadVariableOp:0', dims: [features, classes], values: weights },
+      { name: 'sequential/dense/BiasAdd/ReadVariableOp:0', dims: [classes], values: bias },
+    ],
+    opsets: { '': 13 },
+  });
+}

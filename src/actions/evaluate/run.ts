@@ -2,6 +2,7 @@ import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import type { EvalReport, MetricComparison, Metrics, PartialModel, RulesFile, SliceResult } from '../../core/documents.js';
 import { ConfigurationError } from '../../core/errors.js';
+import { TextDictionary } from '../../core/data/batch.js';
 import { resolveClasses } from '../../core/evaluate/class-labels.js';
 import { completeComparison, HIGHER_IS_BETTER, prepareComparison, type ModelComparison } from '../../core/evaluate/compare-models.js';
 import { sumByBucket } from '../../core/evaluate/bucket-sums.js';
@@ -78,10 +79,19 @@ export async function evaluate(env: ActionEnvironment): Promise<void> {
     const alongRead = new Map(hashed.flatMap((f) => ((f.format === 'csv' || f.format === 'tsv') && !f.gzip ? [[f, new ReadAlongHash(f.path, scoring!.hasher?.())] as const] : [])));
     const offThread = Promise.all(files.map((f) => (hashed.includes(f) && !alongRead.has(f) ? sha256FileOffThread(f.path) : undefined)));
     const pieces: ShardPiece[] = [];
+    // The models' string inputs: read as texts, fed as ids into these dictionaries, which the models look up.
+    const textFeatures = new Map<string, TextDictionary>();
+    for (const m of models) {
+      for (const input of m.model.facts.inputs) {
+        if (m.model.facts.layout !== 'columns' || input.type !== 'string') continue;
+        if (!textFeatures.has(input.name)) textFeatures.set(input.name, new TextDictionary());
+        m.model.texts.set(input.name, textFeatures.get(input.name)!.values);
+      }
+    }
     // The first rows are kept to time the models on once the scoring is done (see measureLatency).
     const sample = new TimingSample(options.batchSize, features.length);
     const { read: data, scored } = await readWhileScoring(scoring, (onFeatures) =>
-      readEvaluationData(files, { features, onFeatures: (columns, rows, facts) => (sample.add(columns, rows), onFeatures(columns, rows, facts)), label: options.label, sliceColumns: options.slices, bucketCount: BOOTSTRAP_BUCKETS, shard, shardKey: options.sharding.key, onPiece: (piece) => pieces.push(piece), onFileBytes: (file, chunk) => alongRead.get(file)?.update(chunk) }),
+      readEvaluationData(files, { features, textFeatures, onFeatures: (columns, rows, facts) => (sample.add(columns, rows), onFeatures(columns, rows, facts)), label: options.label, sliceColumns: options.slices, bucketCount: BOOTSTRAP_BUCKETS, shard, shardKey: options.sharding.key, onPiece: (piece) => pieces.push(piece), onFileBytes: (file, chunk) => alongRead.get(file)?.update(chunk) }),
     );
     if (data.rows === 0) throw new ConfigurationError(`${options.data.join(', ')}: no rows to evaluate${shard ? ` in shard ${describeShard(shard)}; use fewer shards` : ''}`);
     host.info(`Read and scored ${data.rows} rows of ${files.length} ${files.length === 1 ? 'file' : 'files'}${shard ? ` (shard ${describeShard(shard)})` : ''}`);
@@ -166,6 +176,7 @@ export async function evaluate(env: ActionEnvironment): Promise<void> {
       compared,
       slices,
       warnings,
+      notes: models.flatMap((m, i) => m.model.facts.notes.map((note) => `${i === 0 ? 'candidate' : 'baseline'}: ${note}`)),
     });
   } finally {
     await scoring?.close();
@@ -185,6 +196,8 @@ export interface Scored {
   slices: SliceResult[];
   /** Results that look like a setup mistake rather than a model's (see classificationSanityWarnings). */
   warnings?: string[];
+  /** How the models were run where mlgate adapted to them (a ZipMap read as its tensor, a fixed batch size). */
+  notes?: string[];
 }
 
 /** Adds the cost metrics, applies the gate, writes the report and reports the outcome. */
@@ -208,6 +221,7 @@ async function finish(env: ActionEnvironment, options: EvaluateOptions, scored: 
     ...(origin ? { policy: origin } : {}),
     ...reportProvenance(env.context),
     ...(scored.warnings?.length ? { warnings: scored.warnings } : {}),
+    ...(scored.notes?.length ? { notes: scored.notes } : {}),
     gate,
   };
   for (const warning of scored.warnings ?? []) env.host.warning(warning);
@@ -260,14 +274,16 @@ async function open(env: ActionEnvironment, options: EvaluateOptions, ort: Await
   const model = await openModel(ort, path, name);
   for (const note of model.facts.notes) env.host.info(`${name}: ${note}`);
   const own = metadataList(model.facts, 'mlgate.features');
-  const features = options.features ?? own ?? fallbackFeatures;
+  // A model with one input per column names its features: each input is fed from the column of its name.
+  const features = model.facts.layout === 'columns' ? model.facts.inputs.map((i) => i.name) : (options.features ?? own ?? fallbackFeatures);
   if (!features) {
     await model.release();
     throw new ConfigurationError(`${name} does not name its features (no metadata mlgate.features); set ${env.inputs.label('features')} to its input columns, in order, or ${env.inputs.label('contract')} to a contract that lists them`);
   }
   if (model.facts.width !== undefined && features.length !== model.facts.width) {
     await model.release();
-    throw new ConfigurationError(`${name} takes ${model.facts.width} features per row, but ${features.length} are listed (${features.slice(0, 8).join(', ')}${features.length > 8 ? ', …' : ''}); list exactly its input columns, in order`);
+    const input = model.facts.inputs[0]!;
+    throw new ConfigurationError(`${name}: the input ${input.name} takes ${input.type} [${input.shape.join(', ')}], ${model.facts.width} features a row, but ${features.length} are listed (${features.slice(0, 8).join(', ')}${features.length > 8 ? ', …' : ''}), which would feed [rows, ${features.length}]; list exactly its input columns, in order, in ${env.inputs.label('features')}`);
   }
   return { model, path, source, features };
 }

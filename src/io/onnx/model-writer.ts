@@ -24,6 +24,8 @@ export interface DenseModelSpec {
   normalize?: { mean: Float32Array; scale: Float32Array };
   /** The graph's input name (default `input`) and output name (default `output`). */
   inputName?: string;
+  /** A fixed batch dimension (rows a call), as some exports have; default symbolic (any number of rows). */
+  batchSize?: number;
   outputName?: string;
   metadata?: Record<string, string>;
 }
@@ -69,8 +71,8 @@ export function writeDenseModel(spec: DenseModelSpec): Uint8Array {
     name: 'mlgate_dense',
     node: nodes,
     initializer: initializers,
-    input: [floatTensorInfo(inputName, width)],
-    output: [floatTensorInfo(outputName, outputs)],
+    input: [floatTensorInfo(inputName, width, spec.batchSize)],
+    output: [floatTensorInfo(outputName, outputs, spec.batchSize)],
   });
   const metadata: Record<string, string> = { 'mlgate.features': JSON.stringify(spec.features), ...spec.metadata };
   if (spec.classes) metadata['mlgate.classes'] = JSON.stringify(spec.classes);
@@ -84,14 +86,14 @@ export function writeDenseModel(spec: DenseModelSpec): Uint8Array {
   return onnx.ModelProto.encode(model).finish();
 }
 
-/** A float tensor [batch, width] with a symbolic batch dimension. */
-function floatTensorInfo(name: string, width: number) {
+/** A float tensor [batch, width], the batch dimension symbolic unless fixed. */
+function floatTensorInfo(name: string, width: number, batch?: number) {
   return onnx.ValueInfoProto.create({
     name,
     type: onnx.TypeProto.create({
       tensorType: onnx.TypeProto.Tensor.create({
         elemType: onnx.TensorProto.DataType.FLOAT,
-        shape: onnx.TensorShapeProto.create({ dim: [onnx.TensorShapeProto.Dimension.create({ dimParam: 'batch' }), onnx.TensorShapeProto.Dimension.create({ dimValue: width })] }),
+        shape: onnx.TensorShapeProto.create({ dim: [onnx.TensorShapeProto.Dimension.create(batch !== undefined ? { dimValue: batch } : { dimParam: 'batch' }), onnx.TensorShapeProto.Dimension.create({ dimValue: width })] }),
       }),
     }),
   });
@@ -132,8 +134,8 @@ export interface GraphModelSpec {
   inputs: ValueSpec[];
   outputs: ValueSpec[];
   nodes: NodeSpec[];
-  /** Float constants the nodes read, by name. */
-  initializers?: { name: string; dims: number[]; values: Float32Array }[];
+  /** Constants the nodes read, by name: float, or int64 (shapes, axes). */
+  initializers?: { name: string; dims: number[]; values: Float32Array | BigInt64Array }[];
   /** Operator sets by domain; default the standard one at 13 and ai.onnx.ml at 3. */
   opsets?: Record<string, number>;
   metadata?: Record<string, string>;
@@ -155,7 +157,9 @@ export function writeGraphModel(spec: GraphModelSpec): Uint8Array {
         attribute: Object.entries(n.attributes ?? {}).map(([name, value]) => attribute(name, value)),
       }),
     ),
-    initializer: (spec.initializers ?? []).map((c) => onnx.TensorProto.create({ name: c.name, dims: c.dims, dataType: onnx.TensorProto.DataType.FLOAT, rawData: new Uint8Array(c.values.buffer, c.values.byteOffset, c.values.byteLength) })),
+    initializer: (spec.initializers ?? []).map((c) =>
+      onnx.TensorProto.create({ name: c.name, dims: c.dims, dataType: c.values instanceof BigInt64Array ? onnx.TensorProto.DataType.INT64 : onnx.TensorProto.DataType.FLOAT, rawData: new Uint8Array(c.values.buffer, c.values.byteOffset, c.values.byteLength) }),
+    ),
     input: spec.inputs.map(valueInfo),
     output: spec.outputs.map(valueInfo),
   });

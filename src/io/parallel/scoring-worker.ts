@@ -28,7 +28,7 @@ const scorer: Promise<BatchScorer> = (async () => {
   const targets = await Promise.all(
     request.models.map(async (m) => {
       const session = await createSession(ort, await preparedModelBytes(m.path), 1);
-      return { name: m.name, outputName: m.outputName, columns: m.columns, predict: m.predict, run: runner(ort, session, { name: m.name, inputName: session.inputNames[0]!, outputName: m.outputName, width: undefined }) };
+      return { name: m.name, outputName: m.outputName, columns: m.columns, predict: m.predict, run: runner(ort, session, { name: m.name, outputName: m.outputName, width: undefined, layout: m.layout, inputs: m.inputs, fixedBatch: m.fixedBatch }) };
     }),
   );
   return new BatchScorer(targets, request.width, request.batchSize, request.sumRows);
