@@ -27,7 +27,7 @@ import { shareRanking } from '../../io/parallel/background-ranking.js';
 import { readWhileScoring, type ModelScoring, type ScoredModel, type ScoringTimes } from '../../io/onnx/batch-scorer.js';
 import { metadataList, openModel, type OnnxModel } from '../../io/onnx/onnx-model.js';
 import { startScoring } from '../../io/parallel/background-scoring.js';
-import { DEFAULT_LATENCY, measureLatency, TimingSample } from '../../io/onnx/measure-latency.js';
+import { DEFAULT_LATENCY, LATENCY_BATCH_ROWS, measureLatency, TimingSample } from '../../io/onnx/measure-latency.js';
 import { bootstrapJob, jobTotals } from '../../io/parallel/shared-bootstrap.js';
 import { readEvaluationData, type EvaluationData } from '../../io/read-evaluation-data.js';
 import { resolveDataFiles } from '../../io/readers/dataset.js';
@@ -89,7 +89,7 @@ export async function evaluate(env: ActionEnvironment): Promise<void> {
       }
     }
     // The first rows are kept to time the models on once the scoring is done (see measureLatency).
-    const sample = new TimingSample(options.batchSize, features.length);
+    const sample = new TimingSample(Math.min(options.batchSize, LATENCY_BATCH_ROWS), features.length);
     const { read: data, scored } = await readWhileScoring(scoring, (onFeatures) =>
       readEvaluationData(files, { features, textFeatures, onFeatures: (columns, rows, facts) => (sample.add(columns, rows), onFeatures(columns, rows, facts)), label: options.label, sliceColumns: options.slices, bucketCount: BOOTSTRAP_BUCKETS, shard, shardKey: options.sharding.key, onPiece: (piece) => pieces.push(piece), onFileBytes: (file, chunk) => alongRead.get(file)?.update(chunk) }),
     );
@@ -249,6 +249,7 @@ function modelFacts(opened: OpenedModel, path: string, times: ScoringTimes): Par
  * line in the log saying how; undefined when no row was read.
  */
 async function timeModels(env: ActionEnvironment, models: readonly OpenedModel[], features: readonly string[], sample: TimingSample): Promise<ScoringTimes[] | undefined> {
+  const began = Date.now();
   const measured = await measureLatency(
     models.map((m) => ({ run: m.model.run, columns: m.features.map((f) => features.indexOf(f)) })),
     sample,
@@ -261,7 +262,7 @@ async function timeModels(env: ActionEnvironment, models: readonly OpenedModel[]
     const sorted = Float64Array.from(t.batchMs).sort();
     return `${i === 0 ? 'candidate' : 'baseline'} p50 ${fmt(latencyQuantile(sorted, 0.5)!)} ms, p95 ${fmt(latencyQuantile(sorted, 0.95)!)} ms`;
   });
-  env.host.info(`Latency: ${times[0]!.batchMs.length} timed calls of ${sample.rows} rows per model after ${DEFAULT_LATENCY.warmUpCalls} warm-up calls, the models in turn${measured.retimedRounds > 0 ? ` (${measured.retimedRounds} rounds timed again: the process was off the CPU)` : ''}; ${described.join('; ')}`);
+  env.host.info(`Latency (measured in ${((Date.now() - began) / 1000).toFixed(2)} s): ${times[0]!.batchMs.length} timed calls of ${sample.rows} rows per model after ${DEFAULT_LATENCY.warmUpCalls} warm-up calls, the models in turn${measured.retimedRounds > 0 ? ` (${measured.retimedRounds} rounds timed again: the process was off the CPU)` : ''}; ${described.join('; ')}`);
   return times;
 }
 

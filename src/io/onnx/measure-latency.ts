@@ -18,12 +18,22 @@ export interface LatencyOptions {
    * 2-core machine, so fast calls are repeated until the budget is spent. @default 5000
    */
   maxCalls: number;
-  /** Past minCalls, stop once the timed calls of all models took this long in all. @default 400 */
+  /**
+   * Past minCalls, stop once the kept calls of all models took this long in all, or the timing three times as long
+   * (a busy machine: rounds timed again), and time no round again past that. @default 150
+   */
   budgetMs: number;
 }
 
-/** The timing batch itself is the sample's size: evaluate's `batch-size` rows. */
-export const DEFAULT_LATENCY: LatencyOptions = { warmUpCalls: 5, minCalls: 20, maxCalls: 5000, budgetMs: 400 };
+/**
+ * Rows in a timing batch at most (evaluate's `batch-size` when smaller): latency is the time of a call of this
+ * size, whatever the scoring batch. With the scoring's 8,192 rows, the at least 20 rounds of the bench's two MLPs
+ * took 1.0 s on this loaded machine, a sixth of the floor's whole read and scoring; 1,024 rows take an eighth of it.
+ */
+export const LATENCY_BATCH_ROWS = 1024;
+
+/** The timing batch itself is the sample's size (see LATENCY_BATCH_ROWS). */
+export const DEFAULT_LATENCY: LatencyOptions = { warmUpCalls: 5, minCalls: 20, maxCalls: 5000, budgetMs: 150 };
 
 /** A model to time: its run, and which of the sampled features it takes, in its input order. */
 export interface TimedModel {
@@ -90,9 +100,9 @@ export interface LatencyTimes {
  * every model is called once, in alternating order (ABBA), so that neither model always runs first or on what the
  * other left in the caches. A round during which the process was off the CPU for over a quarter of a call (another
  * process had the core: on a shared runner one such call is a 2-10x outlier, and when they hit about 5% of the
- * calls they alone decide the p95) is timed again, while the budget lasts and at most `minCalls` times (a slow model on a busy machine is preempted
-on most calls: those are kept then). It goes on until
- * `maxCalls` rounds, or `minCalls` rounds and `budgetMs`.
+ * calls they alone decide the p95) is timed again, until the timing has taken three times `budgetMs` (a slow model on a busy machine is preempted on
+most calls: those are kept then). It goes on until `maxCalls` rounds, or `minCalls` rounds and `budgetMs` of kept
+calls (or three times that in all).
  */
 export async function measureLatency(models: readonly TimedModel[], sample: TimingSample, options: LatencyOptions, clock: LatencyClock = PROCESS_CLOCK): Promise<LatencyTimes | undefined> {
   const block = sample.rowMajor();
@@ -106,7 +116,9 @@ export async function measureLatency(models: readonly TimedModel[], sample: Timi
   const roundMs = new Array<number>(models.length);
   let spent = 0;
   let retimed = 0;
-  for (let round = 0; round < options.maxCalls && (round < options.minCalls || spent < options.budgetMs); ) {
+  const started = clock.now();
+  const inTime = () => clock.now() - started < 3 * options.budgetMs;
+  for (let round = 0; round < options.maxCalls && (round < options.minCalls || (spent < options.budgetMs && inTime())); ) {
     let preempted = false;
     for (const m of round % 2 === 0 ? order : [...order].reverse()) {
       const cpuBefore = clock.cpu();
@@ -114,15 +126,15 @@ export async function measureLatency(models: readonly TimedModel[], sample: Timi
       await call(m);
       const ms = clock.now() - began;
       const cpuMs = clock.cpu() - cpuBefore;
-      spent += ms;
       roundMs[m] = ms;
       if (ms - cpuMs > 0.25 * ms) preempted = true;
     }
-    if (preempted && retimed < options.minCalls && spent < options.budgetMs) {
+    if (preempted && retimed < options.maxCalls && inTime()) {
       retimed++;
       continue;
     }
     roundMs.forEach((ms, m) => {
+      spent += ms;
       times[m]!.batchMs.push(ms);
       times[m]!.batchRows.push(rows);
     });
