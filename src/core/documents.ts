@@ -168,6 +168,10 @@ export interface EvalReport {
   tests?: { mcnemar?: { baseline_only: number; candidate_only: number; p_value: number; method: 'exact' | 'chi-square' } };
   /** The gate policy file applied; absent when the default policy applied. */
   policy?: RulesFile;
+  /** Results that look like a setup mistake (class order, output kind), each with its likely cause and fix. */
+  warnings?: string[];
+  /** How the models were run where mlgate adapted to them: a ZipMap read as its probability tensor, a fixed batch size. */
+  notes?: string[];
   /** Where the report was written, inside GitHub Actions: absent for a report written outside a workflow run. */
   run?: ReportProvenance;
   gate: {

@@ -54,6 +54,11 @@ export interface EvaluationReadOptions {
   onPiece?: (piece: ShardPiece) => void;
   /** See DatasetReadOptions.onFileBytes. */
   onFileBytes?: (file: DatasetFile, chunk: Buffer) => void;
+  /**
+   * Features read as texts (a model's string inputs), each into its dictionary: `onFeatures` gets the ids of their
+   * texts in these dictionaries, as numbers.
+   */
+  textFeatures?: ReadonlyMap<string, TextDictionary>;
 }
 
 /**
@@ -65,8 +70,9 @@ export async function readEvaluationData(files: readonly DatasetFile[], options:
   const { features, label } = options;
   const wanted = new Set([...features, ...(label !== undefined ? [label] : []), ...options.sliceColumns]);
   const dictionaries = new Map<string, TextDictionary>();
+  const texts = options.textFeatures ?? new Map<string, TextDictionary>();
   const dictionary = (column: string) => {
-    let found = dictionaries.get(column);
+    let found = texts.get(column) ?? dictionaries.get(column);
     if (!found) dictionaries.set(column, (found = new TextDictionary()));
     return found;
   };
@@ -98,7 +104,7 @@ export async function readEvaluationData(files: readonly DatasetFile[], options:
     settings: options.settings,
     // Columns the models, the label and the slices do not use are skipped: an id or free-text column would
     // otherwise fill a dictionary with every distinct value for nothing.
-    decodeAs: (columns) => columns.map((c): DecodeAs => (features.includes(c) && c !== label && !options.sliceColumns.includes(c) ? 'number' : wanted.has(c) ? 'auto' : 'skip')),
+    decodeAs: (columns) => columns.map((c): DecodeAs => (texts.has(c) ? 'text' : features.includes(c) && c !== label && !options.sliceColumns.includes(c) ? 'number' : wanted.has(c) ? 'auto' : 'skip')),
     dictionary,
     shard: options.shard,
     shardKey: options.shardKey,
@@ -148,7 +154,11 @@ export async function readEvaluationData(files: readonly DatasetFile[], options:
     rows += batch.length;
     if (featureColumns.length > 0) {
       const facts = { labels: labelIndex === 0 ? extra[0]!.numbers.subarray(start, rows) : undefined, buckets: buckets.subarray(start, rows) };
-      await options.onFeatures(featureColumns.map((c) => c.numbers!), batch.length, facts);
+      await options.onFeatures(
+        featureColumns.map((c) => (texts.has(c.name) ? Float64Array.from(c.ids!.subarray(0, batch.length)) : c.numbers!)),
+        batch.length,
+        facts,
+      );
     }
   }
   const names = [...fileIndex.keys()];

@@ -15,7 +15,7 @@ export const INPUTS = {
   features: { description: 'The feature columns in the model\'s input order, one per line or comma-separated. Default: the model\'s metadata mlgate.features, else the columns of contract (in its order) but the label.', default: '' },
   contract: { description: 'A data contract whose columns, in order and without the label, are the model\'s features when neither features nor the model\'s metadata names them.', default: '' },
   task: { description: 'auto, classification or regression. auto: classification when the model outputs several scores, integer labels, or has mlgate.classes.', default: 'auto' },
-  classes: { description: 'The class labels in the order of the model\'s outputs, comma-separated. Default: the model\'s metadata mlgate.classes, else 0..k-1 when the labels are those integers, else the labels sorted.', default: '' },
+  classes: { description: 'The class labels in the order of the model\'s outputs, comma-separated. Default: the model\'s metadata mlgate.classes, else the class labels its graph names (a converter\'s ZipMap or classifier node), else 0..k-1 when the labels are those integers, else the labels sorted.', default: '' },
   output: { description: 'How to read the model\'s output: auto (from its shape and values), probabilities, logits, labels or values.', default: 'auto' },
   policy: { description: 'The gate policy file (YAML or JSON): per metric min, max, max-drop or max-rise, and significant-only. Default: accuracy and macro F1 may not drop significantly by more than 0.01 (RMSE may not rise by more than 2% for regression).', default: '' },
   'rules-from': rulesFromInput('the policy'),

@@ -2,6 +2,7 @@ import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import type { EvalReport, MetricComparison, Metrics, PartialModel, RulesFile, SliceResult } from '../../core/documents.js';
 import { ConfigurationError } from '../../core/errors.js';
+import { TextDictionary } from '../../core/data/batch.js';
 import { resolveClasses } from '../../core/evaluate/class-labels.js';
 import { completeComparison, HIGHER_IS_BETTER, prepareComparison, type ModelComparison } from '../../core/evaluate/compare-models.js';
 import { sumByBucket } from '../../core/evaluate/bucket-sums.js';
@@ -9,7 +10,8 @@ import { accumulateEvaluation } from '../../core/evaluate/evaluation-state.js';
 import { summedRowsFor } from '../../core/evaluate/evaluation-stream.js';
 import type { ShardPiece } from '../../core/shard/shard-pieces.js';
 import { describeShard } from '../../core/shard/shard-spec.js';
-import { readPredictions, streamedPredictions, type Predictions } from '../../core/evaluate/model-output.js';
+import { outputKindWarning, readPredictions, streamedPredictions, type Predictions } from '../../core/evaluate/model-output.js';
+import { classificationSanityWarnings } from '../../core/evaluate/sanity-checks.js';
 import { BOOTSTRAP_BUCKETS } from '../../core/evaluate/poisson-bootstrap.js';
 import { MAX_SHARD_SLICE_VALUES, sliceMetrics, sliceValueStates } from '../../core/evaluate/slices.js';
 import { evaluateGate, type GateContext, type GatePolicy } from '../../core/gate/evaluate-gate.js';
@@ -24,6 +26,8 @@ import { shareRanking } from '../../io/parallel/background-ranking.js';
 import { readWhileScoring, type ModelScoring, type ScoredModel, type ScoringTimes } from '../../io/onnx/batch-scorer.js';
 import { metadataList, openModel, type OnnxModel } from '../../io/onnx/onnx-model.js';
 import { startScoring } from '../../io/parallel/background-scoring.js';
+import { latencyChangeInterval, quantileOfSorted } from '../../core/evaluate/latency-interval.js';
+import { DEFAULT_LATENCY, LATENCY_BATCH_ROWS, measureLatency, TimingSample } from '../../io/onnx/measure-latency.js';
 import { bootstrapJob, jobTotals } from '../../io/parallel/shared-bootstrap.js';
 import { readEvaluationData, type EvaluationData } from '../../io/read-evaluation-data.js';
 import { resolveDataFiles } from '../../io/readers/dataset.js';
@@ -86,14 +90,26 @@ async function evaluateWith(env: ActionEnvironment, options: EvaluateOptions, re
     const alongRead = new Map(hashed.flatMap((f) => ((f.format === 'csv' || f.format === 'tsv') && !f.gzip ? [[f, new ReadAlongHash(f.path, scoring!.hasher?.())] as const] : [])));
     const offThread = Promise.all(files.map((f) => (hashed.includes(f) && !alongRead.has(f) ? sha256FileOffThread(f.path) : undefined)));
     const pieces: ShardPiece[] = [];
+    // The models' string inputs: read as texts, fed as ids into these dictionaries, which the models look up.
+    const textFeatures = new Map<string, TextDictionary>();
+    for (const m of models) {
+      for (const input of m.model.facts.inputs) {
+        if (m.model.facts.layout !== 'columns' || input.type !== 'string') continue;
+        if (!textFeatures.has(input.name)) textFeatures.set(input.name, new TextDictionary());
+        m.model.texts.set(input.name, textFeatures.get(input.name)!.values);
+      }
+    }
+    // The first rows are kept to time the models on once the scoring is done (see measureLatency).
+    const sample = new TimingSample(Math.min(options.batchSize, LATENCY_BATCH_ROWS), features.length);
     const { read: data, scored } = await readWhileScoring(scoring, (onFeatures) =>
-      readEvaluationData(files, { features, onFeatures, label: options.label, sliceColumns: options.slices, bucketCount: BOOTSTRAP_BUCKETS, settings: readSettings, shard, shardKey: options.sharding.key, onPiece: (piece) => pieces.push(piece), onFileBytes: (file, chunk) => alongRead.get(file)?.update(chunk) }),
+      readEvaluationData(files, { features, textFeatures, onFeatures: (columns, rows, facts) => (sample.add(columns, rows), onFeatures(columns, rows, facts)), label: options.label, sliceColumns: options.slices, bucketCount: BOOTSTRAP_BUCKETS, settings: readSettings, shard, shardKey: options.sharding.key, onPiece: (piece) => pieces.push(piece), onFileBytes: (file, chunk) => alongRead.get(file)?.update(chunk) }),
     );
     if (data.rows === 0) throw new ConfigurationError(`${options.data.join(', ')}: no rows to evaluate${shard ? ` in shard ${describeShard(shard)}; use fewer shards` : ''}`);
     host.info(`Read and scored ${data.rows} rows of ${files.length} ${files.length === 1 ? 'file' : 'files'}${shard ? ` (shard ${describeShard(shard)})` : ''}`);
     const [candidateRun, baselineRun] = scored.models as [ScoredModel, ScoredModel | undefined];
+    const [candidateTimes, baselineTimes] = (await timeModels(env, models, features, sample)) ?? [candidateRun.times, baselineRun?.times];
     const task = options.task !== 'auto' ? options.task : detectTask(candidateRun.output, candidate.model.facts.metadata, data);
-    const declared = options.classes ?? metadataList(candidate.model.facts, 'mlgate.classes');
+    const declared = options.classes ?? metadataList(candidate.model.facts, 'mlgate.classes') ?? candidate.model.facts.classes;
     let truth: Int32Array | Float64Array;
     let k = 0;
     let classes: string[] = [];
@@ -118,10 +134,17 @@ async function evaluateWith(env: ActionEnvironment, options: EvaluateOptions, re
     };
     const candidatePredictions = read(candidateRun, candidate.source);
     const baselinePredictions = baselineRun ? read(baselineRun, baseline!.source) : undefined;
+    const warnings: string[] = [];
+    if (task === 'classification') {
+      for (const [run, who] of [[candidateRun, 'candidate'], [baselineRun, 'baseline']] as const) {
+        const warning = run && outputKindWarning(run.output, options.output, (row) => `row ${data.locate(row)}`);
+        if (warning) warnings.push(`${who}: ${warning}`);
+      }
+    }
 
     const fileHashes = await Promise.all((await offThread).map((digest, i) => digest ?? alongRead.get(files[i]!)?.digest()));
-    const candidateFacts = modelFacts(candidate, options.model, candidateRun.times);
-    const baselineFacts = baseline ? modelFacts(baseline, baseline.path, baselineRun!.times) : null;
+    const candidateFacts = modelFacts(candidate, options.model, candidateTimes!);
+    const baselineFacts = baseline ? modelFacts(baseline, baseline.path, baselineTimes!) : null;
     const predictions = baselinePredictions ? [candidatePredictions, baselinePredictions] : [candidatePredictions];
     if (shard) {
       const identity = { candidate: candidateFacts.sha256, baseline: baselineFacts?.sha256 ?? null, features, label: options.label, task: options.task, classes: options.classes ?? null, output: options.output };
@@ -150,6 +173,10 @@ async function evaluateWith(env: ActionEnvironment, options: EvaluateOptions, re
     const ranks = await ranking.ranks();
     const prepared = prepareComparison(truth, predictions, data.buckets, { replicates: options.bootstrap, seed: options.seed, bucketCount: BOOTSTRAP_BUCKETS }, { ...summed, sums, replicateTotals: bootstrap && jobTotals(bootstrap) });
     const compared = completeComparison(prepared, ranks);
+    if (task === 'classification') {
+      const models = [{ who: 'candidate', metrics: compared.candidate }, ...(compared.baseline ? [{ who: 'baseline', metrics: compared.baseline }] : [])];
+      warnings.push(...classificationSanityWarnings(models, truth, classes));
+    }
     const slices = data.slices.flatMap((column) => sliceMetrics(column, truth, candidatePredictions, baselinePredictions, options.minSliceRows));
     await finish(env, reports, options, {
       createdAt,
@@ -159,6 +186,8 @@ async function evaluateWith(env: ActionEnvironment, options: EvaluateOptions, re
       baseline: baselineFacts,
       compared,
       slices,
+      warnings,
+      notes: models.flatMap((m, i) => m.model.facts.notes.map((note) => `${i === 0 ? 'candidate' : 'baseline'}: ${note}`)),
     });
   } finally {
     await scoring?.close();
@@ -176,6 +205,10 @@ export interface Scored {
   baseline: PartialModel | null;
   compared: ModelComparison;
   slices: SliceResult[];
+  /** Results that look like a setup mistake rather than a model's (see classificationSanityWarnings). */
+  warnings?: string[];
+  /** How the models were run where mlgate adapted to them (a ZipMap read as its tensor, a fixed batch size). */
+  notes?: string[];
 }
 
 /** Adds the cost metrics, applies the gate, writes the report and reports the outcome. */
@@ -183,7 +216,7 @@ async function finish(env: ActionEnvironment, reports: RunReports, options: Eval
   const { compared, candidate, baseline, task } = scored;
   addCostMetrics(compared.candidate, candidate);
   if (baseline && compared.baseline) addCostMetrics(compared.baseline, baseline);
-  const comparisons: MetricComparison[] = [...compared.comparisons, ...costComparisons(compared.candidate, compared.baseline)];
+  const comparisons: MetricComparison[] = [...compared.comparisons, ...costComparisons(compared.candidate, compared.baseline, [candidate, baseline])];
   const { policy, origin } = await loadPolicy(env, options, task);
   const gate = evaluateGate(comparisons, policy, { ...overrideContext(env, options), rows: scored.data.rows }, scored.slices);
   const report: EvalReport = {
@@ -198,8 +231,11 @@ async function finish(env: ActionEnvironment, reports: RunReports, options: Eval
     ...(compared.mcnemar ? { tests: { mcnemar: { baseline_only: compared.mcnemar.baselineOnly, candidate_only: compared.mcnemar.candidateOnly, p_value: compared.mcnemar.pValue, method: compared.mcnemar.method } } } : {}),
     ...(origin ? { policy: origin } : {}),
     ...reportProvenance(env.context),
+    ...(scored.warnings?.length ? { warnings: scored.warnings } : {}),
+    ...(scored.notes?.length ? { notes: scored.notes } : {}),
     gate,
   };
+  for (const warning of scored.warnings ?? []) env.host.warning(warning);
   await reports.write(resolve(env.cwd, options.report), report);
   await reportResults(env, options, report);
 }
@@ -214,23 +250,52 @@ function reportProvenance(context: ActionEnvironment['context']): Pick<EvalRepor
   return { run: { ...(repository ? { repository } : {}), id: context.runId, attempt: context.runAttempt ?? 1, job: context.job, ...(context.sha ? { sha: context.sha } : {}) } };
 }
 
-/** A scored model's identity and its inference times, the first batch (warm-up) left out when there are others. */
+/** A scored model's identity and its timed calls (see timeModels). */
 function modelFacts(opened: OpenedModel, path: string, times: ScoringTimes): PartialModel {
-  const warm = times.batchMs.length > 1 ? 1 : 0;
-  return { path, source: opened.source, sha256: opened.model.facts.sha256, bytes: opened.model.facts.bytes, batch_ms: times.batchMs.slice(warm), batch_rows: times.batchRows.slice(warm) };
+  return { path, source: opened.source, sha256: opened.model.facts.sha256, bytes: opened.model.facts.bytes, batch_ms: times.batchMs, batch_rows: times.batchRows };
+}
+
+/**
+ * Each model's latency, timed on the first rows of the data once the scoring is done (see measureLatency), and a
+ * line in the log saying how; undefined when no row was read.
+ */
+async function timeModels(env: ActionEnvironment, models: readonly OpenedModel[], features: readonly string[], sample: TimingSample): Promise<ScoringTimes[] | undefined> {
+  const began = Date.now();
+  const measured = await measureLatency(
+    models.map((m) => ({ run: m.model.run, columns: m.features.map((f) => features.indexOf(f)) })),
+    sample,
+    DEFAULT_LATENCY,
+  );
+  if (!measured) return undefined;
+  const times = measured.models;
+  const fmt = (ms: number) => Number(ms.toPrecision(3)).toString();
+  const described = times.map((t, i) => {
+    const sorted = Float64Array.from(t.batchMs).sort();
+    return `${i === 0 ? 'candidate' : 'baseline'} p50 ${fmt(latencyQuantile(sorted, 0.5)!)} ms, p95 ${fmt(latencyQuantile(sorted, 0.95)!)} ms`;
+  });
+  env.host.info(`Latency (measured in ${((Date.now() - began) / 1000).toFixed(2)} s): ${times[0]!.batchMs.length} timed calls of ${sample.rows} rows per model after ${DEFAULT_LATENCY.warmUpCalls} warm-up calls, the models in turn${measured.retimedRounds > 0 ? ` (${measured.retimedRounds} rounds timed again: the process was off the CPU)` : ''}; ${described.join('; ')}`);
+  return times;
+}
+
+/** The q-quantile of sorted timings as the report takes it; null for none. */
+function latencyQuantile(sorted: Float64Array, q: number): number | null {
+  return sorted.length > 0 ? quantileOfSorted(sorted, q) : null;
 }
 
 async function open(env: ActionEnvironment, options: EvaluateOptions, ort: Awaited<ReturnType<typeof loadOnnxruntime>>, path: string, name: string, source: string, fallbackFeatures?: string[]): Promise<OpenedModel> {
   const model = await openModel(ort, path, name);
+  for (const note of model.facts.notes) env.host.info(`${name}: ${note}`);
   const own = metadataList(model.facts, 'mlgate.features');
-  const features = options.features ?? own ?? fallbackFeatures;
+  // A model with one input per column names its features: each input is fed from the column of its name.
+  const features = model.facts.layout === 'columns' ? model.facts.inputs.map((i) => i.name) : (options.features ?? own ?? fallbackFeatures);
   if (!features) {
     await model.release();
     throw new ConfigurationError(`${name} does not name its features (no metadata mlgate.features); set ${env.inputs.label('features')} to its input columns, in order, or ${env.inputs.label('contract')} to a contract that lists them`);
   }
   if (model.facts.width !== undefined && features.length !== model.facts.width) {
     await model.release();
-    throw new ConfigurationError(`${name} takes ${model.facts.width} features per row, but ${features.length} are listed (${features.slice(0, 8).join(', ')}${features.length > 8 ? ', …' : ''}); list exactly its input columns, in order`);
+    const input = model.facts.inputs[0]!;
+    throw new ConfigurationError(`${name}: the input ${input.name} takes ${input.type} [${input.shape.join(', ')}], ${model.facts.width} features a row, but ${features.length} are listed (${features.slice(0, 8).join(', ')}${features.length > 8 ? ', …' : ''}), which would feed [rows, ${features.length}]; list exactly its input columns, in order, in ${env.inputs.label('features')}`);
   }
   return { model, path, source, features };
 }
@@ -303,7 +368,7 @@ function detectTask(output: { width: number; integer: boolean }, metadata: Recor
 /** Inference latency per batch and per row, and the model's size: metrics a gate can hold down. */
 function addCostMetrics(metrics: Metrics, model: PartialModel): void {
   const sorted = Float64Array.from(model.batch_ms).sort();
-  const quantile = (q: number) => (sorted.length > 0 ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! : null);
+  const quantile = (q: number) => latencyQuantile(sorted, q);
   const totalRows = model.batch_rows.reduce((a, b) => a + b, 0);
   metrics.latency_p50_ms = { value: quantile(0.5) };
   metrics.latency_p95_ms = { value: quantile(0.95) };
@@ -311,11 +376,16 @@ function addCostMetrics(metrics: Metrics, model: PartialModel): void {
   metrics.model_bytes = { value: model.bytes };
 }
 
-function costComparisons(candidate: Metrics, baseline: Metrics | null): MetricComparison[] {
+function costComparisons(candidate: Metrics, baseline: Metrics | null, times: readonly (PartialModel | null | undefined)[]): MetricComparison[] {
+  const quantiles: Record<string, number> = { latency_p50_ms: 0.5, latency_p95_ms: 0.95 };
   return ['latency_p50_ms', 'latency_p95_ms', 'latency_per_row_us', 'model_bytes'].map((metric) => {
     const c = candidate[metric]?.value ?? null;
     const b = baseline?.[metric]?.value ?? null;
-    return { metric, slice: null, higher_is_better: false, baseline: b, candidate: c, difference: c !== null && b !== null ? c - b : null };
+    const comparison: MetricComparison = { metric, slice: null, higher_is_better: false, baseline: b, candidate: c, difference: c !== null && b !== null ? c - b : null };
+    const q = quantiles[metric];
+    const [ct, bt] = times;
+    const interval = q !== undefined && c !== null && b !== null && ct && bt ? latencyChangeInterval(ct.batch_ms, bt.batch_ms, q) : null;
+    return interval ? { ...comparison, ci_low: interval.low, ci_high: interval.high, significant: interval.low > 0 || interval.high < 0 } : comparison;
   });
 }
 

@@ -105,7 +105,12 @@ export function addClassificationRows(state: BucketSums, m: number, truth: Array
     const base = buckets[r]! * stride + offset;
     sums[base + y * k + predicted[r]!]!++;
     sums[base + squares]! += -Math.log(Math.min(Math.max(probabilities[at + y]!, EPS), 1 - EPS) / clipped);
-    sums[base + squares + 1]! += k === 2 ? brier / 2 : brier;
+    if (k === 2) {
+      // brier_score_loss's term: the positive column alone (see rowBrier).
+      const error = probabilities[at + 1]! - (y === 1 ? 1 : 0);
+      brier = error * error;
+    }
+    sums[base + squares + 1]! += brier;
     if (bins) {
       const last = bins.count.length - 1;
       const bin = Math.min(last, Math.max(0, Math.ceil(top * bins.count.length) - 1));

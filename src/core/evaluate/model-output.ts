@@ -229,3 +229,28 @@ function areDistributions(raw: RawOutput, from: number, to: number): boolean {
   return true;
 }
 
+
+/**
+ * A warning when the `output` the user named contradicts the values: `logits` on rows that already are distributions
+ * (each in [0, 1], summing to 1: softmax would be applied twice, flattening every probability towards 1/k), or
+ * `probabilities` on rows that are not (they would be read as they are, and log loss and Brier mean nothing). Only
+ * an output named by the user is checked: `auto` reads the values so. Undefined when nothing is amiss.
+ */
+export function outputKindWarning(raw: RawOutput, asked: OutputKind, describeRow: (row: number) => string): string | undefined {
+  if (raw.integer || (asked !== 'logits' && asked !== 'probabilities')) return undefined;
+  const rows = raw.width > 0 ? raw.data.length / raw.width : 0;
+  if (rows === 0) return undefined;
+  if (asked === 'logits' && areDistributions(raw, 0, rows)) {
+    return `output is logits, but every ${raw.width === 1 ? 'value' : 'row'} of the model's output is already ${raw.width === 1 ? 'a probability in [0, 1]' : 'a distribution (in [0, 1], summing to 1)'}, so ${raw.width === 1 ? 'the sigmoid' : 'softmax'} is applied twice; set output to probabilities (or auto)`;
+  }
+  if (asked === 'probabilities' && !areDistributions(raw, 0, rows)) {
+    const bad = firstNonDistribution(raw, rows);
+    return `output is probabilities, but the model's output for ${describeRow(bad)} is not ${raw.width === 1 ? 'in [0, 1]' : 'a distribution (in [0, 1], summing to 1)'}; set output to logits (or auto) if the model outputs scores`;
+  }
+  return undefined;
+}
+
+function firstNonDistribution(raw: RawOutput, rows: number): number {
+  for (let r = 0; r < rows; r++) if (!areDistributions(raw, r, r + 1)) return r;
+  return -1;
+}

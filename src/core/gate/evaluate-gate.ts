@@ -112,7 +112,8 @@ function metricChecks(metric: string, rule: MetricRule, comparison: MetricCompar
       checks.push({ check: { metric, rule: name, passed: true, reason: `no baseline: ${name} of ${metric} not checked` } });
       continue;
     }
-    checks.push(changeCheck(metric, name, sign, tolerance, comparison, policy, rule.decision ?? policy.rule ?? 'lenient', rows));
+    // A latency interval comes from timed rounds, not from the holdout's rows: no rows estimate applies to it.
+    checks.push(changeCheck(metric, name, sign, tolerance, comparison, policy, rule.decision ?? policy.rule ?? 'lenient', metric.startsWith('latency_') ? undefined : rows));
   }
   return checks;
 }

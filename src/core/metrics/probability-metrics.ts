@@ -12,16 +12,21 @@ export function rowLogLoss(probabilities: Float64Array, k: number, row: number, 
 }
 
 /**
- * One row's Brier term Σ_k (p_k − [y = k])². For two classes mlgate reports sklearn's brier_score_loss (the
- * positive class's squared error), which is half of this sum: see brierScore.
+ * One row's Brier term: Σ_k (p_k − [y = k])², and for two classes sklearn's brier_score_loss term, the positive
+ * column's (p_1 − y)² alone. Half the two-column sum is the same only when the row sums to 1 exactly, which a
+ * float32 softmax does only within rounding (1e-9 off on real models).
  */
 export function rowBrier(probabilities: Float64Array, k: number, row: number, trueClass: number): number {
+  if (k === 2) {
+    const error = probabilities[row * 2 + 1]! - (trueClass === 1 ? 1 : 0);
+    return error * error;
+  }
   let sum = 0;
   for (let c = 0; c < k; c++) {
     const error = probabilities[row * k + c]! - (trueClass === c ? 1 : 0);
     sum += error * error;
   }
-  return k === 2 ? sum / 2 : sum;
+  return sum;
 }
 
 /** Log loss (cross-entropy), the mean of rowLogLoss, as sklearn.metrics.log_loss. O(n·k). */

@@ -94,9 +94,9 @@ export async function readWhileScoring<T>(scoring: ModelScoring, read: (onFeatur
  */
 export class BatchScorer implements ModelScoring {
   readonly onThread = false;
-  private readonly block: Float32Array;
+  private readonly block: Float32Array | Float64Array;
   /** Per model, the block in its own column order, when that is not the fed order. */
-  private readonly ownBlocks: (Float32Array | undefined)[];
+  private readonly ownBlocks: (Float32Array | Float64Array | undefined)[];
   private readonly collectors: OutputCollector[];
   private readonly streams: (PredictionStream | undefined)[];
   private readonly times: ScoringTimes[];
@@ -109,10 +109,13 @@ export class BatchScorer implements ModelScoring {
     private readonly width: number,
     private readonly batchSize: number,
     sumRows?: SumRows,
+    /** The blocks' numbers: float64 for models with inputs of other types than float32 (see startScoring). */
+    precision: 'float32' | 'float64' = 'float32',
   ) {
+    const Block = precision === 'float64' ? Float64Array : Float32Array;
     this.evaluation = sumRows && targets.every((t) => t.predict) ? new EvaluationStream(sumRows.bucketCount, sumRows.splitRankKeys) : undefined;
-    this.block = new Float32Array(batchSize * width);
-    this.ownBlocks = targets.map((t) => (t.columns.length === width && t.columns.every((c, i) => c === i) ? undefined : new Float32Array(batchSize * t.columns.length)));
+    this.block = new Block(batchSize * width);
+    this.ownBlocks = targets.map((t) => (t.columns.length === width && t.columns.every((c, i) => c === i) ? undefined : new Block(batchSize * t.columns.length)));
     this.collectors = targets.map((t) => new OutputCollector(t.name, t.outputName));
     this.streams = targets.map((t) => (t.predict ? new PredictionStream(t.predict) : undefined));
     this.times = targets.map(() => ({ batchMs: [], batchRows: [] }));
@@ -193,7 +196,7 @@ export class BatchScorer implements ModelScoring {
 }
 
 /** The `columns` of each of `rows` rows of `block` (`width` numbers per row), in that order, into `into`. */
-function gather(block: Float32Array, rows: number, width: number, columns: readonly number[], into: Float32Array): Float32Array {
+function gather<T extends Float32Array | Float64Array>(block: Float32Array | Float64Array, rows: number, width: number, columns: readonly number[], into: T): T {
   const n = columns.length;
   for (let r = 0; r < rows; r++) for (let c = 0; c < n; c++) into[r * n + c] = block[r * width + columns[c]!]!;
   return into;

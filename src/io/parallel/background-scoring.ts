@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { BatchScorer, type ModelScoring, type RowFacts, type ScoringResult, type SumRows } from '../onnx/batch-scorer.js';
 import type { Onnxruntime } from '../onnx/load-onnxruntime.js';
-import type { OnnxModel } from '../onnx/onnx-model.js';
+import type { InputFacts, ModelFacts, OnnxModel } from '../onnx/onnx-model.js';
 import type { OutputKind } from '../../core/evaluate/model-output.js';
 import type { RankRequest } from './background-ranking.js';
 import type { DatasetFile } from '../readers/dataset.js';
@@ -24,7 +24,7 @@ export interface ModelToScore {
 export interface ScoringRequest {
   /** onnxruntime-node's package folder: the thread loads the same copy as this one. */
   onnxruntime: string;
-  models: { path: string; name: string; outputName: string; columns: readonly number[]; predict?: OutputKind }[];
+  models: { path: string; name: string; outputName: string; columns: readonly number[]; predict?: OutputKind; layout: ModelFacts['layout']; inputs: InputFacts[]; fixedBatch: number | undefined }[];
   width: number;
   batchSize: number;
   /** Sum the classifiers' rows as they are scored (see BatchScorer). */
@@ -63,12 +63,15 @@ export async function startScoring(ort: Onnxruntime, models: readonly ModelToSco
   const script = workerScript('scoring-worker');
   const asked = Number(env.MLGATE_SCORE_MIN_BYTES);
   const minBytes = Number.isFinite(asked) && asked > 0 ? asked : DEFAULT_MIN_BYTES;
-  if (!script || availableParallelism() < 2 || env.MLGATE_THREADS === '1' || (await totalBytes(files)) < minBytes) {
-    return new BatchScorer(models.map((m) => ({ name: m.model.facts.name, outputName: m.model.facts.outputName, run: m.model.run, columns: m.columns, predict: m.predict })), width, batchSize, sumRows);
+  // Inputs other than float32 are fed from float64 features (ids of texts, integers past 2^24, doubles), which the
+  // thread's float32 blocks would round: those models score on this thread.
+  const exact = models.some((m) => m.model.facts.inputs.some((i) => i.type !== 'float32'));
+  if (exact || !script || availableParallelism() < 2 || env.MLGATE_THREADS === '1' || (await totalBytes(files)) < minBytes) {
+    return new BatchScorer(models.map((m) => ({ name: m.model.facts.name, outputName: m.model.facts.outputName, run: m.model.run, columns: m.columns, predict: m.predict })), width, batchSize, sumRows, exact ? 'float64' : 'float32');
   }
   const request: ScoringRequest = {
     onnxruntime: ort.folder,
-    models: models.map((m) => ({ path: m.path, name: m.model.facts.name, outputName: m.model.facts.outputName, columns: m.columns, predict: m.predict })),
+    models: models.map((m) => ({ path: m.path, name: m.model.facts.name, outputName: m.model.facts.outputName, columns: m.columns, predict: m.predict, layout: m.model.facts.layout, inputs: m.model.facts.inputs, fixedBatch: m.model.facts.fixedBatch })),
     width,
     batchSize,
     // The thread also splits the scores by class as they come: ranking them once the read ends only sorts.

@@ -2,7 +2,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { parentPort, workerData } from 'node:worker_threads';
 import { BatchScorer } from '../onnx/batch-scorer.js';
 import { requireOnnxruntime } from '../onnx/load-onnxruntime.js';
-import { createSession, runner } from '../onnx/onnx-model.js';
+import { createSession, preparedModelBytes, runner } from '../onnx/onnx-model.js';
 import type { ScoringMessage, ScoringReply, ScoringRequest } from './background-scoring.js';
 import { takeRequestPart } from './background-ranking.js';
 import { toWorkerError } from './worker-script.js';
@@ -27,8 +27,8 @@ const scorer: Promise<BatchScorer> = (async () => {
   const ort = requireOnnxruntime(request.onnxruntime, request.onnxruntime);
   const targets = await Promise.all(
     request.models.map(async (m) => {
-      const session = await createSession(ort, m.path, 1);
-      return { name: m.name, outputName: m.outputName, columns: m.columns, predict: m.predict, run: runner(ort, session, { name: m.name, inputName: session.inputNames[0]!, outputName: m.outputName, width: undefined }) };
+      const session = await createSession(ort, await preparedModelBytes(m.path), 1);
+      return { name: m.name, outputName: m.outputName, columns: m.columns, predict: m.predict, run: runner(ort, session, { name: m.name, outputName: m.outputName, width: undefined, layout: m.layout, inputs: m.inputs, fixedBatch: m.fixedBatch }) };
     }),
   );
   return new BatchScorer(targets, request.width, request.batchSize, request.sumRows);

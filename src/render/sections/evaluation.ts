@@ -12,7 +12,7 @@ export function renderEvaluationSection(report: EvalReport, source: string): Rep
   const { gate } = report;
   const failed = gate.checks.filter((c) => !c.passed);
   const underpowered = gate.checks.filter((c) => c.status === 'underpowered');
-  const status = !gate.passed ? 'fail' : gate.override || failed.length > 0 || underpowered.length > 0 ? 'warn' : 'pass';
+  const status = !gate.passed ? 'fail' : gate.override || failed.length > 0 || underpowered.length > 0 || (report.warnings?.length ?? 0) > 0 ? 'warn' : 'pass';
   const headline = gate.passed
     ? gate.override
       ? `gate failed, passed by override (label ${escapeText(gate.override.label, 60)}${gate.override.applied_by ? ` by ${escapeText(gate.override.applied_by, 60)}` : ''})`
@@ -29,6 +29,7 @@ export function renderEvaluationSection(report: EvalReport, source: string): Rep
   );
   const rules = renderRulesFileNote(report.policy, 'gate policy');
   if (rules.note) lines.push(rules.note);
+  if (report.warnings?.length) lines.push(report.warnings.map((w) => `- ⚠️ ${escapeText(w, 600)}`).join('\n'));
   const overall = report.comparisons.filter((c) => c.slice == null);
   if (overall.length > 0) lines.push(comparisonTable(overall, gate.checks, report));
   else lines.push(metricTable(report));

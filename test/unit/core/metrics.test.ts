@@ -8,6 +8,7 @@ import { averagePrecision, binaryRocAuc, classifierRanking } from '../../../src/
 import { sortValues } from '../../../src/core/stats/sort-values.js';
 import { regressionScores } from '../../../src/core/metrics/regression-metrics.js';
 import { ROOT } from '../../support/run-action.js';
+import { metricsFromTotals, sumByBucket } from '../../../src/core/evaluate/bucket-sums.js';
 
 interface Averages {
   precision: number;
@@ -53,6 +54,11 @@ describe('classification metrics against scikit-learn', () => {
     agrees(logLoss(y, p, k), log_loss);
     agrees(brierScore(y, p, k), brier);
     agrees(expectedCalibrationError(y, p, k), ece);
+    // The same metrics summed row by row, as evaluate sums them for the bootstrap.
+    const summed = sumByBucket(Int32Array.from(y), [{ task: 'classification', k, predicted: Int32Array.from(pred), probabilities: p, kind: 'probabilities' }], new Uint32Array(y.length), 1);
+    const totals = metricsFromTotals(summed, summed.sums, 0);
+    agrees(totals.log_loss!, log_loss);
+    agrees(totals.brier!, brier);
   });
 });
 
