@@ -24,6 +24,12 @@ export interface EvaluationData {
   rows: number;
   label: LabelColumn;
   slices: SliceColumn[];
+  /** With `searchColumns`: the other columns (not features, label or slices) of the first file, read as slices are. */
+  searched: SliceColumn[];
+  /** With `keepFeatures`: each feature's values (float32: they only place rows in quartiles). */
+  features: { name: string; values: Float32Array }[];
+  /** Rows read of each file, in the order of the files given. */
+  fileRows: number[];
   /** Each row's bootstrap bucket, from its file's place in the dataset (filePositions) and its identity in the file. */
   buckets: Uint32Array;
   /** `file:line` of a row, for messages. */
@@ -41,6 +47,10 @@ export interface EvaluationReadOptions {
   /** The label column; absent when only the model's outputs matter (prediction drift). */
   label?: string;
   sliceColumns: readonly string[];
+  /** Also read every other column (for the weak-slice search). */
+  searchColumns?: boolean;
+  /** Also keep every feature's values (for the weak-slice search). */
+  keepFeatures?: boolean;
   bucketCount: number;
   delimiter?: string;
   /** Read only this shard's rows, telling `onPiece` what was read of each file. */
@@ -69,6 +79,10 @@ export async function readEvaluationData(files: readonly DatasetFile[], options:
   let rows = 0;
   const extra = [...(label !== undefined ? [label] : []), ...options.sliceColumns].map((name) => ({ name, numbers: new Float64Array(capacity), ids: new Int32Array(capacity) }));
   const labelIndex = label !== undefined ? 0 : -1;
+  const sliceCount = options.sliceColumns.length;
+  // The searched columns are the first file's others, known once its header is read.
+  let searched: string[] | undefined;
+  const kept = options.keepFeatures ? features.map((name) => ({ name, values: new Float32Array(capacity) })) : [];
   let buckets = new Uint32Array(capacity);
   let fileOf = new Uint16Array(capacity);
   let lineOf = new Float64Array(capacity);
@@ -79,6 +93,7 @@ export async function readEvaluationData(files: readonly DatasetFile[], options:
       column.numbers = resized(column.numbers, capacity);
       column.ids = resized(column.ids, capacity);
     }
+    for (const feature of kept) feature.values = resized(feature.values, capacity);
     buckets = resized(buckets, capacity);
     fileOf = resized(fileOf, capacity);
     lineOf = resized(lineOf, capacity);
@@ -93,7 +108,7 @@ export async function readEvaluationData(files: readonly DatasetFile[], options:
     delimiter: options.delimiter,
     // Columns the models, the label and the slices do not use are skipped: an id or free-text column would
     // otherwise fill a dictionary with every distinct value for nothing.
-    decodeAs: (columns) => columns.map((c): DecodeAs => (features.includes(c) && c !== label && !options.sliceColumns.includes(c) ? 'number' : wanted.has(c) ? 'auto' : 'skip')),
+    decodeAs: (columns) => columns.map((c): DecodeAs => (features.includes(c) && c !== label && !options.sliceColumns.includes(c) ? 'number' : wanted.has(c) || searched?.includes(c) ? 'auto' : 'skip')),
     dictionary,
     shard: options.shard,
     shardKey: options.shardKey,
@@ -102,6 +117,10 @@ export async function readEvaluationData(files: readonly DatasetFile[], options:
   })) {
     if (event.type === 'file') {
       lineBases.push(event.lineBase);
+      if (options.searchColumns && searched === undefined) {
+        searched = event.header.filter((c) => !wanted.has(c));
+        for (const name of searched) extra.push({ name, numbers: new Float64Array(capacity), ids: new Int32Array(capacity) });
+      }
       const missing = [...wanted].filter((c) => !event.header.includes(c));
       if (missing.length > 0) {
         throw new ConfigurationError(`${event.file.name}: no column ${missing.map((m) => JSON.stringify(m)).join(', ')}; it has ${event.header.slice(0, 30).join(', ')}${event.header.length > 30 ? ', …' : ''}. Check label, features and slices`, { file: event.file.name, line: 1 });
@@ -127,8 +146,15 @@ export async function readEvaluationData(files: readonly DatasetFile[], options:
         if (status[r] !== VALUE) throw featureError(column, r, event.file, batch.lines[r]! + lineBases[fileNumber]!());
       }
     }
+    featureColumns.forEach((column, f) => kept[f]?.values.set(column.numbers!, start));
     extra.forEach((target, index) => {
-      const column = byName.get(target.name)!;
+      const column = byName.get(target.name);
+      if (!column) {
+        // A searched column that a later file lacks: its rows are in none of its slices.
+        target.numbers.fill(Number.NaN, start, start + batch.length);
+        target.ids.fill(-1, start, start + batch.length);
+        return;
+      }
       for (let r = 0; r < batch.length; r++) {
         if (index === labelIndex && column.status[r] === NULL) {
           const line = batch.lines[r]! + lineBases[fileNumber]!();
@@ -145,11 +171,19 @@ export async function readEvaluationData(files: readonly DatasetFile[], options:
     }
   }
   const names = [...fileIndex.keys()];
+  const fileRows = new Array<number>(files.length).fill(0);
+  const position = new Map(files.map((f, i) => [f.name, i]));
+  const countOf = new Float64Array(names.length);
+  for (let r = 0; r < rows; r++) countOf[fileOf[r]!]!++;
+  names.forEach((name, i) => (fileRows[position.get(name)!] = countOf[i]!));
   const asColumn = (c: (typeof extra)[number]): LabelColumn => ({ name: c.name, numbers: c.numbers.subarray(0, rows), ids: c.ids.subarray(0, rows), dictionary: dictionaries.get(c.name)?.values ?? [] });
   return {
     rows,
     label: labelIndex === 0 ? asColumn(extra[0]!) : { name: '', numbers: new Float64Array(0), ids: new Int32Array(0), dictionary: [] },
-    slices: extra.slice(labelIndex + 1).map(asColumn),
+    slices: extra.slice(labelIndex + 1, labelIndex + 1 + sliceCount).map(asColumn),
+    searched: extra.slice(labelIndex + 1 + sliceCount).map(asColumn),
+    features: kept.map((f) => ({ name: f.name, values: f.values.subarray(0, rows) })),
+    fileRows,
     buckets: buckets.subarray(0, rows),
     locate: (row) => `${names[fileOf[row]!]}:${lineOf[row]! + lineBases[fileOf[row]!]!()}`,
   };

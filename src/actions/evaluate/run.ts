@@ -1,6 +1,6 @@
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
-import type { EvalReport, MetricComparison, Metrics, PartialModel, RulesFile, SliceResult } from '../../core/documents.js';
+import type { EvalReport, MetricComparison, Metrics, ModelResult, PartialModel, RulesFile, SliceResult } from '../../core/documents.js';
 import { ConfigurationError } from '../../core/errors.js';
 import { resolveClasses } from '../../core/evaluate/class-labels.js';
 import { completeComparison, HIGHER_IS_BETTER, prepareComparison, type ModelComparison } from '../../core/evaluate/compare-models.js';
@@ -11,7 +11,9 @@ import type { ShardPiece } from '../../core/shard/shard-pieces.js';
 import { describeShard } from '../../core/shard/shard-spec.js';
 import { readPredictions, streamedPredictions, type Predictions } from '../../core/evaluate/model-output.js';
 import { BOOTSTRAP_BUCKETS } from '../../core/evaluate/poisson-bootstrap.js';
-import { MAX_SHARD_SLICE_VALUES, sliceMetrics, sliceValueStates } from '../../core/evaluate/slices.js';
+import { MAX_SHARD_SLICE_VALUES, numericSearchColumn, searchColumnOf, sliceMetrics, sliceValueStates } from '../../core/evaluate/slices.js';
+import { pairedRowsOf, searchCells, WEAK_SLICE_ALPHA, weakSlicesOf, type SearchColumn, type WeakSliceSearch } from '../../core/evaluate/weak-slices.js';
+import { runUrl } from '../../github/context.js';
 import { evaluateGate, type GateContext, type GatePolicy } from '../../core/gate/evaluate-gate.js';
 import { defaultPolicy, parsePolicy } from '../../core/gate/parse-policy.js';
 import { LATEST_RELEASE, latestReleaseAsset, NoReleaseError } from '../../github/latest-release.js';
@@ -77,7 +79,7 @@ export async function evaluate(env: ActionEnvironment): Promise<void> {
     const offThread = Promise.all(files.map((f) => (hashed.includes(f) && !alongRead.has(f) ? sha256FileOffThread(f.path) : undefined)));
     const pieces: ShardPiece[] = [];
     const { read: data, scored } = await readWhileScoring(scoring, (onFeatures) =>
-      readEvaluationData(files, { features, onFeatures, label: options.label, sliceColumns: options.slices, bucketCount: BOOTSTRAP_BUCKETS, shard, shardKey: options.sharding.key, onPiece: (piece) => pieces.push(piece), onFileBytes: (file, chunk) => alongRead.get(file)?.update(chunk) }),
+      readEvaluationData(files, { features, onFeatures, label: options.label, sliceColumns: options.slices, ...searchReads(options, baseline !== undefined, shard !== undefined), bucketCount: BOOTSTRAP_BUCKETS, shard, shardKey: options.sharding.key, onPiece: (piece) => pieces.push(piece), onFileBytes: (file, chunk) => alongRead.get(file)?.update(chunk) }),
     );
     if (data.rows === 0) throw new ConfigurationError(`${options.data.join(', ')}: no rows to evaluate${shard ? ` in shard ${describeShard(shard)}; use fewer shards` : ''}`);
     host.info(`Read and scored ${data.rows} rows of ${files.length} ${files.length === 1 ? 'file' : 'files'}${shard ? ` (shard ${describeShard(shard)})` : ''}`);
@@ -141,14 +143,17 @@ export async function evaluate(env: ActionEnvironment): Promise<void> {
     const prepared = prepareComparison(truth, predictions, data.buckets, { replicates: options.bootstrap, seed: options.seed, bucketCount: BOOTSTRAP_BUCKETS }, { ...summed, sums, replicateTotals: bootstrap && jobTotals(bootstrap) });
     const compared = completeComparison(prepared, ranks);
     const slices = data.slices.flatMap((column) => sliceMetrics(column, truth, candidatePredictions, baselinePredictions, options.minSliceRows));
+    const weakSlices = baselinePredictions && options.weakSlices ? searchWeakSlices(task, data, truth, candidatePredictions, baselinePredictions, options.minSliceRows) : undefined;
     await finish(env, options, {
       createdAt,
       task,
-      data: { files: files.map((f, i) => ({ path: f.name, sha256: fileHashes[i] })), rows: data.rows, label: options.label, ...(files.length === 1 ? { sha256: fileHashes[0] } : {}) },
+      data: { files: files.map((f, i) => ({ path: f.name, sha256: fileHashes[i], rows: data.fileRows[i] })), rows: data.rows, label: options.label, ...(files.length === 1 ? { sha256: fileHashes[0] } : {}) },
       candidate: candidateFacts,
       baseline: baselineFacts,
       compared,
       slices,
+      classes,
+      weakSlices,
     });
   } finally {
     await scoring?.close();
@@ -166,6 +171,27 @@ export interface Scored {
   baseline: PartialModel | null;
   compared: ModelComparison;
   slices: SliceResult[];
+  /** Classification: the class names in output order. */
+  classes: string[];
+  weakSlices?: WeakSliceSearch;
+}
+
+/** What the weak-slice search reads besides the slices: every other column and the features (unsharded, with a baseline). */
+function searchReads(options: EvaluateOptions, withBaseline: boolean, sharded: boolean): { searchColumns: boolean; keepFeatures: boolean } {
+  const search = options.weakSlices && withBaseline && !sharded;
+  return { searchColumns: search, keepFeatures: search };
+}
+
+/**
+ * The weak-slice search of one run: the slice columns, every other column of the data and the features, cut as
+ * searchColumnOf cuts them, and pairs of them on enough rows.
+ */
+function searchWeakSlices(task: 'classification' | 'regression', data: EvaluationData, truth: Int32Array | Float64Array, candidate: Predictions, baseline: Predictions, minRows: number): WeakSliceSearch {
+  const columns = [...data.slices, ...data.searched].map(searchColumnOf).filter((c): c is SearchColumn => c !== undefined);
+  const taken = new Set(columns.map((c) => c.name));
+  for (const feature of data.features) if (!taken.has(feature.name)) columns.push(numericSearchColumn(feature.name, feature.values));
+  const { cells, pairs } = searchCells(columns, pairedRowsOf(truth, candidate, baseline));
+  return weakSlicesOf(cells, { task, minRows, alpha: WEAK_SLICE_ALPHA, columns: columns.map((c) => c.name), pairs });
 }
 
 /** Adds the cost metrics, applies the gate, writes the report and reports the outcome. */
@@ -181,10 +207,12 @@ async function finish(env: ActionEnvironment, options: EvaluateOptions, scored: 
     created_at: scored.createdAt,
     task,
     data: scored.data,
-    candidate: { path: candidate.path, source: candidate.source, sha256: candidate.sha256, bytes: candidate.bytes, metrics: compared.candidate },
-    baseline: baseline && compared.baseline ? { path: baseline.path, source: baseline.source, sha256: baseline.sha256, bytes: baseline.bytes, metrics: compared.baseline } : null,
+    candidate: { path: candidate.path, source: candidate.source, sha256: candidate.sha256, bytes: candidate.bytes, metrics: compared.candidate, ...classBreakdown(compared, 0) },
+    baseline: baseline && compared.baseline ? { path: baseline.path, source: baseline.source, sha256: baseline.sha256, bytes: baseline.bytes, metrics: compared.baseline, ...classBreakdown(compared, 1) } : null,
     comparisons,
     ...(scored.slices.length > 0 ? { slices: scored.slices } : {}),
+    ...(task === 'classification' && scored.classes.length > 0 ? { classes: scored.classes } : {}),
+    ...(scored.weakSlices ? { weak_slices: scored.weakSlices } : {}),
     ...(compared.mcnemar ? { tests: { mcnemar: { baseline_only: compared.mcnemar.baselineOnly, candidate_only: compared.mcnemar.candidateOnly, p_value: compared.mcnemar.pValue, method: compared.mcnemar.method } } } : {}),
     ...(origin ? { policy: origin } : {}),
     ...reportProvenance(env.context),
@@ -194,6 +222,12 @@ async function finish(env: ActionEnvironment, options: EvaluateOptions, scored: 
   await reportResults(env, options, report);
 }
 
+/** Model `m`'s confusion matrix and per-class scores, for the report. */
+function classBreakdown(compared: ModelComparison, m: number): Pick<ModelResult, 'confusion_matrix' | 'per_class'> {
+  const breakdown = compared.classes[m];
+  return breakdown ? { confusion_matrix: breakdown.confusion, per_class: breakdown.perClass } : {};
+}
+
 /**
  * Where the report is written: the run, its attempt and the job, so that release can tell a report this job
  * produced from one that was committed or handed in. Outside a workflow run (the CLI on a laptop) there is none.
@@ -201,7 +235,8 @@ async function finish(env: ActionEnvironment, options: EvaluateOptions, scored: 
 function reportProvenance(context: ActionEnvironment['context']): Pick<EvalReport, 'run'> {
   if (context.runId === undefined || !context.job) return {};
   const repository = context.owner && context.repo ? `${context.owner}/${context.repo}` : undefined;
-  return { run: { ...(repository ? { repository } : {}), id: context.runId, attempt: context.runAttempt ?? 1, job: context.job, ...(context.sha ? { sha: context.sha } : {}) } };
+  const url = runUrl(context);
+  return { run: { ...(repository ? { repository } : {}), id: context.runId, attempt: context.runAttempt ?? 1, job: context.job, ...(context.sha ? { sha: context.sha } : {}), ...(url ? { url } : {}) } };
 }
 
 /** A scored model's identity and its inference times, the first batch (warm-up) left out when there are others. */

@@ -2,6 +2,7 @@ import type { SliceResult } from '../documents.js';
 import type { Predictions } from './model-output.js';
 import { compareFromState, exactMetrics } from './compare-models.js';
 import { accumulateEvaluation, mergeEvaluationStates, type EvaluationState } from './evaluation-state.js';
+import { countSlices, pairedRowsOf, testSlice, type SearchColumn, type SliceCell, type SliceCounts } from './weak-slices.js';
 
 /** A column to slice by: numbers where its cells parse (NaN elsewhere) and each cell's text id. */
 export interface SliceSource {
@@ -66,7 +67,9 @@ export function sliceMetrics(column: SliceSource, truth: Int32Array | Float64Arr
     const pick = Int32Array.from(rows);
     const subTruth = truth instanceof Int32Array ? Int32Array.from(pick, (r) => truth[r]!) : Float64Array.from(pick, (r) => truth[r]!);
     const asMetrics = (p: Predictions) => Object.fromEntries(Object.entries(exactMetrics(subTruth, subset(p, pick))).map(([n, v]) => [n, { value: Number.isFinite(v) ? v : null }]));
-    results.push({ column: column.name, value, rows: rows.length, candidate: asMetrics(candidate), baseline: baseline ? asMetrics(baseline) : null });
+    const result: SliceResult = { column: column.name, value, rows: rows.length, candidate: asMetrics(candidate), baseline: baseline ? asMetrics(baseline) : null };
+    if (baseline) result.test = pairedTest(countSlices({ codes: new Int32Array(rows.length), labels: [value] }, pairedRowsOf(subTruth, subset(candidate, pick), subset(baseline, pick)))[0]!);
+    results.push(result);
   }
   return results;
 }
@@ -113,7 +116,7 @@ export function sliceValueStates(column: SliceSource, truth: Int32Array | Float6
  * sliceRows does (by value, or by quartile for a numeric column of many values, edges from the values' counts),
  * each slice's metrics from its merged state.
  */
-export function mergeSliceStates(name: string, shards: readonly (readonly SliceValueState[])[], baseline: boolean, minRows: number): SliceResult[] {
+export function mergeSliceStates(name: string, shards: readonly (readonly SliceValueState[])[], baseline: boolean, minRows: number, cells?: SliceCell[]): SliceResult[] {
   const byText = new Map<string | null, SliceValueState[]>();
   for (const values of shards) {
     for (const value of values) {
@@ -150,10 +153,59 @@ export function mergeSliceStates(name: string, shards: readonly (readonly SliceV
   const results: SliceResult[] = [];
   for (const [value, slice] of [...slices].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     if (slice.rows < minRows) continue;
-    const compared = compareFromState(mergeEvaluationStates(slice.states), { replicates: 0, seed: 0, bucketCount: 1 });
-    results.push({ column: name, value, rows: slice.rows, candidate: compared.candidate, baseline: baseline ? compared.baseline : null });
+    const merged = mergeEvaluationStates(slice.states);
+    const compared = compareFromState(merged, { replicates: 0, seed: 0, bucketCount: 1 });
+    // For the weak-slice search of a sharded run: McNemar's counts of the slice (classifiers with a baseline).
+    const right = compared.classes[0]?.confusion.reduce((n, row, t) => n + row[t]!, 0);
+    if (cells && merged.disagreements && right !== undefined) cells.push({ where: [{ column: name, value }], counts: { rows: slice.rows, candidate_right: right, ...merged.disagreements } });
+    const result: SliceResult = { column: name, value, rows: slice.rows, candidate: compared.candidate, baseline: baseline ? compared.baseline : null };
+    // The shards carry McNemar's counts per value; the paired errors of regressors are not carried, so no test for them.
+    if (baseline && compared.mcnemar) result.test = { method: 'mcnemar', p_value: compared.mcnemar.pValue };
+    results.push(result);
   }
   return results;
+}
+
+/** The paired test of a slice's counts, as a slice result records it. */
+function pairedTest(counts: SliceCounts): NonNullable<SliceResult['test']> {
+  return { method: counts.candidate_right !== undefined ? 'mcnemar' : 'paired-z', p_value: testSlice(counts).pValue };
+}
+
+/** Categorical columns with more values than this (ids, free text) are left out of the weak-slice search. */
+export const MAX_SEARCH_VALUES = 50;
+/** The quartile edges of a searched numeric column come from at most this many of its rows, evenly spaced. */
+const EDGE_SAMPLE = 65_536;
+
+/**
+ * A column read for slicing as the weak-slice search cuts it: by value when it has few, by quartile when it is
+ * numeric with many (edges from an evenly spaced sample of its rows: exact below 65,536 rows), left out (undefined)
+ * when it is text with more than MAX_SEARCH_VALUES values.
+ */
+export function searchColumnOf(column: SliceSource): SearchColumn | undefined {
+  const numeric = column.numbers.every((v, r) => !Number.isNaN(v) || column.ids[r] === -1);
+  if (numeric && column.dictionary.length > MAX_VALUE_SLICES) return numericSearchColumn(column.name, column.numbers);
+  if (column.dictionary.length > MAX_SEARCH_VALUES) return undefined;
+  const empty = column.dictionary.length;
+  const codes = Int32Array.from(column.ids, (id) => (id < 0 ? empty : id));
+  return { name: column.name, codes, labels: [...column.dictionary, '(empty)'], categorical: true };
+}
+
+/** A numeric column (a model's feature) cut into quartiles for the weak-slice search; NaN in none. */
+export function numericSearchColumn(name: string, values: ArrayLike<number>): SearchColumn {
+  const step = Math.max(1, Math.ceil(values.length / EDGE_SAMPLE));
+  const sample: number[] = [];
+  for (let r = 0; r < values.length; r += step) if (!Number.isNaN(values[r]!)) sample.push(values[r]!);
+  sample.sort((a, b) => a - b);
+  if (sample.length === 0) return { name, codes: new Int32Array(values.length).fill(-1), labels: [], categorical: false };
+  const edges = quartileEdges((i) => sample[i]!, sample.length);
+  const codes = new Int32Array(values.length);
+  for (let r = 0; r < values.length; r++) {
+    const v = values[r]!;
+    // The sample's extremes need not be the column's: the first and last quartiles stay open at their outer end.
+    codes[r] = Number.isNaN(v) ? -1 : quartileOf(edges, v);
+  }
+  const labels = [0, 1, 2, 3].map((q) => (q === 0 ? `< ${format(edges[1]!)}` : q === 3 ? `≥ ${format(edges[3]!)}` : quartileLabel(edges[q]!, edges[q + 1]!, false)));
+  return { name, codes, labels, categorical: false };
 }
 
 function subset(p: Predictions, rows: Int32Array): Predictions {
