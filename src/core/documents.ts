@@ -173,6 +173,8 @@ export interface EvalReport {
   baseline: ModelResult | null;
   comparisons: MetricComparison[];
   slices?: SliceResult[];
+  /** The model's input columns, in its input order (absent in reports merged from shards). */
+  features?: string[];
   /** Classification: the class names, in the model's output order (the order of confusion_matrix and per_class). */
   classes?: string[];
   /** Where the candidate is significantly worse than the baseline, searched over the data's columns. */

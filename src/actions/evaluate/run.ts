@@ -154,6 +154,7 @@ export async function evaluate(env: ActionEnvironment): Promise<void> {
       slices,
       classes,
       weakSlices,
+      features: candidate.features,
     });
   } finally {
     await scoring?.close();
@@ -174,6 +175,8 @@ export interface Scored {
   /** Classification: the class names in output order. */
   classes: string[];
   weakSlices?: WeakSliceSearch;
+  /** The candidate's input columns, in order (one run only). */
+  features?: string[];
 }
 
 /** What the weak-slice search reads besides the slices: every other column and the features (unsharded, with a baseline). */
@@ -211,6 +214,7 @@ async function finish(env: ActionEnvironment, options: EvaluateOptions, scored: 
     baseline: baseline && compared.baseline ? { path: baseline.path, source: baseline.source, sha256: baseline.sha256, bytes: baseline.bytes, metrics: compared.baseline, ...classBreakdown(compared, 1) } : null,
     comparisons,
     ...(scored.slices.length > 0 ? { slices: scored.slices } : {}),
+    ...(scored.features ? { features: scored.features } : {}),
     ...(task === 'classification' && scored.classes.length > 0 ? { classes: scored.classes } : {}),
     ...(scored.weakSlices ? { weak_slices: scored.weakSlices } : {}),
     ...(compared.mcnemar ? { tests: { mcnemar: { baseline_only: compared.mcnemar.baselineOnly, candidate_only: compared.mcnemar.candidateOnly, p_value: compared.mcnemar.pValue, method: compared.mcnemar.method } } } : {}),
