@@ -206,6 +206,12 @@ describe('evaluate action (dist bundle)', () => {
     expect(report.weak_slices.tested).toBeGreaterThan(20);
     expect(report.weak_slices.tested).toBeLessThanOrEqual(2 + 4 * 6);
     expect(report.weak_slices.slices.length).toBeGreaterThan(0);
+    // Both regions (1,500 rows each) are among them: the text column is read from the first row on.
+    const regions = report.weak_slices.slices.filter((s: any) => s.where.length === 1 && s.where[0].column === 'region');
+    expect(regions.map((s: any) => [s.where[0].value, s.rows]).sort()).toEqual([
+      ['north', 1500],
+      ['south', 1500],
+    ]);
     for (const slice of report.weak_slices.slices) {
       expect(slice.difference).toBeLessThan(0);
       expect(slice.p_adjusted).toBeLessThanOrEqual(0.05);

@@ -28,8 +28,9 @@ import { readWhileScoring, type ModelScoring, type ScoredModel, type ScoringTime
 import { metadataList, openModel, type OnnxModel } from '../../io/onnx/onnx-model.js';
 import { startScoring } from '../../io/parallel/background-scoring.js';
 import { bootstrapJob, jobTotals } from '../../io/parallel/shared-bootstrap.js';
-import { readEvaluationData, type EvaluationData } from '../../io/read-evaluation-data.js';
-import { resolveDataFiles } from '../../io/readers/dataset.js';
+import { readEvaluationData, type EvaluationData, type EvaluationReadOptions } from '../../io/read-evaluation-data.js';
+import { sniffNumericColumns } from '../../io/sniff-types.js';
+import { resolveDataFiles, type DatasetFile } from '../../io/readers/dataset.js';
 import { ReadAlongHash, sha256FileOffThread } from '../../io/sha256.js';
 import { renderReport, SUMMARY_LIMIT_BYTES } from '../../render/report.js';
 import { renderEvaluationSection } from '../../render/sections/evaluation.js';
@@ -78,8 +79,9 @@ export async function evaluate(env: ActionEnvironment): Promise<void> {
     const alongRead = new Map(hashed.flatMap((f) => ((f.format === 'csv' || f.format === 'tsv') && !f.gzip ? [[f, new ReadAlongHash(f.path, scoring!.hasher?.())] as const] : [])));
     const offThread = Promise.all(files.map((f) => (hashed.includes(f) && !alongRead.has(f) ? sha256FileOffThread(f.path) : undefined)));
     const pieces: ShardPiece[] = [];
+    const searchReads = await weakSliceReads(options, files, features, baseline !== undefined && shard === undefined);
     const { read: data, scored } = await readWhileScoring(scoring, (onFeatures) =>
-      readEvaluationData(files, { features, onFeatures, label: options.label, sliceColumns: options.slices, ...searchReads(options, baseline !== undefined, shard !== undefined), bucketCount: BOOTSTRAP_BUCKETS, shard, shardKey: options.sharding.key, onPiece: (piece) => pieces.push(piece), onFileBytes: (file, chunk) => alongRead.get(file)?.update(chunk) }),
+      readEvaluationData(files, { features, onFeatures, label: options.label, sliceColumns: options.slices, ...searchReads, bucketCount: BOOTSTRAP_BUCKETS, shard, shardKey: options.sharding.key, onPiece: (piece) => pieces.push(piece), onFileBytes: (file, chunk) => alongRead.get(file)?.update(chunk) }),
     );
     if (data.rows === 0) throw new ConfigurationError(`${options.data.join(', ')}: no rows to evaluate${shard ? ` in shard ${describeShard(shard)}; use fewer shards` : ''}`);
     host.info(`Read and scored ${data.rows} rows of ${files.length} ${files.length === 1 ? 'file' : 'files'}${shard ? ` (shard ${describeShard(shard)})` : ''}`);
@@ -139,11 +141,12 @@ export async function evaluate(env: ActionEnvironment): Promise<void> {
     const ranking = shareRanking(truth, predictions, summed ? scored.rankKeys : undefined, scoring, bootstrap);
     if (ranking.onThread) host.debug('ROC AUC and PR AUC are ranked on another thread, which also shares the bootstrap');
     ranking.takePart();
+    // The weak-slice search runs here while the other thread (when there is one) finishes the ranking.
+    const weakSlices = baselinePredictions && options.weakSlices ? searchWeakSlices(task, data, truth, candidatePredictions, baselinePredictions, options.minSliceRows) : undefined;
     const ranks = await ranking.ranks();
     const prepared = prepareComparison(truth, predictions, data.buckets, { replicates: options.bootstrap, seed: options.seed, bucketCount: BOOTSTRAP_BUCKETS }, { ...summed, sums, replicateTotals: bootstrap && jobTotals(bootstrap) });
     const compared = completeComparison(prepared, ranks);
     const slices = data.slices.flatMap((column) => sliceMetrics(column, truth, candidatePredictions, baselinePredictions, options.minSliceRows));
-    const weakSlices = baselinePredictions && options.weakSlices ? searchWeakSlices(task, data, truth, candidatePredictions, baselinePredictions, options.minSliceRows) : undefined;
     await finish(env, options, {
       createdAt,
       task,
@@ -179,10 +182,15 @@ export interface Scored {
   features?: string[];
 }
 
-/** What the weak-slice search reads besides the slices: every other column and the features (unsharded, with a baseline). */
-function searchReads(options: EvaluateOptions, withBaseline: boolean, sharded: boolean): { searchColumns: boolean; keepFeatures: boolean } {
-  const search = options.weakSlices && withBaseline && !sharded;
-  return { searchColumns: search, keepFeatures: search };
+/**
+ * What the weak-slice search reads besides the slices (unsharded, with a baseline): every other column, each as its
+ * first rows suggest (numbers only, or text only: reading text both ways costs a string per cell), and the features.
+ */
+async function weakSliceReads(options: EvaluateOptions, files: readonly DatasetFile[], features: readonly string[], possible: boolean): Promise<Pick<EvaluationReadOptions, 'searchColumns' | 'searchAs' | 'keepFeatures'>> {
+  if (!options.weakSlices || !possible) return {};
+  const used = new Set([...features, options.label, ...options.slices]);
+  const sniffed = await sniffNumericColumns(files, undefined, (column) => used.has(column));
+  return { searchColumns: true, keepFeatures: true, searchAs: (column) => (sniffed.columns[column]?.type === 'float' ? 'number' : sniffed.columns[column] ? 'text' : 'auto') };
 }
 
 /**
@@ -192,7 +200,7 @@ function searchReads(options: EvaluateOptions, withBaseline: boolean, sharded: b
 function searchWeakSlices(task: 'classification' | 'regression', data: EvaluationData, truth: Int32Array | Float64Array, candidate: Predictions, baseline: Predictions, minRows: number): WeakSliceSearch {
   const columns = [...data.slices, ...data.searched].map(searchColumnOf).filter((c): c is SearchColumn => c !== undefined);
   const taken = new Set(columns.map((c) => c.name));
-  for (const feature of data.features) if (!taken.has(feature.name)) columns.push(numericSearchColumn(feature.name, feature.values));
+  for (const feature of data.features) if (!taken.has(feature.name)) columns.push(numericSearchColumn(feature.name, feature.parts));
   const { cells, pairs } = searchCells(columns, pairedRowsOf(truth, candidate, baseline));
   return weakSlicesOf(cells, { task, minRows, alpha: WEAK_SLICE_ALPHA, columns: columns.map((c) => c.name), pairs });
 }
