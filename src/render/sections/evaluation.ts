@@ -70,6 +70,8 @@ export function renderEvaluationSection(report: EvalReport, source: string): Rep
 const COST_METRICS = ['latency_p50_ms', 'latency_p95_ms', 'latency_per_row_us', 'model_bytes'];
 /** Past this many classes the per-class table is collapsed. */
 const MAX_OPEN_CLASSES = 10;
+/** Past this many classes the confusion matrices are left to the report. */
+const MAX_MATRIX_CLASSES = 30;
 /** Slice columns shown per task: the headline metric, and one more. */
 const SLICE_METRICS = { classification: ['accuracy', 'f1_macro', 'roc_auc'], regression: ['mae', 'rmse'] } as const;
 
@@ -152,6 +154,8 @@ function perClassTable(report: EvalReport): string | undefined {
 function confusionMatrices(report: EvalReport): string | undefined {
   const classes = report.classes;
   if (!classes) return undefined;
+  // A matrix of more classes is too wide to read in a comment (and grows as their square): the report holds it.
+  if (classes.length > MAX_MATRIX_CLASSES) return `${formatCount(classes.length)} classes: too many to show as a table; the matrices are in the eval report (confusion_matrix).`;
   const one = (title: string, matrix: number[][] | undefined) => {
     if (!matrix || matrix.length !== classes.length) return undefined;
     const names = classes.map((c) => escapeText(c, 30));

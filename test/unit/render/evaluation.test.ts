@@ -81,6 +81,15 @@ describe('the evaluation section: what a reviewer acts on', () => {
     expect(section.details).toContain('<details><summary>Per-class precision, recall and F1 (11 classes)</summary>');
   });
 
+  it('leaves the confusion matrices of many classes to the report', async () => {
+    const report = await fullExample();
+    report.classes = Array.from({ length: 31 }, (_, c) => `c${c}`);
+    report.candidate.confusion_matrix = report.classes.map(() => report.classes!.map(() => 1));
+    const section = renderEvaluationSection(report, 'eval-report.json');
+    expect(section.details).toContain('31 classes: too many to show as a table; the matrices are in the eval report (confusion_matrix).');
+    expect(section.details).not.toContain('true ↓ / predicted →');
+  });
+
   it('shows McNemar, a legend for every mark, "unchanged", and provenance with rows and hashes', async () => {
     const section = renderEvaluationSection(await fullExample(), 'eval-report.json');
     expect(section.body).toContain("McNemar's test (exact binomial) on the 11 rows only one model classified right (candidate only 8, baseline only 3): p = 0.23.");
