@@ -2,7 +2,7 @@
 // the data once, then times (1) the floor: reading the CSV with mlgate's reader and two raw onnxruntime passes, and
 // (2) the metrics alone (both models, then the 1,000-replicate bootstrap) on the same predictions, which it also
 // writes for bench/metrics_sklearn.py.
-import { createWriteStream, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { closeSync, createWriteStream, existsSync, mkdirSync, openSync, readSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import ort from 'onnxruntime-node';
@@ -29,15 +29,24 @@ function mlp(seed: number): Uint8Array {
   return writeDenseModel({ features: FEATURES, classes: ['0', '1', '2'], layers: [layer(next, 20, 64, 'relu'), layer(next, 64, 64, 'relu'), layer(next, 64, 3, 'none')], output: 'softmax' });
 }
 
-/** 1,000,000 rows x 20 features (4 decimals) and a 3-class label that depends on the features. */
+/** A region-like text column, not a feature: eight values of unequal size, for the weak-slice search to cut by. */
+const REGIONS = ['north', 'north-east', 'east', 'south-east', 'south', 'south-west', 'west', 'north-west'];
+const REGION_WEIGHTS = [0.3, 0.2, 0.15, 0.1, 0.1, 0.07, 0.05, 0.03];
+
+/** 1,000,000 rows x 20 features (4 decimals), a 3-class label that depends on the features, and a region. */
 async function writeData(path: string, rows: number): Promise<void> {
   const next = random(11);
+  // Its own stream, so that the features and labels are those of the data before the region was added.
+  const nextRegion = random(23);
   const out = createWriteStream(path);
-  let text = `${FEATURES.join(',')},label\n`;
+  let text = `${FEATURES.join(',')},label,region\n`;
   for (let r = 0; r < rows; r++) {
     const values = FEATURES.map(() => Math.round((next() * 4 - 2) * 10000) / 10000);
     const score = values[0]! + values[1]! - values[2]! + (next() - 0.5);
-    text += `${values.join(',')},${score < -0.5 ? 0 : score < 0.5 ? 1 : 2}\n`;
+    let u = nextRegion();
+    let region = 0;
+    while (region < REGIONS.length - 1 && u >= REGION_WEIGHTS[region]!) u -= REGION_WEIGHTS[region++]!;
+    text += `${values.join(',')},${score < -0.5 ? 0 : score < 0.5 ? 1 : 2},${REGIONS[region]}\n`;
     if (text.length > 1 << 20) {
       if (!out.write(text)) await new Promise<void>((done) => out.once('drain', () => done()));
       text = '';
@@ -51,7 +60,17 @@ export async function prepare(folder: string, rows: number): Promise<void> {
   mkdirSync(folder, { recursive: true });
   if (!existsSync(join(folder, 'candidate.onnx'))) writeFileSync(join(folder, 'candidate.onnx'), mlp(1));
   if (!existsSync(join(folder, 'baseline.onnx'))) writeFileSync(join(folder, 'baseline.onnx'), mlp(2));
-  if (!existsSync(join(folder, 'eval-1m.csv'))) await writeData(join(folder, 'eval-1m.csv'), rows);
+  const csv = join(folder, 'eval-1m.csv');
+  // Data written before the region column was added is written again.
+  if (!existsSync(csv) || !firstLine(csv).endsWith(',region')) await writeData(csv, rows);
+}
+
+function firstLine(path: string): string {
+  const fd = openSync(path, 'r');
+  const head = Buffer.alloc(1024);
+  const read = readSync(fd, head, 0, head.length, 0);
+  closeSync(fd);
+  return head.subarray(0, read).toString('utf8').split('\n')[0]!;
 }
 
 /** The CSV read with mlgate's reader into a float32 matrix, row by row (what onnxruntime takes). */

@@ -6,6 +6,7 @@
 import type { Profile } from './profile/profile.js';
 import type { ShardPiece } from './shard/shard-pieces.js';
 import type { TallyState } from './validate/violations.js';
+import type { WeakSliceSearch } from './evaluate/weak-slices.js';
 
 /** Document kinds with their current major version. */
 export const DOCUMENT_KINDS = {
@@ -104,6 +105,10 @@ export interface ModelResult {
   sha256?: string;
   bytes?: number;
   metrics: Metrics;
+  /** Classification: k×k counts, row = true class, column = predicted class, classes in the report's `classes` order. */
+  confusion_matrix?: number[][];
+  /** Classification: each class's precision, recall and F1 against the rest, and its rows (support). */
+  per_class?: { precision: number; recall: number; f1: number; support: number }[];
 }
 
 export interface MetricComparison {
@@ -124,7 +129,12 @@ export interface SliceResult {
   rows: number;
   candidate: Metrics;
   baseline?: Metrics | null;
+  /** The paired test of the two models on the slice's rows: McNemar's (classification) or a paired z-test of the absolute errors (regression). */
+  test?: { method: 'mcnemar' | 'paired-z'; p_value: number };
 }
+
+/** The search for slices where the candidate is significantly worse (src/core/evaluate/weak-slices.ts). */
+export type WeakSliceReport = WeakSliceSearch;
 
 export interface GateCheck {
   metric: string;
@@ -153,6 +163,8 @@ export interface ReportProvenance {
   attempt: number;
   job: string;
   sha?: string;
+  /** The run's page. */
+  url?: string;
 }
 
 export interface EvalReport {
@@ -164,6 +176,12 @@ export interface EvalReport {
   baseline: ModelResult | null;
   comparisons: MetricComparison[];
   slices?: SliceResult[];
+  /** The model's input columns, in its input order (absent in reports merged from shards). */
+  features?: string[];
+  /** Classification: the class names, in the model's output order (the order of confusion_matrix and per_class). */
+  classes?: string[];
+  /** Where the candidate is significantly worse than the baseline, searched over the data's columns. */
+  weak_slices?: WeakSliceReport;
   /** Tests of the difference beyond the bootstrap: McNemar's on the rows the two classifiers disagree on. */
   tests?: { mcnemar?: { baseline_only: number; candidate_only: number; p_value: number; method: 'exact' | 'chi-square' } };
   /** The gate policy file applied; absent when the default policy applied. */

@@ -28,6 +28,12 @@ export interface EvaluationData {
   rows: number;
   label: LabelColumn;
   slices: SliceColumn[];
+  /** With `searchColumns`: the other columns (not features, label or slices) of the first file, read as slices are. */
+  searched: SliceColumn[];
+  /** With `keepFeatures`: each feature's values batch by batch (float32: they only place rows in quartiles). */
+  features: { name: string; parts: Float32Array[] }[];
+  /** Rows read of each file, in the order of the files given. */
+  fileRows: number[];
   /** Each row's bootstrap bucket, from its file's place in the dataset (filePositions) and its identity in the file. */
   buckets: Uint32Array;
   /** `file:line` of a row, for messages. */
@@ -45,6 +51,12 @@ export interface EvaluationReadOptions {
   /** The label column; absent when only the model's outputs matter (prediction drift). */
   label?: string;
   sliceColumns: readonly string[];
+  /** Also read every other column (for the weak-slice search). */
+  searchColumns?: boolean;
+  /** How to read each of those columns (default auto: numbers and text); see sniffNumericColumns. */
+  searchAs?: (column: string) => 'number' | 'text' | 'auto';
+  /** Also keep every feature's values (for the weak-slice search). */
+  keepFeatures?: boolean;
   bucketCount: number;
   /** How to read the files (delimiter, decimal separator, quotes). */
   settings?: ReadSettings;
@@ -60,6 +72,9 @@ export interface EvaluationReadOptions {
    */
   textFeatures?: ReadonlyMap<string, TextDictionary>;
 }
+
+/** Rows per part of a kept feature (256 KiB of float32). */
+const FEATURE_PART_ROWS = 65_536;
 
 /**
  * Reads the columns evaluate needs from every file of the dataset: the features batch by batch to `onFeatures`
@@ -80,6 +95,32 @@ export async function readEvaluationData(files: readonly DatasetFile[], options:
   let rows = 0;
   const extra = [...(label !== undefined ? [label] : []), ...options.sliceColumns].map((name) => ({ name, numbers: new Float64Array(capacity), ids: new Int32Array(capacity) }));
   const labelIndex = label !== undefined ? 0 : -1;
+  const sliceCount = options.sliceColumns.length;
+  // The searched columns are the first file's others, known once its header is read (by decodeAs, which comes
+  // before the file's event: the columns must be decoded from its first batch on).
+  let searched: string[] | undefined;
+  const search = (header: readonly string[]) => {
+    if (!options.searchColumns || searched !== undefined) return;
+    searched = header.filter((c) => !wanted.has(c));
+    for (const name of searched) extra.push({ name, numbers: new Float64Array(capacity), ids: new Int32Array(capacity) });
+  };
+  // Kept in parts of FEATURE_PART_ROWS rows, not grown into one array (no copying as it grows), and not one part per
+  // batch (fewer, larger allocations: less for the garbage collector).
+  // Text features (a model's string inputs) have no quartiles: the search takes them as the text columns they are.
+  const kept = options.keepFeatures ? features.flatMap((name, index) => (texts.has(name) ? [] : [{ name, index, parts: [] as Float32Array[], filled: 0 }])) : [];
+  const keep = (feature: (typeof kept)[number], values: Float64Array, count: number) => {
+    for (let done = 0; done < count; ) {
+      let part = feature.parts.at(-1);
+      if (!part || feature.filled === part.length) {
+        feature.parts.push((part = new Float32Array(FEATURE_PART_ROWS)));
+        feature.filled = 0;
+      }
+      const take = Math.min(count - done, part.length - feature.filled);
+      part.set(values.subarray(done, done + take), feature.filled);
+      feature.filled += take;
+      done += take;
+    }
+  };
   let buckets = new Uint32Array(capacity);
   let fileOf = new Uint16Array(capacity);
   let lineOf = new Float64Array(capacity);
@@ -104,7 +145,10 @@ export async function readEvaluationData(files: readonly DatasetFile[], options:
     settings: options.settings,
     // Columns the models, the label and the slices do not use are skipped: an id or free-text column would
     // otherwise fill a dictionary with every distinct value for nothing.
-    decodeAs: (columns) => columns.map((c): DecodeAs => (texts.has(c) ? 'text' : features.includes(c) && c !== label && !options.sliceColumns.includes(c) ? 'number' : wanted.has(c) ? 'auto' : 'skip')),
+    decodeAs: (columns) => {
+      search(columns);
+      return columns.map((c): DecodeAs => (texts.has(c) ? 'text' : features.includes(c) && c !== label && !options.sliceColumns.includes(c) ? 'number' : wanted.has(c) ? 'auto' : searched?.includes(c) ? (options.searchAs?.(c) ?? 'auto') : 'skip'));
+    },
     dictionary,
     shard: options.shard,
     shardKey: options.shardKey,
@@ -115,6 +159,7 @@ export async function readEvaluationData(files: readonly DatasetFile[], options:
   })) {
     if (event.type === 'file') {
       lineBases.push(event.lineBase);
+      search(event.header);
       const missing = [...wanted].filter((c) => !event.header.includes(c));
       if (missing.length > 0) {
         throw new ConfigurationError(`${event.file.name}: no column ${missing.map((m) => JSON.stringify(m)).join(', ')}; it has ${event.header.slice(0, 30).join(', ')}${event.header.length > 30 ? ', …' : ''}. Check label, features and slices`, { file: event.file.name, line: 1 });
@@ -140,15 +185,23 @@ export async function readEvaluationData(files: readonly DatasetFile[], options:
         if (status[r] !== VALUE) throw featureError(column, r, event.file, batch.lines[r]! + lineBases[fileNumber]!());
       }
     }
+    for (const feature of kept) keep(feature, featureColumns[feature.index]!.numbers!, batch.length);
     extra.forEach((target, index) => {
-      const column = byName.get(target.name)!;
+      const column = byName.get(target.name);
+      if (!column) {
+        // A searched column that a later file lacks: its rows are in none of its slices.
+        target.numbers.fill(Number.NaN, start, start + batch.length);
+        target.ids.fill(-1, start, start + batch.length);
+        return;
+      }
       for (let r = 0; r < batch.length; r++) {
         if (index === labelIndex && column.status[r] === NULL) {
           const line = batch.lines[r]! + lineBases[fileNumber]!();
           throw new DataError(`${event.file.name}:${line}: the label ${label} is empty; every row needs a label to be scored (drop unlabelled rows first)`, { file: event.file.name, line });
         }
-        target.numbers[start + r] = column.numbers ? column.numbers[r]! : Number.NaN;
-        target.ids[start + r] = column.ids ? column.ids[r]! : -1;
+        // A column read as numbers only has no text ids (nor dictionary), one read as text only no numbers.
+        target.numbers[start + r] = column.numbers && column.numbers.length > r ? column.numbers[r]! : Number.NaN;
+        target.ids[start + r] = column.ids && column.ids.length > r ? column.ids[r]! : -1;
       }
     });
     rows += batch.length;
@@ -162,11 +215,19 @@ export async function readEvaluationData(files: readonly DatasetFile[], options:
     }
   }
   const names = [...fileIndex.keys()];
+  const fileRows = new Array<number>(files.length).fill(0);
+  const position = new Map(files.map((f, i) => [f.name, i]));
+  const countOf = new Float64Array(names.length);
+  for (let r = 0; r < rows; r++) countOf[fileOf[r]!]!++;
+  names.forEach((name, i) => (fileRows[position.get(name)!] = countOf[i]!));
   const asColumn = (c: (typeof extra)[number]): LabelColumn => ({ name: c.name, numbers: c.numbers.subarray(0, rows), ids: c.ids.subarray(0, rows), dictionary: dictionaries.get(c.name)?.values ?? [] });
   return {
     rows,
     label: labelIndex === 0 ? asColumn(extra[0]!) : { name: '', numbers: new Float64Array(0), ids: new Int32Array(0), dictionary: [] },
-    slices: extra.slice(labelIndex + 1).map(asColumn),
+    slices: extra.slice(labelIndex + 1, labelIndex + 1 + sliceCount).map(asColumn),
+    searched: extra.slice(labelIndex + 1 + sliceCount).map(asColumn),
+    features: kept.map(({ name, parts, filled }) => ({ name, parts: parts.map((part, i) => (i === parts.length - 1 ? part.subarray(0, filled) : part)) })),
+    fileRows,
     buckets: buckets.subarray(0, rows),
     locate: (row) => `${names[fileOf[row]!]}:${lineOf[row]! + lineBases[fileOf[row]!]!()}`,
   };

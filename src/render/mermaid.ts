@@ -3,6 +3,33 @@
  * characters that cannot close a label, a code block or inject Mermaid directives.
  */
 
+/**
+ * The charts' colours, fixed so that they read in GitHub's light and dark themes alike: Mermaid's default bars are
+ * #ECECFF, nearly invisible on white. Blue bars and orange lines keep 3:1 contrast or more on both #ffffff and
+ * #0d1117 (and differ for the colour-blind by lightness as well as hue); text and axes in a grey (#6e7781) that
+ * keeps 4:1 on both. The background stays transparent to take the page's.
+ */
+export const CHART_PALETTE = { bar: '#1f6feb', line: '#e16f24', text: '#6e7781' } as const;
+
+const CHART_THEME = `%%{init: ${JSON.stringify({
+  theme: 'base',
+  themeVariables: {
+    xyChart: {
+      backgroundColor: 'transparent',
+      titleColor: CHART_PALETTE.text,
+      xAxisLabelColor: CHART_PALETTE.text,
+      xAxisTitleColor: CHART_PALETTE.text,
+      xAxisTickColor: CHART_PALETTE.text,
+      xAxisLineColor: CHART_PALETTE.text,
+      yAxisLabelColor: CHART_PALETTE.text,
+      yAxisTitleColor: CHART_PALETTE.text,
+      yAxisTickColor: CHART_PALETTE.text,
+      yAxisLineColor: CHART_PALETTE.text,
+      plotColorPalette: `${CHART_PALETTE.bar}, ${CHART_PALETTE.line}`,
+    },
+  },
+})}}%%`;
+
 /** Text safe inside a quoted Mermaid label. */
 export function mermaidLabel(text: string, max = 40): string {
   const clean = text.replace(/[^\p{L}\p{N} _.,:/+()-]/gu, '_').slice(0, max);
@@ -15,6 +42,7 @@ export function distributionChart(title: string, labels: readonly string[], refe
   const numbers = (values: readonly number[]) => values.map((v) => Number(v.toPrecision(3))).join(', ');
   return [
     '```mermaid',
+    CHART_THEME,
     'xychart-beta',
     `  title "${mermaidLabel(title, 80)}"`,
     `  x-axis [${labels.map((l) => `"${mermaidLabel(l, 16)}"`).join(', ')}]`,
@@ -29,6 +57,7 @@ export function distributionChart(title: string, labels: readonly string[], refe
 export function lineChart(title: string, labels: readonly string[], axis: string, values: readonly number[], max: number): string {
   return [
     '```mermaid',
+    CHART_THEME,
     'xychart-beta',
     `  title "${mermaidLabel(title, 80)}"`,
     `  x-axis [${labels.map((l) => `"${mermaidLabel(l, 16)}"`).join(', ')}]`,
@@ -43,6 +72,7 @@ export function metricChart(title: string, metrics: readonly string[], candidate
   const numbers = (values: readonly number[]) => values.map((v) => Number(v.toPrecision(3))).join(', ');
   return [
     '```mermaid',
+    CHART_THEME,
     'xychart-beta',
     `  title "${mermaidLabel(title, 80)}"`,
     `  x-axis [${metrics.map((m) => `"${mermaidLabel(m, 16)}"`).join(', ')}]`,

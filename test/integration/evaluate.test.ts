@@ -48,7 +48,9 @@ describe('evaluate action (dist bundle)', () => {
     writeFileSync(join(cwd, 'indexed.csv'), [header, ...indexed, ''].join('\n'));
     const metrics = async (name: string) => {
       const report = await readReport(cwd, name);
-      return [report.candidate.metrics, report.baseline.metrics].map((m: Record<string, unknown>) => Object.fromEntries(Object.entries(m).filter(([n]) => !n.startsWith('latency'))));
+      const perModel = [report.candidate.metrics, report.baseline.metrics].map((m: Record<string, unknown>) => Object.fromEntries(Object.entries(m).filter(([n]) => !n.startsWith('latency'))));
+      // The counts per class, summed as scored or after, on one thread or several: part of what must agree.
+      return [...perModel, [report.candidate.confusion_matrix, report.baseline.confusion_matrix]];
     };
     const runs: Record<string, unknown>[] = [];
     for (const [data, extra] of [
@@ -82,7 +84,8 @@ describe('evaluate action (dist bundle)', () => {
     for (const same of [4, 5]) expect(runs[same]!.metrics).toEqual(runs[3]!.metrics);
     // Summed as scored (indices) or after (text): the same values. The intervals differ, as the bootstrap's buckets
     // hash each row's file and place.
-    const values = (run: Record<string, unknown>) => (run.metrics as Record<string, { value: number }>[]).map((m) => Object.entries(m).map(([name, { value }]) => [name, value]));
+    expect((runs[3]!.metrics as unknown[])[2]).toEqual((runs[0]!.metrics as unknown[])[2]);
+    const values = (run: Record<string, unknown>) => (run.metrics as Record<string, { value: number }>[]).slice(0, 2).map((m) => Object.entries(m).map(([name, { value }]) => [name, value]));
     const [fromText, fromIndices] = [values(runs[0]!), values(runs[3]!)];
     fromIndices.forEach((model, m) => model.forEach(([name, value], i) => expect(value, String(name)).toBeCloseTo(fromText[m]![i]![1] as number, 12)));
   });
@@ -184,7 +187,38 @@ describe('evaluate action (dist bundle)', () => {
     expect(result.exitCode).toBe(1);
     expect(result.outputs.passed).toBe('false');
     expect(result.annotations.at(-1)!.message).toMatch(/^The evaluation gate failed: accuracy fell by 0\.\d+ \(95% interval of the change/);
-    expect((await readReport(cwd)).gate.passed).toBe(false);
+    const report = await readReport(cwd);
+    expect(report.gate.passed).toBe(false);
+    // Which class got worse: both models' confusion matrices and per-class scores, classes in output order.
+    const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
+    expect(report.classes).toEqual(CLASSES);
+    for (const side of [report.candidate, report.baseline]) {
+      expect(sum(side.confusion_matrix.flat())).toBe(3000);
+      expect(side.per_class.map((c: any) => c.support)).toEqual(side.confusion_matrix.map(sum));
+    }
+    expect(report.candidate.per_class.map((c: any) => c.recall)).toEqual(report.candidate.confusion_matrix.map((row: number[], t: number) => row[t]! / sum(row)));
+    // Provenance: each file with its rows and digest.
+    expect(report.data.files).toEqual([{ path: 'data.csv', rows: 3000, sha256: createHash('sha256').update(readFileSync(join(cwd, 'data.csv'))).digest('hex') }]);
+    // Where it is worse: searched over the text column not used as a feature and the features' quartiles (3,000
+    // rows: no pairs), Holm over every slice; the worse model is worse nearly everywhere.
+    expect(report.weak_slices).toMatchObject({ method: 'mcnemar', correction: 'holm', alpha: 0.05, pairs: false, columns: ['region', ...FEATURES] });
+    // At most 2 regions and 4 quartiles of 6 features (a quartile under min-slice-rows rows is not tested).
+    expect(report.weak_slices.tested).toBeGreaterThan(20);
+    expect(report.weak_slices.tested).toBeLessThanOrEqual(2 + 4 * 6);
+    expect(report.weak_slices.slices.length).toBeGreaterThan(0);
+    // Both regions (1,500 rows each) are among them: the text column is read from the first row on.
+    const regions = report.weak_slices.slices.filter((s: any) => s.where.length === 1 && s.where[0].column === 'region');
+    expect(regions.map((s: any) => [s.where[0].value, s.rows]).sort()).toEqual([
+      ['north', 1500],
+      ['south', 1500],
+    ]);
+    for (const slice of report.weak_slices.slices) {
+      expect(slice.difference).toBeLessThan(0);
+      expect(slice.p_adjusted).toBeLessThanOrEqual(0.05);
+    }
+    const off = await runAction({ action: 'evaluate', cwd, inputs: { model: 'worse.onnx', baseline: 'good.onnx', data: 'data.csv', label: 'label', 'weak-slices': 'false', report: 'off.json' } });
+    expect(off.exitCode).toBe(1);
+    expect((await readReport(cwd, 'off.json')).weak_slices).toBeUndefined();
   });
 
   it('an override label on the pull request records a pass, with who applied it', async () => {

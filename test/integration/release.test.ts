@@ -132,6 +132,22 @@ describe('release action (dist bundle against the GitHub emulator)', () => {
     expect(missing.annotations[0]!.message).toBe('nope.md: model card template not found; check the model-card-template input');
   });
 
+  it('puts the team\'s intended use and limitations in the card (model-card-sections), and names a missing file in one line', async () => {
+    const cwd = workspace();
+    writeFileSync(join(cwd, 'use.md'), '## Intended use\n\nDaily rain alerts for the ops team.\n\n## Limitations\n\nNot evaluated on snowfall.\n');
+    const repo = repository();
+    const result = await release(cwd, repo, { 'model-card-sections': 'use.md' });
+    expect(result.exitCode, result.stdout).toBe(0);
+    const card = github.releases(repo)[0]!.assets.find((a) => a.name === 'model-card.md')!.data.toString();
+    expect(card).toContain('## Intended use\n\nDaily rain alerts for the ops team.\n\n## Limitations\n\nNot evaluated on snowfall.');
+    expect(card).not.toContain('For the team to fill in');
+    // Features and types from the contract.
+    expect(card).toContain('| 1 | x | float |');
+    const missing = await release(workspace(), repository(), { 'model-card-sections': 'nope.md' });
+    expect(missing.exitCode).toBe(1);
+    expect(missing.annotations[0]!.message).toBe('nope.md: model card sections not found; check the model-card-sections input');
+  });
+
   it('refuses a model of 2 GiB or more before reading it', async () => {
     const cwd = workspace();
     truncateSync(join(cwd, 'model.onnx'), 2 * 1024 * 1024 * 1024);

@@ -127,6 +127,12 @@ describe('sharded evaluate (dist bundles)', () => {
       expect(parts.data).toEqual({ rows: one.data.rows, label: one.data.label, files: one.data.files.map((f: { path: string }) => ({ path: f.path, bytes: expect.any(Number) })), shards: count });
       expect(parts.tests).toEqual(one.tests);
       expect(parts.gate).toEqual(one.gate);
+      // Which class changed: counts, so the merge gives one run's matrices and per-class scores exactly.
+      expect(parts.classes).toEqual(one.classes);
+      for (const side of ['candidate', 'baseline']) {
+        expect(parts[side].confusion_matrix).toEqual(one[side].confusion_matrix);
+        expect(parts[side].per_class).toEqual(one[side].per_class);
+      }
       for (const name of ['accuracy', 'precision_macro', 'recall_macro', 'f1_macro', 'f1_weighted']) {
         expect(parts.candidate.metrics[name]).toEqual(one.candidate.metrics[name]);
         expect(parts.comparisons.find((c: any) => c.metric === name)).toEqual(one.comparisons.find((c: any) => c.metric === name));
@@ -191,6 +197,10 @@ describe('sharded evaluate (dist bundles)', () => {
     expect(parts.slices.map((s: any) => [s.column, s.value, s.rows])).toEqual(one.slices.map((s: any) => [s.column, s.value, s.rows]));
     expect(one.slices.map((s: any) => s.column)).toEqual(['region', 'region', 'region', 'f0', 'f0', 'f0', 'f0']);
     parts.slices.forEach((slice: any, i: number) => expect(slice.candidate.accuracy.value).toBeCloseTo(one.slices[i].candidate.accuracy.value, 12));
+    // Each slice's paired test from the McNemar counts the shards carry, as one run's.
+    expect(parts.slices.map((s: any) => s.test)).toEqual(one.slices.map((s: any) => s.test));
+    // The weak-slice search of a sharded run covers the slice columns, from those counts.
+    expect(parts.weak_slices).toMatchObject({ method: 'mcnemar', columns: ['region', 'f0'], pairs: false, tested: 7 });
     expect(parts.gate).toEqual(one.gate);
     expect(parts.gate.passed).toBe(false);
   });

@@ -64,7 +64,7 @@ describe('release refuses a model and report that no step of its job produced', 
     const job = { GITHUB_REPOSITORY: `acme/forged-${++repoCount}`, GITHUB_JOB: 'release' };
     const evaluated = await runAction({ action: 'evaluate', cwd, env: job, inputs: { model: 'model.onnx', baseline: 'none', data: 'data.csv', label: 'label', report: 'eval-report.json' } });
     expect(evaluated.exitCode, evaluated.stdout).toBe(0);
-    expect(JSON.parse(readFileSync(join(cwd, 'eval-report.json'), 'utf8')).run).toEqual({ repository: job.GITHUB_REPOSITORY, id: 123456, attempt: 1, job: 'release', sha: 'a'.repeat(40) });
+    expect(JSON.parse(readFileSync(join(cwd, 'eval-report.json'), 'utf8')).run).toEqual({ repository: job.GITHUB_REPOSITORY, id: 123456, attempt: 1, job: 'release', sha: 'a'.repeat(40), url: `https://github.com/${job.GITHUB_REPOSITORY}/actions/runs/123456` });
     const result = await release(cwd, job.GITHUB_REPOSITORY);
     expect(result.exitCode, result.stdout).toBe(0);
     expect(github.releases(job.GITHUB_REPOSITORY).map((r) => r.tag)).toEqual(['model-v1.0.0']);

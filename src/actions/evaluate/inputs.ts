@@ -21,6 +21,7 @@ export const INPUTS = {
   'rules-from': rulesFromInput('the policy'),
   slices: { description: 'Columns to slice the metrics by, one per line or comma-separated; a numeric column with many values is cut into quartiles.', default: '' },
   'min-slice-rows': { description: 'Slices with fewer rows are left out of the report.', default: '30' },
+  'weak-slices': { description: 'With a baseline, search the data for slices where the candidate is significantly worse: every value of each text column (up to 50 values), quartiles of numeric columns and features, and pairs with a text column from 20,000 rows; McNemar\'s test (a paired z-test of the absolute errors for regression) per slice, Holm-corrected at 0.05 over every slice searched. Sharded runs search the slices columns only.', default: 'true' },
   'batch-size': { description: 'Rows per onnxruntime call.', default: '8192' },
   bootstrap: { description: 'Bootstrap replicates for the confidence intervals (0 turns them off).', default: '1000' },
   seed: { description: 'The bootstrap\'s seed: the same seed and data give the same intervals.', default: '20240101' },
@@ -58,6 +59,7 @@ export interface EvaluateOptions {
   rulesFrom: RulesFrom;
   slices: string[];
   minSliceRows: number;
+  weakSlices: boolean;
   batchSize: number;
   bootstrap: number;
   seed: number;
@@ -94,6 +96,7 @@ export function parseEvaluateOptions(inputs: InputReader): EvaluateOptions {
     rulesFrom: parseChoice(inputs, 'rules-from', RULES_FROM),
     slices: parseList(inputs, 'slices'),
     minSliceRows: parseInteger(inputs, 'min-slice-rows', 1, 1_000_000_000, 30),
+    weakSlices: parseBoolean(inputs, 'weak-slices'),
     batchSize: parseInteger(inputs, 'batch-size', 1, 1_000_000, 8192),
     bootstrap: parseInteger(inputs, 'bootstrap', 0, 100_000, 1000),
     seed: parseInteger(inputs, 'seed', 0, 4_294_967_295, 20240101),

@@ -8,6 +8,7 @@ import { decodeFloat64, readPartials } from '../../io/partial-documents.js';
 import type { ActionEnvironment } from '../runtime/host.js';
 import type { EvaluateOptions } from './inputs.js';
 import type { Scored } from './run.js';
+import { WEAK_SLICE_ALPHA, weakSlicesOf, type SliceCell } from '../../core/evaluate/weak-slices.js';
 
 function decodeEvaluationState(state: PartialEvaluationState, source: string, buckets = BOOTSTRAP_BUCKETS): EvaluationState {
   const { values, ...layout } = state.sums;
@@ -37,10 +38,14 @@ export async function mergeEvaluation(env: ActionEnvironment, options: EvaluateO
   const compared = compareFromState(state, { replicates: options.bootstrap, seed: options.seed, bucketCount: BOOTSTRAP_BUCKETS });
   // Slices: each column's values merged across shards, then cut as one run cuts them (one bucket each: no bootstrap).
   const sliceColumns = first.slices?.map((s) => s.column) ?? [];
+  const cells: SliceCell[] = [];
   const slices = sliceColumns.flatMap((column) => {
     const perShard = partials.map(({ source }, i) => (evaluations[i]!.slices?.find((s) => s.column === column)?.values ?? []).map((v) => ({ ...v, state: decodeEvaluationState(v.state, source, 1) })));
-    return mergeSliceStates(column, perShard, first.baseline !== null, options.minSliceRows);
+    return mergeSliceStates(column, perShard, first.baseline !== null, options.minSliceRows, cells);
   });
+  // Shards carry the slice columns' states only: the search of a sharded run covers those columns (classifiers).
+  const searched = options.weakSlices && first.baseline !== null && first.task === 'classification' && sliceColumns.length > 0;
+  const weakSlices = searched ? weakSlicesOf(cells, { task: first.task, minRows: options.minSliceRows, alpha: WEAK_SLICE_ALPHA, columns: sliceColumns, pairs: false }) : undefined;
   const pool = (pick: (e: PartialEvaluation) => PartialModel | null): PartialModel | null => {
     const models = evaluations.map(pick);
     if (!models[0]) return null;
@@ -57,5 +62,7 @@ export async function mergeEvaluation(env: ActionEnvironment, options: EvaluateO
     baseline: pool((e) => e.baseline),
     compared,
     slices,
+    classes: first.classes,
+    ...(weakSlices ? { weakSlices } : {}),
   };
 }

@@ -1,6 +1,6 @@
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
-import type { EvalReport, MetricComparison, Metrics, PartialModel, RulesFile, SliceResult } from '../../core/documents.js';
+import type { EvalReport, MetricComparison, Metrics, ModelResult, PartialModel, RulesFile, SliceResult } from '../../core/documents.js';
 import { ConfigurationError } from '../../core/errors.js';
 import { TextDictionary } from '../../core/data/batch.js';
 import { resolveClasses } from '../../core/evaluate/class-labels.js';
@@ -13,7 +13,9 @@ import { describeShard } from '../../core/shard/shard-spec.js';
 import { outputKindWarning, readPredictions, streamedPredictions, type Predictions } from '../../core/evaluate/model-output.js';
 import { classificationSanityWarnings } from '../../core/evaluate/sanity-checks.js';
 import { BOOTSTRAP_BUCKETS } from '../../core/evaluate/poisson-bootstrap.js';
-import { MAX_SHARD_SLICE_VALUES, sliceMetrics, sliceValueStates } from '../../core/evaluate/slices.js';
+import { MAX_SHARD_SLICE_VALUES, numericSearchColumn, searchColumnOf, sliceMetrics, sliceValueStates } from '../../core/evaluate/slices.js';
+import { pairedRowsOf, searchCells, WEAK_SLICE_ALPHA, weakSlicesOf, type SearchColumn, type WeakSliceSearch } from '../../core/evaluate/weak-slices.js';
+import { runUrl } from '../../github/context.js';
 import { evaluateGate, type GateContext, type GatePolicy } from '../../core/gate/evaluate-gate.js';
 import { defaultPolicy, parsePolicy } from '../../core/gate/parse-policy.js';
 import { LATEST_RELEASE, latestReleaseAsset, NoReleaseError } from '../../github/latest-release.js';
@@ -29,10 +31,11 @@ import { startScoring } from '../../io/parallel/background-scoring.js';
 import { latencyChangeInterval, quantileOfSorted } from '../../core/evaluate/latency-interval.js';
 import { DEFAULT_LATENCY, LATENCY_BATCH_ROWS, measureLatency, TimingSample } from '../../io/onnx/measure-latency.js';
 import { bootstrapJob, jobTotals } from '../../io/parallel/shared-bootstrap.js';
-import { readEvaluationData, type EvaluationData } from '../../io/read-evaluation-data.js';
-import { resolveDataFiles } from '../../io/readers/dataset.js';
+import { readEvaluationData, type EvaluationData, type EvaluationReadOptions } from '../../io/read-evaluation-data.js';
+import { sniffNumericColumns } from '../../io/sniff-types.js';
+import { resolveDataFiles, type DatasetFile } from '../../io/readers/dataset.js';
 import { RunReports } from '../../io/run-reports.js';
-import { withContractSettings } from '../../io/readers/read-settings.js';
+import { withContractSettings, type ReadSettings } from '../../io/readers/read-settings.js';
 import { ReadAlongHash, sha256FileOffThread } from '../../io/sha256.js';
 import { renderReport, SUMMARY_LIMIT_BYTES } from '../../render/report.js';
 import { renderEvaluationSection } from '../../render/sections/evaluation.js';
@@ -101,8 +104,9 @@ async function evaluateWith(env: ActionEnvironment, options: EvaluateOptions, re
     }
     // The first rows are kept to time the models on once the scoring is done (see measureLatency).
     const sample = new TimingSample(Math.min(options.batchSize, LATENCY_BATCH_ROWS), features.length);
+    const searchReads = await weakSliceReads(options, files, features, readSettings, baseline !== undefined && shard === undefined);
     const { read: data, scored } = await readWhileScoring(scoring, (onFeatures) =>
-      readEvaluationData(files, { features, textFeatures, onFeatures: (columns, rows, facts) => (sample.add(columns, rows), onFeatures(columns, rows, facts)), label: options.label, sliceColumns: options.slices, bucketCount: BOOTSTRAP_BUCKETS, settings: readSettings, shard, shardKey: options.sharding.key, onPiece: (piece) => pieces.push(piece), onFileBytes: (file, chunk) => alongRead.get(file)?.update(chunk) }),
+      readEvaluationData(files, { features, textFeatures, onFeatures: (columns, rows, facts) => (sample.add(columns, rows), onFeatures(columns, rows, facts)), label: options.label, sliceColumns: options.slices, ...searchReads, bucketCount: BOOTSTRAP_BUCKETS, settings: readSettings, shard, shardKey: options.sharding.key, onPiece: (piece) => pieces.push(piece), onFileBytes: (file, chunk) => alongRead.get(file)?.update(chunk) }),
     );
     if (data.rows === 0) throw new ConfigurationError(`${options.data.join(', ')}: no rows to evaluate${shard ? ` in shard ${describeShard(shard)}; use fewer shards` : ''}`);
     host.info(`Read and scored ${data.rows} rows of ${files.length} ${files.length === 1 ? 'file' : 'files'}${shard ? ` (shard ${describeShard(shard)})` : ''}`);
@@ -170,6 +174,8 @@ async function evaluateWith(env: ActionEnvironment, options: EvaluateOptions, re
     const ranking = shareRanking(truth, predictions, summed ? scored.rankKeys : undefined, scoring, bootstrap);
     if (ranking.onThread) host.debug('ROC AUC and PR AUC are ranked on another thread, which also shares the bootstrap');
     ranking.takePart();
+    // The weak-slice search runs here while the other thread (when there is one) finishes the ranking.
+    const weakSlices = baselinePredictions && options.weakSlices ? searchWeakSlices(task, data, truth, candidatePredictions, baselinePredictions, options.minSliceRows) : undefined;
     const ranks = await ranking.ranks();
     const prepared = prepareComparison(truth, predictions, data.buckets, { replicates: options.bootstrap, seed: options.seed, bucketCount: BOOTSTRAP_BUCKETS }, { ...summed, sums, replicateTotals: bootstrap && jobTotals(bootstrap) });
     const compared = completeComparison(prepared, ranks);
@@ -181,13 +187,16 @@ async function evaluateWith(env: ActionEnvironment, options: EvaluateOptions, re
     await finish(env, reports, options, {
       createdAt,
       task,
-      data: { files: files.map((f, i) => ({ path: f.name, sha256: fileHashes[i] })), rows: data.rows, label: options.label, ...(files.length === 1 ? { sha256: fileHashes[0] } : {}) },
+      data: { files: files.map((f, i) => ({ path: f.name, sha256: fileHashes[i], rows: data.fileRows[i] })), rows: data.rows, label: options.label, ...(files.length === 1 ? { sha256: fileHashes[0] } : {}) },
       candidate: candidateFacts,
       baseline: baselineFacts,
       compared,
       slices,
       warnings,
       notes: models.flatMap((m, i) => m.model.facts.notes.map((note) => `${i === 0 ? 'candidate' : 'baseline'}: ${note}`)),
+      classes,
+      weakSlices,
+      features: candidate.features,
     });
   } finally {
     await scoring?.close();
@@ -209,6 +218,34 @@ export interface Scored {
   warnings?: string[];
   /** How the models were run where mlgate adapted to them (a ZipMap read as its tensor, a fixed batch size). */
   notes?: string[];
+  /** Classification: the class names in output order. */
+  classes: string[];
+  weakSlices?: WeakSliceSearch;
+  /** The candidate's input columns, in order (one run only). */
+  features?: string[];
+}
+
+/**
+ * What the weak-slice search reads besides the slices (unsharded, with a baseline): every other column, each as its
+ * first rows suggest (numbers only, or text only: reading text both ways costs a string per cell), and the features.
+ */
+async function weakSliceReads(options: EvaluateOptions, files: readonly DatasetFile[], features: readonly string[], settings: ReadSettings, possible: boolean): Promise<Pick<EvaluationReadOptions, 'searchColumns' | 'searchAs' | 'keepFeatures'>> {
+  if (!options.weakSlices || !possible) return {};
+  const used = new Set([...features, options.label, ...options.slices]);
+  const sniffed = await sniffNumericColumns(files, settings, (column) => used.has(column));
+  return { searchColumns: true, keepFeatures: true, searchAs: (column) => (sniffed.columns[column]?.type === 'float' ? 'number' : sniffed.columns[column] ? 'text' : 'auto') };
+}
+
+/**
+ * The weak-slice search of one run: the slice columns, every other column of the data and the features, cut as
+ * searchColumnOf cuts them, and pairs of them on enough rows.
+ */
+function searchWeakSlices(task: 'classification' | 'regression', data: EvaluationData, truth: Int32Array | Float64Array, candidate: Predictions, baseline: Predictions, minRows: number): WeakSliceSearch {
+  const columns = [...data.slices, ...data.searched].map(searchColumnOf).filter((c): c is SearchColumn => c !== undefined);
+  const taken = new Set(columns.map((c) => c.name));
+  for (const feature of data.features) if (!taken.has(feature.name)) columns.push(numericSearchColumn(feature.name, feature.parts));
+  const { cells, pairs } = searchCells(columns, pairedRowsOf(truth, candidate, baseline));
+  return weakSlicesOf(cells, { task, minRows, alpha: WEAK_SLICE_ALPHA, columns: columns.map((c) => c.name), pairs });
 }
 
 /** Adds the cost metrics, applies the gate, writes the report and reports the outcome. */
@@ -224,10 +261,13 @@ async function finish(env: ActionEnvironment, reports: RunReports, options: Eval
     created_at: scored.createdAt,
     task,
     data: scored.data,
-    candidate: { path: candidate.path, source: candidate.source, sha256: candidate.sha256, bytes: candidate.bytes, metrics: compared.candidate },
-    baseline: baseline && compared.baseline ? { path: baseline.path, source: baseline.source, sha256: baseline.sha256, bytes: baseline.bytes, metrics: compared.baseline } : null,
+    candidate: { path: candidate.path, source: candidate.source, sha256: candidate.sha256, bytes: candidate.bytes, metrics: compared.candidate, ...classBreakdown(compared, 0) },
+    baseline: baseline && compared.baseline ? { path: baseline.path, source: baseline.source, sha256: baseline.sha256, bytes: baseline.bytes, metrics: compared.baseline, ...classBreakdown(compared, 1) } : null,
     comparisons,
     ...(scored.slices.length > 0 ? { slices: scored.slices } : {}),
+    ...(scored.features ? { features: scored.features } : {}),
+    ...(task === 'classification' && scored.classes.length > 0 ? { classes: scored.classes } : {}),
+    ...(scored.weakSlices ? { weak_slices: scored.weakSlices } : {}),
     ...(compared.mcnemar ? { tests: { mcnemar: { baseline_only: compared.mcnemar.baselineOnly, candidate_only: compared.mcnemar.candidateOnly, p_value: compared.mcnemar.pValue, method: compared.mcnemar.method } } } : {}),
     ...(origin ? { policy: origin } : {}),
     ...reportProvenance(env.context),
@@ -240,6 +280,12 @@ async function finish(env: ActionEnvironment, reports: RunReports, options: Eval
   await reportResults(env, options, report);
 }
 
+/** Model `m`'s confusion matrix and per-class scores, for the report. */
+function classBreakdown(compared: ModelComparison, m: number): Pick<ModelResult, 'confusion_matrix' | 'per_class'> {
+  const breakdown = compared.classes[m];
+  return breakdown ? { confusion_matrix: breakdown.confusion, per_class: breakdown.perClass } : {};
+}
+
 /**
  * Where the report is written: the run, its attempt and the job, so that release can tell a report this job
  * produced from one that was committed or handed in. Outside a workflow run (the CLI on a laptop) there is none.
@@ -247,7 +293,8 @@ async function finish(env: ActionEnvironment, reports: RunReports, options: Eval
 function reportProvenance(context: ActionEnvironment['context']): Pick<EvalReport, 'run'> {
   if (context.runId === undefined || !context.job) return {};
   const repository = context.owner && context.repo ? `${context.owner}/${context.repo}` : undefined;
-  return { run: { ...(repository ? { repository } : {}), id: context.runId, attempt: context.runAttempt ?? 1, job: context.job, ...(context.sha ? { sha: context.sha } : {}) } };
+  const url = runUrl(context);
+  return { run: { ...(repository ? { repository } : {}), id: context.runId, attempt: context.runAttempt ?? 1, job: context.job, ...(context.sha ? { sha: context.sha } : {}), ...(url ? { url } : {}) } };
 }
 
 /** A scored model's identity and its timed calls (see timeModels). */

@@ -12,6 +12,7 @@ export const INPUTS = {
   contract: { description: 'The data contract to publish with the model.', default: '' },
   profile: { description: 'The profile of the training or reference data, the next drift check\'s reference. With source check-run, its path in the artifact.', default: '' },
   'model-card-template': { description: 'A Markdown template for the model card; {{card}} stands for the card mlgate writes.', default: '' },
+  'model-card-sections': { description: "A Markdown file of the team's own model-card sections, read from the workspace: its ## Intended use and ## Limitations sections replace the card's placeholders, and any other text in it follows them.", default: '' },
   version: { description: 'The version to release (1.4.0), or auto: the latest mlgate release bumped by bump.', default: 'auto' },
   bump: { description: 'With version auto: patch, minor or major.', default: 'patch' },
   'tag-prefix': { description: 'Tags of mlgate releases start with this; the rest is the version.', default: 'model-v' },
@@ -46,6 +47,7 @@ export interface ReleaseOptions {
   contract: string;
   profile: string;
   modelCardTemplate: string;
+  modelCardSections: string;
   version: string;
   bump: 'patch' | 'minor' | 'major';
   tagPrefix: string;
@@ -85,6 +87,7 @@ export function parseReleaseOptions(inputs: InputReader): ReleaseOptions {
     contract: inputs.get('contract').trim(),
     profile: source === 'check-run' && inputs.get('profile').trim() ? inArtifact('profile', '') : inputs.get('profile').trim(),
     modelCardTemplate: inputs.get('model-card-template').trim(),
+    modelCardSections: inputs.get('model-card-sections').trim(),
     version: inputs.get('version').trim() || 'auto',
     bump: parseChoice(inputs, 'bump', ['patch', 'minor', 'major'] as const),
     tagPrefix,

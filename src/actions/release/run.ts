@@ -107,7 +107,8 @@ export async function release(env: ActionEnvironment): Promise<void> {
     ? { runId: source.run.id, runUrl: `${context.serverUrl}/${repo.owner}/${repo.repo}/actions/runs/${source.run.id}`, workflow: source.run.path, commit: source.run.headSha, pullRequest: source.pullRequest.number, pullRequestUrl: `${context.serverUrl}/${repo.owner}/${repo.repo}/pull/${source.pullRequest.number}` }
     : undefined;
   const override = report.gate.passed && overrideLabel ? { label: overrideLabel, appliedBy: overrideAppliedBy ?? report.gate.override?.applied_by } : undefined;
-  const card = renderModelCard({ tag, modelName: basename(options.model), modelSha256: model.sha256, modelBytes: model.data.length, commit: context.sha, runUrl: runUrl(context), source: sourceFacts, override, report, previousTag, contract, profile, checks });
+  const teamSections = options.modelCardSections ? await readTeamFile(cwd, options.modelCardSections, 'model card sections', 'model-card-sections') : undefined;
+  const card = renderModelCard({ tag, modelName: basename(options.model), modelSha256: model.sha256, modelBytes: model.data.length, commit: context.sha, runUrl: runUrl(context), source: sourceFacts, override, report, previousTag, contract, profile, checks, teamSections });
   const cardText = options.modelCardTemplate ? (await readTemplate(cwd, options.modelCardTemplate)).split('{{card}}').join(card) : card;
   files.push({ name: 'model-card.md', data: Buffer.from(cardText), contentType: 'text/markdown' }, ...extras);
   const assets: ReleaseAsset[] = files.map((f) => ({ ...f, sha256: sha256Hex(f.data) }));
@@ -174,10 +175,15 @@ async function attestModel(env: ActionEnvironment, token: string, sha256: string
 }
 
 async function readTemplate(cwd: string, path: string): Promise<string> {
+  return readTeamFile(cwd, path, 'model card template', 'model-card-template');
+}
+
+/** A file of the team's for the model card, or one line naming the input to fix. */
+async function readTeamFile(cwd: string, path: string, what: string, input: string): Promise<string> {
   try {
     return await readFile(resolve(cwd, path), 'utf8');
   } catch {
-    throw new ConfigurationError(`${path}: model card template not found; check the model-card-template input`);
+    throw new ConfigurationError(`${path}: ${what} not found; check the ${input} input`);
   }
 }
 

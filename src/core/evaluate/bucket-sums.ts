@@ -121,12 +121,18 @@ export function addClassificationRows(state: BucketSums, m: number, truth: Array
   }
 }
 
+/** Classifier `m`'s k×k confusion matrix (row = true class) within totals of classification sums (a view, not a copy). */
+export function confusionFromTotals(layout: Omit<BucketSums, 'sums'>, totals: Float64Array, m: number): Float64Array {
+  const per = classificationStride(layout.k);
+  return totals.subarray(m * per, m * per + layout.k * layout.k);
+}
+
 /** The metrics that the bucket sums give, for model `m`, from one replicate's weighted totals. */
 export function metricsFromTotals(layout: Omit<BucketSums, 'sums'>, totals: Float64Array, m: number): Record<string, number> {
   if (layout.task === 'classification') {
     const { k } = layout;
     const per = classificationStride(k);
-    const matrix = totals.subarray(m * per, m * per + k * k);
+    const matrix = confusionFromTotals(layout, totals, m);
     let n = 0;
     for (const v of matrix) n += v;
     const metrics = classificationMetricValues(classificationScores(matrix as Float64Array, k));

@@ -1,12 +1,12 @@
 import type { Estimate, Metrics, MetricComparison } from '../documents.js';
-import { classificationMetricValues, classificationScores } from '../metrics/classification-metrics.js';
+import { classificationMetricValues, classificationScores, perClassScores, type ClassScores } from '../metrics/classification-metrics.js';
 import { confusionMatrix } from '../metrics/confusion-matrix.js';
 import { brierScore, calibrationErrorOfBins, expectedCalibrationError, logLoss, type CalibrationBins } from '../metrics/probability-metrics.js';
 import { classifierRanking, rankMetricValues } from '../metrics/ranking-metrics.js';
 import { regressionScores } from '../metrics/regression-metrics.js';
 import { mcnemarTest, type McNemarResult } from '../stats/mcnemar.js';
 import type { BoundedValue } from '../metrics/score-histogram.js';
-import { metricsFromTotals, sumByBucket, type BucketSums } from './bucket-sums.js';
+import { confusionFromTotals, metricsFromTotals, sumByBucket, type BucketSums } from './bucket-sums.js';
 import { disagreementsOf, rankingFromState, type EvaluationState } from './evaluation-state.js';
 import type { SummedRows } from './evaluation-stream.js';
 import type { Predictions } from './model-output.js';
@@ -51,6 +51,15 @@ export interface ModelComparison {
   comparisons: MetricComparison[];
   /** McNemar's test on the rows the two models disagree on (classification with a baseline). */
   mcnemar: McNemarResult | null;
+  /** Per model (candidate, then baseline), its confusion matrix (row = true class) and per-class scores; empty for regression. */
+  classes: ClassBreakdown[];
+}
+
+/** What a reviewer needs to see which class changed: counts that add up across shards, and the scores they give. */
+export interface ClassBreakdown {
+  /** k×k counts, row = true class, column = predicted class. */
+  confusion: number[][];
+  perClass: ClassScores[];
 }
 
 /**
@@ -153,7 +162,17 @@ function finishComparison(state: BucketSums, points: Record<string, BoundedValue
     return comparison;
   });
   const mcnemar = disagreements ? mcnemarTest(disagreements.baseline_only, disagreements.candidate_only) : null;
-  return { candidate: candidateMetrics, baseline: baselineMetrics, comparisons, mcnemar };
+  return { candidate: candidateMetrics, baseline: baselineMetrics, comparisons, mcnemar, classes: classBreakdowns(state) };
+}
+
+/** Each classifier's confusion matrix and per-class scores, from the bucket sums over every bucket (every weight 1). */
+function classBreakdowns(state: BucketSums): ClassBreakdown[] {
+  if (state.task !== 'classification') return [];
+  const totals = bucketTotals(state);
+  return Array.from({ length: state.models }, (_, m) => {
+    const matrix = confusionFromTotals(state, totals, m);
+    return { confusion: Array.from({ length: state.k }, (_, t) => Array.from(matrix.subarray(t * state.k, (t + 1) * state.k))), perClass: perClassScores(matrix, state.k) };
+  });
 }
 
 /** The rank metrics of a classifier with probabilities, ROC AUC and PR AUC: the costly part, worth another thread. */

@@ -101,7 +101,8 @@ export function rankingFromState(state: EvaluationState, m: number): Record<stri
   const bins = state.calibration[m];
   if (!histograms || !bins) return {};
   return {
-    roc_auc: macroAverage(histograms.map(histogramRocAuc)),
+    // Strict, as averageRankings: a class absent from the rows leaves ROC AUC undefined.
+    roc_auc: macroAverage(histograms.map(histogramRocAuc), true),
     pr_auc: macroAverage(histograms.map(histogramAveragePrecision)),
     ece: { value: calibrationErrorOfBins(bins), bound: 0 },
   };

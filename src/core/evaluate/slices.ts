@@ -2,6 +2,7 @@ import type { SliceResult } from '../documents.js';
 import type { Predictions } from './model-output.js';
 import { compareFromState, exactMetrics } from './compare-models.js';
 import { accumulateEvaluation, mergeEvaluationStates, type EvaluationState } from './evaluation-state.js';
+import { countSlices, pairedRowsOf, testSlice, type CodedColumn, type QuartileColumn, type SearchColumn, type SliceCell, type SliceCounts } from './weak-slices.js';
 
 /** A column to slice by: numbers where its cells parse (NaN elsewhere) and each cell's text id. */
 export interface SliceSource {
@@ -66,7 +67,9 @@ export function sliceMetrics(column: SliceSource, truth: Int32Array | Float64Arr
     const pick = Int32Array.from(rows);
     const subTruth = truth instanceof Int32Array ? Int32Array.from(pick, (r) => truth[r]!) : Float64Array.from(pick, (r) => truth[r]!);
     const asMetrics = (p: Predictions) => Object.fromEntries(Object.entries(exactMetrics(subTruth, subset(p, pick))).map(([n, v]) => [n, { value: Number.isFinite(v) ? v : null }]));
-    results.push({ column: column.name, value, rows: rows.length, candidate: asMetrics(candidate), baseline: baseline ? asMetrics(baseline) : null });
+    const result: SliceResult = { column: column.name, value, rows: rows.length, candidate: asMetrics(candidate), baseline: baseline ? asMetrics(baseline) : null };
+    if (baseline) result.test = pairedTest(countSlices({ codes: new Uint8Array(rows.length), labels: [value] }, pairedRowsOf(subTruth, subset(candidate, pick), subset(baseline, pick)))[0]!);
+    results.push(result);
   }
   return results;
 }
@@ -113,7 +116,7 @@ export function sliceValueStates(column: SliceSource, truth: Int32Array | Float6
  * sliceRows does (by value, or by quartile for a numeric column of many values, edges from the values' counts),
  * each slice's metrics from its merged state.
  */
-export function mergeSliceStates(name: string, shards: readonly (readonly SliceValueState[])[], baseline: boolean, minRows: number): SliceResult[] {
+export function mergeSliceStates(name: string, shards: readonly (readonly SliceValueState[])[], baseline: boolean, minRows: number, cells?: SliceCell[]): SliceResult[] {
   const byText = new Map<string | null, SliceValueState[]>();
   for (const values of shards) {
     for (const value of values) {
@@ -150,10 +153,70 @@ export function mergeSliceStates(name: string, shards: readonly (readonly SliceV
   const results: SliceResult[] = [];
   for (const [value, slice] of [...slices].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     if (slice.rows < minRows) continue;
-    const compared = compareFromState(mergeEvaluationStates(slice.states), { replicates: 0, seed: 0, bucketCount: 1 });
-    results.push({ column: name, value, rows: slice.rows, candidate: compared.candidate, baseline: baseline ? compared.baseline : null });
+    const merged = mergeEvaluationStates(slice.states);
+    const compared = compareFromState(merged, { replicates: 0, seed: 0, bucketCount: 1 });
+    // For the weak-slice search of a sharded run: McNemar's counts of the slice (classifiers with a baseline).
+    const right = compared.classes[0]?.confusion.reduce((n, row, t) => n + row[t]!, 0);
+    if (cells && merged.disagreements && right !== undefined) cells.push({ where: [{ column: name, value }], counts: { rows: slice.rows, candidate_right: right, ...merged.disagreements } });
+    const result: SliceResult = { column: name, value, rows: slice.rows, candidate: compared.candidate, baseline: baseline ? compared.baseline : null };
+    // The shards carry McNemar's counts per value; the paired errors of regressors are not carried, so no test for them.
+    if (baseline && compared.mcnemar) result.test = { method: 'mcnemar', p_value: compared.mcnemar.pValue };
+    results.push(result);
   }
   return results;
+}
+
+/** The paired test of a slice's counts, as a slice result records it. */
+function pairedTest(counts: SliceCounts): NonNullable<SliceResult['test']> {
+  return { method: counts.candidate_right !== undefined ? 'mcnemar' : 'paired-z', p_value: testSlice(counts).pValue };
+}
+
+/** Categorical columns with more values than this (ids, free text) are left out of the weak-slice search. */
+export const MAX_SEARCH_VALUES = 50;
+/** The quartile edges of a searched numeric column come from at most this many of its rows, evenly spaced. */
+const EDGE_SAMPLE = 8_192;
+
+/**
+ * A column read for slicing as the weak-slice search cuts it: by value when it has few, by quartile when it is
+ * numeric with many (numericSearchColumn), left out (undefined)
+ * when it is text with more than MAX_SEARCH_VALUES values.
+ */
+export function searchColumnOf(column: SliceSource): SearchColumn | undefined {
+  const { numbers, ids } = column;
+  // Read as numbers only (sniffed as numeric): no text to slice by value.
+  if (column.dictionary.length === 0 && numbers.some((v) => v === v)) return numericSearchColumn(column.name, [numbers]);
+  let numeric = true;
+  for (let r = 0; r < numbers.length && numeric; r++) if (numbers[r] !== numbers[r] && ids[r] !== -1) numeric = false;
+  if (numeric && column.dictionary.length > MAX_VALUE_SLICES) return numericSearchColumn(column.name, [numbers]);
+  if (column.dictionary.length > MAX_SEARCH_VALUES) return undefined;
+  const empty = column.dictionary.length;
+  const codes = new Uint8Array(ids.length);
+  for (let r = 0; r < ids.length; r++) codes[r] = ids[r]! < 0 ? empty : ids[r]!;
+  return { name: column.name, codes, labels: [...column.dictionary, '(empty)'], categorical: true };
+}
+
+/**
+ * A numeric column (a model's feature), given in consecutive parts, cut into quartiles for the weak-slice search:
+ * edges from an evenly spaced sample of at most EDGE_SAMPLE rows (exact below), the outer quartiles open (the
+ * sample's extremes need not be the column's). O(rows / step + s log s) for a sample of s rows.
+ */
+export function numericSearchColumn(name: string, parts: readonly ArrayLike<number>[]): QuartileColumn {
+  const length = parts.reduce((n, p) => n + p.length, 0);
+  const step = Math.max(1, Math.ceil(length / EDGE_SAMPLE));
+  const picked = new Float64Array(Math.ceil(length / step));
+  let count = 0;
+  let offset = 0;
+  for (const part of parts) {
+    // The rows at multiples of `step` across the parts.
+    for (let r = (step - (offset % step)) % step; r < part.length; r += step) if (part[r] === part[r]) picked[count++] = part[r]!;
+    offset += part.length;
+  }
+  // A typed array sorts numerically, natively: several times faster than an array with a comparator.
+  const sample = picked.subarray(0, count).sort();
+  // No value at all: every row below the first edge would be wrong, so every edge is NaN and every row in none.
+  if (sample.length === 0) return { name, parts, edges: [Number.NaN, Number.NaN, Number.NaN], labels: [], categorical: false };
+  const [, e1, e2, e3] = quartileEdges((i) => sample[i]!, sample.length) as [number, number, number, number, number];
+  return { name, parts, edges: [e1, e2, e3], labels: [`< ${format(e1)}`, quartileLabel(e1, e2, false), quartileLabel(e2, e3, false), `≥ ${format(e3)}`], categorical: false };
 }
 
 function subset(p: Predictions, rows: Int32Array): Predictions {

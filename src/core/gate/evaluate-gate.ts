@@ -144,7 +144,7 @@ function changeCheck(metric: string, rule: 'max-drop' | 'max-rise', sign: 1 | -1
   const tolerated = `${tolerance.relative ? `${fmt(tolerance.value * 100)}% (${fmt(allowed)})` : fmt(allowed)}`;
   if (!policy.significantOnly || c.ci_low == null || c.ci_high == null) {
     const passed = change <= allowed;
-    const reason = passed ? (change <= 0 ? `${metric} improved by ${fmt(-change)}` : `${metric} ${verb} by ${fmt(change)}, within the allowed ${tolerated}`) : `${metric} ${verb} by ${fmt(change)}, more than the allowed ${tolerated}`;
+    const reason = passed ? (change <= 0 ? improvedBy(metric, change) : `${metric} ${verb} by ${fmt(change)}, within the allowed ${tolerated}`) : `${metric} ${verb} by ${fmt(change)}, more than the allowed ${tolerated}`;
     return { check: { metric, rule, threshold: allowed, observed: change, passed, reason } };
   }
   // The interval of the change in the bad direction.
@@ -156,20 +156,20 @@ function changeCheck(metric: string, rule: 'max-drop' | 'max-rise', sign: 1 | -1
   if (decision === 'non-inferiority') {
     passed = worstCase <= allowed;
     reason = passed
-      ? `${metric} ${change <= 0 ? `improved by ${fmt(-change)}` : `${verb} by ${fmt(change)}`}; significantly within the allowed ${tolerated} (${interval})`
-      : `${metric} ${change <= 0 ? `improved by ${fmt(-change)}` : `${verb} by ${fmt(change)}`}, not significantly within the allowed ${tolerated} (${interval})`;
+      ? `${change <= 0 ? improvedBy(metric, change) : `${metric} ${verb} by ${fmt(change)}`}; significantly within the allowed ${tolerated} (${interval})`
+      : `${change <= 0 ? improvedBy(metric, change) : `${metric} ${verb} by ${fmt(change)}`}, not significantly within the allowed ${tolerated} (${interval})`;
   } else if (decision === 'point') {
     passed = !(bestCase > 0 && change > allowed);
     reason = passed
       ? change <= 0
-        ? `${metric} improved by ${fmt(-change)}`
+        ? improvedBy(metric, change)
         : `${metric} ${verb} by ${fmt(change)}; ${change <= allowed ? `within the allowed ${tolerated}` : `not a significant change (${interval})`}`
       : `${metric} ${verb} by ${fmt(change)} (${interval}), a significant change beyond the allowed ${tolerated}`;
   } else {
     passed = bestCase <= allowed;
     reason = passed
       ? change <= 0
-        ? `${metric} improved by ${fmt(-change)}`
+        ? improvedBy(metric, change)
         : `${metric} ${verb} by ${fmt(change)}; not significantly beyond the allowed ${tolerated}`
       : `${metric} ${verb} by ${fmt(change)} (${interval}), significantly more than the allowed ${tolerated}`;
   }
@@ -243,6 +243,11 @@ export function parseTolerance(text: string | number): Tolerance | undefined {
   const match = /^(\d+(?:\.\d+)?)(%?)$/.exec(value);
   if (!match) return undefined;
   return match[2] ? { value: Number(match[1]) / 100, relative: true } : { value: Number(match[1]), relative: false };
+}
+
+/** A change that is not a harm: "improved by 0.01", or "is unchanged" when nothing changed (not "improved by 0"). */
+function improvedBy(metric: string, change: number): string {
+  return change === 0 ? `${metric} is unchanged` : `${metric} improved by ${fmt(-change)}`;
 }
 
 function fmt(value: number): string {

@@ -32,11 +32,7 @@ export function classificationScores(matrix: Float64Array, k: number): Classific
     }
   }
   const correct = tp.reduce((a, b) => a + b, 0);
-  const perClass = Array.from({ length: k }, (_, c) => {
-    const precision = predicted[c]! > 0 ? tp[c]! / predicted[c]! : 0;
-    const recall = actual[c]! > 0 ? tp[c]! / actual[c]! : 0;
-    return { precision, recall, f1: precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0, support: actual[c]! };
-  });
+  const perClass = perClassFromCounts(tp, predicted, actual);
   // sklearn's macro and weighted averages run over the labels present in either the truth or the predictions.
   const present = perClass.filter((_, c) => actual[c]! > 0 || predicted[c]! > 0);
   const mean = (key: 'precision' | 'recall' | 'f1') => present.reduce((s, c) => s + c[key], 0) / Math.max(present.length, 1);
@@ -49,6 +45,41 @@ export function classificationScores(matrix: Float64Array, k: number): Classific
     macro: { precision: mean('precision'), recall: mean('recall'), f1: mean('f1') },
     weighted: { precision: weightedMean('precision'), recall: weightedMean('recall'), f1: weightedMean('f1') },
   };
+}
+
+/** One class's precision, recall and F1 against the rest, and its support (rows of that class). */
+export interface ClassScores {
+  precision: number;
+  recall: number;
+  f1: number;
+  support: number;
+}
+
+/**
+ * Precision, recall and F1 of each class from a k×k confusion matrix (row = true class), as sklearn's
+ * precision_recall_fscore_support(labels=range(k), average=None, zero_division=0). O(k²).
+ */
+export function perClassScores(matrix: ArrayLike<number>, k: number): ClassScores[] {
+  const tp = new Float64Array(k);
+  const predicted = new Float64Array(k);
+  const actual = new Float64Array(k);
+  for (let t = 0; t < k; t++) {
+    for (let p = 0; p < k; p++) {
+      const n = matrix[t * k + p]!;
+      predicted[p]! += n;
+      actual[t]! += n;
+      if (t === p) tp[t] = n;
+    }
+  }
+  return perClassFromCounts(tp, predicted, actual);
+}
+
+function perClassFromCounts(tp: Float64Array, predicted: Float64Array, actual: Float64Array): ClassScores[] {
+  return Array.from(tp, (hits, c) => {
+    const precision = predicted[c]! > 0 ? hits / predicted[c]! : 0;
+    const recall = actual[c]! > 0 ? hits / actual[c]! : 0;
+    return { precision, recall, f1: precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0, support: actual[c]! };
+  });
 }
 
 /** The scores under the metric names reports use: accuracy, then precision, recall and F1, macro and weighted. */

@@ -213,8 +213,8 @@ function flagRanking(positive: ArrayLike<boolean | number>, scores: ArrayLike<nu
 /**
  * ROC AUC and average precision of a classifier from its class probabilities stored row by row
  * (`probabilities[r * k + c]`): for two classes, of class 1 against class 0 (sklearn's roc_auc_score and
- * average_precision_score of a binary problem); beyond, of every class against the rest, macro-averaged over the
- * classes present, as sklearn's roc_auc_score(multi_class='ovr') and average_precision_score(average='macro') on
+ * average_precision_score of a binary problem); beyond, of every class against the rest, macro-averaged (ROC AUC
+ * undefined when a class is absent, as sklearn refuses it; average precision over the classes present), as sklearn's roc_auc_score(multi_class='ovr') and average_precision_score(average='macro') on
  * binarised labels. Each target's sorted scores give both metrics in one pass.
  */
 export function classifierRanking(yTrue: ArrayLike<number>, probabilities: Float64Array, k: number): Ranking {
@@ -223,7 +223,8 @@ export function classifierRanking(yTrue: ArrayLike<number>, probabilities: Float
 
 /** classifierRanking from its targets' rankings (rankKeys of a KeySplit per target of rankTargets). */
 export function averageRankings(rankings: readonly Ranking[]): Ranking {
-  const auc = rankings.map((r) => r.rocAuc).filter((v) => !Number.isNaN(v));
+  // sklearn's roc_auc_score refuses a class with no rows (or every row): one undefined target leaves it undefined.
+  const auc = rankings.some((r) => Number.isNaN(r.rocAuc)) ? [] : rankings.map((r) => r.rocAuc);
   const ap = rankings.map((r) => r.averagePrecision).filter((v) => !Number.isNaN(v));
   const mean = (values: number[]) => (values.length > 0 ? values.reduce((x, y) => x + y, 0) / values.length : Number.NaN);
   return { rocAuc: mean(auc), averagePrecision: mean(ap) };

@@ -128,8 +128,9 @@ export function histogramAveragePrecision(h: ScoreHistogram): BoundedValue {
   return { value: ap, bound };
 }
 
-/** The mean of the values (and of the bounds) of the classes where the metric is defined, as a macro average. */
-export function macroAverage(values: readonly BoundedValue[]): BoundedValue {
+/** The mean of the values (and of the bounds) of the classes where the metric is defined, as a macro average; `strict`: undefined unless defined for every class. */
+export function macroAverage(values: readonly BoundedValue[], strict = false): BoundedValue {
+  if (strict && values.some((v) => Number.isNaN(v.value))) return { value: Number.NaN, bound: 0 };
   const defined = values.filter((v) => !Number.isNaN(v.value));
   if (defined.length === 0) return { value: Number.NaN, bound: 0 };
   return { value: defined.reduce((s, v) => s + v.value, 0) / defined.length, bound: defined.reduce((s, v) => s + v.bound, 0) / defined.length };

@@ -6,6 +6,7 @@ import { BOOTSTRAP_BUCKETS, hashText, rowBucket } from '../../../src/core/evalua
 import { mergeSliceStates, sliceMetrics, sliceValueStates, type SliceSource } from '../../../src/core/evaluate/slices.js';
 import { histogramAveragePrecision, histogramRocAuc, scoreHistogram } from '../../../src/core/metrics/score-histogram.js';
 import { averagePrecision, binaryRocAuc } from '../../../src/core/metrics/ranking-metrics.js';
+import type { SliceCell } from '../../../src/core/evaluate/weak-slices.js';
 import { seededRandom } from '../../support/models.js';
 
 const here = (row: number) => `data.csv:${row + 2}`;
@@ -56,6 +57,9 @@ describe('merging the evaluation of shards', () => {
     it(`${n} shard(s) give the one run's counts, additive metrics and intervals; rank metrics within their bound`, () => {
       const merged = compareFromState(shardedState(truth, models, buckets, n), OPTIONS);
       expect(merged.mcnemar).toEqual(whole.mcnemar);
+      // Which class changed: the confusion matrices and per-class scores are counts, identical after the merge.
+      expect(merged.classes).toEqual(whole.classes);
+      expect(whole.classes.map((c) => c.confusion.flat().reduce((a, b) => a + b, 0))).toEqual([6000, 6000]);
       for (const name of ['accuracy', 'precision_macro', 'recall_macro', 'f1_macro', 'f1_weighted']) {
         // Sums of counts: identical, as are the intervals that reweight them.
         expect(merged.candidate[name]).toEqual(whole.candidate[name]);
@@ -148,8 +152,14 @@ describe('merging slices of shards', () => {
             throw new Error('too many');
           });
         });
-        const merged = mergeSliceStates(source.name, shards, true, 30);
+        const cells: SliceCell[] = [];
+        const merged = mergeSliceStates(source.name, shards, true, 30, cells);
         expect(merged.map((s) => [s.value, s.rows])).toEqual(whole.map((s) => [s.value, s.rows]));
+        // Each slice's paired test, and the counts the weak-slice search of a sharded run tests, as one run's.
+        expect(merged.map((s) => s.test)).toEqual(whole.map((s) => s.test));
+        expect(whole.every((s) => s.test?.method === 'mcnemar' && s.test.p_value >= 0 && s.test.p_value <= 1)).toBe(true);
+        expect(cells.map((c) => c.counts.rows)).toEqual(whole.map((s) => s.rows));
+        cells.forEach((cell, i) => expect(cell.counts.candidate_right! / cell.counts.rows).toBeCloseTo(whole[i]!.candidate.accuracy!.value!, 12));
         merged.forEach((slice, i) => {
           for (const side of ['candidate', 'baseline'] as const) {
             for (const [name, estimate] of Object.entries(whole[i]![side]!)) {

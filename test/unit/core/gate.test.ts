@@ -35,6 +35,8 @@ describe('evaluateGate', () => {
     ['significant-only: a drop whose interval reaches back within tolerance passes', [accuracy(0.8, 0.78, [-0.05, 0.01])], policy({ accuracy: { maxDrop: { value: 0.01, relative: false } } }, true), true, /not significantly beyond the allowed 0\.01/],
     ['significant-only: a drop whose whole interval lies beyond tolerance fails', [accuracy(0.8, 0.7, [-0.12, -0.08])], policy({ accuracy: { maxDrop: { value: 0.01, relative: false } } }, true), false, /accuracy fell by 0\.1 \(95% interval of the change 0\.08 to 0\.12\), significantly more than the allowed 0\.01/],
     ['no baseline: change rules are not checked', [accuracy(null, 0.7)], policy({ accuracy: { maxDrop: { value: 0.01, relative: false } } }), true, /no baseline: max-drop of accuracy not checked/],
+    ['no change at all: unchanged, not "improved by 0"', [accuracy(0.8, 0.8)], policy({ accuracy: { maxDrop: { value: 0.01, relative: false } } }), true, /^accuracy is unchanged$/],
+    ['no change, judged by its interval: unchanged', [accuracy(0.8, 0.8, [-0.01, 0.01])], policy({ accuracy: { maxDrop: { value: 0.02, relative: false } } }, true), true, /^accuracy is unchanged/],
     ['a metric the policy names but nobody measured', [accuracy(0.8, 0.8)], policy({ f1_macro: { min: 0.5 } }), false, /the policy names f1_macro, which was not measured/],
   ])('%s', (_, comparisons, gatePolicy, passed, reason) => {
     const gate = evaluateGate(comparisons, gatePolicy);

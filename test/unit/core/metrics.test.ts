@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { classificationScores } from '../../../src/core/metrics/classification-metrics.js';
+import { classificationScores, perClassScores } from '../../../src/core/metrics/classification-metrics.js';
 import { confusionMatrix } from '../../../src/core/metrics/confusion-matrix.js';
 import { brierScore, expectedCalibrationError, logLoss } from '../../../src/core/metrics/probability-metrics.js';
 import { averagePrecision, binaryRocAuc, classifierRanking } from '../../../src/core/metrics/ranking-metrics.js';
@@ -16,7 +16,7 @@ interface Averages {
   f1: number;
 }
 interface Fixtures {
-  classification: { name: string; k: number; y: number[]; p: number[][]; pred: number[]; confusion: number[]; accuracy: number; micro: Averages; macro: Averages; weighted: Averages; roc_auc: number; pr_auc: number; brier: number; log_loss: number; ece: number }[];
+  classification: { name: string; k: number; y: number[]; p: number[][]; pred: number[]; confusion: number[]; per_class: { precision: number; recall: number; f1: number; support: number }[]; accuracy: number; micro: Averages; macro: Averages; weighted: Averages; roc_auc: number; pr_auc: number; brier: number; log_loss: number; ece: number }[];
   regression: { name: string; y: number[]; pred: number[]; mae: number; rmse: number; r2: number; mape: number }[];
 }
 /** Values computed by scikit-learn: test/fixtures/metrics/make_fixtures.py writes them with their inputs. */
@@ -59,6 +59,27 @@ describe('classification metrics against scikit-learn', () => {
     const totals = metricsFromTotals(summed, summed.sums, 0);
     agrees(totals.log_loss!, log_loss);
     agrees(totals.brier!, brier);
+  });
+});
+
+describe('per-class metrics against scikit-learn', () => {
+  it.each(fixtures.classification)('$name', ({ k, y, pred, per_class }) => {
+    const ours = perClassScores(confusionMatrix(y, pred, k), k);
+    expect(ours.map((c) => c.support)).toEqual(per_class.map((c) => c.support));
+    ours.forEach((c, i) => {
+      agrees(c.precision, per_class[i]!.precision);
+      agrees(c.recall, per_class[i]!.recall);
+      agrees(c.f1, per_class[i]!.f1);
+    });
+  });
+});
+
+describe('ROC AUC of a class absent from the rows', () => {
+  it('is undefined, as scikit-learn refuses it, rather than the mean over the classes present', () => {
+    // Class 2 never occurs: roc_auc_score(y, p, multi_class='ovr', labels=[0, 1, 2]) raises ValueError.
+    const y = [0, 1, 0, 1];
+    const p = Float64Array.from([0.8, 0.1, 0.1, 0.3, 0.6, 0.1, 0.6, 0.3, 0.1, 0.2, 0.7, 0.1]);
+    expect(Number.isNaN(classifierRanking(y, p, 3).rocAuc)).toBe(true);
   });
 });
 
