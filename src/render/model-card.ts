@@ -47,7 +47,9 @@ export function renderModelCard(input: ModelCardInput): string {
     facts.push(['Pull request', `[#${input.source.pullRequest}](${input.source.pullRequestUrl})`]);
   }
   if (input.override) facts.push(['Gate override', `the gate failed and was overridden with the label ${escapeText(input.override.label, 100)}${input.override.appliedBy ? `, applied by ${escapeText(input.override.appliedBy, 100)}` : ''}`]);
-  if (report.run?.url && SAFE_URL.test(report.run.url)) facts.push(['Evaluation run', `[run ${report.run.id}](${report.run.url})${report.run.sha ? ` on ${escapeText(report.run.sha, 64)}` : ''}`]);
+  // The report's own address is not linked (a report is data, and could name any address): the verified check run
+  // is linked above from the API's answer.
+  if (report.run) facts.push(['Evaluation run', `run ${report.run.id}${report.run.sha ? ` on ${escapeText(report.run.sha, 64)}` : ''}`]);
   if (report.data?.sha256) facts.push(['Evaluation data SHA-256', escapeText(report.data.sha256, 64)]);
   for (const file of (report.data?.files ?? []).slice(0, 10)) {
     if (file.sha256 && file.path) facts.push([`Evaluation file`, `${escapeText(file.path, 100)}${file.rows !== undefined ? ` (${formatCount(file.rows)} rows)` : ''}, SHA-256 ${escapeText(file.sha256, 64)}`]);
@@ -142,9 +144,6 @@ export function renderModelCard(input: ModelCardInput): string {
   parts.push(...teamSections(input.teamSections));
   return `${parts.join('\n\n')}\n`;
 }
-
-/** A run's address as evaluate writes it; anything else is not linked. */
-const SAFE_URL = /^https:\/\/[A-Za-z0-9.-]+(?::\d+)?\/[A-Za-z0-9._~/-]+$/;
 
 const PLACEHOLDERS = {
   'Intended use': '_For the team to fill in (release input model-card-sections): what the model is for, who uses it, and the decisions it may inform._',

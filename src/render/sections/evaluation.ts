@@ -208,14 +208,13 @@ function provenanceLine(report: EvalReport): string | undefined {
   if (report.candidate.sha256) facts.push(`candidate ${hash(report.candidate.sha256)}`);
   if (report.baseline?.sha256) facts.push(`baseline ${hash(report.baseline.sha256)}`);
   if (report.run?.sha) facts.push(`commit ${code(report.run.sha)}`);
-  if (report.run?.url && SAFE_URL.test(report.run.url)) facts.push(`[run ${report.run.id}](${report.run.url})`);
-  else if (report.run) facts.push(`run ${report.run.id}`);
+  // Named, never linked: the report may come from a fork's artifact, and its address could point anywhere. The run
+  // that produced the reports is linked by the comment from the API (see source-run), not from the report.
+  if (report.run) facts.push(`run ${report.run.id}`);
   return facts.length > 0 ? `<sub>**Provenance** (SHA-256): ${facts.join(' · ')}.</sub>` : undefined;
 }
 
 const MAX_PROVENANCE_FILES = 5;
-/** A run's address as evaluate writes it; anything else (the report may come from a fork) is not linked. */
-const SAFE_URL = /^https:\/\/[A-Za-z0-9.-]+(?::\d+)?\/[A-Za-z0-9._~/-]+$/;
 
 /** A SHA-256 in a code span (hex only: anything else is escaped). */
 function hash(value: string): string {

@@ -96,14 +96,16 @@ describe('the evaluation section: what a reviewer acts on', () => {
     expect(section.body).toMatch(/`\*` significant: the change's 95% bootstrap interval excludes 0/);
     expect(section.body).toContain('`n/a` not defined on these rows');
     expect(section.body).toContain('| roc&#95;auc | 0.91 | 0.91 | unchanged | n/a |  |');
-    expect(section.body).toContain(`**Provenance** (SHA-256): data holdout&#46;csv (110 rows) \`${'c'.repeat(64)}\` · candidate \`${'a'.repeat(64)}\` · baseline \`${'b'.repeat(64)}\` · commit \`${'d'.repeat(40)}\` · [run 42](https://github.com/o/r/actions/runs/42)`);
+    expect(section.body).toContain(`**Provenance** (SHA-256): data holdout&#46;csv (110 rows) \`${'c'.repeat(64)}\` · candidate \`${'a'.repeat(64)}\` · baseline \`${'b'.repeat(64)}\` · commit \`${'d'.repeat(40)}\` · run 42`);
   });
 
-  it('does not link a run address that evaluate would not write', async () => {
+  it.each(['javascript:alert(1)', 'https://evil.example/login', 'https://github.com.evil.io/o/r/actions/runs/42'])('never links the run address a report holds (%s): a fork writes its own reports', async (url) => {
     const report = await fullExample();
-    report.run!.url = 'javascript:alert(1)';
+    report.run!.url = url;
     const section = renderEvaluationSection(report, 'eval-report.json');
+    expect(section.body).not.toContain('evil');
     expect(section.body).not.toContain('javascript');
+    expect(section.body).not.toContain('](');
     expect(section.body).toContain('run 42');
   });
 
