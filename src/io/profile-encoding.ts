@@ -79,6 +79,14 @@ function shortestDecimals(values: Float64Array): number {
       scale *= 10;
     }
   }
+  // Values checked before the decimals grew were checked at a smaller scale: at the final one a large value's scaled
+  // integer can pass 2^53 (63074463698371 beside 0.1234 came back as 63074463698370.99), so all are checked again.
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (Number.isNaN(v)) continue;
+    const m = Math.round(v * scale);
+    if (Math.abs(m) > MAX_SCALED || m / scale !== v) return -1;
+  }
   return decimals;
 }
 

@@ -29,6 +29,15 @@ describe('profile sample encoding', () => {
     );
   });
 
+  it('gives back large whole numbers exactly when a later value has more decimals', () => {
+    // Checked at the scale of their own time only, these scaled past 2^53 once 0.1234 raised the decimals.
+    for (const values of [[63074463698371, 0.1234], [734325048719, 0.123456], [2e15 + 1, 0.5], [0.5, 2e15 + 1]]) {
+      const sample = Float64Array.from(values);
+      const decoded = decodeNumbers(JSON.parse(JSON.stringify(encodeNumbers(sample))), 'p.json', '/columns/0/sample');
+      expect(sameBits(decoded, sample), values.join(', ')).toBe(true);
+    }
+  });
+
   it('stores short decimals as varints, 4 bytes of base64 a value where JSON took 7.4', () => {
     let seed = 1;
     const next = () => ((seed = (seed * 48271) % 2147483647) / 2147483647);
