@@ -409,16 +409,25 @@ function scanRows(
 /** The header row at `pos`: its names (split by the rows' quoting rules), where the rows start, and its lines. */
 export function parseHeaderRow(buffer: Buffer, pos: number, final: boolean, delimiter: number, name: string, line: number, lenient = false): { names: string[]; next: number; lines: number } | undefined {
   // The header is small: find its end (outside quotes) and split it with the same rules as a row.
+  // A quote opens a quoted field only at the field's start, as in rows: `a"b` is a quote inside an unquoted field
+  // (text with quote: lenient, an error otherwise), and must not hide the header's end.
   let inQuotes = false;
+  let atFieldStart = true;
+  let closedAt = -1;
   let end = pos;
   let newlines = 0;
   while (end < buffer.length) {
     const c = buffer[end]!;
-    if (c === QUOTE) inQuotes = !inQuotes;
-    else if (c === LF) {
+    if (c === QUOTE) {
+      if (inQuotes) {
+        inQuotes = false;
+        closedAt = end;
+      } else if (atFieldStart || closedAt === end - 1) inQuotes = true; // `""` inside a quoted field is one quote
+    } else if (c === LF) {
       if (!inQuotes) break;
       newlines++;
     }
+    atFieldStart = !inQuotes && c === delimiter;
     end++;
   }
   if (end >= buffer.length && !final) {

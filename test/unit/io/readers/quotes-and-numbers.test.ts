@@ -44,6 +44,12 @@ describe('RFC 4180 quoting', () => {
     expect((await readAll(folder, ['ok.csv'], { a: 'text', b: 'text' })).values).toEqual({ a: ['x,1', null, 'z "q"'], b: ['y', null, 'w'] });
   });
 
+  it('with quote: lenient, a quote inside a header name does not swallow the rows; quoted names keep their lines', async () => {
+    const folder = dataFolder({ 'h.csv': 'id,a"b,x\n1,2,3\n4,"5",6\n', 'm.csv': 'id,"two ""quoted""\nlines",x\n1,2,3\n' });
+    expect((await readAll(folder, ['h.csv'], { id: 'number', 'a"b': 'number', x: 'number' }, { quote: 'lenient' })).values).toEqual({ id: [1, 4], 'a"b': [2, 5], x: [3, 6] });
+    expect((await readAll(folder, ['m.csv'], { id: 'number', 'two "quoted"\nlines': 'number', x: 'number' })).values).toEqual({ id: [1], 'two "quoted"\nlines': [2], x: [3] });
+  });
+
   it('with quote: lenient, reads a quote inside an unquoted field as text (as Python does), but not text after a closing quote', async () => {
     const folder = dataFolder({ 'l.csv': 'id,name\n1,ab"c\n2,5" pipe\n', 'bad.csv': 'id,name\n1,"new"york\n' });
     expect((await readAll(folder, ['l.csv'], { id: 'number', name: 'text' }, { quote: 'lenient' })).values).toEqual({ id: [1, 2], name: ['ab"c', '5" pipe'] });
