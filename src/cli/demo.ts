@@ -116,7 +116,7 @@ export async function demo(env: ActionEnvironment): Promise<void> {
   stage(7, 'drift-check: 2015 against the reference years, feature by feature');
   await driftCheck({
     ...quiet,
-    inputs: fixedInputs(DRIFT_CHECK_INPUTS, { reference: shown(data.reference), current: shown(data.current), columns: 'precipitation, temp_max, temp_min, wind, weather', report: shown(join(reports, 'drift-report.json')) }),
+    inputs: fixedInputs(DRIFT_CHECK_INPUTS, { reference: shown(data.reference), current: shown(data.current), columns: 'precipitation, temp_max, temp_min, wind, weather', label: 'weather', report: shown(join(reports, 'drift-report.json')) }),
   });
 
   stage(8, 'pr-comment: the pull-request comment built from the reports');
