@@ -9,6 +9,7 @@ import { runAction } from '../support/run-action.js';
 import { runCli } from '../support/run-cli.js';
 import { teacherLayers, writeClassificationCsv, writeModel } from '../support/models.js';
 import { ks2samp } from '../../src/core/stats/ks-2samp.js';
+import { seededRandom } from '../../src/core/data/seeded-random.js';
 
 const noise = (i: number) => Math.sin(i * 12.9898) * 43758.5453 - Math.floor(Math.sin(i * 12.9898) * 43758.5453);
 const csv = (n: number, shift: number) => `x,c\n${Array.from({ length: n }, (_, i) => `${(noise(i * 3 + shift * 1000) + shift).toFixed(4)},${['a', 'b', 'c'][i % 3]}`).join('\n')}\n`;
@@ -216,17 +217,8 @@ describe('drift-check in issue mode (a scheduled run)', () => {
   });
 });
 
-/** A seeded uniform generator (mulberry32), so every table below is the same on every run. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded uniform generator, so every table below is the same on every run. */
+const seeded = seededRandom;
 
 /** n rows of the named columns, each made by its function of (row, uniform generator). */
 function rows(n: number, seed: number, columns: Record<string, (i: number, random: () => number) => string | number>): string {

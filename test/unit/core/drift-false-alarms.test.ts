@@ -7,6 +7,7 @@ import { DEFAULT_DRIFT_OPTIONS, detectDrift } from '../../../src/core/drift/dete
 import type { DriftReport } from '../../../src/core/documents.js';
 import { ProfileBuilder } from '../../../src/core/profile/profile-builder.js';
 import { DEFAULT_SAMPLE_SIZE, type ColumnProfile, type Profile } from '../../../src/core/profile/profile.js';
+import { seededRandom } from '../../../src/core/data/seeded-random.js';
 
 /**
  * False alarms and power of the default settings, measured on real data: scikit-learn's datasets exported by
@@ -58,17 +59,8 @@ function readDataset(path: string, leaveOut: readonly string[] = []): Dataset {
   };
 }
 
-/** A seeded uniform generator (mulberry32). */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded uniform generator, so every table below is the same on every run. */
+const seeded = seededRandom;
 
 function shuffled(n: number, random: () => number): Int32Array {
   const order = Int32Array.from({ length: n }, (_, i) => i);
