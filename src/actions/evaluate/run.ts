@@ -173,9 +173,10 @@ async function evaluateWith(env: ActionEnvironment, options: EvaluateOptions, re
     const bootstrap = options.bootstrap > 0 ? bootstrapJob(sums.sums, sums.stride, options.bootstrap, options.seed) : undefined;
     const ranking = shareRanking(truth, predictions, summed ? scored.rankKeys : undefined, scoring, bootstrap);
     if (ranking.onThread) host.debug('ROC AUC and PR AUC are ranked on another thread, which also shares the bootstrap');
-    ranking.takePart();
-    // The weak-slice search runs here while the other thread (when there is one) finishes the ranking.
+    // The weak-slice search runs first, while the other thread (when there is one) ranks and claims replicates; this
+    // thread then claims what is left, so that both end together rather than the search running after its part.
     const weakSlices = baselinePredictions && options.weakSlices ? searchWeakSlices(task, data, truth, candidatePredictions, baselinePredictions, options.minSliceRows) : undefined;
+    ranking.takePart();
     const ranks = await ranking.ranks();
     const prepared = prepareComparison(truth, predictions, data.buckets, { replicates: options.bootstrap, seed: options.seed, bucketCount: BOOTSTRAP_BUCKETS }, { ...summed, sums, replicateTotals: bootstrap && jobTotals(bootstrap) });
     const compared = completeComparison(prepared, ranks);
