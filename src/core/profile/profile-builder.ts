@@ -505,11 +505,13 @@ export class ProfileBuilder {
    */
   finishSorted(): Profile {
     const order = Int32Array.from({ length: this.sample.size }, (_, i) => i);
-    // The priorities are not needed: let them go with the builder, even if a caller keeps it.
+    // The priorities are not needed: their memory (8 bytes a row) is the sorts' working arrays, then goes with the
+    // builder, even if a caller keeps it.
+    const scratch = new Uint32Array(this.sample.priorities.buffer);
     this.sample = new BottomK(0);
     const states = [...this.columns.values()];
     const columns = states.map((state) => {
-      const { column, sample, sortedNumbers } = finishColumn(state, order, false, true);
+      const { column, sample, sortedNumbers } = finishColumn(state, order, false, true, scratch);
       // Texts with category counts are compared by those counts (every row): their sampled values are not needed.
       column.sample = sortedNumbers ?? (column.categories ? [] : sample.slice(0, sample.length));
       state.sampleNumbers = EMPTY_NUMBERS;
@@ -687,11 +689,11 @@ function copyAbsorbed(state: ColumnState, column: ColumnStateData, idMap: Int32A
   }
 }
 
-function finishColumn(state: ColumnState, order: Int32Array, part: boolean, sorted = false): { column: ColumnProfile; sample: DeferredArray<SampleValue>; sortedNumbers?: Float64Array } {
+function finishColumn(state: ColumnState, order: Int32Array, part: boolean, sorted = false, scratch?: Uint32Array): { column: ColumnProfile; sample: DeferredArray<SampleValue>; sortedNumbers?: Float64Array } {
   const type = state.type ?? inferredType(state);
   const numeric = type === 'int' || type === 'float' || type === 'bool' || type === 'datetime';
   const numbers = part ? EMPTY_NUMBERS : sampledNumberSet(state, order, type, numeric, sorted);
-  if (sorted) sortValues(numbers);
+  if (sorted) sortValues(numbers, scratch);
   // Bool and datetime columns found by inference were read as text: their counts come from the texts.
   const fromNumbers = numeric && !(state.decodeAs === 'auto' && (type === 'bool' || type === 'datetime'));
   const valueCount = fromNumbers ? state.moments.count : countTexts(state);
