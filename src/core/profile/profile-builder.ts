@@ -345,9 +345,11 @@ export class ProfileBuilder {
     const k = this.sample.allocated;
     for (const state of this.columns.values()) {
       if (state.sampleStatus.length >= k) continue;
-      if (state.sampleNumbers.length > 0) state.sampleNumbers = grownFilled(state.sampleNumbers, k, Number.NaN);
-      if (state.sampleIds.length > 0) state.sampleIds = grownFilled(state.sampleIds, k, -1);
-      state.sampleStatus = grownFilled(state.sampleStatus, k, NULL);
+      // The new slots are past the sample's size: each is written when a row enters it, never read before. Left
+      // unfilled, memory reserved for rows to come (see expectBytes) costs nothing until they do.
+      if (state.sampleNumbers.length > 0) state.sampleNumbers = resized(state.sampleNumbers, k);
+      if (state.sampleIds.length > 0) state.sampleIds = resized(state.sampleIds, k);
+      state.sampleStatus = resized(state.sampleStatus, k);
     }
   }
 
@@ -426,7 +428,8 @@ export class ProfileBuilder {
    * Adds another part of the dataset read by its own builder: counts, nulls and category counts add, moments merge,
    * and the part's sampled rows compete for this sample by priority, so that the result is the profile of both parts
    * read as one (moments up to rounding). Parts of one file add their rows to its entry. `dictionaryOf` gives the
-   * dictionary the reader uses for a column, so that ids stay those of later batches.
+   * dictionary the reader uses for a column, so that ids stay those of later batches. The part is spent: its
+   * sampled rows' arrays are let go as they are copied (an every-row part of a file is some 90 MB).
    */
   absorb(part: ProfileState, dictionaryOf?: (column: string) => TextDictionary): void {
     for (const file of part.files) {
@@ -469,7 +472,14 @@ export class ProfileBuilder {
       rows.push(row);
     }
     this.makeRoom();
-    part.columns.forEach((column, c) => copyAbsorbed(this.columns.get(column.name)!, column, idMaps[c], slots, rows));
+    part.priorities = EMPTY_NUMBERS;
+    part.columns.forEach((column, c) => {
+      copyAbsorbed(this.columns.get(column.name)!, column, idMaps[c], slots, rows);
+      // The part is spent: each column's arrays go as soon as they are copied, not when the last one is.
+      column.sampleNumbers = EMPTY_NUMBERS;
+      column.sampleIds = EMPTY_IDS;
+      column.sampleStatus = EMPTY_STATUS;
+    });
     for (const state of this.columns.values()) if (!present.has(state.name)) copySampled(state, undefined, slots, rows);
   }
 
@@ -602,13 +612,7 @@ const PRIORITY_RANGE = 2 ** 53;
 
 const EMPTY_NUMBERS = new Float64Array(0);
 const EMPTY_IDS = new Int32Array(0);
-
-/** A copy of `array` with `length` values: its own, then `fill`. */
-function grownFilled<T extends Float64Array | Int32Array | Uint8Array>(array: T, length: number, fill: number): T {
-  const next = resized(array, length);
-  next.fill(fill, array.length);
-  return next;
-}
+const EMPTY_STATUS = new Uint8Array(0);
 
 /** The buffers behind a state's arrays, to move it to another thread without a copy (each buffer once). */
 export function transferables(state: ProfileState): ArrayBuffer[] {
