@@ -47,6 +47,8 @@ export async function scanDataset(options: ScanOptions): Promise<void> {
   if (options.shard) return scanShard(options, options.shard, decodeAs, dictionary);
   for (const file of options.files) {
     if (await scanInThreads(file, options, decodeAs, dictionary)) continue;
+    // The file's size tells the profile how many rows to make room for (row ids are byte offsets).
+    if ((file.format === 'csv' || file.format === 'tsv') && !file.gzip) options.profile.expectBytes(file.name, (await stat(file.path)).size);
     const events = readDataset([file], {
       settings: readSettings(options),
       nullValues: options.contract?.dataset?.null_values,

@@ -53,6 +53,8 @@ export class BottomK {
   /** heap[i] is a slot; the slot with the highest priority is at the root. Built when the sample fills. */
   private heap = new Int32Array(0);
   size = 0;
+  /** Slots reserved for the rows a caller expects (see reserve); 0 when none were. */
+  private reserved = 0;
 
   constructor(readonly capacity: number) {
     this.priorities = new Float64Array(Math.min(capacity, INITIAL_SLOTS));
@@ -63,12 +65,23 @@ export class BottomK {
     return this.priorities.length;
   }
 
+  /**
+   * Makes room for `slots` rows at once (never past the capacity), for a caller that can tell how many rows are
+   * coming: on every row of a million, doubling left the last half-size arrays of every column as garbage beside
+   * the full ones. Past a reservation the sample grows by an eighth, as the estimate is then only a little short.
+   */
+  reserve(slots: number): void {
+    const length = Math.min(this.capacity, Math.ceil(slots));
+    if (length > this.priorities.length) this.priorities = grown(this.priorities, length);
+    this.reserved = Math.max(this.reserved, length);
+  }
+
   /** The slot to store the row in, or -1 when the row is not in the sample. */
   offer(priority: number): number {
     if (this.capacity === 0) return -1;
     if (this.size < this.capacity) {
       // Until the sample is full every row enters: the heap is built once, when it fills (Floyd, O(k)).
-      if (this.size === this.priorities.length) this.priorities = grown(this.priorities, Math.min(this.capacity, this.priorities.length * 2));
+      if (this.size === this.priorities.length) this.priorities = grown(this.priorities, Math.min(this.capacity, this.grownLength()));
       const slot = this.size++;
       this.priorities[slot] = priority;
       if (this.size === this.capacity) {
@@ -82,6 +95,12 @@ export class BottomK {
     this.priorities[top] = priority;
     this.siftDown(0);
     return top;
+  }
+
+  /** Slots after a growth: double until a reservation, an eighth more past one. */
+  private grownLength(): number {
+    const length = this.priorities.length;
+    return this.reserved > 0 && length >= this.reserved ? length + Math.max(INITIAL_SLOTS, length >> 3) : length * 2;
   }
 
   /** Priorities at or above this cannot enter (Infinity until the sample is full). */

@@ -113,6 +113,7 @@ export class ProfileBuilder {
   private ceiling: SampleCeiling | undefined;
   /** The lowest ceiling any row was passed over under: rows above it may be missing from the sample. */
   private passedAbove = Number.POSITIVE_INFINITY;
+  private sizeHint: SizeHint | undefined;
 
   /** Rows the sample keeps, and its seed: parts of one dataset must share both. */
   get sampleSize(): number {
@@ -142,6 +143,16 @@ export class ProfileBuilder {
     this.sample = new BottomK(this.sample.capacity);
     this.ceiling = undefined;
     this.passedAbove = Number.POSITIVE_INFINITY;
+    this.sizeHint = undefined;
+  }
+
+  /**
+   * Tells that `dataBytes` bytes of rows of `file` (a delimited file, whose row ids are byte offsets) are coming: once
+   * a few thousand rows tell the bytes per row, the sample makes room for all of them at once (see BottomK.reserve)
+   * instead of doubling its arrays on the way.
+   */
+  expectBytes(file: string, dataBytes: number): void {
+    this.sizeHint = { file, dataBytes, firstRow: -1, rows: 0 };
   }
 
   /**
@@ -200,10 +211,34 @@ export class ProfileBuilder {
     for (const column of batch.columns) {
       this.declare(column.name, column.decodeAs, undefined);
       present.add(column.name);
-      this.addColumn(this.columns.get(column.name)!, column, batch.length);
+      const state = this.columns.get(column.name)!;
+      this.addColumn(state, column, batch.length);
+      this.dropUnneededNumbers(state);
     }
     for (const state of this.columns.values()) if (!present.has(state.name)) state.nulls += batch.length;
+    if (this.sizeHint?.file === batch.file) this.reserveFor(this.sizeHint, batch);
     this.addToSample(batch, present);
+  }
+
+  /** Reserves the sample's slots for the rows of the hint's file, once its bytes per row are measured. */
+  private reserveFor(hint: SizeHint, batch: RecordBatch): void {
+    if (batch.length === 0) return;
+    if (hint.firstRow < 0) hint.firstRow = batch.rowIds[0]!;
+    const lastRow = batch.rowIds[batch.length - 1]!;
+    hint.rows += batch.length;
+    if (hint.rows < CEILING_MIN_ROWS || lastRow <= hint.firstRow) return;
+    const bytesPerRow = (lastRow - hint.firstRow) / (hint.rows - 1);
+    this.sample.reserve(this.rows - hint.rows + (hint.dataBytes / bytesPerRow) * RESERVE_MARGIN);
+    this.makeRoom();
+    this.sizeHint = undefined;
+  }
+
+  /**
+   * Once an `auto` column (of no declared type) has met a value that is not a number it can no longer be typed a
+   * number (see inferredType): its sampled numbers are never read, and are let go (8 bytes a sampled row).
+   */
+  private dropUnneededNumbers(state: ColumnState): void {
+    if (state.decodeAs === 'auto' && state.type === undefined && state.textual > 0) state.sampleNumbers = EMPTY_NUMBERS;
   }
 
   private addColumn(state: ColumnState, column: ColumnData, length: number): void {
@@ -310,9 +345,11 @@ export class ProfileBuilder {
     const k = this.sample.allocated;
     for (const state of this.columns.values()) {
       if (state.sampleStatus.length >= k) continue;
-      if (state.sampleNumbers.length > 0) state.sampleNumbers = grownFilled(state.sampleNumbers, k, Number.NaN);
-      if (state.sampleIds.length > 0) state.sampleIds = grownFilled(state.sampleIds, k, -1);
-      state.sampleStatus = grownFilled(state.sampleStatus, k, NULL);
+      // The new slots are past the sample's size: each is written when a row enters it, never read before. Left
+      // unfilled, memory reserved for rows to come (see expectBytes) costs nothing until they do.
+      if (state.sampleNumbers.length > 0) state.sampleNumbers = resized(state.sampleNumbers, k);
+      if (state.sampleIds.length > 0) state.sampleIds = resized(state.sampleIds, k);
+      state.sampleStatus = resized(state.sampleStatus, k);
     }
   }
 
@@ -391,7 +428,8 @@ export class ProfileBuilder {
    * Adds another part of the dataset read by its own builder: counts, nulls and category counts add, moments merge,
    * and the part's sampled rows compete for this sample by priority, so that the result is the profile of both parts
    * read as one (moments up to rounding). Parts of one file add their rows to its entry. `dictionaryOf` gives the
-   * dictionary the reader uses for a column, so that ids stay those of later batches.
+   * dictionary the reader uses for a column, so that ids stay those of later batches. The part is spent: its
+   * sampled rows' arrays are let go as they are copied (an every-row part of a file is some 90 MB).
    */
   absorb(part: ProfileState, dictionaryOf?: (column: string) => TextDictionary): void {
     for (const file of part.files) {
@@ -418,7 +456,12 @@ export class ProfileBuilder {
       for (let id = 0; id < column.counts.length; id++) state.counts[ids[id]!]! += column.counts[id]!;
       return ids;
     });
-    for (const state of this.columns.values()) if (!present.has(state.name)) state.nulls += part.rows;
+    for (const state of this.columns.values()) {
+      if (!present.has(state.name)) state.nulls += part.rows;
+      this.dropUnneededNumbers(state);
+    }
+    // The part's rows at most: one growth, not several (see BottomK.reserve).
+    this.sample.reserve(this.sample.size + part.priorities.length);
     // As in addToSample: the rows first (in order: a slot taken twice keeps the later row), then column by column.
     const slots: number[] = [];
     const rows: number[] = [];
@@ -429,7 +472,14 @@ export class ProfileBuilder {
       rows.push(row);
     }
     this.makeRoom();
-    part.columns.forEach((column, c) => copyAbsorbed(this.columns.get(column.name)!, column, idMaps[c], slots, rows));
+    part.priorities = EMPTY_NUMBERS;
+    part.columns.forEach((column, c) => {
+      copyAbsorbed(this.columns.get(column.name)!, column, idMaps[c], slots, rows);
+      // The part is spent: each column's arrays go as soon as they are copied, not when the last one is.
+      column.sampleNumbers = EMPTY_NUMBERS;
+      column.sampleIds = EMPTY_IDS;
+      column.sampleStatus = EMPTY_STATUS;
+    });
     for (const state of this.columns.values()) if (!present.has(state.name)) copySampled(state, undefined, slots, rows);
   }
 
@@ -465,11 +515,13 @@ export class ProfileBuilder {
    */
   finishSorted(): Profile {
     const order = Int32Array.from({ length: this.sample.size }, (_, i) => i);
-    // The priorities are not needed: let them go with the builder, even if a caller keeps it.
+    // The priorities are not needed: their memory (8 bytes a row) is the sorts' working arrays, then goes with the
+    // builder, even if a caller keeps it.
+    const scratch = new Uint32Array(this.sample.priorities.buffer);
     this.sample = new BottomK(0);
     const states = [...this.columns.values()];
     const columns = states.map((state) => {
-      const { column, sample, sortedNumbers } = finishColumn(state, order, false, true);
+      const { column, sample, sortedNumbers } = finishColumn(state, order, false, true, scratch);
       // Texts with category counts are compared by those counts (every row): their sampled values are not needed.
       column.sample = sortedNumbers ?? (column.categories ? [] : sample.slice(0, sample.length));
       state.sampleNumbers = EMPTY_NUMBERS;
@@ -537,6 +589,17 @@ interface SampleCeiling {
   value: number;
 }
 
+/** Bytes of rows a builder is told to expect (see expectBytes), and the rows of them seen so far. */
+interface SizeHint {
+  file: string;
+  dataBytes: number;
+  firstRow: number;
+  rows: number;
+}
+
+/** Rows reserved for are the estimate times this: rows may be a little shorter where the rate is measured. */
+const RESERVE_MARGIN = 1.02;
+
 /** Rows read before the bytes per row are trusted. */
 const CEILING_MIN_ROWS = 4096;
 /**
@@ -549,13 +612,7 @@ const PRIORITY_RANGE = 2 ** 53;
 
 const EMPTY_NUMBERS = new Float64Array(0);
 const EMPTY_IDS = new Int32Array(0);
-
-/** A copy of `array` with `length` values: its own, then `fill`. */
-function grownFilled<T extends Float64Array | Int32Array | Uint8Array>(array: T, length: number, fill: number): T {
-  const next = resized(array, length);
-  next.fill(fill, array.length);
-  return next;
-}
+const EMPTY_STATUS = new Uint8Array(0);
 
 /** The buffers behind a state's arrays, to move it to another thread without a copy (each buffer once). */
 export function transferables(state: ProfileState): ArrayBuffer[] {
@@ -636,11 +693,11 @@ function copyAbsorbed(state: ColumnState, column: ColumnStateData, idMap: Int32A
   }
 }
 
-function finishColumn(state: ColumnState, order: Int32Array, part: boolean, sorted = false): { column: ColumnProfile; sample: DeferredArray<SampleValue>; sortedNumbers?: Float64Array } {
+function finishColumn(state: ColumnState, order: Int32Array, part: boolean, sorted = false, scratch?: Uint32Array): { column: ColumnProfile; sample: DeferredArray<SampleValue>; sortedNumbers?: Float64Array } {
   const type = state.type ?? inferredType(state);
   const numeric = type === 'int' || type === 'float' || type === 'bool' || type === 'datetime';
-  const numbers = part ? EMPTY_NUMBERS : sampledNumberSet(state, order, type, numeric);
-  if (sorted) sortValues(numbers);
+  const numbers = part ? EMPTY_NUMBERS : sampledNumberSet(state, order, type, numeric, sorted);
+  if (sorted) sortValues(numbers, scratch);
   // Bool and datetime columns found by inference were read as text: their counts come from the texts.
   const fromNumbers = numeric && !(state.decodeAs === 'auto' && (type === 'bool' || type === 'datetime'));
   const valueCount = fromNumbers ? state.moments.count : countTexts(state);
@@ -673,14 +730,17 @@ function finishColumn(state: ColumnState, order: Int32Array, part: boolean, sort
 
 /**
  * The column's sampled numbers in no particular order, for its histogram and quantiles; nulls and values that are
- * not numbers are left out.
+ * not numbers are left out. `inPlace` (for finishSorted, after which the builder's arrays are never read) moves them
+ * to the front of the builder's own array instead of a new one: on every row of a million, the new arrays of one
+ * file, while the old were not yet collected, held some 130 MB more.
  */
-function sampledNumberSet(state: ColumnState, order: Int32Array, type: ColumnType, numeric: boolean): Float64Array {
+function sampledNumberSet(state: ColumnState, order: Int32Array, type: ColumnType, numeric: boolean, inPlace = false): Float64Array {
   if (!numeric || type === 'bool') return EMPTY_NUMBERS;
   if (state.decodeAs === 'auto' && type === 'datetime') return sampleNumbers(sampleValues(state, order, type, numeric, 0, order.length));
   // Histograms and quantiles do not depend on the order: the slots are read as they lie, not in sample order.
   const { sampleStatus: status, sampleNumbers: values } = state;
-  const numbers = new Float64Array(order.length);
+  // Writing slot `count` after reading slot `slot` >= count leaves every slot still to read as it was.
+  const numbers = inPlace && values.length >= order.length ? values : new Float64Array(order.length);
   let count = 0;
   for (let slot = 0; slot < order.length; slot++) {
     const n = values[slot]!;

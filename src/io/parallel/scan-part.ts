@@ -61,6 +61,8 @@ export async function scanPart(request: PartRequest, into?: PartSink): Promise<P
   const dictionary = into?.dictionary ?? ((column: string) => dictionaries.get(column) ?? (dictionaries.set(column, new TextDictionary()), dictionaries.get(column)!));
   const decodeAs = columnDecoding(request.contract, request.decodeHints);
   profile.limitSampleByBytes(request.name, request.dataBytes);
+  // The caller's builder absorbs the other parts too: it makes room for the whole file's rows.
+  profile.expectBytes(request.name, into ? request.dataBytes : request.stop - request.start);
   let end = { firstRowStart: request.start, lastRowEnd: request.start, lines: 0 };
   for await (const item of readDelimited(fileChunks(request.path, request.start), {
     name: request.name,
