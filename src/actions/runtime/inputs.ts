@@ -11,7 +11,7 @@ export interface InputSpec {
   /**
    * An empty value is a setting of its own, not the default: train's `artifact-name` (empty: no upload), evaluate's
    * `baseline` (empty: none), `override-label` (empty: no override) and the `tag-prefix` inputs (empty: tags that
-   * are the bare version). These meant so before empty meant the default elsewhere, and workflows rely on them.
+   * are the bare version). Each meant that before empty meant the default elsewhere, and workflows may rely on it.
    */
   keepEmpty?: boolean;
 }
