@@ -5,7 +5,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigurationError } from '../core/errors.js';
 import type { ActionEnvironment } from '../actions/runtime/host.js';
-import type { InputReader, InputSpecs } from '../actions/runtime/inputs.js';
+import { withDefaults, type InputReader, type InputSpecs } from '../actions/runtime/inputs.js';
 import { INPUTS as DRIFT_CHECK_INPUTS } from '../actions/drift-check/inputs.js';
 import { driftCheck } from '../actions/drift-check/run.js';
 import { INPUTS as PR_COMMENT_INPUTS } from '../actions/pr-comment/inputs.js';
@@ -58,7 +58,7 @@ function trainerScript(): string {
  */
 export async function demo(env: ActionEnvironment): Promise<void> {
   const { host } = env;
-  const out = resolve(env.cwd, env.inputs.get('out-dir') || DEMO_INPUTS['out-dir'].default);
+  const out = resolve(env.cwd, withDefaults(env.inputs, DEMO_INPUTS).get('out-dir'));
   const shown = (path: string) => relative(env.cwd, path) || '.';
   const started = Date.now();
   await mkdir(join(out, 'data'), { recursive: true });

@@ -1,13 +1,14 @@
 import { errorMessage, isUserError } from '../core/errors.js';
 import { httpStatus } from '../github/errors.js';
 import { readGitHubContext } from '../github/context.js';
+import { readMlgateEnvironment } from '../io/environment.js';
 import { cliInputReader, parseArgs, renderHelp } from './args.js';
 import { createCliHost } from './cli-host.js';
 import { COMMANDS } from './commands.js';
 
 /** `mlgate <command> [options]`: every action runs here with the same options as its inputs. */
 async function main(argv: readonly string[]): Promise<number> {
-  const debug = Boolean(process.env.MLGATE_DEBUG);
+  const { debug } = readMlgateEnvironment();
   const host = createCliHost(process.stdout, process.stderr, debug);
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {

@@ -8,7 +8,7 @@ import { MAX_PARTIAL_BYTES } from '../io/partial-documents.js';
 import { resolveReportFiles } from '../io/report-files.js';
 import { RunReports } from '../io/run-reports.js';
 import type { ActionEnvironment } from '../actions/runtime/host.js';
-import { parseList, type InputSpecs } from '../actions/runtime/inputs.js';
+import { parseList, withDefaults, type InputSpecs } from '../actions/runtime/inputs.js';
 import { INPUTS as EVALUATE_INPUTS } from '../actions/evaluate/inputs.js';
 import { evaluate } from '../actions/evaluate/run.js';
 import { INPUTS as VALIDATE_DATA_INPUTS } from '../actions/validate-data/inputs.js';
@@ -26,14 +26,15 @@ export const MERGE_INPUTS = {
  * `mlgate <step> --merge ...` takes the step's other options too).
  */
 export async function mergeCommand(env: ActionEnvironment): Promise<void> {
-  const { inputs, cwd, host } = env;
+  const { cwd, host } = env;
+  const inputs = withDefaults(env.inputs, MERGE_INPUTS);
   const patterns = parseList(inputs, 'profiles');
   if (patterns.length === 0) throw new ConfigurationError(`${inputs.label('profiles')} is required: the profiles to merge`);
   const { files } = await resolveReportFiles(patterns, cwd);
   if (files.length === 0) throw new ConfigurationError(`${inputs.label('profiles')}: no file matches ${patterns.join(', ')}`);
   const first = await readDocument<Profile | PartialDocument>(resolve(cwd, files[0]!.path), files[0]!.path, MAX_PARTIAL_BYTES);
   if (first.kind === 'partial') return mergePartials(env, (first.document as PartialDocument).step, patterns);
-  const output = inputs.get('output') || MERGE_INPUTS.output.default;
+  const output = inputs.get('output');
   // The output is claimed (a previous run's removed) before the profiles are read: it cannot be one of them.
   if (files.some((f) => resolve(cwd, f.path) === resolve(cwd, output))) throw new ConfigurationError(`${inputs.label('output')} ${output} is also one of the profiles to merge; write the merged profile elsewhere`);
   const reports = await RunReports.claim([resolve(cwd, output)]);

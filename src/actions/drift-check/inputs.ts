@@ -1,11 +1,10 @@
 import { ConfigurationError } from '../../core/errors.js';
 import { checkTestServes, checkThreshold, DRIFT_TESTS, isColumnKind, isDriftTest, type DriftTest } from '../../core/drift/drift-tests.js';
-import { parseBoolean, parseChoice, parseList, requireInput, type InputReader, type InputSpecs, type OutputSpecs } from '../runtime/inputs.js';
-import { parseSampleSize, SAMPLE_SIZE_HELP } from '../runtime/sample-size.js';
+import { parseBoolean, parseChoice, parseList, requireInput, withDefaults, type InputReader, type InputSpecs, type OutputSpecs } from '../runtime/inputs.js';
+import { parseSampleSize, sampleSizeInput } from '../runtime/sample-size.js';
 import { parseSharding, shardInputs, type Sharding } from '../runtime/sharding.js';
 import { parseReadSettings, readInputs } from '../runtime/read-inputs.js';
 import type { ReadSettings } from '../../io/readers/read-settings.js';
-import { DEFAULT_SAMPLE_SIZE } from '../../core/profile/profile.js';
 
 /** The inputs of the drift-check action, which are also the options of `mlgate drift-check`. */
 export const INPUTS = {
@@ -18,10 +17,7 @@ export const INPUTS = {
   },
   thresholds: { description: 'Thresholds instead of the defaults, as name=value pairs: a test or a column. p-value tests (ks, chi2, ztest) drift below it, in (0, 1); distances (psi, jensenshannon, wasserstein) at or above it, 0 or more.', default: '' },
   'drift-share': { description: 'The dataset drifts when at least this share of the tested features drift, and at least one does; any: one drifted feature is enough.', default: 'any' },
-  'sample-size': {
-    description: `Rows of each side's data kept for the tests on numeric columns: ${SAMPLE_SIZE_HELP}. Category counts always cover every row. A reference given as a profile keeps the sample it was written with.`,
-    default: String(DEFAULT_SAMPLE_SIZE),
-  },
+  'sample-size': sampleSizeInput("Rows of each side's data kept for the tests on numeric columns", '. Category counts always cover every row. A reference given as a profile keeps the sample it was written with.'),
   correction: { description: 'none, or bh: Benjamini-Hochberg adjustment of the features\' p-values (the raw p-value is kept beside the adjusted one).', default: 'bh' },
   'new-categories': { description: 'Values of a text column that the reference never had: drift (drift by themselves when more appear than chance explains) or note (named in the report only).', default: 'drift' },
   ids: { description: 'Identifier columns to skip, one per line or comma-separated, besides those found unique per row (text or whole numbers).', default: '' },
@@ -36,7 +32,7 @@ export const INPUTS = {
   model: { description: 'An ONNX model: also compare its predictions on the reference data with those on the current data (prediction drift). Needs the reference as data files.', default: '' },
   'model-features': { description: 'The model\'s input columns in order. Default: its metadata mlgate.features.', default: '' },
   'onnxruntime-path': { description: 'A preinstalled onnxruntime-node, for runners without internet (see evaluate).', default: '' },
-  'tag-prefix': { description: 'With reference release:latest, the tag prefix of mlgate releases.', default: 'model-v' },
+  'tag-prefix': { description: 'With reference release:latest, the tag prefix of mlgate releases.', default: 'model-v', keepEmpty: true },
   ...readInputs(),
   report: { description: 'Where to write the drift report.', default: 'mlgate-reports/drift-report.json' },
   'github-token': { description: 'Token used to read releases (release:latest, contents: read) and, in issue mode, to keep the issue (issues: write).', default: '${{ github.token }}' },
@@ -83,7 +79,9 @@ export interface DriftCheckOptions {
   sharding: Sharding;
 }
 
-export function parseDriftCheckOptions(inputs: InputReader): DriftCheckOptions {
+/** Turns the inputs into options, checking every value; an empty input means its default (see withDefaults). */
+export function parseDriftCheckOptions(given: InputReader): DriftCheckOptions {
+  const inputs = withDefaults(given, INPUTS);
   const sharding = parseSharding(inputs, 'drift-check');
   requireInput(inputs, 'reference');
   if (!sharding.merge) requireInput(inputs, 'current');
@@ -122,14 +120,14 @@ export function parseDriftCheckOptions(inputs: InputReader): DriftCheckOptions {
     ids: parseList(inputs, 'ids'),
     failOnDrift: parseBoolean(inputs, 'fail-on-drift'),
     mode: parseChoice(inputs, 'mode', ['check', 'issue'] as const),
-    issueLabel: inputs.get('issue-label').trim() || INPUTS['issue-label'].default,
+    issueLabel: inputs.get('issue-label').trim(),
     issueAuthor: inputs.get('issue-author').trim(),
     model: inputs.get('model').trim(),
     modelFeatures: parseList(inputs, 'model-features').length > 0 ? parseList(inputs, 'model-features') : undefined,
     onnxruntimePath: inputs.get('onnxruntime-path').trim(),
     tagPrefix: inputs.get('tag-prefix').trim(),
     read: parseReadSettings(inputs),
-    report: inputs.get('report').trim() || INPUTS.report.default,
+    report: inputs.get('report').trim(),
     token: inputs.get('github-token').trim(),
     sharding,
   };

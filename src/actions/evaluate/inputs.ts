@@ -1,6 +1,6 @@
 import { ConfigurationError } from '../../core/errors.js';
 import { OUTPUT_KINDS, type OutputKind } from '../../core/evaluate/model-output.js';
-import { parseBoolean, parseChoice, parseInteger, parseList, requireInput, type InputReader, type InputSpecs, type OutputSpecs } from '../runtime/inputs.js';
+import { parseBoolean, parseChoice, parseInteger, parseList, requireInput, withDefaults, type InputReader, type InputSpecs, type OutputSpecs } from '../runtime/inputs.js';
 import { RULES_FROM, rulesFromInput, type RulesFrom } from '../runtime/rules-files.js';
 import { parseSharding, shardInputs, type Sharding } from '../runtime/sharding.js';
 import { parseReadSettings, readInputs } from '../runtime/read-inputs.js';
@@ -9,7 +9,7 @@ import type { ReadSettings } from '../../io/readers/read-settings.js';
 /** The inputs of the evaluate action, which are also the options of `mlgate evaluate`. */
 export const INPUTS = {
   model: { description: 'The candidate ONNX model (required unless merge is set).', default: '' },
-  baseline: { description: 'The baseline to compare with: an ONNX file, release:latest (the model of the latest mlgate release), artifact:<run id>/<artifact name>[/<path>] (a model uploaded by a run of the default branch or of this pull request), or none. With none, or before the first release, only value thresholds apply.', default: 'release:latest' },
+  baseline: { description: 'The baseline to compare with: an ONNX file, release:latest (the model of the latest mlgate release), artifact:<run id>/<artifact name>[/<path>] (a model uploaded by a run of the default branch or of this pull request), or none. With none, or before the first release, only value thresholds apply.', default: 'release:latest', keepEmpty: true },
   data: { description: 'The evaluation data: paths or globs (CSV, TSV, JSON Lines, Parquet, optionally .gz), scored by both models (required unless merge is set).', default: '' },
   label: { description: 'The column holding the true label: a class, or the target value for regression (required unless merge is set).', default: '' },
   features: { description: 'The feature columns in the model\'s input order, one per line or comma-separated. Default: the model\'s metadata mlgate.features, else the columns of contract (in its order) but the label.', default: '' },
@@ -26,9 +26,9 @@ export const INPUTS = {
   bootstrap: { description: 'Bootstrap replicates for the confidence intervals (0 turns them off).', default: '1000' },
   seed: { description: 'The bootstrap\'s seed: the same seed and data give the same intervals.', default: '20240101' },
   'fail-on-gate': { description: 'Fail the step when the gate fails.', default: 'true' },
-  'override-label': { description: 'A pull-request label that turns a failed gate into a recorded pass.', default: 'mlgate-override' },
+  'override-label': { description: 'A pull-request label that turns a failed gate into a recorded pass.', default: 'mlgate-override', keepEmpty: true },
   'onnxruntime-path': { description: 'A preinstalled onnxruntime-node (the package folder, or a folder with node_modules/onnxruntime-node), for runners without internet. Default: the pinned version, downloaded once per runner into the tool cache.', default: '' },
-  'tag-prefix': { description: 'With baseline release:latest, the tag prefix of mlgate releases.', default: 'model-v' },
+  'tag-prefix': { description: 'With baseline release:latest, the tag prefix of mlgate releases.', default: 'model-v', keepEmpty: true },
   ...readInputs(),
   report: { description: 'Where to write the eval report.', default: 'mlgate-reports/eval-report.json' },
   'github-token': { description: 'Token used to read the baseline from releases (contents: read) or from another run\'s artifacts (actions: read), and the policy at a pull request\'s base commit (contents: read).', default: '${{ github.token }}' },
@@ -74,7 +74,9 @@ export interface EvaluateOptions {
   sharding: Sharding;
 }
 
-export function parseEvaluateOptions(inputs: InputReader): EvaluateOptions {
+/** Turns the inputs into options, checking every value; an empty input means its default (see withDefaults). */
+export function parseEvaluateOptions(given: InputReader): EvaluateOptions {
+  const inputs = withDefaults(given, INPUTS);
   const sharding = parseSharding(inputs, 'evaluate');
   // A merge reads the shards' partial reports only: no model, data or label.
   const needed = (name: string) => (sharding.merge ? inputs.get(name).trim() : requireInput(inputs, name));
@@ -82,10 +84,12 @@ export function parseEvaluateOptions(inputs: InputReader): EvaluateOptions {
   const classes = parseList(inputs, 'classes');
   const label = needed('label');
   if (features.includes(label)) throw new ConfigurationError(`${inputs.label('features')} lists the label ${label}; a model cannot be fed its own answer`);
+  const model = needed('model');
+  needed('data');
   return {
-    model: needed('model'),
+    model,
     baseline: inputs.get('baseline').trim() || NO_BASELINE,
-    data: (needed('data'), parseList(inputs, 'data')),
+    data: parseList(inputs, 'data'),
     label,
     features: features.length > 0 ? features : undefined,
     contract: inputs.get('contract').trim(),
@@ -95,17 +99,17 @@ export function parseEvaluateOptions(inputs: InputReader): EvaluateOptions {
     policy: inputs.get('policy').trim(),
     rulesFrom: parseChoice(inputs, 'rules-from', RULES_FROM),
     slices: parseList(inputs, 'slices'),
-    minSliceRows: parseInteger(inputs, 'min-slice-rows', 1, 1_000_000_000, 30),
+    minSliceRows: parseInteger(inputs, 'min-slice-rows', 1, 1_000_000_000),
     weakSlices: parseBoolean(inputs, 'weak-slices'),
-    batchSize: parseInteger(inputs, 'batch-size', 1, 1_000_000, 8192),
-    bootstrap: parseInteger(inputs, 'bootstrap', 0, 100_000, 1000),
-    seed: parseInteger(inputs, 'seed', 0, 4_294_967_295, 20240101),
+    batchSize: parseInteger(inputs, 'batch-size', 1, 1_000_000),
+    bootstrap: parseInteger(inputs, 'bootstrap', 0, 100_000),
+    seed: parseInteger(inputs, 'seed', 0, 4_294_967_295),
     failOnGate: parseBoolean(inputs, 'fail-on-gate'),
     overrideLabel: inputs.get('override-label').trim(),
     onnxruntimePath: inputs.get('onnxruntime-path').trim(),
     tagPrefix: inputs.get('tag-prefix').trim(),
     read: parseReadSettings(inputs),
-    report: inputs.get('report').trim() || INPUTS.report.default,
+    report: inputs.get('report').trim(),
     token: inputs.get('github-token').trim(),
     sharding,
   };

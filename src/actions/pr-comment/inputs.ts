@@ -1,5 +1,5 @@
 import type { GitHubContext } from '../../github/context.js';
-import { parseBoolean, parseChoice, parseInteger, parseList, type InputReader, type InputSpecs, type OutputSpecs } from '../runtime/inputs.js';
+import { parseBoolean, parseChoice, parseInteger, parseList, withDefaults, type InputReader, type InputSpecs, type OutputSpecs } from '../runtime/inputs.js';
 
 /** The inputs of the pr-comment action, which are also the options of `mlgate pr-comment`. */
 export const INPUTS = {
@@ -50,18 +50,20 @@ export interface PrCommentOptions {
   output: string;
 }
 
-/** Turns the inputs into options, checking every value. */
-export function parsePrCommentOptions(inputs: InputReader, context: GitHubContext): PrCommentOptions {
+/** Turns the inputs into options, checking every value; an empty input means its default (see withDefaults). */
+export function parsePrCommentOptions(given: InputReader, context: GitHubContext): PrCommentOptions {
+  const inputs = withDefaults(given, INPUTS);
   const mode = parseChoice(inputs, 'mode', ['auto', 'pull_request', 'workflow_run'] as const);
+  // Separators alone (",") name no report either: the default pattern then, as for an empty input.
   const reports = parseList(inputs, 'reports');
   return {
     reports: reports.length > 0 ? reports : [INPUTS.reports.default],
-    key: inputs.get('key').trim() || INPUTS.key.default,
+    key: inputs.get('key').trim(),
     token: inputs.get('github-token').trim(),
     commentAuthor: inputs.get('comment-author').trim(),
     mode: mode === 'auto' ? (context.eventName === 'workflow_run' ? 'workflow_run' : 'pull_request') : mode,
     summary: parseBoolean(inputs, 'summary'),
-    artifactName: inputs.get('artifact-name').trim() || INPUTS['artifact-name'].default,
+    artifactName: inputs.get('artifact-name').trim(),
     pullRequest: inputs.get('pull-request').trim() === '' ? undefined : parseInteger(inputs, 'pull-request', 1, Number.MAX_SAFE_INTEGER),
     output: inputs.get('output').trim(),
   };

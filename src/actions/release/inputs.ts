@@ -1,5 +1,5 @@
 import { ConfigurationError } from '../../core/errors.js';
-import { parseBoolean, parseChoice, parseList, requireInput, type InputReader, type InputSpecs, type OutputSpecs } from '../runtime/inputs.js';
+import { parseBoolean, parseChoice, parseList, requireInput, withDefaults, type InputReader, type InputSpecs, type OutputSpecs } from '../runtime/inputs.js';
 
 /** The inputs of the release action, which are also the options of `mlgate release`. */
 export const INPUTS = {
@@ -15,7 +15,7 @@ export const INPUTS = {
   'model-card-sections': { description: "A Markdown file of the team's own model-card sections, read from the workspace: its ## Intended use and ## Limitations sections replace the card's placeholders, and any other text in it follows them.", default: '' },
   version: { description: 'The version to release (1.4.0), or auto: the latest mlgate release bumped by bump.', default: 'auto' },
   bump: { description: 'With version auto: patch, minor or major.', default: 'patch' },
-  'tag-prefix': { description: 'Tags of mlgate releases start with this; the rest is the version.', default: 'model-v' },
+  'tag-prefix': { description: 'Tags of mlgate releases start with this; the rest is the version.', default: 'model-v', keepEmpty: true },
   name: { description: 'The release title. Default: the tag.', default: '' },
   draft: { description: 'Leave the release as a draft for a person to publish.', default: 'false' },
   'make-latest': { description: 'Mark the release as the latest, the baseline of the next evaluation.', default: 'true' },
@@ -60,7 +60,9 @@ export interface ReleaseOptions {
   dryRun: string;
 }
 
-export function parseReleaseOptions(inputs: InputReader): ReleaseOptions {
+/** Turns the inputs into options, checking every value; an empty input means its default (see withDefaults). */
+export function parseReleaseOptions(given: InputReader): ReleaseOptions {
+  const inputs = withDefaults(given, INPUTS);
   const tagPrefix = inputs.get('tag-prefix').trim();
   if (/[\s~^:?*[\\]/.test(tagPrefix)) throw new ConfigurationError(`${inputs.label('tag-prefix')} holds characters a git tag cannot have (got "${tagPrefix}")`);
   const source = parseChoice(inputs, 'source', ['workspace', 'check-run'] as const);
@@ -88,7 +90,7 @@ export function parseReleaseOptions(inputs: InputReader): ReleaseOptions {
     profile: source === 'check-run' && inputs.get('profile').trim() ? inArtifact('profile', '') : inputs.get('profile').trim(),
     modelCardTemplate: inputs.get('model-card-template').trim(),
     modelCardSections: inputs.get('model-card-sections').trim(),
-    version: inputs.get('version').trim() || 'auto',
+    version: inputs.get('version').trim(),
     bump: parseChoice(inputs, 'bump', ['patch', 'minor', 'major'] as const),
     tagPrefix,
     name: inputs.get('name').trim(),

@@ -8,6 +8,12 @@ export interface InputSpec {
   required?: boolean;
   /** Only the CLI has it (e.g. --output); action.yml does not. */
   cliOnly?: boolean;
+  /**
+   * An empty value is a setting of its own, not the default: train's `artifact-name` (empty: no upload), evaluate's
+   * `baseline` (empty: none), `override-label` (empty: no override) and the `tag-prefix` inputs (empty: tags that
+   * are the bare version). Each meant that before empty meant the default elsewhere, and workflows may rely on it.
+   */
+  keepEmpty?: boolean;
 }
 
 export type InputSpecs = Record<string, InputSpec>;
@@ -18,6 +24,24 @@ export interface InputReader {
   get(name: string): string;
   /** `input "mode"` for the action, `option --mode` for the CLI. */
   label(name: string): string;
+}
+
+/**
+ * The inputs as an action's parser reads them: an input given empty (or only white space) reads as its declared
+ * default, as one not given does, so that each default is written once, in the action's INPUTS declaration, and
+ * empty means the same everywhere. Defaults that are workflow expressions (`${{ github.token }}`, which the runner
+ * or the CLI resolves) and inputs marked `keepEmpty` read as given.
+ */
+export function withDefaults(inputs: InputReader, specs: InputSpecs): InputReader {
+  return {
+    get: (name) => {
+      const value = inputs.get(name);
+      const spec = specs[name];
+      if (value.trim() !== '' || !spec?.default || spec.keepEmpty || spec.default.includes('${{')) return value;
+      return spec.default;
+    },
+    label: (name) => inputs.label(name),
+  };
 }
 
 /** A true/false input, accepting the YAML 1.2 core spellings as @actions/core does. */
@@ -35,10 +59,9 @@ export function parseChoice<T extends string>(inputs: InputReader, name: string,
   throw new ConfigurationError(`${inputs.label(name)} must be one of ${allowed.join(', ')} (got "${value}")`);
 }
 
-/** A whole number within bounds; '' gives `fallback` when one is given. */
-export function parseInteger(inputs: InputReader, name: string, min: number, max: number, fallback?: number): number {
+/** A whole number within bounds (an empty input reads as its default through withDefaults). */
+export function parseInteger(inputs: InputReader, name: string, min: number, max: number): number {
   const value = inputs.get(name).trim();
-  if (value === '' && fallback !== undefined) return fallback;
   if (!/^-?\d+$/.test(value) || Number(value) < min || Number(value) > max) {
     throw new ConfigurationError(`${inputs.label(name)} must be a whole number from ${min} to ${max} (got "${value}")`);
   }

@@ -1,5 +1,5 @@
 import { ConfigurationError } from '../../core/errors.js';
-import { parseChoice, parseInteger, parseList, requireInput, type InputReader, type InputSpecs, type OutputSpecs } from '../runtime/inputs.js';
+import { parseChoice, parseInteger, parseList, requireInput, withDefaults, type InputReader, type InputSpecs, type OutputSpecs } from '../runtime/inputs.js';
 
 /** The inputs of the train action, which are also the options of `mlgate train`. */
 export const INPUTS = {
@@ -12,7 +12,7 @@ export const INPUTS = {
   'cache-key-files': { description: 'Files (paths or globs) whose content keys the cache; when they change, the newest older entry is restored and a new one saved.', default: '' },
   'metrics-file': { description: 'The JSON file of metrics the command writes (numbers, one level of nesting).', default: '' },
   'model-path': { description: 'The ONNX model the command writes; checked by loading it in onnxruntime.', default: '' },
-  'artifact-name': { description: 'The artifact to upload the model, the metrics and the train report as; empty: no upload.', default: 'mlgate-model' },
+  'artifact-name': { description: 'The artifact to upload the model, the metrics and the train report as; empty: no upload.', default: 'mlgate-model', keepEmpty: true },
   'retention-days': { description: 'How long the artifact is kept (default: the repository\'s setting).', default: '' },
   'sample-seconds': { description: 'How often GPU utilisation and memory are sampled.', default: '5' },
   'onnxruntime-path': { description: 'A preinstalled onnxruntime-node, for checking the model on runners without internet (see evaluate).', default: '' },
@@ -47,10 +47,12 @@ export interface TrainOptions {
   token: string;
 }
 
-export function parseTrainOptions(inputs: InputReader): TrainOptions {
-  const minMemory = Number(inputs.get('min-gpu-memory').trim() || '0');
+/** Turns the inputs into options, checking every value; an empty input means its default (see withDefaults). */
+export function parseTrainOptions(given: InputReader): TrainOptions {
+  const inputs = withDefaults(given, INPUTS);
+  const minMemory = Number(inputs.get('min-gpu-memory').trim());
   if (!(minMemory >= 0)) throw new ConfigurationError(`${inputs.label('min-gpu-memory')} must be a number of GiB, 0 or more (got "${inputs.get('min-gpu-memory')}")`);
-  const timeout = Number(inputs.get('timeout-minutes').trim() || '360');
+  const timeout = Number(inputs.get('timeout-minutes').trim());
   if (!(timeout > 0 && timeout <= 60 * 24 * 7)) throw new ConfigurationError(`${inputs.label('timeout-minutes')} must be a number of minutes above 0 (got "${inputs.get('timeout-minutes')}")`);
   const cachePaths = parseList(inputs, 'cache-paths');
   const cacheKeyFiles = parseList(inputs, 'cache-key-files');
@@ -58,7 +60,7 @@ export function parseTrainOptions(inputs: InputReader): TrainOptions {
   const retention = inputs.get('retention-days').trim();
   return {
     command: requireInput(inputs, 'command'),
-    workingDirectory: inputs.get('working-directory').trim() || '.',
+    workingDirectory: inputs.get('working-directory').trim(),
     requireGpu: parseChoice(inputs, 'require-gpu', ['true', 'false', 'auto'] as const),
     minGpuMemoryGiB: minMemory,
     timeoutMinutes: timeout,
@@ -68,9 +70,9 @@ export function parseTrainOptions(inputs: InputReader): TrainOptions {
     modelPath: inputs.get('model-path').trim(),
     artifactName: inputs.get('artifact-name').trim(),
     retentionDays: retention ? parseInteger(inputs, 'retention-days', 1, 400) : undefined,
-    sampleSeconds: parseInteger(inputs, 'sample-seconds', 1, 3600, 5),
+    sampleSeconds: parseInteger(inputs, 'sample-seconds', 1, 3600),
     onnxruntimePath: inputs.get('onnxruntime-path').trim(),
-    report: inputs.get('report').trim() || INPUTS.report.default,
+    report: inputs.get('report').trim(),
     token: inputs.get('github-token').trim(),
   };
 }

@@ -1,11 +1,10 @@
 import { ConfigurationError } from '../../core/errors.js';
 import type { ReadSettings } from '../../io/readers/read-settings.js';
-import { parseBoolean, parseChoice, parseInteger, parseList, type InputReader, type InputSpecs, type OutputSpecs } from '../runtime/inputs.js';
+import { parseBoolean, parseChoice, parseInteger, parseList, withDefaults, type InputReader, type InputSpecs, type OutputSpecs } from '../runtime/inputs.js';
 import { parseReadSettings, readInputs } from '../runtime/read-inputs.js';
 import { RULES_FROM, rulesFromInput, type RulesFrom } from '../runtime/rules-files.js';
-import { parseSampleSize, SAMPLE_SIZE_HELP } from '../runtime/sample-size.js';
+import { parseSampleSize, sampleSizeInput } from '../runtime/sample-size.js';
 import { parseSharding, shardInputs, type Sharding } from '../runtime/sharding.js';
-import { DEFAULT_SAMPLE_SIZE } from '../../core/profile/profile.js';
 
 /** The inputs of the validate-data action, which are also the options of `mlgate validate-data`. */
 export const INPUTS = {
@@ -18,7 +17,7 @@ export const INPUTS = {
   'fail-on': { description: 'error: fail on errors only; warning: fail on warnings too.', default: 'error' },
   report: { description: 'Where to write the validation report.', default: 'mlgate-reports/validation-report.json' },
   profile: { description: 'Where to write the profile of the data (for drift checks and releases).', default: 'mlgate-reports/profile.json' },
-  'sample-size': { description: `Rows kept in the profile's seeded sample, for exact tests later: ${SAMPLE_SIZE_HELP}; 0 writes a profile without a sample (drift checks against it then compare category counts only).`, default: String(DEFAULT_SAMPLE_SIZE) },
+  'sample-size': sampleSizeInput("Rows kept in the profile's seeded sample, for exact tests later", '; 0 writes a profile without a sample (drift checks against it then compare category counts only).'),
   'github-token': { description: 'Token used to read the contract at a pull request\'s base commit (contents: read; a fork\'s read-only token is enough).', default: '${{ github.token }}' },
   ...shardInputs('validate-data'),
 } satisfies InputSpecs;
@@ -48,7 +47,9 @@ export interface ValidateDataOptions {
   sharding: Sharding;
 }
 
-export function parseValidateDataOptions(inputs: InputReader): ValidateDataOptions {
+/** Turns the inputs into options, checking every value; an empty input means its default (see withDefaults). */
+export function parseValidateDataOptions(given: InputReader): ValidateDataOptions {
+  const inputs = withDefaults(given, INPUTS);
   const sharding = parseSharding(inputs, 'validate-data');
   const data = parseList(inputs, 'data');
   if (data.length === 0 && !sharding.merge) throw new ConfigurationError(`${inputs.label('data')} is required: the data files to check`);
@@ -64,8 +65,8 @@ export function parseValidateDataOptions(inputs: InputReader): ValidateDataOptio
     read: parseReadSettings(inputs),
     maxAnnotations: parseInteger(inputs, 'max-annotations', 0, 10_000),
     failOn: parseChoice(inputs, 'fail-on', ['error', 'warning'] as const),
-    report: inputs.get('report').trim() || INPUTS.report.default,
-    profile: inputs.get('profile').trim() || INPUTS.profile.default,
+    report: inputs.get('report').trim(),
+    profile: inputs.get('profile').trim(),
     sampleSize: parseSampleSize(inputs),
     token: inputs.get('github-token').trim(),
     sharding,

@@ -130,34 +130,53 @@ function sameBytes(pool: Uint8Array, from: number, to: number, source: Uint8Arra
   return true;
 }
 
+/**
+ * One column of a batch, as its consumers see it: read-only, because a reader reuses the arrays for its next batch
+ * (see RecordBatch). Readers fill a WritableColumnData.
+ */
 export interface ColumnData {
+  readonly name: string;
+  readonly decodeAs: DecodeAs;
+  /** VALUE, NULL or INVALID per row. */
+  readonly status: Readonly<Uint8Array>;
+  /** Numbers, 0/1 for booleans, epoch ms for datetimes; NaN where the status is not VALUE. Absent for text. */
+  readonly numbers?: Readonly<Float64Array>;
+  /** Dictionary ids for text (and for `auto`); -1 where null. */
+  readonly ids?: Readonly<Int32Array>;
+  readonly dictionary?: TextDictionary;
+  /** The text of cells that did not parse, by row index in the batch (kept for messages). */
+  readonly invalidText: ReadonlyMap<number, string>;
+}
+
+/**
+ * A column as a reader builds and refills it: the writable twin of ColumnData, which is what the reader hands on.
+ */
+export interface WritableColumnData {
   name: string;
   decodeAs: DecodeAs;
-  /** VALUE, NULL or INVALID per row. */
   status: Uint8Array;
-  /** Numbers, 0/1 for booleans, epoch ms for datetimes; NaN where the status is not VALUE. Absent for text. */
   numbers?: Float64Array;
-  /** Dictionary ids for text (and for `auto`); -1 where null. */
   ids?: Int32Array;
   dictionary?: TextDictionary;
-  /** The text of cells that did not parse, by row index in the batch (kept for messages). */
   invalidText: Map<number, string>;
 }
 
 /**
- * Rows of one file, column by column. A reader may reuse a batch's arrays for the next batch: a consumer copies what
- * it keeps before asking for the next.
+ * Rows of one file, column by column, as its consumers see it. Lifetime: a batch is valid only until the reader is
+ * asked for the next one. A reader may reuse a batch's arrays for the next batch, so a consumer copies what it keeps
+ * (`slice`, `Float64Array.from`) before asking for more, and never writes into them: the read-only types refuse
+ * writes by index (a typed array's own `set` and `fill` are still there to be left alone).
  */
 export interface RecordBatch {
   /** The file as the user named it. */
-  file: string;
+  readonly file: string;
   /**
    * Each row's identity within its file, independent of how the file is split for reading: the byte offset where
    * the row starts in delimited text, the row's position otherwise. Seeds the row's place in the profile sample.
    */
-  rowIds: Float64Array;
-  length: number;
+  readonly rowIds: Readonly<Float64Array>;
+  readonly length: number;
   /** The 1-based line (or, for Parquet, row number) where each row starts. */
-  lines: Float64Array;
-  columns: ColumnData[];
+  readonly lines: Readonly<Float64Array>;
+  readonly columns: readonly ColumnData[];
 }

@@ -3,6 +3,7 @@ import { Worker } from 'node:worker_threads';
 import { rankMetricsOf, rankMetrics } from '../../core/evaluate/compare-models.js';
 import type { Predictions } from '../../core/evaluate/model-output.js';
 import { averageRankings, rankKeys, rankMetricValues, type SplitKeys } from '../../core/metrics/ranking-metrics.js';
+import { readMlgateEnvironment, type MlgateEnvironment } from '../environment.js';
 import type { ModelScoring } from '../onnx/batch-scorer.js';
 import { takePart as takeBootstrapPart, type BootstrapJob } from './shared-bootstrap.js';
 import { workerScript } from './worker-script.js';
@@ -47,26 +48,19 @@ export interface SharedRanking {
   ranks(): Promise<Record<string, number>[]>;
 }
 
-/** Below this many rows a new thread's start-up (about 40 ms) costs more than it saves (MLGATE_RANK_MIN_ROWS overrides, for tests). */
-const MIN_ROWS = 100_000;
-
-function minRows(env: NodeJS.ProcessEnv): number {
-  const asked = Number(env.MLGATE_RANK_MIN_ROWS);
-  return Number.isInteger(asked) && asked > 0 ? asked : MIN_ROWS;
-}
-
 /**
  * ROC AUC and PR AUC of each model, shared with another thread so that the sorting overlaps the bootstrap on this
  * one: the scoring thread when the models scored on one (it is idle by then, and started), else a thread of its own
- * when the data is large enough and a second core is there (not with MLGATE_THREADS=1, nor from sources). With the
- * keys split as the rows were scored (`keys`, per model), both threads claim targets to rank, then bootstrap
- * replicates, and end together: on the 1M-row benchmark the ranking took 0.4 s beside 0.2 s of bootstrap when the
- * other thread ranked alone. Without them, the other thread ranks from the probabilities and then joins the bootstrap.
+ * when the data is large enough (MlgateEnvironment.rankMinRows) and a second core is there (not with MLGATE_THREADS=1,
+ * nor from sources). With the keys split as the rows were scored (`keys`, per model), both threads claim targets to
+ * rank, then bootstrap replicates, and end together: on the 1M-row benchmark the ranking took 0.4 s beside 0.2 s of
+ * bootstrap when the other thread ranked alone. Without them, the other thread ranks from the probabilities and then
+ * joins the bootstrap.
  */
-export function shareRanking(truth: Int32Array | Float64Array, models: readonly Predictions[], keys: SplitKeys[][] | undefined, scoring: ModelScoring | undefined, bootstrap?: BootstrapJob, env: NodeJS.ProcessEnv = process.env): SharedRanking {
+export function shareRanking(truth: Int32Array | Float64Array, models: readonly Predictions[], keys: SplitKeys[][] | undefined, scoring: ModelScoring | undefined, bootstrap?: BootstrapJob, settings: MlgateEnvironment = readMlgateEnvironment()): SharedRanking {
   const job = keys ? rankJob(keys) : undefined;
   const ranking = models.some((m) => m.task === 'classification' && m.probabilities);
-  const thread = ranking ? otherThread(truth, models, job, scoring, bootstrap, env) : undefined;
+  const thread = ranking ? otherThread(truth, models, job, scoring, bootstrap, settings) : undefined;
   return {
     onThread: thread !== undefined,
     takePart() {
@@ -82,7 +76,7 @@ export function shareRanking(truth: Int32Array | Float64Array, models: readonly 
 }
 
 /** The other thread's part, started: its answer (the ranks when it ranked from the probabilities), or undefined when there is none. */
-function otherThread(truth: Int32Array | Float64Array, models: readonly Predictions[], job: RankJob | undefined, scoring: ModelScoring | undefined, bootstrap: BootstrapJob | undefined, env: NodeJS.ProcessEnv): Promise<Record<string, number>[]> | undefined {
+function otherThread(truth: Int32Array | Float64Array, models: readonly Predictions[], job: RankJob | undefined, scoring: ModelScoring | undefined, bootstrap: BootstrapJob | undefined, settings: MlgateEnvironment): Promise<Record<string, number>[]> | undefined {
   const request: RankRequest = {
     // The probabilities are not read when the keys are ranked: none is copied then.
     ...(job
@@ -98,7 +92,7 @@ function otherThread(truth: Int32Array | Float64Array, models: readonly Predicti
   };
   if (scoring?.rank) return scoring.rank(request);
   const script = workerScript('rank-worker');
-  if (!script || truth.length < minRows(env) || availableParallelism() < 2 || env.MLGATE_THREADS === '1') return undefined;
+  if (!script || truth.length < settings.rankMinRows || availableParallelism() < 2 || settings.threads === 1) return undefined;
   return new Promise((resolve, reject) => {
     const worker = new Worker(script, { workerData: request });
     worker.once('message', resolve);

@@ -6,6 +6,7 @@ import type { Onnxruntime } from '../onnx/load-onnxruntime.js';
 import type { InputFacts, ModelFacts, OnnxModel } from '../onnx/onnx-model.js';
 import type { OutputKind } from '../../core/evaluate/model-output.js';
 import type { RankRequest } from './background-ranking.js';
+import { readMlgateEnvironment, type MlgateEnvironment } from '../environment.js';
 import type { DatasetFile } from '../readers/dataset.js';
 import type { ChunkHasher } from '../sha256.js';
 import { fromWorkerError, workerScript, type WorkerError } from './worker-script.js';
@@ -41,8 +42,6 @@ export type ScoringMessage = { rows: number; block: Float32Array; facts?: RowFac
 /** Messages from the scoring thread: `ack` a batch scored, `returned` a hashed chunk's memory. */
 export type ScoringReply = { ack: ArrayBuffer[] } | { returned: ArrayBuffer } | { done: ScoringResult } | { ranked: Record<string, number>[] } | { digest: { hash: number; hex: string } } | { error: WorkerError };
 
-/** Below this much data the thread's start (a worker, then onnxruntime loaded and the models opened again) costs more than the overlap saves. */
-const DEFAULT_MIN_BYTES = 8 * 1024 * 1024;
 /**
  * Rows sent and not yet scored, at most: a slow model holds the read back instead of queueing the data. Counted in
  * rows, not batches, whose size the reader chooses. Measured on the 1M-row bench (medians of alternating runs):
@@ -57,16 +56,15 @@ const MAX_IN_FLIGHT_ROWS = 36_000;
  * faster in all, though the read itself slows by about 0.2 s beside the thread); else on this thread, between reads. The thread runs
  * onnxruntime with one intra-op thread, which leaves the reader its core (with its default two, fighting the reader
  * for the cores, the models took twice as long).
- * MLGATE_THREADS=1 keeps everything on this thread; MLGATE_SCORE_MIN_BYTES overrides the threshold (for tests).
+ * MLGATE_THREADS=1 keeps everything on this thread; below MlgateEnvironment.scoreMinBytes of data (MLGATE_SCORE_MIN_BYTES
+ * overrides it, for tests) the thread's start costs more than the overlap saves.
  */
-export async function startScoring(ort: Onnxruntime, models: readonly ModelToScore[], width: number, batchSize: number, files: readonly DatasetFile[], sumRows?: SumRows, env: NodeJS.ProcessEnv = process.env): Promise<ModelScoring> {
+export async function startScoring(ort: Onnxruntime, models: readonly ModelToScore[], width: number, batchSize: number, files: readonly DatasetFile[], sumRows?: SumRows, settings: MlgateEnvironment = readMlgateEnvironment()): Promise<ModelScoring> {
   const script = workerScript('scoring-worker');
-  const asked = Number(env.MLGATE_SCORE_MIN_BYTES);
-  const minBytes = Number.isFinite(asked) && asked > 0 ? asked : DEFAULT_MIN_BYTES;
   // Inputs other than float32 are fed from float64 features (ids of texts, integers past 2^24, doubles), which the
   // thread's float32 blocks would round: those models score on this thread.
   const exact = models.some((m) => m.model.facts.inputs.some((i) => i.type !== 'float32'));
-  if (exact || !script || availableParallelism() < 2 || env.MLGATE_THREADS === '1' || (await totalBytes(files)) < minBytes) {
+  if (exact || !script || availableParallelism() < 2 || settings.threads === 1 || (await totalBytes(files)) < settings.scoreMinBytes) {
     return new BatchScorer(models.map((m) => ({ name: m.model.facts.name, outputName: m.model.facts.outputName, run: m.model.run, columns: m.columns, predict: m.predict })), width, batchSize, sumRows, exact ? 'float64' : 'float32');
   }
   const request: ScoringRequest = {

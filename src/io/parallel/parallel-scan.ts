@@ -1,30 +1,22 @@
 import { stat } from 'node:fs/promises';
-import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { ConfigurationError, DataError } from '../../core/errors.js';
+import { readMlgateEnvironment, type MlgateEnvironment } from '../environment.js';
 import type { DatasetFile } from '../readers/dataset.js';
 import { scanPart, type PartRequest, type PartResult, type PartSink } from './scan-part.js';
 import { fromWorkerError, workerScript, type WorkerError } from './worker-script.js';
 
-/** Files smaller than this are read in one piece: threads cost more than they save. */
-const DEFAULT_MIN_BYTES = 48 * 1024 * 1024;
-
 /**
  * How many threads read one file: MLGATE_THREADS when set (1 turns parallel reading off), else one per core, up to
- * 4. On 2 cores the two threads slow each other down (20% more CPU time in all), but on the 1M-row validate-data
- * bench of a 2-vCPU machine they still take 2.45 s against 3.1 s (median of 5 alternating runs), for 137-144 MB of
- * peak memory against 117-123 MB.
+ * 4 (see MlgateEnvironment.threads for the measurement behind it).
  */
-export function readingThreads(env: NodeJS.ProcessEnv = process.env): number {
-  const asked = Number(env.MLGATE_THREADS);
-  if (Number.isInteger(asked) && asked > 0) return asked;
-  return Math.min(availableParallelism(), 4);
+export function readingThreads(settings: Pick<MlgateEnvironment, 'threads'> = readMlgateEnvironment()): number {
+  return settings.threads;
 }
 
-/** The smallest file read in parallel (MLGATE_PARALLEL_MIN_BYTES overrides, for tests). */
-export function parallelMinBytes(env: NodeJS.ProcessEnv = process.env): number {
-  const asked = Number(env.MLGATE_PARALLEL_MIN_BYTES);
-  return Number.isFinite(asked) && asked > 0 ? asked : DEFAULT_MIN_BYTES;
+/** The smallest file read in parallel: smaller ones are read in one piece (MLGATE_PARALLEL_MIN_BYTES overrides, for tests). */
+export function parallelMinBytes(settings: Pick<MlgateEnvironment, 'parallelMinBytes'> = readMlgateEnvironment()): number {
+  return settings.parallelMinBytes;
 }
 
 export function canReadInParallel(): boolean {
@@ -55,12 +47,12 @@ const started: Worker[] = [];
  * machine, mostly Node's own start) while this thread reads the contract and the header, not after: the thread that
  * reads the last part otherwise ends that much later than the one reading the first. Idle, they hold nothing open.
  */
-export async function prestartReaders(files: readonly DatasetFile[], env: NodeJS.ProcessEnv = process.env): Promise<void> {
+export async function prestartReaders(files: readonly DatasetFile[], settings: MlgateEnvironment = readMlgateEnvironment()): Promise<void> {
   const script = workerScript('scan-worker');
-  const threads = readingThreads(env);
+  const threads = readingThreads(settings);
   if (!script || threads < 2 || started.length > 0) return;
   const first = files.find((f) => (f.format === 'csv' || f.format === 'tsv') && !f.gzip);
-  if (!first || (await stat(first.path)).size < parallelMinBytes(env)) return;
+  if (!first || (await stat(first.path)).size < parallelMinBytes(settings)) return;
   for (let i = 1; i < threads; i++) {
     const worker = new Worker(script);
     worker.unref();

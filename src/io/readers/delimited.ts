@@ -1,6 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import { DataError } from '../../core/errors.js';
-import { INVALID, NULL, VALUE, type ColumnData, type DecodeAs, type RecordBatch, type TextDictionary } from '../../core/data/batch.js';
+import { INVALID, NULL, VALUE, type DecodeAs, type RecordBatch, type TextDictionary, type WritableColumnData } from '../../core/data/batch.js';
 import { DEFAULT_NULL_VALUES, parseBoolText, parseDatetimeText } from '../../core/data/cell-text.js';
 import { isNanText, latin1, parseNumberBytes, utf8 } from './parse-cells.js';
 import { delimiterName, type Decimal, type QuoteMode } from './read-settings.js';
@@ -531,12 +531,12 @@ function decodeBatch(
   arrays: BatchArrays,
 ): RecordBatch {
   arrays.reserve(rows);
-  const columns: ColumnData[] = [];
+  const columns: WritableColumnData[] = [];
   header.forEach((name, c) => {
     const as = decodeAs[c]!;
     if (as === 'skip') return;
     const status = arrays.status[c]!.subarray(0, rows).fill(VALUE);
-    const column: ColumnData = { name, decodeAs: as, status, invalidText: new Map() };
+    const column: WritableColumnData = { name, decodeAs: as, status, invalidText: new Map() };
     if (as === 'number' || as === 'auto') column.numbers = decodeNumbers(arrays.numbers[c]!.subarray(0, rows), buffer, cells, header.length, c, column, nulls, point);
     if (as === 'text' || as === 'auto') {
       column.dictionary = dictionaries[c]!;
@@ -561,7 +561,7 @@ function cellText(buffer: Buffer, cells: Cells, k: number): string {
 // One small function per decoding, each with a single tight loop over a column's cells: V8 optimises these far
 // better than one function that branches on the type inside the loop.
 
-function decodeNumbers(numbers: Float64Array, buffer: Buffer, cells: Cells, stride: number, c: number, column: ColumnData, nulls: ReadonlySet<string>, point: number): Float64Array {
+function decodeNumbers(numbers: Float64Array, buffer: Buffer, cells: Cells, stride: number, c: number, column: WritableColumnData, nulls: ReadonlySet<string>, point: number): Float64Array {
   const rows = numbers.length;
   const { starts, ends } = cells;
   const { status } = column;
@@ -605,7 +605,7 @@ function nullFlags(dictionary: TextDictionary, nulls: ReadonlySet<string>): Uint
   return entry.flags;
 }
 
-function decodeTexts(ids: Int32Array, buffer: Buffer, cells: Cells, stride: number, c: number, column: ColumnData, nulls: ReadonlySet<string>): Int32Array {
+function decodeTexts(ids: Int32Array, buffer: Buffer, cells: Cells, stride: number, c: number, column: WritableColumnData, nulls: ReadonlySet<string>): Int32Array {
   const rows = ids.length;
   const dictionary = column.dictionary!;
   const { status } = column;
@@ -627,7 +627,7 @@ function decodeTexts(ids: Int32Array, buffer: Buffer, cells: Cells, stride: numb
   return ids;
 }
 
-function decodeParsed(numbers: Float64Array, buffer: Buffer, cells: Cells, stride: number, c: number, column: ColumnData, nulls: ReadonlySet<string>, parse: (text: string) => number): Float64Array {
+function decodeParsed(numbers: Float64Array, buffer: Buffer, cells: Cells, stride: number, c: number, column: WritableColumnData, nulls: ReadonlySet<string>, parse: (text: string) => number): Float64Array {
   const rows = numbers.length;
   const { status } = column;
   for (let r = 0, k = c; r < rows; r++, k += stride) {

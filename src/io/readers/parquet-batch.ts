@@ -1,4 +1,4 @@
-import { INVALID, NULL, VALUE, type ColumnData, type DecodeAs, type TextDictionary } from '../../core/data/batch.js';
+import { INVALID, NULL, VALUE, type ColumnData, type DecodeAs, type TextDictionary, type WritableColumnData } from '../../core/data/batch.js';
 import type { DecodedColumn } from './parquet-column-chunk.js';
 import { columnFromValues } from './value-columns.js';
 
@@ -17,7 +17,7 @@ export function columnFromDecoded(name: string, decodeAs: DecodeAs, decoded: Dec
   if (decoded.kind === 'text') {
     if (decodeAs !== 'text' && decodeAs !== 'auto') return columnFromValues(name, decodeAs, textValues(decoded, from, to), dictionary, length);
     const ids = textIds(decoded, dictionary!, from, to, idsInto);
-    const column: ColumnData = { name, decodeAs, status, ids, dictionary, invalidText: new Map() };
+    const column: WritableColumnData = { name, decodeAs, status, ids, dictionary, invalidText: new Map() };
     if (decodeAs === 'auto') {
       // Text is not a number: every value is kept as text beside a NaN, as the reference does.
       column.status = Uint8Array.from(status, (s) => (s === NULL ? NULL : INVALID));
@@ -69,7 +69,7 @@ function numbersAsText(name: string, decodeAs: 'auto' | 'text', kind: 'number' |
     if (id === undefined) seen.set(value, (id = dictionary.idOf(textOf(value))));
     ids[r] = id;
   }
-  const column: ColumnData = { name, decodeAs, status, ids, dictionary, invalidText: new Map() };
+  const column: WritableColumnData = { name, decodeAs, status, ids, dictionary, invalidText: new Map() };
   if (decodeAs === 'auto' && kind === 'number') column.numbers = numbers;
   else if (decodeAs === 'auto') {
     column.status = Uint8Array.from(status, (s) => (s === NULL ? NULL : INVALID));

@@ -1,4 +1,4 @@
-import { INVALID, NULL, type ColumnData, type DecodeAs, type TextDictionary } from '../../core/data/batch.js';
+import { INVALID, NULL, type ColumnData, type DecodeAs, type TextDictionary, type WritableColumnData } from '../../core/data/batch.js';
 import { parseBoolText, parseDatetimeText } from '../../core/data/cell-text.js';
 
 /**
@@ -8,7 +8,7 @@ import { parseBoolText, parseDatetimeText } from '../../core/data/cell-text.js';
 export function columnFromValues(name: string, decodeAs: DecodeAs, values: ArrayLike<unknown>, dictionary: TextDictionary | undefined, length = values.length): ColumnData {
   const status = new Uint8Array(length);
   const invalidText = new Map<number, string>();
-  const column: ColumnData = { name, decodeAs, status, invalidText };
+  const column: WritableColumnData = { name, decodeAs, status, invalidText };
   const numeric = decodeAs !== 'text';
   const numbers = numeric ? new Float64Array(length) : undefined;
   const ids = decodeAs === 'text' || decodeAs === 'auto' ? new Int32Array(length) : undefined;
