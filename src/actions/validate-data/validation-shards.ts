@@ -3,23 +3,10 @@ import type { RulesFile, ValidationReport } from '../../core/documents.js';
 import { mergeProfiles } from '../../core/profile/merge-profiles.js';
 import type { Profile } from '../../core/profile/profile.js';
 import { lineOffsets } from '../../core/shard/shard-pieces.js';
-import { DatasetValidator, type ValidationOptions, type ValidatorPart } from '../../core/validate/dataset-validator.js';
+import { DatasetValidator, type ValidationOptions } from '../../core/validate/dataset-validator.js';
 import { VALUE_RULES } from '../../core/validate/violations.js';
-import { packSamples } from '../../io/partial-documents.js';
-import { decodeValidatorPart, encodeValidatorPart } from '../../io/partials/validation-payload.js';
+import { decodeValidation, encodeValidation, type ValidationShardState } from '../../io/partials/validation-payload.js';
 import type { ShardedStepAdapter } from '../runtime/sharded-step.js';
-
-/** What a shard of validate-data checked: its validator's state, its profile, and the contract it applied. */
-export interface ValidationShardState {
-  contract: DataContract;
-  /** Where the shards read the contract, for the report. */
-  contractPath: string;
-  /** Which version of the contract the shards applied (on a pull request), for the report. */
-  origin: RulesFile | undefined;
-  part: ValidatorPart;
-  /** The shard's profile, finished as a part (see ProfileBuilder.finish). */
-  profile: Profile;
-}
 
 /** The shards merged: the validator of the whole dataset, its profile, and the contract's facts for the report. */
 export interface MergedValidation {
@@ -36,15 +23,8 @@ export interface MergedValidation {
  */
 export const validationShards: ShardedStepAdapter<'validate-data', ValidationShardState, MergedValidation> = {
   step: 'validate-data',
-  encode: (state) => ({
-    ...packSamples(state.profile),
-    validation: { contract: state.contract, contract_path: state.contractPath, ...(state.origin ? { contract_origin: state.origin } : {}), ...encodeValidatorPart(state.part) },
-  }),
-  decode: ({ document, source }) => {
-    const validation = document.validation!;
-    // readPartials has put the profile's packed samples back already.
-    return { contract: validation.contract as DataContract, contractPath: validation.contract_path, origin: validation.contract_origin, part: decodeValidatorPart(validation, source), profile: document.profile! };
-  },
+  encode: encodeValidation,
+  decode: ({ document, source }) => decodeValidation(document, source),
   merge: (shards, { createdAt, warn }) => {
     // Every shard applied the same contract (it is in their fingerprint): the first's is the run's.
     const first = shards[0]!.document;

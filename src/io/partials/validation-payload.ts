@@ -1,7 +1,38 @@
-import type { PartialValidation } from '../../core/documents.js';
+import type { DataContract } from '../../core/contract/contract.js';
+import type { PartialDocument, PartialValidation, RulesFile } from '../../core/documents.js';
+import type { Profile } from '../../core/profile/profile.js';
 import type { ValidatorPart } from '../../core/validate/dataset-validator.js';
 import { bitsetValues } from '../../core/validate/unique-tracker.js';
-import { decodeFloat64, decodeUint32, encodeArray } from '../partial-documents.js';
+import { decodeFloat64, decodeUint32, encodeArray, packSamples, type PartialPayload } from '../partial-documents.js';
+
+/** What a shard of validate-data checked: its validator's state, its profile, and the contract it applied. */
+export interface ValidationShardState {
+  contract: DataContract;
+  /** Where the shards read the contract, for the report. */
+  contractPath: string;
+  /** Which version of the contract the shards applied (on a pull request), for the report. */
+  origin: RulesFile | undefined;
+  part: ValidatorPart;
+  /** The shard's profile, finished as a part (see ProfileBuilder.finish). */
+  profile: Profile;
+}
+
+/** A shard's validation as its partial report holds it: the profile with its samples packed, then the checks. */
+export function encodeValidation(state: ValidationShardState): PartialPayload {
+  return {
+    ...packSamples(state.profile),
+    validation: { contract: state.contract, contract_path: state.contractPath, ...(state.origin ? { contract_origin: state.origin } : {}), ...encodeValidatorPart(state.part) },
+  };
+}
+
+/**
+ * A shard's validation from its partial report, as read by readPartials (the profile's samples put back already);
+ * `source` names the file in messages.
+ */
+export function decodeValidation(document: Pick<PartialDocument, 'profile' | 'validation'>, source: string): ValidationShardState {
+  const validation = document.validation!;
+  return { contract: validation.contract as DataContract, contractPath: validation.contract_path, origin: validation.contract_origin, part: decodeValidatorPart(validation, source), profile: document.profile! };
+}
 
 /** A validator's state as a partial report holds it (typed arrays in base64). */
 export function encodeValidatorPart(part: ValidatorPart): Pick<PartialValidation, 'tallies' | 'unique'> {
