@@ -69,7 +69,9 @@ export interface ShardResult<S extends ShardedStep, State> {
   pieces: ShardPiece[];
   /** The data files' names and sizes (and SHA-256 where this shard hashed one). */
   files: FileRef[];
+  /** What every shard of the run must share (see shard-identities.ts): hashed into the partial's fingerprint. */
   identity: ShardIdentity<S>;
+  /** What the shard computed, encoded by the step's adapter. */
   state: State;
 }
 
