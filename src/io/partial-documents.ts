@@ -7,6 +7,7 @@ import { ownValue } from '../core/own-value.js';
 import { checkShardCoverage, type ShardPiece } from '../core/shard/shard-pieces.js';
 import type { ShardSpec } from '../core/shard/shard-spec.js';
 import type { DatasetFile } from './readers/dataset.js';
+import type { ShardIdentity } from './partials/shard-identities.js';
 import { readDocumentOfKind, writeDocument } from './documents.js';
 import { resolveReportFiles } from './report-files.js';
 import { sha256Hex } from './sha256.js';
@@ -34,9 +35,12 @@ export async function fileFacts(files: readonly DatasetFile[]): Promise<{ path: 
   return Promise.all(files.map(async (f) => ({ path: f.name, bytes: (await stat(f.path)).size })));
 }
 
+/** The part of a partial document that holds a step's state: a profile, a validator's or an evaluation's. */
+export type PartialPayload = Pick<PartialDocument, 'profile' | 'packed_samples' | 'validation' | 'evaluation'>;
+
 /** What a shard writes: its step, what it read, what every shard must share (`identity`), and the step's state. */
-export interface ShardOutcome {
-  step: ShardedStep;
+export interface ShardOutcome<S extends ShardedStep = ShardedStep> {
+  step: S;
   createdAt: string;
   shard: ShardSpec;
   /** The column whose hash split the rows, if one did. */
@@ -45,12 +49,12 @@ export interface ShardOutcome {
   /** The data files' names and sizes (and SHA-256 where this shard hashed one). */
   files: FileRef[];
   /** The step's options that every shard must share, beside the files, the shard count and the key. */
-  identity: object;
-  payload: Pick<PartialDocument, 'profile' | 'packed_samples' | 'validation' | 'evaluation'>;
+  identity: ShardIdentity<S>;
+  payload: PartialPayload;
 }
 
 /** Writes a shard's partial report, fingerprinted so that a merge can refuse shards of other inputs. */
-export async function writePartial(path: string, outcome: ShardOutcome, write: (path: string, document: PartialDocument, options: { compact: boolean }) => Promise<void> = writeDocument): Promise<void> {
+export async function writePartial<S extends ShardedStep>(path: string, outcome: ShardOutcome<S>, write: (path: string, document: PartialDocument, options: { compact: boolean }) => Promise<void> = writeDocument): Promise<void> {
   const { step, shard } = outcome;
   const sizes = outcome.files.map((f) => ({ path: f.path, bytes: f.bytes ?? 0 }));
   const document: PartialDocument = {
@@ -112,11 +116,13 @@ function decodeBase64(text: string, width: number, source: string): Buffer {
   return bytes;
 }
 
+/** Float64 numbers from base64 text (see encodeArray), checked; `source` names the file in messages. */
 export function decodeFloat64(text: string, source: string): Float64Array {
   const bytes = decodeBase64(text, 8, source);
   return new Float64Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
 }
 
+/** Uint32 numbers from base64 text (see encodeArray), checked; `source` names the file in messages. */
 export function decodeUint32(text: string, source: string): Uint32Array {
   const bytes = decodeBase64(text, 4, source);
   return new Uint32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));

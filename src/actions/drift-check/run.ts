@@ -1,10 +1,9 @@
 import { resolve } from 'node:path';
 import type { DataContract } from '../../core/contract/contract.js';
 import type { DriftReport, FeatureDrift } from '../../core/documents.js';
-import { mergeProfiles } from '../../core/profile/merge-profiles.js';
 import type { ShardPiece } from '../../core/shard/shard-pieces.js';
 import { describeShard, type ShardSpec } from '../../core/shard/shard-spec.js';
-import { fileFacts, packSamples, readPartials, writePartial } from '../../io/partial-documents.js';
+import { fileFacts } from '../../io/partial-documents.js';
 import { DEFAULT_DRIFT_OPTIONS, detectDrift, type DriftOptions } from '../../core/drift/detect-drift.js';
 import { detectPredictionDrift } from '../../core/drift/prediction-drift.js';
 import { ConfigurationError } from '../../core/errors.js';
@@ -22,8 +21,10 @@ import { sniffNumericColumns } from '../../io/sniff-types.js';
 import { COMMENT_LIMIT, renderReport, SUMMARY_LIMIT_BYTES } from '../../render/report.js';
 import { renderDriftSection } from '../../render/sections/drift.js';
 import type { ActionEnvironment } from '../runtime/host.js';
+import { mergeShardPartials, writeShardPartial } from '../runtime/sharded-step.js';
 import { parseDriftCheckOptions, type DriftCheckOptions } from './inputs.js';
 import { modelOutputs } from './predictions.js';
+import { profileShards } from './profile-shards.js';
 
 /** Compares current data with the reference, feature by feature, and writes the drift report. */
 export async function driftCheck(env: ActionEnvironment): Promise<void> {
@@ -53,7 +54,7 @@ async function driftCheckWith(env: ActionEnvironment, options: DriftCheckOptions
   }
   if (reference.sample.size === 0) host.warning(`the reference profile holds no sample (written with sample-size 0): only columns with category counts are compared, the others are skipped; write the reference with a sample-size above 0, or give it as data files, to compare every column`);
   // The current data is read with the reference's types, so both sides are compared as the same kinds.
-  const current = merge ? await mergeCurrent(env, merge, createdAt) : await profileData(env, options, options.current, env.inputs.label('current'), createdAt, typesOf(reference));
+  const current = merge ? await mergeShardPartials(env, profileShards, merge, createdAt) : await profileData(env, options, options.current, env.inputs.label('current'), createdAt, typesOf(reference));
   const driftOptions: DriftOptions = {
     ...DEFAULT_DRIFT_OPTIONS,
     columns: options.columns,
@@ -126,17 +127,8 @@ async function profileShard(env: ActionEnvironment, reports: RunReports, options
   await scanDataset({ files, contract: types, settings: options.read, profile: builder, createdAt, logger: env.host, shard, shardKey: key, onPiece: (piece) => pieces.push(piece) });
   const profile = builder.finish({ part: true });
   const partial = options.sharding.partial!;
-  await writePartial(resolve(env.cwd, partial), { step: 'drift-check', createdAt, shard, key, pieces, files: facts, identity: { types }, payload: packSamples(profile) }, (path, document, how) => reports.write(path, document, how));
-  env.host.setOutput('partial', partial);
+  await writeShardPartial(env, reports, profileShards, partial, { createdAt, shard, key, pieces, files: facts, identity: { types }, state: profile });
   env.host.print(`shard ${describeShard(shard)}: ${profile.dataset.rows} rows profiled; partial report ${partial} (merge the shards' partials with merge: to check drift)`);
-}
-
-/** The current data's profile, merged from the shards' partial reports. */
-async function mergeCurrent(env: ActionEnvironment, patterns: readonly string[], createdAt: string): Promise<Profile> {
-  const partials = await readPartials(patterns, env.cwd, 'drift-check', env.inputs.label('merge'));
-  const profile = mergeProfiles(partials.map((p) => p.document.profile!), createdAt, (message) => env.host.warning(message));
-  env.host.info(`Merged ${partials.length} shards: ${profile.dataset.rows} rows`);
-  return profile;
 }
 
 /** Prediction drift, when a model is given: its outputs on the reference data against those on the current data. */

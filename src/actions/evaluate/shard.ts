@@ -1,14 +1,14 @@
-import { resolve } from 'node:path';
-import type { PartialEvaluation, PartialEvaluationState } from '../../core/documents.js';
-import type { EvaluationState } from '../../core/evaluate/evaluation-state.js';
-import type { SliceValueState } from '../../core/evaluate/slices.js';
 import type { ShardPiece } from '../../core/shard/shard-pieces.js';
 import { ownsFile, type ShardSpec } from '../../core/shard/shard-spec.js';
-import { encodeArray, fileFacts, writePartial } from '../../io/partial-documents.js';
+import { fileFacts } from '../../io/partial-documents.js';
+import type { EvaluationShardState } from '../../io/partials/evaluation-payload.js';
+import type { EvaluateIdentity } from '../../io/partials/shard-identities.js';
 import { splitsByFile, type DatasetFile } from '../../io/readers/dataset.js';
 import type { RunReports } from '../../io/run-reports.js';
 import type { ActionEnvironment } from '../runtime/host.js';
+import { writeShardPartial } from '../runtime/sharded-step.js';
 import type { Sharding } from '../runtime/sharding.js';
+import { evaluationShards } from './evaluation-shards.js';
 import type { EvaluateOptions } from './inputs.js';
 
 /**
@@ -23,12 +23,6 @@ export function hashedHere(files: readonly DatasetFile[], index: number, shardin
   return splitsByFile(files, shard) && ownsFile(shard, index);
 }
 
-/** An evaluation state as a partial report holds it: the bucket sums as float64 in base64 (exact, and compact). */
-export function encodeEvaluationState(state: EvaluationState): PartialEvaluationState {
-  const { sums, ...sumsLayout } = state.sums;
-  return { rows: state.rows, sums: { ...sumsLayout, values: encodeArray(sums) }, ranking: state.ranking, calibration: state.calibration, disagreements: state.disagreements };
-}
-
 /** What a shard of evaluate scored, for its partial report. */
 export interface ShardEvaluation {
   createdAt: string;
@@ -37,29 +31,20 @@ export interface ShardEvaluation {
   fileHashes: readonly (string | undefined)[];
   pieces: ShardPiece[];
   /** What every shard must share, beside the files: the models, features, label and how outputs are read. */
-  identity: object;
-  evaluation: Omit<PartialEvaluation, 'state' | 'slices'> & { state: EvaluationState; slices: { column: string; values: SliceValueState[] }[] };
+  identity: EvaluateIdentity;
+  evaluation: EvaluationShardState;
 }
 
 /** Writes a shard's partial report (the merge finishes it) and sets the `partial` output. */
 export async function writeEvaluationPartial(env: ActionEnvironment, reports: RunReports, options: EvaluateOptions, scored: ShardEvaluation): Promise<void> {
-  const { shard } = scored;
   const facts = await fileFacts(scored.files);
-  const evaluation = {
-    ...scored.evaluation,
-    state: encodeEvaluationState(scored.evaluation.state),
-    slices: scored.evaluation.slices.map(({ column, values }) => ({ column, values: values.map((v) => ({ ...v, state: encodeEvaluationState(v.state) })) })),
-  };
-  const partial = options.sharding.partial!;
-  await writePartial(resolve(env.cwd, partial), {
-    step: 'evaluate',
+  await writeShardPartial(env, reports, evaluationShards(options), options.sharding.partial!, {
     createdAt: scored.createdAt,
-    shard,
+    shard: scored.shard,
     key: options.sharding.key,
     pieces: scored.pieces,
     files: facts.map((f, i) => (scored.fileHashes[i] ? { ...f, sha256: scored.fileHashes[i] } : f)),
     identity: scored.identity,
-    payload: { evaluation },
-  }, (path, document, how) => reports.write(path, document, how));
-  env.host.setOutput('partial', partial);
+    state: scored.evaluation,
+  });
 }

@@ -9,7 +9,8 @@ import { DatasetValidator } from '../../core/validate/dataset-validator.js';
 import { parseContract, writeContract } from '../../io/contract-file.js';
 import { draftContract } from '../../io/draft-contract.js';
 import { numericHints, reprofileMisread } from '../../io/numeric-hints.js';
-import { fileFacts, packSamples, writePartial } from '../../io/partial-documents.js';
+import { fileFacts } from '../../io/partial-documents.js';
+import type { ValidateDataIdentity } from '../../io/partials/shard-identities.js';
 import { datasetShardShare, resolveDataFiles } from '../../io/readers/dataset.js';
 import { withContractSettings } from '../../io/readers/read-settings.js';
 import { RunReports } from '../../io/run-reports.js';
@@ -20,8 +21,9 @@ import { renderValidationSection } from '../../render/sections/validation.js';
 import { renderValidationText } from '../../render/terminal.js';
 import type { ActionEnvironment, Host } from '../runtime/host.js';
 import { readRulesFile } from '../runtime/rules-files.js';
+import { mergeShardPartials, writeShardPartial } from '../runtime/sharded-step.js';
 import { parseValidateDataOptions, type ValidateDataOptions } from './inputs.js';
-import { encodeValidatorPart, mergeValidation } from './merge.js';
+import { finishValidation, validationShards } from './validation-shards.js';
 
 /** Checks a dataset against its contract, writes the validation report and the profile, and fails on violations. */
 export async function validateData(env: ActionEnvironment): Promise<void> {
@@ -36,8 +38,9 @@ async function validateWith(env: ActionEnvironment, options: ValidateDataOptions
   if (options.token) host.setSecret(options.token);
   const createdAt = new Date().toISOString();
   if (options.sharding.merge) {
-    const merged = await mergeValidation(env, options.sharding.merge, { failOn: options.failOn, createdAt });
-    return publish(env, reports, { ...options, contract: merged.report.contract?.path ?? options.contract }, merged.report, merged.profile);
+    const merged = await mergeShardPartials(env, validationShards, options.sharding.merge, createdAt);
+    const report = finishValidation(merged, { failOn: options.failOn, createdAt });
+    return publish(env, reports, { ...options, contract: report.contract?.path ?? options.contract }, report, merged.profile);
   }
   const label = env.inputs.label('data');
   // Resolved before the contract is read, so that reading threads start meanwhile; files whose format only the
@@ -81,10 +84,9 @@ async function validateWith(env: ActionEnvironment, options: ValidateDataOptions
   if (shard && partial) {
     // A shard's checks and profile are half a result: they go into its partial report for the merge to finish.
     const part = profile.finish({ part: true });
-    const identity = { contract, sampleSize: options.sampleSize, delimiter: options.read.delimiter, format: options.read.format ?? 'auto', decimal: options.read.decimal, quote: options.read.quote };
-    const validation = { contract, contract_path: options.contract, ...(origin ? { contract_origin: origin } : {}), ...encodeValidatorPart(validator.part()) };
-    await writePartial(resolve(cwd, partial), { step: 'validate-data', createdAt, shard, key, pieces, files: facts, identity, payload: { ...packSamples(part), validation } }, (path, document, how) => reports.write(path, document, how));
-    host.setOutput('partial', partial);
+    const identity: ValidateDataIdentity = { contract, sampleSize: options.sampleSize, delimiter: options.read.delimiter, format: options.read.format ?? 'auto', decimal: options.read.decimal, quote: options.read.quote };
+    const state = { contract, contractPath: options.contract, origin, part: validator.part(), profile: part };
+    await writeShardPartial(env, reports, validationShards, partial, { createdAt, shard, key, pieces, files: facts, identity, state });
     host.print(`shard ${shard.index}/${shard.count}: ${part.dataset.rows} rows checked; partial report ${partial} (merge the shards' partials with merge: to get the report)`);
     return;
   }
