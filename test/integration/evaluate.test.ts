@@ -7,6 +7,7 @@ import { zipSync } from 'fflate';
 import onnxProto from 'onnx-proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDocument } from '../../src/io/documents.js';
+import { actionBundleFolder } from '../support/bundles.js';
 import { GitHubEmulator } from '../support/emulator/server.js';
 import { pullRequestEvent } from '../support/events.js';
 import { seededRandom, teacherLayers, writeClassificationCsv, writeModel } from '../support/models.js';
@@ -322,7 +323,7 @@ describe('evaluate action (dist bundle)', () => {
   it('runs from a copy of dist/evaluate with no node_modules above it, loading onnxruntime from the tool cache', async () => {
     const cwd = project(500);
     const isolated = mkdtempSync(join(tmpdir(), 'mlgate-isolated-'));
-    cpSync(join(ROOT, 'dist', 'evaluate'), join(isolated, 'evaluate'), { recursive: true });
+    cpSync(actionBundleFolder('evaluate'), join(isolated, 'evaluate'), { recursive: true });
     // The layout installOnnxruntime leaves in RUNNER_TOOL_CACHE (files and manifest), made here from this repository's copy.
     const pin = BUILD_PIN.node.version;
     const toolCache = mkdtempSync(join(tmpdir(), 'mlgate-toolcache-'));
