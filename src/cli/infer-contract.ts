@@ -4,7 +4,7 @@ import { writeContract } from '../io/contract-file.js';
 import { draftContract } from '../io/draft-contract.js';
 import { resolveDataFiles } from '../io/readers/dataset.js';
 import type { ActionEnvironment } from '../actions/runtime/host.js';
-import { parseInteger, parseList, type InputSpecs } from '../actions/runtime/inputs.js';
+import { parseList, type InputSpecs } from '../actions/runtime/inputs.js';
 import { parseReadSettings, readInputs } from '../actions/runtime/read-inputs.js';
 import { parseSampleSize, SAMPLE_SIZE_HELP } from '../actions/runtime/sample-size.js';
 import { DEFAULT_SAMPLE_SIZE } from '../core/profile/profile.js';

@@ -253,7 +253,7 @@ describe('evaluate action (dist bundle)', () => {
     const cwd = project();
     // The second half of the rows has the label scrambled for one region: the model is poor there.
     const lines = readFileSync(join(cwd, 'data.csv'), 'utf8').trim().split('\n');
-    writeFileSync(join(cwd, 'data.csv'), [lines[0], ...lines.slice(1).map((line, i) => (line.endsWith('south') && i % 4 === 1 ? line.replace(/,(a|b|c),south$/, (_, c) => `,${c === 'a' ? 'b' : c === 'b' ? 'c' : 'a'},south`) : line))].join('\n') + '\n');
+    writeFileSync(join(cwd, 'data.csv'), `${[lines[0], ...lines.slice(1).map((line, i) => (line.endsWith('south') && i % 4 === 1 ? line.replace(/,(a|b|c),south$/, (_, c) => `,${c === 'a' ? 'b' : c === 'b' ? 'c' : 'a'},south`) : line))].join('\n')}\n`);
     writeFileSync(join(cwd, 'policy.yml'), 'metrics:\n  accuracy: { min: 0.5 }\nslices:\n  accuracy: { min: 0.8 }\n');
     const result = await runAction({ action: 'evaluate', cwd, inputs: { model: 'good.onnx', baseline: 'none', data: 'data.csv', label: 'label', slices: 'region', policy: 'policy.yml' } });
     expect(result.exitCode, result.stdout).toBe(1);

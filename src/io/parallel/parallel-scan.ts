@@ -1,7 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { ConfigurationError, DataError } from '../../core/errors.js';
 import type { DatasetFile } from '../readers/dataset.js';
 import { scanPart, type PartRequest, type PartResult, type PartSink } from './scan-part.js';
 import { fromWorkerError, workerScript, type WorkerError } from './worker-script.js';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { DataContract } from '../../../../src/core/contract/contract.js';
 import { validateText } from '../../../support/validate.js';
 
-const CSV = ['id,temp,city,day,code', '1,12.5,Oslo,2024-01-01,AB-1', '2,,Rome,2024-01-02,AB-2', '3,48.5,Oslo,2024-01-03,ZZ', '3,-4,Paris,2023-12-31,AB-4', '5,x,Lima,2024-01-05,AB-5'].join('\n') + '\n';
+const CSV = `${['id,temp,city,day,code', '1,12.5,Oslo,2024-01-01,AB-1', '2,,Rome,2024-01-02,AB-2', '3,48.5,Oslo,2024-01-03,ZZ', '3,-4,Paris,2023-12-31,AB-4', '5,x,Lima,2024-01-05,AB-5'].join('\n')}\n`;
 
 describe('contract rules, each pointing at the rows that break it', () => {
   it.each<[string, DataContract['columns'], { column: string | null; rule: string; count: number; lines: number[]; values?: unknown[] }[]]>([
