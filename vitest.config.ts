@@ -21,11 +21,23 @@ export default defineConfig({
     },
   ],
   test: {
-    include: ['test/**/*.test.ts'],
     // GitHub's workflow parser imports its JSON schemas without import attributes; inlined, Vite loads them.
     server: { deps: { inline: ['@actions/workflow-parser'] } },
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    projects: [
+      // Modules of src/ tested in-process: no bundles to build (npm run test:unit).
+      { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          include: ['test/integration/**/*.test.ts', 'test/security/**/*.test.ts'],
+          // These tests run the bundles as the runner does: built from src/ for each run, never the committed dist/.
+          globalSetup: ['./test/support/build-bundles.ts'],
+        },
+      },
+    ],
     // The default reporter for people, and the plain "N passed, N failed" line that CI reads.
     reporters: ['default', './test/support/count-reporter.ts'],
   },

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 export interface GitHubContext {
   eventName: string | undefined;
   /** The webhook payload of the triggering event; `{}` outside GitHub Actions. */
+  // biome-ignore lint/suspicious/noExplicitAny: webhook payloads are untyped JSON, as @actions/github types them.
   payload: Record<string, any>;
   owner: string | undefined;
   repo: string | undefined;
@@ -32,6 +33,7 @@ export interface GitHubContext {
 /** Reads the GitHub Actions context from environment variables and the event payload file. */
 export function readGitHubContext(env: NodeJS.ProcessEnv = process.env): GitHubContext {
   const [owner, repo] = (env.GITHUB_REPOSITORY ?? '').split('/');
+  // biome-ignore lint/suspicious/noExplicitAny: see GitHubContext.payload.
   let payload: Record<string, any> = {};
   if (env.GITHUB_EVENT_PATH) {
     try {

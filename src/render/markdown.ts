@@ -10,7 +10,7 @@ export const MAX_TEXT = 200;
 // `www.evil.example` a link) or HTML give meaning to.
 const SPECIAL = /[!"#$&'()*+\-.:<=>@[\\\]^_`{|}~]/g;
 // Control characters and the bidirectional overrides that can make text read differently than it is.
-// eslint-disable-next-line no-control-regex
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this pattern finds.
 const INVISIBLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
 /**

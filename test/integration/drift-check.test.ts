@@ -122,7 +122,7 @@ describe('drift-check with a model: prediction drift', () => {
     // The current data leans on f0: the model predicts class a far more often.
     writeClassificationCsv(join(cwd, 'cur.csv'), 3000, 3, classes, { seed: 2 });
     const current = readFileSync(join(cwd, 'cur.csv'), 'utf8').split('\n');
-    writeFileSync(join(cwd, 'shifted.csv'), [current[0], ...current.slice(1).filter(Boolean).map((line) => { const [f0, ...rest] = line.split(','); return [(Number(f0) + 0.8).toFixed(3), ...rest].join(','); })].join('\n') + '\n');
+    writeFileSync(join(cwd, 'shifted.csv'), `${[current[0], ...current.slice(1).filter(Boolean).map((line) => { const [f0, ...rest] = line.split(','); return [(Number(f0) + 0.8).toFixed(3), ...rest].join(','); })].join('\n')}\n`);
     const calm = await runAction({ action: 'drift-check', cwd, inputs: { reference: 'ref.csv', current: 'cur.csv', model: 'model.onnx' } });
     expect(calm.exitCode, calm.stdout).toBe(0);
     expect(calm.outputs['prediction-drifted']).toBe('false');

@@ -13,7 +13,7 @@ function project(c: ConverterCase): string {
   const cwd = mkdtempSync(join(tmpdir(), 'mlgate-converter-'));
   mkdirSync(cwd, { recursive: true });
   writeFileSync(join(cwd, 'model.onnx'), writeConverterModel(c, fixtures.features));
-  writeFileSync(join(cwd, 'data.csv'), [[...FEATURES, 'label'].join(','), ...c.rows.map((row, r) => [...row, c.labels[r]].join(','))].join('\n') + '\n');
+  writeFileSync(join(cwd, 'data.csv'), `${[[...FEATURES, 'label'].join(','), ...c.rows.map((row, r) => [...row, c.labels[r]].join(','))].join('\n')}\n`);
   return cwd;
 }
 

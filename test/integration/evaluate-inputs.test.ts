@@ -33,7 +33,7 @@ describe('evaluate: model inputs as exporters write them (dist bundle)', () => {
       const label = random() < 0.2 ? Math.floor(random() * 3) : scores.indexOf(Math.max(...scores));
       lines.push([...values.slice(0, 5), PIPELINE_PLANS[plan], plan, label].join(','));
     }
-    writeFileSync(join(cwd, 'data.csv'), lines.join('\n') + '\n');
+    writeFileSync(join(cwd, 'data.csv'), `${lines.join('\n')}\n`);
     writeFileSync(join(cwd, 'pipeline.onnx'), writePipelineModel(coefficients, intercepts));
     // The same linear model as one float matrix over the plan's code.
     const weights = new Float32Array(6 * 3);
@@ -48,7 +48,7 @@ describe('evaluate: model inputs as exporters write them (dist bundle)', () => {
     expectSameMetrics(r, 1e-6);
     expect(PIPELINE_COLUMNS.map((c) => c.type)).toEqual(['float', 'double', 'int64', 'int32', 'bool', 'string']);
     // A value an integer input cannot hold is refused, naming the input.
-    writeFileSync(join(cwd, 'bad.csv'), lines.map((line, i) => (i === 3 ? line.replace(/^([^,]+,[^,]+,)(\d+)/, '$11.5') : line)).join('\n') + '\n');
+    writeFileSync(join(cwd, 'bad.csv'), `${lines.map((line, i) => (i === 3 ? line.replace(/^([^,]+,[^,]+,)(\d+)/, '$11.5') : line)).join('\n')}\n`);
     const bad = await runAction({ action: 'evaluate', cwd, inputs: { model: 'pipeline.onnx', baseline: 'none', data: 'bad.csv', label: 'label' } });
     expect(bad.exitCode).toBe(1);
     expect(bad.annotations.at(-1)!.message).toBe('pipeline.onnx: the input visits takes integers (int64), but was given 1.5; give that column whole numbers, or export the input as a float');

@@ -7,6 +7,7 @@ import { zipSync } from 'fflate';
 import onnxProto from 'onnx-proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDocument } from '../../src/io/documents.js';
+import { actionBundleFolder } from '../support/bundles.js';
 import { GitHubEmulator } from '../support/emulator/server.js';
 import { pullRequestEvent } from '../support/events.js';
 import { seededRandom, teacherLayers, writeClassificationCsv, writeModel } from '../support/models.js';
@@ -252,7 +253,7 @@ describe('evaluate action (dist bundle)', () => {
     const cwd = project();
     // The second half of the rows has the label scrambled for one region: the model is poor there.
     const lines = readFileSync(join(cwd, 'data.csv'), 'utf8').trim().split('\n');
-    writeFileSync(join(cwd, 'data.csv'), [lines[0], ...lines.slice(1).map((line, i) => (line.endsWith('south') && i % 4 === 1 ? line.replace(/,(a|b|c),south$/, (_, c) => `,${c === 'a' ? 'b' : c === 'b' ? 'c' : 'a'},south`) : line))].join('\n') + '\n');
+    writeFileSync(join(cwd, 'data.csv'), `${[lines[0], ...lines.slice(1).map((line, i) => (line.endsWith('south') && i % 4 === 1 ? line.replace(/,(a|b|c),south$/, (_, c) => `,${c === 'a' ? 'b' : c === 'b' ? 'c' : 'a'},south`) : line))].join('\n')}\n`);
     writeFileSync(join(cwd, 'policy.yml'), 'metrics:\n  accuracy: { min: 0.5 }\nslices:\n  accuracy: { min: 0.8 }\n');
     const result = await runAction({ action: 'evaluate', cwd, inputs: { model: 'good.onnx', baseline: 'none', data: 'data.csv', label: 'label', slices: 'region', policy: 'policy.yml' } });
     expect(result.exitCode, result.stdout).toBe(1);
@@ -322,7 +323,7 @@ describe('evaluate action (dist bundle)', () => {
   it('runs from a copy of dist/evaluate with no node_modules above it, loading onnxruntime from the tool cache', async () => {
     const cwd = project(500);
     const isolated = mkdtempSync(join(tmpdir(), 'mlgate-isolated-'));
-    cpSync(join(ROOT, 'dist', 'evaluate'), join(isolated, 'evaluate'), { recursive: true });
+    cpSync(actionBundleFolder('evaluate'), join(isolated, 'evaluate'), { recursive: true });
     // The layout installOnnxruntime leaves in RUNNER_TOOL_CACHE (files and manifest), made here from this repository's copy.
     const pin = BUILD_PIN.node.version;
     const toolCache = mkdtempSync(join(tmpdir(), 'mlgate-toolcache-'));

@@ -1,8 +1,9 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { builtDist } from '../support/bundles.js';
 import { fillToolCache } from '../support/onnxruntime-cache.js';
 import { ROOT } from '../support/run-action.js';
 
@@ -13,9 +14,25 @@ import { ROOT } from '../support/run-action.js';
 let project: string;
 let tarball: string;
 
+/**
+ * The package as `npm pack` in this repository makes it, but with this run's build of src/ as its dist/: the files
+ * package.json lists, copied beside that build into a staging folder. (test/integration/dist.test.ts holds the
+ * committed dist/ to the same build.)
+ */
+function stagePackage(): string {
+  const staging = mkdtempSync(join(tmpdir(), 'mlgate-package-'));
+  const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { files: string[] };
+  cpSync(join(ROOT, 'package.json'), join(staging, 'package.json'));
+  for (const entry of manifest.files) {
+    const from = entry.startsWith('dist/') ? join(builtDist(), entry.slice('dist/'.length)) : join(ROOT, entry);
+    cpSync(from, join(staging, entry), { recursive: true });
+  }
+  return staging;
+}
+
 beforeAll(() => {
   const packs = mkdtempSync(join(tmpdir(), 'mlgate-pack-'));
-  const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', packs], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })) as { filename: string }[];
+  const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', packs], { cwd: stagePackage(), encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })) as { filename: string }[];
   tarball = join(packs, packed[0]!.filename);
   project = mkdtempSync(join(tmpdir(), 'mlgate-user-project-'));
   writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'team-models', private: true }));

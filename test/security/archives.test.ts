@@ -9,10 +9,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { installOnnxruntime, MAX_TARBALL_BYTES, type OnnxruntimePin } from '../../src/io/onnx/install-onnxruntime.js';
 import { unpackArchive } from '../../src/io/zip-archive.js';
 import { crc32 } from '../../src/io/crc32.js';
+import { actionBundleFolder } from '../support/bundles.js';
 import { GitHubEmulator } from '../support/emulator/server.js';
 import { teacherLayers, writeClassificationCsv, writeModel } from '../support/models.js';
 import { BUILD_PIN } from '../support/onnxruntime-cache.js';
-import { ROOT, runAction } from '../support/run-action.js';
+import { runAction } from '../support/run-action.js';
 import { tarball } from '../support/tarball.js';
 
 /**
@@ -146,7 +147,7 @@ describe('the onnxruntime-node tarball', () => {
     writeClassificationCsv(join(cwd, 'data.csv'), 50, 3, ['a', 'b', 'c']);
     writeModel(join(cwd, 'm.onnx'), { features: ['f0', 'f1', 'f2'], classes: ['a', 'b', 'c'], layers: teacherLayers(3, 3), output: 'softmax' });
     const isolated = mkdtempSync(join(tmpdir(), 'mlgate-isolated-'));
-    cpSync(join(ROOT, 'dist', 'evaluate'), join(isolated, 'evaluate'), { recursive: true });
+    cpSync(actionBundleFolder('evaluate'), join(isolated, 'evaluate'), { recursive: true });
     const toolCache = mkdtempSync(join(tmpdir(), 'mlgate-toolcache-'));
     const run = runAction({ action: 'evaluate', cwd, bundle: join(isolated, 'evaluate', 'index.js'), env: { RUNNER_TOOL_CACHE: toolCache, npm_config_registry: registry }, inputs: { model: 'm.onnx', baseline: 'none', data: 'data.csv', label: 'label' } });
     await halfSent;

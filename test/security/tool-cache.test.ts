@@ -11,6 +11,7 @@ import type { Logger } from '../../src/core/logger.js';
 import { installOnnxruntime, type OnnxruntimePin } from '../../src/io/onnx/install-onnxruntime.js';
 import { findOnnxruntime } from '../../src/io/onnx/load-onnxruntime.js';
 import { MANIFEST_FILE } from '../../src/io/onnx/onnxruntime-manifest.js';
+import { actionBundleFolder } from '../support/bundles.js';
 import { teacherLayers, writeClassificationCsv, writeModel } from '../support/models.js';
 import { BUILD_PIN, copyPinnedFiles, fillToolCache, sha256Of } from '../support/onnxruntime-cache.js';
 import { ROOT, runAction } from '../support/run-action.js';
@@ -105,7 +106,7 @@ describe('a tampered tool cache', () => {
     writeModel(join(cwd, 'm.onnx'), { features, classes: ['a', 'b', 'c'], layers: teacherLayers(3, 3), output: 'softmax' });
     // A copy of the bundle with no node_modules above it, as on a runner.
     const isolated = mkdtempSync(join(tmpdir(), 'mlgate-isolated-'));
-    cpSync(join(ROOT, 'dist', 'evaluate'), join(isolated, 'evaluate'), { recursive: true });
+    cpSync(actionBundleFolder('evaluate'), join(isolated, 'evaluate'), { recursive: true });
     const toolCache = mkdtempSync(join(tmpdir(), 'mlgate-toolcache-'));
     const installed = fillToolCache(toolCache);
     const run = () => runAction({ action: 'evaluate', cwd, bundle: join(isolated, 'evaluate', 'index.js'), env: { RUNNER_TOOL_CACHE: toolCache, npm_config_registry: 'http://127.0.0.1:9' }, inputs: { model: 'm.onnx', baseline: 'none', data: 'data.csv', label: 'label' } });

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { actionBundle } from './bundles.js';
 import { REPOSITORY } from './events.js';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
@@ -18,7 +19,7 @@ export interface RunActionOptions {
   cwd?: string;
   /** Extra environment (e.g. ACTIONS_RESULTS_URL); wins over the runner's. */
   env?: Record<string, string>;
-  /** Another copy of the bundle to run instead of dist/<action>/index.js. */
+  /** Another copy of the bundle to run instead of this run's build of dist/<action>/index.js. */
   bundle?: string;
   timeoutMs?: number;
 }
@@ -42,7 +43,7 @@ export interface ActionResult {
 }
 
 /**
- * Runs an action's dist/ bundle in a child process the way GitHub's runner runs a node action: INPUT_* for every
+ * Runs an action's bundle (as this test run built it from src/; see bundles.ts) in a child process the way GitHub's runner runs a node action: INPUT_* for every
  * input given or defaulted in action.yml, the runner's file commands, the event payload file, and the context
  * variables. Only PATH and HOME are taken from this process, so the test machine's own GITHUB_* never leak in.
  */
@@ -88,7 +89,7 @@ export async function runAction(options: RunActionOptions): Promise<ActionResult
   for (const [name, value] of Object.entries(inputEnvironment(options.action, options.inputs ?? {}, options.token ?? ''))) env[name] = value;
   Object.assign(env, options.env);
 
-  const bundle = options.bundle ?? join(ROOT, 'dist', options.action, 'index.js');
+  const bundle = options.bundle ?? actionBundle(options.action);
   const { code, stdout, stderr } = await spawnNode(bundle, options.cwd ?? ROOT, env, options.timeoutMs ?? 60_000);
   return {
     exitCode: code,

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { join } from 'node:path';
+import { builtFile } from './bundles.js';
 import { ROOT } from './run-action.js';
 
 export interface CliResult {
@@ -8,10 +8,10 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the built CLI (dist/cli/index.js) as a user would, with no GitHub context in the environment. */
+/** Runs the CLI (dist/cli/index.js as this test run built it) as a user would, with no GitHub context in the environment. */
 export function runCli(args: readonly string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, 'dist', 'cli', 'index.js'), ...args], {
+    const child = spawn(process.execPath, [builtFile('cli', 'index.js'), ...args], {
       cwd: options.cwd ?? ROOT,
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],

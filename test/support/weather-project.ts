@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { builtFile } from './bundles.js';
 import { ROOT } from './run-action.js';
 
 /**
@@ -92,7 +93,7 @@ export function weatherProject(settings: TrainerSettings, workflows: Record<stri
     '.github/mlgate-policy.yml': POLICY,
     'requirements.txt': '# the example trainer needs no Python packages\n',
     'train/train.py': TRAIN_PY,
-    'train/trainer.mjs': readFileSync(join(ROOT, 'dist', 'example-weather', 'train.js'), 'utf8'),
+    'train/trainer.mjs': readFileSync(builtFile('example-weather', 'train.js'), 'utf8'),
     'train/config.json': `${JSON.stringify(settings)}\n`,
   };
   for (const [name, text] of Object.entries(workflows)) files[`.github/workflows/${name}`] = text;

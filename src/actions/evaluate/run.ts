@@ -399,6 +399,7 @@ async function artifactBaseline(env: ActionEnvironment, options: EvaluateOptions
 }
 
 /** The pull request this run belongs to, from its event payload (pull_request and pull_request_target events). */
+// biome-ignore lint/suspicious/noExplicitAny: see GitHubContext.payload.
 function pullRequestHead(payload: Record<string, any>): PullRequestHead | undefined {
   const pull = payload.pull_request as { number?: unknown; head?: { ref?: unknown; repo?: { full_name?: unknown } | null } } | undefined;
   const [number, ref, repository] = [pull?.number, pull?.head?.ref, pull?.head?.repo?.full_name];

@@ -80,6 +80,7 @@ export async function readRulesFile(env: ActionEnvironment, request: RulesFileRe
 }
 
 /** The base and head commits of the pull request in an event payload; undefined without a well-formed base SHA. */
+// biome-ignore lint/suspicious/noExplicitAny: see GitHubContext.payload.
 function pullRequestCommits(payload: Record<string, any>): { base: string; head: string | undefined } | undefined {
   const sha = (value: unknown) => (typeof value === 'string' && /^[0-9a-f]{40}([0-9a-f]{24})?$/.test(value) ? value : undefined);
   const base = sha(payload.pull_request?.base?.sha);

@@ -45,7 +45,7 @@ export interface DriftOptions {
 }
 
 /**
- * The defaults, chosen by measurement (test/unit/core/drift-false-alarms.test.ts): on 100 random half/half splits of
+ * The defaults, chosen by measurement (test/unit/core/drift/false-alarms.test.ts): on 100 random half/half splits of
  * scikit-learn's datasets they flag dataset drift in at most 5 splits without drift and find a shift of half a
  * standard deviation in three features in at least 95.
  */

@@ -2,7 +2,7 @@ import type { SliceResult } from '../documents.js';
 import type { Predictions } from './model-output.js';
 import { compareFromState, exactMetrics } from './compare-models.js';
 import { accumulateEvaluation, mergeEvaluationStates, type EvaluationState } from './evaluation-state.js';
-import { countSlices, pairedRowsOf, testSlice, type CodedColumn, type QuartileColumn, type SearchColumn, type SliceCell, type SliceCounts } from './weak-slices.js';
+import { countSlices, pairedRowsOf, testSlice, type QuartileColumn, type SearchColumn, type SliceCell, type SliceCounts } from './weak-slices.js';
 
 /** A column to slice by: numbers where its cells parse (NaN elsewhere) and each cell's text id. */
 export interface SliceSource {

@@ -1,7 +1,7 @@
 import type { EvalReport, GateCheck, MetricComparison, SliceResult } from '../documents.js';
 import { holm } from '../stats/holm.js';
 import { normalSf } from '../stats/normal-sf.js';
-import { computeDetectableEffect, Z_INTERVAL } from './detectable-effect.js';
+import { computeDetectableEffect } from './detectable-effect.js';
 
 /** A tolerated change: absolute (0.01) or relative to the baseline (2% is 0.02 of it). */
 export interface Tolerance {

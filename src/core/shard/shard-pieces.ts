@@ -72,7 +72,7 @@ export function lineOffsets(ordered: readonly { shard: ShardRecord }[], file: st
   let offset: number | undefined;
   return ordered.map(({ shard }) => {
     const piece = shard.pieces.find((p) => p.file === file);
-    if (!piece || piece.split !== 'bytes') return 0;
+    if (piece?.split !== 'bytes') return 0;
     offset ??= 1 + piece.header_lines;
     const mine = offset;
     offset += piece.lines;

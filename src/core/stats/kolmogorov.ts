@@ -43,7 +43,9 @@ function productCdf(n: number, t: number): number {
 
 /** log(n! / n^n) by Stirling's series, with n·log n taken out first to avoid cancellation. */
 function logFactorialOverPower(n: number): number {
+  // biome-ignore-start lint/correctness/noPrecisionLoss: the series' coefficients as published, rounded by the parser.
   const coefficients = [-2.955065359477124183e-2, 6.4102564102564102564e-3, -1.9175269175269175269e-3, 8.4175084175084175084e-4, -5.952380952380952381e-4, 7.9365079365079365079e-4, -2.7777777777777777778e-3, 8.3333333333333333333e-2];
+  // biome-ignore-end lint/correctness/noPrecisionLoss: the literals end here.
   const r = 1 / n;
   let series = 0;
   for (const c of coefficients) series = series * (r * r) + c;

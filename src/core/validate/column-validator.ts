@@ -103,7 +103,7 @@ export class ColumnValidator {
       if (min !== undefined && v < min) tracker.add(name, 'min', severity, `values below the minimum ${String(contract.min)}`, file, lines[r]!, shown(v));
       if (max !== undefined && v > max) tracker.add(name, 'max', severity, `values above the maximum ${String(contract.max)}`, file, lines[r]!, shown(v));
       if (allowedNumbers && !allowedNumbers.has(v)) tracker.add(name, 'allowed', severity, 'values outside the allowed set', file, lines[r]!, shown(v));
-      if (unique && unique.seenNumber(v)) tracker.add(name, 'unique', severity, 'repeated values in a column whose values must be unique', file, lines[r]!, shown(v));
+      if (unique?.seenNumber(v)) tracker.add(name, 'unique', severity, 'repeated values in a column whose values must be unique', file, lines[r]!, shown(v));
     }
   }
 
@@ -129,7 +129,7 @@ export class ColumnValidator {
         if (patternById[id] === UNKNOWN) patternById[id] = this.pattern.matches(values[id]!) ? PASS : FAIL;
         if (patternById[id] === FAIL) tracker.add(name, 'pattern', severity, `values that do not match the pattern ${contract.pattern}`, file, lines[r]!, values[id]);
       }
-      if (unique && unique.seenText(id)) tracker.add(name, 'unique', severity, 'repeated values in a column whose values must be unique', file, lines[r]!, values[id]);
+      if (unique?.seenText(id)) tracker.add(name, 'unique', severity, 'repeated values in a column whose values must be unique', file, lines[r]!, values[id]);
     }
   }
 

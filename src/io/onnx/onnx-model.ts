@@ -94,7 +94,7 @@ export async function openModel(ort: Onnxruntime, path: string, name: string, ou
   }
   const outputs = session.outputMetadata;
   const output = outputName ? outputs.find((o) => o.name === outputName) : (outputs.find((o) => o.isTensor && o.type.startsWith('float')) ?? outputs.find((o) => o.isTensor));
-  if (!output || !output.isTensor) {
+  if (!output?.isTensor) {
     await session.release();
     throw new ConfigurationError(`${name}: ${outputName ? `no output named ${outputName}` : 'no tensor output'}; the model gives ${describe(outputs)} (for scikit-learn models, convert with options={'zipmap': False})`, { file: name });
   }

@@ -1,6 +1,5 @@
 import { stat } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
-import { ConfigurationError, DataError } from '../../core/errors.js';
 import { readMlgateEnvironment, type MlgateEnvironment } from '../environment.js';
 import type { DatasetFile } from '../readers/dataset.js';
 import { scanPart, type PartRequest, type PartResult, type PartSink } from './scan-part.js';

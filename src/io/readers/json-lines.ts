@@ -25,7 +25,6 @@ export async function* readJsonLines(lines: AsyncIterable<string>, options: Json
   // A record's identity is its position in the file, whichever records this read keeps.
   let positions: number[] = [];
   let lineNumber = 0;
-  let rows = 0;
   let position = -1;
   const flush = (): RecordBatch => {
     const batch: RecordBatch = {
@@ -78,7 +77,6 @@ export async function* readJsonLines(lines: AsyncIterable<string>, options: Json
     }
     lineNumbers.push(lineNumber);
     positions.push(position);
-    rows++;
     if (lineNumbers.length >= batchRows) yield flush();
   }
   if (!header) throw new DataError(`${options.name}: the file is empty; JSON Lines needs one JSON object per line`);

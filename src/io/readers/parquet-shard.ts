@@ -11,14 +11,13 @@ export function shardRowGroups(shard: ShardSpec, groupRows: readonly number[]): 
   const total = groupRows.reduce((a, b) => a + b, 0);
   const { start, stop } = shardRowRange(shard, total);
   let first = -1;
-  let last = -1;
   let at = 0;
   let from = 0;
   let to = 0;
   for (const [g, rows] of groupRows.entries()) {
     if (at >= start && at < stop && rows > 0) {
       if (first < 0) [first, from] = [g, at];
-      [last, to] = [g, at + rows];
+      to = at + rows;
     }
     at += rows;
   }

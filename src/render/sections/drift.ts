@@ -21,7 +21,7 @@ export function renderDriftSection(report: DriftReport, source: string): ReportS
   const rule = report.drift_share > 0 ? `dataset drift: at least ${formatPercent(report.drift_share, 0)} of features` : 'dataset drift';
   const featuresLine = untested
     ? `Nothing could be tested: of ${formatCount(features.length)} features, ${[insufficient > 0 ? `${formatCount(insufficient)} had too little data` : '', skipped > 0 ? `${formatCount(skipped)} were skipped` : ''].filter(Boolean).join(' and ') || 'none were compared'}`
-    : `${features.filter((f) => f.status === 'drift').length} of ${checked.length} features drifted` + (report.dataset_drift ? ` (${rule})` : '') + (insufficient > 0 ? `, ${insufficient} with too little data` : '');
+    : `${features.filter((f) => f.status === 'drift').length} of ${checked.length} features drifted${report.dataset_drift ? ` (${rule})` : ''}${insufficient > 0 ? `, ${insufficient} with too little data` : ''}`;
   const headline = featuresLine + (label ? `; label ${stateOf(label)}` : '') + (prediction ? `; predictions ${prediction.status === 'ok' ? 'stable' : stateOf(prediction)}` : '');
   const sizes =
     report.reference?.rows !== undefined && report.current?.rows !== undefined

@@ -415,7 +415,7 @@ export class GitHubEmulator {
       if (method !== 'GET' && identity.permission !== 'write') {
         return { status: 403, body: { message: 'Resource not accessible by integration', documentation_url: DOCS, status: '403' } };
       }
-      let json: any = undefined;
+      let json: any ;
       if (!onUploads && body.length > 0) {
         try {
           json = JSON.parse(body.toString('utf8'));
@@ -1106,7 +1106,7 @@ export class GitHubEmulator {
     const self = `${api}/contents/${path}?ref=${encodeURIComponent(ref)}`;
     const gitUrl = `${api}/git/blobs/${blobSha}`;
     // GitHub wraps the base64 at 60 characters.
-    const content = (data.toString('base64').match(/.{1,60}/g) ?? []).join('\n') + '\n';
+    const content = `${(data.toString('base64').match(/.{1,60}/g) ?? []).join('\n')}\n`;
     return {
       status: 200,
       body: {

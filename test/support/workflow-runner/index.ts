@@ -11,7 +11,8 @@
  *   `concurrency` and `runs-on` are recorded.
  * - Each job gets the emulator's read-only token unless its permissions grant a write scope; a fork's pull request
  *   always gets the read-only token and no secrets.
- * - `uses: mlgate/mlgate/actions/<name>@<ref>` runs the committed dist/<name>/index.js; `run:` runs in bash;
+ * - `uses: mlgate/mlgate/actions/<name>@<ref>` runs the bundle its action.yml names, from the test run's
+ *   fresh build of src/ (test/support/bundles.ts); `run:` runs in bash;
  *   actions/checkout, upload-artifact and download-artifact (at the SHAs the templates pin) have stand-ins that
  *   fetch from a fixture git repository and store artifacts in the results service.
  * - Each run is a workflow run in the GitHub emulator (GET /actions/runs/{id}, /actions/runs?head_sha=,

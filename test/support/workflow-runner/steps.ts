@@ -4,6 +4,7 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync } from 
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { buildSync } from 'esbuild';
+import { actionBundle } from '../bundles.js';
 import { inputEnvironment, ROOT } from '../run-action.js';
 import type { FixtureRepo } from './fixture-repo.js';
 import { collectStepResult, runStepProcess, type StepFiles, type StepProcessResult } from './step-process.js';
@@ -29,7 +30,7 @@ export interface StepInvocation {
   timeoutMs: number;
 }
 
-/** `uses: mlgate/mlgate/actions/<name>@<ref>`: the committed bundle dist/<name>/index.js. */
+/** `uses: mlgate/mlgate/actions/<name>@<ref>`: the bundle actions/<name>/action.yml names, as this test run built it. */
 const FIRST_PARTY = /^mlgate\/mlgate\/actions\/([a-z0-9-]+)@[\w.\-/]+$/;
 
 /** A third-party action as the runner emulates it: its inputs with their defaults, and what it does. */
@@ -58,7 +59,7 @@ const STAND_INS: Record<string, StandIn> = {
 };
 
 /**
- * Runs one step: `run:` in bash, a first-party action from its committed bundle, a pinned third-party action
+ * Runs one step: `run:` in bash, a first-party action from its bundle (this run's build), a pinned third-party action
  * through its stand-in. Any other `uses:` throws, so a template that adds an action nobody emulates fails its test.
  */
 export async function runStep(step: StepInvocation): Promise<StepProcessResult> {
@@ -71,9 +72,9 @@ export async function runStep(step: StepInvocation): Promise<StepProcessResult> 
   const firstParty = FIRST_PARTY.exec(uses);
   if (firstParty) {
     const action = firstParty[1]!;
-    const bundle = join(ROOT, 'dist', action, 'index.js');
     const refused = whyNotEmulated(uses);
     if (refused) throw new Error(refused);
+    const bundle = actionBundle(action);
     const env = { ...step.env, ...inputEnvironment(action, step.with, step.token) };
     return runStepProcess(process.execPath, [bundle], { cwd: step.workspace, env, files: step.files, timeoutMs: step.timeoutMs });
   }
@@ -94,7 +95,7 @@ export function whyNotEmulated(uses: string): string | undefined {
   const firstParty = FIRST_PARTY.exec(uses);
   if (firstParty) {
     const action = firstParty[1]!;
-    const present = existsSync(join(ROOT, 'actions', action, 'action.yml')) && existsSync(join(ROOT, 'dist', action, 'index.js'));
+    const present = existsSync(join(ROOT, 'actions', action, 'action.yml')) && existsSync(actionBundle(action));
     return present ? undefined : `uses: ${uses}: there is no action ${action} (actions/${action}/action.yml and dist/${action}/index.js)`;
   }
   if (STAND_INS[uses]) return undefined;
