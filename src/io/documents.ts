@@ -1,6 +1,7 @@
 import { mkdir, open, readFile, rename, stat, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { DOCUMENT_KINDS, parseSchemaId, READABLE_MAJORS, type DocumentKind } from '../core/documents.js';
+import type { DeferredArray } from '../core/data/deferred-array.js';
 import { MAX_FAST_NUMBER_BYTES, writeJsonNumber } from '../core/data/json-number.js';
 import { ConfigurationError } from '../core/errors.js';
 import type { Profile } from '../core/profile/profile.js';
@@ -120,18 +121,6 @@ export async function parseDocument<T = unknown>(text: string, source: string): 
   return { path: source, kind, document: value as T };
 }
 
-/** Values of an array built a range at a time, where the document holds an empty array in their place. */
-interface DeferredValues {
-  readonly length: number;
-  /** Values [start, end), written into `into` (typed never[]: the writer never reads it but through the result). */
-  slice(start: number, end: number, into: never[]): unknown[];
-  /** For numbers and nulls only: values [start, end) as numbers, NaN for null (a profile encodes them, see profile-encoding.ts). */
-  numbers?(start: number, end: number, into: Float64Array): Float64Array;
-  /** For texts and nulls only: values [start, end) as ids of `texts`, -1 for null (encoded by dictionary likewise). */
-  ids?(start: number, end: number, into: Int32Array): Int32Array;
-  texts?: readonly string[];
-}
-
 /**
  * Validates a document and writes it atomically (a reader never sees half a file). Reports are indented for people;
  * `compact` documents (profiles, whose samples hold many values) are written without indentation, in pieces (see
@@ -139,7 +128,7 @@ interface DeferredValues {
  * (a profile's samples, see ProfileBuilder.finishDeferred): they are written as they are built, a slice at a time,
  * and checked as they are written; the schema checks the rest of the document.
  */
-export async function writeDocument(path: string, document: { schema: string }, options: { compact?: boolean; deferred?: ReadonlyMap<unknown[], DeferredValues> } = {}): Promise<void> {
+export async function writeDocument(path: string, document: { schema: string }, options: { compact?: boolean; deferred?: ReadonlyMap<unknown[], DeferredArray<unknown>> } = {}): Promise<void> {
   if (options.deferred && !options.compact) throw new Error(`${path}: deferred arrays are written only in compact documents`);
   // A profile is written with its samples encoded (see profile-encoding.ts); what it still defers is written as before.
   if (parseSchemaId(document.schema)?.kind === 'profile') document = encodeProfile(document as Profile, options.deferred) as { schema: string };
@@ -220,7 +209,7 @@ class PieceWriter {
  * runs of values that hold no object are stringified SLICE at a time. A profile's samples (1e5 values a column)
  * would otherwise become megabyte strings, which live in the old generation until a full collection.
  */
-async function writeCompact(out: PieceWriter, value: unknown, deferred?: ReadonlyMap<unknown[], DeferredValues>): Promise<void> {
+async function writeCompact(out: PieceWriter, value: unknown, deferred?: ReadonlyMap<unknown[], DeferredArray<unknown>>): Promise<void> {
   const json = value as { toJSON?: () => unknown } | null;
   if (json !== null && typeof json === 'object' && typeof json.toJSON === 'function') return writeCompact(out, json.toJSON(), deferred);
   if (Array.isArray(value)) {
@@ -228,7 +217,7 @@ async function writeCompact(out: PieceWriter, value: unknown, deferred?: Readonl
     await out.write('[');
     if (values) {
       // Built a slice at a time into one array: primitives only, as the schema would have required of the array.
-      const scratch: never[] = [];
+      const scratch: unknown[] = [];
       for (let start = 0; start < values.length; start += SLICE) {
         const slice = values.slice(start, start + SLICE, scratch);
         if (!slice.every((item) => item === null || typeof item !== 'object')) throw new Error('a deferred array holds an object');
@@ -260,7 +249,7 @@ async function writeCompact(out: PieceWriter, value: unknown, deferred?: Readonl
 }
 
 /** Items [start, end) of an array, comma-separated; numbers are written from the array itself, with no copy. */
-async function writeSlice(out: PieceWriter, items: readonly unknown[], start: number, end: number, deferred?: ReadonlyMap<unknown[], DeferredValues>): Promise<void> {
+async function writeSlice(out: PieceWriter, items: readonly unknown[], start: number, end: number, deferred?: ReadonlyMap<unknown[], DeferredArray<unknown>>): Promise<void> {
   if (allNumbers(items, start, end)) return out.writeNumbers(items as (number | null)[], start, end);
   const slice = items.slice(start, end);
   if (slice.every((item) => item === null || typeof item !== 'object')) return out.write(JSON.stringify(slice).slice(1, -1));

@@ -1,3 +1,4 @@
+import type { DeferredArray } from '../core/data/deferred-array.js';
 import type { Profile, SampleValue } from '../core/profile/profile.js';
 import { ConfigurationError } from '../core/errors.js';
 
@@ -173,20 +174,11 @@ export function decodePriorities(encoded: EncodedPriorities, source: string): Fl
   return priorities;
 }
 
-/** The parts of a profile's samples not yet written (see ProfileBuilder.finishDeferred), keyed by their empty array. */
-interface DeferredSample {
-  readonly length: number;
-  slice(start: number, end: number, into: never[]): unknown[];
-  numbers?(start: number, end: number, into: Float64Array): Float64Array;
-  ids?(start: number, end: number, into: Int32Array): Int32Array;
-  texts?: readonly string[];
-}
-
 /**
  * A profile as its version-2 document stores it: priorities, numeric samples and text samples encoded; samples of
  * other values (booleans, mixed) stay arrays, and those still deferred stay in `deferred` for the writer.
  */
-export function encodeProfile(profile: Profile, deferred?: ReadonlyMap<unknown[], DeferredSample>): object {
+export function encodeProfile(profile: Profile, deferred?: ReadonlyMap<unknown[], DeferredArray<unknown>>): object {
   if (profile.sample.sorted) throw new Error('a profile of sorted samples (finishSorted) is for comparing, not for writing');
   const priorities = deferred?.get(profile.sample.priorities as number[]);
   const orderedPriorities = priorities?.numbers ? priorities.numbers(0, priorities.length, new Float64Array(priorities.length)) : profile.sample.priorities;

@@ -6,6 +6,7 @@ import { ownValue } from '../core/own-value.js';
 import type { ProfileBuilder } from '../core/profile/profile-builder.js';
 import type { Logger } from '../core/logger.js';
 import type { DatasetValidator } from '../core/validate/dataset-validator.js';
+import { ByteOffsetReservation } from './profile/byte-offset-bounds.js';
 import { canReadInParallel, parallelMinBytes, readingThreads, scanInParts } from './parallel/parallel-scan.js';
 import { readDelimitedHeader } from './readers/delimited-header.js';
 import { readDataset, splitsByFile, type DatasetFile } from './readers/dataset.js';
@@ -48,7 +49,7 @@ export async function scanDataset(options: ScanOptions): Promise<void> {
   for (const file of options.files) {
     if (await scanInThreads(file, options, decodeAs, dictionary)) continue;
     // The file's size tells the profile how many rows to make room for (row ids are byte offsets).
-    if ((file.format === 'csv' || file.format === 'tsv') && !file.gzip) options.profile.expectBytes(file.name, (await stat(file.path)).size);
+    if ((file.format === 'csv' || file.format === 'tsv') && !file.gzip) options.profile.reserveSample(new ByteOffsetReservation(file.name, (await stat(file.path)).size));
     const events = readDataset([file], {
       settings: readSettings(options),
       nullValues: options.contract?.dataset?.null_values,

@@ -7,23 +7,10 @@
  * and shards of a dataset add their bucket sums to exactly the totals of one run over all of it.
  */
 
+import { murmurFinalize32 } from '../hashing.js';
+
 /** The default number of buckets: the bootstrap resamples 4,096 random groups of rows (one row each when fewer). */
 export const BOOTSTRAP_BUCKETS = 4096;
-
-/** murmur3's 32-bit finaliser: a fast, well-mixed hash of a 32-bit integer. */
-export function mix32(value: number): number {
-  let h = value >>> 0;
-  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
-  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
-  return (h ^ (h >>> 16)) >>> 0;
-}
-
-/** A 32-bit hash of a text (FNV-1a over UTF-16 code units), for file names. */
-export function hashText(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
-  return h >>> 0;
-}
 
 /**
  * The hash that stands for a file in its rows' identities: from the file's place among the dataset's files sorted by
@@ -32,14 +19,14 @@ export function hashText(text: string): number {
  * list of files, so every shard derives the same identities and the merge stays exact.
  */
 export function fileIdentity(position: number): number {
-  return mix32(Math.imul(position + 1, 0x27d4eb2f) ^ 0x165667b1);
+  return murmurFinalize32(Math.imul(position + 1, 0x27d4eb2f) ^ 0x165667b1);
 }
 
 /** The bucket of a row, from its file's identity (fileIdentity) and its identity in the file (a byte offset or a position). */
 export function rowBucket(fileHash: number, rowId: number, buckets: number): number {
   const low = rowId % 0x100000000;
   const high = Math.floor(rowId / 0x100000000);
-  return mix32(fileHash ^ mix32(low ^ mix32(high + 0x9e3779b9))) % buckets;
+  return murmurFinalize32(fileHash ^ murmurFinalize32(low ^ murmurFinalize32(high + 0x9e3779b9))) % buckets;
 }
 
 /** P(X ≤ k) for X ~ Poisson(1), k = 0 … 11: beyond, the probability is below 1e-9. */
@@ -57,17 +44,17 @@ const POISSON_1_CDF = (() => {
 
 /** The part of a weight's hash that depends on the bucket only. */
 function bucketHash(bucket: number): number {
-  return mix32(Math.imul(bucket + 1, 0x85ebca77));
+  return murmurFinalize32(Math.imul(bucket + 1, 0x85ebca77));
 }
 
 /** The part of a weight's hash that depends on the seed and the replicate only. */
 function replicateHash(seed: number, replicate: number): number {
-  return mix32(seed ^ Math.imul(replicate + 1, 0x9e3779b1));
+  return murmurFinalize32(seed ^ Math.imul(replicate + 1, 0x9e3779b1));
 }
 
 /** Poisson(1) by inverse CDF of a uniform 32-bit hash; `table` is weightTable(). */
 function weightOf(hash: number, table: Int8Array): number {
-  const uniform = mix32(hash);
+  const uniform = murmurFinalize32(hash);
   const weight = table[uniform >>> 16]!;
   return weight >= 0 ? weight : inverseCdf(uniform);
 }

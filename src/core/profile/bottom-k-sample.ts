@@ -5,38 +5,24 @@
  * split. Cohen & Kaplan (2007), "Summarizing data using bottom-k sketches".
  */
 
-/** A 32-bit hash of a string (FNV-1a), for naming files in priorities. */
-export function hashText(text: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 16777619);
-  return hash >>> 0;
-}
+import { hashRowKey } from '../hashing.js';
 
 /**
  * The priority of one row: 53 well-mixed bits from two hashes of (seed, file hash, row number), so that ties,
  * which would make the sample depend on the order rows arrive in, practically never happen.
  */
 export function rowPriority(seed: number, fileHash: number, row: number): number {
-  return mix32(seed, fileHash, row) * PRIORITY_LOW + (mix32(seed ^ 0x5bd1e995, fileHash, row) >>> 11);
+  return hashRowKey(seed, fileHash, row) * PRIORITY_LOW + (hashRowKey(seed ^ 0x5bd1e995, fileHash, row) >>> 11);
 }
 
 /** A priority is high * PRIORITY_LOW + low, with low < PRIORITY_LOW: the high part alone can rule a row out. */
 export const PRIORITY_LOW = 2097152;
 
+/** Priorities are 53-bit integers (see rowPriority): all lie in [0, PRIORITY_RANGE). */
+export const PRIORITY_RANGE = 2 ** 53;
+
 /** Slots below this pack beside a 32-bit high part into one exact double (32 + 21 bits). */
 const PACKED_SLOTS = 2097152;
-
-/** Murmur3's finaliser over seed, file hash and the row number's two halves. */
-export function mix32(seed: number, fileHash: number, row: number): number {
-  let h = Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) ^ fileHash;
-  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
-  h ^= row >>> 0;
-  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
-  h ^= Math.floor(row / 4294967296);
-  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
-  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
-  return (h ^ (h >>> 16)) >>> 0;
-}
 
 /** Slots allocated at first: a sample grows by doubling up to its capacity, so a large capacity costs nothing unused. */
 const INITIAL_SLOTS = 65536;

@@ -1,48 +1,20 @@
 import { INVALID, NULL, TextDictionary, VALUE, type ColumnData, type ColumnType, type DecodeAs, type RecordBatch } from '../data/batch.js';
+import type { DeferredArray } from '../data/deferred-array.js';
 import { resized } from '../data/typed-arrays.js';
-import { BottomK, hashText, mix32, PRIORITY_LOW, rowPriority } from './bottom-k-sample.js';
-import { emptyMoments, finiteMoments, mergeMoments, SATURATED_M2, sampleVariance, type Moments } from './moments.js';
-import {
-  DEFAULT_SAMPLE_SEED,
-  DEFAULT_SAMPLE_SIZE,
-  histogramOf,
-  histogramOfSorted,
-  MAX_CATEGORIES,
-  PROFILE_QUANTILES,
-  kthSmallest,
-  selectQuantiles,
-  sampleNumbers,
-  sortedQuantiles,
-  topCategories,
-  type CategorySummary,
-  type ColumnProfile,
-  type Profile,
-  type SampleValue,
-} from './profile.js';
-import { parseBoolText, parseDatetimeText } from '../data/cell-text.js';
-import { inferTextType } from './infer-type.js';
-import { sortValues } from '../stats/sort-values.js';
+import { hashRowKey, hashText } from '../hashing.js';
+import { BottomK, PRIORITY_LOW, rowPriority } from './bottom-k-sample.js';
+import { contiguousPrefix, copyAbsorbed, copySampled, EMPTY_IDS, EMPTY_NUMBERS, EMPTY_STATUS, type ColumnState, type ColumnStateData } from './column-tallies.js';
+import { finishColumn } from './finish-column.js';
+import { emptyMoments, finiteMoments, mergeMoments, SATURATED_M2 } from './moments.js';
+import { DEFAULT_SAMPLE_SEED, DEFAULT_SAMPLE_SIZE, kthSmallest, type Profile, type SampleValue } from './profile.js';
+import type { SampleCeiling, SampleReservation } from './sample-bounds.js';
+import { orderedPriorities } from './sampled-values.js';
 
-/** Values of an array built a range at a time on request, for a writer that writes them a range at a time. */
-export interface DeferredArray<T> {
-  readonly length: number;
-  /** Values [start, end), in a new array or, given one, in `into` (a writer reuses one: no garbage per range). */
-  slice(start: number, end: number, into?: T[]): T[];
-  /**
-   * For an array of numbers and nulls only: values [start, end) into `into` (at least that long) as numbers, NaN
-   * for null, so that a writer formats them from typed memory without making JS values of them.
-   */
-  numbers?(start: number, end: number, into: Float64Array): Float64Array;
-  /**
-   * For an array of texts and nulls only: values [start, end) into `into` as ids of `texts`, -1 for null, so that a
-   * writer encodes each distinct text once instead of once a value.
-   */
-  ids?(start: number, end: number, into: Int32Array): Int32Array;
-  texts?: readonly string[];
-}
-
+/** How a ProfileBuilder samples, and what its document says of itself. */
 export interface ProfileOptions {
+  /** Rows the dataset's sample keeps (Infinity: every row). @default DEFAULT_SAMPLE_SIZE */
   sampleSize?: number;
+  /** The seed of the rows' priorities: parts of one dataset must share it. @default DEFAULT_SAMPLE_SEED */
   seed?: number;
   /**
    * For a shard expected to hold this share of the dataset's rows: keep only as many sampled rows as the merged
@@ -65,44 +37,16 @@ export interface ProfileState {
   capacity: number;
   /** Priorities of the sampled rows, in slot order: each column's sample arrays are aligned with it. */
   priorities: Float64Array;
-  /** Rows above this priority may have been passed over by the ceiling (see limitSampleByBytes); Infinity if none. */
+  /** Rows above this priority may have been passed over by the ceiling (see limitSample); Infinity if none. */
   passedAbove: number;
   columns: ColumnStateData[];
-}
-
-/** What the builder keeps of a column, but for its texts: counts, moments, and the sampled rows' values by slot. */
-interface ColumnTallies {
-  name: string;
-  decodeAs: DecodeAs;
-  type: ColumnType | undefined;
-  nulls: number;
-  invalid: number;
-  /** Values that are ±Infinity: floats, kept out of the moments (see ColumnProfile.infinite). */
-  infinite: number;
-  textual: number;
-  moments: Moments;
-  integral: boolean;
-  /** Rows per text id. */
-  counts: Int32Array;
-  sampleNumbers: Float64Array;
-  sampleIds: Int32Array;
-  sampleStatus: Uint8Array;
-}
-
-/** One column of a ProfileState, with the texts its ids stand for in place of the reader's dictionary. */
-export interface ColumnStateData extends ColumnTallies {
-  /** Absent for a column with no text. */
-  texts: string[] | undefined;
-}
-
-interface ColumnState extends ColumnTallies {
-  dictionary: TextDictionary | undefined;
 }
 
 /**
  * Builds a dataset's profile from column batches: per column the counts, nulls, moments and extremes, category
  * counts, and a seeded bottom-k sample of rows, from which quantiles and histograms are taken. Everything it keeps
- * merges exactly across shards (see mergeProfiles).
+ * merges exactly across shards (see mergeProfiles). It knows nothing of files: what a reader can tell of the rows to
+ * come (for a delimited file, from its bytes) it tells through a SampleCeiling and a SampleReservation.
  */
 export class ProfileBuilder {
   private sample: BottomK;
@@ -113,13 +57,14 @@ export class ProfileBuilder {
   private ceiling: SampleCeiling | undefined;
   /** The lowest ceiling any row was passed over under: rows above it may be missing from the sample. */
   private passedAbove = Number.POSITIVE_INFINITY;
-  private sizeHint: SizeHint | undefined;
+  private reservation: SampleReservation | undefined;
 
   /** Rows the sample keeps, and its seed: parts of one dataset must share both. */
   get sampleSize(): number {
     return this.sample.capacity;
   }
 
+  /** The seed of the sample's row priorities (see rowPriority). */
   get seed(): number {
     return this.sampleSeed;
   }
@@ -143,31 +88,27 @@ export class ProfileBuilder {
     this.sample = new BottomK(this.sample.capacity);
     this.ceiling = undefined;
     this.passedAbove = Number.POSITIVE_INFINITY;
-    this.sizeHint = undefined;
+    this.reservation = undefined;
   }
 
   /**
-   * Tells that `dataBytes` bytes of rows of `file` (a delimited file, whose row ids are byte offsets) are coming: once
-   * a few thousand rows tell the bytes per row, the sample makes room for all of them at once (see BottomK.reserve)
-   * instead of doubling its arrays on the way.
+   * Tells how many rows of a file are coming (see SampleReservation): once it can say, the sample makes room for all
+   * of them at once (see BottomK.reserve) instead of doubling its arrays on the way.
    */
-  expectBytes(file: string, dataBytes: number): void {
-    this.sizeHint = { file, dataBytes, firstRow: -1, rows: 0 };
+  reserveSample(reservation: SampleReservation): void {
+    this.reservation = reservation;
   }
 
   /**
-   * From here on, rows of `file` (a delimited file of `dataBytes` bytes of rows, whose row ids are byte offsets)
-   * compete for the sample only below a priority ceiling: the bottom-k threshold the whole file is expected to end
-   * with, times a margin, from the bytes per row read so far. Until the threshold itself falls that low, this spares
-   * the copying of most rows that would enter the sample only to be replaced (on a 1e6-row file with a 1e5-row
-   * sample, about 2.2e5 of the 3.3e5 that enter). The caller reads the file again without it when
-   * sampleIsExact finds that a row passed over was needed.
+   * From here on, rows of the ceiling's file compete for the sample only below the priority it gives for their batch
+   * (see SampleCeiling). The caller reads the file again without it when canAbsorbExactly finds that a row passed
+   * over was needed.
    */
-  limitSampleByBytes(file: string, dataBytes: number): void {
-    this.ceiling = { file, dataBytes, firstRow: -1, lastRow: -1, rows: 0, value: Number.POSITIVE_INFINITY };
+  limitSample(ceiling: SampleCeiling): void {
+    this.ceiling = ceiling;
   }
 
-  /** Ends limitSampleByBytes, once sampleIsExact has held for what was read under it. */
+  /** Ends limitSample, once canAbsorbExactly has held for what was read under it. */
   endSampleLimit(): void {
     this.ceiling = undefined;
     this.passedAbove = Number.POSITIVE_INFINITY;
@@ -199,6 +140,7 @@ export class ProfileBuilder {
     });
   }
 
+  /** Counts a batch's rows into each column's tallies, and offers its rows to the sample. */
   addBatch(batch: RecordBatch): void {
     let file = this.files.at(-1);
     if (!file || file.path !== batch.file) {
@@ -216,21 +158,17 @@ export class ProfileBuilder {
       this.dropUnneededNumbers(state);
     }
     for (const state of this.columns.values()) if (!present.has(state.name)) state.nulls += batch.length;
-    if (this.sizeHint?.file === batch.file) this.reserveFor(this.sizeHint, batch);
+    if (this.reservation?.file === batch.file) this.reserveFor(this.reservation, batch);
     this.addToSample(batch, present);
   }
 
-  /** Reserves the sample's slots for the rows of the hint's file, once its bytes per row are measured. */
-  private reserveFor(hint: SizeHint, batch: RecordBatch): void {
-    if (batch.length === 0) return;
-    if (hint.firstRow < 0) hint.firstRow = batch.rowIds[0]!;
-    const lastRow = batch.rowIds[batch.length - 1]!;
-    hint.rows += batch.length;
-    if (hint.rows < CEILING_MIN_ROWS || lastRow <= hint.firstRow) return;
-    const bytesPerRow = (lastRow - hint.firstRow) / (hint.rows - 1);
-    this.sample.reserve(this.rows - hint.rows + (hint.dataBytes / bytesPerRow) * RESERVE_MARGIN);
+  /** Reserves the sample's slots for the rows of the reservation's file, once it can tell how many. */
+  private reserveFor(reservation: SampleReservation, batch: RecordBatch): void {
+    const slots = reservation.slotsFor(batch, this.rows);
+    if (slots === undefined) return;
+    this.sample.reserve(slots);
     this.makeRoom();
-    this.sizeHint = undefined;
+    this.reservation = undefined;
   }
 
   /**
@@ -313,7 +251,7 @@ export class ProfileBuilder {
   private addToSample(batch: RecordBatch, present: ReadonlySet<string>): void {
     const fileHash = hashText(batch.file);
     const { sample, sampleSeed: seed } = this;
-    const ceiling = this.ceiling?.file === batch.file ? this.ceilingFor(this.ceiling, batch) : Number.POSITIVE_INFINITY;
+    const ceiling = this.ceiling?.file === batch.file ? this.ceiling.priorityFor(batch, this.options.sampleSize ?? DEFAULT_SAMPLE_SIZE) : Number.POSITIVE_INFINITY;
     // First choose the rows (in order: a slot taken twice keeps the later row), then copy values column by column.
     const slots: number[] = [];
     const rows: number[] = [];
@@ -323,7 +261,7 @@ export class ProfileBuilder {
     for (let r = 0; r < batch.length; r++) {
       const row = batch.rowIds[r]!;
       // Once the sample is full most rows are ruled out by the high half of their priority alone.
-      if (mix32(seed, fileHash, row) * PRIORITY_LOW > threshold) continue;
+      if (hashRowKey(seed, fileHash, row) * PRIORITY_LOW > threshold) continue;
       const slot = sample.offer(rowPriority(seed, fileHash, row));
       if (slot < 0) continue;
       threshold = Math.min(sample.threshold, ceiling);
@@ -346,7 +284,7 @@ export class ProfileBuilder {
     for (const state of this.columns.values()) {
       if (state.sampleStatus.length >= k) continue;
       // The new slots are past the sample's size: each is written when a row enters it, never read before. Left
-      // unfilled, memory reserved for rows to come (see expectBytes) costs nothing until they do.
+      // unfilled, memory reserved for rows to come (see reserveSample) costs nothing until they do.
       if (state.sampleNumbers.length > 0) state.sampleNumbers = resized(state.sampleNumbers, k);
       if (state.sampleIds.length > 0) state.sampleIds = resized(state.sampleIds, k);
       state.sampleStatus = resized(state.sampleStatus, k);
@@ -354,25 +292,8 @@ export class ProfileBuilder {
   }
 
   /**
-   * The ceiling for this batch of the ceiling's file: none until a few thousand rows tell the bytes per row; then
-   * the sample's share of the rows the file's bytes hold at that rate, times a margin, as a priority.
-   */
-  private ceilingFor(ceiling: SampleCeiling, batch: RecordBatch): number {
-    if (batch.length === 0) return ceiling.value;
-    if (ceiling.firstRow < 0) ceiling.firstRow = batch.rowIds[0]!;
-    ceiling.lastRow = batch.rowIds[batch.length - 1]!;
-    ceiling.rows += batch.length;
-    if (ceiling.rows < CEILING_MIN_ROWS || ceiling.lastRow <= ceiling.firstRow) return ceiling.value;
-    const bytesPerRow = (ceiling.lastRow - ceiling.firstRow) / (ceiling.rows - 1);
-    const expectedRows = ceiling.dataBytes / bytesPerRow;
-    const share = (CEILING_MARGIN * (this.options.sampleSize ?? DEFAULT_SAMPLE_SIZE)) / expectedRows;
-    ceiling.value = share >= 1 ? Number.POSITIVE_INFINITY : share * PRIORITY_RANGE;
-    return ceiling.value;
-  }
-
-  /**
    * The builder's state, for another builder to absorb (the arrays are handed over: this builder is spent). Pass
-   * `transferables(state)` to postMessage to move it between threads without a copy.
+   * `transferables(state)` (src/io/profile/transferables.ts) to postMessage to move it between threads without a copy.
    */
   state(): ProfileState {
     const size = this.sample.size;
@@ -403,7 +324,7 @@ export class ProfileBuilder {
 
   /**
    * Whether absorbing these parts gives exactly the sample one read of all the rows would. Rows were dropped by a
-   * part whose sample was shard-sized and full, and passed over under a ceiling (limitSampleByBytes) by a part or by
+   * part whose sample was shard-sized and full, and passed over under a ceiling (limitSample) by a part or by
    * this builder: each such row must rank above the merged sample's last row. With shardSampleCapacity's margin and
    * the ceiling's, this practically always holds; a caller that finds it does not reads in one piece.
    */
@@ -577,295 +498,9 @@ export function shardSampleCapacity(size: number, share: number): number {
   return Math.min(size, Math.ceil(expected * 1.25 + 10 * Math.sqrt(expected * (1 - share)) + 64));
 }
 
-/** A priority ceiling in force for one file's rows (see limitSampleByBytes), and the rows it has measured. */
-interface SampleCeiling {
-  file: string;
-  dataBytes: number;
-  /** Byte offsets (row ids) of the first and last rows seen, and how many rows. */
-  firstRow: number;
-  lastRow: number;
-  rows: number;
-  /** The ceiling: a priority, Infinity while there is none. */
-  value: number;
-}
-
-/** Bytes of rows a builder is told to expect (see expectBytes), and the rows of them seen so far. */
-interface SizeHint {
-  file: string;
-  dataBytes: number;
-  firstRow: number;
-  rows: number;
-}
-
-/** Rows reserved for are the estimate times this: rows may be a little shorter where the rate is measured. */
-const RESERVE_MARGIN = 1.02;
-
-/** Rows read before the bytes per row are trusted. */
-const CEILING_MIN_ROWS = 4096;
-/**
- * The ceiling is the expected final threshold times this: rows may be up to a third shorter where the rate is
- * measured than on average before a row the sample needs is passed over (which sends the read back to one piece).
- */
-const CEILING_MARGIN = 1.5;
-/** Priorities are 53-bit integers (see rowPriority). */
-const PRIORITY_RANGE = 2 ** 53;
-
-const EMPTY_NUMBERS = new Float64Array(0);
-const EMPTY_IDS = new Int32Array(0);
-const EMPTY_STATUS = new Uint8Array(0);
-
-/** The buffers behind a state's arrays, to move it to another thread without a copy (each buffer once). */
-export function transferables(state: ProfileState): ArrayBuffer[] {
-  const buffers = new Set<ArrayBuffer>();
-  const add = (array: ArrayBufferView) => {
-    // Empty arrays may share one buffer across builders: only buffers with bytes are moved.
-    if (array.buffer.byteLength > 0 && array.buffer instanceof ArrayBuffer) buffers.add(array.buffer);
-  };
-  add(state.priorities);
-  for (const column of state.columns) [column.counts, column.sampleNumbers, column.sampleIds, column.sampleStatus].forEach(add);
-  return [...buffers];
-}
-
 function maxOf(values: Float64Array): number {
   let max = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < values.length; i++) if (values[i]! > max) max = values[i]!;
   return max;
 }
 
-/**
- * How many of the first chosen rows go to consecutive slots from consecutive rows: while the sample fills, whole
- * batches do, and their values are copied a block at a time.
- */
-function contiguousPrefix(slots: readonly number[], rows: readonly number[]): number {
-  let run = 1;
-  while (run < slots.length && slots[run] === slots[0]! + run && rows[run] === rows[0]! + run) run++;
-  return run;
-}
-
-/** Copies the chosen rows' values into their slots: the first `run` as blocks (see contiguousPrefix), the rest one by one. */
-function copySampled(state: ColumnState, column: ColumnData | undefined, slots: readonly number[], rows: readonly number[], run = 0): void {
-  // One loop per array, each over one element type: V8 keeps such loops monomorphic and free of branches.
-  const { sampleStatus, sampleNumbers, sampleIds } = state;
-  const block = run > 1 ? run : 0;
-  const slot0 = slots[0]!;
-  const row0 = rows[0]!;
-  const status = column?.status;
-  if (status) {
-    if (block > 0) sampleStatus.set(status.subarray(row0, row0 + block), slot0);
-    for (let i = block; i < slots.length; i++) sampleStatus[slots[i]!] = status[rows[i]!]!;
-  } else for (let i = 0; i < slots.length; i++) sampleStatus[slots[i]!] = NULL;
-  if (sampleNumbers.length > 0) {
-    const numbers = column?.numbers;
-    if (numbers) {
-      if (block > 0) sampleNumbers.set(numbers.subarray(row0, row0 + block), slot0);
-      for (let i = block; i < slots.length; i++) sampleNumbers[slots[i]!] = numbers[rows[i]!]!;
-      // ±Infinity is kept out of the sample as addColumn keeps it out of the moments (JSON has no Infinity).
-      for (let i = 0; i < slots.length; i++) {
-        const slot = slots[i]!;
-        if (sampleNumbers[slot] === Number.POSITIVE_INFINITY || sampleNumbers[slot] === Number.NEGATIVE_INFINITY) {
-          sampleNumbers[slot] = Number.NaN;
-          if (sampleStatus[slot] === VALUE) sampleStatus[slot] = INVALID;
-        }
-      }
-    } else for (let i = 0; i < slots.length; i++) sampleNumbers[slots[i]!] = Number.NaN;
-  }
-  if (sampleIds.length > 0) {
-    const ids = column?.ids;
-    if (ids) {
-      if (block > 0) sampleIds.set(ids.subarray(row0, row0 + block), slot0);
-      for (let i = block; i < slots.length; i++) sampleIds[slots[i]!] = ids[rows[i]!]!;
-    } else for (let i = 0; i < slots.length; i++) sampleIds[slots[i]!] = -1;
-  }
-}
-
-/** The sampled values of another builder's column (its text ids mapped to this builder's) into the given slots. */
-function copyAbsorbed(state: ColumnState, column: ColumnStateData, idMap: Int32Array | undefined, slots: readonly number[], rows: readonly number[]): void {
-  const { sampleStatus, sampleNumbers, sampleIds } = state;
-  for (let i = 0; i < slots.length; i++) {
-    const slot = slots[i]!;
-    const r = rows[i]!;
-    sampleStatus[slot] = column.sampleStatus[r]!;
-    if (sampleNumbers.length > 0) sampleNumbers[slot] = column.sampleNumbers.length > 0 ? column.sampleNumbers[r]! : Number.NaN;
-    if (sampleIds.length > 0) {
-      const id = column.sampleIds.length > 0 ? column.sampleIds[r]! : -1;
-      sampleIds[slot] = id < 0 || !idMap ? -1 : idMap[id]!;
-    }
-  }
-}
-
-function finishColumn(state: ColumnState, order: Int32Array, part: boolean, sorted = false, scratch?: Uint32Array): { column: ColumnProfile; sample: DeferredArray<SampleValue>; sortedNumbers?: Float64Array } {
-  const type = state.type ?? inferredType(state);
-  const numeric = type === 'int' || type === 'float' || type === 'bool' || type === 'datetime';
-  const numbers = part ? EMPTY_NUMBERS : sampledNumberSet(state, order, type, numeric, sorted);
-  if (sorted) sortValues(numbers, scratch);
-  // Bool and datetime columns found by inference were read as text: their counts come from the texts.
-  const fromNumbers = numeric && !(state.decodeAs === 'auto' && (type === 'bool' || type === 'datetime'));
-  const valueCount = fromNumbers ? state.moments.count : countTexts(state);
-  const profile: ColumnProfile = {
-    name: state.name,
-    type,
-    count: valueCount,
-    nulls: state.nulls,
-    invalid: fromNumbers ? state.invalid + state.textual : state.invalid,
-    ...(fromNumbers && state.infinite > 0 ? { infinite: state.infinite } : {}),
-    sample: [],
-  };
-  const moments = fromNumbers ? state.moments : textMoments(state, type);
-  if (numeric && moments.count > 0) profile.numeric = numericSummary(moments, fromNumbers ? state.integral : type === 'bool', numbers, sorted);
-  // Texts typed bool or datetime by inference keep their counts: the datetime range is read from them.
-  if (state.dictionary && (!numeric || type === 'bool' || (type === 'datetime' && state.decodeAs === 'auto'))) profile.categories = categorySummary(state, valueCount);
-  const sample: DeferredArray<SampleValue> = { length: order.length, slice: (start, end, into) => sampleValues(state, order, type, numeric, start, Math.min(end, order.length), into) };
-  // What sampleValues gives numbers for (not bools, not datetimes found in text): the numbers, NaN for null.
-  const numbersOnly = numeric && type !== 'bool' && !(state.decodeAs === 'auto' && type === 'datetime');
-  if (numbersOnly && state.sampleNumbers.length >= order.length) {
-    sample.numbers = (start, end, into) => sampledNumbers(state, order, start, Math.min(end, order.length), into);
-  }
-  // What sampleValues gives texts for: columns that are neither numeric nor read as numbers.
-  if (!numeric && state.sampleIds.length >= order.length) {
-    sample.ids = (start, end, into) => sampledIds(state, order, start, Math.min(end, order.length), into);
-    sample.texts = state.dictionary?.values ?? [];
-  }
-  return { column: profile, sample, ...(sorted && numbersOnly ? { sortedNumbers: numbers } : {}) };
-}
-
-/**
- * The column's sampled numbers in no particular order, for its histogram and quantiles; nulls and values that are
- * not numbers are left out. `inPlace` (for finishSorted, after which the builder's arrays are never read) moves them
- * to the front of the builder's own array instead of a new one: on every row of a million, the new arrays of one
- * file, while the old were not yet collected, held some 130 MB more.
- */
-function sampledNumberSet(state: ColumnState, order: Int32Array, type: ColumnType, numeric: boolean, inPlace = false): Float64Array {
-  if (!numeric || type === 'bool') return EMPTY_NUMBERS;
-  if (state.decodeAs === 'auto' && type === 'datetime') return sampleNumbers(sampleValues(state, order, type, numeric, 0, order.length));
-  // Histograms and quantiles do not depend on the order: the slots are read as they lie, not in sample order.
-  const { sampleStatus: status, sampleNumbers: values } = state;
-  // Writing slot `count` after reading slot `slot` >= count leaves every slot still to read as it was.
-  const numbers = inPlace && values.length >= order.length ? values : new Float64Array(order.length);
-  let count = 0;
-  for (let slot = 0; slot < order.length; slot++) {
-    const n = values[slot]!;
-    if (status[slot] !== NULL && !Number.isNaN(n)) numbers[count++] = n;
-  }
-  return numbers.subarray(0, count);
-}
-
-/** Sampled values [start, end) of a column read as numbers, in sample order, NaN for null, into `into`. */
-function sampledNumbers(state: ColumnState, order: Int32Array, start: number, end: number, into: Float64Array): Float64Array {
-  const { sampleStatus: status, sampleNumbers: values } = state;
-  for (let i = start; i < end; i++) {
-    const slot = order[i]!;
-    into[i - start] = status[slot] === NULL ? Number.NaN : values[slot]!;
-  }
-  return into.subarray(0, end - start);
-}
-
-/** Sampled values [start, end) of a text column, in sample order, as dictionary ids, -1 for null, into `into`. */
-function sampledIds(state: ColumnState, order: Int32Array, start: number, end: number, into: Int32Array): Int32Array {
-  const { sampleStatus: status, sampleIds: ids } = state;
-  for (let i = start; i < end; i++) {
-    const slot = order[i]!;
-    into[i - start] = status[slot] === NULL ? -1 : ids[slot]!;
-  }
-  return into.subarray(0, end - start);
-}
-
-/** The type of a column read as `auto`: numeric when every value parsed as a number, else from its texts. */
-function inferredType(state: ColumnState): ColumnType {
-  if (state.decodeAs !== 'auto') return state.decodeAs === 'number' ? (state.integral ? 'int' : 'float') : state.decodeAs === 'bool' ? 'bool' : state.decodeAs === 'datetime' ? 'datetime' : 'string';
-  if (state.textual === 0 && state.moments.count > 0) return state.integral ? 'int' : 'float';
-  const texts = state.dictionary ? state.dictionary.values.filter((_, id) => (state.counts[id] ?? 0) > 0) : [];
-  return inferTextType(texts, countTexts(state));
-}
-
-/** Moments of a column read as text and typed bool or datetime by inference: each distinct text parsed once. */
-function textMoments(state: ColumnState, type: ColumnType): Moments {
-  let moments = emptyMoments();
-  const parse = type === 'bool' ? parseBoolText : parseDatetimeText;
-  state.dictionary?.values.forEach((text, id) => {
-    const count = state.counts[id] ?? 0;
-    const value = parse(text);
-    if (count > 0 && !Number.isNaN(value)) moments = mergeMoments(moments, { count, mean: value, m2: 0, min: value, max: value });
-  });
-  return moments;
-}
-
-function countTexts(state: ColumnState): number {
-  let total = 0;
-  for (let i = 0; i < state.counts.length; i++) total += state.counts[i]!;
-  return total;
-}
-
-/**
- * The column's sampled values [start, end) in sample order: one loop per kind of column over typed arrays, as this
- * runs for every column of every profile.
- */
-function sampleValues(state: ColumnState, order: Int32Array, type: ColumnType, numeric: boolean, start: number, end: number, into?: SampleValue[]): SampleValue[] {
-  const { sampleStatus: status, sampleNumbers: values, sampleIds: ids } = state;
-  // Sized once and filled in place: pushing grew each array through a series of copies, all garbage.
-  const sample: SampleValue[] = into ?? new Array<SampleValue>(Math.max(0, end - start));
-  sample.length = Math.max(0, end - start);
-  if (state.decodeAs === 'auto' && (type === 'bool' || type === 'datetime')) {
-    for (let i = start; i < end; i++) sample[i - start] = status[order[i]!] === NULL ? null : parsedSampleValue(state, order[i]!, type);
-  } else if (type === 'bool') {
-    for (let i = start; i < end; i++) {
-      const slot = order[i]!;
-      const n = values[slot]!;
-      sample[i - start] = status[slot] === NULL || Number.isNaN(n) ? null : n === 1;
-    }
-  } else if (numeric) {
-    for (let i = start; i < end; i++) {
-      const slot = order[i]!;
-      const n = values[slot]!;
-      sample[i - start] = status[slot] === NULL || Number.isNaN(n) ? null : n;
-    }
-  } else {
-    const texts = state.dictionary?.values ?? [];
-    for (let i = start; i < end; i++) {
-      const slot = order[i]!;
-      const id = ids[slot]!;
-      sample[i - start] = status[slot] === NULL || id < 0 ? null : texts[id]!;
-    }
-  }
-  return sample;
-}
-
-/** A sampled value of a column read as text but typed bool or datetime by inference. */
-function parsedSampleValue(state: ColumnState, slot: number, type: ColumnType): SampleValue {
-  const id = state.sampleIds[slot]!;
-  if (id < 0) return null;
-  const parsed = (type === 'bool' ? parseBoolText : parseDatetimeText)(state.dictionary!.values[id]!);
-  return Number.isNaN(parsed) ? null : type === 'bool' ? parsed === 1 : parsed;
-}
-
-/** The sample's priorities in sample order, built a range at a time (see DeferredArray). */
-function orderedPriorities(priorities: Float64Array, order: Int32Array): DeferredArray<SampleValue> {
-  const numbers = (start: number, end: number, into: Float64Array) => {
-    const stop = Math.min(end, order.length);
-    for (let i = start; i < stop; i++) into[i - start] = priorities[order[i]!]!;
-    return into.subarray(0, Math.max(0, stop - start));
-  };
-  return {
-    length: order.length,
-    numbers,
-    slice: (start, end) => Array.from(numbers(start, end, new Float64Array(Math.max(0, Math.min(end, order.length) - start)))),
-  };
-}
-
-function numericSummary(moments: Moments, integral: boolean, values: Float64Array, sorted: boolean): ColumnProfile['numeric'] {
-  return {
-    min: moments.min,
-    max: moments.max,
-    mean: moments.mean,
-    m2: moments.m2,
-    variance: sampleVariance(moments),
-    integral,
-    histogram: sorted ? histogramOfSorted(values, moments.min, moments.max) : histogramOf(values, moments.min, moments.max),
-    quantiles: sorted ? sortedQuantiles(values, PROFILE_QUANTILES) : selectQuantiles(values, PROFILE_QUANTILES),
-  };
-}
-
-function categorySummary(state: ColumnState, total: number): CategorySummary {
-  const { top, distinct } = topCategories(state.dictionary!.values, state.counts, MAX_CATEGORIES);
-  const keptCount = top.reduce((sum, [, n]) => sum + n, 0);
-  return { counts: top, distinct, other: Math.max(0, total - keptCount), truncated: distinct > MAX_CATEGORIES };
-}

@@ -1,6 +1,6 @@
 import { NULL, type ColumnData } from '../data/batch.js';
 import { ConfigurationError } from '../errors.js';
-import { hashText, mix32 } from '../evaluate/poisson-bootstrap.js';
+import { hashText, murmurFinalize32 } from '../hashing.js';
 
 /** One shard of a dataset split `count` ways: `index` counts from 1, as a matrix value `${{ matrix.shard }}/4` does. */
 export interface ShardSpec {
@@ -71,7 +71,7 @@ export function ownedByKey(shard: ShardSpec, column: ColumnData, length: number,
       hash = textHashes[id] ??= hashText(column.dictionary.values[id]!);
     } else {
       float[0] = column.numbers ? column.numbers[r]! : Number.NaN;
-      hash = mix32(halves[0]! ^ mix32(halves[1]!));
+      hash = murmurFinalize32(halves[0]! ^ murmurFinalize32(halves[1]!));
     }
     keep[r] = hash % shard.count === shard.index - 1 ? 1 : 0;
   }

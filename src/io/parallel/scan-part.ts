@@ -3,6 +3,7 @@ import { TextDictionary, type DecodeAs } from '../../core/data/batch.js';
 import { ownValue } from '../../core/own-value.js';
 import { ProfileBuilder, type ProfileState } from '../../core/profile/profile-builder.js';
 import { DatasetValidator, type ValidatorPart } from '../../core/validate/dataset-validator.js';
+import { ByteOffsetCeiling, ByteOffsetReservation } from '../profile/byte-offset-bounds.js';
 import { readDelimited } from '../readers/delimited.js';
 import { fileChunks } from '../readers/file-chunks.js';
 import type { Decimal, QuoteMode } from '../readers/read-settings.js';
@@ -27,7 +28,7 @@ export interface PartRequest {
   sampleSize: number;
   /** The part's share of the file's rows (its share of the bytes): its sample keeps what the whole's can need. */
   share: number;
-  /** Bytes of rows in the whole file: the part's sample takes rows below the ceiling they imply (see ProfileBuilder.limitSampleByBytes). */
+  /** Bytes of rows in the whole file: the part's sample takes rows below the ceiling they imply (see ByteOffsetCeiling). */
   dataBytes: number;
   seed?: number;
   createdAt: string;
@@ -60,9 +61,9 @@ export async function scanPart(request: PartRequest, into?: PartSink): Promise<P
   const dictionaries = new Map<string, TextDictionary>();
   const dictionary = into?.dictionary ?? ((column: string) => dictionaries.get(column) ?? (dictionaries.set(column, new TextDictionary()), dictionaries.get(column)!));
   const decodeAs = columnDecoding(request.contract, request.decodeHints);
-  profile.limitSampleByBytes(request.name, request.dataBytes);
+  profile.limitSample(new ByteOffsetCeiling(request.name, request.dataBytes));
   // The caller's builder absorbs the other parts too: it makes room for the whole file's rows.
-  profile.expectBytes(request.name, into ? request.dataBytes : request.stop - request.start);
+  profile.reserveSample(new ByteOffsetReservation(request.name, into ? request.dataBytes : request.stop - request.start));
   let end = { firstRowStart: request.start, lastRowEnd: request.start, lines: 0 };
   for await (const item of readDelimited(fileChunks(request.path, request.start), {
     name: request.name,

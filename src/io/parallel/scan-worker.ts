@@ -1,5 +1,5 @@
 import { parentPort } from 'node:worker_threads';
-import { transferables } from '../../core/profile/profile-builder.js';
+import { transferables } from '../profile/transferables.js';
 import { scanPart, type PartRequest } from './scan-part.js';
 import { toWorkerError } from './worker-script.js';
 
