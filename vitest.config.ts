@@ -17,7 +17,10 @@ export default defineConfig({
       // The onnxruntime-node release pinned in package-lock.json, as the evaluate bundle gets it.
       name: 'mlgate-onnxruntime-pin',
       resolveId: (id) => (ONNXRUNTIME_PIN_MODULE.test(id) ? `\0${id}` : undefined),
-      load: (id) => (id.startsWith('\0') && ONNXRUNTIME_PIN_MODULE.test(id.slice(1)) ? onnxruntimePinModule(import.meta.dirname) : undefined),
+      load: (id) =>
+        id.startsWith('\0') && ONNXRUNTIME_PIN_MODULE.test(id.slice(1))
+          ? onnxruntimePinModule(import.meta.dirname)
+          : undefined,
     },
   ],
   test: {

@@ -22,7 +22,6 @@ import { seededRandom as random } from '../src/core/data/seeded-random.js';
 const NUMERIC = Array.from({ length: 16 }, (_, i) => `n${i}`);
 const CATEGORICAL = [5, 12, 25, 50].map((size, i) => ({ name: `c${i}`, size }));
 
-
 /** 1,000,000 rows; `drifted` shifts n0, widens n1, and moves c0's mass toward its last values. */
 async function writeData(path: string, rows: number, seed: number, drifted: boolean): Promise<void> {
   const next = random(seed);
@@ -71,7 +70,16 @@ async function profileOf(path: string, sampleSize: number): Promise<Profile> {
  * Seconds to read both files and run every test; the drifted features are printed as a check, and every numeric
  * feature's KS p-value, to show what a sample's verdict can differ in from every row's.
  */
-export async function run(folder: string, sampleSize: number): Promise<{ seconds: number; readSeconds: number; sortSeconds: number; drifted: string[]; ks: Record<string, number> }> {
+export async function run(
+  folder: string,
+  sampleSize: number,
+): Promise<{
+  seconds: number;
+  readSeconds: number;
+  sortSeconds: number;
+  drifted: string[];
+  ks: Record<string, number>;
+}> {
   const start = performance.now();
   const reference = await profileOf(join(folder, 'reference.csv'), sampleSize);
   const current = await profileOf(join(folder, 'current.csv'), sampleSize);
@@ -87,21 +95,39 @@ export async function run(folder: string, sampleSize: number): Promise<{ seconds
     const ks = ks2samp(a, b);
     const psi = populationStabilityIndex(a, b);
     const js = jensenShannonDistance(psi.reference, psi.current);
-    const chi = chiSquareContingency(psi.reference.map((share) => Math.round(share * a.length)), psi.current.map((share) => Math.round(share * b.length)));
+    const chi = chiSquareContingency(
+      psi.reference.map((share) => Math.round(share * a.length)),
+      psi.current.map((share) => Math.round(share * b.length)),
+    );
     const w = wasserstein1(a, b);
     ksPValues[name] = ks.pValue;
-    if (ks.pValue < 0.01 && psi.psi > 0.01) drifted.push(`${name} (ks ${ks.statistic.toFixed(3)}, psi ${psi.psi.toFixed(3)}, js ${js.toFixed(3)}, chi2 ${chi.statistic.toFixed(0)}, w ${w.toFixed(3)})`);
+    if (ks.pValue < 0.01 && psi.psi > 0.01)
+      drifted.push(
+        `${name} (ks ${ks.statistic.toFixed(3)}, psi ${psi.psi.toFixed(3)}, js ${js.toFixed(3)}, chi2 ${chi.statistic.toFixed(0)}, w ${w.toFixed(3)})`,
+      );
   }
   for (const { name } of CATEGORICAL) {
     const counts = (p: Profile) => new Map(p.columns.find((c) => c.name === name)!.categories!.counts);
     const r = counts(reference);
     const c = counts(current);
     const keys = [...new Set([...r.keys(), ...c.keys()])].sort();
-    const chi = chiSquareContingency(keys.map((k) => r.get(k) ?? 0), keys.map((k) => c.get(k) ?? 0));
-    const js = jensenShannonDistance(keys.map((k) => r.get(k) ?? 0), keys.map((k) => c.get(k) ?? 0));
+    const chi = chiSquareContingency(
+      keys.map((k) => r.get(k) ?? 0),
+      keys.map((k) => c.get(k) ?? 0),
+    );
+    const js = jensenShannonDistance(
+      keys.map((k) => r.get(k) ?? 0),
+      keys.map((k) => c.get(k) ?? 0),
+    );
     if (chi.pValue < 0.01) drifted.push(`${name} (chi2 ${chi.statistic.toFixed(0)}, js ${js.toFixed(3)})`);
   }
-  return { seconds: (performance.now() - start) / 1000, readSeconds: (read - start) / 1000, sortSeconds: sortMs / 1000, drifted, ks: ksPValues };
+  return {
+    seconds: (performance.now() - start) / 1000,
+    readSeconds: (read - start) / 1000,
+    sortSeconds: sortMs / 1000,
+    drifted,
+    ks: ksPValues,
+  };
 }
 
 const [command, folder, sample] = process.argv.slice(2);

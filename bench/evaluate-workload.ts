@@ -17,16 +17,26 @@ import { seededRandom as random } from '../src/core/data/seeded-random.js';
 
 const FEATURES = Array.from({ length: 20 }, (_, i) => `f${i}`);
 
-
 function layer(next: () => number, inputs: number, outputs: number, activation: DenseLayer['activation']): DenseLayer {
   const scale = Math.sqrt(2 / inputs);
-  return { inputs, outputs, activation, weights: Float32Array.from({ length: inputs * outputs }, () => (next() * 2 - 1) * scale), bias: new Float32Array(outputs) };
+  return {
+    inputs,
+    outputs,
+    activation,
+    weights: Float32Array.from({ length: inputs * outputs }, () => (next() * 2 - 1) * scale),
+    bias: new Float32Array(outputs),
+  };
 }
 
 /** An MLP 20-64-64-3 with seeded weights (softmax output). */
 function mlp(seed: number): Uint8Array {
   const next = random(seed);
-  return writeDenseModel({ features: FEATURES, classes: ['0', '1', '2'], layers: [layer(next, 20, 64, 'relu'), layer(next, 64, 64, 'relu'), layer(next, 64, 3, 'none')], output: 'softmax' });
+  return writeDenseModel({
+    features: FEATURES,
+    classes: ['0', '1', '2'],
+    layers: [layer(next, 20, 64, 'relu'), layer(next, 64, 64, 'relu'), layer(next, 64, 3, 'none')],
+    output: 'softmax',
+  });
 }
 
 /** A region-like text column, not a feature: eight values of unequal size, for the weak-slice search to cut by. */
@@ -81,7 +91,8 @@ async function readMatrix(folder: string) {
   const data = await readEvaluationData(files, {
     features: FEATURES,
     onFeatures: (columns, rows) => {
-      if ((filled + rows) * 20 > matrix.length) matrix = resized(matrix, Math.max(matrix.length * 2, (filled + rows) * 20));
+      if ((filled + rows) * 20 > matrix.length)
+        matrix = resized(matrix, Math.max(matrix.length * 2, (filled + rows) * 20));
       columns.forEach((column, f) => {
         for (let r = 0; r < rows; r++) matrix[(filled + r) * 20 + f] = column[r]!;
       });
@@ -103,7 +114,9 @@ export async function floor(folder: string): Promise<{ readSeconds: number; infe
     const session = await ort.InferenceSession.create(join(folder, model));
     for (let s = 0; s < data.rows; s += 8192) {
       const count = Math.min(8192, data.rows - s);
-      await session.run({ input: new ort.Tensor('float32', data.matrix.subarray(s * 20, (s + count) * 20), [count, 20]) });
+      await session.run({
+        input: new ort.Tensor('float32', data.matrix.subarray(s * 20, (s + count) * 20), [count, 20]),
+      });
     }
     await session.release();
   }
@@ -120,18 +133,28 @@ export async function metricsAlone(folder: string): Promise<{ exactSeconds: numb
     const out = new Float32Array(data.rows * 3);
     for (let s = 0; s < data.rows; s += 8192) {
       const count = Math.min(8192, data.rows - s);
-      const result = await session.run({ input: new ort.Tensor('float32', data.matrix.subarray(s * 20, (s + count) * 20), [count, 20]) });
+      const result = await session.run({
+        input: new ort.Tensor('float32', data.matrix.subarray(s * 20, (s + count) * 20), [count, 20]),
+      });
       out.set(result.output!.data as Float32Array, s * 3);
     }
     await session.release();
     predictions.push(readPredictions({ data: out, width: 3, integer: false }, 'classification', 3, 'auto', String));
   }
   writeFileSync(join(folder, 'truth.i32'), new Uint8Array(truth.buffer));
-  predictions.forEach((p, i) => p.task === 'classification' && writeFileSync(join(folder, `probabilities-${i}.f64`), new Uint8Array(p.probabilities!.buffer)));
+  predictions.forEach(
+    (p, i) =>
+      p.task === 'classification' &&
+      writeFileSync(join(folder, `probabilities-${i}.f64`), new Uint8Array(p.probabilities!.buffer)),
+  );
   const start = performance.now();
   for (const p of predictions) exactMetrics(truth, p);
   const exact = performance.now();
-  compareModels(truth, predictions[0]!, predictions[1]!, data.buckets, { replicates: 1000, seed: 1, bucketCount: BOOTSTRAP_BUCKETS });
+  compareModels(truth, predictions[0]!, predictions[1]!, data.buckets, {
+    replicates: 1000,
+    seed: 1,
+    bucketCount: BOOTSTRAP_BUCKETS,
+  });
   return { exactSeconds: (exact - start) / 1000, bootstrapSeconds: (performance.now() - exact) / 1000 };
 }
 

@@ -33,7 +33,22 @@ export async function benchEvaluate(root) {
   // The same run without the weak-slice search (over the region column, the 20 features' quartiles and the region's
   // pairs with them), interleaved too: what the search costs.
   const noSearchRuns = [];
-  const evaluateArgs = [cli, 'evaluate', '--model', 'candidate.onnx', '--baseline', 'baseline.onnx', '--data', 'eval-1m.csv', '--label', 'label', '--report', 'eval-report.json', '--fail-on-gate', 'false'];
+  const evaluateArgs = [
+    cli,
+    'evaluate',
+    '--model',
+    'candidate.onnx',
+    '--baseline',
+    'baseline.onnx',
+    '--data',
+    'eval-1m.csv',
+    '--label',
+    'label',
+    '--report',
+    'eval-report.json',
+    '--fail-on-gate',
+    'false',
+  ];
   for (let i = 0; i < RUNS; i++) {
     oursRuns.push(run(process.execPath, evaluateArgs, folder));
     noSearchRuns.push(run(process.execPath, [...evaluateArgs, '--weak-slices', 'false'], folder));
@@ -46,9 +61,21 @@ export async function benchEvaluate(root) {
   const floor = JSON.parse(floorRun.stdout);
   const metrics = JSON.parse(run(process.execPath, [helper, 'metrics', folder], root).stdout);
   const rows = [
-    [`mlgate evaluate (read, 2 models, all metrics, 1000-replicate bootstrap), median of ${RUNS}`, `${ours.seconds.toFixed(2)} s`, `${ours.rssMb.toFixed(0)} MB`],
-    [`mlgate evaluate --weak-slices false, median of ${RUNS}`, `${noSearch.seconds.toFixed(2)} s`, `${noSearch.rssMb.toFixed(0)} MB`],
-    [`floor: read ${mb.toFixed(0)} MB CSV (${floor.readSeconds.toFixed(2)} s) + 2 raw onnxruntime passes (${floor.inferSeconds.toFixed(2)} s), median of ${RUNS}`, `${floorRun.seconds.toFixed(2)} s`, `${floorRun.rssMb.toFixed(0)} MB`],
+    [
+      `mlgate evaluate (read, 2 models, all metrics, 1000-replicate bootstrap), median of ${RUNS}`,
+      `${ours.seconds.toFixed(2)} s`,
+      `${ours.rssMb.toFixed(0)} MB`,
+    ],
+    [
+      `mlgate evaluate --weak-slices false, median of ${RUNS}`,
+      `${noSearch.seconds.toFixed(2)} s`,
+      `${noSearch.rssMb.toFixed(0)} MB`,
+    ],
+    [
+      `floor: read ${mb.toFixed(0)} MB CSV (${floor.readSeconds.toFixed(2)} s) + 2 raw onnxruntime passes (${floor.inferSeconds.toFixed(2)} s), median of ${RUNS}`,
+      `${floorRun.seconds.toFixed(2)} s`,
+      `${floorRun.rssMb.toFixed(0)} MB`,
+    ],
     ['metrics alone, 2 models (mlgate)', `${metrics.exactSeconds.toFixed(3)} s`, ''],
     ['metrics of 2 models + 1000-replicate paired bootstrap (mlgate)', `${metrics.bootstrapSeconds.toFixed(3)} s`, ''],
   ];
@@ -57,7 +84,11 @@ export async function benchEvaluate(root) {
     sklearn = JSON.parse(run(PYTHON, [join(root, 'bench', 'metrics_sklearn.py'), folder], root).stdout);
     rows.push(['metrics alone, 2 models (scikit-learn)', `${sklearn.seconds.toFixed(3)} s`, '']);
   }
-  printTable('evaluate (goal: within 1.3x of the floor; metrics at least 3x faster than scikit-learn)', ['run', 'wall', 'peak RSS'], rows);
+  printTable(
+    'evaluate (goal: within 1.3x of the floor; metrics at least 3x faster than scikit-learn)',
+    ['run', 'wall', 'peak RSS'],
+    rows,
+  );
   console.log(`evaluate / floor: ${(ours.seconds / floorRun.seconds).toFixed(2)}x`);
   console.log(`weak-slice search: +${((ours.seconds / noSearch.seconds - 1) * 100).toFixed(1)}% (goal: at most 10%)`);
   if (sklearn) console.log(`metrics: scikit-learn / mlgate: ${(sklearn.seconds / metrics.exactSeconds).toFixed(1)}x`);

@@ -7,7 +7,13 @@ import type { MetricComparison } from '../src/core/documents.js';
 import { compareModels } from '../src/core/evaluate/compare-models.js';
 import { readPredictions } from '../src/core/evaluate/model-output.js';
 import { defaultPolicy } from '../src/core/gate/parse-policy.js';
-import { allReplicateTotals, BOOTSTRAP_BUCKETS, fileIdentity, percentileInterval, rowBucket } from '../src/core/evaluate/poisson-bootstrap.js';
+import {
+  allReplicateTotals,
+  BOOTSTRAP_BUCKETS,
+  fileIdentity,
+  percentileInterval,
+  rowBucket,
+} from '../src/core/evaluate/poisson-bootstrap.js';
 import { DECISION_RULES, evaluateGate, type DecisionRule } from '../src/core/gate/evaluate-gate.js';
 
 const TOLERANCE = 0.01;
@@ -68,24 +74,52 @@ function compare(sums: Float64Array): MetricComparison {
   const differences = new Float64Array(REPLICATES);
   for (let b = 0; b < REPLICATES; b++) differences[b] = (totals[b * 3 + 2]! - totals[b * 3 + 1]!) / totals[b * 3]!;
   const [low, high] = percentileInterval(differences)!;
-  return { metric: 'accuracy', higher_is_better: true, baseline: baseline / rows, candidate: candidate / rows, difference: (candidate - baseline) / rows, ci_low: low, ci_high: high };
+  return {
+    metric: 'accuracy',
+    higher_is_better: true,
+    baseline: baseline / rows,
+    candidate: candidate / rows,
+    difference: (candidate - baseline) / rows,
+    ci_low: low,
+    ci_high: high,
+  };
 }
 
 /** The variants measured: each decision rule, and lenient with underpowered: fail. */
-const VARIANTS: { name: string; rule: DecisionRule; underpowered: 'warn' | 'fail' }[] = [...DECISION_RULES.map((rule) => ({ name: rule, rule, underpowered: 'warn' as const })), { name: 'lenient, underpowered: fail', rule: 'lenient', underpowered: 'fail' }];
+const VARIANTS: { name: string; rule: DecisionRule; underpowered: 'warn' | 'fail' }[] = [
+  ...DECISION_RULES.map((rule) => ({ name: rule, rule, underpowered: 'warn' as const })),
+  { name: 'lenient, underpowered: fail', rule: 'lenient', underpowered: 'fail' },
+];
 
 function run(holdouts: number): Cell[] {
   const cells: Cell[] = [];
   for (const rows of SIZES) {
     for (const gap of GAPS) {
       const next = seededRandom(rows * 101 + gap * 8);
-      const cell: Cell = { rows, gap, failures: Object.fromEntries(VARIANTS.map((v) => [v.name, 0])), flagged: Object.fromEntries(VARIANTS.map((v) => [v.name, 0])), underpowered: 0, covered: 0, holdouts };
+      const cell: Cell = {
+        rows,
+        gap,
+        failures: Object.fromEntries(VARIANTS.map((v) => [v.name, 0])),
+        flagged: Object.fromEntries(VARIANTS.map((v) => [v.name, 0])),
+        underpowered: 0,
+        covered: 0,
+        holdouts,
+      };
       for (let h = 0; h < holdouts; h++) {
         const comparison = compare(simulate(rows, gap * TOLERANCE, next));
         const truth = -gap * TOLERANCE;
         if (comparison.ci_low! <= truth && truth <= comparison.ci_high!) cell.covered++;
         for (const variant of VARIANTS) {
-          const gate = evaluateGate([comparison], { significantOnly: true, rule: variant.rule, underpowered: variant.underpowered, metrics: { accuracy: { maxDrop: { value: TOLERANCE, relative: false } } } }, { rows });
+          const gate = evaluateGate(
+            [comparison],
+            {
+              significantOnly: true,
+              rule: variant.rule,
+              underpowered: variant.underpowered,
+              metrics: { accuracy: { maxDrop: { value: TOLERANCE, relative: false } } },
+            },
+            { rows },
+          );
           if (!gate.passed) cell.failures[variant.name]!++;
           if (!gate.passed || gate.checks[0]!.status === 'underpowered') cell.flagged[variant.name]!++;
           if (variant.name === 'lenient' && gate.checks[0]!.status === 'underpowered') cell.underpowered++;
@@ -132,12 +166,20 @@ function runFamily(holdouts: number): FamilyCell[] {
           const u = next();
           truth[r] = label;
           baseline[r] = u < both + baselineOnly ? label : wrong(label);
-          candidate[r] = u < both || (u >= both + baselineOnly && u < both + baselineOnly + candidateOnly) ? label : wrong(label);
+          candidate[r] =
+            u < both || (u >= both + baselineOnly && u < both + baselineOnly + candidateOnly) ? label : wrong(label);
         }
-        const predictions = [candidate, baseline].map((data) => readPredictions({ data, width: 1, integer: true }, 'classification', 3, 'labels', here));
-        const { comparisons } = compareModels(truth, predictions[0]!, predictions[1]!, buckets, { replicates: REPLICATES, seed: SEED, bucketCount: BOOTSTRAP_BUCKETS });
+        const predictions = [candidate, baseline].map((data) =>
+          readPredictions({ data, width: 1, integer: true }, 'classification', 3, 'labels', here),
+        );
+        const { comparisons } = compareModels(truth, predictions[0]!, predictions[1]!, buckets, {
+          replicates: REPLICATES,
+          seed: SEED,
+          bucketCount: BOOTSTRAP_BUCKETS,
+        });
         for (const correction of ['holm', 'none'] as const) {
-          if (!evaluateGate(comparisons, { ...defaultPolicy('classification'), correction }, { rows }).passed) cell[correction]++;
+          if (!evaluateGate(comparisons, { ...defaultPolicy('classification'), correction }, { rows }).passed)
+            cell[correction]++;
         }
       }
       cells.push(cell);
@@ -147,4 +189,12 @@ function runFamily(holdouts: number): FamilyCell[] {
 }
 
 const holdouts = Number(process.argv[2] ?? 400);
-process.stdout.write(JSON.stringify({ holdouts, tolerance: TOLERANCE, variants: VARIANTS.map((v) => v.name), cells: run(holdouts), family: runFamily(holdouts) }));
+process.stdout.write(
+  JSON.stringify({
+    holdouts,
+    tolerance: TOLERANCE,
+    variants: VARIANTS.map((v) => v.name),
+    cells: run(holdouts),
+    family: runFamily(holdouts),
+  }),
+);

@@ -24,20 +24,47 @@ export async function benchGate(root) {
     for (const size of sizes) {
       const own = cells.filter((c) => c.rows === size);
       const atTwo = own.find((c) => c.gap === 2);
-      rows.push([variant, size.toLocaleString('en-US'), ...own.map((c) => share(c.failures[variant], c.holdouts)), share(atTwo.flagged[variant], atTwo.holdouts), share(own[0].underpowered, own[0].holdouts), share(own.reduce((s, c) => s + c.covered, 0), own.reduce((s, c) => s + c.holdouts, 0))]);
+      rows.push([
+        variant,
+        size.toLocaleString('en-US'),
+        ...own.map((c) => share(c.failures[variant], c.holdouts)),
+        share(atTwo.flagged[variant], atTwo.holdouts),
+        share(own[0].underpowered, own[0].holdouts),
+        share(
+          own.reduce((s, c) => s + c.covered, 0),
+          own.reduce((s, c) => s + c.holdouts, 0),
+        ),
+      ]);
     }
   }
   printTable(
     `gate: share of candidates failed by true gap (tolerance ${tolerance}, accuracy 0.85, ${holdouts} holdouts a cell, 1,000 replicates; ${seconds.toFixed(0)} s)`,
-    ['rule', 'rows', 'gap 0', 'gap ½τ', 'gap 1τ', 'gap 2τ', 'gap 4τ', '2τ failed or underpowered', 'underpowered at gap 0', 'coverage'],
+    [
+      'rule',
+      'rows',
+      'gap 0',
+      'gap ½τ',
+      'gap 1τ',
+      'gap 2τ',
+      'gap 4τ',
+      '2τ failed or underpowered',
+      'underpowered at gap 0',
+      'coverage',
+    ],
     rows,
   );
   printTable(
-    'gate: the default policy (accuracy and macro F1, lenient, max-drop 0.01 each) failing a candidate, with and without Holm\'s correction',
+    "gate: the default policy (accuracy and macro F1, lenient, max-drop 0.01 each) failing a candidate, with and without Holm's correction",
     ['rows', 'gap 1τ, holm', 'gap 1τ, none', 'gap 2τ, holm', 'gap 2τ, none'],
     [...new Set(family.map((c) => c.rows))].map((size) => {
       const [one, two] = [1, 2].map((gap) => family.find((c) => c.rows === size && c.gap === gap));
-      return [size.toLocaleString('en-US'), share(one.holm, one.holdouts), share(one.none, one.holdouts), share(two.holm, two.holdouts), share(two.none, two.holdouts)];
+      return [
+        size.toLocaleString('en-US'),
+        share(one.holm, one.holdouts),
+        share(one.none, one.holdouts),
+        share(two.holm, two.holdouts),
+        share(two.none, two.holdouts),
+      ];
     }),
   );
 }

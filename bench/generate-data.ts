@@ -15,7 +15,12 @@ export async function generateTable(path: string, rows: number, seed = 42): Prom
   mkdirSync(join(path, '..'), { recursive: true });
   const next = seededRandom(seed);
   const out = createWriteStream(path);
-  const header = ['id', ...Array.from({ length: 16 }, (_, i) => `f${i}`), ...CATEGORY_SIZES.map((_, i) => `c${i}`), 'label'];
+  const header = [
+    'id',
+    ...Array.from({ length: 16 }, (_, i) => `f${i}`),
+    ...CATEGORY_SIZES.map((_, i) => `c${i}`),
+    'label',
+  ];
   let text = `${header.join(',')}\n`;
   for (let r = 0; r < rows; r++) {
     const cells: (number | string)[] = [r + 1];

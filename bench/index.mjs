@@ -13,5 +13,12 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 if (!existsSync(join(root, 'dist', 'cli', 'index.js'))) throw new Error('dist/ is missing: run npm run build first');
 
 const only = process.argv[2];
-const workloads = { 'pr-comment': () => benchPrComment(root), 'validate-data': () => benchValidate(root, process.argv[3]), evaluate: () => benchEvaluate(root), drift: () => benchDrift(root), shard: () => benchShard(root), gate: () => benchGate(root) };
+const workloads = {
+  'pr-comment': () => benchPrComment(root),
+  'validate-data': () => benchValidate(root, process.argv[3]),
+  evaluate: () => benchEvaluate(root),
+  drift: () => benchDrift(root),
+  shard: () => benchShard(root),
+  gate: () => benchGate(root),
+};
 for (const [name, run] of Object.entries(workloads)) if (!only || only === name) await run();

@@ -11,7 +11,8 @@ export function timeCommand(command, args, options, runs) {
     const start = process.hrtime.bigint();
     const result = spawnSync(command, args, options);
     times.push(Number(process.hrtime.bigint() - start) / 1e6);
-    if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} exited ${result.status}: ${result.stdout}${result.stderr}`);
+    if (result.status !== 0)
+      throw new Error(`${command} ${args.join(' ')} exited ${result.status}: ${result.stdout}${result.stderr}`);
   }
   return times;
 }
@@ -42,7 +43,11 @@ export function printTable(title, headers, rows) {
 /** Wall seconds and peak RSS (MB, by GNU time) of one command, and what it printed. */
 export function measureRun(command, args, cwd) {
   const started = process.hrtime.bigint();
-  const result = spawnSync('/usr/bin/time', ['-f', '%e %M', command, ...args], { cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const result = spawnSync('/usr/bin/time', ['-f', '%e %M', command, ...args], {
+    cwd,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed: ${result.stdout}${result.stderr}`);
   const rssMb = Number(result.stderr.trim().split('\n').at(-1).split(' ')[1]) / 1024;
@@ -61,7 +66,9 @@ export async function bundleWorkload(root, name, external = []) {
     format: 'esm',
     target: 'node20',
     external: [...external, 'virtual:*'],
-    banner: { js: "import { createRequire as __benchCreateRequire } from 'node:module'; const require = __benchCreateRequire(import.meta.url);" },
+    banner: {
+      js: "import { createRequire as __benchCreateRequire } from 'node:module'; const require = __benchCreateRequire(import.meta.url);",
+    },
     logLevel: 'warning',
   });
   return outfile;

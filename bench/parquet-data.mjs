@@ -26,14 +26,29 @@ export async function writeCopies(source, target, times) {
   const partial = `${target}.partial`;
   const writer = new ParquetWriter({ writer: fileWriter(partial), schema: metadata.schema, codec: 'SNAPPY' });
   // Timestamps are copied as stored (INT64 microseconds), not through a Date.
-  const parsers = { timestampFromMicroseconds: (v) => v, timestampFromMilliseconds: (v) => v, timestampFromNanoseconds: (v) => v };
+  const parsers = {
+    timestampFromMicroseconds: (v) => v,
+    timestampFromMilliseconds: (v) => v,
+    timestampFromNanoseconds: (v) => v,
+  };
   for (let copy = 0; copy < times; copy++) {
     let start = 0;
     for (const group of metadata.row_groups) {
       const rows = Number(group.num_rows);
       const parts = new Map(names.map((name) => [name, []]));
-      await parquetRead({ file, metadata, compressors, parsers, rowStart: start, rowEnd: start + rows, onChunk: (chunk) => parts.get(chunk.columnName).push(chunk.columnData) });
-      writer.write({ columnData: names.map((name) => ({ name, data: parts.get(name).flatMap((part) => Array.from(part)) })), rowGroupSize: rows });
+      await parquetRead({
+        file,
+        metadata,
+        compressors,
+        parsers,
+        rowStart: start,
+        rowEnd: start + rows,
+        onChunk: (chunk) => parts.get(chunk.columnName).push(chunk.columnData),
+      });
+      writer.write({
+        columnData: names.map((name) => ({ name, data: parts.get(name).flatMap((part) => Array.from(part)) })),
+        rowGroupSize: rows,
+      });
       start += rows;
     }
   }
@@ -55,9 +70,22 @@ export async function csvToParquet(csvPath, target, rowGroupRows = 131072) {
     for (let c = 0; c < names.length; c++) columns[c][r] = Number(cells[c]);
   }
   const partial = `${target}.partial`;
-  const schema = [{ name: 'root', num_children: names.length }, ...names.map((name, c) => ({ name, type: c === names.length - 1 ? 'INT32' : 'DOUBLE', repetition_type: 'REQUIRED' }))];
+  const schema = [
+    { name: 'root', num_children: names.length },
+    ...names.map((name, c) => ({
+      name,
+      type: c === names.length - 1 ? 'INT32' : 'DOUBLE',
+      repetition_type: 'REQUIRED',
+    })),
+  ];
   const writer = new ParquetWriter({ writer: fileWriter(partial), schema, codec: 'SNAPPY' });
-  writer.write({ columnData: names.map((name, c) => ({ name, data: c === names.length - 1 ? Int32Array.from(columns[c]) : columns[c] })), rowGroupSize: rowGroupRows });
+  writer.write({
+    columnData: names.map((name, c) => ({
+      name,
+      data: c === names.length - 1 ? Int32Array.from(columns[c]) : columns[c],
+    })),
+    rowGroupSize: rowGroupRows,
+  });
   writer.finish();
   renameSync(partial, target);
   return target;

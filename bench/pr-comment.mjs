@@ -37,12 +37,18 @@ export function benchPrComment(root, runs = 30) {
   );
   const kib = (b) => `${(b / 1024).toFixed(0)} KiB`;
   // Chunks the entry imports statically are loaded at start too; the GitHub client's chunk only when it is used.
-  const staticChunks = [...readFileSync(bundle, 'utf8').matchAll(/import\s*(?:[^'"]*?from\s*)?["'](\.\/chunks\/[^"']+)["']/g)].map((m) => join(root, 'dist', 'pr-comment', m[1]));
+  const staticChunks = [
+    ...readFileSync(bundle, 'utf8').matchAll(/import\s*(?:[^'"]*?from\s*)?["'](\.\/chunks\/[^"']+)["']/g),
+  ].map((m) => join(root, 'dist', 'pr-comment', m[1]));
   const atStart = statSync(bundle).size + staticChunks.reduce((sum, f) => sum + statSync(f).size, 0);
-  printTable('pr-comment bundle size', ['file', 'size'], [
-    ['dist/pr-comment/index.js (the entry)', kib(statSync(bundle).size)],
-    ['loaded at start (entry and its static chunks)', kib(atStart)],
-    ['dist/pr-comment/ (with chunks loaded on demand)', kib(folderBytes(join(root, 'dist', 'pr-comment')))],
-  ]);
+  printTable(
+    'pr-comment bundle size',
+    ['file', 'size'],
+    [
+      ['dist/pr-comment/index.js (the entry)', kib(statSync(bundle).size)],
+      ['loaded at start (entry and its static chunks)', kib(atStart)],
+      ['dist/pr-comment/ (with chunks loaded on demand)', kib(folderBytes(join(root, 'dist', 'pr-comment')))],
+    ],
+  );
   return { medianMs: quantile(action, 0.5), bareMs: quantile(bare, 0.5) };
 }

@@ -14,9 +14,14 @@ const PYTHON = '/usr/bin/python3';
 
 /** Wall seconds and peak RSS (MB) of one command, measured by /usr/bin/time. */
 function measure(command, args, cwd) {
-  const result = spawnSync('/usr/bin/time', ['-f', '%e %M', command, ...args], { cwd, encoding: 'utf8', env: { ...process.env, MLGATE_DEBUG: '' } });
+  const result = spawnSync('/usr/bin/time', ['-f', '%e %M', command, ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, MLGATE_DEBUG: '' },
+  });
   const [seconds, kb] = result.stderr.trim().split('\n').at(-1).split(' ').map(Number);
-  if (result.status !== 0 && !(result.status === 1 && command === process.execPath)) throw new Error(`${command} failed: ${result.stderr}`);
+  if (result.status !== 0 && !(result.status === 1 && command === process.execPath))
+    throw new Error(`${command} failed: ${result.stderr}`);
   return { seconds, rssMb: kb / 1024, stdout: result.stdout };
 }
 
@@ -33,7 +38,10 @@ export async function benchValidate(root, part) {
 async function benchValidateCsv(root) {
   const { generateTable } = await import(await bundleWorkload(root, 'generate-data'));
   const folder = join(root, 'out', 'bench');
-  const files = [await generateTable(join(folder, 'table-1m.csv'), 1_000_000), await generateTable(join(folder, 'table-2m.csv'), 2_000_000, 7)];
+  const files = [
+    await generateTable(join(folder, 'table-1m.csv'), 1_000_000),
+    await generateTable(join(folder, 'table-2m.csv'), 2_000_000, 7),
+  ];
   const contract = join(root, 'bench', 'validate-contract.yml');
   const cli = join(root, 'dist', 'cli', 'index.js');
   const pandas = hasPandas();
@@ -51,23 +59,59 @@ async function benchValidateCsv(root) {
     const oursRuns = [];
     const theirsRuns = [];
     for (let i = 0; i < 3; i++) {
-      oursRuns.push(measure(process.execPath, [cli, 'validate-data', file, '--contract', contract, '--report', join(folder, 'validation-report.json'), '--profile', join(folder, 'profile.json')], folder));
-      if (pandas && name === '1M rows') theirsRuns.push(measure(PYTHON, [join(root, 'bench', 'validate_pandas.py'), file], folder));
+      oursRuns.push(
+        measure(
+          process.execPath,
+          [
+            cli,
+            'validate-data',
+            file,
+            '--contract',
+            contract,
+            '--report',
+            join(folder, 'validation-report.json'),
+            '--profile',
+            join(folder, 'profile.json'),
+          ],
+          folder,
+        ),
+      );
+      if (pandas && name === '1M rows')
+        theirsRuns.push(measure(PYTHON, [join(root, 'bench', 'validate_pandas.py'), file], folder));
     }
     const ours = median(oursRuns);
     results[name] = ours;
-    rows.push([`mlgate validate-data, ${name}, median of 3`, `${mb.toFixed(0)} MB`, `${ours.seconds.toFixed(2)} s`, `${(mb / ours.seconds).toFixed(0)} MB/s`, `${ours.rssMb.toFixed(0)} MB`]);
+    rows.push([
+      `mlgate validate-data, ${name}, median of 3`,
+      `${mb.toFixed(0)} MB`,
+      `${ours.seconds.toFixed(2)} s`,
+      `${(mb / ours.seconds).toFixed(0)} MB/s`,
+      `${ours.rssMb.toFixed(0)} MB`,
+    ]);
     if (theirsRuns.length > 0) {
       const theirs = median(theirsRuns);
       results.pandas = theirs;
-      rows.push([`pandas read_csv + checks, ${name}, median of 3`, `${mb.toFixed(0)} MB`, `${theirs.seconds.toFixed(2)} s`, `${(mb / theirs.seconds).toFixed(0)} MB/s`, `${theirs.rssMb.toFixed(0)} MB`]);
+      rows.push([
+        `pandas read_csv + checks, ${name}, median of 3`,
+        `${mb.toFixed(0)} MB`,
+        `${theirs.seconds.toFixed(2)} s`,
+        `${(mb / theirs.seconds).toFixed(0)} MB/s`,
+        `${theirs.rssMb.toFixed(0)} MB`,
+      ]);
     }
   }
-  printTable('validate-data (goal: at least 180 MB/s, peak RSS under 160 MB and flat when the file doubles)', ['run', 'size', 'wall', 'throughput', 'peak RSS'], rows);
+  printTable(
+    'validate-data (goal: at least 180 MB/s, peak RSS under 160 MB and flat when the file doubles)',
+    ['run', 'size', 'wall', 'throughput', 'peak RSS'],
+    rows,
+  );
   const one = results['1M rows'];
   const two = results['2M rows'];
   console.log(`RSS growth when the file doubles: ${(((two.rssMb - one.rssMb) / one.rssMb) * 100).toFixed(1)}%`);
-  if (results.pandas) console.log(`speed-up over pandas: ${(results.pandas.seconds / one.seconds).toFixed(2)}x; RSS: ${(one.rssMb / results.pandas.rssMb).toFixed(2)}x of pandas'`);
+  if (results.pandas)
+    console.log(
+      `speed-up over pandas: ${(results.pandas.seconds / one.seconds).toFixed(2)}x; RSS: ${(one.rssMb / results.pandas.rssMb).toFixed(2)}x of pandas'`,
+    );
   else console.log('pandas not found (apt-get install python3-pandas): no reference run');
 }
 
@@ -103,7 +147,8 @@ export async function benchValidateParquet(root) {
   if (!existsSync(flights)) copyFileSync(flightsPath(root), flights);
   const cli = join(root, 'dist', 'cli', 'index.js');
   const contract = join(folder, 'flights-contract.yml');
-  if (!existsSync(contract)) measure(process.execPath, [cli, 'infer-contract', '--data', 'flights-3m.parquet', '--output', contract], folder);
+  if (!existsSync(contract))
+    measure(process.execPath, [cli, 'infer-contract', '--data', 'flights-3m.parquet', '--output', contract], folder);
   await writeCopies(flights, join(folder, 'flights-6m.parquet'), 2);
   await writeCopies(flights, join(folder, 'flights-12m.parquet'), 4);
   // Named relative to the folder, as the pinned profile was made: the sample's seed takes in the file's name.
@@ -120,19 +165,60 @@ export async function benchValidateParquet(root) {
     const theirs = [];
     // Interleaved, so that both sides meet the same load on this shared machine.
     for (let i = 0; i < runs; i++) {
-      ours.push(measure(process.execPath, [cli, 'validate-data', '--data', file, '--contract', contract, '--report', 'report.json', '--profile', 'profile.json'], folder));
-      if (duckdb) theirs.push(measure(process.execPath, [join(root, 'bench', 'duckdb-aggregates.mjs'), join(folder, file)], folder));
+      ours.push(
+        measure(
+          process.execPath,
+          [
+            cli,
+            'validate-data',
+            '--data',
+            file,
+            '--contract',
+            contract,
+            '--report',
+            'report.json',
+            '--profile',
+            'profile.json',
+          ],
+          folder,
+        ),
+      );
+      if (duckdb)
+        theirs.push(
+          measure(process.execPath, [join(root, 'bench', 'duckdb-aggregates.mjs'), join(folder, file)], folder),
+        );
     }
     const us = medianRun(ours);
     peaks.push(us.rssMb);
     const them = duckdb ? medianRun(theirs) : undefined;
-    if (file === 'flights-3m.parquet') console.log(`flights-3m profile ${comparableHash(join(folder, 'profile.json')) === FLIGHTS_PROFILE_SHA256 ? 'identical to' : 'DIFFERENT from'} the reference reader's`);
-    rows.push([`mlgate validate-data, ${name}, median of ${runs}`, `${us.seconds.toFixed(2)} s`, `${us.rssMb.toFixed(0)} MB`, them ? `${(us.seconds / them.seconds).toFixed(2)}x` : '']);
-    if (them) rows.push([`DuckDB 2 threads, same aggregates, ${name}, median of ${runs}`, `${them.seconds.toFixed(2)} s`, `${them.rssMb.toFixed(0)} MB`, '']);
+    if (file === 'flights-3m.parquet')
+      console.log(
+        `flights-3m profile ${comparableHash(join(folder, 'profile.json')) === FLIGHTS_PROFILE_SHA256 ? 'identical to' : 'DIFFERENT from'} the reference reader's`,
+      );
+    rows.push([
+      `mlgate validate-data, ${name}, median of ${runs}`,
+      `${us.seconds.toFixed(2)} s`,
+      `${us.rssMb.toFixed(0)} MB`,
+      them ? `${(us.seconds / them.seconds).toFixed(2)}x` : '',
+    ]);
+    if (them)
+      rows.push([
+        `DuckDB 2 threads, same aggregates, ${name}, median of ${runs}`,
+        `${them.seconds.toFixed(2)} s`,
+        `${them.rssMb.toFixed(0)} MB`,
+        '',
+      ]);
   }
-  printTable('validate-data on Parquet (goal: at most 3x DuckDB, peak RSS at most 200 MB and flat as the rows grow)', ['run', 'wall', 'peak RSS', 'vs DuckDB'], rows);
+  printTable(
+    'validate-data on Parquet (goal: at most 3x DuckDB, peak RSS at most 200 MB and flat as the rows grow)',
+    ['run', 'wall', 'peak RSS', 'vs DuckDB'],
+    rows,
+  );
   console.log(`peak RSS from 3M to 12M rows: ${peaks.map((p) => p.toFixed(0)).join(' -> ')} MB`);
-  if (!duckdb) console.log('@duckdb/node-api did not load (its native binding is for linux, macOS and Windows on x64/arm64): no reference run');
+  if (!duckdb)
+    console.log(
+      '@duckdb/node-api did not load (its native binding is for linux, macOS and Windows on x64/arm64): no reference run',
+    );
 
   const { benchEvaluatePrepare } = await import('./evaluate.mjs');
   const evaluateFolder = await benchEvaluatePrepare(root);
@@ -140,12 +226,42 @@ export async function benchValidateParquet(root) {
   const holdout = { csv: [], parquet: [] };
   for (let i = 0; i < 3; i++) {
     for (const format of ['csv', 'parquet']) {
-      holdout[format].push(measure(process.execPath, [cli, 'evaluate', '--model', 'candidate.onnx', '--baseline', 'baseline.onnx', '--data', `eval-1m.${format}`, '--label', 'label', '--report', `eval-report-${format}.json`, '--fail-on-gate', 'false'], evaluateFolder));
+      holdout[format].push(
+        measure(
+          process.execPath,
+          [
+            cli,
+            'evaluate',
+            '--model',
+            'candidate.onnx',
+            '--baseline',
+            'baseline.onnx',
+            '--data',
+            `eval-1m.${format}`,
+            '--label',
+            'label',
+            '--report',
+            `eval-report-${format}.json`,
+            '--fail-on-gate',
+            'false',
+          ],
+          evaluateFolder,
+        ),
+      );
     }
   }
   const [csv, parquet] = [medianRun(holdout.csv), medianRun(holdout.parquet)];
-  printTable('evaluate, the same 1,000,000-row holdout as CSV and as Parquet (goal: Parquet no slower per row)', ['run', 'wall', 'per row (1M rows)', 'peak RSS'], [
-    ['CSV, median of 3', `${csv.seconds.toFixed(2)} s`, `${csv.seconds.toFixed(2)} µs`, `${csv.rssMb.toFixed(0)} MB`],
-    ['Parquet, median of 3', `${parquet.seconds.toFixed(2)} s`, `${parquet.seconds.toFixed(2)} µs`, `${parquet.rssMb.toFixed(0)} MB`],
-  ]);
+  printTable(
+    'evaluate, the same 1,000,000-row holdout as CSV and as Parquet (goal: Parquet no slower per row)',
+    ['run', 'wall', 'per row (1M rows)', 'peak RSS'],
+    [
+      ['CSV, median of 3', `${csv.seconds.toFixed(2)} s`, `${csv.seconds.toFixed(2)} µs`, `${csv.rssMb.toFixed(0)} MB`],
+      [
+        'Parquet, median of 3',
+        `${parquet.seconds.toFixed(2)} s`,
+        `${parquet.seconds.toFixed(2)} µs`,
+        `${parquet.rssMb.toFixed(0)} MB`,
+      ],
+    ],
+  );
 }

@@ -24,7 +24,12 @@ const entries = [
   { name: 'cli', source: 'src/cli/index.ts' },
   // The weather example's trainer, which the demo runs through the train step as a team runs its own script.
   // Its data ships beside it, so that `mlgate demo` runs from an installed copy too.
-  { name: 'example-weather', entry: 'train', source: 'examples/weather/train.ts', data: [['node_modules/vega-datasets/data/seattle-weather.csv', 'seattle-weather.csv']] },
+  {
+    name: 'example-weather',
+    entry: 'train',
+    source: 'examples/weather/train.ts',
+    data: [['node_modules/vega-datasets/data/seattle-weather.csv', 'seattle-weather.csv']],
+  },
 ];
 // Bundles that read large data files carry the worker that reads a part of a file on another thread.
 const SCAN_WORKER = { 'scan-worker': 'src/io/parallel/scan-worker.ts' };
@@ -53,14 +58,24 @@ const compiled = new Map();
 const validatorsPlugin = {
   name: 'mlgate-validators',
   setup(pluginBuild) {
-    pluginBuild.onResolve({ filter: VALIDATORS_MODULE }, (args) => ({ path: args.path, namespace: 'mlgate-validators' }));
+    pluginBuild.onResolve({ filter: VALIDATORS_MODULE }, (args) => ({
+      path: args.path,
+      namespace: 'mlgate-validators',
+    }));
     pluginBuild.onLoad({ filter: /.*/, namespace: 'mlgate-validators' }, (args) => {
       const kind = VALIDATORS_MODULE.exec(args.path)[1];
       if (!compiled.has(kind)) compiled.set(kind, validatorModule(root, kind));
       return { contents: compiled.get(kind), resolveDir: root, loader: 'js' };
     });
-    pluginBuild.onResolve({ filter: ONNXRUNTIME_PIN_MODULE }, (args) => ({ path: args.path, namespace: 'mlgate-onnxruntime-pin' }));
-    pluginBuild.onLoad({ filter: /.*/, namespace: 'mlgate-onnxruntime-pin' }, () => ({ contents: onnxruntimePinModule(root), resolveDir: root, loader: 'js' }));
+    pluginBuild.onResolve({ filter: ONNXRUNTIME_PIN_MODULE }, (args) => ({
+      path: args.path,
+      namespace: 'mlgate-onnxruntime-pin',
+    }));
+    pluginBuild.onLoad({ filter: /.*/, namespace: 'mlgate-onnxruntime-pin' }, () => ({
+      contents: onnxruntimePinModule(root),
+      resolveDir: root,
+      loader: 'js',
+    }));
   },
 };
 
@@ -69,7 +84,10 @@ for (const entry of entries) {
   const dir = join(outdir, entry.name);
   mkdirSync(dir, { recursive: true });
   await build({
-    entryPoints: { [entry.entry ?? 'index']: join(root, entry.source), ...Object.fromEntries(Object.entries(WORKERS[entry.name] ?? {}).map(([n, s]) => [n, join(root, s)])) },
+    entryPoints: {
+      [entry.entry ?? 'index']: join(root, entry.source),
+      ...Object.fromEntries(Object.entries(WORKERS[entry.name] ?? {}).map(([n, s]) => [n, join(root, s)])),
+    },
     outdir: dir,
     // Modules loaded on first use (the GitHub client) go to chunks/, so start-up parses only what every run needs.
     splitting: true,

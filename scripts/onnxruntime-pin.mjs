@@ -14,8 +14,14 @@ export const ONNXRUNTIME_PIN_MODULE = /^virtual:mlgate-onnxruntime-pin$/;
  * (TypeScript sources, the ESM build, the install script) is never loaded, so never installed.
  */
 const INSTALLED = {
-  'onnxruntime-node': (path) => path === 'package.json' || (path.startsWith('dist/') && path.endsWith('.js')) || (path.startsWith('bin/napi-v6/') && !ADDED_BY_INSTALL_SCRIPT.test(path)),
-  'onnxruntime-common': (path) => path === 'package.json' || path === 'dist/cjs/package.json' || (path.startsWith('dist/cjs/') && path.endsWith('.js')),
+  'onnxruntime-node': (path) =>
+    path === 'package.json' ||
+    (path.startsWith('dist/') && path.endsWith('.js')) ||
+    (path.startsWith('bin/napi-v6/') && !ADDED_BY_INSTALL_SCRIPT.test(path)),
+  'onnxruntime-common': (path) =>
+    path === 'package.json' ||
+    path === 'dist/cjs/package.json' ||
+    (path.startsWith('dist/cjs/') && path.endsWith('.js')),
 };
 
 /**
@@ -37,10 +43,12 @@ export function onnxruntimePinModule(root) {
   const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8'));
   const entry = (name) => {
     const found = lock.packages[`node_modules/${name}`];
-    if (!found?.version || !found.integrity?.startsWith('sha512-')) throw new Error(`package-lock.json has no sha512 integrity for ${name}`);
+    if (!found?.version || !found.integrity?.startsWith('sha512-'))
+      throw new Error(`package-lock.json has no sha512 integrity for ${name}`);
     const folder = join(root, 'node_modules', name);
     const installed = JSON.parse(readFileSync(join(folder, 'package.json'), 'utf8')).version;
-    if (installed !== found.version) throw new Error(`node_modules/${name} is ${installed}, package-lock.json pins ${found.version}: run npm ci`);
+    if (installed !== found.version)
+      throw new Error(`node_modules/${name} is ${installed}, package-lock.json pins ${found.version}: run npm ci`);
     return { name, version: found.version, integrity: found.integrity, files: fileDigests(folder, INSTALLED[name]) };
   };
   const source = `export const ONNXRUNTIME_PIN = ${JSON.stringify({ node: entry('onnxruntime-node'), common: entry('onnxruntime-common') })};\n`;

@@ -21,13 +21,26 @@ export function validatorModule(root, kind) {
   const schemas = readdirSync(folder)
     .filter((f) => f.endsWith('.schema.json'))
     .sort()
-    .map((f) => ({ kind: f.replace(/\.schema\.json$/, ''), schema: JSON.parse(readFileSync(join(folder, f), 'utf8')) }));
+    .map((f) => ({
+      kind: f.replace(/\.schema\.json$/, ''),
+      schema: JSON.parse(readFileSync(join(folder, f), 'utf8')),
+    }));
   const wanted = schemas.find((s) => s.kind === kind);
   if (!wanted || kind === 'common') throw new Error(`no document schema src/schemas/${kind}.schema.json`);
-  const ajv = new Ajv2020({ strict: true, allowUnionTypes: true, allErrors: false, code: { source: true, esm: true }, schemas: schemas.map((s) => s.schema) });
+  const ajv = new Ajv2020({
+    strict: true,
+    allowUnionTypes: true,
+    allErrors: false,
+    code: { source: true, esm: true },
+    schemas: schemas.map((s) => s.schema),
+  });
   let code = (standalone.default ?? standalone)(ajv, { validate: wanted.schema.$id });
   // Ajv's generated code require()s its runtime helpers, which ESM cannot do: inline the ones the schemas need.
-  for (const [helper, source] of Object.entries(INLINE_HELPERS)) code = code.split(`require("ajv/dist/runtime/${helper}").default`).join(source);
-  if (code.includes('require(')) throw new Error(`the ${kind} schema needs an Ajv runtime helper that is not inlined: ${code.match(/require\([^)]*\)/)[0]}`);
+  for (const [helper, source] of Object.entries(INLINE_HELPERS))
+    code = code.split(`require("ajv/dist/runtime/${helper}").default`).join(source);
+  if (code.includes('require('))
+    throw new Error(
+      `the ${kind} schema needs an Ajv runtime helper that is not inlined: ${code.match(/require\([^)]*\)/)[0]}`,
+    );
   return code;
 }

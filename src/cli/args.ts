@@ -29,7 +29,11 @@ export function parseArgs(argv: readonly string[], specs: InputSpecs, positional
     const eq = arg.indexOf('=');
     const name = eq > 0 ? arg.slice(2, eq) : arg.slice(2);
     if (!(name in specs)) {
-      throw new ConfigurationError(`unknown option --${name}; the options are ${Object.keys(specs).map((n) => `--${n}`).join(', ')}`);
+      throw new ConfigurationError(
+        `unknown option --${name}; the options are ${Object.keys(specs)
+          .map((n) => `--${n}`)
+          .join(', ')}`,
+      );
     }
     if (eq > 0) add(name, arg.slice(eq + 1));
     else if (i + 1 < argv.length && !argv[i + 1]!.startsWith('--')) add(name, argv[++i]!);
@@ -54,9 +58,11 @@ export function cliInputReader(args: ParsedArgs, specs: InputSpecs, env: NodeJS.
 
 /** The help text of one command, listing its options with their defaults. */
 export function renderHelp(command: string, summary: string, specs: InputSpecs): string {
-  const lines = [`mlgate ${command}: ${summary}`, '', 'Options (the same as the action\'s inputs):'];
+  const lines = [`mlgate ${command}: ${summary}`, '', "Options (the same as the action's inputs):"];
   for (const [name, spec] of Object.entries(specs)) {
-    const fallback = spec.default ? ` (default: ${spec.default.includes('github.token') ? '$GITHUB_TOKEN' : spec.default})` : '';
+    const fallback = spec.default
+      ? ` (default: ${spec.default.includes('github.token') ? '$GITHUB_TOKEN' : spec.default})`
+      : '';
     lines.push(`  --${name}${spec.required ? ' (required)' : ''}`, `      ${spec.description}${fallback}`);
   }
   return lines.join('\n');

@@ -7,10 +7,16 @@ import type { Host } from '../actions/runtime/host.js';
  * `run:` step (GITHUB_ACTIONS=true), the runner reads both streams for workflow commands, so text that could hold one
  * is shielded as the action's log is.
  */
-export function createCliHost(stdout: NodeJS.WritableStream = process.stdout, stderr: NodeJS.WritableStream = process.stderr, debug = false, inWorkflow = process.env.GITHUB_ACTIONS === 'true'): Host {
+export function createCliHost(
+  stdout: NodeJS.WritableStream = process.stdout,
+  stderr: NodeJS.WritableStream = process.stderr,
+  debug = false,
+  inWorkflow = process.env.GITHUB_ACTIONS === 'true',
+): Host {
   const out = inWorkflow ? { write: (text: string) => stdout.write(shieldCommands(text)) } : stdout;
   const err = inWorkflow ? { write: (text: string) => stderr.write(shieldCommands(text)) } : stderr;
-  const where = (at?: SourceLocation) => (at ? `${at.file}${at.line ? `:${at.line}` : ''}${at.column ? `:${at.column}` : ''}: ` : '');
+  const where = (at?: SourceLocation) =>
+    at ? `${at.file}${at.line ? `:${at.line}` : ''}${at.column ? `:${at.column}` : ''}: ` : '';
   return {
     isAction: false,
     info: (message) => err.write(`${message}\n`),

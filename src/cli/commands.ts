@@ -65,7 +65,7 @@ export const COMMANDS: Record<string, Command> = {
     run: inferContractCommand,
   },
   merge: {
-    summary: 'merge the profiles, or the partial reports of validate-data or evaluate, of a dataset\'s shards',
+    summary: "merge the profiles, or the partial reports of validate-data or evaluate, of a dataset's shards",
     inputs: MERGE_INPUTS,
     positional: 'profiles',
     run: mergeCommand,

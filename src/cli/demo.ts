@@ -38,7 +38,9 @@ function weatherData(): string {
     // The package exports only its build/ entry; its data/ folder sits beside build/.
     path = join(dirname(createRequire(import.meta.url).resolve('vega-datasets')), '..', 'data', 'seattle-weather.csv');
   } catch {
-    throw new ConfigurationError(`the demo data is missing (${bundled}); reinstall mlgate, or run npm ci and npm run build in a clone`);
+    throw new ConfigurationError(
+      `the demo data is missing (${bundled}); reinstall mlgate, or run npm ci and npm run build in a clone`,
+    );
   }
   if (!existsSync(path)) throw new ConfigurationError(`the demo data is missing (${path}); reinstall with npm ci`);
   return path;
@@ -65,27 +67,53 @@ export async function demo(env: ActionEnvironment): Promise<void> {
   const total = 9;
   const stage = (n: number, text: string) => host.info(`${n}/${total} ${text}`);
 
-  stage(1, 'data: Seattle weather 2012-2015 (vega-datasets): train 2012-2013, test 2014, reference 2012-2014, current 2015');
+  stage(
+    1,
+    'data: Seattle weather 2012-2015 (vega-datasets): train 2012-2013, test 2014, reference 2012-2014, current 2015',
+  );
   const [header, ...rows] = (await readFile(weatherData(), 'utf8')).trim().split('\n');
-  const years = (...prefixes: string[]) => `${header}\n${rows.filter((r) => prefixes.some((p) => r.startsWith(p))).join('\n')}\n`;
-  const data = { train: join(out, 'data', 'train.csv'), test: join(out, 'data', 'test.csv'), reference: join(out, 'data', 'reference.csv'), current: join(out, 'data', 'current.csv') };
+  const years = (...prefixes: string[]) =>
+    `${header}\n${rows.filter((r) => prefixes.some((p) => r.startsWith(p))).join('\n')}\n`;
+  const data = {
+    train: join(out, 'data', 'train.csv'),
+    test: join(out, 'data', 'test.csv'),
+    reference: join(out, 'data', 'reference.csv'),
+    current: join(out, 'data', 'current.csv'),
+  };
   await writeFile(data.train, years('2012', '2013'));
   await writeFile(data.test, years('2014'));
   await writeFile(data.reference, years('2012', '2013', '2014'));
   await writeFile(data.current, years('2015'));
 
-  const quiet = { ...env, host: { ...host, print: () => {}, group: <T>(_: string, fn: () => Promise<T>) => fn(), info: () => {} } };
+  const quiet = {
+    ...env,
+    host: { ...host, print: () => {}, group: <T>(_: string, fn: () => Promise<T>) => fn(), info: () => {} },
+  };
   // A failed check is shown, as a pull request would show it, and the demo goes on.
-  const shownFailure = { ...quiet, host: { ...quiet.host, fail: (message: string) => host.info(`  the check failed, as a pull request would: ${message}`) } };
+  const shownFailure = {
+    ...quiet,
+    host: {
+      ...quiet.host,
+      fail: (message: string) => host.info(`  the check failed, as a pull request would: ${message}`),
+    },
+  };
   const contract = join(out, 'contract.yml');
   stage(2, 'infer-contract: a contract drafted from the reference years');
-  await inferContractCommand({ ...quiet, inputs: fixedInputs(INFER_CONTRACT_INPUTS, { data: shown(data.reference), output: shown(contract) }) });
+  await inferContractCommand({
+    ...quiet,
+    inputs: fixedInputs(INFER_CONTRACT_INPUTS, { data: shown(data.reference), output: shown(contract) }),
+  });
 
   const reports = join(out, 'mlgate-reports');
   stage(3, 'validate-data: 2015 checked against the contract, and profiled');
   await validateData({
     ...shownFailure,
-    inputs: fixedInputs(VALIDATE_DATA_INPUTS, { data: shown(data.current), contract: shown(contract), report: shown(join(reports, 'validation-report.json')), profile: shown(join(reports, 'profile.json')) }),
+    inputs: fixedInputs(VALIDATE_DATA_INPUTS, {
+      data: shown(data.current),
+      contract: shown(contract),
+      report: shown(join(reports, 'validation-report.json')),
+      profile: shown(join(reports, 'profile.json')),
+    }),
   });
 
   const models = join(out, 'models');
@@ -94,7 +122,10 @@ export async function demo(env: ActionEnvironment): Promise<void> {
     [4, 'baseline', '0'],
     [5, 'candidate', '16'],
   ] as const) {
-    stage(n, `train: the ${name} (${hidden === '0' ? 'a linear model' : 'a network with 16 hidden units'}) by the example trainer, through the train step`);
+    stage(
+      n,
+      `train: the ${name} (${hidden === '0' ? 'a linear model' : 'a network with 16 hidden units'}) by the example trainer, through the train step`,
+    );
     await train({
       ...quiet,
       inputs: fixedInputs(TRAIN_INPUTS, {
@@ -110,13 +141,25 @@ export async function demo(env: ActionEnvironment): Promise<void> {
   stage(6, 'evaluate: the candidate against the baseline on 2014, with bootstrap intervals and the gate');
   await evaluate({
     ...shownFailure,
-    inputs: fixedInputs(EVALUATE_INPUTS, { model: shown(join(models, 'candidate.onnx')), baseline: shown(join(models, 'baseline.onnx')), data: shown(data.test), label: 'weather', report: shown(join(reports, 'eval-report.json')) }),
+    inputs: fixedInputs(EVALUATE_INPUTS, {
+      model: shown(join(models, 'candidate.onnx')),
+      baseline: shown(join(models, 'baseline.onnx')),
+      data: shown(data.test),
+      label: 'weather',
+      report: shown(join(reports, 'eval-report.json')),
+    }),
   });
 
   stage(7, 'drift-check: 2015 against the reference years, feature by feature');
   await driftCheck({
     ...quiet,
-    inputs: fixedInputs(DRIFT_CHECK_INPUTS, { reference: shown(data.reference), current: shown(data.current), columns: 'precipitation, temp_max, temp_min, wind, weather', label: 'weather', report: shown(join(reports, 'drift-report.json')) }),
+    inputs: fixedInputs(DRIFT_CHECK_INPUTS, {
+      reference: shown(data.reference),
+      current: shown(data.current),
+      columns: 'precipitation, temp_max, temp_min, wind, weather',
+      label: 'weather',
+      report: shown(join(reports, 'drift-report.json')),
+    }),
   });
 
   stage(8, 'pr-comment: the pull-request comment built from the reports');
@@ -124,7 +167,11 @@ export async function demo(env: ActionEnvironment): Promise<void> {
   await prComment({
     ...quiet,
     context: { ...env.context, eventName: undefined, payload: {}, owner: undefined, repo: undefined },
-    inputs: fixedInputs(PR_COMMENT_INPUTS, { reports: `${shown(reports)}/*-report.json`, output: shown(comment), summary: 'false' }),
+    inputs: fixedInputs(PR_COMMENT_INPUTS, {
+      reports: `${shown(reports)}/*-report.json`,
+      output: shown(comment),
+      summary: 'false',
+    }),
   });
 
   stage(9, 'release: the approved candidate as a release, written to a folder (a dry run)');
@@ -164,5 +211,9 @@ export async function demo(env: ActionEnvironment): Promise<void> {
 
 /** A stage's inputs: the values given, else the defaults its action declares, read as the CLI reads options. */
 function fixedInputs(specs: InputSpecs, values: Record<string, string>): InputReader {
-  return cliInputReader({ values: new Map(Object.entries(values).map(([name, value]) => [name, [value]])), help: false }, specs, {});
+  return cliInputReader(
+    { values: new Map(Object.entries(values).map(([name, value]) => [name, [value]])), help: false },
+    specs,
+    {},
+  );
 }

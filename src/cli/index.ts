@@ -32,14 +32,19 @@ async function main(argv: readonly string[]): Promise<number> {
       inputs: cliInputReader(args, command.inputs, process.env),
       context,
       cwd: process.cwd(),
-      createClient: async (token) => (await import('../github/client.js')).createGitHubClient({ token, apiUrl: context.apiUrl, logger: host }),
+      createClient: async (token) =>
+        (await import('../github/client.js')).createGitHubClient({ token, apiUrl: context.apiUrl, logger: host }),
     });
     // A command that reported a failed check (host.fail) has set the exit code itself.
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {
     if (isUserError(error)) host.error(error.message);
-    else if (httpStatus(error) !== undefined) host.error(`GitHub API request failed with status ${httpStatus(error)}: ${errorMessage(error)}`);
-    else host.error(`mlgate failed unexpectedly: ${debug && error instanceof Error ? error.stack : errorMessage(error)} (a bug in mlgate; set MLGATE_DEBUG=1 for the stack trace)`);
+    else if (httpStatus(error) !== undefined)
+      host.error(`GitHub API request failed with status ${httpStatus(error)}: ${errorMessage(error)}`);
+    else
+      host.error(
+        `mlgate failed unexpectedly: ${debug && error instanceof Error ? error.stack : errorMessage(error)} (a bug in mlgate; set MLGATE_DEBUG=1 for the stack trace)`,
+      );
     return 1;
   }
 }

@@ -183,7 +183,9 @@ export interface EvalReport {
   /** Where the candidate is significantly worse than the baseline, searched over the data's columns. */
   weak_slices?: WeakSliceReport;
   /** Tests of the difference beyond the bootstrap: McNemar's on the rows the two classifiers disagree on. */
-  tests?: { mcnemar?: { baseline_only: number; candidate_only: number; p_value: number; method: 'exact' | 'chi-square' } };
+  tests?: {
+    mcnemar?: { baseline_only: number; candidate_only: number; p_value: number; method: 'exact' | 'chi-square' };
+  };
   /** The gate policy file applied; absent when the default policy applied. */
   policy?: RulesFile;
   /** Results that look like a setup mistake (class order, output kind), each with its likely cause and fix. */
@@ -320,13 +322,24 @@ export interface PartialEvaluation {
   baseline: PartialModel | null;
   state: PartialEvaluationState;
   /** Per slice column, the state of the rows of each of its values in this shard. */
-  slices?: { column: string; values: { text: string | null; number: number | null; rows: number; state: PartialEvaluationState }[] }[];
+  slices?: {
+    column: string;
+    values: { text: string | null; number: number | null; rows: number; state: PartialEvaluationState }[];
+  }[];
 }
 
 /** An evaluation state (src/core/evaluate/evaluation-state.ts) with its bucket sums in base64. */
 export interface PartialEvaluationState {
   rows: number;
-  sums: { task: 'classification' | 'regression'; k: number; models: number; stride: number; probabilities: boolean; shift: number; values: string };
+  sums: {
+    task: 'classification' | 'regression';
+    k: number;
+    models: number;
+    stride: number;
+    probabilities: boolean;
+    shift: number;
+    values: string;
+  };
   ranking: ({ keys: number[]; positives: number[]; negatives: number[] }[] | null)[];
   calibration: ({ count: number[]; confidence: number[]; correct: number[] } | null)[];
   disagreements: { baseline_only: number; candidate_only: number } | null;

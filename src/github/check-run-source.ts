@@ -35,8 +35,16 @@ export interface SourceRun {
  * rebase merge), or whose head it is (a fast-forward). Any other pull request GitHub links to the commit (one merged
  * elsewhere, or one whose commits the push merely contains) is not the one that was reviewed for this push.
  */
-export async function findMergedPullRequest(client: GitHubClient, repo: Repo, sha: string): Promise<MergedPullRequest | undefined> {
-  const { data } = await client.rest.repos.listPullRequestsAssociatedWithCommit({ ...repo, commit_sha: sha, per_page: 100 });
+export async function findMergedPullRequest(
+  client: GitHubClient,
+  repo: Repo,
+  sha: string,
+): Promise<MergedPullRequest | undefined> {
+  const { data } = await client.rest.repos.listPullRequestsAssociatedWithCommit({
+    ...repo,
+    commit_sha: sha,
+    per_page: 100,
+  });
   const pr = data.find((p) => p.merged_at && (p.merge_commit_sha === sha || p.head.sha === sha));
   if (!pr) return undefined;
   return {
@@ -57,24 +65,61 @@ export async function findMergedPullRequest(client: GitHubClient, repo: Repo, sh
  * rules) or from another head (a fork's pull request opened on the same commit, against another branch) are passed
  * over. GitHub filters by `status=success` (a conclusion), and the caller checks the answer again.
  */
-export async function lastSuccessfulRun(client: GitHubClient, repo: Repo, workflowFile: string, pr: Pick<MergedPullRequest, 'headSha' | 'headRef' | 'headRepository'>): Promise<SourceRun | undefined> {
+export async function lastSuccessfulRun(
+  client: GitHubClient,
+  repo: Repo,
+  workflowFile: string,
+  pr: Pick<MergedPullRequest, 'headSha' | 'headRef' | 'headRepository'>,
+): Promise<SourceRun | undefined> {
   let runs;
   try {
-    ({ data: { workflow_runs: runs } } = await client.rest.actions.listWorkflowRuns({ ...repo, workflow_id: workflowFile, head_sha: pr.headSha, event: 'pull_request', status: 'success', per_page: 100 }));
+    ({
+      data: { workflow_runs: runs },
+    } = await client.rest.actions.listWorkflowRuns({
+      ...repo,
+      workflow_id: workflowFile,
+      head_sha: pr.headSha,
+      event: 'pull_request',
+      status: 'success',
+      per_page: 100,
+    }));
   } catch (error) {
-    if (httpStatus(error) === 404) throw new ConfigurationError(`check-workflow ${workflowFile}: no such workflow in ${repo.owner}/${repo.repo}; name the file of the pull-request workflow under .github/workflows (e.g. mlgate.yml)`);
+    if (httpStatus(error) === 404)
+      throw new ConfigurationError(
+        `check-workflow ${workflowFile}: no such workflow in ${repo.owner}/${repo.repo}; name the file of the pull-request workflow under .github/workflows (e.g. mlgate.yml)`,
+      );
     throw error;
   }
   const newest = runs
-    .filter((run) => run.event === 'pull_request' && run.head_branch === pr.headRef && run.head_repository?.full_name === pr.headRepository)
+    .filter(
+      (run) =>
+        run.event === 'pull_request' &&
+        run.head_branch === pr.headRef &&
+        run.head_repository?.full_name === pr.headRepository,
+    )
     .sort((a, b) => Date.parse(b.created_at) - Date.parse(a.created_at) || b.id - a.id)[0];
   if (!newest) return undefined;
-  return { id: newest.id, path: newest.path, event: newest.event, headSha: newest.head_sha, conclusion: newest.conclusion, attempt: newest.run_attempt ?? 1, url: newest.html_url };
+  return {
+    id: newest.id,
+    path: newest.path,
+    event: newest.event,
+    headSha: newest.head_sha,
+    conclusion: newest.conclusion,
+    attempt: newest.run_attempt ?? 1,
+    url: newest.html_url,
+  };
 }
 
 /** Who last applied `label` to the issue or pull request, from its `labeled` events; undefined when none says. */
-export async function labelAppliedBy(client: GitHubClient, repo: Repo, number: number, label: string): Promise<string | undefined> {
+export async function labelAppliedBy(
+  client: GitHubClient,
+  repo: Repo,
+  number: number,
+  label: string,
+): Promise<string | undefined> {
   const events = await client.paginate(client.rest.issues.listEvents, { ...repo, issue_number: number, per_page: 100 });
-  const labeled = events.filter((e) => e.event === 'labeled' && (e as { label?: { name?: string } }).label?.name === label);
+  const labeled = events.filter(
+    (e) => e.event === 'labeled' && (e as { label?: { name?: string } }).label?.name === label,
+  );
   return labeled.at(-1)?.actor?.login;
 }

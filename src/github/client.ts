@@ -23,20 +23,27 @@ export interface GitHubClientOptions {
 export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
   const { logger } = options;
   const retries = options.rateLimitRetries ?? 3;
-  const onLimit = (kind: string) => (retryAfter: number, request: { method: string; url: string }, _octokit: unknown, retryCount: number) => {
-    if (retryCount >= retries) {
-      logger.warning(`GitHub ${kind} on ${request.method} ${request.url}: gave up after ${retries} retries`);
-      return false;
-    }
-    logger.info(`GitHub ${kind} on ${request.method} ${request.url}: retrying in ${retryAfter}s`);
-    return true;
-  };
+  const onLimit =
+    (kind: string) =>
+    (retryAfter: number, request: { method: string; url: string }, _octokit: unknown, retryCount: number) => {
+      if (retryCount >= retries) {
+        logger.warning(`GitHub ${kind} on ${request.method} ${request.url}: gave up after ${retries} retries`);
+        return false;
+      }
+      logger.info(`GitHub ${kind} on ${request.method} ${request.url}: retrying in ${retryAfter}s`);
+      return true;
+    };
   return getOctokit(
     options.token,
     {
       baseUrl: options.apiUrl,
       throttle: { onRateLimit: onLimit('rate limit'), onSecondaryRateLimit: onLimit('secondary rate limit') },
-      log: { debug: () => {}, info: () => {}, warn: (m: string) => logger.debug(m), error: (m: string) => logger.debug(m) },
+      log: {
+        debug: () => {},
+        info: () => {},
+        warn: (m: string) => logger.debug(m),
+        error: (m: string) => logger.debug(m),
+      },
     },
     retry,
     throttling,

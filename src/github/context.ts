@@ -57,7 +57,12 @@ export function readGitHubContext(env: NodeJS.ProcessEnv = process.env): GitHubC
     apiUrl: (env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, ''),
     workspace: env.GITHUB_WORKSPACE || undefined,
     runnerTemp: env.RUNNER_TEMP || undefined,
-    runner: { name: env.RUNNER_NAME || undefined, os: env.RUNNER_OS || undefined, arch: env.RUNNER_ARCH || undefined, environment: env.RUNNER_ENVIRONMENT || undefined },
+    runner: {
+      name: env.RUNNER_NAME || undefined,
+      os: env.RUNNER_OS || undefined,
+      arch: env.RUNNER_ARCH || undefined,
+      environment: env.RUNNER_ENVIRONMENT || undefined,
+    },
     toolCache: env.RUNNER_TOOL_CACHE || undefined,
     npmRegistry: env.npm_config_registry || env.NPM_CONFIG_REGISTRY || undefined,
     idToken: Boolean(env.ACTIONS_ID_TOKEN_REQUEST_URL && env.ACTIONS_ID_TOKEN_REQUEST_TOKEN),

@@ -22,7 +22,12 @@ export async function readFileAtCommit(client: GitHubClient, file: FileAtCommit)
   // Each segment encoded on its own: the slashes between them stay path separators, as GitHub expects.
   const encoded = file.path.split('/').map(encodeURIComponent).join('/');
   try {
-    const response = await client.request(`GET /repos/{owner}/{repo}/contents/${encoded}`, { owner: file.owner, repo: file.repo, ref: file.ref, mediaType: { format: 'raw' } });
+    const response = await client.request(`GET /repos/{owner}/{repo}/contents/${encoded}`, {
+      owner: file.owner,
+      repo: file.repo,
+      ref: file.ref,
+      mediaType: { format: 'raw' },
+    });
     return decodeContents(response.data as unknown, file);
   } catch (error) {
     if (httpStatus(error) !== 404) throw error;
@@ -32,7 +37,10 @@ export async function readFileAtCommit(client: GitHubClient, file: FileAtCommit)
   try {
     await client.rest.repos.get({ owner: file.owner, repo: file.repo });
   } catch (error) {
-    if (httpStatus(error) === 404) throw new ConfigurationError(`${file.owner}/${file.repo} cannot be read with the token given (GitHub answers 404), so ${file.path} cannot be read at commit ${file.ref.slice(0, 7)}; give the job contents: read`);
+    if (httpStatus(error) === 404)
+      throw new ConfigurationError(
+        `${file.owner}/${file.repo} cannot be read with the token given (GitHub answers 404), so ${file.path} cannot be read at commit ${file.ref.slice(0, 7)}; give the job contents: read`,
+      );
     throw error;
   }
   return undefined;
@@ -41,9 +49,13 @@ export async function readFileAtCommit(client: GitHubClient, file: FileAtCommit)
 /** The raw answer is text or bytes, depending on the content type served; the JSON one holds base64. */
 function decodeContents(data: unknown, file: FileAtCommit): string {
   if (typeof data === 'string') return data;
-  if (Array.isArray(data)) throw new ConfigurationError(`${file.path} is a folder at commit ${file.ref}, not a file`, { file: file.path });
+  if (Array.isArray(data))
+    throw new ConfigurationError(`${file.path} is a folder at commit ${file.ref}, not a file`, { file: file.path });
   if (data instanceof ArrayBuffer) return new TextDecoder().decode(data);
   const json = data as { type?: unknown; encoding?: unknown; content?: unknown } | null;
-  if (json && json.type === 'file' && json.encoding === 'base64' && typeof json.content === 'string') return Buffer.from(json.content, 'base64').toString('utf8');
-  throw new Error(`the contents API answered with neither the file's text nor a base64 file (type ${String(json?.type)})`);
+  if (json && json.type === 'file' && json.encoding === 'base64' && typeof json.content === 'string')
+    return Buffer.from(json.content, 'base64').toString('utf8');
+  throw new Error(
+    `the contents API answered with neither the file's text nor a base64 file (type ${String(json?.type)})`,
+  );
 }

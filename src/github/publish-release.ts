@@ -2,7 +2,18 @@ import { ConfigurationError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { GitHubClient } from './client.js';
 import { httpStatus } from './errors.js';
-import { assetSha256, createDraftRelease, deleteAsset, deleteRelease, getRelease, listReleases, publishRelease, uploadAsset, type ReleaseInfo, type Repo } from './releases.js';
+import {
+  assetSha256,
+  createDraftRelease,
+  deleteAsset,
+  deleteRelease,
+  getRelease,
+  listReleases,
+  publishRelease,
+  uploadAsset,
+  type ReleaseInfo,
+  type Repo,
+} from './releases.js';
 
 export interface ReleaseAsset {
   name: string;
@@ -43,7 +54,12 @@ export function releaseMarker(modelSha256: string): string {
  * its marker and finishes it: assets with the same checksum are kept, others replaced. Concurrent runs for the same
  * model converge on the oldest draft, each deleting the drafts it made.
  */
-export async function publishModelRelease(client: GitHubClient, repo: Repo, request: PublishRequest, logger: Logger): Promise<PublishResult> {
+export async function publishModelRelease(
+  client: GitHubClient,
+  repo: Repo,
+  request: PublishRequest,
+  logger: Logger,
+): Promise<PublishResult> {
   const marker = releaseMarker(request.modelSha256);
   const body = `${marker}\n${request.body}`;
   const releases = await listReleases(client, repo);
@@ -51,12 +67,22 @@ export async function publishModelRelease(client: GitHubClient, repo: Repo, requ
   let action: PublishResult['action'] = release ? 'resumed' : 'created';
   if (!release) {
     const clash = releases.find((r) => r.tag === request.tag && !r.draft);
-    if (clash) throw new ConfigurationError(`the release ${request.tag} already exists and holds another model; choose another version, or delete that release`);
-    const created = await createDraftRelease(client, repo, { tag: request.tag, name: request.name, body, target: request.target });
+    if (clash)
+      throw new ConfigurationError(
+        `the release ${request.tag} already exists and holds another model; choose another version, or delete that release`,
+      );
+    const created = await createDraftRelease(client, repo, {
+      tag: request.tag,
+      name: request.name,
+      body,
+      target: request.target,
+    });
     release = await converge(client, repo, marker, created, logger);
     if (release.id !== created.id) action = 'resumed';
   }
-  logger.info(`${action === 'created' ? 'Created' : 'Resuming'} release ${release.tag}${release.draft ? ' (draft)' : ''}`);
+  logger.info(
+    `${action === 'created' ? 'Created' : 'Resuming'} release ${release.tag}${release.draft ? ' (draft)' : ''}`,
+  );
 
   const uploaded: string[] = [];
   for (const asset of request.assets) {
@@ -85,7 +111,13 @@ function pickRelease(releases: readonly ReleaseInfo[], marker: string): ReleaseI
 }
 
 /** After creating a draft: if concurrent runs made others, keep the oldest and delete the other drafts. */
-async function converge(client: GitHubClient, repo: Repo, marker: string, created: ReleaseInfo, logger: Logger): Promise<ReleaseInfo> {
+async function converge(
+  client: GitHubClient,
+  repo: Repo,
+  marker: string,
+  created: ReleaseInfo,
+  logger: Logger,
+): Promise<ReleaseInfo> {
   const releases = await listReleases(client, repo);
   const keep = pickRelease(releases, marker) ?? created;
   for (const r of releases) {
@@ -98,7 +130,13 @@ async function converge(client: GitHubClient, repo: Repo, marker: string, create
 }
 
 /** Makes the release hold this asset with this content. Returns whether it uploaded. */
-async function ensureAsset(client: GitHubClient, repo: Repo, release: ReleaseInfo, asset: ReleaseAsset, logger: Logger): Promise<boolean> {
+async function ensureAsset(
+  client: GitHubClient,
+  repo: Repo,
+  release: ReleaseInfo,
+  asset: ReleaseAsset,
+  logger: Logger,
+): Promise<boolean> {
   const existing = release.assets.find((a) => a.name === asset.name);
   if (existing) {
     if ((await assetSha256(client, repo, existing)) === asset.sha256) return false;

@@ -26,10 +26,28 @@ export interface Repo {
   repo: string;
 }
 
-type RawRelease = { id: number; tag_name: string; draft: boolean; prerelease: boolean; body?: string | null; html_url: string; upload_url: string; assets: AssetInfo[] };
+type RawRelease = {
+  id: number;
+  tag_name: string;
+  draft: boolean;
+  prerelease: boolean;
+  body?: string | null;
+  html_url: string;
+  upload_url: string;
+  assets: AssetInfo[];
+};
 
 function toInfo(r: RawRelease): ReleaseInfo {
-  return { id: r.id, tag: r.tag_name, draft: r.draft, prerelease: r.prerelease, body: r.body ?? '', url: r.html_url, uploadUrl: r.upload_url, assets: r.assets.map((a) => ({ id: a.id, name: a.name, size: a.size, digest: a.digest })) };
+  return {
+    id: r.id,
+    tag: r.tag_name,
+    draft: r.draft,
+    prerelease: r.prerelease,
+    body: r.body ?? '',
+    url: r.html_url,
+    uploadUrl: r.upload_url,
+    assets: r.assets.map((a) => ({ id: a.id, name: a.name, size: a.size, digest: a.digest })),
+  };
 }
 
 /** Every release, drafts included (only a token that can write sees drafts), newest first. */
@@ -43,14 +61,35 @@ export async function getRelease(client: GitHubClient, repo: Repo, id: number): 
   return toInfo(data as RawRelease);
 }
 
-export async function createDraftRelease(client: GitHubClient, repo: Repo, release: { tag: string; name: string; body: string; target?: string }): Promise<ReleaseInfo> {
-  const { data } = await client.rest.repos.createRelease({ ...repo, tag_name: release.tag, name: release.name, body: release.body, draft: true, ...(release.target ? { target_commitish: release.target } : {}) });
+export async function createDraftRelease(
+  client: GitHubClient,
+  repo: Repo,
+  release: { tag: string; name: string; body: string; target?: string },
+): Promise<ReleaseInfo> {
+  const { data } = await client.rest.repos.createRelease({
+    ...repo,
+    tag_name: release.tag,
+    name: release.name,
+    body: release.body,
+    draft: true,
+    ...(release.target ? { target_commitish: release.target } : {}),
+  });
   return toInfo(data as RawRelease);
 }
 
 /** Publishes a draft (which creates its tag) and marks it the latest release or not. */
-export async function publishRelease(client: GitHubClient, repo: Repo, id: number, makeLatest: boolean): Promise<ReleaseInfo> {
-  const { data } = await client.rest.repos.updateRelease({ ...repo, release_id: id, draft: false, make_latest: makeLatest ? 'true' : 'false' });
+export async function publishRelease(
+  client: GitHubClient,
+  repo: Repo,
+  id: number,
+  makeLatest: boolean,
+): Promise<ReleaseInfo> {
+  const { data } = await client.rest.repos.updateRelease({
+    ...repo,
+    release_id: id,
+    draft: false,
+    make_latest: makeLatest ? 'true' : 'false',
+  });
   return toInfo(data as RawRelease);
 }
 
@@ -64,7 +103,13 @@ export async function deleteRelease(client: GitHubClient, repo: Repo, id: number
 }
 
 /** Uploads an asset to the release's own upload address (right for github.com and GitHub Enterprise alike). */
-export async function uploadAsset(client: GitHubClient, release: ReleaseInfo, name: string, data: Buffer, contentType: string): Promise<AssetInfo> {
+export async function uploadAsset(
+  client: GitHubClient,
+  release: ReleaseInfo,
+  name: string,
+  data: Buffer,
+  contentType: string,
+): Promise<AssetInfo> {
   const { data: asset } = await client.request({
     method: 'POST',
     url: release.uploadUrl,
@@ -86,7 +131,11 @@ export async function deleteAsset(client: GitHubClient, repo: Repo, id: number):
 
 /** An asset's bytes (GitHub answers with a redirect to storage, which the client follows). */
 export async function downloadAsset(client: GitHubClient, repo: Repo, id: number): Promise<Buffer> {
-  const response = await client.rest.repos.getReleaseAsset({ ...repo, asset_id: id, headers: { accept: 'application/octet-stream' } });
+  const response = await client.rest.repos.getReleaseAsset({
+    ...repo,
+    asset_id: id,
+    headers: { accept: 'application/octet-stream' },
+  });
   return Buffer.from(response.data as unknown as ArrayBuffer);
 }
 

@@ -17,7 +17,13 @@ export interface RunArtifactRequest {
  */
 export async function downloadRunArtifact(client: GitHubClient, request: RunArtifactRequest): Promise<Uint8Array> {
   const { owner, repo, runId, name } = request;
-  const { data } = await client.rest.actions.listWorkflowRunArtifacts({ owner, repo, run_id: runId, name, per_page: 100 });
+  const { data } = await client.rest.actions.listWorkflowRunArtifacts({
+    owner,
+    repo,
+    run_id: runId,
+    name,
+    per_page: 100,
+  });
   const artifact = data.artifacts.find((a) => a.name === name && !a.expired);
   if (!artifact) {
     throw new ConfigurationError(
@@ -25,12 +31,21 @@ export async function downloadRunArtifact(client: GitHubClient, request: RunArti
     );
   }
   if (artifact.size_in_bytes > request.maxBytes) {
-    throw new ConfigurationError(`artifact "${name}" of run ${runId} is ${artifact.size_in_bytes} bytes, over the ${request.maxBytes} bytes allowed for reports`);
+    throw new ConfigurationError(
+      `artifact "${name}" of run ${runId} is ${artifact.size_in_bytes} bytes, over the ${request.maxBytes} bytes allowed for reports`,
+    );
   }
-  const response = await client.rest.actions.downloadArtifact({ owner, repo, artifact_id: artifact.id, archive_format: 'zip' });
+  const response = await client.rest.actions.downloadArtifact({
+    owner,
+    repo,
+    artifact_id: artifact.id,
+    archive_format: 'zip',
+  });
   const bytes = new Uint8Array(response.data as ArrayBuffer);
   if (bytes.byteLength > request.maxBytes) {
-    throw new ConfigurationError(`artifact "${name}" of run ${runId} downloaded as ${bytes.byteLength} bytes, over the ${request.maxBytes} bytes allowed`);
+    throw new ConfigurationError(
+      `artifact "${name}" of run ${runId} downloaded as ${bytes.byteLength} bytes, over the ${request.maxBytes} bytes allowed`,
+    );
   }
   return bytes;
 }
@@ -63,10 +78,16 @@ const DEFAULT_BRANCH_EVENTS = ['push', 'schedule', 'workflow_dispatch'];
  * request as this one (same head repository and branch, or listed by GitHub with its number). Anything else (a
  * fork's run above all, whose artifact would be the model the candidate has to beat) is refused.
  */
-export function baselineRunRefusal(run: BaselineRunFacts, repository: string, defaultBranch: string, pull: PullRequestHead | undefined): string | undefined {
+export function baselineRunRefusal(
+  run: BaselineRunFacts,
+  repository: string,
+  defaultBranch: string,
+  pull: PullRequestHead | undefined,
+): string | undefined {
   const own = run.headRepository?.toLowerCase() === repository.toLowerCase();
   if (own && run.headBranch === defaultBranch && DEFAULT_BRANCH_EVENTS.includes(run.event)) return undefined;
-  if (pull && run.headRepository?.toLowerCase() === pull.repository.toLowerCase() && run.headBranch === pull.ref) return undefined;
+  if (pull && run.headRepository?.toLowerCase() === pull.repository.toLowerCase() && run.headBranch === pull.ref)
+    return undefined;
   if (pull && own && run.pullRequests.includes(pull.number)) return undefined;
   const what = `a ${run.event} run of ${run.headRepository ?? 'an unknown repository'}:${run.headBranch ?? '(no branch)'}`;
   const accepted = `runs of ${defaultBranch} in ${repository} (push, schedule or workflow_dispatch)${pull ? ` or of this pull request (#${pull.number}, ${pull.repository}:${pull.ref})` : ''}`;
@@ -74,13 +95,19 @@ export function baselineRunRefusal(run: BaselineRunFacts, repository: string, de
 }
 
 /** Reads a run and its repository's default branch, and refuses it with a ConfigurationError unless its artifacts may be a baseline. */
-export async function checkBaselineRun(client: GitHubClient, request: { owner: string; repo: string; runId: number; pullRequest: PullRequestHead | undefined; label: string }): Promise<void> {
+export async function checkBaselineRun(
+  client: GitHubClient,
+  request: { owner: string; repo: string; runId: number; pullRequest: PullRequestHead | undefined; label: string },
+): Promise<void> {
   const { owner, repo, runId } = request;
   let run;
   try {
     ({ data: run } = await client.rest.actions.getWorkflowRun({ owner, repo, run_id: runId }));
   } catch (error) {
-    if (httpStatus(error) === 404) throw new ConfigurationError(`${request.label}: no workflow run ${runId} in ${owner}/${repo}; give the id of a run of this repository (actions: read)`);
+    if (httpStatus(error) === 404)
+      throw new ConfigurationError(
+        `${request.label}: no workflow run ${runId} in ${owner}/${repo}; give the id of a run of this repository (actions: read)`,
+      );
     throw error;
   }
   const { data: repository } = await client.rest.repos.get({ owner, repo });

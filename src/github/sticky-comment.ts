@@ -31,7 +31,10 @@ interface IssueComment {
  * cannot end an HTML comment or change its meaning.
  */
 export function commentMarker(key: string): string {
-  const safe = key.replace(/[^A-Za-z0-9 ._/:@+-]/g, '_').replace(/-{2,}/g, '-').slice(0, 200);
+  const safe = key
+    .replace(/[^A-Za-z0-9 ._/:@+-]/g, '_')
+    .replace(/-{2,}/g, '-')
+    .slice(0, 200);
   return `<!-- mlgate:${safe} -->`;
 }
 
@@ -43,7 +46,13 @@ export function commentMarker(key: string): string {
  * into the survivor. A retried create that GitHub had already carried out is cleaned up the same way. Only comments
  * that `isOwn` accepts are candidates: a marked comment by anyone else is neither updated nor deleted.
  */
-export async function upsertStickyComment(client: GitHubClient, target: CommentTarget, marker: string, body: string, isOwn: OwnAuthorCheck): Promise<StickyCommentResult> {
+export async function upsertStickyComment(
+  client: GitHubClient,
+  target: CommentTarget,
+  marker: string,
+  body: string,
+  isOwn: OwnAuthorCheck,
+): Promise<StickyCommentResult> {
   const text = body.startsWith(marker) ? body : `${marker}\n${body}`;
   const existing = await listMarked(client, target, marker, isOwn);
   if (existing.length > 0) {
@@ -55,26 +64,45 @@ export async function upsertStickyComment(client: GitHubClient, target: CommentT
     // Deleted by someone else between the list and the update: start over as if there had been none.
   }
 
-  const { data: created } = await client.rest.issues.createComment({ owner: target.owner, repo: target.repo, issue_number: target.issueNumber, body: text });
-  const after = await listMarked(client, target, marker, (author) => isOwn(author) && author?.login === created.user?.login);
+  const { data: created } = await client.rest.issues.createComment({
+    owner: target.owner,
+    repo: target.repo,
+    issue_number: target.issueNumber,
+    body: text,
+  });
+  const after = await listMarked(
+    client,
+    target,
+    marker,
+    (author) => isOwn(author) && author?.login === created.user?.login,
+  );
   const keep = after[0] ?? created;
   const removed = await deleteCopies(client, target, after, keep);
   if (keep.id !== created.id && keep.body !== text) await updateComment(client, target, keep.id, text);
   const writtenAs = isOwn(created.user) ? undefined : created.user?.login;
-  return { id: keep.id, url: keep.html_url, action: keep.id === created.id ? 'created' : 'updated', removedDuplicates: removed, ...(writtenAs ? { writtenAs } : {}) };
+  return {
+    id: keep.id,
+    url: keep.html_url,
+    action: keep.id === created.id ? 'created' : 'updated',
+    removedDuplicates: removed,
+    ...(writtenAs ? { writtenAs } : {}),
+  };
 }
 
 /** Every comment that starts with the marker and whose author `isOwn` accepts, oldest first. */
-async function listMarked(client: GitHubClient, target: CommentTarget, marker: string, isOwn: OwnAuthorCheck): Promise<IssueComment[]> {
+async function listMarked(
+  client: GitHubClient,
+  target: CommentTarget,
+  marker: string,
+  isOwn: OwnAuthorCheck,
+): Promise<IssueComment[]> {
   const comments: IssueComment[] = await client.paginate(client.rest.issues.listComments, {
     owner: target.owner,
     repo: target.repo,
     issue_number: target.issueNumber,
     per_page: 100,
   });
-  return comments
-    .filter((c) => isMarked(c.body, marker) && isOwn(c.user))
-    .sort((a, b) => a.id - b.id);
+  return comments.filter((c) => isMarked(c.body, marker) && isOwn(c.user)).sort((a, b) => a.id - b.id);
 }
 
 function isMarked(body: string | undefined, marker: string): boolean {
@@ -82,7 +110,12 @@ function isMarked(body: string | undefined, marker: string): boolean {
 }
 
 /** Deletes the marked comments other than `keep` that share its author; a copy already gone counts as deleted. */
-async function deleteCopies(client: GitHubClient, target: CommentTarget, marked: readonly IssueComment[], keep: IssueComment): Promise<number> {
+async function deleteCopies(
+  client: GitHubClient,
+  target: CommentTarget,
+  marked: readonly IssueComment[],
+  keep: IssueComment,
+): Promise<number> {
   let removed = 0;
   for (const comment of marked) {
     if (comment.id === keep.id || comment.user?.login !== keep.user?.login) continue;

@@ -12,7 +12,12 @@ export interface CacheResult {
  * Restores `paths` from the runner's cache (the exact key, else the newest entry of an older key with the same
  * prefix). Caching is an optimisation: a cache service that fails or is absent costs a warning, never the run.
  */
-export async function restoreDatasetCache(paths: string[], key: string, restorePrefix: string, logger: Logger): Promise<string | null> {
+export async function restoreDatasetCache(
+  paths: string[],
+  key: string,
+  restorePrefix: string,
+  logger: Logger,
+): Promise<string | null> {
   if (!cache.isFeatureAvailable()) {
     logger.info('The cache service is not available here (not on a GitHub runner): the data is not cached');
     return null;
@@ -26,7 +31,12 @@ export async function restoreDatasetCache(paths: string[], key: string, restoreP
 }
 
 /** Saves `paths` under `key` unless that exact key was restored; another job saving the same key first is fine. */
-export async function saveDatasetCache(paths: string[], key: string, restored: string | null, logger: Logger): Promise<boolean> {
+export async function saveDatasetCache(
+  paths: string[],
+  key: string,
+  restored: string | null,
+  logger: Logger,
+): Promise<boolean> {
   if (restored === key || !cache.isFeatureAvailable()) return false;
   try {
     return (await cache.saveCache(paths, key)) !== -1;

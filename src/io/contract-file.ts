@@ -15,7 +15,10 @@ export async function readContract(path: string, name = path): Promise<DataContr
   try {
     text = await readFile(path, 'utf8');
   } catch {
-    throw new ConfigurationError(`${name}: contract file not found; check the contract input, or set infer: true to draft one`, { file: name });
+    throw new ConfigurationError(
+      `${name}: contract file not found; check the contract input, or set infer: true to draft one`,
+      { file: name },
+    );
   }
   return await parseContract(text, name);
 }
@@ -26,11 +29,20 @@ export async function parseContract(text: string, name: string): Promise<DataCon
   const validate = await documentValidator('contract');
   if (!validate(value)) {
     const error = validate.errors![0]!;
-    const path = error.instancePath.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
-    const unknown = error.keyword === 'additionalProperties' ? String((error.params as { additionalProperty: string }).additionalProperty) : undefined;
+    const path = error.instancePath
+      .split('/')
+      .slice(1)
+      .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+    const unknown =
+      error.keyword === 'additionalProperties'
+        ? String((error.params as { additionalProperty: string }).additionalProperty)
+        : undefined;
     const line = lineOf(unknown ? [...path, unknown] : path);
     const hint = unknown ? ` (unknown rule "${unknown}")` : '';
-    throw new ConfigurationError(`${name}:${line}: ${describeSchemaError(error)}${hint}; see the contract reference in the validate-data README`, { file: name, line });
+    throw new ConfigurationError(
+      `${name}:${line}: ${describeSchemaError(error)}${hint}; see the contract reference in the validate-data README`,
+      { file: name, line },
+    );
   }
   const contract = value as DataContract;
   const problems = contractProblems(contract);

@@ -22,7 +22,8 @@ export function describeSchemaError(error: ErrorObject): string {
   const where = error.instancePath === '' ? '(document root)' : error.instancePath;
   const params = error.params as Record<string, unknown>;
   if (error.keyword === 'required') return `${where}: missing required property "${String(params.missingProperty)}"`;
-  if (error.keyword === 'enum') return `${where}: must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
+  if (error.keyword === 'enum')
+    return `${where}: must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
   if (error.keyword === 'const') return `${where}: must be ${JSON.stringify(params.allowedValue)}`;
   return `${where}: ${error.message ?? 'is invalid'}`;
 }

@@ -19,7 +19,11 @@ export const MAX_SAMPLE_DOCUMENT_BYTES = 256 * 1024 * 1024;
 
 /** The size limit of each kind, checked before parsing, and what to do about a file above it. */
 const SIZE_LIMITS: Partial<Record<DocumentKind, { bytes: number; advice: string }>> = {
-  profile: { bytes: MAX_SAMPLE_DOCUMENT_BYTES, advice: 'write the profile with a smaller sample-size (validate-data\'s sample-size input), or give drift-check the data files instead' },
+  profile: {
+    bytes: MAX_SAMPLE_DOCUMENT_BYTES,
+    advice:
+      "write the profile with a smaller sample-size (validate-data's sample-size input), or give drift-check the data files instead",
+  },
   partial: { bytes: MAX_SAMPLE_DOCUMENT_BYTES, advice: 'run with more shards, or a smaller sample-size' },
 };
 
@@ -45,7 +49,11 @@ export class DocumentError extends ConfigurationError {
  * Reads a document and validates it against the schema its `schema` field names.
  * `name` is how errors and the result refer to the file (the path as the user wrote it).
  */
-export async function readDocument<T = unknown>(path: string, name = path, maxBytes?: number): Promise<LoadedDocument<T>> {
+export async function readDocument<T = unknown>(
+  path: string,
+  name = path,
+  maxBytes?: number,
+): Promise<LoadedDocument<T>> {
   let size: number;
   try {
     size = (await stat(path)).size;
@@ -58,7 +66,10 @@ export async function readDocument<T = unknown>(path: string, name = path, maxBy
   if (size > limit) {
     const what = kind ? `a ${kind}` : 'an mlgate report';
     const advice = (kind && SIZE_LIMITS[kind]?.advice) ?? 'is this a file mlgate wrote?';
-    throw new DocumentError(`${name}: ${megabytes(size)} is larger than the ${megabytes(limit)} ${what} may have; ${advice}`, name);
+    throw new DocumentError(
+      `${name}: ${megabytes(size)} is larger than the ${megabytes(limit)} ${what} may have; ${advice}`,
+      name,
+    );
   }
   return await parseDocument<T>(await readFile(path, 'utf8'), name);
 }
@@ -82,9 +93,16 @@ function megabytes(bytes: number): string {
 }
 
 /** Reads a document that must be of one kind; `hint` says what to give instead. */
-export async function readDocumentOfKind<T>(path: string, name: string, kind: DocumentKind, hint = '', maxBytes?: number): Promise<T> {
+export async function readDocumentOfKind<T>(
+  path: string,
+  name: string,
+  kind: DocumentKind,
+  hint = '',
+  maxBytes?: number,
+): Promise<T> {
   const loaded = await readDocument<T>(path, name, maxBytes);
-  if (loaded.kind !== kind) throw new DocumentError(`${name}: is a ${loaded.kind}, not a ${kind}${hint ? `; ${hint}` : ''}`, name);
+  if (loaded.kind !== kind)
+    throw new DocumentError(`${name}: is a ${loaded.kind}, not a ${kind}${hint ? `; ${hint}` : ''}`, name);
   return loaded.document;
 }
 
@@ -94,16 +112,29 @@ export async function parseDocument<T = unknown>(text: string, source: string): 
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new DocumentError(`${source}: invalid JSON (${describeJsonError(text, error)}); mlgate documents are JSON files written by mlgate`, source);
+    throw new DocumentError(
+      `${source}: invalid JSON (${describeJsonError(text, error)}); mlgate documents are JSON files written by mlgate`,
+      source,
+    );
   }
-  const schema = value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as { schema?: unknown }).schema : undefined;
+  const schema =
+    value !== null && typeof value === 'object' && !Array.isArray(value)
+      ? (value as { schema?: unknown }).schema
+      : undefined;
   if (typeof schema !== 'string' || !schema.startsWith('mlgate/')) {
-    throw new DocumentError(`${source}: not an mlgate document (no "schema": "mlgate/<kind>@<version>" field)`, source, true);
+    throw new DocumentError(
+      `${source}: not an mlgate document (no "schema": "mlgate/<kind>@<version>" field)`,
+      source,
+      true,
+    );
   }
   const id = parseSchemaId(schema);
   if (!id || !Object.hasOwn(DOCUMENT_KINDS, id.kind)) {
     const known = Object.keys(DOCUMENT_KINDS).map((k) => `mlgate/${k}@${DOCUMENT_KINDS[k as DocumentKind]}`);
-    throw new DocumentError(`${source}: unknown document schema "${truncate(schema)}"; expected one of ${known.join(', ')}`, source);
+    throw new DocumentError(
+      `${source}: unknown document schema "${truncate(schema)}"; expected one of ${known.join(', ')}`,
+      source,
+    );
   }
   const kind = id.kind as DocumentKind;
   if (id.major !== DOCUMENT_KINDS[kind] && !READABLE_MAJORS[kind]?.includes(id.major)) {
@@ -117,7 +148,8 @@ export async function parseDocument<T = unknown>(text: string, source: string): 
     throw new DocumentError(`${source}: invalid ${kind}: ${describeSchemaError(validate.errors![0]!)}`, source);
   }
   // Profiles are read into memory as version 2 holds them: samples of numbers in typed memory.
-  if (kind === 'profile') return { path: source, kind, document: decodeProfile(value as Record<string, unknown>, source) as T };
+  if (kind === 'profile')
+    return { path: source, kind, document: decodeProfile(value as Record<string, unknown>, source) as T };
   return { path: source, kind, document: value as T };
 }
 
@@ -128,10 +160,16 @@ export async function parseDocument<T = unknown>(text: string, source: string): 
  * (a profile's samples, see ProfileBuilder.finishDeferred): they are written as they are built, a slice at a time,
  * and checked as they are written; the schema checks the rest of the document.
  */
-export async function writeDocument(path: string, document: { schema: string }, options: { compact?: boolean; deferred?: ReadonlyMap<unknown[], DeferredArray<unknown>> } = {}): Promise<void> {
-  if (options.deferred && !options.compact) throw new Error(`${path}: deferred arrays are written only in compact documents`);
+export async function writeDocument(
+  path: string,
+  document: { schema: string },
+  options: { compact?: boolean; deferred?: ReadonlyMap<unknown[], DeferredArray<unknown>> } = {},
+): Promise<void> {
+  if (options.deferred && !options.compact)
+    throw new Error(`${path}: deferred arrays are written only in compact documents`);
   // A profile is written with its samples encoded (see profile-encoding.ts); what it still defers is written as before.
-  if (parseSchemaId(document.schema)?.kind === 'profile') document = encodeProfile(document as Profile, options.deferred) as { schema: string };
+  if (parseSchemaId(document.schema)?.kind === 'profile')
+    document = encodeProfile(document as Profile, options.deferred) as { schema: string };
   await checkDocument(document, path);
   await mkdir(dirname(path), { recursive: true });
   const temporary = `${path}.${process.pid}.tmp`;
@@ -190,7 +228,12 @@ class PieceWriter {
   private putNumber(value: number | null): void {
     const end = value === null ? -1 : writeJsonNumber(value, this.buffer, this.used);
     if (end >= 0) this.used = end;
-    else this.used += this.buffer.write(value !== null && Number.isFinite(value) ? String(value) : 'null', this.used, 'latin1');
+    else
+      this.used += this.buffer.write(
+        value !== null && Number.isFinite(value) ? String(value) : 'null',
+        this.used,
+        'latin1',
+      );
   }
 
   async end(text: string): Promise<void> {
@@ -209,9 +252,14 @@ class PieceWriter {
  * runs of values that hold no object are stringified SLICE at a time. A profile's samples (1e5 values a column)
  * would otherwise become megabyte strings, which live in the old generation until a full collection.
  */
-async function writeCompact(out: PieceWriter, value: unknown, deferred?: ReadonlyMap<unknown[], DeferredArray<unknown>>): Promise<void> {
+async function writeCompact(
+  out: PieceWriter,
+  value: unknown,
+  deferred?: ReadonlyMap<unknown[], DeferredArray<unknown>>,
+): Promise<void> {
   const json = value as { toJSON?: () => unknown } | null;
-  if (json !== null && typeof json === 'object' && typeof json.toJSON === 'function') return writeCompact(out, json.toJSON(), deferred);
+  if (json !== null && typeof json === 'object' && typeof json.toJSON === 'function')
+    return writeCompact(out, json.toJSON(), deferred);
   if (Array.isArray(value)) {
     const values = deferred?.get(value);
     await out.write('[');
@@ -220,7 +268,8 @@ async function writeCompact(out: PieceWriter, value: unknown, deferred?: Readonl
       const scratch: unknown[] = [];
       for (let start = 0; start < values.length; start += SLICE) {
         const slice = values.slice(start, start + SLICE, scratch);
-        if (!slice.every((item) => item === null || typeof item !== 'object')) throw new Error('a deferred array holds an object');
+        if (!slice.every((item) => item === null || typeof item !== 'object'))
+          throw new Error('a deferred array holds an object');
         if (start > 0) await out.write(',');
         await writeSlice(out, slice, 0, slice.length);
       }
@@ -249,13 +298,21 @@ async function writeCompact(out: PieceWriter, value: unknown, deferred?: Readonl
 }
 
 /** Items [start, end) of an array, comma-separated; numbers are written from the array itself, with no copy. */
-async function writeSlice(out: PieceWriter, items: readonly unknown[], start: number, end: number, deferred?: ReadonlyMap<unknown[], DeferredArray<unknown>>): Promise<void> {
+async function writeSlice(
+  out: PieceWriter,
+  items: readonly unknown[],
+  start: number,
+  end: number,
+  deferred?: ReadonlyMap<unknown[], DeferredArray<unknown>>,
+): Promise<void> {
   if (allNumbers(items, start, end)) return out.writeNumbers(items as (number | null)[], start, end);
   const slice = items.slice(start, end);
-  if (slice.every((item) => item === null || typeof item !== 'object')) return out.write(JSON.stringify(slice).slice(1, -1));
+  if (slice.every((item) => item === null || typeof item !== 'object'))
+    return out.write(JSON.stringify(slice).slice(1, -1));
   for (let i = 0; i < slice.length; i++) {
     if (i > 0) await out.write(',');
-    if (slice[i] === undefined || typeof slice[i] === 'function' || typeof slice[i] === 'symbol') await out.write('null');
+    if (slice[i] === undefined || typeof slice[i] === 'function' || typeof slice[i] === 'symbol')
+      await out.write('null');
     else await writeCompact(out, slice[i], deferred);
   }
 }
@@ -272,7 +329,8 @@ function allNumbers(items: readonly unknown[], start: number, end: number): bool
 /** Checks an in-memory document against its schema before it is written: mlgate never writes an invalid one. */
 async function checkDocument(document: { schema: string }, path: string): Promise<void> {
   const id = parseSchemaId(document.schema);
-  if (!id || !Object.hasOwn(DOCUMENT_KINDS, id.kind)) throw new Error(`${path}: cannot write a document of unknown schema ${document.schema}`);
+  if (!id || !Object.hasOwn(DOCUMENT_KINDS, id.kind))
+    throw new Error(`${path}: cannot write a document of unknown schema ${document.schema}`);
   const validate = await documentValidator(id.kind as DocumentKind);
   if (!validate(document)) {
     throw new Error(`${path}: mlgate produced an invalid ${id.kind}: ${describeSchemaError(validate.errors![0]!)}`);
@@ -288,7 +346,8 @@ function describeJsonError(text: string, error: unknown): string {
     const reason = message.replace(/ in JSON at position \d+.*$/, '').replace(/^Unexpected/, 'unexpected');
     return `${reason.charAt(0).toLowerCase()}${reason.slice(1)} at line ${before.length}, column ${before.at(-1)!.length + 1}`;
   }
-  if (/Unexpected end of JSON input/.test(message)) return text.trim() === '' ? 'the file is empty' : 'the file ends too early';
+  if (/Unexpected end of JSON input/.test(message))
+    return text.trim() === '' ? 'the file is empty' : 'the file ends too early';
   const token = /Unexpected token '(.+?)'/.exec(message);
   return token ? `unexpected token '${token[1]}'` : 'not valid JSON';
 }

@@ -62,8 +62,12 @@ export function readMlgateEnvironment(env: NodeJS.ProcessEnv = process.env): Mlg
   return {
     threads: Number.isInteger(threads) && threads > 0 ? threads : Math.min(availableParallelism(), MAX_DEFAULT_THREADS),
     debug: Boolean(env[ENVIRONMENT_VARIABLES.debug]),
-    parallelMinBytes: Number.isFinite(parallelMinBytes) && parallelMinBytes > 0 ? parallelMinBytes : ENVIRONMENT_DEFAULTS.parallelMinBytes,
-    scoreMinBytes: Number.isFinite(scoreMinBytes) && scoreMinBytes > 0 ? scoreMinBytes : ENVIRONMENT_DEFAULTS.scoreMinBytes,
+    parallelMinBytes:
+      Number.isFinite(parallelMinBytes) && parallelMinBytes > 0
+        ? parallelMinBytes
+        : ENVIRONMENT_DEFAULTS.parallelMinBytes,
+    scoreMinBytes:
+      Number.isFinite(scoreMinBytes) && scoreMinBytes > 0 ? scoreMinBytes : ENVIRONMENT_DEFAULTS.scoreMinBytes,
     rankMinRows: Number.isInteger(rankMinRows) && rankMinRows > 0 ? rankMinRows : ENVIRONMENT_DEFAULTS.rankMinRows,
   };
 }

@@ -54,7 +54,11 @@ export interface ShardOutcome<S extends ShardedStep = ShardedStep> {
 }
 
 /** Writes a shard's partial report, fingerprinted so that a merge can refuse shards of other inputs. */
-export async function writePartial<S extends ShardedStep>(path: string, outcome: ShardOutcome<S>, write: (path: string, document: PartialDocument, options: { compact: boolean }) => Promise<void> = writeDocument): Promise<void> {
+export async function writePartial<S extends ShardedStep>(
+  path: string,
+  outcome: ShardOutcome<S>,
+  write: (path: string, document: PartialDocument, options: { compact: boolean }) => Promise<void> = writeDocument,
+): Promise<void> {
   const { step, shard } = outcome;
   const sizes = outcome.files.map((f) => ({ path: f.path, bytes: f.bytes ?? 0 }));
   const document: PartialDocument = {
@@ -79,14 +83,32 @@ function fingerprint(step: ShardedStep, files: readonly { path: string; bytes: n
  * same inputs, each shard once and all there, and that together they read every row once; returns them in shard
  * order. `label` names the input in messages.
  */
-export async function readPartials(patterns: readonly string[], cwd: string, step: ShardedStep, label: string): Promise<LoadedPartial[]> {
+export async function readPartials(
+  patterns: readonly string[],
+  cwd: string,
+  step: ShardedStep,
+  label: string,
+): Promise<LoadedPartial[]> {
   const { files, unmatched } = await resolveReportFiles(patterns, cwd);
-  if (unmatched.length > 0) throw new ConfigurationError(`${label}: no partial report matches ${unmatched.join(', ')}; download every shard's artifact first`);
+  if (unmatched.length > 0)
+    throw new ConfigurationError(
+      `${label}: no partial report matches ${unmatched.join(', ')}; download every shard's artifact first`,
+    );
   // Read side by side: one file's parse overlaps the others' reads.
   const partials = await Promise.all(
     files.map(async (file): Promise<LoadedPartial> => {
-      const document = await readDocumentOfKind<PartialDocument>(resolve(cwd, file.path), file.path, 'partial', `give the partial reports that ${step} writes with shard: i/n`, MAX_PARTIAL_BYTES);
-      if (document.step !== step) throw new ConfigurationError(`${file.path}: is a partial report of ${document.step}, not of ${step}; merge each step's partials with that step`, { file: file.path });
+      const document = await readDocumentOfKind<PartialDocument>(
+        resolve(cwd, file.path),
+        file.path,
+        'partial',
+        `give the partial reports that ${step} writes with shard: i/n`,
+        MAX_PARTIAL_BYTES,
+      );
+      if (document.step !== step)
+        throw new ConfigurationError(
+          `${file.path}: is a partial report of ${document.step}, not of ${step}; merge each step's partials with that step`,
+          { file: file.path },
+        );
       if (document.profile) document.profile = unpackSamples(document.profile, document.packed_samples, file.path);
       return { source: file.path, document, shard: document.shard };
     }),
@@ -95,10 +117,16 @@ export async function readPartials(patterns: readonly string[], cwd: string, ste
   const first = partials[0]!;
   for (const partial of partials) {
     if (partial.document.fingerprint !== first.document.fingerprint) {
-      throw new ConfigurationError(`${partial.source} and ${first.source} are shards of different inputs (other data files, sizes, or options); merge only the shards of one run, all run with the same inputs`, { file: partial.source });
+      throw new ConfigurationError(
+        `${partial.source} and ${first.source} are shards of different inputs (other data files, sizes, or options); merge only the shards of one run, all run with the same inputs`,
+        { file: partial.source },
+      );
     }
   }
-  return checkShardCoverage(partials, first.document.files.map((f) => f.path));
+  return checkShardCoverage(
+    partials,
+    first.document.files.map((f) => f.path),
+  );
 }
 
 /** Typed arrays travel in documents as base64 of their little-endian bytes: exact, and a third of decimal text's size. */
@@ -112,7 +140,11 @@ export function encodeArray(array: Float64Array | Uint32Array): string {
  */
 function decodeBase64(text: string, width: number, source: string): Buffer {
   const bytes = Buffer.from(text, 'base64');
-  if (bytes.length % width !== 0 || bytes.toString('base64') !== text) throw new ConfigurationError(`${source}: holds a packed array that is not valid base64 of ${width}-byte numbers; the partial report is damaged`, { file: source });
+  if (bytes.length % width !== 0 || bytes.toString('base64') !== text)
+    throw new ConfigurationError(
+      `${source}: holds a packed array that is not valid base64 of ${width}-byte numbers; the partial report is damaged`,
+      { file: source },
+    );
   return bytes;
 }
 
@@ -170,7 +202,11 @@ export function unpackSamples(profile: Profile, packed: Record<string, string> |
     const text = ownValue(packed, column.name);
     if (text === undefined) return column;
     const values = decodeFloat64(text, source);
-    if (values.length !== rows) throw new ConfigurationError(`${source}: the packed sample of ${column.name} holds ${values.length} values for ${rows} sampled rows; the partial report is damaged`, { file: source });
+    if (values.length !== rows)
+      throw new ConfigurationError(
+        `${source}: the packed sample of ${column.name} holds ${values.length} values for ${rows} sampled rows; the partial report is damaged`,
+        { file: source },
+      );
     return { ...column, sample: values };
   });
   return { ...profile, sample, columns };

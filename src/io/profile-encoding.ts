@@ -46,7 +46,12 @@ const TWO_31 = 2 ** 31;
 /** A numeric sample (NaN for null) in its most compact exact form. */
 export function encodeNumbers(values: Float64Array): EncodedNumbers {
   const decimals = shortestDecimals(values);
-  if (decimals < 0) return { encoding: 'float64', count: values.length, data: Buffer.from(values.buffer, values.byteOffset, values.byteLength).toString('base64') };
+  if (decimals < 0)
+    return {
+      encoding: 'float64',
+      count: values.length,
+      data: Buffer.from(values.buffer, values.byteOffset, values.byteLength).toString('base64'),
+    };
   const scale = 10 ** decimals;
   const out = new VarintWriter(values.length * 4);
   for (let i = 0; i < values.length; i++) {
@@ -95,7 +100,8 @@ function shortestDecimals(values: Float64Array): number {
 export function decodeNumbers(encoded: EncodedNumbers, source: string, where: string): Float64Array {
   const bytes = Buffer.from(encoded.data, 'base64');
   if (encoded.encoding === 'float64') {
-    if (bytes.length !== encoded.count * 8) throw damaged(source, where, `holds ${bytes.length} bytes for ${encoded.count} float64 values`);
+    if (bytes.length !== encoded.count * 8)
+      throw damaged(source, where, `holds ${bytes.length} bytes for ${encoded.count} float64 values`);
     return new Float64Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
   }
   const scale = 10 ** (encoded.decimals ?? 0);
@@ -179,21 +185,33 @@ export function decodePriorities(encoded: EncodedPriorities, source: string): Fl
  * other values (booleans, mixed) stay arrays, and those still deferred stay in `deferred` for the writer.
  */
 export function encodeProfile(profile: Profile, deferred?: ReadonlyMap<unknown[], DeferredArray<unknown>>): object {
-  if (profile.sample.sorted) throw new Error('a profile of sorted samples (finishSorted) is for comparing, not for writing');
+  if (profile.sample.sorted)
+    throw new Error('a profile of sorted samples (finishSorted) is for comparing, not for writing');
   const priorities = deferred?.get(profile.sample.priorities as number[]);
-  const orderedPriorities = priorities?.numbers ? priorities.numbers(0, priorities.length, new Float64Array(priorities.length)) : profile.sample.priorities;
+  const orderedPriorities = priorities?.numbers
+    ? priorities.numbers(0, priorities.length, new Float64Array(priorities.length))
+    : profile.sample.priorities;
   return {
     ...profile,
     schema: 'mlgate/profile@2',
     // An empty sample (sample-size 0) stays an empty array: nothing to encode.
-    sample: { ...profile.sample, size: Number.isFinite(profile.sample.size) ? profile.sample.size : 'all', priorities: orderedPriorities.length > 0 ? encodePriorities(orderedPriorities) : [] },
+    sample: {
+      ...profile.sample,
+      size: Number.isFinite(profile.sample.size) ? profile.sample.size : 'all',
+      priorities: orderedPriorities.length > 0 ? encodePriorities(orderedPriorities) : [],
+    },
     columns: profile.columns.map((column) => {
       const { sample } = column;
       const later = Array.isArray(sample) ? deferred?.get(sample) : undefined;
       if ((later ?? sample).length === 0) return { ...column, sample: [] };
       if (sample instanceof Float64Array) return { ...column, sample: encodeNumbers(sample) };
-      if (later?.numbers) return { ...column, sample: encodeNumbers(later.numbers(0, later.length, new Float64Array(later.length))) };
-      if (later?.ids && later.texts) return { ...column, sample: encodeTexts(later.ids(0, later.length, new Int32Array(later.length)), later.texts) };
+      if (later?.numbers)
+        return { ...column, sample: encodeNumbers(later.numbers(0, later.length, new Float64Array(later.length))) };
+      if (later?.ids && later.texts)
+        return {
+          ...column,
+          sample: encodeTexts(later.ids(0, later.length, new Int32Array(later.length)), later.texts),
+        };
       if (later) return column;
       return { ...column, sample: encodeValues(sample) };
     }),
@@ -202,7 +220,8 @@ export function encodeProfile(profile: Profile, deferred?: ReadonlyMap<unknown[]
 
 /** A sample of values: numbers and texts encoded as such, anything else (booleans, a mix) as a JSON array. */
 function encodeValues(sample: readonly SampleValue[]): EncodedNumbers | EncodedTexts | readonly SampleValue[] {
-  if (sample.length > 0 && sample.every((v) => v === null || typeof v === 'number')) return encodeNumbers(Float64Array.from(sample, (v) => (v === null ? Number.NaN : v)));
+  if (sample.length > 0 && sample.every((v) => v === null || typeof v === 'number'))
+    return encodeNumbers(Float64Array.from(sample, (v) => (v === null ? Number.NaN : v)));
   if (sample.length > 0 && sample.every((v) => v === null || typeof v === 'string')) {
     const index = new Map<string, number>();
     const texts: string[] = [];
@@ -226,7 +245,9 @@ export function decodeProfile(document: Record<string, unknown>, source: string)
   const sample = document.sample as { size: number | 'all'; priorities: number[] | EncodedPriorities | Float64Array };
   if (sample.size === 'all') sample.size = Number.POSITIVE_INFINITY;
   const priorities = sample.priorities;
-  sample.priorities = Array.isArray(priorities) ? Float64Array.from(priorities) : decodePriorities(priorities as EncodedPriorities, source);
+  sample.priorities = Array.isArray(priorities)
+    ? Float64Array.from(priorities)
+    : decodePriorities(priorities as EncodedPriorities, source);
   const rows = sample.priorities.length;
   profile.columns.forEach((column, c) => {
     const stored = column.sample as unknown as SampleValue[] | EncodedNumbers | EncodedTexts;
@@ -234,18 +255,24 @@ export function decodeProfile(document: Record<string, unknown>, source: string)
     if (Array.isArray(stored)) {
       // Version 1 wrote numbers as JSON: numeric columns' samples go to typed memory all the same.
       const numeric = column.type === 'int' || column.type === 'float' || column.type === 'datetime';
-      if (numeric && stored.every((v) => v === null || typeof v === 'number')) column.sample = Float64Array.from(stored, (v) => (v === null ? Number.NaN : (v as number)));
+      if (numeric && stored.every((v) => v === null || typeof v === 'number'))
+        column.sample = Float64Array.from(stored, (v) => (v === null ? Number.NaN : (v as number)));
     } else {
-      column.sample = stored.encoding === 'dictionary' ? decodeTexts(stored, source, where) : decodeNumbers(stored, source, where);
+      column.sample =
+        stored.encoding === 'dictionary' ? decodeTexts(stored, source, where) : decodeNumbers(stored, source, where);
     }
-    if (column.sample.length !== rows && column.sample.length !== 0) throw damaged(source, where, `holds ${column.sample.length} values for ${rows} sampled rows`);
+    if (column.sample.length !== rows && column.sample.length !== 0)
+      throw damaged(source, where, `holds ${column.sample.length} values for ${rows} sampled rows`);
   });
   profile.schema = 'mlgate/profile@2';
   return profile;
 }
 
 function damaged(source: string, where: string, what: string): ConfigurationError {
-  return new ConfigurationError(`${source}: ${where} ${what}; the profile is damaged: write it again with validate-data`, { file: source });
+  return new ConfigurationError(
+    `${source}: ${where} ${what}; the profile is damaged: write it again with validate-data`,
+    { file: source },
+  );
 }
 
 /** LEB128 varints of non-negative integers below 2^53 into a growing buffer. */
@@ -306,6 +333,7 @@ class VarintReader {
   }
 
   end(count: number): void {
-    if (this.at !== this.bytes.length) throw damaged(this.source, this.where, `holds more data than its ${count} values`);
+    if (this.at !== this.bytes.length)
+      throw damaged(this.source, this.where, `holds more data than its ${count} values`);
   }
 }

@@ -81,7 +81,10 @@ const FEATURE_PART_ROWS = 65_536;
  * (which scores them), the label and any slice columns into memory. A missing column, a feature cell that is not a
  * number or is empty, or a row without a label stops here with the file and line, before that batch is scored.
  */
-export async function readEvaluationData(files: readonly DatasetFile[], options: EvaluationReadOptions): Promise<EvaluationData> {
+export async function readEvaluationData(
+  files: readonly DatasetFile[],
+  options: EvaluationReadOptions,
+): Promise<EvaluationData> {
   const { features, label } = options;
   const wanted = new Set([...features, ...(label !== undefined ? [label] : []), ...options.sliceColumns]);
   const dictionaries = new Map<string, TextDictionary>();
@@ -93,7 +96,11 @@ export async function readEvaluationData(files: readonly DatasetFile[], options:
   };
   let capacity = 1024;
   let rows = 0;
-  const extra = [...(label !== undefined ? [label] : []), ...options.sliceColumns].map((name) => ({ name, numbers: new Float64Array(capacity), ids: new Int32Array(capacity) }));
+  const extra = [...(label !== undefined ? [label] : []), ...options.sliceColumns].map((name) => ({
+    name,
+    numbers: new Float64Array(capacity),
+    ids: new Int32Array(capacity),
+  }));
   const labelIndex = label !== undefined ? 0 : -1;
   const sliceCount = options.sliceColumns.length;
   // The searched columns are the first file's others, known once its header is read (by decodeAs, which comes
@@ -102,12 +109,17 @@ export async function readEvaluationData(files: readonly DatasetFile[], options:
   const search = (header: readonly string[]) => {
     if (!options.searchColumns || searched !== undefined) return;
     searched = header.filter((c) => !wanted.has(c));
-    for (const name of searched) extra.push({ name, numbers: new Float64Array(capacity), ids: new Int32Array(capacity) });
+    for (const name of searched)
+      extra.push({ name, numbers: new Float64Array(capacity), ids: new Int32Array(capacity) });
   };
   // Kept in parts of FEATURE_PART_ROWS rows, not grown into one array (no copying as it grows), and not one part per
   // batch (fewer, larger allocations: less for the garbage collector).
   // Text features (a model's string inputs) have no quartiles: the search takes them as the text columns they are.
-  const kept = options.keepFeatures ? features.flatMap((name, index) => (texts.has(name) ? [] : [{ name, index, parts: [] as Float32Array[], filled: 0 }])) : [];
+  const kept = options.keepFeatures
+    ? features.flatMap((name, index) =>
+        texts.has(name) ? [] : [{ name, index, parts: [] as Float32Array[], filled: 0 }],
+      )
+    : [];
   const keep = (feature: (typeof kept)[number], values: Float64Array, count: number) => {
     for (let done = 0; done < count; ) {
       let part = feature.parts.at(-1);
@@ -147,7 +159,18 @@ export async function readEvaluationData(files: readonly DatasetFile[], options:
     // otherwise fill a dictionary with every distinct value for nothing.
     decodeAs: (columns) => {
       search(columns);
-      return columns.map((c): DecodeAs => (texts.has(c) ? 'text' : features.includes(c) && c !== label && !options.sliceColumns.includes(c) ? 'number' : wanted.has(c) ? 'auto' : searched?.includes(c) ? (options.searchAs?.(c) ?? 'auto') : 'skip'));
+      return columns.map(
+        (c): DecodeAs =>
+          texts.has(c)
+            ? 'text'
+            : features.includes(c) && c !== label && !options.sliceColumns.includes(c)
+              ? 'number'
+              : wanted.has(c)
+                ? 'auto'
+                : searched?.includes(c)
+                  ? (options.searchAs?.(c) ?? 'auto')
+                  : 'skip',
+      );
     },
     dictionary,
     shard: options.shard,
@@ -162,7 +185,10 @@ export async function readEvaluationData(files: readonly DatasetFile[], options:
       search(event.header);
       const missing = [...wanted].filter((c) => !event.header.includes(c));
       if (missing.length > 0) {
-        throw new ConfigurationError(`${event.file.name}: no column ${missing.map((m) => JSON.stringify(m)).join(', ')}; it has ${event.header.slice(0, 30).join(', ')}${event.header.length > 30 ? ', …' : ''}. Check label, features and slices`, { file: event.file.name, line: 1 });
+        throw new ConfigurationError(
+          `${event.file.name}: no column ${missing.map((m) => JSON.stringify(m)).join(', ')}; it has ${event.header.slice(0, 30).join(', ')}${event.header.length > 30 ? ', …' : ''}. Check label, features and slices`,
+          { file: event.file.name, line: 1 },
+        );
       }
       fileIndex.set(event.file.name, fileIndex.size);
       continue;
@@ -197,7 +223,10 @@ export async function readEvaluationData(files: readonly DatasetFile[], options:
       for (let r = 0; r < batch.length; r++) {
         if (index === labelIndex && column.status[r] === NULL) {
           const line = batch.lines[r]! + lineBases[fileNumber]!();
-          throw new DataError(`${event.file.name}:${line}: the label ${label} is empty; every row needs a label to be scored (drop unlabelled rows first)`, { file: event.file.name, line });
+          throw new DataError(
+            `${event.file.name}:${line}: the label ${label} is empty; every row needs a label to be scored (drop unlabelled rows first)`,
+            { file: event.file.name, line },
+          );
         }
         // A column read as numbers only has no text ids (nor dictionary), one read as text only no numbers.
         target.numbers[start + r] = column.numbers && column.numbers.length > r ? column.numbers[r]! : Number.NaN;
@@ -206,9 +235,14 @@ export async function readEvaluationData(files: readonly DatasetFile[], options:
     });
     rows += batch.length;
     if (featureColumns.length > 0) {
-      const facts = { labels: labelIndex === 0 ? extra[0]!.numbers.subarray(start, rows) : undefined, buckets: buckets.subarray(start, rows) };
+      const facts = {
+        labels: labelIndex === 0 ? extra[0]!.numbers.subarray(start, rows) : undefined,
+        buckets: buckets.subarray(start, rows),
+      };
       await options.onFeatures(
-        featureColumns.map((c) => (texts.has(c.name) ? Float64Array.from(c.ids!.subarray(0, batch.length)) : c.numbers!)),
+        featureColumns.map((c) =>
+          texts.has(c.name) ? Float64Array.from(c.ids!.subarray(0, batch.length)) : c.numbers!,
+        ),
         batch.length,
         facts,
       );
@@ -220,13 +254,24 @@ export async function readEvaluationData(files: readonly DatasetFile[], options:
   const countOf = new Float64Array(names.length);
   for (let r = 0; r < rows; r++) countOf[fileOf[r]!]!++;
   names.forEach((name, i) => (fileRows[position.get(name)!] = countOf[i]!));
-  const asColumn = (c: (typeof extra)[number]): LabelColumn => ({ name: c.name, numbers: c.numbers.subarray(0, rows), ids: c.ids.subarray(0, rows), dictionary: dictionaries.get(c.name)?.values ?? [] });
+  const asColumn = (c: (typeof extra)[number]): LabelColumn => ({
+    name: c.name,
+    numbers: c.numbers.subarray(0, rows),
+    ids: c.ids.subarray(0, rows),
+    dictionary: dictionaries.get(c.name)?.values ?? [],
+  });
   return {
     rows,
-    label: labelIndex === 0 ? asColumn(extra[0]!) : { name: '', numbers: new Float64Array(0), ids: new Int32Array(0), dictionary: [] },
+    label:
+      labelIndex === 0
+        ? asColumn(extra[0]!)
+        : { name: '', numbers: new Float64Array(0), ids: new Int32Array(0), dictionary: [] },
     slices: extra.slice(labelIndex + 1, labelIndex + 1 + sliceCount).map(asColumn),
     searched: extra.slice(labelIndex + 1 + sliceCount).map(asColumn),
-    features: kept.map(({ name, parts, filled }) => ({ name, parts: parts.map((part, i) => (i === parts.length - 1 ? part.subarray(0, filled) : part)) })),
+    features: kept.map(({ name, parts, filled }) => ({
+      name,
+      parts: parts.map((part, i) => (i === parts.length - 1 ? part.subarray(0, filled) : part)),
+    })),
     fileRows,
     buckets: buckets.subarray(0, rows),
     locate: (row) => `${names[fileOf[row]!]}:${lineOf[row]! + lineBases[fileOf[row]!]!()}`,
@@ -240,7 +285,9 @@ export async function readEvaluationData(files: readonly DatasetFile[], options:
  */
 export function filePositions(files: readonly DatasetFile[]): number[] {
   const normalised = files.map((f) => resolve(f.path));
-  const order = normalised.map((_, i) => i).sort((a, b) => (normalised[a]! < normalised[b]! ? -1 : normalised[a]! > normalised[b]! ? 1 : a - b));
+  const order = normalised
+    .map((_, i) => i)
+    .sort((a, b) => (normalised[a]! < normalised[b]! ? -1 : normalised[a]! > normalised[b]! ? 1 : a - b));
   const positions = new Array<number>(files.length);
   order.forEach((file, position) => (positions[file] = position));
   return positions;

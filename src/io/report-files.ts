@@ -13,7 +13,10 @@ export interface ReportFile {
  * The files named by a list of paths and globs, relative to `cwd`, in the order given and without repeats.
  * Globs never descend into node_modules or .git.
  */
-export async function resolveReportFiles(patterns: readonly string[], cwd: string): Promise<{ files: ReportFile[]; unmatched: string[] }> {
+export async function resolveReportFiles(
+  patterns: readonly string[],
+  cwd: string,
+): Promise<{ files: ReportFile[]; unmatched: string[] }> {
   const files: ReportFile[] = [];
   const unmatched: string[] = [];
   const seen = new Set<string>();
@@ -23,7 +26,14 @@ export async function resolveReportFiles(patterns: readonly string[], cwd: strin
       seen.add(pattern);
       continue;
     }
-    const matches = (await glob(pattern, { cwd, ignore: ['**/node_modules/**', '**/.git/**'], onlyFiles: true, expandDirectories: false })).sort();
+    const matches = (
+      await glob(pattern, {
+        cwd,
+        ignore: ['**/node_modules/**', '**/.git/**'],
+        onlyFiles: true,
+        expandDirectories: false,
+      })
+    ).sort();
     if (matches.length === 0) unmatched.push(pattern);
     for (const path of matches) {
       if (!seen.has(path)) files.push({ path, explicit: false });
@@ -38,7 +48,12 @@ export async function resolveReportFiles(patterns: readonly string[], cwd: strin
  * matched that is not an mlgate document at all (some other JSON) is skipped, but a broken mlgate document is
  * an error either way.
  */
-export async function loadReports(patterns: readonly string[], cwd: string, logger: Logger, displayRoot = ''): Promise<LoadedDocument[]> {
+export async function loadReports(
+  patterns: readonly string[],
+  cwd: string,
+  logger: Logger,
+  displayRoot = '',
+): Promise<LoadedDocument[]> {
   const { files, unmatched } = await resolveReportFiles(patterns, cwd);
   for (const pattern of unmatched) logger.info(`No file matches ${pattern}`);
   const documents: LoadedDocument[] = [];

@@ -23,7 +23,11 @@ export class RunReports {
   }
 
   /** Writes one claimed report atomically; writing a path that was not claimed is a bug. */
-  async write(path: string, document: { schema: string }, options: Parameters<typeof writeDocument>[2] = {}): Promise<void> {
+  async write(
+    path: string,
+    document: { schema: string },
+    options: Parameters<typeof writeDocument>[2] = {},
+  ): Promise<void> {
     if (!this.claimed.has(path)) throw new Error(`${path}: a report written without being claimed first`);
     await writeDocument(path, document, options);
   }

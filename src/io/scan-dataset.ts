@@ -49,7 +49,8 @@ export async function scanDataset(options: ScanOptions): Promise<void> {
   for (const file of options.files) {
     if (await scanInThreads(file, options, decodeAs, dictionary)) continue;
     // The file's size tells the profile how many rows to make room for (row ids are byte offsets).
-    if ((file.format === 'csv' || file.format === 'tsv') && !file.gzip) options.profile.reserveSample(new ByteOffsetReservation(file.name, (await stat(file.path)).size));
+    if ((file.format === 'csv' || file.format === 'tsv') && !file.gzip)
+      options.profile.reserveSample(new ByteOffsetReservation(file.name, (await stat(file.path)).size));
     const events = readDataset([file], {
       settings: readSettings(options),
       nullValues: options.contract?.dataset?.null_values,
@@ -73,7 +74,12 @@ export async function scanDataset(options: ScanOptions): Promise<void> {
  * Reads one shard's rows of the dataset. Every shard that reads part of a file sees its header, but only the shard
  * that reads its start checks the column policy, so that a merge counts a missing column once.
  */
-async function scanShard(options: ScanOptions, shard: ShardSpec, decodeAs: (column: string) => DecodeAs, dictionary: (column: string) => TextDictionary): Promise<void> {
+async function scanShard(
+  options: ScanOptions,
+  shard: ShardSpec,
+  decodeAs: (column: string) => DecodeAs,
+  dictionary: (column: string) => TextDictionary,
+): Promise<void> {
   const checksHeaders = shard.index === 1 || (options.shardKey === undefined && splitsByFile(options.files, shard));
   const events = readDataset(options.files, {
     settings: readSettings(options),
@@ -104,9 +110,15 @@ async function scanShard(options: ScanOptions, shard: ShardSpec, decodeAs: (colu
  * parts, a part's sample fell short, or a part met a problem (read in one piece, the problem is reported with its
  * true line).
  */
-async function scanInThreads(file: DatasetFile, options: ScanOptions, decodeAs: (column: string) => DecodeAs, dictionary: (column: string) => TextDictionary): Promise<boolean> {
+async function scanInThreads(
+  file: DatasetFile,
+  options: ScanOptions,
+  decodeAs: (column: string) => DecodeAs,
+  dictionary: (column: string) => TextDictionary,
+): Promise<boolean> {
   const threads = readingThreads();
-  if ((file.format !== 'csv' && file.format !== 'tsv') || file.gzip || threads < 2 || !canReadInParallel()) return false;
+  if ((file.format !== 'csv' && file.format !== 'tsv') || file.gzip || threads < 2 || !canReadInParallel())
+    return false;
   if (options.validator && !options.validator.splittable) return false;
   const size = (await stat(file.path)).size;
   if (size < parallelMinBytes()) return false;
@@ -148,17 +160,23 @@ async function scanInThreads(file: DatasetFile, options: ScanOptions, decodeAs: 
     return readInOnePiece();
   }
   if (!parts) {
-    options.logger?.debug(`${file.name}: the parts read by ${threads} threads did not meet (a quoted value spans lines); reading it in one piece`);
+    options.logger?.debug(
+      `${file.name}: the parts read by ${threads} threads did not meet (a quoted value spans lines); reading it in one piece`,
+    );
     return readInOnePiece();
   }
   // A value repeated across parts could not be pointed at row by row: such a file is read in one piece.
   if (options.validator && options.validator.repeatsAcross(parts.map((p) => p.validator!)) > 0) {
-    options.logger?.info(`${file.name}: a unique value repeats across the parts read by ${threads} threads; reading it in one piece to point at the rows`);
+    options.logger?.info(
+      `${file.name}: a unique value repeats across the parts read by ${threads} threads; reading it in one piece to point at the rows`,
+    );
     return readInOnePiece();
   }
   const profiles = parts.flatMap((p) => (p.profile ? [p.profile] : []));
   if (!options.profile.canAbsorbExactly(profiles)) {
-    options.logger?.debug(`${file.name}: a part's sample fell short of what the whole's needs; reading it in one piece`);
+    options.logger?.debug(
+      `${file.name}: a part's sample fell short of what the whole's needs; reading it in one piece`,
+    );
     return readInOnePiece();
   }
   direct?.profile.endSampleLimit();

@@ -18,9 +18,16 @@ const SNIFF_CELLS = 1 << 17;
  * that does not fit the guess is counted as invalid in the profile. Columns `known` says are typed already (by a
  * contract) are not sniffed.
  */
-export async function sniffNumericColumns(files: readonly DatasetFile[], settings?: ReadSettings, known?: (column: string) => boolean): Promise<DataContract> {
+export async function sniffNumericColumns(
+  files: readonly DatasetFile[],
+  settings?: ReadSettings,
+  known?: (column: string) => boolean,
+): Promise<DataContract> {
   const dictionaries = new Map<string, TextDictionary>();
-  const tallies = new Map<string, { values: number; numeric: boolean; present: number; counts: Int32Array; dictionary: TextDictionary | undefined }>();
+  const tallies = new Map<
+    string,
+    { values: number; numeric: boolean; present: number; counts: Int32Array; dictionary: TextDictionary | undefined }
+  >();
   let rows = 0;
   let cells = 0;
   for await (const event of readDataset(files.slice(0, 1), {
@@ -35,13 +42,18 @@ export async function sniffNumericColumns(files: readonly DatasetFile[], setting
     if (batch.columns.length === 0) break;
     for (const column of batch.columns) {
       let tally = tallies.get(column.name);
-      if (!tally) tallies.set(column.name, (tally = { values: 0, numeric: true, present: 0, counts: new Int32Array(16), dictionary: column.dictionary }));
+      if (!tally)
+        tallies.set(
+          column.name,
+          (tally = { values: 0, numeric: true, present: 0, counts: new Int32Array(16), dictionary: column.dictionary }),
+        );
       for (let r = 0; r < batch.length; r++) {
         if (column.status[r] === INVALID) tally.numeric = false;
         else if (column.status[r] === VALUE) tally.values++;
       }
       if (column.ids && column.dictionary) {
-        if (tally.counts.length < column.dictionary.size) tally.counts = resized(tally.counts, Math.max(column.dictionary.size, tally.counts.length * 2));
+        if (tally.counts.length < column.dictionary.size)
+          tally.counts = resized(tally.counts, Math.max(column.dictionary.size, tally.counts.length * 2));
         for (let r = 0; r < batch.length; r++) {
           const id = column.ids[r]!;
           if (id < 0) continue;

@@ -34,7 +34,10 @@ export function parseYamlConfig(text: string, name: string): YamlConfig {
   if (document.errors.length > 0) {
     const error = document.errors[0]!;
     const line = lines.linePos(error.pos[0]).line;
-    throw new ConfigurationError(`${name}:${line}: not valid YAML (${error.message.split('\n')[0]})`, { file: name, line });
+    throw new ConfigurationError(`${name}:${line}: not valid YAML (${error.message.split('\n')[0]})`, {
+      file: name,
+      line,
+    });
   }
   const problem = structureProblem(document);
   if (problem) {
@@ -48,7 +51,10 @@ export function parseYamlConfig(text: string, name: string): YamlConfig {
   } catch (error) {
     // An alias to an anchor not set before it, or a merge of something that is not a mapping.
     const line = firstAliasLine(document, lines);
-    throw new ConfigurationError(`${name}:${line}: not valid YAML (${error instanceof Error ? error.message.split('\n')[0] : String(error)})`, { file: name, line });
+    throw new ConfigurationError(
+      `${name}:${line}: not valid YAML (${error instanceof Error ? error.message.split('\n')[0] : String(error)})`,
+      { file: name, line },
+    );
   }
   return { value, lineOf: (path) => lineOf(document, lines, path) };
 }
@@ -74,8 +80,16 @@ function structureProblem(document: Document): { node: Node; message: string } |
       aliases += 1;
       built += size;
       copied += size;
-      if (aliases > MAX_ALIASES) problem = { node, message: `more than ${MAX_ALIASES} YAML aliases, which mlgate refuses as a resource exhaustion attack; write the values out` };
-      else if (copied > MAX_ALIAS_EXPANSION) problem = { node, message: `the YAML aliases up to here expand to more than ${MAX_ALIAS_EXPANSION} values, which mlgate refuses as a resource exhaustion attack; write the values out or alias less` };
+      if (aliases > MAX_ALIASES)
+        problem = {
+          node,
+          message: `more than ${MAX_ALIASES} YAML aliases, which mlgate refuses as a resource exhaustion attack; write the values out`,
+        };
+      else if (copied > MAX_ALIAS_EXPANSION)
+        problem = {
+          node,
+          message: `the YAML aliases up to here expand to more than ${MAX_ALIAS_EXPANSION} values, which mlgate refuses as a resource exhaustion attack; write the values out or alias less`,
+        };
       return;
     }
     if (isPair(node)) {
@@ -92,9 +106,17 @@ function structureProblem(document: Document): { node: Node; message: string } |
       for (const pair of node.items) {
         // Scalar keys are compared as the property names they become (1 and "1" are one key in the object read); a
         // merge key's value is a new symbol each time: several merges in one mapping are allowed.
-        const key = isScalar(pair.key) && typeof pair.key.value !== 'symbol' ? String(pair.key.value) : isScalar(pair.key) ? pair.key.value : pair.key;
+        const key =
+          isScalar(pair.key) && typeof pair.key.value !== 'symbol'
+            ? String(pair.key.value)
+            : isScalar(pair.key)
+              ? pair.key.value
+              : pair.key;
         if (keys.has(key)) {
-          problem = { node: pair.key as Node, message: `the key ${String(key)} appears twice in the same mapping; keep one` };
+          problem = {
+            node: pair.key as Node,
+            message: `the key ${String(key)} appears twice in the same mapping; keep one`,
+          };
           return;
         }
         keys.add(key);

@@ -24,17 +24,24 @@ export function unpackArchive(bytes: Uint8Array, source: string, limits: Archive
   try {
     entries = readCentralDirectory(bytes);
   } catch (error) {
-    throw new ConfigurationError(`${source}: not a readable zip archive (${error instanceof Error ? error.message : String(error)})`);
+    throw new ConfigurationError(
+      `${source}: not a readable zip archive (${error instanceof Error ? error.message : String(error)})`,
+    );
   }
   const kept = entries.filter((entry) => !entry.name.endsWith('/') && limits.keep(entry.name));
   const declared = kept.reduce((sum, entry) => sum + entry.size, 0);
   if (declared > limits.maxBytes || kept.length > limits.maxEntries) {
-    throw new ConfigurationError(`${source}: the archive unpacks to more than ${limits.maxBytes} bytes or ${limits.maxEntries} files; keep only the mlgate reports in it`);
+    throw new ConfigurationError(
+      `${source}: the archive unpacks to more than ${limits.maxBytes} bytes or ${limits.maxEntries} files; keep only the mlgate reports in it`,
+    );
   }
   const result = new Map<string, Uint8Array>();
   for (const entry of kept) {
     const path = safeEntryPath(entry.name, source);
-    if (result.has(path)) throw new ConfigurationError(`${source}: the archive holds "${entry.name.slice(0, 100)}" twice; it was not unpacked`);
+    if (result.has(path))
+      throw new ConfigurationError(
+        `${source}: the archive holds "${entry.name.slice(0, 100)}" twice; it was not unpacked`,
+      );
     result.set(path, inflateEntry(bytes, entry, source));
   }
   return result;
@@ -59,11 +66,15 @@ const UTF8_NAME = 0x800;
 
 /** An entry's bytes: inflated no further than its declared size, which they must fill exactly, with its CRC-32. */
 function inflateEntry(bytes: Uint8Array, entry: ZipEntry, source: string): Uint8Array {
-  const fail = (problem: string) => new ConfigurationError(`${source}: entry "${entry.name.slice(0, 100)}" ${problem}; the archive is damaged or was tampered with, and was not unpacked`);
+  const fail = (problem: string) =>
+    new ConfigurationError(
+      `${source}: entry "${entry.name.slice(0, 100)}" ${problem}; the archive is damaged or was tampered with, and was not unpacked`,
+    );
   if (entry.flags & ENCRYPTED) throw fail('is encrypted');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const at = entry.localOffset;
-  if (at + 30 > bytes.length || view.getUint32(at, true) !== 0x04034b50) throw fail('has no local header where the directory says');
+  if (at + 30 > bytes.length || view.getUint32(at, true) !== 0x04034b50)
+    throw fail('has no local header where the directory says');
   const start = at + 30 + view.getUint16(at + 26, true) + view.getUint16(at + 28, true);
   if (start + entry.compressedSize > bytes.length) throw fail('runs past the end of the archive');
   const compressed = bytes.subarray(start, start + entry.compressedSize);
@@ -76,13 +87,17 @@ function inflateEntry(bytes: Uint8Array, entry: ZipEntry, source: string): Uint8
       // than the declared size's worth of work.
       data = inflateRawSync(compressed, { maxOutputLength: Math.max(1, entry.size) });
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw fail(`inflates to more than the ${entry.size} bytes its header declares`);
+      if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE')
+        throw fail(`inflates to more than the ${entry.size} bytes its header declares`);
       throw fail(`does not inflate (${(error as Error).message})`);
     }
   } else {
     throw fail(`uses compression method ${entry.method} (only stored and deflated are read)`);
   }
-  if (data.length !== entry.size) throw fail(`${data.length > entry.size ? 'holds more than' : `inflates to ${data.length} bytes, not`} the ${entry.size} bytes its header declares`);
+  if (data.length !== entry.size)
+    throw fail(
+      `${data.length > entry.size ? 'holds more than' : `inflates to ${data.length} bytes, not`} the ${entry.size} bytes its header declares`,
+    );
   const actual = crc32(data);
   if (actual !== entry.crc) throw fail(`has CRC-32 ${hex(actual)}, not the ${hex(entry.crc)} its header declares`);
   // A plain Uint8Array view (zlib answers with a Buffer), whichever way the entry was stored.
@@ -105,15 +120,18 @@ function readCentralDirectory(bytes: Uint8Array): ZipEntry[] {
   let offset = view.getUint32(end + 16, true);
   if (count === 0xffff || offset === 0xffffffff) {
     const locator = end - 20;
-    if (locator < 0 || view.getUint32(locator, true) !== 0x07064b50) throw new Error('a zip64 archive without its locator');
+    if (locator < 0 || view.getUint32(locator, true) !== 0x07064b50)
+      throw new Error('a zip64 archive without its locator');
     const record = safeNumber(view.getBigUint64(locator + 8, true));
-    if (record + 56 > bytes.length || view.getUint32(record, true) !== 0x06064b50) throw new Error('no zip64 end of central directory');
+    if (record + 56 > bytes.length || view.getUint32(record, true) !== 0x06064b50)
+      throw new Error('no zip64 end of central directory');
     count = safeNumber(view.getBigUint64(record + 32, true));
     offset = safeNumber(view.getBigUint64(record + 48, true));
   }
   const entries: ZipEntry[] = [];
   for (let i = 0; i < count; i++) {
-    if (offset + 46 > bytes.length || view.getUint32(offset, true) !== 0x02014b50) throw new Error(`central directory entry ${i + 1} is damaged`);
+    if (offset + 46 > bytes.length || view.getUint32(offset, true) !== 0x02014b50)
+      throw new Error(`central directory entry ${i + 1} is damaged`);
     const flags = view.getUint16(offset + 8, true);
     const nameLength = view.getUint16(offset + 28, true);
     const extraLength = view.getUint16(offset + 30, true);
@@ -175,8 +193,16 @@ export async function writeArchiveEntries(entries: Map<string, Uint8Array>, fold
 /** An entry's path normalised, or an error when it would escape the folder it is unpacked into. */
 function safeEntryPath(name: string, source: string): string {
   const path = normalize(name.replace(/\\/g, '/'));
-  if (path.startsWith('/') || path.startsWith(`..${sep}`) || path === '..' || /^[A-Za-z]:/.test(path) || path.includes('\0')) {
-    throw new ConfigurationError(`${source}: the archive holds an unsafe path "${name.slice(0, 100)}"; it was not unpacked`);
+  if (
+    path.startsWith('/') ||
+    path.startsWith(`..${sep}`) ||
+    path === '..' ||
+    /^[A-Za-z]:/.test(path) ||
+    path.includes('\0')
+  ) {
+    throw new ConfigurationError(
+      `${source}: the archive holds an unsafe path "${name.slice(0, 100)}"; it was not unpacked`,
+    );
   }
   return path;
 }

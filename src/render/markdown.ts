@@ -79,7 +79,11 @@ export function formatDuration(seconds: number): string {
 }
 
 /** A GitHub-flavoured table. Cells must already be escaped. */
-export function table(headers: readonly string[], rows: readonly (readonly string[])[], align?: readonly ('l' | 'r' | 'c')[]): string {
+export function table(
+  headers: readonly string[],
+  rows: readonly (readonly string[])[],
+  align?: readonly ('l' | 'r' | 'c')[],
+): string {
   const rule = headers.map((_, i) => ({ l: '---', r: '---:', c: ':---:' })[align?.[i] ?? 'l']);
   return [headers, rule, ...rows].map((cells) => `| ${cells.join(' | ')} |`).join('\n');
 }

@@ -37,7 +37,12 @@ export function mermaidLabel(text: string, max = 40): string {
 }
 
 /** A bar (reference) and line (current) chart of two distributions over the same labels. */
-export function distributionChart(title: string, labels: readonly string[], reference: readonly number[], current: readonly number[]): string {
+export function distributionChart(
+  title: string,
+  labels: readonly string[],
+  reference: readonly number[],
+  current: readonly number[],
+): string {
   const top = Math.max(...reference, ...current, 0.01);
   const numbers = (values: readonly number[]) => values.map((v) => Number(v.toPrecision(3))).join(', ');
   return [
@@ -54,7 +59,13 @@ export function distributionChart(title: string, labels: readonly string[], refe
 }
 
 /** A line chart of one series over labelled points (GPU utilisation over a training run). */
-export function lineChart(title: string, labels: readonly string[], axis: string, values: readonly number[], max: number): string {
+export function lineChart(
+  title: string,
+  labels: readonly string[],
+  axis: string,
+  values: readonly number[],
+  max: number,
+): string {
   return [
     '```mermaid',
     CHART_THEME,
@@ -68,7 +79,12 @@ export function lineChart(title: string, labels: readonly string[], axis: string
 }
 
 /** Bars for the candidate and a line for the baseline over the same metrics (all on a 0 to 1 scale). */
-export function metricChart(title: string, metrics: readonly string[], candidate: readonly number[], baseline: readonly number[]): string {
+export function metricChart(
+  title: string,
+  metrics: readonly string[],
+  candidate: readonly number[],
+  baseline: readonly number[],
+): string {
   const numbers = (values: readonly number[]) => values.map((v) => Number(v.toPrecision(3))).join(', ');
   return [
     '```mermaid',

@@ -12,7 +12,14 @@ export interface ModelCardInput {
   commit?: string;
   runUrl?: string;
   /** The check run whose model and reports a promotion released: where, on which commit, for which pull request. */
-  source?: { runId: number; runUrl: string; workflow: string; commit: string; pullRequest: number; pullRequestUrl: string };
+  source?: {
+    runId: number;
+    runUrl: string;
+    workflow: string;
+    commit: string;
+    pullRequest: number;
+    pullRequestUrl: string;
+  };
   /** A gate that failed and was overridden: the label, and who applied it. */
   override?: { label: string; appliedBy?: string };
   report: EvalReport;
@@ -42,17 +49,32 @@ export function renderModelCard(input: ModelCardInput): string {
   if (input.commit) facts.push(['Commit', input.commit]);
   if (input.runUrl) facts.push(['Built by', `[workflow run](${input.runUrl})`]);
   if (input.source) {
-    facts.push(['Evaluated by', `[check run ${input.source.runId}](${input.source.runUrl}) of ${escapeText(input.source.workflow, 200)}`]);
+    facts.push([
+      'Evaluated by',
+      `[check run ${input.source.runId}](${input.source.runUrl}) of ${escapeText(input.source.workflow, 200)}`,
+    ]);
     facts.push(['Evaluated commit', escapeText(input.source.commit, 64)]);
     facts.push(['Pull request', `[#${input.source.pullRequest}](${input.source.pullRequestUrl})`]);
   }
-  if (input.override) facts.push(['Gate override', `the gate failed and was overridden with the label ${escapeText(input.override.label, 100)}${input.override.appliedBy ? `, applied by ${escapeText(input.override.appliedBy, 100)}` : ''}`]);
+  if (input.override)
+    facts.push([
+      'Gate override',
+      `the gate failed and was overridden with the label ${escapeText(input.override.label, 100)}${input.override.appliedBy ? `, applied by ${escapeText(input.override.appliedBy, 100)}` : ''}`,
+    ]);
   // The report's own address is not linked (a report is data, and could name any address): the verified check run
   // is linked above from the API's answer.
-  if (report.run) facts.push(['Evaluation run', `run ${report.run.id}${report.run.sha ? ` on ${escapeText(report.run.sha, 64)}` : ''}`]);
+  if (report.run)
+    facts.push([
+      'Evaluation run',
+      `run ${report.run.id}${report.run.sha ? ` on ${escapeText(report.run.sha, 64)}` : ''}`,
+    ]);
   if (report.data?.sha256) facts.push(['Evaluation data SHA-256', escapeText(report.data.sha256, 64)]);
   for (const file of (report.data?.files ?? []).slice(0, 10)) {
-    if (file.sha256 && file.path) facts.push([`Evaluation file`, `${escapeText(file.path, 100)}${file.rows !== undefined ? ` (${formatCount(file.rows)} rows)` : ''}, SHA-256 ${escapeText(file.sha256, 64)}`]);
+    if (file.sha256 && file.path)
+      facts.push([
+        `Evaluation file`,
+        `${escapeText(file.path, 100)}${file.rows !== undefined ? ` (${formatCount(file.rows)} rows)` : ''}, SHA-256 ${escapeText(file.sha256, 64)}`,
+      ]);
   }
   if (report.data?.rows !== undefined) facts.push(['Evaluation rows', formatCount(report.data.rows)]);
   parts.push(table(['', ''], facts));
@@ -60,16 +82,21 @@ export function renderModelCard(input: ModelCardInput): string {
   parts.push('## Inputs and outputs');
   parts.push(featureTable(input));
   if (report.task === 'classification' && report.classes && report.classes.length > 0) {
-    parts.push(`Classes, in the order of the model's outputs: ${report.classes.map((c) => escapeText(c, 60)).join(', ')}.${report.data?.label ? ` The label column is ${escapeText(report.data.label, 60)}.` : ''}`);
+    parts.push(
+      `Classes, in the order of the model's outputs: ${report.classes.map((c) => escapeText(c, 60)).join(', ')}.${report.data?.label ? ` The label column is ${escapeText(report.data.label, 60)}.` : ''}`,
+    );
   } else if (report.task === 'regression') {
     parts.push(`A regressor${report.data?.label ? ` of ${escapeText(report.data.label, 60)}` : ''}.`);
   }
 
   parts.push('## Metrics');
-  const against = report.baseline ? `against ${escapeText(input.previousTag ?? report.baseline.source ?? report.baseline.path, 100)}` : '(first release: no baseline)';
+  const against = report.baseline
+    ? `against ${escapeText(input.previousTag ?? report.baseline.source ?? report.baseline.path, 100)}`
+    : '(first release: no baseline)';
   parts.push(`Measured on the evaluation data ${against}, with 95% bootstrap intervals.`);
   const names = Object.keys(report.candidate.metrics);
-  const interval = (m: { ci_low?: number | null; ci_high?: number | null } | undefined) => (m?.ci_low != null && m.ci_high != null ? `[${formatNumber(m.ci_low)}, ${formatNumber(m.ci_high)}]` : 'n/a');
+  const interval = (m: { ci_low?: number | null; ci_high?: number | null } | undefined) =>
+    m?.ci_low != null && m.ci_high != null ? `[${formatNumber(m.ci_low)}, ${formatNumber(m.ci_high)}]` : 'n/a';
   parts.push(
     table(
       ['Metric', 'This model', '95% CI', 'Previous', 'Previous 95% CI', 'Change'],
@@ -78,7 +105,14 @@ export function renderModelCard(input: ModelCardInput): string {
         const previous = report.baseline?.metrics[name];
         const comparison = report.comparisons.find((c) => c.metric === name && c.slice == null);
         const change = comparison?.difference ?? null;
-        return [escapeText(name, 60), formatNumber(m.value), interval(m), formatNumber(comparison?.baseline ?? previous?.value ?? null), interval(previous), change === 0 ? 'unchanged' : formatSigned(change)];
+        return [
+          escapeText(name, 60),
+          formatNumber(m.value),
+          interval(m),
+          formatNumber(comparison?.baseline ?? previous?.value ?? null),
+          interval(previous),
+          change === 0 ? 'unchanged' : formatSigned(change),
+        ];
       }),
       ['l', 'r', 'r', 'r', 'r', 'r'],
     ),
@@ -88,7 +122,13 @@ export function renderModelCard(input: ModelCardInput): string {
     parts.push(
       table(
         ['Class', 'Rows', 'Precision', 'Recall', 'F1'],
-        report.classes.map((c, i) => [escapeText(c, 60), formatCount(perClass[i]!.support), formatNumber(perClass[i]!.precision, 3), formatNumber(perClass[i]!.recall, 3), formatNumber(perClass[i]!.f1, 3)]),
+        report.classes.map((c, i) => [
+          escapeText(c, 60),
+          formatCount(perClass[i]!.support),
+          formatNumber(perClass[i]!.precision, 3),
+          formatNumber(perClass[i]!.recall, 3),
+          formatNumber(perClass[i]!.f1, 3),
+        ]),
         ['l', 'r', 'r', 'r', 'r'],
       ),
     );
@@ -103,7 +143,12 @@ export function renderModelCard(input: ModelCardInput): string {
   }
 
   parts.push('## Release checks');
-  parts.push(table(['', 'Check', 'Result'], input.checks.map((c) => [statusIcon(c.passed ? 'pass' : 'fail'), c.name, escapeText(c.reason, 300)])));
+  parts.push(
+    table(
+      ['', 'Check', 'Result'],
+      input.checks.map((c) => [statusIcon(c.passed ? 'pass' : 'fail'), c.name, escapeText(c.reason, 300)]),
+    ),
+  );
   parts.push('## Evaluation gate');
   const gateLine = report.gate.override
     ? `The gate failed and was overridden with the label ${escapeText(report.gate.override.label, 100)}${report.gate.override.applied_by ? `, applied by ${escapeText(report.gate.override.applied_by, 100)}` : ''}.`
@@ -112,13 +157,26 @@ export function renderModelCard(input: ModelCardInput): string {
       : 'The gate failed.';
   parts.push(gateLine);
   if (report.gate.checks.length > 0) {
-    parts.push(table(['', 'Metric', 'Slice', 'Rule', 'Reason'], report.gate.checks.map((c) => [statusIcon(c.passed ? 'pass' : 'fail'), escapeText(c.metric, 60), c.slice ? escapeText(c.slice, 60) : 'all', escapeText(c.rule, 40), escapeText(c.reason, 200)])));
+    parts.push(
+      table(
+        ['', 'Metric', 'Slice', 'Rule', 'Reason'],
+        report.gate.checks.map((c) => [
+          statusIcon(c.passed ? 'pass' : 'fail'),
+          escapeText(c.metric, 60),
+          c.slice ? escapeText(c.slice, 60) : 'all',
+          escapeText(c.rule, 40),
+          escapeText(c.reason, 200),
+        ]),
+      ),
+    );
   }
 
   if (input.contract || input.profile) {
     parts.push('## Data');
     if (input.profile) {
-      parts.push(`Profiled on ${formatCount(input.profile.dataset.rows)} rows from ${input.profile.dataset.files.map((f) => escapeText(f.path, 80)).join(', ')}.`);
+      parts.push(
+        `Profiled on ${formatCount(input.profile.dataset.rows)} rows from ${input.profile.dataset.files.map((f) => escapeText(f.path, 80)).join(', ')}.`,
+      );
       parts.push(profileTable(input.profile));
     }
     const columns = input.contract ? Object.entries(input.contract.columns) : [];
@@ -130,7 +188,14 @@ export function renderModelCard(input: ModelCardInput): string {
             escapeText(name, 60),
             c.type,
             escapeText(
-              [c.nullable === false ? 'not null' : '', c.min !== undefined ? `min ${c.min}` : '', c.max !== undefined ? `max ${c.max}` : '', c.allowed ? `${c.allowed.length} allowed values` : '', c.unique ? 'unique' : '', c.pattern ? 'pattern' : '']
+              [
+                c.nullable === false ? 'not null' : '',
+                c.min !== undefined ? `min ${c.min}` : '',
+                c.max !== undefined ? `max ${c.max}` : '',
+                c.allowed ? `${c.allowed.length} allowed values` : '',
+                c.unique ? 'unique' : '',
+                c.pattern ? 'pattern' : '',
+              ]
                 .filter(Boolean)
                 .join(', ') || '—',
               200,
@@ -146,8 +211,10 @@ export function renderModelCard(input: ModelCardInput): string {
 }
 
 const PLACEHOLDERS = {
-  'Intended use': '_For the team to fill in (release input model-card-sections): what the model is for, who uses it, and the decisions it may inform._',
-  Limitations: '_For the team to fill in (release input model-card-sections): data it was not evaluated on, known failure modes, and fairness considerations._',
+  'Intended use':
+    '_For the team to fill in (release input model-card-sections): what the model is for, who uses it, and the decisions it may inform._',
+  Limitations:
+    '_For the team to fill in (release input model-card-sections): data it was not evaluated on, known failure modes, and fairness considerations._',
 } as const;
 
 /**
@@ -169,15 +236,22 @@ function teamSections(text: string | undefined): string[] {
 function featureTable(input: ModelCardInput): string {
   const { report } = input;
   const label = report.data?.label;
-  const fromContract = input.contract ? Object.entries(input.contract.columns).map(([name, c]) => ({ name, type: String(c.type) })) : undefined;
+  const fromContract = input.contract
+    ? Object.entries(input.contract.columns).map(([name, c]) => ({ name, type: String(c.type) }))
+    : undefined;
   const fromProfile = input.profile?.columns.map((c) => ({ name: c.name, type: String(c.type) }));
   const known = fromContract ?? fromProfile ?? [];
   const features = report.features ?? known.map((c) => c.name).filter((name) => name !== label);
   if (features.length === 0) return '_The features are not recorded: give release a contract or a profile._';
   const typeOf = new Map(known.map((c) => [c.name, c.type]));
   const shown = features.slice(0, MAX_CARD_ROWS);
-  const rows = shown.map((name, i) => [String(i + 1), escapeText(name, 60), escapeText(typeOf.get(name) ?? 'number', 30)]);
-  const more = features.length > shown.length ? `\n\n…and ${formatCount(features.length - shown.length)} more features.` : '';
+  const rows = shown.map((name, i) => [
+    String(i + 1),
+    escapeText(name, 60),
+    escapeText(typeOf.get(name) ?? 'number', 30),
+  ]);
+  const more =
+    features.length > shown.length ? `\n\n…and ${formatCount(features.length - shown.length)} more features.` : '';
   return `${table(['#', 'Feature', 'Type'], rows, ['r', 'l', 'l'])}${more}`;
 }
 
@@ -194,7 +268,10 @@ function profileTable(profile: Profile): string {
       const summary = c.numeric
         ? `${formatNumber(c.numeric.min)} to ${formatNumber(c.numeric.max)}, mean ${formatNumber(c.numeric.mean)}`
         : c.categories
-          ? `${formatCount(c.categories.distinct)} values; most common ${c.categories.counts.slice(0, 3).map(([v, n]) => `${escapeText(v, 40)} (${formatCount(n)})`).join(', ')}`
+          ? `${formatCount(c.categories.distinct)} values; most common ${c.categories.counts
+              .slice(0, 3)
+              .map(([v, n]) => `${escapeText(v, 40)} (${formatCount(n)})`)
+              .join(', ')}`
           : '—';
       return [escapeText(c.name, 60), escapeText(String(c.type), 30), missing, summary];
     }),

@@ -15,8 +15,17 @@ export function renderReleaseSummary(input: ReleaseSummaryInput): string {
   const title = input.url ? `[${escapeText(input.tag, 100)}](${input.url})` : escapeText(input.tag, 100);
   return [
     `## ${statusIcon(passed ? 'pass' : 'fail')} mlgate release ${title}: ${escapeText(input.action, 300)}`,
-    table(['', 'Check', 'Result'], input.checks.map((c) => [statusIcon(c.passed ? 'pass' : 'fail'), c.name, escapeText(c.reason, 300)])),
-    input.assets.length > 0 ? table(['Asset', 'Bytes', 'SHA-256'], input.assets.map((a) => [escapeText(a.name, 100), formatCount(a.size), a.sha256]), ['l', 'r', 'l']) : '',
+    table(
+      ['', 'Check', 'Result'],
+      input.checks.map((c) => [statusIcon(c.passed ? 'pass' : 'fail'), c.name, escapeText(c.reason, 300)]),
+    ),
+    input.assets.length > 0
+      ? table(
+          ['Asset', 'Bytes', 'SHA-256'],
+          input.assets.map((a) => [escapeText(a.name, 100), formatCount(a.size), a.sha256]),
+          ['l', 'r', 'l'],
+        )
+      : '',
   ]
     .filter(Boolean)
     .join('\n\n')

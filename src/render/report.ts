@@ -76,8 +76,14 @@ export function renderReport(sections: readonly ReportSection[], options: Report
 }
 
 /** Titles of the sections that lost something they had. */
-function trimmedTitles(sections: readonly ReportSection[], levels: readonly Level[], titles: readonly string[]): string[] {
-  return titles.filter((_, i) => levels[i] === 'headline' || (levels[i] === 'compact' && sections[i]!.details !== undefined));
+function trimmedTitles(
+  sections: readonly ReportSection[],
+  levels: readonly Level[],
+  titles: readonly string[],
+): string[] {
+  return titles.filter(
+    (_, i) => levels[i] === 'headline' || (levels[i] === 'compact' && sections[i]!.details !== undefined),
+  );
 }
 
 /** The least important section that can still lose something: details first, then the body. */
@@ -102,7 +108,11 @@ function verdictHeading(sections: readonly ReportSection[]): string {
   if (status === 'empty') return '## mlgate: no reports';
   const failed = sections.filter((s) => s.status === 'fail').length;
   const text =
-    status === 'fail' ? `${failed} of ${sections.length} ${sections.length === 1 ? 'check' : 'checks'} failed` : status === 'warn' ? 'passed with warnings' : 'all checks passed';
+    status === 'fail'
+      ? `${failed} of ${sections.length} ${sections.length === 1 ? 'check' : 'checks'} failed`
+      : status === 'warn'
+        ? 'passed with warnings'
+        : 'all checks passed';
   return `## ${statusIcon(status)} mlgate: ${text}`;
 }
 
@@ -120,7 +130,9 @@ function renderSection(section: ReportSection, title: string, level: Level): str
 }
 
 function trimLine(trimmed: readonly string[], options: ReportOptions): string {
-  const where = options.fullReportUrl ? `the [workflow run's job summary](${options.fullReportUrl})` : 'the job summary';
+  const where = options.fullReportUrl
+    ? `the [workflow run's job summary](${options.fullReportUrl})`
+    : 'the job summary';
   const limit = options.limitName ?? "GitHub's size limit";
   return `> ✂️ Trimmed to fit ${limit}: less detail for ${trimmed.join(', ')}. The full report is in ${where}.`;
 }

@@ -5,7 +5,9 @@ import { parse as parseYaml } from 'yaml';
 import type { InputSpecs, OutputSpecs } from '../../src/actions/runtime/inputs.js';
 import { ROOT } from '../support/run-action.js';
 
-const actions = readdirSync(join(ROOT, 'actions')).filter((name) => existsSync(join(ROOT, 'actions', name, 'action.yml')));
+const actions = readdirSync(join(ROOT, 'actions')).filter((name) =>
+  existsSync(join(ROOT, 'actions', name, 'action.yml')),
+);
 
 interface Manifest {
   name: string;
@@ -25,11 +27,21 @@ describe.each(actions)('actions/%s/action.yml', (action) => {
   });
 
   it('declares exactly the inputs and outputs its code reads and writes, with the same defaults and descriptions', async () => {
-    const spec = (await import(`../../src/actions/${action}/inputs.ts`)) as { INPUTS: InputSpecs; OUTPUTS: OutputSpecs };
+    const spec = (await import(`../../src/actions/${action}/inputs.ts`)) as {
+      INPUTS: InputSpecs;
+      OUTPUTS: OutputSpecs;
+    };
     const inputs = Object.fromEntries(
       Object.entries(spec.INPUTS)
         .filter(([, s]) => !s.cliOnly)
-        .map(([name, s]) => [name, { description: s.description, ...(s.default !== undefined ? { default: s.default } : {}), ...(s.required ? { required: true } : {}) }]),
+        .map(([name, s]) => [
+          name,
+          {
+            description: s.description,
+            ...(s.default !== undefined ? { default: s.default } : {}),
+            ...(s.required ? { required: true } : {}),
+          },
+        ]),
     );
     expect(manifest.inputs).toEqual(inputs);
     expect(manifest.outputs).toEqual(spec.OUTPUTS);
@@ -46,7 +58,12 @@ describe.each(actions)('actions/%s/README.md', (action) => {
       section
         .split('\n')
         .filter((line) => /^\| `/.test(line))
-        .map((line) => line.split('|').slice(1, -1).map((cell) => cell.trim()))
+        .map((line) =>
+          line
+            .split('|')
+            .slice(1, -1)
+            .map((cell) => cell.trim()),
+        )
         .map(([name, ...cells]) => [name!.replace(/`/g, ''), cells]),
     );
   };
@@ -64,6 +81,7 @@ describe.each(actions)('actions/%s/README.md', (action) => {
   it('documents every output as action.yml has it', () => {
     const documented = rows('Outputs');
     expect(Object.keys(documented)).toEqual(Object.keys(manifest.outputs));
-    for (const [name, output] of Object.entries(manifest.outputs)) expect(documented[name]![0], name).toBe(output.description);
+    for (const [name, output] of Object.entries(manifest.outputs))
+      expect(documented[name]![0], name).toBe(output.description);
   });
 });

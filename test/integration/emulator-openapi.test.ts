@@ -11,7 +11,11 @@ import { REPOSITORY } from '../support/events.js';
  * Keeps the emulator honest: each of its answers is validated against the response schema GitHub publishes for
  * that operation in its OpenAPI description (@octokit/openapi), so it cannot drift into a convenient fiction.
  */
-const spec = withoutUntypedNullable(JSON.parse(readFileSync(createRequire(import.meta.url).resolve('@octokit/openapi/generated/api.github.com.json'), 'utf8')));
+const spec = withoutUntypedNullable(
+  JSON.parse(
+    readFileSync(createRequire(import.meta.url).resolve('@octokit/openapi/generated/api.github.com.json'), 'utf8'),
+  ),
+);
 const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: true });
 (addFormats as unknown as (a: Ajv) => void)(ajv);
 ajv.addSchema(spec, 'github');
@@ -40,14 +44,23 @@ function responseValidator(path: string, method: string, status: number): Valida
 }
 
 let github: GitHubEmulator;
-let api: (method: string, path: string, body?: unknown, base?: string) => Promise<{ status: number; json: any; headers: Headers }>;
+let api: (
+  method: string,
+  path: string,
+  body?: unknown,
+  base?: string,
+) => Promise<{ status: number; json: any; headers: Headers }>;
 
 beforeAll(async () => {
   github = await new GitHubEmulator().start();
   api = async (method, path, body, base = github.apiUrl) => {
     const response = await fetch(`${base}${path}`, {
       method,
-      headers: { authorization: `token ${GitHubEmulator.WRITE_TOKEN}`, accept: 'application/vnd.github+json', 'content-type': typeof body === 'string' ? 'text/plain' : 'application/json' },
+      headers: {
+        authorization: `token ${GitHubEmulator.WRITE_TOKEN}`,
+        accept: 'application/vnd.github+json',
+        'content-type': typeof body === 'string' ? 'text/plain' : 'application/json',
+      },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
       redirect: 'manual',
     });
@@ -65,7 +78,7 @@ function expectConforms(json: unknown, path: string, method: string, status: num
   expect(ok, JSON.stringify(validate.errors?.slice(0, 3), null, 1)).toBe(true);
 }
 
-describe('the GitHub emulator answers in the shapes of GitHub\'s OpenAPI description', () => {
+describe("the GitHub emulator answers in the shapes of GitHub's OpenAPI description", () => {
   const R = `/repos/${REPOSITORY}`;
   const O = '/repos/{owner}/{repo}';
 
@@ -76,8 +89,18 @@ describe('the GitHub emulator answers in the shapes of GitHub\'s OpenAPI descrip
     expectConforms(created.json, `${O}/issues/{issue_number}/comments`, 'post', 201);
     const list = await api('GET', `${R}/issues/${pr}/comments`);
     expectConforms(list.json, `${O}/issues/{issue_number}/comments`, 'get', 200);
-    expectConforms((await api('GET', `${R}/issues/comments/${created.json.id}`)).json, `${O}/issues/comments/{comment_id}`, 'get', 200);
-    expectConforms((await api('PATCH', `${R}/issues/comments/${created.json.id}`, { body: 'edited' })).json, `${O}/issues/comments/{comment_id}`, 'patch', 200);
+    expectConforms(
+      (await api('GET', `${R}/issues/comments/${created.json.id}`)).json,
+      `${O}/issues/comments/{comment_id}`,
+      'get',
+      200,
+    );
+    expectConforms(
+      (await api('PATCH', `${R}/issues/comments/${created.json.id}`, { body: 'edited' })).json,
+      `${O}/issues/comments/{comment_id}`,
+      'patch',
+      200,
+    );
     expect((await api('DELETE', `${R}/issues/comments/${created.json.id}`)).status).toBe(204);
   });
 
@@ -88,8 +111,18 @@ describe('the GitHub emulator answers in the shapes of GitHub\'s OpenAPI descrip
     const list = await api('GET', `${R}/issues?labels=mlgate-drift&state=open`);
     expect(list.json).toHaveLength(1);
     expectConforms(list.json, `${O}/issues`, 'get', 200);
-    expectConforms((await api('GET', `${R}/issues/${created.json.number}`)).json, `${O}/issues/{issue_number}`, 'get', 200);
-    expectConforms((await api('PATCH', `${R}/issues/${created.json.number}`, { state: 'closed' })).json, `${O}/issues/{issue_number}`, 'patch', 200);
+    expectConforms(
+      (await api('GET', `${R}/issues/${created.json.number}`)).json,
+      `${O}/issues/{issue_number}`,
+      'get',
+      200,
+    );
+    expectConforms(
+      (await api('PATCH', `${R}/issues/${created.json.number}`, { state: 'closed' })).json,
+      `${O}/issues/{issue_number}`,
+      'patch',
+      200,
+    );
   });
 
   it('pull requests: get, list, and list by commit', async () => {
@@ -107,22 +140,40 @@ describe('the GitHub emulator answers in the shapes of GitHub\'s OpenAPI descrip
     expect(draft.status).toBe(201);
     expectConforms(draft.json, `${O}/releases`, 'post', 201);
     const uploadUrl = String(draft.json.upload_url).replace(/\{.*\}$/, '');
-    const asset = await api('POST', `${new URL(uploadUrl).pathname}?name=model.onnx`, 'bytes', new URL(uploadUrl).origin);
+    const asset = await api(
+      'POST',
+      `${new URL(uploadUrl).pathname}?name=model.onnx`,
+      'bytes',
+      new URL(uploadUrl).origin,
+    );
     expect(asset.status).toBe(201);
     expectConforms(asset.json, `${O}/releases/{release_id}/assets`, 'post', 201);
-    expectConforms((await api('GET', `${R}/releases/${draft.json.id}/assets`)).json, `${O}/releases/{release_id}/assets`, 'get', 200);
-    expectConforms((await api('GET', `${R}/releases/assets/${asset.json.id}`)).json, `${O}/releases/assets/{asset_id}`, 'get', 200);
+    expectConforms(
+      (await api('GET', `${R}/releases/${draft.json.id}/assets`)).json,
+      `${O}/releases/{release_id}/assets`,
+      'get',
+      200,
+    );
+    expectConforms(
+      (await api('GET', `${R}/releases/assets/${asset.json.id}`)).json,
+      `${O}/releases/assets/{asset_id}`,
+      'get',
+      200,
+    );
     const published = await api('PATCH', `${R}/releases/${draft.json.id}`, { draft: false });
     expectConforms(published.json, `${O}/releases/{release_id}`, 'patch', 200);
     expectConforms((await api('GET', `${R}/releases/latest`)).json, `${O}/releases/latest`, 'get', 200);
     expectConforms((await api('GET', `${R}/releases/tags/model-v1.0.0`)).json, `${O}/releases/tags/{tag}`, 'get', 200);
     expectConforms((await api('GET', `${R}/releases`)).json, `${O}/releases`, 'get', 200);
-    const redirect = await fetch(`${github.apiUrl}${R}/releases/assets/${asset.json.id}`, { headers: { authorization: `token ${GitHubEmulator.WRITE_TOKEN}`, accept: 'application/octet-stream' }, redirect: 'manual' });
+    const redirect = await fetch(`${github.apiUrl}${R}/releases/assets/${asset.json.id}`, {
+      headers: { authorization: `token ${GitHubEmulator.WRITE_TOKEN}`, accept: 'application/octet-stream' },
+      redirect: 'manual',
+    });
     expect(redirect.status).toBe(302);
     expect(await (await fetch(redirect.headers.get('location')!)).text()).toBe('bytes');
   });
 
-  it('workflow-run jobs: list, with each job\'s runner and labels', async () => {
+  it("workflow-run jobs: list, with each job's runner and labels", async () => {
     github.addJob(REPOSITORY, 77, { name: 'train', runnerName: 'gpu-1', labels: ['self-hosted', 'linux', 'gpu'] });
     const list = await api('GET', `${R}/actions/runs/77/jobs`);
     expect(list.json.jobs[0]).toMatchObject({ runner_name: 'gpu-1', labels: ['self-hosted', 'linux', 'gpu'] });
@@ -134,10 +185,23 @@ describe('the GitHub emulator answers in the shapes of GitHub\'s OpenAPI descrip
     const pr = github.addPullRequest(REPOSITORY, { headSha: 'd'.repeat(40), headRef: 'better-model' }).number;
     github.addRun(REPOSITORY, { id: 9001 });
     github.addRun(REPOSITORY, { id: 9002, event: 'pull_request', headBranch: 'better-model', headSha: 'd'.repeat(40) });
-    github.addRun(REPOSITORY, { id: 9003, event: 'pull_request', headBranch: 'main', headRepo: 'mallory/models', conclusion: null });
+    github.addRun(REPOSITORY, {
+      id: 9003,
+      event: 'pull_request',
+      headBranch: 'main',
+      headRepo: 'mallory/models',
+      conclusion: null,
+    });
     const runs = await Promise.all([9001, 9002, 9003].map((id) => api('GET', `${R}/actions/runs/${id}`)));
     for (const run of runs) expectConforms(run.json, `${O}/actions/runs/{run_id}`, 'get', 200);
-    expect(runs.map(({ json }) => [json.event, json.head_branch, json.head_repository.full_name, json.pull_requests.map((p: any) => p.number)])).toEqual([
+    expect(
+      runs.map(({ json }) => [
+        json.event,
+        json.head_branch,
+        json.head_repository.full_name,
+        json.pull_requests.map((p: any) => p.number),
+      ]),
+    ).toEqual([
       ['push', 'main', REPOSITORY, []],
       ['pull_request', 'better-model', REPOSITORY, [pr]],
       ['pull_request', 'main', 'mallory/models', []],
@@ -147,15 +211,38 @@ describe('the GitHub emulator answers in the shapes of GitHub\'s OpenAPI descrip
 
   it('workflow runs: listed for the repository and for one workflow file, by head SHA and status', async () => {
     const sha = '9'.repeat(40);
-    github.addRun(REPOSITORY, { id: 9101, event: 'pull_request', headBranch: 'listed', headSha: sha, name: 'check', path: '.github/workflows/check.yml', runAttempt: 2 });
-    github.addRun(REPOSITORY, { id: 9102, event: 'pull_request', headBranch: 'listed', headSha: sha, name: 'check', path: '.github/workflows/check.yml', status: 'in_progress', conclusion: null });
+    github.addRun(REPOSITORY, {
+      id: 9101,
+      event: 'pull_request',
+      headBranch: 'listed',
+      headSha: sha,
+      name: 'check',
+      path: '.github/workflows/check.yml',
+      runAttempt: 2,
+    });
+    github.addRun(REPOSITORY, {
+      id: 9102,
+      event: 'pull_request',
+      headBranch: 'listed',
+      headSha: sha,
+      name: 'check',
+      path: '.github/workflows/check.yml',
+      status: 'in_progress',
+      conclusion: null,
+    });
     const all = await api('GET', `${R}/actions/runs?head_sha=${sha}`);
     expectConforms(all.json, `${O}/actions/runs`, 'get', 200);
     expect(all.json.workflow_runs.map((r: { id: number }) => r.id)).toEqual([9102, 9101]);
     const succeeded = await api('GET', `${R}/actions/workflows/check.yml/runs?head_sha=${sha}&status=success`);
     expectConforms(succeeded.json, `${O}/actions/workflows/{workflow_id}/runs`, 'get', 200);
-    expect(succeeded.json).toMatchObject({ total_count: 1, workflow_runs: [{ id: 9101, path: '.github/workflows/check.yml', run_attempt: 2, conclusion: 'success' }] });
-    const byId = await api('GET', `${R}/actions/workflows/${succeeded.json.workflow_runs[0].workflow_id}/runs?status=in_progress`);
+    expect(succeeded.json).toMatchObject({
+      total_count: 1,
+      workflow_runs: [{ id: 9101, path: '.github/workflows/check.yml', run_attempt: 2, conclusion: 'success' }],
+    });
+    const byId = await api(
+      'GET',
+      `${R}/actions/workflows/${succeeded.json.workflow_runs[0].workflow_id}/runs?status=in_progress`,
+    );
     expect(byId.json.workflow_runs.map((r: { id: number }) => r.id)).toEqual([9102]);
   });
 
@@ -175,15 +262,26 @@ describe('the GitHub emulator answers in the shapes of GitHub\'s OpenAPI descrip
     const file = await api('GET', `${R}/contents/.github/mlgate-policy.yml?ref=${sha}`);
     expect(file.status).toBe(200);
     expectConforms(file.json, `${O}/contents/{path}`, 'get', 200);
-    expect(file.json).toMatchObject({ type: 'file', encoding: 'base64', path: '.github/mlgate-policy.yml', name: 'mlgate-policy.yml', size: 29 });
+    expect(file.json).toMatchObject({
+      type: 'file',
+      encoding: 'base64',
+      path: '.github/mlgate-policy.yml',
+      name: 'mlgate-policy.yml',
+      size: 29,
+    });
     expect(Buffer.from(file.json.content, 'base64').toString('utf8')).toBe('accuracy: { max-drop: 0.01 }\n');
     // The blob SHA is git's: `printf 'accuracy: { max-drop: 0.01 }\n' | git hash-object --stdin`.
     expect(file.json.sha).toBe('8e5e599fe50bb60f42d149c90820d42aa390f9b2');
-    const raw = await fetch(`${github.apiUrl}${R}/contents/.github%2Fmlgate-policy.yml?ref=${sha}`, { headers: { authorization: `token ${GitHubEmulator.READ_TOKEN}`, accept: 'application/vnd.github.raw' } });
+    const raw = await fetch(`${github.apiUrl}${R}/contents/.github%2Fmlgate-policy.yml?ref=${sha}`, {
+      headers: { authorization: `token ${GitHubEmulator.READ_TOKEN}`, accept: 'application/vnd.github.raw' },
+    });
     expect([raw.status, await raw.text()]).toEqual([200, 'accuracy: { max-drop: 0.01 }\n']);
     const missing = await api('GET', `${R}/contents/contract.yml?ref=${sha}`);
     expect(missing.status).toBe(404);
-    expect(ajv.validate({ $ref: 'github#/components/schemas/basic-error' }, missing.json), JSON.stringify(ajv.errors)).toBe(true);
+    expect(
+      ajv.validate({ $ref: 'github#/components/schemas/basic-error' }, missing.json),
+      JSON.stringify(ajv.errors),
+    ).toBe(true);
     expect((await api('GET', `${R}/contents/.github/mlgate-policy.yml?ref=${'6'.repeat(40)}`)).status).toBe(404);
   });
 
@@ -206,10 +304,14 @@ describe('the GitHub emulator answers in the shapes of GitHub\'s OpenAPI descrip
     github.mergePullRequest(REPOSITORY, pr, '6'.repeat(40));
     const byCommit = await api('GET', `${R}/commits/${'6'.repeat(40)}/pulls`);
     expectConforms(byCommit.json, `${O}/commits/{commit_sha}/pulls`, 'get', 200);
-    expect(byCommit.json.map((p: { number: number; merge_commit_sha: string }) => [p.number, p.merge_commit_sha])).toEqual([[pr, '6'.repeat(40)]]);
+    expect(
+      byCommit.json.map((p: { number: number; merge_commit_sha: string }) => [p.number, p.merge_commit_sha]),
+    ).toEqual([[pr, '6'.repeat(40)]]);
     const events = await api('GET', `${R}/issues/${pr}/events`);
     expectConforms(events.json, `${O}/issues/{issue_number}/events`, 'get', 200);
-    expect(events.json.map((e: any) => [e.event, e.label.name, e.actor.login])).toEqual([['labeled', 'mlgate-override', 'octocat']]);
+    expect(events.json.map((e: any) => [e.event, e.label.name, e.actor.login])).toEqual([
+      ['labeled', 'mlgate-override', 'octocat'],
+    ]);
   });
 
   it('paginates with Link headers as GitHub does', async () => {
@@ -220,8 +322,10 @@ describe('the GitHub emulator answers in the shapes of GitHub\'s OpenAPI descrip
     expect(first.headers.get('link')).toMatch(/<[^>]+page=2[^>]*>; rel="next", <[^>]+page=3[^>]*>; rel="last"/);
   });
 
-  it('the authenticated user: a person\'s profile for a personal token, 403 for an installation token', async () => {
-    const person = await fetch(`${github.apiUrl}/user`, { headers: { authorization: `token ${GitHubEmulator.OTHER_USER_TOKEN}` } });
+  it("the authenticated user: a person's profile for a personal token, 403 for an installation token", async () => {
+    const person = await fetch(`${github.apiUrl}/user`, {
+      headers: { authorization: `token ${GitHubEmulator.OTHER_USER_TOKEN}` },
+    });
     expect(person.status).toBe(200);
     const profile = await person.json();
     expect((profile as { login: string }).login).toBe('octocat');
@@ -233,7 +337,11 @@ describe('the GitHub emulator answers in the shapes of GitHub\'s OpenAPI descrip
 
   it('refuses without a token (401) and refuses writes with a read-only token (403)', async () => {
     expect((await fetch(`${github.apiUrl}${R}/releases`)).status).toBe(401);
-    const readOnly = await fetch(`${github.apiUrl}${R}/issues`, { method: 'POST', headers: { authorization: `token ${GitHubEmulator.READ_TOKEN}` }, body: '{"title":"x"}' });
+    const readOnly = await fetch(`${github.apiUrl}${R}/issues`, {
+      method: 'POST',
+      headers: { authorization: `token ${GitHubEmulator.READ_TOKEN}` },
+      body: '{"title":"x"}',
+    });
     expect(readOnly.status).toBe(403);
     expect(((await readOnly.json()) as { message: string }).message).toBe('Resource not accessible by integration');
   });

@@ -32,11 +32,20 @@ function stagePackage(): string {
 
 beforeAll(() => {
   const packs = mkdtempSync(join(tmpdir(), 'mlgate-pack-'));
-  const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', packs], { cwd: stagePackage(), encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })) as { filename: string }[];
+  const packed = JSON.parse(
+    execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', packs], {
+      cwd: stagePackage(),
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }),
+  ) as { filename: string }[];
   tarball = join(packs, packed[0]!.filename);
   project = mkdtempSync(join(tmpdir(), 'mlgate-user-project-'));
   writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'team-models', private: true }));
-  const installed = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', tarball], { cwd: project, encoding: 'utf8' });
+  const installed = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', tarball], {
+    cwd: project,
+    encoding: 'utf8',
+  });
   expect(installed.status, installed.stderr).toBe(0);
 }, 120_000);
 
@@ -48,7 +57,7 @@ function seededCache(): string {
 }
 
 describe('the npm package, installed in another project', () => {
-  it('is small: the bundles and the demo\'s data, no dependencies to install', () => {
+  it("is small: the bundles and the demo's data, no dependencies to install", () => {
     const manifest = JSON.parse(readFileSync(join(project, 'node_modules', 'mlgate', 'package.json'), 'utf8'));
     expect(manifest.dependencies ?? {}).toEqual({});
     expect(statSync(tarball).size).toBeLessThan(3 * 1024 * 1024);
@@ -57,16 +66,24 @@ describe('the npm package, installed in another project', () => {
   });
 
   it('runs mlgate --help from node_modules/.bin', () => {
-    const help = spawnSync(join(project, 'node_modules', '.bin', 'mlgate'), ['--help'], { cwd: project, encoding: 'utf8' });
+    const help = spawnSync(join(project, 'node_modules', '.bin', 'mlgate'), ['--help'], {
+      cwd: project,
+      encoding: 'utf8',
+    });
     expect(help.status, help.stderr).toBe(0);
     expect(help.stdout).toMatch(/^Usage: mlgate <command>/);
     expect(help.stdout).toContain('demo');
   });
 
   it('runs the whole demo, onnxruntime taken from the cache where mlgate puts it on first use', () => {
-    const demo = spawnSync(join(project, 'node_modules', '.bin', 'mlgate'), ['demo'], { cwd: project, encoding: 'utf8', env: { PATH: process.env.PATH ?? '', HOME: project, XDG_CACHE_HOME: seededCache() } });
+    const demo = spawnSync(join(project, 'node_modules', '.bin', 'mlgate'), ['demo'], {
+      cwd: project,
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH ?? '', HOME: project, XDG_CACHE_HOME: seededCache() },
+    });
     expect(demo.status, demo.stdout + demo.stderr).toBe(0);
-    for (const file of ['validation-report.json', 'eval-report.json', 'drift-report.json', 'train-report.json']) expect(existsSync(join(project, 'out', 'demo', 'mlgate-reports', file)), file).toBe(true);
+    for (const file of ['validation-report.json', 'eval-report.json', 'drift-report.json', 'train-report.json'])
+      expect(existsSync(join(project, 'out', 'demo', 'mlgate-reports', file)), file).toBe(true);
     expect(existsSync(join(project, 'out', 'demo', 'release', 'SHA256SUMS'))).toBe(true);
   }, 120_000);
 });

@@ -21,9 +21,21 @@ afterAll(async () => {
 /** Publishes a release in the emulator through its API, as the release action would. */
 async function publish(repo: string, tag: string, assets: Record<string, string>, draft = false) {
   const api = async (method: string, url: string, body?: string | object, contentType = 'application/json') =>
-    (await fetch(url, { method, headers: { authorization: `token ${GitHubEmulator.WRITE_TOKEN}`, 'content-type': contentType }, body: typeof body === 'string' ? body : JSON.stringify(body) })).json() as Promise<any>;
+    (
+      await fetch(url, {
+        method,
+        headers: { authorization: `token ${GitHubEmulator.WRITE_TOKEN}`, 'content-type': contentType },
+        body: typeof body === 'string' ? body : JSON.stringify(body),
+      })
+    ).json() as Promise<any>;
   const release = await api('POST', `${github.apiUrl}/repos/${repo}/releases`, { tag_name: tag, draft: true });
-  for (const [name, data] of Object.entries(assets)) await api('POST', `${String(release.upload_url).replace(/\{.*$/, '')}?name=${name}`, data, 'application/octet-stream');
+  for (const [name, data] of Object.entries(assets))
+    await api(
+      'POST',
+      `${String(release.upload_url).replace(/\{.*$/, '')}?name=${name}`,
+      data,
+      'application/octet-stream',
+    );
   if (!draft) await api('PATCH', `${github.apiUrl}/repos/${repo}/releases/${release.id}`, { draft: false });
 }
 
@@ -37,24 +49,46 @@ describe('release:latest', () => {
     await publish(repo, 'model-v2.0.0', { 'profile.json': 'draft' }, true);
     await publish(repo, 'other-v9.0.0', { 'profile.json': 'not ours' });
     const cacheDir = mkdtempSync(join(tmpdir(), 'mlgate-cache-'));
-    const result = await latestReleaseAsset(client(), { owner: 'acme', repo: 'latest-1' }, { tagPrefix: 'model-v', asset: 'profile.json', cacheDir });
+    const result = await latestReleaseAsset(
+      client(),
+      { owner: 'acme', repo: 'latest-1' },
+      { tagPrefix: 'model-v', asset: 'profile.json', cacheDir },
+    );
     expect(result.tag).toBe('model-v1.10.0');
     expect(readFileSync(result.path, 'utf8')).toBe('new');
     const downloads = github.requests.filter((r) => r.path.startsWith('/_blobs/')).length;
-    await latestReleaseAsset(client(), { owner: 'acme', repo: 'latest-1' }, { tagPrefix: 'model-v', asset: 'profile.json', cacheDir });
+    await latestReleaseAsset(
+      client(),
+      { owner: 'acme', repo: 'latest-1' },
+      { tagPrefix: 'model-v', asset: 'profile.json', cacheDir },
+    );
     // The second time only SHA256SUMS is fetched; the asset comes from the cache.
     expect(github.requests.filter((r) => r.path.startsWith('/_blobs/')).length).toBe(downloads + 1);
   });
 
   it.each([
     ['no release yet', {}, /^release:latest: no published release with a tag starting model-v yet/],
-    ['an altered asset', { 'model.onnx': 'tampered', SHA256SUMS: `${sha256('original')}  model.onnx\n` }, /model\.onnx has SHA-256 [0-9a-f]{12}… but SHA256SUMS says [0-9a-f]{12}…; the asset was altered or damaged/],
+    [
+      'an altered asset',
+      { 'model.onnx': 'tampered', SHA256SUMS: `${sha256('original')}  model.onnx\n` },
+      /model\.onnx has SHA-256 [0-9a-f]{12}… but SHA256SUMS says [0-9a-f]{12}…; the asset was altered or damaged/,
+    ],
     ['no SHA256SUMS', { 'model.onnx': 'x' }, /has no SHA256SUMS, so its model\.onnx cannot be checked/],
-    ['no such asset', { 'profile.json': 'x', SHA256SUMS: `${sha256('x')}  profile.json\n` }, /has no asset model\.onnx \(it has profile\.json, SHA256SUMS\)/],
+    [
+      'no such asset',
+      { 'profile.json': 'x', SHA256SUMS: `${sha256('x')}  profile.json\n` },
+      /has no asset model\.onnx \(it has profile\.json, SHA256SUMS\)/,
+    ],
   ])('refuses %s with a clear message', async (name, assets, message) => {
     const repo = `acme/latest-${name.replace(/\W/g, '')}`;
     if (Object.keys(assets).length > 0) await publish(repo, 'model-v1.0.0', assets);
     const [owner, short] = repo.split('/') as [string, string];
-    await expect(latestReleaseAsset(client(), { owner, repo: short }, { tagPrefix: 'model-v', asset: 'model.onnx', cacheDir: mkdtempSync(join(tmpdir(), 'c-')) })).rejects.toThrow(message);
+    await expect(
+      latestReleaseAsset(
+        client(),
+        { owner, repo: short },
+        { tagPrefix: 'model-v', asset: 'model.onnx', cacheDir: mkdtempSync(join(tmpdir(), 'c-')) },
+      ),
+    ).rejects.toThrow(message);
   });
 });

@@ -8,7 +8,15 @@ import { GitHubEmulator } from '../support/emulator/server.js';
 import { fakeNvidiaSmi } from '../support/fake-nvidia-smi.js';
 import { ROOT } from '../support/run-action.js';
 import { productionCsv, weatherProject, type TrainerSettings } from '../support/weather-project.js';
-import { completedRunEvent, createFixtureRepo, runWorkflow, type FixtureFiles, type FixtureRepo, type WorkflowEvent, type WorkflowRunResult } from '../support/workflow-runner/index.js';
+import {
+  completedRunEvent,
+  createFixtureRepo,
+  runWorkflow,
+  type FixtureFiles,
+  type FixtureRepo,
+  type WorkflowEvent,
+  type WorkflowRunResult,
+} from '../support/workflow-runner/index.js';
 
 /**
  * The model's whole life, told once through the starter workflows as a team copies them, run by the test workflow
@@ -47,14 +55,27 @@ afterAll(async () => {
 const ran = new Set<string>();
 
 /** Runs a template; the self-hosted GPU runner has a recorded nvidia-smi on its PATH. */
-function run(workflow: string, event: WorkflowEvent, extra: { runId?: number; runAttempt?: number } = {}): Promise<WorkflowRunResult> {
+function run(
+  workflow: string,
+  event: WorkflowEvent,
+  extra: { runId?: number; runAttempt?: number } = {},
+): Promise<WorkflowRunResult> {
   ran.add(basename(workflow));
-  return runWorkflow({ workflow, event, repo, github, results, runnerEnv: (labels) => (labels.includes('gpu') ? gpu : {}), ...extra });
+  return runWorkflow({
+    workflow,
+    event,
+    repo,
+    github,
+    results,
+    runnerEnv: (labels) => (labels.includes('gpu') ? gpu : {}),
+    ...extra,
+  });
 }
 
 /** The files a pull request's rules are read from, as the contents API serves them at its base commit. */
 function serveRulesAt(sha: string): void {
-  for (const path of ['contract.yml', '.github/mlgate-policy.yml']) github.setFile(repo.repository, sha, path, repo.show(sha, path));
+  for (const path of ['contract.yml', '.github/mlgate-policy.yml'])
+    github.setFile(repo.repository, sha, path, repo.show(sha, path));
 }
 
 /** Opens a pull request that changes the trainer's settings (and any other files). */
@@ -68,7 +89,16 @@ function openPullRequest(branch: string, files: FixtureFiles) {
 /** Why a job failed, for the assertion message: each step's outcome and annotations. */
 function explain(result: WorkflowRunResult): string {
   return JSON.stringify(
-    Object.values(result.jobs).map((job) => ({ job: job.id, result: job.result, steps: job.legs[0]?.steps.map((s) => ({ name: s.name, outcome: s.outcome, annotations: s.annotations.map((a) => a.message), err: s.outcome === 'failure' ? s.stderr.slice(-400) : undefined })) })),
+    Object.values(result.jobs).map((job) => ({
+      job: job.id,
+      result: job.result,
+      steps: job.legs[0]?.steps.map((s) => ({
+        name: s.name,
+        outcome: s.outcome,
+        annotations: s.annotations.map((a) => a.message),
+        err: s.outcome === 'failure' ? s.stderr.slice(-400) : undefined,
+      })),
+    })),
     null,
     1,
   );
@@ -102,7 +132,7 @@ describe.sequential('the lifecycle of a model, through the starter workflows', (
     first = { number: pull.number, run: result };
   });
 
-  it('b. the merge releases model-v1.0.0: the model evaluated in that pull request\'s check run', async () => {
+  it("b. the merge releases model-v1.0.0: the model evaluated in that pull request's check run", async () => {
     const push = repo.merge(github, first.number);
     github.mergePullRequest(repo.repository, first.number, push.sha);
     const result = await run(RELEASE, push);
@@ -133,7 +163,11 @@ describe.sequential('the lifecycle of a model, through the starter workflows', (
     github.mergePullRequest(repo.repository, pull.number, push.sha);
     const released = await run(RELEASE, push);
     expect(released.conclusion, explain(released)).toBe('success');
-    expect(releases().map((r) => r.tag).sort()).toEqual(['model-v1.0.0', 'model-v1.0.1']);
+    expect(
+      releases()
+        .map((r) => r.tag)
+        .sort(),
+    ).toEqual(['model-v1.0.0', 'model-v1.0.1']);
   });
 
   it('d. a worse model fails the gate and says why; the override label passes it, and the release records who applied it', async () => {
@@ -177,11 +211,13 @@ describe.sequential('the lifecycle of a model, through the starter workflows', (
     expect(card).toContain('octocat');
   });
 
-  it('e. a pull request that loosens its own policy and contract is judged by the base branch\'s, and is told so', async () => {
+  it("e. a pull request that loosens its own policy and contract is judged by the base branch's, and is told so", async () => {
     const pull = openPullRequest('loosen-rules', {
       'train/config.json': `${JSON.stringify(WORST)}\n`,
       '.github/mlgate-policy.yml': 'metrics:\n  accuracy: { min: 0.1, max-drop: 0.9 }\n',
-      'contract.yml': repo.show(repo.head('main'), 'contract.yml').replace('wind: { type: float, nullable: false, min: 0, max: 15 }', 'wind: { type: float }'),
+      'contract.yml': repo
+        .show(repo.head('main'), 'contract.yml')
+        .replace('wind: { type: float, nullable: false, min: 0, max: 15 }', 'wind: { type: float }'),
     });
     const result = await run(PIPELINE, repo.pullRequestEvent(github, pull.number, 'opened'));
     expect(result.jobs.evaluate!.result, explain(result)).toBe('failure');
@@ -194,7 +230,7 @@ describe.sequential('the lifecycle of a model, through the starter workflows', (
     expect(body).toMatch(/base/i);
   });
 
-  it('f. a fork\'s pull request: read-only, never on the GPU runner, one comment from workflow_run with the run\'s conclusion', async () => {
+  it("f. a fork's pull request: read-only, never on the GPU runner, one comment from workflow_run with the run's conclusion", async () => {
     repo.commit('fork-change', { 'README.md': '# Weather model, from a fork\n' });
     const pull = repo.openPullRequest(github, { branch: 'fork-change', fork: true });
     serveRulesAt(pull.baseSha);
@@ -233,7 +269,13 @@ jobs:
           path: out/*.json
       - run: exit 1
 `;
-    const check = await runWorkflow({ workflow: { file: 'mlgate-pull-request.yml', content: forged }, event: repo.pullRequestEvent(github, pull.number, 'opened'), repo, github, results });
+    const check = await runWorkflow({
+      workflow: { file: 'mlgate-pull-request.yml', content: forged },
+      event: repo.pullRequestEvent(github, pull.number, 'opened'),
+      repo,
+      github,
+      results,
+    });
     expect(check.conclusion).toBe('failure');
     const relay = await run(COMMENT, completedRunEvent(check, repo.repository));
     expect(relay.conclusion, explain(relay)).toBe('success');
@@ -254,14 +296,20 @@ jobs:
 
     const again = await run(DRIFT, schedule);
     expect(again.conclusion).toBe('success');
-    expect(github.issues(repo.repository).filter((i) => i.labels.includes('mlgate-drift'))).toEqual([expect.objectContaining({ number: open[0]!.number, state: 'open' })]);
-    expect(comments(open[0]!.number).map((c) => c.body.split('\n')[0])).toEqual([expect.stringMatching(/^Drift persists/)]);
+    expect(github.issues(repo.repository).filter((i) => i.labels.includes('mlgate-drift'))).toEqual([
+      expect.objectContaining({ number: open[0]!.number, state: 'open' }),
+    ]);
+    expect(comments(open[0]!.number).map((c) => c.body.split('\n')[0])).toEqual([
+      expect.stringMatching(/^Drift persists/),
+    ]);
 
     // Production data back to what the released model was made from: no drift.
     repo.commit('main', { 'data/production/current.csv': productionCsv(0, 'reference') });
     const calm = await run(DRIFT, schedule);
     expect(calm.conclusion).toBe('success');
-    expect(github.issues(repo.repository).filter((i) => i.labels.includes('mlgate-drift'))).toEqual([expect.objectContaining({ number: open[0]!.number, state: 'closed' })]);
+    expect(github.issues(repo.repository).filter((i) => i.labels.includes('mlgate-drift'))).toEqual([
+      expect.objectContaining({ number: open[0]!.number, state: 'closed' }),
+    ]);
   });
 
   it('h. a holdout too large for one job: four shards, merged into one gate and the same single comment', async () => {
@@ -285,6 +333,10 @@ jobs:
   });
 
   it('runs every starter workflow', () => {
-    expect([...ran].sort()).toEqual(readdirSync(join(ROOT, 'workflow-templates')).filter((f) => f.endsWith('.yml')).sort());
+    expect([...ran].sort()).toEqual(
+      readdirSync(join(ROOT, 'workflow-templates'))
+        .filter((f) => f.endsWith('.yml'))
+        .sort(),
+    );
   });
 });

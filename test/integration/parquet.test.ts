@@ -25,10 +25,26 @@ function sha256(document: unknown): string {
 }
 
 /** Runs validate-data on a fixture copied into a fresh folder, with `args`; returns the folder. */
-async function validate(data: string, args: readonly string[], threads = '2'): Promise<{ cwd: string; exitCode: number | null }> {
+async function validate(
+  data: string,
+  args: readonly string[],
+  threads = '2',
+): Promise<{ cwd: string; exitCode: number | null }> {
   const cwd = mkdtempSync(join(tmpdir(), 'mlgate-parquet-'));
   copyFileSync(data, join(cwd, data.split('/').at(-1)!));
-  const result = await runCli(['validate-data', '--data', data.split('/').at(-1)!, '--report', 'report.json', '--profile', 'profile.json', ...args], { cwd, env: { MLGATE_THREADS: threads } });
+  const result = await runCli(
+    [
+      'validate-data',
+      '--data',
+      data.split('/').at(-1)!,
+      '--report',
+      'report.json',
+      '--profile',
+      'profile.json',
+      ...args,
+    ],
+    { cwd, env: { MLGATE_THREADS: threads } },
+  );
   return { cwd, exitCode: result.exitCode };
 }
 
@@ -42,23 +58,43 @@ describe('Parquet documents are those of the reference reader', () => {
     ['one thread', '1'],
     ['two threads', '2'],
   ])('a contract the data meets, read on %s', async (_, threads) => {
-    const { cwd, exitCode } = await validate(mixed, ['--contract', join(FIXTURES, 'mixed-contract.yml'), '--sample-size', '500'], threads);
+    const { cwd, exitCode } = await validate(
+      mixed,
+      ['--contract', join(FIXTURES, 'mixed-contract.yml'), '--sample-size', '500'],
+      threads,
+    );
     expect(exitCode).toBe(0);
-    expect(comparable(join(cwd, 'profile.json'))).toEqual(comparable(join(FIXTURES, 'golden', 'contract-profile.json')));
+    expect(comparable(join(cwd, 'profile.json'))).toEqual(
+      comparable(join(FIXTURES, 'golden', 'contract-profile.json')),
+    );
     expect(comparable(join(cwd, 'report.json'))).toEqual(comparable(join(FIXTURES, 'golden', 'contract-report.json')));
   });
 
   it('a contract that reads every column as a type it is not, and bounds the data crosses', async () => {
-    const { cwd, exitCode } = await validate(mixed, ['--contract', join(FIXTURES, 'strict-contract.yml'), '--sample-size', '500']);
+    const { cwd, exitCode } = await validate(mixed, [
+      '--contract',
+      join(FIXTURES, 'strict-contract.yml'),
+      '--sample-size',
+      '500',
+    ]);
     expect(exitCode).toBe(1);
     expect(comparable(join(cwd, 'profile.json'))).toEqual(comparable(join(FIXTURES, 'golden', 'strict-profile.json')));
     expect(comparable(join(cwd, 'report.json'))).toEqual(comparable(join(FIXTURES, 'golden', 'strict-report.json')));
   });
 
   it('a contract drafted from the data (every column sniffed first)', async () => {
-    const { cwd, exitCode } = await validate(mixed, ['--infer', 'true', '--contract', 'drafted.yml', '--sample-size', '500']);
+    const { cwd, exitCode } = await validate(mixed, [
+      '--infer',
+      'true',
+      '--contract',
+      'drafted.yml',
+      '--sample-size',
+      '500',
+    ]);
     expect(exitCode).toBe(0);
-    expect(comparable(join(cwd, 'profile.json'))).toEqual(comparable(join(FIXTURES, 'golden', 'inferred-profile.json')));
+    expect(comparable(join(cwd, 'profile.json'))).toEqual(
+      comparable(join(FIXTURES, 'golden', 'inferred-profile.json')),
+    );
     const drafted = readFileSync(join(cwd, 'drafted.yml'), 'utf8').split('\n').slice(2).join('\n');
     expect(drafted).toBe(readFileSync(join(FIXTURES, 'mixed-contract.yml'), 'utf8').split('\n').slice(2).join('\n'));
   });
@@ -69,7 +105,11 @@ describe('Parquet documents are those of the reference reader', () => {
     const data = join(ROOT, 'node_modules', 'vega-datasets', 'data', 'flights-3m.parquet');
     const { cwd, exitCode } = await validate(data, ['--contract', join(FIXTURES, 'flights-contract.yml')]);
     expect(exitCode).toBe(0);
-    expect(sha256(comparable(join(cwd, 'profile.json')))).toBe('80edb699c9ca8f0157d5270d0eb2d5cdc2e3b406bf1898b1281ed2b7309b091d');
-    expect(sha256(comparable(join(cwd, 'report.json')))).toBe('4e21864e150fba0e8c81ef3ec99742ca557286946995af1537358345dc4ec51d');
+    expect(sha256(comparable(join(cwd, 'profile.json')))).toBe(
+      '80edb699c9ca8f0157d5270d0eb2d5cdc2e3b406bf1898b1281ed2b7309b091d',
+    );
+    expect(sha256(comparable(join(cwd, 'report.json')))).toBe(
+      '4e21864e150fba0e8c81ef3ec99742ca557286946995af1537358345dc4ec51d',
+    );
   });
 });

@@ -20,7 +20,10 @@ beforeEach(() => {
   pr = github.addPullRequest(REPOSITORY, { headSha: `${String(Date.now()).padStart(40, 'f')}`.slice(-40) }).number;
 });
 
-function comment(inputs: Record<string, string>, options: { token?: string; event?: { name: string; payload: object } } = {}) {
+function comment(
+  inputs: Record<string, string>,
+  options: { token?: string; event?: { name: string; payload: object } } = {},
+) {
   return runAction({
     action: 'pr-comment',
     inputs,
@@ -31,7 +34,12 @@ function comment(inputs: Record<string, string>, options: { token?: string; even
 }
 
 const allReports = () =>
-  writeReports({ 'eval-report.json': evalReport(), 'validation-report.json': validationReport(), 'drift-report.json': driftReport(), 'train-report.json': trainReport() });
+  writeReports({
+    'eval-report.json': evalReport(),
+    'validation-report.json': validationReport(),
+    'drift-report.json': driftReport(),
+    'train-report.json': trainReport(),
+  });
 
 describe('pr-comment action (dist bundle against the GitHub emulator)', () => {
   it('creates the comment on the first run and updates it in place on the second', async () => {
@@ -62,7 +70,9 @@ describe('pr-comment action (dist bundle against the GitHub emulator)', () => {
 
   it('leaves exactly one comment after 10 concurrent runs on one pull request', async () => {
     const folder = allReports();
-    const results = await Promise.all(Array.from({ length: 10 }, () => comment({ reports: `${folder}/*-report.json` })));
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () => comment({ reports: `${folder}/*-report.json` })),
+    );
     for (const r of results) expect(r.exitCode, r.stdout + r.stderr).toBe(0);
     const comments = github.comments(REPOSITORY, pr);
     expect(comments).toHaveLength(1);
@@ -71,11 +81,17 @@ describe('pr-comment action (dist bundle against the GitHub emulator)', () => {
 
   it.each([
     ['a 429 rate limit on create', { method: 'POST', path: /\/issues\/\d+\/comments$/, kind: 'rate-limit' as const }],
-    ['a secondary rate limit on create', { method: 'POST', path: /\/issues\/\d+\/comments$/, kind: 'secondary-rate-limit' as const }],
+    [
+      'a secondary rate limit on create',
+      { method: 'POST', path: /\/issues\/\d+\/comments$/, kind: 'secondary-rate-limit' as const },
+    ],
     ['a 502 on the list', { method: 'GET', path: /\/issues\/\d+\/comments$/, kind: '502' as const }],
     ['a 500 on create', { method: 'POST', path: /\/issues\/\d+\/comments$/, kind: '500' as const }],
     ['a reset before the create is made', { method: 'POST', path: /\/issues\/\d+\/comments$/, kind: 'reset' as const }],
-    ['a reset after the create was made (the retry creates a second copy)', { method: 'POST', path: /\/issues\/\d+\/comments$/, kind: 'reset-after' as const }],
+    [
+      'a reset after the create was made (the retry creates a second copy)',
+      { method: 'POST', path: /\/issues\/\d+\/comments$/, kind: 'reset-after' as const },
+    ],
     ['a slow answer', { method: 'GET', path: /\/issues\/\d+\/comments$/, kind: 'slow' as const, amount: 1500 }],
   ])('ends with exactly one correct comment after %s', async (_, fault) => {
     github.injectFault(fault);
@@ -115,10 +131,18 @@ describe('pr-comment action (dist bundle against the GitHub emulator)', () => {
       severity: 'error' as const,
       count: i + 1,
       message: 'm'.repeat(150),
-      examples: Array.from({ length: 5 }, (_, k) => ({ file: 'data/big.csv', line: i * 10 + k + 2, value: 'v'.repeat(40) })),
+      examples: Array.from({ length: 5 }, (_, k) => ({
+        file: 'data/big.csv',
+        line: i * 10 + k + 2,
+        value: 'v'.repeat(40),
+      })),
     }));
     const big = validationReport({ violations, summary: { errors: 1200, warnings: 0 } });
-    const folder = writeReports({ 'validation-report.json': big, 'eval-report.json': evalReport(), 'drift-report.json': driftReport() });
+    const folder = writeReports({
+      'validation-report.json': big,
+      'eval-report.json': evalReport(),
+      'drift-report.json': driftReport(),
+    });
     const result = await comment({ reports: `${folder}/*-report.json` });
     expect(result.exitCode).toBe(0);
     const body = github.comments(REPOSITORY, pr)[0]!.body;
@@ -134,10 +158,23 @@ describe('pr-comment action (dist bundle against the GitHub emulator)', () => {
     const evil = '</details>@everyone<img src=x onerror=alert(1)>';
     const folder = writeReports({
       'validation-report.json': validationReport({
-        violations: [{ column: evil, rule: 'not_null', severity: 'error', count: 1, message: evil, examples: [{ file: `${evil}.csv`, line: 3, value: evil }] }],
+        violations: [
+          {
+            column: evil,
+            rule: 'not_null',
+            severity: 'error',
+            count: 1,
+            message: evil,
+            examples: [{ file: `${evil}.csv`, line: 3, value: evil }],
+          },
+        ],
       }),
-      'drift-report.json': driftReport({ features: [{ column: evil, test: 'ks', statistic: 0.5, p_value: 0.001, threshold: 0.05, status: 'drift' }] }),
-      'eval-report.json': evalReport({ comparisons: [{ metric: evil, higher_is_better: true, baseline: 1, candidate: 1, difference: 0 }] }),
+      'drift-report.json': driftReport({
+        features: [{ column: evil, test: 'ks', statistic: 0.5, p_value: 0.001, threshold: 0.05, status: 'drift' }],
+      }),
+      'eval-report.json': evalReport({
+        comparisons: [{ metric: evil, higher_is_better: true, baseline: 1, candidate: 1, difference: 0 }],
+      }),
     });
     const result = await comment({ reports: `${folder}/*-report.json` });
     expect(result.exitCode).toBe(0);
@@ -151,7 +188,10 @@ describe('pr-comment action (dist bundle against the GitHub emulator)', () => {
   });
 
   it('on a pull request from a fork with a read-only token: writes the summary, warns once, exits 0', async () => {
-    const result = await comment({ reports: `${allReports()}/eval-report.json` }, { token: GitHubEmulator.READ_TOKEN, event: pullRequestEvent({ number: pr, headRepo: 'someone/models' }) });
+    const result = await comment(
+      { reports: `${allReports()}/eval-report.json` },
+      { token: GitHubEmulator.READ_TOKEN, event: pullRequestEvent({ number: pr, headRepo: 'someone/models' }) },
+    );
     expect(result.exitCode).toBe(0);
     expect(result.annotations).toEqual([expect.objectContaining({ level: 'warning' })]);
     expect(result.annotations[0]!.message).toContain('workflow-templates/mlgate-pr-comment.yml');
@@ -175,13 +215,19 @@ describe('pr-comment action (dist bundle against the GitHub emulator)', () => {
     expect(result.stdout).toContain('Not a pull request');
   });
 
-  it('in workflow_run mode comments from the triggering run\'s artifact on the pull request with that head SHA', async () => {
+  it("in workflow_run mode comments from the triggering run's artifact on the pull request with that head SHA", async () => {
     const sha = 'd'.repeat(39) + String(pr % 10);
     // A fork's pull request: GitHub does not link its head commit, so the action must search open pull requests.
     const fork = github.addPullRequest(REPOSITORY, { headSha: sha, headRepo: 'someone/models', linked: false }).number;
-    const zip = zipSync({ 'reports/eval-report.json': new TextEncoder().encode(JSON.stringify(evalReport())), 'reports/notes.txt': new TextEncoder().encode('ignored') });
+    const zip = zipSync({
+      'reports/eval-report.json': new TextEncoder().encode(JSON.stringify(evalReport())),
+      'reports/notes.txt': new TextEncoder().encode('ignored'),
+    });
     github.addArtifact(REPOSITORY, 9000 + pr, 'mlgate-reports', zip);
-    const result = await comment({ reports: '**/*-report.json' }, { event: workflowRunEvent({ id: 9000 + pr, headSha: sha, headRepo: 'someone/models' }) });
+    const result = await comment(
+      { reports: '**/*-report.json' },
+      { event: workflowRunEvent({ id: 9000 + pr, headSha: sha, headRepo: 'someone/models' }) },
+    );
     expect(result.exitCode, result.stdout).toBe(0);
     const comments = github.comments(REPOSITORY, fork);
     expect(comments).toHaveLength(1);
@@ -193,10 +239,29 @@ describe('pr-comment action (dist bundle against the GitHub emulator)', () => {
     const sha = 'c'.repeat(38) + String(pr % 100).padStart(2, '0');
     const same = github.addPullRequest(REPOSITORY, { headSha: sha }).number;
     const folder = allReports();
-    const direct = await runAction({ action: 'pr-comment', inputs: { reports: `${folder}/*-report.json` }, token: GitHubEmulator.WRITE_TOKEN, apiUrl: github.apiUrl, event: pullRequestEvent({ number: same }), env: { GITHUB_WORKFLOW: 'mlgate' } });
+    const direct = await runAction({
+      action: 'pr-comment',
+      inputs: { reports: `${folder}/*-report.json` },
+      token: GitHubEmulator.WRITE_TOKEN,
+      apiUrl: github.apiUrl,
+      event: pullRequestEvent({ number: same }),
+      env: { GITHUB_WORKFLOW: 'mlgate' },
+    });
     expect(direct.exitCode, direct.stdout).toBe(0);
-    github.addArtifact(REPOSITORY, 6000 + pr, 'mlgate-reports', zipSync({ 'eval-report.json': new TextEncoder().encode(JSON.stringify(evalReport())) }));
-    const relayed = await runAction({ action: 'pr-comment', inputs: { reports: '**/*-report.json' }, token: GitHubEmulator.WRITE_TOKEN, apiUrl: github.apiUrl, event: workflowRunEvent({ id: 6000 + pr, headSha: sha }), env: { GITHUB_WORKFLOW: 'mlgate comment' } });
+    github.addArtifact(
+      REPOSITORY,
+      6000 + pr,
+      'mlgate-reports',
+      zipSync({ 'eval-report.json': new TextEncoder().encode(JSON.stringify(evalReport())) }),
+    );
+    const relayed = await runAction({
+      action: 'pr-comment',
+      inputs: { reports: '**/*-report.json' },
+      token: GitHubEmulator.WRITE_TOKEN,
+      apiUrl: github.apiUrl,
+      event: workflowRunEvent({ id: 6000 + pr, headSha: sha }),
+      env: { GITHUB_WORKFLOW: 'mlgate comment' },
+    });
     expect(relayed.exitCode, relayed.stdout).toBe(0);
     const comments = github.comments(REPOSITORY, same);
     expect(comments).toHaveLength(1);
@@ -214,12 +279,40 @@ describe('pr-comment action (dist bundle against the GitHub emulator)', () => {
 
   it.each<[string, () => string, RegExp, Record<string, string>?]>([
     ['a missing report file', () => 'missing/eval-report.json', /missing\/eval-report\.json: file not found/],
-    ['invalid JSON', () => `${writeReports({ 'eval-report.json': '{"schema": "mlgate/eval-report@1",\n  "task": }' })}/eval-report.json`, /eval-report\.json: invalid JSON \(unexpected token '}'\)/],
-    ['a document of another schema version', () => `${writeReports({ 'eval-report.json': { ...evalReport(), schema: 'mlgate/eval-report@2' } })}/eval-report.json`, /eval-report\.json: eval-report version 2 is not supported/],
-    ['a document of an unknown kind', () => `${writeReports({ 'x.json': { schema: 'mlgate/nonsense@1' } })}/x.json`, /x\.json: unknown document schema "mlgate\/nonsense@1"/],
-    ['a document that breaks its schema', () => `${writeReports({ 'eval-report.json': { ...evalReport(), gate: { passed: 'yes' as never, checks: [] } } })}/eval-report.json`, /eval-report\.json: invalid eval-report: \/gate\/passed: must be boolean/],
-    ['a JSON file that is not an mlgate document', () => `${writeReports({ 'package.json': { name: 'x' } })}/package.json`, /package\.json: not an mlgate document/],
-    ['a wrong mode', () => 'x.json', /input "mode" must be one of auto, pull_request, workflow_run \(got "sideways"\)/, { mode: 'sideways' }],
+    [
+      'invalid JSON',
+      () =>
+        `${writeReports({ 'eval-report.json': '{"schema": "mlgate/eval-report@1",\n  "task": }' })}/eval-report.json`,
+      /eval-report\.json: invalid JSON \(unexpected token '}'\)/,
+    ],
+    [
+      'a document of another schema version',
+      () =>
+        `${writeReports({ 'eval-report.json': { ...evalReport(), schema: 'mlgate/eval-report@2' } })}/eval-report.json`,
+      /eval-report\.json: eval-report version 2 is not supported/,
+    ],
+    [
+      'a document of an unknown kind',
+      () => `${writeReports({ 'x.json': { schema: 'mlgate/nonsense@1' } })}/x.json`,
+      /x\.json: unknown document schema "mlgate\/nonsense@1"/,
+    ],
+    [
+      'a document that breaks its schema',
+      () =>
+        `${writeReports({ 'eval-report.json': { ...evalReport(), gate: { passed: 'yes' as never, checks: [] } } })}/eval-report.json`,
+      /eval-report\.json: invalid eval-report: \/gate\/passed: must be boolean/,
+    ],
+    [
+      'a JSON file that is not an mlgate document',
+      () => `${writeReports({ 'package.json': { name: 'x' } })}/package.json`,
+      /package\.json: not an mlgate document/,
+    ],
+    [
+      'a wrong mode',
+      () => 'x.json',
+      /input "mode" must be one of auto, pull_request, workflow_run \(got "sideways"\)/,
+      { mode: 'sideways' },
+    ],
   ])('%s gives one error line naming the file, exit 1, no stack trace', async (_, reports, message, extra = {}) => {
     const result = await comment({ reports: reports(), ...extra });
     expect(result.exitCode).toBe(1);

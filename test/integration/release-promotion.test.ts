@@ -69,26 +69,68 @@ const PROFILE = {
 function story(s: Story = {}): { repo: string; runId: number; pr: number; model: Uint8Array } {
   const repo = `acme/promoted-${++count}`;
   const model = s.model ?? tinyModel(count);
-  const pr = github.addPullRequest(repo, { headSha: HEAD, headRef: 'better-model', labels: [...(s.labels ?? [])] }).number;
+  const pr = github.addPullRequest(repo, {
+    headSha: HEAD,
+    headRef: 'better-model',
+    labels: [...(s.labels ?? [])],
+  }).number;
   for (const label of s.labelled ?? []) github.labelIssue(repo, pr, label);
   if (s.labelledBy) github.labelIssue(repo, pr, 'mlgate-override', s.labelledBy);
   const runId = 5000 + count;
   const path = s.asTemplate ? '.github/workflows/mlgate-pull-request.yml' : '.github/workflows/mlgate.yml';
-  github.addWorkflowRun(repo, { id: runId, path, head_sha: HEAD, head_branch: 'better-model', conclusion: s.conclusion ?? 'success', pull_requests: [pr] });
-  const report = evalReport({ candidate: { path: 'model.onnx', sha256: sha256(model), metrics: { accuracy: { value: 0.84 } } }, run: { id: runId, attempt: 1, job: 'check' }, ...s.report });
+  github.addWorkflowRun(repo, {
+    id: runId,
+    path,
+    head_sha: HEAD,
+    head_branch: 'better-model',
+    conclusion: s.conclusion ?? 'success',
+    pull_requests: [pr],
+  });
+  const report = evalReport({
+    candidate: { path: 'model.onnx', sha256: sha256(model), metrics: { accuracy: { value: 0.84 } } },
+    run: { id: runId, attempt: 1, job: 'check' },
+    ...s.report,
+  });
   const files: Record<string, Uint8Array> = { 'model.onnx': model, 'eval-report.json': text(report) };
   if (s.profile) files['profile.json'] = text(PROFILE);
-  if (s.validation !== null) files['validation-report.json'] = text(validationReport({ passed: true, summary: { errors: 0, warnings: 0 }, violations: [], ...s.validation }));
+  if (s.validation !== null)
+    files['validation-report.json'] = text(
+      validationReport({ passed: true, summary: { errors: 0, warnings: 0 }, violations: [], ...s.validation }),
+    );
   if (s.asTemplate) {
     const { 'model.onnx': trained, ...reports } = files;
-    github.addArtifact(repo, runId, 'mlgate-model', zipSync({ 'out/model.onnx': trained!, 'out/metrics.json': text({ accuracy: 0.84 }), 'mlgate-reports/train-report.json': text({}) }));
+    github.addArtifact(
+      repo,
+      runId,
+      'mlgate-model',
+      zipSync({
+        'out/model.onnx': trained!,
+        'out/metrics.json': text({ accuracy: 0.84 }),
+        'mlgate-reports/train-report.json': text({}),
+      }),
+    );
     github.addArtifact(repo, runId, 'mlgate-reports', zipSync(reports));
   } else {
     github.addArtifact(repo, runId, 'mlgate-reports', zipSync(files));
   }
   if (s.otherRun) {
-    github.addWorkflowRun(repo, { id: runId + 500, head_sha: HEAD, head_branch: 'better-model', conclusion: 'success', pull_requests: [], ...s.otherRun });
-    github.addArtifact(repo, runId + 500, 'mlgate-reports', zipSync({ ...files, 'eval-report.json': text({ ...report, run: { id: runId + 500, attempt: 1, job: 'check' } }) }));
+    github.addWorkflowRun(repo, {
+      id: runId + 500,
+      head_sha: HEAD,
+      head_branch: 'better-model',
+      conclusion: 'success',
+      pull_requests: [],
+      ...s.otherRun,
+    });
+    github.addArtifact(
+      repo,
+      runId + 500,
+      'mlgate-reports',
+      zipSync({
+        ...files,
+        'eval-report.json': text({ ...report, run: { id: runId + 500, attempt: 1, job: 'check' } }),
+      }),
+    );
   }
   if (s.merged !== false) github.mergePullRequest(repo, pr, MERGE);
   return { repo, runId, pr, model };
@@ -114,14 +156,20 @@ describe('release source check-run (dist bundle against the GitHub emulator)', (
     github.addToken('ghp_author', { login: 'acme', id: 900, type: 'User', permission: 'write' });
   });
 
-  it('publishes the model the merged pull request\'s check run evaluated, naming run, commit and pull request; a re-run changes nothing', async () => {
+  it("publishes the model the merged pull request's check run evaluated, naming run, commit and pull request; a re-run changes nothing", async () => {
     const { repo, runId, pr, model } = story();
     const result = await promote(repo);
     expect(result.exitCode, result.stdout).toBe(0);
     expect(result.outputs.tag).toBe('model-v1.0.0');
     const [published] = github.releases(repo);
     expect(published!.draft).toBe(false);
-    expect(published!.assets.map((a) => a.name).sort()).toEqual(['SHA256SUMS', 'contract.yml', 'eval-report.json', 'model-card.md', 'model.onnx']);
+    expect(published!.assets.map((a) => a.name).sort()).toEqual([
+      'SHA256SUMS',
+      'contract.yml',
+      'eval-report.json',
+      'model-card.md',
+      'model.onnx',
+    ]);
     expect(sha256(published!.assets.find((a) => a.name === 'model.onnx')!.data)).toBe(sha256(model));
     for (const body of [published!.body!, published!.assets.find((a) => a.name === 'model-card.md')!.data.toString()]) {
       expect(body).toContain(`[check run ${runId}](https://github.com/${repo}/actions/runs/${runId})`);
@@ -138,34 +186,141 @@ describe('release source check-run (dist bundle against the GitHub emulator)', (
   it('records an override and the person who applied the label', async () => {
     const { repo } = story({
       labelled: ['mlgate-override'],
-      report: { gate: { passed: true, override: { label: 'mlgate-override' }, checks: [{ metric: 'accuracy', rule: 'max-drop', passed: false, reason: 'accuracy fell by 0.05, more than the 0.02 allowed' }] } },
+      report: {
+        gate: {
+          passed: true,
+          override: { label: 'mlgate-override' },
+          checks: [
+            {
+              metric: 'accuracy',
+              rule: 'max-drop',
+              passed: false,
+              reason: 'accuracy fell by 0.05, more than the 0.02 allowed',
+            },
+          ],
+        },
+      },
     });
     const result = await promote(repo);
     expect(result.exitCode, result.stdout).toBe(0);
     const card = github.releases(repo)[0]!.body!;
-    expect(card).toContain('| Gate override | the gate failed and was overridden with the label mlgate&#45;override, applied by octocat |');
-    expect(card).toContain('| ✅ | override | the label mlgate&#45;override was applied to pull request &#35;1 by octocat |');
+    expect(card).toContain(
+      '| Gate override | the gate failed and was overridden with the label mlgate&#45;override, applied by octocat |',
+    );
+    expect(card).toContain(
+      '| ✅ | override | the label mlgate&#45;override was applied to pull request &#35;1 by octocat |',
+    );
   });
 
   const random = seededRandom(99);
   const garbage = Uint8Array.from({ length: 2000 }, () => Math.floor(random() * 256));
   it.each<[string, Story, Record<string, string>, RegExp]>([
-    ['a commit no merged pull request brought', { merged: false }, {}, /^commit 222222222222 came from no merged pull request, so there is no reviewed check run to release/],
-    ['a pull request whose check run failed', { conclusion: 'failure' }, {}, /^no successful pull_request run of mlgate\.yml on pull request #1's head 111111111111 \(acme\/promoted-\d+:better-model\); re-run that workflow/],
-    ['a check workflow that does not exist', {}, { 'check-workflow': 'other.yml' }, /^check-workflow other\.yml: no such workflow in acme\/promoted-\d+; name the file of the pull-request workflow/],
-    ['an artifact of another name', {}, { 'artifact-name': 'reports' }, /^no artifact named "reports" in workflow run \d+/],
-    ['a model that is not the evaluated candidate', { report: { candidate: { path: 'model.onnx', sha256: 'f'.repeat(64), metrics: {} } } }, {}, /refused: model\.onnx has SHA-256 [0-9a-f]{12}… but the evaluated candidate had ffffffffffff…/],
-    ['a failed gate', { report: { gate: { passed: false, checks: [{ metric: 'accuracy', rule: 'max-drop', passed: false, reason: 'accuracy fell by 0.05' }] } } }, {}, /refused: eval-report\.json: the evaluation gate failed \(accuracy fell by 0\.05\)/],
-    ['an override whose label was removed', { report: { gate: { passed: true, override: { label: 'mlgate-override' }, checks: [] } } }, {}, /refused: the gate was overridden with the label mlgate-override, but pull request #1 no longer carries it/],
-    ['data that broke its contract', { validation: { passed: false, summary: { errors: 2, warnings: 0 } } }, {}, /refused: validation-report\.json: the data broke its contract \(2 errors\)/],
-    ['an eval-report another run wrote', { report: { run: { id: 1, attempt: 1, job: 'check' } } }, {}, /refused: eval-report\.json was written by run 1, not by check run \d+ whose artifact holds it/],
-    ['a model missing from the artifact', {}, { model: 'models/model.onnx' }, /^check run \d+'s artifact mlgate-reports holds no models\/model\.onnx; upload it there in mlgate\.yml, or set input "model" to its path in the artifact$/],
-    ['no validation report', { validation: null }, {}, /refused: check run \d+'s artifact holds no validation-report\.json/],
-    ['a model onnxruntime cannot load', { model: garbage }, {}, /^model\.onnx: (not an ONNX model|onnxruntime [\d.]+ cannot load the model)/],
-    ['an eval-report that records no run', { report: { run: undefined } }, {}, /refused: eval-report\.json was written by no workflow run \(it records none\), not by check run \d+/],
-    ['a failed check run beside a successful push run of the same commit', { conclusion: 'failure', otherRun: { event: 'push' } }, {}, /^no successful pull_request run of mlgate\.yml on pull request #1's head/],
-    ['a failed check run beside a fork\'s successful run on the same commit', { conclusion: 'failure', otherRun: { head_repository: 'someone/models' } }, {}, /^no successful pull_request run of mlgate\.yml on pull request #1's head/],
-    ['an override its own author applied', { labelledBy: 'ghp_author', report: { gate: { passed: true, override: { label: 'mlgate-override' }, checks: [] } } }, {}, /refused: the label mlgate-override on pull request #1 was applied by acme, the pull request's author; an override needs another person's review/],
+    [
+      'a commit no merged pull request brought',
+      { merged: false },
+      {},
+      /^commit 222222222222 came from no merged pull request, so there is no reviewed check run to release/,
+    ],
+    [
+      'a pull request whose check run failed',
+      { conclusion: 'failure' },
+      {},
+      /^no successful pull_request run of mlgate\.yml on pull request #1's head 111111111111 \(acme\/promoted-\d+:better-model\); re-run that workflow/,
+    ],
+    [
+      'a check workflow that does not exist',
+      {},
+      { 'check-workflow': 'other.yml' },
+      /^check-workflow other\.yml: no such workflow in acme\/promoted-\d+; name the file of the pull-request workflow/,
+    ],
+    [
+      'an artifact of another name',
+      {},
+      { 'artifact-name': 'reports' },
+      /^no artifact named "reports" in workflow run \d+/,
+    ],
+    [
+      'a model that is not the evaluated candidate',
+      { report: { candidate: { path: 'model.onnx', sha256: 'f'.repeat(64), metrics: {} } } },
+      {},
+      /refused: model\.onnx has SHA-256 [0-9a-f]{12}… but the evaluated candidate had ffffffffffff…/,
+    ],
+    [
+      'a failed gate',
+      {
+        report: {
+          gate: {
+            passed: false,
+            checks: [{ metric: 'accuracy', rule: 'max-drop', passed: false, reason: 'accuracy fell by 0.05' }],
+          },
+        },
+      },
+      {},
+      /refused: eval-report\.json: the evaluation gate failed \(accuracy fell by 0\.05\)/,
+    ],
+    [
+      'an override whose label was removed',
+      { report: { gate: { passed: true, override: { label: 'mlgate-override' }, checks: [] } } },
+      {},
+      /refused: the gate was overridden with the label mlgate-override, but pull request #1 no longer carries it/,
+    ],
+    [
+      'data that broke its contract',
+      { validation: { passed: false, summary: { errors: 2, warnings: 0 } } },
+      {},
+      /refused: validation-report\.json: the data broke its contract \(2 errors\)/,
+    ],
+    [
+      'an eval-report another run wrote',
+      { report: { run: { id: 1, attempt: 1, job: 'check' } } },
+      {},
+      /refused: eval-report\.json was written by run 1, not by check run \d+ whose artifact holds it/,
+    ],
+    [
+      'a model missing from the artifact',
+      {},
+      { model: 'models/model.onnx' },
+      /^check run \d+'s artifact mlgate-reports holds no models\/model\.onnx; upload it there in mlgate\.yml, or set input "model" to its path in the artifact$/,
+    ],
+    [
+      'no validation report',
+      { validation: null },
+      {},
+      /refused: check run \d+'s artifact holds no validation-report\.json/,
+    ],
+    [
+      'a model onnxruntime cannot load',
+      { model: garbage },
+      {},
+      /^model\.onnx: (not an ONNX model|onnxruntime [\d.]+ cannot load the model)/,
+    ],
+    [
+      'an eval-report that records no run',
+      { report: { run: undefined } },
+      {},
+      /refused: eval-report\.json was written by no workflow run \(it records none\), not by check run \d+/,
+    ],
+    [
+      'a failed check run beside a successful push run of the same commit',
+      { conclusion: 'failure', otherRun: { event: 'push' } },
+      {},
+      /^no successful pull_request run of mlgate\.yml on pull request #1's head/,
+    ],
+    [
+      "a failed check run beside a fork's successful run on the same commit",
+      { conclusion: 'failure', otherRun: { head_repository: 'someone/models' } },
+      {},
+      /^no successful pull_request run of mlgate\.yml on pull request #1's head/,
+    ],
+    [
+      'an override its own author applied',
+      {
+        labelledBy: 'ghp_author',
+        report: { gate: { passed: true, override: { label: 'mlgate-override' }, checks: [] } },
+      },
+      {},
+      /refused: the label mlgate-override on pull request #1 was applied by acme, the pull request's author; an override needs another person's review/,
+    ],
   ])('refuses %s in one line, and publishes nothing', async (_, s, inputs, message) => {
     const { repo } = story(s);
     const result = await promote(repo, inputs);
@@ -186,12 +341,19 @@ describe('release source check-run (dist bundle against the GitHub emulator)', (
     const { repo } = story({ profile: true, asTemplate: true });
     const result = await promote(repo, step.with);
     expect(result.exitCode, result.stdout).toBe(0);
-    expect(github.releases(repo)[0]!.assets.map((a) => a.name).sort()).toEqual(['SHA256SUMS', 'contract.yml', 'eval-report.json', 'model-card.md', 'model.onnx', 'profile.json']);
+    expect(
+      github
+        .releases(repo)[0]!
+        .assets.map((a) => a.name)
+        .sort(),
+    ).toEqual(['SHA256SUMS', 'contract.yml', 'eval-report.json', 'model-card.md', 'model.onnx', 'profile.json']);
   });
 
   it('needs check-workflow with source check-run', async () => {
     const result = await promote(story().repo, { 'check-workflow': '' });
     expect(result.exitCode).toBe(1);
-    expect(result.annotations[0]!.message).toBe('input "source" check-run needs input "check-workflow": the file name of the pull-request workflow (e.g. mlgate.yml)');
+    expect(result.annotations[0]!.message).toBe(
+      'input "source" check-run needs input "check-workflow": the file name of the pull-request workflow (e.g. mlgate.yml)',
+    );
   });
 });

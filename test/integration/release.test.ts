@@ -28,10 +28,21 @@ const THIS_JOB = { id: 123456, attempt: 1, job: 'check' };
  * A workspace with a model and the eval-report evaluate wrote for it in this job (whose candidate hash matches
  * unless told otherwise).
  */
-function workspace(modelBytes: Buffer | string = tinyModel(1), overrides: Parameters<typeof evalReport>[0] = {}): string {
+function workspace(
+  modelBytes: Buffer | string = tinyModel(1),
+  overrides: Parameters<typeof evalReport>[0] = {},
+): string {
   const cwd = mkdtempSync(join(tmpdir(), 'mlgate-release-'));
   writeFileSync(join(cwd, 'model.onnx'), modelBytes);
-  const report = evalReport({ candidate: { path: 'model.onnx', sha256: sha256(modelBytes), metrics: { accuracy: { value: 0.81, ci_low: 0.79, ci_high: 0.83 } } }, run: THIS_JOB, ...overrides });
+  const report = evalReport({
+    candidate: {
+      path: 'model.onnx',
+      sha256: sha256(modelBytes),
+      metrics: { accuracy: { value: 0.81, ci_low: 0.79, ci_high: 0.83 } },
+    },
+    run: THIS_JOB,
+    ...overrides,
+  });
   writeFileSync(join(cwd, 'eval-report.json'), JSON.stringify(report));
   writeFileSync(join(cwd, 'contract.yml'), 'columns:\n  x: { type: float }\n');
   return cwd;
@@ -63,7 +74,8 @@ function onlyRelease(repo: string) {
   const names = r.assets.map((a) => a.name).sort();
   expect(names).toEqual(['SHA256SUMS', 'contract.yml', 'eval-report.json', 'model-card.md', 'model.onnx']);
   const sums = r.assets.find((a) => a.name === 'SHA256SUMS')!.data.toString('utf8');
-  for (const asset of r.assets.filter((a) => a.name !== 'SHA256SUMS')) expect(sums).toContain(`${sha256(asset.data)}  ${asset.name}\n`);
+  for (const asset of r.assets.filter((a) => a.name !== 'SHA256SUMS'))
+    expect(sums).toContain(`${sha256(asset.data)}  ${asset.name}\n`);
   return r;
 }
 
@@ -74,7 +86,13 @@ describe('release action (dist bundle against the GitHub emulator)', () => {
     const first = await release(cwd, repo);
     expect(first.exitCode, first.stdout).toBe(0);
     expect(first.outputs).toMatchObject({ tag: 'model-v1.0.0', version: '1.0.0' });
-    expect(JSON.parse(first.outputs.assets!).map((a: { name: string }) => a.name)).toEqual(['model.onnx', 'model-card.md', 'eval-report.json', 'contract.yml', 'SHA256SUMS']);
+    expect(JSON.parse(first.outputs.assets!).map((a: { name: string }) => a.name)).toEqual([
+      'model.onnx',
+      'model-card.md',
+      'eval-report.json',
+      'contract.yml',
+      'SHA256SUMS',
+    ]);
     const r = onlyRelease(repo);
     expect(r.latest).toBe(true);
     expect(r.assets.find((a) => a.name === 'model.onnx')!.data.equals(tinyModel(1))).toBe(true);
@@ -92,27 +110,65 @@ describe('release action (dist bundle against the GitHub emulator)', () => {
     const second = await release(workspace(tinyModel(2)), repo, { bump: 'minor' });
     expect(second.exitCode, second.stdout).toBe(0);
     expect(second.outputs.tag).toBe('model-v1.1.0');
-    const card = github.releases(repo).find((r) => r.tag === 'model-v1.1.0')!.assets.find((a) => a.name === 'model-card.md')!.data.toString();
+    const card = github
+      .releases(repo)
+      .find((r) => r.tag === 'model-v1.1.0')!
+      .assets.find((a) => a.name === 'model-card.md')!
+      .data.toString();
     expect(card).toContain(`| SHA-256 | ${sha256(tinyModel(2))} |`);
   });
 
   it.each([
-    ['a failed gate', workspace(tinyModel(3), { gate: { passed: false, checks: [{ metric: 'accuracy', rule: 'max-drop', passed: false, reason: 'accuracy fell by 0.05, more than the 0.02 allowed' }] } }), /release model-v1\.0\.0 refused: eval-report\.json: the evaluation gate failed \(accuracy fell by 0\.05, more than the 0\.02 allowed\)/],
-    ['a model that is not the evaluated one', (() => {
-      const cwd = workspace(tinyModel(4));
-      writeFileSync(join(cwd, 'model.onnx'), tinyModel(5));
-      return cwd;
-    })(), /model\.onnx has SHA-256 [0-9a-f]{12}… but the evaluated candidate had [0-9a-f]{12}…; release the model that was evaluated/],
-    ['an eval-report another job wrote', workspace(tinyModel(6), { run: { id: 99, attempt: 1, job: 'evaluate' } }), /eval-report\.json was written by run 99 attempt 1 job evaluate, not by this job \(run 123456 attempt 1 job check\); evaluate the model in this job, or to release what a pull request's check run evaluated, set source: check-run/],
-    ['an eval-report of an earlier attempt of this run', workspace(tinyModel(7), { run: { ...THIS_JOB, attempt: 0 } }), /was written by run 123456 attempt 0 job check, not by this job/],
-    ['data that broke its contract', (() => {
-      const cwd = workspace(tinyModel(8));
-      writeFileSync(join(cwd, 'validation-report.json'), JSON.stringify(validationReport()));
-      return cwd;
-    })(), /validation-report\.json: the data broke its contract \(1 errors\)/],
+    [
+      'a failed gate',
+      workspace(tinyModel(3), {
+        gate: {
+          passed: false,
+          checks: [
+            {
+              metric: 'accuracy',
+              rule: 'max-drop',
+              passed: false,
+              reason: 'accuracy fell by 0.05, more than the 0.02 allowed',
+            },
+          ],
+        },
+      }),
+      /release model-v1\.0\.0 refused: eval-report\.json: the evaluation gate failed \(accuracy fell by 0\.05, more than the 0\.02 allowed\)/,
+    ],
+    [
+      'a model that is not the evaluated one',
+      (() => {
+        const cwd = workspace(tinyModel(4));
+        writeFileSync(join(cwd, 'model.onnx'), tinyModel(5));
+        return cwd;
+      })(),
+      /model\.onnx has SHA-256 [0-9a-f]{12}… but the evaluated candidate had [0-9a-f]{12}…; release the model that was evaluated/,
+    ],
+    [
+      'an eval-report another job wrote',
+      workspace(tinyModel(6), { run: { id: 99, attempt: 1, job: 'evaluate' } }),
+      /eval-report\.json was written by run 99 attempt 1 job evaluate, not by this job \(run 123456 attempt 1 job check\); evaluate the model in this job, or to release what a pull request's check run evaluated, set source: check-run/,
+    ],
+    [
+      'an eval-report of an earlier attempt of this run',
+      workspace(tinyModel(7), { run: { ...THIS_JOB, attempt: 0 } }),
+      /was written by run 123456 attempt 0 job check, not by this job/,
+    ],
+    [
+      'data that broke its contract',
+      (() => {
+        const cwd = workspace(tinyModel(8));
+        writeFileSync(join(cwd, 'validation-report.json'), JSON.stringify(validationReport()));
+        return cwd;
+      })(),
+      /validation-report\.json: the data broke its contract \(1 errors\)/,
+    ],
   ])('refuses %s with one line saying which check failed, and publishes nothing', async (_, cwd, message) => {
     const repo = repository();
-    const given: Record<string, string> = existsSync(join(cwd, 'validation-report.json')) ? { 'validation-report': 'validation-report.json' } : {};
+    const given: Record<string, string> = existsSync(join(cwd, 'validation-report.json'))
+      ? { 'validation-report': 'validation-report.json' }
+      : {};
     const result = await release(cwd, repo, given);
     expect(result.exitCode).toBe(1);
     expect(result.annotations).toHaveLength(1);
@@ -126,26 +182,43 @@ describe('release action (dist bundle against the GitHub emulator)', () => {
     const repo = repository();
     const result = await release(cwd, repo, { 'model-card-template': 'card.md' });
     expect(result.exitCode, result.stdout).toBe(0);
-    expect(github.releases(repo)[0]!.assets.find((a) => a.name === 'model-card.md')!.data.toString()).toMatch(/^# Weather model\n\nOwned by the forecasting team\.\n\n# Model card: model&#45;v1&#46;0&#46;0/);
+    expect(
+      github
+        .releases(repo)[0]!
+        .assets.find((a) => a.name === 'model-card.md')!
+        .data.toString(),
+    ).toMatch(/^# Weather model\n\nOwned by the forecasting team\.\n\n# Model card: model&#45;v1&#46;0&#46;0/);
     const missing = await release(workspace(), repository(), { 'model-card-template': 'nope.md' });
     expect(missing.exitCode).toBe(1);
-    expect(missing.annotations[0]!.message).toBe('nope.md: model card template not found; check the model-card-template input');
+    expect(missing.annotations[0]!.message).toBe(
+      'nope.md: model card template not found; check the model-card-template input',
+    );
   });
 
-  it('puts the team\'s intended use and limitations in the card (model-card-sections), and names a missing file in one line', async () => {
+  it("puts the team's intended use and limitations in the card (model-card-sections), and names a missing file in one line", async () => {
     const cwd = workspace();
-    writeFileSync(join(cwd, 'use.md'), '## Intended use\n\nDaily rain alerts for the ops team.\n\n## Limitations\n\nNot evaluated on snowfall.\n');
+    writeFileSync(
+      join(cwd, 'use.md'),
+      '## Intended use\n\nDaily rain alerts for the ops team.\n\n## Limitations\n\nNot evaluated on snowfall.\n',
+    );
     const repo = repository();
     const result = await release(cwd, repo, { 'model-card-sections': 'use.md' });
     expect(result.exitCode, result.stdout).toBe(0);
-    const card = github.releases(repo)[0]!.assets.find((a) => a.name === 'model-card.md')!.data.toString();
-    expect(card).toContain('## Intended use\n\nDaily rain alerts for the ops team.\n\n## Limitations\n\nNot evaluated on snowfall.');
+    const card = github
+      .releases(repo)[0]!
+      .assets.find((a) => a.name === 'model-card.md')!
+      .data.toString();
+    expect(card).toContain(
+      '## Intended use\n\nDaily rain alerts for the ops team.\n\n## Limitations\n\nNot evaluated on snowfall.',
+    );
     expect(card).not.toContain('For the team to fill in');
     // Features and types from the contract.
     expect(card).toContain('| 1 | x | float |');
     const missing = await release(workspace(), repository(), { 'model-card-sections': 'nope.md' });
     expect(missing.exitCode).toBe(1);
-    expect(missing.annotations[0]!.message).toBe('nope.md: model card sections not found; check the model-card-sections input');
+    expect(missing.annotations[0]!.message).toBe(
+      'nope.md: model card sections not found; check the model-card-sections input',
+    );
   });
 
   it('refuses a model of 2 GiB or more before reading it', async () => {
@@ -153,7 +226,9 @@ describe('release action (dist bundle against the GitHub emulator)', () => {
     truncateSync(join(cwd, 'model.onnx'), 2 * 1024 * 1024 * 1024);
     const result = await release(cwd, repository());
     expect(result.exitCode).toBe(1);
-    expect(result.annotations[0]!.message).toMatch(/^model\.onnx is 2147483648 bytes; GitHub release assets must be under 2 GiB/);
+    expect(result.annotations[0]!.message).toMatch(
+      /^model\.onnx is 2147483648 bytes; GitHub release assets must be under 2 GiB/,
+    );
   });
 
   it.each<[string, { method: string; path: RegExp; skip?: number }]>([
@@ -161,18 +236,21 @@ describe('release action (dist bundle against the GitHub emulator)', () => {
     ['uploading the model', { method: 'POST', path: /\/releases\/\d+\/assets$/ }],
     ['uploading SHA256SUMS (the last asset)', { method: 'POST', path: /\/releases\/\d+\/assets$/, skip: 4 }],
     ['publishing', { method: 'PATCH', path: /\/releases\/\d+$/ }],
-  ])('a run that fails at %s leaves no published release with assets missing, and a re-run finishes it', async (_, step) => {
-    const cwd = workspace();
-    const repo = repository();
-    // Let the earlier requests through, then fail this one without a retry.
-    github.injectFault({ method: step.method, path: step.path, kind: '400', times: 1, after: step.skip ?? 0 });
-    const failed = await release(cwd, repo);
-    expect(failed.exitCode).toBe(1);
-    expect(github.releases(repo).filter((r) => !r.draft)).toEqual([]);
-    const rerun = await release(cwd, repo);
-    expect(rerun.exitCode, rerun.stdout).toBe(0);
-    onlyRelease(repo);
-  });
+  ])(
+    'a run that fails at %s leaves no published release with assets missing, and a re-run finishes it',
+    async (_, step) => {
+      const cwd = workspace();
+      const repo = repository();
+      // Let the earlier requests through, then fail this one without a retry.
+      github.injectFault({ method: step.method, path: step.path, kind: '400', times: 1, after: step.skip ?? 0 });
+      const failed = await release(cwd, repo);
+      expect(failed.exitCode).toBe(1);
+      expect(github.releases(repo).filter((r) => !r.draft)).toEqual([]);
+      const rerun = await release(cwd, repo);
+      expect(rerun.exitCode, rerun.stdout).toBe(0);
+      onlyRelease(repo);
+    },
+  );
 
   it('recovers from an upload that arrived but whose answer was lost (the retry meets already_exists)', async () => {
     const repo = repository();
@@ -205,7 +283,9 @@ describe('release action (dist bundle against the GitHub emulator)', () => {
     const result = await release(workspace(garbage), repo);
     expect(result.exitCode).toBe(1);
     expect(result.annotations).toHaveLength(1);
-    expect(result.annotations[0]!.message).toMatch(/^model\.onnx: (not an ONNX model|onnxruntime [\d.]+ cannot load the model)/);
+    expect(result.annotations[0]!.message).toMatch(
+      /^model\.onnx: (not an ONNX model|onnxruntime [\d.]+ cannot load the model)/,
+    );
     expect(github.releases(repo)).toEqual([]);
   });
 
@@ -225,12 +305,16 @@ describe('mlgate release --dry-run', () => {
   it('writes the files of the release into a folder, with checksums', async () => {
     const cwd = workspace();
     // Outside a workflow run there is no job to compare the report with: the person running it answers for it.
-    const result = await runCli(['release', '--model', 'model.onnx', '--eval-report', 'eval-report.json', '--dry-run', 'out/release'], { cwd });
+    const result = await runCli(
+      ['release', '--model', 'model.onnx', '--eval-report', 'eval-report.json', '--dry-run', 'out/release'],
+      { cwd },
+    );
     expect(result.exitCode, result.stderr).toBe(0);
     expect(result.stdout).toBe('model-v1.0.0: dry run: the files of the release are in out/release\n');
     const sums = readFileSync(join(cwd, 'out/release/SHA256SUMS'), 'utf8');
     expect(sums).toContain(`${sha256(tinyModel(1))}  model.onnx\n`);
-    expect(readFileSync(join(cwd, 'out/release/model-card.md'), 'utf8')).toMatch(/^# Model card: model&#45;v1&#46;0&#46;0/);
+    expect(readFileSync(join(cwd, 'out/release/model-card.md'), 'utf8')).toMatch(
+      /^# Model card: model&#45;v1&#46;0&#46;0/,
+    );
   });
 });
-

@@ -18,9 +18,26 @@ import { runAction } from '../support/run-action.js';
  */
 function project(): string {
   const cwd = mkdtempSync(join(tmpdir(), 'mlgate-train-'));
-  writeModel(join(cwd, 'trained.onnx'), { features: ['a', 'b', 'c'], classes: ['x', 'y', 'z'], layers: teacherLayers(3, 3), output: 'softmax' });
+  writeModel(join(cwd, 'trained.onnx'), {
+    features: ['a', 'b', 'c'],
+    classes: ['x', 'y', 'z'],
+    layers: teacherLayers(3, 3),
+    output: 'softmax',
+  });
   writeFileSync(join(cwd, 'requirements.lock'), 'torch==2.11\n');
-  writeFileSync(join(cwd, 'train.sh'), ['set -e', 'mkdir -p data out', 'test -f data/train.csv || echo "a,b,c,label" > data/train.csv', 'echo "epoch 1: loss 0.9"', 'sleep 2.2', 'echo "epoch 2: loss 0.4"', 'echo \'{"loss": 0.4, "val": {"accuracy": 0.91}, "note": "text"}\' > metrics.json', 'cp trained.onnx out/model.onnx'].join('\n'));
+  writeFileSync(
+    join(cwd, 'train.sh'),
+    [
+      'set -e',
+      'mkdir -p data out',
+      'test -f data/train.csv || echo "a,b,c,label" > data/train.csv',
+      'echo "epoch 1: loss 0.9"',
+      'sleep 2.2',
+      'echo "epoch 2: loss 0.4"',
+      'echo \'{"loss": 0.4, "val": {"accuracy": 0.91}, "note": "text"}\' > metrics.json',
+      'cp trained.onnx out/model.onnx',
+    ].join('\n'),
+  );
   return cwd;
 }
 
@@ -32,7 +49,9 @@ const TRAIN = {
 };
 
 async function readReport(cwd: string) {
-  return (await parseDocument<any>(readFileSync(join(cwd, 'mlgate-reports/train-report.json'), 'utf8'), 'train-report.json')).document;
+  return (
+    await parseDocument<any>(readFileSync(join(cwd, 'mlgate-reports/train-report.json'), 'utf8'), 'train-report.json')
+  ).document;
 }
 
 let results: ResultsServiceEmulator;
@@ -50,25 +69,51 @@ describe('train action (dist bundle) on a GPU runner', () => {
   it('checks the H100, runs the command, samples the GPU, checks the model and uploads the artifact', async () => {
     const cwd = project();
     // The run's job list says which labels the runner carries (the harness's run 123456, runner test-runner).
-    github.addJob(REPOSITORY, 123456, { name: 'train', runnerName: 'other-runner', labels: ['self-hosted', 'linux', 'cpu'] });
-    github.addJob(REPOSITORY, 123456, { name: 'train', runnerName: 'test-runner', labels: ['self-hosted', 'linux', 'gpu'] });
-    const result = await runAction({ action: 'train', cwd, token: GitHubEmulator.READ_TOKEN, apiUrl: github.apiUrl, env: { ...fakeNvidiaSmi('h100'), ...results.environment('run-a') }, inputs: { ...TRAIN, 'require-gpu': 'true', 'min-gpu-memory': '40', 'artifact-name': 'model-a' } });
+    github.addJob(REPOSITORY, 123456, {
+      name: 'train',
+      runnerName: 'other-runner',
+      labels: ['self-hosted', 'linux', 'cpu'],
+    });
+    github.addJob(REPOSITORY, 123456, {
+      name: 'train',
+      runnerName: 'test-runner',
+      labels: ['self-hosted', 'linux', 'gpu'],
+    });
+    const result = await runAction({
+      action: 'train',
+      cwd,
+      token: GitHubEmulator.READ_TOKEN,
+      apiUrl: github.apiUrl,
+      env: { ...fakeNvidiaSmi('h100'), ...results.environment('run-a') },
+      inputs: { ...TRAIN, 'require-gpu': 'true', 'min-gpu-memory': '40', 'artifact-name': 'model-a' },
+    });
     expect(result.exitCode, result.stdout + result.stderr).toBe(0);
     expect(result.stdout).toContain('GPU: NVIDIA H100 80GB HBM3 (80 GiB, 79 GiB free, driver 580.159.04), CUDA 13.0');
-    expect(result.stdout).toMatch(/::group::Train: bash train\.sh\nepoch 1: loss 0\.9\nepoch 2: loss 0\.4\n::endgroup::/);
+    expect(result.stdout).toMatch(
+      /::group::Train: bash train\.sh\nepoch 1: loss 0\.9\nepoch 2: loss 0\.4\n::endgroup::/,
+    );
     const report = await readReport(cwd);
     expect(report).toMatchObject({
       status: 'succeeded',
       exit_code: 0,
       metrics: { loss: 0.4, 'val.accuracy': 0.91 },
       model: { path: 'out/model.onnx', bytes: readFileSync(join(cwd, 'trained.onnx')).length },
-      gpu: { devices: [{ name: 'NVIDIA H100 80GB HBM3', memory_total_mib: 81559, driver_version: '580.159.04' }], cuda_version: '13.0', utilization_percent: { mean: 87, max: 87 }, memory_used_mib: { max: 30512 } },
+      gpu: {
+        devices: [{ name: 'NVIDIA H100 80GB HBM3', memory_total_mib: 81559, driver_version: '580.159.04' }],
+        cuda_version: '13.0',
+        utilization_percent: { mean: 87, max: 87 },
+        memory_used_mib: { max: 30512 },
+      },
       artifact: { name: 'model-a' },
       runner: { os: 'Linux', name: 'test-runner', labels: ['self-hosted', 'linux', 'gpu'] },
     });
     expect(report.gpu.samples.length).toBeGreaterThanOrEqual(2);
     expect(report.duration_seconds).toBeGreaterThan(2);
-    expect(result.outputs).toMatchObject({ model: 'out/model.onnx', 'artifact-id': String(report.artifact.id), report: 'mlgate-reports/train-report.json' });
+    expect(result.outputs).toMatchObject({
+      model: 'out/model.onnx',
+      'artifact-id': String(report.artifact.id),
+      report: 'mlgate-reports/train-report.json',
+    });
     expect(JSON.parse(result.outputs.gpu!)).toEqual([expect.objectContaining({ name: 'NVIDIA H100 80GB HBM3' })]);
     const zip = unzipSync(new Uint8Array(results.artifactBytes('model-a')!));
     expect(Object.keys(zip).sort()).toEqual(['metrics.json', 'mlgate-reports/train-report.json', 'out/model.onnx']);
@@ -93,7 +138,11 @@ describe('train action (dist bundle) on a GPU runner', () => {
     rmSync(join(fresh, 'data'), { recursive: true });
     const second = await runAction({ action: 'train', cwd: fresh, env, inputs });
     expect(second.exitCode, second.stdout).toBe(0);
-    expect((await readReport(fresh)).cache).toEqual({ key: saved.cache.key, restored_key: saved.cache.key, saved: false });
+    expect((await readReport(fresh)).cache).toEqual({
+      key: saved.cache.key,
+      restored_key: saved.cache.key,
+      saved: false,
+    });
     // The cached data is what the first run left, not what was written after it.
     expect(readFileSync(join(fresh, 'data', 'train.csv'), 'utf8')).toBe('a,b,c,label\n');
 
@@ -108,29 +157,66 @@ describe('train action (dist bundle) on a GPU runner', () => {
   it('retries a transient failure of the artifact service', async () => {
     const cwd = project();
     results.injectFault({ target: 'CreateArtifact', status: 503 });
-    const result = await runAction({ action: 'train', cwd, env: { ...fakeNvidiaSmi('h100'), ...results.environment('run-retry') }, inputs: { ...TRAIN, 'artifact-name': 'model-retry' } });
+    const result = await runAction({
+      action: 'train',
+      cwd,
+      env: { ...fakeNvidiaSmi('h100'), ...results.environment('run-retry') },
+      inputs: { ...TRAIN, 'artifact-name': 'model-retry' },
+    });
     expect(result.exitCode, result.stdout).toBe(0);
     expect(results.artifactBytes('model-retry')).toBeDefined();
   });
 
   it('says how to fix an artifact name already used in the run', async () => {
     const env = { ...fakeNvidiaSmi('h100'), ...results.environment('run-clash') };
-    const first = await runAction({ action: 'train', cwd: project(), env, inputs: { ...TRAIN, 'artifact-name': 'model' } });
+    const first = await runAction({
+      action: 'train',
+      cwd: project(),
+      env,
+      inputs: { ...TRAIN, 'artifact-name': 'model' },
+    });
     expect(first.exitCode).toBe(0);
-    const second = await runAction({ action: 'train', cwd: project(), env, inputs: { ...TRAIN, 'artifact-name': 'model' } });
+    const second = await runAction({
+      action: 'train',
+      cwd: project(),
+      env,
+      inputs: { ...TRAIN, 'artifact-name': 'model' },
+    });
     expect(second.exitCode).toBe(1);
-    expect(second.annotations.at(-1)!.message).toMatch(/^artifact-name model is already used in this run; give each upload its own name/);
+    expect(second.annotations.at(-1)!.message).toMatch(
+      /^artifact-name model is already used in this run; give each upload its own name/,
+    );
   });
 });
 
 describe('train preflight: nothing runs on a runner that cannot do the job', () => {
   it.each([
-    ['two A10G too small for min-gpu-memory', 'a10g-x2', { 'require-gpu': 'true', 'min-gpu-memory': '30' }, /^min-gpu-memory is 30 GiB but the largest free GPU memory here is 22\.0 GiB \(NVIDIA A10G 22\.0 GiB free of 22\.5, NVIDIA A10G 22\.0 GiB free of 22\.5\)/],
-    ['no driver', 'no-driver', { 'require-gpu': 'true' }, /^require-gpu is true but nvidia-smi failed: NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver/],
-    ['a driver/library mismatch', 'mismatch', { 'require-gpu': 'true' }, /^require-gpu is true but nvidia-smi failed: Failed to initialize NVML: Driver\/library version mismatch \(the kernel driver and the NVIDIA libraries differ: reboot the runner or reinstall the driver\)/],
+    [
+      'two A10G too small for min-gpu-memory',
+      'a10g-x2',
+      { 'require-gpu': 'true', 'min-gpu-memory': '30' },
+      /^min-gpu-memory is 30 GiB but the largest free GPU memory here is 22\.0 GiB \(NVIDIA A10G 22\.0 GiB free of 22\.5, NVIDIA A10G 22\.0 GiB free of 22\.5\)/,
+    ],
+    [
+      'no driver',
+      'no-driver',
+      { 'require-gpu': 'true' },
+      /^require-gpu is true but nvidia-smi failed: NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver/,
+    ],
+    [
+      'a driver/library mismatch',
+      'mismatch',
+      { 'require-gpu': 'true' },
+      /^require-gpu is true but nvidia-smi failed: Failed to initialize NVML: Driver\/library version mismatch \(the kernel driver and the NVIDIA libraries differ: reboot the runner or reinstall the driver\)/,
+    ],
   ] as const)('%s', async (_, profile, inputs, message) => {
     const cwd = project();
-    const result = await runAction({ action: 'train', cwd, env: fakeNvidiaSmi(profile), inputs: { ...TRAIN, command: 'touch ran', ...inputs } });
+    const result = await runAction({
+      action: 'train',
+      cwd,
+      env: fakeNvidiaSmi(profile),
+      inputs: { ...TRAIN, command: 'touch ran', ...inputs },
+    });
     expect(result.exitCode).toBe(1);
     expect(result.annotations).toHaveLength(1);
     expect(result.annotations[0]!.message).toMatch(message);
@@ -139,17 +225,35 @@ describe('train preflight: nothing runs on a runner that cannot do the job', () 
 
   it('with require-gpu auto a broken GPU is a warning, and training runs on the CPU', async () => {
     const cwd = project();
-    const result = await runAction({ action: 'train', cwd, env: fakeNvidiaSmi('mismatch'), inputs: { ...TRAIN, 'artifact-name': '' } });
+    const result = await runAction({
+      action: 'train',
+      cwd,
+      env: fakeNvidiaSmi('mismatch'),
+      inputs: { ...TRAIN, 'artifact-name': '' },
+    });
     expect(result.exitCode, result.stdout).toBe(0);
-    expect(result.annotations[0]).toMatchObject({ level: 'warning', message: expect.stringMatching(/^no usable GPU \(nvidia-smi failed: Failed to initialize NVML/) });
+    expect(result.annotations[0]).toMatchObject({
+      level: 'warning',
+      message: expect.stringMatching(/^no usable GPU \(nvidia-smi failed: Failed to initialize NVML/),
+    });
     expect((await readReport(cwd)).gpu).toBeNull();
   });
 
   it('takes the two A10G when they are large enough', async () => {
     const cwd = project();
-    const result = await runAction({ action: 'train', cwd, env: fakeNvidiaSmi('a10g-x2'), inputs: { ...TRAIN, 'require-gpu': 'true', 'min-gpu-memory': '16', 'artifact-name': '' } });
+    const result = await runAction({
+      action: 'train',
+      cwd,
+      env: fakeNvidiaSmi('a10g-x2'),
+      inputs: { ...TRAIN, 'require-gpu': 'true', 'min-gpu-memory': '16', 'artifact-name': '' },
+    });
     expect(result.exitCode, result.stdout).toBe(0);
-    expect((await readReport(cwd)).gpu).toMatchObject({ devices: [{ name: 'NVIDIA A10G' }, { name: 'NVIDIA A10G' }], cuda_version: '12.2', utilization_percent: { mean: 61, max: 61 }, memory_used_mib: { max: 18208 } });
+    expect((await readReport(cwd)).gpu).toMatchObject({
+      devices: [{ name: 'NVIDIA A10G' }, { name: 'NVIDIA A10G' }],
+      cuda_version: '12.2',
+      utilization_percent: { mean: 61, max: 61 },
+      memory_used_mib: { max: 18208 },
+    });
   });
 });
 
@@ -157,9 +261,20 @@ describe('train: how a run ends', () => {
   it('stops the whole process tree at the timeout and reports timed_out', async () => {
     const cwd = project();
     const marker = `${31 + Math.random()}`;
-    const result = await runAction({ action: 'train', cwd, inputs: { command: `sleep ${marker} & sleep ${marker}`, 'timeout-minutes': '0.03', 'require-gpu': 'false', 'artifact-name': '' } });
+    const result = await runAction({
+      action: 'train',
+      cwd,
+      inputs: {
+        command: `sleep ${marker} & sleep ${marker}`,
+        'timeout-minutes': '0.03',
+        'require-gpu': 'false',
+        'artifact-name': '',
+      },
+    });
     expect(result.exitCode).toBe(1);
-    expect(result.annotations.at(-1)!.message).toBe('The training command ran past timeout-minutes (0.03) and was stopped with every process it started');
+    expect(result.annotations.at(-1)!.message).toBe(
+      'The training command ran past timeout-minutes (0.03) and was stopped with every process it started',
+    );
     const report = await readReport(cwd);
     expect(report.status).toBe('timed_out');
     expect(report.duration_seconds).toBeLessThan(10);
@@ -172,9 +287,14 @@ describe('train: how a run ends', () => {
     expect(left).toBe('');
   });
 
-  it('passes the command\'s exit code on, and uploads nothing', async () => {
+  it("passes the command's exit code on, and uploads nothing", async () => {
     const cwd = project();
-    const result = await runAction({ action: 'train', cwd, env: results.environment('run-exit'), inputs: { command: 'echo "CUDA out of memory"; exit 3', 'require-gpu': 'false', 'artifact-name': 'never' } });
+    const result = await runAction({
+      action: 'train',
+      cwd,
+      env: results.environment('run-exit'),
+      inputs: { command: 'echo "CUDA out of memory"; exit 3', 'require-gpu': 'false', 'artifact-name': 'never' },
+    });
     expect(result.exitCode).toBe(3);
     expect(result.annotations.at(-1)!.message).toBe('The training command failed with exit code 3');
     expect((await readReport(cwd)).status).toBe('failed');
@@ -182,12 +302,24 @@ describe('train: how a run ends', () => {
   });
 
   it.each([
-    ['a model that is not ONNX', (cwd: string) => writeFileSync(join(cwd, 'trained.onnx'), 'weights'), /^out\/model\.onnx: not an ONNX model/],
-    ['no metrics file', (cwd: string) => writeFileSync(join(cwd, 'train.sh'), 'mkdir -p out; cp trained.onnx out/model.onnx'), /^metrics\.json: the command succeeded but wrote no metrics file here/],
+    [
+      'a model that is not ONNX',
+      (cwd: string) => writeFileSync(join(cwd, 'trained.onnx'), 'weights'),
+      /^out\/model\.onnx: not an ONNX model/,
+    ],
+    [
+      'no metrics file',
+      (cwd: string) => writeFileSync(join(cwd, 'train.sh'), 'mkdir -p out; cp trained.onnx out/model.onnx'),
+      /^metrics\.json: the command succeeded but wrote no metrics file here/,
+    ],
   ])('%s is one clear error', async (_, breakIt, message) => {
     const cwd = project();
     breakIt(cwd);
-    const result = await runAction({ action: 'train', cwd, inputs: { ...TRAIN, 'require-gpu': 'false', 'artifact-name': '' } });
+    const result = await runAction({
+      action: 'train',
+      cwd,
+      inputs: { ...TRAIN, 'require-gpu': 'false', 'artifact-name': '' },
+    });
     expect(result.exitCode).toBe(1);
     expect(result.annotations.at(-1)!.message).toMatch(message);
   });

@@ -6,7 +6,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ResultsServiceEmulator } from '../support/emulator/results-service.js';
 import { GitHubEmulator } from '../support/emulator/server.js';
 import { ROOT } from '../support/run-action.js';
-import { completedRunEvent, createFixtureRepo, loadWorkflow, runWorkflow, usedActions, whyNotEmulated, whyNotTriggered, type StepRecord, type WorkflowEvent, type WorkflowRunResult } from '../support/workflow-runner/index.js';
+import {
+  completedRunEvent,
+  createFixtureRepo,
+  loadWorkflow,
+  runWorkflow,
+  usedActions,
+  whyNotEmulated,
+  whyNotTriggered,
+  type StepRecord,
+  type WorkflowEvent,
+  type WorkflowRunResult,
+} from '../support/workflow-runner/index.js';
 
 /**
  * The workflow runner that the lifecycle test runs the templates with: each feature on a small inline workflow,
@@ -30,11 +41,18 @@ const UPLOAD = 'actions/upload-artifact@ea165f8d65b6e75b540449e92b4886f43607fa02
 const DOWNLOAD = 'actions/download-artifact@fa0a91b85d4f404e444e00e005971372dc801d16';
 
 const workflow = (content: string, file = 'test.yml') => ({ file, content });
-const push = (): WorkflowEvent => ({ name: 'push', payload: { ref: 'refs/heads/main', before: '0'.repeat(40), after: 'c'.repeat(40), sender: { login: 'maintainer' } } });
-const steps = (run: WorkflowRunResult, job: string, leg = 0): Record<string, StepRecord> => Object.fromEntries(run.jobs[job]!.legs[leg]!.steps.map((s) => [s.id, s]));
+const push = (): WorkflowEvent => ({
+  name: 'push',
+  payload: { ref: 'refs/heads/main', before: '0'.repeat(40), after: 'c'.repeat(40), sender: { login: 'maintainer' } },
+});
+const steps = (run: WorkflowRunResult, job: string, leg = 0): Record<string, StepRecord> =>
+  Object.fromEntries(run.jobs[job]!.legs[leg]!.steps.map((s) => [s.id, s]));
 
 async function rest(path: string, token = GitHubEmulator.READ_TOKEN) {
-  const response = await fetch(`${github.apiUrl}${path}`, { headers: { authorization: `token ${token}` }, redirect: 'manual' });
+  const response = await fetch(`${github.apiUrl}${path}`, {
+    headers: { authorization: `token ${token}` },
+    redirect: 'manual',
+  });
   const json: any = response.headers.get('content-type')?.includes('json') ? await response.json() : undefined;
   return { status: response.status, json, headers: response.headers };
 }
@@ -219,7 +237,10 @@ jobs:
   });
 
   it('runs a committed mlgate bundle with its inputs and defaults, and refuses an input its action.yml lacks', async () => {
-    const repo = createFixtureRepo({ 'contract.yml': 'columns:\n  id: { type: int, unique: true }\n', 'data/d.csv': 'id\n1\n2\n' });
+    const repo = createFixtureRepo({
+      'contract.yml': 'columns:\n  id: { type: int, unique: true }\n',
+      'data/d.csv': 'id\n1\n2\n',
+    });
     const source = (input: string) =>
       workflow(`on: push
 permissions:
@@ -235,14 +256,26 @@ jobs:
           data: data/*.csv
           contract: contract.yml${input}
 `);
-    const run = await runWorkflow({ workflow: source(''), event: repo.pushEvent('main', '0'.repeat(40)), repo, github, results });
+    const run = await runWorkflow({
+      workflow: source(''),
+      event: repo.pushEvent('main', '0'.repeat(40)),
+      repo,
+      github,
+      results,
+    });
     const validate = steps(run, 'check').validate!;
     expect(validate.outcome, validate.stdout + validate.stderr).toBe('success');
     expect(validate.outputs).toMatchObject({ passed: 'true', violations: '0' });
     expect(validate.summary).toContain('Data validation');
-    await expect(runWorkflow({ workflow: source('\n          contracts: typo.yml'), event: repo.pushEvent('main', '0'.repeat(40)), repo, github, results })).rejects.toThrow(
-      /actions\/validate-data\/action.yml has no input "contracts"/,
-    );
+    await expect(
+      runWorkflow({
+        workflow: source('\n          contracts: typo.yml'),
+        event: repo.pushEvent('main', '0'.repeat(40)),
+        repo,
+        github,
+        results,
+      }),
+    ).rejects.toThrow(/actions\/validate-data\/action.yml has no input "contracts"/);
   });
 });
 
@@ -291,7 +324,14 @@ jobs:
     const repo = createFixtureRepo({ 'a.txt': 'a\n' });
     repo.commit('feature', { 'a.txt': 'b\n' });
     const pull = repo.openPullRequest(github, { branch: 'feature' });
-    const run = await runWorkflow({ workflow: source, event: repo.pullRequestEvent(github, pull.number), repo, github, results, secrets: { DEPLOY_KEY: 'deploy-key-value' } });
+    const run = await runWorkflow({
+      workflow: source,
+      event: repo.pullRequestEvent(github, pull.number),
+      repo,
+      github,
+      results,
+      secrets: { DEPLOY_KEY: 'deploy-key-value' },
+    });
     expect(run.jobs.read!.legs[0]!.token).toBe(GitHubEmulator.READ_TOKEN);
     expect(run.jobs.read!.legs[0]!.permissions).toEqual({ contents: 'read' });
     expect(steps(run, 'read').try!.stdout).toBe('status=403 same=true secret=true\n');
@@ -305,7 +345,14 @@ jobs:
     const repo = createFixtureRepo({ 'a.txt': 'a\n' });
     repo.commit('patch', { 'a.txt': 'forked\n' });
     const pull = repo.openPullRequest(github, { branch: 'patch', fork: true });
-    const run = await runWorkflow({ workflow: source, event: repo.pullRequestEvent(github, pull.number), repo, github, results, secrets: { DEPLOY_KEY: 'deploy-key-value' } });
+    const run = await runWorkflow({
+      workflow: source,
+      event: repo.pullRequestEvent(github, pull.number),
+      repo,
+      github,
+      results,
+      secrets: { DEPLOY_KEY: 'deploy-key-value' },
+    });
     expect(run.headRepository).toBe('someone/models');
     expect(run.jobs.write!.legs[0]!.token).toBe(GitHubEmulator.READ_TOKEN);
     expect(run.jobs.write!.legs[0]!.secrets).toEqual([]);
@@ -314,7 +361,10 @@ jobs:
 
   it("never sends a fork's pull request to the self-hosted GPU runner of mlgate-pull-request.yml", async () => {
     const data = `x,y\n${Array.from({ length: 50 }, (_, i) => `${i},${i % 3}`).join('\n')}\n`;
-    const repo = createFixtureRepo({ 'data/a.csv': data, 'contract.yml': 'schema: mlgate/contract@1\ncolumns:\n  x: { type: int }\n  y: { type: int }\n' });
+    const repo = createFixtureRepo({
+      'data/a.csv': data,
+      'contract.yml': 'schema: mlgate/contract@1\ncolumns:\n  x: { type: int }\n  y: { type: int }\n',
+    });
     repo.commit('gpu', { 'train/train.py': 'import os\n' });
     const forked = repo.openPullRequest(github, { branch: 'gpu', fork: true });
     const file = join(ROOT, 'workflow-templates', 'mlgate-pull-request.yml');
@@ -322,14 +372,27 @@ jobs:
     const train = template.jobs.find((j) => j.id === 'train')!;
     expect(train.condition).toContain('github.event.pull_request.head.repo.full_name == github.repository');
     // The fork's data is validated; its train job is skipped by its own condition before any runner is chosen.
-    const run = await runWorkflow({ workflow: file, event: repo.pullRequestEvent(github, forked.number, 'opened'), repo, github, results });
+    const run = await runWorkflow({
+      workflow: file,
+      event: repo.pullRequestEvent(github, forked.number, 'opened'),
+      repo,
+      github,
+      results,
+    });
     expect(run.triggered).toBe(true);
-    expect(run.jobs.validate!.result, JSON.stringify(run.jobs.validate!.legs[0]?.steps.map((s) => [s.name, s.outcome, s.annotations]))).toBe('success');
+    expect(
+      run.jobs.validate!.result,
+      JSON.stringify(run.jobs.validate!.legs[0]?.steps.map((s) => [s.name, s.outcome, s.annotations])),
+    ).toBe('success');
     expect(run.jobs.validate!.legs[0]!.token).toBe(GitHubEmulator.READ_TOKEN);
     expect(run.jobs[train.id]!.result).toBe('skipped');
     expect(run.jobs[train.id]!.legs).toEqual([]);
     const jobs = await rest(`/repos/${repo.repository}/actions/runs/${run.runId}/jobs`);
-    expect(jobs.json.jobs.map((j: { labels: string[] }) => j.labels)).not.toContainEqual(['self-hosted', 'linux', 'gpu']);
+    expect(jobs.json.jobs.map((j: { labels: string[] }) => j.labels)).not.toContainEqual([
+      'self-hosted',
+      'linux',
+      'gpu',
+    ]);
   });
 });
 
@@ -384,7 +447,8 @@ jobs:
 describe('artifacts', () => {
   it('pass between the jobs of a run and between runs, and the REST API lists and serves them as zips', async () => {
     const producer = await runWorkflow({
-      workflow: workflow(`on: push
+      workflow: workflow(
+        `on: push
 permissions:
   contents: read
 jobs:
@@ -427,12 +491,16 @@ jobs:
           name: nothing
           path: missing/*.json
           if-no-files-found: ignore
-`, 'producer.yml'),
+`,
+        'producer.yml',
+      ),
       event: push(),
       github,
       results,
     });
-    expect(producer.conclusion, JSON.stringify(producer.jobs.merge?.legs[0]?.steps.map((s) => s.stderr))).toBe('success');
+    expect(producer.conclusion, JSON.stringify(producer.jobs.merge?.legs[0]?.steps.map((s) => s.stderr))).toBe(
+      'success',
+    );
     expect(steps(producer, 'shard').up!.outputs['artifact-id']).toMatch(/^\d+$/);
     expect(steps(producer, 'merge').ls!.stdout).toBe('part 1\npart 2\npart 2\npart 1\npart-1.txt part-2.txt ');
 
@@ -446,7 +514,8 @@ jobs:
     expect(Object.keys(zip).sort()).toEqual(['part-1.txt', 'part-2.txt']);
 
     const consumer = await runWorkflow({
-      workflow: workflow(`on: workflow_dispatch
+      workflow: workflow(
+        `on: workflow_dispatch
 permissions:
   actions: read
 jobs:
@@ -461,7 +530,9 @@ jobs:
           github-token: \${{ github.token }}
       - id: cat
         run: cat got/part-2.txt
-`, 'consumer.yml'),
+`,
+        'consumer.yml',
+      ),
       event: { name: 'workflow_dispatch', payload: { inputs: {} } },
       github,
       results,
@@ -471,7 +542,7 @@ jobs:
 });
 
 describe('re-runs', () => {
-  it('run with the first run\'s id and event, as attempt 2, and may upload the names attempt 1 uploaded', async () => {
+  it("run with the first run's id and event, as attempt 2, and may upload the names attempt 1 uploaded", async () => {
     const source = workflow(`on: push
 permissions: {}
 jobs:
@@ -499,7 +570,9 @@ describe('runs in the GitHub emulator', () => {
     repo.commit('listed', { 'a.txt': 'b\n' });
     const pull = repo.openPullRequest(github, { branch: 'listed' });
     const event = repo.pullRequestEvent(github, pull.number);
-    const source = (exit: number) => workflow(`name: check
+    const source = (exit: number) =>
+      workflow(
+        `name: check
 on:
   pull_request:
     branches: [$default-branch]
@@ -514,11 +587,25 @@ jobs:
     environment: review
     steps:
       - run: exit ${exit}
-`, 'check.yml');
+`,
+        'check.yml',
+      );
     const failed = await runWorkflow({ workflow: source(1), event, repo, github, results });
-    const passed = await runWorkflow({ workflow: source(0), event, repo, github, results, runId: failed.runId, runAttempt: 2 });
+    const passed = await runWorkflow({
+      workflow: source(0),
+      event,
+      repo,
+      github,
+      results,
+      runId: failed.runId,
+      runAttempt: 2,
+    });
     expect(failed.concurrency).toEqual({ group: `check-${pull.number}`, cancelInProgress: true });
-    expect(passed.jobs.check!.legs[0]).toMatchObject({ runsOn: ['self-hosted', 'linux', 'gpu'], timeoutMinutes: 7, environment: { name: 'review' } });
+    expect(passed.jobs.check!.legs[0]).toMatchObject({
+      runsOn: ['self-hosted', 'linux', 'gpu'],
+      timeoutMinutes: 7,
+      environment: { name: 'review' },
+    });
     const single = await rest(`/repos/acme/models/actions/runs/${failed.runId}`);
     expect(single.json).toMatchObject({
       id: failed.runId,
@@ -535,15 +622,32 @@ jobs:
     expect(single.json.pull_requests.map((p: { number: number }) => p.number)).toEqual([pull.number]);
     const bySha = await rest(`/repos/acme/models/actions/runs?head_sha=${pull.headSha}&status=success`);
     expect(bySha.json.workflow_runs.map((r: { id: number }) => r.id)).toEqual([failed.runId]);
-    const byFile = await rest(`/repos/acme/models/actions/workflows/check.yml/runs?head_sha=${pull.headSha}&status=success`);
+    const byFile = await rest(
+      `/repos/acme/models/actions/workflows/check.yml/runs?head_sha=${pull.headSha}&status=success`,
+    );
     expect(byFile.json.total_count).toBe(1);
-    expect((await rest(`/repos/acme/models/actions/workflows/other.yml/runs?head_sha=${pull.headSha}`)).json.total_count).toBe(0);
+    expect(
+      (await rest(`/repos/acme/models/actions/workflows/other.yml/runs?head_sha=${pull.headSha}`)).json.total_count,
+    ).toBe(0);
     const jobs = await rest(`/repos/acme/models/actions/runs/${failed.runId}/jobs`);
-    expect(jobs.json.jobs[0]).toMatchObject({ name: 'check', labels: ['self-hosted', 'linux', 'gpu'], head_sha: pull.headSha, workflow_name: 'check', head_branch: 'listed' });
+    expect(jobs.json.jobs[0]).toMatchObject({
+      name: 'check',
+      labels: ['self-hosted', 'linux', 'gpu'],
+      head_sha: pull.headSha,
+      workflow_name: 'check',
+      head_branch: 'listed',
+    });
   });
 
   it('triggers workflow_run workflows from a finished run, filtered by workflow name and type', async () => {
-    const first = await runWorkflow({ workflow: workflow('name: mlgate\non: push\npermissions: {}\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: exit 1\n'), event: push(), github, results });
+    const first = await runWorkflow({
+      workflow: workflow(
+        'name: mlgate\non: push\npermissions: {}\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: exit 1\n',
+      ),
+      event: push(),
+      github,
+      results,
+    });
     const follow = workflow(`on:
   workflow_run:
     workflows: [mlgate]
@@ -559,8 +663,14 @@ jobs:
     const event = completedRunEvent(first, 'acme/models');
     const second = await runWorkflow({ workflow: follow, event, github, results });
     expect(steps(second, 'comment').__run!.stdout).toBe(`${first.runId} failure\n`);
-    const other = { ...event, payload: { ...event.payload, workflow_run: { ...event.payload.workflow_run, name: 'other' } } };
-    expect(await runWorkflow({ workflow: follow, event: other, github, results })).toMatchObject({ triggered: false, reason: expect.stringMatching(/workflows/) });
+    const other = {
+      ...event,
+      payload: { ...event.payload, workflow_run: { ...event.payload.workflow_run, name: 'other' } },
+    };
+    expect(await runWorkflow({ workflow: follow, event: other, github, results })).toMatchObject({
+      triggered: false,
+      reason: expect.stringMatching(/workflows/),
+    });
   });
 
   it('fills workflow_dispatch inputs from the given values and the declared defaults', async () => {
@@ -584,7 +694,9 @@ jobs:
     const event = { name: 'workflow_dispatch', payload: { inputs: { bump: 'minor' } } };
     const run = await runWorkflow({ workflow: source, event, inputs: { bump: 'minor' }, github, results });
     expect(steps(run, 'a').__run!.stdout).toBe('minor false minor\n');
-    await expect(runWorkflow({ workflow: source, event, inputs: { bump: 'huge' }, github, results })).rejects.toThrow(/not one of patch, minor, major/);
+    await expect(runWorkflow({ workflow: source, event, inputs: { bump: 'huge' }, github, results })).rejects.toThrow(
+      /not one of patch, minor, major/,
+    );
   });
 });
 
@@ -592,13 +704,41 @@ describe('what the runner refuses', () => {
   const run = (content: string) => runWorkflow({ workflow: workflow(content), event: push(), github, results });
 
   it.each([
-    ['an action nobody emulates', `on: push\npermissions: {}\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-python@v5\n`, /uses: actions\/setup-python@v5 is not emulated/],
-    ['a stand-in at another pin', `on: push\npermissions: {}\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n`, /uses: actions\/checkout@v4 is not emulated/],
-    ['an mlgate action that does not exist', `on: push\npermissions: {}\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: mlgate/mlgate/actions/deploy@v1\n`, /there is no action deploy/],
-    ['an expression the evaluator rejects at run time', `on: push\npermissions: {}\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo \${{ fromJSON('{not json') }}\n`, /the expression .*fromJSON/],
-    ['an expression the parser rejects', `on: push\npermissions: {}\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - if: github.event ==\n        run: echo\n`, /does not (parse|convert)/],
-    ['an unknown context', `on: push\npermissions: {}\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo \${{ nosuch.value }}\n`, /does not parse|nosuch/],
-    ['a job without permissions anywhere', `on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo\n`, /no permissions/],
+    [
+      'an action nobody emulates',
+      `on: push\npermissions: {}\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-python@v5\n`,
+      /uses: actions\/setup-python@v5 is not emulated/,
+    ],
+    [
+      'a stand-in at another pin',
+      `on: push\npermissions: {}\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n`,
+      /uses: actions\/checkout@v4 is not emulated/,
+    ],
+    [
+      'an mlgate action that does not exist',
+      `on: push\npermissions: {}\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: mlgate/mlgate/actions/deploy@v1\n`,
+      /there is no action deploy/,
+    ],
+    [
+      'an expression the evaluator rejects at run time',
+      `on: push\npermissions: {}\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo \${{ fromJSON('{not json') }}\n`,
+      /the expression .*fromJSON/,
+    ],
+    [
+      'an expression the parser rejects',
+      `on: push\npermissions: {}\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - if: github.event ==\n        run: echo\n`,
+      /does not (parse|convert)/,
+    ],
+    [
+      'an unknown context',
+      `on: push\npermissions: {}\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo \${{ nosuch.value }}\n`,
+      /does not parse|nosuch/,
+    ],
+    [
+      'a job without permissions anywhere',
+      `on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo\n`,
+      /no permissions/,
+    ],
   ])('%s is an error, not a skip', async (_, content, message) => {
     await expect(run(content)).rejects.toThrow(message);
   });
@@ -607,42 +747,90 @@ describe('what the runner refuses', () => {
 describe('every workflow template', () => {
   const folder = join(ROOT, 'workflow-templates');
   const repository = 'acme/models';
-  const repo = (fullName: string, fork = false) => ({ full_name: fullName, fork, name: 'models', owner: { login: fullName.split('/')[0] } });
+  const repo = (fullName: string, fork = false) => ({
+    full_name: fullName,
+    fork,
+    name: 'models',
+    owner: { login: fullName.split('/')[0] },
+  });
   const events: Record<string, WorkflowEvent> = {
-    pull_request: { name: 'pull_request', payload: { action: 'opened', number: 1, pull_request: { number: 1, head: { ref: 'f', sha: 'a'.repeat(40), repo: repo(repository) }, base: { ref: 'main', sha: 'b'.repeat(40), repo: repo(repository) } } } },
+    pull_request: {
+      name: 'pull_request',
+      payload: {
+        action: 'opened',
+        number: 1,
+        pull_request: {
+          number: 1,
+          head: { ref: 'f', sha: 'a'.repeat(40), repo: repo(repository) },
+          base: { ref: 'main', sha: 'b'.repeat(40), repo: repo(repository) },
+        },
+      },
+    },
     push: { name: 'push', payload: { ref: 'refs/heads/main', before: 'b'.repeat(40), after: 'a'.repeat(40) } },
     schedule: { name: 'schedule', payload: { schedule: '0 6 * * *' } },
     workflow_dispatch: { name: 'workflow_dispatch', payload: { inputs: {} } },
   };
 
-  it.each(readdirSync(folder).filter((f) => f.endsWith('.yml')))('%s parses, every step is one the runner runs, and each trigger decides', async (file) => {
-    const template = await loadWorkflow(join(folder, file));
-    expect(usedActions(template).map(({ uses }) => whyNotEmulated(uses)).filter(Boolean)).toEqual([]);
-    const declared = Object.keys(template.events);
-    expect(declared.length).toBeGreaterThan(0);
-    for (const name of declared) {
-      const event =
-        name === 'workflow_run'
-          ? { name, payload: { action: 'completed', workflow_run: { name: (template.events.workflow_run?.workflows ?? ['any'])[0], head_branch: 'main', event: 'pull_request' } } }
-          : events[name];
-      expect(event, `no sample event for ${name}`).toBeDefined();
-      // Every changed file matches typical paths filters: data and training code.
-      expect(whyNotTriggered(template, event!, { changedFiles: ['data/train.csv', 'train/train.py'] })).toBeUndefined();
-    }
-    expect(whyNotTriggered(template, { name: 'issues', payload: { action: 'opened' } })).toMatch(/no issues trigger/);
-    if (template.events.pull_request?.branches) {
-      const other = structuredClone(events.pull_request!);
-      other.payload.pull_request.base.ref = 'release/1.x';
-      expect(whyNotTriggered(template, other, { changedFiles: ['data/train.csv'] })).toMatch(/branch/);
-    }
-    if (template.events.pull_request) {
-      expect(whyNotTriggered(template, { ...events.pull_request!, payload: { ...events.pull_request!.payload, action: 'closed' } }, { changedFiles: ['data/train.csv'] })).toMatch(/activity type closed/);
-    }
-  });
+  it.each(readdirSync(folder).filter((f) => f.endsWith('.yml')))(
+    '%s parses, every step is one the runner runs, and each trigger decides',
+    async (file) => {
+      const template = await loadWorkflow(join(folder, file));
+      expect(
+        usedActions(template)
+          .map(({ uses }) => whyNotEmulated(uses))
+          .filter(Boolean),
+      ).toEqual([]);
+      const declared = Object.keys(template.events);
+      expect(declared.length).toBeGreaterThan(0);
+      for (const name of declared) {
+        const event =
+          name === 'workflow_run'
+            ? {
+                name,
+                payload: {
+                  action: 'completed',
+                  workflow_run: {
+                    name: (template.events.workflow_run?.workflows ?? ['any'])[0],
+                    head_branch: 'main',
+                    event: 'pull_request',
+                  },
+                },
+              }
+            : events[name];
+        expect(event, `no sample event for ${name}`).toBeDefined();
+        // Every changed file matches typical paths filters: data and training code.
+        expect(
+          whyNotTriggered(template, event!, { changedFiles: ['data/train.csv', 'train/train.py'] }),
+        ).toBeUndefined();
+      }
+      expect(whyNotTriggered(template, { name: 'issues', payload: { action: 'opened' } })).toMatch(/no issues trigger/);
+      if (template.events.pull_request?.branches) {
+        const other = structuredClone(events.pull_request!);
+        other.payload.pull_request.base.ref = 'release/1.x';
+        expect(whyNotTriggered(template, other, { changedFiles: ['data/train.csv'] })).toMatch(/branch/);
+      }
+      if (template.events.pull_request) {
+        expect(
+          whyNotTriggered(
+            template,
+            { ...events.pull_request!, payload: { ...events.pull_request!.payload, action: 'closed' } },
+            { changedFiles: ['data/train.csv'] },
+          ),
+        ).toMatch(/activity type closed/);
+      }
+    },
+  );
 });
 
 it('leaves no unexpected files: a job workspace holds only what its steps made', async () => {
-  const run = await runWorkflow({ workflow: workflow('on: push\npermissions: {}\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: touch made\n'), event: push(), github, results });
+  const run = await runWorkflow({
+    workflow: workflow(
+      'on: push\npermissions: {}\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: touch made\n',
+    ),
+    event: push(),
+    github,
+    results,
+  });
   const workspace = run.jobs.a!.legs[0]!.workspace;
   expect(readdirSync(workspace)).toEqual(['made']);
   expect(existsSync(join(workspace, '..', 'files', 'event.json'))).toBe(true);

@@ -63,43 +63,72 @@ describe('zip archives of run artifacts', () => {
   async function evaluateWithArtifact(zip: Uint8Array, runId: number) {
     const cwd = mkdtempSync(join(tmpdir(), 'mlgate-eval-'));
     writeClassificationCsv(join(cwd, 'data.csv'), 300, 3, ['a', 'b', 'c']);
-    writeModel(join(cwd, 'good.onnx'), { features: ['f0', 'f1', 'f2'], classes: ['a', 'b', 'c'], layers: teacherLayers(3, 3), output: 'softmax' });
+    writeModel(join(cwd, 'good.onnx'), {
+      features: ['f0', 'f1', 'f2'],
+      classes: ['a', 'b', 'c'],
+      layers: teacherLayers(3, 3),
+      output: 'softmax',
+    });
     const repository = `acme/zip-${runId}`;
     // A run of the default branch, whose artifacts evaluate accepts as a baseline.
     github.addRun(repository, { id: runId, event: 'push', headBranch: 'main' });
     github.addArtifact(repository, runId, 'mlgate-model', zip);
-    return runAction({ action: 'evaluate', cwd, token: GitHubEmulator.WRITE_TOKEN, apiUrl: github.apiUrl, env: { GITHUB_REPOSITORY: repository }, inputs: { model: 'good.onnx', baseline: `artifact:${runId}/mlgate-model`, data: 'data.csv', label: 'label' } });
+    return runAction({
+      action: 'evaluate',
+      cwd,
+      token: GitHubEmulator.WRITE_TOKEN,
+      apiUrl: github.apiUrl,
+      env: { GITHUB_REPOSITORY: repository },
+      inputs: { model: 'good.onnx', baseline: `artifact:${runId}/mlgate-model`, data: 'data.csv', label: 'label' },
+    });
   }
 
   function baselineModel(): Buffer {
     const folder = mkdtempSync(join(tmpdir(), 'mlgate-model-'));
-    writeModel(join(folder, 'm.onnx'), { features: ['f0', 'f1', 'f2'], classes: ['a', 'b', 'c'], layers: teacherLayers(3, 3, 2), output: 'softmax' });
+    writeModel(join(folder, 'm.onnx'), {
+      features: ['f0', 'f1', 'f2'],
+      classes: ['a', 'b', 'c'],
+      layers: teacherLayers(3, 3, 2),
+      output: 'softmax',
+    });
     return readFileSync(join(folder, 'm.onnx'));
   }
 
   it('refuses an entry that inflates past the size its header declares, naming the archive and the entry', async () => {
     const model = baselineModel();
     // The model, then 64 MB of zeros that the header does not declare (a 64 KB deflate stream).
-    const zip = craftZip('model.onnx', Buffer.concat([model, Buffer.alloc(64 * 1024 * 1024)]), { size: model.length, crc: crc32(model) });
+    const zip = craftZip('model.onnx', Buffer.concat([model, Buffer.alloc(64 * 1024 * 1024)]), {
+      size: model.length,
+      crc: crc32(model),
+    });
     const started = performance.now();
     const result = await evaluateWithArtifact(zip, 4301);
     expect(result.exitCode, 'the entry was cut short to its declared size and used').toBe(1);
-    expect(result.annotations.at(-1)!.message).toBe(`artifact mlgate-model of run 4301: entry "model.onnx" inflates to more than the ${model.length} bytes its header declares; the archive is damaged or was tampered with, and was not unpacked`);
+    expect(result.annotations.at(-1)!.message).toBe(
+      `artifact mlgate-model of run 4301: entry "model.onnx" inflates to more than the ${model.length} bytes its header declares; the archive is damaged or was tampered with, and was not unpacked`,
+    );
     expect(performance.now() - started).toBeLessThan(30_000);
   });
 
   it('refuses an entry whose CRC-32 does not match, naming the archive and the entry', async () => {
     const model = baselineModel();
     const crc = crc32(model);
-    const result = await evaluateWithArtifact(craftZip('model.onnx', model, { size: model.length, crc: crc ^ 1 }), 4302);
+    const result = await evaluateWithArtifact(
+      craftZip('model.onnx', model, { size: model.length, crc: crc ^ 1 }),
+      4302,
+    );
     expect(result.exitCode, 'an entry failing its CRC-32 was used').toBe(1);
-    expect(result.annotations.at(-1)!.message).toBe(`artifact mlgate-model of run 4302: entry "model.onnx" has CRC-32 ${crc.toString(16).padStart(8, '0')}, not the ${(crc ^ 1).toString(16).padStart(8, '0')} its header declares; the archive is damaged or was tampered with, and was not unpacked`);
+    expect(result.annotations.at(-1)!.message).toBe(
+      `artifact mlgate-model of run 4302: entry "model.onnx" has CRC-32 ${crc.toString(16).padStart(8, '0')}, not the ${(crc ^ 1).toString(16).padStart(8, '0')} its header declares; the archive is damaged or was tampered with, and was not unpacked`,
+    );
   });
 
   it('refuses an entry shorter than its header declares', () => {
     const text = Buffer.from('{"schema":"mlgate/eval-report@1"}');
     const zip = craftZip('r.json', text, { size: text.length + 100, crc: crc32(text) });
-    expect(() => unpackArchive(zip, 'artifact r', { maxBytes: 10_000, maxEntries: 5, keep: () => true })).toThrow(`artifact r: entry "r.json" inflates to ${text.length} bytes, not the ${text.length + 100} bytes its header declares`);
+    expect(() => unpackArchive(zip, 'artifact r', { maxBytes: 10_000, maxEntries: 5, keep: () => true })).toThrow(
+      `artifact r: entry "r.json" inflates to ${text.length} bytes, not the ${text.length + 100} bytes its header declares`,
+    );
   });
 });
 
@@ -126,7 +155,12 @@ describe('the onnxruntime-node tarball', () => {
   });
 
   /** Every file under a folder, by path. */
-  const filesUnder = (folder: string): string[] => (existsSync(folder) ? readdirSync(folder, { recursive: true, withFileTypes: true }).filter((d) => d.isFile()).map((d) => join(d.parentPath, d.name)) : []);
+  const filesUnder = (folder: string): string[] =>
+    existsSync(folder)
+      ? readdirSync(folder, { recursive: true, withFileTypes: true })
+          .filter((d) => d.isFile())
+          .map((d) => join(d.parentPath, d.name))
+      : [];
 
   it('is not unpacked, not one file, before its integrity is checked (evaluate bundle, registry mirror serving another tarball)', async () => {
     // A tarball that is not the pinned one: package.json first, then 8 MB that gzip cannot shrink. The registry
@@ -134,7 +168,10 @@ describe('the onnxruntime-node tarball', () => {
     const noise = Buffer.alloc(8 * 1024 * 1024);
     for (let i = 0; i < noise.length; i += 64) createHash('sha512').update(String(i)).digest().copy(noise, i);
     const bytes = tarball([
-      { name: 'package/package.json', data: '{"name":"onnxruntime-node","version":"0.0.0-evil","main":"dist/index.js"}' },
+      {
+        name: 'package/package.json',
+        data: '{"name":"onnxruntime-node","version":"0.0.0-evil","main":"dist/index.js"}',
+      },
       { name: 'package/dist/index.js', data: noise },
     ]);
     let sent!: () => void;
@@ -145,11 +182,22 @@ describe('the onnxruntime-node tarball', () => {
     };
     const cwd = mkdtempSync(join(tmpdir(), 'mlgate-eval-'));
     writeClassificationCsv(join(cwd, 'data.csv'), 50, 3, ['a', 'b', 'c']);
-    writeModel(join(cwd, 'm.onnx'), { features: ['f0', 'f1', 'f2'], classes: ['a', 'b', 'c'], layers: teacherLayers(3, 3), output: 'softmax' });
+    writeModel(join(cwd, 'm.onnx'), {
+      features: ['f0', 'f1', 'f2'],
+      classes: ['a', 'b', 'c'],
+      layers: teacherLayers(3, 3),
+      output: 'softmax',
+    });
     const isolated = mkdtempSync(join(tmpdir(), 'mlgate-isolated-'));
     cpSync(actionBundleFolder('evaluate'), join(isolated, 'evaluate'), { recursive: true });
     const toolCache = mkdtempSync(join(tmpdir(), 'mlgate-toolcache-'));
-    const run = runAction({ action: 'evaluate', cwd, bundle: join(isolated, 'evaluate', 'index.js'), env: { RUNNER_TOOL_CACHE: toolCache, npm_config_registry: registry }, inputs: { model: 'm.onnx', baseline: 'none', data: 'data.csv', label: 'label' } });
+    const run = runAction({
+      action: 'evaluate',
+      cwd,
+      bundle: join(isolated, 'evaluate', 'index.js'),
+      env: { RUNNER_TOOL_CACHE: toolCache, npm_config_registry: registry },
+      inputs: { model: 'm.onnx', baseline: 'none', data: 'data.csv', label: 'label' },
+    });
     await halfSent;
     // Time for the bundle to unpack what it has been sent, if it unpacks before checking.
     await new Promise((done) => setTimeout(done, 1500));
@@ -163,14 +211,19 @@ describe('the onnxruntime-node tarball', () => {
   /** A pin naming one file of a crafted tarball, with the tarball's own integrity. */
   function pinFor(bytes: Buffer, files: Record<string, string>): OnnxruntimePin {
     const integrity = `sha512-${createHash('sha512').update(bytes).digest('base64')}`;
-    return { node: { name: 'onnxruntime-node', version: VERSION, integrity, files }, common: { name: 'onnxruntime-common', version: VERSION, integrity, files: {} } };
+    return {
+      node: { name: 'onnxruntime-node', version: VERSION, integrity, files },
+      common: { name: 'onnxruntime-common', version: VERSION, integrity, files: {} },
+    };
   }
 
   it('refuses a tarball with the wrong integrity and leaves the target folder empty', async () => {
     const bytes = tarball([{ name: 'package/package.json', data: '{}' }]);
     answer = (response) => response.writeHead(200, { 'content-length': bytes.length }).end(bytes);
     const cacheRoot = mkdtempSync(join(tmpdir(), 'mlgate-toolcache-'));
-    const pin = pinFor(tarball([{ name: 'package/package.json', data: '{"another":1}' }]), { 'package.json': '0'.repeat(64) });
+    const pin = pinFor(tarball([{ name: 'package/package.json', data: '{"another":1}' }]), {
+      'package.json': '0'.repeat(64),
+    });
     await expect(installOnnxruntime({ pin, cacheRoot, registry })).rejects.toThrow(/failed its integrity check/);
     expect(filesUnder(cacheRoot)).toEqual([]);
   });
@@ -181,7 +234,9 @@ describe('the onnxruntime-node tarball', () => {
       response.write(Buffer.alloc(1024));
     };
     const cacheRoot = mkdtempSync(join(tmpdir(), 'mlgate-toolcache-'));
-    await expect(installOnnxruntime({ pin: BUILD_PIN, cacheRoot, registry })).rejects.toThrow(`onnxruntime-node@${VERSION} from ${registry} is larger than ${MAX_TARBALL_BYTES} bytes, far more than the published tarball; refusing it`);
+    await expect(installOnnxruntime({ pin: BUILD_PIN, cacheRoot, registry })).rejects.toThrow(
+      `onnxruntime-node@${VERSION} from ${registry} is larger than ${MAX_TARBALL_BYTES} bytes, far more than the published tarball; refusing it`,
+    );
     expect(filesUnder(cacheRoot)).toEqual([]);
   }, 10_000);
 
@@ -197,21 +252,41 @@ describe('the onnxruntime-node tarball', () => {
       more();
     };
     const cacheRoot = mkdtempSync(join(tmpdir(), 'mlgate-toolcache-'));
-    await expect(installOnnxruntime({ pin: BUILD_PIN, cacheRoot, registry, maxTarballBytes: 1024 * 1024 })).rejects.toThrow(/is larger than 1048576 bytes/);
+    await expect(
+      installOnnxruntime({ pin: BUILD_PIN, cacheRoot, registry, maxTarballBytes: 1024 * 1024 }),
+    ).rejects.toThrow(/is larger than 1048576 bytes/);
     expect(written).toBeLessThan(64 * 1024 * 1024);
     expect(filesUnder(cacheRoot)).toEqual([]);
   });
 
   it('gives unpacked files their tar mode, never world-writable, setuid or executable where the tar does not say so', async () => {
-    const files = { 'package.json': '{"name":"onnxruntime-node","version":"1"}', 'dist/index.js': 'module.exports = {};', [`bin/napi-v6/${process.platform}/${process.arch}/lib.so`]: 'library', [`bin/napi-v6/${process.platform}/${process.arch}/tool`]: 'tool' };
-    const modes: Record<string, number> = { 'package.json': 0o666, 'dist/index.js': 0o644, [`bin/napi-v6/${process.platform}/${process.arch}/lib.so`]: 0o777, [`bin/napi-v6/${process.platform}/${process.arch}/tool`]: 0o4755 };
-    const bytes = tarball(Object.entries(files).map(([path, data]) => ({ name: `package/${path}`, data, mode: modes[path] })));
+    const files = {
+      'package.json': '{"name":"onnxruntime-node","version":"1"}',
+      'dist/index.js': 'module.exports = {};',
+      [`bin/napi-v6/${process.platform}/${process.arch}/lib.so`]: 'library',
+      [`bin/napi-v6/${process.platform}/${process.arch}/tool`]: 'tool',
+    };
+    const modes: Record<string, number> = {
+      'package.json': 0o666,
+      'dist/index.js': 0o644,
+      [`bin/napi-v6/${process.platform}/${process.arch}/lib.so`]: 0o777,
+      [`bin/napi-v6/${process.platform}/${process.arch}/tool`]: 0o4755,
+    };
+    const bytes = tarball(
+      Object.entries(files).map(([path, data]) => ({ name: `package/${path}`, data, mode: modes[path] })),
+    );
     const sha = (text: string) => createHash('sha256').update(text).digest('hex');
     const pin = pinFor(bytes, Object.fromEntries(Object.entries(files).map(([path, data]) => [path, sha(data)])));
     answer = (response) => response.writeHead(200, { 'content-length': bytes.length }).end(bytes);
     const cacheRoot = mkdtempSync(join(tmpdir(), 'mlgate-toolcache-'));
     const dir = await installOnnxruntime({ pin, cacheRoot, registry });
-    const modeOf = (path: string) => (statSync(join(dir, 'node_modules', 'onnxruntime-node', path)).mode & 0o7777).toString(8);
-    expect(Object.fromEntries(Object.keys(files).map((path) => [path, modeOf(path)]))).toEqual({ 'package.json': '644', 'dist/index.js': '644', [`bin/napi-v6/${process.platform}/${process.arch}/lib.so`]: '755', [`bin/napi-v6/${process.platform}/${process.arch}/tool`]: '755' });
+    const modeOf = (path: string) =>
+      (statSync(join(dir, 'node_modules', 'onnxruntime-node', path)).mode & 0o7777).toString(8);
+    expect(Object.fromEntries(Object.keys(files).map((path) => [path, modeOf(path)]))).toEqual({
+      'package.json': '644',
+      'dist/index.js': '644',
+      [`bin/napi-v6/${process.platform}/${process.arch}/lib.so`]: '755',
+      [`bin/napi-v6/${process.platform}/${process.arch}/tool`]: '755',
+    });
   });
 });

@@ -22,7 +22,11 @@ async function commentFromRun(conclusion: string, runId: number) {
   const pr = github.addPullRequest(REPOSITORY, { headSha: sha, headRepo: 'someone/models', linked: false }).number;
   const forged = zipSync({
     'eval-report.json': new TextEncoder().encode(JSON.stringify(evalReport())),
-    'validation-report.json': new TextEncoder().encode(JSON.stringify(validationReport({ passed: true, summary: { errors: 0, warnings: 0, rules_checked: 24 }, violations: [] }))),
+    'validation-report.json': new TextEncoder().encode(
+      JSON.stringify(
+        validationReport({ passed: true, summary: { errors: 0, warnings: 0, rules_checked: 24 }, violations: [] }),
+      ),
+    ),
   });
   github.addArtifact(REPOSITORY, runId, 'mlgate-reports', forged);
   const result = await runAction({
@@ -36,15 +40,18 @@ async function commentFromRun(conclusion: string, runId: number) {
 }
 
 describe('a workflow_run comment from reports a failed run uploaded', () => {
-  it.each([['failure'], ['cancelled'], ['timed_out']])('shows the run as %s, never "all checks passed"', async (conclusion) => {
-    const { result, body } = await commentFromRun(conclusion, 7100 + conclusion.length);
-    expect(result.exitCode, result.stdout + result.stderr).toBe(0);
-    expect(result.outputs.status).toBe('fail');
-    expect(body).not.toContain('all checks passed');
-    expect(body).toMatch(/^## ❌ mlgate/m);
-    expect(body).toContain(`concluded **${conclusion.replace('_', ' ')}**`);
-    expect(body).toContain(`/actions/runs/${7100 + conclusion.length}`);
-  });
+  it.each([['failure'], ['cancelled'], ['timed_out']])(
+    'shows the run as %s, never "all checks passed"',
+    async (conclusion) => {
+      const { result, body } = await commentFromRun(conclusion, 7100 + conclusion.length);
+      expect(result.exitCode, result.stdout + result.stderr).toBe(0);
+      expect(result.outputs.status).toBe('fail');
+      expect(body).not.toContain('all checks passed');
+      expect(body).toMatch(/^## ❌ mlgate/m);
+      expect(body).toContain(`concluded **${conclusion.replace('_', ' ')}**`);
+      expect(body).toContain(`/actions/runs/${7100 + conclusion.length}`);
+    },
+  );
 
   it('names the run it came from when that run succeeded', async () => {
     const { result, body } = await commentFromRun('success', 7200);

@@ -26,15 +26,21 @@ function commandsIn(log: string): string[] {
 
 /** A column name that, printed raw, ends one log line and starts a command of the attacker's choosing. */
 const HOSTILE = 'a\n::warning title=INJECTED::gotcha\n::add-mask::passed\n##[error]forged';
-const hostileCsv = (shift: number) => `"${HOSTILE.replace(/"/g, '""')}",b\n${Array.from({ length: 300 }, (_, i) => `${(i % 17) + shift},${i % 5}`).join('\n')}\n`;
+const hostileCsv = (shift: number) =>
+  `"${HOSTILE.replace(/"/g, '""')}",b\n${Array.from({ length: 300 }, (_, i) => `${(i % 17) + shift},${i % 5}`).join('\n')}\n`;
 
-const forged = (commands: string[]) => commands.filter((c) => /INJECTED|add-mask|forged/.test(c) && !/^::(error|warning|notice|debug)[^:]*::.*%0A/.test(c));
+const forged = (commands: string[]) =>
+  commands.filter((c) => /INJECTED|add-mask|forged/.test(c) && !/^::(error|warning|notice|debug)[^:]*::.*%0A/.test(c));
 
 describe('data text in the step log never becomes a workflow command', () => {
   it('validate-data reporting a violation in a column whose name holds commands', async () => {
     const contract = { schema: 'mlgate/contract@1', columns: { [HOSTILE]: { type: 'int' }, b: { type: 'int' } } };
     const cwd = dataFolder({ 'data.csv': `${hostileCsv(0)}text,1\n`, 'contract.json': JSON.stringify(contract) });
-    const result = await runAction({ action: 'validate-data', cwd, inputs: { data: 'data.csv', contract: 'contract.json' } });
+    const result = await runAction({
+      action: 'validate-data',
+      cwd,
+      inputs: { data: 'data.csv', contract: 'contract.json' },
+    });
     expect(result.exitCode, result.stdout + result.stderr).toBe(1);
     expect(result.stdout).toContain('INJECTED');
     expect(forged(commandsIn(result.stdout))).toEqual([]);
@@ -42,7 +48,11 @@ describe('data text in the step log never becomes a workflow command', () => {
 
   it('drift-check comparing two files with that header', async () => {
     const cwd = dataFolder({ 'ref.csv': hostileCsv(0), 'cur.csv': hostileCsv(9) });
-    const result = await runAction({ action: 'drift-check', cwd, inputs: { reference: 'ref.csv', current: 'cur.csv' } });
+    const result = await runAction({
+      action: 'drift-check',
+      cwd,
+      inputs: { reference: 'ref.csv', current: 'cur.csv' },
+    });
     expect(result.exitCode, result.stdout + result.stderr).toBe(0);
     expect(result.stdout).toContain('INJECTED');
     expect(forged(commandsIn(result.stdout))).toEqual([]);
@@ -50,7 +60,10 @@ describe('data text in the step log never becomes a workflow command', () => {
 
   it('the CLI run from a workflow step (GITHUB_ACTIONS=true)', async () => {
     const cwd = dataFolder({ 'ref.csv': hostileCsv(0), 'cur.csv': hostileCsv(9) });
-    const result = await runCli(['drift-check', '--reference', 'ref.csv', '--current', 'cur.csv'], { cwd, env: { GITHUB_ACTIONS: 'true' } });
+    const result = await runCli(['drift-check', '--reference', 'ref.csv', '--current', 'cur.csv'], {
+      cwd,
+      env: { GITHUB_ACTIONS: 'true' },
+    });
     const log = result.stdout + result.stderr;
     expect(log).toContain('INJECTED');
     expect(forged(commandsIn(log))).toEqual([]);

@@ -32,24 +32,55 @@ const asTarget = (event: ReturnType<typeof pullRequestEvent>) => ({ ...event, na
 
 describe('a pull request that loosens the rules it is judged by', () => {
   it.each([
-    ['widens a range', 'columns:\n  id: { type: int, unique: true }\n  temp: { type: float, max: 1000 }\n', pullRequestEvent()],
+    [
+      'widens a range',
+      'columns:\n  id: { type: int, unique: true }\n  temp: { type: float, max: 1000 }\n',
+      pullRequestEvent(),
+    ],
     ['drops the rule', 'columns:\n  id: { type: int, unique: true }\n  temp: { type: float }\n', pullRequestEvent()],
-    ['widens a range, from a fork (read-only token)', 'columns:\n  id: { type: int }\n  temp: { type: float, max: 1000 }\n', pullRequestEvent({ headRepo: 'mallory/models' })],
-    ['widens a range, on pull_request_target', 'columns:\n  id: { type: int }\n  temp: { type: float, max: 1000 }\n', asTarget(pullRequestEvent())],
-  ])('in the contract (%s): the base\'s contract applies and the data fails', async (_, loosened, event) => {
+    [
+      'widens a range, from a fork (read-only token)',
+      'columns:\n  id: { type: int }\n  temp: { type: float, max: 1000 }\n',
+      pullRequestEvent({ headRepo: 'mallory/models' }),
+    ],
+    [
+      'widens a range, on pull_request_target',
+      'columns:\n  id: { type: int }\n  temp: { type: float, max: 1000 }\n',
+      asTarget(pullRequestEvent()),
+    ],
+  ])("in the contract (%s): the base's contract applies and the data fails", async (_, loosened, event) => {
     const cwd = dataFolder({ 'data.csv': DATA, 'contract.yml': loosened });
     const fork = JSON.stringify(event).includes('mallory/models');
-    const result = await runAction({ action: 'validate-data', cwd, apiUrl: github.apiUrl, token: fork ? GitHubEmulator.READ_TOKEN : GitHubEmulator.WRITE_TOKEN, event, inputs: { data: 'data.csv', contract: 'contract.yml' } });
+    const result = await runAction({
+      action: 'validate-data',
+      cwd,
+      apiUrl: github.apiUrl,
+      token: fork ? GitHubEmulator.READ_TOKEN : GitHubEmulator.WRITE_TOKEN,
+      event,
+      inputs: { data: 'data.csv', contract: 'contract.yml' },
+    });
     expect(result.exitCode, result.stdout).toBe(1);
     expect(result.outputs.passed).toBe('false');
-    expect(JSON.parse(readFileSync(join(cwd, 'mlgate-reports/validation-report.json'), 'utf8')).contract).toMatchObject({ applied: 'base', head_differs: true });
+    expect(JSON.parse(readFileSync(join(cwd, 'mlgate-reports/validation-report.json'), 'utf8')).contract).toMatchObject(
+      { applied: 'base', head_differs: true },
+    );
   });
 
-  it('in the gate policy (raises a tolerance): the base\'s policy applies and the worse model fails', async () => {
+  it("in the gate policy (raises a tolerance): the base's policy applies and the worse model fails", async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'mlgate-loosened-'));
     writeClassificationCsv(join(cwd, 'data.csv'), 2000, 6, ['a', 'b', 'c'], { flip: 0.1 });
-    writeModel(join(cwd, 'good.onnx'), { features: FEATURES, classes: ['a', 'b', 'c'], layers: teacherLayers(6, 3, 0.3), output: 'softmax' });
-    writeModel(join(cwd, 'worse.onnx'), { features: FEATURES, classes: ['a', 'b', 'c'], layers: teacherLayers(6, 3, 2.5), output: 'softmax' });
+    writeModel(join(cwd, 'good.onnx'), {
+      features: FEATURES,
+      classes: ['a', 'b', 'c'],
+      layers: teacherLayers(6, 3, 0.3),
+      output: 'softmax',
+    });
+    writeModel(join(cwd, 'worse.onnx'), {
+      features: FEATURES,
+      classes: ['a', 'b', 'c'],
+      layers: teacherLayers(6, 3, 2.5),
+      output: 'softmax',
+    });
     mkdirSync(join(cwd, '.github'));
     writeFileSync(join(cwd, '.github/mlgate-policy.yml'), 'metrics:\n  accuracy: { max-drop: 1 }\n');
     const result = await runAction({
@@ -58,7 +89,14 @@ describe('a pull request that loosens the rules it is judged by', () => {
       apiUrl: github.apiUrl,
       token: GitHubEmulator.WRITE_TOKEN,
       event: pullRequestEvent(),
-      inputs: { model: 'worse.onnx', baseline: 'good.onnx', data: 'data.csv', label: 'label', policy: '.github/mlgate-policy.yml', bootstrap: '200' },
+      inputs: {
+        model: 'worse.onnx',
+        baseline: 'good.onnx',
+        data: 'data.csv',
+        label: 'label',
+        policy: '.github/mlgate-policy.yml',
+        bootstrap: '200',
+      },
     });
     expect(result.exitCode, result.stdout).toBe(1);
     expect(result.outputs.passed).toBe('false');
@@ -68,9 +106,22 @@ describe('a pull request that loosens the rules it is judged by', () => {
   it('cannot break out of the comment through the diff of its change', async () => {
     const hostile = `${CONTRACT}# </pre></details>@everyone [win](https://evil.example) <img src=x onerror=alert(1)>\n`;
     const cwd = dataFolder({ 'data.csv': DATA, 'contract.yml': hostile });
-    await runAction({ action: 'validate-data', cwd, apiUrl: github.apiUrl, token: GitHubEmulator.WRITE_TOKEN, event: pullRequestEvent(), inputs: { data: 'data.csv', contract: 'contract.yml' } });
+    await runAction({
+      action: 'validate-data',
+      cwd,
+      apiUrl: github.apiUrl,
+      token: GitHubEmulator.WRITE_TOKEN,
+      event: pullRequestEvent(),
+      inputs: { data: 'data.csv', contract: 'contract.yml' },
+    });
     const pr = github.addPullRequest(REPOSITORY, { headSha: 'a'.repeat(40) }).number;
-    await runAction({ action: 'pr-comment', apiUrl: github.apiUrl, token: GitHubEmulator.WRITE_TOKEN, event: pullRequestEvent({ number: pr }), inputs: { reports: join(cwd, 'mlgate-reports/validation-report.json') } });
+    await runAction({
+      action: 'pr-comment',
+      apiUrl: github.apiUrl,
+      token: GitHubEmulator.WRITE_TOKEN,
+      event: pullRequestEvent({ number: pr }),
+      inputs: { reports: join(cwd, 'mlgate-reports/validation-report.json') },
+    });
     const body = github.comments(REPOSITORY, pr)[0]!.body;
     expect(body).toContain('&#43;&#35; &#60;/pre&#62;&#60;/details&#62;&#64;everyone');
     expect(body).not.toMatch(/@everyone|<img|\]\(https:\/\/evil|<\/pre><\/details>/);

@@ -30,9 +30,27 @@ describe('text from data in the pull-request comment', () => {
         },
       ],
     });
-    const validation = validationReport({ passed: false, violations: [{ column: 'www.evil.example', rule: 'allowed', severity: 'error', count: 1, message: 'not allowed', examples: [{ file: 'data.csv', line: 2, value: 'www.phish.example' }] }] } as never);
+    const validation = validationReport({
+      passed: false,
+      violations: [
+        {
+          column: 'www.evil.example',
+          rule: 'allowed',
+          severity: 'error',
+          count: 1,
+          message: 'not allowed',
+          examples: [{ file: 'data.csv', line: 2, value: 'www.phish.example' }],
+        },
+      ],
+    } as never);
     const folder = writeReports({ 'drift-report.json': drift, 'validation-report.json': validation });
-    const result = await runAction({ action: 'pr-comment', inputs: { reports: `${folder}/*-report.json` }, token: GitHubEmulator.WRITE_TOKEN, apiUrl: github.apiUrl, event: pullRequestEvent({ number: pr }) });
+    const result = await runAction({
+      action: 'pr-comment',
+      inputs: { reports: `${folder}/*-report.json` },
+      token: GitHubEmulator.WRITE_TOKEN,
+      apiUrl: github.apiUrl,
+      event: pullRequestEvent({ number: pr }),
+    });
     expect(result.exitCode, result.stdout + result.stderr).toBe(0);
     // Inside a fenced Mermaid chart text is drawn, never linked; everywhere else GitHub's autolinker would act.
     const outsideCharts = (markdown: string) => markdown.replace(/```mermaid\n[\s\S]*?```/g, '');

@@ -46,8 +46,16 @@ const summary = (report: any) => report.violations.map((v: any) => [v.column, v.
 
 describe('names from data that are also Object.prototype names', () => {
   it('validate-data checks and profiles every column, and finds the columns a contract does not describe', async () => {
-    const cwd = dataFolder({ 'data.csv': csv(400, 0), 'contract.yml': CONTRACT, 'only-x.yml': 'columns:\n  x: { type: float }\ndataset:\n  extra_columns: forbid\n' });
-    const checked = await runAction({ action: 'validate-data', cwd, inputs: { data: 'data.csv', contract: 'contract.yml' } });
+    const cwd = dataFolder({
+      'data.csv': csv(400, 0),
+      'contract.yml': CONTRACT,
+      'only-x.yml': 'columns:\n  x: { type: float }\ndataset:\n  extra_columns: forbid\n',
+    });
+    const checked = await runAction({
+      action: 'validate-data',
+      cwd,
+      inputs: { data: 'data.csv', contract: 'contract.yml' },
+    });
     expect(checked.exitCode, checked.stdout + checked.stderr).toBe(1);
     expect(checked.stdout).not.toMatch(/a bug in mlgate/);
     const report = await document(cwd, 'mlgate-reports/validation-report.json');
@@ -59,16 +67,30 @@ describe('names from data that are also Object.prototype names', () => {
     expect(profile.columns.map((c: any) => c.name)).toEqual(COLUMNS);
     expect(profile.columns[2].categories.counts.map(([value]: [string]) => value).sort()).toEqual([...VALUES].sort());
 
-    const extra = await runAction({ action: 'validate-data', cwd, inputs: { data: 'data.csv', contract: 'only-x.yml', report: 'extra.json' } });
+    const extra = await runAction({
+      action: 'validate-data',
+      cwd,
+      inputs: { data: 'data.csv', contract: 'only-x.yml', report: 'extra.json' },
+    });
     expect(extra.exitCode, extra.stdout + extra.stderr).toBe(1);
-    expect(summary(await document(cwd, 'extra.json'))).toEqual(COLUMNS.slice(0, 4).map((name) => [name, 'extra_column', 1]));
+    expect(summary(await document(cwd, 'extra.json'))).toEqual(
+      COLUMNS.slice(0, 4).map((name) => [name, 'extra_column', 1]),
+    );
   });
 
   it('drift-check compares every column against a profile written by validate-data', async () => {
     const cwd = dataFolder({ 'ref.csv': csv(600, 0), 'cur.csv': csv(600, 0.5) });
-    const profiled = await runAction({ action: 'validate-data', cwd, inputs: { data: 'ref.csv', infer: 'true', contract: 'contract.yml', profile: 'profile.json' } });
+    const profiled = await runAction({
+      action: 'validate-data',
+      cwd,
+      inputs: { data: 'ref.csv', infer: 'true', contract: 'contract.yml', profile: 'profile.json' },
+    });
     expect(profiled.exitCode, profiled.stdout + profiled.stderr).toBe(0);
-    const result = await runAction({ action: 'drift-check', cwd, inputs: { reference: 'profile.json', current: 'cur.csv' } });
+    const result = await runAction({
+      action: 'drift-check',
+      cwd,
+      inputs: { reference: 'profile.json', current: 'cur.csv' },
+    });
     expect(result.exitCode, result.stdout + result.stderr).toBe(0);
     const report = await document(cwd, 'mlgate-reports/drift-report.json');
     expect(report.features.map((f: any) => [f.column, f.test, f.status])).toEqual([
@@ -96,32 +118,53 @@ describe('names from data that are also Object.prototype names', () => {
   it('sharded validate-data merges into the report and profile of one run, in the action and in mlgate merge', async () => {
     const cwd = dataFolder({ 'a.csv': csv(300, 0), 'b.csv': csv(300, 0, 300), 'contract.yml': CONTRACT });
     const inputs = { data: 'a.csv, b.csv', contract: 'contract.yml' };
-    const whole = await runAction({ action: 'validate-data', cwd, inputs: { ...inputs, report: 'whole.json', profile: 'whole-profile.json' } });
+    const whole = await runAction({
+      action: 'validate-data',
+      cwd,
+      inputs: { ...inputs, report: 'whole.json', profile: 'whole-profile.json' },
+    });
     expect(whole.exitCode, whole.stdout + whole.stderr).toBe(1);
     for (const shard of ['1/2', '2/2']) {
       const part = await runAction({ action: 'validate-data', cwd, inputs: { ...inputs, shard } });
       expect(part.exitCode, part.stdout + part.stderr).toBe(0);
     }
-    const merged = await runAction({ action: 'validate-data', cwd, inputs: { merge: 'mlgate-reports/validate-data.shard-*-of-2.json', report: 'merged.json', profile: 'merged-profile.json' } });
+    const merged = await runAction({
+      action: 'validate-data',
+      cwd,
+      inputs: {
+        merge: 'mlgate-reports/validate-data.shard-*-of-2.json',
+        report: 'merged.json',
+        profile: 'merged-profile.json',
+      },
+    });
     expect(merged.exitCode, merged.stdout + merged.stderr).toBe(1);
     expect(merged.stdout).not.toMatch(/a bug in mlgate/);
     expect(await document(cwd, 'merged.json')).toEqual(await document(cwd, 'whole.json'));
     const [one, parts] = [await document(cwd, 'whole-profile.json'), await document(cwd, 'merged-profile.json')];
-    expect(parts.columns.map((c: any) => [c.name, c.count, c.categories, c.sample.length])).toEqual(one.columns.map((c: any) => [c.name, c.count, c.categories, c.sample.length]));
+    expect(parts.columns.map((c: any) => [c.name, c.count, c.categories, c.sample.length])).toEqual(
+      one.columns.map((c: any) => [c.name, c.count, c.categories, c.sample.length]),
+    );
 
-    const cli = await runCli(['merge', 'mlgate-reports/validate-data.shard-*-of-2.json', '--output', 'cli-merged.json'], { cwd });
+    const cli = await runCli(
+      ['merge', 'mlgate-reports/validate-data.shard-*-of-2.json', '--output', 'cli-merged.json'],
+      { cwd },
+    );
     expect(cli.stderr).not.toMatch(/a bug in mlgate/);
     expect(await document(cwd, 'cli-merged.json')).toEqual(await document(cwd, 'whole.json'));
   });
 
-  it('sharded drift-check merges the current data\'s columns against the reference', async () => {
+  it("sharded drift-check merges the current data's columns against the reference", async () => {
     const cwd = dataFolder({ 'ref.csv': csv(600, 0), 'a.csv': csv(300, 0.5), 'b.csv': csv(300, 0.5, 300) });
     const inputs = { reference: 'ref.csv', current: 'a.csv, b.csv' };
     for (const shard of ['1/2', '2/2']) {
       const part = await runAction({ action: 'drift-check', cwd, inputs: { ...inputs, shard } });
       expect(part.exitCode, part.stdout + part.stderr).toBe(0);
     }
-    const merged = await runAction({ action: 'drift-check', cwd, inputs: { reference: 'ref.csv', merge: 'mlgate-reports/drift-check.shard-*-of-2.json' } });
+    const merged = await runAction({
+      action: 'drift-check',
+      cwd,
+      inputs: { reference: 'ref.csv', merge: 'mlgate-reports/drift-check.shard-*-of-2.json' },
+    });
     expect(merged.exitCode, merged.stdout + merged.stderr).toBe(0);
     const report = await document(cwd, 'mlgate-reports/drift-report.json');
     expect(report.features.map((f: any) => [f.column, f.status])).toEqual([

@@ -17,21 +17,35 @@ afterAll(async () => {
   await github.stop();
 });
 
-describe('the training command, which may run a pull request\'s code and its dependencies', () => {
-  it('does not get the runner\'s tokens, service URLs, the action\'s inputs, outputs or state', async () => {
+describe("the training command, which may run a pull request's code and its dependencies", () => {
+  it("does not get the runner's tokens, service URLs, the action's inputs, outputs or state", async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'mlgate-train-env-'));
     const result = await runAction({
       action: 'train',
       cwd,
       token: GitHubEmulator.WRITE_TOKEN,
       apiUrl: github.apiUrl,
-      env: { ...results.environment('run-env'), ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'oidc-secret', ACTIONS_ID_TOKEN_REQUEST_URL: 'http://127.0.0.1:9/oidc', TEAM_SETTING: 'kept' },
+      env: {
+        ...results.environment('run-env'),
+        ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'oidc-secret',
+        ACTIONS_ID_TOKEN_REQUEST_URL: 'http://127.0.0.1:9/oidc',
+        TEAM_SETTING: 'kept',
+      },
       inputs: { command: 'env > seen.env', 'require-gpu': 'false' },
     });
     expect(result.exitCode, result.stdout + result.stderr).toBe(0);
     const seen = readFileSync(join(cwd, 'seen.env'), 'utf8');
     const names = seen.split('\n').map((line) => line.split('=')[0]!);
-    for (const name of ['ACTIONS_RUNTIME_TOKEN', 'ACTIONS_RESULTS_URL', 'ACTIONS_CACHE_URL', 'ACTIONS_RUNTIME_URL', 'ACTIONS_ID_TOKEN_REQUEST_TOKEN', 'ACTIONS_ID_TOKEN_REQUEST_URL', 'GITHUB_OUTPUT', 'GITHUB_STATE']) {
+    for (const name of [
+      'ACTIONS_RUNTIME_TOKEN',
+      'ACTIONS_RESULTS_URL',
+      'ACTIONS_CACHE_URL',
+      'ACTIONS_RUNTIME_URL',
+      'ACTIONS_ID_TOKEN_REQUEST_TOKEN',
+      'ACTIONS_ID_TOKEN_REQUEST_URL',
+      'GITHUB_OUTPUT',
+      'GITHUB_STATE',
+    ]) {
       expect(names, name).not.toContain(name);
     }
     expect(names.filter((n) => n.startsWith('INPUT_'))).toEqual([]);
@@ -51,10 +65,23 @@ describe('the training command, which may run a pull request\'s code and its dep
       'WANDB_API_KEY=5f2c9e0a1b3d4c6e8f7a9b0c1d2e3f4a python3 -c pass --password hunter2-horse || true',
       'echo "$TEAM_TOKEN" > /dev/null',
     ].join('\n');
-    const result = await runAction({ action: 'train', cwd, token: GitHubEmulator.WRITE_TOKEN, apiUrl: github.apiUrl, env: { ...results.environment('run-cmd'), TEAM_TOKEN: 'env-secret-value-42' }, inputs: { command: `${command} # env-secret-value-42`, 'require-gpu': 'false' } });
+    const result = await runAction({
+      action: 'train',
+      cwd,
+      token: GitHubEmulator.WRITE_TOKEN,
+      apiUrl: github.apiUrl,
+      env: { ...results.environment('run-cmd'), TEAM_TOKEN: 'env-secret-value-42' },
+      inputs: { command: `${command} # env-secret-value-42`, 'require-gpu': 'false' },
+    });
     expect(result.exitCode, result.stdout + result.stderr).toBe(0);
     const report = readFileSync(join(cwd, 'mlgate-reports/train-report.json'), 'utf8');
-    for (const secret of ['ghp_0123456789abcdefghijklmnopqrstuvwxyzAB', 's3cretPass', '5f2c9e0a1b3d4c6e8f7a9b0c1d2e3f4a', 'hunter2-horse', 'env-secret-value-42']) {
+    for (const secret of [
+      'ghp_0123456789abcdefghijklmnopqrstuvwxyzAB',
+      's3cretPass',
+      '5f2c9e0a1b3d4c6e8f7a9b0c1d2e3f4a',
+      'hunter2-horse',
+      'env-secret-value-42',
+    ]) {
       expect(report, secret).not.toContain(secret);
       expect(result.summary, secret).not.toContain(secret);
     }

@@ -14,7 +14,10 @@ const ROOT = resolve(import.meta.dirname, '..', '..');
 export default function buildBundles(project: TestProject): () => void {
   mkdirSync(join(ROOT, '.tmp'), { recursive: true });
   const dist = mkdtempSync(join(ROOT, '.tmp', 'dist-'));
-  execFileSync(process.execPath, [join(ROOT, 'scripts', 'build.mjs'), '--outdir', dist], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync(process.execPath, [join(ROOT, 'scripts', 'build.mjs'), '--outdir', dist], {
+    cwd: ROOT,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   project.provide('mlgateDist', dist);
   return () => rmSync(dist, { recursive: true, force: true });
 }

@@ -20,7 +20,10 @@ const COMMITTED_DIST = join(ROOT, 'dist');
  */
 export function builtDist(): string {
   const dist = inject('mlgateDist');
-  if (!dist) throw new Error('no bundles were built for this run: bundle tests belong to a project whose globalSetup is test/support/build-bundles.ts');
+  if (!dist)
+    throw new Error(
+      'no bundles were built for this run: bundle tests belong to a project whose globalSetup is test/support/build-bundles.ts',
+    );
   return dist;
 }
 

@@ -23,8 +23,21 @@ export interface ConverterCase {
  * The nodes_* attributes of a tree ensemble for these trees (node ids 0-2 split, 3-6 leaves, per tree) and each
  * leaf's (tree, node id), in the order converters list them.
  */
-function treeNodes(trees: readonly FixtureTree[]): { attributes: Record<string, AttributeSpec>; leaves: { tree: number; node: number; values: number[] }[] } {
-  const a = { treeids: [] as number[], nodeids: [] as number[], featureids: [] as number[], modes: [] as string[], values: [] as number[], truenodeids: [] as number[], falsenodeids: [] as number[], hitrates: [] as number[], missing: [] as number[] };
+function treeNodes(trees: readonly FixtureTree[]): {
+  attributes: Record<string, AttributeSpec>;
+  leaves: { tree: number; node: number; values: number[] }[];
+} {
+  const a = {
+    treeids: [] as number[],
+    nodeids: [] as number[],
+    featureids: [] as number[],
+    modes: [] as string[],
+    values: [] as number[],
+    truenodeids: [] as number[],
+    falsenodeids: [] as number[],
+    hitrates: [] as number[],
+    missing: [] as number[],
+  };
   const leaves: { tree: number; node: number; values: number[] }[] = [];
   trees.forEach((tree, t) => {
     const children = [
@@ -63,7 +76,9 @@ function treeNodes(trees: readonly FixtureTree[]): { attributes: Record<string, 
 }
 
 function classLabels(classes: readonly (number | string)[]): Record<string, AttributeSpec> {
-  return typeof classes[0] === 'string' ? { classlabels_strings: { strings: classes.map(String) } } : { classlabels_int64s: { ints: classes.map(Number) } };
+  return typeof classes[0] === 'string'
+    ? { classlabels_strings: { strings: classes.map(String) } }
+    : { classlabels_int64s: { ints: classes.map(Number) } };
 }
 
 /**
@@ -108,7 +123,10 @@ export function writeConverterModel(c: ConverterCase, features: number): Uint8Ar
   const k = classes.length;
   const text = typeof classes[0] === 'string';
   const labelType = text ? 'string' : 'int64';
-  const votes = c.layout === 'skl2onnx-forest' ? leaves.flatMap((l) => l.values.map((w, cls) => ({ ...l, cls, w }))) : leaves.map((l) => ({ ...l, cls: k === 2 ? 0 : l.tree % k, w: l.values[0]! }));
+  const votes =
+    c.layout === 'skl2onnx-forest'
+      ? leaves.flatMap((l) => l.values.map((w, cls) => ({ ...l, cls, w })))
+      : leaves.map((l) => ({ ...l, cls: k === 2 ? 0 : l.tree % k, w: l.values[0]! }));
   const ensemble: Record<string, AttributeSpec> = {
     ...attributes,
     ...classLabels(classes),
@@ -119,7 +137,13 @@ export function writeConverterModel(c: ConverterCase, features: number): Uint8Ar
     post_transform: { s: c.layout === 'skl2onnx-forest' ? 'NONE' : k === 2 ? 'LOGISTIC' : 'SOFTMAX' },
     ...(c.base_values ? { base_values: { floats: c.base_values } } : {}),
   };
-  const zipMap = (input: string, output: string): NodeSpec => ({ opType: 'ZipMap', domain: 'ai.onnx.ml', inputs: [input], outputs: [output], attributes: classLabels(classes) });
+  const zipMap = (input: string, output: string): NodeSpec => ({
+    opType: 'ZipMap',
+    domain: 'ai.onnx.ml',
+    inputs: [input],
+    outputs: [output],
+    attributes: classLabels(classes),
+  });
   const mapOutput = (name: string): ValueSpec => ({ name, mapOf: { key: text ? 'string' : 'int64', value: 'float' } });
   if (c.layout === 'skl2onnx-forest') {
     return writeGraphModel({
@@ -127,8 +151,16 @@ export function writeConverterModel(c: ConverterCase, features: number): Uint8Ar
       inputs: [{ name: 'float_input', type: 'float', shape: [rowsDim, features] }],
       outputs: [{ name: 'output_label', type: labelType, shape: [rowsDim] }, mapOutput('output_probability')],
       nodes: [
-        { opType: 'TreeEnsembleClassifier', domain: 'ai.onnx.ml', inputs: ['float_input'], outputs: ['label', 'probabilities'], attributes: ensemble },
-        text ? { opType: 'Identity', inputs: ['label'], outputs: ['output_label'] } : { opType: 'Cast', inputs: ['label'], outputs: ['output_label'], attributes: { to: { i: 7 } } },
+        {
+          opType: 'TreeEnsembleClassifier',
+          domain: 'ai.onnx.ml',
+          inputs: ['float_input'],
+          outputs: ['label', 'probabilities'],
+          attributes: ensemble,
+        },
+        text
+          ? { opType: 'Identity', inputs: ['label'], outputs: ['output_label'] }
+          : { opType: 'Cast', inputs: ['label'], outputs: ['output_label'], attributes: { to: { i: 7 } } },
         zipMap('probabilities', 'output_probability'),
       ],
     });
@@ -138,7 +170,13 @@ export function writeConverterModel(c: ConverterCase, features: number): Uint8Ar
     inputs: [{ name: 'input', type: 'float', shape: [rowsDim, features] }],
     outputs: [{ name: 'label', type: labelType, shape: [rowsDim] }, mapOutput('probabilities')],
     nodes: [
-      { opType: 'TreeEnsembleClassifier', domain: 'ai.onnx.ml', inputs: ['input'], outputs: ['label_tensor', 'probability_tensor'], attributes: ensemble },
+      {
+        opType: 'TreeEnsembleClassifier',
+        domain: 'ai.onnx.ml',
+        inputs: ['input'],
+        outputs: ['label_tensor', 'probability_tensor'],
+        attributes: ensemble,
+      },
       { opType: 'Identity', inputs: ['label_tensor'], outputs: ['label'] },
       zipMap('probability_tensor', 'probabilities'),
     ],
@@ -170,10 +208,25 @@ export function writePipelineModel(coefficients: number[], intercepts: number[])
   for (const column of PIPELINE_COLUMNS) {
     const cast = `${column.name}_float`;
     if (column.type === 'string') {
-      nodes.push({ opType: 'LabelEncoder', domain: 'ai.onnx.ml', inputs: [column.name], outputs: [`${column.name}_code`], attributes: { keys_strings: { strings: PIPELINE_PLANS }, values_int64s: { ints: PIPELINE_PLANS.map((_, i) => i) }, default_int64: { i: -1 } } });
+      nodes.push({
+        opType: 'LabelEncoder',
+        domain: 'ai.onnx.ml',
+        inputs: [column.name],
+        outputs: [`${column.name}_code`],
+        attributes: {
+          keys_strings: { strings: PIPELINE_PLANS },
+          values_int64s: { ints: PIPELINE_PLANS.map((_, i) => i) },
+          default_int64: { i: -1 },
+        },
+      });
       nodes.push({ opType: 'Cast', inputs: [`${column.name}_code`], outputs: [cast], attributes: { to: { i: 1 } } });
     } else if (column.shape.length === 1) {
-      nodes.push({ opType: 'Cast', inputs: [column.name], outputs: [`${column.name}_flat`], attributes: { to: { i: 1 } } });
+      nodes.push({
+        opType: 'Cast',
+        inputs: [column.name],
+        outputs: [`${column.name}_flat`],
+        attributes: { to: { i: 1 } },
+      });
       nodes.push({ opType: 'Reshape', inputs: [`${column.name}_flat`, 'column_shape'], outputs: [cast] });
     } else {
       nodes.push({ opType: 'Cast', inputs: [column.name], outputs: [cast], attributes: { to: { i: 1 } } });
@@ -187,13 +240,28 @@ export function writePipelineModel(coefficients: number[], intercepts: number[])
     domain: 'ai.onnx.ml',
     inputs: ['merged_columns'],
     outputs: ['label', 'probabilities'],
-    attributes: { classlabels_ints: { ints: Array.from({ length: k }, (_, i) => i) }, coefficients: { floats: coefficients }, intercepts: { floats: intercepts }, multi_class: { i: 1 }, post_transform: { s: 'SOFTMAX' } },
+    attributes: {
+      classlabels_ints: { ints: Array.from({ length: k }, (_, i) => i) },
+      coefficients: { floats: coefficients },
+      intercepts: { floats: intercepts },
+      multi_class: { i: 1 },
+      post_transform: { s: 'SOFTMAX' },
+    },
   });
-  nodes.push({ opType: 'ZipMap', domain: 'ai.onnx.ml', inputs: ['probabilities'], outputs: ['output_probability'], attributes: { classlabels_int64s: { ints: Array.from({ length: k }, (_, i) => i) } } });
+  nodes.push({
+    opType: 'ZipMap',
+    domain: 'ai.onnx.ml',
+    inputs: ['probabilities'],
+    outputs: ['output_probability'],
+    attributes: { classlabels_int64s: { ints: Array.from({ length: k }, (_, i) => i) } },
+  });
   return writeGraphModel({
     producerName: 'skl2onnx',
     inputs: PIPELINE_COLUMNS.map((c) => ({ name: c.name, type: c.type, shape: [...c.shape] })),
-    outputs: [{ name: 'label', type: 'int64', shape: ['N'] }, { name: 'output_probability', mapOf: { key: 'int64', value: 'float' } }],
+    outputs: [
+      { name: 'label', type: 'int64', shape: ['N'] },
+      { name: 'output_probability', mapOf: { key: 'int64', value: 'float' } },
+    ],
     nodes,
     initializers: [{ name: 'column_shape', dims: [2], values: BigInt64Array.of(-1n, 1n) }],
   });
@@ -211,8 +279,16 @@ export function writeTf2onnxModel(features: number, weights: Float32Array, bias:
     inputs: [{ name: 'input_1', type: 'float', shape: ['unk__6', features] }],
     outputs: [{ name: 'dense', type: 'float', shape: ['unk__7', classes] }],
     nodes: [
-      { opType: 'MatMul', inputs: ['input_1', 'sequential/dense/MatMul/ReadVariableOp:0'], outputs: ['sequential/dense/MatMul:0'] },
-      { opType: 'Add', inputs: ['sequential/dense/MatMul:0', 'sequential/dense/BiasAdd/ReadVariableOp:0'], outputs: ['sequential/dense/BiasAdd:0'] },
+      {
+        opType: 'MatMul',
+        inputs: ['input_1', 'sequential/dense/MatMul/ReadVariableOp:0'],
+        outputs: ['sequential/dense/MatMul:0'],
+      },
+      {
+        opType: 'Add',
+        inputs: ['sequential/dense/MatMul:0', 'sequential/dense/BiasAdd/ReadVariableOp:0'],
+        outputs: ['sequential/dense/BiasAdd:0'],
+      },
       { opType: 'Softmax', inputs: ['sequential/dense/BiasAdd:0'], outputs: ['dense'], attributes: { axis: { i: 1 } } },
     ],
     initializers: [

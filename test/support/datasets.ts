@@ -10,7 +10,9 @@ import { readDataset, resolveDataFiles, type DataFormat } from '../../src/io/rea
 import type { Decimal, QuoteMode } from '../../src/io/readers/read-settings.js';
 
 /** Writes files (text, bytes, or Parquet columns) into a fresh folder and returns it. */
-export function dataFolder(files: Record<string, string | Uint8Array | { parquet: { name: string; data: unknown[]; type?: string }[] }>): string {
+export function dataFolder(
+  files: Record<string, string | Uint8Array | { parquet: { name: string; data: unknown[]; type?: string }[] }>,
+): string {
   const folder = mkdtempSync(join(tmpdir(), 'mlgate-data-'));
   for (const [name, content] of Object.entries(files)) {
     let bytes: string | Uint8Array;
@@ -35,7 +37,19 @@ export interface ReadResult {
 }
 
 /** Reads a dataset with a fixed decoding per column name (default auto) and flattens the result. */
-export async function readAll(folder: string, patterns: string[], decode: Record<string, DecodeAs> = {}, options: { format?: DataFormat | 'auto'; delimiter?: string; decimal?: Decimal; quote?: QuoteMode; shard?: ShardSpec; shardKey?: string } = {}): Promise<ReadResult> {
+export async function readAll(
+  folder: string,
+  patterns: string[],
+  decode: Record<string, DecodeAs> = {},
+  options: {
+    format?: DataFormat | 'auto';
+    delimiter?: string;
+    decimal?: Decimal;
+    quote?: QuoteMode;
+    shard?: ShardSpec;
+    shardKey?: string;
+  } = {},
+): Promise<ReadResult> {
   const files = await resolveDataFiles(patterns, folder, options.format ?? 'auto', 'data');
   const dictionaries = new Map<string, TextDictionary>();
   const result: ReadResult = { headers: [], values: {}, lines: [], rowIds: [], pieces: [] };
@@ -55,7 +69,8 @@ export async function readAll(folder: string, patterns: string[], decode: Record
       const base = lineBase();
       result.lines.push(...Array.from(event.batch.lines, (line) => line + base));
       result.rowIds.push(...event.batch.rowIds);
-      for (const column of event.batch.columns) (result.values[column.name] ??= []).push(...cellValues(column, event.batch.length));
+      for (const column of event.batch.columns)
+        (result.values[column.name] ??= []).push(...cellValues(column, event.batch.length));
     }
   }
   return result;
@@ -65,7 +80,8 @@ function cellValues(column: ColumnData, length: number): unknown[] {
   return Array.from({ length }, (_, r) => {
     if (column.status[r] === 1) return null;
     if (column.status[r] === 2 && column.decodeAs !== 'auto') return { invalid: column.invalidText.get(r) };
-    if (column.decodeAs === 'text' || (column.decodeAs === 'auto' && column.status[r] === 2)) return column.dictionary!.values[column.ids![r]!];
+    if (column.decodeAs === 'text' || (column.decodeAs === 'auto' && column.status[r] === 2))
+      return column.dictionary!.values[column.ids![r]!];
     return column.numbers![r];
   });
 }

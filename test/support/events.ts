@@ -7,7 +7,15 @@ export const REPOSITORY = 'acme/models';
 
 function repo(fullName: string, fork = false) {
   const [login, name] = fullName.split('/');
-  return { id: fork ? 2 : 1, name, full_name: fullName, private: false, fork, owner: { login, type: 'Organization' }, default_branch: 'main' };
+  return {
+    id: fork ? 2 : 1,
+    name,
+    full_name: fullName,
+    private: false,
+    fork,
+    owner: { login, type: 'Organization' },
+    default_branch: 'main',
+  };
 }
 
 export interface PullRequestEventOptions {
@@ -34,7 +42,11 @@ export function pullRequestEvent(options: PullRequestEventOptions = {}) {
         title: 'Improve the model',
         user: { login: 'contributor' },
         labels: (options.labels ?? []).map((name) => ({ name })),
-        head: { ref: options.headRef ?? 'feature', sha: options.headSha ?? 'a'.repeat(40), repo: repo(headRepo, headRepo !== REPOSITORY) },
+        head: {
+          ref: options.headRef ?? 'feature',
+          sha: options.headSha ?? 'a'.repeat(40),
+          repo: repo(headRepo, headRepo !== REPOSITORY),
+        },
         base: { ref: 'main', sha: 'b'.repeat(40), repo: repo(REPOSITORY) },
       },
       repository: repo(REPOSITORY),

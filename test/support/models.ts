@@ -6,7 +6,13 @@ import { writeDenseModel, type DenseLayer, type DenseModelSpec } from '../../src
 export { seededRandom };
 
 /** A dense layer with seeded weights in [-scale, scale]. */
-export function randomLayer(random: () => number, inputs: number, outputs: number, activation: DenseLayer['activation'], scale = 1): DenseLayer {
+export function randomLayer(
+  random: () => number,
+  inputs: number,
+  outputs: number,
+  activation: DenseLayer['activation'],
+  scale = 1,
+): DenseLayer {
   return {
     inputs,
     outputs,
@@ -19,7 +25,9 @@ export function randomLayer(random: () => number, inputs: number, outputs: numbe
 /** A linear classifier whose class c scores feature c highest: the "teacher" that labels the test data. */
 export function teacherLayers(features: number, classes: number, noise = 0, random = seededRandom(7)): DenseLayer[] {
   const weights = new Float32Array(features * classes);
-  for (let f = 0; f < features; f++) for (let c = 0; c < classes; c++) weights[f * classes + c] = (f % classes === c ? 3 : 0) + (random() * 2 - 1) * noise;
+  for (let f = 0; f < features; f++)
+    for (let c = 0; c < classes; c++)
+      weights[f * classes + c] = (f % classes === c ? 3 : 0) + (random() * 2 - 1) * noise;
   return [{ inputs: features, outputs: classes, activation: 'none', weights, bias: new Float32Array(classes) }];
 }
 
@@ -34,7 +42,17 @@ export function writeModel(path: string, spec: DenseModelSpec): string {
  * A classification dataset labelled by the teacher: features uniform in [-1, 1], the label the teacher's argmax,
  * flipped to a random class for `flip` of the rows. Written as CSV with columns f0..f(n-1), label.
  */
-export function writeClassificationCsv(path: string, rows: number, features: number, classes: readonly string[], options: { seed?: number; flip?: number; extra?: (row: number, values: number[]) => Record<string, string | number> } = {}): string {
+export function writeClassificationCsv(
+  path: string,
+  rows: number,
+  features: number,
+  classes: readonly string[],
+  options: {
+    seed?: number;
+    flip?: number;
+    extra?: (row: number, values: number[]) => Record<string, string | number>;
+  } = {},
+): string {
   const random = seededRandom(options.seed ?? 1);
   const k = classes.length;
   const lines: string[] = [];
@@ -56,5 +74,12 @@ export function writeClassificationCsv(path: string, rows: number, features: num
 /** A small valid ONNX classifier (3 features, 2 classes) whose weights, and so whose bytes, depend on `seed`. */
 export function tinyModel(seed = 1): Buffer {
   const random = seededRandom(seed);
-  return Buffer.from(writeDenseModel({ features: ['f0', 'f1', 'f2'], classes: ['no', 'yes'], output: 'softmax', layers: [randomLayer(random, 3, 2, 'none')] }));
+  return Buffer.from(
+    writeDenseModel({
+      features: ['f0', 'f1', 'f2'],
+      classes: ['no', 'yes'],
+      output: 'softmax',
+      layers: [randomLayer(random, 3, 2, 'none')],
+    }),
+  );
 }

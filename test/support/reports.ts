@@ -14,8 +14,23 @@ export function validationReport(overrides: Partial<ValidationReport> = {}): Val
     dataset: { files: [{ path: 'data/train.csv', rows: 1000 }], rows: 1000, columns: 6 },
     summary: { errors: 1, warnings: 1, rules_checked: 24 },
     violations: [
-      { column: 'temp_max', rule: 'max', severity: 'error', count: 3, fraction: 0.003, message: 'values above 45', examples: [{ file: 'data/train.csv', line: 17, value: 51.2 }] },
-      { column: 'weather', rule: 'allowed', severity: 'warning', count: 1, message: 'value not in the allowed set', examples: [{ file: 'data/train.csv', line: 88, value: 'hail' }] },
+      {
+        column: 'temp_max',
+        rule: 'max',
+        severity: 'error',
+        count: 3,
+        fraction: 0.003,
+        message: 'values above 45',
+        examples: [{ file: 'data/train.csv', line: 17, value: 51.2 }],
+      },
+      {
+        column: 'weather',
+        rule: 'allowed',
+        severity: 'warning',
+        count: 1,
+        message: 'value not in the allowed set',
+        examples: [{ file: 'data/train.csv', line: 88, value: 'hail' }],
+      },
     ],
     ...overrides,
   };
@@ -28,9 +43,36 @@ export function evalReport(overrides: Partial<EvalReport> = {}): EvalReport {
     task: 'classification',
     data: { rows: 2000, label: 'weather' },
     candidate: { path: 'model.onnx', metrics: { accuracy: { value: 0.81, ci_low: 0.79, ci_high: 0.83 } } },
-    baseline: { path: 'baseline.onnx', source: 'release:latest (model-v1.2.0)', metrics: { accuracy: { value: 0.8, ci_low: 0.78, ci_high: 0.82 } } },
-    comparisons: [{ metric: 'accuracy', higher_is_better: true, baseline: 0.8, candidate: 0.81, difference: 0.01, ci_low: -0.004, ci_high: 0.024, significant: false }],
-    gate: { passed: true, checks: [{ metric: 'accuracy', rule: 'max-drop', threshold: 0.02, observed: 0.01, passed: true, reason: 'accuracy changed by +0.01, within the allowed drop of 0.02' }] },
+    baseline: {
+      path: 'baseline.onnx',
+      source: 'release:latest (model-v1.2.0)',
+      metrics: { accuracy: { value: 0.8, ci_low: 0.78, ci_high: 0.82 } },
+    },
+    comparisons: [
+      {
+        metric: 'accuracy',
+        higher_is_better: true,
+        baseline: 0.8,
+        candidate: 0.81,
+        difference: 0.01,
+        ci_low: -0.004,
+        ci_high: 0.024,
+        significant: false,
+      },
+    ],
+    gate: {
+      passed: true,
+      checks: [
+        {
+          metric: 'accuracy',
+          rule: 'max-drop',
+          threshold: 0.02,
+          observed: 0.01,
+          passed: true,
+          reason: 'accuracy changed by +0.01, within the allowed drop of 0.02',
+        },
+      ],
+    },
     ...overrides,
   };
 }
@@ -59,7 +101,11 @@ export function trainReport(overrides: Partial<TrainReport> = {}): TrainReport {
     status: 'succeeded',
     exit_code: 0,
     duration_seconds: 754,
-    gpu: { devices: [{ name: 'NVIDIA H100 80GB HBM3', memory_total_mib: 81559 }], utilization_percent: { mean: 87, max: 100 }, memory_used_mib: { mean: 30000, max: 41000 } },
+    gpu: {
+      devices: [{ name: 'NVIDIA H100 80GB HBM3', memory_total_mib: 81559 }],
+      utilization_percent: { mean: 87, max: 100 },
+      memory_used_mib: { mean: 30000, max: 41000 },
+    },
     metrics: { loss: 0.31, accuracy: 0.81 },
     ...overrides,
   };
@@ -68,6 +114,7 @@ export function trainReport(overrides: Partial<TrainReport> = {}): TrainReport {
 /** Writes documents as files named after their keys into a fresh folder, which it returns. */
 export function writeReports(documents: Record<string, unknown>): string {
   const folder = mkdtempSync(join(tmpdir(), 'mlgate-reports-'));
-  for (const [name, document] of Object.entries(documents)) writeFileSync(join(folder, name), typeof document === 'string' ? document : JSON.stringify(document, null, 2));
+  for (const [name, document] of Object.entries(documents))
+    writeFileSync(join(folder, name), typeof document === 'string' ? document : JSON.stringify(document, null, 2));
   return folder;
 }

@@ -49,7 +49,14 @@ export interface ActionResult {
  */
 export async function runAction(options: RunActionOptions): Promise<ActionResult> {
   const temp = mkdtempSync(join(tmpdir(), 'mlgate-runner-'));
-  const files = { output: join(temp, 'output'), summary: join(temp, 'summary.md'), env: join(temp, 'env'), path: join(temp, 'path'), state: join(temp, 'state'), event: join(temp, 'event.json') };
+  const files = {
+    output: join(temp, 'output'),
+    summary: join(temp, 'summary.md'),
+    env: join(temp, 'env'),
+    path: join(temp, 'path'),
+    state: join(temp, 'state'),
+    event: join(temp, 'event.json'),
+  };
   for (const f of [files.output, files.summary, files.env, files.path, files.state]) writeFileSync(f, '');
   const event = options.event ?? { name: 'push', payload: {} };
   writeFileSync(files.event, JSON.stringify(event.payload));
@@ -86,7 +93,10 @@ export async function runAction(options: RunActionOptions): Promise<ActionResult
     GITHUB_SERVER_URL: 'https://github.com',
     GITHUB_GRAPHQL_URL: `${options.apiUrl ?? 'http://127.0.0.1:9'}/graphql`,
   };
-  for (const [name, value] of Object.entries(inputEnvironment(options.action, options.inputs ?? {}, options.token ?? ''))) env[name] = value;
+  for (const [name, value] of Object.entries(
+    inputEnvironment(options.action, options.inputs ?? {}, options.token ?? ''),
+  ))
+    env[name] = value;
   Object.assign(env, options.env);
 
   const bundle = options.bundle ?? actionBundle(options.action);
@@ -104,12 +114,20 @@ export async function runAction(options: RunActionOptions): Promise<ActionResult
 
 /** INPUT_<NAME> for each input given, else for each default in action.yml, as the runner sets them. */
 export function inputEnvironment(action: string, given: Record<string, string>, token: string): Record<string, string> {
-  const manifest = parseYaml(readFileSync(join(ROOT, 'actions', action, 'action.yml'), 'utf8')) as { inputs?: Record<string, { default?: unknown }> };
+  const manifest = parseYaml(readFileSync(join(ROOT, 'actions', action, 'action.yml'), 'utf8')) as {
+    inputs?: Record<string, { default?: unknown }>;
+  };
   const declared = manifest.inputs ?? {};
-  for (const name of Object.keys(given)) if (!(name in declared)) throw new Error(`actions/${action}/action.yml has no input "${name}"`);
+  for (const name of Object.keys(given))
+    if (!(name in declared)) throw new Error(`actions/${action}/action.yml has no input "${name}"`);
   const env: Record<string, string> = {};
   for (const [name, spec] of Object.entries(declared)) {
-    const value = name in given ? given[name]! : spec.default === undefined ? undefined : evaluateDefault(String(spec.default), token);
+    const value =
+      name in given
+        ? given[name]!
+        : spec.default === undefined
+          ? undefined
+          : evaluateDefault(String(spec.default), token);
     if (value !== undefined) env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value;
   }
   return env;
@@ -146,7 +164,12 @@ export function parseAnnotations(stdout: string): Annotation[] {
   for (const line of stdout.split('\n')) {
     const match = /^::(error|warning|notice)(?: ([^:]*))?::(.*)$/.exec(line);
     if (!match) continue;
-    const props = Object.fromEntries((match[2] ?? '').split(',').filter(Boolean).map((p) => [p.slice(0, p.indexOf('=')), unescapeProperty(p.slice(p.indexOf('=') + 1))]));
+    const props = Object.fromEntries(
+      (match[2] ?? '')
+        .split(',')
+        .filter(Boolean)
+        .map((p) => [p.slice(0, p.indexOf('=')), unescapeProperty(p.slice(p.indexOf('=') + 1))]),
+    );
     annotations.push({
       level: match[1] as Annotation['level'],
       message: unescapeData(match[3]!),
@@ -165,7 +188,12 @@ function unescapeProperty(text: string): string {
   return unescapeData(text).replace(/%3A/g, ':').replace(/%2C/g, ',');
 }
 
-function spawnNode(script: string, cwd: string, env: Record<string, string>, timeoutMs: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function spawnNode(
+  script: string,
+  cwd: string,
+  env: Record<string, string>,
+  timeoutMs: number,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [script], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';

@@ -9,7 +9,10 @@ export interface CliResult {
 }
 
 /** Runs the CLI (dist/cli/index.js as this test run built it) as a user would, with no GitHub context in the environment. */
-export function runCli(args: readonly string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<CliResult> {
+export function runCli(
+  args: readonly string[],
+  options: { cwd?: string; env?: Record<string, string> } = {},
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [builtFile('cli', 'index.js'), ...args], {
       cwd: options.cwd ?? ROOT,

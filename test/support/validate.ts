@@ -8,7 +8,11 @@ import { scanDataset } from '../../src/io/scan-dataset.js';
 import { dataFolder } from './datasets.js';
 
 /** Validates CSV text against a contract with the real reader, validator and profile; returns both documents. */
-export async function validateText(csv: string, contract: DataContract, failOn: 'error' | 'warning' = 'error'): Promise<{ report: ValidationReport; profile: Profile }> {
+export async function validateText(
+  csv: string,
+  contract: DataContract,
+  failOn: 'error' | 'warning' = 'error',
+): Promise<{ report: ValidationReport; profile: Profile }> {
   const folder = dataFolder({ 'd.csv': csv });
   const files = await resolveDataFiles(['d.csv'], folder, 'auto', 'data');
   const builder = new ProfileBuilder({ createdAt: '2026-01-01T00:00:00Z', sampleSize: 1000 });

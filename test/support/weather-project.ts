@@ -19,7 +19,12 @@ export interface TrainerSettings {
   seed?: number;
 }
 
-const WEATHER = join(dirname(createRequire(join(ROOT, 'package.json')).resolve('vega-datasets')), '..', 'data', 'seattle-weather.csv');
+const WEATHER = join(
+  dirname(createRequire(join(ROOT, 'package.json')).resolve('vega-datasets')),
+  '..',
+  'data',
+  'seattle-weather.csv',
+);
 
 /** The weather table with its label column named `label`, as the templates' `label:` input expects. */
 function weatherRows(): { header: string; rows: string[] } {

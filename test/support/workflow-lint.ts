@@ -24,18 +24,43 @@ type Workflow = { on?: unknown; permissions?: unknown; jobs?: Record<string, Job
 export function lintWorkflow(text: string): LintFinding[] {
   const workflow = parseYaml(text) as Workflow;
   const findings: LintFinding[] = [];
-  const triggers = typeof workflow.on === 'string' ? [workflow.on] : Array.isArray(workflow.on) ? workflow.on : Object.keys(workflow.on ?? {});
-  if (workflow.permissions === undefined) findings.push({ rule: 'permissions', message: 'no top-level permissions: the token gets the repository default, often write-all' });
-  else if (grantsWrite(workflow.permissions)) findings.push({ rule: 'permissions', message: 'top-level permissions grant write: grant it in the one job that needs it' });
+  const triggers =
+    typeof workflow.on === 'string'
+      ? [workflow.on]
+      : Array.isArray(workflow.on)
+        ? workflow.on
+        : Object.keys(workflow.on ?? {});
+  if (workflow.permissions === undefined)
+    findings.push({
+      rule: 'permissions',
+      message: 'no top-level permissions: the token gets the repository default, often write-all',
+    });
+  else if (grantsWrite(workflow.permissions))
+    findings.push({
+      rule: 'permissions',
+      message: 'top-level permissions grant write: grant it in the one job that needs it',
+    });
   for (const [name, job] of Object.entries(workflow.jobs ?? {})) {
     for (const step of job.steps ?? []) {
-      if (step.run && UNTRUSTED.test(step.run)) findings.push({ rule: 'injection', message: `job ${name}: an untrusted expression in run: pass it through env: instead` });
+      if (step.run && UNTRUSTED.test(step.run))
+        findings.push({
+          rule: 'injection',
+          message: `job ${name}: an untrusted expression in run: pass it through env: instead`,
+        });
       if (step.uses && !FIRST_PARTY.test(step.uses)) {
         const ref = step.uses.split('@')[1] ?? '';
-        if (!FULL_SHA.test(ref)) findings.push({ rule: 'pinning', message: `job ${name}: ${step.uses} is not pinned to a full commit SHA` });
+        if (!FULL_SHA.test(ref))
+          findings.push({ rule: 'pinning', message: `job ${name}: ${step.uses} is not pinned to a full commit SHA` });
       }
-      if (triggers.includes('pull_request_target') && step.uses?.startsWith('actions/checkout@') && /github\.event\.pull_request\.head|github\.head_ref/.test(JSON.stringify(step.with ?? {}))) {
-        findings.push({ rule: 'pwn-request', message: `job ${name}: checks out the pull request's code under pull_request_target, with a write token and secrets` });
+      if (
+        triggers.includes('pull_request_target') &&
+        step.uses?.startsWith('actions/checkout@') &&
+        /github\.event\.pull_request\.head|github\.head_ref/.test(JSON.stringify(step.with ?? {}))
+      ) {
+        findings.push({
+          rule: 'pwn-request',
+          message: `job ${name}: checks out the pull request's code under pull_request_target, with a write token and secrets`,
+        });
       }
     }
   }

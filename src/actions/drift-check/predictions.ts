@@ -16,18 +16,43 @@ import type { DriftCheckOptions } from './inputs.js';
  * The model's outputs on the reference data and on the current data, for prediction drift: predicted classes when
  * the model outputs several scores or integer labels, values when it outputs one number per row.
  */
-export async function modelOutputs(env: ActionEnvironment, options: DriftCheckOptions): Promise<{ reference: ModelOutputs; current: ModelOutputs }> {
+export async function modelOutputs(
+  env: ActionEnvironment,
+  options: DriftCheckOptions,
+): Promise<{ reference: ModelOutputs; current: ModelOutputs }> {
   const { context, host } = env;
-  const ort = await loadOnnxruntime({ path: options.onnxruntimePath ? resolve(env.cwd, options.onnxruntimePath) : undefined, cacheRoot: context.toolCache, registry: context.npmRegistry, logger: host });
+  const ort = await loadOnnxruntime({
+    path: options.onnxruntimePath ? resolve(env.cwd, options.onnxruntimePath) : undefined,
+    cacheRoot: context.toolCache,
+    registry: context.npmRegistry,
+    logger: host,
+  });
   const modelPath = resolve(env.cwd, options.model);
   const model = await openModel(ort, modelPath, options.model);
   try {
     const features = options.modelFeatures ?? metadataList(model.facts, 'mlgate.features');
-    if (!features) throw new ConfigurationError(`${options.model} does not name its features (no metadata mlgate.features); set ${env.inputs.label('model-features')} to its input columns, in order`);
+    if (!features)
+      throw new ConfigurationError(
+        `${options.model} does not name its features (no metadata mlgate.features); set ${env.inputs.label('model-features')} to its input columns, in order`,
+      );
     const outputsOf = async (patterns: string[], label: string): Promise<ModelOutputs> => {
       const files = await resolveDataFiles(patterns, env.cwd, options.read.format ?? 'auto', label);
-      const scoring = await startScoring(ort, [{ model, path: modelPath, columns: features.map((_, i) => i) }], features.length, 8192, files);
-      const { read: data, scored } = await readWhileScoring(scoring, (onFeatures) => readEvaluationData(files, { features, onFeatures, sliceColumns: [], bucketCount: BOOTSTRAP_BUCKETS, settings: options.read })).finally(() => scoring.close());
+      const scoring = await startScoring(
+        ort,
+        [{ model, path: modelPath, columns: features.map((_, i) => i) }],
+        features.length,
+        8192,
+        files,
+      );
+      const { read: data, scored } = await readWhileScoring(scoring, (onFeatures) =>
+        readEvaluationData(files, {
+          features,
+          onFeatures,
+          sliceColumns: [],
+          bucketCount: BOOTSTRAP_BUCKETS,
+          settings: options.read,
+        }),
+      ).finally(() => scoring.close());
       const { output } = scored.models[0]!;
       if (!output.integer && output.width === 1) return { values: Float64Array.from(output.data) };
       // Integer outputs are class indices: as many classes as the largest says (a loop: a million rows do not spread).
@@ -37,10 +62,19 @@ export async function modelOutputs(env: ActionEnvironment, options: DriftCheckOp
         for (let i = 0; i < output.data.length; i++) k = Math.max(k, output.data[i]! + 1);
       }
       const classes = metadataList(model.facts, 'mlgate.classes') ?? Array.from({ length: k }, (_, i) => String(i));
-      const predictions = readPredictions(output, 'classification', Math.max(k, classes.length), 'auto', (row) => `row ${data.locate(row)}`);
+      const predictions = readPredictions(
+        output,
+        'classification',
+        Math.max(k, classes.length),
+        'auto',
+        (row) => `row ${data.locate(row)}`,
+      );
       return { classes, predicted: predictions.task === 'classification' ? predictions.predicted : new Int32Array(0) };
     };
-    return { reference: await outputsOf(options.reference, env.inputs.label('reference')), current: await outputsOf(options.current, env.inputs.label('current')) };
+    return {
+      reference: await outputsOf(options.reference, env.inputs.label('reference')),
+      current: await outputsOf(options.current, env.inputs.label('current')),
+    };
   } finally {
     await model.release();
   }

@@ -13,6 +13,11 @@ export const profileShards: ShardedStepAdapter<'drift-check', Profile, Profile> 
   encode: (profile) => packSamples(profile),
   // readPartials has put the packed samples back already.
   decode: (partial) => partial.document.profile!,
-  merge: (shards, { createdAt, warn }) => mergeProfiles(shards.map((s) => s.state()), createdAt, warn),
+  merge: (shards, { createdAt, warn }) =>
+    mergeProfiles(
+      shards.map((s) => s.state()),
+      createdAt,
+      warn,
+    ),
   rows: (profile) => profile.dataset.rows,
 };

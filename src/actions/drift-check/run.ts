@@ -49,12 +49,19 @@ async function driftCheckWith(env: ActionEnvironment, options: DriftCheckOptions
     host.setOutput('drifted', false);
     host.setOutput('drifted-columns', '[]');
     host.setOutput('prediction-drifted', '');
-    host.print(`No mlgate release yet (tags ${options.tagPrefix}*): no reference to compare with; drift is checked once a model is released`);
+    host.print(
+      `No mlgate release yet (tags ${options.tagPrefix}*): no reference to compare with; drift is checked once a model is released`,
+    );
     return;
   }
-  if (reference.sample.size === 0) host.warning(`the reference profile holds no sample (written with sample-size 0): only columns with category counts are compared, the others are skipped; write the reference with a sample-size above 0, or give it as data files, to compare every column`);
+  if (reference.sample.size === 0)
+    host.warning(
+      `the reference profile holds no sample (written with sample-size 0): only columns with category counts are compared, the others are skipped; write the reference with a sample-size above 0, or give it as data files, to compare every column`,
+    );
   // The current data is read with the reference's types, so both sides are compared as the same kinds.
-  const current = merge ? await mergeShardPartials(env, profileShards, merge, createdAt) : await profileData(env, options, options.current, env.inputs.label('current'), createdAt, typesOf(reference));
+  const current = merge
+    ? await mergeShardPartials(env, profileShards, merge, createdAt)
+    : await profileData(env, options, options.current, env.inputs.label('current'), createdAt, typesOf(reference));
   const driftOptions: DriftOptions = {
     ...DEFAULT_DRIFT_OPTIONS,
     columns: options.columns,
@@ -81,7 +88,13 @@ async function driftCheckWith(env: ActionEnvironment, options: DriftCheckOptions
   host.setOutput('drifted', report.dataset_drift);
   host.setOutput('drifted-columns', JSON.stringify(drifted));
   host.setOutput('report', options.report);
-  if (host.isAction) await host.writeSummary(renderReport([renderDriftSection(report, options.report)], { limit: SUMMARY_LIMIT_BYTES, measure: (t) => Buffer.byteLength(t) }).markdown);
+  if (host.isAction)
+    await host.writeSummary(
+      renderReport([renderDriftSection(report, options.report)], {
+        limit: SUMMARY_LIMIT_BYTES,
+        measure: (t) => Buffer.byteLength(t),
+      }).markdown,
+    );
   const checked = report.features.filter((f) => (f.status === 'ok' || f.status === 'drift') && isFeature(f)).length;
   const verdict =
     report.verdict === 'not_tested'
@@ -89,7 +102,10 @@ async function driftCheckWith(env: ActionEnvironment, options: DriftCheckOptions
       : `${report.dataset_drift ? '✗ dataset drift' : '✓ no dataset drift'}: ${drifted.length} of ${checked} features drifted`;
   host.print(
     [
-      verdict + (label ? `; label ${{ drift: 'drifted', ok: 'did not drift', insufficient_data: 'had too little data', skipped: 'skipped' }[label.status]}` : ''),
+      verdict +
+        (label
+          ? `; label ${{ drift: 'drifted', ok: 'did not drift', insufficient_data: 'had too little data', skipped: 'skipped' }[label.status]}`
+          : ''),
       ...report.features.map(
         (f) =>
           `  ${f.status.padEnd(17)} ${f.column}${f.role === 'label' ? ' [label]' : ''} (${f.test}${f.statistic != null ? ` ${f.statistic.toPrecision(4)}` : ''}${f.p_value != null ? `, p ${f.p_value.toPrecision(3)}` : ''}${f.p_adjusted != null ? `, adjusted ${f.p_adjusted.toPrecision(3)}` : ''})${f.reason ? `: ${f.reason}` : ''}`,
@@ -98,7 +114,8 @@ async function driftCheckWith(env: ActionEnvironment, options: DriftCheckOptions
     ].join('\n'),
   );
   if (options.mode === 'issue') await keepIssue(env, options, report, drifted.length, checked);
-  if (report.dataset_drift && options.failOnDrift) host.fail(`The data drifted: ${drifted.join(', ')}; see ${options.report}`);
+  if (report.dataset_drift && options.failOnDrift)
+    host.fail(`The data drifted: ${drifted.join(', ')}; see ${options.report}`);
 }
 
 /**
@@ -106,7 +123,11 @@ async function driftCheckWith(env: ActionEnvironment, options: DriftCheckOptions
  * value is named in the report rather than counted as invalid (detectDrift maps the bool spellings back).
  */
 function typesOf(profile: Profile): DataContract {
-  return { columns: Object.fromEntries(profile.columns.map((c) => [c.name, { type: c.type === 'bool' ? 'category' : c.type }])) };
+  return {
+    columns: Object.fromEntries(
+      profile.columns.map((c) => [c.name, { type: c.type === 'bool' ? 'category' : c.type }]),
+    ),
+  };
 }
 
 /**
@@ -115,27 +136,83 @@ function typesOf(profile: Profile): DataContract {
  * sample of an unsharded run). The types come from a reference profile as in one run; a reference given as data
  * is not profiled by every shard: the types are sniffed from its first rows.
  */
-async function profileShard(env: ActionEnvironment, reports: RunReports, options: DriftCheckOptions, shard: ShardSpec, createdAt: string): Promise<void> {
+async function profileShard(
+  env: ActionEnvironment,
+  reports: RunReports,
+  options: DriftCheckOptions,
+  shard: ShardSpec,
+  createdAt: string,
+): Promise<void> {
   const [first] = options.reference;
   const fromProfile = options.reference.length === 1 && (first === LATEST_RELEASE || first!.endsWith('.json'));
-  const types = fromProfile ? typesOf(await referenceProfile(env, options, createdAt)) : await sniffNumericColumns(await resolveDataFiles(options.reference, env.cwd, options.read.format ?? 'auto', env.inputs.label('reference')), options.read);
-  const files = await resolveDataFiles(options.current, env.cwd, options.read.format ?? 'auto', env.inputs.label('current'));
+  const types = fromProfile
+    ? typesOf(await referenceProfile(env, options, createdAt))
+    : await sniffNumericColumns(
+        await resolveDataFiles(
+          options.reference,
+          env.cwd,
+          options.read.format ?? 'auto',
+          env.inputs.label('reference'),
+        ),
+        options.read,
+      );
+  const files = await resolveDataFiles(
+    options.current,
+    env.cwd,
+    options.read.format ?? 'auto',
+    env.inputs.label('current'),
+  );
   const facts = await fileFacts(files);
   const key = options.sharding.key;
-  const builder = new ProfileBuilder({ createdAt, sampleSize: options.sampleSize, shardShare: await datasetShardShare(files, facts.map((f) => f.bytes), shard, key !== undefined) });
+  const builder = new ProfileBuilder({
+    createdAt,
+    sampleSize: options.sampleSize,
+    shardShare: await datasetShardShare(
+      files,
+      facts.map((f) => f.bytes),
+      shard,
+      key !== undefined,
+    ),
+  });
   const pieces: ShardPiece[] = [];
-  await scanDataset({ files, contract: types, settings: options.read, profile: builder, createdAt, logger: env.host, shard, shardKey: key, onPiece: (piece) => pieces.push(piece) });
+  await scanDataset({
+    files,
+    contract: types,
+    settings: options.read,
+    profile: builder,
+    createdAt,
+    logger: env.host,
+    shard,
+    shardKey: key,
+    onPiece: (piece) => pieces.push(piece),
+  });
   const profile = builder.finish({ part: true });
   const partial = options.sharding.partial!;
-  await writeShardPartial(env, reports, profileShards, partial, { createdAt, shard, key, pieces, files: facts, identity: { types }, state: profile });
-  env.host.print(`shard ${describeShard(shard)}: ${profile.dataset.rows} rows profiled; partial report ${partial} (merge the shards' partials with merge: to check drift)`);
+  await writeShardPartial(env, reports, profileShards, partial, {
+    createdAt,
+    shard,
+    key,
+    pieces,
+    files: facts,
+    identity: { types },
+    state: profile,
+  });
+  env.host.print(
+    `shard ${describeShard(shard)}: ${profile.dataset.rows} rows profiled; partial report ${partial} (merge the shards' partials with merge: to check drift)`,
+  );
 }
 
 /** Prediction drift, when a model is given: its outputs on the reference data against those on the current data. */
-async function predictionDrift(env: ActionEnvironment, options: DriftCheckOptions, driftOptions: DriftOptions): Promise<FeatureDrift | undefined> {
+async function predictionDrift(
+  env: ActionEnvironment,
+  options: DriftCheckOptions,
+  driftOptions: DriftOptions,
+): Promise<FeatureDrift | undefined> {
   const [first] = options.reference;
   if (options.reference.length === 1 && (first === LATEST_RELEASE || first!.endsWith('.json'))) {
-    env.host.warning(`prediction drift needs the reference data, not a profile: give ${env.inputs.label('reference')} as data files to compare ${options.model}'s predictions`);
+    env.host.warning(
+      `prediction drift needs the reference data, not a profile: give ${env.inputs.label('reference')} as data files to compare ${options.model}'s predictions`,
+    );
     return undefined;
   }
   const outputs = await modelOutputs(env, options);
@@ -143,25 +220,60 @@ async function predictionDrift(env: ActionEnvironment, options: DriftCheckOption
 }
 
 /** Issue mode: one issue open while the data drifts (see syncDriftIssue). */
-async function keepIssue(env: ActionEnvironment, options: DriftCheckOptions, report: DriftReport, drifted: number, checked: number): Promise<void> {
+async function keepIssue(
+  env: ActionEnvironment,
+  options: DriftCheckOptions,
+  report: DriftReport,
+  drifted: number,
+  checked: number,
+): Promise<void> {
   const { context, host } = env;
-  if (!options.token || !context.owner || !context.repo) throw new ConfigurationError(`${env.inputs.label('mode')} issue needs a github-token and GITHUB_REPOSITORY (with permissions issues: write)`);
+  if (!options.token || !context.owner || !context.repo)
+    throw new ConfigurationError(
+      `${env.inputs.label('mode')} issue needs a github-token and GITHUB_REPOSITORY (with permissions issues: write)`,
+    );
   const client = await env.createClient(options.token);
   const url = runUrl(context);
-  const body = renderReport([renderDriftSection(report, options.report)], { limit: COMMENT_LIMIT, fullReportUrl: url }).markdown;
-  const result = await syncDriftIssue(client, { owner: context.owner, repo: context.repo }, { drifted: report.dataset_drift, label: options.issueLabel, title: `mlgate: data drift in ${drifted} of ${checked} features`, body, runUrl: url, author: options.issueAuthor }, host);
+  const body = renderReport([renderDriftSection(report, options.report)], {
+    limit: COMMENT_LIMIT,
+    fullReportUrl: url,
+  }).markdown;
+  const result = await syncDriftIssue(
+    client,
+    { owner: context.owner, repo: context.repo },
+    {
+      drifted: report.dataset_drift,
+      label: options.issueLabel,
+      title: `mlgate: data drift in ${drifted} of ${checked} features`,
+      body,
+      runUrl: url,
+      author: options.issueAuthor,
+    },
+    host,
+  );
   host.setOutput('issue-number', result.number ?? '');
   host.setOutput('issue-url', result.url ?? '');
 }
 
 /** The reference as a profile: read from a profile document, from release:latest, or made from data files. */
-async function referenceProfile(env: ActionEnvironment, options: DriftCheckOptions, createdAt: string): Promise<Profile> {
+async function referenceProfile(
+  env: ActionEnvironment,
+  options: DriftCheckOptions,
+  createdAt: string,
+): Promise<Profile> {
   const [first] = options.reference;
   if (options.reference.length === 1 && first === LATEST_RELEASE) {
     const { context } = env;
-    if (!options.token || !context.owner || !context.repo) throw new ConfigurationError(`${env.inputs.label('reference')} release:latest needs a github-token and GITHUB_REPOSITORY; or name a profile or data files`);
+    if (!options.token || !context.owner || !context.repo)
+      throw new ConfigurationError(
+        `${env.inputs.label('reference')} release:latest needs a github-token and GITHUB_REPOSITORY; or name a profile or data files`,
+      );
     const client = await env.createClient(options.token);
-    const asset = await latestReleaseAsset(client, { owner: context.owner, repo: context.repo }, { tagPrefix: options.tagPrefix, asset: 'profile.json', cacheDir: context.runnerTemp ?? env.cwd });
+    const asset = await latestReleaseAsset(
+      client,
+      { owner: context.owner, repo: context.repo },
+      { tagPrefix: options.tagPrefix, asset: 'profile.json', cacheDir: context.runnerTemp ?? env.cwd },
+    );
     env.host.info(`Reference: profile.json of ${asset.tag}`);
     return readProfile(asset.path, `${asset.tag}/profile.json`);
   }
@@ -173,7 +285,14 @@ function readProfile(path: string, name: string): Promise<Profile> {
   return readDocumentOfKind<Profile>(path, name, 'profile', 'give the profile.json that validate-data writes');
 }
 
-async function profileData(env: ActionEnvironment, options: DriftCheckOptions, patterns: string[], label: string, createdAt: string, types?: DataContract): Promise<Profile> {
+async function profileData(
+  env: ActionEnvironment,
+  options: DriftCheckOptions,
+  patterns: string[],
+  label: string,
+  createdAt: string,
+  types?: DataContract,
+): Promise<Profile> {
   const files = await resolveDataFiles(patterns, env.cwd, options.read.format ?? 'auto', label);
   await prestartReaders(files);
   const contract = types ?? (await sniffNumericColumns(files, options.read));

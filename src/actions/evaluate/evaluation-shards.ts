@@ -19,7 +19,9 @@ export type EvaluationMergeOptions = Pick<EvaluateOptions, 'bootstrap' | 'seed' 
  * McNemar's test as one run computes them; ROC AUC and PR AUC come with the bound of their binned estimate. The
  * inference times of the shards pool into one latency distribution.
  */
-export function evaluationShards(options: EvaluationMergeOptions): ShardedStepAdapter<'evaluate', EvaluationShardState, Scored> {
+export function evaluationShards(
+  options: EvaluationMergeOptions,
+): ShardedStepAdapter<'evaluate', EvaluationShardState, Scored> {
   return {
     step: 'evaluate',
     encode: (evaluation) => ({ evaluation: encodeEvaluation(evaluation) }),
@@ -28,9 +30,16 @@ export function evaluationShards(options: EvaluationMergeOptions): ShardedStepAd
       const first = partials[0]!.document.evaluation!;
       for (const { source, document } of partials) {
         const e = document.evaluation!;
-        if (e.task !== first.task) throw new ConfigurationError(`${source}: the shard judged the task ${e.task}, but ${partials[0]!.source} ${first.task}; set task so that every shard reads the outputs alike`, { file: source });
+        if (e.task !== first.task)
+          throw new ConfigurationError(
+            `${source}: the shard judged the task ${e.task}, but ${partials[0]!.source} ${first.task}; set task so that every shard reads the outputs alike`,
+            { file: source },
+          );
         if (e.classes.join('\u0000') !== first.classes.join('\u0000')) {
-          throw new ConfigurationError(`${source}: the shard's classes (${e.classes.join(', ')}) differ from ${partials[0]!.source}'s (${first.classes.join(', ')}), as labels differ between shards; set classes (or the model's mlgate.classes) so that every shard maps labels alike`, { file: source });
+          throw new ConfigurationError(
+            `${source}: the shard's classes (${e.classes.join(', ')}) differ from ${partials[0]!.source}'s (${first.classes.join(', ')}), as labels differ between shards; set classes (or the model's mlgate.classes) so that every shard maps labels alike`,
+            { file: source },
+          );
         }
       }
     },
@@ -38,7 +47,11 @@ export function evaluationShards(options: EvaluationMergeOptions): ShardedStepAd
       const evaluations = shards.map((s) => s.state());
       const first = evaluations[0]!;
       const state = mergeEvaluationStates(evaluations.map((e) => e.state));
-      const compared = compareFromState(state, { replicates: options.bootstrap, seed: options.seed, bucketCount: BOOTSTRAP_BUCKETS });
+      const compared = compareFromState(state, {
+        replicates: options.bootstrap,
+        seed: options.seed,
+        bucketCount: BOOTSTRAP_BUCKETS,
+      });
       // Slices: each column's values merged across shards, then cut as one run cuts them (one bucket each: no bootstrap).
       const sliceColumns = first.slices.map((s) => s.column);
       const cells: SliceCell[] = [];
@@ -47,20 +60,44 @@ export function evaluationShards(options: EvaluationMergeOptions): ShardedStepAd
         return mergeSliceStates(column, perShard, first.baseline !== null, options.minSliceRows, cells);
       });
       // Shards carry the slice columns' states only: the search of a sharded run covers those columns (classifiers).
-      const searched = options.weakSlices && first.baseline !== null && first.task === 'classification' && sliceColumns.length > 0;
-      const weakSlices = searched ? weakSlicesOf(cells, { task: first.task, minRows: options.minSliceRows, alpha: WEAK_SLICE_ALPHA, columns: sliceColumns, pairs: false }) : undefined;
-      const pool = (pick: (e: Pick<PartialEvaluation, 'candidate' | 'baseline'>) => PartialModel | null): PartialModel | null => {
+      const searched =
+        options.weakSlices && first.baseline !== null && first.task === 'classification' && sliceColumns.length > 0;
+      const weakSlices = searched
+        ? weakSlicesOf(cells, {
+            task: first.task,
+            minRows: options.minSliceRows,
+            alpha: WEAK_SLICE_ALPHA,
+            columns: sliceColumns,
+            pairs: false,
+          })
+        : undefined;
+      const pool = (
+        pick: (e: Pick<PartialEvaluation, 'candidate' | 'baseline'>) => PartialModel | null,
+      ): PartialModel | null => {
         const models = evaluations.map(pick);
         if (!models[0]) return null;
-        return { ...models[0], batch_ms: models.flatMap((m) => m!.batch_ms), batch_rows: models.flatMap((m) => m!.batch_rows) };
+        return {
+          ...models[0],
+          batch_ms: models.flatMap((m) => m!.batch_ms),
+          batch_rows: models.flatMap((m) => m!.batch_rows),
+        };
       };
       // A file's digest is in the partial of the shard that read it whole, if one did (files split by position are not hashed).
       const documents = shards.map((s) => s.document);
-      const files = documents[0]!.files.map((file) => ({ ...file, ...documents.map((d) => d.files.find((f) => f.path === file.path && f.sha256)).find(Boolean) }));
+      const files = documents[0]!.files.map((file) => ({
+        ...file,
+        ...documents.map((d) => d.files.find((f) => f.path === file.path && f.sha256)).find(Boolean),
+      }));
       return {
         createdAt,
         task: first.task,
-        data: { files, rows: state.rows, label: first.label, ...(files.length === 1 && files[0]!.sha256 ? { sha256: files[0]!.sha256 } : {}), shards: shards.length },
+        data: {
+          files,
+          rows: state.rows,
+          label: first.label,
+          ...(files.length === 1 && files[0]!.sha256 ? { sha256: files[0]!.sha256 } : {}),
+          shards: shards.length,
+        },
         candidate: pool((e) => e.candidate)!,
         baseline: pool((e) => e.baseline),
         compared,

@@ -8,6 +8,11 @@ import type { Scored } from './run.js';
  * The evaluation of the whole data from the partial reports of its shards (see evaluationShards), ready for the
  * gate and the report as one run's.
  */
-export async function mergeEvaluation(env: ActionEnvironment, options: EvaluateOptions, patterns: readonly string[], createdAt: string): Promise<Scored> {
+export async function mergeEvaluation(
+  env: ActionEnvironment,
+  options: EvaluateOptions,
+  patterns: readonly string[],
+  createdAt: string,
+): Promise<Scored> {
   return mergeShardPartials(env, evaluationShards(options), patterns, createdAt);
 }

@@ -36,7 +36,12 @@ export interface ShardEvaluation {
 }
 
 /** Writes a shard's partial report (the merge finishes it) and sets the `partial` output. */
-export async function writeEvaluationPartial(env: ActionEnvironment, reports: RunReports, options: EvaluateOptions, scored: ShardEvaluation): Promise<void> {
+export async function writeEvaluationPartial(
+  env: ActionEnvironment,
+  reports: RunReports,
+  options: EvaluateOptions,
+  scored: ShardEvaluation,
+): Promise<void> {
   const facts = await fileFacts(scored.files);
   await writeShardPartial(env, reports, evaluationShards(options), options.sharding.partial!, {
     createdAt: scored.createdAt,

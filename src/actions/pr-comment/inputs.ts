@@ -1,14 +1,25 @@
 import type { GitHubContext } from '../../github/context.js';
-import { parseBoolean, parseChoice, parseInteger, parseList, withDefaults, type InputReader, type InputSpecs, type OutputSpecs } from '../runtime/inputs.js';
+import {
+  parseBoolean,
+  parseChoice,
+  parseInteger,
+  parseList,
+  withDefaults,
+  type InputReader,
+  type InputSpecs,
+  type OutputSpecs,
+} from '../runtime/inputs.js';
 
 /** The inputs of the pr-comment action, which are also the options of `mlgate pr-comment`. */
 export const INPUTS = {
   reports: {
-    description: 'Paths or globs of mlgate reports (validation, evaluation, drift, training), one per line or comma-separated.',
+    description:
+      'Paths or globs of mlgate reports (validation, evaluation, drift, training), one per line or comma-separated.',
     default: '**/*-report.json',
   },
   key: {
-    description: 'Identifies this comment among others on the pull request. Every workflow that comments with the same key updates the same comment, so a pull request checked by several mlgate workflows gets one comment.',
+    description:
+      'Identifies this comment among others on the pull request. Every workflow that comments with the same key updates the same comment, so a pull request checked by several mlgate workflows gets one comment.',
     default: 'mlgate',
   },
   'github-token': {
@@ -16,16 +27,24 @@ export const INPUTS = {
     default: '${{ github.token }}',
   },
   'comment-author': {
-    description: "The login whose comment is updated; anyone else's comment with the same marker is left alone. Default: the token's user for a personal token, else github-actions[bot]; for a GitHub App's token, its <app-slug>[bot].",
+    description:
+      "The login whose comment is updated; anyone else's comment with the same marker is left alone. Default: the token's user for a personal token, else github-actions[bot]; for a GitHub App's token, its <app-slug>[bot].",
     default: '',
   },
   mode: {
-    description: 'pull_request: comment on the pull request of this run; workflow_run: comment from the report artifact of the run that triggered this one; auto: by event.',
+    description:
+      'pull_request: comment on the pull request of this run; workflow_run: comment from the report artifact of the run that triggered this one; auto: by event.',
     default: 'auto',
   },
   summary: { description: 'Also write the report to the job summary.', default: 'true' },
-  'artifact-name': { description: 'In workflow_run mode, the artifact of the triggering run that holds the reports.', default: 'mlgate-reports' },
-  'pull-request': { description: 'Comment on this pull request number instead of the one found from the event.', default: '' },
+  'artifact-name': {
+    description: 'In workflow_run mode, the artifact of the triggering run that holds the reports.',
+    default: 'mlgate-reports',
+  },
+  'pull-request': {
+    description: 'Comment on this pull request number instead of the one found from the event.',
+    default: '',
+  },
   output: { description: 'Write the Markdown to this file instead of printing it.', default: '', cliOnly: true },
 } satisfies InputSpecs;
 
@@ -64,7 +83,10 @@ export function parsePrCommentOptions(given: InputReader, context: GitHubContext
     mode: mode === 'auto' ? (context.eventName === 'workflow_run' ? 'workflow_run' : 'pull_request') : mode,
     summary: parseBoolean(inputs, 'summary'),
     artifactName: inputs.get('artifact-name').trim(),
-    pullRequest: inputs.get('pull-request').trim() === '' ? undefined : parseInteger(inputs, 'pull-request', 1, Number.MAX_SAFE_INTEGER),
+    pullRequest:
+      inputs.get('pull-request').trim() === ''
+        ? undefined
+        : parseInteger(inputs, 'pull-request', 1, Number.MAX_SAFE_INTEGER),
     output: inputs.get('output').trim(),
   };
 }

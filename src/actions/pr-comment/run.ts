@@ -29,13 +29,25 @@ export async function prComment(env: ActionEnvironment): Promise<void> {
   const { host, context } = env;
   const options = parsePrCommentOptions(env.inputs, context);
   if (options.token) host.setSecret(options.token);
-  const client = options.token && context.owner && context.repo && needsGitHub(options, context) ? await env.createClient(options.token) : undefined;
+  const client =
+    options.token && context.owner && context.repo && needsGitHub(options, context)
+      ? await env.createClient(options.token)
+      : undefined;
 
-  const source = options.mode === 'workflow_run' ? await fetchTriggeringRunReports(env, options, client) : { root: env.cwd, label: '', sha: context.sha };
-  const documents = (await loadReports(options.reports, source.root, host, source.label)).filter((d) => (REPORT_KINDS as readonly string[]).includes(d.kind));
-  if (documents.length === 0) host.warning(`No mlgate reports found for ${options.reports.join(', ')}; the comment says so.`);
+  const source =
+    options.mode === 'workflow_run'
+      ? await fetchTriggeringRunReports(env, options, client)
+      : { root: env.cwd, label: '', sha: context.sha };
+  const documents = (await loadReports(options.reports, source.root, host, source.label)).filter((d) =>
+    (REPORT_KINDS as readonly string[]).includes(d.kind),
+  );
+  if (documents.length === 0)
+    host.warning(`No mlgate reports found for ${options.reports.join(', ')}; the comment says so.`);
 
-  const sections = [...(source.run ? [renderSourceRunSection(source.run)] : []), ...documents.map(renderSection).filter((s) => s !== undefined)];
+  const sections = [
+    ...(source.run ? [renderSourceRunSection(source.run)] : []),
+    ...documents.map(renderSection).filter((s) => s !== undefined),
+  ];
   const footer = renderFooter(context, source.sha, documents);
   const comment = renderReport(sections, {
     limit: COMMENT_LIMIT,
@@ -46,7 +58,12 @@ export async function prComment(env: ActionEnvironment): Promise<void> {
   });
   host.setOutput('status', comment.status);
   if (options.summary && host.isAction) {
-    const summary = renderReport(sections, { limit: SUMMARY_LIMIT_BYTES, measure: (t) => Buffer.byteLength(t), footer, limitName: "GitHub's 1 MiB job summary limit" });
+    const summary = renderReport(sections, {
+      limit: SUMMARY_LIMIT_BYTES,
+      measure: (t) => Buffer.byteLength(t),
+      footer,
+      limitName: "GitHub's 1 MiB job summary limit",
+    });
     await host.writeSummary(summary.markdown);
   }
   if (options.output) {
@@ -66,21 +83,40 @@ export async function prComment(env: ActionEnvironment): Promise<void> {
     return;
   }
   try {
-    const result = await upsertStickyComment(client, { owner: context.owner!, repo: context.repo!, issueNumber: target.number }, commentMarker(options.key), comment.markdown, writtenBy(await resolveOwnLogin(client, options.commentAuthor)));
+    const result = await upsertStickyComment(
+      client,
+      { owner: context.owner!, repo: context.repo!, issueNumber: target.number },
+      commentMarker(options.key),
+      comment.markdown,
+      writtenBy(await resolveOwnLogin(client, options.commentAuthor)),
+    );
     host.setOutput('comment-id', result.id);
     host.setOutput('comment-url', result.url);
-    const removed = result.removedDuplicates > 0 ? ` (removed ${result.removedDuplicates} duplicate${result.removedDuplicates === 1 ? '' : 's'} from concurrent runs)` : '';
+    const removed =
+      result.removedDuplicates > 0
+        ? ` (removed ${result.removedDuplicates} duplicate${result.removedDuplicates === 1 ? '' : 's'} from concurrent runs)`
+        : '';
     host.info(`Comment ${result.action} on pull request #${target.number}: ${result.url}${removed}`);
-    if (result.writtenAs) host.warning(`The comment was written as ${result.writtenAs}, not as the author mlgate looks for; set comment-author: ${result.writtenAs} so that later runs update it instead of writing another`);
+    if (result.writtenAs)
+      host.warning(
+        `The comment was written as ${result.writtenAs}, not as the author mlgate looks for; set comment-author: ${result.writtenAs} so that later runs update it instead of writing another`,
+      );
   } catch (error) {
     if (!isReadOnlyTokenError(error)) throw error;
-    host.warning(forkWarning(target.number, 'the token may not write to pull requests (give the job `permissions: pull-requests: write`)'));
+    host.warning(
+      forkWarning(
+        target.number,
+        'the token may not write to pull requests (give the job `permissions: pull-requests: write`)',
+      ),
+    );
   }
 }
 
 /** Whether this run talks to GitHub at all: outside pull requests and workflow runs it only writes the summary. */
 function needsGitHub(options: PrCommentOptions, context: GitHubContext): boolean {
-  return options.mode === 'workflow_run' || options.pullRequest !== undefined || context.payload.pull_request !== undefined;
+  return (
+    options.mode === 'workflow_run' || options.pullRequest !== undefined || context.payload.pull_request !== undefined
+  );
 }
 
 interface ReportSource {
@@ -93,13 +129,30 @@ interface ReportSource {
 }
 
 /** In workflow_run mode: the reports artifact of the run that triggered this one, unpacked with limits. */
-async function fetchTriggeringRunReports(env: ActionEnvironment, options: PrCommentOptions, client: GitHubClient | undefined): Promise<ReportSource> {
-  const run = env.context.payload.workflow_run as { id?: number; head_sha?: string; name?: string; conclusion?: string | null } | undefined;
+async function fetchTriggeringRunReports(
+  env: ActionEnvironment,
+  options: PrCommentOptions,
+  client: GitHubClient | undefined,
+): Promise<ReportSource> {
+  const run = env.context.payload.workflow_run as
+    | { id?: number; head_sha?: string; name?: string; conclusion?: string | null }
+    | undefined;
   if (!run?.id) {
-    throw new ConfigurationError(`${env.inputs.label('mode')} is workflow_run, but this run was triggered by "${env.context.eventName ?? 'no event'}"; use it in a workflow started by on: workflow_run`);
+    throw new ConfigurationError(
+      `${env.inputs.label('mode')} is workflow_run, but this run was triggered by "${env.context.eventName ?? 'no event'}"; use it in a workflow started by on: workflow_run`,
+    );
   }
-  if (!client) throw new ConfigurationError(`${env.inputs.label('github-token')} is required in workflow_run mode, to download the reports artifact`);
-  const bytes = await downloadRunArtifact(client, { owner: env.context.owner!, repo: env.context.repo!, runId: run.id, name: options.artifactName, maxBytes: ARTIFACT_LIMITS.maxBytes });
+  if (!client)
+    throw new ConfigurationError(
+      `${env.inputs.label('github-token')} is required in workflow_run mode, to download the reports artifact`,
+    );
+  const bytes = await downloadRunArtifact(client, {
+    owner: env.context.owner!,
+    repo: env.context.repo!,
+    runId: run.id,
+    name: options.artifactName,
+    maxBytes: ARTIFACT_LIMITS.maxBytes,
+  });
   const label = `artifact ${options.artifactName}`;
   const entries = unpackArchive(bytes, label, { ...ARTIFACT_LIMITS, keep: (path) => path.endsWith('.json') });
   const root = join(env.context.runnerTemp ?? tmpdir(), `mlgate-reports-${run.id}`);
@@ -108,7 +161,12 @@ async function fetchTriggeringRunReports(env: ActionEnvironment, options: PrComm
   env.host.info(`Read ${entries.size} JSON file(s) from the artifact "${options.artifactName}" of run ${run.id}`);
   const { context } = env;
   const url = `${context.serverUrl}/${context.owner}/${context.repo}/actions/runs/${run.id}`;
-  return { root, label, sha: run.head_sha, run: { id: run.id, name: run.name ?? 'workflow', conclusion: run.conclusion ?? 'unknown', url } };
+  return {
+    root,
+    label,
+    sha: run.head_sha,
+    run: { id: run.id, name: run.name ?? 'workflow', conclusion: run.conclusion ?? 'unknown', url },
+  };
 }
 
 interface CommentTargetChoice {
@@ -120,19 +178,35 @@ interface CommentTargetChoice {
 }
 
 /** The pull request to comment on: the one named, the event's, or in workflow_run mode the one with the head SHA. */
-async function findTarget(env: ActionEnvironment, options: PrCommentOptions, client: GitHubClient | undefined, sha: string | undefined): Promise<CommentTargetChoice> {
+async function findTarget(
+  env: ActionEnvironment,
+  options: PrCommentOptions,
+  client: GitHubClient | undefined,
+  sha: string | undefined,
+): Promise<CommentTargetChoice> {
   if (options.pullRequest) return { number: options.pullRequest, why: '' };
   const { context } = env;
   if (options.mode === 'pull_request') {
-    const pr = context.payload.pull_request as { number?: number; head?: { repo?: { full_name?: string } | null }; base?: { repo?: { full_name?: string } } } | undefined;
-    if (!pr?.number) return { why: `Not a pull request (event ${context.eventName ?? 'none'}): the report is in the job summary only.` };
+    const pr = context.payload.pull_request as
+      | { number?: number; head?: { repo?: { full_name?: string } | null }; base?: { repo?: { full_name?: string } } }
+      | undefined;
+    if (!pr?.number)
+      return {
+        why: `Not a pull request (event ${context.eventName ?? 'none'}): the report is in the job summary only.`,
+      };
     const head = pr.head?.repo?.full_name;
     const base = pr.base?.repo?.full_name ?? `${context.owner}/${context.repo}`;
-    return { number: pr.number, fork: head !== base && context.eventName === 'pull_request' ? (head ?? 'a deleted fork') : undefined, why: '' };
+    return {
+      number: pr.number,
+      fork: head !== base && context.eventName === 'pull_request' ? (head ?? 'a deleted fork') : undefined,
+      why: '',
+    };
   }
   if (!client || !sha) return { why: 'No head SHA to find the pull request by.' };
   const number = await findPullRequestByHeadSha(client, context.owner!, context.repo!, sha);
-  return number ? { number, why: '' } : { why: `No open pull request has head ${sha}; the report is in the job summary only.` };
+  return number
+    ? { number, why: '' }
+    : { why: `No open pull request has head ${sha}; the report is in the job summary only.` };
 }
 
 function forkWarning(number: number, reason: string): string {
@@ -144,6 +218,8 @@ function renderFooter(context: GitHubContext, sha: string | undefined, documents
   if (sha && /^[0-9a-f]{7,64}$/i.test(sha)) parts.push(`commit ${sha.slice(0, 7)}`);
   const url = runUrl(context);
   if (url) parts.push(`[run ${context.runId}](${url})`);
-  parts.push(`${documents.length} report${documents.length === 1 ? '' : 's'}: ${documents.map((d) => escapeText(d.path, 80)).join(', ') || 'none'}`);
+  parts.push(
+    `${documents.length} report${documents.length === 1 ? '' : 's'}: ${documents.map((d) => escapeText(d.path, 80)).join(', ') || 'none'}`,
+  );
   return parts.join(' · ');
 }

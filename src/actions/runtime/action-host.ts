@@ -50,7 +50,12 @@ export async function runAction(entry: (env: ActionEnvironment) => Promise<void>
     context,
     cwd: process.cwd(),
     // Loaded on first use: octokit and its HTTP stack are most of the bundle, and many runs never call GitHub.
-    createClient: async (token) => (await import('../../github/client.js')).createGitHubClient({ token, apiUrl: context.apiUrl, logger: actionHost }),
+    createClient: async (token) =>
+      (await import('../../github/client.js')).createGitHubClient({
+        token,
+        apiUrl: context.apiUrl,
+        logger: actionHost,
+      }),
   };
   try {
     await entry(env);
@@ -63,7 +68,9 @@ export async function runAction(entry: (env: ActionEnvironment) => Promise<void>
       core.error(`GitHub API request failed with status ${httpStatus(error)}: ${errorMessage(error)}`);
     } else {
       core.debug(error instanceof Error && error.stack ? error.stack : String(error));
-      core.error(`mlgate failed unexpectedly: ${errorMessage(error)}. This is a bug in mlgate; please report it with this log (re-run with debug logging for the stack trace).`);
+      core.error(
+        `mlgate failed unexpectedly: ${errorMessage(error)}. This is a bug in mlgate; please report it with this log (re-run with debug logging for the stack trace).`,
+      );
     }
   }
 }

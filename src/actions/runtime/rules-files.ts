@@ -53,36 +53,78 @@ export interface LoadedRulesFile {
 export async function readRulesFile(env: ActionEnvironment, request: RulesFileRequest): Promise<LoadedRulesFile> {
   const { host, context, inputs } = env;
   const local = await readLocal(resolve(env.cwd, request.path));
-  const pull = host.isAction && context.eventName && PULL_REQUEST_EVENTS.has(context.eventName) ? pullRequestCommits(context.payload) : undefined;
-  if (!pull) return { text: local?.text, name: request.path, record: { path: request.path, ...(local ? { sha256: local.sha256 } : {}) } };
+  const pull =
+    host.isAction && context.eventName && PULL_REQUEST_EVENTS.has(context.eventName)
+      ? pullRequestCommits(context.payload)
+      : undefined;
+  if (!pull)
+    return {
+      text: local?.text,
+      name: request.path,
+      record: { path: request.path, ...(local ? { sha256: local.sha256 } : {}) },
+    };
   if (request.rulesFrom === 'head') {
-    host.info(`${request.path}: ${inputs.label('rules-from')} is head, so the pull request's own ${request.kind} applies`);
-    return { text: local?.text, name: request.path, record: { path: request.path, ...(local ? { sha256: local.sha256 } : {}), applied: 'head', base_sha: pull.base, ...(pull.head ? { head_sha: pull.head } : {}) } };
+    host.info(
+      `${request.path}: ${inputs.label('rules-from')} is head, so the pull request's own ${request.kind} applies`,
+    );
+    return {
+      text: local?.text,
+      name: request.path,
+      record: {
+        path: request.path,
+        ...(local ? { sha256: local.sha256 } : {}),
+        applied: 'head',
+        base_sha: pull.base,
+        ...(pull.head ? { head_sha: pull.head } : {}),
+      },
+    };
   }
 
   const repositoryPath = repositoryRelative(env, request);
   const short = pull.base.slice(0, 7);
   if (!request.token || !context.owner || !context.repo) {
-    throw new ConfigurationError(`${inputs.label(request.input)} ${request.path}: on a pull request the ${request.kind} is read at the base commit ${short}, which needs ${inputs.label('github-token')} (contents: read) and GITHUB_REPOSITORY; give a token, or set ${inputs.label('rules-from')} to head`);
+    throw new ConfigurationError(
+      `${inputs.label(request.input)} ${request.path}: on a pull request the ${request.kind} is read at the base commit ${short}, which needs ${inputs.label('github-token')} (contents: read) and GITHUB_REPOSITORY; give a token, or set ${inputs.label('rules-from')} to head`,
+    );
   }
   const client = await env.createClient(request.token);
-  const baseText = await readFileAtCommit(client, { owner: context.owner, repo: context.repo, ref: pull.base, path: repositoryPath });
+  const baseText = await readFileAtCommit(client, {
+    owner: context.owner,
+    repo: context.repo,
+    ref: pull.base,
+    path: repositoryPath,
+  });
   const base = baseText === undefined ? undefined : { text: baseText, sha256: sha256Hex(baseText) };
   const chosen = chooseRulesVersion({ path: request.path, baseSha: pull.base, headSha: pull.head, base, head: local });
   if (chosen.record.new_in_pull_request) {
-    if (local) host.info(`${request.path} is new in this pull request (the base commit ${short} has no such file): the pull request's version applies`);
+    if (local)
+      host.info(
+        `${request.path} is new in this pull request (the base commit ${short} has no such file): the pull request's version applies`,
+      );
   } else if (chosen.record.head_differs) {
-    host.warning(`This pull request ${local ? 'changes' : 'deletes'} the ${request.kind} ${request.path}: the base branch's version (commit ${short}) was applied. The change applies once it is merged.`);
+    host.warning(
+      `This pull request ${local ? 'changes' : 'deletes'} the ${request.kind} ${request.path}: the base branch's version (commit ${short}) was applied. The change applies once it is merged.`,
+    );
   } else {
-    host.info(`${request.path}: the base commit's ${request.kind} (${short}) applies; this pull request does not change it`);
+    host.info(
+      `${request.path}: the base commit's ${request.kind} (${short}) applies; this pull request does not change it`,
+    );
   }
-  return { text: chosen.text, name: chosen.record.applied === 'base' && chosen.record.head_differs ? `${request.path} (at base ${short})` : request.path, record: chosen.record };
+  return {
+    text: chosen.text,
+    name:
+      chosen.record.applied === 'base' && chosen.record.head_differs
+        ? `${request.path} (at base ${short})`
+        : request.path,
+    record: chosen.record,
+  };
 }
 
 /** The base and head commits of the pull request in an event payload; undefined without a well-formed base SHA. */
 // biome-ignore lint/suspicious/noExplicitAny: see GitHubContext.payload.
 function pullRequestCommits(payload: Record<string, any>): { base: string; head: string | undefined } | undefined {
-  const sha = (value: unknown) => (typeof value === 'string' && /^[0-9a-f]{40}([0-9a-f]{24})?$/.test(value) ? value : undefined);
+  const sha = (value: unknown) =>
+    typeof value === 'string' && /^[0-9a-f]{40}([0-9a-f]{24})?$/.test(value) ? value : undefined;
   const base = sha(payload.pull_request?.base?.sha);
   return base ? { base, head: sha(payload.pull_request?.head?.sha) } : undefined;
 }
@@ -92,7 +134,9 @@ function repositoryRelative(env: ActionEnvironment, request: RulesFileRequest): 
   const workspace = resolve(env.context.workspace ?? env.cwd);
   const path = relative(workspace, resolve(env.cwd, request.path));
   if (path === '' || path === '..' || path.startsWith(`..${sep}`) || isAbsolute(path)) {
-    throw new ConfigurationError(`${env.inputs.label(request.input)} ${request.path} is outside the repository (${workspace}): on a pull request the ${request.kind} is read at the base commit by its path in the repository; move it into the repository, or set ${env.inputs.label('rules-from')} to head`);
+    throw new ConfigurationError(
+      `${env.inputs.label(request.input)} ${request.path} is outside the repository (${workspace}): on a pull request the ${request.kind} is read at the base commit by its path in the repository; move it into the repository, or set ${env.inputs.label('rules-from')} to head`,
+    );
   }
   return path.split(sep).join('/');
 }

@@ -22,7 +22,9 @@ export function parseSampleSize(inputs: InputReader, name = 'sample-size'): numb
   const value = inputs.get(name).trim();
   if (value.toLowerCase() === 'all') return SAMPLE_ALL;
   if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value))) {
-    throw new ConfigurationError(`${inputs.label(name)} must be a whole number of rows, or all for every row (got "${value}")`);
+    throw new ConfigurationError(
+      `${inputs.label(name)} must be a whole number of rows, or all for every row (got "${value}")`,
+    );
   }
   return Number(value);
 }

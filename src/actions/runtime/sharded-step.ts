@@ -79,9 +79,19 @@ export interface ShardResult<S extends ShardedStep, State> {
  * Writes a shard's partial report to `partial` (relative to the working directory, as the input gave it) through
  * the run's claimed reports, and sets the `partial` output.
  */
-export async function writeShardPartial<S extends ShardedStep, State>(env: ShardEnvironment, reports: Pick<RunReports, 'write'>, adapter: ShardedStepAdapter<S, State, unknown>, partial: string, result: ShardResult<S, State>): Promise<void> {
+export async function writeShardPartial<S extends ShardedStep, State>(
+  env: ShardEnvironment,
+  reports: Pick<RunReports, 'write'>,
+  adapter: ShardedStepAdapter<S, State, unknown>,
+  partial: string,
+  result: ShardResult<S, State>,
+): Promise<void> {
   const { createdAt, shard, key, pieces, files, identity } = result;
-  await writePartial(resolve(env.cwd, partial), { step: adapter.step, createdAt, shard, key, pieces, files, identity, payload: adapter.encode(result.state) }, (path, document, how) => reports.write(path, document, how));
+  await writePartial(
+    resolve(env.cwd, partial),
+    { step: adapter.step, createdAt, shard, key, pieces, files, identity, payload: adapter.encode(result.state) },
+    (path, document, how) => reports.write(path, document, how),
+  );
   env.host.setOutput('partial', partial);
 }
 
@@ -89,10 +99,21 @@ export async function writeShardPartial<S extends ShardedStep, State>(env: Shard
  * Reads the partial reports of every shard (paths or globs; see readPartials for what is checked), lets the step
  * check what they must agree on, merges their states in shard order, and logs how many rows the merge covers.
  */
-export async function mergeShardPartials<S extends ShardedStep, State, Merged>(env: ShardEnvironment, adapter: ShardedStepAdapter<S, State, Merged>, patterns: readonly string[], createdAt: string): Promise<Merged> {
+export async function mergeShardPartials<S extends ShardedStep, State, Merged>(
+  env: ShardEnvironment,
+  adapter: ShardedStepAdapter<S, State, Merged>,
+  patterns: readonly string[],
+  createdAt: string,
+): Promise<Merged> {
   const partials = await readPartials(patterns, env.cwd, adapter.step, env.inputs.label('merge'));
   adapter.agree?.(partials);
-  const shards = partials.map((partial): MergingShard<State> => ({ source: partial.source, document: partial.document, state: () => adapter.decode(partial) }));
+  const shards = partials.map(
+    (partial): MergingShard<State> => ({
+      source: partial.source,
+      document: partial.document,
+      state: () => adapter.decode(partial),
+    }),
+  );
   const merged = adapter.merge(shards, { createdAt, warn: (message) => env.host.warning(message) });
   env.host.info(`Merged ${partials.length} shards: ${adapter.rows(merged)} rows`);
   return merged;

@@ -1,23 +1,64 @@
 import { ConfigurationError } from '../../core/errors.js';
-import { parseChoice, parseInteger, parseList, requireInput, withDefaults, type InputReader, type InputSpecs, type OutputSpecs } from '../runtime/inputs.js';
+import {
+  parseChoice,
+  parseInteger,
+  parseList,
+  requireInput,
+  withDefaults,
+  type InputReader,
+  type InputSpecs,
+  type OutputSpecs,
+} from '../runtime/inputs.js';
 
 /** The inputs of the train action, which are also the options of `mlgate train`. */
 export const INPUTS = {
   command: { description: 'The training command, run in bash (-eo pipefail) like a run: step.', required: true },
   'working-directory': { description: 'Where the command runs.', default: '.' },
-  'require-gpu': { description: 'true: fail before training when no usable GPU is found; auto: use one when present; false: do not look.', default: 'auto' },
+  'require-gpu': {
+    description:
+      'true: fail before training when no usable GPU is found; auto: use one when present; false: do not look.',
+    default: 'auto',
+  },
   'min-gpu-memory': { description: 'Free memory one GPU must have, in GiB (0: any).', default: '0' },
-  'timeout-minutes': { description: 'Stop the command (and every process it started) after this many minutes.', default: '360' },
-  'cache-paths': { description: 'Paths to restore from the cache before training and save after it succeeds (datasets, downloaded weights), one per line.', default: '' },
-  'cache-key-files': { description: 'Files (paths or globs) whose content keys the cache; when they change, the newest older entry is restored and a new one saved.', default: '' },
-  'metrics-file': { description: 'The JSON file of metrics the command writes (numbers, one level of nesting).', default: '' },
-  'model-path': { description: 'The ONNX model the command writes; checked by loading it in onnxruntime.', default: '' },
-  'artifact-name': { description: 'The artifact to upload the model, the metrics and the train report as; empty: no upload.', default: 'mlgate-model', keepEmpty: true },
-  'retention-days': { description: 'How long the artifact is kept (default: the repository\'s setting).', default: '' },
+  'timeout-minutes': {
+    description: 'Stop the command (and every process it started) after this many minutes.',
+    default: '360',
+  },
+  'cache-paths': {
+    description:
+      'Paths to restore from the cache before training and save after it succeeds (datasets, downloaded weights), one per line.',
+    default: '',
+  },
+  'cache-key-files': {
+    description:
+      'Files (paths or globs) whose content keys the cache; when they change, the newest older entry is restored and a new one saved.',
+    default: '',
+  },
+  'metrics-file': {
+    description: 'The JSON file of metrics the command writes (numbers, one level of nesting).',
+    default: '',
+  },
+  'model-path': {
+    description: 'The ONNX model the command writes; checked by loading it in onnxruntime.',
+    default: '',
+  },
+  'artifact-name': {
+    description: 'The artifact to upload the model, the metrics and the train report as; empty: no upload.',
+    default: 'mlgate-model',
+    keepEmpty: true,
+  },
+  'retention-days': { description: "How long the artifact is kept (default: the repository's setting).", default: '' },
   'sample-seconds': { description: 'How often GPU utilisation and memory are sampled.', default: '5' },
-  'onnxruntime-path': { description: 'A preinstalled onnxruntime-node, for checking the model on runners without internet (see evaluate).', default: '' },
+  'onnxruntime-path': {
+    description: 'A preinstalled onnxruntime-node, for checking the model on runners without internet (see evaluate).',
+    default: '',
+  },
   report: { description: 'Where to write the train report.', default: 'mlgate-reports/train-report.json' },
-  'github-token': { description: 'Token used to read the runner\'s labels from the run\'s job list (actions: read); without it the report has no labels.', default: '${{ github.token }}' },
+  'github-token': {
+    description:
+      "Token used to read the runner's labels from the run's job list (actions: read); without it the report has no labels.",
+    default: '${{ github.token }}',
+  },
 } satisfies InputSpecs;
 
 export const OUTPUTS = {
@@ -51,12 +92,21 @@ export interface TrainOptions {
 export function parseTrainOptions(given: InputReader): TrainOptions {
   const inputs = withDefaults(given, INPUTS);
   const minMemory = Number(inputs.get('min-gpu-memory').trim());
-  if (!(minMemory >= 0)) throw new ConfigurationError(`${inputs.label('min-gpu-memory')} must be a number of GiB, 0 or more (got "${inputs.get('min-gpu-memory')}")`);
+  if (!(minMemory >= 0))
+    throw new ConfigurationError(
+      `${inputs.label('min-gpu-memory')} must be a number of GiB, 0 or more (got "${inputs.get('min-gpu-memory')}")`,
+    );
   const timeout = Number(inputs.get('timeout-minutes').trim());
-  if (!(timeout > 0 && timeout <= 60 * 24 * 7)) throw new ConfigurationError(`${inputs.label('timeout-minutes')} must be a number of minutes above 0 (got "${inputs.get('timeout-minutes')}")`);
+  if (!(timeout > 0 && timeout <= 60 * 24 * 7))
+    throw new ConfigurationError(
+      `${inputs.label('timeout-minutes')} must be a number of minutes above 0 (got "${inputs.get('timeout-minutes')}")`,
+    );
   const cachePaths = parseList(inputs, 'cache-paths');
   const cacheKeyFiles = parseList(inputs, 'cache-key-files');
-  if (cachePaths.length > 0 && cacheKeyFiles.length === 0) throw new ConfigurationError(`${inputs.label('cache-paths')} needs ${inputs.label('cache-key-files')}: the files whose content decides when the cache is stale`);
+  if (cachePaths.length > 0 && cacheKeyFiles.length === 0)
+    throw new ConfigurationError(
+      `${inputs.label('cache-paths')} needs ${inputs.label('cache-key-files')}: the files whose content decides when the cache is stale`,
+    );
   const retention = inputs.get('retention-days').trim();
   return {
     command: requireInput(inputs, 'command'),

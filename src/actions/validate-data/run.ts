@@ -30,7 +30,11 @@ import { finishValidation, validationShards } from './validation-shards.js';
 export async function validateData(env: ActionEnvironment): Promise<void> {
   const options = parseValidateDataOptions(env.inputs);
   const { shard, partial } = options.sharding;
-  const reports = await RunReports.claim(shard ? [partial && resolve(env.cwd, partial)] : [resolve(env.cwd, options.report), resolve(env.cwd, options.profile)]);
+  const reports = await RunReports.claim(
+    shard
+      ? [partial && resolve(env.cwd, partial)]
+      : [resolve(env.cwd, options.report), resolve(env.cwd, options.profile)],
+  );
   await reports.guard(() => validateWith(env, options, reports));
 }
 
@@ -41,54 +45,126 @@ async function validateWith(env: ActionEnvironment, options: ValidateDataOptions
   if (options.sharding.merge) {
     const merged = await mergeShardPartials(env, validationShards, options.sharding.merge, createdAt);
     const report = finishValidation(merged, { failOn: options.failOn, createdAt });
-    return publish(env, reports, { ...options, contract: report.contract?.path ?? options.contract }, report, merged.profile);
+    return publish(
+      env,
+      reports,
+      { ...options, contract: report.contract?.path ?? options.contract },
+      report,
+      merged.profile,
+    );
   }
   const label = env.inputs.label('data');
   // Resolved before the contract is read, so that reading threads start meanwhile; files whose format only the
   // contract tells are resolved after it (and a drafted contract needs them first).
-  const named = options.infer ? await resolveDataFiles(options.data, cwd, options.read.format ?? 'auto', label) : await resolveDataFiles(options.data, cwd, options.read.format ?? 'auto', label).catch(() => undefined);
+  const named = options.infer
+    ? await resolveDataFiles(options.data, cwd, options.read.format ?? 'auto', label)
+    : await resolveDataFiles(options.data, cwd, options.read.format ?? 'auto', label).catch(() => undefined);
   if (named && !options.sharding.shard) await prestartReaders(named);
   const contractPath = resolve(cwd, options.contract);
 
   let contract: DataContract;
   let origin: RulesFile | undefined;
   if (options.infer) {
-    ({ contract } = await draftContract(named!, { margin: 0.1, sampleSize: options.sampleSize, settings: options.read, createdAt }));
-    await writeContract(contractPath, contract, `Drafted by mlgate from ${named!.map((f) => f.name).join(', ')} on ${createdAt.slice(0, 10)}.\nReview it before relying on it: ranges are the observed ones widened by 10%.`);
+    ({ contract } = await draftContract(named!, {
+      margin: 0.1,
+      sampleSize: options.sampleSize,
+      settings: options.read,
+      createdAt,
+    }));
+    await writeContract(
+      contractPath,
+      contract,
+      `Drafted by mlgate from ${named!.map((f) => f.name).join(', ')} on ${createdAt.slice(0, 10)}.\nReview it before relying on it: ranges are the observed ones widened by 10%.`,
+    );
     host.info(`Drafted a contract from ${named!.length} file(s) into ${options.contract}`);
   } else {
     // On a pull request, the contract at the base commit: the pull request's own cannot loosen its rules.
-    const loaded = await readRulesFile(env, { input: 'contract', path: options.contract, rulesFrom: options.rulesFrom, token: options.token, kind: 'contract' });
-    if (loaded.text === undefined) throw new ConfigurationError(`${options.contract}: contract file not found; check the contract input, or set infer: true to draft one`, { file: options.contract });
+    const loaded = await readRulesFile(env, {
+      input: 'contract',
+      path: options.contract,
+      rulesFrom: options.rulesFrom,
+      token: options.token,
+      kind: 'contract',
+    });
+    if (loaded.text === undefined)
+      throw new ConfigurationError(
+        `${options.contract}: contract file not found; check the contract input, or set infer: true to draft one`,
+        { file: options.contract },
+      );
     contract = await parseContract(loaded.text, loaded.name);
     origin = loaded.record;
   }
   if (options.sampleSize === 0) {
     // Quantiles are taken from the sample: without one, these rules would pass unchecked.
-    const bounded = Object.entries(contract.columns).filter(([, c]) => c.quantiles).map(([name]) => name);
-    if (bounded.length > 0) throw new ConfigurationError(`${env.inputs.label('sample-size')} 0 keeps no sample, but the quantiles rules of ${bounded.join(', ')} in ${options.contract} are checked on it; set a sample-size above 0, or remove those rules`, { file: options.contract });
+    const bounded = Object.entries(contract.columns)
+      .filter(([, c]) => c.quantiles)
+      .map(([name]) => name);
+    if (bounded.length > 0)
+      throw new ConfigurationError(
+        `${env.inputs.label('sample-size')} 0 keeps no sample, but the quantiles rules of ${bounded.join(', ')} in ${options.contract} are checked on it; set a sample-size above 0, or remove those rules`,
+        { file: options.contract },
+      );
   }
 
   // The contract's dataset settings fill those the inputs leave unset; a format it names retypes the files.
   const read = withContractSettings(options.read, contract.dataset);
-  const files = named && !(read.format && !options.read.format) ? named : await resolveDataFiles(options.data, cwd, read.format ?? 'auto', label);
+  const files =
+    named && !(read.format && !options.read.format)
+      ? named
+      : await resolveDataFiles(options.data, cwd, read.format ?? 'auto', label);
   const { shard, partial, key } = options.sharding;
   const facts = shard ? await fileFacts(files) : [];
-  const share = shard ? await datasetShardShare(files, facts.map((f) => f.bytes), shard, key !== undefined) : undefined;
+  const share = shard
+    ? await datasetShardShare(
+        files,
+        facts.map((f) => f.bytes),
+        shard,
+        key !== undefined,
+      )
+    : undefined;
   const profile = new ProfileBuilder({ sampleSize: options.sampleSize, createdAt, shardShare: share });
   const validator = new DatasetValidator(contract);
   const pieces: PartialDocument['shard']['pieces'] = [];
   // Columns the contract leaves out are profiled too; numeric ones are read as numbers only. Shards read them as
   // numbers and text, so that every shard types them alike whatever rows it holds.
   const hints = shard ? undefined : await numericHints(files, contract, options.read);
-  await scanDataset({ files, contract, decodeHints: hints, profile, validator, settings: options.read, createdAt, logger: host, shard, shardKey: key, onPiece: (piece) => pieces.push(piece) });
+  await scanDataset({
+    files,
+    contract,
+    decodeHints: hints,
+    profile,
+    validator,
+    settings: options.read,
+    createdAt,
+    logger: host,
+    shard,
+    shardKey: key,
+    onPiece: (piece) => pieces.push(piece),
+  });
   if (shard && partial) {
     // A shard's checks and profile are half a result: they go into its partial report for the merge to finish.
     const part = profile.finish({ part: true });
-    const identity: ValidateDataIdentity = { contract, sampleSize: options.sampleSize, delimiter: options.read.delimiter, format: options.read.format ?? 'auto', decimal: options.read.decimal, quote: options.read.quote };
+    const identity: ValidateDataIdentity = {
+      contract,
+      sampleSize: options.sampleSize,
+      delimiter: options.read.delimiter,
+      format: options.read.format ?? 'auto',
+      decimal: options.read.decimal,
+      quote: options.read.quote,
+    };
     const state = { contract, contractPath: options.contract, origin, part: validator.part(), profile: part };
-    await writeShardPartial(env, reports, validationShards, partial, { createdAt, shard, key, pieces, files: facts, identity, state });
-    host.print(`shard ${shard.index}/${shard.count}: ${part.dataset.rows} rows checked; partial report ${partial} (merge the shards' partials with merge: to get the report)`);
+    await writeShardPartial(env, reports, validationShards, partial, {
+      createdAt,
+      shard,
+      key,
+      pieces,
+      files: facts,
+      identity,
+      state,
+    });
+    host.print(
+      `shard ${shard.index}/${shard.count}: ${part.dataset.rows} rows checked; partial report ${partial} (merge the shards' partials with merge: to get the report)`,
+    );
     return;
   }
   // The profile's samples are written straight from the builder (see finishDeferred); only the columns whose
@@ -99,14 +175,33 @@ async function validateWith(env: ActionEnvironment, options: ValidateDataOptions
     const sample = samples.get(column.sample as SampleValue[])!;
     column.sample = sample.slice(0, sample.length);
   }
-  const profileDocument = hints ? await reprofileMisread(finished, hints, files, { sampleSize: options.sampleSize, settings: options.read, dataset: contract.dataset, createdAt }) : finished;
-  const report = validator.finish(profileDocument, { failOn: options.failOn, contractPath: options.contract, inferred: options.infer, createdAt });
+  const profileDocument = hints
+    ? await reprofileMisread(finished, hints, files, {
+        sampleSize: options.sampleSize,
+        settings: options.read,
+        dataset: contract.dataset,
+        createdAt,
+      })
+    : finished;
+  const report = validator.finish(profileDocument, {
+    failOn: options.failOn,
+    contractPath: options.contract,
+    inferred: options.infer,
+    createdAt,
+  });
   if (origin) report.contract = { ...origin, ...report.contract };
   await publish(env, reports, options, report, profileDocument, samples);
 }
 
 /** Writes the report and the profile, sets the outputs, annotates, summarises, and fails on violations. */
-async function publish(env: ActionEnvironment, reports: RunReports, options: ValidateDataOptions, report: ValidationReport, profileDocument: Profile, samples?: ReadonlyMap<unknown[], DeferredArray<unknown>>): Promise<void> {
+async function publish(
+  env: ActionEnvironment,
+  reports: RunReports,
+  options: ValidateDataOptions,
+  report: ValidationReport,
+  profileDocument: Profile,
+  samples?: ReadonlyMap<unknown[], DeferredArray<unknown>>,
+): Promise<void> {
   const { host, cwd } = env;
   await reports.write(resolve(cwd, options.report), report);
   await reports.write(resolve(cwd, options.profile), profileDocument, { compact: true, deferred: samples });
@@ -118,13 +213,18 @@ async function publish(env: ActionEnvironment, reports: RunReports, options: Val
   host.setOutput('profile', options.profile);
   host.setOutput('contract', options.contract);
   if (host.isAction) {
-    const { markdown } = renderReport([renderValidationSection(report, options.report)], { limit: SUMMARY_LIMIT_BYTES, measure: (t) => Buffer.byteLength(t) });
+    const { markdown } = renderReport([renderValidationSection(report, options.report)], {
+      limit: SUMMARY_LIMIT_BYTES,
+      measure: (t) => Buffer.byteLength(t),
+    });
     await host.writeSummary(markdown);
   }
   host.print(renderValidationText(report, { report: options.report, profile: options.profile }));
   if (!report.passed) {
     const { errors, warnings } = report.summary;
-    host.fail(`The data broke its contract: ${errors} error(s)${options.failOn === 'warning' ? ` and ${warnings} warning(s)` : ''}; see ${options.report}`);
+    host.fail(
+      `The data broke its contract: ${errors} error(s)${options.failOn === 'warning' ? ` and ${warnings} warning(s)` : ''}; see ${options.report}`,
+    );
   }
 }
 
@@ -134,7 +234,8 @@ function annotate(host: Host, report: ValidationReport, max: number): void {
   for (const violation of report.violations) {
     for (const example of violation.examples ?? []) {
       if (left-- <= 0) return;
-      const value = example.value === undefined || example.value === null ? '' : ` (value ${JSON.stringify(example.value)})`;
+      const value =
+        example.value === undefined || example.value === null ? '' : ` (value ${JSON.stringify(example.value)})`;
       const message = `${violation.column ? `${violation.column}: ` : ''}${violation.rule}: ${violation.message}${value}; ${violation.count} row(s) in all`;
       const at = { file: example.file, ...(example.line ? { line: example.line } : {}) };
       if (violation.severity === 'error') host.error(message, at);

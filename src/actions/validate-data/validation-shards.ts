@@ -46,11 +46,25 @@ export const validationShards: ShardedStepAdapter<'validate-data', ValidationSha
     // Rows split by a key's hash keep every repeat of that key in one shard: its uniqueness is checked exactly.
     const keyPiece = first.shard.pieces.find((p) => p.split === 'key');
     const key = keyPiece?.split === 'key' ? keyPiece.key : undefined;
-    const textUnique = Object.entries(contract.columns).filter(([name, c]) => c.unique && c.type !== 'int' && c.type !== 'float' && name !== key).map(([name]) => name);
-    if (textUnique.length > 0) warn(`unique on ${textUnique.join(', ')} (text) was checked within each shard only: a value repeated in two shards is not found; check it unsharded, or make it a number`);
-    const profile = mergeProfiles(records.map((d) => d.profile!), createdAt, warn);
+    const textUnique = Object.entries(contract.columns)
+      .filter(([name, c]) => c.unique && c.type !== 'int' && c.type !== 'float' && name !== key)
+      .map(([name]) => name);
+    if (textUnique.length > 0)
+      warn(
+        `unique on ${textUnique.join(', ')} (text) was checked within each shard only: a value repeated in two shards is not found; check it unsharded, or make it a number`,
+      );
+    const profile = mergeProfiles(
+      records.map((d) => d.profile!),
+      createdAt,
+      warn,
+    );
     validator.noteColumns(profile.columns.map((c) => c.name));
-    return { validator, profile, contractPath: first.validation!.contract_path, origin: first.validation!.contract_origin };
+    return {
+      validator,
+      profile,
+      contractPath: first.validation!.contract_path,
+      origin: first.validation!.contract_origin,
+    };
   },
   rows: (merged) => merged.profile.dataset.rows,
 };

@@ -7,9 +7,12 @@ export interface ContractPattern {
 }
 
 /** A compiled pattern, or why the pattern cannot be used, as one sentence for a contract error. */
-export type PatternCompilation = { pattern: ContractPattern; problem?: undefined } | { pattern?: undefined; problem: string };
+export type PatternCompilation =
+  | { pattern: ContractPattern; problem?: undefined }
+  | { pattern?: undefined; problem: string };
 
-const LINEAR_TIME = "mlgate matches patterns in linear time (RE2 syntax), which has no backreferences or lookaround; rewrite the pattern without it";
+const LINEAR_TIME =
+  'mlgate matches patterns in linear time (RE2 syntax), which has no backreferences or lookaround; rewrite the pattern without it';
 
 /**
  * Compiles a contract pattern with RE2 (re2js), whose matching time is linear in the value's length. A contract comes
@@ -65,7 +68,8 @@ function backtrackingConstruct(source: string): string | undefined {
     if (c === '\\') {
       const next = source[i + 1] ?? '';
       if (!inClass && /[1-9]/.test(next)) return `a backreference (\\${/^[1-9]\d*/.exec(source.slice(i + 1))![0]})`;
-      if (!inClass && next === 'k' && source[i + 2] === '<') return `a backreference (${source.slice(i, source.indexOf('>', i) + 1 || undefined)})`;
+      if (!inClass && next === 'k' && source[i + 2] === '<')
+        return `a backreference (${source.slice(i, source.indexOf('>', i) + 1 || undefined)})`;
       i++;
     } else if (inClass) {
       if (c === ']') inClass = false;

@@ -60,7 +60,10 @@ export interface DataContract {
 }
 
 /** How to decode each column: as its contract type needs, else as `hints` say, else `auto` (numbers and text). */
-export function columnDecoding(contract: DataContract | undefined, hints?: Readonly<Record<string, DecodeAs>>): (column: string) => DecodeAs {
+export function columnDecoding(
+  contract: DataContract | undefined,
+  hints?: Readonly<Record<string, DecodeAs>>,
+): (column: string) => DecodeAs {
   return (column) => {
     // Column names are data: a column named constructor must not find Object.prototype's.
     const type = ownValue(contract?.columns, column)?.type;
@@ -95,22 +98,47 @@ export function contractProblems(contract: DataContract): [string[], string][] {
     for (const side of ['min', 'max'] as const) {
       const value = column[side];
       if (value === undefined) continue;
-      if (!ranged) problems.push([at(side), `${side} applies to int, float and datetime columns, not ${column.type}; use allowed or pattern`]);
-      else if (column.type === 'datetime' ? typeof value !== 'string' || Number.isNaN(Date.parse(value)) : typeof value !== 'number') {
-        problems.push([at(side), column.type === 'datetime' ? `${side} of a datetime column must be an ISO 8601 date such as 2024-01-31` : `${side} of a ${column.type} column must be a number`]);
+      if (!ranged)
+        problems.push([
+          at(side),
+          `${side} applies to int, float and datetime columns, not ${column.type}; use allowed or pattern`,
+        ]);
+      else if (
+        column.type === 'datetime'
+          ? typeof value !== 'string' || Number.isNaN(Date.parse(value))
+          : typeof value !== 'number'
+      ) {
+        problems.push([
+          at(side),
+          column.type === 'datetime'
+            ? `${side} of a datetime column must be an ISO 8601 date such as 2024-01-31`
+            : `${side} of a ${column.type} column must be a number`,
+        ]);
       }
     }
-    if (column.min !== undefined && column.max !== undefined && ranged && compare(column.min, column.max) > 0) problems.push([at('min'), `min ${column.min} is above max ${column.max}`]);
+    if (column.min !== undefined && column.max !== undefined && ranged && compare(column.min, column.max) > 0)
+      problems.push([at('min'), `min ${column.min} is above max ${column.max}`]);
     if (column.pattern !== undefined) {
-      if (column.type !== 'string' && column.type !== 'category') problems.push([at('pattern'), `pattern applies to string and category columns, not ${column.type}`]);
+      if (column.type !== 'string' && column.type !== 'category')
+        problems.push([at('pattern'), `pattern applies to string and category columns, not ${column.type}`]);
       const { problem } = compileContractPattern(column.pattern);
       if (problem) problems.push([at('pattern'), problem]);
     }
-    if ((column.mean || column.stddev || column.quantiles) && !ranged) problems.push([at(column.mean ? 'mean' : column.stddev ? 'stddev' : 'quantiles'), 'mean, stddev and quantiles apply to int, float and datetime columns']);
-    if (column.allowed && (column.type === 'int' || column.type === 'float') && column.allowed.some((v) => typeof v !== 'number')) problems.push([at('allowed'), `allowed values of a ${column.type} column must be numbers`]);
+    if ((column.mean || column.stddev || column.quantiles) && !ranged)
+      problems.push([
+        at(column.mean ? 'mean' : column.stddev ? 'stddev' : 'quantiles'),
+        'mean, stddev and quantiles apply to int, float and datetime columns',
+      ]);
+    if (
+      column.allowed &&
+      (column.type === 'int' || column.type === 'float') &&
+      column.allowed.some((v) => typeof v !== 'number')
+    )
+      problems.push([at('allowed'), `allowed values of a ${column.type} column must be numbers`]);
   }
   for (const name of contract.dataset?.required ?? []) {
-    if (!Object.hasOwn(contract.columns, name)) problems.push([['dataset', 'required'], `required column "${name}" is not described under columns`]);
+    if (!Object.hasOwn(contract.columns, name))
+      problems.push([['dataset', 'required'], `required column "${name}" is not described under columns`]);
   }
   return problems;
 }

@@ -15,7 +15,9 @@ export interface InferOptions {
  */
 export function inferContract(profile: Profile, options: InferOptions): DataContract {
   // Own keys for every name, __proto__ included (assigning it would set the object's prototype instead).
-  const columns: Record<string, ColumnContract> = Object.fromEntries(profile.columns.map((column) => [column.name, inferColumn(column, profile.dataset.rows, options)]));
+  const columns: Record<string, ColumnContract> = Object.fromEntries(
+    profile.columns.map((column) => [column.name, inferColumn(column, profile.dataset.rows, options)]),
+  );
   return {
     schema: 'mlgate/contract@1',
     dataset: { row_count: { min: 1 }, extra_columns: 'allow', order: 'any' },
@@ -26,14 +28,21 @@ export function inferContract(profile: Profile, options: InferOptions): DataCont
 function inferColumn(column: ColumnProfile, rows: number, options: InferOptions): ColumnContract {
   const contract: ColumnContract = { type: column.type };
   if (column.nulls === 0) contract.nullable = false;
-  else contract.max_null_fraction = Math.min(1, Number(((column.nulls / Math.max(rows, 1)) * (1 + options.margin)).toPrecision(3)));
+  else
+    contract.max_null_fraction = Math.min(
+      1,
+      Number(((column.nulls / Math.max(rows, 1)) * (1 + options.margin)).toPrecision(3)),
+    );
   const numeric = column.numeric;
   // Infinities in the reference (counted apart, of unknown sign) would break any range: the range is left open.
   if (numeric && (column.type === 'int' || column.type === 'float') && !column.infinite) {
     // In halves, so that a range as wide as float64's (-1e308 to 1e308) gives a finite padding.
     const pad = (numeric.max / 2 - numeric.min / 2) * 2 * options.margin;
     // Data that never went below zero (counts, amounts, speeds) keeps zero as its floor.
-    const min = Math.max(widen(numeric.min - pad, pad, column.type, 'down'), numeric.min >= 0 ? 0 : Number.NEGATIVE_INFINITY);
+    const min = Math.max(
+      widen(numeric.min - pad, pad, column.type, 'down'),
+      numeric.min >= 0 ? 0 : Number.NEGATIVE_INFINITY,
+    );
     const max = widen(numeric.max + pad, pad, column.type, 'up');
     // A bound widened past float64's range is no bound: that side is left open.
     if (Number.isFinite(min)) contract.min = min;
@@ -41,7 +50,8 @@ function inferColumn(column: ColumnProfile, rows: number, options: InferOptions)
   }
   // New data comes later than the reference: a datetime column gets a floor, not a ceiling.
   if (numeric && column.type === 'datetime') contract.min = new Date(numeric.min).toISOString();
-  if (column.type === 'category' && column.categories) contract.allowed = column.categories.counts.map(([value]) => value).sort();
+  if (column.type === 'category' && column.categories)
+    contract.allowed = column.categories.counts.map(([value]) => value).sort();
   if (options.uniqueColumns.has(column.name)) contract.unique = true;
   return contract;
 }
@@ -51,7 +61,12 @@ function inferColumn(column: ColumnProfile, rows: number, options: InferOptions)
  * just below the padding (a padding of 3.7 rounds to whole numbers, of 0.91 to tenths).
  */
 function widen(value: number, pad: number, type: 'int' | 'float', direction: 'up' | 'down'): number {
-  const step = type === 'int' ? 1 : pad > 0 ? 10 ** Math.floor(Math.log10(pad)) : 10 ** (Math.floor(Math.log10(Math.abs(value) || 1)) - 3);
+  const step =
+    type === 'int'
+      ? 1
+      : pad > 0
+        ? 10 ** Math.floor(Math.log10(pad))
+        : 10 ** (Math.floor(Math.log10(Math.abs(value) || 1)) - 3);
   const rounded = (direction === 'up' ? Math.ceil(value / step) : Math.floor(value / step)) * step;
   // The multiplication leaves binary noise (-0.6000000000000001): keep the decimal it stands for.
   return Number(rounded.toPrecision(12));

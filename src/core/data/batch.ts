@@ -57,7 +57,11 @@ export class TextDictionary {
    * The id of the one-byte text at bytes[at] (labels such as 0, 1 and 2, or flags), from a table of the 128 ASCII
    * bytes: a lookup instead of hashing, for columns that hold little else.
    */
-  idOfByte<B extends Uint8Array>(source: B, at: number, decode: (bytes: B, start: number, end: number) => string): number {
+  idOfByte<B extends Uint8Array>(
+    source: B,
+    at: number,
+    decode: (bytes: B, start: number, end: number) => string,
+  ): number {
     const byte = source[at]!;
     // A byte above 127 is not a whole UTF-8 character: left to the hash table, which tells such texts apart.
     if (byte > 127) return this.idOfBytes(source, at, at + 1, decode);
@@ -66,7 +70,12 @@ export class TextDictionary {
   }
 
   /** The id of the UTF-8 text in bytes [start, end); `decode` makes the string the first time it is seen. */
-  idOfBytes<B extends Uint8Array>(source: B, start: number, end: number, decode: (bytes: B, start: number, end: number) => string): number {
+  idOfBytes<B extends Uint8Array>(
+    source: B,
+    start: number,
+    end: number,
+    decode: (bytes: B, start: number, end: number) => string,
+  ): number {
     const hash = hashBytes(source, start, end);
     const { table, hashes, starts, pool } = this;
     const mask = table.length - 1;
@@ -91,7 +100,8 @@ export class TextDictionary {
       this.hashes = resized(this.hashes, (id + 2) * 2);
     }
     const at = this.starts[id]!;
-    if (at + (end - start) > this.pool.length) this.pool = resized(this.pool, Math.max(this.pool.length * 2, at + (end - start)));
+    if (at + (end - start) > this.pool.length)
+      this.pool = resized(this.pool, Math.max(this.pool.length * 2, at + (end - start)));
     this.pool.set(source.subarray(start, end), at);
     this.starts[id + 1] = at + (end - start);
     this.hashes[id] = hash;
@@ -124,7 +134,14 @@ function hashBytes(bytes: Uint8Array, start: number, end: number): number {
 }
 
 /** Whether pool[from, to) and source[start, end) hold the same bytes. */
-function sameBytes(pool: Uint8Array, from: number, to: number, source: Uint8Array, start: number, end: number): boolean {
+function sameBytes(
+  pool: Uint8Array,
+  from: number,
+  to: number,
+  source: Uint8Array,
+  start: number,
+  end: number,
+): boolean {
   if (to - from !== end - start) return false;
   for (let i = 0; i < to - from; i++) if (pool[from + i] !== source[start + i]) return false;
   return true;

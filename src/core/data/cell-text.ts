@@ -32,4 +32,17 @@ export function parseDatetimeText(text: string): number {
 }
 
 /** Texts read as a missing value, as pandas reads them by default (and the empty cell). */
-export const DEFAULT_NULL_VALUES: readonly string[] = ['', 'NA', 'N/A', 'n/a', 'NaN', 'nan', 'null', 'NULL', 'None', '#N/A', '-NaN', '-nan'];
+export const DEFAULT_NULL_VALUES: readonly string[] = [
+  '',
+  'NA',
+  'N/A',
+  'n/a',
+  'NaN',
+  'nan',
+  'null',
+  'NULL',
+  'None',
+  '#N/A',
+  '-NaN',
+  '-nan',
+];

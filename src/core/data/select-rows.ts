@@ -13,8 +13,15 @@ export function selectRows(batch: RecordBatch, keep: Uint8Array): RecordBatch {
   };
   const columns = batch.columns.map((column): ColumnData => {
     const invalidText = new Map<number, string>();
-    if (column.invalidText.size > 0) index.forEach((r, i) => column.invalidText.has(r) && invalidText.set(i, column.invalidText.get(r)!));
-    return { ...column, status: take(column.status), ...(column.numbers ? { numbers: take(column.numbers) } : {}), ...(column.ids ? { ids: take(column.ids) } : {}), invalidText };
+    if (column.invalidText.size > 0)
+      index.forEach((r, i) => column.invalidText.has(r) && invalidText.set(i, column.invalidText.get(r)!));
+    return {
+      ...column,
+      status: take(column.status),
+      ...(column.numbers ? { numbers: take(column.numbers) } : {}),
+      ...(column.ids ? { ids: take(column.ids) } : {}),
+      invalidText,
+    };
   });
   return { file: batch.file, rowIds: take(batch.rowIds), length: index.length, lines: take(batch.lines), columns };
 }

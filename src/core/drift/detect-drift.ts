@@ -2,7 +2,13 @@ import { parseBoolText } from '../data/cell-text.js';
 import type { DriftReport, FeatureDrift } from '../documents.js';
 import { ConfigurationError } from '../errors.js';
 import { ownValue } from '../own-value.js';
-import { distinctSampleValues, sampleValueAt, sortedSampleNumbers, type ColumnProfile, type Profile } from '../profile/profile.js';
+import {
+  distinctSampleValues,
+  sampleValueAt,
+  sortedSampleNumbers,
+  type ColumnProfile,
+  type Profile,
+} from '../profile/profile.js';
 import { benjaminiHochberg } from '../stats/benjamini-hochberg.js';
 import { chiSquareContingency } from '../stats/chi-square-contingency.js';
 import { jensenShannonDistance } from '../stats/jensen-shannon.js';
@@ -11,7 +17,17 @@ import { twoProportionZTest } from '../stats/two-proportion-z-test.js';
 import { normedWasserstein } from '../stats/wasserstein.js';
 import { constantMovedPValue } from './constant-reference.js';
 import { newCategoriesPValue } from './new-categories.js';
-import { checkTestServes, checkThreshold, DEFAULT_THRESHOLDS, DRIFT_TEST_SPECS, isColumnKind, isDriftTest, type AutomaticTest, type ColumnKind, type DriftTest } from './drift-tests.js';
+import {
+  checkTestServes,
+  checkThreshold,
+  DEFAULT_THRESHOLDS,
+  DRIFT_TEST_SPECS,
+  isColumnKind,
+  isDriftTest,
+  type AutomaticTest,
+  type ColumnKind,
+  type DriftTest,
+} from './drift-tests.js';
 import { binCounts, psiOfCounts, quantileEdges } from './quantile-bins.js';
 
 export { DEFAULT_THRESHOLDS, DRIFT_TESTS, type DriftTest } from './drift-tests.js';
@@ -49,7 +65,14 @@ export interface DriftOptions {
  * scikit-learn's datasets they flag dataset drift in at most 5 splits without drift and find a shift of half a
  * standard deviation in three features in at least 95.
  */
-export const DEFAULT_DRIFT_OPTIONS: Omit<DriftOptions, 'createdAt'> = { driftShare: 0, smallSample: 1000, minValues: 20, nullShareChange: 0.1, correction: 'bh', newCategories: 'drift' };
+export const DEFAULT_DRIFT_OPTIONS: Omit<DriftOptions, 'createdAt'> = {
+  driftShare: 0,
+  smallSample: 1000,
+  minValues: 20,
+  nullShareChange: 0.1,
+  correction: 'bh',
+  newCategories: 'drift',
+};
 
 /** Distinct values a numeric column needs to be compared as numbers rather than as categories. */
 const NUMERIC_MIN_DISTINCT = 6;
@@ -115,14 +138,26 @@ export function detectDrift(reference: Profile, current: Profile, options: Drift
   const comparisons: Comparison[] = names.map((name) => {
     const ref = reference.columns.find((c) => c.name === name)!;
     const cur = current.columns.find((c) => c.name === name);
-    if (!cur) return { feature: { column: name, test: 'none', status: 'skipped', reason: 'missing from the current data' }, judges: [], reasons: [], notes: [] };
+    if (!cur)
+      return {
+        feature: { column: name, test: 'none', status: 'skipped', reason: 'missing from the current data' },
+        judges: [],
+        reasons: [],
+        notes: [],
+      };
     return compareColumn(ref, cur, reference.dataset.rows, current.dataset.rows, small, options, sampled);
   });
   const isFeature = (f: FeatureDrift) => f.role !== 'label' && f.kind !== 'prediction';
   if (options.correction === 'bh') {
     // The features form one family; the label is a question of its own, so its p-value stays as it is.
-    const family = comparisons.filter((c) => isFeature(c.feature)).flatMap((c) => c.judges.flatMap((j) => [j, ...(j.confirm ? [j.confirm] : [])]).filter((j) => j.judgedBy === 'p_value'));
-    benjaminiHochberg(family.map((j) => j.raw)).forEach((p, i) => Object.assign(family[i]!, { value: p, adjusted: true }));
+    const family = comparisons
+      .filter((c) => isFeature(c.feature))
+      .flatMap((c) =>
+        c.judges.flatMap((j) => [j, ...(j.confirm ? [j.confirm] : [])]).filter((j) => j.judgedBy === 'p_value'),
+      );
+    benjaminiHochberg(family.map((j) => j.raw)).forEach((p, i) =>
+      Object.assign(family[i]!, { value: p, adjusted: true }),
+    );
     for (const c of comparisons) {
       const main = c.judges[0]?.confirm ?? c.judges[0];
       if (main?.judgedBy === 'p_value' && isFeature(c.feature)) c.feature.p_adjusted = finite(main.value);
@@ -154,17 +189,26 @@ function checkNames(reference: Profile, options: DriftOptions): void {
   const known = new Set(reference.columns.map((c) => c.name));
   const available = `its columns: ${[...known].slice(0, 30).join(', ')}${known.size > 30 ? ', …' : ''}`;
   for (const name of options.columns ?? []) {
-    if (!known.has(name)) throw new ConfigurationError(`${label('columns')}: ${name} is not a column of the reference (${available})`);
+    if (!known.has(name))
+      throw new ConfigurationError(`${label('columns')}: ${name} is not a column of the reference (${available})`);
   }
   for (const name of options.ids ?? []) {
-    if (!known.has(name)) throw new ConfigurationError(`${label('ids')}: ${name} is not a column of the reference (${available})`);
+    if (!known.has(name))
+      throw new ConfigurationError(`${label('ids')}: ${name} is not a column of the reference (${available})`);
   }
-  if (options.label !== undefined && !known.has(options.label)) throw new ConfigurationError(`${label('label')}: ${options.label} is not a column of the reference (${available})`);
+  if (options.label !== undefined && !known.has(options.label))
+    throw new ConfigurationError(`${label('label')}: ${options.label} is not a column of the reference (${available})`);
   for (const name of Object.keys(options.tests ?? {})) {
-    if (!isColumnKind(name) && !known.has(name)) throw new ConfigurationError(`${label('tests')}: ${name} is neither a kind (numeric, categorical, binary) nor a column of the reference (${available})`);
+    if (!isColumnKind(name) && !known.has(name))
+      throw new ConfigurationError(
+        `${label('tests')}: ${name} is neither a kind (numeric, categorical, binary) nor a column of the reference (${available})`,
+      );
   }
   for (const name of Object.keys(options.thresholds ?? {})) {
-    if (!isDriftTest(name) && !known.has(name)) throw new ConfigurationError(`${label('thresholds')}: ${name} is neither a test nor a column of the reference (${available})`);
+    if (!isDriftTest(name) && !known.has(name))
+      throw new ConfigurationError(
+        `${label('thresholds')}: ${name} is neither a test nor a column of the reference (${available})`,
+      );
   }
 }
 
@@ -185,19 +229,41 @@ function kindOf(column: ColumnProfile, sampled: boolean): ColumnKind {
  */
 function uniquePerRow(column: ColumnProfile, minValues: number): boolean {
   if (column.count < minValues) return false;
-  if (column.type === 'string' || column.type === 'category') return column.categories !== undefined && column.categories.distinct === column.count;
+  if (column.type === 'string' || column.type === 'category')
+    return column.categories !== undefined && column.categories.distinct === column.count;
   if (column.type !== 'int' && !(column.type === 'float' && column.numeric?.integral)) return false;
   const values = sortedSampleNumbers(column.sample);
   return values.length >= minValues && new Set(values).size === values.length;
 }
 
-function compareColumn(ref: ColumnProfile, cur: ColumnProfile, refRows: number, curRows: number, small: boolean, options: DriftOptions, sampled: boolean): Comparison {
+function compareColumn(
+  ref: ColumnProfile,
+  cur: ColumnProfile,
+  refRows: number,
+  curRows: number,
+  small: boolean,
+  options: DriftOptions,
+  sampled: boolean,
+): Comparison {
   const label = options.inputLabel ?? ((name: string) => name);
   const role = ref.name === options.label ? ('label' as const) : undefined;
   const none = (feature: FeatureDrift): Comparison => ({ feature, judges: [], reasons: [], notes: [] });
-  if (!role && options.ids?.includes(ref.name)) return none({ column: ref.name, test: 'none', status: 'skipped', role: 'id', reason: `identifier (named by ${label('ids')}): not compared` });
+  if (!role && options.ids?.includes(ref.name))
+    return none({
+      column: ref.name,
+      test: 'none',
+      status: 'skipped',
+      role: 'id',
+      reason: `identifier (named by ${label('ids')}): not compared`,
+    });
   if (!role && uniquePerRow(ref, options.minValues)) {
-    return none({ column: ref.name, test: 'none', status: 'skipped', role: 'id', reason: `identifier: unique per row in the reference (${ref.count} distinct values), so every new row brings new values; not compared` });
+    return none({
+      column: ref.name,
+      test: 'none',
+      status: 'skipped',
+      role: 'id',
+      reason: `identifier: unique per row in the reference (${ref.count} distinct values), so every new row brings new values; not compared`,
+    });
   }
   const kind = kindOf(ref, sampled);
   // Column names are data: a column named constructor must not find Object.prototype's.
@@ -205,26 +271,53 @@ function compareColumn(ref: ColumnProfile, cur: ColumnProfile, refRows: number, 
   if (asked) checkTestServes(asked, kind, ref.name, label('tests'));
   const chosen = asked ?? ownValue(options.tests, kind) ?? defaultTest(kind, small);
   const columnThreshold = ownValue(options.thresholds, ref.name);
-  if (columnThreshold !== undefined) checkThreshold(chosen, columnThreshold, `${ref.name}=${columnThreshold}`, label('thresholds'));
+  if (columnThreshold !== undefined)
+    checkThreshold(chosen, columnThreshold, `${ref.name}=${columnThreshold}`, label('thresholds'));
   const threshold = columnThreshold ?? ownValue(options.thresholds, chosen) ?? DEFAULT_THRESHOLDS[chosen];
-  const base: FeatureDrift = { column: ref.name, kind, test: chosen, threshold, status: 'ok', ...(role ? { role } : {}) };
+  const base: FeatureDrift = {
+    column: ref.name,
+    kind,
+    test: chosen,
+    threshold,
+    status: 'ok',
+    ...(role ? { role } : {}),
+  };
   if (!sampled && ref.count > 0 && (kind === 'numeric' || !ref.categories || !cur.categories)) {
-    return none({ ...base, status: 'skipped', reason: `the reference profile holds no sample (written with sample-size 0), and ${chosen} on this column needs one; only category counts are compared without it: write the reference with a sample-size above 0, or give it as data files` });
+    return none({
+      ...base,
+      status: 'skipped',
+      reason: `the reference profile holds no sample (written with sample-size 0), and ${chosen} on this column needs one; only category counts are compared without it: write the reference with a sample-size above 0, or give it as data files`,
+    });
   }
   const values = [ref, cur].map((c) => (kind === 'numeric' ? sortedSampleNumbers(c.sample).length : c.count));
   if (values[0]! < options.minValues || values[1]! < options.minValues) {
-    return none({ ...base, status: 'insufficient_data', reason: `${values[0]} reference and ${values[1]} current values; at least ${options.minValues} are needed on each side` });
+    return none({
+      ...base,
+      status: 'insufficient_data',
+      reason: `${values[0]} reference and ${values[1]} current values; at least ${options.minValues} are needed on each side`,
+    });
   }
   const comparison: Comparison = { feature: base, judges: [], reasons: [], notes: [] };
   const refShare = refRows > 0 ? ref.nulls / refRows : 0;
   const curShare = curRows > 0 ? cur.nulls / curRows : 0;
-  if (Math.abs(curShare - refShare) > options.nullShareChange) comparison.reasons.push(`missing values went from ${(refShare * 100).toFixed(1)}% to ${(curShare * 100).toFixed(1)}%`);
+  if (Math.abs(curShare - refShare) > options.nullShareChange)
+    comparison.reasons.push(
+      `missing values went from ${(refShare * 100).toFixed(1)}% to ${(curShare * 100).toFixed(1)}%`,
+    );
 
-  const result = kind === 'numeric' ? runNumeric(chosen, ref, cur) : runOnCounts(chosen, kind, ref, cur, comparison, options);
+  const result =
+    kind === 'numeric' ? runNumeric(chosen, ref, cur) : runOnCounts(chosen, kind, ref, cur, comparison, options);
   const test = result.test;
   const judgedBy = test === 'fisher' ? 'p_value' : DRIFT_TEST_SPECS[test].judgedBy;
   // A test that ran instead of the one chosen keeps a threshold of its own kind.
-  const ranThreshold = test === chosen ? threshold : judgedBy === 'p_value' ? (DRIFT_TEST_SPECS[chosen].judgedBy === 'p_value' ? threshold : CONSTANT_MOVED_P) : DEFAULT_THRESHOLDS[test as DriftTest];
+  const ranThreshold =
+    test === chosen
+      ? threshold
+      : judgedBy === 'p_value'
+        ? DRIFT_TEST_SPECS[chosen].judgedBy === 'p_value'
+          ? threshold
+          : CONSTANT_MOVED_P
+        : DEFAULT_THRESHOLDS[test as DriftTest];
   comparison.feature = {
     ...base,
     test,
@@ -234,23 +327,45 @@ function compareColumn(ref: ColumnProfile, cur: ColumnProfile, refRows: number, 
     effect_size: finite(result.effect),
     ...(result.edges ? { bin_edges: result.edges.map(round) } : {}),
   };
-  if (result.newCategories && result.newCategories.length > 0) comparison.feature.new_categories = result.newCategories.slice(0, MAX_NEW_CATEGORIES).map(([value, count]) => ({ value, count }));
+  if (result.newCategories && result.newCategories.length > 0)
+    comparison.feature.new_categories = result.newCategories
+      .slice(0, MAX_NEW_CATEGORIES)
+      .map(([value, count]) => ({ value, count }));
   if (Number.isFinite(result.p ?? result.statistic)) {
     const value = result.p ?? result.statistic;
-    const judge: Judge = { name: test === 'fisher' ? "Fisher's exact" : test, judgedBy, value, raw: value, threshold: ranThreshold };
+    const judge: Judge = {
+      name: test === 'fisher' ? "Fisher's exact" : test,
+      judgedBy,
+      value,
+      raw: value,
+      threshold: ranThreshold,
+    };
     if (judgedBy === 'distance') {
       // The significance test beside a distance: KS on a numeric column's samples, chi-square on counts.
-      const check = kind === 'numeric' ? runNumeric('ks', ref, cur) : countTest('chi2', ...alignedCounts(ref, cur).slice(0, 2) as [number[], number[]]);
+      const check =
+        kind === 'numeric'
+          ? runNumeric('ks', ref, cur)
+          : countTest('chi2', ...(alignedCounts(ref, cur).slice(0, 2) as [number[], number[]]));
       const p = check.p!;
-      judge.confirm = { name: check.test, judgedBy: 'p_value', value: p, raw: p, threshold: ownValue(options.thresholds, check.test) ?? DEFAULT_THRESHOLDS[check.test as DriftTest] };
+      judge.confirm = {
+        name: check.test,
+        judgedBy: 'p_value',
+        value: p,
+        raw: p,
+        threshold: ownValue(options.thresholds, check.test) ?? DEFAULT_THRESHOLDS[check.test as DriftTest],
+      };
       comparison.feature.p_value = finite(p);
       comparison.feature.significance_test = check.test as 'ks' | 'chi2';
     }
     comparison.judges.push(judge);
   }
   if (result.newCategoryJudge) comparison.judges.push(result.newCategoryJudge);
-  const chartLabel = ref.type === 'datetime' ? (v: number) => new Date(v).toISOString().slice(0, 10) : (v: number) => String(round(v));
-  comparison.feature.distribution = kind === 'numeric' ? binnedShares(sortedSampleNumbers(ref.sample), sortedSampleNumbers(cur.sample), chartLabel) : categoryShares(ref, cur);
+  const chartLabel =
+    ref.type === 'datetime' ? (v: number) => new Date(v).toISOString().slice(0, 10) : (v: number) => String(round(v));
+  comparison.feature.distribution =
+    kind === 'numeric'
+      ? binnedShares(sortedSampleNumbers(ref.sample), sortedSampleNumbers(cur.sample), chartLabel)
+      : categoryShares(ref, cur);
   return comparison;
 }
 
@@ -264,7 +379,9 @@ function decide(comparison: Comparison): FeatureDrift {
     const over = isOver(judge);
     const confirmed = !judge.confirm || isOver(judge.confirm);
     const text = [judge.lead, describe(judge)].filter(Boolean).join(': ');
-    const confirmation = judge.confirm ? `, ${confirmed ? 'confirmed by' : 'but not significant by'} ${describe(judge.confirm)}` : '';
+    const confirmation = judge.confirm
+      ? `, ${confirmed ? 'confirmed by' : 'but not significant by'} ${describe(judge.confirm)}`
+      : '';
     if (over && confirmed) found.push(text + confirmation);
     else if (judge.lead) said.push(`${judge.lead} (within chance: ${describe(judge)})`);
     else if (over) said.push(text + confirmation);
@@ -283,7 +400,8 @@ function isOver(judge: Judge): boolean {
 /** A judge's numbers for a reason: `ks BH-adjusted p-value 0.003 < 0.05 (raw 0.0004)`, `psi 0.31 ≥ 0.2`. */
 function describe(judge: Judge): string {
   const over = isOver(judge);
-  if (judge.judgedBy === 'distance') return `${judge.name} ${formatValue(judge.value)} ${over ? '≥' : '<'} ${judge.threshold}`;
+  if (judge.judgedBy === 'distance')
+    return `${judge.name} ${formatValue(judge.value)} ${over ? '≥' : '<'} ${judge.threshold}`;
   const raw = judge.adjusted && judge.value !== judge.raw ? ` (raw ${formatValue(judge.raw)})` : '';
   return `${judge.name} ${judge.adjusted ? 'BH-adjusted p-value' : 'p-value'} ${formatValue(judge.value)} ${over ? '<' : '≥'} ${judge.threshold}${raw}`;
 }
@@ -351,19 +469,49 @@ function countTest(test: DriftTest, r: number[], c: number[]): TestResult {
  * sample of numbers does not hold every value the column can take. A reference with one value only is judged by
  * Fisher's exact test of the current values that differ from it.
  */
-function runOnCounts(test: DriftTest, kind: ColumnKind, ref: ColumnProfile, cur: ColumnProfile, comparison: Comparison, options: DriftOptions): TestResult {
+function runOnCounts(
+  test: DriftTest,
+  kind: ColumnKind,
+  ref: ColumnProfile,
+  cur: ColumnProfile,
+  comparison: Comparison,
+  options: DriftOptions,
+): TestResult {
   const [r, c, keys] = alignedCounts(ref, cur);
   const fresh = keys.map((k, i) => [k, c[i]!, r[i]!] as const).filter(([, count, before]) => before === 0 && count > 0);
   const newCategories = fresh.map(([k, count]) => [k, count] as [string, number]).sort((x, y) => y[1] - x[1]);
   let newCategoryJudge: Judge | undefined;
   if (newCategories.length > 0) {
-    const named = newCategories.slice(0, NAMED_CATEGORIES).map(([k, n]) => `"${k.length > 60 ? `${k.slice(0, 59)}…` : k}" (${n} ${n === 1 ? 'row' : 'rows'})`).join(', ') + (newCategories.length > NAMED_CATEGORIES ? ` and ${newCategories.length - NAMED_CATEGORIES} more` : '');
-    const what = kind === 'binary' ? `new value${newCategories.length > 1 ? 's' : ''} ${named} in a column of two values` : `new categor${newCategories.length > 1 ? 'ies' : 'y'} ${named}`;
+    const named =
+      newCategories
+        .slice(0, NAMED_CATEGORIES)
+        .map(([k, n]) => `"${k.length > 60 ? `${k.slice(0, 59)}…` : k}" (${n} ${n === 1 ? 'row' : 'rows'})`)
+        .join(', ') +
+      (newCategories.length > NAMED_CATEGORIES ? ` and ${newCategories.length - NAMED_CATEGORIES} more` : '');
+    const what =
+      kind === 'binary'
+        ? `new value${newCategories.length > 1 ? 's' : ''} ${named} in a column of two values`
+        : `new categor${newCategories.length > 1 ? 'ies' : 'y'} ${named}`;
     const text = ref.type === 'string' || ref.type === 'category' || ref.type === 'bool';
     if (text && options.newCategories === 'drift') {
-      const p = newCategoriesPValue(r.map((n, i) => n + c[i]!), newCategories.length, sum(r), sum(c));
-      newCategoryJudge = { name: 'new-category', lead: what, judgedBy: 'p_value', value: p, raw: p, threshold: NEW_CATEGORIES_P };
-    } else comparison.notes.push(`${what}${text ? ' (named only: new-categories is note)' : ' (a number column: judged by its test)'}`);
+      const p = newCategoriesPValue(
+        r.map((n, i) => n + c[i]!),
+        newCategories.length,
+        sum(r),
+        sum(c),
+      );
+      newCategoryJudge = {
+        name: 'new-category',
+        lead: what,
+        judgedBy: 'p_value',
+        value: p,
+        raw: p,
+        threshold: NEW_CATEGORIES_P,
+      };
+    } else
+      comparison.notes.push(
+        `${what}${text ? ' (named only: new-categories is note)' : ' (a number column: judged by its test)'}`,
+      );
   }
   const present = r.filter((n) => n > 0).length;
   if (present === 1) {
@@ -373,7 +521,8 @@ function runOnCounts(test: DriftTest, kind: ColumnKind, ref: ColumnProfile, cur:
     const at = r.findIndex((x) => x > 0);
     const differing = m - c[at]!;
     const p = constantMovedPValue(n, m, differing);
-    if (differing > 0) comparison.notes.unshift(`the reference is constant (${keys[at]}); ${differing} of ${m} current values differ`);
+    if (differing > 0)
+      comparison.notes.unshift(`the reference is constant (${keys[at]}); ${differing} of ${m} current values differ`);
     return { test: 'fisher', statistic: differing / m, p, effect: differing / m, newCategories, newCategoryJudge };
   }
   if (test === 'ztest' && keys.length > 2) {
@@ -451,7 +600,11 @@ const CHART_BINS = 10;
 const CHART_CATEGORIES = 8;
 
 /** Shares of both sorted samples over 10 equal bins spanning both, labelled by their lower edges. O(log n) a bin. */
-function binnedShares(a: Float64Array, b: Float64Array, label: (value: number) => string): FeatureDrift['distribution'] {
+function binnedShares(
+  a: Float64Array,
+  b: Float64Array,
+  label: (value: number) => string,
+): FeatureDrift['distribution'] {
   const min = Math.min(a[0] ?? Number.POSITIVE_INFINITY, b[0] ?? Number.POSITIVE_INFINITY);
   const max = Math.max(a.at(-1) ?? Number.NEGATIVE_INFINITY, b.at(-1) ?? Number.NEGATIVE_INFINITY);
   if (!(max > min)) return { labels: [label(min)], reference: [1], current: [1] };
@@ -462,7 +615,11 @@ function binnedShares(a: Float64Array, b: Float64Array, label: (value: number) =
     const starts = Array.from({ length: CHART_BINS + 1 }, (_, bin) => firstIndexWhere(values, (v) => binOf(v) >= bin));
     return Array.from({ length: CHART_BINS }, (_, bin) => round((starts[bin + 1]! - starts[bin]!) / values.length));
   };
-  return { labels: Array.from({ length: CHART_BINS }, (_, i) => label(min + i * width)), reference: shares(a), current: shares(b) };
+  return {
+    labels: Array.from({ length: CHART_BINS }, (_, i) => label(min + i * width)),
+    reference: shares(a),
+    current: shares(b),
+  };
 }
 
 /** The first index of the sorted values at which a predicate that never turns false again holds (length if none). */
@@ -481,8 +638,15 @@ function firstIndexWhere(sorted: Float64Array, holds: (value: number) => boolean
 function categoryShares(ref: ColumnProfile, cur: ColumnProfile): FeatureDrift['distribution'] {
   const [r, c, keys] = alignedCounts(ref, cur);
   const total = [sum(r), sum(c)];
-  const order = keys.map((_, i) => i).sort((x, y) => r[y]! + c[y]! - (r[x]! + c[x]!)).slice(0, CHART_CATEGORIES);
-  return { labels: order.map((i) => keys[i]!), reference: order.map((i) => round(r[i]! / (total[0] || 1))), current: order.map((i) => round(c[i]! / (total[1] || 1))) };
+  const order = keys
+    .map((_, i) => i)
+    .sort((x, y) => r[y]! + c[y]! - (r[x]! + c[x]!))
+    .slice(0, CHART_CATEGORIES);
+  return {
+    labels: order.map((i) => keys[i]!),
+    reference: order.map((i) => round(r[i]! / (total[0] || 1))),
+    current: order.map((i) => round(c[i]! / (total[1] || 1))),
+  };
 }
 
 function round(value: number): number {

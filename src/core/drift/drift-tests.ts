@@ -31,7 +31,9 @@ export const DRIFT_TEST_SPECS: Readonly<Record<DriftTest, DriftTestSpec>> = {
   jensenshannon: { kinds: ['numeric', 'categorical', 'binary'], judgedBy: 'distance', threshold: 0.1 },
 };
 
-export const DEFAULT_THRESHOLDS: Readonly<Record<DriftTest, number>> = Object.fromEntries(DRIFT_TESTS.map((t) => [t, DRIFT_TEST_SPECS[t].threshold])) as Record<DriftTest, number>;
+export const DEFAULT_THRESHOLDS: Readonly<Record<DriftTest, number>> = Object.fromEntries(
+  DRIFT_TESTS.map((t) => [t, DRIFT_TEST_SPECS[t].threshold]),
+) as Record<DriftTest, number>;
 
 export function isDriftTest(name: string): name is DriftTest {
   return (DRIFT_TESTS as readonly string[]).includes(name);
@@ -54,14 +56,21 @@ export function testsFor(kind: ColumnKind): DriftTest[] {
 export function checkTestServes(test: DriftTest, kind: ColumnKind, target: string, where: string): void {
   if (DRIFT_TEST_SPECS[test].kinds.includes(kind)) return;
   const valid = testsFor(kind);
-  throw new ConfigurationError(`${where}: ${test} cannot test ${kind} columns (${target}); for ${kind} columns use ${valid.slice(0, -1).join(', ')} or ${valid.at(-1)}`);
+  throw new ConfigurationError(
+    `${where}: ${test} cannot test ${kind} columns (${target}); for ${kind} columns use ${valid.slice(0, -1).join(', ')} or ${valid.at(-1)}`,
+  );
 }
 
 /** Refuses a threshold outside its test's range: a p-value threshold in (0, 1), a distance threshold 0 or more. */
 export function checkThreshold(test: DriftTest, value: number, given: string, where: string): void {
   if (DRIFT_TEST_SPECS[test].judgedBy === 'p_value') {
-    if (!(value > 0 && value < 1)) throw new ConfigurationError(`${where}: ${given} is out of range: ${test} is judged by a p-value, so its threshold must lie between 0 and 1 (e.g. 0.05)`);
+    if (!(value > 0 && value < 1))
+      throw new ConfigurationError(
+        `${where}: ${given} is out of range: ${test} is judged by a p-value, so its threshold must lie between 0 and 1 (e.g. 0.05)`,
+      );
   } else if (!(value >= 0) || !Number.isFinite(value)) {
-    throw new ConfigurationError(`${where}: ${given} is out of range: ${test} is a distance, so its threshold must be 0 or more (default ${DRIFT_TEST_SPECS[test].threshold})`);
+    throw new ConfigurationError(
+      `${where}: ${given} is out of range: ${test} is a distance, so its threshold must be 0 or more (default ${DRIFT_TEST_SPECS[test].threshold})`,
+    );
   }
 }

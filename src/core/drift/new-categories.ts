@@ -10,7 +10,12 @@ import { constantMovedPValue } from './constant-reference.js';
  * of many rows that the reference never had is. O(K · k) for K categories and k current-only ones.
  * @example newCategoriesPValue([40, 200, 160], 1, 400, 400) < 1e-10
  */
-export function newCategoriesPValue(totals: readonly number[], observed: number, referenceValues: number, currentValues: number): number {
+export function newCategoriesPValue(
+  totals: readonly number[],
+  observed: number,
+  referenceValues: number,
+  currentValues: number,
+): number {
   if (observed <= 0) return 1;
   // pmf[j]: the chance that j of the categories so far landed on the current side only; counts past `observed`
   // are gathered in the last cell, since only the tail P(X ≥ observed) is needed.

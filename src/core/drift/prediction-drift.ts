@@ -17,11 +17,28 @@ export const PREDICTION_COLUMN = 'prediction';
  * same defaults, tests and thresholds. It is reported beside the features and does not count toward the share of
  * drifted features, since it follows from them.
  */
-export function detectPredictionDrift(reference: ModelOutputs, current: ModelOutputs, options: DriftOptions): FeatureDrift {
+export function detectPredictionDrift(
+  reference: ModelOutputs,
+  current: ModelOutputs,
+  options: DriftOptions,
+): FeatureDrift {
   // Only the settings by kind and by test apply: the features' column names mean nothing to the model's outputs.
-  const general = <T>(record: Readonly<Record<string, T>> | undefined, keep: (name: string) => boolean) => Object.fromEntries(Object.entries(record ?? {}).filter(([name]) => keep(name) || name === PREDICTION_COLUMN));
-  const own: DriftOptions = { ...options, columns: [PREDICTION_COLUMN], correction: 'none', label: undefined, ids: undefined, tests: general(options.tests, isColumnKind), thresholds: general(options.thresholds, isDriftTest) };
-  const [feature] = detectDrift(outputProfile(reference, 'reference', options.createdAt), outputProfile(current, 'current', options.createdAt), own).features;
+  const general = <T>(record: Readonly<Record<string, T>> | undefined, keep: (name: string) => boolean) =>
+    Object.fromEntries(Object.entries(record ?? {}).filter(([name]) => keep(name) || name === PREDICTION_COLUMN));
+  const own: DriftOptions = {
+    ...options,
+    columns: [PREDICTION_COLUMN],
+    correction: 'none',
+    label: undefined,
+    ids: undefined,
+    tests: general(options.tests, isColumnKind),
+    thresholds: general(options.thresholds, isDriftTest),
+  };
+  const [feature] = detectDrift(
+    outputProfile(reference, 'reference', options.createdAt),
+    outputProfile(current, 'current', options.createdAt),
+    own,
+  ).features;
   return { ...feature!, kind: 'prediction' };
 }
 
@@ -38,8 +55,21 @@ function outputProfile(outputs: ModelOutputs, source: string, createdAt: string)
     builder.declare(PREDICTION_COLUMN, 'text', 'category');
     const dictionary = new TextDictionary();
     const ids = outputs.classes.map((c) => dictionary.idOf(c));
-    column = { name: PREDICTION_COLUMN, decodeAs: 'text', status, ids: Int32Array.from(outputs.predicted, (p) => ids[p]!), dictionary, invalidText: new Map() };
+    column = {
+      name: PREDICTION_COLUMN,
+      decodeAs: 'text',
+      status,
+      ids: Int32Array.from(outputs.predicted, (p) => ids[p]!),
+      dictionary,
+      invalidText: new Map(),
+    };
   }
-  builder.addBatch({ file: source, rowIds: Float64Array.from({ length: rows }, (_, i) => i), length: rows, lines: Float64Array.from({ length: rows }, (_, i) => i + 2), columns: [column] });
+  builder.addBatch({
+    file: source,
+    rowIds: Float64Array.from({ length: rows }, (_, i) => i),
+    length: rows,
+    lines: Float64Array.from({ length: rows }, (_, i) => i + 2),
+    columns: [column],
+  });
   return builder.finish();
 }

@@ -28,13 +28,28 @@ const REGRESSION_PER_MODEL = 3;
 const REGRESSION_SHARED = 3;
 
 /** Adds every row's statistics into its bucket. */
-export function sumByBucket(truth: Int32Array | Float64Array, models: readonly Predictions[], buckets: Uint32Array, bucketCount: number): BucketSums {
+export function sumByBucket(
+  truth: Int32Array | Float64Array,
+  models: readonly Predictions[],
+  buckets: Uint32Array,
+  bucketCount: number,
+): BucketSums {
   const first = models[0]!;
   if (first.task === 'classification') {
     const probabilities = models.every((m) => m.task === 'classification' && m.probabilities !== undefined);
     const state = emptyClassificationSums(first.k, models.length, bucketCount, probabilities);
     models.forEach((model, m) => {
-      if (model.task === 'classification') addClassificationRows(state, m, truth, model.predicted, probabilities ? model.probabilities : undefined, buckets, 0, truth.length);
+      if (model.task === 'classification')
+        addClassificationRows(
+          state,
+          m,
+          truth,
+          model.predicted,
+          probabilities ? model.probabilities : undefined,
+          buckets,
+          0,
+          truth.length,
+        );
     });
     return state;
   }
@@ -62,9 +77,22 @@ export function sumByBucket(truth: Int32Array | Float64Array, models: readonly P
 }
 
 /** An empty state of classification sums, to add rows into (addClassificationRows). */
-export function emptyClassificationSums(k: number, models: number, bucketCount: number, probabilities: boolean): BucketSums {
+export function emptyClassificationSums(
+  k: number,
+  models: number,
+  bucketCount: number,
+  probabilities: boolean,
+): BucketSums {
   const stride = classificationStride(k) * models;
-  return { task: 'classification', k, models, stride, probabilities, shift: 0, sums: new Float64Array(bucketCount * stride) };
+  return {
+    task: 'classification',
+    k,
+    models,
+    stride,
+    probabilities,
+    shift: 0,
+    sums: new Float64Array(bucketCount * stride),
+  };
 }
 
 /** float64 machine epsilon: the clip of rowLogLoss. */
@@ -77,7 +105,17 @@ const EPS = Number.EPSILON;
  * row's probabilities are read once for all of it: on the 1M-row benchmark this is the scoring thread's largest
  * cost after the models.
  */
-export function addClassificationRows(state: BucketSums, m: number, truth: ArrayLike<number>, predicted: Int32Array, probabilities: Float64Array | undefined, buckets: Uint32Array, from: number, to: number, bins?: CalibrationBins): void {
+export function addClassificationRows(
+  state: BucketSums,
+  m: number,
+  truth: ArrayLike<number>,
+  predicted: Int32Array,
+  probabilities: Float64Array | undefined,
+  buckets: Uint32Array,
+  from: number,
+  to: number,
+  bins?: CalibrationBins,
+): void {
   const { k, stride, sums } = state;
   const offset = m * classificationStride(k);
   if (!probabilities) {
@@ -128,7 +166,11 @@ export function confusionFromTotals(layout: Omit<BucketSums, 'sums'>, totals: Fl
 }
 
 /** The metrics that the bucket sums give, for model `m`, from one replicate's weighted totals. */
-export function metricsFromTotals(layout: Omit<BucketSums, 'sums'>, totals: Float64Array, m: number): Record<string, number> {
+export function metricsFromTotals(
+  layout: Omit<BucketSums, 'sums'>,
+  totals: Float64Array,
+  m: number,
+): Record<string, number> {
   if (layout.task === 'classification') {
     const { k } = layout;
     const per = classificationStride(k);

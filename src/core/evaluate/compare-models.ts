@@ -1,7 +1,18 @@
 import type { Estimate, Metrics, MetricComparison } from '../documents.js';
-import { classificationMetricValues, classificationScores, perClassScores, type ClassScores } from '../metrics/classification-metrics.js';
+import {
+  classificationMetricValues,
+  classificationScores,
+  perClassScores,
+  type ClassScores,
+} from '../metrics/classification-metrics.js';
 import { confusionMatrix } from '../metrics/confusion-matrix.js';
-import { brierScore, calibrationErrorOfBins, expectedCalibrationError, logLoss, type CalibrationBins } from '../metrics/probability-metrics.js';
+import {
+  brierScore,
+  calibrationErrorOfBins,
+  expectedCalibrationError,
+  logLoss,
+  type CalibrationBins,
+} from '../metrics/probability-metrics.js';
 import { classifierRanking, rankMetricValues } from '../metrics/ranking-metrics.js';
 import { regressionScores } from '../metrics/regression-metrics.js';
 import { mcnemarTest, type McNemarResult } from '../stats/mcnemar.js';
@@ -68,9 +79,18 @@ export interface ClassBreakdown {
  * difference candidate − baseline, which is significant when its interval excludes 0. Rank metrics (ROC AUC, PR
  * AUC) and calibration error are reported without an interval.
  */
-export function compareModels(truth: Int32Array | Float64Array, candidate: Predictions, baseline: Predictions | undefined, buckets: Uint32Array, options: CompareOptions): ModelComparison {
+export function compareModels(
+  truth: Int32Array | Float64Array,
+  candidate: Predictions,
+  baseline: Predictions | undefined,
+  buckets: Uint32Array,
+  options: CompareOptions,
+): ModelComparison {
   const models = baseline ? [candidate, baseline] : [candidate];
-  return completeComparison(prepareComparison(truth, models, buckets, options), models.map((model) => rankMetrics(truth, model)));
+  return completeComparison(
+    prepareComparison(truth, models, buckets, options),
+    models.map((model) => rankMetrics(truth, model)),
+  );
 }
 
 /** Everything of a comparison but the rank metrics, which the caller may compute elsewhere meanwhile (see rankMetrics). */
@@ -95,23 +115,40 @@ export interface Precomputed {
  * are the totals over all buckets, every weight 1, and the bootstrap's replicates reweight the same sums), then the
  * calibration error, the intervals and McNemar's counts; each but from what is `precomputed`.
  */
-export function prepareComparison(truth: Int32Array | Float64Array, models: readonly Predictions[], buckets: Uint32Array, options: CompareOptions, precomputed: Precomputed = {}): PreparedComparison {
+export function prepareComparison(
+  truth: Int32Array | Float64Array,
+  models: readonly Predictions[],
+  buckets: Uint32Array,
+  options: CompareOptions,
+  precomputed: Precomputed = {},
+): PreparedComparison {
   const state = precomputed.sums ?? sumByBucket(truth, models, buckets, options.bucketCount);
   const totals = bucketTotals(state);
   const points = models.map((model, m) => {
     if (model.task === 'regression') return { ...regressionScores(truth, model.values) };
     const bins = precomputed.calibration?.[m];
-    const calibration = bins ? calibrationErrorOfBins(bins) : model.probabilities ? expectedCalibrationError(truth, model.probabilities, model.k) : undefined;
+    const calibration = bins
+      ? calibrationErrorOfBins(bins)
+      : model.probabilities
+        ? expectedCalibrationError(truth, model.probabilities, model.k)
+        : undefined;
     return { ...metricsFromTotals(state, totals, m), ...(calibration !== undefined ? { ece: calibration } : {}) };
   });
-  const intervals = options.replicates > 0 ? bootstrapIntervals(state, models.length, options, precomputed.replicateTotals) : undefined;
-  const disagreements = precomputed.disagreements !== undefined ? precomputed.disagreements : disagreementsOf(truth, models);
+  const intervals =
+    options.replicates > 0 ? bootstrapIntervals(state, models.length, options, precomputed.replicateTotals) : undefined;
+  const disagreements =
+    precomputed.disagreements !== undefined ? precomputed.disagreements : disagreementsOf(truth, models);
   return { state, points, intervals, disagreements, options };
 }
 
 /** The comparison, from its prepared part and each model's rank metrics (rankMetrics). */
-export function completeComparison(prepared: PreparedComparison, ranks: readonly Record<string, number>[]): ModelComparison {
-  const points = prepared.points.map((point, m) => (prepared.state.task === 'regression' ? exactly(point) : orderMetrics(exactly({ ...point, ...ranks[m] }))));
+export function completeComparison(
+  prepared: PreparedComparison,
+  ranks: readonly Record<string, number>[],
+): ModelComparison {
+  const points = prepared.points.map((point, m) =>
+    prepared.state.task === 'regression' ? exactly(point) : orderMetrics(exactly({ ...point, ...ranks[m] })),
+  );
   return finishComparison(prepared.state, points, prepared.disagreements, prepared.intervals);
 }
 
@@ -126,7 +163,12 @@ export function compareFromState(state: EvaluationState, options: CompareOptions
     const additive = exactly(metricsFromTotals(state.sums, totals, m));
     return state.sums.task === 'regression' ? additive : orderMetrics({ ...additive, ...rankingFromState(state, m) });
   });
-  return finishComparison(state.sums, points, state.disagreements, options.replicates > 0 ? bootstrapIntervals(state.sums, points.length, options) : undefined);
+  return finishComparison(
+    state.sums,
+    points,
+    state.disagreements,
+    options.replicates > 0 ? bootstrapIntervals(state.sums, points.length, options) : undefined,
+  );
 }
 
 function bucketTotals(state: BucketSums): Float64Array {
@@ -140,12 +182,19 @@ function exactly(values: Record<string, number>): Record<string, BoundedValue> {
 }
 
 /** Point values, bootstrap intervals, the candidate's differences from the baseline, and McNemar's test. */
-function finishComparison(state: BucketSums, points: Record<string, BoundedValue>[], disagreements: { baseline_only: number; candidate_only: number } | null, intervals: Intervals | undefined): ModelComparison {
+function finishComparison(
+  state: BucketSums,
+  points: Record<string, BoundedValue>[],
+  disagreements: { baseline_only: number; candidate_only: number } | null,
+  intervals: Intervals | undefined,
+): ModelComparison {
   const asMetrics = (m: number): Metrics =>
     Object.fromEntries(
       Object.entries(points[m]!).map(([name, { value, bound }]) => {
         const interval = intervals?.perModel[m]?.[name];
-        const estimate: Estimate = interval ? { value: finite(value), ci_low: interval[0], ci_high: interval[1] } : { value: finite(value) };
+        const estimate: Estimate = interval
+          ? { value: finite(value), ci_low: interval[0], ci_high: interval[1] }
+          : { value: finite(value) };
         if (bound > 0) estimate.bound = bound;
         return [name, estimate];
       }),
@@ -157,12 +206,30 @@ function finishComparison(state: BucketSums, points: Record<string, BoundedValue
     const b = baselineMetrics?.[metric]?.value ?? null;
     const difference = c !== null && b !== null ? c - b : null;
     const interval = intervals?.difference[metric];
-    const comparison: MetricComparison = { metric, slice: null, higher_is_better: HIGHER_IS_BETTER[metric] ?? true, baseline: b, candidate: c, difference };
-    if (interval && difference !== null) Object.assign(comparison, { ci_low: interval[0], ci_high: interval[1], significant: interval[0] > 0 || interval[1] < 0 });
+    const comparison: MetricComparison = {
+      metric,
+      slice: null,
+      higher_is_better: HIGHER_IS_BETTER[metric] ?? true,
+      baseline: b,
+      candidate: c,
+      difference,
+    };
+    if (interval && difference !== null)
+      Object.assign(comparison, {
+        ci_low: interval[0],
+        ci_high: interval[1],
+        significant: interval[0] > 0 || interval[1] < 0,
+      });
     return comparison;
   });
   const mcnemar = disagreements ? mcnemarTest(disagreements.baseline_only, disagreements.candidate_only) : null;
-  return { candidate: candidateMetrics, baseline: baselineMetrics, comparisons, mcnemar, classes: classBreakdowns(state) };
+  return {
+    candidate: candidateMetrics,
+    baseline: baselineMetrics,
+    comparisons,
+    mcnemar,
+    classes: classBreakdowns(state),
+  };
 }
 
 /** Each classifier's confusion matrix and per-class scores, from the bucket sums over every bucket (every weight 1). */
@@ -171,7 +238,10 @@ function classBreakdowns(state: BucketSums): ClassBreakdown[] {
   const totals = bucketTotals(state);
   return Array.from({ length: state.models }, (_, m) => {
     const matrix = confusionFromTotals(state, totals, m);
-    return { confusion: Array.from({ length: state.k }, (_, t) => Array.from(matrix.subarray(t * state.k, (t + 1) * state.k))), perClass: perClassScores(matrix, state.k) };
+    return {
+      confusion: Array.from({ length: state.k }, (_, t) => Array.from(matrix.subarray(t * state.k, (t + 1) * state.k))),
+      perClass: perClassScores(matrix, state.k),
+    };
   });
 }
 
@@ -186,11 +256,26 @@ export function rankMetricsOf(truth: ArrayLike<number>, p: Float64Array, k: numb
   return rankMetricValues(classifierRanking(truth, p, k));
 }
 
-const CLASSIFICATION_ORDER = ['accuracy', 'precision_macro', 'recall_macro', 'f1_macro', 'precision_weighted', 'recall_weighted', 'f1_weighted', 'roc_auc', 'pr_auc', 'log_loss', 'brier', 'ece'];
+const CLASSIFICATION_ORDER = [
+  'accuracy',
+  'precision_macro',
+  'recall_macro',
+  'f1_macro',
+  'precision_weighted',
+  'recall_weighted',
+  'f1_weighted',
+  'roc_auc',
+  'pr_auc',
+  'log_loss',
+  'brier',
+  'ece',
+];
 
 /** The metrics in the order reports list them. */
 function orderMetrics<T>(metrics: Record<string, T>): Record<string, T> {
-  return Object.fromEntries(CLASSIFICATION_ORDER.filter((name) => name in metrics).map((name) => [name, metrics[name]!]));
+  return Object.fromEntries(
+    CLASSIFICATION_ORDER.filter((name) => name in metrics).map((name) => [name, metrics[name]!]),
+  );
 }
 
 /** The metrics of one model on every row, computed exactly (for slices). */
@@ -199,7 +284,12 @@ export function exactMetrics(truth: Int32Array | Float64Array, model: Prediction
   const { k } = model;
   const metrics = classificationMetricValues(classificationScores(confusionMatrix(truth, model.predicted, k), k));
   const p = model.probabilities;
-  if (p) Object.assign(metrics, { log_loss: logLoss(truth, p, k), brier: brierScore(truth, p, k), ece: expectedCalibrationError(truth, p, k) }, rankMetrics(truth, model));
+  if (p)
+    Object.assign(
+      metrics,
+      { log_loss: logLoss(truth, p, k), brier: brierScore(truth, p, k), ece: expectedCalibrationError(truth, p, k) },
+      rankMetrics(truth, model),
+    );
   return orderMetrics(metrics);
 }
 
@@ -212,9 +302,16 @@ interface Intervals {
  * Percentile intervals of every additive metric per model and of the paired difference, over the replicates: from
  * their totals when given (computed elsewhere: see replicateTotals), else computed here.
  */
-function bootstrapIntervals(state: BucketSums, models: number, options: CompareOptions, replicateTotals?: Float64Array): Intervals {
+function bootstrapIntervals(
+  state: BucketSums,
+  models: number,
+  options: CompareOptions,
+  replicateTotals?: Float64Array,
+): Intervals {
   const names = Object.keys(metricsFromTotals(state, state.sums.subarray(0, state.stride), 0));
-  const values = Array.from({ length: models }, () => Object.fromEntries(names.map((n) => [n, new Float64Array(options.replicates)])));
+  const values = Array.from({ length: models }, () =>
+    Object.fromEntries(names.map((n) => [n, new Float64Array(options.replicates)])),
+  );
   const differences = Object.fromEntries(names.map((n) => [n, new Float64Array(options.replicates)]));
   const all = replicateTotals ?? allReplicateTotals(state.sums, state.stride, options.replicates, options.seed);
   for (let b = 0; b < options.replicates; b++) {
@@ -226,7 +323,11 @@ function bootstrapIntervals(state: BucketSums, models: number, options: CompareO
     }
   }
   const interval = (series: Float64Array) => percentileInterval(series, options.confidence ?? 0.95);
-  const pick = (series: Record<string, Float64Array>) => Object.fromEntries(names.map((n) => [n, interval(series[n]!)]).filter(([, i]) => i !== undefined)) as Record<string, [number, number]>;
+  const pick = (series: Record<string, Float64Array>) =>
+    Object.fromEntries(names.map((n) => [n, interval(series[n]!)]).filter(([, i]) => i !== undefined)) as Record<
+      string,
+      [number, number]
+    >;
   return { perModel: values.map(pick), difference: models > 1 ? pick(differences) : {} };
 }
 

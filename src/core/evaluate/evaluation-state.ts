@@ -1,5 +1,18 @@
-import { addCalibrationBins, calibrationBins, calibrationErrorOfBins, type CalibrationBins } from '../metrics/probability-metrics.js';
-import { histogramAveragePrecision, histogramRocAuc, macroAverage, mergeHistograms, scoreHistogram, type BoundedValue, type ScoreHistogram } from '../metrics/score-histogram.js';
+import {
+  addCalibrationBins,
+  calibrationBins,
+  calibrationErrorOfBins,
+  type CalibrationBins,
+} from '../metrics/probability-metrics.js';
+import {
+  histogramAveragePrecision,
+  histogramRocAuc,
+  macroAverage,
+  mergeHistograms,
+  scoreHistogram,
+  type BoundedValue,
+  type ScoreHistogram,
+} from '../metrics/score-histogram.js';
 import { ConfigurationError } from '../errors.js';
 import { sumByBucket, type BucketSums } from './bucket-sums.js';
 import type { Predictions } from './model-output.js';
@@ -21,19 +34,31 @@ export interface EvaluationState {
 }
 
 /** The state of these rows: what a shard computes. */
-export function accumulateEvaluation(truth: Int32Array | Float64Array, models: readonly Predictions[], buckets: Uint32Array, bucketCount: number): EvaluationState {
+export function accumulateEvaluation(
+  truth: Int32Array | Float64Array,
+  models: readonly Predictions[],
+  buckets: Uint32Array,
+  bucketCount: number,
+): EvaluationState {
   const sums = sumByBucket(truth, models, buckets, bucketCount);
   const ranking = models.map((model) => {
     if (model.task !== 'classification' || !model.probabilities) return null;
     const classes = model.k === 2 ? [1] : Array.from({ length: model.k }, (_, c) => c);
     return classes.map((c) => scoreHistogram(truth, c, model.probabilities!, model.k, c));
   });
-  const calibration = models.map((model) => (model.task === 'classification' && model.probabilities ? calibrationBins(truth, model.probabilities, model.k) : null));
+  const calibration = models.map((model) =>
+    model.task === 'classification' && model.probabilities
+      ? calibrationBins(truth, model.probabilities, model.k)
+      : null,
+  );
   return { rows: truth.length, sums, ranking, calibration, disagreements: disagreementsOf(truth, models) };
 }
 
 /** McNemar's counts: the rows that exactly one of the two classifiers gets right. */
-export function disagreementsOf(truth: Int32Array | Float64Array, models: readonly Predictions[]): EvaluationState['disagreements'] {
+export function disagreementsOf(
+  truth: Int32Array | Float64Array,
+  models: readonly Predictions[],
+): EvaluationState['disagreements'] {
   const [candidate, baseline] = models;
   if (!candidate || !baseline || candidate.task !== 'classification' || baseline.task !== 'classification') return null;
   const counts = { baseline_only: 0, candidate_only: 0 };
@@ -42,7 +67,14 @@ export function disagreementsOf(truth: Int32Array | Float64Array, models: readon
 }
 
 /** Adds the disagreements of rows `from` to `to` into `counts`. */
-export function addDisagreements(counts: { baseline_only: number; candidate_only: number }, truth: ArrayLike<number>, candidate: Int32Array, baseline: Int32Array, from: number, to: number): void {
+export function addDisagreements(
+  counts: { baseline_only: number; candidate_only: number },
+  truth: ArrayLike<number>,
+  candidate: Int32Array,
+  baseline: Int32Array,
+  from: number,
+  to: number,
+): void {
   let baselineOnly = 0;
   let candidateOnly = 0;
   for (let r = from; r < to; r++) {
@@ -62,19 +94,44 @@ export function mergeEvaluationStates(states: readonly EvaluationState[]): Evalu
   for (const state of nonEmpty) {
     const a = state.sums;
     const b = first.sums;
-    if (a.task !== b.task || a.k !== b.k || a.models !== b.models || a.stride !== b.stride || a.probabilities !== b.probabilities || a.sums.length !== b.sums.length) {
-      throw new ConfigurationError(`the shards scored different outputs (${b.task}, ${b.k} classes, ${b.models} models against ${a.task}, ${a.k} classes, ${a.models} models); run every shard with the same models and options`);
+    if (
+      a.task !== b.task ||
+      a.k !== b.k ||
+      a.models !== b.models ||
+      a.stride !== b.stride ||
+      a.probabilities !== b.probabilities ||
+      a.sums.length !== b.sums.length
+    ) {
+      throw new ConfigurationError(
+        `the shards scored different outputs (${b.task}, ${b.k} classes, ${b.models} models against ${a.task}, ${a.k} classes, ${a.models} models); run every shard with the same models and options`,
+      );
     }
   }
   const sums = new Float64Array(first.sums.sums.length);
   const shift = first.sums.shift;
   for (const state of nonEmpty) addSums(sums, state.sums, shift);
-  const ranking = first.ranking.map((perClass, m) => (perClass ? perClass.map((_, c) => mergeHistograms(nonEmpty.map((s) => s.ranking[m]![c]!))) : null));
-  const calibration = first.calibration.map((bins, m) => (bins ? addCalibrationBins(nonEmpty.map((s) => s.calibration[m]!)) : null));
+  const ranking = first.ranking.map((perClass, m) =>
+    perClass ? perClass.map((_, c) => mergeHistograms(nonEmpty.map((s) => s.ranking[m]![c]!))) : null,
+  );
+  const calibration = first.calibration.map((bins, m) =>
+    bins ? addCalibrationBins(nonEmpty.map((s) => s.calibration[m]!)) : null,
+  );
   const disagreements = first.disagreements
-    ? nonEmpty.reduce((total, s) => ({ baseline_only: total.baseline_only + s.disagreements!.baseline_only, candidate_only: total.candidate_only + s.disagreements!.candidate_only }), { baseline_only: 0, candidate_only: 0 })
+    ? nonEmpty.reduce(
+        (total, s) => ({
+          baseline_only: total.baseline_only + s.disagreements!.baseline_only,
+          candidate_only: total.candidate_only + s.disagreements!.candidate_only,
+        }),
+        { baseline_only: 0, candidate_only: 0 },
+      )
     : null;
-  return { rows: states.reduce((n, s) => n + s.rows, 0), sums: { ...first.sums, sums }, ranking, calibration, disagreements };
+  return {
+    rows: states.reduce((n, s) => n + s.rows, 0),
+    sums: { ...first.sums, sums },
+    ranking,
+    calibration,
+    disagreements,
+  };
 }
 
 /**

@@ -1,5 +1,12 @@
 import { emptyCalibrationBins, type CalibrationBins } from '../metrics/probability-metrics.js';
-import { averageRankings, KeySplit, rankKeys, rankMetricValues, rankTargets, type SplitKeys } from '../metrics/ranking-metrics.js';
+import {
+  averageRankings,
+  KeySplit,
+  rankKeys,
+  rankMetricValues,
+  rankTargets,
+  type SplitKeys,
+} from '../metrics/ranking-metrics.js';
 import { resized } from '../data/typed-arrays.js';
 import { addClassificationRows, emptyClassificationSums, type BucketSums } from './bucket-sums.js';
 import { addDisagreements } from './evaluation-state.js';
@@ -73,8 +80,15 @@ export class EvaluationStream {
     }
     const models = predictions as readonly StreamedPredictions[];
     if (!this.state || changedFrom < this.summed) {
-      this.state = { k, sums: emptyClassificationSums(k, models.length, this.bucketCount, true), calibration: models.map(() => emptyCalibrationBins()), disagreements: models.length === 2 ? { baseline_only: 0, candidate_only: 0 } : null };
-      this.keys = models.map(() => (this.splitRankKeys ? rankTargets(k).map((target) => new KeySplit(target)) : undefined));
+      this.state = {
+        k,
+        sums: emptyClassificationSums(k, models.length, this.bucketCount, true),
+        calibration: models.map(() => emptyCalibrationBins()),
+        disagreements: models.length === 2 ? { baseline_only: 0, candidate_only: 0 } : null,
+      };
+      this.keys = models.map(() =>
+        this.splitRankKeys ? rankTargets(k).map((target) => new KeySplit(target)) : undefined,
+      );
       this.summed = 0;
     }
     const from = this.summed;
@@ -94,17 +108,21 @@ export class EvaluationStream {
       const { predicted, probabilities } = p;
       const bins = state.calibration[m]!;
       const splits = this.keys[m];
-      splits?.forEach((split) => split.reserve(perClass[split.target.positive]!, to - from - perClass[split.target.positive]!));
+      splits?.forEach((split) =>
+        split.reserve(perClass[split.target.positive]!, to - from - perClass[split.target.positive]!),
+      );
       let splitting = splits !== undefined;
       addClassificationRows(state.sums, m, truth, predicted, probabilities, buckets, from, to, bins);
       if (splits && p.outputBits) {
         for (const split of splits) split.addFloat32Rows(truth, p.outputBits, k, from, to);
       } else if (splits) {
-        for (let r = from; r < to && splitting; r++) for (const split of splits) if (!split.addRow(truth[r]!, probabilities, k, r)) splitting = false;
+        for (let r = from; r < to && splitting; r++)
+          for (const split of splits) if (!split.addRow(truth[r]!, probabilities, k, r)) splitting = false;
       }
       if (!splitting) this.keys[m] = undefined;
     });
-    if (state.disagreements) addDisagreements(state.disagreements, truth, models[0]!.predicted, models[1]!.predicted, from, to);
+    if (state.disagreements)
+      addDisagreements(state.disagreements, truth, models[0]!.predicted, models[1]!.predicted, from, to);
     this.summed = to;
   }
 
@@ -134,7 +152,11 @@ export class EvaluationStream {
 }
 
 /** The streamed sums when they are of this truth (the classes resolved at the end) and number of classes; else undefined. */
-export function summedRowsFor(summed: SummedRows | undefined, truth: Int32Array | Float64Array, k: number): SummedRows | undefined {
+export function summedRowsFor(
+  summed: SummedRows | undefined,
+  truth: Int32Array | Float64Array,
+  k: number,
+): SummedRows | undefined {
   if (!summed || summed.k !== k || summed.truth.length !== truth.length) return undefined;
   for (let r = 0; r < truth.length; r++) if (summed.truth[r] !== truth[r]) return undefined;
   return summed;

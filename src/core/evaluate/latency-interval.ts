@@ -10,7 +10,12 @@ const REPLICATES = 400;
  * 25% when other processes shared the cores, and a `max-rise` rule failed an identical model. Seeded: the same
  * timings give the same interval. Null when the models were not timed in the same rounds.
  */
-export function latencyChangeInterval(candidateMs: readonly number[], baselineMs: readonly number[], quantile: number, seed = 1): { low: number; high: number } | null {
+export function latencyChangeInterval(
+  candidateMs: readonly number[],
+  baselineMs: readonly number[],
+  quantile: number,
+  seed = 1,
+): { low: number; high: number } | null {
   const rounds = candidateMs.length;
   if (rounds < 2 || baselineMs.length !== rounds) return null;
   const next = seededRandom(seed);

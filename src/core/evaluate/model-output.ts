@@ -13,7 +13,13 @@ export interface RawOutput {
 }
 
 export type Predictions =
-  | { task: 'classification'; k: number; predicted: Int32Array; probabilities: Float64Array | undefined; kind: Exclude<OutputKind, 'auto' | 'values'> }
+  | {
+      task: 'classification';
+      k: number;
+      predicted: Int32Array;
+      probabilities: Float64Array | undefined;
+      kind: Exclude<OutputKind, 'auto' | 'values'>;
+    }
   | { task: 'regression'; values: Float64Array; kind: 'values' };
 
 /**
@@ -22,13 +28,25 @@ export type Predictions =
  * integer output as class indices; one float column in [0, 1] is the probability of class 1. Regression: one
  * column of values. NaN or infinite outputs are the model's fault and are refused with the row they first occur in.
  */
-export function readPredictions(raw: RawOutput, task: 'classification' | 'regression', k: number, kind: OutputKind, describeRow: (row: number) => string): Predictions {
+export function readPredictions(
+  raw: RawOutput,
+  task: 'classification' | 'regression',
+  k: number,
+  kind: OutputKind,
+  describeRow: (row: number) => string,
+): Predictions {
   const rows = raw.width > 0 ? raw.data.length / raw.width : 0;
   for (let i = 0; i < raw.data.length; i++) {
-    if (!Number.isFinite(raw.data[i]!)) throw new DataError(`the model's output is ${raw.data[i]} for ${describeRow(Math.floor(i / raw.width))}; a model must give finite values (check the inputs it got there, or the export)`);
+    if (!Number.isFinite(raw.data[i]!))
+      throw new DataError(
+        `the model's output is ${raw.data[i]} for ${describeRow(Math.floor(i / raw.width))}; a model must give finite values (check the inputs it got there, or the export)`,
+      );
   }
   if (task === 'regression') {
-    if (raw.width !== 1) throw new DataError(`a regression model must output one value per row; this one outputs ${raw.width}; set task: classification if it is a classifier`);
+    if (raw.width !== 1)
+      throw new DataError(
+        `a regression model must output one value per row; this one outputs ${raw.width}; set task: classification if it is a classifier`,
+      );
     return { task, values: Float64Array.from(raw.data), kind: 'values' };
   }
   const detected = kind === 'auto' || kind === 'values' ? detectKind(raw) : kind;
@@ -36,13 +54,19 @@ export function readPredictions(raw: RawOutput, task: 'classification' | 'regres
     const predicted = new Int32Array(rows);
     for (let r = 0; r < rows; r++) {
       const label = raw.data[r * raw.width]!;
-      if (!Number.isInteger(label) || label < 0 || label >= k) throw new DataError(`the model predicts class ${label} for ${describeRow(r)}, but the data has ${k} classes (0 to ${k - 1})`);
+      if (!Number.isInteger(label) || label < 0 || label >= k)
+        throw new DataError(
+          `the model predicts class ${label} for ${describeRow(r)}, but the data has ${k} classes (0 to ${k - 1})`,
+        );
       predicted[r] = label;
     }
     return { task, k, predicted, probabilities: undefined, kind: detected };
   }
   const width = raw.width === 1 ? 2 : raw.width;
-  if (width !== k) throw new DataError(`the model outputs ${raw.width} ${raw.width === 1 ? 'score' : 'scores'} per row but the data has ${k} classes; set classes to the model's classes in its output order`);
+  if (width !== k)
+    throw new DataError(
+      `the model outputs ${raw.width} ${raw.width === 1 ? 'score' : 'scores'} per row but the data has ${k} classes; set classes to the model's classes in its output order`,
+    );
   // In shared memory: another thread may rank them (ROC AUC, PR AUC) without a copy of its own.
   const probabilities = new Float64Array(new SharedArrayBuffer(rows * k * Float64Array.BYTES_PER_ELEMENT));
   const predicted = new Int32Array(rows);
@@ -54,7 +78,14 @@ export function readPredictions(raw: RawOutput, task: 'classification' | 'regres
  * Rows `from` to `to` of a float output as class probabilities (k = 2 for one column, else its width) and the
  * predicted class of each (the first of equally likely ones).
  */
-function convertRows(raw: RawOutput, kind: 'probabilities' | 'logits', from: number, to: number, probabilities: Float64Array, predicted: Int32Array): void {
+function convertRows(
+  raw: RawOutput,
+  kind: 'probabilities' | 'logits',
+  from: number,
+  to: number,
+  probabilities: Float64Array,
+  predicted: Int32Array,
+): void {
   const { data, width } = raw;
   const k = width === 1 ? 2 : width;
   for (let r = from; r < to; r++) {
@@ -85,7 +116,11 @@ function convertRows(raw: RawOutput, kind: 'probabilities' | 'logits', from: num
 }
 
 /** The streamed predictions when they are what readPredictions would give for this task and number of classes. */
-export function streamedPredictions(streamed: StreamedPredictions | undefined, task: 'classification' | 'regression', k: number): Predictions | undefined {
+export function streamedPredictions(
+  streamed: StreamedPredictions | undefined,
+  task: 'classification' | 'regression',
+  k: number,
+): Predictions | undefined {
   if (task !== 'classification' || !streamed || streamed.k !== k) return undefined;
   return { task, k, predicted: streamed.predicted, probabilities: streamed.probabilities, kind: streamed.kind };
 }
@@ -141,7 +176,12 @@ export class PredictionStream {
     const rows = raw.data.length / raw.width;
     this.k = raw.width === 1 ? 2 : raw.width;
     if (rows > this.predicted.length) this.grow(Math.max(rows, this.predicted.length * 2));
-    if (this.kind === 'probabilities' && raw.data instanceof Float32Array && raw.width > 1 && copyDistributions(raw.data, raw.width, this.converted, rows, this.probabilities, this.predicted)) {
+    if (
+      this.kind === 'probabilities' &&
+      raw.data instanceof Float32Array &&
+      raw.width > 1 &&
+      copyDistributions(raw.data, raw.width, this.converted, rows, this.probabilities, this.predicted)
+    ) {
       this.outputBits = new Uint32Array(raw.data.buffer, raw.data.byteOffset, raw.data.length);
       const from = this.converted;
       this.converted = rows;
@@ -167,7 +207,13 @@ export class PredictionStream {
   result(): StreamedPredictions | undefined {
     if (this.gaveUp) return undefined;
     const { converted: rows, k } = this;
-    return { k, kind: this.kind, probabilities: this.probabilities.subarray(0, rows * k), predicted: this.predicted.subarray(0, rows), ...(this.outputBits ? { outputBits: this.outputBits } : {}) };
+    return {
+      k,
+      kind: this.kind,
+      probabilities: this.probabilities.subarray(0, rows * k),
+      predicted: this.predicted.subarray(0, rows),
+      ...(this.outputBits ? { outputBits: this.outputBits } : {}),
+    };
   }
 
   private grow(rows: number): void {
@@ -186,7 +232,14 @@ export class PredictionStream {
  * distribution (areDistributions) or a value that is not finite, for the caller to read those rows the long way.
  * One pass where the long way takes three: most models output distributions.
  */
-function copyDistributions(data: Float32Array, width: number, from: number, to: number, probabilities: Float64Array, predicted: Int32Array): boolean {
+function copyDistributions(
+  data: Float32Array,
+  width: number,
+  from: number,
+  to: number,
+  probabilities: Float64Array,
+  predicted: Int32Array,
+): boolean {
   for (let r = from; r < to; r++) {
     const at = r * width;
     let sum = 0;
@@ -229,14 +282,17 @@ function areDistributions(raw: RawOutput, from: number, to: number): boolean {
   return true;
 }
 
-
 /**
  * A warning when the `output` the user named contradicts the values: `logits` on rows that already are distributions
  * (each in [0, 1], summing to 1: softmax would be applied twice, flattening every probability towards 1/k), or
  * `probabilities` on rows that are not (they would be read as they are, and log loss and Brier mean nothing). Only
  * an output named by the user is checked: `auto` reads the values so. Undefined when nothing is amiss.
  */
-export function outputKindWarning(raw: RawOutput, asked: OutputKind, describeRow: (row: number) => string): string | undefined {
+export function outputKindWarning(
+  raw: RawOutput,
+  asked: OutputKind,
+  describeRow: (row: number) => string,
+): string | undefined {
   if (raw.integer || (asked !== 'logits' && asked !== 'probabilities')) return undefined;
   const rows = raw.width > 0 ? raw.data.length / raw.width : 0;
   if (rows === 0) return undefined;

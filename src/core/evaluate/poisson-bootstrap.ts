@@ -116,7 +116,15 @@ export function replicateBasis(sums: Float64Array, stride: number): ReplicateBas
  * The weighted totals of replicates `from` to `to`: for replicate b, Σ over buckets of weight(b, bucket) × the
  * bucket's `stride` sums, written to `into` at b × stride. Replicates are independent: threads may share them out.
  */
-export function replicateTotals(basis: ReplicateBasis, sums: Float64Array, stride: number, seed: number, from: number, to: number, into: Float64Array): void {
+export function replicateTotals(
+  basis: ReplicateBasis,
+  sums: Float64Array,
+  stride: number,
+  seed: number,
+  from: number,
+  to: number,
+  into: Float64Array,
+): void {
   const { used, hashes } = basis;
   const table = weightTable();
   // A replicate's weighted buckets, the empty weights left out: their offsets in `sums`, and their weights.
@@ -146,7 +154,9 @@ export function replicateTotals(basis: ReplicateBasis, sums: Float64Array, strid
       const w2 = weights[i + 1]!;
       const w3 = weights[i + 2]!;
       const w4 = weights[i + 3]!;
-      for (let s = 0; s < stride; s++) into[at + s] = into[at + s]! + w1 * sums[o1 + s]! + w2 * sums[o2 + s]! + w3 * sums[o3 + s]! + w4 * sums[o4 + s]!;
+      for (let s = 0; s < stride; s++)
+        into[at + s] =
+          into[at + s]! + w1 * sums[o1 + s]! + w2 * sums[o2 + s]! + w3 * sums[o3 + s]! + w4 * sums[o4 + s]!;
     }
     for (; i < count; i++) {
       const o = offsets[i]!;

@@ -2,7 +2,15 @@ import type { SliceResult } from '../documents.js';
 import type { Predictions } from './model-output.js';
 import { compareFromState, exactMetrics } from './compare-models.js';
 import { accumulateEvaluation, mergeEvaluationStates, type EvaluationState } from './evaluation-state.js';
-import { countSlices, pairedRowsOf, testSlice, type QuartileColumn, type SearchColumn, type SliceCell, type SliceCounts } from './weak-slices.js';
+import {
+  countSlices,
+  pairedRowsOf,
+  testSlice,
+  type QuartileColumn,
+  type SearchColumn,
+  type SliceCell,
+  type SliceCounts,
+} from './weak-slices.js';
 
 /** A column to slice by: numbers where its cells parse (NaN elsewhere) and each cell's text id. */
 export interface SliceSource {
@@ -60,15 +68,40 @@ export function sliceRows(column: SliceSource): Map<string, number[]> {
 }
 
 /** The metrics of each slice with at least `minRows` rows, for the candidate and the baseline. */
-export function sliceMetrics(column: SliceSource, truth: Int32Array | Float64Array, candidate: Predictions, baseline: Predictions | undefined, minRows: number): SliceResult[] {
+export function sliceMetrics(
+  column: SliceSource,
+  truth: Int32Array | Float64Array,
+  candidate: Predictions,
+  baseline: Predictions | undefined,
+  minRows: number,
+): SliceResult[] {
   const results: SliceResult[] = [];
   for (const [value, rows] of [...sliceRows(column)].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     if (rows.length < minRows) continue;
     const pick = Int32Array.from(rows);
-    const subTruth = truth instanceof Int32Array ? Int32Array.from(pick, (r) => truth[r]!) : Float64Array.from(pick, (r) => truth[r]!);
-    const asMetrics = (p: Predictions) => Object.fromEntries(Object.entries(exactMetrics(subTruth, subset(p, pick))).map(([n, v]) => [n, { value: Number.isFinite(v) ? v : null }]));
-    const result: SliceResult = { column: column.name, value, rows: rows.length, candidate: asMetrics(candidate), baseline: baseline ? asMetrics(baseline) : null };
-    if (baseline) result.test = pairedTest(countSlices({ codes: new Uint8Array(rows.length), labels: [value] }, pairedRowsOf(subTruth, subset(candidate, pick), subset(baseline, pick)))[0]!);
+    const subTruth =
+      truth instanceof Int32Array ? Int32Array.from(pick, (r) => truth[r]!) : Float64Array.from(pick, (r) => truth[r]!);
+    const asMetrics = (p: Predictions) =>
+      Object.fromEntries(
+        Object.entries(exactMetrics(subTruth, subset(p, pick))).map(([n, v]) => [
+          n,
+          { value: Number.isFinite(v) ? v : null },
+        ]),
+      );
+    const result: SliceResult = {
+      column: column.name,
+      value,
+      rows: rows.length,
+      candidate: asMetrics(candidate),
+      baseline: baseline ? asMetrics(baseline) : null,
+    };
+    if (baseline)
+      result.test = pairedTest(
+        countSlices(
+          { codes: new Uint8Array(rows.length), labels: [value] },
+          pairedRowsOf(subTruth, subset(candidate, pick), subset(baseline, pick)),
+        )[0]!,
+      );
     results.push(result);
   }
   return results;
@@ -90,7 +123,12 @@ export const MAX_SHARD_SLICE_VALUES = 1000;
  * The evaluation state of every value of a slice column in one shard (bootstrap-free: one bucket), so that the
  * merge can rebuild the slices of one run, quartiles included, from the shards' values.
  */
-export function sliceValueStates(column: SliceSource, truth: Int32Array | Float64Array, models: readonly Predictions[], onTooMany: (values: number) => never): SliceValueState[] {
+export function sliceValueStates(
+  column: SliceSource,
+  truth: Int32Array | Float64Array,
+  models: readonly Predictions[],
+  onTooMany: (values: number) => never,
+): SliceValueState[] {
   const byId = new Map<number, number[]>();
   column.ids.forEach((id, r) => {
     let rows = byId.get(id);
@@ -100,13 +138,19 @@ export function sliceValueStates(column: SliceSource, truth: Int32Array | Float6
   if (byId.size > MAX_SHARD_SLICE_VALUES) onTooMany(byId.size);
   return [...byId].map(([id, rows]) => {
     const pick = Int32Array.from(rows);
-    const subTruth = truth instanceof Int32Array ? Int32Array.from(pick, (r) => truth[r]!) : Float64Array.from(pick, (r) => truth[r]!);
+    const subTruth =
+      truth instanceof Int32Array ? Int32Array.from(pick, (r) => truth[r]!) : Float64Array.from(pick, (r) => truth[r]!);
     const number = column.numbers[rows[0]!]!;
     return {
       text: id < 0 ? null : column.dictionary[id]!,
       number: Number.isNaN(number) ? null : number,
       rows: rows.length,
-      state: accumulateEvaluation(subTruth, models.map((m) => subset(m, pick)), new Uint32Array(rows.length), 1),
+      state: accumulateEvaluation(
+        subTruth,
+        models.map((m) => subset(m, pick)),
+        new Uint32Array(rows.length),
+        1,
+      ),
     };
   });
 }
@@ -116,7 +160,13 @@ export function sliceValueStates(column: SliceSource, truth: Int32Array | Float6
  * sliceRows does (by value, or by quartile for a numeric column of many values, edges from the values' counts),
  * each slice's metrics from its merged state.
  */
-export function mergeSliceStates(name: string, shards: readonly (readonly SliceValueState[])[], baseline: boolean, minRows: number, cells?: SliceCell[]): SliceResult[] {
+export function mergeSliceStates(
+  name: string,
+  shards: readonly (readonly SliceValueState[])[],
+  baseline: boolean,
+  minRows: number,
+  cells?: SliceCell[],
+): SliceResult[] {
   const byText = new Map<string | null, SliceValueState[]>();
   for (const values of shards) {
     for (const value of values) {
@@ -125,7 +175,12 @@ export function mergeSliceStates(name: string, shards: readonly (readonly SliceV
       else byText.set(value.text, [value]);
     }
   }
-  const values = [...byText].map(([text, parts]) => ({ text, number: parts[0]!.number, rows: parts.reduce((n, p) => n + p.rows, 0), states: parts.map((p) => p.state) }));
+  const values = [...byText].map(([text, parts]) => ({
+    text,
+    number: parts[0]!.number,
+    rows: parts.reduce((n, p) => n + p.rows, 0),
+    states: parts.map((p) => p.state),
+  }));
   const numeric = values.every((v) => v.text === null || v.number !== null);
   const slices = new Map<string, { rows: number; states: EvaluationState[] }>();
   const add = (key: string, rows: number, states: EvaluationState[]) => {
@@ -157,8 +212,18 @@ export function mergeSliceStates(name: string, shards: readonly (readonly SliceV
     const compared = compareFromState(merged, { replicates: 0, seed: 0, bucketCount: 1 });
     // For the weak-slice search of a sharded run: McNemar's counts of the slice (classifiers with a baseline).
     const right = compared.classes[0]?.confusion.reduce((n, row, t) => n + row[t]!, 0);
-    if (cells && merged.disagreements && right !== undefined) cells.push({ where: [{ column: name, value }], counts: { rows: slice.rows, candidate_right: right, ...merged.disagreements } });
-    const result: SliceResult = { column: name, value, rows: slice.rows, candidate: compared.candidate, baseline: baseline ? compared.baseline : null };
+    if (cells && merged.disagreements && right !== undefined)
+      cells.push({
+        where: [{ column: name, value }],
+        counts: { rows: slice.rows, candidate_right: right, ...merged.disagreements },
+      });
+    const result: SliceResult = {
+      column: name,
+      value,
+      rows: slice.rows,
+      candidate: compared.candidate,
+      baseline: baseline ? compared.baseline : null,
+    };
     // The shards carry McNemar's counts per value; the paired errors of regressors are not carried, so no test for them.
     if (baseline && compared.mcnemar) result.test = { method: 'mcnemar', p_value: compared.mcnemar.pValue };
     results.push(result);
@@ -184,7 +249,8 @@ const EDGE_SAMPLE = 8_192;
 export function searchColumnOf(column: SliceSource): SearchColumn | undefined {
   const { numbers, ids } = column;
   // Read as numbers only (sniffed as numeric): no text to slice by value.
-  if (column.dictionary.length === 0 && numbers.some((v) => v === v)) return numericSearchColumn(column.name, [numbers]);
+  if (column.dictionary.length === 0 && numbers.some((v) => v === v))
+    return numericSearchColumn(column.name, [numbers]);
   let numeric = true;
   for (let r = 0; r < numbers.length && numeric; r++) if (numbers[r] !== numbers[r] && ids[r] !== -1) numeric = false;
   if (numeric && column.dictionary.length > MAX_VALUE_SLICES) return numericSearchColumn(column.name, [numbers]);
@@ -208,21 +274,30 @@ export function numericSearchColumn(name: string, parts: readonly ArrayLike<numb
   let offset = 0;
   for (const part of parts) {
     // The rows at multiples of `step` across the parts.
-    for (let r = (step - (offset % step)) % step; r < part.length; r += step) if (part[r] === part[r]) picked[count++] = part[r]!;
+    for (let r = (step - (offset % step)) % step; r < part.length; r += step)
+      if (part[r] === part[r]) picked[count++] = part[r]!;
     offset += part.length;
   }
   // A typed array sorts numerically, natively: several times faster than an array with a comparator.
   const sample = picked.subarray(0, count).sort();
   // No value at all: every row below the first edge would be wrong, so every edge is NaN and every row in none.
-  if (sample.length === 0) return { name, parts, edges: [Number.NaN, Number.NaN, Number.NaN], labels: [], categorical: false };
+  if (sample.length === 0)
+    return { name, parts, edges: [Number.NaN, Number.NaN, Number.NaN], labels: [], categorical: false };
   const [, e1, e2, e3] = quartileEdges((i) => sample[i]!, sample.length) as [number, number, number, number, number];
-  return { name, parts, edges: [e1, e2, e3], labels: [`< ${format(e1)}`, quartileLabel(e1, e2, false), quartileLabel(e2, e3, false), `≥ ${format(e3)}`], categorical: false };
+  return {
+    name,
+    parts,
+    edges: [e1, e2, e3],
+    labels: [`< ${format(e1)}`, quartileLabel(e1, e2, false), quartileLabel(e2, e3, false), `≥ ${format(e3)}`],
+    categorical: false,
+  };
 }
 
 function subset(p: Predictions, rows: Int32Array): Predictions {
   if (p.task === 'regression') return { ...p, values: Float64Array.from(rows, (r) => p.values[r]!) };
   const probabilities = p.probabilities ? new Float64Array(rows.length * p.k) : undefined;
-  if (probabilities) rows.forEach((r, i) => probabilities.set(p.probabilities!.subarray(r * p.k, r * p.k + p.k), i * p.k));
+  if (probabilities)
+    rows.forEach((r, i) => probabilities.set(p.probabilities!.subarray(r * p.k, r * p.k + p.k), i * p.k));
   return { ...p, predicted: Int32Array.from(rows, (r) => p.predicted[r]!), probabilities };
 }
 

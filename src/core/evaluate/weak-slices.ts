@@ -13,7 +13,10 @@ import type { Predictions } from './model-output.js';
 
 /** What each row says about the two models: for classifiers, which of them got it right; for regressors, their errors. */
 export type PairedRows =
-  | { task: 'classification'; /** Per row: 1 when the candidate is right, plus 2 when the baseline is. */ outcome: Uint8Array }
+  | {
+      task: 'classification' /** Per row: 1 when the candidate is right, plus 2 when the baseline is. */;
+      outcome: Uint8Array;
+    }
   | { task: 'regression'; candidateError: Float64Array; baselineError: Float64Array };
 
 /** A row in no slice of a column (a number that is NaN, a file without the column). */
@@ -49,7 +52,8 @@ export function quartileCodes(column: QuartileColumn): CodedColumn {
   const codes = new Uint8Array(length);
   const [e1, e2, e3] = column.edges;
   let at = 0;
-  for (const part of column.parts) for (let r = 0; r < part.length; r++, at++) codes[at] = quartileOf(part[r]!, e1, e2, e3);
+  for (const part of column.parts)
+    for (let r = 0; r < part.length; r++, at++) codes[at] = quartileOf(part[r]!, e1, e2, e3);
   return { name: column.name, codes, labels: column.labels, categorical: false };
 }
 
@@ -66,7 +70,11 @@ function quartileOf(v: number, e1: number, e2: number, e3: number): number {
  * The counts of each quartile of `column`, and of each cell of it with each of the coded `partners` (cell
  * partner slice · 4 + quartile), in one pass over the rows: a quartile is computed once per row for all of them.
  */
-export function countQuartiles(column: QuartileColumn, rows: PairedRows, partners: readonly CodedColumn[] = []): { singles: SliceCounts[]; pairs: SliceCounts[][] } {
+export function countQuartiles(
+  column: QuartileColumn,
+  rows: PairedRows,
+  partners: readonly CodedColumn[] = [],
+): { singles: SliceCounts[]; pairs: SliceCounts[][] } {
   const [e1, e2, e3] = column.edges;
   const single = new Float64Array(4 * 4);
   const pairs = partners.map((p) => new Float64Array(p.labels.length * 4 * 4));
@@ -120,7 +128,9 @@ export function countQuartiles(column: QuartileColumn, rows: PairedRows, partner
 function countsOf(sums: Float64Array, task: PairedRows['task']): SliceCounts[] {
   return Array.from({ length: sums.length / 4 }, (_, s) => {
     const [a, b, c, d] = sums.subarray(s * 4, s * 4 + 4) as unknown as [number, number, number, number];
-    return task === 'classification' ? { rows: a + b + c + d, candidate_right: b + d, baseline_only: c, candidate_only: b } : { rows: a, candidate_error: b, baseline_error: c, difference_squares: d };
+    return task === 'classification'
+      ? { rows: a + b + c + d, candidate_right: b + d, baseline_only: c, candidate_only: b }
+      : { rows: a, candidate_error: b, baseline_error: c, difference_squares: d };
   });
 }
 
@@ -182,7 +192,11 @@ export interface WeakSliceOptions {
 }
 
 /** The paired rows of a candidate and a baseline: which got each row right, or each one's absolute error. */
-export function pairedRowsOf(truth: Int32Array | Float64Array, candidate: Predictions, baseline: Predictions): PairedRows {
+export function pairedRowsOf(
+  truth: Int32Array | Float64Array,
+  candidate: Predictions,
+  baseline: Predictions,
+): PairedRows {
   if (candidate.task === 'classification' && baseline.task === 'classification') {
     const outcome = new Uint8Array(truth.length);
     const c = candidate.predicted;
@@ -190,8 +204,13 @@ export function pairedRowsOf(truth: Int32Array | Float64Array, candidate: Predic
     for (let r = 0; r < truth.length; r++) outcome[r] = (c[r] === truth[r] ? 1 : 0) | (b[r] === truth[r] ? 2 : 0);
     return { task: 'classification', outcome };
   }
-  if (candidate.task !== 'regression' || baseline.task !== 'regression') throw new Error('the candidate and the baseline must be scored for the same task');
-  return { task: 'regression', candidateError: Float64Array.from(truth, (y, r) => Math.abs(y - candidate.values[r]!)), baselineError: Float64Array.from(truth, (y, r) => Math.abs(y - baseline.values[r]!)) };
+  if (candidate.task !== 'regression' || baseline.task !== 'regression')
+    throw new Error('the candidate and the baseline must be scored for the same task');
+  return {
+    task: 'regression',
+    candidateError: Float64Array.from(truth, (y, r) => Math.abs(y - candidate.values[r]!)),
+    baselineError: Float64Array.from(truth, (y, r) => Math.abs(y - baseline.values[r]!)),
+  };
 }
 
 /** The family-wise error rate of the search over every slice searched. */
@@ -207,7 +226,11 @@ export const MAX_WEAK_SLICES = 20;
  * The counts of every slice of `column`, or with `other` of every cell of the two (slice a·|other| + b): one pass
  * over the rows, the pair's cells computed on the way rather than stored.
  */
-export function countSlices(column: Pick<CodedColumn, 'codes' | 'labels'>, rows: PairedRows, other?: Pick<CodedColumn, 'codes' | 'labels'>): SliceCounts[] {
+export function countSlices(
+  column: Pick<CodedColumn, 'codes' | 'labels'>,
+  rows: PairedRows,
+  other?: Pick<CodedColumn, 'codes' | 'labels'>,
+): SliceCounts[] {
   const width = other ? other.labels.length : 1;
   const slices = column.labels.length * width;
   const a = column.codes;
@@ -265,7 +288,11 @@ export function searchPairs(columns: readonly SearchColumn[], maxPairs = MAX_PAI
  * Every slice of the columns (and of their pairs, on `pairMinRows` rows or more) with its counts: what
  * weakSlicesOf tests. O(rows × (columns + pairs)).
  */
-export function searchCells(given: readonly SearchColumn[], rows: PairedRows, options: Pick<WeakSliceOptions, 'pairMinRows' | 'maxPairs'> = {}): { cells: SliceCell[]; pairs: boolean } {
+export function searchCells(
+  given: readonly SearchColumn[],
+  rows: PairedRows,
+  options: Pick<WeakSliceOptions, 'pairMinRows' | 'maxPairs'> = {},
+): { cells: SliceCell[]; pairs: boolean } {
   // A column with no slices (a number column with no value in the rows sampled) has nothing to search.
   const columns = given.filter((c) => c.labels.length > 0);
   const n = rows.task === 'classification' ? rows.outcome.length : rows.candidateError.length;
@@ -281,37 +308,69 @@ export function searchCells(given: readonly SearchColumn[], rows: PairedRows, op
     }
     // A quartile column pairs with coded columns only; its pairs are counted in its own pass.
     const partners = searched.filter(([a, b]) => a === i || b === i).map(([a, b]) => (a === i ? b : a));
-    const counted = countQuartiles(column, rows, partners.map((p) => columns[p] as CodedColumn));
+    const counted = countQuartiles(
+      column,
+      rows,
+      partners.map((p) => columns[p] as CodedColumn),
+    );
     singles[i] = counted.singles;
     partners.forEach((p, k) => {
       const byPartner = counted.pairs[k]!;
       // Counted as partner slice · 4 + quartile; stored in column order.
       const width = columns[p]!.labels.length;
-      cellsOf.set(`${Math.min(i, p)},${Math.max(i, p)}`, p < i ? byPartner : Array.from({ length: 4 * width }, (_, cell) => byPartner[(cell % width) * 4 + Math.floor(cell / width)]!));
+      cellsOf.set(
+        `${Math.min(i, p)},${Math.max(i, p)}`,
+        p < i
+          ? byPartner
+          : Array.from({ length: 4 * width }, (_, cell) => byPartner[(cell % width) * 4 + Math.floor(cell / width)]!),
+      );
     });
   });
   const cells: SliceCell[] = [];
-  columns.forEach((column, i) => singles[i]!.forEach((counts, s) => cells.push({ where: [{ column: column.name, value: column.labels[s]! }], counts })));
+  columns.forEach((column, i) =>
+    singles[i]!.forEach((counts, s) =>
+      cells.push({ where: [{ column: column.name, value: column.labels[s]! }], counts }),
+    ),
+  );
   for (const [a, b] of searched) {
     const left = columns[a]!;
     const right = columns[b]!;
     const counted = cellsOf.get(`${a},${b}`) ?? countSlices(left as CodedColumn, rows, right as CodedColumn);
     const width = right.labels.length;
     counted.forEach((counts, s) => {
-      if (counts.rows > 0) cells.push({ where: [{ column: left.name, value: left.labels[Math.floor(s / width)]! }, { column: right.name, value: right.labels[s % width]! }], counts });
+      if (counts.rows > 0)
+        cells.push({
+          where: [
+            { column: left.name, value: left.labels[Math.floor(s / width)]! },
+            { column: right.name, value: right.labels[s % width]! },
+          ],
+          counts,
+        });
     });
   }
   return { cells, pairs };
 }
 
 /** The paired test of one slice: its two-sided p-value, each model's metric, and whether the candidate is worse. */
-export function testSlice(counts: SliceCounts): { metric: 'accuracy' | 'mae'; baseline: number; candidate: number; pValue: number; worse: boolean } {
+export function testSlice(counts: SliceCounts): {
+  metric: 'accuracy' | 'mae';
+  baseline: number;
+  candidate: number;
+  pValue: number;
+  worse: boolean;
+} {
   const n = counts.rows;
   if (counts.candidate_right !== undefined) {
     const b = counts.baseline_only!;
     const c = counts.candidate_only!;
     const candidate = counts.candidate_right / n;
-    return { metric: 'accuracy', candidate, baseline: candidate + (b - c) / n, pValue: mcnemarTest(b, c).pValue, worse: b > c };
+    return {
+      metric: 'accuracy',
+      candidate,
+      baseline: candidate + (b - c) / n,
+      pValue: mcnemarTest(b, c).pValue,
+      worse: b > c,
+    };
   }
   const candidate = counts.candidate_error! / n;
   const baseline = counts.baseline_error! / n;
@@ -327,14 +386,39 @@ export function testSlice(counts: SliceCounts): { metric: 'accuracy' | 'mae'; ba
  * correction runs over all of them, and those rejected at `alpha` where the candidate is worse are listed, the
  * strongest evidence first (at most MAX_WEAK_SLICES).
  */
-export function weakSlicesOf(cells: readonly SliceCell[], options: WeakSliceOptions & { task: 'classification' | 'regression'; columns: string[]; pairs: boolean }): WeakSliceSearch {
-  const tested = cells.filter((cell) => cell.counts.rows >= options.minRows).map((cell) => ({ cell, test: testSlice(cell.counts) }));
+export function weakSlicesOf(
+  cells: readonly SliceCell[],
+  options: WeakSliceOptions & { task: 'classification' | 'regression'; columns: string[]; pairs: boolean },
+): WeakSliceSearch {
+  const tested = cells
+    .filter((cell) => cell.counts.rows >= options.minRows)
+    .map((cell) => ({ cell, test: testSlice(cell.counts) }));
   const adjusted = holm(tested.map((t) => t.test.pValue));
   const weak = tested
     .map(({ cell, test }, i) => ({ cell, test, adjusted: adjusted[i]! }))
     .filter(({ test, adjusted }) => test.worse && adjusted <= options.alpha)
     .sort((x, y) => x.adjusted - y.adjusted || x.test.pValue - y.test.pValue || y.cell.counts.rows - x.cell.counts.rows)
     .slice(0, MAX_WEAK_SLICES)
-    .map(({ cell, test, adjusted }): WeakSlice => ({ where: cell.where, rows: cell.counts.rows, metric: test.metric, baseline: test.baseline, candidate: test.candidate, difference: test.candidate - test.baseline, p_value: test.pValue, p_adjusted: adjusted }));
-  return { method: options.task === 'classification' ? 'mcnemar' : 'paired-z', correction: 'holm', alpha: options.alpha, min_rows: options.minRows, columns: options.columns, pairs: options.pairs, tested: tested.length, slices: weak };
+    .map(
+      ({ cell, test, adjusted }): WeakSlice => ({
+        where: cell.where,
+        rows: cell.counts.rows,
+        metric: test.metric,
+        baseline: test.baseline,
+        candidate: test.candidate,
+        difference: test.candidate - test.baseline,
+        p_value: test.pValue,
+        p_adjusted: adjusted,
+      }),
+    );
+  return {
+    method: options.task === 'classification' ? 'mcnemar' : 'paired-z',
+    correction: 'holm',
+    alpha: options.alpha,
+    min_rows: options.minRows,
+    columns: options.columns,
+    pairs: options.pairs,
+    tested: tested.length,
+    slices: weak,
+  };
 }

@@ -31,10 +31,16 @@ export interface DetectableEffect {
  * tolerated change of `tolerance` (in the metric's units).
  * @example computeDetectableEffect(-0.03, 0.03, 0.01, 900) ≈ { standardError: 0.0153, detectable: 0.0429, rowsNeeded: 16551 }
  */
-export function computeDetectableEffect(ciLow: number, ciHigh: number, tolerance: number, rows?: number): DetectableEffect {
+export function computeDetectableEffect(
+  ciLow: number,
+  ciHigh: number,
+  tolerance: number,
+  rows?: number,
+): DetectableEffect {
   const standardError = Math.max(0, ciHigh - ciLow) / (2 * Z_INTERVAL);
   const detectable = (Z_INTERVAL + Z_POWER) * standardError;
   const effect: DetectableEffect = { standardError, detectable };
-  if (rows !== undefined && rows > 0 && tolerance > 0) effect.rowsNeeded = Math.ceil(rows * (detectable / tolerance) ** 2);
+  if (rows !== undefined && rows > 0 && tolerance > 0)
+    effect.rowsNeeded = Math.ceil(rows * (detectable / tolerance) ** 2);
   return effect;
 }

@@ -66,13 +66,20 @@ const ALPHA = 0.025;
  * the smallest change the holdout can detect and marks the check underpowered where the tolerance is out of its
  * reach; several gated metrics are corrected together (Holm). An override label turns a failure into a recorded pass.
  */
-export function evaluateGate(comparisons: readonly MetricComparison[], policy: GatePolicy, context: GateContext = {}, slices: readonly SliceResult[] = []): EvalReport['gate'] {
+export function evaluateGate(
+  comparisons: readonly MetricComparison[],
+  policy: GatePolicy,
+  context: GateContext = {},
+  slices: readonly SliceResult[] = [],
+): EvalReport['gate'] {
   const judged: JudgedCheck[] = [];
   const baselineMissing = comparisons.every((c) => c.baseline === null);
   for (const [metric, rule] of Object.entries(policy.metrics)) {
     const comparison = comparisons.find((c) => c.metric === metric && c.slice == null);
     if (!comparison || comparison.candidate === null) {
-      judged.push({ check: { metric, rule: 'present', passed: false, reason: `the policy names ${metric}, which was not measured` } });
+      judged.push({
+        check: { metric, rule: 'present', passed: false, reason: `the policy names ${metric}, which was not measured` },
+      });
       continue;
     }
     judged.push(...metricChecks(metric, rule, comparison, policy, context.rows));
@@ -84,8 +91,16 @@ export function evaluateGate(comparisons: readonly MetricComparison[], policy: G
       const candidate = slice.candidate[metric]?.value ?? null;
       const baseline = slice.baseline?.[metric]?.value ?? null;
       if (candidate === null) continue;
-      const comparison: MetricComparison = { metric, slice: name, higher_is_better: rule.maxRise === undefined, baseline, candidate, difference: baseline === null ? null : candidate - baseline };
-      for (const { check } of metricChecks(metric, rule, comparison, { ...policy, significantOnly: false })) checks.push({ ...check, slice: name, reason: `slice ${name}: ${check.reason}` });
+      const comparison: MetricComparison = {
+        metric,
+        slice: name,
+        higher_is_better: rule.maxRise === undefined,
+        baseline,
+        candidate,
+        difference: baseline === null ? null : candidate - baseline,
+      };
+      for (const { check } of metricChecks(metric, rule, comparison, { ...policy, significantOnly: false }))
+        checks.push({ ...check, slice: name, reason: `slice ${name}: ${check.reason}` });
     }
   }
   const passed = checks.every((c) => c.passed);
@@ -98,22 +113,61 @@ export function evaluateGate(comparisons: readonly MetricComparison[], policy: G
 }
 
 /** The checks of one metric's rules: value thresholds, then change thresholds when there is a baseline. */
-function metricChecks(metric: string, rule: MetricRule, comparison: MetricComparison, policy: GatePolicy, rows?: number): JudgedCheck[] {
+function metricChecks(
+  metric: string,
+  rule: MetricRule,
+  comparison: MetricComparison,
+  policy: GatePolicy,
+  rows?: number,
+): JudgedCheck[] {
   const checks: JudgedCheck[] = [];
   const value = comparison.candidate!;
-  if (rule.min !== undefined) checks.push({ check: { metric, rule: 'min', threshold: rule.min, observed: value, passed: value >= rule.min, reason: `${metric} is ${fmt(value)}, ${value >= rule.min ? 'at or above' : 'below'} the minimum ${fmt(rule.min)}` } });
-  if (rule.max !== undefined) checks.push({ check: { metric, rule: 'max', threshold: rule.max, observed: value, passed: value <= rule.max, reason: `${metric} is ${fmt(value)}, ${value <= rule.max ? 'at or below' : 'above'} the maximum ${fmt(rule.max)}` } });
+  if (rule.min !== undefined)
+    checks.push({
+      check: {
+        metric,
+        rule: 'min',
+        threshold: rule.min,
+        observed: value,
+        passed: value >= rule.min,
+        reason: `${metric} is ${fmt(value)}, ${value >= rule.min ? 'at or above' : 'below'} the minimum ${fmt(rule.min)}`,
+      },
+    });
+  if (rule.max !== undefined)
+    checks.push({
+      check: {
+        metric,
+        rule: 'max',
+        threshold: rule.max,
+        observed: value,
+        passed: value <= rule.max,
+        reason: `${metric} is ${fmt(value)}, ${value <= rule.max ? 'at or below' : 'above'} the maximum ${fmt(rule.max)}`,
+      },
+    });
   for (const [name, tolerance, sign] of [
     ['max-drop', rule.maxDrop, -1],
     ['max-rise', rule.maxRise, 1],
   ] as const) {
     if (!tolerance) continue;
     if (comparison.baseline === null || comparison.difference === null) {
-      checks.push({ check: { metric, rule: name, passed: true, reason: `no baseline: ${name} of ${metric} not checked` } });
+      checks.push({
+        check: { metric, rule: name, passed: true, reason: `no baseline: ${name} of ${metric} not checked` },
+      });
       continue;
     }
     // A latency interval comes from timed rounds, not from the holdout's rows: no rows estimate applies to it.
-    checks.push(changeCheck(metric, name, sign, tolerance, comparison, policy, rule.decision ?? policy.rule ?? 'lenient', metric.startsWith('latency_') ? undefined : rows));
+    checks.push(
+      changeCheck(
+        metric,
+        name,
+        sign,
+        tolerance,
+        comparison,
+        policy,
+        rule.decision ?? policy.rule ?? 'lenient',
+        metric.startsWith('latency_') ? undefined : rows,
+      ),
+    );
   }
   return checks;
 }
@@ -136,7 +190,16 @@ interface JudgedCheck {
 }
 
 /** A change rule: the change (in the bad direction) must stay within the tolerance, as the decision rule reads it. */
-function changeCheck(metric: string, rule: 'max-drop' | 'max-rise', sign: 1 | -1, tolerance: Tolerance, c: MetricComparison, policy: GatePolicy, decision: DecisionRule, rows?: number): JudgedCheck {
+function changeCheck(
+  metric: string,
+  rule: 'max-drop' | 'max-rise',
+  sign: 1 | -1,
+  tolerance: Tolerance,
+  c: MetricComparison,
+  policy: GatePolicy,
+  decision: DecisionRule,
+  rows?: number,
+): JudgedCheck {
   const allowed = tolerance.relative ? tolerance.value * Math.abs(c.baseline!) : tolerance.value;
   // The change in the bad direction: a drop for max-drop, a rise for max-rise.
   const change = sign * c.difference!;
@@ -144,7 +207,11 @@ function changeCheck(metric: string, rule: 'max-drop' | 'max-rise', sign: 1 | -1
   const tolerated = `${tolerance.relative ? `${fmt(tolerance.value * 100)}% (${fmt(allowed)})` : fmt(allowed)}`;
   if (!policy.significantOnly || c.ci_low == null || c.ci_high == null) {
     const passed = change <= allowed;
-    const reason = passed ? (change <= 0 ? improvedBy(metric, change) : `${metric} ${verb} by ${fmt(change)}, within the allowed ${tolerated}`) : `${metric} ${verb} by ${fmt(change)}, more than the allowed ${tolerated}`;
+    const reason = passed
+      ? change <= 0
+        ? improvedBy(metric, change)
+        : `${metric} ${verb} by ${fmt(change)}, within the allowed ${tolerated}`
+      : `${metric} ${verb} by ${fmt(change)}, more than the allowed ${tolerated}`;
     return { check: { metric, rule, threshold: allowed, observed: change, passed, reason } };
   }
   // The interval of the change in the bad direction.
@@ -174,10 +241,26 @@ function changeCheck(metric: string, rule: 'max-drop' | 'max-rise', sign: 1 | -1
       : `${metric} ${verb} by ${fmt(change)} (${interval}), significantly more than the allowed ${tolerated}`;
   }
   const power = computeDetectableEffect(c.ci_low, c.ci_high, allowed, rows);
-  const check: GateCheck = { metric, rule, threshold: allowed, observed: change, passed, reason, decision, detectable: power.detectable, ...(power.rowsNeeded !== undefined ? { rows_needed: power.rowsNeeded } : {}) };
+  const check: GateCheck = {
+    metric,
+    rule,
+    threshold: allowed,
+    observed: change,
+    passed,
+    reason,
+    decision,
+    detectable: power.detectable,
+    ...(power.rowsNeeded !== undefined ? { rows_needed: power.rowsNeeded } : {}),
+  };
   return {
     check: withPower(check, bestCase <= allowed && worstCase > allowed, verb, tolerated, policy),
-    interval: { decision, pValue: harmPValue(decision, change, allowed, power.standardError), change, allowed, intervalPassed: passed },
+    interval: {
+      decision,
+      pValue: harmPValue(decision, change, allowed, power.standardError),
+      change,
+      allowed,
+      intervalPassed: passed,
+    },
   };
 }
 
@@ -186,7 +269,13 @@ function changeCheck(metric: string, rule: 'max-drop' | 'max-rise', sign: 1 | -1
  * the interval leaves the question open (it reaches both sides of the tolerance). A holdout that shows the change
  * within the tolerance, or beyond it, has seen enough, however small it is.
  */
-function withPower(check: GateCheck, inconclusive: boolean, verb: string, tolerated: string, policy: GatePolicy): GateCheck {
+function withPower(
+  check: GateCheck,
+  inconclusive: boolean,
+  verb: string,
+  tolerated: string,
+  policy: GatePolicy,
+): GateCheck {
   const underpowered = inconclusive && check.detectable! > check.threshold!;
   if (!underpowered) return { ...check, status: check.passed ? 'passed' : 'failed' };
   const drops = verb === 'fell' ? 'drops' : 'rises';
@@ -216,16 +305,30 @@ function harmPValue(decision: DecisionRule, change: number, allowed: number, sta
 function correctFamily(judged: readonly JudgedCheck[], policy: GatePolicy): GateCheck[] {
   const checks = judged.map((j) => j.check);
   if ((policy.correction ?? 'holm') === 'none') return checks;
-  const family = judged.map(({ check, interval }, index) => ({ check, index, found: interval })).filter((f) => f.found && f.found.decision !== 'non-inferiority');
+  const family = judged
+    .map(({ check, interval }, index) => ({ check, index, found: interval }))
+    .filter((f) => f.found && f.found.decision !== 'non-inferiority');
   if (family.length < 2) return checks;
   const adjusted = holm(family.map((f) => f.found!.pValue));
   family.forEach(({ check, index, found }, i) => {
     // A correction only ever lets a check pass that would fail alone: the normal approximation behind the p-value may
     // disagree with the bootstrap's interval, and a check the interval passes must not fail for that.
-    const rejected = !found!.intervalPassed && adjusted[i]! <= ALPHA && (found!.decision !== 'point' || found!.change > found!.allowed);
+    const rejected =
+      !found!.intervalPassed &&
+      adjusted[i]! <= ALPHA &&
+      (found!.decision !== 'point' || found!.change > found!.allowed);
     const passed = !rejected && !(check.status === 'underpowered' && policy.underpowered === 'fail');
-    const note = rejected === !found!.intervalPassed ? '' : `; not significant after Holm's correction across ${family.length} gated metrics (adjusted p = ${fmt(adjusted[i]!)})`;
-    checks[index] = { ...check, passed, p_adjusted: adjusted[i]!, status: check.status === 'underpowered' ? 'underpowered' : passed ? 'passed' : 'failed', reason: `${check.reason}${note}` };
+    const note =
+      rejected === !found!.intervalPassed
+        ? ''
+        : `; not significant after Holm's correction across ${family.length} gated metrics (adjusted p = ${fmt(adjusted[i]!)})`;
+    checks[index] = {
+      ...check,
+      passed,
+      p_adjusted: adjusted[i]!,
+      status: check.status === 'underpowered' ? 'underpowered' : passed ? 'passed' : 'failed',
+      reason: `${check.reason}${note}`,
+    };
   });
   return checks;
 }

@@ -35,8 +35,10 @@ export function classificationScores(matrix: Float64Array, k: number): Classific
   const perClass = perClassFromCounts(tp, predicted, actual);
   // sklearn's macro and weighted averages run over the labels present in either the truth or the predictions.
   const present = perClass.filter((_, c) => actual[c]! > 0 || predicted[c]! > 0);
-  const mean = (key: 'precision' | 'recall' | 'f1') => present.reduce((s, c) => s + c[key], 0) / Math.max(present.length, 1);
-  const weightedMean = (key: 'precision' | 'recall' | 'f1') => (total > 0 ? present.reduce((s, c) => s + c[key] * c.support, 0) / total : 0);
+  const mean = (key: 'precision' | 'recall' | 'f1') =>
+    present.reduce((s, c) => s + c[key], 0) / Math.max(present.length, 1);
+  const weightedMean = (key: 'precision' | 'recall' | 'f1') =>
+    total > 0 ? present.reduce((s, c) => s + c[key] * c.support, 0) / total : 0;
   const accuracy = total > 0 ? correct / total : 0;
   return {
     accuracy,
@@ -78,7 +80,12 @@ function perClassFromCounts(tp: Float64Array, predicted: Float64Array, actual: F
   return Array.from(tp, (hits, c) => {
     const precision = predicted[c]! > 0 ? hits / predicted[c]! : 0;
     const recall = actual[c]! > 0 ? hits / actual[c]! : 0;
-    return { precision, recall, f1: precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0, support: actual[c]! };
+    return {
+      precision,
+      recall,
+      f1: precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0,
+      support: actual[c]!,
+    };
   });
 }
 

@@ -51,23 +51,45 @@ export interface CalibrationBins {
 }
 
 /** Rows binned by the confidence of their predicted class (`bins` equal bins of (0, 1], right-closed). */
-export function calibrationBins(yTrue: ArrayLike<number>, probabilities: Float64Array, k: number, bins = 15): CalibrationBins {
+export function calibrationBins(
+  yTrue: ArrayLike<number>,
+  probabilities: Float64Array,
+  k: number,
+  bins = 15,
+): CalibrationBins {
   const state = emptyCalibrationBins(bins);
   addCalibrationRows(state, yTrue, probabilities, k, 0, yTrue.length);
   return state;
 }
 
 export function emptyCalibrationBins(bins = 15): CalibrationBins {
-  return { count: new Array<number>(bins).fill(0), confidence: new Array<number>(bins).fill(0), correct: new Array<number>(bins).fill(0) };
+  return {
+    count: new Array<number>(bins).fill(0),
+    confidence: new Array<number>(bins).fill(0),
+    correct: new Array<number>(bins).fill(0),
+  };
 }
 
 /** Adds rows `from` to `to` into the bins; rows added in order in parts give exactly the bins of one pass. */
-export function addCalibrationRows(bins: CalibrationBins, yTrue: ArrayLike<number>, probabilities: Float64Array, k: number, from: number, to: number): void {
+export function addCalibrationRows(
+  bins: CalibrationBins,
+  yTrue: ArrayLike<number>,
+  probabilities: Float64Array,
+  k: number,
+  from: number,
+  to: number,
+): void {
   for (let i = from; i < to; i++) addCalibrationRow(bins, yTrue[i]!, probabilities, k, i);
 }
 
 /** Adds row `i` (true class `y`) into the bins. */
-export function addCalibrationRow({ count, confidence, correct }: CalibrationBins, y: number, probabilities: Float64Array, k: number, i: number): void {
+export function addCalibrationRow(
+  { count, confidence, correct }: CalibrationBins,
+  y: number,
+  probabilities: Float64Array,
+  k: number,
+  i: number,
+): void {
   let best = 0;
   for (let c = 1; c < k; c++) if (probabilities[i * k + c]! > probabilities[i * k + best]!) best = c;
   const p = probabilities[i * k + best]!;
@@ -81,13 +103,15 @@ export function addCalibrationRow({ count, confidence, correct }: CalibrationBin
 export function calibrationErrorOfBins({ count, confidence, correct }: CalibrationBins): number {
   const rows = count.reduce((a, b) => a + b, 0);
   let ece = 0;
-  for (let b = 0; b < count.length; b++) if (count[b]! > 0) ece += (count[b]! / rows) * Math.abs(correct[b]! / count[b]! - confidence[b]! / count[b]!);
+  for (let b = 0; b < count.length; b++)
+    if (count[b]! > 0) ece += (count[b]! / rows) * Math.abs(correct[b]! / count[b]! - confidence[b]! / count[b]!);
   return ece;
 }
 
 /** Bins of several parts of the rows, added. */
 export function addCalibrationBins(parts: readonly CalibrationBins[]): CalibrationBins {
-  const sum = (pick: (b: CalibrationBins) => number[]) => pick(parts[0]!).map((_, i) => parts.reduce((s, part) => s + pick(part)[i]!, 0));
+  const sum = (pick: (b: CalibrationBins) => number[]) =>
+    pick(parts[0]!).map((_, i) => parts.reduce((s, part) => s + pick(part)[i]!, 0));
   return { count: sum((b) => b.count), confidence: sum((b) => b.confidence), correct: sum((b) => b.correct) };
 }
 
@@ -95,6 +119,11 @@ export function addCalibrationBins(parts: readonly CalibrationBins[]): Calibrati
  * Expected calibration error: rows binned by their confidence (the largest probability) into `bins` equal-width
  * bins over (0, 1]; the weighted mean of |accuracy − mean confidence| over the bins (Guo et al. 2017). O(n·k).
  */
-export function expectedCalibrationError(yTrue: ArrayLike<number>, probabilities: Float64Array, k: number, bins = 15): number {
+export function expectedCalibrationError(
+  yTrue: ArrayLike<number>,
+  probabilities: Float64Array,
+  k: number,
+  bins = 15,
+): number {
   return calibrationErrorOfBins(calibrationBins(yTrue, probabilities, k, bins));
 }

@@ -28,11 +28,17 @@ export function rankTargets(k: number): RankTarget[] {
  * ascending, without a copy of the column. Scores that are all float32 values (a model's outputs) become 32-bit keys
  * that order and tie exactly as the scores do, sorted by radix in two passes; others are sorted as float64.
  */
-function splitTargets(truth: ArrayLike<number>, scores: ArrayLike<number>, stride: number, targets: readonly RankTarget[]): SplitScores[] {
+function splitTargets(
+  truth: ArrayLike<number>,
+  scores: ArrayLike<number>,
+  stride: number,
+  targets: readonly RankTarget[],
+): SplitScores[] {
   const split: SplitScores[] = [];
   for (const target of targets) {
     const keys = new KeySplit(target);
-    if (!keys.add(truth, scores, stride, 0, truth.length)) return targets.map((t) => splitTarget64(truth, scores, stride, t));
+    if (!keys.add(truth, scores, stride, 0, truth.length))
+      return targets.map((t) => splitTarget64(truth, scores, stride, t));
     const { pos, neg } = keys.keys();
     split.push({ pos: sortKeys(pos), neg: sortKeys(neg) });
   }
@@ -135,7 +141,12 @@ const NEGATIVE_ZERO_BITS = 0x80000000;
 const FLOAT = new Float32Array(1);
 const FLOAT_BITS = new Uint32Array(FLOAT.buffer);
 
-function splitTarget64(truth: ArrayLike<number>, scores: ArrayLike<number>, stride: number, { positive, column }: RankTarget): SplitScores {
+function splitTarget64(
+  truth: ArrayLike<number>,
+  scores: ArrayLike<number>,
+  stride: number,
+  { positive, column }: RankTarget,
+): SplitScores {
   let positives = 0;
   for (let r = 0; r < truth.length; r++) if (truth[r] === positive) positives++;
   const pos = new Float64Array(positives);
@@ -226,7 +237,8 @@ export function averageRankings(rankings: readonly Ranking[]): Ranking {
   // sklearn's roc_auc_score refuses a class with no rows (or every row): one undefined target leaves it undefined.
   const auc = rankings.some((r) => Number.isNaN(r.rocAuc)) ? [] : rankings.map((r) => r.rocAuc);
   const ap = rankings.map((r) => r.averagePrecision).filter((v) => !Number.isNaN(v));
-  const mean = (values: number[]) => (values.length > 0 ? values.reduce((x, y) => x + y, 0) / values.length : Number.NaN);
+  const mean = (values: number[]) =>
+    values.length > 0 ? values.reduce((x, y) => x + y, 0) / values.length : Number.NaN;
   return { rocAuc: mean(auc), averagePrecision: mean(ap) };
 }
 

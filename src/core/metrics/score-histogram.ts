@@ -24,7 +24,13 @@ export interface BoundedValue {
 }
 
 /** The histogram of class `positive` against the rest, from `scores[r * stride + offset]`. */
-export function scoreHistogram(truth: ArrayLike<number>, positive: number, scores: ArrayLike<number>, stride: number, offset: number): ScoreHistogram {
+export function scoreHistogram(
+  truth: ArrayLike<number>,
+  positive: number,
+  scores: ArrayLike<number>,
+  stride: number,
+  offset: number,
+): ScoreHistogram {
   // Counted in a dense table over every possible bin (2^20 of them): one pass over the rows, then one over the
   // bins between the lowest and the highest met (probabilities span a few tens of thousands).
   const table = countTable();
@@ -133,5 +139,8 @@ export function macroAverage(values: readonly BoundedValue[], strict = false): B
   if (strict && values.some((v) => Number.isNaN(v.value))) return { value: Number.NaN, bound: 0 };
   const defined = values.filter((v) => !Number.isNaN(v.value));
   if (defined.length === 0) return { value: Number.NaN, bound: 0 };
-  return { value: defined.reduce((s, v) => s + v.value, 0) / defined.length, bound: defined.reduce((s, v) => s + v.bound, 0) / defined.length };
+  return {
+    value: defined.reduce((s, v) => s + v.value, 0) / defined.length,
+    bound: defined.reduce((s, v) => s + v.bound, 0) / defined.length,
+  };
 }

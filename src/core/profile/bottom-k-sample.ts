@@ -67,7 +67,8 @@ export class BottomK {
     if (this.capacity === 0) return -1;
     if (this.size < this.capacity) {
       // Until the sample is full every row enters: the heap is built once, when it fills (Floyd, O(k)).
-      if (this.size === this.priorities.length) this.priorities = grown(this.priorities, Math.min(this.capacity, this.grownLength()));
+      if (this.size === this.priorities.length)
+        this.priorities = grown(this.priorities, Math.min(this.capacity, this.grownLength()));
       const slot = this.size++;
       this.priorities[slot] = priority;
       if (this.size === this.capacity) {
@@ -91,7 +92,11 @@ export class BottomK {
 
   /** Priorities at or above this cannot enter (Infinity until the sample is full). */
   get threshold(): number {
-    return this.size < this.capacity || this.capacity === 0 ? (this.capacity === 0 ? -1 : Number.POSITIVE_INFINITY) : this.priorities[this.heap[0]!]!;
+    return this.size < this.capacity || this.capacity === 0
+      ? this.capacity === 0
+        ? -1
+        : Number.POSITIVE_INFINITY
+      : this.priorities[this.heap[0]!]!;
   }
 
   /**
@@ -106,7 +111,8 @@ export class BottomK {
     const n = this.size;
     const { priorities } = this;
     const keys = new Float64Array(n);
-    for (let slot = 0; slot < n; slot++) keys[slot] = Math.floor(priorities[slot]! / PRIORITY_LOW) * PACKED_SLOTS + slot;
+    for (let slot = 0; slot < n; slot++)
+      keys[slot] = Math.floor(priorities[slot]! / PRIORITY_LOW) * PACKED_SLOTS + slot;
     keys.sort();
     const slots = new Int32Array(n);
     for (let i = 0; i < n; i++) slots[i] = keys[i]! % PACKED_SLOTS;

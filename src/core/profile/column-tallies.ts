@@ -1,4 +1,12 @@
-import { INVALID, NULL, VALUE, type ColumnData, type ColumnType, type DecodeAs, type TextDictionary } from '../data/batch.js';
+import {
+  INVALID,
+  NULL,
+  VALUE,
+  type ColumnData,
+  type ColumnType,
+  type DecodeAs,
+  type TextDictionary,
+} from '../data/batch.js';
 import type { Moments } from './moments.js';
 
 /**
@@ -54,7 +62,13 @@ export function contiguousPrefix(slots: readonly number[], rows: readonly number
 }
 
 /** Copies the chosen rows' values into their slots: the first `run` as blocks (see contiguousPrefix), the rest one by one. */
-export function copySampled(state: ColumnState, column: ColumnData | undefined, slots: readonly number[], rows: readonly number[], run = 0): void {
+export function copySampled(
+  state: ColumnState,
+  column: ColumnData | undefined,
+  slots: readonly number[],
+  rows: readonly number[],
+  run = 0,
+): void {
   // One loop per array, each over one element type: V8 keeps such loops monomorphic and free of branches.
   const { sampleStatus, sampleNumbers, sampleIds } = state;
   const block = run > 1 ? run : 0;
@@ -90,13 +104,20 @@ export function copySampled(state: ColumnState, column: ColumnData | undefined, 
 }
 
 /** The sampled values of another builder's column (its text ids mapped to this builder's) into the given slots. */
-export function copyAbsorbed(state: ColumnState, column: ColumnStateData, idMap: Int32Array | undefined, slots: readonly number[], rows: readonly number[]): void {
+export function copyAbsorbed(
+  state: ColumnState,
+  column: ColumnStateData,
+  idMap: Int32Array | undefined,
+  slots: readonly number[],
+  rows: readonly number[],
+): void {
   const { sampleStatus, sampleNumbers, sampleIds } = state;
   for (let i = 0; i < slots.length; i++) {
     const slot = slots[i]!;
     const r = rows[i]!;
     sampleStatus[slot] = column.sampleStatus[r]!;
-    if (sampleNumbers.length > 0) sampleNumbers[slot] = column.sampleNumbers.length > 0 ? column.sampleNumbers[r]! : Number.NaN;
+    if (sampleNumbers.length > 0)
+      sampleNumbers[slot] = column.sampleNumbers.length > 0 ? column.sampleNumbers[r]! : Number.NaN;
     if (sampleIds.length > 0) {
       const id = column.sampleIds.length > 0 ? column.sampleIds[r]! : -1;
       sampleIds[slot] = id < 0 || !idMap ? -1 : idMap[id]!;

@@ -5,7 +5,18 @@ import { sortValues } from '../stats/sort-values.js';
 import { EMPTY_NUMBERS, type ColumnState } from './column-tallies.js';
 import { inferTextType } from './infer-type.js';
 import { emptyMoments, mergeMoments, sampleVariance, type Moments } from './moments.js';
-import { histogramOf, histogramOfSorted, MAX_CATEGORIES, PROFILE_QUANTILES, selectQuantiles, sortedQuantiles, topCategories, type CategorySummary, type ColumnProfile, type SampleValue } from './profile.js';
+import {
+  histogramOf,
+  histogramOfSorted,
+  MAX_CATEGORIES,
+  PROFILE_QUANTILES,
+  selectQuantiles,
+  sortedQuantiles,
+  topCategories,
+  type CategorySummary,
+  type ColumnProfile,
+  type SampleValue,
+} from './profile.js';
 import { sampledIds, sampledNumbers, sampledNumberSet, sampleValues } from './sampled-values.js';
 
 /**
@@ -15,7 +26,13 @@ import { sampledIds, sampledNumbers, sampledNumberSet, sampleValues } from './sa
  * typed fast paths where the column has them. `sorted` (see ProfileBuilder.finishSorted) also sorts its sampled
  * numbers, using `scratch` as working memory.
  */
-export function finishColumn(state: ColumnState, order: Int32Array, part: boolean, sorted = false, scratch?: Uint32Array): { column: ColumnProfile; sample: DeferredArray<SampleValue>; sortedNumbers?: Float64Array } {
+export function finishColumn(
+  state: ColumnState,
+  order: Int32Array,
+  part: boolean,
+  sorted = false,
+  scratch?: Uint32Array,
+): { column: ColumnProfile; sample: DeferredArray<SampleValue>; sortedNumbers?: Float64Array } {
   const type = state.type ?? inferredType(state);
   const numeric = type === 'int' || type === 'float' || type === 'bool' || type === 'datetime';
   const numbers = part ? EMPTY_NUMBERS : sampledNumberSet(state, order, type, numeric, sorted);
@@ -33,10 +50,15 @@ export function finishColumn(state: ColumnState, order: Int32Array, part: boolea
     sample: [],
   };
   const moments = fromNumbers ? state.moments : textMoments(state, type);
-  if (numeric && moments.count > 0) profile.numeric = numericSummary(moments, fromNumbers ? state.integral : type === 'bool', numbers, sorted);
+  if (numeric && moments.count > 0)
+    profile.numeric = numericSummary(moments, fromNumbers ? state.integral : type === 'bool', numbers, sorted);
   // Texts typed bool or datetime by inference keep their counts: the datetime range is read from them.
-  if (state.dictionary && (!numeric || type === 'bool' || (type === 'datetime' && state.decodeAs === 'auto'))) profile.categories = categorySummary(state, valueCount);
-  const sample: DeferredArray<SampleValue> = { length: order.length, slice: (start, end, into) => sampleValues(state, order, type, numeric, start, Math.min(end, order.length), into) };
+  if (state.dictionary && (!numeric || type === 'bool' || (type === 'datetime' && state.decodeAs === 'auto')))
+    profile.categories = categorySummary(state, valueCount);
+  const sample: DeferredArray<SampleValue> = {
+    length: order.length,
+    slice: (start, end, into) => sampleValues(state, order, type, numeric, start, Math.min(end, order.length), into),
+  };
   // What sampleValues gives numbers for (not bools, not datetimes found in text): the numbers, NaN for null.
   const numbersOnly = numeric && type !== 'bool' && !(state.decodeAs === 'auto' && type === 'datetime');
   if (numbersOnly && state.sampleNumbers.length >= order.length) {
@@ -52,7 +74,16 @@ export function finishColumn(state: ColumnState, order: Int32Array, part: boolea
 
 /** The type of a column read as `auto`: numeric when every value parsed as a number, else from its texts. */
 function inferredType(state: ColumnState): ColumnType {
-  if (state.decodeAs !== 'auto') return state.decodeAs === 'number' ? (state.integral ? 'int' : 'float') : state.decodeAs === 'bool' ? 'bool' : state.decodeAs === 'datetime' ? 'datetime' : 'string';
+  if (state.decodeAs !== 'auto')
+    return state.decodeAs === 'number'
+      ? state.integral
+        ? 'int'
+        : 'float'
+      : state.decodeAs === 'bool'
+        ? 'bool'
+        : state.decodeAs === 'datetime'
+          ? 'datetime'
+          : 'string';
   if (state.textual === 0 && state.moments.count > 0) return state.integral ? 'int' : 'float';
   const texts = state.dictionary ? state.dictionary.values.filter((_, id) => (state.counts[id] ?? 0) > 0) : [];
   return inferTextType(texts, countTexts(state));
@@ -65,7 +96,8 @@ function textMoments(state: ColumnState, type: ColumnType): Moments {
   state.dictionary?.values.forEach((text, id) => {
     const count = state.counts[id] ?? 0;
     const value = parse(text);
-    if (count > 0 && !Number.isNaN(value)) moments = mergeMoments(moments, { count, mean: value, m2: 0, min: value, max: value });
+    if (count > 0 && !Number.isNaN(value))
+      moments = mergeMoments(moments, { count, mean: value, m2: 0, min: value, max: value });
   });
   return moments;
 }
@@ -76,7 +108,12 @@ function countTexts(state: ColumnState): number {
   return total;
 }
 
-function numericSummary(moments: Moments, integral: boolean, values: Float64Array, sorted: boolean): ColumnProfile['numeric'] {
+function numericSummary(
+  moments: Moments,
+  integral: boolean,
+  values: Float64Array,
+  sorted: boolean,
+): ColumnProfile['numeric'] {
   return {
     min: moments.min,
     max: moments.max,
@@ -84,7 +121,9 @@ function numericSummary(moments: Moments, integral: boolean, values: Float64Arra
     m2: moments.m2,
     variance: sampleVariance(moments),
     integral,
-    histogram: sorted ? histogramOfSorted(values, moments.min, moments.max) : histogramOf(values, moments.min, moments.max),
+    histogram: sorted
+      ? histogramOfSorted(values, moments.min, moments.max)
+      : histogramOf(values, moments.min, moments.max),
     quantiles: sorted ? sortedQuantiles(values, PROFILE_QUANTILES) : selectQuantiles(values, PROFILE_QUANTILES),
   };
 }

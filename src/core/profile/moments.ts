@@ -43,7 +43,12 @@ export function mergeMoments(a: Moments, b: Moments): Moments {
  * that neither their sum nor the squares of their deviations overflow; M2 saturates (see SATURATED_M2). The
  * careful path, for a batch whose plain sum was not finite; O(n).
  */
-export function finiteMoments(values: Float64Array, status: Uint8Array, length: number, valueStatus: number): { moments: Moments; nonFinite: number } {
+export function finiteMoments(
+  values: Float64Array,
+  status: Uint8Array,
+  length: number,
+  valueStatus: number,
+): { moments: Moments; nonFinite: number } {
   let count = 0;
   let nonFinite = 0;
   let min = Number.POSITIVE_INFINITY;
@@ -77,7 +82,16 @@ export function finiteMoments(values: Float64Array, status: Uint8Array, length: 
   }
   // Left to right, so that 0 stays 0 where scale * scale alone would overflow.
   const m2 = scaledM2 * scale * scale;
-  return { moments: { count, mean: Math.min(max, Math.max(min, scaledMean * scale)), m2: m2 <= SATURATED_M2 ? m2 : SATURATED_M2, min, max }, nonFinite };
+  return {
+    moments: {
+      count,
+      mean: Math.min(max, Math.max(min, scaledMean * scale)),
+      m2: m2 <= SATURATED_M2 ? m2 : SATURATED_M2,
+      min,
+      max,
+    },
+    nonFinite,
+  };
 }
 
 /** Sample variance (n − 1 in the denominator, as pandas' var()); null below two values. */

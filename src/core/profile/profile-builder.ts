@@ -1,9 +1,27 @@
-import { INVALID, NULL, TextDictionary, VALUE, type ColumnData, type ColumnType, type DecodeAs, type RecordBatch } from '../data/batch.js';
+import {
+  INVALID,
+  NULL,
+  TextDictionary,
+  VALUE,
+  type ColumnData,
+  type ColumnType,
+  type DecodeAs,
+  type RecordBatch,
+} from '../data/batch.js';
 import type { DeferredArray } from '../data/deferred-array.js';
 import { resized } from '../data/typed-arrays.js';
 import { hashRowKey, hashText } from '../hashing.js';
 import { BottomK, PRIORITY_LOW, rowPriority } from './bottom-k-sample.js';
-import { contiguousPrefix, copyAbsorbed, copySampled, EMPTY_IDS, EMPTY_NUMBERS, EMPTY_STATUS, type ColumnState, type ColumnStateData } from './column-tallies.js';
+import {
+  contiguousPrefix,
+  copyAbsorbed,
+  copySampled,
+  EMPTY_IDS,
+  EMPTY_NUMBERS,
+  EMPTY_STATUS,
+  type ColumnState,
+  type ColumnStateData,
+} from './column-tallies.js';
 import { finishColumn } from './finish-column.js';
 import { emptyMoments, finiteMoments, mergeMoments, SATURATED_M2 } from './moments.js';
 import { DEFAULT_SAMPLE_SEED, DEFAULT_SAMPLE_SIZE, kthSmallest, type Profile, type SampleValue } from './profile.js';
@@ -222,14 +240,21 @@ export class ProfileBuilder {
           const d = values[r]! - mean;
           m2 += d * d;
         }
-        state.moments = mergeMoments(state.moments, { count: n, mean, m2: m2 <= SATURATED_M2 ? m2 : SATURATED_M2, min, max });
+        state.moments = mergeMoments(state.moments, {
+          count: n,
+          mean,
+          m2: m2 <= SATURATED_M2 ? m2 : SATURATED_M2,
+          min,
+          max,
+        });
       }
       state.integral = integral;
       counted = true;
     }
     if (column.ids) {
       state.dictionary = column.dictionary;
-      if (state.counts.length < column.dictionary!.size) state.counts = resized(state.counts, Math.max(column.dictionary!.size, state.counts.length * 2));
+      if (state.counts.length < column.dictionary!.size)
+        state.counts = resized(state.counts, Math.max(column.dictionary!.size, state.counts.length * 2));
       const { ids } = column;
       for (let r = 0; r < length; r++) {
         const id = ids[r]!;
@@ -251,7 +276,10 @@ export class ProfileBuilder {
   private addToSample(batch: RecordBatch, present: ReadonlySet<string>): void {
     const fileHash = hashText(batch.file);
     const { sample, sampleSeed: seed } = this;
-    const ceiling = this.ceiling?.file === batch.file ? this.ceiling.priorityFor(batch, this.options.sampleSize ?? DEFAULT_SAMPLE_SIZE) : Number.POSITIVE_INFINITY;
+    const ceiling =
+      this.ceiling?.file === batch.file
+        ? this.ceiling.priorityFor(batch, this.options.sampleSize ?? DEFAULT_SAMPLE_SIZE)
+        : Number.POSITIVE_INFINITY;
     // First choose the rows (in order: a slot taken twice keeps the later row), then copy values column by column.
     const slots: number[] = [];
     const rows: number[] = [];
@@ -330,7 +358,13 @@ export class ProfileBuilder {
    */
   canAbsorbExactly(parts: readonly ProfileState[]): boolean {
     // Below this priority, nothing of a part or of this builder is missing.
-    const complete = (part: ProfileState) => Math.min(part.passedAbove, part.capacity < this.sample.capacity && part.priorities.length === part.capacity && part.rows > part.capacity ? maxOf(part.priorities) : Number.POSITIVE_INFINITY);
+    const complete = (part: ProfileState) =>
+      Math.min(
+        part.passedAbove,
+        part.capacity < this.sample.capacity && part.priorities.length === part.capacity && part.rows > part.capacity
+          ? maxOf(part.priorities)
+          : Number.POSITIVE_INFINITY,
+      );
     const bound = Math.min(this.passedAbove, ...parts.map(complete));
     if (bound === Number.POSITIVE_INFINITY) return true;
     const all = new Float64Array(this.sample.size + parts.reduce((n, p) => n + p.priorities.length, 0));
@@ -373,7 +407,8 @@ export class ProfileBuilder {
       if (!column.texts) return undefined;
       const dictionary = (state.dictionary ??= dictionaryOf?.(column.name) ?? new TextDictionary());
       const ids = Int32Array.from(column.texts, (text) => dictionary.idOf(text));
-      if (state.counts.length < dictionary.size) state.counts = resized(state.counts, Math.max(dictionary.size, state.counts.length * 2));
+      if (state.counts.length < dictionary.size)
+        state.counts = resized(state.counts, Math.max(dictionary.size, state.counts.length * 2));
       for (let id = 0; id < column.counts.length; id++) state.counts[ids[id]!]! += column.counts[id]!;
       return ids;
     });
@@ -416,7 +451,9 @@ export class ProfileBuilder {
     profile.columns.forEach((column, c) => {
       const sample = samples.get(column.sample as SampleValue[])!;
       // Columns read as numbers keep their sample in typed memory (NaN for null); others as values.
-      column.sample = sample.numbers ? sample.numbers(0, sample.length, new Float64Array(sample.length)) : sample.slice(0, sample.length);
+      column.sample = sample.numbers
+        ? sample.numbers(0, sample.length, new Float64Array(sample.length))
+        : sample.slice(0, sample.length);
       // The document now holds the sample: let the typed copy go before the next column is built.
       const state = states[c]!;
       state.sampleNumbers = EMPTY_NUMBERS;
@@ -454,7 +491,12 @@ export class ProfileBuilder {
       schema: 'mlgate/profile@2',
       created_at: this.options.createdAt,
       dataset: { files: this.files, rows: this.rows },
-      sample: { size: this.options.sampleSize ?? DEFAULT_SAMPLE_SIZE, seed: this.sampleSeed, priorities: new Float64Array(0), sorted: true },
+      sample: {
+        size: this.options.sampleSize ?? DEFAULT_SAMPLE_SIZE,
+        seed: this.sampleSeed,
+        priorities: new Float64Array(0),
+        sorted: true,
+      },
       columns,
     };
   }
@@ -466,7 +508,10 @@ export class ProfileBuilder {
    * building them all took some 40 MB of heap for 22 columns of 1e5 rows, the peak of validate-data's memory.
    * The sample's priorities are deferred the same way.
    */
-  finishDeferred(options: { part?: boolean } = {}): { profile: Profile; samples: Map<SampleValue[], DeferredArray<SampleValue>> } {
+  finishDeferred(options: { part?: boolean } = {}): {
+    profile: Profile;
+    samples: Map<SampleValue[], DeferredArray<SampleValue>>;
+  } {
     const order = this.sample.orderedSlots();
     const samples = new Map<SampleValue[], DeferredArray<SampleValue>>();
     const priorities: number[] = [];
@@ -503,4 +548,3 @@ function maxOf(values: Float64Array): number {
   for (let i = 0; i < values.length; i++) if (values[i]! > max) max = values[i]!;
   return max;
 }
-

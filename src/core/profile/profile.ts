@@ -82,10 +82,15 @@ export interface Profile {
  * and equal counts by value, as sorting them all would order them; with a heap of the k kept so far, so a column of
  * a million distinct values costs a pass, not a sort of a million entries.
  */
-export function topCategories(values: readonly string[], counts: ArrayLike<number>, k: number): { top: [string, number][]; distinct: number } {
+export function topCategories(
+  values: readonly string[],
+  counts: ArrayLike<number>,
+  k: number,
+): { top: [string, number][]; distinct: number } {
   // heap[0] is the kept value that ranks last: a new value enters by ranking ahead of it.
   const heap: number[] = [];
-  const ahead = (a: number, b: number) => counts[a]! > counts[b]! || (counts[a] === counts[b] && values[a]! < values[b]!);
+  const ahead = (a: number, b: number) =>
+    counts[a]! > counts[b]! || (counts[a] === counts[b] && values[a]! < values[b]!);
   const siftDown = (from: number) => {
     for (let i = from; ; ) {
       const left = 2 * i + 1;
@@ -122,7 +127,12 @@ export function topCategories(values: readonly string[], counts: ArrayLike<numbe
  * histogramOf of values sorted ascending: a value's bin only grows with the value, so each bin's first value is found
  * by bisection, O(bins log n) instead of a pass over a million values.
  */
-export function histogramOfSorted(sorted: Float64Array, min: number, max: number, bins = HISTOGRAM_BINS): { edges: number[]; counts: number[] } {
+export function histogramOfSorted(
+  sorted: Float64Array,
+  min: number,
+  max: number,
+  bins = HISTOGRAM_BINS,
+): { edges: number[]; counts: number[] } {
   const halfWidth = (max / 2 - min / 2) / bins;
   // A range too narrow for its halves (subnormal extremes) gets the plain pass, whatever it makes of it.
   if (!(max > min) || !(halfWidth > 0)) return histogramOf(sorted, min, max, bins);
@@ -143,7 +153,12 @@ export function histogramOfSorted(sorted: Float64Array, min: number, max: number
 }
 
 /** Counts of values in `bins` equal-width bins over [min, max]; the top edge is inclusive. */
-export function histogramOf(values: ArrayLike<number>, min: number, max: number, bins = HISTOGRAM_BINS): { edges: number[]; counts: number[] } {
+export function histogramOf(
+  values: ArrayLike<number>,
+  min: number,
+  max: number,
+  bins = HISTOGRAM_BINS,
+): { edges: number[]; counts: number[] } {
   if (!(max > min)) return { edges: [min, max], counts: [values.length] };
   // Halves, so that a range wider than float64 (-1e308 to 1e308) does not overflow; halving is exact, so for any
   // other range the edges and bins are those of (max - min) / bins.
@@ -177,7 +192,13 @@ const sortedSamples = new WeakMap<object, Float64Array>();
 export function sortedSampleNumbers(sample: Readonly<ColumnSample>): Float64Array {
   let sorted = sortedSamples.get(sample);
   // A sample sorted already (see ProfileBuilder.finishSorted) holds no NaN: it is its own sorted values.
-  if (!sorted) sortedSamples.set(sample, (sorted = markSorted(sample instanceof Float64Array && isSorted(sample) ? sample : sortValues(sampleNumbers(sample)))));
+  if (!sorted)
+    sortedSamples.set(
+      sample,
+      (sorted = markSorted(
+        sample instanceof Float64Array && isSorted(sample) ? sample : sortValues(sampleNumbers(sample)),
+      )),
+    );
   return sorted;
 }
 
@@ -218,7 +239,9 @@ export function selectQuantiles(values: Float64Array, qs: readonly number[]): Re
   const n = values.length;
   const result: Record<string, number> = {};
   if (n === 0) return result;
-  const positions = [...new Set(qs.flatMap((q) => [Math.floor((n - 1) * q), Math.min(Math.floor((n - 1) * q) + 1, n - 1)]))].sort((a, b) => a - b);
+  const positions = [
+    ...new Set(qs.flatMap((q) => [Math.floor((n - 1) * q), Math.min(Math.floor((n - 1) * q) + 1, n - 1)])),
+  ].sort((a, b) => a - b);
   const at = orderStatistics(values, positions);
   for (const q of qs) {
     const position = (n - 1) * q;
@@ -317,7 +340,14 @@ function orderStatistics(values: Float64Array, positions: readonly number[]): Ma
 }
 
 /** Puts each k of positions[from..to) (ascending, within [left, right]) in place, as select does for one. */
-function selectAll(values: Float64Array, left: number, right: number, positions: readonly number[], from: number, to: number): void {
+function selectAll(
+  values: Float64Array,
+  left: number,
+  right: number,
+  positions: readonly number[],
+  from: number,
+  to: number,
+): void {
   if (from >= to) return;
   const middle = (from + to) >>> 1;
   const k = positions[middle]!;

@@ -11,7 +11,13 @@ import { sampleNumbers, type SampleValue } from './profile.js';
  */
 
 /** Sampled values [start, end) of a column read as numbers, in sample order, NaN for null, into `into`. */
-export function sampledNumbers(state: ColumnState, order: Int32Array, start: number, end: number, into: Float64Array): Float64Array {
+export function sampledNumbers(
+  state: ColumnState,
+  order: Int32Array,
+  start: number,
+  end: number,
+  into: Float64Array,
+): Float64Array {
   const { sampleStatus: status, sampleNumbers: values } = state;
   for (let i = start; i < end; i++) {
     const slot = order[i]!;
@@ -21,7 +27,13 @@ export function sampledNumbers(state: ColumnState, order: Int32Array, start: num
 }
 
 /** Sampled values [start, end) of a text column, in sample order, as dictionary ids, -1 for null, into `into`. */
-export function sampledIds(state: ColumnState, order: Int32Array, start: number, end: number, into: Int32Array): Int32Array {
+export function sampledIds(
+  state: ColumnState,
+  order: Int32Array,
+  start: number,
+  end: number,
+  into: Int32Array,
+): Int32Array {
   const { sampleStatus: status, sampleIds: ids } = state;
   for (let i = start; i < end; i++) {
     const slot = order[i]!;
@@ -34,13 +46,22 @@ export function sampledIds(state: ColumnState, order: Int32Array, start: number,
  * The column's sampled values [start, end) in sample order: one loop per kind of column over typed arrays, as this
  * runs for every column of every profile.
  */
-export function sampleValues(state: ColumnState, order: Int32Array, type: ColumnType, numeric: boolean, start: number, end: number, into?: SampleValue[]): SampleValue[] {
+export function sampleValues(
+  state: ColumnState,
+  order: Int32Array,
+  type: ColumnType,
+  numeric: boolean,
+  start: number,
+  end: number,
+  into?: SampleValue[],
+): SampleValue[] {
   const { sampleStatus: status, sampleNumbers: values, sampleIds: ids } = state;
   // Sized once and filled in place: pushing grew each array through a series of copies, all garbage.
   const sample: SampleValue[] = into ?? new Array<SampleValue>(Math.max(0, end - start));
   sample.length = Math.max(0, end - start);
   if (state.decodeAs === 'auto' && (type === 'bool' || type === 'datetime')) {
-    for (let i = start; i < end; i++) sample[i - start] = status[order[i]!] === NULL ? null : parsedSampleValue(state, order[i]!, type);
+    for (let i = start; i < end; i++)
+      sample[i - start] = status[order[i]!] === NULL ? null : parsedSampleValue(state, order[i]!, type);
   } else if (type === 'bool') {
     for (let i = start; i < end; i++) {
       const slot = order[i]!;
@@ -82,7 +103,8 @@ export function orderedPriorities(priorities: Float64Array, order: Int32Array): 
   return {
     length: order.length,
     numbers,
-    slice: (start, end) => Array.from(numbers(start, end, new Float64Array(Math.max(0, Math.min(end, order.length) - start)))),
+    slice: (start, end) =>
+      Array.from(numbers(start, end, new Float64Array(Math.max(0, Math.min(end, order.length) - start)))),
   };
 }
 
@@ -92,9 +114,16 @@ export function orderedPriorities(priorities: Float64Array, order: Int32Array): 
  * to the front of the builder's own array instead of a new one: on every row of a million, the new arrays of one
  * file, while the old were not yet collected, held some 130 MB more.
  */
-export function sampledNumberSet(state: ColumnState, order: Int32Array, type: ColumnType, numeric: boolean, inPlace = false): Float64Array {
+export function sampledNumberSet(
+  state: ColumnState,
+  order: Int32Array,
+  type: ColumnType,
+  numeric: boolean,
+  inPlace = false,
+): Float64Array {
   if (!numeric || type === 'bool') return EMPTY_NUMBERS;
-  if (state.decodeAs === 'auto' && type === 'datetime') return sampleNumbers(sampleValues(state, order, type, numeric, 0, order.length));
+  if (state.decodeAs === 'auto' && type === 'datetime')
+    return sampleNumbers(sampleValues(state, order, type, numeric, 0, order.length));
   // Histograms and quantiles do not depend on the order: the slots are read as they lie, not in sample order.
   const { sampleStatus: status, sampleNumbers: values } = state;
   // Writing slot `count` after reading slot `slot` >= count leaves every slot still to read as it was.

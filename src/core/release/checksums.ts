@@ -14,7 +14,11 @@ export function parseChecksums(text: string, source: string): Map<string, string
   text.split('\n').forEach((line, i) => {
     if (line.trim() === '') return;
     const match = /^([0-9a-f]{64}) [ *](.+)$/.exec(line);
-    if (!match) throw new DataError(`${source}:${i + 1}: not a SHA256SUMS line ("<sha256>  <name>")`, { file: source, line: i + 1 });
+    if (!match)
+      throw new DataError(`${source}:${i + 1}: not a SHA256SUMS line ("<sha256>  <name>")`, {
+        file: source,
+        line: i + 1,
+      });
     sums.set(match[2]!, match[1]!);
   });
   return sums;

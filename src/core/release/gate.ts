@@ -45,15 +45,28 @@ export function checkRelease(input: ReleaseGateInput): ReleaseCheck[] {
       : {
           name: 'gate',
           passed: false,
-          reason: `${input.reportPath}: the evaluation gate failed (${failing.map((c) => c.reason).slice(0, 3).join('; ') || 'no check passed'}); improve the model, or apply the override label on the pull request`,
+          reason: `${input.reportPath}: the evaluation gate failed (${
+            failing
+              .map((c) => c.reason)
+              .slice(0, 3)
+              .join('; ') || 'no check passed'
+          }); improve the model, or apply the override label on the pull request`,
         },
   );
   const recorded = report.candidate.sha256;
   checks.push(
     !recorded
-      ? { name: 'model hash', passed: false, reason: `${input.reportPath}: the report records no SHA-256 for the candidate; evaluate the model with mlgate evaluate` }
+      ? {
+          name: 'model hash',
+          passed: false,
+          reason: `${input.reportPath}: the report records no SHA-256 for the candidate; evaluate the model with mlgate evaluate`,
+        }
       : recorded === input.modelSha256
-        ? { name: 'model hash', passed: true, reason: `${input.modelPath} is the evaluated candidate (SHA-256 ${recorded.slice(0, 12)}…)` }
+        ? {
+            name: 'model hash',
+            passed: true,
+            reason: `${input.modelPath} is the evaluated candidate (SHA-256 ${recorded.slice(0, 12)}…)`,
+          }
         : {
             name: 'model hash',
             passed: false,
@@ -61,15 +74,28 @@ export function checkRelease(input: ReleaseGateInput): ReleaseCheck[] {
           },
   );
   for (const asset of input.assets) {
-    if (asset.bytes >= MAX_ASSET_BYTES) checks.push({ name: 'asset size', passed: false, reason: `${asset.name} is ${asset.bytes} bytes; GitHub release assets must be under 2 GiB (compress it, or store the model elsewhere)` });
+    if (asset.bytes >= MAX_ASSET_BYTES)
+      checks.push({
+        name: 'asset size',
+        passed: false,
+        reason: `${asset.name} is ${asset.bytes} bytes; GitHub release assets must be under 2 GiB (compress it, or store the model elsewhere)`,
+      });
   }
   if (input.requiredLabel) {
     checks.push(
       input.labels === undefined
-        ? { name: 'label', passed: false, reason: `no pull request was found for this commit, so the label ${input.requiredLabel} cannot be checked; release from a merged pull request` }
+        ? {
+            name: 'label',
+            passed: false,
+            reason: `no pull request was found for this commit, so the label ${input.requiredLabel} cannot be checked; release from a merged pull request`,
+          }
         : input.labels.includes(input.requiredLabel)
           ? { name: 'label', passed: true, reason: `the pull request carries ${input.requiredLabel}` }
-          : { name: 'label', passed: false, reason: `the pull request lacks the label ${input.requiredLabel}; a reviewer applies it to approve the release` },
+          : {
+              name: 'label',
+              passed: false,
+              reason: `the pull request lacks the label ${input.requiredLabel}; a reviewer applies it to approve the release`,
+            },
     );
   }
   return checks;

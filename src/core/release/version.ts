@@ -13,7 +13,12 @@ const SEMVER = /^(\d+)\.(\d+)\.(\d+)(?:-([0-9A-Za-z.-]+))?$/;
 export function parseVersion(text: string): Version | undefined {
   const match = SEMVER.exec(text);
   if (!match) return undefined;
-  return { major: Number(match[1]), minor: Number(match[2]), patch: Number(match[3]), ...(match[4] ? { prerelease: match[4] } : {}) };
+  return {
+    major: Number(match[1]),
+    minor: Number(match[2]),
+    patch: Number(match[3]),
+    ...(match[4] ? { prerelease: match[4] } : {}),
+  };
 }
 
 export function formatVersion(v: Version): string {
@@ -22,7 +27,12 @@ export function formatVersion(v: Version): string {
 
 /** Orders versions as semver does for releases (a pre-release before its release; pre-releases by text). */
 export function compareVersions(a: Version, b: Version): number {
-  return a.major - b.major || a.minor - b.minor || a.patch - b.patch || (a.prerelease === b.prerelease ? 0 : !a.prerelease ? 1 : !b.prerelease ? -1 : a.prerelease < b.prerelease ? -1 : 1);
+  return (
+    a.major - b.major ||
+    a.minor - b.minor ||
+    a.patch - b.patch ||
+    (a.prerelease === b.prerelease ? 0 : !a.prerelease ? 1 : !b.prerelease ? -1 : a.prerelease < b.prerelease ? -1 : 1)
+  );
 }
 
 /** The next version after `latest` (1.0.0 when there is none). */
@@ -46,6 +56,7 @@ export function latestVersion(tags: readonly string[], prefix: string): Version 
 /** An explicit version input, checked. */
 export function explicitVersion(text: string, label: string): Version {
   const version = parseVersion(text.replace(/^v/, ''));
-  if (!version) throw new ConfigurationError(`${label} must be a semantic version such as 1.4.0, or auto (got "${text}")`);
+  if (!version)
+    throw new ConfigurationError(`${label} must be a semantic version such as 1.4.0, or auto (got "${text}")`);
   return version;
 }

@@ -22,7 +22,17 @@ export function chooseRulesVersion(versions: RulesVersions): { text: string | un
   const { path, baseSha, headSha, base, head } = versions;
   const commits = { base_sha: baseSha, ...(headSha ? { head_sha: headSha } : {}) };
   if (!base) {
-    return { text: head?.text, record: { path, ...(head ? { sha256: head.sha256 } : {}), applied: 'head', ...commits, new_in_pull_request: true, ...(head ? { head_sha256: head.sha256 } : {}) } };
+    return {
+      text: head?.text,
+      record: {
+        path,
+        ...(head ? { sha256: head.sha256 } : {}),
+        applied: 'head',
+        ...commits,
+        new_in_pull_request: true,
+        ...(head ? { head_sha256: head.sha256 } : {}),
+      },
+    };
   }
   const record: RulesFile = { path, sha256: base.sha256, applied: 'base', ...commits, base_sha256: base.sha256 };
   if (head?.sha256 !== base.sha256) {

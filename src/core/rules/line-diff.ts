@@ -53,13 +53,17 @@ function splitLines(text: string): string[] {
 function alignMiddle(a: string[], b: string[]): Edit[] {
   const n = a.length;
   const m = b.length;
-  if (n === 0 || m === 0 || n * m > MAX_TABLE_CELLS) return [...a.map((line) => ({ op: '-' as const, line })), ...b.map((line) => ({ op: '+' as const, line }))];
+  if (n === 0 || m === 0 || n * m > MAX_TABLE_CELLS)
+    return [...a.map((line) => ({ op: '-' as const, line })), ...b.map((line) => ({ op: '+' as const, line }))];
   // lengths[i][j]: the longest common subsequence of a[i..] and b[j..], one flat array.
   const width = m + 1;
   const lengths = new Uint32Array((n + 1) * width);
   for (let i = n - 1; i >= 0; i--) {
     for (let j = m - 1; j >= 0; j--) {
-      lengths[i * width + j] = a[i] === b[j] ? lengths[(i + 1) * width + j + 1]! + 1 : Math.max(lengths[(i + 1) * width + j]!, lengths[i * width + j + 1]!);
+      lengths[i * width + j] =
+        a[i] === b[j]
+          ? lengths[(i + 1) * width + j + 1]! + 1
+          : Math.max(lengths[(i + 1) * width + j]!, lengths[i * width + j + 1]!);
     }
   }
   const edits: Edit[] = [];
@@ -85,7 +89,8 @@ function formatEdits(edits: readonly Edit[], limits: LineDiffLimits): string {
   const near = new Uint8Array(edits.length);
   edits.forEach((edit, index) => {
     if (edit.op === ' ') return;
-    for (let k = Math.max(0, index - limits.context); k <= Math.min(edits.length - 1, index + limits.context); k++) near[k] = 1;
+    for (let k = Math.max(0, index - limits.context); k <= Math.min(edits.length - 1, index + limits.context); k++)
+      near[k] = 1;
   });
   const out: string[] = [];
   let skipped = false;
@@ -105,7 +110,9 @@ function formatEdits(edits: readonly Edit[], limits: LineDiffLimits): string {
   const kept = out.slice(0, limits.maxLines);
   const shownChanges = kept.filter((l) => l.startsWith('-') || l.startsWith('+')).length;
   const hidden = changes - shownChanges;
-  return [...kept, hidden > 0 ? `… ${hidden} more changed line(s) not shown` : '… more unchanged lines not shown'].join('\n');
+  return [...kept, hidden > 0 ? `… ${hidden} more changed line(s) not shown` : '… more unchanged lines not shown'].join(
+    '\n',
+  );
 }
 
 function cut(line: string, max: number): string {

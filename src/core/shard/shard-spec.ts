@@ -19,7 +19,9 @@ export function parseShardSpec(text: string, label: string): ShardSpec | undefin
   const index = Number(match?.[1]);
   const count = Number(match?.[2]);
   if (!match || index < 1 || count < 1 || index > count || count > MAX_SHARDS) {
-    throw new ConfigurationError(`${label} must be i/n with 1 ≤ i ≤ n ≤ ${MAX_SHARDS}, e.g. 2/4 for the second of four shards (got "${value}")`);
+    throw new ConfigurationError(
+      `${label} must be i/n with 1 ≤ i ≤ n ≤ ${MAX_SHARDS}, e.g. 2/4 for the second of four shards (got "${value}")`,
+    );
   }
   return { index, count };
 }

@@ -20,7 +20,8 @@ export function chiSquareContingency(reference: readonly number[], current: read
   const totals = [columns.reduce((s, [r]) => s + r, 0), columns.reduce((s, [, c]) => s + c, 0)];
   const n = totals[0]! + totals[1]!;
   const dof = columns.length - 1;
-  if (dof < 1 || totals[0] === 0 || totals[1] === 0) return { statistic: 0, dof: Math.max(dof, 0), pValue: 1, cramersV: 0 };
+  if (dof < 1 || totals[0] === 0 || totals[1] === 0)
+    return { statistic: 0, dof: Math.max(dof, 0), pValue: 1, cramersV: 0 };
   let statistic = 0;
   for (const [r, c] of columns) {
     const columnTotal = r + c;

@@ -44,7 +44,10 @@ function productCdf(n: number, t: number): number {
 /** log(n! / n^n) by Stirling's series, with n·log n taken out first to avoid cancellation. */
 function logFactorialOverPower(n: number): number {
   // biome-ignore-start lint/correctness/noPrecisionLoss: the series' coefficients as published, rounded by the parser.
-  const coefficients = [-2.955065359477124183e-2, 6.4102564102564102564e-3, -1.9175269175269175269e-3, 8.4175084175084175084e-4, -5.952380952380952381e-4, 7.9365079365079365079e-4, -2.7777777777777777778e-3, 8.3333333333333333333e-2];
+  const coefficients = [
+    -2.955065359477124183e-2, 6.4102564102564102564e-3, -1.9175269175269175269e-3, 8.4175084175084175084e-4,
+    -5.952380952380952381e-4, 7.9365079365079365079e-4, -2.7777777777777777778e-3, 8.3333333333333333333e-2,
+  ];
   // biome-ignore-end lint/correctness/noPrecisionLoss: the literals end here.
   const r = 1 / n;
   let series = 0;
@@ -66,7 +69,8 @@ export function smirnovSf(n: number, x: number): number {
     const a = 1 - x - j / n;
     const b = x + j / n;
     if (a <= 0 && n - j > 0) continue;
-    const logTerm = logN - gammaln(j + 1) - gammaln(n - j + 1) + (n - j === 0 ? 0 : (n - j) * Math.log(a)) + (j - 1) * Math.log(b);
+    const logTerm =
+      logN - gammaln(j + 1) - gammaln(n - j + 1) + (n - j === 0 ? 0 : (n - j) * Math.log(a)) + (j - 1) * Math.log(b);
     sum += Math.exp(logTerm);
   }
   return clip(x * sum);
@@ -209,7 +213,8 @@ function pomeranzCdf(n: number, x: number): number {
       for (let r = 0; r < count; r++) {
         const index = from + r;
         let sum = 0;
-        for (let s = Math.max(0, index - span + 1); s <= Math.min(index, span - 1); s++) sum += previous[k1 - previousStart + s]! * powers[index - s]!;
+        for (let s = Math.max(0, index - span + 1); s <= Math.min(index, span - 1); s++)
+          sum += previous[k1 - previousStart + s]! * powers[index - s]!;
         current[r] = sum;
         if (sum > largest) largest = sum;
       }
@@ -263,7 +268,12 @@ function pelzGoodCdf(n: number, x: number): number {
     const m = 2 * k - 1;
     const m2 = m * m;
     const qPower = q ** (8 * k);
-    const coefficients = [1, k1a + k1b * m2, k2a + k2b * m2 + k2c * m2 * m2, k3a + k3b * m2 + k3c * m2 * m2 + k3d * m2 * m2 * m2];
+    const coefficients = [
+      1,
+      k1a + k1b * m2,
+      k2a + k2b * m2 + k2c * m2 * m2,
+      k3a + k3b * m2 + k3c * m2 * m2 + k3d * m2 * m2 * m2,
+    ];
     for (let i = 0; i < 4; i++) terms[i] = terms[i]! * qPower + coefficients[i]!;
   }
   const sqrt2pi = Math.sqrt(2 * Math.PI);

@@ -22,7 +22,8 @@ export const KS_EXACT_MAX = 10_000;
 export function ks2samp(a: Float64Array, b: Float64Array): KsResult {
   if (a.length === 0 || b.length === 0) throw new RangeError('ks2samp needs two non-empty samples');
   const statistic = ksStatistic(a, b);
-  if (Math.max(a.length, b.length) <= KS_EXACT_MAX) return { statistic, pValue: ksExactPValue(a.length, b.length, statistic), method: 'exact' };
+  if (Math.max(a.length, b.length) <= KS_EXACT_MAX)
+    return { statistic, pValue: ksExactPValue(a.length, b.length, statistic), method: 'exact' };
   const effective = Math.round((a.length * b.length) / (a.length + b.length));
   return { statistic, pValue: kolmogorovSf(effective, statistic), method: 'asymptotic' };
 }

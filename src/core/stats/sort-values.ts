@@ -179,7 +179,10 @@ export function float32Key(bits: number): number {
  * Sorts unsigned 32-bit keys ascending: two radix passes of 16 bits (skipped when every key shares the digit).
  * `into`, when given, is the second working array (as long as the keys); the result is it or the input.
  */
-export function sortKeys(input: Uint32Array<ArrayBufferLike>, into?: Uint32Array<ArrayBufferLike>): Uint32Array<ArrayBufferLike> {
+export function sortKeys(
+  input: Uint32Array<ArrayBufferLike>,
+  into?: Uint32Array<ArrayBufferLike>,
+): Uint32Array<ArrayBufferLike> {
   const n = input.length;
   let keys: Uint32Array<ArrayBufferLike> = input;
   let next: Uint32Array<ArrayBufferLike> = into ?? new Uint32Array(n);

@@ -13,7 +13,12 @@ export interface ZTestResult {
  * O(1).
  * @example twoProportionZTest(30, 100, 45, 100).pValue ≈ 0.0285
  */
-export function twoProportionZTest(xReference: number, nReference: number, xCurrent: number, nCurrent: number): ZTestResult {
+export function twoProportionZTest(
+  xReference: number,
+  nReference: number,
+  xCurrent: number,
+  nCurrent: number,
+): ZTestResult {
   const p1 = xReference / nReference;
   const p2 = xCurrent / nCurrent;
   const pooled = (xReference + xCurrent) / (nReference + nCurrent);

@@ -35,7 +35,12 @@ export function commandEnvironment(env: Readonly<Record<string, string | undefin
   const removed: string[] = [];
   for (const [name, value] of Object.entries(env)) {
     if (value === undefined) continue;
-    if (RUNNER_ONLY.has(name.toUpperCase()) || name.toUpperCase().startsWith('INPUT_') || name.toUpperCase().startsWith('STATE_')) removed.push(name);
+    if (
+      RUNNER_ONLY.has(name.toUpperCase()) ||
+      name.toUpperCase().startsWith('INPUT_') ||
+      name.toUpperCase().startsWith('STATE_')
+    )
+      removed.push(name);
     else kept[name] = value;
   }
   return { env: kept, removed: removed.sort() };

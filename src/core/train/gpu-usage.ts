@@ -19,14 +19,30 @@ export interface GpuUsage {
  */
 export function summarizeGpuUsage(samples: readonly GpuSample[], limit = 120): GpuUsage | undefined {
   const points = samples
-    .map((s) => ({ seconds: s.seconds, utilization_percent: mean(s.utilization.filter((v) => !Number.isNaN(v))), memory_used_mib: s.memory.filter((v) => !Number.isNaN(v)).reduce((a, b) => a + b, 0) }))
+    .map((s) => ({
+      seconds: s.seconds,
+      utilization_percent: mean(s.utilization.filter((v) => !Number.isNaN(v))),
+      memory_used_mib: s.memory.filter((v) => !Number.isNaN(v)).reduce((a, b) => a + b, 0),
+    }))
     .filter((p) => !Number.isNaN(p.utilization_percent));
   if (points.length === 0) return undefined;
   const step = Math.max(1, Math.ceil(points.length / limit));
   return {
-    utilization_percent: { mean: round(mean(points.map((p) => p.utilization_percent))), max: round(largest(points.map((p) => p.utilization_percent))) },
-    memory_used_mib: { mean: round(mean(points.map((p) => p.memory_used_mib))), max: round(largest(points.map((p) => p.memory_used_mib))) },
-    samples: points.filter((_, i) => i % step === 0).map((p) => ({ seconds: round(p.seconds), utilization_percent: round(p.utilization_percent), memory_used_mib: round(p.memory_used_mib) })),
+    utilization_percent: {
+      mean: round(mean(points.map((p) => p.utilization_percent))),
+      max: round(largest(points.map((p) => p.utilization_percent))),
+    },
+    memory_used_mib: {
+      mean: round(mean(points.map((p) => p.memory_used_mib))),
+      max: round(largest(points.map((p) => p.memory_used_mib))),
+    },
+    samples: points
+      .filter((_, i) => i % step === 0)
+      .map((p) => ({
+        seconds: round(p.seconds),
+        utilization_percent: round(p.utilization_percent),
+        memory_used_mib: round(p.memory_used_mib),
+      })),
   };
 }
 

@@ -8,7 +8,10 @@ export interface GpuDevice {
 }
 
 /** The query the preflight runs; `--format=csv,noheader,nounits` gives one plain line per GPU. */
-export const GPU_QUERY_ARGS = ['--query-gpu=name,memory.total,memory.free,driver_version,utilization.gpu', '--format=csv,noheader,nounits'];
+export const GPU_QUERY_ARGS = [
+  '--query-gpu=name,memory.total,memory.free,driver_version,utilization.gpu',
+  '--format=csv,noheader,nounits',
+];
 /** The query each sample runs. */
 export const GPU_SAMPLE_ARGS = ['--query-gpu=utilization.gpu,memory.used', '--format=csv,noheader,nounits'];
 
@@ -25,7 +28,13 @@ export function parseGpuQuery(text: string): GpuDevice[] {
       const fields = line.split(',').map((f) => f.trim());
       if (fields.length !== 5) throw new Error(`unexpected nvidia-smi line: ${line}`);
       const [name, total, free, driver, utilization] = fields as [string, string, string, string, string];
-      return { name, memory_total_mib: numberOf(total), memory_free_mib: numberOf(free), driver_version: driver, utilization_percent: numberOf(utilization) };
+      return {
+        name,
+        memory_total_mib: numberOf(total),
+        memory_free_mib: numberOf(free),
+        driver_version: driver,
+        utilization_percent: numberOf(utilization),
+      };
     });
 }
 

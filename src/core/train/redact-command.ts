@@ -52,7 +52,8 @@ const RULES: readonly [RegExp, string][] = [
 export function redactCommand(command: string, secrets: readonly string[]): string {
   let text = command;
   // Longest first, so a secret that contains another is replaced whole.
-  for (const secret of [...secrets].filter((s) => s.length >= 6).sort((a, b) => b.length - a.length)) text = text.split(secret).join(REDACTED);
+  for (const secret of [...secrets].filter((s) => s.length >= 6).sort((a, b) => b.length - a.length))
+    text = text.split(secret).join(REDACTED);
   for (const pattern of SHAPED_SECRETS) text = text.replace(pattern, REDACTED);
   for (const [pattern, replacement] of RULES) text = text.replace(pattern, replacement);
   return text;

@@ -34,8 +34,10 @@ export class ColumnValidator {
     this.min = limit(contract.min, contract.type);
     this.max = limit(contract.max, contract.type);
     if (contract.allowed) {
-      if (contract.type === 'int' || contract.type === 'float') this.allowedNumbers = new Set(contract.allowed.map(Number));
-      else if (contract.type === 'bool') this.allowedNumbers = new Set(contract.allowed.map((v) => (v === true || v === 'true' ? 1 : 0)));
+      if (contract.type === 'int' || contract.type === 'float')
+        this.allowedNumbers = new Set(contract.allowed.map(Number));
+      else if (contract.type === 'bool')
+        this.allowedNumbers = new Set(contract.allowed.map((v) => (v === true || v === 'true' ? 1 : 0)));
       else this.allowedTexts = new Set(contract.allowed.map(String));
     }
     if (contract.pattern) {
@@ -44,7 +46,12 @@ export class ColumnValidator {
       if (problem) throw new Error(`column ${name}: ${problem}`);
       this.pattern = pattern;
     }
-    if (contract.unique) this.unique = createUniqueTracker(contract.type === 'int' && this.min !== undefined && this.max !== undefined ? { min: this.min, max: this.max } : undefined);
+    if (contract.unique)
+      this.unique = createUniqueTracker(
+        contract.type === 'int' && this.min !== undefined && this.max !== undefined
+          ? { min: this.min, max: this.max }
+          : undefined,
+      );
   }
 
   /** The numbers the unique rule has seen, when this column has one. */
@@ -56,7 +63,14 @@ export class ColumnValidator {
   absorbUnique(numbers: UniqueNumbers): number {
     if (!this.unique) return 0;
     const repeats = this.unique.absorbNumbers(numbers);
-    if (repeats > 0) this.tracker.addAggregate(this.name, 'unique', this.severity, 'repeated values in a column whose values must be unique', repeats);
+    if (repeats > 0)
+      this.tracker.addAggregate(
+        this.name,
+        'unique',
+        this.severity,
+        'repeated values in a column whose values must be unique',
+        repeats,
+      );
     return repeats;
   }
 
@@ -72,7 +86,8 @@ export class ColumnValidator {
     const { contract, tracker, severity, min, max, allowedNumbers, unique, name } = this;
     const nullable = contract.nullable !== false;
     const integral = contract.type === 'int';
-    const shown = (v: number) => (contract.type === 'datetime' ? new Date(v).toISOString() : contract.type === 'bool' ? v === 1 : v);
+    const shown = (v: number) =>
+      contract.type === 'datetime' ? new Date(v).toISOString() : contract.type === 'bool' ? v === 1 : v;
     const invalid = (r: number) => {
       const text = invalidText.get(r) ?? null;
       tracker.add(name, 'type', severity, invalidNumberMessage(contract.type, text), file, lines[r]!, text);
@@ -83,7 +98,16 @@ export class ColumnValidator {
       for (let r = 0; r < length; r++) {
         if (status[r] === VALUE) continue;
         if (status[r] === NULL) {
-          if (!nullable) tracker.add(name, 'not_null', severity, 'missing values in a column that must not have any', file, lines[r]!, null);
+          if (!nullable)
+            tracker.add(
+              name,
+              'not_null',
+              severity,
+              'missing values in a column that must not have any',
+              file,
+              lines[r]!,
+              null,
+            );
         } else invalid(r);
       }
       return;
@@ -91,7 +115,16 @@ export class ColumnValidator {
     for (let r = 0; r < length; r++) {
       const s = status[r];
       if (s === NULL) {
-        if (!nullable) tracker.add(name, 'not_null', severity, 'missing values in a column that must not have any', file, lines[r]!, null);
+        if (!nullable)
+          tracker.add(
+            name,
+            'not_null',
+            severity,
+            'missing values in a column that must not have any',
+            file,
+            lines[r]!,
+            null,
+          );
         continue;
       }
       if (s === INVALID) {
@@ -99,11 +132,40 @@ export class ColumnValidator {
         continue;
       }
       const v = numbers[r]!;
-      if (integral && (v !== Math.floor(v) || v - v !== 0)) tracker.add(name, 'type', severity, 'values that are not an int', file, lines[r]!, v);
-      if (min !== undefined && v < min) tracker.add(name, 'min', severity, `values below the minimum ${String(contract.min)}`, file, lines[r]!, shown(v));
-      if (max !== undefined && v > max) tracker.add(name, 'max', severity, `values above the maximum ${String(contract.max)}`, file, lines[r]!, shown(v));
-      if (allowedNumbers && !allowedNumbers.has(v)) tracker.add(name, 'allowed', severity, 'values outside the allowed set', file, lines[r]!, shown(v));
-      if (unique?.seenNumber(v)) tracker.add(name, 'unique', severity, 'repeated values in a column whose values must be unique', file, lines[r]!, shown(v));
+      if (integral && (v !== Math.floor(v) || v - v !== 0))
+        tracker.add(name, 'type', severity, 'values that are not an int', file, lines[r]!, v);
+      if (min !== undefined && v < min)
+        tracker.add(
+          name,
+          'min',
+          severity,
+          `values below the minimum ${String(contract.min)}`,
+          file,
+          lines[r]!,
+          shown(v),
+        );
+      if (max !== undefined && v > max)
+        tracker.add(
+          name,
+          'max',
+          severity,
+          `values above the maximum ${String(contract.max)}`,
+          file,
+          lines[r]!,
+          shown(v),
+        );
+      if (allowedNumbers && !allowedNumbers.has(v))
+        tracker.add(name, 'allowed', severity, 'values outside the allowed set', file, lines[r]!, shown(v));
+      if (unique?.seenNumber(v))
+        tracker.add(
+          name,
+          'unique',
+          severity,
+          'repeated values in a column whose values must be unique',
+          file,
+          lines[r]!,
+          shown(v),
+        );
     }
   }
 
@@ -118,18 +180,46 @@ export class ColumnValidator {
     for (let r = 0; r < length; r++) {
       const id = ids[r]!;
       if (id < 0) {
-        if (!nullable) tracker.add(name, 'not_null', severity, 'missing values in a column that must not have any', file, lines[r]!, null);
+        if (!nullable)
+          tracker.add(
+            name,
+            'not_null',
+            severity,
+            'missing values in a column that must not have any',
+            file,
+            lines[r]!,
+            null,
+          );
         continue;
       }
       if (this.allowedTexts) {
         if (allowedById[id] === UNKNOWN) allowedById[id] = this.allowedTexts.has(values[id]!) ? PASS : FAIL;
-        if (allowedById[id] === FAIL) tracker.add(name, 'allowed', severity, 'values outside the allowed set', file, lines[r]!, values[id]);
+        if (allowedById[id] === FAIL)
+          tracker.add(name, 'allowed', severity, 'values outside the allowed set', file, lines[r]!, values[id]);
       }
       if (this.pattern) {
         if (patternById[id] === UNKNOWN) patternById[id] = this.pattern.matches(values[id]!) ? PASS : FAIL;
-        if (patternById[id] === FAIL) tracker.add(name, 'pattern', severity, `values that do not match the pattern ${contract.pattern}`, file, lines[r]!, values[id]);
+        if (patternById[id] === FAIL)
+          tracker.add(
+            name,
+            'pattern',
+            severity,
+            `values that do not match the pattern ${contract.pattern}`,
+            file,
+            lines[r]!,
+            values[id],
+          );
       }
-      if (unique?.seenText(id)) tracker.add(name, 'unique', severity, 'repeated values in a column whose values must be unique', file, lines[r]!, values[id]);
+      if (unique?.seenText(id))
+        tracker.add(
+          name,
+          'unique',
+          severity,
+          'repeated values in a column whose values must be unique',
+          file,
+          lines[r]!,
+          values[id],
+        );
     }
   }
 
@@ -162,7 +252,8 @@ function invalidNumberMessage(type: string, text: string | null): string {
   const base = `values that are not ${article(type)}`;
   if (text === null) return base;
   if (OVERFLOW_TEXT.test(text.trim())) return `${base}: beyond ±1.8e308, the range of a 64-bit float`;
-  if (DECIMAL_COMMA_TEXT.test(text.trim())) return `${base}: they look like numbers with a decimal comma; set decimal: ',' (with a delimiter other than ',')`;
+  if (DECIMAL_COMMA_TEXT.test(text.trim()))
+    return `${base}: they look like numbers with a decimal comma; set decimal: ',' (with a delimiter other than ',')`;
   return base;
 }
 

@@ -22,7 +22,13 @@ export interface UniqueNumbers {
 const MAX_BITSET_RANGE = 1 << 28;
 
 export function createUniqueTracker(range?: { min: number; max: number }): UniqueTracker {
-  if (range && Number.isInteger(range.min) && Number.isInteger(range.max) && range.max - range.min < MAX_BITSET_RANGE && range.max >= range.min) {
+  if (
+    range &&
+    Number.isInteger(range.min) &&
+    Number.isInteger(range.max) &&
+    range.max - range.min < MAX_BITSET_RANGE &&
+    range.max >= range.min
+  ) {
     return new BitsetTracker(range.min, range.max);
   }
   return new HashTracker();
@@ -86,7 +92,8 @@ class BitsetTracker implements UniqueTracker {
         const word = bits[w]!;
         if (word === 0) continue;
         const offset = shift + w * 32;
-        const page = this.pages[offset >>> PAGE_SHIFT] ?? (this.pages[offset >>> PAGE_SHIFT] = new Uint32Array(PAGE_WORDS));
+        const page =
+          this.pages[offset >>> PAGE_SHIFT] ?? (this.pages[offset >>> PAGE_SHIFT] = new Uint32Array(PAGE_WORDS));
         const at = (offset >>> 5) & (PAGE_WORDS - 1);
         repeats += popcount(page[at]! & word);
         page[at]! |= word;

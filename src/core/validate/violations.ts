@@ -23,14 +23,29 @@ export class ViolationTracker {
   private readonly tallies = new Map<string, Tally>();
 
   /** One row broke a rule. */
-  add(column: string | null, rule: string, severity: 'error' | 'warning', message: string, file: string, line: number, value: unknown): void {
+  add(
+    column: string | null,
+    rule: string,
+    severity: 'error' | 'warning',
+    message: string,
+    file: string,
+    line: number,
+    value: unknown,
+  ): void {
     const tally = this.tally(column, rule, severity, message);
     tally.count++;
     if (tally.examples.length < EXAMPLES_PER_VIOLATION) tally.examples.push({ file, line, value: value ?? null });
   }
 
   /** A rule on the whole column or dataset broke (no row to point at). */
-  addAggregate(column: string | null, rule: string, severity: 'error' | 'warning', message: string, count: number, examples: ViolationExample[] = []): void {
+  addAggregate(
+    column: string | null,
+    rule: string,
+    severity: 'error' | 'warning',
+    message: string,
+    count: number,
+    examples: ViolationExample[] = [],
+  ): void {
     const tally = this.tally(column, rule, severity, message);
     tally.count += count;
     tally.examples.push(...examples.slice(0, EXAMPLES_PER_VIOLATION));
@@ -48,14 +63,22 @@ export class ViolationTracker {
    * file): the examples are then sorted by file and line and the first kept, which are the whole's first rows, since
    * each part kept its own first ones.
    */
-  absorb(tallies: readonly TallyState[], lineOffset: number | ((file: string) => number), fileOrder?: (file: string) => number): void {
+  absorb(
+    tallies: readonly TallyState[],
+    lineOffset: number | ((file: string) => number),
+    fileOrder?: (file: string) => number,
+  ): void {
     const offset = typeof lineOffset === 'number' ? () => lineOffset : lineOffset;
     for (const t of tallies) {
       const tally = this.tally(t.column, t.rule, t.severity, t.message);
       tally.count += t.count;
-      const shifted = t.examples.map((example) => (example.line === undefined ? example : { ...example, line: example.line + offset(example.file) }));
+      const shifted = t.examples.map((example) =>
+        example.line === undefined ? example : { ...example, line: example.line + offset(example.file) },
+      );
       if (fileOrder) {
-        tally.examples = [...tally.examples, ...shifted].sort((a, b) => fileOrder(a.file) - fileOrder(b.file) || (a.line ?? 0) - (b.line ?? 0)).slice(0, EXAMPLES_PER_VIOLATION);
+        tally.examples = [...tally.examples, ...shifted]
+          .sort((a, b) => fileOrder(a.file) - fileOrder(b.file) || (a.line ?? 0) - (b.line ?? 0))
+          .slice(0, EXAMPLES_PER_VIOLATION);
         continue;
       }
       for (const example of shifted) {
@@ -72,7 +95,15 @@ export class ViolationTracker {
       const rows = checked(t.column);
       const fraction = rows > 0 ? t.count / rows : undefined;
       if (VALUE_RULES.has(t.rule) && fraction !== undefined && fraction <= 1 - mostly(t.column) + 1e-12) continue;
-      result.push({ column: t.column, rule: t.rule, severity: t.severity, count: t.count, ...(fraction !== undefined && VALUE_RULES.has(t.rule) ? { fraction } : {}), message: t.message, examples: t.examples });
+      result.push({
+        column: t.column,
+        rule: t.rule,
+        severity: t.severity,
+        count: t.count,
+        ...(fraction !== undefined && VALUE_RULES.has(t.rule) ? { fraction } : {}),
+        message: t.message,
+        examples: t.examples,
+      });
     }
     return result;
   }

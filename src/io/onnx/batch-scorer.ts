@@ -2,7 +2,12 @@ import { performance } from 'node:perf_hooks';
 import { resized } from '../../core/data/typed-arrays.js';
 import { DataError, isUserError } from '../../core/errors.js';
 import { EvaluationStream, type SummedRows } from '../../core/evaluate/evaluation-stream.js';
-import { PredictionStream, type OutputKind, type RawOutput, type StreamedPredictions } from '../../core/evaluate/model-output.js';
+import {
+  PredictionStream,
+  type OutputKind,
+  type RawOutput,
+  type StreamedPredictions,
+} from '../../core/evaluate/model-output.js';
 import { firstLine, type OnnxModel, type OutputTensor } from './onnx-model.js';
 import type { RankRequest } from '../parallel/background-ranking.js';
 import type { SplitKeys } from '../../core/metrics/ranking-metrics.js';
@@ -75,7 +80,10 @@ export interface ModelScoring {
 }
 
 /** Runs `read`, which feeds `scoring` as it reads; gives what it read and every model's outputs (the caller closes the scoring then), or closes the scoring when it fails. */
-export async function readWhileScoring<T>(scoring: ModelScoring, read: (onFeatures: ModelScoring['add']) => Promise<T>): Promise<{ read: T; scored: ScoringResult }> {
+export async function readWhileScoring<T>(
+  scoring: ModelScoring,
+  read: (onFeatures: ModelScoring['add']) => Promise<T>,
+): Promise<{ read: T; scored: ScoringResult }> {
   try {
     const result = await read((columns, rows, facts) => scoring.add(columns, rows, facts));
     return { read: result, scored: await scoring.finish() };
@@ -113,9 +121,16 @@ export class BatchScorer implements ModelScoring {
     precision: 'float32' | 'float64' = 'float32',
   ) {
     const Block = precision === 'float64' ? Float64Array : Float32Array;
-    this.evaluation = sumRows && targets.every((t) => t.predict) ? new EvaluationStream(sumRows.bucketCount, sumRows.splitRankKeys) : undefined;
+    this.evaluation =
+      sumRows && targets.every((t) => t.predict)
+        ? new EvaluationStream(sumRows.bucketCount, sumRows.splitRankKeys)
+        : undefined;
     this.block = new Block(batchSize * width);
-    this.ownBlocks = targets.map((t) => (t.columns.length === width && t.columns.every((c, i) => c === i) ? undefined : new Block(batchSize * t.columns.length)));
+    this.ownBlocks = targets.map((t) =>
+      t.columns.length === width && t.columns.every((c, i) => c === i)
+        ? undefined
+        : new Block(batchSize * t.columns.length),
+    );
     this.collectors = targets.map((t) => new OutputCollector(t.name, t.outputName));
     this.streams = targets.map((t) => (t.predict ? new PredictionStream(t.predict) : undefined));
     this.times = targets.map(() => ({ batchMs: [], batchRows: [] }));
@@ -181,7 +196,10 @@ export class BatchScorer implements ModelScoring {
         value = await target.run(input, rows, target.columns.length);
       } catch (error) {
         if (isUserError(error)) throw error;
-        throw new DataError(`${target.name}: onnxruntime failed on rows ${this.scored + 1} to ${this.scored + rows}: ${firstLine(error)}`, { file: target.name });
+        throw new DataError(
+          `${target.name}: onnxruntime failed on rows ${this.scored + 1} to ${this.scored + rows}: ${firstLine(error)}`,
+          { file: target.name },
+        );
       }
       this.times[m]!.batchMs.push(performance.now() - began);
       this.times[m]!.batchRows.push(rows);
@@ -191,12 +209,21 @@ export class BatchScorer implements ModelScoring {
     }
     this.scored += rows;
     this.filled = 0;
-    this.evaluation?.update(this.streams.map((s) => s?.result()), changedFrom);
+    this.evaluation?.update(
+      this.streams.map((s) => s?.result()),
+      changedFrom,
+    );
   }
 }
 
 /** The `columns` of each of `rows` rows of `block` (`width` numbers per row), in that order, into `into`. */
-function gather<T extends Float32Array | Float64Array>(block: Float32Array | Float64Array, rows: number, width: number, columns: readonly number[], into: T): T {
+function gather<T extends Float32Array | Float64Array>(
+  block: Float32Array | Float64Array,
+  rows: number,
+  width: number,
+  columns: readonly number[],
+  into: T,
+): T {
   const n = columns.length;
   for (let r = 0; r < rows; r++) for (let c = 0; c < n; c++) into[r * n + c] = block[r * width + columns[c]!]!;
   return into;
@@ -219,10 +246,18 @@ class OutputCollector {
       this.width = value.dims.length >= 2 ? value.dims.slice(1).reduce((a, b) => a * b, 1) : 1;
       this.integer = !value.type.startsWith('float');
       const length = count * this.width * 16;
-      this.data = this.integer ? new Int32Array(length) : value.type === 'float64' ? new Float64Array(length) : new Float32Array(length);
+      this.data = this.integer
+        ? new Int32Array(length)
+        : value.type === 'float64'
+          ? new Float64Array(length)
+          : new Float32Array(length);
     }
     const { width } = this;
-    if (value.data.length !== count * width) throw new DataError(`${this.name}: the output ${this.outputName} has ${value.data.length} values for ${count} rows; mlgate expects [rows, classes] or [rows]`, { file: this.name });
+    if (value.data.length !== count * width)
+      throw new DataError(
+        `${this.name}: the output ${this.outputName} has ${value.data.length} values for ${count} rows; mlgate expects [rows, classes] or [rows]`,
+        { file: this.name },
+      );
     const end = (this.rows + count) * width;
     if (end > this.data.length) this.data = resized(this.data, Math.max(end, this.data.length * 2));
     const at = this.rows * width;
@@ -235,6 +270,10 @@ class OutputCollector {
   }
 
   result(): RawOutput {
-    return { data: this.data ? this.data.subarray(0, this.rows * this.width) : new Float32Array(0), width: this.width, integer: this.integer };
+    return {
+      data: this.data ? this.data.subarray(0, this.rows * this.width) : new Float32Array(0),
+      width: this.width,
+      integer: this.integer,
+    };
   }
 }

@@ -72,7 +72,9 @@ export function prepareGraph(bytes: Uint8Array): PreparedGraph {
   if (zipMaps.length === 0) return { bytes, ...base, notes: [] };
 
   const replaced = new Map(zipMaps.map((n) => [n.outputs[0]!, n.inputs[0]!]));
-  const notes = zipMaps.map((n) => `the ZipMap output ${n.outputs[0]} is read as the probability tensor behind it, ${n.inputs[0]}`);
+  const notes = zipMaps.map(
+    (n) => `the ZipMap output ${n.outputs[0]} is read as the probability tensor behind it, ${n.inputs[0]}`,
+  );
   const dropped = new Set(zipMaps.map((n) => n.field.start));
   const taken = new Set(outputs.map((o) => o.name));
   const graphPieces: Uint8Array[] = [];
@@ -87,7 +89,12 @@ export function prepareGraph(bytes: Uint8Array): PreparedGraph {
     // The probability tensor may be a graph output already: not twice.
     if (taken.has(tensor)) continue;
     taken.add(tensor);
-    const info = onnx.ValueInfoProto.create({ name: tensor, type: onnx.TypeProto.create({ tensorType: onnx.TypeProto.Tensor.create({ elemType: onnx.TensorProto.DataType.FLOAT }) }) });
+    const info = onnx.ValueInfoProto.create({
+      name: tensor,
+      type: onnx.TypeProto.create({
+        tensorType: onnx.TypeProto.Tensor.create({ elemType: onnx.TensorProto.DataType.FLOAT }),
+      }),
+    });
     graphPieces.push(encodeWireBytes(GRAPH.output, onnx.ValueInfoProto.encode(info).finish()));
   }
   const graph = encodeWireBytes(MODEL.graph, joinBytes(graphPieces));
@@ -109,7 +116,8 @@ function scanNode(bytes: Uint8Array, field: WireField): ScannedNode {
 
 /** The text of the first length-delimited field `number` of the message `field` holds. */
 function fieldText(bytes: Uint8Array, field: WireField, number: number): string | undefined {
-  for (const part of wireFields(bytes, field.valueStart, field.end)) if (part.number === number && part.wireType === 2) return wireText(bytes, part);
+  for (const part of wireFields(bytes, field.valueStart, field.end))
+    if (part.number === number && part.wireType === 2) return wireText(bytes, part);
   return undefined;
 }
 

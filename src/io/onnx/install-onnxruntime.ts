@@ -73,14 +73,33 @@ export async function installOnnxruntime(options: InstallOptions): Promise<strin
   mkdirSync(staging, { recursive: true });
   try {
     const native = nativeFolder(platform, arch);
-    const nodeFiles = await fetchPackage(registry, pin.node, join(staging, 'node_modules', pin.node.name), (path) => !path.startsWith('bin/napi-v6/') || path.startsWith(native), maxBytes, options.logger);
+    const nodeFiles = await fetchPackage(
+      registry,
+      pin.node,
+      join(staging, 'node_modules', pin.node.name),
+      (path) => !path.startsWith('bin/napi-v6/') || path.startsWith(native),
+      maxBytes,
+      options.logger,
+    );
     if (!nodeFiles.some((name) => name.startsWith(native))) {
-      throw new ConfigurationError(`onnxruntime-node ${pin.node.version} has no build for ${platform}-${arch}; install onnxruntime-node on the runner and set onnxruntime-path`);
+      throw new ConfigurationError(
+        `onnxruntime-node ${pin.node.version} has no build for ${platform}-${arch}; install onnxruntime-node on the runner and set onnxruntime-path`,
+      );
     }
-    await fetchPackage(registry, pin.common, join(staging, 'node_modules', pin.common.name), () => true, maxBytes, options.logger);
+    await fetchPackage(
+      registry,
+      pin.common,
+      join(staging, 'node_modules', pin.common.name),
+      () => true,
+      maxBytes,
+      options.logger,
+    );
     writeManifest(staging, pin);
     const problem = verifyInstall(staging, pin, platform, arch);
-    if (problem) throw new ConfigurationError(`onnxruntime-node ${pin.node.version} as downloaded differs from the files this mlgate build recorded (${problem}); the build's node_modules was not what package-lock.json pins: rebuild after npm ci`);
+    if (problem)
+      throw new ConfigurationError(
+        `onnxruntime-node ${pin.node.version} as downloaded differs from the files this mlgate build recorded (${problem}); the build's node_modules was not what package-lock.json pins: rebuild after npm ci`,
+      );
     try {
       renameSync(staging, target);
     } catch {
@@ -107,14 +126,26 @@ export function removeInstall(folder: string): void {
  * Downloads one package's tarball into memory (at most `maxBytes`), checks its integrity, and only then unpacks
  * into `folder` the files the pin records that `wanted` accepts (by path inside the package). Returns their paths.
  */
-async function fetchPackage(registry: string, pin: PinnedPackage, folder: string, wanted: (path: string) => boolean, maxBytes: number, logger?: Logger): Promise<string[]> {
+async function fetchPackage(
+  registry: string,
+  pin: PinnedPackage,
+  folder: string,
+  wanted: (path: string) => boolean,
+  maxBytes: number,
+  logger?: Logger,
+): Promise<string[]> {
   const url = `${registry}/${pin.name}/-/${pin.name.split('/').pop()}-${pin.version}.tgz`;
   logger?.info(`Downloading ${pin.name}@${pin.version} from ${registry}`);
   const tarball = await download(url, registry, pin, maxBytes);
-  const [algorithm, expected] = [pin.integrity.slice(0, pin.integrity.indexOf('-')), pin.integrity.slice(pin.integrity.indexOf('-') + 1)];
+  const [algorithm, expected] = [
+    pin.integrity.slice(0, pin.integrity.indexOf('-')),
+    pin.integrity.slice(pin.integrity.indexOf('-') + 1),
+  ];
   const actual = createHash(algorithm).update(tarball).digest('base64');
   if (actual !== expected) {
-    throw new ConfigurationError(`${pin.name}@${pin.version} from ${registry} failed its integrity check (expected ${pin.integrity}, got ${algorithm}-${actual}); refusing to load it. Check the registry mirror, or set onnxruntime-path`);
+    throw new ConfigurationError(
+      `${pin.name}@${pin.version} from ${registry} failed its integrity check (expected ${pin.integrity}, got ${algorithm}-${actual}); refusing to load it. Check the registry mirror, or set onnxruntime-path`,
+    );
   }
   const keep = (name: string) => {
     const path = name.startsWith('package/') ? name.slice('package/'.length) : undefined;
@@ -123,7 +154,9 @@ async function fetchPackage(registry: string, pin: PinnedPackage, folder: string
   try {
     return await extractTar(Readable.from([tarball]).pipe(createGunzip()), folder, keep);
   } catch (error) {
-    throw new ConfigurationError(`${pin.name}@${pin.version} from ${registry} passed its integrity check but cannot be unpacked (${(error as Error).message})`);
+    throw new ConfigurationError(
+      `${pin.name}@${pin.version} from ${registry} passed its integrity check but cannot be unpacked (${(error as Error).message})`,
+    );
   }
 }
 
@@ -133,10 +166,18 @@ async function download(url: string, registry: string, pin: PinnedPackage, maxBy
   try {
     response = await fetch(url);
   } catch (error) {
-    throw new ConfigurationError(`cannot download ${pin.name}@${pin.version} from ${registry} (${(error as Error).cause ?? (error as Error).message}); on a runner without internet, install onnxruntime-node@${pin.version} and set onnxruntime-path`);
+    throw new ConfigurationError(
+      `cannot download ${pin.name}@${pin.version} from ${registry} (${(error as Error).cause ?? (error as Error).message}); on a runner without internet, install onnxruntime-node@${pin.version} and set onnxruntime-path`,
+    );
   }
-  if (!response.ok || !response.body) throw new ConfigurationError(`cannot download ${pin.name}@${pin.version}: ${url} answered ${response.status}; set npm_config_registry to a registry that has it, or set onnxruntime-path`);
-  const tooLarge = () => new ConfigurationError(`${pin.name}@${pin.version} from ${registry} is larger than ${maxBytes} bytes, far more than the published tarball; refusing it. Check the registry mirror, or set onnxruntime-path`);
+  if (!response.ok || !response.body)
+    throw new ConfigurationError(
+      `cannot download ${pin.name}@${pin.version}: ${url} answered ${response.status}; set npm_config_registry to a registry that has it, or set onnxruntime-path`,
+    );
+  const tooLarge = () =>
+    new ConfigurationError(
+      `${pin.name}@${pin.version} from ${registry} is larger than ${maxBytes} bytes, far more than the published tarball; refusing it. Check the registry mirror, or set onnxruntime-path`,
+    );
   const declared = Number(response.headers.get('content-length') ?? Number.NaN);
   if (declared > maxBytes) {
     await response.body.cancel();
@@ -150,7 +191,9 @@ async function download(url: string, registry: string, pin: PinnedPackage, maxBy
     try {
       next = await reader.read();
     } catch (error) {
-      throw new ConfigurationError(`the download of ${pin.name}@${pin.version} from ${registry} broke off (${(error as Error).cause ?? (error as Error).message}); run the job again`);
+      throw new ConfigurationError(
+        `the download of ${pin.name}@${pin.version} from ${registry} broke off (${(error as Error).cause ?? (error as Error).message}); run the job again`,
+      );
     }
     if (next.done) break;
     total += next.value.byteLength;

@@ -11,7 +11,9 @@ import { verifyInstall, verifyPackageCopy, versionAt } from './onnxruntime-manif
 
 /** The parts of onnxruntime-node that mlgate uses. */
 export interface Onnxruntime {
-  InferenceSession: { create(model: Uint8Array | string, options?: InferenceSession.SessionOptions): Promise<InferenceSession> };
+  InferenceSession: {
+    create(model: Uint8Array | string, options?: InferenceSession.SessionOptions): Promise<InferenceSession>;
+  };
   Tensor: typeof Tensor;
   /** Where it was loaded from, for the log. */
   source: string;
@@ -64,37 +66,56 @@ export async function findOnnxruntime(options: LoadOnnxruntimeOptions): Promise<
   if (options.path) {
     const folder = resolve(options.path);
     const candidates = [folder, join(folder, 'node_modules', 'onnxruntime-node')];
-    const found = candidates.find((c) => existsSync(join(c, 'package.json')) && existsSync(join(c, 'dist', 'index.js')));
-    if (!found) throw new ConfigurationError(`onnxruntime-path ${options.path}: no onnxruntime-node package there (expected package.json and dist/index.js, or node_modules/onnxruntime-node); install it with npm install onnxruntime-node@${pin.node.version}`);
+    const found = candidates.find(
+      (c) => existsSync(join(c, 'package.json')) && existsSync(join(c, 'dist', 'index.js')),
+    );
+    if (!found)
+      throw new ConfigurationError(
+        `onnxruntime-path ${options.path}: no onnxruntime-node package there (expected package.json and dist/index.js, or node_modules/onnxruntime-node); install it with npm install onnxruntime-node@${pin.node.version}`,
+      );
     const version = versionAt(found);
     if (version !== pin.node.version) {
-      options.logger?.info(`onnxruntime-path ${options.path} holds onnxruntime-node ${version}, not the pinned ${pin.node.version}: loaded as it is, without checking its files`);
+      options.logger?.info(
+        `onnxruntime-path ${options.path} holds onnxruntime-node ${version}, not the pinned ${pin.node.version}: loaded as it is, without checking its files`,
+      );
       return requireOnnxruntime(found, `${options.path}`);
     }
     const problem = verifyPackageCopy(found, commonFolderOf(found), pin, platform, arch);
-    if (problem) throw new ConfigurationError(`onnxruntime-path ${options.path} is not onnxruntime-node ${pin.node.version} as published (${problem}); refusing to load it. Reinstall it with npm install onnxruntime-node@${pin.node.version}`);
+    if (problem)
+      throw new ConfigurationError(
+        `onnxruntime-path ${options.path} is not onnxruntime-node ${pin.node.version} as published (${problem}); refusing to load it. Reinstall it with npm install onnxruntime-node@${pin.node.version}`,
+      );
     return requireOnnxruntime(found, `${options.path}`);
   }
   const ordinary = tryResolve(options.resolveFrom ?? import.meta.url);
   if (ordinary) {
     const problem = verifyPackageCopy(ordinary, commonFolderOf(ordinary), pin, platform, arch);
     if (!problem) return requireOnnxruntime(ordinary, 'node_modules');
-    options.logger?.warning(`Not loading onnxruntime-node from ${ordinary}: ${problem}. Using the pinned copy in the tool cache instead`);
+    options.logger?.warning(
+      `Not loading onnxruntime-node from ${ordinary}: ${problem}. Using the pinned copy in the tool cache instead`,
+    );
   }
   const cacheRoot = options.cacheRoot ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'mlgate');
   const cached = cachedOnnxruntimeDir({ pin, cacheRoot });
   if (existsSync(cached)) {
     const problem = verifyInstall(cached, pin, platform, arch);
     if (!problem) return requireOnnxruntime(join(cached, 'node_modules', 'onnxruntime-node'), `tool cache ${cached}`);
-    options.logger?.warning(`onnxruntime-node in the tool cache at ${cached} fails verification (${problem}); not loading it: removing it and downloading the pinned copy again`);
+    options.logger?.warning(
+      `onnxruntime-node in the tool cache at ${cached} fails verification (${problem}); not loading it: removing it and downloading the pinned copy again`,
+    );
     try {
       removeInstall(cached);
     } catch (error) {
-      throw new ConfigurationError(`onnxruntime-node in the tool cache at ${cached} fails verification (${problem}) and cannot be removed (${(error as Error).message}); delete it, or set onnxruntime-path`);
+      throw new ConfigurationError(
+        `onnxruntime-node in the tool cache at ${cached} fails verification (${problem}) and cannot be removed (${(error as Error).message}); delete it, or set onnxruntime-path`,
+      );
     }
   }
   const installed = await installOnnxruntime({ pin, cacheRoot, registry: options.registry, logger: options.logger });
-  return requireOnnxruntime(join(installed, 'node_modules', 'onnxruntime-node'), `tool cache ${installed} (downloaded)`);
+  return requireOnnxruntime(
+    join(installed, 'node_modules', 'onnxruntime-node'),
+    `tool cache ${installed} (downloaded)`,
+  );
 }
 
 function tryResolve(from: string | URL): string | undefined {
@@ -130,7 +151,9 @@ export function requireOnnxruntime(packageFolder: string, source: string): Onnxr
   try {
     ort = require(packageFolder) as Omit<Onnxruntime, 'source' | 'version'>;
   } catch (error) {
-    throw new ConfigurationError(`onnxruntime-node at ${packageFolder} does not load on this runner (${(error as Error).message.split('\n')[0]}); reinstall it, or remove it from the tool cache to fetch it again`);
+    throw new ConfigurationError(
+      `onnxruntime-node at ${packageFolder} does not load on this runner (${(error as Error).message.split('\n')[0]}); reinstall it, or remove it from the tool cache to fetch it again`,
+    );
   }
   const version = (require(join(packageFolder, 'package.json')) as { version: string }).version;
   return { InferenceSession: ort.InferenceSession, Tensor: ort.Tensor, source, version, folder: packageFolder };

@@ -70,7 +70,8 @@ export class TimingSample {
   rowMajor(): Float32Array | undefined {
     if (this.filled === 0) return undefined;
     const size = this.filled * this.width;
-    for (let at = size; at < this.block.length; at += size) this.block.copyWithin(at, 0, Math.min(size, this.block.length - at));
+    for (let at = size; at < this.block.length; at += size)
+      this.block.copyWithin(at, 0, Math.min(size, this.block.length - at));
     return this.block;
   }
 }
@@ -104,11 +105,18 @@ export interface LatencyTimes {
 most calls: those are kept then). It goes on until `maxCalls` rounds, or `minCalls` rounds and `budgetMs` of kept
 calls (or three times that in all).
  */
-export async function measureLatency(models: readonly TimedModel[], sample: TimingSample, options: LatencyOptions, clock: LatencyClock = PROCESS_CLOCK): Promise<LatencyTimes | undefined> {
+export async function measureLatency(
+  models: readonly TimedModel[],
+  sample: TimingSample,
+  options: LatencyOptions,
+  clock: LatencyClock = PROCESS_CLOCK,
+): Promise<LatencyTimes | undefined> {
   const block = sample.rowMajor();
   if (!block) return undefined;
   const { rows, width } = sample;
-  const inputs = models.map((m) => (m.columns.length === width && m.columns.every((c, i) => c === i) ? block : gather(block, rows, width, m.columns)));
+  const inputs = models.map((m) =>
+    m.columns.length === width && m.columns.every((c, i) => c === i) ? block : gather(block, rows, width, m.columns),
+  );
   const call = (m: number) => models[m]!.run(inputs[m]!, rows, models[m]!.columns.length);
   for (let i = 0; i < options.warmUpCalls; i++) for (let m = 0; m < models.length; m++) await call(m);
   const times: ScoringTimes[] = models.map(() => ({ batchMs: [], batchRows: [] }));
@@ -118,7 +126,10 @@ export async function measureLatency(models: readonly TimedModel[], sample: Timi
   let retimed = 0;
   const started = clock.now();
   const inTime = () => clock.now() - started < 3 * options.budgetMs;
-  for (let round = 0; round < options.maxCalls && (round < options.minCalls || (spent < options.budgetMs && inTime())); ) {
+  for (
+    let round = 0;
+    round < options.maxCalls && (round < options.minCalls || (spent < options.budgetMs && inTime()));
+  ) {
     let preempted = false;
     for (const m of round % 2 === 0 ? order : [...order].reverse()) {
       const cpuBefore = clock.cpu();

@@ -43,13 +43,25 @@ export function writeDenseModel(spec: DenseModelSpec): Uint8Array {
   let current = inputName;
   let step = 0;
   const next = (name: string) => `${name}_${step++}`;
-  const add = (opType: string, inputs: string[], attributes: InstanceType<typeof onnx.AttributeProto>[] = [], output = next(opType.toLowerCase())) => {
+  const add = (
+    opType: string,
+    inputs: string[],
+    attributes: InstanceType<typeof onnx.AttributeProto>[] = [],
+    output = next(opType.toLowerCase()),
+  ) => {
     nodes.push(onnx.NodeProto.create({ opType, input: inputs, output: [output], name: output, attribute: attributes }));
     current = output;
     return output;
   };
   const constant = (name: string, dims: number[], values: Float32Array) => {
-    initializers.push(onnx.TensorProto.create({ name, dims, dataType: onnx.TensorProto.DataType.FLOAT, rawData: new Uint8Array(values.buffer, values.byteOffset, values.byteLength) }));
+    initializers.push(
+      onnx.TensorProto.create({
+        name,
+        dims,
+        dataType: onnx.TensorProto.DataType.FLOAT,
+        rawData: new Uint8Array(values.buffer, values.byteOffset, values.byteLength),
+      }),
+    );
     return name;
   };
   const width = spec.features.length;
@@ -58,12 +70,22 @@ export function writeDenseModel(spec: DenseModelSpec): Uint8Array {
     add('Mul', [current, constant('normalize_scale', [width], spec.normalize.scale)]);
   }
   spec.layers.forEach((layer, index) => {
-    if (layer.weights.length !== layer.inputs * layer.outputs) throw new Error(`layer ${index}: ${layer.weights.length} weights for ${layer.inputs}×${layer.outputs}`);
-    add('Gemm', [current, constant(`layer${index}_weights`, [layer.inputs, layer.outputs], layer.weights), constant(`layer${index}_bias`, [layer.outputs], layer.bias)]);
+    if (layer.weights.length !== layer.inputs * layer.outputs)
+      throw new Error(`layer ${index}: ${layer.weights.length} weights for ${layer.inputs}×${layer.outputs}`);
+    add('Gemm', [
+      current,
+      constant(`layer${index}_weights`, [layer.inputs, layer.outputs], layer.weights),
+      constant(`layer${index}_bias`, [layer.outputs], layer.bias),
+    ]);
     if (layer.activation === 'relu') add('Relu', [current]);
     if (layer.activation === 'tanh') add('Tanh', [current]);
   });
-  if (spec.output === 'softmax') add('Softmax', [current], [onnx.AttributeProto.create({ name: 'axis', type: onnx.AttributeProto.AttributeType.INT, i: 1 })]);
+  if (spec.output === 'softmax')
+    add(
+      'Softmax',
+      [current],
+      [onnx.AttributeProto.create({ name: 'axis', type: onnx.AttributeProto.AttributeType.INT, i: 1 })],
+    );
   if (spec.output === 'sigmoid') add('Sigmoid', [current]);
   add('Identity', [current], [], outputName);
   const outputs = spec.layers.at(-1)?.outputs ?? width;
@@ -93,7 +115,12 @@ function floatTensorInfo(name: string, width: number, batch?: number) {
     type: onnx.TypeProto.create({
       tensorType: onnx.TypeProto.Tensor.create({
         elemType: onnx.TensorProto.DataType.FLOAT,
-        shape: onnx.TensorShapeProto.create({ dim: [onnx.TensorShapeProto.Dimension.create(batch !== undefined ? { dimValue: batch } : { dimParam: 'batch' }), onnx.TensorShapeProto.Dimension.create({ dimValue: width })] }),
+        shape: onnx.TensorShapeProto.create({
+          dim: [
+            onnx.TensorShapeProto.Dimension.create(batch !== undefined ? { dimValue: batch } : { dimParam: 'batch' }),
+            onnx.TensorShapeProto.Dimension.create({ dimValue: width }),
+          ],
+        }),
       }),
     }),
   });
@@ -112,10 +139,18 @@ const ELEMENT_TYPES: Record<ElementType, number> = {
 };
 
 /** A graph input or output: a tensor (dimensions numbers, names for symbolic ones), or a sequence of maps (ZipMap's output). */
-export type ValueSpec = { name: string; type: ElementType; shape?: (number | string)[] } | { name: string; mapOf: { key: 'int64' | 'string'; value: 'float' } };
+export type ValueSpec =
+  | { name: string; type: ElementType; shape?: (number | string)[] }
+  | { name: string; mapOf: { key: 'int64' | 'string'; value: 'float' } };
 
 /** A node attribute, tagged with its ONNX type (a JavaScript number cannot tell an int from a float). */
-export type AttributeSpec = { i: number } | { f: number } | { s: string } | { ints: number[] } | { floats: number[] } | { strings: string[] };
+export type AttributeSpec =
+  | { i: number }
+  | { f: number }
+  | { s: string }
+  | { ints: number[] }
+  | { floats: number[] }
+  | { strings: string[] };
 
 /** One node: its operator (in `domain`, default the standard one), its inputs and outputs, and attributes. */
 export interface NodeSpec {
@@ -158,7 +193,12 @@ export function writeGraphModel(spec: GraphModelSpec): Uint8Array {
       }),
     ),
     initializer: (spec.initializers ?? []).map((c) =>
-      onnx.TensorProto.create({ name: c.name, dims: c.dims, dataType: c.values instanceof BigInt64Array ? onnx.TensorProto.DataType.INT64 : onnx.TensorProto.DataType.FLOAT, rawData: new Uint8Array(c.values.buffer, c.values.byteOffset, c.values.byteLength) }),
+      onnx.TensorProto.create({
+        name: c.name,
+        dims: c.dims,
+        dataType: c.values instanceof BigInt64Array ? onnx.TensorProto.DataType.INT64 : onnx.TensorProto.DataType.FLOAT,
+        rawData: new Uint8Array(c.values.buffer, c.values.byteOffset, c.values.byteLength),
+      }),
     ),
     input: spec.inputs.map(valueInfo),
     output: spec.outputs.map(valueInfo),
@@ -168,7 +208,9 @@ export function writeGraphModel(spec: GraphModelSpec): Uint8Array {
     opsetImport: Object.entries(opsets).map(([domain, version]) => onnx.OperatorSetIdProto.create({ domain, version })),
     producerName: spec.producerName ?? 'mlgate',
     graph,
-    metadataProps: Object.entries(spec.metadata ?? {}).map(([key, value]) => onnx.StringStringEntryProto.create({ key, value })),
+    metadataProps: Object.entries(spec.metadata ?? {}).map(([key, value]) =>
+      onnx.StringStringEntryProto.create({ key, value }),
+    ),
   });
   return onnx.ModelProto.encode(model).finish();
 }
@@ -186,9 +228,31 @@ function attribute(name: string, value: AttributeSpec) {
 
 function valueInfo(value: ValueSpec) {
   if ('mapOf' in value) {
-    const map = onnx.TypeProto.create({ mapType: onnx.TypeProto.Map.create({ keyType: ELEMENT_TYPES[value.mapOf.key], valueType: onnx.TypeProto.create({ tensorType: onnx.TypeProto.Tensor.create({ elemType: ELEMENT_TYPES[value.mapOf.value] }) }) }) });
-    return onnx.ValueInfoProto.create({ name: value.name, type: onnx.TypeProto.create({ sequenceType: onnx.TypeProto.Sequence.create({ elemType: map }) }) });
+    const map = onnx.TypeProto.create({
+      mapType: onnx.TypeProto.Map.create({
+        keyType: ELEMENT_TYPES[value.mapOf.key],
+        valueType: onnx.TypeProto.create({
+          tensorType: onnx.TypeProto.Tensor.create({ elemType: ELEMENT_TYPES[value.mapOf.value] }),
+        }),
+      }),
+    });
+    return onnx.ValueInfoProto.create({
+      name: value.name,
+      type: onnx.TypeProto.create({ sequenceType: onnx.TypeProto.Sequence.create({ elemType: map }) }),
+    });
   }
-  const dims = (value.shape ?? []).map((d) => (typeof d === 'number' ? onnx.TensorShapeProto.Dimension.create({ dimValue: d }) : onnx.TensorShapeProto.Dimension.create({ dimParam: d })));
-  return onnx.ValueInfoProto.create({ name: value.name, type: onnx.TypeProto.create({ tensorType: onnx.TypeProto.Tensor.create({ elemType: ELEMENT_TYPES[value.type], shape: onnx.TensorShapeProto.create({ dim: dims }) }) }) });
+  const dims = (value.shape ?? []).map((d) =>
+    typeof d === 'number'
+      ? onnx.TensorShapeProto.Dimension.create({ dimValue: d })
+      : onnx.TensorShapeProto.Dimension.create({ dimParam: d }),
+  );
+  return onnx.ValueInfoProto.create({
+    name: value.name,
+    type: onnx.TypeProto.create({
+      tensorType: onnx.TypeProto.Tensor.create({
+        elemType: ELEMENT_TYPES[value.type],
+        shape: onnx.TensorShapeProto.create({ dim: dims }),
+      }),
+    }),
+  });
 }

@@ -74,7 +74,12 @@ export async function openModel(ort: Onnxruntime, path: string, name: string, ou
     bytes = await readFile(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new ConfigurationError(code === 'ENOENT' ? `${name}: model file not found` : `${name}: cannot read the model (${code ?? (error as Error).message})`, { file: name });
+    throw new ConfigurationError(
+      code === 'ENOENT'
+        ? `${name}: model file not found`
+        : `${name}: cannot read the model (${code ?? (error as Error).message})`,
+      { file: name },
+    );
   }
   const prepared = prepareModel(bytes, name);
   const { metadata } = prepared;
@@ -82,27 +87,46 @@ export async function openModel(ort: Onnxruntime, path: string, name: string, ou
   try {
     session = await createSession(ort, prepared.bytes);
   } catch (error) {
-    throw new DataError(`${name}: onnxruntime ${ort.version} cannot load the model: ${firstLine(error)}; re-export it (ONNX IR ≤ 10, opset ≤ 21 are safe)`, { file: name });
+    throw new DataError(
+      `${name}: onnxruntime ${ort.version} cannot load the model: ${firstLine(error)}; re-export it (ONNX IR ≤ 10, opset ≤ 21 are safe)`,
+      { file: name },
+    );
   }
   const inputs = session.inputMetadata;
-  const describe = (list: readonly InferenceSession.ValueMetadata[]) => list.map((v) => (v.isTensor ? `${v.name} (${v.type} [${v.shape.join(', ')}])` : `${v.name} (not a tensor)`)).join(', ');
+  const describe = (list: readonly InferenceSession.ValueMetadata[]) =>
+    list
+      .map((v) => (v.isTensor ? `${v.name} (${v.type} [${v.shape.join(', ')}])` : `${v.name} (not a tensor)`))
+      .join(', ');
   const input = inputs[0];
   const layout = inputLayout(inputs);
   if (!input?.isTensor || !layout) {
     await session.release();
-    throw new ConfigurationError(`${name}: mlgate feeds a model one numeric tensor [rows, features], or one input per column named as the column ([rows, 1] or [rows] of float, double, int64, int32, bool or string), but this model takes ${describe(inputs)}; export it with one of those`, { file: name });
+    throw new ConfigurationError(
+      `${name}: mlgate feeds a model one numeric tensor [rows, features], or one input per column named as the column ([rows, 1] or [rows] of float, double, int64, int32, bool or string), but this model takes ${describe(inputs)}; export it with one of those`,
+      { file: name },
+    );
   }
   const outputs = session.outputMetadata;
-  const output = outputName ? outputs.find((o) => o.name === outputName) : (outputs.find((o) => o.isTensor && o.type.startsWith('float')) ?? outputs.find((o) => o.isTensor));
+  const output = outputName
+    ? outputs.find((o) => o.name === outputName)
+    : (outputs.find((o) => o.isTensor && o.type.startsWith('float')) ?? outputs.find((o) => o.isTensor));
   if (!output?.isTensor) {
     await session.release();
-    throw new ConfigurationError(`${name}: ${outputName ? `no output named ${outputName}` : 'no tensor output'}; the model gives ${describe(outputs)} (for scikit-learn models, convert with options={'zipmap': False})`, { file: name });
+    throw new ConfigurationError(
+      `${name}: ${outputName ? `no output named ${outputName}` : 'no tensor output'}; the model gives ${describe(outputs)} (for scikit-learn models, convert with options={'zipmap': False})`,
+      { file: name },
+    );
   }
   const tensors = inputs as InferenceSession.TensorValueMetadata[];
   const width = layout === 'columns' ? inputs.length : typeof input.shape[1] === 'number' ? input.shape[1] : undefined;
   const batches = tensors.map((t) => t.shape[0]).filter((d): d is number => typeof d === 'number' && d > 0);
   const fixedBatch = batches.length > 0 ? Math.max(...batches) : undefined;
-  const notes = [...prepared.notes, ...(fixedBatch !== undefined ? [`its batch dimension is fixed: scored ${fixedBatch} ${fixedBatch === 1 ? 'row' : 'rows'} a call`] : [])];
+  const notes = [
+    ...prepared.notes,
+    ...(fixedBatch !== undefined
+      ? [`its batch dimension is fixed: scored ${fixedBatch} ${fixedBatch === 1 ? 'row' : 'rows'} a call`]
+      : []),
+  ];
   const facts: ModelFacts = {
     name,
     sha256: sha256Hex(bytes),
@@ -132,14 +156,25 @@ export async function checkModelLoads(ort: Onnxruntime, bytes: Uint8Array, name:
     // One thread: the session is only opened, never run.
     session = await createSession(ort, bytes, 1);
   } catch (error) {
-    throw new DataError(`${name}: onnxruntime ${ort.version} cannot load the model: ${firstLine(error)}; re-export it (ONNX IR ≤ 10, opset ≤ 21 are safe)`, { file: name });
+    throw new DataError(
+      `${name}: onnxruntime ${ort.version} cannot load the model: ${firstLine(error)}; re-export it (ONNX IR ≤ 10, opset ≤ 21 are safe)`,
+      { file: name },
+    );
   }
   await session.release();
 }
 
 /** An onnxruntime session on the CPU; `threads` caps onnxruntime's own threads (see startScoring for why). */
-export function createSession(ort: Onnxruntime, model: Uint8Array | string, threads?: number): Promise<InferenceSession> {
-  return ort.InferenceSession.create(model, { executionProviders: ['cpu'], graphOptimizationLevel: 'all', ...(threads ? { intraOpNumThreads: threads, interOpNumThreads: 1 } : {}) });
+export function createSession(
+  ort: Onnxruntime,
+  model: Uint8Array | string,
+  threads?: number,
+): Promise<InferenceSession> {
+  return ort.InferenceSession.create(model, {
+    executionProviders: ['cpu'],
+    graphOptimizationLevel: 'all',
+    ...(threads ? { intraOpNumThreads: threads, interOpNumThreads: 1 } : {}),
+  });
 }
 
 /**
@@ -149,10 +184,15 @@ export function createSession(ort: Onnxruntime, model: Uint8Array | string, thre
 function inputLayout(inputs: readonly InferenceSession.ValueMetadata[]): ModelFacts['layout'] | undefined {
   if (!inputs.every((i) => i.isTensor)) return undefined;
   const tensors = inputs as readonly InferenceSession.TensorValueMetadata[];
-  const isColumn = (t: InferenceSession.TensorValueMetadata) => COLUMN_TYPES.has(t.type) && (t.shape.length === 1 || (t.shape.length === 2 && t.shape[1] === 1));
+  const isColumn = (t: InferenceSession.TensorValueMetadata) =>
+    COLUMN_TYPES.has(t.type) && (t.shape.length === 1 || (t.shape.length === 2 && t.shape[1] === 1));
   if (tensors.length === 1) {
     const [only] = tensors;
-    if (NUMERIC_TYPES.has(only!.type) && (only!.shape.length === 0 || (only!.shape.length === 2 && only!.shape[1] !== 1))) return 'matrix';
+    if (
+      NUMERIC_TYPES.has(only!.type) &&
+      (only!.shape.length === 0 || (only!.shape.length === 2 && only!.shape[1] !== 1))
+    )
+      return 'matrix';
     if (isColumn(only!)) return only!.type === 'string' || only!.shape.length === 1 ? 'columns' : 'matrix';
     return undefined;
   }
@@ -166,18 +206,31 @@ function inputLayout(inputs: readonly InferenceSession.ValueMetadata[]): ModelFa
  * the extra outputs left out. onnxruntime's refusal of a shape or type becomes one line naming the input, what it
  * expects, what it was given and the fix.
  */
-export function runner(ort: Pick<Onnxruntime, 'Tensor'>, session: InferenceSession, facts: Pick<ModelFacts, 'name' | 'outputName' | 'width' | 'layout' | 'inputs' | 'fixedBatch'>, texts: ReadonlyMap<string, readonly string[]> = new Map()): OnnxModel['run'] {
+export function runner(
+  ort: Pick<Onnxruntime, 'Tensor'>,
+  session: InferenceSession,
+  facts: Pick<ModelFacts, 'name' | 'outputName' | 'width' | 'layout' | 'inputs' | 'fixedBatch'>,
+  texts: ReadonlyMap<string, readonly string[]> = new Map(),
+): OnnxModel['run'] {
   const { name, outputName, width, layout, inputs, fixedBatch } = facts;
   const call = async (features: Float32Array | Float64Array, rows: number, columns: number): Promise<OutputTensor> => {
     const feeds: Record<string, unknown> = {};
     if (layout === 'matrix') {
       const input = inputs[0]!;
-      feeds[input.name] = new ort.Tensor(input.type as 'float32', typedValues(input, features.subarray(0, rows * columns), name, texts) as Float32Array, [rows, columns]);
+      feeds[input.name] = new ort.Tensor(
+        input.type as 'float32',
+        typedValues(input, features.subarray(0, rows * columns), name, texts) as Float32Array,
+        [rows, columns],
+      );
     } else {
       inputs.forEach((input, c) => {
         const column = new Float64Array(rows);
         for (let r = 0; r < rows; r++) column[r] = features[r * columns + c]!;
-        feeds[input.name] = new ort.Tensor(input.type as 'float32', typedValues(input, column, name, texts) as Float32Array, input.shape.length === 1 ? [rows] : [rows, 1]);
+        feeds[input.name] = new ort.Tensor(
+          input.type as 'float32',
+          typedValues(input, column, name, texts) as Float32Array,
+          input.shape.length === 1 ? [rows] : [rows, 1],
+        );
       });
     }
     try {
@@ -188,14 +241,24 @@ export function runner(ort: Pick<Onnxruntime, 'Tensor'>, session: InferenceSessi
     }
   };
   return async (features, rows, columns) => {
-    if (width !== undefined && columns !== width) throw new ConfigurationError(`${name}: the model takes ${width} features per row, but ${columns} were given; list the model's features in its order (features input, or metadata mlgate.features)`, { file: name });
+    if (width !== undefined && columns !== width)
+      throw new ConfigurationError(
+        `${name}: the model takes ${width} features per row, but ${columns} were given; list the model's features in its order (features input, or metadata mlgate.features)`,
+        { file: name },
+      );
     if (fixedBatch === undefined || rows === fixedBatch) return call(features, rows, columns);
     return inFixedBatches(call, features, rows, columns, fixedBatch);
   };
 }
 
 /** Scores `rows` rows in calls of exactly `batch` rows, the last one filled up with the last row, and joins the outputs. */
-async function inFixedBatches(call: (features: Float32Array | Float64Array, rows: number, columns: number) => Promise<OutputTensor>, features: Float32Array | Float64Array, rows: number, columns: number, batch: number): Promise<OutputTensor> {
+async function inFixedBatches(
+  call: (features: Float32Array | Float64Array, rows: number, columns: number) => Promise<OutputTensor>,
+  features: Float32Array | Float64Array,
+  rows: number,
+  columns: number,
+  batch: number,
+): Promise<OutputTensor> {
   const parts: OutputTensor[] = [];
   const padded = new (features.constructor as Float32ArrayConstructor)(batch * columns);
   for (let from = 0; from < rows; from += batch) {
@@ -221,7 +284,12 @@ async function inFixedBatches(call: (features: Float32Array | Float64Array, rows
 }
 
 /** A fed column or matrix as the input's element type; a value the type cannot hold is refused, naming the input. */
-function typedValues(input: InputFacts, values: Float32Array | Float64Array, name: string, texts: ReadonlyMap<string, readonly string[]>): ArrayLike<unknown> {
+function typedValues(
+  input: InputFacts,
+  values: Float32Array | Float64Array,
+  name: string,
+  texts: ReadonlyMap<string, readonly string[]>,
+): ArrayLike<unknown> {
   switch (input.type) {
     case 'float32':
       return values instanceof Float32Array ? values : Float32Array.from(values);
@@ -232,7 +300,11 @@ function typedValues(input: InputFacts, values: Float32Array | Float64Array, nam
       const out = input.type === 'int64' ? new BigInt64Array(values.length) : new Int32Array(values.length);
       for (let i = 0; i < values.length; i++) {
         const v = values[i]!;
-        if (!Number.isInteger(v)) throw new ConfigurationError(`${name}: the input ${input.name} takes integers (${input.type}), but was given ${v}; give that column whole numbers, or export the input as a float`, { file: name });
+        if (!Number.isInteger(v))
+          throw new ConfigurationError(
+            `${name}: the input ${input.name} takes integers (${input.type}), but was given ${v}; give that column whole numbers, or export the input as a float`,
+            { file: name },
+          );
         out[i] = (input.type === 'int64' ? BigInt(v) : v) as never;
       }
       return out;
@@ -244,12 +316,20 @@ function typedValues(input: InputFacts, values: Float32Array | Float64Array, nam
       return Array.from(values, (id) => list[id] ?? '');
     }
     default:
-      throw new ConfigurationError(`${name}: the input ${input.name} is ${input.type}, which mlgate cannot feed; export it as float, double, int64, int32, bool or string`, { file: name });
+      throw new ConfigurationError(
+        `${name}: the input ${input.name} is ${input.type}, which mlgate cannot feed; export it as float, double, int64, int32, bool or string`,
+        { file: name },
+      );
   }
 }
 
 /** onnxruntime's refusal of the fed shape or type as one line naming the input and the fix; undefined for other errors. */
-function runError(error: unknown, name: string, inputs: readonly InputFacts[], given: readonly number[]): ConfigurationError | undefined {
+function runError(
+  error: unknown,
+  name: string,
+  inputs: readonly InputFacts[],
+  given: readonly number[],
+): ConfigurationError | undefined {
   const message = String((error as Error).message ?? error);
   const invalid = /invalid (dimensions|rank|.*type) for input: ([^\s]+)|Unexpected input data type/i.exec(message);
   if (!invalid) return undefined;
@@ -286,9 +366,14 @@ function prepareModel(bytes: Uint8Array, name: string): PreparedGraph {
   try {
     prepared = prepareGraph(bytes);
   } catch (error) {
-    throw new DataError(`${name}: not an ONNX model (${firstLine(error)}); give the .onnx file your exporter wrote`, { file: name });
+    throw new DataError(`${name}: not an ONNX model (${firstLine(error)}); give the .onnx file your exporter wrote`, {
+      file: name,
+    });
   }
-  if (prepared.nodes === 0) throw new DataError(`${name}: not an ONNX model (it has no graph); give the .onnx file your exporter wrote`, { file: name });
+  if (prepared.nodes === 0)
+    throw new DataError(`${name}: not an ONNX model (it has no graph); give the .onnx file your exporter wrote`, {
+      file: name,
+    });
   return prepared;
 }
 
@@ -298,12 +383,19 @@ function decodeModel(bytes: Uint8Array, name: string): InstanceType<typeof onnx.
   try {
     model = onnx.ModelProto.decode(bytes);
   } catch (error) {
-    throw new DataError(`${name}: not an ONNX model (${firstLine(error)}); give the .onnx file your exporter wrote`, { file: name });
+    throw new DataError(`${name}: not an ONNX model (${firstLine(error)}); give the .onnx file your exporter wrote`, {
+      file: name,
+    });
   }
-  if (!model.graph?.node?.length) throw new DataError(`${name}: not an ONNX model (it has no graph); give the .onnx file your exporter wrote`, { file: name });
+  if (!model.graph?.node?.length)
+    throw new DataError(`${name}: not an ONNX model (it has no graph); give the .onnx file your exporter wrote`, {
+      file: name,
+    });
   return model;
 }
 
 export function firstLine(error: unknown): string {
-  return String((error as Error).message ?? error).split('\n')[0]!.trim();
+  return String((error as Error).message ?? error)
+    .split('\n')[0]!
+    .trim();
 }

@@ -30,7 +30,8 @@ export function expectedFiles(pin: OnnxruntimePin, platform: string, arch: strin
   const expected = new Map<string, string>();
   for (const pkg of [pin.node, pin.common]) {
     for (const [path, digest] of Object.entries(pkg.files)) {
-      if (pkg === pin.node && path.startsWith('bin/napi-v6/') && !path.startsWith(nativeFolder(platform, arch))) continue;
+      if (pkg === pin.node && path.startsWith('bin/napi-v6/') && !path.startsWith(nativeFolder(platform, arch)))
+        continue;
       expected.set(`node_modules/${pkg.name}/${path}`, digest);
     }
   }
@@ -64,15 +65,19 @@ export function verifyInstall(folder: string, pin: OnnxruntimePin, platform: str
   } catch {
     return `it has no readable ${MANIFEST_FILE}`;
   }
-  if (manifest?.schema !== MANIFEST_SCHEMA || typeof manifest.files !== 'object' || manifest.files === null) return `${MANIFEST_FILE} is not an mlgate install manifest`;
+  if (manifest?.schema !== MANIFEST_SCHEMA || typeof manifest.files !== 'object' || manifest.files === null)
+    return `${MANIFEST_FILE} is not an mlgate install manifest`;
   for (const [name, wanted] of Object.entries(packagesOf(pin))) {
     const got = manifest.packages?.[name];
-    if (got?.version !== wanted.version || got.integrity !== wanted.integrity) return `${MANIFEST_FILE} names ${name}@${got?.version} ${got?.integrity}, not the pinned ${wanted.version} ${wanted.integrity}`;
+    if (got?.version !== wanted.version || got.integrity !== wanted.integrity)
+      return `${MANIFEST_FILE} names ${name}@${got?.version} ${got?.integrity}, not the pinned ${wanted.version} ${wanted.integrity}`;
   }
   const expected = expectedFiles(pin, platform, arch);
   const listed = Object.entries(manifest.files);
   if (listed.length !== expected.size || listed.some(([path, digest]) => expected.get(path) !== digest)) {
-    const odd = listed.find(([path, digest]) => expected.get(path) !== digest)?.[0] ?? [...expected.keys()].find((path) => !(path in manifest.files));
+    const odd =
+      listed.find(([path, digest]) => expected.get(path) !== digest)?.[0] ??
+      [...expected.keys()].find((path) => !(path in manifest.files));
     return `${MANIFEST_FILE} does not list the files of the pinned release (first difference: ${odd})`;
   }
   return checkFiles(folder, expected, true);
@@ -84,13 +89,29 @@ export function verifyInstall(folder: string, pin: OnnxruntimePin, platform: str
  * this platform is there with the recorded SHA-256. Files the release does not have (the CUDA providers that
  * onnxruntime-node's install script adds on request) are not checked: mlgate never asks for them.
  */
-export function verifyPackageCopy(nodeFolder: string, commonFolder: string, pin: OnnxruntimePin, platform: string, arch: string): string | undefined {
-  for (const [pkg, folder] of [[pin.node, nodeFolder], [pin.common, commonFolder]] as const) {
+export function verifyPackageCopy(
+  nodeFolder: string,
+  commonFolder: string,
+  pin: OnnxruntimePin,
+  platform: string,
+  arch: string,
+): string | undefined {
+  for (const [pkg, folder] of [
+    [pin.node, nodeFolder],
+    [pin.common, commonFolder],
+  ] as const) {
     const version = versionAt(folder);
-    if (version !== pkg.version) return `${folder} holds ${pkg.name} ${version ?? '(unreadable)'}, not the pinned ${pkg.version}`;
+    if (version !== pkg.version)
+      return `${folder} holds ${pkg.name} ${version ?? '(unreadable)'}, not the pinned ${pkg.version}`;
     const prefix = `node_modules/${pkg.name}/`;
-    const files = new Map([...expectedFiles(pin, platform, arch)].filter(([path]) => path.startsWith(prefix)).map(([path, digest]) => [path.slice(prefix.length), digest]));
-    const problem = checkFiles(folder, files, false) ?? (pkg === pin.node ? checkNativeFolder(folder, files, platform, arch) : undefined);
+    const files = new Map(
+      [...expectedFiles(pin, platform, arch)]
+        .filter(([path]) => path.startsWith(prefix))
+        .map(([path, digest]) => [path.slice(prefix.length), digest]),
+    );
+    const problem =
+      checkFiles(folder, files, false) ??
+      (pkg === pin.node ? checkNativeFolder(folder, files, platform, arch) : undefined);
     if (problem) return problem;
   }
   return undefined;
@@ -101,11 +122,18 @@ export function verifyPackageCopy(nodeFolder: string, commonFolder: string, pin:
  * libraries it needs beside itself first (its RUNPATH is $ORIGIN), so any extra file there (a planted librt.so.1)
  * would be loaded with it and run its code in the step.
  */
-function checkNativeFolder(folder: string, files: ReadonlyMap<string, string>, platform: string, arch: string): string | undefined {
+function checkNativeFolder(
+  folder: string,
+  files: ReadonlyMap<string, string>,
+  platform: string,
+  arch: string,
+): string | undefined {
   const native = `bin/napi-v6/${platform}/${arch}`;
   if (!existsSync(join(folder, native))) return undefined;
   const extra = listFiles(join(folder, native)).find((path) => !files.has(`${native}/${path}`));
-  return extra ? `${native} holds ${extra}, which the pinned release does not, and which would be loaded with it` : undefined;
+  return extra
+    ? `${native} holds ${extra}, which the pinned release does not, and which would be loaded with it`
+    : undefined;
 }
 
 /** The version in a package folder's package.json, or undefined when there is none. */
@@ -150,5 +178,7 @@ function checkFiles(folder: string, expected: Map<string, string>, exact: boolea
 }
 
 function packagesOf(pin: OnnxruntimePin): InstallManifest['packages'] {
-  return Object.fromEntries([pin.node, pin.common].map((p: PinnedPackage) => [p.name, { version: p.version, integrity: p.integrity }]));
+  return Object.fromEntries(
+    [pin.node, pin.common].map((p: PinnedPackage) => [p.name, { version: p.version, integrity: p.integrity }]),
+  );
 }

@@ -14,7 +14,11 @@ const OWNER_READ = 0o400;
  * header gives, less any write permission for others than the owner and the setuid, setgid and sticky bits: a
  * file is executable only where the archive says so. Returns the names written.
  */
-export async function extractTar(chunks: AsyncIterable<Uint8Array>, target: string, keep: (name: string) => string | undefined): Promise<string[]> {
+export async function extractTar(
+  chunks: AsyncIterable<Uint8Array>,
+  target: string,
+  keep: (name: string) => string | undefined,
+): Promise<string[]> {
   const written: string[] = [];
   let pending = Buffer.alloc(0);
   let longName: string | undefined;
@@ -122,6 +126,7 @@ function parseOctal(bytes: Buffer): number {
 /** `target/name`, refusing absolute names and `..` that would leave target. */
 function safeJoin(target: string, name: string): string {
   const relative = normalize(name);
-  if (relative.startsWith('..') || relative.startsWith(sep) || /^[a-zA-Z]:/.test(relative)) throw new Error(`the archive holds a path outside its folder: ${name}`);
+  if (relative.startsWith('..') || relative.startsWith(sep) || /^[a-zA-Z]:/.test(relative))
+    throw new Error(`the archive holds a path outside its folder: ${name}`);
   return join(target, relative);
 }

@@ -57,7 +57,14 @@ export interface SharedRanking {
  * bootstrap when the other thread ranked alone. Without them, the other thread ranks from the probabilities and then
  * joins the bootstrap.
  */
-export function shareRanking(truth: Int32Array | Float64Array, models: readonly Predictions[], keys: SplitKeys[][] | undefined, scoring: ModelScoring | undefined, bootstrap?: BootstrapJob, settings: MlgateEnvironment = readMlgateEnvironment()): SharedRanking {
+export function shareRanking(
+  truth: Int32Array | Float64Array,
+  models: readonly Predictions[],
+  keys: SplitKeys[][] | undefined,
+  scoring: ModelScoring | undefined,
+  bootstrap?: BootstrapJob,
+  settings: MlgateEnvironment = readMlgateEnvironment(),
+): SharedRanking {
   const job = keys ? rankJob(keys) : undefined;
   const ranking = models.some((m) => m.task === 'classification' && m.probabilities);
   const thread = ranking ? otherThread(truth, models, job, scoring, bootstrap, settings) : undefined;
@@ -76,7 +83,14 @@ export function shareRanking(truth: Int32Array | Float64Array, models: readonly 
 }
 
 /** The other thread's part, started: its answer (the ranks when it ranked from the probabilities), or undefined when there is none. */
-function otherThread(truth: Int32Array | Float64Array, models: readonly Predictions[], job: RankJob | undefined, scoring: ModelScoring | undefined, bootstrap: BootstrapJob | undefined, settings: MlgateEnvironment): Promise<Record<string, number>[]> | undefined {
+function otherThread(
+  truth: Int32Array | Float64Array,
+  models: readonly Predictions[],
+  job: RankJob | undefined,
+  scoring: ModelScoring | undefined,
+  bootstrap: BootstrapJob | undefined,
+  settings: MlgateEnvironment,
+): Promise<Record<string, number>[]> | undefined {
   const request: RankRequest = {
     // The probabilities are not read when the keys are ranked: none is copied then.
     ...(job
@@ -85,14 +99,17 @@ function otherThread(truth: Int32Array | Float64Array, models: readonly Predicti
           probabilities: {
             rows: truth.length,
             truth: { kind: truth instanceof Int32Array ? 'int32' : 'float64', buffer: shared(truth) },
-            models: models.map((m) => (m.task === 'classification' && m.probabilities ? { buffer: shared(m.probabilities), k: m.k } : null)),
+            models: models.map((m) =>
+              m.task === 'classification' && m.probabilities ? { buffer: shared(m.probabilities), k: m.k } : null,
+            ),
           },
         }),
     ...(bootstrap ? { bootstrap } : {}),
   };
   if (scoring?.rank) return scoring.rank(request);
   const script = workerScript('rank-worker');
-  if (!script || truth.length < settings.rankMinRows || availableParallelism() < 2 || settings.threads === 1) return undefined;
+  if (!script || truth.length < settings.rankMinRows || availableParallelism() < 2 || settings.threads === 1)
+    return undefined;
   return new Promise((resolve, reject) => {
     const worker = new Worker(script, { workerData: request });
     worker.once('message', resolve);
@@ -114,7 +131,12 @@ export function takeRequestPart(request: RankRequest): Record<string, number>[] 
 
 function rankJob(keys: SplitKeys[][]): RankJob {
   const flat = keys.flat();
-  return { keys: flat, perModel: keys.map((k) => k.length), next: new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT), results: new SharedArrayBuffer(flat.length * 2 * Float64Array.BYTES_PER_ELEMENT) };
+  return {
+    keys: flat,
+    perModel: keys.map((k) => k.length),
+    next: new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT),
+    results: new SharedArrayBuffer(flat.length * 2 * Float64Array.BYTES_PER_ELEMENT),
+  };
 }
 
 /** Ranks targets of the job until none is left to claim. */
@@ -135,7 +157,10 @@ function rankingsOf(job: RankJob): Record<string, number>[] {
   const results = new Float64Array(job.results);
   let at = 0;
   return job.perModel.map((count) => {
-    const targets = Array.from({ length: count }, (_, i) => ({ rocAuc: results[2 * (at + i)]!, averagePrecision: results[2 * (at + i) + 1]! }));
+    const targets = Array.from({ length: count }, (_, i) => ({
+      rocAuc: results[2 * (at + i)]!,
+      averagePrecision: results[2 * (at + i) + 1]!,
+    }));
     at += count;
     return rankMetricValues(averageRankings(targets));
   });
@@ -143,7 +168,8 @@ function rankingsOf(job: RankJob): Record<string, number>[] {
 
 /** The rank metrics a request asks for from the probabilities, on the thread that received it. */
 function rankAll({ rows, truth, models }: NonNullable<RankRequest['probabilities']>): Record<string, number>[] {
-  const labels = truth.kind === 'int32' ? new Int32Array(truth.buffer, 0, rows) : new Float64Array(truth.buffer, 0, rows);
+  const labels =
+    truth.kind === 'int32' ? new Int32Array(truth.buffer, 0, rows) : new Float64Array(truth.buffer, 0, rows);
   return models.map((m) => (m ? rankMetricsOf(labels, new Float64Array(m.buffer, 0, rows * m.k), m.k) : {}));
 }
 

@@ -1,7 +1,13 @@
 import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { BatchScorer, type ModelScoring, type RowFacts, type ScoringResult, type SumRows } from '../onnx/batch-scorer.js';
+import {
+  BatchScorer,
+  type ModelScoring,
+  type RowFacts,
+  type ScoringResult,
+  type SumRows,
+} from '../onnx/batch-scorer.js';
 import type { Onnxruntime } from '../onnx/load-onnxruntime.js';
 import type { InputFacts, ModelFacts, OnnxModel } from '../onnx/onnx-model.js';
 import type { OutputKind } from '../../core/evaluate/model-output.js';
@@ -25,7 +31,16 @@ export interface ModelToScore {
 export interface ScoringRequest {
   /** onnxruntime-node's package folder: the thread loads the same copy as this one. */
   onnxruntime: string;
-  models: { path: string; name: string; outputName: string; columns: readonly number[]; predict?: OutputKind; layout: ModelFacts['layout']; inputs: InputFacts[]; fixedBatch: number | undefined }[];
+  models: {
+    path: string;
+    name: string;
+    outputName: string;
+    columns: readonly number[];
+    predict?: OutputKind;
+    layout: ModelFacts['layout'];
+    inputs: InputFacts[];
+    fixedBatch: number | undefined;
+  }[];
   width: number;
   batchSize: number;
   /** Sum the classifiers' rows as they are scored (see BatchScorer). */
@@ -37,10 +52,21 @@ export interface ScoringRequest {
  * BatchScorer.addRows), the end of them, then (optionally) the rank metrics to compute; and at any time the next
  * bytes of SHA-256 number `hash` (see hasher), or its digest.
  */
-export type ScoringMessage = { rows: number; block: Float32Array; facts?: RowFacts } | { end: true } | { rank: RankRequest } | { hash: number; chunk: Uint8Array } | { digest: number };
+export type ScoringMessage =
+  | { rows: number; block: Float32Array; facts?: RowFacts }
+  | { end: true }
+  | { rank: RankRequest }
+  | { hash: number; chunk: Uint8Array }
+  | { digest: number };
 
 /** Messages from the scoring thread: `ack` a batch scored, `returned` a hashed chunk's memory. */
-export type ScoringReply = { ack: ArrayBuffer[] } | { returned: ArrayBuffer } | { done: ScoringResult } | { ranked: Record<string, number>[] } | { digest: { hash: number; hex: string } } | { error: WorkerError };
+export type ScoringReply =
+  | { ack: ArrayBuffer[] }
+  | { returned: ArrayBuffer }
+  | { done: ScoringResult }
+  | { ranked: Record<string, number>[] }
+  | { digest: { hash: number; hex: string } }
+  | { error: WorkerError };
 
 /**
  * Rows sent and not yet scored, at most: a slow model holds the read back instead of queueing the data. Counted in
@@ -59,17 +85,52 @@ const MAX_IN_FLIGHT_ROWS = 36_000;
  * MLGATE_THREADS=1 keeps everything on this thread; below MlgateEnvironment.scoreMinBytes of data (MLGATE_SCORE_MIN_BYTES
  * overrides it, for tests) the thread's start costs more than the overlap saves.
  */
-export async function startScoring(ort: Onnxruntime, models: readonly ModelToScore[], width: number, batchSize: number, files: readonly DatasetFile[], sumRows?: SumRows, settings: MlgateEnvironment = readMlgateEnvironment()): Promise<ModelScoring> {
+export async function startScoring(
+  ort: Onnxruntime,
+  models: readonly ModelToScore[],
+  width: number,
+  batchSize: number,
+  files: readonly DatasetFile[],
+  sumRows?: SumRows,
+  settings: MlgateEnvironment = readMlgateEnvironment(),
+): Promise<ModelScoring> {
   const script = workerScript('scoring-worker');
   // Inputs other than float32 are fed from float64 features (ids of texts, integers past 2^24, doubles), which the
   // thread's float32 blocks would round: those models score on this thread.
   const exact = models.some((m) => m.model.facts.inputs.some((i) => i.type !== 'float32'));
-  if (exact || !script || availableParallelism() < 2 || settings.threads === 1 || (await totalBytes(files)) < settings.scoreMinBytes) {
-    return new BatchScorer(models.map((m) => ({ name: m.model.facts.name, outputName: m.model.facts.outputName, run: m.model.run, columns: m.columns, predict: m.predict })), width, batchSize, sumRows, exact ? 'float64' : 'float32');
+  if (
+    exact ||
+    !script ||
+    availableParallelism() < 2 ||
+    settings.threads === 1 ||
+    (await totalBytes(files)) < settings.scoreMinBytes
+  ) {
+    return new BatchScorer(
+      models.map((m) => ({
+        name: m.model.facts.name,
+        outputName: m.model.facts.outputName,
+        run: m.model.run,
+        columns: m.columns,
+        predict: m.predict,
+      })),
+      width,
+      batchSize,
+      sumRows,
+      exact ? 'float64' : 'float32',
+    );
   }
   const request: ScoringRequest = {
     onnxruntime: ort.folder,
-    models: models.map((m) => ({ path: m.path, name: m.model.facts.name, outputName: m.model.facts.outputName, columns: m.columns, predict: m.predict, layout: m.model.facts.layout, inputs: m.model.facts.inputs, fixedBatch: m.model.facts.fixedBatch })),
+    models: models.map((m) => ({
+      path: m.path,
+      name: m.model.facts.name,
+      outputName: m.model.facts.outputName,
+      columns: m.columns,
+      predict: m.predict,
+      layout: m.model.facts.layout,
+      inputs: m.model.facts.inputs,
+      fixedBatch: m.model.facts.fixedBatch,
+    })),
     width,
     batchSize,
     // The thread also splits the scores by class as they come: ranking them once the read ends only sorts.
@@ -134,7 +195,9 @@ class BackgroundScoring implements ModelScoring {
       });
       this.worker.once('error', failed);
       // Settles nothing once the rows are scored and no ranking waits: close() ends the thread then.
-      this.worker.once('exit', (code) => failed(new Error(`the scoring thread stopped with exit code ${code} before it finished`)));
+      this.worker.once('exit', (code) =>
+        failed(new Error(`the scoring thread stopped with exit code ${code} before it finished`)),
+      );
     });
     // A failure surfaces from add() or finish(), whichever comes next; not as an unhandled rejection in between.
     this.outcome.catch((error: unknown) => (this.failure = error));
@@ -144,8 +207,13 @@ class BackgroundScoring implements ModelScoring {
     // The thread failed (a model that onnxruntime refuses on some rows): stop reading now, with its error.
     if (this.failure !== undefined) throw this.failure;
     const block = this.rowMajor(columns, rows);
-    const factCopies = facts?.labels ? { labels: this.copy(facts.labels, rows, Float64Array), buckets: this.copy(facts.buckets, rows, Uint32Array) } : undefined;
-    this.post({ rows, block, ...(factCopies ? { facts: factCopies } : {}) }, [block, ...(factCopies ? [factCopies.labels, factCopies.buckets] : [])].map((c) => c.buffer as ArrayBuffer));
+    const factCopies = facts?.labels
+      ? { labels: this.copy(facts.labels, rows, Float64Array), buckets: this.copy(facts.buckets, rows, Uint32Array) }
+      : undefined;
+    this.post(
+      { rows, block, ...(factCopies ? { facts: factCopies } : {}) },
+      [block, ...(factCopies ? [factCopies.labels, factCopies.buckets] : [])].map((c) => c.buffer as ArrayBuffer),
+    );
     this.inFlight.push(rows);
     this.inFlightRows += rows;
     while (this.inFlightRows > MAX_IN_FLIGHT_ROWS) {
@@ -211,7 +279,11 @@ class BackgroundScoring implements ModelScoring {
    * The first `rows` values of `array`, copied into memory the thread gave back when some is large enough (else new):
    * the batches' copies go back and forth instead of being garbage at the pace of the read on both threads.
    */
-  private copy<T extends Float64Array | Uint32Array>(array: T, rows: number, kind: { new (buffer: ArrayBuffer, offset: number, length: number): T; BYTES_PER_ELEMENT: number }): T {
+  private copy<T extends Float64Array | Uint32Array>(
+    array: T,
+    rows: number,
+    kind: { new (buffer: ArrayBuffer, offset: number, length: number): T; BYTES_PER_ELEMENT: number },
+  ): T {
     const copy = new kind(this.spareBuffer(rows * kind.BYTES_PER_ELEMENT), 0, rows);
     copy.set(array.subarray(0, rows));
     return copy;

@@ -14,7 +14,9 @@ export function readingThreads(settings: Pick<MlgateEnvironment, 'threads'> = re
 }
 
 /** The smallest file read in parallel: smaller ones are read in one piece (MLGATE_PARALLEL_MIN_BYTES overrides, for tests). */
-export function parallelMinBytes(settings: Pick<MlgateEnvironment, 'parallelMinBytes'> = readMlgateEnvironment()): number {
+export function parallelMinBytes(
+  settings: Pick<MlgateEnvironment, 'parallelMinBytes'> = readMlgateEnvironment(),
+): number {
   return settings.parallelMinBytes;
 }
 
@@ -27,13 +29,30 @@ export function canReadInParallel(): boolean {
  * when given), worker threads the others. Returns the parts in file order, or undefined when the parts do not meet
  * exactly (a newline inside a quoted value fooled a split), in which case the caller reads the file in one piece.
  */
-export async function scanInParts(base: Omit<PartRequest, 'start' | 'stop' | 'align' | 'share' | 'dataBytes'>, dataStart: number, fileSize: number, threads: number, into?: PartSink): Promise<PartResult[] | undefined> {
+export async function scanInParts(
+  base: Omit<PartRequest, 'start' | 'stop' | 'align' | 'share' | 'dataBytes'>,
+  dataStart: number,
+  fileSize: number,
+  threads: number,
+  into?: PartSink,
+): Promise<PartResult[] | undefined> {
   const script = workerScript('scan-worker');
   if (!script) return undefined;
   const size = fileSize - dataStart;
-  const bounds = Array.from({ length: threads + 1 }, (_, i) => (i === threads ? fileSize : dataStart + Math.floor((size * i) / threads)));
-  const requests: PartRequest[] = bounds.slice(0, -1).map((start, i) => ({ ...base, start: i === 0 ? start : start - 1, stop: bounds[i + 1]!, align: i > 0, share: (bounds[i + 1]! - start) / Math.max(size, 1), dataBytes: size }));
-  const parts = await Promise.all(requests.map((request, i) => (i === 0 ? scanPart(request, into) : runWorker(script, request))));
+  const bounds = Array.from({ length: threads + 1 }, (_, i) =>
+    i === threads ? fileSize : dataStart + Math.floor((size * i) / threads),
+  );
+  const requests: PartRequest[] = bounds.slice(0, -1).map((start, i) => ({
+    ...base,
+    start: i === 0 ? start : start - 1,
+    stop: bounds[i + 1]!,
+    align: i > 0,
+    share: (bounds[i + 1]! - start) / Math.max(size, 1),
+    dataBytes: size,
+  }));
+  const parts = await Promise.all(
+    requests.map((request, i) => (i === 0 ? scanPart(request, into) : runWorker(script, request))),
+  );
   for (let i = 1; i < parts.length; i++) if (parts[i]!.firstRowStart !== parts[i - 1]!.lastRowEnd) return undefined;
   return parts;
 }
@@ -46,7 +65,10 @@ const started: Worker[] = [];
  * machine, mostly Node's own start) while this thread reads the contract and the header, not after: the thread that
  * reads the last part otherwise ends that much later than the one reading the first. Idle, they hold nothing open.
  */
-export async function prestartReaders(files: readonly DatasetFile[], settings: MlgateEnvironment = readMlgateEnvironment()): Promise<void> {
+export async function prestartReaders(
+  files: readonly DatasetFile[],
+  settings: MlgateEnvironment = readMlgateEnvironment(),
+): Promise<void> {
   const script = workerScript('scan-worker');
   const threads = readingThreads(settings);
   if (!script || threads < 2 || started.length > 0) return;

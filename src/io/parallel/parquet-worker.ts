@@ -12,7 +12,10 @@ import { toWorkerError } from './worker-script.js';
  */
 const { path, names } = workerData as { path: string; names: string[] };
 const port = parentPort!;
-const ready = (async () => ({ handle: await open(path, 'r'), metadata: await parquetMetadataAsync(await asyncBufferFromFile(path)) }))();
+const ready = (async () => ({
+  handle: await open(path, 'r'),
+  metadata: await parquetMetadataAsync(await asyncBufferFromFile(path)),
+}))();
 // One group at a time, in the order sent: the reading thread asks for as many as it can hold.
 let queue = Promise.resolve();
 const buffers = new DecoderBuffers();

@@ -56,14 +56,26 @@ export interface PartSink {
 
 /** Reads one part of a file, checking and profiling it as scanDataset would; the parts merge into the whole. */
 export async function scanPart(request: PartRequest, into?: PartSink): Promise<PartResult> {
-  const profile = into?.profile ?? new ProfileBuilder({ sampleSize: request.sampleSize, seed: request.seed, createdAt: request.createdAt, shardShare: request.share });
+  const profile =
+    into?.profile ??
+    new ProfileBuilder({
+      sampleSize: request.sampleSize,
+      seed: request.seed,
+      createdAt: request.createdAt,
+      shardShare: request.share,
+    });
   const validator = request.validate && request.contract ? new DatasetValidator(request.contract) : undefined;
   const dictionaries = new Map<string, TextDictionary>();
-  const dictionary = into?.dictionary ?? ((column: string) => dictionaries.get(column) ?? (dictionaries.set(column, new TextDictionary()), dictionaries.get(column)!));
+  const dictionary =
+    into?.dictionary ??
+    ((column: string) =>
+      dictionaries.get(column) ?? (dictionaries.set(column, new TextDictionary()), dictionaries.get(column)!));
   const decodeAs = columnDecoding(request.contract, request.decodeHints);
   profile.limitSample(new ByteOffsetCeiling(request.name, request.dataBytes));
   // The caller's builder absorbs the other parts too: it makes room for the whole file's rows.
-  profile.reserveSample(new ByteOffsetReservation(request.name, into ? request.dataBytes : request.stop - request.start));
+  profile.reserveSample(
+    new ByteOffsetReservation(request.name, into ? request.dataBytes : request.stop - request.start),
+  );
   let end = { firstRowStart: request.start, lastRowEnd: request.start, lines: 0 };
   for await (const item of readDelimited(fileChunks(request.path, request.start), {
     name: request.name,
@@ -77,11 +89,17 @@ export async function scanPart(request: PartRequest, into?: PartSink): Promise<P
     onEnd: (e) => (end = e),
   })) {
     if ('header' in item) {
-      for (const column of item.header) if (decodeAs(column) !== 'skip') profile.declare(column, decodeAs(column), ownValue(request.contract?.columns, column)?.type);
+      for (const column of item.header)
+        if (decodeAs(column) !== 'skip')
+          profile.declare(column, decodeAs(column), ownValue(request.contract?.columns, column)?.type);
     } else {
       validator?.checkBatch(item);
       profile.addBatch(item);
     }
   }
-  return { ...(into ? {} : { profile: profile.state() }), ...(validator ? { validator: validator.part() } : {}), ...end };
+  return {
+    ...(into ? {} : { profile: profile.state() }),
+    ...(validator ? { validator: validator.part() } : {}),
+    ...end,
+  };
 }

@@ -28,7 +28,20 @@ const scorer: Promise<BatchScorer> = (async () => {
   const targets = await Promise.all(
     request.models.map(async (m) => {
       const session = await createSession(ort, await preparedModelBytes(m.path), 1);
-      return { name: m.name, outputName: m.outputName, columns: m.columns, predict: m.predict, run: runner(ort, session, { name: m.name, outputName: m.outputName, width: undefined, layout: m.layout, inputs: m.inputs, fixedBatch: m.fixedBatch }) };
+      return {
+        name: m.name,
+        outputName: m.outputName,
+        columns: m.columns,
+        predict: m.predict,
+        run: runner(ort, session, {
+          name: m.name,
+          outputName: m.outputName,
+          width: undefined,
+          layout: m.layout,
+          inputs: m.inputs,
+          fixedBatch: m.fixedBatch,
+        }),
+      };
     }),
   );
   return new BatchScorer(targets, request.width, request.batchSize, request.sumRows);
@@ -52,7 +65,9 @@ port.on('message', (message: ScoringMessage) => {
         return;
       }
       if ('digest' in message) {
-        reply({ digest: { hash: message.digest, hex: (hashes.get(message.digest) ?? createHash('sha256')).digest('hex') } });
+        reply({
+          digest: { hash: message.digest, hex: (hashes.get(message.digest) ?? createHash('sha256')).digest('hex') },
+        });
         hashes.delete(message.digest);
         return;
       }
@@ -64,13 +79,18 @@ port.on('message', (message: ScoringMessage) => {
       if ('end' in message) {
         const done = await scoring.finish();
         // The outputs move; the streamed probabilities are shared memory, which both threads see.
-        const moved = done.models.flatMap((d) => [d.output.data.buffer, ...(d.predictions ? [d.predictions.predicted.buffer] : [])]);
+        const moved = done.models.flatMap((d) => [
+          d.output.data.buffer,
+          ...(d.predictions ? [d.predictions.predicted.buffer] : []),
+        ]);
         reply({ done }, [...moved, ...(done.summed ? [done.summed.truth.buffer] : [])] as ArrayBuffer[]);
         return;
       }
       await scoring.addRows(message.block, message.rows, message.facts);
       // The batch's memory goes back, for the next batches.
-      const used = [message.block, ...(message.facts ? [message.facts.labels!, message.facts.buckets] : [])].map((a) => a.buffer as ArrayBuffer);
+      const used = [message.block, ...(message.facts ? [message.facts.labels!, message.facts.buckets] : [])].map(
+        (a) => a.buffer as ArrayBuffer,
+      );
       reply({ ack: used }, used);
     })
     .catch(fail);

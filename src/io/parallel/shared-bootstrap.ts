@@ -22,7 +22,14 @@ const CHUNK = 20;
 export function bootstrapJob(sums: Float64Array, stride: number, replicates: number, seed: number): BootstrapJob {
   const shared = new SharedArrayBuffer(sums.byteLength);
   new Float64Array(shared).set(sums);
-  return { sums: shared, stride, seed, replicates, progress: new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT), totals: new SharedArrayBuffer(replicates * stride * Float64Array.BYTES_PER_ELEMENT) };
+  return {
+    sums: shared,
+    stride,
+    seed,
+    replicates,
+    progress: new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT),
+    totals: new SharedArrayBuffer(replicates * stride * Float64Array.BYTES_PER_ELEMENT),
+  };
 }
 
 /** Computes replicates of the job until none is left to claim. */

@@ -28,5 +28,9 @@ export function toWorkerError(error: unknown): WorkerError {
 
 /** The error again on this side: user errors keep their kind across the thread boundary (and so their one-line report). */
 export function fromWorkerError({ name, message, location }: WorkerError): Error {
-  return name === 'DataError' ? new DataError(message, location) : name === 'ConfigurationError' ? new ConfigurationError(message, location) : new Error(message);
+  return name === 'DataError'
+    ? new DataError(message, location)
+    : name === 'ConfigurationError'
+      ? new ConfigurationError(message, location)
+      : new Error(message);
 }

@@ -21,7 +21,12 @@ export interface ValidationShardState {
 export function encodeValidation(state: ValidationShardState): PartialPayload {
   return {
     ...packSamples(state.profile),
-    validation: { contract: state.contract, contract_path: state.contractPath, ...(state.origin ? { contract_origin: state.origin } : {}), ...encodeValidatorPart(state.part) },
+    validation: {
+      contract: state.contract,
+      contract_path: state.contractPath,
+      ...(state.origin ? { contract_origin: state.origin } : {}),
+      ...encodeValidatorPart(state.part),
+    },
   };
 }
 
@@ -29,9 +34,18 @@ export function encodeValidation(state: ValidationShardState): PartialPayload {
  * A shard's validation from its partial report, as read by readPartials (the profile's samples put back already);
  * `source` names the file in messages.
  */
-export function decodeValidation(document: Pick<PartialDocument, 'profile' | 'validation'>, source: string): ValidationShardState {
+export function decodeValidation(
+  document: Pick<PartialDocument, 'profile' | 'validation'>,
+  source: string,
+): ValidationShardState {
   const validation = document.validation!;
-  return { contract: validation.contract as DataContract, contractPath: validation.contract_path, origin: validation.contract_origin, part: decodeValidatorPart(validation, source), profile: document.profile! };
+  return {
+    contract: validation.contract as DataContract,
+    contractPath: validation.contract_path,
+    origin: validation.contract_origin,
+    part: decodeValidatorPart(validation, source),
+    profile: document.profile!,
+  };
 }
 
 /** A validator's state as a partial report holds it (typed arrays in base64). */
@@ -49,16 +63,33 @@ export function encodeValidatorPart(part: ValidatorPart): Pick<PartialValidation
       values.set(set, numbers.values.length);
       unique.push([name, { values: encodeArray(values) }]);
     } else {
-      unique.push([name, { values: encodeArray(numbers.values), ...(bitset ? { bitset: { min: bitset.min, bits: encodeArray(bitset.bits) } } : {}) }]);
+      unique.push([
+        name,
+        {
+          values: encodeArray(numbers.values),
+          ...(bitset ? { bitset: { min: bitset.min, bits: encodeArray(bitset.bits) } } : {}),
+        },
+      ]);
     }
   }
   return { tallies: part.tallies, unique: Object.fromEntries(unique) };
 }
 
 /** A validator's state from a partial report (see encodeValidatorPart); `source` names the file in messages. */
-export function decodeValidatorPart(validation: Pick<PartialValidation, 'tallies' | 'unique'>, source: string): ValidatorPart {
+export function decodeValidatorPart(
+  validation: Pick<PartialValidation, 'tallies' | 'unique'>,
+  source: string,
+): ValidatorPart {
   const unique = Object.fromEntries(
-    Object.entries(validation.unique).map(([name, numbers]) => [name, { values: decodeFloat64(numbers.values, source), ...(numbers.bitset ? { bitset: { min: numbers.bitset.min, bits: decodeUint32(numbers.bitset.bits, source) } } : {}) }]),
+    Object.entries(validation.unique).map(([name, numbers]) => [
+      name,
+      {
+        values: decodeFloat64(numbers.values, source),
+        ...(numbers.bitset
+          ? { bitset: { min: numbers.bitset.min, bits: decodeUint32(numbers.bitset.bits, source) } }
+          : {}),
+      },
+    ]),
   );
   return { tallies: validation.tallies, unique };
 }

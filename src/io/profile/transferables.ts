@@ -11,6 +11,7 @@ export function transferables(state: ProfileState): ArrayBuffer[] {
     if (array.buffer.byteLength > 0 && array.buffer instanceof ArrayBuffer) buffers.add(array.buffer);
   };
   add(state.priorities);
-  for (const column of state.columns) [column.counts, column.sampleNumbers, column.sampleIds, column.sampleStatus].forEach(add);
+  for (const column of state.columns)
+    [column.counts, column.sampleNumbers, column.sampleIds, column.sampleStatus].forEach(add);
   return [...buffers];
 }

@@ -13,7 +13,12 @@ export interface DelimitedHeader {
  * Reads only the header of an uncompressed CSV or TSV file, for readers that then start at a byte inside the rows.
  * Undefined when the header cannot be read this way (the full read then reports the problem with its line).
  */
-export async function readDelimitedHeader(path: string, delimiter: string, name: string, quote: QuoteMode = 'strict'): Promise<DelimitedHeader | undefined> {
+export async function readDelimitedHeader(
+  path: string,
+  delimiter: string,
+  name: string,
+  quote: QuoteMode = 'strict',
+): Promise<DelimitedHeader | undefined> {
   const handle = await open(path);
   try {
     const size = Math.min(MAX_ROW_BYTES, 1024 * 1024);

@@ -1,6 +1,14 @@
 import { isUtf8 } from 'node:buffer';
 import { DataError } from '../../core/errors.js';
-import { INVALID, NULL, VALUE, type DecodeAs, type RecordBatch, type TextDictionary, type WritableColumnData } from '../../core/data/batch.js';
+import {
+  INVALID,
+  NULL,
+  VALUE,
+  type DecodeAs,
+  type RecordBatch,
+  type TextDictionary,
+  type WritableColumnData,
+} from '../../core/data/batch.js';
 import { DEFAULT_NULL_VALUES, parseBoolText, parseDatetimeText } from '../../core/data/cell-text.js';
 import { isNanText, latin1, parseNumberBytes, utf8 } from './parse-cells.js';
 import { delimiterName, type Decimal, type QuoteMode } from './read-settings.js';
@@ -40,7 +48,14 @@ export interface DelimitedOptions {
 }
 
 /** Where each cell of a chunk's rows starts and ends (row-major), and the line each row starts on. */
-type Cells = { starts: Int32Array; ends: Int32Array; escaped: Uint8Array; lines: Float64Array; rowStarts: Float64Array; numbers: Float64Array };
+type Cells = {
+  starts: Int32Array;
+  ends: Int32Array;
+  escaped: Uint8Array;
+  lines: Float64Array;
+  rowStarts: Float64Array;
+  numbers: Float64Array;
+};
 
 function allocateCells(rows: number, columns: number): Cells {
   return {
@@ -69,13 +84,20 @@ const MAX_BATCH_CELLS = 1 << 15;
  * The first row is the header. Blank lines are skipped. Structural problems (a ragged row, a quote that never
  * closes, invalid UTF-8) stop the read with a DataError naming the file and line.
  */
-export async function* readDelimited(chunks: AsyncIterable<Buffer>, options: DelimitedOptions): AsyncGenerator<RecordBatch | { header: string[] }> {
+export async function* readDelimited(
+  chunks: AsyncIterable<Buffer>,
+  options: DelimitedOptions,
+): AsyncGenerator<RecordBatch | { header: string[] }> {
   const delimiter = options.delimiter.charCodeAt(0);
-  if (options.delimiter.length !== 1 || delimiter > 127) throw new DataError(`${options.name}: the delimiter must be one ASCII character (got "${options.delimiter}")`);
+  if (options.delimiter.length !== 1 || delimiter > 127)
+    throw new DataError(`${options.name}: the delimiter must be one ASCII character (got "${options.delimiter}")`);
   const nulls = new Set(options.nullValues ?? DEFAULT_NULL_VALUES);
   const point = options.decimal === ',' ? COMMA : POINT;
   const lenient = options.quote === 'lenient';
-  if (point === delimiter) throw new DataError(`${options.name}: the decimal separator and the delimiter are both "${options.delimiter}"; set another delimiter`);
+  if (point === delimiter)
+    throw new DataError(
+      `${options.name}: the decimal separator and the delimiter are both "${options.delimiter}"; set another delimiter`,
+    );
   const { range } = options;
   let header: string[] | undefined;
   let decodeAs: DecodeAs[] = [];
@@ -99,7 +121,9 @@ export async function* readDelimited(chunks: AsyncIterable<Buffer>, options: Del
   const useHeader = function* (names: string[]): Generator<{ header: string[] }> {
     header = names;
     decodeAs = options.decodeAs(header);
-    dictionaries = header.map((name, i) => (decodeAs[i] === 'text' || decodeAs[i] === 'auto' ? options.dictionary(name) : undefined));
+    dictionaries = header.map((name, i) =>
+      decodeAs[i] === 'text' || decodeAs[i] === 'auto' ? options.dictionary(name) : undefined,
+    );
     numeric = Uint8Array.from(decodeAs, (as) => (as === 'number' ? 1 : as === 'auto' ? 2 : 0));
     arrays = new BatchArrays(decodeAs);
     yield { header };
@@ -133,13 +157,42 @@ export async function* readDelimited(chunks: AsyncIterable<Buffer>, options: Del
       // Room for the rows the rest of the buffer probably holds, judged by the rows so far; a scan that fills it
       // stops, its batch goes out, and the next scan goes on from there. A row takes at least a byte per column.
       const likely = Math.ceil(((buffer.length - pos) / rowBytes) * 1.25) + 16;
-      const capacity = Math.min(Math.floor((buffer.length - pos) / columns) + 1, likely, Math.max(64, Math.floor(MAX_BATCH_CELLS / columns)));
+      const capacity = Math.min(
+        Math.floor((buffer.length - pos) / columns) + 1,
+        likely,
+        Math.max(64, Math.floor(MAX_BATCH_CELLS / columns)),
+      );
       if (cells.lines.length < capacity) cells = allocateCells(capacity, columns);
-      const scan = scanRows(buffer, pos, final, delimiter, point, lenient, numeric, cells, line, options.name, offset, range?.stop ?? Number.POSITIVE_INFINITY);
+      const scan = scanRows(
+        buffer,
+        pos,
+        final,
+        delimiter,
+        point,
+        lenient,
+        numeric,
+        cells,
+        line,
+        options.name,
+        offset,
+        range?.stop ?? Number.POSITIVE_INFINITY,
+      );
       line = scan.line;
       stopped = scan.stopped;
       if (scan.rows > 0) {
-        yield decodeBatch(buffer, cells, scan.rows, header!, decodeAs, dictionaries, nulls, point, options.name, offset, arrays);
+        yield decodeBatch(
+          buffer,
+          cells,
+          scan.rows,
+          header!,
+          decodeAs,
+          dictionaries,
+          nulls,
+          point,
+          options.name,
+          offset,
+          arrays,
+        );
         rowsSoFar += scan.rows;
         rowBytes = Math.max(1, (scan.consumed - pos) / scan.rows);
       }
@@ -180,7 +233,8 @@ export async function* readDelimited(chunks: AsyncIterable<Buffer>, options: Del
   }
   options.onEnd?.({ firstRowStart: regionStart < 0 ? offset : regionStart, lastRowEnd: offset, lines: line });
   if (range) return;
-  if (first) throw new DataError(`${options.name}: the file is empty; a data file needs a header row naming its columns`);
+  if (first)
+    throw new DataError(`${options.name}: the file is empty; a data file needs a header row naming its columns`);
   if (!header) throw new DataError(`${options.name}: the file holds no header row`);
   if (rowsSoFar === 0) throw new DataError(`${options.name}: the file has a header but no rows`);
 }
@@ -267,7 +321,7 @@ function scanRows(
           // integer multiply-add a digit, and joined once: whole * 10^scale + fraction is exact below 2^53.
           const wholeStart = p;
           let whole = 0;
-          while ((c = buffer[p]!) - 48 >>> 0 <= 9) {
+          while (((c = buffer[p]!) - 48) >>> 0 <= 9) {
             whole = (whole * 10 + (c - 48)) | 0;
             p++;
           }
@@ -276,13 +330,19 @@ function scanRows(
           let scale = 0;
           if (c === point) {
             const fractionStart = ++p;
-            while ((c = buffer[p]!) - 48 >>> 0 <= 9) {
+            while (((c = buffer[p]!) - 48) >>> 0 <= 9) {
               fraction = (fraction * 10 + (c - 48)) | 0;
               p++;
             }
             scale = p - fractionStart;
           }
-          if (wholeDigits + scale > 0 && wholeDigits <= 9 && scale <= 9 && wholeDigits + scale <= 15 && (c === delimiter || c === LF || (c === CR && buffer[p + 1] === LF))) {
+          if (
+            wholeDigits + scale > 0 &&
+            wholeDigits <= 9 &&
+            scale <= 9 &&
+            wholeDigits + scale <= 15 &&
+            (c === delimiter || c === LF || (c === CR && buffer[p + 1] === LF))
+          ) {
             // Times -1 for a minus sign: exact, and -0 stays -0.
             numbers[base + field] = ((whole * POW10[scale]! + fraction) / POW10[scale]!) * (1 - 2 * negative);
             if (kind === 1 && c !== CR) {
@@ -327,7 +387,10 @@ function scanRows(
         for (;;) {
           if (pos >= length) {
             if (!final) break rowLoop;
-            throw new DataError(`${name}:${line}: a quoted field never closes before the end of the file; the file may be cut short, or a quote is missing`, { file: name, line });
+            throw new DataError(
+              `${name}:${line}: a quoted field never closes before the end of the file; the file may be cut short, or a quote is missing`,
+              { file: name, line },
+            );
           }
           const c = buffer[pos]!;
           if (c === QUOTE) {
@@ -345,7 +408,8 @@ function scanRows(
         if (field < columns) numbers[base + field] = Number.NaN;
         // The buffer ends with a newline, so a byte follows the closing quote: it must end the field.
         const after = buffer[pos];
-        if (after !== delimiter && after !== LF && !(after === CR && buffer[pos + 1] === LF)) throw textAfterQuote(name, line + newlines, buffer, start, pos, delimiter);
+        if (after !== delimiter && after !== LF && !(after === CR && buffer[pos + 1] === LF))
+          throw textAfterQuote(name, line + newlines, buffer, start, pos, delimiter);
       } else {
         let c = 0;
         if (numeric[field] !== 0 && field < columns) {
@@ -369,7 +433,11 @@ function scanRows(
             pos++;
           }
           let value = Number.NaN;
-          if (digits > 0 && digits <= 15 && (pos >= length || c === delimiter || c === LF || (c === CR && buffer[pos + 1] === LF))) {
+          if (
+            digits > 0 &&
+            digits <= 15 &&
+            (pos >= length || c === delimiter || c === LF || (c === CR && buffer[pos + 1] === LF))
+          ) {
             value = scale > 0 ? mantissa / POW10[scale]! : mantissa;
             if (negative) value = -value;
           }
@@ -407,7 +475,15 @@ function scanRows(
 }
 
 /** The header row at `pos`: its names (split by the rows' quoting rules), where the rows start, and its lines. */
-export function parseHeaderRow(buffer: Buffer, pos: number, final: boolean, delimiter: number, name: string, line: number, lenient = false): { names: string[]; next: number; lines: number } | undefined {
+export function parseHeaderRow(
+  buffer: Buffer,
+  pos: number,
+  final: boolean,
+  delimiter: number,
+  name: string,
+  line: number,
+  lenient = false,
+): { names: string[]; next: number; lines: number } | undefined {
   // The header is small: find its end (outside quotes) and split it with the same rules as a row.
   // A quote opens a quoted field only at the field's start, as in rows: `a"b` is a quote inside an unquoted field
   // (text with quote: lenient, an error otherwise), and must not hide the header's end.
@@ -438,8 +514,12 @@ export function parseHeaderRow(buffer: Buffer, pos: number, final: boolean, deli
   const names = splitHeader(text, String.fromCharCode(delimiter), lenient, name, line);
   const seen = new Map<string, number>();
   names.forEach((n, i) => {
-    if (n.trim() === '') throw new DataError(`${name}:${line}: column ${i + 1} of the header has no name; every column needs one`);
-    if (seen.has(n)) throw new DataError(`${name}:${line}: the header names "${n}" twice (columns ${seen.get(n)! + 1} and ${i + 1}); column names must be unique`);
+    if (n.trim() === '')
+      throw new DataError(`${name}:${line}: column ${i + 1} of the header has no name; every column needs one`);
+    if (seen.has(n))
+      throw new DataError(
+        `${name}:${line}: the header names "${n}" twice (columns ${seen.get(n)! + 1} and ${i + 1}); column names must be unique`,
+      );
     seen.set(n, i);
   });
   if (names.length === 1) {
@@ -451,7 +531,10 @@ export function parseHeaderRow(buffer: Buffer, pos: number, final: boolean, deli
     ] as const) {
       if (char !== String.fromCharCode(delimiter) && names[0]!.includes(char)) {
         const fix = char === '\t' ? "set delimiter: '\\t' (or name the file .tsv)" : `set delimiter: '${char}'`;
-        throw new DataError(`${name}:${line}: the header is one column that contains ${label}; the file looks ${delimiterName(char)}-separated: ${fix}`, { file: name, line });
+        throw new DataError(
+          `${name}:${line}: the header is one column that contains ${label}; the file looks ${delimiterName(char)}-separated: ${fix}`,
+          { file: name, line },
+        );
       }
     }
   }
@@ -472,14 +555,22 @@ function splitHeader(text: string, delimiter: string, lenient: boolean, file: st
         i++;
       } else if (c === '"') {
         inQuotes = false;
-        if (i + 1 < text.length && text[i + 1] !== delimiter) throw new DataError(`${file}:${line}: text after the closing quote of a header field (${JSON.stringify(text.slice(i + 1, i + 21))}); ${QUOTE_FIX}`, { file, line });
+        if (i + 1 < text.length && text[i + 1] !== delimiter)
+          throw new DataError(
+            `${file}:${line}: text after the closing quote of a header field (${JSON.stringify(text.slice(i + 1, i + 21))}); ${QUOTE_FIX}`,
+            { file, line },
+          );
       } else current += c;
     } else if (c === '"' && current === '' && !quoted) inQuotes = quoted = true;
     else if (c === delimiter) {
       names.push(current);
       current = '';
       quoted = false;
-    } else if (c === '"' && !lenient) throw new DataError(`${file}:${line}: a quote inside an unquoted header field (${JSON.stringify(current + c)}); ${QUOTE_FIX}, or set quote: lenient to read such quotes as text`, { file, line });
+    } else if (c === '"' && !lenient)
+      throw new DataError(
+        `${file}:${line}: a quote inside an unquoted header field (${JSON.stringify(current + c)}); ${QUOTE_FIX}, or set quote: lenient to read such quotes as text`,
+        { file, line },
+      );
     else current += c;
   }
   names.push(current);
@@ -508,7 +599,9 @@ class BatchArrays {
     this.rowIds = new Float64Array(capacity);
     this.lines = new Float64Array(capacity);
     this.status = this.decodeAs.map((as) => (as === 'skip' ? EMPTY_STATUS : new Uint8Array(capacity)));
-    this.numbers = this.decodeAs.map((as) => (as === 'text' || as === 'skip' ? EMPTY_NUMBERS : new Float64Array(capacity)));
+    this.numbers = this.decodeAs.map((as) =>
+      as === 'text' || as === 'skip' ? EMPTY_NUMBERS : new Float64Array(capacity),
+    );
     this.ids = this.decodeAs.map((as) => (as === 'text' || as === 'auto' ? new Int32Array(capacity) : EMPTY_IDS));
   }
 }
@@ -537,12 +630,32 @@ function decodeBatch(
     if (as === 'skip') return;
     const status = arrays.status[c]!.subarray(0, rows).fill(VALUE);
     const column: WritableColumnData = { name, decodeAs: as, status, invalidText: new Map() };
-    if (as === 'number' || as === 'auto') column.numbers = decodeNumbers(arrays.numbers[c]!.subarray(0, rows), buffer, cells, header.length, c, column, nulls, point);
+    if (as === 'number' || as === 'auto')
+      column.numbers = decodeNumbers(
+        arrays.numbers[c]!.subarray(0, rows),
+        buffer,
+        cells,
+        header.length,
+        c,
+        column,
+        nulls,
+        point,
+      );
     if (as === 'text' || as === 'auto') {
       column.dictionary = dictionaries[c]!;
       column.ids = decodeTexts(arrays.ids[c]!.subarray(0, rows), buffer, cells, header.length, c, column, nulls);
     }
-    if (as === 'bool' || as === 'datetime') column.numbers = decodeParsed(arrays.numbers[c]!.subarray(0, rows), buffer, cells, header.length, c, column, nulls, as === 'bool' ? parseBoolText : parseDatetimeText);
+    if (as === 'bool' || as === 'datetime')
+      column.numbers = decodeParsed(
+        arrays.numbers[c]!.subarray(0, rows),
+        buffer,
+        cells,
+        header.length,
+        c,
+        column,
+        nulls,
+        as === 'bool' ? parseBoolText : parseDatetimeText,
+      );
     columns.push(column);
   });
   const rowIds = arrays.rowIds.subarray(0, rows);
@@ -561,7 +674,16 @@ function cellText(buffer: Buffer, cells: Cells, k: number): string {
 // One small function per decoding, each with a single tight loop over a column's cells: V8 optimises these far
 // better than one function that branches on the type inside the loop.
 
-function decodeNumbers(numbers: Float64Array, buffer: Buffer, cells: Cells, stride: number, c: number, column: WritableColumnData, nulls: ReadonlySet<string>, point: number): Float64Array {
+function decodeNumbers(
+  numbers: Float64Array,
+  buffer: Buffer,
+  cells: Cells,
+  stride: number,
+  c: number,
+  column: WritableColumnData,
+  nulls: ReadonlySet<string>,
+  point: number,
+): Float64Array {
   const rows = numbers.length;
   const { starts, ends } = cells;
   const { status } = column;
@@ -605,7 +727,15 @@ function nullFlags(dictionary: TextDictionary, nulls: ReadonlySet<string>): Uint
   return entry.flags;
 }
 
-function decodeTexts(ids: Int32Array, buffer: Buffer, cells: Cells, stride: number, c: number, column: WritableColumnData, nulls: ReadonlySet<string>): Int32Array {
+function decodeTexts(
+  ids: Int32Array,
+  buffer: Buffer,
+  cells: Cells,
+  stride: number,
+  c: number,
+  column: WritableColumnData,
+  nulls: ReadonlySet<string>,
+): Int32Array {
   const rows = ids.length;
   const dictionary = column.dictionary!;
   const { status } = column;
@@ -615,7 +745,9 @@ function decodeTexts(ids: Int32Array, buffer: Buffer, cells: Cells, stride: numb
     const start = starts[k]!;
     const end = ends[k]!;
     if (escaped[k]) ids[r] = dictionary.idOf(cellText(buffer, cells, k));
-    else ids[r] = end - start === 1 ? dictionary.idOfByte(buffer, start, utf8) : dictionary.idOfBytes(buffer, start, end, utf8);
+    else
+      ids[r] =
+        end - start === 1 ? dictionary.idOfByte(buffer, start, utf8) : dictionary.idOfBytes(buffer, start, end, utf8);
   }
   const flags = nullFlags(dictionary, nulls);
   for (let r = 0; r < rows; r++) {
@@ -627,7 +759,16 @@ function decodeTexts(ids: Int32Array, buffer: Buffer, cells: Cells, stride: numb
   return ids;
 }
 
-function decodeParsed(numbers: Float64Array, buffer: Buffer, cells: Cells, stride: number, c: number, column: WritableColumnData, nulls: ReadonlySet<string>, parse: (text: string) => number): Float64Array {
+function decodeParsed(
+  numbers: Float64Array,
+  buffer: Buffer,
+  cells: Cells,
+  stride: number,
+  c: number,
+  column: WritableColumnData,
+  nulls: ReadonlySet<string>,
+  parse: (text: string) => number,
+): Float64Array {
   const rows = numbers.length;
   const { status } = column;
   for (let r = 0, k = c; r < rows; r++, k += stride) {
@@ -677,17 +818,31 @@ const QUOTE_FIX = 'quote the whole field and double the quotes inside it (e.g. "
 /** A field's text as messages show it: at most 40 characters of it, up to the end of its line. */
 function shownField(buffer: Buffer, start: number, delimiter: number): string {
   let end = start;
-  while (end < buffer.length && end - start < 40 && buffer[end] !== LF && (buffer[end] !== delimiter || end === start)) end++;
+  while (end < buffer.length && end - start < 40 && buffer[end] !== LF && (buffer[end] !== delimiter || end === start))
+    end++;
   return JSON.stringify(buffer.toString('utf8', start, end).replace(/\r$/, ''));
 }
 
-function textAfterQuote(file: string, line: number, buffer: Buffer, contentStart: number, after: number, delimiter: number): DataError {
+function textAfterQuote(
+  file: string,
+  line: number,
+  buffer: Buffer,
+  contentStart: number,
+  after: number,
+  delimiter: number,
+): DataError {
   const field = JSON.stringify(buffer.toString('utf8', Math.max(contentStart - 1, after - 40), after));
-  return new DataError(`${file}:${line}: text after the closing quote of the field ${field}, at ${shownField(buffer, after, delimiter)}; a quoted field must end at a delimiter or the line's end: ${QUOTE_FIX}`, { file, line });
+  return new DataError(
+    `${file}:${line}: text after the closing quote of the field ${field}, at ${shownField(buffer, after, delimiter)}; a quoted field must end at a delimiter or the line's end: ${QUOTE_FIX}`,
+    { file, line },
+  );
 }
 
 function quoteInField(file: string, line: number, buffer: Buffer, start: number, delimiter: number): DataError {
-  return new DataError(`${file}:${line}: a quote inside an unquoted field (${shownField(buffer, start, delimiter)}); ${QUOTE_FIX}, or set quote: lenient to read such quotes as text`, { file, line });
+  return new DataError(
+    `${file}:${line}: a quote inside an unquoted field (${shownField(buffer, start, delimiter)}); ${QUOTE_FIX}, or set quote: lenient to read such quotes as text`,
+    { file, line },
+  );
 }
 
 function ragged(file: string, line: number, fields: number, columns: number): DataError {
@@ -698,7 +853,10 @@ function ragged(file: string, line: number, fields: number, columns: number): Da
 }
 
 function tooLong(file: string, line: number): DataError {
-  return new DataError(`${file}:${line}: a row longer than ${MAX_ROW_BYTES / 1024 / 1024} MiB; a quote probably never closes, or the delimiter is wrong`, { file, line });
+  return new DataError(
+    `${file}:${line}: a row longer than ${MAX_ROW_BYTES / 1024 / 1024} MiB; a quote probably never closes, or the delimiter is wrong`,
+    { file, line },
+  );
 }
 
 function invalidUtf8(file: string, bytes: Buffer, firstLine: number): DataError {
@@ -712,12 +870,22 @@ function invalidUtf8(file: string, bytes: Buffer, firstLine: number): DataError 
       line++;
     }
   }
-  return new DataError(`${file}: invalid UTF-8 near line ${line}; save the file as UTF-8 (it may be Latin-1 or Windows-1252)`, { file, line });
+  return new DataError(
+    `${file}: invalid UTF-8 near line ${line}; save the file as UTF-8 (it may be Latin-1 or Windows-1252)`,
+    { file, line },
+  );
 }
 
 function checkNotBinary(buffer: Buffer, file: string): void {
-  if (buffer[0] === 0x1f && buffer[1] === 0x8b) throw new DataError(`${file}: the file is gzip-compressed; name it with a .gz ending (e.g. data.csv.gz) so it is unpacked`);
-  if (buffer.subarray(0, 4).toString('latin1') === 'PAR1') throw new DataError(`${file}: the file is Parquet; name it .parquet or set format: parquet`);
+  if (buffer[0] === 0x1f && buffer[1] === 0x8b)
+    throw new DataError(
+      `${file}: the file is gzip-compressed; name it with a .gz ending (e.g. data.csv.gz) so it is unpacked`,
+    );
+  if (buffer.subarray(0, 4).toString('latin1') === 'PAR1')
+    throw new DataError(`${file}: the file is Parquet; name it .parquet or set format: parquet`);
   const probe = buffer.subarray(0, 8192);
-  if (probe.includes(0)) throw new DataError(`${file}: the file holds binary data (NUL bytes), not delimited text; check the path and the format`);
+  if (probe.includes(0))
+    throw new DataError(
+      `${file}: the file holds binary data (NUL bytes), not delimited text; check the path and the format`,
+    );
 }

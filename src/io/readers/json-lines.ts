@@ -15,7 +15,10 @@ export interface JsonLinesOptions {
  * Reads JSON Lines: one JSON object per line. The columns are the first record's keys; a later record may leave
  * some out (null) but may not bring new ones. Blank lines are skipped.
  */
-export async function* readJsonLines(lines: AsyncIterable<string>, options: JsonLinesOptions): AsyncGenerator<RecordBatch | { header: string[] }> {
+export async function* readJsonLines(
+  lines: AsyncIterable<string>,
+  options: JsonLinesOptions,
+): AsyncGenerator<RecordBatch | { header: string[] }> {
   const batchRows = options.batchRows ?? 16_384;
   let header: string[] | undefined;
   let index = new Map<string, number>();
@@ -32,7 +35,18 @@ export async function* readJsonLines(lines: AsyncIterable<string>, options: Json
       rowIds: Float64Array.from(positions),
       length: lineNumbers.length,
       lines: Float64Array.from(lineNumbers),
-      columns: header!.flatMap((name, c) => (decodeAs[c] === 'skip' ? [] : [columnFromValues(name, decodeAs[c]!, cells[c]!, decodeAs[c] === 'text' || decodeAs[c] === 'auto' ? options.dictionary(name) : undefined)])),
+      columns: header!.flatMap((name, c) =>
+        decodeAs[c] === 'skip'
+          ? []
+          : [
+              columnFromValues(
+                name,
+                decodeAs[c]!,
+                cells[c]!,
+                decodeAs[c] === 'text' || decodeAs[c] === 'auto' ? options.dictionary(name) : undefined,
+              ),
+            ],
+      ),
     };
     cells = header!.map(() => []);
     lineNumbers = [];
@@ -50,11 +64,20 @@ export async function* readJsonLines(lines: AsyncIterable<string>, options: Json
     try {
       record = JSON.parse(text);
     } catch (error) {
-      const detail = error instanceof Error ? error.message.replace(/,? ".*" is not valid JSON/, '').replace(/ in JSON at position \d+.*/, '') : '';
-      throw new DataError(`${options.name}:${lineNumber}: not valid JSON (${detail.charAt(0).toLowerCase()}${detail.slice(1)}); each line must be one JSON object`, { file: options.name, line: lineNumber });
+      const detail =
+        error instanceof Error
+          ? error.message.replace(/,? ".*" is not valid JSON/, '').replace(/ in JSON at position \d+.*/, '')
+          : '';
+      throw new DataError(
+        `${options.name}:${lineNumber}: not valid JSON (${detail.charAt(0).toLowerCase()}${detail.slice(1)}); each line must be one JSON object`,
+        { file: options.name, line: lineNumber },
+      );
     }
     if (record === null || typeof record !== 'object' || Array.isArray(record)) {
-      throw new DataError(`${options.name}:${lineNumber}: each line must be a JSON object with one key per column`, { file: options.name, line: lineNumber });
+      throw new DataError(`${options.name}:${lineNumber}: each line must be a JSON object with one key per column`, {
+        file: options.name,
+        line: lineNumber,
+      });
     }
     if (!header) {
       header = Object.keys(record);
@@ -68,10 +91,13 @@ export async function* readJsonLines(lines: AsyncIterable<string>, options: Json
     for (const [key, value] of Object.entries(record)) {
       const c = index.get(key);
       if (c === undefined) {
-        throw new DataError(`${options.name}:${lineNumber}: key "${key}" is not in the first record; JSON Lines records must share their keys (add it to the first record, with null)`, {
-          file: options.name,
-          line: lineNumber,
-        });
+        throw new DataError(
+          `${options.name}:${lineNumber}: key "${key}" is not in the first record; JSON Lines records must share their keys (add it to the first record, with null)`,
+          {
+            file: options.name,
+            line: lineNumber,
+          },
+        );
       }
       cells[c]![row] = value;
     }

@@ -1,4 +1,12 @@
-import { INVALID, NULL, VALUE, type ColumnData, type DecodeAs, type TextDictionary, type WritableColumnData } from '../../core/data/batch.js';
+import {
+  INVALID,
+  NULL,
+  VALUE,
+  type ColumnData,
+  type DecodeAs,
+  type TextDictionary,
+  type WritableColumnData,
+} from '../../core/data/batch.js';
 import type { DecodedColumn } from './parquet-column-chunk.js';
 import { columnFromValues } from './value-columns.js';
 
@@ -10,12 +18,22 @@ import { columnFromValues } from './value-columns.js';
  * `idsInto` when given. Other pairs (a contract that reads a column as a type it is not) take the reference path on
  * the rows' values.
  */
-export function columnFromDecoded(name: string, decodeAs: DecodeAs, decoded: DecodedColumn, dictionary: TextDictionary | undefined, from: number, to: number, idsInto?: Int32Array): ColumnData {
+export function columnFromDecoded(
+  name: string,
+  decodeAs: DecodeAs,
+  decoded: DecodedColumn,
+  dictionary: TextDictionary | undefined,
+  from: number,
+  to: number,
+  idsInto?: Int32Array,
+): ColumnData {
   const length = to - from;
-  if (decoded.kind === 'values') return columnFromValues(name, decodeAs, decoded.values.slice(from, to), dictionary, length);
+  if (decoded.kind === 'values')
+    return columnFromValues(name, decodeAs, decoded.values.slice(from, to), dictionary, length);
   const status = decoded.status.subarray(from, to);
   if (decoded.kind === 'text') {
-    if (decodeAs !== 'text' && decodeAs !== 'auto') return columnFromValues(name, decodeAs, textValues(decoded, from, to), dictionary, length);
+    if (decodeAs !== 'text' && decodeAs !== 'auto')
+      return columnFromValues(name, decodeAs, textValues(decoded, from, to), dictionary, length);
     const ids = textIds(decoded, dictionary!, from, to, idsInto);
     const column: WritableColumnData = { name, decodeAs, status, ids, dictionary, invalidText: new Map() };
     if (decodeAs === 'auto') {
@@ -25,14 +43,23 @@ export function columnFromDecoded(name: string, decodeAs: DecodeAs, decoded: Dec
     }
     return column;
   }
-  const reads = decodeAs === 'number' ? 'number' : decodeAs === 'datetime' ? 'instant' : decodeAs === 'bool' ? 'bool' : undefined;
-  if (reads === decoded.kind) return { name, decodeAs, status, numbers: decoded.numbers.subarray(from, to), invalidText: new Map() };
-  if (decodeAs === 'auto' || decodeAs === 'text') return numbersAsText(name, decodeAs, decoded.kind, decoded.numbers.subarray(from, to), status, dictionary!);
+  const reads =
+    decodeAs === 'number' ? 'number' : decodeAs === 'datetime' ? 'instant' : decodeAs === 'bool' ? 'bool' : undefined;
+  if (reads === decoded.kind)
+    return { name, decodeAs, status, numbers: decoded.numbers.subarray(from, to), invalidText: new Map() };
+  if (decodeAs === 'auto' || decodeAs === 'text')
+    return numbersAsText(name, decodeAs, decoded.kind, decoded.numbers.subarray(from, to), status, dictionary!);
   return columnFromValues(name, decodeAs, numberValues(decoded, from, to), dictionary, length);
 }
 
 /** The dictionary ids of rows [from, to) of a text column, each table entry looked up once. */
-function textIds(decoded: Extract<DecodedColumn, { kind: 'text' }>, dictionary: TextDictionary, from: number, to: number, into?: Int32Array): Int32Array {
+function textIds(
+  decoded: Extract<DecodedColumn, { kind: 'text' }>,
+  dictionary: TextDictionary,
+  from: number,
+  to: number,
+  into?: Int32Array,
+): Int32Array {
   const { entries, table } = decoded;
   const ids = into && into.length >= to - from ? into.subarray(0, to - from) : new Int32Array(to - from);
   const known = new Int32Array(table.size).fill(-1);
@@ -44,7 +71,8 @@ function textIds(decoded: Extract<DecodedColumn, { kind: 'text' }>, dictionary: 
       continue;
     }
     let id = known[entry]!;
-    if (id < 0) id = known[entry] = dictionary.idOfBytes(table.pool, table.starts[entry]!, table.starts[entry + 1]!, decode);
+    if (id < 0)
+      id = known[entry] = dictionary.idOfBytes(table.pool, table.starts[entry]!, table.starts[entry + 1]!, decode);
     ids[r - from] = id;
   }
   return ids;
@@ -55,10 +83,22 @@ function textIds(decoded: Extract<DecodedColumn, { kind: 'text' }>, dictionary: 
  * (String of the number, the Date's ISO form, true or false), made once per distinct value. Read as `auto`, numbers
  * keep their numbers; instants and booleans are not numbers to `auto`, as in the reference (a NaN, kept as text).
  */
-function numbersAsText(name: string, decodeAs: 'auto' | 'text', kind: 'number' | 'bool' | 'instant', numbers: Float64Array, status: Uint8Array, dictionary: TextDictionary): ColumnData {
+function numbersAsText(
+  name: string,
+  decodeAs: 'auto' | 'text',
+  kind: 'number' | 'bool' | 'instant',
+  numbers: Float64Array,
+  status: Uint8Array,
+  dictionary: TextDictionary,
+): ColumnData {
   const ids = new Int32Array(numbers.length);
   const seen = new Map<number, number>();
-  const textOf = kind === 'number' ? String : kind === 'bool' ? (n: number) => String(n === 1) : (n: number) => new Date(n).toISOString();
+  const textOf =
+    kind === 'number'
+      ? String
+      : kind === 'bool'
+        ? (n: number) => String(n === 1)
+        : (n: number) => new Date(n).toISOString();
   for (let r = 0; r < numbers.length; r++) {
     if (status[r] !== VALUE) {
       ids[r] = -1;
@@ -87,13 +127,18 @@ function textValues(decoded: Extract<DecodedColumn, { kind: 'text' }>, from: num
     const entry = entries[from + i]!;
     if (entry < 0) return null;
     let text = texts.get(entry);
-    if (text === undefined) texts.set(entry, (text = DECODER.decode(table.pool.subarray(table.starts[entry]!, table.starts[entry + 1]!))));
+    if (text === undefined)
+      texts.set(entry, (text = DECODER.decode(table.pool.subarray(table.starts[entry]!, table.starts[entry + 1]!))));
     return text;
   });
 }
 
 /** Rows' values as the reference reader gives them: numbers, booleans, Dates, null. */
-function numberValues(decoded: Extract<DecodedColumn, { kind: 'number' | 'bool' | 'instant' }>, from: number, to: number): unknown[] {
+function numberValues(
+  decoded: Extract<DecodedColumn, { kind: 'number' | 'bool' | 'instant' }>,
+  from: number,
+  to: number,
+): unknown[] {
   const { numbers, status } = decoded;
   return Array.from({ length: to - from }, (_, i) => {
     if (status[from + i] === NULL) return null;

@@ -58,13 +58,19 @@ export function chunkLayout(element: SchemaElement): ChunkLayout | undefined {
   if (converted === 'TIMESTAMP_MILLIS' && type === 'INT64') return { ...base, kind: 'instant', type, unit: 'MILLIS' };
   if (converted === 'TIMESTAMP_MICROS' && type === 'INT64') return { ...base, kind: 'instant', type, unit: 'MICROS' };
   if (type === 'BYTE_ARRAY') {
-    const textual = (converted === undefined || converted === 'UTF8' || converted === 'ENUM') && (logical === undefined || logical.type === 'STRING' || logical.type === 'ENUM');
+    const textual =
+      (converted === undefined || converted === 'UTF8' || converted === 'ENUM') &&
+      (logical === undefined || logical.type === 'STRING' || logical.type === 'ENUM');
     return textual ? { ...base, kind: 'text', type } : undefined;
   }
   if (converted !== undefined && !/^(U?INT_(8|16|32|64))$/.test(converted)) return undefined;
-  if (logical?.type === 'TIMESTAMP' && type === 'INT64' && converted === undefined) return { ...base, kind: 'instant', type, unit: logical.unit };
+  if (logical?.type === 'TIMESTAMP' && type === 'INT64' && converted === undefined)
+    return { ...base, kind: 'instant', type, unit: logical.unit };
   if (logical !== undefined && logical.type !== 'INTEGER') return undefined;
-  const unsigned = converted === 'UINT_64' || converted === 'UINT_32' || (logical?.type === 'INTEGER' && !logical.isSigned && (logical.bitWidth === 64 || logical.bitWidth === 32));
+  const unsigned =
+    converted === 'UINT_64' ||
+    converted === 'UINT_32' ||
+    (logical?.type === 'INTEGER' && !logical.isSigned && (logical.bitWidth === 64 || logical.bitWidth === 32));
   if (type === 'INT32' || type === 'INT64') return { ...base, kind: 'number', type, unsigned };
   if (type === 'FLOAT' || type === 'DOUBLE') return { ...base, kind: 'number', type };
   if (type === 'BOOLEAN') return { ...base, kind: 'bool', type };
@@ -77,7 +83,13 @@ export function chunkLayout(element: SchemaElement): ChunkLayout | undefined {
  * as ids into the chunk's table. Throws UnsupportedChunk for an encoding it does not handle. The arrays come from
  * `buffers` (see DecoderBuffers); `bytes` may be reused once this returns.
  */
-export function decodeColumnChunk(bytes: Uint8Array, rows: number, meta: Pick<ColumnMetaData, 'codec'>, layout: ChunkLayout, buffers: DecoderBuffers): DecodedColumn {
+export function decodeColumnChunk(
+  bytes: Uint8Array,
+  rows: number,
+  meta: Pick<ColumnMetaData, 'codec'>,
+  layout: ChunkLayout,
+  buffers: DecoderBuffers,
+): DecodedColumn {
   const compressors = buffers.codecs;
   const status = buffers.uint8(rows);
   const text = layout.kind === 'text';
@@ -129,10 +141,14 @@ export function decodeColumnChunk(bytes: Uint8Array, rows: number, meta: Pick<Co
       count = daph.num_values;
       encoding = daph.encoding;
       if (daph.repetition_levels_byte_length) throw new UnsupportedChunk('repeated values');
-      if (layout.maxDefinition > 0 && daph.num_nulls > 0) definitions = readDefinitions(compressed, 0, daph.definition_levels_byte_length, count);
+      if (layout.maxDefinition > 0 && daph.num_nulls > 0)
+        definitions = readDefinitions(compressed, 0, daph.definition_levels_byte_length, count);
       const levelBytes = daph.definition_levels_byte_length + daph.repetition_levels_byte_length;
       const body = compressed.subarray(levelBytes);
-      page = daph.is_compressed === false ? body : decompressPage(body, Number(header.uncompressed_page_size) - levelBytes, meta.codec, compressors);
+      page =
+        daph.is_compressed === false
+          ? body
+          : decompressPage(body, Number(header.uncompressed_page_size) - levelBytes, meta.codec, compressors);
       valuesLength = page.byteLength;
     }
     if (row + count > rows) throw new UnsupportedChunk('more values than rows');
@@ -166,7 +182,9 @@ export function decodeColumnChunk(bytes: Uint8Array, rows: number, meta: Pick<Co
     row += count;
   }
   if (row !== rows) throw new UnsupportedChunk(`${row} values for ${rows} rows`);
-  return text ? { kind: 'text', status, entries: entries!, table: table!.finish() } : { kind: layout.kind as 'number', status, numbers: numbers!, rounded };
+  return text
+    ? { kind: 'text', status, entries: entries!, table: table!.finish() }
+    : { kind: layout.kind as 'number', status, numbers: numbers!, rounded };
 }
 
 /**
@@ -174,7 +192,15 @@ export function decodeColumnChunk(bytes: Uint8Array, rows: number, meta: Pick<Co
  * definition level says so. A NaN is null, as the reference reader counts it. Status starts as VALUE (0): only
  * nulls are written.
  */
-function scatterNumbers(indices: Int32Array | undefined, source: Float64Array, definitions: Uint8Array | undefined, status: Uint8Array, out: Float64Array, row: number, count: number): void {
+function scatterNumbers(
+  indices: Int32Array | undefined,
+  source: Float64Array,
+  definitions: Uint8Array | undefined,
+  status: Uint8Array,
+  out: Float64Array,
+  row: number,
+  count: number,
+): void {
   if (!definitions) {
     // Every value present: one tight loop, then NaN looked for only where the source holds one.
     if (indices) for (let i = 0; i < count; i++) out[row + i] = source[indices[i]!]!;
@@ -196,7 +222,15 @@ function scatterNumbers(indices: Int32Array | undefined, source: Float64Array, d
   }
 }
 
-function scatterIds(indices: Int32Array | undefined, source: Int32Array, definitions: Uint8Array | undefined, status: Uint8Array, out: Int32Array, row: number, count: number): void {
+function scatterIds(
+  indices: Int32Array | undefined,
+  source: Int32Array,
+  definitions: Uint8Array | undefined,
+  status: Uint8Array,
+  out: Int32Array,
+  row: number,
+  count: number,
+): void {
   if (!definitions) {
     if (indices) for (let i = 0; i < count; i++) out[row + i] = source[indices[i]!]!;
     else out.set(source.subarray(0, count), row);
@@ -223,7 +257,12 @@ function hasNaN(values: Float64Array): boolean {
 type Reader = { view: DataView; offset: number };
 
 /** Values of a data page in a numeric encoding, as the layout's numbers. */
-function readNumbers(reader: Reader, count: number, layout: ChunkLayout, encoding: string): { numbers: Float64Array; rounded: number } {
+function readNumbers(
+  reader: Reader,
+  count: number,
+  layout: ChunkLayout,
+  encoding: string,
+): { numbers: Float64Array; rounded: number } {
   if (encoding === 'PLAIN') return readPlainNumbers(reader, count, layout);
   if (encoding === 'RLE' && layout.type === 'BOOLEAN') {
     const bits = new Uint8Array(count);
@@ -236,13 +275,24 @@ function readNumbers(reader: Reader, count: number, layout: ChunkLayout, encodin
     return fromStored(raw, layout);
   }
   if (encoding === 'BYTE_STREAM_SPLIT' && layout.type !== 'BOOLEAN' && layout.type !== 'BYTE_ARRAY') {
-    return fromStored(byteStreamSplit(reader, count, layout.type, undefined) as Int32Array | BigInt64Array | Float32Array | Float64Array, layout);
+    return fromStored(
+      byteStreamSplit(reader, count, layout.type, undefined) as
+        | Int32Array
+        | BigInt64Array
+        | Float32Array
+        | Float64Array,
+      layout,
+    );
   }
   throw new UnsupportedChunk(`${layout.type} encoded ${encoding}`);
 }
 
 /** PLAIN values: fixed-width little-endian numbers, or bits for booleans. */
-function readPlainNumbers(reader: Reader, count: number, layout: ChunkLayout): { numbers: Float64Array; rounded: number } {
+function readPlainNumbers(
+  reader: Reader,
+  count: number,
+  layout: ChunkLayout,
+): { numbers: Float64Array; rounded: number } {
   const { view } = reader;
   const at = view.byteOffset + reader.offset;
   if (layout.type === 'BOOLEAN') {
@@ -271,7 +321,10 @@ const MAX_TIME = 8.64e15;
  * Stored values as the layout's numbers, equal to what hyparquet's conversion gives: INT64 as Number(bigint) (the
  * nearest float64, counted in `rounded` where it is not exact), instants as the Date's milliseconds.
  */
-function fromStored(raw: Int32Array | BigInt64Array | Float32Array | Float64Array, layout: ChunkLayout): { numbers: Float64Array; rounded: number } {
+function fromStored(
+  raw: Int32Array | BigInt64Array | Float32Array | Float64Array,
+  layout: ChunkLayout,
+): { numbers: Float64Array; rounded: number } {
   const count = raw.length;
   const numbers = new Float64Array(count);
   let rounded = 0;
@@ -295,7 +348,8 @@ function fromStored(raw: Int32Array | BigInt64Array | Float32Array | Float64Arra
     let value = (layout.unsigned ? high >>> 0 : high) * TWO_32 + low;
     const exact = high < 0x200000 && high >= -0x200000 && !(layout.unsigned && high < 0);
     if (divisor === 1) {
-      if (!exact && BigInt(value) !== (layout.unsigned ? BigInt.asUintN(64, raw[i] as bigint) : (raw[i] as bigint))) rounded++;
+      if (!exact && BigInt(value) !== (layout.unsigned ? BigInt.asUintN(64, raw[i] as bigint) : (raw[i] as bigint)))
+        rounded++;
     } else if (exact) {
       // Truncated toward zero, as hyparquet's BigInt division: the float quotient is corrected by the exact remainder.
       let quotient = Math.trunc(value / divisor);
@@ -312,7 +366,8 @@ function fromStored(raw: Int32Array | BigInt64Array | Float32Array | Float64Arra
 /** Instants a Date cannot hold are left to the reference reader, which reports them as it always has. */
 function withinTime<T extends { numbers: Float64Array }>(decoded: T, layout: ChunkLayout): T {
   if (layout.kind !== 'instant') return decoded;
-  for (const n of decoded.numbers) if (!(Math.abs(n) <= MAX_TIME)) throw new UnsupportedChunk('instants outside the range of a Date');
+  for (const n of decoded.numbers)
+    if (!(Math.abs(n) <= MAX_TIME)) throw new UnsupportedChunk('instants outside the range of a Date');
   return decoded;
 }
 
@@ -347,7 +402,8 @@ class TableBuilder {
     for (let i = start; i < end; i++) {
       if (source[i]! < 0x80) continue;
       const normal = ENCODER.encode(DECODER.decode(source.subarray(start, end)));
-      if (normal.length !== end - start || normal.some((b, j) => b !== source[start + j])) [bytes, from, to] = [normal, 0, normal.length];
+      if (normal.length !== end - start || normal.some((b, j) => b !== source[start + j]))
+        [bytes, from, to] = [normal, 0, normal.length];
       break;
     }
     const id = this.size++;
@@ -368,6 +424,10 @@ class TableBuilder {
   }
 
   finish(): TextTable {
-    return { pool: this.pool.subarray(0, this.starts[this.size]), starts: this.starts.subarray(0, this.size + 1), size: this.size };
+    return {
+      pool: this.pool.subarray(0, this.starts[this.size]),
+      starts: this.starts.subarray(0, this.size + 1),
+      size: this.size,
+    };
   }
 }

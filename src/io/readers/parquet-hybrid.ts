@@ -6,9 +6,21 @@ import { readRleBitPackedHybrid } from 'hyparquet/src/encoding.js';
  * with one call: dictionary indices and levels are most of a dictionary-encoded file's decoding. Widths over 24
  * bits (a dictionary of more than 16M entries) go to hyparquet's reader.
  */
-export function readHybrid(bytes: Uint8Array, start: number, end: number, width: number, out: Int32Array | Uint8Array, count: number): void {
+export function readHybrid(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  width: number,
+  out: Int32Array | Uint8Array,
+  count: number,
+): void {
   if (width > 24) {
-    readRleBitPackedHybrid({ view: new DataView(bytes.buffer, bytes.byteOffset + start, end - start), offset: 0 }, width, count === out.length ? out : out.subarray(0, count), end - start);
+    readRleBitPackedHybrid(
+      { view: new DataView(bytes.buffer, bytes.byteOffset + start, end - start), offset: 0 },
+      width,
+      count === out.length ? out : out.subarray(0, count),
+      end - start,
+    );
     return;
   }
   const mask = (1 << width) - 1;

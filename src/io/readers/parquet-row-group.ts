@@ -28,12 +28,20 @@ export function flatColumns(metadata: FileMetaData): Map<string, SchemaElement> 
  * decodeColumnChunk), else by hyparquet into JavaScript values, as the reference reader does. Reads only those
  * columns' bytes; the arrays come from `buffers`, to which they go back once used (see RowGroupDecoder.recycle).
  */
-export async function decodeRowGroup(handle: FileHandle, metadata: FileMetaData, group: number, names: readonly string[], buffers: DecoderBuffers): Promise<DecodedRowGroup> {
+export async function decodeRowGroup(
+  handle: FileHandle,
+  metadata: FileMetaData,
+  group: number,
+  names: readonly string[],
+  buffers: DecoderBuffers,
+): Promise<DecodedRowGroup> {
   const rowGroup = metadata.row_groups[group]!;
   const rows = Number(rowGroup.num_rows);
   const columns: DecodedColumn[] = [];
   for (const name of names) {
-    const chunk = rowGroup.columns.find((c) => c.meta_data?.path_in_schema.length === 1 && c.meta_data.path_in_schema[0] === name);
+    const chunk = rowGroup.columns.find(
+      (c) => c.meta_data?.path_in_schema.length === 1 && c.meta_data.path_in_schema[0] === name,
+    );
     if (!chunk?.meta_data || chunk.file_path) throw new Error(`row group ${group} has no column ${name}`);
     const bytes = await readChunk(handle, chunk, buffers);
     columns.push(decodeChunk(bytes, rows, metadata, chunk, buffers));
@@ -61,7 +69,13 @@ async function readChunk(handle: FileHandle, chunk: ColumnChunk, buffers: Decode
   return bytes;
 }
 
-function decodeChunk(bytes: Uint8Array, rows: number, metadata: FileMetaData, chunk: ColumnChunk, buffers: DecoderBuffers): DecodedColumn {
+function decodeChunk(
+  bytes: Uint8Array,
+  rows: number,
+  metadata: FileMetaData,
+  chunk: ColumnChunk,
+  buffers: DecoderBuffers,
+): DecodedColumn {
   const meta = chunk.meta_data!;
   const schemaPath = getTreePath(schemaOf(metadata), meta.path_in_schema);
   const element = schemaPath.at(-1)!.element;
@@ -76,8 +90,20 @@ function decodeChunk(bytes: Uint8Array, rows: number, metadata: FileMetaData, ch
   // The reference: hyparquet's own column reader and conversions, a JavaScript value per row. Its values may be
   // views of the bytes (byte arrays of an uncompressed page): the bytes are its own, not the reused buffer.
   const own = bytes.slice();
-  const decoder = { pathInSchema: meta.path_in_schema, element, schemaPath, type: meta.type, codec: meta.codec, compressors, parsers: DEFAULT_PARSERS };
-  const { data } = readColumn({ view: new DataView(own.buffer, own.byteOffset, own.byteLength), offset: 0 }, { groupStart: 0, selectStart: 0, selectEnd: rows, groupRows: rows }, decoder);
+  const decoder = {
+    pathInSchema: meta.path_in_schema,
+    element,
+    schemaPath,
+    type: meta.type,
+    codec: meta.codec,
+    compressors,
+    parsers: DEFAULT_PARSERS,
+  };
+  const { data } = readColumn(
+    { view: new DataView(own.buffer, own.byteOffset, own.byteLength), offset: 0 },
+    { groupStart: 0, selectStart: 0, selectEnd: rows, groupRows: rows },
+    decoder,
+  );
   const values: unknown[] = new Array(rows);
   let at = 0;
   for (const part of data) for (let i = 0; i < part.length && at < rows; i++) values[at++] = part[i];

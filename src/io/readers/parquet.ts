@@ -32,9 +32,15 @@ export interface ParquetOptions {
  * nested columns take the reference path (readParquetValues). Rows are numbered from 1 in place of lines.
  * Compressed files (snappy, gzip, zstd, brotli, lz4) are supported.
  */
-export async function* readParquet(path: string, options: ParquetOptions): AsyncGenerator<RecordBatch | { header: string[] }> {
+export async function* readParquet(
+  path: string,
+  options: ParquetOptions,
+): AsyncGenerator<RecordBatch | { header: string[] }> {
   const metadata = await readMetadata(path, options.name);
-  const header = metadata.schema.slice(1).filter((s) => !s.num_children).map((s) => s.name);
+  const header = metadata.schema
+    .slice(1)
+    .filter((s) => !s.num_children)
+    .map((s) => s.name);
   const flat = flatColumns(metadata);
   if (!flat) {
     yield* readParquetValues(path, options, metadata);
@@ -43,13 +49,23 @@ export async function* readParquet(path: string, options: ParquetOptions): Async
   const decodeAs = options.decodeAs(header);
   yield { header };
   const total = Number(metadata.num_rows);
-  const wanted = options.rows?.(total, metadata.row_groups.map((g) => Number(g.num_rows))) ?? { start: 0, stop: total };
+  const wanted = options.rows?.(
+    total,
+    metadata.row_groups.map((g) => Number(g.num_rows)),
+  ) ?? { start: 0, stop: total };
   const names = header.filter((_, c) => decodeAs[c] !== 'skip');
   const groups = groupsIn(metadata, wanted);
   // A decoded row takes 9 bytes a column: a float64 or a text id and its table entry, and a status byte.
   const most = Math.max(0, ...groups.map((g) => g.rowEnd - g.rowStart));
   const batchRows = options.batchRows ?? Number.POSITIVE_INFINITY;
-  const decoder = await openRowGroupDecoder(path, metadata, names, options.threads ?? 1, groups.length, most * 9 * names.length);
+  const decoder = await openRowGroupDecoder(
+    path,
+    metadata,
+    names,
+    options.threads ?? 1,
+    groups.length,
+    most * 9 * names.length,
+  );
   const rounded = new Map<string, number>();
   const started: Promise<DecodedRowGroup>[] = [];
   // Each batch's row ids, lines and text ids are those of the last: its reader has used them by then.
@@ -70,12 +86,16 @@ export async function* readParquet(path: string, options: ParquetOptions): Async
       try {
         decoded = await started[g]!;
       } catch (error) {
-        throw new DataError(`${options.name}: row group at row ${rowStart + 1} cannot be read (${error instanceof Error ? error.message : String(error)}); the file may be corrupt`, { file: options.name });
+        throw new DataError(
+          `${options.name}: row group at row ${rowStart + 1} cannot be read (${error instanceof Error ? error.message : String(error)}); the file may be corrupt`,
+          { file: options.name },
+        );
       }
       // Let the group go once its batch is made: only the groups ahead stay.
       delete started[g];
       for (const [name, column] of names.map((n, c) => [n, decoded.columns[c]!] as const)) {
-        if (column.kind !== 'text' && column.kind !== 'values' && column.rounded > 0) rounded.set(name, (rounded.get(name) ?? 0) + column.rounded);
+        if (column.kind !== 'text' && column.kind !== 'values' && column.rounded > 0)
+          rounded.set(name, (rounded.get(name) ?? 0) + column.rounded);
       }
       // One batch per row group (or per batchRows rows of it).
       for (let start = rowStart; start < rowEnd; start += batchRows) {
@@ -91,7 +111,15 @@ export async function* readParquet(path: string, options: ParquetOptions): Async
           const column = decoded.columns[c]!;
           const as = decodeAs[header.indexOf(name)]!;
           if (column.kind === 'text' && !idBuffers.has(name)) idBuffers.set(name, new Int32Array(most));
-          return columnFromDecoded(name, as, column, as === 'text' || as === 'auto' ? options.dictionary(name) : undefined, from, from + length, idBuffers.get(name));
+          return columnFromDecoded(
+            name,
+            as,
+            column,
+            as === 'text' || as === 'auto' ? options.dictionary(name) : undefined,
+            from,
+            from + length,
+            idBuffers.get(name),
+          );
         });
         yield { file: options.name, rowIds, length, lines, columns };
       }
@@ -101,12 +129,18 @@ export async function* readParquet(path: string, options: ParquetOptions): Async
   } finally {
     await decoder.close();
   }
-  for (const [name, count] of rounded) options.onNote?.(`${options.name}: column ${name}: ${count} INT64 value(s) beyond ±2^53 were read as the nearest float64`);
+  for (const [name, count] of rounded)
+    options.onNote?.(
+      `${options.name}: column ${name}: ${count} INT64 value(s) beyond ±2^53 were read as the nearest float64`,
+    );
   if (total === 0) throw new DataError(`${options.name}: the Parquet file has no rows`);
 }
 
 /** The row groups that hold rows of [start, stop), with the part of each that is wanted. */
-function groupsIn(metadata: FileMetaData, wanted: { start: number; stop: number }): { group: number; groupStart: number; rowStart: number; rowEnd: number }[] {
+function groupsIn(
+  metadata: FileMetaData,
+  wanted: { start: number; stop: number },
+): { group: number; groupStart: number; rowStart: number; rowEnd: number }[] {
   const groups = [];
   let groupStart = 0;
   for (const [group, rowGroup] of metadata.row_groups.entries()) {
@@ -128,7 +162,10 @@ async function readMetadata(path: string, name: string): Promise<FileMetaData> {
   try {
     return await parquetMetadataAsync(await asyncBufferFromFile(path));
   } catch (error) {
-    throw new DataError(`${name}: not a readable Parquet file (${error instanceof Error ? error.message : String(error)}); the file may be cut short or not Parquet`, { file: name });
+    throw new DataError(
+      `${name}: not a readable Parquet file (${error instanceof Error ? error.message : String(error)}); the file may be cut short or not Parquet`,
+      { file: name },
+    );
   }
 }
 
@@ -137,14 +174,24 @@ async function readMetadata(path: string, name: string): Promise<FileMetaData> {
  * turns into batch columns. Slower and larger (a value per cell), it reads any schema; the typed reader is held to
  * its results by the tests.
  */
-export async function* readParquetValues(path: string, options: ParquetOptions, known?: FileMetaData): AsyncGenerator<RecordBatch | { header: string[] }> {
+export async function* readParquetValues(
+  path: string,
+  options: ParquetOptions,
+  known?: FileMetaData,
+): AsyncGenerator<RecordBatch | { header: string[] }> {
   const file = await asyncBufferFromFile(path);
   const metadata = known ?? (await readMetadata(path, options.name));
-  const header = metadata.schema.slice(1).filter((s) => !s.num_children).map((s) => s.name);
+  const header = metadata.schema
+    .slice(1)
+    .filter((s) => !s.num_children)
+    .map((s) => s.name);
   const decodeAs = options.decodeAs(header);
   yield { header };
   const total = Number(metadata.num_rows);
-  const wanted = options.rows?.(total, metadata.row_groups.map((g) => Number(g.num_rows))) ?? { start: 0, stop: total };
+  const wanted = options.rows?.(
+    total,
+    metadata.row_groups.map((g) => Number(g.num_rows)),
+  ) ?? { start: 0, stop: total };
   for (const { rowStart, rowEnd } of groupsIn(metadata, wanted)) {
     const data = new Map<string, unknown[]>();
     try {
@@ -167,7 +214,10 @@ export async function* readParquetValues(path: string, options: ParquetOptions, 
         },
       });
     } catch (error) {
-      throw new DataError(`${options.name}: row group at row ${rowStart + 1} cannot be read (${error instanceof Error ? error.message : String(error)}); the file may be corrupt`, { file: options.name });
+      throw new DataError(
+        `${options.name}: row group at row ${rowStart + 1} cannot be read (${error instanceof Error ? error.message : String(error)}); the file may be corrupt`,
+        { file: options.name },
+      );
     }
     const length = rowEnd - rowStart;
     const lines = new Float64Array(length);
@@ -177,7 +227,19 @@ export async function* readParquetValues(path: string, options: ParquetOptions, 
       rowIds: Float64Array.from({ length }, (_, i) => rowStart + i),
       length,
       lines,
-      columns: header.flatMap((name, c) => (decodeAs[c] === 'skip' ? [] : [columnFromValues(name, decodeAs[c]!, data.get(name) ?? [], decodeAs[c] === 'text' || decodeAs[c] === 'auto' ? options.dictionary(name) : undefined, length)])),
+      columns: header.flatMap((name, c) =>
+        decodeAs[c] === 'skip'
+          ? []
+          : [
+              columnFromValues(
+                name,
+                decodeAs[c]!,
+                data.get(name) ?? [],
+                decodeAs[c] === 'text' || decodeAs[c] === 'auto' ? options.dictionary(name) : undefined,
+                length,
+              ),
+            ],
+      ),
     };
   }
   if (total === 0) throw new DataError(`${options.name}: the Parquet file has no rows`);

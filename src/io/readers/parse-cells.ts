@@ -3,7 +3,6 @@
  * once per cell, so they are written for speed: no allocation for plain decimal numbers.
  */
 
-
 const POW10 = Float64Array.from({ length: 23 }, (_, i) => 10 ** i);
 
 /**

@@ -27,7 +27,9 @@ export interface ReadSettings {
 }
 
 /** The defaults of the settings that do not depend on the file, written once. */
-export const READ_DEFAULTS = { decimal: '.', quote: 'strict' } as const satisfies Required<Pick<ReadSettings, 'decimal' | 'quote'>>;
+export const READ_DEFAULTS = { decimal: '.', quote: 'strict' } as const satisfies Required<
+  Pick<ReadSettings, 'decimal' | 'quote'>
+>;
 
 /** How one delimited file is read, every setting resolved. */
 export interface DelimitedSettings {
@@ -50,11 +52,17 @@ export function withContractSettings(explicit: ReadSettings, dataset: DatasetCon
  * The one place the delimiter, decimal separator and quote mode of a CSV or TSV file are decided: the setting when
  * given, else ',' (tab for a .tsv file), '.' and strict. A decimal comma needs another delimiter.
  */
-export function delimitedSettings(file: Pick<DatasetFile, 'name' | 'format'>, settings: ReadSettings = {}): DelimitedSettings {
+export function delimitedSettings(
+  file: Pick<DatasetFile, 'name' | 'format'>,
+  settings: ReadSettings = {},
+): DelimitedSettings {
   const delimiter = settings.delimiter ?? (file.format === 'tsv' ? '\t' : ',');
   const decimal = settings.decimal ?? READ_DEFAULTS.decimal;
   if (decimal === ',' && delimiter === ',') {
-    throw new ConfigurationError(`${file.name}: decimal ',' needs another delimiter than ','; set delimiter (for example ';', as spreadsheets write decimal-comma files)`, { file: file.name });
+    throw new ConfigurationError(
+      `${file.name}: decimal ',' needs another delimiter than ','; set delimiter (for example ';', as spreadsheets write decimal-comma files)`,
+      { file: file.name },
+    );
   }
   return { delimiter, decimal, quote: settings.quote ?? READ_DEFAULTS.quote };
 }

@@ -1,11 +1,24 @@
-import { INVALID, NULL, type ColumnData, type DecodeAs, type TextDictionary, type WritableColumnData } from '../../core/data/batch.js';
+import {
+  INVALID,
+  NULL,
+  type ColumnData,
+  type DecodeAs,
+  type TextDictionary,
+  type WritableColumnData,
+} from '../../core/data/batch.js';
 import { parseBoolText, parseDatetimeText } from '../../core/data/cell-text.js';
 
 /**
  * A column of JavaScript values (from JSON Lines or Parquet) decoded like a delimited column: numbers stay numbers,
  * text is dictionary-encoded, and a value of the wrong kind is INVALID (a JSON string "3" is not a number).
  */
-export function columnFromValues(name: string, decodeAs: DecodeAs, values: ArrayLike<unknown>, dictionary: TextDictionary | undefined, length = values.length): ColumnData {
+export function columnFromValues(
+  name: string,
+  decodeAs: DecodeAs,
+  values: ArrayLike<unknown>,
+  dictionary: TextDictionary | undefined,
+  length = values.length,
+): ColumnData {
   const status = new Uint8Array(length);
   const invalidText = new Map<number, string>();
   const column: WritableColumnData = { name, decodeAs, status, invalidText };
@@ -47,7 +60,11 @@ function toNumber(decodeAs: DecodeAs, value: unknown): number {
     case 'bool':
       return typeof value === 'boolean' ? Number(value) : typeof value === 'string' ? parseBoolText(value) : Number.NaN;
     case 'datetime':
-      return value instanceof Date ? value.getTime() : typeof value === 'string' ? parseDatetimeText(value) : Number.NaN;
+      return value instanceof Date
+        ? value.getTime()
+        : typeof value === 'string'
+          ? parseDatetimeText(value)
+          : Number.NaN;
     default:
       return Number.NaN;
   }

@@ -1,17 +1,33 @@
 import { execFile } from 'node:child_process';
-import { GPU_QUERY_ARGS, GPU_SAMPLE_ARGS, parseCudaVersion, parseGpuQuery, parseGpuSample } from '../../core/train/nvidia-smi.js';
+import {
+  GPU_QUERY_ARGS,
+  GPU_SAMPLE_ARGS,
+  parseCudaVersion,
+  parseGpuQuery,
+  parseGpuSample,
+} from '../../core/train/nvidia-smi.js';
 import type { GpuSample } from '../../core/train/gpu-usage.js';
 import type { GpuProbe } from '../../core/train/preflight.js';
 
 /** Runs nvidia-smi (found on PATH) and returns its output, or why it could not. */
-function nvidiaSmi(args: readonly string[], timeoutMs = 20_000): Promise<{ ok: true; stdout: string } | { ok: false; problem: string }> {
+function nvidiaSmi(
+  args: readonly string[],
+  timeoutMs = 20_000,
+): Promise<{ ok: true; stdout: string } | { ok: false; problem: string }> {
   return new Promise((resolve) => {
     execFile('nvidia-smi', args, { timeout: timeoutMs, encoding: 'utf8' }, (error, stdout, stderr) => {
       if (!error) return resolve({ ok: true, stdout });
       const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT') return resolve({ ok: false, problem: 'nvidia-smi is not on PATH (no NVIDIA driver on this runner)' });
-      const said = `${stdout}\n${stderr}`.split('\n').map((l) => l.trim()).find((l) => l !== '') ?? error.message;
-      const hint = /version mismatch/i.test(said) ? ' (the kernel driver and the NVIDIA libraries differ: reboot the runner or reinstall the driver)' : '';
+      if (code === 'ENOENT')
+        return resolve({ ok: false, problem: 'nvidia-smi is not on PATH (no NVIDIA driver on this runner)' });
+      const said =
+        `${stdout}\n${stderr}`
+          .split('\n')
+          .map((l) => l.trim())
+          .find((l) => l !== '') ?? error.message;
+      const hint = /version mismatch/i.test(said)
+        ? ' (the kernel driver and the NVIDIA libraries differ: reboot the runner or reinstall the driver)'
+        : '';
       resolve({ ok: false, problem: `nvidia-smi failed: ${said}${hint}` });
     });
   });
@@ -46,7 +62,11 @@ export class GpuSampler {
         this.pending = undefined;
         if (!result.ok) return;
         const readings = parseGpuSample(result.stdout);
-        this.samples.push({ seconds: (Date.now() - this.started) / 1000, utilization: readings.map((r) => r.utilization), memory: readings.map((r) => r.memory) });
+        this.samples.push({
+          seconds: (Date.now() - this.started) / 1000,
+          utilization: readings.map((r) => r.utilization),
+          memory: readings.map((r) => r.memory),
+        });
       });
     };
     take();

@@ -29,9 +29,20 @@ export function runCommand(options: RunCommandOptions): Promise<CommandResult> {
   const started = Date.now();
   const windows = process.platform === 'win32';
   const bash = !windows && ['/bin/bash', '/usr/bin/bash'].find((p) => existsSync(p));
-  const [file, args] = windows ? ['cmd.exe', ['/d', '/s', '/c', options.command]] : bash ? [bash, ['--noprofile', '--norc', '-eo', 'pipefail', '-c', options.command]] : ['/bin/sh', ['-e', '-c', options.command]];
-  const child = spawn(file, args, { cwd: options.cwd, env: options.env ?? process.env, detached: !windows, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
-  for (const stream of [child.stdout, child.stderr]) createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY }).on('line', options.onLine);
+  const [file, args] = windows
+    ? ['cmd.exe', ['/d', '/s', '/c', options.command]]
+    : bash
+      ? [bash, ['--noprofile', '--norc', '-eo', 'pipefail', '-c', options.command]]
+      : ['/bin/sh', ['-e', '-c', options.command]];
+  const child = spawn(file, args, {
+    cwd: options.cwd,
+    env: options.env ?? process.env,
+    detached: !windows,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    windowsHide: true,
+  });
+  for (const stream of [child.stdout, child.stderr])
+    createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY }).on('line', options.onLine);
 
   let timedOut = false;
   let killTimer: NodeJS.Timeout | undefined;

@@ -18,20 +18,41 @@ export function renderDriftSection(report: DriftReport, source: string): ReportS
   const insufficient = features.filter((f) => f.status === 'insufficient_data').length;
   const skipped = features.filter((f) => f.status === 'skipped').length;
   const untested = report.verdict === 'not_tested' || (report.verdict === undefined && checked.length === 0);
-  const rule = report.drift_share > 0 ? `dataset drift: at least ${formatPercent(report.drift_share, 0)} of features` : 'dataset drift';
+  const rule =
+    report.drift_share > 0
+      ? `dataset drift: at least ${formatPercent(report.drift_share, 0)} of features`
+      : 'dataset drift';
   const featuresLine = untested
     ? `Nothing could be tested: of ${formatCount(features.length)} features, ${[insufficient > 0 ? `${formatCount(insufficient)} had too little data` : '', skipped > 0 ? `${formatCount(skipped)} were skipped` : ''].filter(Boolean).join(' and ') || 'none were compared'}`
     : `${features.filter((f) => f.status === 'drift').length} of ${checked.length} features drifted${report.dataset_drift ? ` (${rule})` : ''}${insufficient > 0 ? `, ${insufficient} with too little data` : ''}`;
-  const headline = featuresLine + (label ? `; label ${stateOf(label)}` : '') + (prediction ? `; predictions ${prediction.status === 'ok' ? 'stable' : stateOf(prediction)}` : '');
+  const headline =
+    featuresLine +
+    (label ? `; label ${stateOf(label)}` : '') +
+    (prediction ? `; predictions ${prediction.status === 'ok' ? 'stable' : stateOf(prediction)}` : '');
   const sizes =
     report.reference?.rows !== undefined && report.current?.rows !== undefined
       ? `Reference ${formatCount(report.reference.rows)} rows, current ${formatCount(report.current.rows)} rows.`
       : '';
   const ranked = [...report.features].sort((a, b) => rank(a) - rank(b) || (b.statistic ?? 0) - (a.statistic ?? 0));
   const charted = ranked.filter((f) => f.status === 'drift' && f.distribution).slice(0, CHARTS);
-  const charts = charted.map((f) => distributionChart(`${f.column}: reference (bars) and current (line)`, f.distribution!.labels, f.distribution!.reference, f.distribution!.current));
+  const charts = charted.map((f) =>
+    distributionChart(
+      `${f.column}: reference (bars) and current (line)`,
+      f.distribution!.labels,
+      f.distribution!.reference,
+      f.distribution!.current,
+    ),
+  );
   const adjusted = report.correction === 'bh';
-  const body = [sizes, drifted.length > 0 ? featureTable(ranked.filter((f) => f.status === 'drift').slice(0, BODY_ROWS), adjusted) : untested ? 'No feature could be tested: see the reasons below.' : 'No feature drifted.', ...charts]
+  const body = [
+    sizes,
+    drifted.length > 0
+      ? featureTable(ranked.filter((f) => f.status === 'drift').slice(0, BODY_ROWS), adjusted)
+      : untested
+        ? 'No feature could be tested: see the reasons below.'
+        : 'No feature drifted.',
+    ...charts,
+  ]
     .filter(Boolean)
     .join('\n\n');
   const section: ReportSection = {
@@ -46,7 +67,11 @@ export function renderDriftSection(report: DriftReport, source: string): ReportS
   };
   // The charts' numbers as tables too, for readers whose Markdown does not draw Mermaid.
   const fallback = charted.map((f) => distributionTable(f));
-  if (report.features.length > 0) section.details = details(`All ${formatCount(report.features.length)} features`, [featureTable(ranked, adjusted), ...fallback].join('\n\n'));
+  if (report.features.length > 0)
+    section.details = details(
+      `All ${formatCount(report.features.length)} features`,
+      [featureTable(ranked, adjusted), ...fallback].join('\n\n'),
+    );
   return section;
 }
 
@@ -59,7 +84,13 @@ function reasonOf(f: FeatureDrift): string {
 }
 
 function stateOf(f: FeatureDrift): string {
-  return f.status === 'drift' ? 'drifted' : f.status === 'ok' ? 'did not drift' : f.status === 'insufficient_data' ? 'had too little data' : 'skipped';
+  return f.status === 'drift'
+    ? 'drifted'
+    : f.status === 'ok'
+      ? 'did not drift'
+      : f.status === 'insufficient_data'
+        ? 'had too little data'
+        : 'skipped';
 }
 
 /** The features' table; under a correction, the p-value shown is the adjusted one, and the header says so. */
@@ -85,7 +116,11 @@ function featureTable(features: readonly FeatureDrift[], adjusted: boolean): str
 
 function distributionTable(f: FeatureDrift): string {
   const d = f.distribution!;
-  return `**${escapeText(f.column, 80)}**\n\n${table(['Bin or category', 'Reference', 'Current'], d.labels.map((label, i) => [escapeText(label, 40), formatPercent(d.reference[i]), formatPercent(d.current[i])]), ['l', 'r', 'r'])}`;
+  return `**${escapeText(f.column, 80)}**\n\n${table(
+    ['Bin or category', 'Reference', 'Current'],
+    d.labels.map((label, i) => [escapeText(label, 40), formatPercent(d.reference[i]), formatPercent(d.current[i])]),
+    ['l', 'r', 'r'],
+  )}`;
 }
 
 function rank(f: FeatureDrift): number {

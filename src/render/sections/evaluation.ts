@@ -12,12 +12,19 @@ export function renderEvaluationSection(report: EvalReport, source: string): Rep
   const { gate } = report;
   const failed = gate.checks.filter((c) => !c.passed);
   const underpowered = gate.checks.filter((c) => c.status === 'underpowered');
-  const status = !gate.passed ? 'fail' : gate.override || failed.length > 0 || underpowered.length > 0 || (report.warnings?.length ?? 0) > 0 ? 'warn' : 'pass';
+  const status = !gate.passed
+    ? 'fail'
+    : gate.override || failed.length > 0 || underpowered.length > 0 || (report.warnings?.length ?? 0) > 0
+      ? 'warn'
+      : 'pass';
   const headline = gate.passed
     ? gate.override
       ? `gate failed, passed by override (label ${escapeText(gate.override.label, 60)}${gate.override.applied_by ? ` by ${escapeText(gate.override.applied_by, 60)}` : ''})`
       : `gate passed, ${gate.checks.length} ${gate.checks.length === 1 ? 'check' : 'checks'}${underpowered.length > 0 ? `, ${underpowered.length} underpowered` : ''}`
-    : `gate failed: ${failed.slice(0, 2).map((c) => escapeText(c.reason, 120)).join('; ')}${failed.length > 2 ? ` (and ${failed.length - 2} more)` : ''}`;
+    : `gate failed: ${failed
+        .slice(0, 2)
+        .map((c) => escapeText(c.reason, 120))
+        .join('; ')}${failed.length > 2 ? ` (and ${failed.length - 2} more)` : ''}`;
 
   const lines: string[] = [];
   const shards = report.data?.shards ? ` (${report.data.shards} shards merged)` : '';
@@ -46,22 +53,48 @@ export function renderEvaluationSection(report: EvalReport, source: string): Rep
   const manyClasses = (report.classes?.length ?? 0) > MAX_OPEN_CLASSES;
   if (perClass && !manyClasses) lines.push(perClass);
   // The headline scores side by side; the table above holds the same numbers for readers without Mermaid.
-  const charted = HEADLINE_METRICS.map((m) => overall.find((c) => c.metric === m)).filter((c): c is MetricComparison => c != null && c.candidate !== null && c.baseline !== null);
-  if (charted.length >= 2) lines.push(metricChart('candidate (blue bars) and baseline (orange line)', charted.map((c) => c.metric), charted.map((c) => c.candidate!), charted.map((c) => c.baseline!)));
+  const charted = HEADLINE_METRICS.map((m) => overall.find((c) => c.metric === m)).filter(
+    (c): c is MetricComparison => c != null && c.candidate !== null && c.baseline !== null,
+  );
+  if (charted.length >= 2)
+    lines.push(
+      metricChart(
+        'candidate (blue bars) and baseline (orange line)',
+        charted.map((c) => c.metric),
+        charted.map((c) => c.candidate!),
+        charted.map((c) => c.baseline!),
+      ),
+    );
   lines.push(legend(report));
   const provenance = provenanceLine(report);
   if (provenance) lines.push(provenance);
 
   const collapsed: string[] = [];
-  if (perClass && manyClasses) collapsed.push(details(`Per-class precision, recall and F1 (${report.classes!.length} classes)`, perClass));
+  if (perClass && manyClasses)
+    collapsed.push(details(`Per-class precision, recall and F1 (${report.classes!.length} classes)`, perClass));
   const confusion = confusionMatrices(report);
   if (confusion) collapsed.push(details('Confusion matrices (rows: true class, columns: predicted)', confusion));
-  if (costs.length > 0) collapsed.push(details('Latency and size (no policy rule uses them)', comparisonTable(costs, gate.checks, report)));
+  if (costs.length > 0)
+    collapsed.push(details('Latency and size (no policy rule uses them)', comparisonTable(costs, gate.checks, report)));
   const parts: string[] = [];
   if (gate.checks.length > 0) parts.push(checkTable(gate.checks));
   if (report.slices && report.slices.length > 0) parts.push(sliceTable(report));
-  if (parts.length > 0) collapsed.push(details(`Gate checks (${gate.checks.length})${report.slices?.length ? ` and slices (${report.slices.length})` : ''}`, parts.join('\n\n')));
-  const section: ReportSection = { kind: 'eval-report', source, title: 'Evaluation', status, headline, body: lines.join('\n\n'), importance: 1 };
+  if (parts.length > 0)
+    collapsed.push(
+      details(
+        `Gate checks (${gate.checks.length})${report.slices?.length ? ` and slices (${report.slices.length})` : ''}`,
+        parts.join('\n\n'),
+      ),
+    );
+  const section: ReportSection = {
+    kind: 'eval-report',
+    source,
+    title: 'Evaluation',
+    status,
+    headline,
+    body: lines.join('\n\n'),
+    importance: 1,
+  };
   if (rules.diff) collapsed.push(rules.diff);
   if (collapsed.length > 0) section.details = collapsed.join('\n\n');
   return section;
@@ -119,12 +152,21 @@ function formatP(p: number): string {
 function weakSliceNote(search: WeakSliceReport): string {
   const method = search.method === 'mcnemar' ? "McNemar's test" : 'a paired z-test of the absolute errors';
   const scope = `${formatCount(search.tested)} slices of ${formatCount(search.columns.length)} ${search.columns.length === 1 ? 'column' : 'columns'}${search.pairs ? ' and their pairs' : ''} with at least ${formatCount(search.min_rows)} rows, ${method} per slice, Holm-corrected at ${formatNumber(search.alpha)}`;
-  if (search.slices.length === 0) return `**Where the candidate is worse:** no slice is significantly worse (${scope}).`;
+  if (search.slices.length === 0)
+    return `**Where the candidate is worse:** no slice is significantly worse (${scope}).`;
   const items = search.slices.slice(0, MAX_LISTED_WEAK_SLICES).map((s) => {
-    const where = s.where.map((w) => `${escapeText(w.column, 60)} ${w.value.startsWith('<') || w.value.startsWith('≥') || w.value.startsWith('[') ? escapeText(w.value, 60) : `= ${escapeText(w.value, 60)}`}`).join(' and ');
+    const where = s.where
+      .map(
+        (w) =>
+          `${escapeText(w.column, 60)} ${w.value.startsWith('<') || w.value.startsWith('≥') || w.value.startsWith('[') ? escapeText(w.value, 60) : `= ${escapeText(w.value, 60)}`}`,
+      )
+      .join(' and ');
     return `- ${where}: ${formatCount(s.rows)} rows, ${s.metric} ${formatNumber(s.baseline)} → ${formatNumber(s.candidate)} (${formatChange(s.metric, s.difference)}), adjusted p = ${formatP(s.p_adjusted)}`;
   });
-  const more = search.slices.length > MAX_LISTED_WEAK_SLICES ? `\n- … and ${search.slices.length - MAX_LISTED_WEAK_SLICES} more in the report` : '';
+  const more =
+    search.slices.length > MAX_LISTED_WEAK_SLICES
+      ? `\n- … and ${search.slices.length - MAX_LISTED_WEAK_SLICES} more in the report`
+      : '';
   return `**Where the candidate is worse** (${scope}):\n\n${items.join('\n')}${more}`;
 }
 
@@ -145,8 +187,16 @@ function perClassTable(report: EvalReport): string | undefined {
     return `${formatNumber(before, 3)} → ${formatNumber(value, 3)} (${formatChange(name, value - before, 3)})`;
   };
   return table(
-    ['Class', 'Rows', ...scores.map((s) => (baseline ? `${s === 'f1' ? 'F1' : s}: baseline → candidate` : s === 'f1' ? 'F1' : s))],
-    classes.map((name, c) => [escapeText(name, 60), formatCount(candidate[c]!.support), ...scores.map((s) => cell(c, s))]),
+    [
+      'Class',
+      'Rows',
+      ...scores.map((s) => (baseline ? `${s === 'f1' ? 'F1' : s}: baseline → candidate` : s === 'f1' ? 'F1' : s)),
+    ],
+    classes.map((name, c) => [
+      escapeText(name, 60),
+      formatCount(candidate[c]!.support),
+      ...scores.map((s) => cell(c, s)),
+    ]),
     ['l', 'r', 'r', 'r', 'r'],
   );
 }
@@ -156,13 +206,21 @@ function confusionMatrices(report: EvalReport): string | undefined {
   const classes = report.classes;
   if (!classes) return undefined;
   // A matrix of more classes is too wide to read in a comment (and grows as their square): the report holds it.
-  if (classes.length > MAX_MATRIX_CLASSES) return `${formatCount(classes.length)} classes: too many to show as a table; the matrices are in the eval report (confusion_matrix).`;
+  if (classes.length > MAX_MATRIX_CLASSES)
+    return `${formatCount(classes.length)} classes: too many to show as a table; the matrices are in the eval report (confusion_matrix).`;
   const one = (title: string, matrix: number[][] | undefined) => {
     if (!matrix || matrix.length !== classes.length) return undefined;
     const names = classes.map((c) => escapeText(c, 30));
-    return `**${title}**\n\n${table(['true ↓ / predicted →', ...names], matrix.map((row, t) => [names[t]!, ...row.map(formatCount)]), ['l', ...names.map(() => 'r' as const)])}`;
+    return `**${title}**\n\n${table(
+      ['true ↓ / predicted →', ...names],
+      matrix.map((row, t) => [names[t]!, ...row.map(formatCount)]),
+      ['l', ...names.map(() => 'r' as const)],
+    )}`;
   };
-  const parts = [one('Candidate', report.candidate.confusion_matrix), one('Baseline', report.baseline?.confusion_matrix)].filter((p): p is string => p !== undefined);
+  const parts = [
+    one('Candidate', report.candidate.confusion_matrix),
+    one('Baseline', report.baseline?.confusion_matrix),
+  ].filter((p): p is string => p !== undefined);
   return parts.length > 0 ? parts.join('\n\n') : undefined;
 }
 
@@ -178,8 +236,18 @@ function sliceTable(report: EvalReport): string {
     return `${formatNumber(inUnit(name, b))} → ${formatNumber(inUnit(name, c))} (${b == null || c == null ? 'n/a' : formatChange(name, c - b)})`;
   };
   return table(
-    ['Slice', 'Rows', ...names.map((n) => (paired ? `${metricLabel(n)}: baseline → candidate (change)` : metricLabel(n))), ...(paired ? ['p-value'] : [])],
-    slices.map((s) => [`${escapeText(s.column, 60)} = ${escapeText(s.value, 60)}`, formatCount(s.rows), ...names.map((n) => cell(s, n)), ...(paired ? [s.test ? `${formatP(s.test.p_value)}${s.test.p_value < 0.05 ? ' *' : ''}` : 'n/a'] : [])]),
+    [
+      'Slice',
+      'Rows',
+      ...names.map((n) => (paired ? `${metricLabel(n)}: baseline → candidate (change)` : metricLabel(n))),
+      ...(paired ? ['p-value'] : []),
+    ],
+    slices.map((s) => [
+      `${escapeText(s.column, 60)} = ${escapeText(s.value, 60)}`,
+      formatCount(s.rows),
+      ...names.map((n) => cell(s, n)),
+      ...(paired ? [s.test ? `${formatP(s.test.p_value)}${s.test.p_value < 0.05 ? ' *' : ''}` : 'n/a'] : []),
+    ]),
     ['l', 'r', ...names.map(() => 'r' as const), ...(paired ? ['r' as const] : [])],
   );
 }
@@ -187,12 +255,15 @@ function sliceTable(report: EvalReport): string {
 /** What every mark in the section means. */
 function legend(report: EvalReport): string {
   const items = [
-    '`*` significant: the change\'s 95% bootstrap interval excludes 0 (in slices: the paired test\'s p < 0.05, uncorrected)',
-    '✅ / ❌ / ⚠️ the policy\'s check passed / failed / is underpowered',
+    "`*` significant: the change's 95% bootstrap interval excludes 0 (in slices: the paired test's p < 0.05, uncorrected)",
+    "✅ / ❌ / ⚠️ the policy's check passed / failed / is underpowered",
     '`n/a` not defined on these rows (e.g. ROC AUC where a class is absent) or not measured',
     '`unchanged` exactly the same value',
   ];
-  if (Object.values(report.candidate.metrics).some((m) => m.bound)) items.push('`±` a rank metric merged from the shards\' score histograms: the most it can differ from the exact value');
+  if (Object.values(report.candidate.metrics).some((m) => m.bound))
+    items.push(
+      "`±` a rank metric merged from the shards' score histograms: the most it can differ from the exact value",
+    );
   if (report.baseline) items.push('`→` baseline → candidate');
   return `<sub>${items.join(' · ')}.</sub>`;
 }
@@ -201,8 +272,14 @@ function legend(report: EvalReport): string {
 function provenanceLine(report: EvalReport): string | undefined {
   const facts: string[] = [];
   const files = report.data?.files ?? [];
-  const shown = files.slice(0, MAX_PROVENANCE_FILES).map((f) => `${escapeText(f.path, 80)}${f.rows !== undefined ? ` (${formatCount(f.rows)} rows)` : ''}${f.sha256 ? ` ${hash(f.sha256)}` : ''}`);
-  if (files.length > MAX_PROVENANCE_FILES) shown.push(`and ${formatCount(files.length - MAX_PROVENANCE_FILES)} more files`);
+  const shown = files
+    .slice(0, MAX_PROVENANCE_FILES)
+    .map(
+      (f) =>
+        `${escapeText(f.path, 80)}${f.rows !== undefined ? ` (${formatCount(f.rows)} rows)` : ''}${f.sha256 ? ` ${hash(f.sha256)}` : ''}`,
+    );
+  if (files.length > MAX_PROVENANCE_FILES)
+    shown.push(`and ${formatCount(files.length - MAX_PROVENANCE_FILES)} more files`);
   if (shown.length > 0) facts.push(`data ${shown.join(', ')}`);
   else if (report.data?.sha256) facts.push(`data ${hash(report.data.sha256)}`);
   if (report.candidate.sha256) facts.push(`candidate ${hash(report.candidate.sha256)}`);
@@ -230,14 +307,33 @@ function withBound(value: number | null | undefined, bound: number | undefined):
   return bound ? `${formatNumber(value)} ±${formatNumber(bound)}` : formatNumber(value);
 }
 
-function comparisonTable(comparisons: readonly MetricComparison[], checks: readonly GateCheck[], report: EvalReport): string {
+function comparisonTable(
+  comparisons: readonly MetricComparison[],
+  checks: readonly GateCheck[],
+  report: EvalReport,
+): string {
   return table(
     ['Metric', 'Baseline', 'Candidate', 'Change', '95% CI of change', 'Check'],
     comparisons.map((c) => {
       const own = checks.filter((k) => k.metric === c.metric && k.slice == null);
-      const mark = own.length === 0 ? '' : statusIcon(!own.every((k) => k.passed) ? 'fail' : own.some((k) => k.status === 'underpowered') ? 'warn' : 'pass');
-      const interval = c.ci_low != null && c.ci_high != null ? `[${formatSigned(inUnit(c.metric, c.ci_low))}, ${formatSigned(inUnit(c.metric, c.ci_high))}]${c.significant ? ' *' : ''}` : 'n/a';
-      return [metricLabel(c.metric), withBound(inUnit(c.metric, c.baseline), report.baseline?.metrics[c.metric]?.bound), withBound(inUnit(c.metric, c.candidate), report.candidate.metrics[c.metric]?.bound), formatChange(c.metric, c.difference), interval, mark];
+      const mark =
+        own.length === 0
+          ? ''
+          : statusIcon(
+              !own.every((k) => k.passed) ? 'fail' : own.some((k) => k.status === 'underpowered') ? 'warn' : 'pass',
+            );
+      const interval =
+        c.ci_low != null && c.ci_high != null
+          ? `[${formatSigned(inUnit(c.metric, c.ci_low))}, ${formatSigned(inUnit(c.metric, c.ci_high))}]${c.significant ? ' *' : ''}`
+          : 'n/a';
+      return [
+        metricLabel(c.metric),
+        withBound(inUnit(c.metric, c.baseline), report.baseline?.metrics[c.metric]?.bound),
+        withBound(inUnit(c.metric, c.candidate), report.candidate.metrics[c.metric]?.bound),
+        formatChange(c.metric, c.difference),
+        interval,
+        mark,
+      ];
     }),
     ['l', 'r', 'r', 'r', 'r', 'c'],
   );
@@ -248,7 +344,13 @@ function metricTable(report: EvalReport): string {
   if (entries.length === 0) return '_No metrics._';
   return table(
     ['Metric', 'Candidate', '95% CI'],
-    entries.map(([name, m]) => [metricLabel(name), withBound(inUnit(name, m.value), m.bound), m.ci_low != null && m.ci_high != null ? `[${formatNumber(inUnit(name, m.ci_low))}, ${formatNumber(inUnit(name, m.ci_high))}]` : 'n/a']),
+    entries.map(([name, m]) => [
+      metricLabel(name),
+      withBound(inUnit(name, m.value), m.bound),
+      m.ci_low != null && m.ci_high != null
+        ? `[${formatNumber(inUnit(name, m.ci_low))}, ${formatNumber(inUnit(name, m.ci_high))}]`
+        : 'n/a',
+    ]),
     ['l', 'r', 'r'],
   );
 }
@@ -256,7 +358,13 @@ function metricTable(report: EvalReport): string {
 function checkTable(checks: readonly GateCheck[]): string {
   return table(
     ['', 'Metric', 'Slice', 'Rule', 'Reason'],
-    checks.map((c) => [statusIcon(!c.passed ? 'fail' : c.status === 'underpowered' ? 'warn' : 'pass'), escapeText(c.metric, 60), c.slice ? escapeText(c.slice, 60) : 'all', escapeText(c.rule, 40), escapeText(c.reason, 200)]),
+    checks.map((c) => [
+      statusIcon(!c.passed ? 'fail' : c.status === 'underpowered' ? 'warn' : 'pass'),
+      escapeText(c.metric, 60),
+      c.slice ? escapeText(c.slice, 60) : 'all',
+      escapeText(c.rule, 40),
+      escapeText(c.reason, 200),
+    ]),
     ['c', 'l', 'l', 'l', 'l'],
   );
 }
@@ -268,7 +376,8 @@ function checkTable(checks: readonly GateCheck[]): string {
 function underpoweredNote(checks: readonly GateCheck[], rows: number | undefined): string {
   const items = checks.map((c) => {
     const drops = c.rule === 'max-rise' ? 'rises' : 'drops';
-    const needed = c.rows_needed !== undefined ? `; about ${formatCount(roundRows(c.rows_needed))} rows would be needed` : '';
+    const needed =
+      c.rows_needed !== undefined ? `; about ${formatCount(roundRows(c.rows_needed))} rows would be needed` : '';
     return `- ${statusIcon('warn')} ${escapeText(c.metric, 60)}: this holdout${rows !== undefined ? ` (${formatCount(rows)} rows)` : ''} can detect ${drops} of ${formatNumber(c.detectable)} or more; the policy tolerates ${formatNumber(c.threshold)}${needed}.`;
   });
   return `**Underpowered:** this holdout is too small to see a change as large as the policy tolerates.\n\n${items.join('\n')}`;

@@ -14,7 +14,10 @@ export function renderRulesFileNote(file: RulesFile | undefined, kind: string): 
   const name = `${kind} ${escapeText(file.path, 120)}`;
   const base = file.base_sha ? ` (${file.base_sha.slice(0, 7)})` : '';
   if (file.applied === 'head') {
-    if (file.new_in_pull_request) return { note: `ℹ️ The ${name} is new in this pull request: its version was applied, as the base branch has none.` };
+    if (file.new_in_pull_request)
+      return {
+        note: `ℹ️ The ${name} is new in this pull request: its version was applied, as the base branch has none.`,
+      };
     return { note: `ℹ️ The pull request's own ${name} was applied (rules-from: head), not the base branch's.` };
   }
   if (!file.head_differs) return {};
@@ -22,5 +25,8 @@ export function renderRulesFileNote(file: RulesFile | undefined, kind: string): 
   const note = `⚠️ This pull request ${deleted ? 'deletes' : 'changes'} the ${name}: the base branch's version${base} was applied. The change applies once it is merged.`;
   if (!file.diff) return { note };
   const lines = file.diff.split('\n').map((line) => escapeText(line, DIFF_LINE_CHARS));
-  return { note, diff: details(`This pull request's changes to ${name} (not applied)`, `<pre>\n${lines.join('\n')}\n</pre>`) };
+  return {
+    note,
+    diff: details(`This pull request's changes to ${name} (not applied)`, `<pre>\n${lines.join('\n')}\n</pre>`),
+  };
 }

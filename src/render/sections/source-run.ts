@@ -16,7 +16,12 @@ export interface SourceRun {
  * which only GitHub sets, decides this section, and a failed run fails the comment whatever its reports say.
  */
 export function renderSourceRunSection(run: SourceRun): ReportSection {
-  const status: SectionStatus = run.conclusion === 'success' ? 'pass' : run.conclusion === 'neutral' || run.conclusion === 'skipped' ? 'warn' : 'fail';
+  const status: SectionStatus =
+    run.conclusion === 'success'
+      ? 'pass'
+      : run.conclusion === 'neutral' || run.conclusion === 'skipped'
+        ? 'warn'
+        : 'fail';
   const conclusion = escapeText(run.conclusion.replace(/_/g, ' '), 40);
   const headline = `[${escapeText(run.name, 80)} #${run.id}](${run.url}) concluded **${conclusion}**`;
   const body =

@@ -15,19 +15,39 @@ export function renderValidationSection(report: ValidationReport, source: string
   const size = `${formatCount(report.dataset.rows)} rows × ${formatCount(report.dataset.columns)} columns`;
   const status = !report.passed ? 'fail' : warnings > 0 || errors > 0 ? 'warn' : 'pass';
   const headline =
-    errors === 0 && warnings === 0 ? `${size}, no violations` : `${plural(errors, 'error')}, ${plural(warnings, 'warning')} in ${size}`;
+    errors === 0 && warnings === 0
+      ? `${size}, no violations`
+      : `${plural(errors, 'error')}, ${plural(warnings, 'warning')} in ${size}`;
   const sorted = [...report.violations].sort((a, b) => severityRank(a) - severityRank(b) || b.count - a.count);
-  const contract = report.contract?.path ? ` against ${escapeText(report.contract.path)}${report.contract.inferred ? ' (inferred)' : ''}` : '';
+  const contract = report.contract?.path
+    ? ` against ${escapeText(report.contract.path)}${report.contract.inferred ? ' (inferred)' : ''}`
+    : '';
   const lines = [`${headline}${contract}.`];
   const rules = renderRulesFileNote(report.contract, 'contract');
   if (rules.note) lines.push(rules.note);
   if (sorted.length > 0) lines.push(violationTable(sorted.slice(0, BODY_ROWS), report.dataset.rows, 1));
-  const section: ReportSection = { kind: 'validation-report', source, title: 'Data validation', status, headline, body: lines.join('\n\n'), importance: 2 };
+  const section: ReportSection = {
+    kind: 'validation-report',
+    source,
+    title: 'Data validation',
+    status,
+    headline,
+    body: lines.join('\n\n'),
+    importance: 2,
+  };
   const parts: string[] = [];
   if (sorted.length > BODY_ROWS) {
     const shown = sorted.slice(0, DETAIL_ROWS);
-    const more = sorted.length > DETAIL_ROWS ? `\n\n${formatCount(sorted.length - DETAIL_ROWS)} more violations are in the report file.` : '';
-    parts.push(details(`All ${formatCount(sorted.length)} violations`, violationTable(shown, report.dataset.rows, EXAMPLES_PER_VIOLATION) + more));
+    const more =
+      sorted.length > DETAIL_ROWS
+        ? `\n\n${formatCount(sorted.length - DETAIL_ROWS)} more violations are in the report file.`
+        : '';
+    parts.push(
+      details(
+        `All ${formatCount(sorted.length)} violations`,
+        violationTable(shown, report.dataset.rows, EXAMPLES_PER_VIOLATION) + more,
+      ),
+    );
   }
   if (rules.diff) parts.push(rules.diff);
   if (parts.length > 0) section.details = parts.join('\n\n');
@@ -43,7 +63,10 @@ function violationTable(violations: readonly Violation[], rows: number, examples
       escapeText(v.rule, 40),
       formatCount(v.count),
       formatPercent(v.fraction ?? (rows > 0 ? v.count / rows : null)),
-      (v.examples ?? []).slice(0, examples).map((e) => `${escapeText(e.file, 80)}${e.line ? `:${e.line}` : ''} ${escapeValue(e.value)}`).join('<br>') || escapeText(v.message, 120),
+      (v.examples ?? [])
+        .slice(0, examples)
+        .map((e) => `${escapeText(e.file, 80)}${e.line ? `:${e.line}` : ''} ${escapeValue(e.value)}`)
+        .join('<br>') || escapeText(v.message, 120),
     ]),
     ['c', 'l', 'l', 'r', 'r', 'l'],
   );

@@ -51,7 +51,9 @@ export class ResultsServiceEmulator {
   async start(): Promise<this> {
     this.server = createServer((request, response) => {
       this.handle(request, response).catch((error: unknown) => {
-        response.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ code: 'internal', msg: String(error) }));
+        response
+          .writeHead(500, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ code: 'internal', msg: String(error) }));
       });
     });
     await new Promise<void>((done) => this.server!.listen(0, '127.0.0.1', done));
@@ -83,7 +85,9 @@ export class ResultsServiceEmulator {
 
   /** The finalized artifacts of a run (by the run id its runtime token carries), with their zips. */
   runArtifacts(run: string): { id: number; name: string; zip: Buffer }[] {
-    return this.artifacts.filter((a) => a.finalized && a.run === run).map((a) => ({ id: a.id, name: a.name, zip: this.blobs.get(a.blob) ?? Buffer.alloc(0) }));
+    return this.artifacts
+      .filter((a) => a.finalized && a.run === run)
+      .map((a) => ({ id: a.id, name: a.name, zip: this.blobs.get(a.blob) ?? Buffer.alloc(0) }));
   }
 
   cacheKeys(): string[] {
@@ -100,10 +104,13 @@ export class ResultsServiceEmulator {
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', this.url);
     const body = await readBody(request);
-    this.requests.push(`${request.method} ${url.pathname}${url.searchParams.get('comp') ? `?comp=${url.searchParams.get('comp')}` : ''}`);
+    this.requests.push(
+      `${request.method} ${url.pathname}${url.searchParams.get('comp') ? `?comp=${url.searchParams.get('comp')}` : ''}`,
+    );
     const twirp = TWIRP.exec(url.pathname);
     if (twirp && request.method === 'POST') {
-      if (!/^Bearer .+\..+\..+$/.test(request.headers.authorization ?? '')) return twirpError(response, 401, 'unauthenticated', 'missing runtime token');
+      if (!/^Bearer .+\..+\..+$/.test(request.headers.authorization ?? ''))
+        return twirpError(response, 401, 'unauthenticated', 'missing runtime token');
       const status = this.fault(twirp[2]!);
       if (status) return twirpError(response, status, 'unavailable', 'injected fault');
       return this.twirp(twirp[2]!, JSON.parse(body.toString('utf8') || '{}'), response);
@@ -113,52 +120,97 @@ export class ResultsServiceEmulator {
   }
 
   private twirp(method: string, input: Record<string, any>, response: ServerResponse): void {
-    const json = (value: object): void => void response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(value));
+    const json = (value: object): void =>
+      void response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(value));
     switch (method) {
       case 'GetCacheEntryDownloadURL': {
         const candidates = this.cacheEntries.filter((e) => e.finalized && e.version === input.version);
         const exact = candidates.find((e) => e.key === input.key);
-        const byPrefix = (input.restore_keys ?? []).map((prefix: string) => candidates.filter((e) => e.key.startsWith(prefix)).sort((a, b) => b.created - a.created)[0]).find(Boolean);
+        const byPrefix = (input.restore_keys ?? [])
+          .map(
+            (prefix: string) =>
+              candidates.filter((e) => e.key.startsWith(prefix)).sort((a, b) => b.created - a.created)[0],
+          )
+          .find(Boolean);
         const match: CacheEntry | undefined = exact ?? byPrefix;
-        return json(match ? { ok: true, signed_download_url: this.blobUrl(match.blob), matched_key: match.key } : { ok: false });
+        return json(
+          match ? { ok: true, signed_download_url: this.blobUrl(match.blob), matched_key: match.key } : { ok: false },
+        );
       }
       case 'CreateCacheEntry': {
-        if (this.cacheEntries.some((e) => e.key === input.key && e.version === input.version)) return json({ ok: false, message: 'cache entry already exists' });
-        const entry: CacheEntry = { key: input.key, version: input.version, blob: `cache-${this.nextId++}`, finalized: false, created: ++this.clock };
+        if (this.cacheEntries.some((e) => e.key === input.key && e.version === input.version))
+          return json({ ok: false, message: 'cache entry already exists' });
+        const entry: CacheEntry = {
+          key: input.key,
+          version: input.version,
+          blob: `cache-${this.nextId++}`,
+          finalized: false,
+          created: ++this.clock,
+        };
         this.cacheEntries.push(entry);
         return json({ ok: true, signed_upload_url: this.blobUrl(entry.blob) });
       }
       case 'FinalizeCacheEntryUpload': {
         const entry = this.cacheEntries.find((e) => e.key === input.key && e.version === input.version && !e.finalized);
-        if (!entry || !this.blobs.has(entry.blob)) return json({ ok: false, message: 'nothing uploaded for this entry' });
+        if (!entry || !this.blobs.has(entry.blob))
+          return json({ ok: false, message: 'nothing uploaded for this entry' });
         entry.finalized = true;
         return json({ ok: true, entry_id: String(this.nextId++) });
       }
       case 'CreateArtifact': {
         if (this.artifacts.some((a) => a.run === input.workflow_run_backend_id && a.name === input.name)) {
-          return twirpError(response, 409, 'already_exists', 'an artifact with this name already exists on the workflow run');
+          return twirpError(
+            response,
+            409,
+            'already_exists',
+            'an artifact with this name already exists on the workflow run',
+          );
         }
-        const record: ArtifactRecord = { id: this.nextId++, name: input.name, run: input.workflow_run_backend_id, job: input.workflow_job_run_backend_id, blob: `artifact-${this.nextId++}`, finalized: false };
+        const record: ArtifactRecord = {
+          id: this.nextId++,
+          name: input.name,
+          run: input.workflow_run_backend_id,
+          job: input.workflow_job_run_backend_id,
+          blob: `artifact-${this.nextId++}`,
+          finalized: false,
+        };
         this.artifacts.push(record);
         return json({ ok: true, signed_upload_url: this.blobUrl(record.blob) });
       }
       case 'FinalizeArtifact': {
-        const record = this.artifacts.find((a) => a.run === input.workflow_run_backend_id && a.name === input.name && !a.finalized);
-        if (!record || !this.blobs.has(record.blob)) return twirpError(response, 404, 'not_found', 'artifact not found or not uploaded');
+        const record = this.artifacts.find(
+          (a) => a.run === input.workflow_run_backend_id && a.name === input.name && !a.finalized,
+        );
+        if (!record || !this.blobs.has(record.blob))
+          return twirpError(response, 404, 'not_found', 'artifact not found or not uploaded');
         Object.assign(record, { finalized: true, size: Number(input.size), hash: input.hash });
         return json({ ok: true, artifact_id: String(record.id) });
       }
       case 'ListArtifacts': {
         // The artifacts of one run (a later job downloads an earlier job's upload), filtered by name or id.
         const found = this.artifacts.filter(
-          (a) => a.finalized && a.run === input.workflow_run_backend_id && (input.name_filter === undefined || a.name === input.name_filter) && (input.id_filter === undefined || String(a.id) === String(input.id_filter)),
+          (a) =>
+            a.finalized &&
+            a.run === input.workflow_run_backend_id &&
+            (input.name_filter === undefined || a.name === input.name_filter) &&
+            (input.id_filter === undefined || String(a.id) === String(input.id_filter)),
         );
         return json({
-          artifacts: found.map((a) => ({ workflow_run_backend_id: a.run, workflow_job_run_backend_id: a.job, database_id: String(a.id), name: a.name, size: String(a.size ?? 0), created_at: new Date(Date.UTC(2026, 10, 1) + a.id * 1000).toISOString(), ...(a.hash ? { digest: a.hash } : {}) })),
+          artifacts: found.map((a) => ({
+            workflow_run_backend_id: a.run,
+            workflow_job_run_backend_id: a.job,
+            database_id: String(a.id),
+            name: a.name,
+            size: String(a.size ?? 0),
+            created_at: new Date(Date.UTC(2026, 10, 1) + a.id * 1000).toISOString(),
+            ...(a.hash ? { digest: a.hash } : {}),
+          })),
         });
       }
       case 'GetSignedArtifactURL': {
-        const record = this.artifacts.find((a) => a.finalized && a.run === input.workflow_run_backend_id && a.name === input.name);
+        const record = this.artifacts.find(
+          (a) => a.finalized && a.run === input.workflow_run_backend_id && a.name === input.name,
+        );
         if (!record) return twirpError(response, 404, 'not_found', 'artifact not found');
         return json({ signed_url: this.blobUrl(record.blob) });
       }
@@ -174,7 +226,12 @@ export class ResultsServiceEmulator {
 
   private blob(method: string, url: URL, request: IncomingMessage, body: Buffer, response: ServerResponse): void {
     const blob = url.pathname.split('/').pop()!;
-    const headers = { 'x-ms-request-id': String(this.nextId++), 'x-ms-version': '2024-01-01', etag: `"${blob}-${this.clock}"`, 'last-modified': new Date().toUTCString() };
+    const headers = {
+      'x-ms-request-id': String(this.nextId++),
+      'x-ms-version': '2024-01-01',
+      etag: `"${blob}-${this.clock}"`,
+      'last-modified': new Date().toUTCString(),
+    };
     if (method === 'PUT') {
       const status = this.fault('blob-put');
       if (status) return void response.writeHead(status, headers).end();
@@ -184,19 +241,30 @@ export class ResultsServiceEmulator {
         staged.set(url.searchParams.get('blockid')!, body);
         this.blocks.set(blob, staged);
       } else if (comp === 'blocklist') {
-        const ids = [...body.toString('utf8').matchAll(/<(?:Latest|Uncommitted|Committed)>([^<]+)<\//g)].map((m) => m[1]!);
+        const ids = [...body.toString('utf8').matchAll(/<(?:Latest|Uncommitted|Committed)>([^<]+)<\//g)].map(
+          (m) => m[1]!,
+        );
         const staged = this.blocks.get(blob) ?? new Map<string, Buffer>();
         this.blobs.set(blob, Buffer.concat(ids.map((id) => staged.get(id) ?? Buffer.alloc(0))));
         this.blocks.delete(blob);
       } else {
-        if (request.headers['x-ms-blob-type'] !== 'BlockBlob') return void response.writeHead(400, headers).end('x-ms-blob-type BlockBlob required');
+        if (request.headers['x-ms-blob-type'] !== 'BlockBlob')
+          return void response.writeHead(400, headers).end('x-ms-blob-type BlockBlob required');
         this.blobs.set(blob, body);
       }
       return void response.writeHead(201, { ...headers, 'content-length': '0' }).end();
     }
     const data = this.blobs.get(blob);
     if (!data) return void response.writeHead(404, headers).end();
-    if (method === 'HEAD') return void response.writeHead(200, { ...headers, 'content-length': data.length, 'content-type': 'application/octet-stream', 'x-ms-blob-type': 'BlockBlob' }).end();
+    if (method === 'HEAD')
+      return void response
+        .writeHead(200, {
+          ...headers,
+          'content-length': data.length,
+          'content-type': 'application/octet-stream',
+          'x-ms-blob-type': 'BlockBlob',
+        })
+        .end();
     // Artifacts are zips, and the artifact client unpacks a download only when the blob says so.
     const contentType = blob.startsWith('artifact-') ? 'application/zip' : 'application/octet-stream';
     response.writeHead(200, { ...headers, 'content-length': data.length, 'content-type': contentType }).end(data);

@@ -11,7 +11,15 @@ import { label, repository, timestamp, user, type Urls } from './resources.js';
 
 export type Permission = 'write' | 'read';
 
-export type FaultKind = 'rate-limit' | 'secondary-rate-limit' | '400' | '500' | '502' | 'reset' | 'reset-after' | 'slow';
+export type FaultKind =
+  | 'rate-limit'
+  | 'secondary-rate-limit'
+  | '400'
+  | '500'
+  | '502'
+  | 'reset'
+  | 'reset-after'
+  | 'slow';
 
 export interface Fault {
   method: string;
@@ -229,7 +237,11 @@ export class GitHubEmulator {
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
     const { port } = this.server.address() as AddressInfo;
-    this.urls = { api: `http://127.0.0.1:${port}`, uploads: `http://127.0.0.1:${port}/uploads`, web: 'https://github.com' };
+    this.urls = {
+      api: `http://127.0.0.1:${port}`,
+      uploads: `http://127.0.0.1:${port}/uploads`,
+      web: 'https://github.com',
+    };
     return this;
   }
 
@@ -255,8 +267,26 @@ export class GitHubEmulator {
   repo(fullName: string): RepoState {
     let state = this.repos.get(fullName);
     if (!state) {
-      const owner = { login: fullName.split('/')[0]!, id: this.id(), type: 'User' as const, permission: 'write' as const };
-      state = { fullName, id: this.id(), owner, issues: new Map(), comments: new Map(), pulls: new Map(), releases: new Map(), assets: new Map(), artifacts: new Map(), jobs: [], runs: new Map(), nextNumber: 1 };
+      const owner = {
+        login: fullName.split('/')[0]!,
+        id: this.id(),
+        type: 'User' as const,
+        permission: 'write' as const,
+      };
+      state = {
+        fullName,
+        id: this.id(),
+        owner,
+        issues: new Map(),
+        comments: new Map(),
+        pulls: new Map(),
+        releases: new Map(),
+        assets: new Map(),
+        artifacts: new Map(),
+        jobs: [],
+        runs: new Map(),
+        nextNumber: 1,
+      };
       this.repos.set(fullName, state);
     }
     return state;
@@ -267,9 +297,30 @@ export class GitHubEmulator {
     const repo = this.repo(fullName);
     const number = pull.number ?? repo.nextNumber;
     repo.nextNumber = Math.max(repo.nextNumber, number + 1);
-    const record: PullRecord = { number, headRef: 'feature', headRepo: fullName, state: 'open', title: `Pull request ${number}`, linked: true, labels: [], ...pull };
+    const record: PullRecord = {
+      number,
+      headRef: 'feature',
+      headRepo: fullName,
+      state: 'open',
+      title: `Pull request ${number}`,
+      linked: true,
+      labels: [],
+      ...pull,
+    };
     repo.pulls.set(number, record);
-    repo.issues.set(number, { number, id: this.id(), title: record.title, body: null, state: 'open', labels: record.labels, author: repo.owner, created: this.tick(), updated: this.now(), closed: null, isPull: true });
+    repo.issues.set(number, {
+      number,
+      id: this.id(),
+      title: record.title,
+      body: null,
+      state: 'open',
+      labels: record.labels,
+      author: repo.owner,
+      created: this.tick(),
+      updated: this.now(),
+      closed: null,
+      isPull: true,
+    });
     return record;
   }
 
@@ -282,7 +333,15 @@ export class GitHubEmulator {
 
   /** Records a workflow run (by default a successful push run on main, in the repository itself). */
   addRun(fullName: string, run: Partial<RunRecord> & { id: number }): RunRecord {
-    const record: RunRecord = { event: 'push', headBranch: 'main', headSha: 'a'.repeat(40), headRepo: fullName, conclusion: 'success', created: this.tick(), ...run };
+    const record: RunRecord = {
+      event: 'push',
+      headBranch: 'main',
+      headSha: 'a'.repeat(40),
+      headRepo: fullName,
+      conclusion: 'success',
+      created: this.tick(),
+      ...run,
+    };
     this.repo(fullName).runs.set(record.id, record);
     return record;
   }
@@ -296,12 +355,16 @@ export class GitHubEmulator {
 
   /** Comments on an issue or pull request, oldest first, as stored. */
   comments(fullName: string, issue: number): { id: number; body: string; login: string }[] {
-    return [...this.repo(fullName).comments.values()].filter((c) => c.issue === issue).map((c) => ({ id: c.id, body: c.body, login: c.author.login }));
+    return [...this.repo(fullName).comments.values()]
+      .filter((c) => c.issue === issue)
+      .map((c) => ({ id: c.id, body: c.body, login: c.author.login }));
   }
 
   /** Issues (not pull requests) of a repository. */
   issues(fullName: string): { number: number; title: string; body: string | null; state: string; labels: string[] }[] {
-    return [...this.repo(fullName).issues.values()].filter((i) => !i.isPull).map((i) => ({ number: i.number, title: i.title, body: i.body, state: i.state, labels: [...i.labels] }));
+    return [...this.repo(fullName).issues.values()]
+      .filter((i) => !i.isPull)
+      .map((i) => ({ number: i.number, title: i.title, body: i.body, state: i.state, labels: [...i.labels] }));
   }
 
   /** Releases with their assets' names and bytes. */
@@ -318,11 +381,27 @@ export class GitHubEmulator {
   }
 
   /** Opens an issue as someone else (a person, or another bot); returns its number. */
-  addIssue(fullName: string, issue: { title: string; body: string; labels?: string[] }, token = GitHubEmulator.OTHER_USER_TOKEN): number {
+  addIssue(
+    fullName: string,
+    issue: { title: string; body: string; labels?: string[] },
+    token = GitHubEmulator.OTHER_USER_TOKEN,
+  ): number {
     const repo = this.repo(fullName);
     const number = repo.nextNumber++;
     const t = this.tick();
-    repo.issues.set(number, { number, id: this.id(), title: issue.title, body: issue.body, state: 'open', labels: issue.labels ?? [], author: this.tokens.get(token)!, created: t, updated: t, closed: null, isPull: false });
+    repo.issues.set(number, {
+      number,
+      id: this.id(),
+      title: issue.title,
+      body: issue.body,
+      state: 'open',
+      labels: issue.labels ?? [],
+      author: this.tokens.get(token)!,
+      created: t,
+      updated: t,
+      closed: null,
+      isPull: false,
+    });
     return number;
   }
 
@@ -354,7 +433,8 @@ export class GitHubEmulator {
     const method = req.method ?? 'GET';
     const body = await readBody(req);
     const fault = this.takeFault(method, url.pathname);
-    const record = (status: number) => this.requests.push({ method, path: url.pathname, status, authorization: req.headers.authorization });
+    const record = (status: number) =>
+      this.requests.push({ method, path: url.pathname, status, authorization: req.headers.authorization });
 
     if (fault?.kind === 'reset') {
       record(0);
@@ -372,7 +452,10 @@ export class GitHubEmulator {
     try {
       reply = this.dispatch(method, url, body, req.headers);
     } catch (error) {
-      reply = { status: 500, body: { message: `emulator error: ${error instanceof Error ? error.message : String(error)}` } };
+      reply = {
+        status: 500,
+        body: { message: `emulator error: ${error instanceof Error ? error.message : String(error)}` },
+      };
     }
     if (fault?.kind === 'reset-after') {
       // The change is made, but the client never hears so: it will retry.
@@ -413,9 +496,12 @@ export class GitHubEmulator {
       const match = pattern.exec(routePath);
       if (!match) continue;
       if (method !== 'GET' && identity.permission !== 'write') {
-        return { status: 403, body: { message: 'Resource not accessible by integration', documentation_url: DOCS, status: '403' } };
+        return {
+          status: 403,
+          body: { message: 'Resource not accessible by integration', documentation_url: DOCS, status: '403' },
+        };
       }
-      let json: any ;
+      let json: any;
       if (!onUploads && body.length > 0) {
         try {
           json = JSON.parse(body.toString('utf8'));
@@ -424,7 +510,17 @@ export class GitHubEmulator {
         }
       }
       const fullName = `${decodeURIComponent(match[1]!)}/${decodeURIComponent(match[2]!)}`;
-      return handler({ method, path, query: url.searchParams, body, json, identity, repo: this.repo(fullName), params: match.slice(3).map(decodeURIComponent), headers });
+      return handler({
+        method,
+        path,
+        query: url.searchParams,
+        body,
+        json,
+        identity,
+        repo: this.repo(fullName),
+        params: match.slice(3).map(decodeURIComponent),
+        headers,
+      });
     }
     return { status: 404, body: { message: 'Not Found', documentation_url: DOCS } };
   }
@@ -433,7 +529,11 @@ export class GitHubEmulator {
     const repo = this.repo(repoName);
     const data = kind === 'asset' ? repo.assets.get(id)?.data : repo.artifacts.get(id)?.zip;
     if (!data) return { status: 404, body: { message: 'BlobNotFound' } };
-    return { status: 200, raw: data, headers: { 'content-type': kind === 'asset' ? 'application/octet-stream' : 'application/zip' } };
+    return {
+      status: 200,
+      raw: data,
+      headers: { 'content-type': kind === 'asset' ? 'application/octet-stream' : 'application/zip' },
+    };
   }
 
   // --- routes ------------------------------------------------------------------------------------------------
@@ -471,7 +571,12 @@ export class GitHubEmulator {
     ['GET', new RegExp(`^${this.R}/contents/(.+)$`), (c) => this.getContents(c)],
     ['GET', new RegExp(`^${this.R}/actions/runs$`), (c) => this.listRuns(c)],
     // Runs added with addWorkflowRun are listed by their own handler; the workflow runner's runs (addRun) by listRuns.
-    ['GET', new RegExp(`^${this.R}/actions/workflows/([^/]+)/runs$`), (c) => (this.workflowRuns.get(c.repo.fullName)?.length ? this.listWorkflowRuns(c) : this.listRuns(c, c.params[0]))],
+    [
+      'GET',
+      new RegExp(`^${this.R}/actions/workflows/([^/]+)/runs$`),
+      (c) =>
+        this.workflowRuns.get(c.repo.fullName)?.length ? this.listWorkflowRuns(c) : this.listRuns(c, c.params[0]),
+    ],
     ['GET', new RegExp(`^${this.R}/issues/(\\d+)/events$`), (c) => this.listIssueEvents(c)],
   ];
 
@@ -480,7 +585,11 @@ export class GitHubEmulator {
    * the 403 GitHub gives integrations, which have no user.
    */
   private authenticatedUser(identity: Identity): Reply {
-    if (identity.type === 'Bot') return { status: 403, body: { message: 'Resource not accessible by integration', documentation_url: DOCS, status: '403' } };
+    if (identity.type === 'Bot')
+      return {
+        status: 403,
+        body: { message: 'Resource not accessible by integration', documentation_url: DOCS, status: '403' },
+      };
     const created = timestamp(Date.UTC(2011, 0, 25));
     return {
       status: 200,
@@ -526,7 +635,10 @@ export class GitHubEmulator {
     const issue = Number(c.params[0]);
     if (!c.repo.issues.has(issue)) return notFound();
     const items = [...c.repo.comments.values()].filter((x) => x.issue === issue).sort((a, b) => a.id - b.id);
-    return this.page(c, items.map((x) => this.commentJson(c.repo, x)));
+    return this.page(
+      c,
+      items.map((x) => this.commentJson(c.repo, x)),
+    );
   }
 
   private createComment(c: Call): Reply {
@@ -535,7 +647,14 @@ export class GitHubEmulator {
     const invalid = requireString(c.json, 'body', 65536);
     if (invalid) return invalid;
     const t = this.tick();
-    const record: CommentRecord = { id: this.id(), issue, body: c.json.body, author: c.identity, created: t, updated: t };
+    const record: CommentRecord = {
+      id: this.id(),
+      issue,
+      body: c.json.body,
+      author: c.identity,
+      created: t,
+      updated: t,
+    };
     c.repo.comments.set(record.id, record);
     return { status: 201, body: this.commentJson(c.repo, record) };
   }
@@ -593,7 +712,16 @@ export class GitHubEmulator {
       created_at: timestamp(i.created),
       updated_at: timestamp(i.updated),
       author_association: 'NONE',
-      ...(i.isPull ? { pull_request: { url: `${this.urls.api}/repos/${repo.fullName}/pulls/${i.number}`, html_url: null, diff_url: null, patch_url: null } } : {}),
+      ...(i.isPull
+        ? {
+            pull_request: {
+              url: `${this.urls.api}/repos/${repo.fullName}/pulls/${i.number}`,
+              html_url: null,
+              diff_url: null,
+              patch_url: null,
+            },
+          }
+        : {}),
     };
   }
 
@@ -603,7 +731,10 @@ export class GitHubEmulator {
     const items = [...c.repo.issues.values()]
       .filter((i) => (state === 'all' || i.state === state) && labels.every((l) => i.labels.includes(l)))
       .sort((a, b) => b.created - a.created);
-    return this.page(c, items.map((i) => this.issueJson(c.repo, i)));
+    return this.page(
+      c,
+      items.map((i) => this.issueJson(c.repo, i)),
+    );
   }
 
   private createIssue(c: Call): Reply {
@@ -612,7 +743,19 @@ export class GitHubEmulator {
     const t = this.tick();
     const number = c.repo.nextNumber++;
     const labels = Array.isArray(c.json.labels) ? c.json.labels.map(String) : [];
-    const record: IssueRecord = { number, id: this.id(), title: c.json.title, body: c.json.body ?? null, state: 'open', labels, author: c.identity, created: t, updated: t, closed: null, isPull: false };
+    const record: IssueRecord = {
+      number,
+      id: this.id(),
+      title: c.json.title,
+      body: c.json.body ?? null,
+      state: 'open',
+      labels,
+      author: c.identity,
+      created: t,
+      updated: t,
+      closed: null,
+      isPull: false,
+    };
     c.repo.issues.set(number, record);
     return { status: 201, body: this.issueJson(c.repo, record) };
   }
@@ -645,7 +788,10 @@ export class GitHubEmulator {
     const issue = repo.issues.get(p.number)!;
     const owner = user(this.urls, repo.owner.login, repo.owner.id);
     const headOwner = user(this.urls, p.headRepo.split('/')[0]!, p.headRepo === repo.fullName ? repo.owner.id : 77);
-    const headRepo = { ...repository(this.urls, p.headRepo, p.headRepo === repo.fullName ? repo.id : repo.id + 1, headOwner), fork: p.headRepo !== repo.fullName };
+    const headRepo = {
+      ...repository(this.urls, p.headRepo, p.headRepo === repo.fullName ? repo.id : repo.id + 1, headOwner),
+      fork: p.headRepo !== repo.fullName,
+    };
     const merge = this.merges.get(`${repo.fullName}#${p.number}`);
     return {
       url: api,
@@ -679,8 +825,20 @@ export class GitHubEmulator {
       assignees: [],
       requested_reviewers: [],
       requested_teams: [],
-      head: { label: `${p.headRepo.split('/')[0]}:${p.headRef}`, ref: p.headRef, sha: p.headSha, user: headOwner, repo: headRepo },
-      base: { label: `${repo.owner.login}:main`, ref: 'main', sha: '0'.repeat(40), user: owner, repo: repository(this.urls, repo.fullName, repo.id, owner) },
+      head: {
+        label: `${p.headRepo.split('/')[0]}:${p.headRef}`,
+        ref: p.headRef,
+        sha: p.headSha,
+        user: headOwner,
+        repo: headRepo,
+      },
+      base: {
+        label: `${repo.owner.login}:main`,
+        ref: 'main',
+        sha: '0'.repeat(40),
+        user: owner,
+        repo: repository(this.urls, repo.fullName, repo.id, owner),
+      },
       _links: {
         self: { href: api },
         html: { href: web },
@@ -724,14 +882,26 @@ export class GitHubEmulator {
     const state = c.query.get('state') ?? 'open';
     const head = c.query.get('head');
     const items = [...c.repo.pulls.values()]
-      .filter((p) => (state === 'all' || p.state === state) && (!head || `${p.headRepo.split('/')[0]}:${p.headRef}` === head))
+      .filter(
+        (p) => (state === 'all' || p.state === state) && (!head || `${p.headRepo.split('/')[0]}:${p.headRef}` === head),
+      )
       .sort((a, b) => b.number - a.number);
-    return this.page(c, items.map((p) => this.pullJson(c.repo, p)));
+    return this.page(
+      c,
+      items.map((p) => this.pullJson(c.repo, p)),
+    );
   }
 
   private pullsForCommit(c: Call): Reply {
-    const items = [...c.repo.pulls.values()].filter((p) => (p.linked && p.headSha === c.params[0]) || this.merges.get(`${c.repo.fullName}#${p.number}`)?.sha === c.params[0]);
-    return this.page(c, items.map((p) => this.pullJson(c.repo, p)));
+    const items = [...c.repo.pulls.values()].filter(
+      (p) =>
+        (p.linked && p.headSha === c.params[0]) ||
+        this.merges.get(`${c.repo.fullName}#${p.number}`)?.sha === c.params[0],
+    );
+    return this.page(
+      c,
+      items.map((p) => this.pullJson(c.repo, p)),
+    );
   }
 
   // releases
@@ -784,7 +954,10 @@ export class GitHubEmulator {
 
   private listReleases(c: Call): Reply {
     const items = [...c.repo.releases.values()].sort((a, b) => b.created - a.created);
-    return this.page(c, items.map((r) => this.releaseJson(c.repo, r)));
+    return this.page(
+      c,
+      items.map((r) => this.releaseJson(c.repo, r)),
+    );
   }
 
   private createRelease(c: Call): Reply {
@@ -836,7 +1009,10 @@ export class GitHubEmulator {
     const j = c.json ?? {};
     const tag = typeof j.tag_name === 'string' ? j.tag_name : r.tag;
     const publishing = j.draft === false && r.draft;
-    if ((publishing || tag !== r.tag) && [...c.repo.releases.values()].some((x) => x.id !== r.id && x.tag === tag && !x.draft)) {
+    if (
+      (publishing || tag !== r.tag) &&
+      [...c.repo.releases.values()].some((x) => x.id !== r.id && x.tag === tag && !x.draft)
+    ) {
       return validationFailed('Release', 'tag_name', 'already_exists');
     }
     r.tag = tag;
@@ -863,7 +1039,10 @@ export class GitHubEmulator {
     const id = Number(c.params[0]);
     if (!c.repo.releases.has(id)) return notFound();
     const items = [...c.repo.assets.values()].filter((a) => a.release === id).sort((a, b) => a.id - b.id);
-    return this.page(c, items.map((a) => this.assetJson(c.repo, a)));
+    return this.page(
+      c,
+      items.map((a) => this.assetJson(c.repo, a)),
+    );
   }
 
   private uploadAsset(c: Call): Reply {
@@ -871,7 +1050,8 @@ export class GitHubEmulator {
     if (!c.repo.releases.has(release)) return notFound();
     const name = c.query.get('name');
     if (!name) return validationFailed('ReleaseAsset', 'name', 'missing_field');
-    if ([...c.repo.assets.values()].some((a) => a.release === release && a.name === name)) return validationFailed('ReleaseAsset', 'name', 'already_exists');
+    if ([...c.repo.assets.values()].some((a) => a.release === release && a.name === name))
+      return validationFailed('ReleaseAsset', 'name', 'already_exists');
     const record: AssetRecord = {
       id: this.id(),
       release,
@@ -890,7 +1070,10 @@ export class GitHubEmulator {
     const a = c.repo.assets.get(Number(c.params[0]));
     if (!a) return notFound();
     if (String(c.headers.accept ?? '').includes('application/octet-stream')) {
-      return { status: 302, headers: { location: `${this.urls.api}/_blobs/asset/${encodeURIComponent(c.repo.fullName)}/${a.id}` } };
+      return {
+        status: 302,
+        headers: { location: `${this.urls.api}/_blobs/asset/${encodeURIComponent(c.repo.fullName)}/${a.id}` },
+      };
     }
     return { status: 200, body: this.assetJson(c.repo, a) };
   }
@@ -906,7 +1089,15 @@ export class GitHubEmulator {
 
   private getRepository(c: Call): Reply {
     const owner = user(this.urls, c.repo.owner.login, c.repo.owner.id);
-    return { status: 200, body: { ...repository(this.urls, c.repo.fullName, c.repo.id, owner), has_discussions: false, network_count: 0, subscribers_count: 0 } };
+    return {
+      status: 200,
+      body: {
+        ...repository(this.urls, c.repo.fullName, c.repo.id, owner),
+        has_discussions: false,
+        network_count: 0,
+        subscribers_count: 0,
+      },
+    };
   }
 
   // workflow runs
@@ -914,7 +1105,15 @@ export class GitHubEmulator {
   /** A repository as a run names it: the repository itself, or a fork (another id, fork: true). */
   private runRepository(repo: RepoState, fullName: string) {
     const own = fullName === repo.fullName;
-    return { ...repository(this.urls, fullName, own ? repo.id : repo.id + 1, user(this.urls, fullName.split('/')[0]!, own ? repo.owner.id : 77)), fork: !own };
+    return {
+      ...repository(
+        this.urls,
+        fullName,
+        own ? repo.id : repo.id + 1,
+        user(this.urls, fullName.split('/')[0]!, own ? repo.owner.id : 77),
+      ),
+      fork: !own,
+    };
   }
 
   private getRun(c: Call): Reply {
@@ -922,9 +1121,18 @@ export class GitHubEmulator {
     if (!run) return notFound();
     const api = `${this.urls.api}/repos/${c.repo.fullName}/actions/runs/${run.id}`;
     const actor = user(this.urls, run.headRepo.split('/')[0]!, run.headRepo === c.repo.fullName ? c.repo.owner.id : 77);
-    const repoRef = (fullName: string) => ({ id: fullName === c.repo.fullName ? c.repo.id : c.repo.id + 1, url: `${this.urls.api}/repos/${fullName}`, name: fullName.split('/')[1]! });
+    const repoRef = (fullName: string) => ({
+      id: fullName === c.repo.fullName ? c.repo.id : c.repo.id + 1,
+      url: `${this.urls.api}/repos/${fullName}`,
+      name: fullName.split('/')[1]!,
+    });
     // As on GitHub: the open pull requests whose head is the run's branch in this repository; none for a fork's.
-    const pulls = run.headRepo === c.repo.fullName ? [...c.repo.pulls.values()].filter((p) => p.state === 'open' && p.headRepo === c.repo.fullName && p.headRef === run.headBranch) : [];
+    const pulls =
+      run.headRepo === c.repo.fullName
+        ? [...c.repo.pulls.values()].filter(
+            (p) => p.state === 'open' && p.headRepo === c.repo.fullName && p.headRef === run.headBranch,
+          )
+        : [];
     return {
       status: 200,
       body: {
@@ -994,7 +1202,13 @@ export class GitHubEmulator {
       updated_at: timestamp(a.created),
       digest: `sha256:${sha256(a.zip)}`,
       // The run's head when the run is recorded (a workflow runner registers every run it executes).
-      workflow_run: { id: a.runId, repository_id: repo.id, head_repository_id: repo.id, head_branch: repo.runs.get(a.runId)?.headBranch ?? 'feature', head_sha: repo.runs.get(a.runId)?.headSha ?? 'a'.repeat(40) },
+      workflow_run: {
+        id: a.runId,
+        repository_id: repo.id,
+        head_repository_id: repo.id,
+        head_branch: repo.runs.get(a.runId)?.headBranch ?? 'feature',
+        head_sha: repo.runs.get(a.runId)?.headSha ?? 'a'.repeat(40),
+      },
     };
   }
 
@@ -1002,7 +1216,10 @@ export class GitHubEmulator {
     const runId = Number(c.params[0]);
     const name = c.query.get('name');
     const items = [...c.repo.artifacts.values()].filter((a) => a.runId === runId && (!name || a.name === name));
-    const page = this.page(c, items.map((a) => this.artifactJson(c.repo, a)));
+    const page = this.page(
+      c,
+      items.map((a) => this.artifactJson(c.repo, a)),
+    );
     return { ...page, body: { total_count: items.length, artifacts: page.body } };
   }
 
@@ -1052,7 +1269,12 @@ export class GitHubEmulator {
    */
   private listRuns(c: Call, workflow?: string): Reply {
     const runs = [...c.repo.runs.values()]
-      .filter((run) => workflow === undefined || workflow === String(workflowId(run.path)) || workflow === (run.path ?? '.github/workflows/mlgate.yml').split('/').pop())
+      .filter(
+        (run) =>
+          workflow === undefined ||
+          workflow === String(workflowId(run.path)) ||
+          workflow === (run.path ?? '.github/workflows/mlgate.yml').split('/').pop(),
+      )
       .filter((run) => !c.query.get('head_sha') || run.headSha === c.query.get('head_sha'))
       .filter((run) => !c.query.get('branch') || run.headBranch === c.query.get('branch'))
       .filter((run) => !c.query.get('event') || run.event === c.query.get('event'))
@@ -1061,7 +1283,10 @@ export class GitHubEmulator {
         return !status || (run.status ?? 'completed') === status || run.conclusion === status;
       })
       .sort((a, b) => b.created - a.created || b.id - a.id);
-    const page = this.page(c, runs.map((run) => this.getRun({ ...c, params: [String(run.id)] }).body));
+    const page = this.page(
+      c,
+      runs.map((run) => this.getRun({ ...c, params: [String(run.id)] }).body),
+    );
     return { ...page, body: { total_count: runs.length, workflow_runs: page.body } };
   }
 
@@ -1069,7 +1294,10 @@ export class GitHubEmulator {
     const a = c.repo.artifacts.get(Number(c.params[0]));
     if (!a) return notFound();
     if (a.expired) return { status: 410, body: { message: 'Artifact has expired', documentation_url: DOCS } };
-    return { status: 302, headers: { location: `${this.urls.api}/_blobs/artifact/${encodeURIComponent(c.repo.fullName)}/${a.id}` } };
+    return {
+      status: 302,
+      headers: { location: `${this.urls.api}/_blobs/artifact/${encodeURIComponent(c.repo.fullName)}/${a.id}` },
+    };
   }
 
   // --- repository contents --------------------------------------------------------------------------------------
@@ -1099,7 +1327,8 @@ export class GitHubEmulator {
     const data = this.files.get(c.repo.fullName)?.get(ref)?.get(path);
     if (!data) return notFound();
     const accept = String(c.headers.accept ?? '');
-    if (/application\/vnd\.github(\.v3)?\.raw/.test(accept)) return { status: 200, raw: data, headers: { 'content-type': 'text/plain; charset=utf-8' } };
+    if (/application\/vnd\.github(\.v3)?\.raw/.test(accept))
+      return { status: 200, raw: data, headers: { 'content-type': 'text/plain; charset=utf-8' } };
     const blobSha = createHash('sha1').update(`blob ${data.length}\0`).update(data).digest('hex');
     const api = `${this.urls.api}/repos/${c.repo.fullName}`;
     const html = `${this.urls.web}/${c.repo.fullName}/blob/${encodeURIComponent(ref)}/${path}`;
@@ -1130,10 +1359,16 @@ export class GitHubEmulator {
 
   private readonly workflowRuns = new Map<string, WorkflowRunRecord[]>();
   private readonly merges = new Map<string, { sha: string; at: number }>();
-  private readonly labelEvents = new Map<string, { id: number; issue: number; label: string; actor: Identity; created: number }[]>();
+  private readonly labelEvents = new Map<
+    string,
+    { id: number; issue: number; label: string; actor: Identity; created: number }[]
+  >();
 
   /** Records a run of a workflow file (by default a successful pull_request run of mlgate.yml). */
-  addWorkflowRun(fullName: string, run: Partial<WorkflowRunRecord> & { id: number; head_sha: string }): WorkflowRunRecord {
+  addWorkflowRun(
+    fullName: string,
+    run: Partial<WorkflowRunRecord> & { id: number; head_sha: string },
+  ): WorkflowRunRecord {
     const record: WorkflowRunRecord = {
       name: 'mlgate',
       path: '.github/workflows/mlgate.yml',
@@ -1185,9 +1420,14 @@ export class GitHubEmulator {
     const statuses = ['completed', 'action_required', 'in_progress', 'queued', 'requested', 'waiting', 'pending'];
     const items = all
       .filter((r) => !status || (statuses.includes(status) ? r.status === status : r.conclusion === status))
-      .filter((r) => (!sha || r.head_sha === sha) && (!branch || r.head_branch === branch) && (!event || r.event === event))
+      .filter(
+        (r) => (!sha || r.head_sha === sha) && (!branch || r.head_branch === branch) && (!event || r.event === event),
+      )
       .sort((a, b) => b.created_at - a.created_at);
-    const page = this.page(c, items.map((r) => this.workflowRunJson(c.repo, r)));
+    const page = this.page(
+      c,
+      items.map((r) => this.workflowRunJson(c.repo, r)),
+    );
     return { ...page, body: { total_count: items.length, workflow_runs: page.body } };
   }
 
@@ -1195,7 +1435,11 @@ export class GitHubEmulator {
     const api = `${this.urls.api}/repos/${repo.fullName}/actions/runs/${run.id}`;
     const own = run.head_repository === repo.fullName;
     const actor = user(this.urls, run.head_repository.split('/')[0]!, own ? repo.owner.id : 77);
-    const repoRef = (fullName: string) => ({ id: fullName === repo.fullName ? repo.id : repo.id + 1, url: `${this.urls.api}/repos/${fullName}`, name: fullName.split('/')[1]! });
+    const repoRef = (fullName: string) => ({
+      id: fullName === repo.fullName ? repo.id : repo.id + 1,
+      url: `${this.urls.api}/repos/${fullName}`,
+      name: fullName.split('/')[1]!,
+    });
     return {
       id: run.id,
       name: run.name,
@@ -1215,7 +1459,15 @@ export class GitHubEmulator {
       pull_requests: run.pull_requests.flatMap((number) => {
         const p = repo.pulls.get(number);
         if (!p) return [];
-        return [{ id: repo.issues.get(number)!.id, number, url: `${this.urls.api}/repos/${repo.fullName}/pulls/${number}`, head: { ref: p.headRef, sha: p.headSha, repo: repoRef(p.headRepo) }, base: { ref: 'main', sha: 'b'.repeat(40), repo: repoRef(repo.fullName) } }];
+        return [
+          {
+            id: repo.issues.get(number)!.id,
+            number,
+            url: `${this.urls.api}/repos/${repo.fullName}/pulls/${number}`,
+            head: { ref: p.headRef, sha: p.headSha, repo: repoRef(p.headRepo) },
+            base: { ref: 'main', sha: 'b'.repeat(40), repo: repoRef(repo.fullName) },
+          },
+        ];
       }),
       created_at: timestamp(run.created_at),
       updated_at: timestamp(run.created_at),
@@ -1279,13 +1531,19 @@ export class GitHubEmulator {
     const links: string[] = [];
     if (page > 1) links.push(link(page - 1, 'prev'), link(1, 'first'));
     if (page < last) links.push(link(page + 1, 'next'), link(last, 'last'));
-    return { status: 200, body: items.slice((page - 1) * perPage, page * perPage), headers: links.length ? { link: links.join(', ') } : {} };
+    return {
+      status: 200,
+      body: items.slice((page - 1) * perPage, page * perPage),
+      headers: links.length ? { link: links.join(', ') } : {},
+    };
   }
 }
 
 /** A workflow's numeric id, stable for its path (GitHub numbers workflows per repository). */
 function workflowId(path = '.github/workflows/mlgate.yml'): number {
-  return path === '.github/workflows/mlgate.yml' ? 161335 : 100000 + (parseInt(sha256(Buffer.from(path)).slice(0, 6), 16) % 900000);
+  return path === '.github/workflows/mlgate.yml'
+    ? 161335
+    : 100000 + (parseInt(sha256(Buffer.from(path)).slice(0, 6), 16) % 900000);
 }
 
 function reactions(url: string) {
@@ -1297,13 +1555,32 @@ function notFound(): Reply {
 }
 
 function validationFailed(resource: string, field: string, code: string): Reply {
-  return { status: 422, body: { message: 'Validation Failed', errors: [{ resource, code, field }], documentation_url: DOCS, status: '422' } };
+  return {
+    status: 422,
+    body: { message: 'Validation Failed', errors: [{ resource, code, field }], documentation_url: DOCS, status: '422' },
+  };
 }
 
 function requireString(json: any, field: string, max: number): Reply | undefined {
   const value = json?.[field];
   if (typeof value !== 'string' || value === '') return validationFailed('Issue', field, 'missing_field');
-  if (value.length > max) return { status: 422, body: { message: 'Validation Failed', errors: [{ resource: 'IssueComment', code: 'custom', field, message: `${field} is too long (maximum is ${max} characters)` }], documentation_url: DOCS, status: '422' } };
+  if (value.length > max)
+    return {
+      status: 422,
+      body: {
+        message: 'Validation Failed',
+        errors: [
+          {
+            resource: 'IssueComment',
+            code: 'custom',
+            field,
+            message: `${field} is too long (maximum is ${max} characters)`,
+          },
+        ],
+        documentation_url: DOCS,
+        status: '422',
+      },
+    };
   return undefined;
 }
 
@@ -1313,14 +1590,22 @@ function faultReply(fault: Fault): Reply {
     case 'rate-limit':
       return {
         status: 429,
-        headers: { 'retry-after': String(wait), 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(Math.ceil(Date.now() / 1000) + wait) },
+        headers: {
+          'retry-after': String(wait),
+          'x-ratelimit-remaining': '0',
+          'x-ratelimit-reset': String(Math.ceil(Date.now() / 1000) + wait),
+        },
         body: { message: 'API rate limit exceeded for installation ID 1.', documentation_url: DOCS, status: '429' },
       };
     case 'secondary-rate-limit':
       return {
         status: 403,
         headers: { 'retry-after': String(wait) },
-        body: { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.', documentation_url: DOCS, status: '403' },
+        body: {
+          message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
+          documentation_url: DOCS,
+          status: '403',
+        },
       };
     case '502':
       return { status: 502, body: { message: 'Server Error' } };
@@ -1345,7 +1630,11 @@ function send(res: ServerResponse, reply: Reply): void {
     return;
   }
   const text = JSON.stringify(reply.body);
-  res.writeHead(reply.status, { 'content-type': 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(text)), ...headers });
+  res.writeHead(reply.status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': String(Buffer.byteLength(text)),
+    ...headers,
+  });
   res.end(text);
 }
 

@@ -20,7 +20,16 @@ export class EmulatorLink {
   ) {}
 
   /** Registers a run as in progress. */
-  startRun(run: { id: number; name: string; path: string; event: string; headBranch: string; headSha: string; headRepo: string; runAttempt: number }): RunRecord {
+  startRun(run: {
+    id: number;
+    name: string;
+    path: string;
+    event: string;
+    headBranch: string;
+    headSha: string;
+    headRepo: string;
+    runAttempt: number;
+  }): RunRecord {
     return this.github.addRun(this.repository, { ...run, status: 'in_progress', conclusion: null });
   }
 
@@ -32,7 +41,9 @@ export class EmulatorLink {
 
   /** Registers a job leg on its runner (self-hosted labels get a self-hosted runner's name). */
   addJob(runId: number, name: string, labels: string[]): void {
-    const runnerName = labels.includes('self-hosted') ? `${labels.filter((l) => l !== 'self-hosted').join('-')}-runner-1` : 'GitHub Actions 1';
+    const runnerName = labels.includes('self-hosted')
+      ? `${labels.filter((l) => l !== 'self-hosted').join('-')}-runner-1`
+      : 'GitHub Actions 1';
     this.github.addJob(this.repository, runId, { name, runnerName, labels });
   }
 
@@ -50,10 +61,22 @@ export class EmulatorLink {
  * The `workflow_run` event (action completed) that a finished run sends, with GitHub's payload: the run's id,
  * name, event, conclusion, head SHA, branch and repository, and its pull requests (empty for a fork's, as on GitHub).
  */
-export function completedRunEvent(run: WorkflowRunResult, repository: string, pullRequests: { number: number; headRef: string; headSha: string }[] = []): WorkflowEvent {
+export function completedRunEvent(
+  run: WorkflowRunResult,
+  repository: string,
+  pullRequests: { number: number; headRef: string; headSha: string }[] = [],
+): WorkflowEvent {
   const repo = (fullName: string) => {
     const [login, name] = fullName.split('/');
-    return { id: fullName === repository ? 1 : 2, name, full_name: fullName, private: false, fork: fullName !== repository, owner: { login, type: 'Organization' }, default_branch: 'main' };
+    return {
+      id: fullName === repository ? 1 : 2,
+      name,
+      full_name: fullName,
+      private: false,
+      fork: fullName !== repository,
+      owner: { login, type: 'Organization' },
+      default_branch: 'main',
+    };
   };
   const fork = run.headRepository !== repository;
   return {
@@ -70,7 +93,13 @@ export function completedRunEvent(run: WorkflowRunResult, repository: string, pu
         head_branch: run.headBranch,
         head_sha: run.sha,
         run_attempt: run.runAttempt,
-        pull_requests: fork ? [] : pullRequests.map((p) => ({ number: p.number, head: { ref: p.headRef, sha: p.headSha }, base: { ref: 'main' } })),
+        pull_requests: fork
+          ? []
+          : pullRequests.map((p) => ({
+              number: p.number,
+              head: { ref: p.headRef, sha: p.headSha },
+              base: { ref: 'main' },
+            })),
         head_repository: repo(run.headRepository),
         repository: repo(repository),
       },

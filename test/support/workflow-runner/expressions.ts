@@ -25,11 +25,17 @@ export function jobStatus(status: 'success' | 'failure' | 'cancelled'): StatusFu
 }
 
 /** GitHub's status functions; the evaluator knows only the pure ones (format, contains, fromJSON, ...). */
-const STATUS_FUNCTIONS: FunctionInfo[] = ['success', 'failure', 'always', 'cancelled'].map((name) => ({ name, minArgs: 0, maxArgs: 0 }));
+const STATUS_FUNCTIONS: FunctionInfo[] = ['success', 'failure', 'always', 'cancelled'].map((name) => ({
+  name,
+  minArgs: 0,
+  maxArgs: 0,
+}));
 
 function statusFunctions(status: StatusFunctions): Map<string, FunctionDefinition> {
   const value: Record<string, boolean> = { ...status, always: true };
-  return new Map(STATUS_FUNCTIONS.map((info) => [info.name, { ...info, call: () => new data.BooleanData(value[info.name]!) }]));
+  return new Map(
+    STATUS_FUNCTIONS.map((info) => [info.name, { ...info, call: () => new data.BooleanData(value[info.name]!) }]),
+  );
 }
 
 /**
@@ -44,7 +50,9 @@ export function evaluateExpression(expression: string, scope: ExpressionScope): 
     const result = new Evaluator(tree, contexts, statusFunctions(scope.status)).evaluate();
     return JSON.parse(JSON.stringify(result, data.replacer) ?? 'null');
   } catch (error) {
-    throw new Error(`the expression \${{ ${expression} }} failed: ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(
+      `the expression \${{ ${expression} }} failed: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
 }
 
@@ -55,7 +63,14 @@ export function evaluateCondition(expression: string, scope: ExpressionScope): b
 
 /** The truthiness rules of GitHub's expressions: false, 0, -0, '', null and NaN are false. */
 function truthy(value: unknown): boolean {
-  return !(value === false || value === 0 || value === '' || value === null || value === undefined || Number.isNaN(value));
+  return !(
+    value === false ||
+    value === 0 ||
+    value === '' ||
+    value === null ||
+    value === undefined ||
+    Number.isNaN(value)
+  );
 }
 
 /**
@@ -94,6 +109,7 @@ export function asString(value: unknown): string {
 export function evaluateStringMap(token: TemplateToken | undefined, scope: ExpressionScope): Record<string, string> {
   const value = evaluateToken(token, scope);
   if (value === undefined || value === null) return {};
-  if (typeof value !== 'object' || Array.isArray(value)) throw new Error(`expected a mapping, got ${JSON.stringify(value)}`);
+  if (typeof value !== 'object' || Array.isArray(value))
+    throw new Error(`expected a mapping, got ${JSON.stringify(value)}`);
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, asString(v)]));
 }

@@ -49,7 +49,11 @@ export class FixtureRepo {
 
   /** Runs git in the repository and returns its trimmed output. */
   git(...args: string[]): string {
-    return execFileSync('git', [...AUTHOR, ...args], { cwd: this.dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+    return execFileSync('git', [...AUTHOR, ...args], {
+      cwd: this.dir,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }).trim();
   }
 
   /** The SHA a branch points at. */
@@ -68,7 +72,12 @@ export class FixtureRepo {
   }
 
   /** Commits `files` on `branch` (created from `from`, main by default, when missing); returns the new SHA. */
-  commit(branch: string, files: FixtureFiles, message = `Change ${Object.keys(files).join(', ')}`, from = 'main'): string {
+  commit(
+    branch: string,
+    files: FixtureFiles,
+    message = `Change ${Object.keys(files).join(', ')}`,
+    from = 'main',
+  ): string {
     if (this.hasBranch(branch)) this.git('checkout', '--quiet', '--force', branch);
     else if (this.hasBranch(from)) this.git('checkout', '--quiet', '--force', '-b', branch, from);
     // else: the first commit, on the unborn main.
@@ -100,7 +109,10 @@ export class FixtureRepo {
    * Opens a pull request from `branch` into main: in the emulator (with the right head SHA and head repository)
    * and here. `fork: true` makes it come from {@link FORK_REPOSITORY}.
    */
-  openPullRequest(github: GitHubEmulator, options: { branch: string; fork?: boolean; title?: string; labels?: string[]; number?: number }): FixturePullRequest {
+  openPullRequest(
+    github: GitHubEmulator,
+    options: { branch: string; fork?: boolean; title?: string; labels?: string[]; number?: number },
+  ): FixturePullRequest {
     const headRepo = options.fork ? FORK_REPOSITORY : this.repository;
     const record = github.addPullRequest(this.repository, {
       headSha: this.head(options.branch),
@@ -110,7 +122,15 @@ export class FixtureRepo {
       ...(options.title ? { title: options.title } : {}),
       ...(options.number ? { number: options.number } : {}),
     });
-    const pull: FixturePullRequest = { number: record.number, headRef: options.branch, headSha: record.headSha, baseSha: this.git('merge-base', 'main', options.branch), headRepo, title: record.title, labels: record.labels };
+    const pull: FixturePullRequest = {
+      number: record.number,
+      headRef: options.branch,
+      headSha: record.headSha,
+      baseSha: this.git('merge-base', 'main', options.branch),
+      headRepo,
+      title: record.title,
+      labels: record.labels,
+    };
     this.pulls.set(pull.number, pull);
     return pull;
   }
@@ -152,8 +172,18 @@ export class FixtureRepo {
           merged: false,
           user: { login: 'contributor', type: 'User' },
           labels: labels.map((name) => ({ name })),
-          head: { ref: pull.headRef, sha: pull.headSha, label: `${pull.headRepo.split('/')[0]}:${pull.headRef}`, repo: repo(pull.headRepo) },
-          base: { ref: 'main', sha: pull.baseSha, label: `${this.repository.split('/')[0]}:main`, repo: repo(this.repository) },
+          head: {
+            ref: pull.headRef,
+            sha: pull.headSha,
+            label: `${pull.headRepo.split('/')[0]}:${pull.headRef}`,
+            repo: repo(pull.headRepo),
+          },
+          base: {
+            ref: 'main',
+            sha: pull.baseSha,
+            label: `${this.repository.split('/')[0]}:main`,
+            repo: repo(this.repository),
+          },
         },
         repository: repo(this.repository),
         sender: { login: 'contributor', type: 'User' },
@@ -169,7 +199,14 @@ export class FixtureRepo {
     const pull = this.pull(number);
     const before = this.head('main');
     this.git('checkout', '--quiet', '--force', 'main');
-    this.git('merge', '--quiet', '--no-ff', '-m', `Merge pull request #${number} from ${pull.headRepo.split('/')[0]}/${pull.headRef}`, pull.headRef);
+    this.git(
+      'merge',
+      '--quiet',
+      '--no-ff',
+      '-m',
+      `Merge pull request #${number} from ${pull.headRepo.split('/')[0]}/${pull.headRef}`,
+      pull.headRef,
+    );
     const sha = this.head('main');
     const record = github.repo(this.repository).pulls.get(number);
     if (record) record.state = 'closed';
@@ -201,7 +238,15 @@ function pushEventOf(repository: string, branch: string, before: string, after: 
 
 function repositoryPayload(fullName: string, fork: boolean) {
   const [login, name] = fullName.split('/');
-  return { id: fork ? 2 : 1, name, full_name: fullName, private: false, fork, owner: { login, type: fork ? 'User' : 'Organization' }, default_branch: 'main' };
+  return {
+    id: fork ? 2 : 1,
+    name,
+    full_name: fullName,
+    private: false,
+    fork,
+    owner: { login, type: fork ? 'User' : 'Organization' },
+    default_branch: 'main',
+  };
 }
 
 /**

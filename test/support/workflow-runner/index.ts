@@ -49,10 +49,24 @@
  */
 
 export { runWorkflow, type RunWorkflowOptions } from './runner.js';
-export { createFixtureRepo, FixtureRepo, FORK_REPOSITORY, type FixtureFiles, type FixturePullRequest } from './fixture-repo.js';
+export {
+  createFixtureRepo,
+  FixtureRepo,
+  FORK_REPOSITORY,
+  type FixtureFiles,
+  type FixturePullRequest,
+} from './fixture-repo.js';
 export { completedRunEvent } from './emulator-link.js';
 export { loadWorkflow, usedActions, type WorkflowDefinition, type WorkflowSource } from './workflow.js';
 export { whyNotEmulated } from './steps.js';
 export { whyNotTriggered, type WorkflowEvent } from './triggers.js';
-export type { ConcurrencyRecord, JobLegRecord, JobRecord, JobStatusName, StepRecord, StepStatus, WorkflowRunResult } from './types.js';
+export type {
+  ConcurrencyRecord,
+  JobLegRecord,
+  JobRecord,
+  JobStatusName,
+  StepRecord,
+  StepStatus,
+  WorkflowRunResult,
+} from './types.js';
 export type { Permissions } from './permissions.js';

@@ -8,7 +8,8 @@ export type MatrixLeg = Record<string, unknown>;
  */
 export function expandMatrix(matrix: unknown): MatrixLeg[] {
   if (matrix === undefined || matrix === null) return [{}];
-  if (typeof matrix !== 'object' || Array.isArray(matrix)) throw new Error(`strategy.matrix must be a mapping, got ${JSON.stringify(matrix)}`);
+  if (typeof matrix !== 'object' || Array.isArray(matrix))
+    throw new Error(`strategy.matrix must be a mapping, got ${JSON.stringify(matrix)}`);
   const { include = [], exclude = [], ...vectors } = matrix as Record<string, unknown>;
   let legs: MatrixLeg[] = [{}];
   for (const [key, values] of Object.entries(vectors)) {
@@ -16,7 +17,9 @@ export function expandMatrix(matrix: unknown): MatrixLeg[] {
     legs = legs.flatMap((leg) => values.map((value) => ({ ...leg, [key]: value })));
   }
   if (Object.keys(vectors).length === 0) legs = [];
-  legs = legs.filter((leg) => !(exclude as MatrixLeg[]).some((entry) => Object.entries(entry).every(([k, v]) => deepEqual(leg[k], v))));
+  legs = legs.filter(
+    (leg) => !(exclude as MatrixLeg[]).some((entry) => Object.entries(entry).every(([k, v]) => deepEqual(leg[k], v))),
+  );
   const originals = legs.map((leg) => ({ ...leg }));
   for (const entry of include as MatrixLeg[]) {
     let matched = false;

@@ -13,7 +13,8 @@ export function effectivePermissions(workflow: unknown, job: unknown, where: str
   if (chosen === undefined) throw new Error(`${where}: no permissions at the job or workflow level`);
   if (chosen === 'read-all' || chosen === 'write-all') return chosen;
   if (chosen === null || chosen === '') return {};
-  if (typeof chosen !== 'object' || Array.isArray(chosen)) throw new Error(`${where}: permissions must be read-all, write-all or a mapping`);
+  if (typeof chosen !== 'object' || Array.isArray(chosen))
+    throw new Error(`${where}: permissions must be read-all, write-all or a mapping`);
   return chosen as Record<string, 'read' | 'write' | 'none'>;
 }
 

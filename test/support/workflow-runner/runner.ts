@@ -67,16 +67,34 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<Workflow
   const runAttempt = options.runAttempt ?? 1;
   const path = `.github/workflows/${workflow.file}`;
   const target = refsOf(event, options.repo);
-  const headRepository = event.name.startsWith('pull_request') ? String(payload.pull_request?.head?.repo?.full_name ?? repository) : repository;
-  const base: WorkflowRunResult = { triggered: false, runId, runAttempt, workflow: workflow.name, path, event: event.name, sha: target.sha, headBranch: target.headBranch, headRepository, conclusion: null, jobs: {} };
+  const headRepository = event.name.startsWith('pull_request')
+    ? String(payload.pull_request?.head?.repo?.full_name ?? repository)
+    : repository;
+  const base: WorkflowRunResult = {
+    triggered: false,
+    runId,
+    runAttempt,
+    workflow: workflow.name,
+    path,
+    event: event.name,
+    sha: target.sha,
+    headBranch: target.headBranch,
+    headRepository,
+    conclusion: null,
+    jobs: {},
+  };
   const reason = whyNotTriggered(workflow, event, facts);
   if (reason !== undefined) return { ...base, reason };
 
   const fork = isForkPullRequest(event.name, payload, repository);
   const secrets = fork ? {} : { ...(options.secrets ?? {}) };
-  const inputs = event.name === 'workflow_dispatch' ? dispatchInputs(workflow.events.workflow_dispatch?.inputs ?? {}, options.inputs ?? {}) : {};
+  const inputs =
+    event.name === 'workflow_dispatch'
+      ? dispatchInputs(workflow.events.workflow_dispatch?.inputs ?? {}, options.inputs ?? {})
+      : {};
   // GitHub's workflow_dispatch payload carries the inputs as given, as strings.
-  if (event.name === 'workflow_dispatch' && payload.inputs === undefined) payload.inputs = Object.fromEntries(Object.entries(options.inputs ?? {}).map(([k, v]) => [k, String(v)]));
+  if (event.name === 'workflow_dispatch' && payload.inputs === undefined)
+    payload.inputs = Object.fromEntries(Object.entries(options.inputs ?? {}).map(([k, v]) => [k, String(v)]));
   const actor = options.actor ?? String(payload.sender?.login ?? 'contributor');
   const [owner] = repository.split('/');
   const apiUrl = options.github.apiUrl;
@@ -110,15 +128,29 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<Workflow
     token: '',
   };
   const vars = options.vars ?? {};
-  const topScope = { contexts: { github, inputs, vars, secrets }, status: { success: true, failure: false, cancelled: false } };
+  const topScope = {
+    contexts: { github, inputs, vars, secrets },
+    status: { success: true, failure: false, cancelled: false },
+  };
   const workflowEnv = evaluateStringMap(field(workflow.root, 'env'), topScope);
   const concurrencyToken = field(workflow.root, 'concurrency');
-  const concurrency = concurrencyToken ? concurrencyOf(evaluateToken(concurrencyToken, { ...topScope, contexts: { github, inputs, vars } })) : undefined;
+  const concurrency = concurrencyToken
+    ? concurrencyOf(evaluateToken(concurrencyToken, { ...topScope, contexts: { github, inputs, vars } }))
+    : undefined;
 
   // The results service scopes artifacts by attempt, so a re-run can upload a name the first attempt uploaded.
   const backendRun = runAttempt === 1 ? String(runId) : `${runId}-attempt-${runAttempt}`;
   const link = new EmulatorLink(options.github, options.results, repository, backendRun);
-  const record = link.startRun({ id: runId, name: workflow.name, path, event: event.name, headBranch: target.headBranch, headSha: target.sha, headRepo: headRepository, runAttempt });
+  const record = link.startRun({
+    id: runId,
+    name: workflow.name,
+    path,
+    event: event.name,
+    headBranch: target.headBranch,
+    headSha: target.sha,
+    headRepo: headRepository,
+    runAttempt,
+  });
   const folder = mkdtempSync(join(tmpdir(), `mlgate-run-${runId}-${runAttempt}-`));
   const toolCache = options.toolCache ?? join(folder, 'tool-cache');
   mkdirSync(toolCache, { recursive: true });
@@ -127,15 +159,22 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<Workflow
   try {
     while (pending.length > 0) {
       const index = pending.findIndex((job) => job.needs.every((need) => jobs[need]));
-      if (index < 0) throw new Error(`${workflow.file}: jobs ${pending.map((j) => j.id).join(', ')} wait on each other`);
+      if (index < 0)
+        throw new Error(`${workflow.file}: jobs ${pending.map((j) => j.id).join(', ')} wait on each other`);
       const job = pending.splice(index, 1)[0]!;
       const ancestors = ancestorsOf(job.id, workflow.jobs);
       const results = ancestors.map((id) => jobs[id]!.result);
-      const needs = Object.fromEntries(job.needs.map((need) => [need, { result: jobs[need]!.result, outputs: jobs[need]!.outputs }]));
+      const needs = Object.fromEntries(
+        job.needs.map((need) => [need, { result: jobs[need]!.result, outputs: jobs[need]!.outputs }]),
+      );
       jobs[job.id] = await runJob(job, {
         workflow,
         contexts: { github, vars, inputs, needs },
-        needsStatus: { success: results.every((r) => r === 'success'), failure: results.includes('failure'), cancelled: results.includes('cancelled') },
+        needsStatus: {
+          success: results.every((r) => r === 'success'),
+          failure: results.includes('failure'),
+          cancelled: results.includes('cancelled'),
+        },
         workflowEnv,
         fork,
         secrets,
@@ -162,14 +201,29 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<Workflow
   } finally {
     link.publishArtifacts(runId);
   }
-  const counted = Object.values(jobs).filter((job) => !job.legs.every((leg) => leg.continueOnError && leg.result === 'failure'));
-  const conclusion = counted.some((j) => j.result === 'failure') ? 'failure' : counted.some((j) => j.result === 'cancelled') ? 'cancelled' : Object.values(jobs).every((j) => j.result === 'skipped') ? 'skipped' : 'success';
+  const counted = Object.values(jobs).filter(
+    (job) => !job.legs.every((leg) => leg.continueOnError && leg.result === 'failure'),
+  );
+  const conclusion = counted.some((j) => j.result === 'failure')
+    ? 'failure'
+    : counted.some((j) => j.result === 'cancelled')
+      ? 'cancelled'
+      : Object.values(jobs).every((j) => j.result === 'skipped')
+        ? 'skipped'
+        : 'success';
   link.finishRun(record, conclusion);
   return { ...base, triggered: true, conclusion, ...(concurrency ? { concurrency } : {}), jobs };
 }
 
 /** The runner's own environment variables, as GitHub's runner sets them for every step. */
-function runnerVariables(github: Record<string, string | unknown>, apiUrl: string, folder: string, toolCache: string, job: string, leg: number): Record<string, string> {
+function runnerVariables(
+  github: Record<string, string | unknown>,
+  apiUrl: string,
+  folder: string,
+  toolCache: string,
+  job: string,
+  leg: number,
+): Record<string, string> {
   const s = (key: string) => String(github[key] ?? '');
   return {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
@@ -213,9 +267,18 @@ function runnerVariables(github: Record<string, string | unknown>, apiUrl: strin
 function refsOf(event: WorkflowEvent, repo: FixtureRepo | undefined): { sha: string; ref: string; headBranch: string } {
   const payload = event.payload;
   if (event.name.startsWith('pull_request')) {
-    return { sha: String(payload.pull_request.head.sha), ref: `refs/pull/${payload.pull_request.number}/merge`, headBranch: String(payload.pull_request.head.ref) };
+    return {
+      sha: String(payload.pull_request.head.sha),
+      ref: `refs/pull/${payload.pull_request.number}/merge`,
+      headBranch: String(payload.pull_request.head.ref),
+    };
   }
-  if (event.name === 'push') return { sha: String(payload.after), ref: String(payload.ref), headBranch: String(payload.ref).replace(/^refs\/heads\//, '') };
+  if (event.name === 'push')
+    return {
+      sha: String(payload.after),
+      ref: String(payload.ref),
+      headBranch: String(payload.ref).replace(/^refs\/heads\//, ''),
+    };
   const sha = repo ? repo.head('main') : '0'.repeat(40);
   return { sha, ref: 'refs/heads/main', headBranch: 'main' };
 }
@@ -223,8 +286,10 @@ function refsOf(event: WorkflowEvent, repo: FixtureRepo | undefined): { sha: str
 /** The files a push or pull request changes, from the fixture repository. */
 function changedFiles(repo: FixtureRepo | undefined, event: WorkflowEvent): string[] | undefined {
   if (!repo) return undefined;
-  if (event.name.startsWith('pull_request')) return repo.changedFiles(event.payload.pull_request.base.sha, event.payload.pull_request.head.sha);
-  if (event.name === 'push' && event.payload.before && !/^0+$/.test(event.payload.before)) return repo.changedFiles(event.payload.before, event.payload.after);
+  if (event.name.startsWith('pull_request'))
+    return repo.changedFiles(event.payload.pull_request.base.sha, event.payload.pull_request.head.sha);
+  if (event.name === 'push' && event.payload.before && !/^0+$/.test(event.payload.before))
+    return repo.changedFiles(event.payload.before, event.payload.after);
   return undefined;
 }
 
@@ -244,13 +309,18 @@ function ancestorsOf(job: string, all: { id: string; needs: string[] }[]): strin
 }
 
 /** workflow_dispatch inputs: the given ones (each must be declared, a choice among its options), then defaults. */
-function dispatchInputs(declared: Record<string, { type?: string; default?: unknown; options?: string[]; required?: boolean }>, given: Record<string, string | boolean | number>): Record<string, unknown> {
-  for (const name of Object.keys(given)) if (!(name in declared)) throw new Error(`workflow_dispatch has no input "${name}"`);
+function dispatchInputs(
+  declared: Record<string, { type?: string; default?: unknown; options?: string[]; required?: boolean }>,
+  given: Record<string, string | boolean | number>,
+): Record<string, unknown> {
+  for (const name of Object.keys(given))
+    if (!(name in declared)) throw new Error(`workflow_dispatch has no input "${name}"`);
   const inputs: Record<string, unknown> = {};
   for (const [name, spec] of Object.entries(declared)) {
     const value = name in given ? given[name] : spec.default;
     if (value === undefined && spec.required) throw new Error(`workflow_dispatch input "${name}" is required`);
-    if (spec.type === 'choice' && value !== undefined && !spec.options?.includes(String(value))) throw new Error(`workflow_dispatch input "${name}": ${String(value)} is not one of ${spec.options?.join(', ')}`);
+    if (spec.type === 'choice' && value !== undefined && !spec.options?.includes(String(value)))
+      throw new Error(`workflow_dispatch input "${name}": ${String(value)} is not one of ${spec.options?.join(', ')}`);
     inputs[name] = spec.type === 'boolean' ? value === true || value === 'true' : (value ?? '');
   }
   return inputs;

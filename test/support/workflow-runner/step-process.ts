@@ -40,7 +40,12 @@ export function createStepFiles(dir: string, index: number): StepFiles {
 }
 
 /** Reads a step's file commands and its workflow-command annotations into a result. */
-export function collectStepResult(files: StepFiles, exitCode: number | null, stdout: string, stderr: string): StepProcessResult {
+export function collectStepResult(
+  files: StepFiles,
+  exitCode: number | null,
+  stdout: string,
+  stderr: string,
+): StepProcessResult {
   return {
     exitCode,
     stdout,
@@ -49,7 +54,10 @@ export function collectStepResult(files: StepFiles, exitCode: number | null, std
     summary: readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8'),
     annotations: parseAnnotations(stdout),
     exportedEnv: parseOutputFile(readFileSync(files.GITHUB_ENV, 'utf8')),
-    addedPath: readFileSync(files.GITHUB_PATH, 'utf8').split('\n').map((l) => l.trim()).filter(Boolean),
+    addedPath: readFileSync(files.GITHUB_PATH, 'utf8')
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean),
   };
 }
 
@@ -57,9 +65,17 @@ export function collectStepResult(files: StepFiles, exitCode: number | null, std
  * Runs a step's process (bash for `run:`, node for an action) with exactly `env`, in `cwd`, killed after
  * `timeoutMs`, and collects what it left in its file commands.
  */
-export function runStepProcess(command: string, args: string[], options: { cwd: string; env: Record<string, string>; files: StepFiles; timeoutMs: number }): Promise<StepProcessResult> {
+export function runStepProcess(
+  command: string,
+  args: string[],
+  options: { cwd: string; env: Record<string, string>; files: StepFiles; timeoutMs: number },
+): Promise<StepProcessResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: options.cwd, env: { ...options.env, ...options.files }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, {
+      cwd: options.cwd,
+      env: { ...options.env, ...options.files },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));

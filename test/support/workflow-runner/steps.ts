@@ -45,15 +45,42 @@ interface StandIn {
  */
 const STAND_INS: Record<string, StandIn> = {
   'actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683': {
-    inputs: { repository: undefined, ref: undefined, token: '${{ github.token }}', path: undefined, 'fetch-depth': '1', 'persist-credentials': 'true', clean: 'true', lfs: 'false', submodules: 'false', 'fetch-tags': 'false' },
+    inputs: {
+      repository: undefined,
+      ref: undefined,
+      token: '${{ github.token }}',
+      path: undefined,
+      'fetch-depth': '1',
+      'persist-credentials': 'true',
+      clean: 'true',
+      lfs: 'false',
+      submodules: 'false',
+      'fetch-tags': 'false',
+    },
     run: async (step, inputs) => checkout(step, inputs),
   },
   'actions/upload-artifact@ea165f8d65b6e75b540449e92b4886f43607fa02': {
-    inputs: { name: 'artifact', path: undefined, 'if-no-files-found': 'warn', 'retention-days': undefined, 'compression-level': '6', overwrite: 'false', 'include-hidden-files': 'false' },
+    inputs: {
+      name: 'artifact',
+      path: undefined,
+      'if-no-files-found': 'warn',
+      'retention-days': undefined,
+      'compression-level': '6',
+      overwrite: 'false',
+      'include-hidden-files': 'false',
+    },
     run: (step, inputs) => nodeStandIn('upload-artifact.mjs', step, inputs),
   },
   'actions/download-artifact@fa0a91b85d4f404e444e00e005971372dc801d16': {
-    inputs: { name: undefined, path: undefined, pattern: undefined, 'merge-multiple': 'false', 'github-token': undefined, repository: '${{ github.repository }}', 'run-id': '${{ github.run_id }}' },
+    inputs: {
+      name: undefined,
+      path: undefined,
+      pattern: undefined,
+      'merge-multiple': 'false',
+      'github-token': undefined,
+      repository: '${{ github.repository }}',
+      'run-id': '${{ github.run_id }}',
+    },
     run: (step, inputs) => nodeStandIn('download-artifact.mjs', step, inputs),
   },
 };
@@ -64,9 +91,15 @@ const STAND_INS: Record<string, StandIn> = {
  */
 export async function runStep(step: StepInvocation): Promise<StepProcessResult> {
   if (step.run !== undefined) {
-    if (step.shell !== undefined && step.shell !== 'bash') throw new Error(`shell: ${step.shell} is not emulated (bash only)`);
+    if (step.shell !== undefined && step.shell !== 'bash')
+      throw new Error(`shell: ${step.shell} is not emulated (bash only)`);
     mkdirSync(step.workingDirectory, { recursive: true });
-    return runStepProcess('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', step.run], { cwd: step.workingDirectory, env: step.env, files: step.files, timeoutMs: step.timeoutMs });
+    return runStepProcess('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', step.run], {
+      cwd: step.workingDirectory,
+      env: step.env,
+      files: step.files,
+      timeoutMs: step.timeoutMs,
+    });
   }
   const uses = step.uses ?? '';
   const firstParty = FIRST_PARTY.exec(uses);
@@ -76,15 +109,27 @@ export async function runStep(step: StepInvocation): Promise<StepProcessResult> 
     if (refused) throw new Error(refused);
     const bundle = actionBundle(action);
     const env = { ...step.env, ...inputEnvironment(action, step.with, step.token) };
-    return runStepProcess(process.execPath, [bundle], { cwd: step.workspace, env, files: step.files, timeoutMs: step.timeoutMs });
+    return runStepProcess(process.execPath, [bundle], {
+      cwd: step.workspace,
+      env,
+      files: step.files,
+      timeoutMs: step.timeoutMs,
+    });
   }
   const refused = whyNotEmulated(uses);
   if (refused) throw new Error(refused);
   const standIn = STAND_INS[uses]!;
-  for (const name of Object.keys(step.with)) if (!(name in standIn.inputs)) throw new Error(`uses: ${uses} has no input "${name}"`);
+  for (const name of Object.keys(step.with))
+    if (!(name in standIn.inputs)) throw new Error(`uses: ${uses} has no input "${name}"`);
   const inputs: Record<string, string> = {};
   for (const [name, fallback] of Object.entries(standIn.inputs)) {
-    const value = name in step.with ? step.with[name] : fallback?.replace('${{ github.token }}', step.token).replace('${{ github.repository }}', step.repository).replace('${{ github.run_id }}', step.env.GITHUB_RUN_ID ?? '');
+    const value =
+      name in step.with
+        ? step.with[name]
+        : fallback
+            ?.replace('${{ github.token }}', step.token)
+            .replace('${{ github.repository }}', step.repository)
+            .replace('${{ github.run_id }}', step.env.GITHUB_RUN_ID ?? '');
     if (value !== undefined) inputs[name] = value;
   }
   return standIn.run(step, inputs);
@@ -96,7 +141,9 @@ export function whyNotEmulated(uses: string): string | undefined {
   if (firstParty) {
     const action = firstParty[1]!;
     const present = existsSync(join(ROOT, 'actions', action, 'action.yml')) && existsSync(actionBundle(action));
-    return present ? undefined : `uses: ${uses}: there is no action ${action} (actions/${action}/action.yml and dist/${action}/index.js)`;
+    return present
+      ? undefined
+      : `uses: ${uses}: there is no action ${action} (actions/${action}/action.yml and dist/${action}/index.js)`;
   }
   if (STAND_INS[uses]) return undefined;
   return `uses: ${uses} is not emulated: only mlgate/mlgate/actions/<name>@<ref> and ${Object.keys(STAND_INS).join(', ')}`;
@@ -105,7 +152,12 @@ export function whyNotEmulated(uses: string): string | undefined {
 function nodeStandIn(script: string, step: StepInvocation, inputs: Record<string, string>): Promise<StepProcessResult> {
   const env = { ...step.env };
   for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value;
-  return runStepProcess(process.execPath, [bundledStandIn(script)], { cwd: step.workspace, env, files: step.files, timeoutMs: step.timeoutMs });
+  return runStepProcess(process.execPath, [bundledStandIn(script)], {
+    cwd: step.workspace,
+    env,
+    files: step.files,
+    timeoutMs: step.timeoutMs,
+  });
 }
 
 /**
@@ -115,7 +167,11 @@ function nodeStandIn(script: string, step: StepInvocation, inputs: Record<string
  */
 function bundledStandIn(script: string): string {
   const source = join(import.meta.dirname, 'stand-ins', script);
-  const hash = createHash('sha256').update(readFileSync(source)).update(readFileSync(join(ROOT, 'package-lock.json'))).digest('hex').slice(0, 16);
+  const hash = createHash('sha256')
+    .update(readFileSync(source))
+    .update(readFileSync(join(ROOT, 'package-lock.json')))
+    .digest('hex')
+    .slice(0, 16);
   const bundle = join(tmpdir(), 'mlgate-stand-ins', `${script.replace(/\.mjs$/, '')}-${hash}.mjs`);
   if (existsSync(bundle)) return bundle;
   mkdirSync(dirname(bundle), { recursive: true });
@@ -128,7 +184,9 @@ function bundledStandIn(script: string): string {
     target: 'node20',
     outfile: partial,
     logLevel: 'error',
-    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+    banner: {
+      js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+    },
   });
   renameSync(partial, bundle);
   return bundle;
@@ -143,7 +201,8 @@ function checkout(step: StepInvocation, inputs: Record<string, string>): StepPro
   const fixture = step.fixture;
   if (!fixture) throw new Error('actions/checkout needs a fixture repository: pass repo to runWorkflow');
   const repository = inputs.repository ?? step.repository;
-  if (repository !== fixture.repository && repository !== 'someone/models') throw new Error(`actions/checkout of ${repository}: only the fixture repository ${fixture.repository} exists`);
+  if (repository !== fixture.repository && repository !== 'someone/models')
+    throw new Error(`actions/checkout of ${repository}: only the fixture repository ${fixture.repository} exists`);
   const target = resolve(step.workspace, inputs.path ?? '.');
   mkdirSync(target, { recursive: true });
   let sha = step.sha;
@@ -151,17 +210,34 @@ function checkout(step: StepInvocation, inputs: Record<string, string>): StepPro
   try {
     if (inputs.ref) sha = fixture.git('rev-parse', `${inputs.ref}^{commit}`);
     const depth = Number(inputs['fetch-depth'] ?? '1');
-    const git = (...args: string[]) => execFileSync('git', ['-c', 'protocol.file.allow=always', ...args], { cwd: target, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const git = (...args: string[]) =>
+      execFileSync('git', ['-c', 'protocol.file.allow=always', ...args], {
+        cwd: target,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
     if (!existsSync(join(target, '.git'))) log += git('init', '--quiet');
     git('config', 'remote.origin.url', `https://github.com/${repository}`);
     git('config', 'remote.origin.fetch', '+refs/heads/*:refs/remotes/origin/*');
     // `git fetch origin` in a later step reaches the fixture repository, as it would reach GitHub.
     git('config', `url.file://${fixture.dir}.insteadOf`, `https://github.com/${repository}`);
-    log += git('fetch', '--quiet', '--no-tags', ...(depth > 0 ? [`--depth=${depth}`] : []), `file://${fixture.dir}`, sha);
+    log += git(
+      'fetch',
+      '--quiet',
+      '--no-tags',
+      ...(depth > 0 ? [`--depth=${depth}`] : []),
+      `file://${fixture.dir}`,
+      sha,
+    );
     log += git('checkout', '--quiet', '--force', '--detach', sha);
     if (inputs.clean !== 'false') log += git('clean', '-ffdxq');
     if (inputs['persist-credentials'] === 'true') {
-      git('config', '--local', 'http.https://github.com/.extraheader', `AUTHORIZATION: basic ${Buffer.from(`x-access-token:${inputs.token ?? ''}`).toString('base64')}`);
+      git(
+        'config',
+        '--local',
+        'http.https://github.com/.extraheader',
+        `AUTHORIZATION: basic ${Buffer.from(`x-access-token:${inputs.token ?? ''}`).toString('base64')}`,
+      );
     }
   } catch (error) {
     // A ref that does not exist fails the step, as it does on GitHub.
@@ -173,5 +249,10 @@ function checkout(step: StepInvocation, inputs: Record<string, string>): StepPro
 }
 
 function writeOutputs(files: StepFiles, outputs: Record<string, string>): void {
-  appendFileSync(files.GITHUB_OUTPUT, Object.entries(outputs).map(([name, value]) => `${name}=${value}\n`).join(''));
+  appendFileSync(
+    files.GITHUB_OUTPUT,
+    Object.entries(outputs)
+      .map(([name, value]) => `${name}=${value}\n`)
+      .join(''),
+  );
 }

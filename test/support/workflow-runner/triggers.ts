@@ -17,23 +17,41 @@ export interface TriggerFacts {
  * `branches`/`branches-ignore`, `paths`/`paths-ignore` and (for workflow_run) `workflows` filters let it through.
  * Returns the reason it does not, or undefined when it runs.
  */
-export function whyNotTriggered(workflow: WorkflowDefinition, event: WorkflowEvent, facts: TriggerFacts = {}): string | undefined {
+export function whyNotTriggered(
+  workflow: WorkflowDefinition,
+  event: WorkflowEvent,
+  facts: TriggerFacts = {},
+): string | undefined {
   const config = workflow.events[event.name] as Record<string, string[] | undefined> | undefined;
   if (config === undefined) return `${workflow.file} has no ${event.name} trigger`;
   const types = config.types ?? DEFAULT_TYPES[event.name];
-  if (types && event.payload.action !== undefined && !types.includes(event.payload.action)) return `activity type ${event.payload.action} is not in types ${types.join(', ')}`;
+  if (types && event.payload.action !== undefined && !types.includes(event.payload.action))
+    return `activity type ${event.payload.action} is not in types ${types.join(', ')}`;
   const branch = filteredBranch(event);
   if (branch !== undefined) {
     if (config.branches && !matchesAny(branch, config.branches)) return `branch ${branch} is not in branches`;
-    if (config['branches-ignore'] && matchesAny(branch, config['branches-ignore'])) return `branch ${branch} is in branches-ignore`;
+    if (config['branches-ignore'] && matchesAny(branch, config['branches-ignore']))
+      return `branch ${branch} is in branches-ignore`;
   }
-  if (event.name === 'push' && String(event.payload.ref ?? '').startsWith('refs/tags/') && config.branches && !config.tags) return 'a tag push, and only branches are filtered';
-  if (event.name === 'workflow_run' && config.workflows && !config.workflows.includes(event.payload.workflow_run?.name)) return `workflow ${event.payload.workflow_run?.name} is not in workflows`;
+  if (
+    event.name === 'push' &&
+    String(event.payload.ref ?? '').startsWith('refs/tags/') &&
+    config.branches &&
+    !config.tags
+  )
+    return 'a tag push, and only branches are filtered';
+  if (event.name === 'workflow_run' && config.workflows && !config.workflows.includes(event.payload.workflow_run?.name))
+    return `workflow ${event.payload.workflow_run?.name} is not in workflows`;
   if ((config.paths || config['paths-ignore']) && (event.name === 'push' || event.name.startsWith('pull_request'))) {
     const changed = facts.changedFiles;
-    if (changed === undefined) throw new Error(`${workflow.file} filters ${event.name} by paths: pass the changed files (or a fixture repository to compute them)`);
-    if (config.paths && !changed.some((file) => pathIncluded(file, config.paths!))) return 'no changed file matches paths';
-    if (config['paths-ignore'] && changed.every((file) => matchesAny(file, config['paths-ignore']!))) return 'every changed file matches paths-ignore';
+    if (changed === undefined)
+      throw new Error(
+        `${workflow.file} filters ${event.name} by paths: pass the changed files (or a fixture repository to compute them)`,
+      );
+    if (config.paths && !changed.some((file) => pathIncluded(file, config.paths!)))
+      return 'no changed file matches paths';
+    if (config['paths-ignore'] && changed.every((file) => matchesAny(file, config['paths-ignore']!)))
+      return 'every changed file matches paths-ignore';
   }
   return undefined;
 }

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { cliInputReader, parseArgs } from '../../../src/cli/args.js';
 
-const specs = { reports: { description: 'r', default: '*.json' }, mode: { description: 'm', default: 'auto' }, 'github-token': { description: 't', default: '${{ github.token }}' }, summary: { description: 's', default: 'true' } };
+const specs = {
+  reports: { description: 'r', default: '*.json' },
+  mode: { description: 'm', default: 'auto' },
+  'github-token': { description: 't', default: '${{ github.token }}' },
+  summary: { description: 's', default: 'true' },
+};
 
 describe('parseArgs', () => {
   it('reads --name value, --name=value, bare flags and positionals', () => {

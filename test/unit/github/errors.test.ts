@@ -48,14 +48,20 @@ describe('isReadOnlyTokenError', () => {
     const client = createGitHubClient({ token: GitHubEmulator.READ_TOKEN, apiUrl: github.apiUrl, logger: quiet });
     const error = await client.rest.issues
       .createComment({ owner: 'acme', repo: 'errors', issue_number: number, body: 'hello' })
-      .then(() => undefined, (e: unknown) => e);
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
     expect(httpStatus(error)).toBe(403);
     expect(isReadOnlyTokenError(error)).toBe(true);
   });
 
   it('reads the status of a 404 from the API', async () => {
     const client = createGitHubClient({ token: GitHubEmulator.WRITE_TOKEN, apiUrl: github.apiUrl, logger: quiet });
-    const error = await client.rest.issues.getComment({ owner: 'acme', repo: 'errors', comment_id: 1 }).then(() => undefined, (e: unknown) => e);
+    const error = await client.rest.issues.getComment({ owner: 'acme', repo: 'errors', comment_id: 1 }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(httpStatus(error)).toBe(404);
     expect(isReadOnlyTokenError(error)).toBe(false);
   });

@@ -22,8 +22,12 @@ describe('readFileAtCommit (against the emulator)', () => {
   it('reads a file at a commit by its repository path, with a read-only token, in one request', async () => {
     github.setFile(REPOSITORY, SHA, 'rules/data contract #1.yml', 'columns:\n  é: { type: int }\n');
     const before = github.requests.length;
-    expect(await readFileAtCommit(client(), { owner, repo, ref: SHA, path: 'rules/data contract #1.yml' })).toBe('columns:\n  é: { type: int }\n');
-    expect(github.requests.slice(before).map((r) => [r.path, r.status])).toEqual([[`/repos/${REPOSITORY}/contents/rules/data%20contract%20%231.yml`, 200]]);
+    expect(await readFileAtCommit(client(), { owner, repo, ref: SHA, path: 'rules/data contract #1.yml' })).toBe(
+      'columns:\n  é: { type: int }\n',
+    );
+    expect(github.requests.slice(before).map((r) => [r.path, r.status])).toEqual([
+      [`/repos/${REPOSITORY}/contents/rules/data%20contract%20%231.yml`, 200],
+    ]);
   });
 
   it('answers undefined for a path the commit lacks (404)', async () => {
@@ -32,8 +36,14 @@ describe('readFileAtCommit (against the emulator)', () => {
 
   it('refuses to read a 404 as "no such file" when the repository itself cannot be read', async () => {
     // Every route of this base URL answers 404, as GitHub does for a private repository the token may not read.
-    const blind = createGitHubClient({ token: GitHubEmulator.READ_TOKEN, apiUrl: `${github.apiUrl}/hidden`, logger: quiet });
-    await expect(readFileAtCommit(blind, { owner, repo, ref: SHA, path: 'contract.yml' })).rejects.toThrow(`${REPOSITORY} cannot be read with the token given (GitHub answers 404), so contract.yml cannot be read at commit 3333333; give the job contents: read`);
+    const blind = createGitHubClient({
+      token: GitHubEmulator.READ_TOKEN,
+      apiUrl: `${github.apiUrl}/hidden`,
+      logger: quiet,
+    });
+    await expect(readFileAtCommit(blind, { owner, repo, ref: SHA, path: 'contract.yml' })).rejects.toThrow(
+      `${REPOSITORY} cannot be read with the token given (GitHub answers 404), so contract.yml cannot be read at commit 3333333; give the job contents: read`,
+    );
   });
 
   it('retries a server error', async () => {

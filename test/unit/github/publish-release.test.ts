@@ -1,7 +1,12 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGitHubClient } from '../../../src/github/client.js';
-import { publishModelRelease, releaseMarker, type PublishRequest, type ReleaseAsset } from '../../../src/github/publish-release.js';
+import {
+  publishModelRelease,
+  releaseMarker,
+  type PublishRequest,
+  type ReleaseAsset,
+} from '../../../src/github/publish-release.js';
 import { GitHubEmulator } from '../../support/emulator/server.js';
 
 const quiet = { info: () => {}, warning: () => {}, error: () => {}, debug: () => {} };
@@ -18,7 +23,12 @@ const client = () => createGitHubClient({ token: GitHubEmulator.WRITE_TOKEN, api
 
 function asset(name: string, text: string): ReleaseAsset {
   const data = Buffer.from(text);
-  return { name, data, sha256: createHash('sha256').update(data).digest('hex'), contentType: 'application/octet-stream' };
+  return {
+    name,
+    data,
+    sha256: createHash('sha256').update(data).digest('hex'),
+    contentType: 'application/octet-stream',
+  };
 }
 
 function request(tag: string, model: string, overrides: Partial<PublishRequest> = {}): PublishRequest {
@@ -37,7 +47,11 @@ function request(tag: string, model: string, overrides: Partial<PublishRequest> 
 
 /** What the repository's releases hold, as names and texts. */
 function releasesOf(repo: string) {
-  return github.releases(repo).map((r) => ({ tag: r.tag, draft: r.draft, assets: Object.fromEntries(r.assets.map((a) => [a.name, Buffer.from(a.data).toString('utf8')])) }));
+  return github.releases(repo).map((r) => ({
+    tag: r.tag,
+    draft: r.draft,
+    assets: Object.fromEntries(r.assets.map((a) => [a.name, Buffer.from(a.data).toString('utf8')])),
+  }));
 }
 
 // octokit's throttling spaces writes a second apart (in the whole process), which sets the pace of these tests.
@@ -48,8 +62,16 @@ describe('publishModelRelease (against the emulator)', () => {
     expect(first).toMatchObject({ tag: 'model-v1.0.0', action: 'created', uploaded: ['model.onnx', 'SHA256SUMS'] });
     const again = await publishModelRelease(client(), repo, request('model-v1.0.0', 'weights'), quiet);
     expect(again).toMatchObject({ tag: 'model-v1.0.0', action: 'unchanged', uploaded: [] });
-    expect(releasesOf('acme/publish-twice')).toEqual([{ tag: 'model-v1.0.0', draft: false, assets: { 'model.onnx': 'weights', SHA256SUMS: expect.stringContaining('  model.onnx') } }]);
-    expect(github.releases('acme/publish-twice')[0]!.body).toBe(`${releaseMarker(request('model-v1.0.0', 'weights').modelSha256)}\nthe model card`);
+    expect(releasesOf('acme/publish-twice')).toEqual([
+      {
+        tag: 'model-v1.0.0',
+        draft: false,
+        assets: { 'model.onnx': 'weights', SHA256SUMS: expect.stringContaining('  model.onnx') },
+      },
+    ]);
+    expect(github.releases('acme/publish-twice')[0]!.body).toBe(
+      `${releaseMarker(request('model-v1.0.0', 'weights').modelSha256)}\nthe model card`,
+    );
   });
 
   it('finishes the draft a failed run left: keeps the assets already there, uploads the rest, publishes', async () => {
@@ -57,10 +79,14 @@ describe('publishModelRelease (against the emulator)', () => {
     const full = request('model-v1.0.0', 'weights');
     // The failed run: a draft with the model but not yet its SHA256SUMS.
     await publishModelRelease(client(), repo, { ...full, assets: full.assets.slice(0, 1), draft: true }, quiet);
-    expect(releasesOf('acme/publish-resume')).toEqual([{ tag: 'model-v1.0.0', draft: true, assets: { 'model.onnx': 'weights' } }]);
+    expect(releasesOf('acme/publish-resume')).toEqual([
+      { tag: 'model-v1.0.0', draft: true, assets: { 'model.onnx': 'weights' } },
+    ]);
     const resumed = await publishModelRelease(client(), repo, full, quiet);
     expect(resumed).toMatchObject({ action: 'resumed', uploaded: ['SHA256SUMS'] });
-    expect(releasesOf('acme/publish-resume')).toMatchObject([{ tag: 'model-v1.0.0', draft: false, assets: { 'model.onnx': 'weights' } }]);
+    expect(releasesOf('acme/publish-resume')).toMatchObject([
+      { tag: 'model-v1.0.0', draft: false, assets: { 'model.onnx': 'weights' } },
+    ]);
   });
 
   it('replaces an asset of the release whose content changed, and only that one', async () => {
@@ -70,7 +96,9 @@ describe('publishModelRelease (against the emulator)', () => {
     const changed = { ...original, assets: [original.assets[0]!, asset('SHA256SUMS', 'rewritten\n')] };
     const result = await publishModelRelease(client(), repo, changed, quiet);
     expect(result).toMatchObject({ action: 'resumed', uploaded: ['SHA256SUMS'] });
-    expect(releasesOf('acme/publish-replace')).toEqual([{ tag: 'model-v1.0.0', draft: false, assets: { 'model.onnx': 'weights', SHA256SUMS: 'rewritten\n' } }]);
+    expect(releasesOf('acme/publish-replace')).toEqual([
+      { tag: 'model-v1.0.0', draft: false, assets: { 'model.onnx': 'weights', SHA256SUMS: 'rewritten\n' } },
+    ]);
   });
 
   it('refuses a tag already published for another model', async () => {

@@ -48,17 +48,26 @@ describe('upsertStickyComment (against the emulator)', () => {
     const target = newTarget('lifecycle');
     const created = await upsertStickyComment(client(), target, marker, 'first', own);
     expect(created).toMatchObject({ action: 'created', removedDuplicates: 0 });
-    expect(github.comments(`acme/${target.repo}`, target.issueNumber)).toEqual([{ id: created.id, body: `${marker}\nfirst`, login: ACTIONS_BOT }]);
+    expect(github.comments(`acme/${target.repo}`, target.issueNumber)).toEqual([
+      { id: created.id, body: `${marker}\nfirst`, login: ACTIONS_BOT },
+    ]);
 
     const before = github.requests.length;
     const same = await upsertStickyComment(client(), target, marker, 'first', own);
     expect(same).toMatchObject({ id: created.id, action: 'unchanged' });
     // Only the listing: nothing written.
-    expect(github.requests.slice(before).filter((r) => r.path.includes(`/${target.repo}/`)).map((r) => r.method)).toEqual(['GET']);
+    expect(
+      github.requests
+        .slice(before)
+        .filter((r) => r.path.includes(`/${target.repo}/`))
+        .map((r) => r.method),
+    ).toEqual(['GET']);
 
     const updated = await upsertStickyComment(client(), target, marker, 'second', own);
     expect(updated).toMatchObject({ id: created.id, action: 'updated' });
-    expect(github.comments(`acme/${target.repo}`, target.issueNumber).map((c) => c.body)).toEqual([`${marker}\nsecond`]);
+    expect(github.comments(`acme/${target.repo}`, target.issueNumber).map((c) => c.body)).toEqual([
+      `${marker}\nsecond`,
+    ]);
   });
 
   it('does not add the marker twice to a body that starts with it', async () => {
@@ -75,14 +84,21 @@ describe('upsertStickyComment (against the emulator)', () => {
     github.addComment(full, target.issueNumber, `${marker}\nrun 3`, GitHubEmulator.WRITE_TOKEN);
     const result = await upsertStickyComment(client(), target, marker, 'run 4', own);
     expect(result).toMatchObject({ id: oldest, action: 'updated', removedDuplicates: 2 });
-    expect(github.comments(full, target.issueNumber)).toEqual([{ id: oldest, body: `${marker}\nrun 4`, login: ACTIONS_BOT }]);
+    expect(github.comments(full, target.issueNumber)).toEqual([
+      { id: oldest, body: `${marker}\nrun 4`, login: ACTIONS_BOT },
+    ]);
   });
 
   it("neither updates nor deletes a marked comment someone else wrote, and leaves other keys' comments alone", async () => {
     const target = newTarget('others');
     const full = `acme/${target.repo}`;
     const forged = github.addComment(full, target.issueNumber, `${marker}\nforged by a person`);
-    const otherKey = github.addComment(full, target.issueNumber, `${commentMarker('other')}\nanother report`, GitHubEmulator.WRITE_TOKEN);
+    const otherKey = github.addComment(
+      full,
+      target.issueNumber,
+      `${commentMarker('other')}\nanother report`,
+      GitHubEmulator.WRITE_TOKEN,
+    );
     const result = await upsertStickyComment(client(), target, marker, 'ours', own);
     expect(result.action).toBe('created');
     expect(github.comments(full, target.issueNumber)).toEqual([

@@ -22,9 +22,21 @@ describe('parseDocument', () => {
     ['a cut-off file', '{"schema": "mlgate/eval-report@1"', 'r.json: invalid JSON (expected'],
     ['a trailing comma', '{\n  "a": 1,\n}', 'at line 3, column 1'],
     ['an array', '[]', 'r.json: not an mlgate document'],
-    ['a missing field', JSON.stringify({ ...trainReport(), command: undefined }), 'r.json: invalid train-report: (document root): missing required property "command"'],
-    ['a wrong enum', JSON.stringify({ ...trainReport(), status: 'meh' }), '/status: must be one of "succeeded", "failed", "timed_out"'],
-    ['a kind named like an Object.prototype property', '{"schema": "mlgate/constructor@1"}', 'r.json: unknown document schema "mlgate/constructor@1"; expected one of'],
+    [
+      'a missing field',
+      JSON.stringify({ ...trainReport(), command: undefined }),
+      'r.json: invalid train-report: (document root): missing required property "command"',
+    ],
+    [
+      'a wrong enum',
+      JSON.stringify({ ...trainReport(), status: 'meh' }),
+      '/status: must be one of "succeeded", "failed", "timed_out"',
+    ],
+    [
+      'a kind named like an Object.prototype property',
+      '{"schema": "mlgate/constructor@1"}',
+      'r.json: unknown document schema "mlgate/constructor@1"; expected one of',
+    ],
   ])('refuses %s with one line naming the file and the place', async (_, text, message) => {
     let error: unknown;
     try {
@@ -43,7 +55,9 @@ describe('writeDocument', () => {
     const folder = mkdtempSync(join(tmpdir(), 'mlgate-doc-'));
     await writeDocument(join(folder, 'a', 'train-report.json'), trainReport());
     expect(JSON.parse(readFileSync(join(folder, 'a', 'train-report.json'), 'utf8')).status).toBe('succeeded');
-    await expect(writeDocument(join(folder, 'b.json'), { ...trainReport(), status: 'nope' } as never)).rejects.toThrow(/status/);
+    await expect(writeDocument(join(folder, 'b.json'), { ...trainReport(), status: 'nope' } as never)).rejects.toThrow(
+      /status/,
+    );
   });
 
   it('writes a compact document byte for byte as JSON.stringify would, long samples included', async () => {
@@ -56,13 +70,29 @@ describe('writeDocument', () => {
       dataset: { files: [{ path: 'a "quoted" name.csv', rows }], rows },
       sample: { size: rows, seed: 1, priorities: Array.from({ length: rows }, (_, i) => i * 2 ** 30 + 0.5 * (i % 3)) },
       columns: [
-        { name: 'x', type: 'float', count: rows, nulls: 0, invalid: 0, sample: Array.from({ length: rows }, (_, i) => sample(i)) },
-        { name: 'é\n"c"', type: 'string', count: rows, nulls: 0, invalid: 0, sample: Array.from({ length: rows }, (_, i) => (i % 5 === 0 ? null : `v${i % 11}\u2028`)) },
+        {
+          name: 'x',
+          type: 'float',
+          count: rows,
+          nulls: 0,
+          invalid: 0,
+          sample: Array.from({ length: rows }, (_, i) => sample(i)),
+        },
+        {
+          name: 'é\n"c"',
+          type: 'string',
+          count: rows,
+          nulls: 0,
+          invalid: 0,
+          sample: Array.from({ length: rows }, (_, i) => (i % 5 === 0 ? null : `v${i % 11}\u2028`)),
+        },
       ],
     };
     await writeDocument(join(folder, 'profile.json'), profile, { compact: true });
     // A profile is written with its samples encoded (see profile-encoding.ts): the rest as JSON.stringify writes it.
-    expect(readFileSync(join(folder, 'profile.json'), 'utf8')).toBe(`${JSON.stringify(encodeProfile(profile as unknown as Profile))}\n`);
+    expect(readFileSync(join(folder, 'profile.json'), 'utf8')).toBe(
+      `${JSON.stringify(encodeProfile(profile as unknown as Profile))}\n`,
+    );
   });
 
   it('writes a deferred text sample by ids as JSON.stringify would, a text larger than the write buffer included', async () => {
@@ -83,10 +113,17 @@ describe('writeDocument', () => {
       slice: () => {
         throw new Error('a text sample with ids is written from them');
       },
-      ids: (start: number, end: number, into: Int32Array) => (into.set(ids.slice(start, end)), into.subarray(0, Math.min(end, ids.length) - start)),
+      ids: (start: number, end: number, into: Int32Array) => (
+        into.set(ids.slice(start, end)), into.subarray(0, Math.min(end, ids.length) - start)
+      ),
       texts,
     };
-    await writeDocument(join(folder, 'profile.json'), document(deferred), { compact: true, deferred: new Map([[deferred, sample]]) });
-    expect(readFileSync(join(folder, 'profile.json'), 'utf8')).toBe(`${JSON.stringify(encodeProfile(document(values) as unknown as Profile))}\n`);
+    await writeDocument(join(folder, 'profile.json'), document(deferred), {
+      compact: true,
+      deferred: new Map([[deferred, sample]]),
+    });
+    expect(readFileSync(join(folder, 'profile.json'), 'utf8')).toBe(
+      `${JSON.stringify(encodeProfile(document(values) as unknown as Profile))}\n`,
+    );
   });
 });

@@ -8,7 +8,12 @@ const defaults = { threads: Math.min(availableParallelism(), 4), ...ENVIRONMENT_
 describe('readMlgateEnvironment', () => {
   it('gives every default when nothing is set', () => {
     expect(readMlgateEnvironment({})).toEqual(defaults);
-    expect(ENVIRONMENT_DEFAULTS).toEqual({ debug: false, parallelMinBytes: 48 * 1024 * 1024, scoreMinBytes: 8 * 1024 * 1024, rankMinRows: 100_000 });
+    expect(ENVIRONMENT_DEFAULTS).toEqual({
+      debug: false,
+      parallelMinBytes: 48 * 1024 * 1024,
+      scoreMinBytes: 8 * 1024 * 1024,
+      rankMinRows: 100_000,
+    });
   });
 
   it.each([

@@ -10,7 +10,7 @@ describe('hashing a file from the chunks its read takes', () => {
   const path = join(dataFolder({ 'a.csv': text }), 'a.csv');
   const expected = createHash('sha256').update(text).digest('hex');
 
-  it('gives the file\'s SHA-256 from chunks of every size', async () => {
+  it("gives the file's SHA-256 from chunks of every size", async () => {
     for (const size of [7, 4096, 65_536, 1 << 20]) {
       const hash = new ReadAlongHash(path);
       for await (const chunk of fileChunks(path, 0, size)) hash.update(chunk);

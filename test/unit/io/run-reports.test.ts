@@ -7,7 +7,7 @@ import { RunReports } from '../../../src/io/run-reports.js';
 const REPORT = { schema: 'mlgate/drift-report@1' } as const;
 
 describe('RunReports', () => {
-  it('removes a previous run\'s copies when claimed, and what it wrote when the run fails', async () => {
+  it("removes a previous run's copies when claimed, and what it wrote when the run fails", async () => {
     const folder = mkdtempSync(join(tmpdir(), 'mlgate-reports-'));
     const [a, b] = [join(folder, 'a.json'), join(folder, 'b.json')];
     writeFileSync(a, '{"passed": true}');
@@ -16,7 +16,7 @@ describe('RunReports', () => {
     const failure = new Error('the read failed');
     await expect(
       reports.guard(async () => {
-        writeFileSync(b, "{}");
+        writeFileSync(b, '{}');
         throw failure;
       }),
     ).rejects.toBe(failure);
@@ -26,6 +26,8 @@ describe('RunReports', () => {
   it('refuses to write a report it did not claim', async () => {
     const folder = mkdtempSync(join(tmpdir(), 'mlgate-reports-'));
     const reports = await RunReports.claim([join(folder, 'a.json')]);
-    await expect(reports.write(join(folder, 'other.json'), REPORT)).rejects.toThrow(/other\.json: a report written without being claimed first/);
+    await expect(reports.write(join(folder, 'other.json'), REPORT)).rejects.toThrow(
+      /other\.json: a report written without being claimed first/,
+    );
   });
 });

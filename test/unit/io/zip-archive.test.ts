@@ -72,7 +72,13 @@ function asZip64(zip: Uint8Array): Uint8Array {
   end.setUint16(10, 0xffff, true);
   end.setUint32(12, 0xffffffff, true);
   end.setUint32(16, 0xffffffff, true);
-  return new Uint8Array([...zip.subarray(0, at), ...directory, ...new Uint8Array(record.buffer), ...new Uint8Array(locator.buffer), ...new Uint8Array(end.buffer)]);
+  return new Uint8Array([
+    ...zip.subarray(0, at),
+    ...directory,
+    ...new Uint8Array(record.buffer),
+    ...new Uint8Array(locator.buffer),
+    ...new Uint8Array(end.buffer),
+  ]);
 }
 
 const text = (s: string) => new TextEncoder().encode(s);
@@ -88,23 +94,45 @@ describe('unpackArchive', () => {
     ['a parent path', { '../x.json': text('{}') }, /unsafe path/],
     ['an absolute path', { '/etc/x.json': text('{}') }, /unsafe path/],
     ['a zip bomb', { 'big.json': new Uint8Array(1_000_000) }, /more than 10000 bytes/],
-    ['too many files', Object.fromEntries(Array.from({ length: 6 }, (_, i) => [`${i}.json`, text('{}')])), /or 5 files/],
+    [
+      'too many files',
+      Object.fromEntries(Array.from({ length: 6 }, (_, i) => [`${i}.json`, text('{}')])),
+      /or 5 files/,
+    ],
   ])('refuses %s', (_, files, message) => {
     expect(() => unpackArchive(zipSync(files as Record<string, Uint8Array>), 'z', limits)).toThrow(message);
   });
 
   it('reads stored and deflated entries, zip64 ones included, and UTF-8 names', () => {
     const big = new Uint8Array(5000).fill(7);
-    const plain = unpackArchive(zipSync({ 'stored.json': [text('{"a":1}'), { level: 0 }], 'packed.json': big, 'dossier/résumé.json': text('[]') }), 'z', limits);
+    const plain = unpackArchive(
+      zipSync({
+        'stored.json': [text('{"a":1}'), { level: 0 }],
+        'packed.json': big,
+        'dossier/résumé.json': text('[]'),
+      }),
+      'z',
+      limits,
+    );
     expect(plain.get('stored.json')).toEqual(text('{"a":1}'));
     expect(plain.get('packed.json')).toEqual(big);
     expect(plain.get('dossier/résumé.json')).toEqual(text('[]'));
-    expect(unpackArchive(asZip64(zipSync({ 'a.json': text('{}') }, { level: 0 })), 'z', limits).get('a.json')).toEqual(text('{}'));
+    expect(unpackArchive(asZip64(zipSync({ 'a.json': text('{}') }, { level: 0 })), 'z', limits).get('a.json')).toEqual(
+      text('{}'),
+    );
   });
 
   it.each([
-    ['a stored entry longer than declared', (zip: Uint8Array) => setSizes(zip, { size: 1 }), /entry "a\.json" holds more than the 1 bytes its header declares/],
-    ['a stored entry whose data runs past the end', (zip: Uint8Array) => setSizes(zip, { compressed: 1000, size: 1000 }), /entry "a\.json" runs past the end of the archive/],
+    [
+      'a stored entry longer than declared',
+      (zip: Uint8Array) => setSizes(zip, { size: 1 }),
+      /entry "a\.json" holds more than the 1 bytes its header declares/,
+    ],
+    [
+      'a stored entry whose data runs past the end',
+      (zip: Uint8Array) => setSizes(zip, { compressed: 1000, size: 1000 }),
+      /entry "a\.json" runs past the end of the archive/,
+    ],
     ['an encrypted entry', (zip: Uint8Array) => setFlags(zip, 1), /entry "a\.json" is encrypted/],
     ['two entries of one path', (zip: Uint8Array) => zip, /holds "a\.json" twice/],
   ])('refuses %s', (name, change, message) => {
@@ -114,6 +142,8 @@ describe('unpackArchive', () => {
   });
 
   it('refuses bytes that are not a zip', () => {
-    expect(() => unpackArchive(text('not a zip'), 'artifact x', limits)).toThrow(/artifact x: not a readable zip archive/);
+    expect(() => unpackArchive(text('not a zip'), 'artifact x', limits)).toThrow(
+      /artifact x: not a readable zip archive/,
+    );
   });
 });

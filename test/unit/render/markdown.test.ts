@@ -51,7 +51,12 @@ describe('formatNumber', () => {
   });
 
   it('signs differences', () => {
-    expect([formatSigned(0.02), formatSigned(-0.02), formatSigned(0), formatSigned(Number.NaN)]).toEqual(['+0.02', '−0.02', '0', 'n/a']);
+    expect([formatSigned(0.02), formatSigned(-0.02), formatSigned(0), formatSigned(Number.NaN)]).toEqual([
+      '+0.02',
+      '−0.02',
+      '0',
+      'n/a',
+    ]);
   });
 });
 

@@ -13,7 +13,9 @@ try {
   const token = core.getInput('github-token');
   const [owner, repo] = (core.getInput('repository') || process.env.GITHUB_REPOSITORY).split('/');
   const runId = Number(core.getInput('run-id') || process.env.GITHUB_RUN_ID);
-  const options = token ? { findBy: { token, workflowRunId: runId, repositoryOwner: owner, repositoryName: repo } } : {};
+  const options = token
+    ? { findBy: { token, workflowRunId: runId, repositoryOwner: owner, repositoryName: repo } }
+    : {};
   const client = new DefaultArtifactClient();
   let artifacts;
   if (name) {

@@ -11,7 +11,11 @@ const GLOB = /[*?[\]{}!]/;
 try {
   const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();
   const name = core.getInput('name') || 'artifact';
-  const lines = core.getInput('path', { required: true }).split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = core
+    .getInput('path', { required: true })
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   const ifNoFilesFound = core.getInput('if-no-files-found') || 'warn';
   const retention = core.getInput('retention-days');
   const hidden = core.getInput('include-hidden-files') === 'true';
@@ -26,9 +30,19 @@ try {
     const absolute = resolve(workspace, p);
     if (!GLOB.test(p)) return isDirectory(absolute) ? absolute : dirname(absolute);
     const parts = absolute.split(sep);
-    return parts.slice(0, parts.findIndex((s) => GLOB.test(s))).join(sep) || sep;
+    return (
+      parts
+        .slice(
+          0,
+          parts.findIndex((s) => GLOB.test(s)),
+        )
+        .join(sep) || sep
+    );
   });
-  const files = await glob(patterns.map((p) => relative(workspace, p) || '.'), { cwd: workspace, absolute: true, dot: hidden, onlyFiles: true, ignore, expandDirectories: false });
+  const files = await glob(
+    patterns.map((p) => relative(workspace, p) || '.'),
+    { cwd: workspace, absolute: true, dot: hidden, onlyFiles: true, ignore, expandDirectories: false },
+  );
   if (files.length === 0) {
     const message = `No files were found with the provided path: ${lines.join(', ')}. No artifacts will be uploaded.`;
     if (ifNoFilesFound === 'error') core.setFailed(message);
@@ -37,11 +51,21 @@ try {
   } else {
     const root = commonAncestor(roots);
     const client = new DefaultArtifactClient();
-    const result = await client.uploadArtifact(name, files.sort(), root, retention ? { retentionDays: Number(retention) } : {});
-    core.info(`Artifact ${name} has been successfully uploaded! Final size is ${result.size} bytes. Artifact ID is ${result.id}`);
+    const result = await client.uploadArtifact(
+      name,
+      files.sort(),
+      root,
+      retention ? { retentionDays: Number(retention) } : {},
+    );
+    core.info(
+      `Artifact ${name} has been successfully uploaded! Final size is ${result.size} bytes. Artifact ID is ${result.id}`,
+    );
     core.setOutput('artifact-id', String(result.id));
     core.setOutput('artifact-digest', result.digest ?? '');
-    core.setOutput('artifact-url', `${process.env.GITHUB_SERVER_URL}/${process.env.GITHUB_REPOSITORY}/actions/runs/${process.env.GITHUB_RUN_ID}/artifacts/${result.id}`);
+    core.setOutput(
+      'artifact-url',
+      `${process.env.GITHUB_SERVER_URL}/${process.env.GITHUB_REPOSITORY}/actions/runs/${process.env.GITHUB_RUN_ID}/artifacts/${result.id}`,
+    );
   }
 } catch (error) {
   core.setFailed(error instanceof Error ? error.message : String(error));

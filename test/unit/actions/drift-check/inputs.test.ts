@@ -13,7 +13,15 @@ describe('parseDriftCheckOptions', () => {
 
   it('takes each default from the declaration', () => {
     const options = parseDriftCheckOptions(givenInputs(required));
-    expect([options.sampleSize, options.driftShare, options.correction, options.newCategories, options.failOnDrift, options.mode, options.issueLabel]).toEqual([100_000, 0, 'bh', 'drift', false, 'check', 'mlgate-drift']);
+    expect([
+      options.sampleSize,
+      options.driftShare,
+      options.correction,
+      options.newCategories,
+      options.failOnDrift,
+      options.mode,
+      options.issueLabel,
+    ]).toEqual([100_000, 0, 'bh', 'drift', false, 'check', 'mlgate-drift']);
   });
 
   it('keeps the meaning of an empty tag-prefix', () => {
@@ -22,8 +30,14 @@ describe('parseDriftCheckOptions', () => {
 
   it.each([
     [{ reference: 'r.csv' }, 'input "current" is required'],
-    [{ ...required, 'drift-share': '2' }, 'input "drift-share" must be any, or a share above 0 and at most 1 (got "2")'],
-    [{ ...required, 'sample-size': 'some' }, 'input "sample-size" must be a whole number of rows, or all for every row (got "some")'],
+    [
+      { ...required, 'drift-share': '2' },
+      'input "drift-share" must be any, or a share above 0 and at most 1 (got "2")',
+    ],
+    [
+      { ...required, 'sample-size': 'some' },
+      'input "sample-size" must be a whole number of rows, or all for every row (got "some")',
+    ],
   ])('refuses %j', (given, message) => {
     expect(() => parseDriftCheckOptions(givenInputs(given))).toThrow(message);
   });

@@ -13,8 +13,17 @@ describe('parseEvaluateOptions', () => {
 
   it('takes each default from the declaration: an empty run has the declared numbers', () => {
     const options = parseEvaluateOptions(givenInputs(required));
-    expect([options.minSliceRows, options.batchSize, options.bootstrap, options.seed]).toEqual([30, 8192, 1000, 20240101]);
-    expect([options.task, options.output, options.rulesFrom, options.weakSlices, options.failOnGate, options.report]).toEqual(['auto', 'auto', 'base', true, true, 'mlgate-reports/eval-report.json']);
+    expect([options.minSliceRows, options.batchSize, options.bootstrap, options.seed]).toEqual([
+      30, 8192, 1000, 20240101,
+    ]);
+    expect([
+      options.task,
+      options.output,
+      options.rulesFrom,
+      options.weakSlices,
+      options.failOnGate,
+      options.report,
+    ]).toEqual(['auto', 'auto', 'base', true, true, 'mlgate-reports/eval-report.json']);
   });
 
   it.each([

@@ -14,7 +14,13 @@ describe('parsePrCommentOptions', () => {
 
   it('takes each default from the declaration', () => {
     const options = parsePrCommentOptions(givenInputs({}), context);
-    expect([options.reports, options.key, options.mode, options.summary, options.artifactName]).toEqual([['**/*-report.json'], 'mlgate', 'pull_request', true, 'mlgate-reports']);
+    expect([options.reports, options.key, options.mode, options.summary, options.artifactName]).toEqual([
+      ['**/*-report.json'],
+      'mlgate',
+      'pull_request',
+      true,
+      'mlgate-reports',
+    ]);
   });
 
   it.each([

@@ -13,7 +13,15 @@ describe('parseReleaseOptions', () => {
 
   it('takes each default from the declaration', () => {
     const options = parseReleaseOptions(givenInputs(required));
-    expect([options.source, options.artifactNames, options.version, options.bump, options.draft, options.makeLatest, options.attest]).toEqual(['workspace', ['mlgate-reports'], 'auto', 'patch', false, true, false]);
+    expect([
+      options.source,
+      options.artifactNames,
+      options.version,
+      options.bump,
+      options.draft,
+      options.makeLatest,
+      options.attest,
+    ]).toEqual(['workspace', ['mlgate-reports'], 'auto', 'patch', false, true, false]);
   });
 
   it('keeps the meaning of an empty tag-prefix: tags that are the bare version', () => {
@@ -23,7 +31,10 @@ describe('parseReleaseOptions', () => {
   it.each([
     [{ 'eval-report': 'e.json' }, 'input "model" is required'],
     [{ ...required, bump: 'huge' }, 'input "bump" must be one of patch, minor, major (got "huge")'],
-    [{ source: 'check-run' }, 'input "source" check-run needs input "check-workflow": the file name of the pull-request workflow (e.g. mlgate.yml)'],
+    [
+      { source: 'check-run' },
+      'input "source" check-run needs input "check-workflow": the file name of the pull-request workflow (e.g. mlgate.yml)',
+    ],
   ])('refuses %j', (given, message) => {
     expect(() => parseReleaseOptions(givenInputs(given))).toThrow(message);
   });

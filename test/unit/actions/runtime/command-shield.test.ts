@@ -2,9 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { shieldCommands } from '../../../../src/actions/runtime/command-shield.js';
 
 describe('shieldCommands', () => {
-  it.each([['plain text'], ['a: b'], ['time 12:30'], ['x\ny']])('leaves text that cannot hold a command as it is: %j', (text) => {
-    expect(shieldCommands(text, () => 'T')).toBe(text);
-  });
+  it.each([['plain text'], ['a: b'], ['time 12:30'], ['x\ny']])(
+    'leaves text that cannot hold a command as it is: %j',
+    (text) => {
+      expect(shieldCommands(text, () => 'T')).toBe(text);
+    },
+  );
 
   it.each([
     ['col\n::add-mask::passed', '::stop-commands::T\ncol\n::add-mask::passed\n::T::'],

@@ -16,7 +16,7 @@ describe('withDefaults', () => {
     ['white space alone is empty', 'mode', ' \n', 'check'],
     ['a given value reads as given', 'mode', ' issue ', ' issue '],
     ['keepEmpty: empty is a setting of its own', 'artifact-name', '', ''],
-    ['an expression default is the runner\'s to resolve', 'github-token', '', ''],
+    ["an expression default is the runner's to resolve", 'github-token', '', ''],
     ['an empty default leaves the text as given', 'delimiter', ' ', ' '],
     ['a required input has no default', 'reference', '', ''],
     ['an undeclared input reads as given', 'other', '', ''],

@@ -14,7 +14,12 @@ describe('parseReadSettings', () => {
   });
 
   it('takes each setting, and \\t for a tab', () => {
-    expect(parseReadSettings(inputs({ format: 'tsv', delimiter: '\\t', decimal: ',', quote: 'lenient' }))).toEqual({ format: 'tsv', delimiter: '\t', decimal: ',', quote: 'lenient' });
+    expect(parseReadSettings(inputs({ format: 'tsv', delimiter: '\\t', decimal: ',', quote: 'lenient' }))).toEqual({
+      format: 'tsv',
+      delimiter: '\t',
+      decimal: ',',
+      quote: 'lenient',
+    });
   });
 
   it.each([

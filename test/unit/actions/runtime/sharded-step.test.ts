@@ -8,7 +8,12 @@ import { decodeFloat64, encodeArray } from '../../../../src/io/partial-documents
 import type { DriftCheckIdentity } from '../../../../src/io/partials/shard-identities.js';
 import type { RunReports } from '../../../../src/io/run-reports.js';
 import { writeDocument } from '../../../../src/io/documents.js';
-import { mergeShardPartials, writeShardPartial, type ShardEnvironment, type ShardedStepAdapter } from '../../../../src/actions/runtime/sharded-step.js';
+import {
+  mergeShardPartials,
+  writeShardPartial,
+  type ShardEnvironment,
+  type ShardedStepAdapter,
+} from '../../../../src/actions/runtime/sharded-step.js';
 
 /** A fake step's state: the values a shard read, in order (so that a merge out of shard order would show). */
 interface Values {
@@ -16,7 +21,9 @@ interface Values {
 }
 
 /** A fake adapter (on drift-check's document slot: a profile's dataset row count carries the values' length). */
-function valuesStep(counters = { decoded: 0, agreed: 0 }): ShardedStepAdapter<'drift-check', Values, Values> & { counters: typeof counters } {
+function valuesStep(
+  counters = { decoded: 0, agreed: 0 },
+): ShardedStepAdapter<'drift-check', Values, Values> & { counters: typeof counters } {
   return {
     counters,
     step: 'drift-check',
@@ -42,36 +49,60 @@ function environment() {
   const outputs: Record<string, string> = {};
   const env: ShardEnvironment = {
     cwd: mkdtempSync(join(tmpdir(), 'mlgate-shards-')),
-    host: { info: (m) => void log.push(`info ${m}`), warning: (m) => void log.push(`warning ${m}`), setOutput: (name, value) => void (outputs[name] = String(value)) },
+    host: {
+      info: (m) => void log.push(`info ${m}`),
+      warning: (m) => void log.push(`warning ${m}`),
+      setOutput: (name, value) => void (outputs[name] = String(value)),
+    },
     inputs: { label: (name) => `input "${name}"` },
   };
   return { env, log, outputs };
 }
 
-const reports: Pick<RunReports, 'write'> = { write: (path, document, options) => writeDocument(path, document, options) };
+const reports: Pick<RunReports, 'write'> = {
+  write: (path, document, options) => writeDocument(path, document, options),
+};
 const TYPES: DriftCheckIdentity = { types: { columns: { x: { type: 'float' } } } };
 
 /** Writes shard i/n of `values` split at `cuts` (every shard reads its part of one file by position). */
-async function writeShards(env: ShardEnvironment, step: ShardedStepAdapter<'drift-check', Values, Values>, parts: readonly Float64Array[], identity: (index: number) => DriftCheckIdentity = () => TYPES): Promise<string[]> {
+async function writeShards(
+  env: ShardEnvironment,
+  step: ShardedStepAdapter<'drift-check', Values, Values>,
+  parts: readonly Float64Array[],
+  identity: (index: number) => DriftCheckIdentity = () => TYPES,
+): Promise<string[]> {
   const paths: string[] = [];
   for (const [i, values] of parts.entries()) {
     const path = `p${i + 1}.json`;
     const shard = { index: i + 1, count: parts.length };
-    await writeShardPartial(env, reports, step, path, { createdAt: '2026-01-01T00:00:00.000Z', shard, key: undefined, pieces: [{ file: 'data.csv', split: 'positions', rows: values.length }], files: [{ path: 'data.csv', bytes: 100 }], identity: identity(i), state: { values } });
+    await writeShardPartial(env, reports, step, path, {
+      createdAt: '2026-01-01T00:00:00.000Z',
+      shard,
+      key: undefined,
+      pieces: [{ file: 'data.csv', split: 'positions', rows: values.length }],
+      files: [{ path: 'data.csv', bytes: 100 }],
+      identity: identity(i),
+      state: { values },
+    });
     paths.push(path);
   }
   return paths;
 }
 
 describe('sharded-step skeleton', () => {
-  it('writes each shard\'s state encoded, sets the partial output, and merges the states in shard order', async () => {
+  it("writes each shard's state encoded, sets the partial output, and merges the states in shard order", async () => {
     const { env, log, outputs } = environment();
     const step = valuesStep();
     const parts = [Float64Array.of(1, 2.5), Float64Array.of(-0, Number.MAX_VALUE), Float64Array.of(3)];
     const paths = await writeShards(env, step, parts);
     expect(outputs.partial).toBe('p3.json');
     const written = JSON.parse(readFileSync(join(env.cwd, 'p1.json'), 'utf8'));
-    expect(written).toMatchObject({ schema: 'mlgate/partial@1', step: 'drift-check', shard: { index: 1, count: 3 }, packed_samples: { values: encodeArray(parts[0]!) } });
+    expect(written).toMatchObject({
+      schema: 'mlgate/partial@1',
+      step: 'drift-check',
+      shard: { index: 1, count: 3 },
+      packed_samples: { values: encodeArray(parts[0]!) },
+    });
     const merged = await mergeShardPartials(env, step, [...paths].reverse(), '2026-01-02T00:00:00.000Z');
     expect(Array.from(merged.values)).toEqual([1, 2.5, -0, Number.MAX_VALUE, 3]);
     expect(log).toEqual(['info Merged 3 shards: 5 rows']);
@@ -82,10 +113,14 @@ describe('sharded-step skeleton', () => {
   it('refuses shards whose identities differ, before any state is decoded', async () => {
     const { env } = environment();
     const step = valuesStep();
-    const paths = await writeShards(env, step, [Float64Array.of(1), Float64Array.of(2)], (i) => ({ types: { columns: { x: { type: i === 0 ? 'float' : 'int' } } } }));
+    const paths = await writeShards(env, step, [Float64Array.of(1), Float64Array.of(2)], (i) => ({
+      types: { columns: { x: { type: i === 0 ? 'float' : 'int' } } },
+    }));
     const merging = mergeShardPartials(env, step, paths, '2026-01-02T00:00:00.000Z');
     await expect(merging).rejects.toThrow(ConfigurationError);
-    await expect(merging).rejects.toThrow('p2.json and p1.json are shards of different inputs (other data files, sizes, or options); merge only the shards of one run, all run with the same inputs');
+    await expect(merging).rejects.toThrow(
+      'p2.json and p1.json are shards of different inputs (other data files, sizes, or options); merge only the shards of one run, all run with the same inputs',
+    );
     expect(step.counters).toEqual({ decoded: 0, agreed: 0 });
   });
 
@@ -106,24 +141,34 @@ describe('sharded-step skeleton', () => {
       },
     };
     const paths = await writeShards(env, valuesStep(), [Float64Array.of(1), Float64Array.of(2)]);
-    await expect(mergeShardPartials(env, step, paths, '2026-01-02T00:00:00.000Z')).rejects.toThrow('p2.json: differs from p1.json');
+    await expect(mergeShardPartials(env, step, paths, '2026-01-02T00:00:00.000Z')).rejects.toThrow(
+      'p2.json: differs from p1.json',
+    );
   });
 
-  it('names a damaged state\'s file', async () => {
+  it("names a damaged state's file", async () => {
     const { env } = environment();
     const step = valuesStep();
     const paths = await writeShards(env, step, [Float64Array.of(1), Float64Array.of(2)]);
     const damaged = JSON.parse(readFileSync(join(env.cwd, 'p2.json'), 'utf8'));
     damaged.packed_samples.values = 'AAAA!';
     writeFileSync(join(env.cwd, 'p2.json'), JSON.stringify(damaged));
-    await expect(mergeShardPartials(env, step, paths, '2026-01-02T00:00:00.000Z')).rejects.toThrow(/^p2\.json: holds a packed array that is not valid base64 of 8-byte numbers/);
+    await expect(mergeShardPartials(env, step, paths, '2026-01-02T00:00:00.000Z')).rejects.toThrow(
+      /^p2\.json: holds a packed array that is not valid base64 of 8-byte numbers/,
+    );
   });
 
-  it('merging the shards\' partials, named in any order, gives the whole', async () => {
+  it("merging the shards' partials, named in any order, gives the whole", async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.array(fc.double({ noNaN: true }), { minLength: 1, maxLength: 60 }).chain((values) =>
-          fc.tuple(fc.constant(values), fc.uniqueArray(fc.integer({ min: 1, max: Math.max(1, values.length - 1) }), { maxLength: 6 }).map((cuts) => cuts.filter((c) => c < values.length)), fc.array(fc.nat(), { minLength: 8, maxLength: 8 })),
+          fc.tuple(
+            fc.constant(values),
+            fc
+              .uniqueArray(fc.integer({ min: 1, max: Math.max(1, values.length - 1) }), { maxLength: 6 })
+              .map((cuts) => cuts.filter((c) => c < values.length)),
+            fc.array(fc.nat(), { minLength: 8, maxLength: 8 }),
+          ),
         ),
         async ([values, cuts, order]) => {
           const { env } = environment();
@@ -131,7 +176,10 @@ describe('sharded-step skeleton', () => {
           const parts = bounds.slice(1).map((end, i) => Float64Array.from(values.slice(bounds[i], end)));
           const paths = await writeShards(env, valuesStep(), parts);
           // A shuffle of the names given to the merge.
-          const named = paths.map((p, i) => ({ p, k: order[i % order.length]! + i / 100 })).sort((a, b) => a.k - b.k).map((x) => x.p);
+          const named = paths
+            .map((p, i) => ({ p, k: order[i % order.length]! + i / 100 }))
+            .sort((a, b) => a.k - b.k)
+            .map((x) => x.p);
           const merged = await mergeShardPartials(env, valuesStep(), named, '2026-01-02T00:00:00.000Z');
           expect(Array.from(merged.values)).toEqual(values);
         },

@@ -13,7 +13,14 @@ describe('parseTrainOptions', () => {
 
   it('takes each default from the declaration', () => {
     const options = parseTrainOptions(givenInputs(required));
-    expect([options.workingDirectory, options.requireGpu, options.minGpuMemoryGiB, options.timeoutMinutes, options.sampleSeconds, options.report]).toEqual(['.', 'auto', 0, 360, 5, 'mlgate-reports/train-report.json']);
+    expect([
+      options.workingDirectory,
+      options.requireGpu,
+      options.minGpuMemoryGiB,
+      options.timeoutMinutes,
+      options.sampleSeconds,
+      options.report,
+    ]).toEqual(['.', 'auto', 0, 360, 5, 'mlgate-reports/train-report.json']);
   });
 
   it('keeps the meaning of an empty artifact-name: no upload', () => {

@@ -28,13 +28,19 @@ describe('compileContractPattern', () => {
   });
 
   it.each([
-    ['(a)\\1', /^pattern uses a backreference \(\\1\), which only a backtracking engine can run; mlgate matches patterns in linear time \(RE2 syntax\)/],
+    [
+      '(a)\\1',
+      /^pattern uses a backreference \(\\1\), which only a backtracking engine can run; mlgate matches patterns in linear time \(RE2 syntax\)/,
+    ],
     ['(?<n>a)\\k<n>', /^pattern uses a backreference \(\\k<n>\)/],
     ['a(?=b)', /^pattern uses a lookahead \(\(\?=\)/],
     ['a(?!b)', /^pattern uses a negative lookahead/],
     ['(?<=x)a', /^pattern uses a lookbehind/],
     ['(?<!x)a', /^pattern uses a negative lookbehind/],
-    ['\\u00e9', /^pattern uses syntax that RE2, mlgate's linear-time pattern engine, does not support \(invalid escape sequence: `\\u`\); write \\x\{00e9\}/],
+    [
+      '\\u00e9',
+      /^pattern uses syntax that RE2, mlgate's linear-time pattern engine, does not support \(invalid escape sequence: `\\u`\); write \\x\{00e9\}/,
+    ],
     ['([', /^pattern is not a valid regular expression \(missing closing \]/],
     ['a**', /^pattern is not a valid regular expression/],
   ])('refuses %s, saying why', (source, message) => {

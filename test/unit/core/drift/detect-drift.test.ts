@@ -23,7 +23,12 @@ async function profileOf(csv: string): Promise<Profile> {
 }
 
 /** n rows of a numeric column x (from `value`), a category c and a binary flag b. */
-function table(n: number, value: (i: number) => number | string, category: (i: number) => string, flag: (i: number) => number): string {
+function table(
+  n: number,
+  value: (i: number) => number | string,
+  category: (i: number) => string,
+  flag: (i: number) => number,
+): string {
   return `x,c,b\n${Array.from({ length: n }, (_, i) => `${value(i)},${category(i)},${flag(i)}`).join('\n')}\n`;
 }
 
@@ -32,9 +37,30 @@ const noise = (i: number) => Math.sin(i * 12.9898) * 43758.5453 - Math.floor(Mat
 
 describe('detectDrift', () => {
   it('small references: KS, chi-square and the z-test, which find a shift and leave noise alone', async () => {
-    const reference = await profileOf(table(500, (i) => noise(i).toFixed(4), (i) => ['a', 'b', 'c'][i % 3]!, (i) => i % 2));
-    const same = await profileOf(table(400, (i) => noise(i + 7777).toFixed(4), (i) => ['a', 'b', 'c'][(i + 1) % 3]!, (i) => (i + 1) % 2));
-    const shifted = await profileOf(table(400, (i) => (noise(i) + 0.3).toFixed(4), (i) => (i % 5 === 0 ? 'a' : 'c'), (i) => (i % 4 === 0 ? 1 : 0)));
+    const reference = await profileOf(
+      table(
+        500,
+        (i) => noise(i).toFixed(4),
+        (i) => ['a', 'b', 'c'][i % 3]!,
+        (i) => i % 2,
+      ),
+    );
+    const same = await profileOf(
+      table(
+        400,
+        (i) => noise(i + 7777).toFixed(4),
+        (i) => ['a', 'b', 'c'][(i + 1) % 3]!,
+        (i) => (i + 1) % 2,
+      ),
+    );
+    const shifted = await profileOf(
+      table(
+        400,
+        (i) => (noise(i) + 0.3).toFixed(4),
+        (i) => (i % 5 === 0 ? 'a' : 'c'),
+        (i) => (i % 4 === 0 ? 1 : 0),
+      ),
+    );
     const calm = detectDrift(reference, same, options);
     expect(calm.features.map((f) => [f.column, f.test, f.status])).toEqual([
       ['x', 'ks', 'ok'],
@@ -49,8 +75,22 @@ describe('detectDrift', () => {
   });
 
   it('large references: normed Wasserstein and Jensen-Shannon distances', async () => {
-    const reference = await profileOf(table(3000, (i) => noise(i).toFixed(4), (i) => ['a', 'b', 'c', 'd'][i % 4]!, (i) => i % 2));
-    const shifted = await profileOf(table(2000, (i) => (noise(i) * 2).toFixed(4), (i) => ['a', 'b', 'c', 'd'][i % 4]!, (i) => i % 2));
+    const reference = await profileOf(
+      table(
+        3000,
+        (i) => noise(i).toFixed(4),
+        (i) => ['a', 'b', 'c', 'd'][i % 4]!,
+        (i) => i % 2,
+      ),
+    );
+    const shifted = await profileOf(
+      table(
+        2000,
+        (i) => (noise(i) * 2).toFixed(4),
+        (i) => ['a', 'b', 'c', 'd'][i % 4]!,
+        (i) => i % 2,
+      ),
+    );
     const report = detectDrift(reference, shifted, options);
     expect(report.features.map((f) => [f.column, f.test, f.status])).toEqual([
       ['x', 'wasserstein', 'drift'],
@@ -61,11 +101,21 @@ describe('detectDrift', () => {
   });
 
   it('gives clear results for too few values, an all-null column, a constant column, a jump in missing values and columns on one side only', async () => {
-    const reference = await profileOf(`k,n,z,m,old\n${Array.from({ length: 100 }, (_, i) => `5,,${i % 10},${i % 50},1`).join('\n')}\n`);
-    const current = await profileOf(`k,n,z,m,new\n${Array.from({ length: 100 }, (_, i) => `6,,${i % 10},${i < 50 ? '' : i % 50},1`).join('\n')}\n`);
+    const reference = await profileOf(
+      `k,n,z,m,old\n${Array.from({ length: 100 }, (_, i) => `5,,${i % 10},${i % 50},1`).join('\n')}\n`,
+    );
+    const current = await profileOf(
+      `k,n,z,m,new\n${Array.from({ length: 100 }, (_, i) => `6,,${i % 10},${i < 50 ? '' : i % 50},1`).join('\n')}\n`,
+    );
     const report = detectDrift(reference, current, { ...options, minValues: 20, columns: ['k', 'n', 'z', 'm', 'old'] });
     const byColumn = Object.fromEntries(report.features.map((f) => [f.column, f]));
-    expect(byColumn.k).toMatchObject({ status: 'drift', test: 'fisher', reason: expect.stringMatching(/^Fisher's exact BH-adjusted p-value \S+ < 0\.05.*; the reference is constant \(5\); 100 of 100 current values differ/) });
+    expect(byColumn.k).toMatchObject({
+      status: 'drift',
+      test: 'fisher',
+      reason: expect.stringMatching(
+        /^Fisher's exact BH-adjusted p-value \S+ < 0\.05.*; the reference is constant \(5\); 100 of 100 current values differ/,
+      ),
+    });
     expect(byColumn.n).toMatchObject({ status: 'insufficient_data' });
     expect(byColumn.z).toMatchObject({ status: 'ok' });
     expect(byColumn.m).toMatchObject({ status: 'drift', reason: 'missing values went from 0.0% to 50.0%' });
@@ -76,8 +126,22 @@ describe('detectDrift', () => {
   });
 
   it('applies Benjamini-Hochberg across columns when asked', async () => {
-    const reference = await profileOf(table(300, (i) => noise(i).toFixed(3), (i) => ['a', 'b'][i % 2]!, (i) => i % 2));
-    const current = await profileOf(table(300, (i) => (noise(i + 5) + 0.12).toFixed(3), (i) => ['a', 'b'][i % 2]!, (i) => i % 2));
+    const reference = await profileOf(
+      table(
+        300,
+        (i) => noise(i).toFixed(3),
+        (i) => ['a', 'b'][i % 2]!,
+        (i) => i % 2,
+      ),
+    );
+    const current = await profileOf(
+      table(
+        300,
+        (i) => (noise(i + 5) + 0.12).toFixed(3),
+        (i) => ['a', 'b'][i % 2]!,
+        (i) => i % 2,
+      ),
+    );
     const plain = detectDrift(reference, current, { ...options, correction: 'none' });
     const corrected = detectDrift(reference, current, { ...options, correction: 'bh' });
     expect(plain.correction).toBe('none');
@@ -101,9 +165,21 @@ describe('the tests each kind of column accepts', () => {
   });
 
   it.each([
-    ['ztest', 'numeric', /ztest cannot test numeric columns \(x\); for numeric columns use ks, wasserstein, chi2, psi or jensenshannon/],
-    ['ks', 'categorical', /ks cannot test categorical columns \(x\); for categorical columns use chi2, psi or jensenshannon/],
-    ['wasserstein', 'binary', /wasserstein cannot test binary columns \(x\); for binary columns use ztest, chi2, psi or jensenshannon/],
+    [
+      'ztest',
+      'numeric',
+      /ztest cannot test numeric columns \(x\); for numeric columns use ks, wasserstein, chi2, psi or jensenshannon/,
+    ],
+    [
+      'ks',
+      'categorical',
+      /ks cannot test categorical columns \(x\); for categorical columns use chi2, psi or jensenshannon/,
+    ],
+    [
+      'wasserstein',
+      'binary',
+      /wasserstein cannot test binary columns \(x\); for binary columns use ztest, chi2, psi or jensenshannon/,
+    ],
   ] as const)('%s on a %s column is a configuration error naming the valid tests', (test, kind, message) => {
     expect(() => checkTestServes(test, kind, 'x', 'tests')).toThrow(ConfigurationError);
     expect(() => checkTestServes(test, kind, 'x', 'tests')).toThrow(message);
@@ -137,7 +213,11 @@ describe('quantile bins of the reference', () => {
     expect(quantileEdges(Float64Array.of(1, 2, 3, 4, 5), 2)).toEqual([3]);
     expect(binCounts(Float64Array.of(1, 3, 3.5, 5), [3])).toEqual([2, 2]);
     // numpy: np.quantile([0,0,0,0,0,0,0,0,1,2], [.1,...,.9]) = 0 x7, 0.2, 1.1: edges 0, 0.2, 1.1
-    expect(quantileEdges(Float64Array.of(0, 0, 0, 0, 0, 0, 0, 0, 1, 2))).toEqual([0, expect.closeTo(0.2, 12), expect.closeTo(1.1, 12)]);
+    expect(quantileEdges(Float64Array.of(0, 0, 0, 0, 0, 0, 0, 0, 1, 2))).toEqual([
+      0,
+      expect.closeTo(0.2, 12),
+      expect.closeTo(1.1, 12),
+    ]);
   });
 
   it('give PSI the same value as populationStabilityIndex (its plain twin), so PSI, JS and chi-square share the bins', () => {
@@ -155,7 +235,9 @@ describe('quantile bins of the reference', () => {
   it('keep Jensen-Shannon on two draws of one normal small, where one category per value made it 0.45', async () => {
     const gauss = (seed: number) => {
       const r = random(seed);
-      return Array.from({ length: 5000 }, () => (Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r())).toFixed(5));
+      return Array.from({ length: 5000 }, () =>
+        (Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r())).toFixed(5),
+      );
     };
     const [a, b] = [gauss(11), gauss(12)];
     const reference = await profileOf(`x\n${a.join('\n')}\n`);
@@ -195,8 +277,12 @@ describe("a constant reference column: Fisher's exact test of the values that mo
 
 describe('roles, identifiers, new categories and the verdict', () => {
   it('judges the label apart: outside the correction and the dataset verdict', async () => {
-    const rows = (n: number, positives: number) => `x,y\n${Array.from({ length: n }, (_, i) => `${noise(i).toFixed(4)},${i % 100 < positives ? 1 : 0}`).join('\n')}\n`;
-    const report = detectDrift(await profileOf(rows(600, 30)), await profileOf(rows(600, 60)), { ...options, label: 'y' });
+    const rows = (n: number, positives: number) =>
+      `x,y\n${Array.from({ length: n }, (_, i) => `${noise(i).toFixed(4)},${i % 100 < positives ? 1 : 0}`).join('\n')}\n`;
+    const report = detectDrift(await profileOf(rows(600, 30)), await profileOf(rows(600, 60)), {
+      ...options,
+      label: 'y',
+    });
     const y = report.features.find((f) => f.column === 'y')!;
     expect(y).toMatchObject({ role: 'label', status: 'drift', test: 'ztest' });
     expect(y.p_adjusted).toBeUndefined();
@@ -205,7 +291,8 @@ describe('roles, identifiers, new categories and the verdict', () => {
   });
 
   it('names new categories; in a text column they are drift, when more than chance, unless new-categories is note', async () => {
-    const column = (newRows: number) => `c\n${Array.from({ length: 300 }, (_, i) => (i < newRows ? 'zz' : ['a', 'b', 'c'][i % 3])).join('\n')}\n`;
+    const column = (newRows: number) =>
+      `c\n${Array.from({ length: 300 }, (_, i) => (i < newRows ? 'zz' : ['a', 'b', 'c'][i % 3])).join('\n')}\n`;
     const ref = await profileOf(column(0));
     const cur = await profileOf(column(12));
     const [drift] = detectDrift(ref, cur, { ...options, correction: 'none' }).features;
@@ -224,9 +311,13 @@ describe('roles, identifiers, new categories and the verdict', () => {
     // 60 categories drawn evenly on both sides, 1,200 rows a side: Jensen-Shannon's noise alone is near 0.1.
     const draw = (seed: number) => {
       let state = seed;
-      return `c\n${Array.from({ length: 1200 }, () => `k${((state = (state * 16807) % 2147483647) % 60)}`).join('\n')}\n`;
+      return `c\n${Array.from({ length: 1200 }, () => `k${((state = (state * 16807) % 2147483647)) % 60}`).join('\n')}\n`;
     };
-    const report = detectDrift(await profileOf(draw(1)), await profileOf(draw(2)), { ...options, smallSample: 100, thresholds: { jensenshannon: 0.05 } });
+    const report = detectDrift(await profileOf(draw(1)), await profileOf(draw(2)), {
+      ...options,
+      smallSample: 100,
+      thresholds: { jensenshannon: 0.05 },
+    });
     const [c] = report.features;
     expect(c).toMatchObject({ test: 'jensenshannon', significance_test: 'chi2', status: 'ok' });
     expect(c!.statistic!).toBeGreaterThan(0.05);
@@ -234,17 +325,48 @@ describe('roles, identifiers, new categories and the verdict', () => {
   });
 
   it('says when nothing could be tested', async () => {
-    const ref = await profileOf(table(500, (i) => noise(i).toFixed(4), (i) => ['a', 'b', 'c'][i % 3]!, (i) => i % 2));
-    const cur = await profileOf(table(15, (i) => noise(i).toFixed(4), (i) => ['a', 'b', 'c'][i % 3]!, (i) => i % 2));
+    const ref = await profileOf(
+      table(
+        500,
+        (i) => noise(i).toFixed(4),
+        (i) => ['a', 'b', 'c'][i % 3]!,
+        (i) => i % 2,
+      ),
+    );
+    const cur = await profileOf(
+      table(
+        15,
+        (i) => noise(i).toFixed(4),
+        (i) => ['a', 'b', 'c'][i % 3]!,
+        (i) => i % 2,
+      ),
+    );
     const report = detectDrift(ref, cur, options);
-    expect(report.features.map((f) => f.status)).toEqual(['insufficient_data', 'insufficient_data', 'insufficient_data']);
+    expect(report.features.map((f) => f.status)).toEqual([
+      'insufficient_data',
+      'insufficient_data',
+      'insufficient_data',
+    ]);
     expect(report).toMatchObject({ verdict: 'not_tested', dataset_drift: false });
   });
 
   it('refuses a per-column test its column cannot take, and a per-column threshold out of its range', async () => {
-    const ref = await profileOf(table(300, (i) => noise(i).toFixed(4), (i) => ['a', 'b', 'c'][i % 3]!, (i) => i % 2));
-    expect(() => detectDrift(ref, ref, { ...options, tests: { c: 'ks' }, inputLabel: (n) => `input "${n}"` })).toThrow(/^input "tests": ks cannot test categorical columns \(c\)/);
-    expect(() => detectDrift(ref, ref, { ...options, thresholds: { x: 2 } })).toThrow(/^thresholds: x=2 is out of range: ks is judged by a p-value/);
-    expect(() => detectDrift(ref, ref, { ...options, columns: ['x', 'nope'] })).toThrow(/^columns: nope is not a column of the reference \(its columns: x, c, b\)/);
+    const ref = await profileOf(
+      table(
+        300,
+        (i) => noise(i).toFixed(4),
+        (i) => ['a', 'b', 'c'][i % 3]!,
+        (i) => i % 2,
+      ),
+    );
+    expect(() => detectDrift(ref, ref, { ...options, tests: { c: 'ks' }, inputLabel: (n) => `input "${n}"` })).toThrow(
+      /^input "tests": ks cannot test categorical columns \(c\)/,
+    );
+    expect(() => detectDrift(ref, ref, { ...options, thresholds: { x: 2 } })).toThrow(
+      /^thresholds: x=2 is out of range: ks is judged by a p-value/,
+    );
+    expect(() => detectDrift(ref, ref, { ...options, columns: ['x', 'nope'] })).toThrow(
+      /^columns: nope is not a column of the reference \(its columns: x, c, b\)/,
+    );
   });
 });

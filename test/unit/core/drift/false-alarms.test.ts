@@ -49,10 +49,22 @@ function readDataset(path: string, leaveOut: readonly string[] = []): Dataset {
     cells = names.map((_, c) => lines.map((line) => line.split(',')[c]!));
   }
   const lines = cells[0]!;
-  const types = cells.map((column) => (column.every((v) => v !== '' && Number.isFinite(Number(v))) ? 'float' : column.every((v) => /^\d{4}-\d{2}-\d{2}$/.test(v)) ? 'datetime' : 'category'));
+  const types = cells.map((column) =>
+    column.every((v) => v !== '' && Number.isFinite(Number(v)))
+      ? 'float'
+      : column.every((v) => /^\d{4}-\d{2}-\d{2}$/.test(v))
+        ? 'datetime'
+        : 'category',
+  );
   return {
     names,
-    columns: cells.map((column, c) => (types[c] === 'float' ? Float64Array.from(column, Number) : types[c] === 'datetime' ? Float64Array.from(column, (v) => Date.parse(v)) : null)),
+    columns: cells.map((column, c) =>
+      types[c] === 'float'
+        ? Float64Array.from(column, Number)
+        : types[c] === 'datetime'
+          ? Float64Array.from(column, (v) => Date.parse(v))
+          : null,
+    ),
     texts: cells.map((column, c) => (types[c] === 'category' ? column : null)),
     types,
     rows: lines.length,
@@ -79,7 +91,13 @@ function builtProfile(data: Dataset, rows: Int32Array, shift: ReadonlyMap<number
     builder.declare(name, 'number', 'float');
     return { name, decodeAs: 'number', status, numbers: shiftedValues(data, c, rows, shift), invalidText: new Map() };
   });
-  builder.addBatch({ file: source, rowIds: Float64Array.from(rows), length: rows.length, lines: Float64Array.from(rows, (r) => r + 2), columns });
+  builder.addBatch({
+    file: source,
+    rowIds: Float64Array.from(rows),
+    length: rows.length,
+    lines: Float64Array.from(rows, (r) => r + 2),
+    columns,
+  });
   return builder.finish();
 }
 
@@ -95,7 +113,15 @@ function directProfile(data: Dataset, rows: Int32Array, shift: ReadonlyMap<numbe
       const counts = new Map<string, number>();
       for (const r of rows) counts.set(texts[r]!, (counts.get(texts[r]!) ?? 0) + 1);
       const sorted = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
-      return { name, type: 'category', count: rows.length, nulls: 0, invalid: 0, categories: { counts: sorted, distinct: counts.size, other: 0, truncated: false }, sample: Array.from(rows, (r) => texts[r]!) };
+      return {
+        name,
+        type: 'category',
+        count: rows.length,
+        nulls: 0,
+        invalid: 0,
+        categories: { counts: sorted, distinct: counts.size, other: 0, truncated: false },
+        sample: Array.from(rows, (r) => texts[r]!),
+      };
     }
     const values = shiftedValues(data, c, rows, shift);
     let min = Number.POSITIVE_INFINITY;
@@ -106,13 +132,41 @@ function directProfile(data: Dataset, rows: Int32Array, shift: ReadonlyMap<numbe
       max = Math.max(max, v);
       total += v;
     }
-    const numeric = { min, max, mean: total / values.length, m2: 0, variance: null, integral: values.every(Number.isInteger), quantiles: {}, histogram: { edges: [], counts: [] } };
-    return { name, type: data.types[c] as 'float' | 'datetime', count: values.length, nulls: 0, invalid: 0, numeric, sample: values };
+    const numeric = {
+      min,
+      max,
+      mean: total / values.length,
+      m2: 0,
+      variance: null,
+      integral: values.every(Number.isInteger),
+      quantiles: {},
+      histogram: { edges: [], counts: [] },
+    };
+    return {
+      name,
+      type: data.types[c] as 'float' | 'datetime',
+      count: values.length,
+      nulls: 0,
+      invalid: 0,
+      numeric,
+      sample: values,
+    };
   });
-  return { schema: 'mlgate/profile@2', created_at: 'now', dataset: { files: [{ path: source, rows: rows.length }], rows: rows.length }, sample: { size: DEFAULT_SAMPLE_SIZE, seed: 1, priorities: [] }, columns };
+  return {
+    schema: 'mlgate/profile@2',
+    created_at: 'now',
+    dataset: { files: [{ path: source, rows: rows.length }], rows: rows.length },
+    sample: { size: DEFAULT_SAMPLE_SIZE, seed: 1, priorities: [] },
+    columns,
+  };
 }
 
-function shiftedValues(data: Dataset, column: number, rows: Int32Array, shift: ReadonlyMap<number, number>): Float64Array {
+function shiftedValues(
+  data: Dataset,
+  column: number,
+  rows: Int32Array,
+  shift: ReadonlyMap<number, number>,
+): Float64Array {
   const delta = shift.get(column) ?? 0;
   return Float64Array.from(rows, (r) => data.columns[column]![r]! + delta);
 }
@@ -137,7 +191,11 @@ interface Rates {
 /** The features that drift on their raw p-value or distance, without any correction. */
 function rawDrifted(report: DriftReport): { drifted: number; tested: number } {
   const tested = report.features.filter((f) => f.role !== 'label' && (f.status === 'ok' || f.status === 'drift'));
-  const drifted = tested.filter((f) => (f.p_value != null ? f.p_value < f.threshold! : f.statistic! >= f.threshold!) || /missing values|new categor/.test(f.reason ?? ''));
+  const drifted = tested.filter(
+    (f) =>
+      (f.p_value != null ? f.p_value < f.threshold! : f.statistic! >= f.threshold!) ||
+      /missing values|new categor/.test(f.reason ?? ''),
+  );
   return { drifted: drifted.length, tested: tested.length };
 }
 
@@ -194,10 +252,17 @@ describe('false alarms and power of the default drift settings, on real data', (
     const data = readDataset(fixture('breast_cancer'));
     const order = shuffled(data.rows, seeded(7));
     const half = Math.floor(data.rows / 2);
-    const shift = new Map([[0, 2], [5, 0.001]]);
+    const shift = new Map([
+      [0, 2],
+      [5, 0.001],
+    ]);
     const options = { ...DEFAULT_DRIFT_OPTIONS, label: 'target', createdAt: 'now' };
     const features = (make: typeof builtProfile) =>
-      detectDrift(make(data, order.subarray(0, half), new Map(), 'r'), make(data, order.subarray(half), shift, 'c'), options).features.map(({ distribution: _, ...f }) => f);
+      detectDrift(
+        make(data, order.subarray(0, half), new Map(), 'r'),
+        make(data, order.subarray(half), shift, 'c'),
+        options,
+      ).features.map(({ distribution: _, ...f }) => f);
     const built = features(builtProfile);
     expect(features(directProfile)).toEqual(built);
     expect(built.filter((f) => f.status === 'drift').map((f) => f.column)).toEqual(['mean_radius']);
@@ -206,31 +271,47 @@ describe('false alarms and power of the default drift settings, on real data', (
   it.each([
     ['digits', 1797, 64],
     ['breast_cancer', 569, 30],
-  ])('%s (%i rows, %i features): at most 5 of 100 calm splits flagged, at least 95 of 100 shifted ones', (name, rows, features) => {
-    const rates = measure(fixture(name), 'target', 20261207);
-    report(`${name} (${rows} rows, ${features} features, half/half splits)`, rates);
-    const { calm, shifted } = rates;
-    expect(calm).toBeLessThanOrEqual(5);
-    expect(shifted).toBeGreaterThanOrEqual(95);
-  }, SLOW);
+  ])(
+    '%s (%i rows, %i features): at most 5 of 100 calm splits flagged, at least 95 of 100 shifted ones',
+    (name, rows, features) => {
+      const rates = measure(fixture(name), 'target', 20261207);
+      report(`${name} (${rows} rows, ${features} features, half/half splits)`, rates);
+      const { calm, shifted } = rates;
+      expect(calm).toBeLessThanOrEqual(5);
+      expect(shifted).toBeGreaterThanOrEqual(95);
+    },
+    SLOW,
+  );
 
-  it("vega-datasets' weather.csv (2,922 rows, 1,461 a side: the distance path; location, date, 4 measurements; label weather): the same bounds", () => {
-    const rates = measure(join(VEGA, 'weather.csv'), 'weather', 20261207);
-    report('weather (2,922 rows, 1,461 a side, label weather)', rates);
-    expect(rates.calm).toBeLessThanOrEqual(5);
-    expect(rates.shifted).toBeGreaterThanOrEqual(95);
-  }, SLOW);
+  it(
+    "vega-datasets' weather.csv (2,922 rows, 1,461 a side: the distance path; location, date, 4 measurements; label weather): the same bounds",
+    () => {
+      const rates = measure(join(VEGA, 'weather.csv'), 'weather', 20261207);
+      report('weather (2,922 rows, 1,461 a side, label weather)', rates);
+      expect(rates.calm).toBeLessThanOrEqual(5);
+      expect(rates.shifted).toBeGreaterThanOrEqual(95);
+    },
+    SLOW,
+  );
 
-  it("vega-datasets' flights-20k.json (20,000 rows, 10,000 a side: delay, distance, origin, destination)", () => {
-    const rates = measure(join(VEGA, 'flights-20k.json'), undefined, 20261207, ['date']);
-    report('flights-20k (10,000 a side)', rates);
-    expect(rates.calm).toBeLessThanOrEqual(5);
-    expect(rates.shifted).toBeGreaterThanOrEqual(95);
-  }, SLOW);
+  it(
+    "vega-datasets' flights-20k.json (20,000 rows, 10,000 a side: delay, distance, origin, destination)",
+    () => {
+      const rates = measure(join(VEGA, 'flights-20k.json'), undefined, 20261207, ['date']);
+      report('flights-20k (10,000 a side)', rates);
+      expect(rates.calm).toBeLessThanOrEqual(5);
+      expect(rates.shifted).toBeGreaterThanOrEqual(95);
+    },
+    SLOW,
+  );
 
-  it('wine (178 rows, 13 features): too few rows for that power; the rates are measured and printed, false alarms held', () => {
-    const rates = measure(fixture('wine'), 'target', 20261207);
-    report('wine (178 rows, 13 features, 89 a side)', rates);
-    expect(rates.calm).toBeLessThanOrEqual(5);
-  }, SLOW);
+  it(
+    'wine (178 rows, 13 features): too few rows for that power; the rates are measured and printed, false alarms held',
+    () => {
+      const rates = measure(fixture('wine'), 'target', 20261207);
+      report('wine (178 rows, 13 features, 89 a side)', rates);
+      expect(rates.calm).toBeLessThanOrEqual(5);
+    },
+    SLOW,
+  );
 });

@@ -39,7 +39,13 @@ function streamed(data: ReturnType<typeof outputs>, k: number, block: number, la
     const to = Math.min(rows, from + block);
     evaluation.addRows(labels.subarray(from, to), data.buckets.subarray(from, to), to - from);
     let changedFrom = from;
-    data.raw.forEach((raw, m) => (changedFrom = Math.min(changedFrom, predictions[m]!.update({ data: raw.subarray(0, to * k), width: k, integer: false }))));
+    data.raw.forEach(
+      (raw, m) =>
+        (changedFrom = Math.min(
+          changedFrom,
+          predictions[m]!.update({ data: raw.subarray(0, to * k), width: k, integer: false }),
+        )),
+    );
     evaluation.update(
       predictions.map((p) => p.result()),
       changedFrom,
@@ -57,12 +63,16 @@ describe('EvaluationStream', () => {
     it(`sums, bins, counts and ranks exactly as the passes over the whole data do (k=${k}${logitsFrom < Infinity ? ', baseline logits found late' : ''})`, () => {
       const data = outputs(500, k, logitsFrom);
       const truth = Int32Array.from(data.labels);
-      const whole: Predictions[] = data.raw.map((raw) => readPredictions({ data: raw, width: k, integer: false }, 'classification', k, 'auto', String));
+      const whole: Predictions[] = data.raw.map((raw) =>
+        readPredictions({ data: raw, width: k, integer: false }, 'classification', k, 'auto', String),
+      );
       const evaluation = streamed(data, k, 64);
       const summed = summedRowsFor(evaluation.result(), truth, k);
       expect(summed).toBeDefined();
       expect(summed!.sums).toEqual(sumByBucket(truth, whole, data.buckets, BUCKETS));
-      expect(summed!.calibration).toEqual(whole.map((p) => calibrationBins(truth, (p as { probabilities: Float64Array }).probabilities, k)));
+      expect(summed!.calibration).toEqual(
+        whole.map((p) => calibrationBins(truth, (p as { probabilities: Float64Array }).probabilities, k)),
+      );
       expect(summed!.disagreements).toEqual(disagreementsOf(truth, whole));
       // Softmax of logits is not float32: such a model's scores are ranked from its probabilities instead.
       if (logitsFrom === Infinity) expect(evaluation.ranked()).toEqual(whole.map((p) => rankMetrics(truth, p)));
@@ -70,7 +80,7 @@ describe('EvaluationStream', () => {
     });
   }
 
-  it('ranks from the output\'s float32 bits exactly as from the scores as numbers, with 0, −0 and 1 among them', () => {
+  it("ranks from the output's float32 bits exactly as from the scores as numbers, with 0, −0 and 1 among them", () => {
     const data = outputs(300, 3);
     // One-hot rows, some written with −0 (a distribution still: it is not below 0), and ties between them.
     for (const raw of data.raw) {
@@ -80,10 +90,14 @@ describe('EvaluationStream', () => {
       }
     }
     const truth = Int32Array.from(data.labels);
-    const whole: Predictions[] = data.raw.map((raw) => readPredictions({ data: raw, width: 3, integer: false }, 'classification', 3, 'auto', String));
+    const whole: Predictions[] = data.raw.map((raw) =>
+      readPredictions({ data: raw, width: 3, integer: false }, 'classification', 3, 'auto', String),
+    );
     const evaluation = streamed(data, 3, 64);
     expect(evaluation.ranked()).toEqual(whole.map((p) => rankMetrics(truth, p)));
-    expect(summedRowsFor(evaluation.result(), truth, 3)!.sums).toEqual(sumByBucket(truth, whole, data.buckets, BUCKETS));
+    expect(summedRowsFor(evaluation.result(), truth, 3)!.sums).toEqual(
+      sumByBucket(truth, whole, data.buckets, BUCKETS),
+    );
   });
 
   it('gives up on a label that is not a class index, and is not kept when the resolved classes read the labels otherwise', () => {

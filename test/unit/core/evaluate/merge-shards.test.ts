@@ -1,11 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import { compareFromState, compareModels } from '../../../../src/core/evaluate/compare-models.js';
-import { accumulateEvaluation, mergeEvaluationStates, type EvaluationState } from '../../../../src/core/evaluate/evaluation-state.js';
+import {
+  accumulateEvaluation,
+  mergeEvaluationStates,
+  type EvaluationState,
+} from '../../../../src/core/evaluate/evaluation-state.js';
 import { readPredictions, type Predictions } from '../../../../src/core/evaluate/model-output.js';
 import { BOOTSTRAP_BUCKETS, rowBucket } from '../../../../src/core/evaluate/poisson-bootstrap.js';
 import { hashText } from '../../../../src/core/hashing.js';
-import { mergeSliceStates, sliceMetrics, sliceValueStates, type SliceSource } from '../../../../src/core/evaluate/slices.js';
-import { histogramAveragePrecision, histogramRocAuc, scoreHistogram } from '../../../../src/core/metrics/score-histogram.js';
+import {
+  mergeSliceStates,
+  sliceMetrics,
+  sliceValueStates,
+  type SliceSource,
+} from '../../../../src/core/evaluate/slices.js';
+import {
+  histogramAveragePrecision,
+  histogramRocAuc,
+  scoreHistogram,
+} from '../../../../src/core/metrics/score-histogram.js';
 import { averagePrecision, binaryRocAuc } from '../../../../src/core/metrics/ranking-metrics.js';
 import type { SliceCell } from '../../../../src/core/evaluate/weak-slices.js';
 import { seededRandom } from '../../../support/models.js';
@@ -21,10 +34,13 @@ function problem(rows: number) {
   for (let r = 0; r < rows; r++) {
     truth[r] = Math.floor(random() * 3);
     scores.forEach((s, m) => {
-      for (let c = 0; c < 3; c++) s[r * 3 + c] = Math.round((random() + (c === truth[r] ? 0.6 + 0.2 * m : 0)) * 64) / 64 + 0.001;
+      for (let c = 0; c < 3; c++)
+        s[r * 3 + c] = Math.round((random() + (c === truth[r] ? 0.6 + 0.2 * m : 0)) * 64) / 64 + 0.001;
     });
   }
-  const models = scores.map((data) => readPredictions({ data, width: 3, integer: false }, 'classification', 3, 'logits', here));
+  const models = scores.map((data) =>
+    readPredictions({ data, width: 3, integer: false }, 'classification', 3, 'logits', here),
+  );
   const fileHash = hashText('data.csv');
   const buckets = Uint32Array.from({ length: rows }, (_, r) => rowBucket(fileHash, r * 37, BOOTSTRAP_BUCKETS));
   return { truth, models, buckets };
@@ -36,16 +52,32 @@ function part<T extends Int32Array | Float64Array | Uint32Array>(array: T, start
 
 function slicePredictions(p: Predictions, start: number, stop: number): Predictions {
   if (p.task === 'regression') return { ...p, values: p.values.slice(start, stop) };
-  return { ...p, predicted: p.predicted.slice(start, stop), probabilities: p.probabilities?.slice(start * p.k, stop * p.k) };
+  return {
+    ...p,
+    predicted: p.predicted.slice(start, stop),
+    probabilities: p.probabilities?.slice(start * p.k, stop * p.k),
+  };
 }
 
 /** The merged state of `n` contiguous shards of the rows. */
-function shardedState(truth: Int32Array | Float64Array, models: Predictions[], buckets: Uint32Array, n: number): EvaluationState {
+function shardedState(
+  truth: Int32Array | Float64Array,
+  models: Predictions[],
+  buckets: Uint32Array,
+  n: number,
+): EvaluationState {
   const states: EvaluationState[] = [];
   for (let i = 0; i < n; i++) {
     const start = Math.floor((truth.length * i) / n);
     const stop = Math.floor((truth.length * (i + 1)) / n);
-    states.push(accumulateEvaluation(part(truth, start, stop), models.map((m) => slicePredictions(m, start, stop)), part(buckets, start, stop), BOOTSTRAP_BUCKETS));
+    states.push(
+      accumulateEvaluation(
+        part(truth, start, stop),
+        models.map((m) => slicePredictions(m, start, stop)),
+        part(buckets, start, stop),
+        BOOTSTRAP_BUCKETS,
+      ),
+    );
   }
   return mergeEvaluationStates(states);
 }
@@ -65,7 +97,9 @@ describe('merging the evaluation of shards', () => {
         // Sums of counts: identical, as are the intervals that reweight them.
         expect(merged.candidate[name]).toEqual(whole.candidate[name]);
         expect(merged.baseline![name]).toEqual(whole.baseline![name]);
-        expect(merged.comparisons.find((c) => c.metric === name)).toEqual(whole.comparisons.find((c) => c.metric === name));
+        expect(merged.comparisons.find((c) => c.metric === name)).toEqual(
+          whole.comparisons.find((c) => c.metric === name),
+        );
       }
       for (const name of ['log_loss', 'brier', 'ece']) {
         // Sums of floats, added in another order: equal to rounding.
@@ -105,7 +139,13 @@ describe('merging the evaluation of shards', () => {
     const random = seededRandom(5);
     const rows = 3000;
     const truth = Float64Array.from({ length: rows }, () => 1000 + random() * 50);
-    const model = readPredictions({ data: Float32Array.from(truth, (y) => y + random() * 4 - 2), width: 1, integer: false }, 'regression', 0, 'auto', here);
+    const model = readPredictions(
+      { data: Float32Array.from(truth, (y) => y + random() * 4 - 2), width: 1, integer: false },
+      'regression',
+      0,
+      'auto',
+      here,
+    );
     const fileHash = hashText('r.csv');
     const rowBuckets = Uint32Array.from({ length: rows }, (_, r) => rowBucket(fileHash, r, BOOTSTRAP_BUCKETS));
     const one = compareModels(truth, model, undefined, rowBuckets, OPTIONS);
@@ -129,7 +169,14 @@ describe('merging slices of shards', () => {
   /** A slice column, as the reader makes it: numbers where cells parse, and each cell's text. */
   const column = (name: string, texts: (string | null)[]): SliceSource => {
     const dictionary = [...new Set(texts.filter((t): t is string => t !== null))];
-    return { name, numbers: Float64Array.from(texts, (t) => (t === null || t.trim() === '' || Number.isNaN(Number(t)) ? Number.NaN : Number(t))), ids: Int32Array.from(texts, (t) => (t === null ? -1 : dictionary.indexOf(t))), dictionary };
+    return {
+      name,
+      numbers: Float64Array.from(texts, (t) =>
+        t === null || t.trim() === '' || Number.isNaN(Number(t)) ? Number.NaN : Number(t),
+      ),
+      ids: Int32Array.from(texts, (t) => (t === null ? -1 : dictionary.indexOf(t))),
+      dictionary,
+    };
   };
   const columnPart = (source: SliceSource, start: number, stop: number): SliceSource => {
     // A shard's reader has its own dictionary: ids differ between shards, texts do not.
@@ -138,8 +185,16 @@ describe('merging slices of shards', () => {
   };
   const random = seededRandom(9);
   const columns = [
-    column('region', Array.from({ length: 3000 }, (_, r) => (r % 17 === 0 ? null : ['north', 'south', 'east'][Math.floor(random() * 3)]!))),
-    column('age', Array.from({ length: 3000 }, (_, r) => (r % 50 === 0 ? null : String(18 + Math.floor(random() * 60))))),
+    column(
+      'region',
+      Array.from({ length: 3000 }, (_, r) =>
+        r % 17 === 0 ? null : ['north', 'south', 'east'][Math.floor(random() * 3)]!,
+      ),
+    ),
+    column(
+      'age',
+      Array.from({ length: 3000 }, (_, r) => (r % 50 === 0 ? null : String(18 + Math.floor(random() * 60)))),
+    ),
   ];
 
   for (const n of [1, 3, 7]) {
@@ -149,23 +204,33 @@ describe('merging slices of shards', () => {
         const shards = Array.from({ length: n }, (_, i) => {
           const start = Math.floor((3000 * i) / n);
           const stop = Math.floor((3000 * (i + 1)) / n);
-          return sliceValueStates(columnPart(source, start, stop), part(truth, start, stop), models.map((m) => slicePredictions(m, start, stop)), () => {
-            throw new Error('too many');
-          });
+          return sliceValueStates(
+            columnPart(source, start, stop),
+            part(truth, start, stop),
+            models.map((m) => slicePredictions(m, start, stop)),
+            () => {
+              throw new Error('too many');
+            },
+          );
         });
         const cells: SliceCell[] = [];
         const merged = mergeSliceStates(source.name, shards, true, 30, cells);
         expect(merged.map((s) => [s.value, s.rows])).toEqual(whole.map((s) => [s.value, s.rows]));
         // Each slice's paired test, and the counts the weak-slice search of a sharded run tests, as one run's.
         expect(merged.map((s) => s.test)).toEqual(whole.map((s) => s.test));
-        expect(whole.every((s) => s.test?.method === 'mcnemar' && s.test.p_value >= 0 && s.test.p_value <= 1)).toBe(true);
+        expect(whole.every((s) => s.test?.method === 'mcnemar' && s.test.p_value >= 0 && s.test.p_value <= 1)).toBe(
+          true,
+        );
         expect(cells.map((c) => c.counts.rows)).toEqual(whole.map((s) => s.rows));
-        cells.forEach((cell, i) => expect(cell.counts.candidate_right! / cell.counts.rows).toBeCloseTo(whole[i]!.candidate.accuracy!.value!, 12));
+        cells.forEach((cell, i) =>
+          expect(cell.counts.candidate_right! / cell.counts.rows).toBeCloseTo(whole[i]!.candidate.accuracy!.value!, 12),
+        );
         merged.forEach((slice, i) => {
           for (const side of ['candidate', 'baseline'] as const) {
             for (const [name, estimate] of Object.entries(whole[i]![side]!)) {
               const got = slice[side]![name]!;
-              if (name === 'roc_auc' || name === 'pr_auc') expect(Math.abs(got.value! - estimate.value!)).toBeLessThanOrEqual((got.bound ?? 0) + 1e-12);
+              if (name === 'roc_auc' || name === 'pr_auc')
+                expect(Math.abs(got.value! - estimate.value!)).toBeLessThanOrEqual((got.bound ?? 0) + 1e-12);
               else expect(got.value).toBeCloseTo(estimate.value!, 12);
             }
           }
@@ -175,7 +240,14 @@ describe('merging slices of shards', () => {
   }
 
   it('a shard with too many values of a slice column says so', () => {
-    const many = column('id', Array.from({ length: 3000 }, (_, r) => `id${r}`));
-    expect(() => sliceValueStates(many, truth, [models[0]!], (count) => { throw new Error(`${count} values`); })).toThrow('3000 values');
+    const many = column(
+      'id',
+      Array.from({ length: 3000 }, (_, r) => `id${r}`),
+    );
+    expect(() =>
+      sliceValueStates(many, truth, [models[0]!], (count) => {
+        throw new Error(`${count} values`);
+      }),
+    ).toThrow('3000 values');
   });
 });

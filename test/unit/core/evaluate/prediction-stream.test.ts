@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { PredictionStream, readPredictions, streamedPredictions, type OutputKind, type RawOutput } from '../../../../src/core/evaluate/model-output.js';
+import {
+  PredictionStream,
+  readPredictions,
+  streamedPredictions,
+  type OutputKind,
+  type RawOutput,
+} from '../../../../src/core/evaluate/model-output.js';
 
 /** Feeds `data` (width numbers a row) to a stream in batches of the given row counts, as a scorer does: every output so far each time. */
 function stream(data: number[], width: number, sizes: number[], asked: OutputKind = 'auto', integer = false) {
@@ -34,13 +40,20 @@ describe('PredictionStream', () => {
   });
 
   it('reads one column as the probability of class 1, or its logit, as readPredictions does', () => {
-    for (const data of [[0.1, 0.9, 0.4], [0.1, 3, -2]]) {
-      expect(streamedPredictions(stream(data, 1, [2, 1]), 'classification', 2)).toEqual(readPredictions(raw(data, 1), 'classification', 2, 'auto', String));
+    for (const data of [
+      [0.1, 0.9, 0.4],
+      [0.1, 3, -2],
+    ]) {
+      expect(streamedPredictions(stream(data, 1, [2, 1]), 'classification', 2)).toEqual(
+        readPredictions(raw(data, 1), 'classification', 2, 'auto', String),
+      );
     }
   });
 
   it('follows the kind the user named', () => {
-    expect(streamedPredictions(stream(distributions, 3, [4], 'logits'), 'classification', 3)).toEqual(readPredictions(raw(distributions, 3), 'classification', 3, 'logits', String));
+    expect(streamedPredictions(stream(distributions, 3, [4], 'logits'), 'classification', 3)).toEqual(
+      readPredictions(raw(distributions, 3), 'classification', 3, 'logits', String),
+    );
   });
 
   it('gives up where readPredictions must decide or report: labels, integer outputs, values that are not finite', () => {

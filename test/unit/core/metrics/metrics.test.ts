@@ -16,50 +16,91 @@ interface Averages {
   f1: number;
 }
 interface Fixtures {
-  classification: { name: string; k: number; y: number[]; p: number[][]; pred: number[]; confusion: number[]; per_class: { precision: number; recall: number; f1: number; support: number }[]; accuracy: number; micro: Averages; macro: Averages; weighted: Averages; roc_auc: number; pr_auc: number; brier: number; log_loss: number; ece: number }[];
+  classification: {
+    name: string;
+    k: number;
+    y: number[];
+    p: number[][];
+    pred: number[];
+    confusion: number[];
+    per_class: { precision: number; recall: number; f1: number; support: number }[];
+    accuracy: number;
+    micro: Averages;
+    macro: Averages;
+    weighted: Averages;
+    roc_auc: number;
+    pr_auc: number;
+    brier: number;
+    log_loss: number;
+    ece: number;
+  }[];
   regression: { name: string; y: number[]; pred: number[]; mae: number; rmse: number; r2: number; mape: number }[];
 }
 /** Values computed by scikit-learn: test/fixtures/metrics/make_fixtures.py writes them with their inputs. */
-const fixtures = JSON.parse(readFileSync(join(ROOT, 'test', 'fixtures', 'metrics', 'fixtures.json'), 'utf8')) as Fixtures;
+const fixtures = JSON.parse(
+  readFileSync(join(ROOT, 'test', 'fixtures', 'metrics', 'fixtures.json'), 'utf8'),
+) as Fixtures;
 
 function agrees(actual: number, expected: number) {
   if (expected === 0) return expect(Math.abs(actual)).toBeLessThanOrEqual(1e-12);
-  expect(Math.abs(actual - expected) / Math.abs(expected), `${actual} vs sklearn ${expected}`).toBeLessThanOrEqual(1e-9);
+  expect(Math.abs(actual - expected) / Math.abs(expected), `${actual} vs sklearn ${expected}`).toBeLessThanOrEqual(
+    1e-9,
+  );
 }
 
 describe('classification metrics against scikit-learn', () => {
-  it.each(fixtures.classification)('$name', ({ k, y, p: rows, pred, confusion, accuracy, micro, macro, weighted, roc_auc, pr_auc, brier, log_loss, ece }) => {
-    const p = Float64Array.from(rows.flat());
-    const matrix = confusionMatrix(y, pred, k);
-    expect(Array.from(matrix)).toEqual(confusion);
-    const scores = classificationScores(matrix, k);
-    agrees(scores.accuracy, accuracy);
-    for (const [ours, theirs] of [
-      [scores.micro, micro],
-      [scores.macro, macro],
-      [scores.weighted, weighted],
-    ] as const) {
-      agrees(ours.precision, theirs.precision);
-      agrees(ours.recall, theirs.recall);
-      agrees(ours.f1, theirs.f1);
-    }
-    if (k === 2) {
-      const positive = y.map((v) => v === 1);
-      agrees(binaryRocAuc(positive, rows.map((row) => row[1]!)), roc_auc);
-      agrees(averagePrecision(positive, rows.map((row) => row[1]!)), pr_auc);
-    }
-    const ranking = classifierRanking(y, p, k);
-    agrees(ranking.rocAuc, roc_auc);
-    agrees(ranking.averagePrecision, pr_auc);
-    agrees(logLoss(y, p, k), log_loss);
-    agrees(brierScore(y, p, k), brier);
-    agrees(expectedCalibrationError(y, p, k), ece);
-    // The same metrics summed row by row, as evaluate sums them for the bootstrap.
-    const summed = sumByBucket(Int32Array.from(y), [{ task: 'classification', k, predicted: Int32Array.from(pred), probabilities: p, kind: 'probabilities' }], new Uint32Array(y.length), 1);
-    const totals = metricsFromTotals(summed, summed.sums, 0);
-    agrees(totals.log_loss!, log_loss);
-    agrees(totals.brier!, brier);
-  });
+  it.each(fixtures.classification)(
+    '$name',
+    ({ k, y, p: rows, pred, confusion, accuracy, micro, macro, weighted, roc_auc, pr_auc, brier, log_loss, ece }) => {
+      const p = Float64Array.from(rows.flat());
+      const matrix = confusionMatrix(y, pred, k);
+      expect(Array.from(matrix)).toEqual(confusion);
+      const scores = classificationScores(matrix, k);
+      agrees(scores.accuracy, accuracy);
+      for (const [ours, theirs] of [
+        [scores.micro, micro],
+        [scores.macro, macro],
+        [scores.weighted, weighted],
+      ] as const) {
+        agrees(ours.precision, theirs.precision);
+        agrees(ours.recall, theirs.recall);
+        agrees(ours.f1, theirs.f1);
+      }
+      if (k === 2) {
+        const positive = y.map((v) => v === 1);
+        agrees(
+          binaryRocAuc(
+            positive,
+            rows.map((row) => row[1]!),
+          ),
+          roc_auc,
+        );
+        agrees(
+          averagePrecision(
+            positive,
+            rows.map((row) => row[1]!),
+          ),
+          pr_auc,
+        );
+      }
+      const ranking = classifierRanking(y, p, k);
+      agrees(ranking.rocAuc, roc_auc);
+      agrees(ranking.averagePrecision, pr_auc);
+      agrees(logLoss(y, p, k), log_loss);
+      agrees(brierScore(y, p, k), brier);
+      agrees(expectedCalibrationError(y, p, k), ece);
+      // The same metrics summed row by row, as evaluate sums them for the bootstrap.
+      const summed = sumByBucket(
+        Int32Array.from(y),
+        [{ task: 'classification', k, predicted: Int32Array.from(pred), probabilities: p, kind: 'probabilities' }],
+        new Uint32Array(y.length),
+        1,
+      );
+      const totals = metricsFromTotals(summed, summed.sums, 0);
+      agrees(totals.log_loss!, log_loss);
+      agrees(totals.brier!, brier);
+    },
+  );
 });
 
 describe('per-class metrics against scikit-learn', () => {
@@ -95,7 +136,10 @@ describe('regression metrics against scikit-learn', () => {
 
 describe('ranking metrics on float32 scores, with ties and signed zeros', () => {
   it('agree with the definitions computed by comparison', () => {
-    const scores = Float64Array.from({ length: 3000 }, (_, i) => Math.fround(((i * 7919) % 101) / 100 - 0.2) * (i % 17 === 0 ? -0 : 1));
+    const scores = Float64Array.from(
+      { length: 3000 },
+      (_, i) => Math.fround(((i * 7919) % 101) / 100 - 0.2) * (i % 17 === 0 ? -0 : 1),
+    );
     const positive = Array.from(scores, (_, i) => (i * 31) % 3 === 0);
     // Mann-Whitney by brute force over every pair.
     let pairs = 0;
@@ -109,7 +153,12 @@ describe('ranking metrics on float32 scores, with ties and signed zeros', () => 
       });
     });
     expect(binaryRocAuc(positive, scores)).toBeCloseTo(pairs / total, 12);
-    expect(binaryRocAuc(positive, Float64Array.from(scores, (v) => v + 1e-12))).toBeCloseTo(pairs / total, 6);
+    expect(
+      binaryRocAuc(
+        positive,
+        Float64Array.from(scores, (v) => v + 1e-12),
+      ),
+    ).toBeCloseTo(pairs / total, 6);
   });
 });
 

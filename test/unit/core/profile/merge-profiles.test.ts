@@ -40,19 +40,30 @@ function batch(file: string, rows: readonly Row[], firstRow: number, dictionary:
 }
 
 /** A builder fed row ranges of files, each range in batches of `batchSize`, as one run (or shard) would feed it. */
-function build(parts: { file: string; rows: readonly Row[]; from: number }[], sampleSize: number, batchSize = 7, shardShare?: number): ProfileBuilder {
+function build(
+  parts: { file: string; rows: readonly Row[]; from: number }[],
+  sampleSize: number,
+  batchSize = 7,
+  shardShare?: number,
+): ProfileBuilder {
   const builder = new ProfileBuilder({ createdAt: 'now', sampleSize, shardShare });
   builder.declare('x', 'number', 'float');
   builder.declare('c', 'text', 'category');
   const dictionary = new TextDictionary();
   for (const part of parts) {
-    for (let i = 0; i < part.rows.length; i += batchSize) builder.addBatch(batch(part.file, part.rows.slice(i, i + batchSize), part.from + i, dictionary));
+    for (let i = 0; i < part.rows.length; i += batchSize)
+      builder.addBatch(batch(part.file, part.rows.slice(i, i + batchSize), part.from + i, dictionary));
   }
   return builder;
 }
 
 /** The profile of row ranges of files (see build). */
-function profile(parts: { file: string; rows: readonly Row[]; from: number }[], sampleSize: number, batchSize = 7, shardShare?: number): Profile {
+function profile(
+  parts: { file: string; rows: readonly Row[]; from: number }[],
+  sampleSize: number,
+  batchSize = 7,
+  shardShare?: number,
+): Profile {
   return build(parts, sampleSize, batchSize, shardShare).finish();
 }
 
@@ -61,39 +72,54 @@ const row = fc.record({
   c: fc.option(fc.constantFrom('a', 'b', 'c', 'dd', 'é'), { nil: null, freq: 5 }),
 });
 
-describe('profiles merge exactly: merging the shards\' profiles equals profiling the union', () => {
+describe("profiles merge exactly: merging the shards' profiles equals profiling the union", () => {
   it('for any split of any rows across shards and files', () => {
     fc.assert(
-      fc.property(fc.array(row, { minLength: 1, maxLength: 120 }), fc.array(fc.nat(), { maxLength: 6 }), fc.integer({ min: 1, max: 50 }), (rows, cuts, sampleSize) => {
-        // Two files; the rows of each file split at arbitrary points into shards.
-        const half = Math.floor(rows.length / 2);
-        const files = [
-          { file: 'a.csv', rows: rows.slice(0, half) },
-          { file: 'b.csv', rows: rows.slice(half) },
-        ];
-        const whole = profile(files.map((f) => ({ ...f, from: 0 })), sampleSize);
-        const shards = files.flatMap((f) => {
-          const points = [...new Set([0, ...cuts.map((c) => c % (f.rows.length + 1)), f.rows.length])].sort((a, b) => a - b);
-          return points.slice(1).map((end, i) => ({ file: f.file, rows: f.rows.slice(points[i], end), from: points[i]! }));
-        });
-        const merged = mergeProfiles(shards.filter((s) => s.rows.length > 0).map((s) => profile([s], sampleSize, 3)), 'now');
-        expect(merged.dataset.rows).toBe(whole.dataset.rows);
-        expect(merged.sample).toEqual(whole.sample);
-        for (const name of ['x', 'c']) {
-          const a = merged.columns.find((c) => c.name === name)!;
-          const b = whole.columns.find((c) => c.name === name)!;
-          expect([a.count, a.nulls, a.invalid, a.sample]).toEqual([b.count, b.nulls, b.invalid, b.sample]);
-          expect(a.categories).toEqual(b.categories);
-          if (b.numeric) {
-            expect(a.numeric!.min).toBe(b.numeric.min);
-            expect(a.numeric!.max).toBe(b.numeric.max);
-            expect(a.numeric!.quantiles).toEqual(b.numeric.quantiles);
-            expect(a.numeric!.histogram).toEqual(b.numeric.histogram);
-            expect(a.numeric!.mean).toBeCloseTo(b.numeric.mean, 6);
-            expect(Math.abs(a.numeric!.m2 - b.numeric.m2)).toBeLessThanOrEqual(1e-9 * Math.max(1, b.numeric.m2));
+      fc.property(
+        fc.array(row, { minLength: 1, maxLength: 120 }),
+        fc.array(fc.nat(), { maxLength: 6 }),
+        fc.integer({ min: 1, max: 50 }),
+        (rows, cuts, sampleSize) => {
+          // Two files; the rows of each file split at arbitrary points into shards.
+          const half = Math.floor(rows.length / 2);
+          const files = [
+            { file: 'a.csv', rows: rows.slice(0, half) },
+            { file: 'b.csv', rows: rows.slice(half) },
+          ];
+          const whole = profile(
+            files.map((f) => ({ ...f, from: 0 })),
+            sampleSize,
+          );
+          const shards = files.flatMap((f) => {
+            const points = [...new Set([0, ...cuts.map((c) => c % (f.rows.length + 1)), f.rows.length])].sort(
+              (a, b) => a - b,
+            );
+            return points
+              .slice(1)
+              .map((end, i) => ({ file: f.file, rows: f.rows.slice(points[i], end), from: points[i]! }));
+          });
+          const merged = mergeProfiles(
+            shards.filter((s) => s.rows.length > 0).map((s) => profile([s], sampleSize, 3)),
+            'now',
+          );
+          expect(merged.dataset.rows).toBe(whole.dataset.rows);
+          expect(merged.sample).toEqual(whole.sample);
+          for (const name of ['x', 'c']) {
+            const a = merged.columns.find((c) => c.name === name)!;
+            const b = whole.columns.find((c) => c.name === name)!;
+            expect([a.count, a.nulls, a.invalid, a.sample]).toEqual([b.count, b.nulls, b.invalid, b.sample]);
+            expect(a.categories).toEqual(b.categories);
+            if (b.numeric) {
+              expect(a.numeric!.min).toBe(b.numeric.min);
+              expect(a.numeric!.max).toBe(b.numeric.max);
+              expect(a.numeric!.quantiles).toEqual(b.numeric.quantiles);
+              expect(a.numeric!.histogram).toEqual(b.numeric.histogram);
+              expect(a.numeric!.mean).toBeCloseTo(b.numeric.mean, 6);
+              expect(Math.abs(a.numeric!.m2 - b.numeric.m2)).toBeLessThanOrEqual(1e-9 * Math.max(1, b.numeric.m2));
+            }
           }
-        }
-      }),
+        },
+      ),
       { numRuns: 200 },
     );
   });
@@ -109,7 +135,10 @@ describe('profiles merge exactly: merging the shards\' profiles equals profiling
 
   it('writes a profile whose samples are built as they are written exactly as the profile finished at once', async () => {
     // Texts that JSON escapes: each distinct text is encoded once and copied for each of its values.
-    const rows: Row[] = Array.from({ length: 9_000 }, (_, i) => ({ x: i % 13 === 0 ? null : Math.sin(i) * 1e3, c: i % 7 === 0 ? null : ['a', 'b "q"', 'é\n\u2028\\'][i % 3]! }));
+    const rows: Row[] = Array.from({ length: 9_000 }, (_, i) => ({
+      x: i % 13 === 0 ? null : Math.sin(i) * 1e3,
+      c: i % 7 === 0 ? null : ['a', 'b "q"', 'é\n\u2028\\'][i % 3]!,
+    }));
     const folder = mkdtempSync(join(tmpdir(), 'mlgate-profile-'));
     const { profile: deferred, samples } = build([{ file: 'f.csv', rows, from: 0 }], 5_000, 64).finishDeferred();
     // The document holds empty samples; the values come from the builder as the writer asks for them.
@@ -122,14 +151,20 @@ describe('profiles merge exactly: merging the shards\' profiles equals profiling
 
   it('refuses to merge profiles sampled differently', () => {
     const rows: Row[] = [{ x: 1, c: 'a' }];
-    expect(() => mergeProfiles([profile([{ file: 'f', rows, from: 0 }], 5), profile([{ file: 'g', rows, from: 0 }], 6)], 'now')).toThrow(/must share the sample size and seed/);
+    expect(() =>
+      mergeProfiles([profile([{ file: 'f', rows, from: 0 }], 5), profile([{ file: 'g', rows, from: 0 }], 6)], 'now'),
+    ).toThrow(/must share the sample size and seed/);
   });
 });
 
-
 describe('merging columns whose types were inferred part by part', () => {
-  const rows = (n: number, offset: number): Row[] => Array.from({ length: n }, (_, i) => ({ x: i + offset, c: `v${i % 3}` }));
-  const retyped = (p: Profile, x: Profile['columns'][number]['type'], c: Profile['columns'][number]['type']): Profile => ({ ...p, columns: p.columns.map((col) => ({ ...col, type: col.name === 'x' ? x : c })) });
+  const rows = (n: number, offset: number): Row[] =>
+    Array.from({ length: n }, (_, i) => ({ x: i + offset, c: `v${i % 3}` }));
+  const retyped = (
+    p: Profile,
+    x: Profile['columns'][number]['type'],
+    c: Profile['columns'][number]['type'],
+  ): Profile => ({ ...p, columns: p.columns.map((col) => ({ ...col, type: col.name === 'x' ? x : c })) });
   it('reconciles int with float, and string with category by the merged counts', () => {
     const a = retyped(profile([{ file: 'a.csv', rows: rows(40, 0), from: 0 }], 100), 'int', 'string');
     const b = retyped(profile([{ file: 'a.csv', rows: rows(40, 40), from: 40 }], 100), 'float', 'category');
@@ -142,7 +177,9 @@ describe('merging columns whose types were inferred part by part', () => {
   it('refuses a mix that no reading explains', () => {
     const a = retyped(profile([{ file: 'a.csv', rows: rows(10, 0), from: 0 }], 100), 'float', 'category');
     const b = retyped(profile([{ file: 'a.csv', rows: rows(10, 10), from: 10 }], 100), 'datetime', 'category');
-    expect(() => mergeProfiles([a, b], 'now')).toThrow(/^column "x" has different types in the profiles to merge \(float, datetime\)/);
+    expect(() => mergeProfiles([a, b], 'now')).toThrow(
+      /^column "x" has different types in the profiles to merge \(float, datetime\)/,
+    );
   });
 });
 
@@ -173,7 +210,11 @@ describe('shard-sized samples', () => {
   it('a shard that kept too few rows is reported, not merged as if exact', () => {
     const warnings: string[] = [];
     mergeProfiles(shards(4, 0.01), 'now', (message) => warnings.push(message));
-    expect(warnings).toEqual([expect.stringMatching(/^part 1 kept too few sampled rows for the merged sample to be exactly the sample of one run/)]);
+    expect(warnings).toEqual([
+      expect.stringMatching(
+        /^part 1 kept too few sampled rows for the merged sample to be exactly the sample of one run/,
+      ),
+    ]);
   });
 });
 
@@ -183,39 +224,95 @@ describe('builders absorb the states of builders that read other parts (threads 
 
   it('equals profiling the union, for any split, including the sample and category counts', () => {
     fc.assert(
-      fc.property(fc.array(row, { minLength: 1, maxLength: 120 }), fc.array(fc.nat(), { maxLength: 5 }), fc.integer({ min: 1, max: 50 }), (rows, cuts, sampleSize) => {
-        const whole = profile([{ file: 'a.csv', rows, from: 0 }], sampleSize);
-        const points = [...new Set([0, ...cuts.map((c) => c % (rows.length + 1)), rows.length])].sort((a, b) => a - b);
-        // Each part has its own dictionary, so the same text has different ids in different parts.
-        const parts = points.slice(1).map((end, i) => posted(build([{ file: 'a.csv', rows: rows.slice(points[i], end), from: points[i]! }], sampleSize, 3, (end - points[i]!) / rows.length).state()));
-        const main = new ProfileBuilder({ createdAt: 'now', sampleSize });
-        expect(main.canAbsorbExactly(parts)).toBe(true);
-        const dictionary = new TextDictionary();
-        for (const part of parts) main.absorb(part, () => dictionary);
-        const absorbed = main.finish();
-        expect(absorbed.dataset).toEqual(whole.dataset);
-        expect(absorbed.sample).toEqual(whole.sample);
-        for (const name of ['x', 'c']) {
-          const a = absorbed.columns.find((c) => c.name === name)!;
-          const b = whole.columns.find((c) => c.name === name)!;
-          expect([a.type, a.count, a.nulls, a.invalid, a.sample, a.categories]).toEqual([b.type, b.count, b.nulls, b.invalid, b.sample, b.categories]);
-          if (b.numeric) {
-            expect([a.numeric!.min, a.numeric!.max, a.numeric!.quantiles, a.numeric!.histogram, a.numeric!.integral]).toEqual([b.numeric.min, b.numeric.max, b.numeric.quantiles, b.numeric.histogram, b.numeric.integral]);
-            expect(a.numeric!.mean).toBeCloseTo(b.numeric.mean, 6);
-            expect(Math.abs(a.numeric!.m2 - b.numeric.m2)).toBeLessThanOrEqual(1e-9 * Math.max(1, b.numeric.m2));
+      fc.property(
+        fc.array(row, { minLength: 1, maxLength: 120 }),
+        fc.array(fc.nat(), { maxLength: 5 }),
+        fc.integer({ min: 1, max: 50 }),
+        (rows, cuts, sampleSize) => {
+          const whole = profile([{ file: 'a.csv', rows, from: 0 }], sampleSize);
+          const points = [...new Set([0, ...cuts.map((c) => c % (rows.length + 1)), rows.length])].sort(
+            (a, b) => a - b,
+          );
+          // Each part has its own dictionary, so the same text has different ids in different parts.
+          const parts = points
+            .slice(1)
+            .map((end, i) =>
+              posted(
+                build(
+                  [{ file: 'a.csv', rows: rows.slice(points[i], end), from: points[i]! }],
+                  sampleSize,
+                  3,
+                  (end - points[i]!) / rows.length,
+                ).state(),
+              ),
+            );
+          const main = new ProfileBuilder({ createdAt: 'now', sampleSize });
+          expect(main.canAbsorbExactly(parts)).toBe(true);
+          const dictionary = new TextDictionary();
+          for (const part of parts) main.absorb(part, () => dictionary);
+          const absorbed = main.finish();
+          expect(absorbed.dataset).toEqual(whole.dataset);
+          expect(absorbed.sample).toEqual(whole.sample);
+          for (const name of ['x', 'c']) {
+            const a = absorbed.columns.find((c) => c.name === name)!;
+            const b = whole.columns.find((c) => c.name === name)!;
+            expect([a.type, a.count, a.nulls, a.invalid, a.sample, a.categories]).toEqual([
+              b.type,
+              b.count,
+              b.nulls,
+              b.invalid,
+              b.sample,
+              b.categories,
+            ]);
+            if (b.numeric) {
+              expect([
+                a.numeric!.min,
+                a.numeric!.max,
+                a.numeric!.quantiles,
+                a.numeric!.histogram,
+                a.numeric!.integral,
+              ]).toEqual([b.numeric.min, b.numeric.max, b.numeric.quantiles, b.numeric.histogram, b.numeric.integral]);
+              expect(a.numeric!.mean).toBeCloseTo(b.numeric.mean, 6);
+              expect(Math.abs(a.numeric!.m2 - b.numeric.m2)).toBeLessThanOrEqual(1e-9 * Math.max(1, b.numeric.m2));
+            }
           }
-        }
-      }),
+        },
+      ),
       { numRuns: 200 },
     );
   });
 
-  it('keeps the ids of the reader\'s dictionary, so batches read after the parts count with the same ids', () => {
+  it("keeps the ids of the reader's dictionary, so batches read after the parts count with the same ids", () => {
     const dictionary = new TextDictionary();
     dictionary.idOf('zz');
     const main = new ProfileBuilder({ createdAt: 'now', sampleSize: 10 });
-    main.absorb(build([{ file: 'a.csv', rows: [{ x: 1, c: 'b' }, { x: 2, c: 'a' }], from: 0 }], 10).state(), () => dictionary);
-    main.addBatch(batch('b.csv', [{ x: 3, c: 'a' }, { x: 4, c: 'zz' }], 0, dictionary));
+    main.absorb(
+      build(
+        [
+          {
+            file: 'a.csv',
+            rows: [
+              { x: 1, c: 'b' },
+              { x: 2, c: 'a' },
+            ],
+            from: 0,
+          },
+        ],
+        10,
+      ).state(),
+      () => dictionary,
+    );
+    main.addBatch(
+      batch(
+        'b.csv',
+        [
+          { x: 3, c: 'a' },
+          { x: 4, c: 'zz' },
+        ],
+        0,
+        dictionary,
+      ),
+    );
     expect(main.finish().columns.find((c) => c.name === 'c')!.categories!.counts).toEqual([
       ['a', 2],
       ['b', 1],
@@ -233,7 +330,8 @@ describe('builders absorb the states of builders that read other parts (threads 
       builder.declare('c', 'text', 'category');
       builder.limitSample(new ByteOffsetCeiling('a.csv', dataBytes));
       const dictionary = new TextDictionary();
-      for (let i = part.from; i < part.to; i += 500) builder.addBatch(batch('a.csv', rows.slice(i, Math.min(i + 500, part.to)), i, dictionary));
+      for (let i = part.from; i < part.to; i += 500)
+        builder.addBatch(batch('a.csv', rows.slice(i, Math.min(i + 500, part.to)), i, dictionary));
       return builder;
     };
     // The bytes tell the rows: the sample is the one of a read without a ceiling.
@@ -255,14 +353,26 @@ describe('builders absorb the states of builders that read other parts (threads 
 
   it('says when a part kept too few sampled rows for the result to be the sample of one read', () => {
     const rows: Row[] = Array.from({ length: 4000 }, (_, i) => ({ x: i, c: null }));
-    const parts = (share: number) => [0, 1].map((p) => build([{ file: 'a.csv', rows: rows.slice(p * 2000, (p + 1) * 2000), from: p * 2000 }], 1000, 100, share).state());
+    const parts = (share: number) =>
+      [0, 1].map((p) =>
+        build(
+          [{ file: 'a.csv', rows: rows.slice(p * 2000, (p + 1) * 2000), from: p * 2000 }],
+          1000,
+          100,
+          share,
+        ).state(),
+      );
     expect(new ProfileBuilder({ createdAt: 'now', sampleSize: 1000 }).canAbsorbExactly(parts(0.5))).toBe(true);
     expect(new ProfileBuilder({ createdAt: 'now', sampleSize: 1000 }).canAbsorbExactly(parts(0.05))).toBe(false);
   });
 });
 
 describe('a sample of every row', () => {
-  const rows = (n: number): Row[] => Array.from({ length: n }, (_, i) => ({ x: i % 17 === 0 ? null : Number((((i * 7919) % 1009) - 500) / 100), c: ['a', 'b', null][i % 3]! }));
+  const rows = (n: number): Row[] =>
+    Array.from({ length: n }, (_, i) => ({
+      x: i % 17 === 0 ? null : Number((((i * 7919) % 1009) - 500) / 100),
+      c: ['a', 'b', null][i % 3]!,
+    }));
 
   it('keeps every row with sample-size all or a number above the rows, allocating for the rows, not the number', () => {
     const all = profile([{ file: 'f.csv', rows: rows(5_000), from: 0 }], SAMPLE_ALL, 300);
@@ -278,7 +388,9 @@ describe('a sample of every row', () => {
 
   it('merges shards of every row into every row', () => {
     const data = rows(3_000);
-    const parts = [0, 1_000, 2_200].map((from, i, starts) => build([{ file: 'f.csv', rows: data.slice(from, starts[i + 1]), from }], SAMPLE_ALL, 64).finish({ part: true }));
+    const parts = [0, 1_000, 2_200].map((from, i, starts) =>
+      build([{ file: 'f.csv', rows: data.slice(from, starts[i + 1]), from }], SAMPLE_ALL, 64).finish({ part: true }),
+    );
     const merged = mergeProfiles(parts, 'now');
     const whole = profile([{ file: 'f.csv', rows: data, from: 0 }], SAMPLE_ALL, 64);
     expect(merged.sample.priorities).toEqual(whole.sample.priorities);

@@ -31,7 +31,13 @@ describe('finiteMoments', () => {
     const { moments } = finiteMoments(values, status(4), 4, VALUE);
     expect(moments.mean).toBeCloseTo(6.75e307, -300);
     expect(moments.m2).toBe(SATURATED_M2);
-    expect(finiteMoments(Float64Array.from([1e308, 1e308]), status(2), 2, VALUE).moments).toEqual({ count: 2, mean: 1e308, m2: 0, min: 1e308, max: 1e308 });
+    expect(finiteMoments(Float64Array.from([1e308, 1e308]), status(2), 2, VALUE).moments).toEqual({
+      count: 2,
+      mean: 1e308,
+      m2: 0,
+      min: 1e308,
+      max: 1e308,
+    });
   });
 });
 

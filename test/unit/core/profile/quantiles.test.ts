@@ -15,11 +15,23 @@ describe('selectQuantiles', () => {
   it('equals linear interpolation on sorted values, for any values (ties, sorted, reversed)', () => {
     const qs = [0, 0.01, 0.25, 0.5, 0.75, 0.99, 1];
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: -50, max: 50 }).map((v) => v / 4), { minLength: 1, maxLength: 400 }), fc.constantFrom('shuffled', 'sorted', 'reversed'), (values, order) => {
-        const input = order === 'sorted' ? [...values].sort((a, b) => a - b) : order === 'reversed' ? [...values].sort((a, b) => b - a) : values;
-        const result = selectQuantiles(Float64Array.from(input), qs);
-        for (const q of qs) expect(result[String(q)]).toBeCloseTo(reference(values, q), 12);
-      }),
+      fc.property(
+        fc.array(
+          fc.integer({ min: -50, max: 50 }).map((v) => v / 4),
+          { minLength: 1, maxLength: 400 },
+        ),
+        fc.constantFrom('shuffled', 'sorted', 'reversed'),
+        (values, order) => {
+          const input =
+            order === 'sorted'
+              ? [...values].sort((a, b) => a - b)
+              : order === 'reversed'
+                ? [...values].sort((a, b) => b - a)
+                : values;
+          const result = selectQuantiles(Float64Array.from(input), qs);
+          for (const q of qs) expect(result[String(q)]).toBeCloseTo(reference(values, q), 12);
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -27,7 +39,7 @@ describe('selectQuantiles', () => {
   it('equals it on large samples too, where values are selected bucket by bucket: spread, skewed, tied, bunched, infinite', () => {
     const qs = [0, 0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99, 1];
     let seed = 7;
-    const random = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    const random = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
     const n = 20_000;
     const cases: Record<string, number[]> = {
       spread: Array.from({ length: n }, () => (random() - 0.5) * 2000),

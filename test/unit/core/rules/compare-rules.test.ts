@@ -19,7 +19,23 @@ describe('diffLines', () => {
   it('keeps two lines of context around changes and marks what it skips', () => {
     const before = Array.from({ length: 20 }, (_, i) => `line ${i}`).join('\n');
     const after = before.replace('line 3', 'LINE 3').replace('line 15', 'LINE 15');
-    expect(diffLines(before, after)).toBe([' line 1', ' line 2', '-line 3', '+LINE 3', ' line 4', ' line 5', '…', ' line 13', ' line 14', '-line 15', '+LINE 15', ' line 16', ' line 17'].join('\n'));
+    expect(diffLines(before, after)).toBe(
+      [
+        ' line 1',
+        ' line 2',
+        '-line 3',
+        '+LINE 3',
+        ' line 4',
+        ' line 5',
+        '…',
+        ' line 13',
+        ' line 14',
+        '-line 15',
+        '+LINE 15',
+        ' line 16',
+        ' line 17',
+      ].join('\n'),
+    );
   });
 
   it('is bounded in lines and line length, and says how many changes it left out', () => {
@@ -45,25 +61,50 @@ describe('chooseRulesVersion', () => {
   const head = { text: 'max: 100\n', sha256: '2'.repeat(64) };
   const commits = { path: 'contract.yml', baseSha: 'b'.repeat(40), headSha: 'a'.repeat(40) };
 
-  it('applies the base\'s version and records the head\'s change', () => {
+  it("applies the base's version and records the head's change", () => {
     expect(chooseRulesVersion({ ...commits, base, head })).toEqual({
       text: 'max: 40\n',
-      record: { path: 'contract.yml', sha256: base.sha256, applied: 'base', base_sha: commits.baseSha, head_sha: commits.headSha, base_sha256: base.sha256, head_differs: true, head_sha256: head.sha256, diff: '-max: 40\n+max: 100' },
+      record: {
+        path: 'contract.yml',
+        sha256: base.sha256,
+        applied: 'base',
+        base_sha: commits.baseSha,
+        head_sha: commits.headSha,
+        base_sha256: base.sha256,
+        head_differs: true,
+        head_sha256: head.sha256,
+        diff: '-max: 40\n+max: 100',
+      },
     });
   });
 
   it('records no change when the two are the same', () => {
-    expect(chooseRulesVersion({ ...commits, base, head: base }).record).toEqual({ path: 'contract.yml', sha256: base.sha256, applied: 'base', base_sha: commits.baseSha, head_sha: commits.headSha, base_sha256: base.sha256 });
-  });
-
-  it('applies the head\'s version of a file new in the pull request', () => {
-    expect(chooseRulesVersion({ ...commits, base: undefined, head })).toEqual({
-      text: 'max: 100\n',
-      record: { path: 'contract.yml', sha256: head.sha256, applied: 'head', base_sha: commits.baseSha, head_sha: commits.headSha, new_in_pull_request: true, head_sha256: head.sha256 },
+    expect(chooseRulesVersion({ ...commits, base, head: base }).record).toEqual({
+      path: 'contract.yml',
+      sha256: base.sha256,
+      applied: 'base',
+      base_sha: commits.baseSha,
+      head_sha: commits.headSha,
+      base_sha256: base.sha256,
     });
   });
 
-  it('applies the base\'s version of a file the pull request deletes', () => {
+  it("applies the head's version of a file new in the pull request", () => {
+    expect(chooseRulesVersion({ ...commits, base: undefined, head })).toEqual({
+      text: 'max: 100\n',
+      record: {
+        path: 'contract.yml',
+        sha256: head.sha256,
+        applied: 'head',
+        base_sha: commits.baseSha,
+        head_sha: commits.headSha,
+        new_in_pull_request: true,
+        head_sha256: head.sha256,
+      },
+    });
+  });
+
+  it("applies the base's version of a file the pull request deletes", () => {
     const { text, record } = chooseRulesVersion({ ...commits, base, head: undefined });
     expect(text).toBe('max: 40\n');
     expect(record).toMatchObject({ applied: 'base', head_differs: true, diff: '-max: 40' });

@@ -27,21 +27,33 @@ function plainWasserstein(u: Float64Array, v: Float64Array): number {
 }
 
 // Short decimals as a CSV holds them, −0 ("-0.0000") among them.
-const decimal = fc.oneof({ weight: 20, arbitrary: fc.tuple(fc.integer({ min: -2e9, max: 2e9 }), fc.integer({ min: 0, max: 9 })).map(([m, d]) => m / 10 ** d) }, { weight: 1, arbitrary: fc.constant(-0) });
+const decimal = fc.oneof(
+  {
+    weight: 20,
+    arbitrary: fc
+      .tuple(fc.integer({ min: -2e9, max: 2e9 }), fc.integer({ min: 0, max: 9 }))
+      .map(([m, d]) => m / 10 ** d),
+  },
+  { weight: 1, arbitrary: fc.constant(-0) },
+);
 const anyValue = fc.oneof(decimal, fc.double({ noNaN: true }), fc.constant(-0), fc.constant(0));
 
 describe('sorting a sample once for every test', () => {
   it('sorts short decimals by their integers exactly as the comparison sort, and any values too', () => {
     fc.assert(
-      fc.property(fc.array(decimal, { minLength: 256, maxLength: 1500 }), fc.array(anyValue, { minLength: 256, maxLength: 1500 }), (decimals, values) => {
-        for (const input of [Float64Array.from(decimals), Float64Array.from(values)]) {
-          const sorted = sortValues(input.slice());
-          expect(bits(sorted)).toBe(bits(plainSort(input)));
-          expect(isSorted(sorted)).toBe(true);
-          // Sorted input is left as it is.
-          expect(sortValues(sorted)).toBe(sorted);
-        }
-      }),
+      fc.property(
+        fc.array(decimal, { minLength: 256, maxLength: 1500 }),
+        fc.array(anyValue, { minLength: 256, maxLength: 1500 }),
+        (decimals, values) => {
+          for (const input of [Float64Array.from(decimals), Float64Array.from(values)]) {
+            const sorted = sortValues(input.slice());
+            expect(bits(sorted)).toBe(bits(plainSort(input)));
+            expect(isSorted(sorted)).toBe(true);
+            // Sorted input is left as it is.
+            expect(sortValues(sorted)).toBe(sorted);
+          }
+        },
+      ),
       { numRuns: 60 },
     );
     expect(isSorted(Float64Array.of(0, -0))).toBe(false);
@@ -50,18 +62,22 @@ describe('sorting a sample once for every test', () => {
 
   it('gives the same statistics on sorted samples as on samples in any order; Wasserstein by merging equals its plain twin', () => {
     fc.assert(
-      fc.property(fc.array(decimal, { minLength: 1, maxLength: 400 }), fc.array(decimal, { minLength: 1, maxLength: 400 }), (xs, ys) => {
-        const a = Float64Array.from(xs);
-        const b = Float64Array.from(ys);
-        const sa = plainSort(a);
-        const sb = plainSort(b);
-        expect(ks2samp(sa, sb)).toEqual(ks2samp(a, b));
-        expect(populationStabilityIndex(sa, sb)).toEqual(populationStabilityIndex(a, b));
-        expect(wasserstein1(sa, sb)).toBe(plainWasserstein(a, b));
-        expect(wasserstein1(a, b)).toBe(plainWasserstein(a, b));
-        // The inputs are never changed.
-        expect(bits(a)).toBe(bits(Float64Array.from(xs)));
-      }),
+      fc.property(
+        fc.array(decimal, { minLength: 1, maxLength: 400 }),
+        fc.array(decimal, { minLength: 1, maxLength: 400 }),
+        (xs, ys) => {
+          const a = Float64Array.from(xs);
+          const b = Float64Array.from(ys);
+          const sa = plainSort(a);
+          const sb = plainSort(b);
+          expect(ks2samp(sa, sb)).toEqual(ks2samp(a, b));
+          expect(populationStabilityIndex(sa, sb)).toEqual(populationStabilityIndex(a, b));
+          expect(wasserstein1(sa, sb)).toBe(plainWasserstein(a, b));
+          expect(wasserstein1(a, b)).toBe(plainWasserstein(a, b));
+          // The inputs are never changed.
+          expect(bits(a)).toBe(bits(Float64Array.from(xs)));
+        },
+      ),
       { numRuns: 200 },
     );
   });

@@ -24,7 +24,14 @@ interface Fixtures {
   gamma: { a: number; x: number; q: number }[];
   chi2_sf: { x: number; k: number; sf: number }[];
   norm_sf: { z: number; sf: number }[];
-  contingency: { reference: number[]; current: number[]; statistic: number; p: number; dof: number; cramers_v: number }[];
+  contingency: {
+    reference: number[];
+    current: number[];
+    statistic: number;
+    p: number;
+    dof: number;
+    cramers_v: number;
+  }[];
   ztest: { x1: number; n1: number; x2: number; n2: number; z: number; p: number }[];
   psi: { reference: number[]; current: number[]; psi: number }[];
   wasserstein: { u: number[]; v: number[]; distance: number; normed: number }[];
@@ -40,42 +47,59 @@ function agrees(actual: number, expected: number) {
 }
 
 describe('statistics against scipy', () => {
-  it.each(fixtures.mcnemar)('McNemar with $b and $c discordant pairs', ({ b, c, p }) => agrees(mcnemarTest(b, c).pValue, p));
+  it.each(fixtures.mcnemar)('McNemar with $b and $c discordant pairs', ({ b, c, p }) =>
+    agrees(mcnemarTest(b, c).pValue, p),
+  );
   it.each(fixtures.kstwo)('Kolmogorov distribution sf(n=$n, x=$x)', ({ n, x, sf }) => agrees(kolmogorovSf(n, x), sf));
-  it.each(fixtures.ks_asymp.map((f) => ({ ...f, sizes: `${f.a.length} and ${f.b.length} values` })))('two-sample KS (asymptotic), $sizes', ({ a, b, statistic, p }) => {
-    const result = ks2samp(Float64Array.from(a), Float64Array.from(b));
-    expect(result.method).toBe('asymptotic');
-    agrees(result.statistic, statistic);
-    agrees(result.pValue, p);
-  });
-  it.each(fixtures.ks.map((f) => ({ ...f, sizes: `${f.a.length} and ${f.b.length} values` })))('two-sample KS (exact), $sizes', ({ a, b, statistic, p }) => {
-    const result = ks2samp(Float64Array.from(a), Float64Array.from(b));
-    agrees(result.statistic, statistic);
-    agrees(result.pValue, p);
-  });
+  it.each(fixtures.ks_asymp.map((f) => ({ ...f, sizes: `${f.a.length} and ${f.b.length} values` })))(
+    'two-sample KS (asymptotic), $sizes',
+    ({ a, b, statistic, p }) => {
+      const result = ks2samp(Float64Array.from(a), Float64Array.from(b));
+      expect(result.method).toBe('asymptotic');
+      agrees(result.statistic, statistic);
+      agrees(result.pValue, p);
+    },
+  );
+  it.each(fixtures.ks.map((f) => ({ ...f, sizes: `${f.a.length} and ${f.b.length} values` })))(
+    'two-sample KS (exact), $sizes',
+    ({ a, b, statistic, p }) => {
+      const result = ks2samp(Float64Array.from(a), Float64Array.from(b));
+      agrees(result.statistic, statistic);
+      agrees(result.pValue, p);
+    },
+  );
 
   it.each(fixtures.gamma)('regularized upper gamma Q($a, $x)', ({ a, x, q }) => agrees(upperRegularizedGamma(a, x), q));
   it.each(fixtures.chi2_sf)('chi-square sf($x, $k)', ({ x, k, sf }) => agrees(chiSquareSf(x, k), sf));
   it.each(fixtures.norm_sf)('normal sf($z)', ({ z, sf }) => agrees(normalSf(z), sf));
-  it.each(fixtures.contingency)('chi-square contingency $reference vs $current', ({ reference, current, statistic, p, dof, cramers_v }) => {
-    const result = chiSquareContingency(reference, current);
-    expect(result.dof).toBe(dof);
-    agrees(result.statistic, statistic);
-    agrees(result.pValue, p);
-    agrees(result.cramersV, cramers_v);
-  });
+  it.each(fixtures.contingency)(
+    'chi-square contingency $reference vs $current',
+    ({ reference, current, statistic, p, dof, cramers_v }) => {
+      const result = chiSquareContingency(reference, current);
+      expect(result.dof).toBe(dof);
+      agrees(result.statistic, statistic);
+      agrees(result.pValue, p);
+      agrees(result.cramersV, cramers_v);
+    },
+  );
   it.each(fixtures.ztest)('two-proportion z-test $x1/$n1 vs $x2/$n2', ({ x1, n1, x2, n2, z, p }) => {
     const result = twoProportionZTest(x1, n1, x2, n2);
     agrees(result.statistic, z);
     agrees(result.pValue, p);
   });
-  it.each(fixtures.psi.map((f, i) => ({ ...f, name: `case ${i + 1} (${f.reference.length} reference values)` })))('PSI, $name', ({ reference, current, psi }) => {
-    agrees(populationStabilityIndex(Float64Array.from(reference), Float64Array.from(current)).psi, psi);
-  });
-  it.each(fixtures.wasserstein.map((f, i) => ({ ...f, name: `case ${i + 1}` })))('Wasserstein-1, $name', ({ u, v, distance, normed }) => {
-    agrees(wasserstein1(Float64Array.from(u), Float64Array.from(v)), distance);
-    agrees(normedWasserstein(Float64Array.from(u), Float64Array.from(v)), normed);
-  });
+  it.each(fixtures.psi.map((f, i) => ({ ...f, name: `case ${i + 1} (${f.reference.length} reference values)` })))(
+    'PSI, $name',
+    ({ reference, current, psi }) => {
+      agrees(populationStabilityIndex(Float64Array.from(reference), Float64Array.from(current)).psi, psi);
+    },
+  );
+  it.each(fixtures.wasserstein.map((f, i) => ({ ...f, name: `case ${i + 1}` })))(
+    'Wasserstein-1, $name',
+    ({ u, v, distance, normed }) => {
+      agrees(wasserstein1(Float64Array.from(u), Float64Array.from(v)), distance);
+      agrees(normedWasserstein(Float64Array.from(u), Float64Array.from(v)), normed);
+    },
+  );
   it.each(fixtures.jensenshannon)('Jensen-Shannon distance $p vs $q', ({ p, q, distance }) => {
     if (distance === 0) expect(jensenShannonDistance(p, q)).toBe(0);
     else agrees(jensenShannonDistance(p, q), distance);

@@ -3,7 +3,7 @@ import { commandEnvironment } from '../../../../src/core/train/command-environme
 import { redactCommand, secretValues } from '../../../../src/core/train/redact-command.js';
 
 describe('commandEnvironment', () => {
-  it('keeps what a run: step gets and leaves out the runner\'s tokens, file commands and the inputs', () => {
+  it("keeps what a run: step gets and leaves out the runner's tokens, file commands and the inputs", () => {
     const { env, removed } = commandEnvironment({
       PATH: '/usr/bin',
       GITHUB_REPOSITORY: 'acme/models',
@@ -18,8 +18,21 @@ describe('commandEnvironment', () => {
       STATE_x: '1',
       UNSET: undefined,
     });
-    expect(env).toEqual({ PATH: '/usr/bin', GITHUB_REPOSITORY: 'acme/models', GITHUB_STEP_SUMMARY: '/tmp/summary', WANDB_API_KEY: 'set by the workflow', GITHUB_ENV: '/tmp/env' });
-    expect(removed).toEqual(['ACTIONS_RESULTS_URL', 'ACTIONS_RUNTIME_TOKEN', 'GITHUB_OUTPUT', 'INPUT_COMMAND', 'INPUT_GITHUB-TOKEN', 'STATE_x']);
+    expect(env).toEqual({
+      PATH: '/usr/bin',
+      GITHUB_REPOSITORY: 'acme/models',
+      GITHUB_STEP_SUMMARY: '/tmp/summary',
+      WANDB_API_KEY: 'set by the workflow',
+      GITHUB_ENV: '/tmp/env',
+    });
+    expect(removed).toEqual([
+      'ACTIONS_RESULTS_URL',
+      'ACTIONS_RUNTIME_TOKEN',
+      'GITHUB_OUTPUT',
+      'INPUT_COMMAND',
+      'INPUT_GITHUB-TOKEN',
+      'STATE_x',
+    ]);
   });
 });
 
@@ -31,14 +44,20 @@ describe('redactCommand', () => {
     ['WANDB_API_KEY=0123456789abcdef python train.py', 'WANDB_API_KEY=*** python train.py'],
     ['export HF_TOKEN="quoted value"', 'export HF_TOKEN=***'],
     ['echo "$HF_TOKEN" && train --token "$T"', 'echo "$HF_TOKEN" && train --token "$T"'],
-    ['git clone https://x-access-token:ghs_abcdefghijklmnopqrstuvwx@github.com/a/b', 'git clone https://x-access-token:***@github.com/a/b'],
+    [
+      'git clone https://x-access-token:ghs_abcdefghijklmnopqrstuvwx@github.com/a/b',
+      'git clone https://x-access-token:***@github.com/a/b',
+    ],
     ['curl -H "Authorization: Bearer abcdefgh12345678"', 'curl -H "Authorization: Bearer ***"'],
     ['aws s3 cp s3://b/x . # AKIAIOSFODNN7EXAMPLE', 'aws s3 cp s3://b/x . # ***'],
     ['GIT_AUTHOR_NAME=Ada make train', 'GIT_AUTHOR_NAME=Ada make train'],
     ['train --tokenizer bpe --author ada', 'train --tokenizer bpe --author ada'],
     ['train --wandb-key 0123456789abcdef --hf-key=abcdef123456', 'train --wandb-key *** --hf-key=***'],
     ['WANDB_KEY=0123456789abcdef train', 'WANDB_KEY=*** train'],
-    ['curl -H "X-Api-Key: abcdef123456" -H "PRIVATE-TOKEN: glpat-abcdef123456"', 'curl -H "X-Api-Key: ***" -H "PRIVATE-TOKEN: ***"'],
+    [
+      'curl -H "X-Api-Key: abcdef123456" -H "PRIVATE-TOKEN: glpat-abcdef123456"',
+      'curl -H "X-Api-Key: ***" -H "PRIVATE-TOKEN: ***"',
+    ],
     ['login --password "pa$sword123" --token "$T"', 'login --password *** --token "$T"'],
     ['aws configure set aws_secret_access_key wJalrXUtnFEMI/K7MDENG', 'aws configure set aws_secret_access_key ***'],
     ['train --shard-key id --epochs 3', 'train --shard-key *** --epochs 3'],
@@ -47,7 +66,9 @@ describe('redactCommand', () => {
   });
 
   it('masks known secret values wherever they stand, longest first', () => {
-    expect(redactCommand('run abcdefgh then abcdefgh-longer', ['abcdefgh', 'abcdefgh-longer'])).toBe('run *** then ***');
+    expect(redactCommand('run abcdefgh then abcdefgh-longer', ['abcdefgh', 'abcdefgh-longer'])).toBe(
+      'run *** then ***',
+    );
   });
 
   it('takes linear time on a long run of name-like parts', () => {
@@ -63,6 +84,14 @@ describe('redactCommand', () => {
 
 describe('secretValues', () => {
   it('takes the values of variables named as credentials', () => {
-    expect(secretValues({ HF_TOKEN: 'a1', PWD: '/work', GIT_AUTHOR_NAME: 'Ada', 'INPUT_GITHUB-TOKEN': 'g', DB_PASSWORD: 'p' }).sort()).toEqual(['a1', 'g', 'p']);
+    expect(
+      secretValues({
+        HF_TOKEN: 'a1',
+        PWD: '/work',
+        GIT_AUTHOR_NAME: 'Ada',
+        'INPUT_GITHUB-TOKEN': 'g',
+        DB_PASSWORD: 'p',
+      }).sort(),
+    ).toEqual(['a1', 'g', 'p']);
   });
 });

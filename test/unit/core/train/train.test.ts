@@ -11,7 +11,15 @@ const fixture = (name: string) => readFileSync(join(ROOT, 'test', 'fixtures', 'n
 
 describe('nvidia-smi answers', () => {
   it('reads the recorded H100', () => {
-    expect(parseGpuQuery(fixture('h100/query.txt'))).toEqual([{ name: 'NVIDIA H100 80GB HBM3', memory_total_mib: 81559, memory_free_mib: 81079, driver_version: '580.159.04', utilization_percent: 0 }]);
+    expect(parseGpuQuery(fixture('h100/query.txt'))).toEqual([
+      {
+        name: 'NVIDIA H100 80GB HBM3',
+        memory_total_mib: 81559,
+        memory_free_mib: 81079,
+        driver_version: '580.159.04',
+        utilization_percent: 0,
+      },
+    ]);
     expect(parseCudaVersion(fixture('h100/banner.txt'))).toBe('13.0');
   });
   it('reads fields nvidia-smi cannot measure (a MIG slice) as NaN', () => {
@@ -39,7 +47,11 @@ describe('preflight', () => {
 
 describe('GPU usage over a run', () => {
   it('averages utilisation over GPUs, sums their memory, and thins the series for the chart', () => {
-    const samples = Array.from({ length: 300 }, (_, i) => ({ seconds: i * 5, utilization: [i % 2 === 0 ? 100 : 50, 0], memory: [1000, 500] }));
+    const samples = Array.from({ length: 300 }, (_, i) => ({
+      seconds: i * 5,
+      utilization: [i % 2 === 0 ? 100 : 50, 0],
+      memory: [1000, 500],
+    }));
     const usage = summarizeGpuUsage(samples, 100)!;
     expect(usage.utilization_percent).toEqual({ mean: 37.5, max: 50 });
     expect(usage.memory_used_mib).toEqual({ mean: 1500, max: 1500 });
@@ -53,12 +65,20 @@ describe('GPU usage over a run', () => {
 
 describe('the metrics file', () => {
   it('keeps numbers, one level of nesting, and lists what it left out', () => {
-    expect(flattenTrainingMetrics({ loss: 0.1, val: { acc: 0.9, deep: { x: 1 } }, name: 'run', nan: Number.NaN })).toEqual({ metrics: { loss: 0.1, 'val.acc': 0.9, nan: null }, ignored: ['val.deep', 'name'] });
+    expect(
+      flattenTrainingMetrics({ loss: 0.1, val: { acc: 0.9, deep: { x: 1 } }, name: 'run', nan: Number.NaN }),
+    ).toEqual({ metrics: { loss: 0.1, 'val.acc': 0.9, nan: null }, ignored: ['val.deep', 'name'] });
   });
 
-  it('keeps metrics named like Object.prototype\'s properties, __proto__ included', () => {
-    const { metrics } = flattenTrainingMetrics(JSON.parse('{"__proto__": 0.5, "constructor": 1, "toString": {"x": 2}}'));
-    expect(Object.entries(metrics)).toEqual([['__proto__', 0.5], ['constructor', 1], ['toString.x', 2]]);
+  it("keeps metrics named like Object.prototype's properties, __proto__ included", () => {
+    const { metrics } = flattenTrainingMetrics(
+      JSON.parse('{"__proto__": 0.5, "constructor": 1, "toString": {"x": 2}}'),
+    );
+    expect(Object.entries(metrics)).toEqual([
+      ['__proto__', 0.5],
+      ['constructor', 1],
+      ['toString.x', 2],
+    ]);
     expect(JSON.stringify(metrics)).toBe('{"__proto__":0.5,"constructor":1,"toString.x":2}');
   });
 });

@@ -4,7 +4,12 @@ import { BatchScorer, readWhileScoring, type ScoringTarget } from '../../../../s
 import type { OutputTensor } from '../../../../src/io/onnx/onnx-model.js';
 
 /** A stand-in model: per row, its first input and the sum of its inputs; it records what it was fed. */
-function target(name: string, columns: number[], calls: string[], fail?: (call: number) => Error | undefined): ScoringTarget {
+function target(
+  name: string,
+  columns: number[],
+  calls: string[],
+  fail?: (call: number) => Error | undefined,
+): ScoringTarget {
   let call = 0;
   return {
     name,
@@ -65,25 +70,53 @@ describe('BatchScorer', () => {
       row += size;
     }
     const [expected, actual] = [await byColumns.finish(), await byRows.finish()];
-    expect(actual.models.map((m) => Array.from(m.output.data))).toEqual(expected.models.map((m) => Array.from(m.output.data)));
+    expect(actual.models.map((m) => Array.from(m.output.data))).toEqual(
+      expected.models.map((m) => Array.from(m.output.data)),
+    );
     expect(actual.models[0]!.times.batchRows).toEqual([8, 8, 5]);
   });
 
   it('names the model and the rows when onnxruntime fails, and passes a user error through as it is', async () => {
-    const failing = new BatchScorer([target('m.onnx', [0, 1], [], (call) => (call === 1 ? new Error('Non-zero status code\nstack') : undefined))], 2, 8);
-    await expect(feed(failing, [12, 6], 2)).rejects.toThrow(new DataError('m.onnx: onnxruntime failed on rows 9 to 16: Non-zero status code', { file: 'm.onnx' }));
-    const refused = new BatchScorer([target('m.onnx', [0, 1], [], () => new ConfigurationError('m.onnx: the model takes 3 features per row'))], 2, 4);
+    const failing = new BatchScorer(
+      [target('m.onnx', [0, 1], [], (call) => (call === 1 ? new Error('Non-zero status code\nstack') : undefined))],
+      2,
+      8,
+    );
+    await expect(feed(failing, [12, 6], 2)).rejects.toThrow(
+      new DataError('m.onnx: onnxruntime failed on rows 9 to 16: Non-zero status code', { file: 'm.onnx' }),
+    );
+    const refused = new BatchScorer(
+      [target('m.onnx', [0, 1], [], () => new ConfigurationError('m.onnx: the model takes 3 features per row'))],
+      2,
+      4,
+    );
     await expect(feed(refused, [4], 2)).rejects.toThrow(ConfigurationError);
   });
 
   it('refuses an output that is not one row per input row', async () => {
-    const flat: ScoringTarget = { name: 'flat.onnx', outputName: 'z', columns: [0], run: async (_, rows) => ({ data: new Float32Array(rows * 3), dims: [rows * 3], type: 'float32' }) };
+    const flat: ScoringTarget = {
+      name: 'flat.onnx',
+      outputName: 'z',
+      columns: [0],
+      run: async (_, rows) => ({ data: new Float32Array(rows * 3), dims: [rows * 3], type: 'float32' }),
+    };
     const scorer = new BatchScorer([flat], 1, 4);
-    await expect(feed(scorer, [4], 1)).rejects.toThrow('flat.onnx: the output z has 12 values for 4 rows; mlgate expects [rows, classes] or [rows]');
+    await expect(feed(scorer, [4], 1)).rejects.toThrow(
+      'flat.onnx: the output z has 12 values for 4 rows; mlgate expects [rows, classes] or [rows]',
+    );
   });
 
   it('keeps integer outputs (class indices) as integers, past its first guess of the size', async () => {
-    const labels: ScoringTarget = { name: 'labels.onnx', outputName: 'label', columns: [0], run: async (features, rows) => ({ data: BigInt64Array.from({ length: rows }, (_, r) => BigInt(features[r]! % 3)), dims: [rows], type: 'int64' }) };
+    const labels: ScoringTarget = {
+      name: 'labels.onnx',
+      outputName: 'label',
+      columns: [0],
+      run: async (features, rows) => ({
+        data: BigInt64Array.from({ length: rows }, (_, r) => BigInt(features[r]! % 3)),
+        dims: [rows],
+        type: 'int64',
+      }),
+    };
     const scorer = new BatchScorer([labels], 1, 2);
     await feed(scorer, [5, 5, 5, 5, 5, 5, 5], 1);
     const { output } = (await scorer.finish()).models[0]!;
@@ -96,7 +129,9 @@ describe('BatchScorer', () => {
     let closed = 0;
     const scorer = new BatchScorer([target('a', [0], [])], 1, 4);
     scorer.close = async () => void closed++;
-    await expect(readWhileScoring(scorer, async () => Promise.reject(new DataError('data.csv:3: bad')))).rejects.toThrow('data.csv:3: bad');
+    await expect(
+      readWhileScoring(scorer, async () => Promise.reject(new DataError('data.csv:3: bad'))),
+    ).rejects.toThrow('data.csv:3: bad');
     expect(closed).toBe(1);
     const fine = new BatchScorer([target('a', [0], [])], 1, 4);
     const { read, scored } = await readWhileScoring(fine, async (onFeatures) => {

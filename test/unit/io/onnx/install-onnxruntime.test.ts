@@ -29,7 +29,8 @@ function packTarball(name: string, filter: (path: string) => boolean): Buffer {
 }
 
 const integrity = (bytes: Buffer) => `sha512-${createHash('sha512').update(bytes).digest('base64')}`;
-const VERSION = JSON.parse(readFileSync(join(ROOT, 'node_modules', 'onnxruntime-node', 'package.json'), 'utf8')).version as string;
+const VERSION = JSON.parse(readFileSync(join(ROOT, 'node_modules', 'onnxruntime-node', 'package.json'), 'utf8'))
+  .version as string;
 
 let server: Server;
 let registry: string;
@@ -39,10 +40,21 @@ const requests: string[] = [];
 
 beforeAll(async () => {
   const native = `/bin/napi-v6/${process.platform}/${process.arch}`;
-  const node = packTarball('onnxruntime-node', (path) => !path.includes('/bin/napi-v6/') || path.endsWith('/bin/napi-v6') || path.includes(native) || /\/bin\/napi-v6\/[^/]+$/.test(path) || /\/bin$/.test(path));
+  const node = packTarball(
+    'onnxruntime-node',
+    (path) =>
+      !path.includes('/bin/napi-v6/') ||
+      path.endsWith('/bin/napi-v6') ||
+      path.includes(native) ||
+      /\/bin\/napi-v6\/[^/]+$/.test(path) ||
+      /\/bin$/.test(path),
+  );
   const common = packTarball('onnxruntime-common', () => true);
   // The build's pin, with the integrity of these tarballs: their files are node_modules', as the pin records them.
-  pin = { node: { ...ONNXRUNTIME_PIN.node, integrity: integrity(node) }, common: { ...ONNXRUNTIME_PIN.common, integrity: integrity(common) } };
+  pin = {
+    node: { ...ONNXRUNTIME_PIN.node, integrity: integrity(node) },
+    common: { ...ONNXRUNTIME_PIN.common, integrity: integrity(common) },
+  };
   served.set(`/onnxruntime-node/-/onnxruntime-node-${VERSION}.tgz`, node);
   served.set(`/onnxruntime-common/-/onnxruntime-common-${VERSION}.tgz`, common);
   server = createServer((request, response) => {
@@ -68,11 +80,20 @@ describe('fetching onnxruntime-node into the tool cache', () => {
 
     // No node_modules above the resolving file, as for a bundle on a runner: the tool cache is used, not fetched again.
     const before = requests.length;
-    const ort = await findOnnxruntime({ pin, cacheRoot, registry, resolveFrom: pathToFileURL(join(cacheRoot, 'index.js')) });
+    const ort = await findOnnxruntime({
+      pin,
+      cacheRoot,
+      registry,
+      resolveFrom: pathToFileURL(join(cacheRoot, 'index.js')),
+    });
     expect(requests.length).toBe(before);
     expect(ort.source).toBe(`tool cache ${dir}`);
     const folder = mkdtempSync(join(tmpdir(), 'mlgate-model-'));
-    const path = writeModel(join(folder, 'm.onnx'), { features: ['a', 'b', 'c'], layers: teacherLayers(3, 3), output: 'softmax' });
+    const path = writeModel(join(folder, 'm.onnx'), {
+      features: ['a', 'b', 'c'],
+      layers: teacherLayers(3, 3),
+      output: 'softmax',
+    });
     const model = await openModel(ort, path, 'm.onnx');
     const output = await model.run(new Float32Array([1, 0, 0, 0, 0, 1]), 2, 3);
     await model.release();
@@ -84,15 +105,21 @@ describe('fetching onnxruntime-node into the tool cache', () => {
   it('refuses a tarball that does not match the pinned integrity, and leaves nothing in the cache', async () => {
     const cacheRoot = mkdtempSync(join(tmpdir(), 'mlgate-toolcache-'));
     const tampered = { ...pin, node: { ...pin.node, integrity: integrity(Buffer.from('another tarball')) } };
-    await expect(installOnnxruntime({ pin: tampered, cacheRoot, registry })).rejects.toThrow(/^onnxruntime-node@[\d.]+ from http:\/\/127\.0\.0\.1:\d+ failed its integrity check \(expected sha512-.*, got sha512-.*\); refusing to load it/);
+    await expect(installOnnxruntime({ pin: tampered, cacheRoot, registry })).rejects.toThrow(
+      /^onnxruntime-node@[\d.]+ from http:\/\/127\.0\.0\.1:\d+ failed its integrity check \(expected sha512-.*, got sha512-.*\); refusing to load it/,
+    );
     expect(readdirSync(join(cacheRoot, 'mlgate-onnxruntime-node', VERSION))).toEqual([]);
   });
 
   it('says what to do when the registry cannot be reached or lacks the package', async () => {
     const cacheRoot = mkdtempSync(join(tmpdir(), 'mlgate-toolcache-'));
     mkdirSync(cacheRoot, { recursive: true });
-    await expect(installOnnxruntime({ pin, cacheRoot, registry: 'http://127.0.0.1:9' })).rejects.toThrow(/^cannot download onnxruntime-node@[\d.]+ from http:\/\/127\.0\.0\.1:9 .*set onnxruntime-path$/);
+    await expect(installOnnxruntime({ pin, cacheRoot, registry: 'http://127.0.0.1:9' })).rejects.toThrow(
+      /^cannot download onnxruntime-node@[\d.]+ from http:\/\/127\.0\.0\.1:9 .*set onnxruntime-path$/,
+    );
     const missing = { ...pin, node: { ...pin.node, version: '0.0.1' } };
-    await expect(installOnnxruntime({ pin: missing, cacheRoot, registry })).rejects.toThrow(/answered 404; set npm_config_registry to a registry that has it, or set onnxruntime-path/);
+    await expect(installOnnxruntime({ pin: missing, cacheRoot, registry })).rejects.toThrow(
+      /answered 404; set npm_config_registry to a registry that has it, or set onnxruntime-path/,
+    );
   });
 });

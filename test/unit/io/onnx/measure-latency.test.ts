@@ -27,8 +27,24 @@ describe('measureLatency', () => {
     const sample = new TimingSample(5, 2);
     // Two rows read: the sample repeats them to fill its five.
     sample.add([Float64Array.of(1, 2), Float64Array.of(10, 20)], 2);
-    const times = await measureLatency([model('a'), model('b')], sample, { warmUpCalls: 2, minCalls: 3, maxCalls: 3, budgetMs: 0 }, clock);
-    expect(log).toEqual(['a:5x2:10', 'b:5x2:10', 'a:5x2:10', 'b:5x2:10', 'a:5x2:10', 'b:5x2:10', 'b:5x2:10', 'a:5x2:10', 'a:5x2:10', 'b:5x2:10']);
+    const times = await measureLatency(
+      [model('a'), model('b')],
+      sample,
+      { warmUpCalls: 2, minCalls: 3, maxCalls: 3, budgetMs: 0 },
+      clock,
+    );
+    expect(log).toEqual([
+      'a:5x2:10',
+      'b:5x2:10',
+      'a:5x2:10',
+      'b:5x2:10',
+      'a:5x2:10',
+      'b:5x2:10',
+      'b:5x2:10',
+      'a:5x2:10',
+      'a:5x2:10',
+      'b:5x2:10',
+    ]);
     expect(times!.models.map((t) => t.batchMs)).toEqual([
       [1, 1, 1],
       [1, 1, 1],
@@ -42,7 +58,12 @@ describe('measureLatency', () => {
     const { model, clock } = scripted(new Map([[4, 3]]));
     const sample = new TimingSample(1, 2);
     sample.add([Float64Array.of(1), Float64Array.of(2)], 1);
-    const times = await measureLatency([model('a'), model('b')], sample, { warmUpCalls: 2, minCalls: 2, maxCalls: 2, budgetMs: 100 }, clock);
+    const times = await measureLatency(
+      [model('a'), model('b')],
+      sample,
+      { warmUpCalls: 2, minCalls: 2, maxCalls: 2, budgetMs: 100 },
+      clock,
+    );
     expect(times!.models.map((t) => t.batchMs)).toEqual([
       [1, 1],
       [1, 1],
@@ -50,7 +71,12 @@ describe('measureLatency', () => {
     expect(times!.retimedRounds).toBe(1);
     // Once the budget is spent, a preempted round is kept: a slow model on a busy machine would never finish.
     const late = scripted(new Map([[4, 3]]));
-    const kept = await measureLatency([late.model('a'), late.model('b')], sample, { warmUpCalls: 2, minCalls: 2, maxCalls: 2, budgetMs: 0 }, late.clock);
+    const kept = await measureLatency(
+      [late.model('a'), late.model('b')],
+      sample,
+      { warmUpCalls: 2, minCalls: 2, maxCalls: 2, budgetMs: 0 },
+      late.clock,
+    );
     expect(kept!.models[0]!.batchMs).toEqual([4, 1]);
     expect(kept!.retimedRounds).toBe(0);
   });
@@ -59,8 +85,20 @@ describe('measureLatency', () => {
     const { model, clock } = scripted(new Map());
     const sample = new TimingSample(1, 2);
     sample.add([Float64Array.of(1), Float64Array.of(2)], 1);
-    const times = await measureLatency([model('a')], sample, { warmUpCalls: 0, minCalls: 2, maxCalls: 100, budgetMs: 10 }, clock);
+    const times = await measureLatency(
+      [model('a')],
+      sample,
+      { warmUpCalls: 0, minCalls: 2, maxCalls: 100, budgetMs: 10 },
+      clock,
+    );
     expect(times!.models[0]!.batchMs).toHaveLength(10);
-    expect(await measureLatency([model('a')], new TimingSample(4, 2), { warmUpCalls: 0, minCalls: 2, maxCalls: 2, budgetMs: 0 }, clock)).toBeUndefined();
+    expect(
+      await measureLatency(
+        [model('a')],
+        new TimingSample(4, 2),
+        { warmUpCalls: 0, minCalls: 2, maxCalls: 2, budgetMs: 0 },
+        clock,
+      ),
+    ).toBeUndefined();
   });
 });

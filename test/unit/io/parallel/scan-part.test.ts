@@ -52,9 +52,12 @@ function requests(path: string, header: string[], dataStart: number, size: numbe
 async function readInParts(text: string, cuts: number[]) {
   const { path, size } = writeCsv(text);
   const header = (await readDelimitedHeader(path, ',', 'data.csv'))!;
-  const points = [...new Set(cuts.map((c) => header.dataStart + (c % (size - header.dataStart + 1))))].filter((c) => c > header.dataStart && c < size).sort((a, b) => a - b);
+  const points = [...new Set(cuts.map((c) => header.dataStart + (c % (size - header.dataStart + 1))))]
+    .filter((c) => c > header.dataStart && c < size)
+    .sort((a, b) => a - b);
   const parts: PartResult[] = [];
-  for (const request of requests(path, header.names, header.dataStart, size, points)) parts.push(await scanPart(request));
+  for (const request of requests(path, header.names, header.dataStart, size, points))
+    parts.push(await scanPart(request));
   const meet = parts.every((part, i) => i === 0 || part.firstRowStart === parts[i - 1]!.lastRowEnd);
   const profile = new ProfileBuilder({ createdAt: CREATED, sampleSize: 10_000, seed: 7 });
   profile.declare('x', 'number', 'float');
@@ -69,7 +72,13 @@ async function readInParts(text: string, cuts: number[]) {
     lineOffset += part.lines;
   }
   const finished = profile.finish();
-  return { meet, parts: parts.length, lines: parts.reduce((n, p) => n + p.lines, 0), profile: finished, report: validator.finish(finished, { failOn: 'error', createdAt: CREATED }) };
+  return {
+    meet,
+    parts: parts.length,
+    lines: parts.reduce((n, p) => n + p.lines, 0),
+    profile: finished,
+    report: validator.finish(finished, { failOn: 'error', createdAt: CREATED }),
+  };
 }
 
 /**
@@ -77,11 +86,22 @@ async function readInParts(text: string, cuts: number[]) {
  * pass in the last bits, as the merge test of core/profile allows too; everything else must be equal.
  */
 function roundedMoments(columns: readonly object[]): unknown {
-  const round = (key: string, value: unknown) => (['mean', 'm2', 'variance', 'std'].includes(key) && typeof value === 'number' ? Number(value.toPrecision(12)) : value);
-  return JSON.parse(JSON.stringify(columns, (key, value) => (ArrayBuffer.isView(value) ? [...(value as Float64Array)] : round(key, value))));
+  const round = (key: string, value: unknown) =>
+    ['mean', 'm2', 'variance', 'std'].includes(key) && typeof value === 'number'
+      ? Number(value.toPrecision(12))
+      : value;
+  return JSON.parse(
+    JSON.stringify(columns, (key, value) =>
+      ArrayBuffer.isView(value) ? [...(value as Float64Array)] : round(key, value),
+    ),
+  );
 }
 
-const cell = fc.oneof(fc.integer({ min: -5, max: 1000 }).map(String), fc.constant(''), fc.stringMatching(/^[a-z]{1,6}$/));
+const cell = fc.oneof(
+  fc.integer({ min: -5, max: 1000 }).map(String),
+  fc.constant(''),
+  fc.stringMatching(/^[a-z]{1,6}$/),
+);
 const csv = fc
   .array(fc.tuple(cell, fc.stringMatching(/^[a-z ]{0,8}$/)), { minLength: 1, maxLength: 60 })
   .map((rows) => `x,c\n${rows.map(([x, c]) => `${x},${c}`).join('\n')}\n`);

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { allReplicateTotals, replicateBasis, replicateTotals } from '../../../../src/core/evaluate/poisson-bootstrap.js';
+import {
+  allReplicateTotals,
+  replicateBasis,
+  replicateTotals,
+} from '../../../../src/core/evaluate/poisson-bootstrap.js';
 import { bootstrapJob, jobTotals, takePart } from '../../../../src/io/parallel/shared-bootstrap.js';
 
 const STRIDE = 5;

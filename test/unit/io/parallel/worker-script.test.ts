@@ -12,7 +12,11 @@ describe('workerScript', () => {
 describe('errors across the thread boundary', () => {
   it.each([
     ['a DataError, with its file and line', new DataError('a broken row', { file: 'data.csv', line: 12 }), DataError],
-    ['a ConfigurationError, with its file', new ConfigurationError('a bad setting', { file: 'contract.yml' }), ConfigurationError],
+    [
+      'a ConfigurationError, with its file',
+      new ConfigurationError('a bad setting', { file: 'contract.yml' }),
+      ConfigurationError,
+    ],
     ['any other error, as a plain Error', new TypeError('a bug'), Error],
   ])('%s keeps its kind and message', (_, error, kind) => {
     // Posted between threads as plain data (structured clone), then made an error again.

@@ -5,7 +5,12 @@ import { ByteOffsetCeiling, ByteOffsetReservation } from '../../../../src/io/pro
 
 /** A batch of `length` rows of `bytesPerRow` bytes each from byte `start`: the bounds read only the row ids. */
 function rowsAt(start: number, length: number, bytesPerRow: number): RecordBatch {
-  return { file: 'a.csv', length, rowIds: Float64Array.from({ length }, (_, i) => start + i * bytesPerRow), columns: [] } as unknown as RecordBatch;
+  return {
+    file: 'a.csv',
+    length,
+    rowIds: Float64Array.from({ length }, (_, i) => start + i * bytesPerRow),
+    columns: [],
+  } as unknown as RecordBatch;
 }
 
 describe('ByteOffsetCeiling', () => {
@@ -15,7 +20,7 @@ describe('ByteOffsetCeiling', () => {
     expect(ceiling.priorityFor(rowsAt(40_950, 0, 10), 1000)).toBe(Number.POSITIVE_INFINITY);
   });
 
-  it('then bounds priorities by 1.5 times the sample\'s share of the rows the bytes hold', () => {
+  it("then bounds priorities by 1.5 times the sample's share of the rows the bytes hold", () => {
     const ceiling = new ByteOffsetCeiling('a.csv', 10_000_000);
     ceiling.priorityFor(rowsAt(0, 4095, 10), 1000);
     // 1e6 rows of 10 bytes: a sample of 1,000 is 1e-3 of them.
@@ -29,7 +34,7 @@ describe('ByteOffsetCeiling', () => {
 });
 
 describe('ByteOffsetReservation', () => {
-  it('tells nothing until 4,096 rows, then the rows before the file and 1.02 times the file\'s', () => {
+  it("tells nothing until 4,096 rows, then the rows before the file and 1.02 times the file's", () => {
     const reservation = new ByteOffsetReservation('a.csv', 1_000_000);
     expect(reservation.slotsFor(rowsAt(0, 4000, 10), 4000 + 500)).toBeUndefined();
     // 500 rows of other files came first; the file's 1e5 rows of 10 bytes, with a margin.

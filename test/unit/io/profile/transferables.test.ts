@@ -3,8 +3,23 @@ import type { ProfileState } from '../../../../src/core/profile/profile-builder.
 import { transferables } from '../../../../src/io/profile/transferables.js';
 
 /** A column of a state whose arrays are given; the rest is what a column with no text holds. */
-function column(name: string, arrays: { counts: Int32Array; sampleNumbers: Float64Array; sampleIds: Int32Array; sampleStatus: Uint8Array }): ProfileState['columns'][number] {
-  return { name, decodeAs: 'number', type: undefined, nulls: 0, invalid: 0, infinite: 0, textual: 0, moments: { count: 0, mean: 0, m2: 0, min: 0, max: 0 }, integral: true, texts: undefined, ...arrays };
+function column(
+  name: string,
+  arrays: { counts: Int32Array; sampleNumbers: Float64Array; sampleIds: Int32Array; sampleStatus: Uint8Array },
+): ProfileState['columns'][number] {
+  return {
+    name,
+    decodeAs: 'number',
+    type: undefined,
+    nulls: 0,
+    invalid: 0,
+    infinite: 0,
+    textual: 0,
+    moments: { count: 0, mean: 0, m2: 0, min: 0, max: 0 },
+    integral: true,
+    texts: undefined,
+    ...arrays,
+  };
 }
 
 describe('transferables', () => {
@@ -22,7 +37,12 @@ describe('transferables', () => {
       columns: [
         // Two views of one buffer, as subarrays of a builder's arrays are.
         column('x', { counts: empty, sampleNumbers: numbers.subarray(0, 8), sampleIds: empty, sampleStatus: status }),
-        column('y', { counts: empty, sampleNumbers: numbers.subarray(8), sampleIds: empty, sampleStatus: new Uint8Array(0) }),
+        column('y', {
+          counts: empty,
+          sampleNumbers: numbers.subarray(8),
+          sampleIds: empty,
+          sampleStatus: new Uint8Array(0),
+        }),
       ],
     };
     expect(transferables(state)).toEqual([priorities.buffer, numbers.buffer, status.buffer]);
@@ -30,7 +50,14 @@ describe('transferables', () => {
 
   it('moves the arrays to another thread without a copy', () => {
     const priorities = Float64Array.of(3, 1, 2);
-    const state: ProfileState = { files: [], rows: 3, capacity: 3, priorities, passedAbove: Number.POSITIVE_INFINITY, columns: [] };
+    const state: ProfileState = {
+      files: [],
+      rows: 3,
+      capacity: 3,
+      priorities,
+      passedAbove: Number.POSITIVE_INFINITY,
+      columns: [],
+    };
     const moved = structuredClone(state, { transfer: transferables(state) });
     expect(Array.from(moved.priorities)).toEqual([3, 1, 2]);
     // The sender's array is detached: its memory went with the message.

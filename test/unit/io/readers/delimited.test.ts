@@ -3,7 +3,9 @@ import { dataFolder, readAll } from '../../../support/datasets.js';
 
 describe('CSV and TSV reader', () => {
   it('reads RFC 4180: quoted delimiters, quoted newlines, doubled quotes, BOM and CRLF', async () => {
-    const folder = dataFolder({ 'a.csv': '\uFEFFname,note,n\r\n"Smith, J","said ""hi""\r\nthen left",1\r\nplain,,2.5\r\n' });
+    const folder = dataFolder({
+      'a.csv': '\uFEFFname,note,n\r\n"Smith, J","said ""hi""\r\nthen left",1\r\nplain,,2.5\r\n',
+    });
     const { headers, values, lines } = await readAll(folder, ['a.csv'], { name: 'text', note: 'text', n: 'number' });
     expect(headers).toEqual([['name', 'note', 'n']]);
     expect(values.name).toEqual(['Smith, J', 'plain']);
@@ -20,17 +22,56 @@ describe('CSV and TSV reader', () => {
 
   it('parses numbers exactly, in every form, and reads null texts as missing', async () => {
     // Whole or fraction parts longer than 9 digits, and 15 digits in all, are at the fast path's edges.
-    const cells = ['0', '-0.5', '+3', '1e3', '-2.5E-2', '123456789012345678', '0.1234567890123456789', '.5', '5.', '1234567890.25', '-0.0000000001', '12345678.1234567', 'NA', 'nan', '""', 'abc', '1,5'];
+    const cells = [
+      '0',
+      '-0.5',
+      '+3',
+      '1e3',
+      '-2.5E-2',
+      '123456789012345678',
+      '0.1234567890123456789',
+      '.5',
+      '5.',
+      '1234567890.25',
+      '-0.0000000001',
+      '12345678.1234567',
+      'NA',
+      'nan',
+      '""',
+      'abc',
+      '1,5',
+    ];
     const folder = dataFolder({ 'n.csv': `x\n${cells.map((c) => (c.includes(',') ? `"${c}"` : c)).join('\n')}\n` });
     const { values } = await readAll(folder, ['n.csv'], { x: 'number' });
     // biome-ignore-start lint/correctness/noPrecisionLoss: the same decimal text the reader parses, rounded the same way.
-    expect(values.x).toEqual([0, -0.5, 3, 1000, -0.025, 123456789012345678, 0.1234567890123456789, 0.5, 5, 1234567890.25, -1e-10, 12345678.1234567, null, null, null, { invalid: 'abc' }, { invalid: '1,5' }]);
+    expect(values.x).toEqual([
+      0,
+      -0.5,
+      3,
+      1000,
+      -0.025,
+      123456789012345678,
+      0.1234567890123456789,
+      0.5,
+      5,
+      1234567890.25,
+      -1e-10,
+      12345678.1234567,
+      null,
+      null,
+      null,
+      { invalid: 'abc' },
+      { invalid: '1,5' },
+    ]);
     // biome-ignore-end lint/correctness/noPrecisionLoss: the literals end here.
   });
 
   it('reads a number column last on a line, under CRLF and with no newline at the end of the file', async () => {
     // A number's end is where the scan skips its text; the last cell of each form is where that can go wrong.
-    const folder = dataFolder({ 'crlf.csv': 'k,x\r\na,1.5\r\nb,-2\r\nc,7x\r\nd,\r\ne,3.25', 'lf.csv': 'k,x\na,4\nb,oops' });
+    const folder = dataFolder({
+      'crlf.csv': 'k,x\r\na,1.5\r\nb,-2\r\nc,7x\r\nd,\r\ne,3.25',
+      'lf.csv': 'k,x\na,4\nb,oops',
+    });
     const crlf = await readAll(folder, ['crlf.csv'], { k: 'text', x: 'number' });
     expect(crlf.values).toEqual({ k: ['a', 'b', 'c', 'd', 'e'], x: [1.5, -2, { invalid: '7x' }, null, 3.25] });
     expect(crlf.lines).toEqual([2, 3, 4, 5, 6]);
@@ -38,7 +79,9 @@ describe('CSV and TSV reader', () => {
   });
 
   it('agrees with Number() on 20,000 decimals of every length (the fast path is exact)', async () => {
-    const numbers = Array.from({ length: 20_000 }, (_, i) => ((Math.sin(i) * 10 ** ((i % 12) - 4)) as number).toFixed(i % 9));
+    const numbers = Array.from({ length: 20_000 }, (_, i) =>
+      ((Math.sin(i) * 10 ** ((i % 12) - 4)) as number).toFixed(i % 9),
+    );
     const folder = dataFolder({ 'r.csv': `x\n${numbers.join('\n')}\n` });
     const { values } = await readAll(folder, ['r.csv'], { x: 'number' });
     expect(values.x).toEqual(numbers.map(Number));

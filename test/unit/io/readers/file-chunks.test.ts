@@ -18,7 +18,9 @@ const TEXT =
   }).join('');
 
 /** Every cell read, copied out of each batch before the next is asked for (batches' arrays are reused). */
-async function cells(chunks: AsyncIterable<Buffer>): Promise<{ values: unknown[][]; lines: number[]; rowIds: number[]; batches: number }> {
+async function cells(
+  chunks: AsyncIterable<Buffer>,
+): Promise<{ values: unknown[][]; lines: number[]; rowIds: number[]; batches: number }> {
   const dictionaries = new Map<string, TextDictionary>();
   const out = { values: [] as unknown[][], lines: [] as number[], rowIds: [] as number[], batches: 0 };
   for await (const item of readDelimited(chunks, {
@@ -40,11 +42,13 @@ async function cells(chunks: AsyncIterable<Buffer>): Promise<{ values: unknown[]
 function cell(column: ColumnData, r: number): unknown {
   if (column.status[r] === 1) return null;
   if (column.status[r] === 2 && column.decodeAs === 'number') return { invalid: column.invalidText.get(r) };
-  return column.ids && column.ids[r]! >= 0 && (column.decodeAs === 'text' || column.status[r] === 2) ? column.dictionary!.values[column.ids[r]!] : column.numbers![r];
+  return column.ids && column.ids[r]! >= 0 && (column.decodeAs === 'text' || column.status[r] === 2)
+    ? column.dictionary!.values[column.ids[r]!]
+    : column.numbers![r];
 }
 
 describe('file chunks read into reused buffers', () => {
-  it('give the file\'s bytes from any offset, in chunks of any size', async () => {
+  it("give the file's bytes from any offset, in chunks of any size", async () => {
     const folder = dataFolder({ 'a.bin': 'abcdefghijklmnopqrstuvwxyz' });
     const read = async (start: number, size: number) => {
       const parts: string[] = [];
@@ -64,7 +68,7 @@ describe('file chunks read into reused buffers', () => {
     }
   });
 
-  it('read CSV the same in chunks of 1, 3, 7 and 64 bytes as in one, though each chunk and batch reuses the last one\'s memory', async () => {
+  it("read CSV the same in chunks of 1, 3, 7 and 64 bytes as in one, though each chunk and batch reuses the last one's memory", async () => {
     const folder = dataFolder({ 'a.csv': TEXT });
     const path = join(folder, 'a.csv');
     const whole = await cells(fileChunks(path, 0, readFileSync(path).length));
@@ -86,7 +90,12 @@ describe('file chunks read into reused buffers', () => {
     const path = join(folder, 'bom.csv');
     for (const size of [1, 2, 3, 4, 7, 64]) {
       const headers: string[][] = [];
-      for await (const item of readDelimited(fileChunks(path, 0, size), { name: 'bom.csv', delimiter: ',', decodeAs: (columns) => columns.map(() => 'text'), dictionary: () => new TextDictionary() })) {
+      for await (const item of readDelimited(fileChunks(path, 0, size), {
+        name: 'bom.csv',
+        delimiter: ',',
+        decodeAs: (columns) => columns.map(() => 'text'),
+        dictionary: () => new TextDictionary(),
+      })) {
         if ('header' in item) headers.push(item.header);
       }
       expect(headers, `chunks of ${size} bytes`).toEqual([['id', 'name', 'x', 'note']]);

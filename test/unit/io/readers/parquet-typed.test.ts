@@ -12,7 +12,11 @@ const COLUMNS = ['id', 'delay', 'big', 'score', 'ratio', 'counter', 'when', 'ori
 const DECODINGS: DecodeAs[] = ['number', 'bool', 'datetime', 'text', 'auto'];
 
 /** Every batch a reader gives, each column as plain data: statuses, numbers, texts (through the dictionary), invalid texts. */
-async function readAll(read: typeof readParquet, decodeAs: DecodeAs, rows?: ParquetOptions['rows']): Promise<unknown[]> {
+async function readAll(
+  read: typeof readParquet,
+  decodeAs: DecodeAs,
+  rows?: ParquetOptions['rows'],
+): Promise<unknown[]> {
   const dictionaries = new Map<string, TextDictionary>();
   const options: ParquetOptions = {
     name: 'mixed.parquet',
@@ -61,7 +65,12 @@ describe('the typed Parquet reader', () => {
   it('cuts row groups into batches of batchRows rows for a pipeline, with the same rows', async () => {
     const lengths: number[] = [];
     const ids: number[] = [];
-    const options: ParquetOptions = { name: 'mixed.parquet', decodeAs: (columns) => columns.map((c) => (c === 'id' ? 'number' : 'skip')), dictionary: () => new TextDictionary(), batchRows: 400 };
+    const options: ParquetOptions = {
+      name: 'mixed.parquet',
+      decodeAs: (columns) => columns.map((c) => (c === 'id' ? 'number' : 'skip')),
+      dictionary: () => new TextDictionary(),
+      batchRows: 400,
+    };
     for await (const item of readParquet(MIXED, options)) {
       if ('header' in item) continue;
       lengths.push(item.length);
@@ -74,9 +83,16 @@ describe('the typed Parquet reader', () => {
 
   it('names INT64 values that a float64 cannot hold exactly', async () => {
     const notes: string[] = [];
-    const options: ParquetOptions = { name: 'mixed.parquet', decodeAs: (columns) => columns.map(() => 'number'), dictionary: () => new TextDictionary(), onNote: (note) => notes.push(note) };
+    const options: ParquetOptions = {
+      name: 'mixed.parquet',
+      decodeAs: (columns) => columns.map(() => 'number'),
+      dictionary: () => new TextDictionary(),
+      onNote: (note) => notes.push(note),
+    };
     for await (const item of readParquet(MIXED, options)) void item;
-    expect(notes).toEqual(['mixed.parquet: column big: 1 INT64 value(s) beyond ±2^53 were read as the nearest float64']);
+    expect(notes).toEqual([
+      'mixed.parquet: column big: 1 INT64 value(s) beyond ±2^53 were read as the nearest float64',
+    ]);
   });
 });
 
@@ -113,16 +129,20 @@ describe('readHybrid (RLE / bit-packed hybrid)', () => {
 
   it('decodes what hyparquet decodes, at every width up to 24 bits', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 24 }), fc.array(fc.tuple(fc.nat(), fc.integer({ min: 1, max: 20 })), { minLength: 1, maxLength: 40 }), (width, runs) => {
-        const values = runs.flatMap(([v, n]) => Array<number>(n).fill(v % 2 ** width));
-        const bytes = encode(values, width);
-        const ours = new Int32Array(values.length);
-        readHybrid(bytes, 0, bytes.length, width, ours, values.length);
-        const theirs = new Int32Array(values.length);
-        readRleBitPackedHybrid({ view: new DataView(bytes.buffer), offset: 0 }, width, theirs, bytes.length);
-        expect(Array.from(ours)).toEqual(Array.from(theirs));
-        expect(Array.from(ours)).toEqual(values);
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 24 }),
+        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 1, max: 20 })), { minLength: 1, maxLength: 40 }),
+        (width, runs) => {
+          const values = runs.flatMap(([v, n]) => Array<number>(n).fill(v % 2 ** width));
+          const bytes = encode(values, width);
+          const ours = new Int32Array(values.length);
+          readHybrid(bytes, 0, bytes.length, width, ours, values.length);
+          const theirs = new Int32Array(values.length);
+          readRleBitPackedHybrid({ view: new DataView(bytes.buffer), offset: 0 }, width, theirs, bytes.length);
+          expect(Array.from(ours)).toEqual(Array.from(theirs));
+          expect(Array.from(ours)).toEqual(values);
+        },
+      ),
     );
   });
 });

@@ -3,17 +3,33 @@ import type { DriftReport, FeatureDrift } from '../../../../src/core/documents.j
 import { renderReport } from '../../../../src/render/report.js';
 import { renderDriftSection } from '../../../../src/render/sections/drift.js';
 
-const rendered = (markdown: string) => markdown.replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code)));
+const rendered = (markdown: string) =>
+  markdown.replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code)));
 
 function report(features: FeatureDrift[], extra: Partial<DriftReport> = {}): DriftReport {
-  return { schema: 'mlgate/drift-report@1', created_at: 'now', reference: { rows: 600 }, current: { rows: 15 }, dataset_drift: false, drift_share: 0, features, ...extra };
+  return {
+    schema: 'mlgate/drift-report@1',
+    created_at: 'now',
+    reference: { rows: 600 },
+    current: { rows: 15 },
+    dataset_drift: false,
+    drift_share: 0,
+    features,
+    ...extra,
+  };
 }
 
 describe('the drift section', () => {
   it('is neutral, not a pass, when nothing could be tested, and says so', () => {
     const untested = report(
       [
-        { column: 'x', kind: 'numeric', test: 'ks', status: 'insufficient_data', reason: '600 reference and 15 current values; at least 20 are needed on each side' },
+        {
+          column: 'x',
+          kind: 'numeric',
+          test: 'ks',
+          status: 'insufficient_data',
+          reason: '600 reference and 15 current values; at least 20 are needed on each side',
+        },
         { column: 'id', test: 'none', status: 'skipped', role: 'id', reason: 'identifier' },
       ],
       { verdict: 'not_tested' },
@@ -30,8 +46,29 @@ describe('the drift section', () => {
   it('says which p-value it shows, names a distance with its significance test, and gives every reason', () => {
     const drifted = report(
       [
-        { column: 'x', kind: 'numeric', test: 'wasserstein', significance_test: 'ks', statistic: 0.4, p_value: 1e-9, p_adjusted: 2e-9, threshold: 0.1, status: 'drift', reason: 'wasserstein 0.4 ≥ 0.1, confirmed by ks BH-adjusted p-value 2e-9 < 0.05 (raw 1e-9)' },
-        { column: 'y', kind: 'binary', role: 'label', test: 'ztest', statistic: 3, p_value: 0.001, threshold: 0.05, status: 'drift', reason: 'ztest p-value 0.001 < 0.05' },
+        {
+          column: 'x',
+          kind: 'numeric',
+          test: 'wasserstein',
+          significance_test: 'ks',
+          statistic: 0.4,
+          p_value: 1e-9,
+          p_adjusted: 2e-9,
+          threshold: 0.1,
+          status: 'drift',
+          reason: 'wasserstein 0.4 ≥ 0.1, confirmed by ks BH-adjusted p-value 2e-9 < 0.05 (raw 1e-9)',
+        },
+        {
+          column: 'y',
+          kind: 'binary',
+          role: 'label',
+          test: 'ztest',
+          statistic: 3,
+          p_value: 0.001,
+          threshold: 0.05,
+          status: 'drift',
+          reason: 'ztest p-value 0.001 < 0.05',
+        },
       ],
       { dataset_drift: true, verdict: 'drift', correction: 'bh' },
     );
