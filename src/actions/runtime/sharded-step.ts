@@ -7,12 +7,13 @@ import type { ShardIdentity } from '../../io/partials/shard-identities.js';
 import type { RunReports } from '../../io/run-reports.js';
 import type { Host } from './host.js';
 import type { InputReader } from './inputs.js';
+import type { Sharding } from './sharding.js';
 
 /**
  * How one step runs in shards, the part that differs between steps: how its state travels in a partial report, what
  * the shards must agree on beyond the fingerprint, and how the states of every shard merge into the whole's.
- * Scanning a shard and finishing the merged result stay with the step (they are its ordinary run, on fewer rows or
- * on a merged state); writeShardPartial and mergeShardPartials do the rest alike for every step.
+ * Scanning rows and finishing a result stay with the step (ShardedStepParts); runShardedStep does the rest alike for
+ * every step.
  *
  * `State` is what one shard computed, `Merged` what the merge hands back to the step.
  */
@@ -56,7 +57,7 @@ export interface MergeContext {
 /** What the shard skeleton needs of a step's environment (an ActionEnvironment has it). */
 export interface ShardEnvironment {
   cwd: string;
-  host: Pick<Host, 'info' | 'warning' | 'setOutput'>;
+  host: Pick<Host, 'info' | 'warning' | 'setOutput' | 'print'>;
   inputs: Pick<InputReader, 'label'>;
 }
 
@@ -117,4 +118,47 @@ export async function mergeShardPartials<S extends ShardedStep, State, Merged>(
   const merged = adapter.merge(shards, { createdAt, warn: (message) => env.host.warning(message) });
   env.host.info(`Merged ${partials.length} shards: ${adapter.rows(merged)} rows`);
   return merged;
+}
+
+/** A shard's result for its partial report, and the line that tells the user what the shard did. */
+export interface ShardOutcome<S extends ShardedStep, State> {
+  result: ShardResult<S, State>;
+  /** e.g. `shard 2/4: 250000 rows checked; partial report …`, printed once the partial is written. */
+  done: string;
+}
+
+/**
+ * What a step does itself in a sharded run: read rows, and decide and publish a result. `Scanned` is what a read
+ * leaves, the same type whether it read one shard's rows or every row.
+ */
+export interface ShardedStepParts<S extends ShardedStep, State, Merged, Scanned> {
+  readonly adapter: ShardedStepAdapter<S, State, Merged>;
+  /** Reads the rows: this shard's, or every row when `shard` is undefined. */
+  scan(shard: ShardSpec | undefined): Promise<Scanned>;
+  /** A shard's read as its partial report holds it. */
+  shardOutcome(scanned: Scanned, shard: ShardSpec): ShardOutcome<S, State>;
+  /** Decides and publishes (reports, outputs, summary, exit code): a read of every row, or every shard merged. */
+  finish(result: { scanned: Scanned } | { merged: Merged }): Promise<void>;
+}
+
+/**
+ * The one order every sharded step runs in. With `merge`: read the shards' partial reports, merge their states, and
+ * finish as one run would. With `shard`: read this shard's rows and write its partial report, nothing else (the
+ * merge decides). Otherwise: read every row and finish.
+ */
+export async function runShardedStep<S extends ShardedStep, State, Merged, Scanned>(
+  env: ShardEnvironment,
+  reports: Pick<RunReports, 'write'>,
+  sharding: Sharding,
+  parts: ShardedStepParts<S, State, Merged, Scanned>,
+  createdAt: string,
+): Promise<void> {
+  if (sharding.merge)
+    return parts.finish({ merged: await mergeShardPartials(env, parts.adapter, sharding.merge, createdAt) });
+  const scanned = await parts.scan(sharding.shard);
+  if (!sharding.shard) return parts.finish({ scanned });
+  const { result, done } = parts.shardOutcome(scanned, sharding.shard);
+  // parseSharding gives every shard a partial path (the input's, or the default).
+  await writeShardPartial(env, reports, parts.adapter, sharding.partial!, result);
+  env.host.print(done);
 }

@@ -1,18 +1,21 @@
 import { resolve } from 'node:path';
 import type { DataContract } from '../../core/contract/contract.js';
-import type { PartialDocument, RulesFile, ValidationReport } from '../../core/documents.js';
+import type { FileRef, RulesFile, ValidationReport } from '../../core/documents.js';
 import { ConfigurationError } from '../../core/errors.js';
 import { ownValue } from '../../core/own-value.js';
 import type { DeferredArray } from '../../core/data/deferred-array.js';
 import { ProfileBuilder } from '../../core/profile/profile-builder.js';
 import type { Profile, SampleValue } from '../../core/profile/profile.js';
 import { DatasetValidator } from '../../core/validate/dataset-validator.js';
+import type { ShardPiece } from '../../core/shard/shard-pieces.js';
+import type { ShardSpec } from '../../core/shard/shard-spec.js';
 import { parseContract, writeContract } from '../../io/contract-file.js';
 import { draftContract } from '../../io/draft-contract.js';
 import { numericHints, reprofileMisread } from '../../io/numeric-hints.js';
 import { fileFacts } from '../../io/partial-documents.js';
 import type { ValidateDataIdentity } from '../../io/partials/shard-identities.js';
-import { datasetShardShare, resolveDataFiles } from '../../io/readers/dataset.js';
+import type { ValidationShardState } from '../../io/partials/validation-payload.js';
+import { type DatasetFile, datasetShardShare, resolveDataFiles } from '../../io/readers/dataset.js';
 import { withContractSettings } from '../../io/readers/read-settings.js';
 import { RunReports } from '../../io/run-reports.js';
 import { scanDataset } from '../../io/scan-dataset.js';
@@ -22,9 +25,9 @@ import { renderValidationSection } from '../../render/sections/validation.js';
 import { renderValidationText } from '../../render/terminal.js';
 import type { ActionEnvironment, Host } from '../runtime/host.js';
 import { readRulesFile } from '../runtime/rules-files.js';
-import { mergeShardPartials, writeShardPartial } from '../runtime/sharded-step.js';
+import { runShardedStep, type ShardOutcome } from '../runtime/sharded-step.js';
 import { parseValidateDataOptions, type ValidateDataOptions } from './inputs.js';
-import { finishValidation, validationShards } from './validation-shards.js';
+import { finishValidation, type MergedValidation, validationShards } from './validation-shards.js';
 
 /** Checks a dataset against its contract, writes the validation report and the profile, and fails on violations. */
 export async function validateData(env: ActionEnvironment): Promise<void> {
@@ -39,27 +42,55 @@ export async function validateData(env: ActionEnvironment): Promise<void> {
 }
 
 async function validateWith(env: ActionEnvironment, options: ValidateDataOptions, reports: RunReports): Promise<void> {
-  const { host, cwd } = env;
-  if (options.token) host.setSecret(options.token);
+  if (options.token) env.host.setSecret(options.token);
   const createdAt = new Date().toISOString();
-  if (options.sharding.merge) {
-    const merged = await mergeShardPartials(env, validationShards, options.sharding.merge, createdAt);
-    const report = finishValidation(merged, { failOn: options.failOn, createdAt });
-    return publish(
-      env,
-      reports,
-      { ...options, contract: report.contract?.path ?? options.contract },
-      report,
-      merged.profile,
-    );
-  }
+  await runShardedStep(
+    env,
+    reports,
+    options.sharding,
+    {
+      adapter: validationShards,
+      scan: (shard) => scanRows(env, options, createdAt, shard),
+      shardOutcome: (scanned, shard) => shardOutcome(options, scanned, shard, createdAt),
+      finish: (result) =>
+        'merged' in result
+          ? finishMerged(env, reports, options, result.merged, createdAt)
+          : finishScan(env, reports, options, result.scanned, createdAt),
+    },
+    createdAt,
+  );
+}
+
+/** What reading the rows leaves: the contract applied, the files read, and the checks and profile of their rows. */
+interface ValidationScan {
+  contract: DataContract;
+  /** Where the contract came from (on a pull request, the base commit's), for the report. */
+  origin: RulesFile | undefined;
+  files: DatasetFile[];
+  validator: DatasetValidator;
+  profile: ProfileBuilder;
+  /** How columns the contract leaves out were read (unsharded runs only: see scanRows). */
+  hints: Awaited<ReturnType<typeof numericHints>> | undefined;
+  /** A shard's: what it read of each file, and the files' sizes. */
+  pieces: ShardPiece[];
+  facts: FileRef[];
+}
+
+/** Reads the contract (or drafts one), then checks and profiles the rows: this shard's, or every row. */
+async function scanRows(
+  env: ActionEnvironment,
+  options: ValidateDataOptions,
+  createdAt: string,
+  shard: ShardSpec | undefined,
+): Promise<ValidationScan> {
+  const { host, cwd } = env;
   const label = env.inputs.label('data');
   // Resolved before the contract is read, so that reading threads start meanwhile; files whose format only the
   // contract tells are resolved after it (and a drafted contract needs them first).
   const named = options.infer
     ? await resolveDataFiles(options.data, cwd, options.read.format ?? 'auto', label)
     : await resolveDataFiles(options.data, cwd, options.read.format ?? 'auto', label).catch(() => undefined);
-  if (named && !options.sharding.shard) await prestartReaders(named);
+  if (named && !shard) await prestartReaders(named);
   const contractPath = resolve(cwd, options.contract);
 
   let contract: DataContract;
@@ -112,7 +143,7 @@ async function validateWith(env: ActionEnvironment, options: ValidateDataOptions
     named && !(read.format && !options.read.format)
       ? named
       : await resolveDataFiles(options.data, cwd, read.format ?? 'auto', label);
-  const { shard, partial, key } = options.sharding;
+  const { key } = options.sharding;
   const facts = shard ? await fileFacts(files) : [];
   const share = shard
     ? await datasetShardShare(
@@ -124,7 +155,7 @@ async function validateWith(env: ActionEnvironment, options: ValidateDataOptions
     : undefined;
   const profile = new ProfileBuilder({ sampleSize: options.sampleSize, createdAt, shardShare: share });
   const validator = new DatasetValidator(contract);
-  const pieces: PartialDocument['shard']['pieces'] = [];
+  const pieces: ShardPiece[] = [];
   // Columns the contract leaves out are profiled too; numeric ones are read as numbers only. Shards read them as
   // numbers and text, so that every shard types them alike whatever rows it holds.
   const hints = shard ? undefined : await numericHints(files, contract, options.read);
@@ -141,32 +172,60 @@ async function validateWith(env: ActionEnvironment, options: ValidateDataOptions
     shardKey: key,
     onPiece: (piece) => pieces.push(piece),
   });
-  if (shard && partial) {
-    // A shard's checks and profile are half a result: they go into its partial report for the merge to finish.
-    const part = profile.finish({ part: true });
-    const identity: ValidateDataIdentity = {
-      contract,
-      sampleSize: options.sampleSize,
-      delimiter: options.read.delimiter,
-      format: options.read.format ?? 'auto',
-      decimal: options.read.decimal,
-      quote: options.read.quote,
-    };
-    const state = { contract, contractPath: options.contract, origin, part: validator.part(), profile: part };
-    await writeShardPartial(env, reports, validationShards, partial, {
-      createdAt,
-      shard,
-      key,
-      pieces,
-      files: facts,
-      identity,
-      state,
-    });
-    host.print(
-      `shard ${shard.index}/${shard.count}: ${part.dataset.rows} rows checked; partial report ${partial} (merge the shards' partials with merge: to get the report)`,
-    );
-    return;
-  }
+  return { contract, origin, files, validator, profile, hints, pieces, facts };
+}
+
+/** A shard's checks and profile are half a result: they go into its partial report for the merge to finish. */
+function shardOutcome(
+  options: ValidateDataOptions,
+  scanned: ValidationScan,
+  shard: ShardSpec,
+  createdAt: string,
+): ShardOutcome<'validate-data', ValidationShardState> {
+  const { contract, origin, validator, pieces, facts } = scanned;
+  const part = scanned.profile.finish({ part: true });
+  const identity: ValidateDataIdentity = {
+    contract,
+    sampleSize: options.sampleSize,
+    delimiter: options.read.delimiter,
+    format: options.read.format ?? 'auto',
+    decimal: options.read.decimal,
+    quote: options.read.quote,
+  };
+  const state = { contract, contractPath: options.contract, origin, part: validator.part(), profile: part };
+  return {
+    result: { createdAt, shard, key: options.sharding.key, pieces, files: facts, identity, state },
+    done: `shard ${shard.index}/${shard.count}: ${part.dataset.rows} rows checked; partial report ${options.sharding.partial} (merge the shards' partials with merge: to get the report)`,
+  };
+}
+
+/** The report of every shard merged, judged on whole columns as one run's. */
+function finishMerged(
+  env: ActionEnvironment,
+  reports: RunReports,
+  options: ValidateDataOptions,
+  merged: MergedValidation,
+  createdAt: string,
+): Promise<void> {
+  const report = finishValidation(merged, { failOn: options.failOn, createdAt });
+  return publish(
+    env,
+    reports,
+    { ...options, contract: report.contract?.path ?? options.contract },
+    report,
+    merged.profile,
+  );
+}
+
+/** The report and the profile of one run over every row. */
+async function finishScan(
+  env: ActionEnvironment,
+  reports: RunReports,
+  options: ValidateDataOptions,
+  scanned: ValidationScan,
+  createdAt: string,
+): Promise<void> {
+  const { contract, origin, files, validator, profile, hints } = scanned;
   // The profile's samples are written straight from the builder (see finishDeferred); only the columns whose
   // quantiles the contract bounds get theirs as values, for the validator.
   const { profile: finished, samples } = profile.finishDeferred();

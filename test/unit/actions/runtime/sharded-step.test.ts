@@ -10,9 +10,11 @@ import type { RunReports } from '../../../../src/io/run-reports.js';
 import { writeDocument } from '../../../../src/io/documents.js';
 import {
   mergeShardPartials,
+  runShardedStep,
   writeShardPartial,
   type ShardEnvironment,
   type ShardedStepAdapter,
+  type ShardedStepParts,
 } from '../../../../src/actions/runtime/sharded-step.js';
 
 /** A fake step's state: the values a shard read, in order (so that a merge out of shard order would show). */
@@ -53,6 +55,7 @@ function environment() {
       info: (m) => void log.push(`info ${m}`),
       warning: (m) => void log.push(`warning ${m}`),
       setOutput: (name, value) => void (outputs[name] = String(value)),
+      print: (m) => void log.push(`print ${m}`),
     },
     inputs: { label: (name) => `input "${name}"` },
   };
@@ -186,5 +189,66 @@ describe('sharded-step skeleton', () => {
       ),
       { numRuns: 25 },
     );
+  });
+
+  describe('runShardedStep', () => {
+    /** A fake step over `data` whose calls are recorded: a scan reads the shard's half (or all), finish prints the sum. */
+    function parts(data: readonly number[], calls: string[]): ShardedStepParts<'drift-check', Values, Values, Values> {
+      const half = Math.ceil(data.length / 2);
+      const sum = ({ values }: Values) => values.reduce((a, b) => a + b, 0);
+      return {
+        adapter: valuesStep(),
+        scan: async (shard) => {
+          calls.push(`scan ${shard ? `${shard.index}/${shard.count}` : 'all'}`);
+          const rows = !shard ? data : shard.index === 1 ? data.slice(0, half) : data.slice(half);
+          return { values: Float64Array.from(rows) };
+        },
+        shardOutcome: (scanned, shard) => ({
+          result: {
+            createdAt: '2026-01-01T00:00:00.000Z',
+            shard,
+            key: undefined,
+            pieces: [{ file: 'data.csv', split: 'positions', rows: scanned.values.length }],
+            files: [{ path: 'data.csv', bytes: 100 }],
+            identity: TYPES,
+            state: scanned,
+          },
+          done: `shard ${shard.index}: ${scanned.values.length} rows`,
+        }),
+        finish: async (result) => {
+          calls.push(
+            'merged' in result ? `finish merged ${sum(result.merged)}` : `finish scanned ${sum(result.scanned)}`,
+          );
+        },
+      };
+    }
+
+    it('scans every row and finishes, without a partial, when the run is not sharded', async () => {
+      const { env, log, outputs } = environment();
+      const calls: string[] = [];
+      await runShardedStep(env, reports, {}, parts([1, 2, 3], calls), '2026-01-01T00:00:00.000Z');
+      expect(calls).toEqual(['scan all', 'finish scanned 6']);
+      expect(outputs).toEqual({});
+      expect(log).toEqual([]);
+    });
+
+    it('writes a shard its partial and does not finish; the merge finishes as one run would', async () => {
+      const { env, log, outputs } = environment();
+      const calls: string[] = [];
+      const step = parts([1, 2, 3], calls);
+      for (const index of [1, 2])
+        await runShardedStep(
+          env,
+          reports,
+          { shard: { index, count: 2 }, partial: `p${index}.json` },
+          step,
+          '2026-01-01T00:00:00.000Z',
+        );
+      expect(calls).toEqual(['scan 1/2', 'scan 2/2']);
+      expect(outputs.partial).toBe('p2.json');
+      expect(log).toEqual(['print shard 1: 2 rows', 'print shard 2: 1 rows']);
+      await runShardedStep(env, reports, { merge: ['p*.json'] }, step, '2026-01-02T00:00:00.000Z');
+      expect(calls.slice(2)).toEqual(['finish merged 6']);
+    });
   });
 });
