@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { DataContract } from '../../core/contract/contract.js';
-import type { DriftReport, FeatureDrift } from '../../core/documents.js';
+import type { DriftReport, FeatureDrift, FileRef } from '../../core/documents.js';
 import type { ShardPiece } from '../../core/shard/shard-pieces.js';
 import { describeShard, type ShardSpec } from '../../core/shard/shard-spec.js';
 import { fileFacts } from '../../io/partial-documents.js';
@@ -21,7 +21,7 @@ import { sniffNumericColumns } from '../../io/sniff-types.js';
 import { COMMENT_LIMIT, renderReport, SUMMARY_LIMIT_BYTES } from '../../render/report.js';
 import { renderDriftSection } from '../../render/sections/drift.js';
 import type { ActionEnvironment } from '../runtime/host.js';
-import { mergeShardPartials, writeShardPartial } from '../runtime/sharded-step.js';
+import { runShardedStep, type ShardOutcome } from '../runtime/sharded-step.js';
 import { parseDriftCheckOptions, type DriftCheckOptions } from './inputs.js';
 import { modelOutputs } from './predictions.js';
 import { profileShards } from './profile-shards.js';
@@ -35,33 +35,99 @@ export async function driftCheck(env: ActionEnvironment): Promise<void> {
 }
 
 async function driftCheckWith(env: ActionEnvironment, options: DriftCheckOptions, reports: RunReports): Promise<void> {
-  const { host } = env;
-  if (options.token) host.setSecret(options.token);
+  if (options.token) env.host.setSecret(options.token);
   const createdAt = new Date().toISOString();
-  const { shard, merge } = options.sharding;
-  if (shard) return profileShard(env, reports, options, shard, createdAt);
+  await runShardedStep(
+    env,
+    reports,
+    options.sharding,
+    {
+      adapter: profileShards,
+      scan: (shard) => (shard ? scanShard(env, options, shard, createdAt) : scanCurrent(env, options, createdAt)),
+      shardOutcome: (scanned, shard) => shardOutcome(options, scanned, shard, createdAt),
+      finish: async (result) => {
+        if ('scanned' in result) {
+          const { reference, current } = result.scanned;
+          return reference && current
+            ? decide(env, options, reports, reference, current, createdAt)
+            : noReference(env, options);
+        }
+        const reference = await optionalReference(env, options, createdAt);
+        return reference
+          ? decide(env, options, reports, reference, result.merged, createdAt)
+          : noReference(env, options);
+      },
+    },
+    createdAt,
+  );
+}
+
+/**
+ * What reading the current data leaves: its profile (a shard's part of it), and, in a run over every row, the
+ * reference it was typed by. Neither is there when there is no released reference yet: nothing was read.
+ */
+interface CurrentScan {
+  reference?: Profile;
+  current?: Profile;
+  /** The types the current data was read with: a shard's partial records them, so that every shard reads alike. */
+  types: DataContract;
+  /** A shard's: what it read of each file, and the files' sizes. */
+  pieces: ShardPiece[];
+  facts: FileRef[];
+}
+
+/** The reference, then every row of the current data read with its types. */
+async function scanCurrent(
+  env: ActionEnvironment,
+  options: DriftCheckOptions,
+  createdAt: string,
+): Promise<CurrentScan> {
+  const reference = await optionalReference(env, options, createdAt);
+  if (!reference) return { types: { columns: {} }, pieces: [], facts: [] };
+  // The current data is read with the reference's types, so both sides are compared as the same kinds.
+  const types = typesOf(reference);
+  const current = await profileData(env, options, options.current, env.inputs.label('current'), createdAt, types);
+  return { reference, current, types, pieces: [], facts: [] };
+}
+
+/** The reference profile, or undefined when release:latest finds no release yet; warns when it holds no sample. */
+async function optionalReference(
+  env: ActionEnvironment,
+  options: DriftCheckOptions,
+  createdAt: string,
+): Promise<Profile | undefined> {
   const reference = await referenceProfile(env, options, createdAt).catch((error: unknown) => {
     if (!(error instanceof NoReleaseError)) throw error;
     return undefined;
   });
-  if (!reference) {
-    // The first model of a repository: there is no released reference to drift from yet.
-    host.setOutput('drifted', false);
-    host.setOutput('drifted-columns', '[]');
-    host.setOutput('prediction-drifted', '');
-    host.print(
-      `No mlgate release yet (tags ${options.tagPrefix}*): no reference to compare with; drift is checked once a model is released`,
-    );
-    return;
-  }
-  if (reference.sample.size === 0)
-    host.warning(
+  if (reference?.sample.size === 0)
+    env.host.warning(
       `the reference profile holds no sample (written with sample-size 0): only columns with category counts are compared, the others are skipped; write the reference with a sample-size above 0, or give it as data files, to compare every column`,
     );
-  // The current data is read with the reference's types, so both sides are compared as the same kinds.
-  const current = merge
-    ? await mergeShardPartials(env, profileShards, merge, createdAt)
-    : await profileData(env, options, options.current, env.inputs.label('current'), createdAt, typesOf(reference));
+  return reference;
+}
+
+/** The first model of a repository: there is no released reference to drift from yet. */
+function noReference(env: ActionEnvironment, options: DriftCheckOptions): void {
+  const { host } = env;
+  host.setOutput('drifted', false);
+  host.setOutput('drifted-columns', '[]');
+  host.setOutput('prediction-drifted', '');
+  host.print(
+    `No mlgate release yet (tags ${options.tagPrefix}*): no reference to compare with; drift is checked once a model is released`,
+  );
+}
+
+/** Compares the current data's profile with the reference's, writes the report, and fails or opens an issue. */
+async function decide(
+  env: ActionEnvironment,
+  options: DriftCheckOptions,
+  reports: RunReports,
+  reference: Profile,
+  current: Profile,
+  createdAt: string,
+): Promise<void> {
+  const { host } = env;
   const driftOptions: DriftOptions = {
     ...DEFAULT_DRIFT_OPTIONS,
     columns: options.columns,
@@ -136,13 +202,12 @@ function typesOf(profile: Profile): DataContract {
  * sample of an unsharded run). The types come from a reference profile as in one run; a reference given as data
  * is not profiled by every shard: the types are sniffed from its first rows.
  */
-async function profileShard(
+async function scanShard(
   env: ActionEnvironment,
-  reports: RunReports,
   options: DriftCheckOptions,
   shard: ShardSpec,
   createdAt: string,
-): Promise<void> {
+): Promise<CurrentScan> {
   const [first] = options.reference;
   const fromProfile = options.reference.length === 1 && (first === LATEST_RELEASE || first!.endsWith('.json'));
   const types = fromProfile
@@ -186,20 +251,29 @@ async function profileShard(
     shardKey: key,
     onPiece: (piece) => pieces.push(piece),
   });
-  const profile = builder.finish({ part: true });
-  const partial = options.sharding.partial!;
-  await writeShardPartial(env, reports, profileShards, partial, {
-    createdAt,
-    shard,
-    key,
-    pieces,
-    files: facts,
-    identity: { types },
-    state: profile,
-  });
-  env.host.print(
-    `shard ${describeShard(shard)}: ${profile.dataset.rows} rows profiled; partial report ${partial} (merge the shards' partials with merge: to check drift)`,
-  );
+  return { current: builder.finish({ part: true }), types, pieces, facts };
+}
+
+function shardOutcome(
+  options: DriftCheckOptions,
+  scanned: CurrentScan,
+  shard: ShardSpec,
+  createdAt: string,
+): ShardOutcome<'drift-check', Profile> {
+  const profile = scanned.current!;
+  const { key, partial } = options.sharding;
+  return {
+    result: {
+      createdAt,
+      shard,
+      key,
+      pieces: scanned.pieces,
+      files: scanned.facts,
+      identity: { types: scanned.types },
+      state: profile,
+    },
+    done: `shard ${describeShard(shard)}: ${profile.dataset.rows} rows profiled; partial report ${partial} (merge the shards' partials with merge: to check drift)`,
+  };
 }
 
 /** Prediction drift, when a model is given: its outputs on the reference data against those on the current data. */
