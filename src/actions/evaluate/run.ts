@@ -2,30 +2,23 @@ import { resolve } from 'node:path';
 import { ConfigurationError } from '../../core/errors.js';
 import { TextDictionary } from '../../core/data/batch.js';
 import { resolveClasses } from '../../core/evaluate/class-labels.js';
-import { completeComparison, prepareComparison } from '../../core/evaluate/compare-models.js';
-import { sumByBucket } from '../../core/evaluate/bucket-sums.js';
+import { compareEvaluation } from '../../core/evaluate/compare-models.js';
 import { detectTask } from '../../core/evaluate/detect-task.js';
 import { accumulateEvaluation } from '../../core/evaluate/evaluation-state.js';
-import { summedRowsFor } from '../../core/evaluate/evaluation-stream.js';
 import type { ShardPiece } from '../../core/shard/shard-pieces.js';
 import { describeShard } from '../../core/shard/shard-spec.js';
-import {
-  outputKindWarning,
-  readPredictions,
-  streamedPredictions,
-  type Predictions,
-} from '../../core/evaluate/model-output.js';
+import { outputKindWarning, scoredPredictions, type Predictions } from '../../core/evaluate/model-output.js';
+import type { WeakSliceSearch } from '../../core/evaluate/weak-slices.js';
 import { classificationSanityWarnings } from '../../core/evaluate/sanity-checks.js';
 import { BOOTSTRAP_BUCKETS } from '../../core/evaluate/poisson-bootstrap.js';
 import { MAX_SHARD_SLICE_VALUES, sliceMetrics, sliceValueStates } from '../../core/evaluate/slices.js';
 import { readContract } from '../../io/contract-file.js';
 import { loadOnnxruntime } from '../../io/onnx/load-onnxruntime.js';
-import { shareRanking } from '../../io/parallel/background-ranking.js';
+import { threadedEngine } from '../../io/parallel/threaded-engine.js';
 import { readWhileScoring, type ModelScoring, type ScoredModel } from '../../io/onnx/batch-scorer.js';
 import { metadataList } from '../../io/onnx/onnx-model.js';
 import { startScoring } from '../../io/parallel/background-scoring.js';
 import { LATENCY_BATCH_ROWS, TimingSample } from '../../io/onnx/measure-latency.js';
-import { bootstrapJob, jobTotals } from '../../io/parallel/shared-bootstrap.js';
 import { readEvaluationData } from '../../io/read-evaluation-data.js';
 import { resolveDataFiles } from '../../io/readers/dataset.js';
 import { RunReports } from '../../io/run-reports.js';
@@ -209,10 +202,7 @@ async function evaluateWith(env: ActionEnvironment, options: EvaluateOptions, re
     }
     const read = (run: ScoredModel, who: string): Predictions => {
       try {
-        return (
-          streamedPredictions(run.predictions, task, k) ??
-          readPredictions(run.output, task, k, options.output, (row) => `row ${data.locate(row)}`)
-        );
+        return scoredPredictions(run, task, k, options.output, (row) => `row ${data.locate(row)}`);
       } catch (error) {
         (error as Error).message = `${who}: ${(error as Error).message}`;
         throw error;
@@ -279,33 +269,21 @@ async function evaluateWith(env: ActionEnvironment, options: EvaluateOptions, re
       return;
     }
 
-    // What was summed as the rows were scored, when it read the labels as the classes resolved here.
-    const summed = task === 'classification' ? summedRowsFor(scored.summed, truth, k) : undefined;
-    if (summed) host.debug('The additive metrics were summed as the rows were scored');
-    const sums = summed?.sums ?? sumByBucket(truth, predictions, data.buckets, BOOTSTRAP_BUCKETS);
-    // The rank metrics sort every model's scores, and the bootstrap sums the replicates: shared with another thread
-    // when one is to be had. The keys split as the rows were scored are ranked when the sums are of this truth.
-    const bootstrap =
-      options.bootstrap > 0 ? bootstrapJob(sums.sums, sums.stride, options.bootstrap, options.seed) : undefined;
-    const ranking = shareRanking(truth, predictions, summed ? scored.rankKeys : undefined, scoring, bootstrap);
-    if (ranking.onThread)
-      host.debug('ROC AUC and PR AUC are ranked on another thread, which also shares the bootstrap');
-    // The weak-slice search runs first, while the other thread (when there is one) ranks and claims replicates; this
-    // thread then claims what is left, so that both end together rather than the search running after its part.
-    const weakSlices =
-      baselinePredictions && options.weakSlices
-        ? searchWeakSlices(task, data, truth, candidatePredictions, baselinePredictions, options.minSliceRows)
-        : undefined;
-    ranking.takePart();
-    const ranks = await ranking.ranks();
-    const prepared = prepareComparison(
-      truth,
-      predictions,
-      data.buckets,
-      { replicates: options.bootstrap, seed: options.seed, bucketCount: BOOTSTRAP_BUCKETS },
-      { ...summed, sums, replicateTotals: bootstrap && jobTotals(bootstrap) },
-    );
-    const compared = completeComparison(prepared, ranks);
+    const rows = { truth, predictions, buckets: data.buckets };
+    const engineOptions = { replicates: options.bootstrap, seed: options.seed, bucketCount: BOOTSTRAP_BUCKETS };
+    let weakSlices: WeakSliceSearch | undefined;
+    const evaluated = await threadedEngine(scoring, scored, host).evaluate(rows, engineOptions, () => {
+      if (baselinePredictions && options.weakSlices)
+        weakSlices = searchWeakSlices(
+          task,
+          data,
+          truth,
+          candidatePredictions,
+          baselinePredictions,
+          options.minSliceRows,
+        );
+    });
+    const compared = compareEvaluation(rows, evaluated, engineOptions);
     if (task === 'classification') {
       const models = [
         { who: 'candidate', metrics: compared.candidate },
