@@ -1,9 +1,11 @@
+import { resolve } from 'node:path';
 import { ConfigurationError } from '../../core/errors.js';
 import type { PartialModel } from '../../core/documents.js';
 import type { ScoringTimes } from '../../io/onnx/batch-scorer.js';
 import type { loadOnnxruntime } from '../../io/onnx/load-onnxruntime.js';
 import { metadataList, openModel, type OnnxModel } from '../../io/onnx/onnx-model.js';
 import type { ActionEnvironment } from '../runtime/host.js';
+import { baselinePath } from './baseline.js';
 import type { EvaluateOptions } from './inputs.js';
 
 /** A model to score, opened, with where it came from. */
@@ -61,4 +63,38 @@ export async function openEvaluatedModel(
     );
   }
   return { model, path, source, features };
+}
+
+/**
+ * The candidate and, unless there is none, the baseline, opened. A model that does not name its features takes the
+ * contract's columns; the baseline then the candidate's.
+ */
+export async function openModels(
+  env: ActionEnvironment,
+  options: EvaluateOptions,
+  ort: Awaited<ReturnType<typeof loadOnnxruntime>>,
+  contractFeatures: string[] | undefined,
+): Promise<{ candidate: OpenedModel; baseline: OpenedModel | undefined }> {
+  const candidate = await openEvaluatedModel(
+    env,
+    options,
+    ort,
+    resolve(env.cwd, options.model),
+    options.model,
+    options.model,
+    contractFeatures,
+  );
+  const baselineFile = await baselinePath(env, options);
+  const baseline = baselineFile
+    ? await openEvaluatedModel(
+        env,
+        options,
+        ort,
+        baselineFile.path,
+        baselineFile.name,
+        baselineFile.source,
+        contractFeatures ?? candidate.features,
+      )
+    : undefined;
+  return { candidate, baseline };
 }
