@@ -7,10 +7,9 @@ import {
 } from '../metrics/classification-metrics.js';
 import { confusionMatrix } from '../metrics/confusion-matrix.js';
 import {
-  brierScore,
   calibrationErrorOfBins,
   expectedCalibrationError,
-  logLoss,
+  probabilityMetrics,
 } from '../metrics/probability-metrics.js';
 import { regressionScores } from '../metrics/regression-metrics.js';
 import { mcnemarTest, type McNemarResult } from '../stats/mcnemar.js';
@@ -234,7 +233,7 @@ export function exactMetrics(truth: Int32Array | Float64Array, model: Prediction
   if (p)
     Object.assign(
       metrics,
-      { log_loss: logLoss(truth, p, k), brier: brierScore(truth, p, k), ece: expectedCalibrationError(truth, p, k) },
+      { ...probabilityMetrics(truth, p, k), ece: expectedCalibrationError(truth, p, k) },
       rankMetrics(truth, model),
     );
   return orderMetrics(metrics);

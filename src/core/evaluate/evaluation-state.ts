@@ -16,6 +16,7 @@ import {
 import { ConfigurationError } from '../errors.js';
 import { sumByBucket, type BucketSums } from './bucket-sums.js';
 import type { Predictions } from './model-output.js';
+import { REGRESSION_SHARED } from './sums-layout.js';
 
 /**
  * The additive part of an evaluation, which every engine computes (see EvaluationEngine) and shards add up: the
@@ -163,11 +164,12 @@ function addSums(into: Float64Array, part: BucketSums, shift: number): void {
   const delta = part.shift - shift;
   for (let i = 0; i < sums.length; i++) into[i]! += sums[i]!;
   if (part.task !== 'regression' || delta === 0) return;
+  const { rows, labelSum, labelSquares } = REGRESSION_SHARED;
   for (let base = 0; base < sums.length; base += stride) {
-    const n = sums[base]!;
-    const centred = sums[base + 1]!;
-    into[base + 1]! += n * delta;
-    into[base + 2]! += 2 * delta * centred + n * delta * delta;
+    const n = sums[base + rows]!;
+    const centred = sums[base + labelSum]!;
+    into[base + labelSum]! += n * delta;
+    into[base + labelSquares]! += 2 * delta * centred + n * delta * delta;
   }
 }
 
