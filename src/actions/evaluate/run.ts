@@ -72,16 +72,17 @@ async function evaluateWith(env: ActionEnvironment, options: EvaluateOptions, re
     const fileHashes = await scoredData.fileHashes();
     const candidateFacts = modelFacts(candidate, options.model, candidateTimes!);
     const baselineFacts = baseline ? modelFacts(baseline, baseline.path, baselineTimes!) : null;
+    const engine = threadedEngine(scoring, scored, host);
     if (shard) {
       const scoredShard = { createdAt, shard, data: scoredData, read, fileHashes };
-      return await writeShardEvaluation(env, reports, options, scoredShard, candidateFacts, baselineFacts);
+      return await writeShardEvaluation(env, reports, options, scoredShard, candidateFacts, baselineFacts, engine);
     }
 
     const [candidatePredictions, baselinePredictions] = rows.predictions;
     const engineOptions = { replicates: options.bootstrap, seed: options.seed, bucketCount: BOOTSTRAP_BUCKETS };
     let weakSlices: WeakSliceSearch | undefined;
     // The weak-slice search runs on this thread while the engine's other thread, when it has one, ranks.
-    const evaluated = await threadedEngine(scoring, scored, host).evaluate(rows, engineOptions, () => {
+    const evaluated = await engine.evaluate(rows, engineOptions, () => {
       if (baselinePredictions && options.weakSlices)
         weakSlices = searchWeakSlices(
           task,

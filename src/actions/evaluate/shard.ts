@@ -1,6 +1,6 @@
 import type { PartialModel } from '../../core/documents.js';
 import { ConfigurationError } from '../../core/errors.js';
-import { accumulateEvaluation } from '../../core/evaluate/evaluation-state.js';
+import type { EvaluationEngine } from '../../core/evaluate/evaluation-engine.js';
 import { BOOTSTRAP_BUCKETS } from '../../core/evaluate/poisson-bootstrap.js';
 import { MAX_SHARD_SLICE_VALUES, sliceValueStates } from '../../core/evaluate/slices.js';
 import type { ShardPiece } from '../../core/shard/shard-pieces.js';
@@ -62,8 +62,8 @@ export async function writeEvaluationPartial(
 }
 
 /**
- * A shard's evaluation, written as its partial report: the evaluation state of its rows and of every slice value
- * (see accumulateEvaluation), with what every shard must share for the merge to add them up.
+ * A shard's evaluation, written as its partial report: the evaluation state of its rows (the engine's) and of every
+ * slice value (see sliceValueStates), with what every shard must share for the merge to add them up.
  */
 export async function writeShardEvaluation(
   env: ActionEnvironment,
@@ -72,6 +72,7 @@ export async function writeShardEvaluation(
   scored: { createdAt: string; shard: ShardSpec; data: ScoredData; read: ReadRows; fileHashes: (string | undefined)[] },
   candidate: PartialModel,
   baseline: PartialModel | null,
+  engine: EvaluationEngine,
 ): Promise<void> {
   const { shard } = scored;
   const { data, files, features, pieces } = scored.data;
@@ -100,7 +101,7 @@ export async function writeShardEvaluation(
     classes,
     candidate,
     baseline,
-    state: accumulateEvaluation(truth, predictions, data.buckets, BOOTSTRAP_BUCKETS),
+    state: engine.accumulate(rows, BOOTSTRAP_BUCKETS),
     slices,
   };
   await writeEvaluationPartial(env, reports, options, {

@@ -1,4 +1,4 @@
-import type { AdditiveEvaluation } from './evaluation-state.js';
+import type { AdditiveEvaluation, EvaluationState } from './evaluation-state.js';
 import type { Predictions } from './model-output.js';
 
 /** The rows an engine evaluates: the labels as the task reads them, each model's predictions, each row's bootstrap bucket. */
@@ -39,4 +39,9 @@ export interface EvaluationEngine {
    * engine has one, does its part, so that the two end together.
    */
   evaluate(rows: ScoredRows, options: EngineOptions, meanwhile?: () => void): Promise<EngineResult>;
+  /**
+   * The state of a shard's rows, for its partial report: the additive part and each model's score histograms, which
+   * the merge adds to those of the other shards and finishes as one run (no ranking nor bootstrap here).
+   */
+  accumulate(rows: ScoredRows, bucketCount: number): EvaluationState;
 }

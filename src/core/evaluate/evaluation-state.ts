@@ -49,12 +49,21 @@ export function accumulateEvaluation(
   buckets: Uint32Array,
   bucketCount: number,
 ): EvaluationState {
-  const { rows, sums, calibration, disagreements } = accumulateAdditive(truth, models, buckets, bucketCount);
+  return withHistograms(accumulateAdditive(truth, models, buckets, bucketCount), truth, models);
+}
+
+/** The state of rows of which the additive part is known: their score histograms added (see scoreHistogram). */
+export function withHistograms(
+  additive: AdditiveEvaluation,
+  truth: Int32Array | Float64Array,
+  models: readonly Predictions[],
+): EvaluationState {
   const ranking = models.map((model) => {
     if (model.task !== 'classification' || !model.probabilities) return null;
     const classes = model.k === 2 ? [1] : Array.from({ length: model.k }, (_, c) => c);
     return classes.map((c) => scoreHistogram(truth, c, model.probabilities!, model.k, c));
   });
+  const { rows, sums, calibration, disagreements } = additive;
   return { rows, sums, ranking, calibration, disagreements };
 }
 
@@ -66,12 +75,24 @@ export function accumulateAdditive(
   bucketCount: number,
 ): AdditiveEvaluation {
   const sums = sumByBucket(truth, models, buckets, bucketCount);
-  const calibration = models.map((model) =>
+  return {
+    rows: truth.length,
+    sums,
+    calibration: calibrationOf(truth, models),
+    disagreements: disagreementsOf(truth, models),
+  };
+}
+
+/** Each model's calibration bins (see calibrationBins); null for a model without probabilities. */
+export function calibrationOf(
+  truth: Int32Array | Float64Array,
+  models: readonly Predictions[],
+): AdditiveEvaluation['calibration'] {
+  return models.map((model) =>
     model.task === 'classification' && model.probabilities
       ? calibrationBins(truth, model.probabilities, model.k)
       : null,
   );
-  return { rows: truth.length, sums, calibration, disagreements: disagreementsOf(truth, models) };
 }
 
 /** McNemar's counts: the rows that exactly one of the two classifiers gets right. */

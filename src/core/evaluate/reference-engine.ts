@@ -1,4 +1,4 @@
-import { accumulateAdditive } from './evaluation-state.js';
+import { accumulateAdditive, accumulateEvaluation } from './evaluation-state.js';
 import type { EngineOptions, EngineResult, EvaluationEngine, ScoredRows } from './evaluation-engine.js';
 import { rankMetrics } from './model-ranking.js';
 import { allReplicateTotals } from './poisson-bootstrap.js';
@@ -26,4 +26,6 @@ export const referenceEngine: EvaluationEngine = {
     meanwhile?.();
     return evaluateReference(rows, options);
   },
+  accumulate: ({ truth, predictions, buckets }, bucketCount) =>
+    accumulateEvaluation(truth, predictions, buckets, bucketCount),
 };

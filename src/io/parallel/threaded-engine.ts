@@ -1,8 +1,13 @@
 import { sumByBucket } from '../../core/evaluate/bucket-sums.js';
-import type { EvaluationEngine } from '../../core/evaluate/evaluation-engine.js';
-import { disagreementsOf } from '../../core/evaluate/evaluation-state.js';
-import { summedRowsFor } from '../../core/evaluate/evaluation-stream.js';
-import { calibrationBins } from '../../core/metrics/probability-metrics.js';
+import type { EngineOptions, EvaluationEngine, ScoredRows } from '../../core/evaluate/evaluation-engine.js';
+import {
+  accumulateAdditive,
+  calibrationOf,
+  disagreementsOf,
+  withHistograms,
+  type AdditiveEvaluation,
+} from '../../core/evaluate/evaluation-state.js';
+import { summedRowsFor, type SummedRows } from '../../core/evaluate/evaluation-stream.js';
 import type { ModelScoring, ScoringResult } from '../onnx/batch-scorer.js';
 import { shareRanking } from './background-ranking.js';
 import { bootstrapJob, jobTotals } from './shared-bootstrap.js';
@@ -19,11 +24,24 @@ export function threadedEngine(
   scored: Pick<ScoringResult, 'summed' | 'rankKeys'>,
   logger: { debug(message: string): void },
 ): EvaluationEngine {
+  /** What was summed as the rows were scored, when it holds for these rows (their classes, their buckets). */
+  const streamed = ({ truth, predictions }: ScoredRows, bucketCount: number): SummedRows | undefined => {
+    const first = predictions[0]!;
+    const summed = first.task === 'classification' ? summedRowsFor(scored.summed, truth, first.k) : undefined;
+    if (!summed || summed.sums.sums.length !== bucketCount * summed.sums.stride) return undefined;
+    logger.debug('The additive metrics were summed as the rows were scored');
+    return summed;
+  };
+  const additiveOf = ({ sums, calibration, disagreements, truth }: SummedRows): AdditiveEvaluation => ({
+    rows: truth.length,
+    sums,
+    calibration,
+    disagreements,
+  });
   return {
-    async evaluate({ truth, predictions, buckets }, options, meanwhile) {
-      const first = predictions[0]!;
-      const summed = first.task === 'classification' ? summedRowsFor(scored.summed, truth, first.k) : undefined;
-      if (summed) logger.debug('The additive metrics were summed as the rows were scored');
+    async evaluate(rows: ScoredRows, options: EngineOptions, meanwhile?: () => void) {
+      const { truth, predictions, buckets } = rows;
+      const summed = streamed(rows, options.bucketCount);
       const sums = summed?.sums ?? sumByBucket(truth, predictions, buckets, options.bucketCount);
       const bootstrap =
         options.replicates > 0 ? bootstrapJob(sums.sums, sums.stride, options.replicates, options.seed) : undefined;
@@ -35,23 +53,22 @@ export function threadedEngine(
       meanwhile?.();
       ranking.takePart();
       const ranks = await ranking.ranks();
-      const calibration =
-        summed?.calibration ??
-        predictions.map((model) =>
-          model.task === 'classification' && model.probabilities
-            ? calibrationBins(truth, model.probabilities, model.k)
-            : null,
-        );
-      return {
-        state: {
-          rows: truth.length,
-          sums,
-          calibration,
-          disagreements: summed ? summed.disagreements : disagreementsOf(truth, predictions),
-        },
-        ranks,
-        replicateTotals: bootstrap && jobTotals(bootstrap),
-      };
+      // Without the streamed sums, the bins and counts are taken here, once the other thread is done.
+      const state = summed
+        ? additiveOf(summed)
+        : {
+            rows: truth.length,
+            sums,
+            calibration: calibrationOf(truth, predictions),
+            disagreements: disagreementsOf(truth, predictions),
+          };
+      return { state, ranks, replicateTotals: bootstrap && jobTotals(bootstrap) };
+    },
+    accumulate(rows: ScoredRows, bucketCount: number) {
+      const summed = streamed(rows, bucketCount);
+      const { truth, predictions, buckets } = rows;
+      const additive = summed ? additiveOf(summed) : accumulateAdditive(truth, predictions, buckets, bucketCount);
+      return withHistograms(additive, truth, predictions);
     },
   };
 }

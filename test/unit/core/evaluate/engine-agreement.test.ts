@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { compareEvaluation, compareModels } from '../../../../src/core/evaluate/compare-models.js';
-import type { EngineResult, ScoredRows } from '../../../../src/core/evaluate/evaluation-engine.js';
+import type { EngineResult, EvaluationEngine, ScoredRows } from '../../../../src/core/evaluate/evaluation-engine.js';
 import { scoredPredictions } from '../../../../src/core/evaluate/model-output.js';
 import { BOOTSTRAP_BUCKETS } from '../../../../src/core/evaluate/poisson-bootstrap.js';
 import { referenceEngine } from '../../../../src/core/evaluate/reference-engine.js';
 import { BatchScorer, type ScoringTarget } from '../../../../src/io/onnx/batch-scorer.js';
+import { encodeEvaluationState } from '../../../../src/io/partials/evaluation-payload.js';
 import { threadedEngine } from '../../../../src/io/parallel/threaded-engine.js';
 import { seededRandom } from '../../../support/models.js';
 
@@ -95,6 +96,13 @@ function bits(values: Float64Array | undefined): string | undefined {
   return values && Buffer.from(values.buffer, values.byteOffset, values.byteLength).toString('hex');
 }
 
+/** A shard's state from each engine: the same partial report, byte for byte. */
+function expectSameShardState(threaded: EvaluationEngine, rows: ScoredRows): void {
+  const shard = threaded.accumulate(rows, BOOTSTRAP_BUCKETS);
+  const reference = referenceEngine.accumulate(rows, BOOTSTRAP_BUCKETS);
+  expect(JSON.stringify(encodeEvaluationState(shard))).toBe(JSON.stringify(encodeEvaluationState(reference)));
+}
+
 function expectSameResult(threaded: EngineResult, reference: EngineResult): void {
   const { sums: t, ...tState } = threaded.state;
   const { sums: r, ...rState } = reference.state;
@@ -110,7 +118,7 @@ const integerBaseline = (k: number): Outputs => ({
   width: 1,
 });
 
-describe('the threaded engine agrees with the reference engine', () => {
+describe('the threaded engine agrees with the reference engine, for one run and for a shard', () => {
   const cases = [
     { name: 'binary, two probability columns', make: () => classifiers(2, 2), streamed: true },
     { name: 'binary, one probability column', make: () => classifiers(2, 1), streamed: true },
@@ -130,16 +138,13 @@ describe('the threaded engine agrees with the reference engine', () => {
   ];
   for (const { name, make, streamed } of cases) {
     for (const split of [false, true]) {
-      it(`classification, ${name}${split ? ', scores split by class as they came' : ''}: every sum, bin, count, rank and replicate, to the bit`, async () => {
+      it(`classification, ${name}${split ? ', scores split by class as they came' : ''}: every sum, bin, count, rank, replicate and shard state, to the bit`, async () => {
         const { labels, outputs } = make();
         const { scorer, scored, rows } = await score(labels, outputs, 'classification', split);
         const debug: string[] = [];
         let meanwhile = 0;
-        const threaded = await threadedEngine(scorer, scored, { debug: (m) => debug.push(m) }).evaluate(
-          rows,
-          OPTIONS,
-          () => meanwhile++,
-        );
+        const engine = threadedEngine(scorer, scored, { debug: (m) => debug.push(m) });
+        const threaded = await engine.evaluate(rows, OPTIONS, () => meanwhile++);
         const reference = await referenceEngine.evaluate(rows, OPTIONS, () => meanwhile++);
         expect(meanwhile).toBe(2);
         // The fast path was taken where it can be: the test would hold nothing otherwise.
@@ -147,6 +152,7 @@ describe('the threaded engine agrees with the reference engine', () => {
         if (split && streamed && name !== 'three classes, the baseline logits found late')
           expect(scored.rankKeys).toBeDefined();
         expectSameResult(threaded, reference);
+        expectSameShardState(engine, rows);
         // And so every metric, interval and test of the report.
         const compared = compareEvaluation(rows, threaded, OPTIONS);
         expect(compared).toEqual(compareEvaluation(rows, reference, OPTIONS));
@@ -162,9 +168,11 @@ describe('the threaded engine agrees with the reference engine', () => {
   it('regression: every sum, replicate, metric and interval, to the bit', async () => {
     const { labels, outputs } = regressors();
     const { scorer, scored, rows } = await score(labels, outputs, 'regression', false);
-    const threaded = await threadedEngine(scorer, scored, { debug: () => {} }).evaluate(rows, OPTIONS);
+    const engine = threadedEngine(scorer, scored, { debug: () => {} });
+    const threaded = await engine.evaluate(rows, OPTIONS);
     const reference = await referenceEngine.evaluate(rows, OPTIONS);
     expectSameResult(threaded, reference);
+    expectSameShardState(engine, rows);
     const compared = compareEvaluation(rows, threaded, OPTIONS);
     expect(compared).toEqual(compareEvaluation(rows, reference, OPTIONS));
     expect(Object.keys(compared.candidate)).toEqual(['mae', 'rmse', 'r2', 'mape']);
