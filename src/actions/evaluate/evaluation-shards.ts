@@ -8,7 +8,7 @@ import { WEAK_SLICE_ALPHA, weakSlicesOf, type SliceCell } from '../../core/evalu
 import { decodeEvaluation, encodeEvaluation, type EvaluationShardState } from '../../io/partials/evaluation-payload.js';
 import type { ShardedStepAdapter } from '../runtime/sharded-step.js';
 import type { EvaluateOptions } from './inputs.js';
-import type { Scored } from './run.js';
+import type { Scored } from './report.js';
 
 /** The options a merge of evaluate's shards reads: how the merged evaluation is bootstrapped and sliced. */
 export type EvaluationMergeOptions = Pick<EvaluateOptions, 'bootstrap' | 'seed' | 'minSliceRows' | 'weakSlices'>;

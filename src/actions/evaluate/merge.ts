@@ -2,7 +2,7 @@ import type { ActionEnvironment } from '../runtime/host.js';
 import { mergeShardPartials } from '../runtime/sharded-step.js';
 import { evaluationShards } from './evaluation-shards.js';
 import type { EvaluateOptions } from './inputs.js';
-import type { Scored } from './run.js';
+import type { Scored } from './report.js';
 
 /**
  * The evaluation of the whole data from the partial reports of its shards (see evaluationShards), ready for the

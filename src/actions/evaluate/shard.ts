@@ -1,5 +1,10 @@
+import type { PartialModel } from '../../core/documents.js';
+import { ConfigurationError } from '../../core/errors.js';
+import type { EvaluationEngine } from '../../core/evaluate/evaluation-engine.js';
+import { BOOTSTRAP_BUCKETS } from '../../core/evaluate/poisson-bootstrap.js';
+import { MAX_SHARD_SLICE_VALUES, sliceValueStates } from '../../core/evaluate/slices.js';
 import type { ShardPiece } from '../../core/shard/shard-pieces.js';
-import { ownsFile, type ShardSpec } from '../../core/shard/shard-spec.js';
+import { describeShard, ownsFile, type ShardSpec } from '../../core/shard/shard-spec.js';
 import { fileFacts } from '../../io/partial-documents.js';
 import type { EvaluationShardState } from '../../io/partials/evaluation-payload.js';
 import type { EvaluateIdentity } from '../../io/partials/shard-identities.js';
@@ -10,6 +15,8 @@ import { writeShardPartial } from '../runtime/sharded-step.js';
 import type { Sharding } from '../runtime/sharding.js';
 import { evaluationShards } from './evaluation-shards.js';
 import type { EvaluateOptions } from './inputs.js';
+import type { ScoredData } from './score-data.js';
+import type { ReadRows } from './scored-rows.js';
 
 /**
  * Whether this run hashes file `index` for the report: an unsharded run hashes every file; a shard only the files
@@ -52,4 +59,61 @@ export async function writeEvaluationPartial(
     identity: scored.identity,
     state: scored.evaluation,
   });
+}
+
+/**
+ * A shard's evaluation, written as its partial report: the evaluation state of its rows (the engine's) and of every
+ * slice value (see sliceValueStates), with what every shard must share for the merge to add them up.
+ */
+export async function writeShardEvaluation(
+  env: ActionEnvironment,
+  reports: RunReports,
+  options: EvaluateOptions,
+  scored: { createdAt: string; shard: ShardSpec; data: ScoredData; read: ReadRows; fileHashes: (string | undefined)[] },
+  candidate: PartialModel,
+  baseline: PartialModel | null,
+  engine: EvaluationEngine,
+): Promise<void> {
+  const { shard } = scored;
+  const { data, files, features, pieces } = scored.data;
+  const { task, classes, rows } = scored.read;
+  const { truth, predictions } = rows;
+  const identity = {
+    candidate: candidate.sha256,
+    baseline: baseline?.sha256 ?? null,
+    features,
+    label: options.label,
+    task: options.task,
+    classes: options.classes ?? null,
+    output: options.output,
+  };
+  const slices = data.slices.map((column) => ({
+    column: column.name,
+    values: sliceValueStates(column, truth, predictions, (count) => {
+      throw new ConfigurationError(
+        `${env.inputs.label('slices')}: ${column.name} has ${count} values in shard ${describeShard(shard)}, more than the ${MAX_SHARD_SLICE_VALUES} a sharded run can carry; slice by a column of fewer values (e.g. a bucketed copy), or slice unsharded`,
+      );
+    }),
+  }));
+  const evaluation = {
+    task,
+    label: options.label,
+    classes,
+    candidate,
+    baseline,
+    state: engine.accumulate(rows, BOOTSTRAP_BUCKETS),
+    slices,
+  };
+  await writeEvaluationPartial(env, reports, options, {
+    createdAt: scored.createdAt,
+    shard,
+    files,
+    fileHashes: scored.fileHashes,
+    pieces,
+    identity: { ...identity, slices: options.slices },
+    evaluation,
+  });
+  env.host.print(
+    `shard ${describeShard(shard)}: ${data.rows} rows scored; partial report ${options.sharding.partial} (merge the shards' partials with merge: to get the report and the gate)`,
+  );
 }

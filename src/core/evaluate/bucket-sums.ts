@@ -1,6 +1,15 @@
 import { classificationMetricValues, classificationScores } from '../metrics/classification-metrics.js';
 import type { CalibrationBins } from '../metrics/probability-metrics.js';
+import { addRowTerms, addToCalibrationBin, PROBABILITY_TERMS } from '../metrics/row-terms.js';
 import type { Predictions } from './model-output.js';
+import {
+  classifierOffset,
+  classifierSlots,
+  REGRESSION_ERRORS,
+  REGRESSION_SHARED,
+  regressorOffset,
+  termsOffset,
+} from './sums-layout.js';
 
 /**
  * The additive statistics of one or two models, summed per bootstrap bucket: everything the bootstrap needs to
@@ -20,12 +29,6 @@ export interface BucketSums {
   shift: number;
   sums: Float64Array;
 }
-
-/** Sums per model for classification: the k×k confusion matrix, then Σ log loss and Σ Brier. */
-const classificationStride = (k: number) => k * k + 2;
-/** Regression: per model Σ|e|, Σe², Σ|e|/max(|y|, eps); once: n, Σ(y − shift), Σ(y − shift)². */
-const REGRESSION_PER_MODEL = 3;
-const REGRESSION_SHARED = 3;
 
 /** Adds every row's statistics into its bucket. */
 export function sumByBucket(
@@ -53,24 +56,27 @@ export function sumByBucket(
     });
     return state;
   }
-  const stride = REGRESSION_SHARED + REGRESSION_PER_MODEL * models.length;
+  const stride = regressorOffset(models.length);
   const sums = new Float64Array(bucketCount * stride);
   const shift = truth.length > 0 ? truth[0]! : 0;
+  const { rows, labelSum, labelSquares } = REGRESSION_SHARED;
   for (let r = 0; r < truth.length; r++) {
     const base = buckets[r]! * stride;
     const centred = truth[r]! - shift;
-    sums[base]!++;
-    sums[base + 1]! += centred;
-    sums[base + 2]! += centred * centred;
+    sums[base + rows]!++;
+    sums[base + labelSum]! += centred;
+    sums[base + labelSquares]! += centred * centred;
   }
+  const { absolute, squared, relative } = REGRESSION_ERRORS;
   models.forEach((model, m) => {
     if (model.task !== 'regression') return;
+    const offset = regressorOffset(m);
     for (let r = 0; r < truth.length; r++) {
-      const base = buckets[r]! * stride + REGRESSION_SHARED + m * REGRESSION_PER_MODEL;
+      const base = buckets[r]! * stride + offset;
       const error = Math.abs(truth[r]! - model.values[r]!);
-      sums[base]! += error;
-      sums[base + 1]! += error * error;
-      sums[base + 2]! += error / Math.max(Math.abs(truth[r]!), Number.EPSILON);
+      sums[base + absolute]! += error;
+      sums[base + squared]! += error * error;
+      sums[base + relative]! += error / Math.max(Math.abs(truth[r]!), Number.EPSILON);
     }
   });
   return { task: 'regression', k: 0, models: models.length, stride, probabilities: false, shift, sums };
@@ -83,7 +89,7 @@ export function emptyClassificationSums(
   bucketCount: number,
   probabilities: boolean,
 ): BucketSums {
-  const stride = classificationStride(k) * models;
+  const stride = classifierSlots(k) * models;
   return {
     task: 'classification',
     k,
@@ -95,15 +101,10 @@ export function emptyClassificationSums(
   };
 }
 
-/** float64 machine epsilon: the clip of rowLogLoss. */
-const EPS = Number.EPSILON;
-
 /**
  * Adds rows `from` to `to` of classifier `m` into its sums: the confusion cell of each row, and with probabilities
- * its log loss and Brier term, exactly as rowLogLoss and rowBrier give them; with `bins`, each row into its
- * calibration bin as addCalibrationRow does. Rows added in order in parts give exactly the sums of one pass. The
- * row's probabilities are read once for all of it: on the 1M-row benchmark this is the scoring thread's largest
- * cost after the models.
+ * its probability terms (addRowTerms); with `bins`, each row into its calibration bin by the confidence of its most
+ * probable class, as addCalibrationRow does. Rows added in order in parts give exactly the sums of one pass.
  */
 export function addClassificationRows(
   state: BucketSums,
@@ -117,52 +118,25 @@ export function addClassificationRows(
   bins?: CalibrationBins,
 ): void {
   const { k, stride, sums } = state;
-  const offset = m * classificationStride(k);
+  const offset = classifierOffset(k, m);
   if (!probabilities) {
     for (let r = from; r < to; r++) sums[buckets[r]! * stride + offset + truth[r]! * k + predicted[r]!]!++;
     return;
   }
-  const squares = k * k;
+  const terms = termsOffset(k);
   for (let r = from; r < to; r++) {
     const y = truth[r]!;
-    const at = r * k;
-    let clipped = 0;
-    let brier = 0;
-    let best = 0;
-    let top = probabilities[at]!;
-    for (let c = 0; c < k; c++) {
-      const p = probabilities[at + c]!;
-      clipped += Math.min(Math.max(p, EPS), 1 - EPS);
-      const error = p - (c === y ? 1 : 0);
-      brier += error * error;
-      if (p > top) {
-        top = p;
-        best = c;
-      }
-    }
     const base = buckets[r]! * stride + offset;
     sums[base + y * k + predicted[r]!]!++;
-    sums[base + squares]! += -Math.log(Math.min(Math.max(probabilities[at + y]!, EPS), 1 - EPS) / clipped);
-    if (k === 2) {
-      // brier_score_loss's term: the positive column alone (see rowBrier).
-      const error = probabilities[at + 1]! - (y === 1 ? 1 : 0);
-      brier = error * error;
-    }
-    sums[base + squares + 1]! += brier;
-    if (bins) {
-      const last = bins.count.length - 1;
-      const bin = Math.min(last, Math.max(0, Math.ceil(top * bins.count.length) - 1));
-      bins.count[bin]!++;
-      bins.confidence[bin]! += top;
-      if (best === y) bins.correct[bin]!++;
-    }
+    const best = addRowTerms(probabilities, k, r, y, sums, base + terms);
+    if (bins) addToCalibrationBin(bins, probabilities[r * k + best]!, best === y);
   }
 }
 
 /** Classifier `m`'s k×k confusion matrix (row = true class) within totals of classification sums (a view, not a copy). */
 export function confusionFromTotals(layout: Omit<BucketSums, 'sums'>, totals: Float64Array, m: number): Float64Array {
-  const per = classificationStride(layout.k);
-  return totals.subarray(m * per, m * per + layout.k * layout.k);
+  const offset = classifierOffset(layout.k, m);
+  return totals.subarray(offset, offset + layout.k * layout.k);
 }
 
 /** The metrics that the bucket sums give, for model `m`, from one replicate's weighted totals. */
@@ -173,28 +147,27 @@ export function metricsFromTotals(
 ): Record<string, number> {
   if (layout.task === 'classification') {
     const { k } = layout;
-    const per = classificationStride(k);
     const matrix = confusionFromTotals(layout, totals, m);
     let n = 0;
     for (const v of matrix) n += v;
     const metrics = classificationMetricValues(classificationScores(matrix as Float64Array, k));
     if (layout.probabilities) {
-      metrics.log_loss = totals[m * per + k * k]! / n;
-      metrics.brier = totals[m * per + k * k + 1]! / n;
+      const terms = classifierOffset(k, m) + termsOffset(k);
+      for (let t = 0; t < PROBABILITY_TERMS.length; t++) metrics[PROBABILITY_TERMS[t]!] = totals[terms + t]! / n;
     }
     return metrics;
   }
-  const n = totals[0]!;
-  const sum = totals[1]!;
-  const squares = totals[2]!;
-  const base = REGRESSION_SHARED + m * REGRESSION_PER_MODEL;
-  const sse = totals[base + 1]!;
+  const n = totals[REGRESSION_SHARED.rows]!;
+  const sum = totals[REGRESSION_SHARED.labelSum]!;
+  const squares = totals[REGRESSION_SHARED.labelSquares]!;
+  const base = regressorOffset(m);
+  const sse = totals[base + REGRESSION_ERRORS.squared]!;
   const sst = squares - (sum * sum) / n;
   return {
-    mae: totals[base]! / n,
+    mae: totals[base + REGRESSION_ERRORS.absolute]! / n,
     rmse: Math.sqrt(sse / n),
     // As sklearn's r2_score with force_finite: 1 for a perfect fit of a constant target, else 0 when it is constant.
     r2: sst > 0 ? 1 - sse / sst : sse === 0 ? 1 : 0,
-    mape: totals[base + 2]! / n,
+    mape: totals[base + REGRESSION_ERRORS.relative]! / n,
   };
 }

@@ -7,20 +7,19 @@ import {
 } from '../metrics/classification-metrics.js';
 import { confusionMatrix } from '../metrics/confusion-matrix.js';
 import {
-  brierScore,
   calibrationErrorOfBins,
   expectedCalibrationError,
-  logLoss,
-  type CalibrationBins,
+  probabilityMetrics,
 } from '../metrics/probability-metrics.js';
-import { classifierRanking, rankMetricValues } from '../metrics/ranking-metrics.js';
 import { regressionScores } from '../metrics/regression-metrics.js';
 import { mcnemarTest, type McNemarResult } from '../stats/mcnemar.js';
 import type { BoundedValue } from '../metrics/score-histogram.js';
-import { confusionFromTotals, metricsFromTotals, sumByBucket, type BucketSums } from './bucket-sums.js';
-import { disagreementsOf, rankingFromState, type EvaluationState } from './evaluation-state.js';
-import type { SummedRows } from './evaluation-stream.js';
+import { confusionFromTotals, metricsFromTotals, type BucketSums } from './bucket-sums.js';
+import type { EngineResult, ScoredRows } from './evaluation-engine.js';
+import { rankingFromState, type EvaluationState } from './evaluation-state.js';
+import { rankMetrics } from './model-ranking.js';
 import type { Predictions } from './model-output.js';
+import { evaluateReference } from './reference-engine.js';
 import { allReplicateTotals, percentileInterval } from './poisson-bootstrap.js';
 
 /** Whether a larger value of a metric is better; the gate's change rules read this. */
@@ -74,10 +73,10 @@ export interface ClassBreakdown {
 }
 
 /**
- * Scores the candidate (and the baseline, on the same rows) and compares them. Point values are exact (they match
- * scikit-learn); the additive metrics also get a paired Poisson-bootstrap interval, for each model and for the
- * difference candidate − baseline, which is significant when its interval excludes 0. Rank metrics (ROC AUC, PR
- * AUC) and calibration error are reported without an interval.
+ * Scores the candidate (and the baseline, on the same rows) and compares them, with the reference engine. Point
+ * values are exact (they match scikit-learn); the additive metrics also get a paired Poisson-bootstrap interval, for
+ * each model and for the difference candidate − baseline, which is significant when its interval excludes 0. Rank
+ * metrics (ROC AUC, PR AUC) and calibration error are reported without an interval.
  */
 export function compareModels(
   truth: Int32Array | Float64Array,
@@ -86,70 +85,28 @@ export function compareModels(
   buckets: Uint32Array,
   options: CompareOptions,
 ): ModelComparison {
-  const models = baseline ? [candidate, baseline] : [candidate];
-  return completeComparison(
-    prepareComparison(truth, models, buckets, options),
-    models.map((model) => rankMetrics(truth, model)),
-  );
-}
-
-/** Everything of a comparison but the rank metrics, which the caller may compute elsewhere meanwhile (see rankMetrics). */
-export interface PreparedComparison {
-  state: BucketSums;
-  points: Record<string, number>[];
-  intervals: Intervals | undefined;
-  disagreements: { baseline_only: number; candidate_only: number } | null;
-  options: CompareOptions;
-}
-
-/** Parts of a comparison made already: the bucket sums, bins and counts as the rows were scored (EvaluationStream, checked with summedRowsFor), the replicates' totals. */
-export interface Precomputed {
-  sums?: BucketSums;
-  calibration?: CalibrationBins[];
-  disagreements?: SummedRows['disagreements'];
-  replicateTotals?: Float64Array;
+  const rows = { truth, predictions: baseline ? [candidate, baseline] : [candidate], buckets };
+  return compareEvaluation(rows, evaluateReference(rows, options), options);
 }
 
 /**
- * The first part of compareModels: one pass over the rows sums everything additive per bucket (the point values
- * are the totals over all buckets, every weight 1, and the bootstrap's replicates reweight the same sums), then the
- * calibration error, the intervals and McNemar's counts; each but from what is `precomputed`.
+ * The comparison of one run from what an engine gave (see EvaluationEngine): the additive point values are the
+ * totals of the bucket sums over every bucket (every weight 1), which the bootstrap's replicates reweight; regression
+ * scores are taken from the rows exactly; the calibration error from the bins; McNemar's test from the counts.
  */
-export function prepareComparison(
-  truth: Int32Array | Float64Array,
-  models: readonly Predictions[],
-  buckets: Uint32Array,
-  options: CompareOptions,
-  precomputed: Precomputed = {},
-): PreparedComparison {
-  const state = precomputed.sums ?? sumByBucket(truth, models, buckets, options.bucketCount);
+export function compareEvaluation(rows: ScoredRows, result: EngineResult, options: CompareOptions): ModelComparison {
+  const { truth, predictions } = rows;
+  const { sums: state, calibration, disagreements } = result.state;
   const totals = bucketTotals(state);
-  const points = models.map((model, m) => {
-    if (model.task === 'regression') return { ...regressionScores(truth, model.values) };
-    const bins = precomputed.calibration?.[m];
-    const calibration = bins
-      ? calibrationErrorOfBins(bins)
-      : model.probabilities
-        ? expectedCalibrationError(truth, model.probabilities, model.k)
-        : undefined;
-    return { ...metricsFromTotals(state, totals, m), ...(calibration !== undefined ? { ece: calibration } : {}) };
+  const points = predictions.map((model, m) => {
+    if (model.task === 'regression') return exactly({ ...regressionScores(truth, model.values) });
+    const bins = calibration[m];
+    const additive = { ...metricsFromTotals(state, totals, m), ...(bins ? { ece: calibrationErrorOfBins(bins) } : {}) };
+    return orderMetrics(exactly({ ...additive, ...result.ranks[m] }));
   });
   const intervals =
-    options.replicates > 0 ? bootstrapIntervals(state, models.length, options, precomputed.replicateTotals) : undefined;
-  const disagreements =
-    precomputed.disagreements !== undefined ? precomputed.disagreements : disagreementsOf(truth, models);
-  return { state, points, intervals, disagreements, options };
-}
-
-/** The comparison, from its prepared part and each model's rank metrics (rankMetrics). */
-export function completeComparison(
-  prepared: PreparedComparison,
-  ranks: readonly Record<string, number>[],
-): ModelComparison {
-  const points = prepared.points.map((point, m) =>
-    prepared.state.task === 'regression' ? exactly(point) : orderMetrics(exactly({ ...point, ...ranks[m] })),
-  );
-  return finishComparison(prepared.state, points, prepared.disagreements, prepared.intervals);
+    options.replicates > 0 ? bootstrapIntervals(state, predictions.length, options, result.replicateTotals) : undefined;
+  return finishComparison(state, points, disagreements, intervals);
 }
 
 /**
@@ -245,17 +202,6 @@ function classBreakdowns(state: BucketSums): ClassBreakdown[] {
   });
 }
 
-/** The rank metrics of a classifier with probabilities, ROC AUC and PR AUC: the costly part, worth another thread. */
-export function rankMetrics(truth: Int32Array | Float64Array, model: Predictions): Record<string, number> {
-  if (model.task !== 'classification' || !model.probabilities) return {};
-  return rankMetricsOf(truth, model.probabilities, model.k);
-}
-
-/** rankMetrics from the class probabilities stored row by row. */
-export function rankMetricsOf(truth: ArrayLike<number>, p: Float64Array, k: number): Record<string, number> {
-  return rankMetricValues(classifierRanking(truth, p, k));
-}
-
 const CLASSIFICATION_ORDER = [
   'accuracy',
   'precision_macro',
@@ -287,7 +233,7 @@ export function exactMetrics(truth: Int32Array | Float64Array, model: Prediction
   if (p)
     Object.assign(
       metrics,
-      { log_loss: logLoss(truth, p, k), brier: brierScore(truth, p, k), ece: expectedCalibrationError(truth, p, k) },
+      { ...probabilityMetrics(truth, p, k), ece: expectedCalibrationError(truth, p, k) },
       rankMetrics(truth, model),
     );
   return orderMetrics(metrics);

@@ -16,21 +16,30 @@ import {
 import { ConfigurationError } from '../errors.js';
 import { sumByBucket, type BucketSums } from './bucket-sums.js';
 import type { Predictions } from './model-output.js';
+import { REGRESSION_SHARED } from './sums-layout.js';
 
 /**
- * Everything an evaluation needs from the rows, in a form that adds up across shards: the bootstrap's sums per
- * bucket (confusion matrices, log loss, Brier; the regression sums), per model the score histograms of every
- * class (ROC AUC and average precision) and the calibration bins, and the rows the two models disagree on.
- * A shard writes its state into its partial report; the merge adds the states and finishes them like one run.
+ * The additive part of an evaluation, which every engine computes (see EvaluationEngine) and shards add up: the
+ * bootstrap's sums per bucket (confusion matrices, log loss, Brier; the regression sums), per model the calibration
+ * bins, and the rows the two models disagree on.
  */
-export interface EvaluationState {
+export interface AdditiveEvaluation {
   rows: number;
   sums: BucketSums;
-  /** Per model: one histogram per class scored against the rest (only class 1 for two classes); null without probabilities. */
-  ranking: (ScoreHistogram[] | null)[];
+  /** Per model; null without probabilities. */
   calibration: (CalibrationBins | null)[];
   /** Rows only the baseline classified right, and rows only the candidate did (classification with a baseline). */
   disagreements: { baseline_only: number; candidate_only: number } | null;
+}
+
+/**
+ * Everything an evaluation needs from the rows, in a form that adds up across shards: the additive part, and per
+ * model the score histograms of every class (ROC AUC and average precision, which one run ranks exactly instead).
+ * A shard writes its state into its partial report; the merge adds the states and finishes them like one run.
+ */
+export interface EvaluationState extends AdditiveEvaluation {
+  /** Per model: one histogram per class scored against the rest (only class 1 for two classes); null without probabilities. */
+  ranking: (ScoreHistogram[] | null)[];
 }
 
 /** The state of these rows: what a shard computes. */
@@ -40,18 +49,50 @@ export function accumulateEvaluation(
   buckets: Uint32Array,
   bucketCount: number,
 ): EvaluationState {
-  const sums = sumByBucket(truth, models, buckets, bucketCount);
+  return withHistograms(accumulateAdditive(truth, models, buckets, bucketCount), truth, models);
+}
+
+/** The state of rows of which the additive part is known: their score histograms added (see scoreHistogram). */
+export function withHistograms(
+  additive: AdditiveEvaluation,
+  truth: Int32Array | Float64Array,
+  models: readonly Predictions[],
+): EvaluationState {
   const ranking = models.map((model) => {
     if (model.task !== 'classification' || !model.probabilities) return null;
     const classes = model.k === 2 ? [1] : Array.from({ length: model.k }, (_, c) => c);
     return classes.map((c) => scoreHistogram(truth, c, model.probabilities!, model.k, c));
   });
-  const calibration = models.map((model) =>
+  const { rows, sums, calibration, disagreements } = additive;
+  return { rows, sums, ranking, calibration, disagreements };
+}
+
+/** The additive part of these rows' evaluation, in one plain pass per sum: the reference for every engine. */
+export function accumulateAdditive(
+  truth: Int32Array | Float64Array,
+  models: readonly Predictions[],
+  buckets: Uint32Array,
+  bucketCount: number,
+): AdditiveEvaluation {
+  const sums = sumByBucket(truth, models, buckets, bucketCount);
+  return {
+    rows: truth.length,
+    sums,
+    calibration: calibrationOf(truth, models),
+    disagreements: disagreementsOf(truth, models),
+  };
+}
+
+/** Each model's calibration bins (see calibrationBins); null for a model without probabilities. */
+export function calibrationOf(
+  truth: Int32Array | Float64Array,
+  models: readonly Predictions[],
+): AdditiveEvaluation['calibration'] {
+  return models.map((model) =>
     model.task === 'classification' && model.probabilities
       ? calibrationBins(truth, model.probabilities, model.k)
       : null,
   );
-  return { rows: truth.length, sums, ranking, calibration, disagreements: disagreementsOf(truth, models) };
 }
 
 /** McNemar's counts: the rows that exactly one of the two classifiers gets right. */
@@ -144,11 +185,12 @@ function addSums(into: Float64Array, part: BucketSums, shift: number): void {
   const delta = part.shift - shift;
   for (let i = 0; i < sums.length; i++) into[i]! += sums[i]!;
   if (part.task !== 'regression' || delta === 0) return;
+  const { rows, labelSum, labelSquares } = REGRESSION_SHARED;
   for (let base = 0; base < sums.length; base += stride) {
-    const n = sums[base]!;
-    const centred = sums[base + 1]!;
-    into[base + 1]! += n * delta;
-    into[base + 2]! += 2 * delta * centred + n * delta * delta;
+    const n = sums[base + rows]!;
+    const centred = sums[base + labelSum]!;
+    into[base + labelSum]! += n * delta;
+    into[base + labelSquares]! += 2 * delta * centred + n * delta * delta;
   }
 }
 

@@ -125,6 +125,20 @@ export function streamedPredictions(
   return { task, k, predicted: streamed.predicted, probabilities: streamed.probabilities, kind: streamed.kind };
 }
 
+/**
+ * A scored model's predictions: those read batch by batch as it scored (PredictionStream) when they are what
+ * readPredictions gives for this task and number of classes, else read from its whole output now.
+ */
+export function scoredPredictions(
+  scored: { output: RawOutput; predictions?: StreamedPredictions },
+  task: 'classification' | 'regression',
+  k: number,
+  kind: OutputKind,
+  describeRow: (row: number) => string,
+): Predictions {
+  return streamedPredictions(scored.predictions, task, k) ?? readPredictions(scored.output, task, k, kind, describeRow);
+}
+
 /** The class probabilities and predicted classes of a classifier's float output, as readPredictions gives them. */
 export interface StreamedPredictions {
   k: number;

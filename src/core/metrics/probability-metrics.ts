@@ -1,46 +1,30 @@
-/** float64 machine epsilon: sklearn 1.2's log_loss clips probabilities to [eps, 1 − eps]. */
-const EPS = Number.EPSILON;
+import { addRowTerms, addToCalibrationBin, PROBABILITY_TERMS } from './row-terms.js';
 
 /**
- * One row's log loss, as sklearn 1.2's log_loss computes it with its default eps: the row's probabilities clipped
- * to [eps, 1 − eps] and renormalised, then −log p[true class]. Probabilities are stored row by row, k per row.
+ * The means of every row's probability terms (see addRowTerms): log loss as sklearn.metrics.log_loss, and the Brier
+ * score (sklearn's brier_score_loss for two classes, the multi-class sum beyond). O(n·k).
  */
-export function rowLogLoss(probabilities: Float64Array, k: number, row: number, trueClass: number): number {
-  let total = 0;
-  for (let c = 0; c < k; c++) total += Math.min(Math.max(probabilities[row * k + c]!, EPS), 1 - EPS);
-  return -Math.log(Math.min(Math.max(probabilities[row * k + trueClass]!, EPS), 1 - EPS) / total);
+export function probabilityMetrics(
+  yTrue: ArrayLike<number>,
+  probabilities: Float64Array,
+  k: number,
+): Record<(typeof PROBABILITY_TERMS)[number], number> {
+  const sums = new Float64Array(PROBABILITY_TERMS.length);
+  for (let i = 0; i < yTrue.length; i++) addRowTerms(probabilities, k, i, yTrue[i]!, sums, 0);
+  return Object.fromEntries(PROBABILITY_TERMS.map((metric, i) => [metric, sums[i]! / yTrue.length])) as Record<
+    (typeof PROBABILITY_TERMS)[number],
+    number
+  >;
 }
 
-/**
- * One row's Brier term: Σ_k (p_k − [y = k])², and for two classes sklearn's brier_score_loss term, the positive
- * column's (p_1 − y)² alone. Half the two-column sum is the same only when the row sums to 1 exactly, which a
- * float32 softmax does only within rounding (1e-9 off on real models).
- */
-export function rowBrier(probabilities: Float64Array, k: number, row: number, trueClass: number): number {
-  if (k === 2) {
-    const error = probabilities[row * 2 + 1]! - (trueClass === 1 ? 1 : 0);
-    return error * error;
-  }
-  let sum = 0;
-  for (let c = 0; c < k; c++) {
-    const error = probabilities[row * k + c]! - (trueClass === c ? 1 : 0);
-    sum += error * error;
-  }
-  return sum;
-}
-
-/** Log loss (cross-entropy), the mean of rowLogLoss, as sklearn.metrics.log_loss. O(n·k). */
+/** Log loss (cross-entropy), as sklearn.metrics.log_loss. O(n·k). */
 export function logLoss(yTrue: ArrayLike<number>, probabilities: Float64Array, k: number): number {
-  let sum = 0;
-  for (let i = 0; i < yTrue.length; i++) sum += rowLogLoss(probabilities, k, i, yTrue[i]!);
-  return sum / yTrue.length;
+  return probabilityMetrics(yTrue, probabilities, k).log_loss;
 }
 
-/** The Brier score, the mean of rowBrier: sklearn's brier_score_loss for two classes, the multi-class sum beyond. */
+/** The Brier score: sklearn's brier_score_loss for two classes, the multi-class sum beyond. */
 export function brierScore(yTrue: ArrayLike<number>, probabilities: Float64Array, k: number): number {
-  let sum = 0;
-  for (let i = 0; i < yTrue.length; i++) sum += rowBrier(probabilities, k, i, yTrue[i]!);
-  return sum / yTrue.length;
+  return probabilityMetrics(yTrue, probabilities, k).brier;
 }
 
 /** The additive state of the calibration error: per confidence bin, the rows, their summed confidence and the correct ones. */
@@ -82,9 +66,9 @@ export function addCalibrationRows(
   for (let i = from; i < to; i++) addCalibrationRow(bins, yTrue[i]!, probabilities, k, i);
 }
 
-/** Adds row `i` (true class `y`) into the bins. */
+/** Adds row `i` (true class `y`) into the bins, by the confidence of its most probable class (the first of equals). */
 export function addCalibrationRow(
-  { count, confidence, correct }: CalibrationBins,
+  bins: CalibrationBins,
   y: number,
   probabilities: Float64Array,
   k: number,
@@ -92,11 +76,7 @@ export function addCalibrationRow(
 ): void {
   let best = 0;
   for (let c = 1; c < k; c++) if (probabilities[i * k + c]! > probabilities[i * k + best]!) best = c;
-  const p = probabilities[i * k + best]!;
-  const bin = Math.min(count.length - 1, Math.max(0, Math.ceil(p * count.length) - 1));
-  count[bin]!++;
-  confidence[bin]! += p;
-  if (best === y) correct[bin]!++;
+  addToCalibrationBin(bins, probabilities[i * k + best]!, best === y);
 }
 
 /** The calibration error of binned rows: Σ over bins of (rows / all rows) × |accuracy − mean confidence|. */

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { rankMetricsOf, rankMetrics } from '../../core/evaluate/compare-models.js';
+import { rankMetricsOf, rankMetrics } from '../../core/evaluate/model-ranking.js';
 import type { Predictions } from '../../core/evaluate/model-output.js';
 import { averageRankings, rankKeys, rankMetricValues, type SplitKeys } from '../../core/metrics/ranking-metrics.js';
 import { readMlgateEnvironment, type MlgateEnvironment } from '../environment.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sumByBucket } from '../../../../src/core/evaluate/bucket-sums.js';
-import { rankMetrics } from '../../../../src/core/evaluate/compare-models.js';
+import { rankMetrics } from '../../../../src/core/evaluate/model-ranking.js';
 import { disagreementsOf } from '../../../../src/core/evaluate/evaluation-state.js';
 import { EvaluationStream, summedRowsFor } from '../../../../src/core/evaluate/evaluation-stream.js';
 import { PredictionStream, readPredictions, type Predictions } from '../../../../src/core/evaluate/model-output.js';
