@@ -1,5 +1,7 @@
 import { TextDictionary } from '../../core/data/batch.js';
+import type { PartialModel } from '../../core/documents.js';
 import { ConfigurationError } from '../../core/errors.js';
+import type { EvaluationEngine } from '../../core/evaluate/evaluation-engine.js';
 import { BOOTSTRAP_BUCKETS } from '../../core/evaluate/poisson-bootstrap.js';
 import type { ShardPiece } from '../../core/shard/shard-pieces.js';
 import { describeShard } from '../../core/shard/shard-spec.js';
@@ -14,6 +16,7 @@ import { ReadAlongHash, sha256FileOffThread } from '../../io/sha256.js';
 import type { ActionEnvironment } from '../runtime/host.js';
 import type { EvaluateOptions } from './inputs.js';
 import type { OpenedModel } from './models.js';
+import type { ReadRows } from './scored-rows.js';
 import { hashedHere } from './shard.js';
 import { weakSliceReads } from './weak-slice-search.js';
 
@@ -32,6 +35,20 @@ export interface ScoredData {
   sample: TimingSample;
   /** Each file's SHA-256 for the report, undefined where this run does not hash it (see hashedHere). */
   fileHashes(): Promise<(string | undefined)[]>;
+}
+
+/** What scoring leaves for the engine: the data scored, the rows read back as the task's, and the models' facts. */
+export interface ScoredRun {
+  data: ScoredData;
+  read: ReadRows;
+  fileHashes: (string | undefined)[];
+  candidate: PartialModel;
+  baseline: PartialModel | null;
+  /** The candidate's features, in its input order. */
+  features: string[];
+  /** What opening the models noted, for the report. */
+  notes: string[];
+  engine: EvaluationEngine;
 }
 
 /**

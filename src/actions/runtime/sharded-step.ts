@@ -136,7 +136,7 @@ export interface ShardedStepParts<S extends ShardedStep, State, Merged, Scanned>
   /** Reads the rows: this shard's, or every row when `shard` is undefined. */
   scan(shard: ShardSpec | undefined): Promise<Scanned>;
   /** A shard's read as its partial report holds it. */
-  shardOutcome(scanned: Scanned, shard: ShardSpec): ShardOutcome<S, State>;
+  shardOutcome(scanned: Scanned, shard: ShardSpec): ShardOutcome<S, State> | Promise<ShardOutcome<S, State>>;
   /** Decides and publishes (reports, outputs, summary, exit code): a read of every row, or every shard merged. */
   finish(result: { scanned: Scanned } | { merged: Merged }): Promise<void>;
 }
@@ -157,7 +157,7 @@ export async function runShardedStep<S extends ShardedStep, State, Merged, Scann
     return parts.finish({ merged: await mergeShardPartials(env, parts.adapter, sharding.merge, createdAt) });
   const scanned = await parts.scan(sharding.shard);
   if (!sharding.shard) return parts.finish({ scanned });
-  const { result, done } = parts.shardOutcome(scanned, sharding.shard);
+  const { result, done } = await parts.shardOutcome(scanned, sharding.shard);
   // parseSharding gives every shard a partial path (the input's, or the default).
   await writeShardPartial(env, reports, parts.adapter, sharding.partial!, result);
   env.host.print(done);
