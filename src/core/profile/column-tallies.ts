@@ -7,6 +7,7 @@ import {
   type DecodeAs,
   type TextDictionary,
 } from '../data/batch.js';
+import type { EveryRowNumbers, EveryRowNumbersState } from './every-row-numbers.js';
 import type { Moments } from './moments.js';
 
 /**
@@ -37,11 +38,18 @@ export interface ColumnTallies {
 export interface ColumnStateData extends ColumnTallies {
   /** Absent for a column with no text. */
   texts: string[] | undefined;
+  /** The column's every value, for a column that keeps them apart from the row sample (see ColumnState). */
+  everyRow?: EveryRowNumbersState;
 }
 
 /** What the builder keeps of a column: its tallies and the reader's dictionary, which its text ids index. */
 export interface ColumnState extends ColumnTallies {
   dictionary: TextDictionary | undefined;
+  /**
+   * For a numeric column of a profile that is only compared and keeps every row (ProfileBuilder's `sortedOnly`): its
+   * values, kept here instead of in the per-slot arrays, which are then empty and never written.
+   */
+  everyRow?: EveryRowNumbers;
 }
 
 /** Stands for the sampled numbers of a column that keeps none, or has let them go. */

@@ -23,10 +23,12 @@ import {
   type ColumnStateData,
 } from './column-tallies.js';
 import { finishColumn } from './finish-column.js';
+import { EveryRowNumbers } from './every-row-numbers.js';
 import { emptyMoments, finiteMoments, mergeMoments, SATURATED_M2 } from './moments.js';
 import { DEFAULT_SAMPLE_SEED, DEFAULT_SAMPLE_SIZE, kthSmallest, type Profile, type SampleValue } from './profile.js';
 import type { SampleCeiling, SampleReservation } from './sample-bounds.js';
 import { orderedPriorities } from './sampled-values.js';
+import { SortedDecimals } from './sorted-decimals.js';
 
 /** How a ProfileBuilder samples, and what its document says of itself. */
 export interface ProfileOptions {
@@ -41,6 +43,12 @@ export interface ProfileOptions {
   shardShare?: number;
   /** The time written into the document (passed in: core reads no clock). */
   createdAt: string;
+  /**
+   * The profile will only be compared (finished with finishSorted, never finish): with every row kept (sampleSize
+   * Infinity), columns read as numbers then keep their values compactly and in no order (see EveryRowNumbers)
+   * instead of in the row sample, less than half the memory. Parts of one dataset must share it. @default false
+   */
+  sortedOnly?: boolean;
 }
 
 /**
@@ -85,6 +93,16 @@ export class ProfileBuilder {
   /** The seed of the sample's row priorities (see rowPriority). */
   get seed(): number {
     return this.sampleSeed;
+  }
+
+  /** Whether the profile is only compared (see ProfileOptions.sortedOnly): parts of the dataset must be read so. */
+  get sortedOnly(): boolean {
+    return this.options.sortedOnly ?? false;
+  }
+
+  /** Columns read as numbers keep every value apart from the row sample (see ProfileOptions.sortedOnly). */
+  private get keepsNumbersApart(): boolean {
+    return this.sortedOnly && this.sample.capacity === Number.POSITIVE_INFINITY;
   }
 
   constructor(private readonly options: ProfileOptions) {
@@ -139,6 +157,7 @@ export class ProfileBuilder {
   declare(name: string, decodeAs: DecodeAs, type: ColumnType | undefined): void {
     if (this.columns.has(name)) return;
     const k = this.sample.allocated;
+    const apart = decodeAs === 'number' && this.keepsNumbersApart;
     this.columns.set(name, {
       name,
       decodeAs,
@@ -151,10 +170,11 @@ export class ProfileBuilder {
       integral: true,
       dictionary: undefined,
       counts: new Int32Array(16),
-      // Only what the column's decoding produces is kept per sampled row.
-      sampleNumbers: decodeAs === 'text' ? EMPTY_NUMBERS : new Float64Array(k).fill(Number.NaN),
+      // Only what the column's decoding produces is kept per sampled row; nothing for a column kept apart.
+      sampleNumbers: decodeAs === 'text' || apart ? EMPTY_NUMBERS : new Float64Array(k).fill(Number.NaN),
       sampleIds: decodeAs === 'text' || decodeAs === 'auto' ? new Int32Array(k).fill(-1) : EMPTY_IDS,
-      sampleStatus: new Uint8Array(k).fill(NULL),
+      sampleStatus: apart ? EMPTY_STATUS : new Uint8Array(k).fill(NULL),
+      ...(apart ? { everyRow: new EveryRowNumbers() } : {}),
     });
   }
 
@@ -249,6 +269,7 @@ export class ProfileBuilder {
         });
       }
       state.integral = integral;
+      state.everyRow?.add(values, status, length);
       counted = true;
     }
     if (column.ids) {
@@ -301,6 +322,7 @@ export class ProfileBuilder {
     const run = contiguousPrefix(slots, rows);
     const byName = new Map(batch.columns.map((c) => [c.name, c]));
     for (const state of this.columns.values()) {
+      if (state.everyRow) continue;
       const column = present.has(state.name) ? byName.get(state.name) : undefined;
       copySampled(state, column, slots, rows, run);
     }
@@ -310,7 +332,7 @@ export class ProfileBuilder {
   private makeRoom(): void {
     const k = this.sample.allocated;
     for (const state of this.columns.values()) {
-      if (state.sampleStatus.length >= k) continue;
+      if (state.everyRow || state.sampleStatus.length >= k) continue;
       // The new slots are past the sample's size: each is written when a row enters it, never read before. Left
       // unfilled, memory reserved for rows to come (see reserveSample) costs nothing until they do.
       if (state.sampleNumbers.length > 0) state.sampleNumbers = resized(state.sampleNumbers, k);
@@ -345,7 +367,8 @@ export class ProfileBuilder {
         counts: state.counts.subarray(0, state.dictionary?.size ?? 0),
         sampleNumbers: state.sampleNumbers.subarray(0, state.sampleNumbers.length > 0 ? size : 0),
         sampleIds: state.sampleIds.subarray(0, state.sampleIds.length > 0 ? size : 0),
-        sampleStatus: state.sampleStatus.subarray(0, size),
+        sampleStatus: state.sampleStatus.subarray(0, state.everyRow ? 0 : size),
+        ...(state.everyRow ? { everyRow: state.everyRow.state() } : {}),
       })),
     };
   }
@@ -430,13 +453,19 @@ export class ProfileBuilder {
     this.makeRoom();
     part.priorities = EMPTY_NUMBERS;
     part.columns.forEach((column, c) => {
-      copyAbsorbed(this.columns.get(column.name)!, column, idMaps[c], slots, rows);
+      const state = this.columns.get(column.name)!;
+      if (state.everyRow !== undefined || column.everyRow !== undefined) {
+        if (!state.everyRow || !column.everyRow)
+          throw new Error(`column ${column.name}: parts of a dataset must all be read sortedOnly, or none`);
+        state.everyRow.absorb(column.everyRow);
+      } else copyAbsorbed(state, column, idMaps[c], slots, rows);
       // The part is spent: each column's arrays go as soon as they are copied, not when the last one is.
       column.sampleNumbers = EMPTY_NUMBERS;
       column.sampleIds = EMPTY_IDS;
       column.sampleStatus = EMPTY_STATUS;
     });
-    for (const state of this.columns.values()) if (!present.has(state.name)) copySampled(state, undefined, slots, rows);
+    for (const state of this.columns.values())
+      if (!present.has(state.name) && !state.everyRow) copySampled(state, undefined, slots, rows);
   }
 
   /**
@@ -466,7 +495,9 @@ export class ProfileBuilder {
   /**
    * The profile for comparing distributions (drift-check), not for writing or merging; the builder is spent
    * afterwards. Each numeric column's sample is its sampled numbers sorted ascending, nulls left out (the order
-   * every distribution test reads them in), other columns' samples are in no particular order (empty where category counts cover them), and `sample.sorted`
+   * every distribution test reads them in), or, for a builder made `sortedOnly` that keeps every row, the same
+   * numbers held as sorted decimals where they are such (`sortedDecimals`: read samples with columnSample). Other
+   * columns' samples are in no particular order (empty where category counts cover them), and `sample.sorted`
    * marks that rows are not aligned across columns and priorities are left out. On every row of a million this
    * spares putting each column in priority order (a random gather that was a fifth of an every-row drift check),
    * selecting quantiles (read from the sorted values instead) and a second, sorted copy of each sample.
@@ -479,9 +510,16 @@ export class ProfileBuilder {
     this.sample = new BottomK(0);
     const states = [...this.columns.values()];
     const columns = states.map((state) => {
-      const { column, sample, sortedNumbers } = finishColumn(state, order, false, true, scratch);
+      // A column kept apart gives its values sorted, as decimals where they are (its summaries read a few of them).
+      const apart = state.everyRow?.sorted(scratch);
+      state.everyRow = undefined;
+      const { column, sample, sortedNumbers } = finishColumn(state, order, false, true, scratch, apart);
+      if (apart instanceof SortedDecimals) {
+        column.sample = [];
+        column.sortedDecimals = apart;
+      }
       // Texts with category counts are compared by those counts (every row): their sampled values are not needed.
-      column.sample = sortedNumbers ?? (column.categories ? [] : sample.slice(0, sample.length));
+      else column.sample = sortedNumbers ?? (column.categories ? [] : sample.slice(0, sample.length));
       state.sampleNumbers = EMPTY_NUMBERS;
       state.sampleIds = EMPTY_IDS;
       state.sampleStatus = new Uint8Array(0);
@@ -512,6 +550,7 @@ export class ProfileBuilder {
     profile: Profile;
     samples: Map<SampleValue[], DeferredArray<SampleValue>>;
   } {
+    if (this.keepsNumbersApart) throw new Error('a profile built sortedOnly is finished with finishSorted');
     const order = this.sample.orderedSlots();
     const samples = new Map<SampleValue[], DeferredArray<SampleValue>>();
     const priorities: number[] = [];
