@@ -32,23 +32,26 @@ export interface ColumnTallies {
   sampleNumbers: Float64Array;
   sampleIds: Int32Array;
   sampleStatus: Uint8Array;
+  /**
+   * The column is kept apart from the row sample (a profile that is only compared and keeps every row, see
+   * ProfileBuilder's `sortedOnly`): its per-slot arrays are empty and never written; its numbers, if it has any, are
+   * kept in `everyRow`, and its texts are their counts.
+   */
+  apart?: boolean;
 }
 
 /** One column of a ProfileState, with the texts its ids stand for in place of the reader's dictionary. */
 export interface ColumnStateData extends ColumnTallies {
   /** Absent for a column with no text. */
   texts: string[] | undefined;
-  /** The column's every value, for a column that keeps them apart from the row sample (see ColumnState). */
+  /** The numbers of a column kept apart (see ColumnState). */
   everyRow?: EveryRowNumbersState;
 }
 
 /** What the builder keeps of a column: its tallies and the reader's dictionary, which its text ids index. */
 export interface ColumnState extends ColumnTallies {
   dictionary: TextDictionary | undefined;
-  /**
-   * For a numeric column of a profile that is only compared and keeps every row (ProfileBuilder's `sortedOnly`): its
-   * values, kept here instead of in the per-slot arrays, which are then empty and never written.
-   */
+  /** The numbers of a column kept apart (see `apart`), while it may still turn out numeric. */
   everyRow?: EveryRowNumbers;
 }
 

@@ -25,8 +25,8 @@ import { sampledIds, sampledNumbers, sampledNumberSet, sampleValues } from './sa
  * summary (histogram and quantiles from the sample; from none for a `part`, whose merge takes them afresh), category
  * counts, and its sampled values in sample order (`order`, slots by priority) a range at a time, with the writer's
  * typed fast paths where the column has them. `sorted` (see ProfileBuilder.finishSorted) also sorts its sampled
- * numbers, using `scratch` as working memory, or takes them sorted already (`sortedGiven`, from a column that kept
- * its values apart, see EveryRowNumbers).
+ * numbers, using `scratch` as working memory, or takes them sorted already for the column's type (`sortedGiven`,
+ * for a column kept apart from the row sample, see ColumnTallies.apart).
  */
 export function finishColumn(
   state: ColumnState,
@@ -34,11 +34,11 @@ export function finishColumn(
   part: boolean,
   sorted = false,
   scratch?: Uint32Array,
-  sortedGiven?: Float64Array | SortedDecimals,
+  sortedGiven?: (type: ColumnType) => Float64Array | SortedDecimals,
 ): { column: ColumnProfile; sample: DeferredArray<SampleValue>; sortedNumbers?: Float64Array } {
   const type = state.type ?? inferredType(state);
   const numeric = type === 'int' || type === 'float' || type === 'bool' || type === 'datetime';
-  const numbers = sortedGiven ?? (part ? EMPTY_NUMBERS : sampledNumberSet(state, order, type, numeric, sorted));
+  const numbers = sortedGiven?.(type) ?? (part ? EMPTY_NUMBERS : sampledNumberSet(state, order, type, numeric, sorted));
   if (sorted && !sortedGiven) sortValues(numbers as Float64Array, scratch);
   // Bool and datetime columns found by inference were read as text: their counts come from the texts.
   const fromNumbers = numeric && !(state.decodeAs === 'auto' && (type === 'bool' || type === 'datetime'));

@@ -8,9 +8,11 @@ import {
   type DecodeAs,
   type RecordBatch,
 } from '../data/batch.js';
+import { parseDatetimeText } from '../data/cell-text.js';
 import type { DeferredArray } from '../data/deferred-array.js';
 import { resized } from '../data/typed-arrays.js';
 import { hashRowKey, hashText } from '../hashing.js';
+import { sortValues } from '../stats/sort-values.js';
 import { BottomK, PRIORITY_LOW, rowPriority } from './bottom-k-sample.js';
 import {
   contiguousPrefix,
@@ -45,8 +47,9 @@ export interface ProfileOptions {
   createdAt: string;
   /**
    * The profile will only be compared (finished with finishSorted, never finish): with every row kept (sampleSize
-   * Infinity), columns read as numbers then keep their values compactly and in no order (see EveryRowNumbers)
-   * instead of in the row sample, less than half the memory. Parts of one dataset must share it. @default false
+   * Infinity), columns are then kept apart from the row sample (all but those read as bools): their numbers
+   * compactly and in no order (see EveryRowNumbers), their texts as the counts kept anyway, less than half the
+   * memory. Parts of one dataset must share it. @default false
    */
   sortedOnly?: boolean;
 }
@@ -100,8 +103,8 @@ export class ProfileBuilder {
     return this.options.sortedOnly ?? false;
   }
 
-  /** Columns read as numbers keep every value apart from the row sample (see ProfileOptions.sortedOnly). */
-  private get keepsNumbersApart(): boolean {
+  /** Columns are kept apart from the row sample (see ProfileOptions.sortedOnly and ColumnTallies.apart). */
+  private get keepsColumnsApart(): boolean {
     return this.sortedOnly && this.sample.capacity === Number.POSITIVE_INFINITY;
   }
 
@@ -157,7 +160,7 @@ export class ProfileBuilder {
   declare(name: string, decodeAs: DecodeAs, type: ColumnType | undefined): void {
     if (this.columns.has(name)) return;
     const k = this.sample.allocated;
-    const apart = decodeAs === 'number' && this.keepsNumbersApart;
+    const apart = decodeAs !== 'bool' && this.keepsColumnsApart;
     this.columns.set(name, {
       name,
       decodeAs,
@@ -172,9 +175,9 @@ export class ProfileBuilder {
       counts: new Int32Array(16),
       // Only what the column's decoding produces is kept per sampled row; nothing for a column kept apart.
       sampleNumbers: decodeAs === 'text' || apart ? EMPTY_NUMBERS : new Float64Array(k).fill(Number.NaN),
-      sampleIds: decodeAs === 'text' || decodeAs === 'auto' ? new Int32Array(k).fill(-1) : EMPTY_IDS,
+      sampleIds: (decodeAs === 'text' || decodeAs === 'auto') && !apart ? new Int32Array(k).fill(-1) : EMPTY_IDS,
       sampleStatus: apart ? EMPTY_STATUS : new Uint8Array(k).fill(NULL),
-      ...(apart ? { everyRow: new EveryRowNumbers() } : {}),
+      ...(apart ? { apart, ...(decodeAs === 'text' ? {} : { everyRow: new EveryRowNumbers() }) } : {}),
     });
   }
 
@@ -214,7 +217,10 @@ export class ProfileBuilder {
    * number (see inferredType): its sampled numbers are never read, and are let go (8 bytes a sampled row).
    */
   private dropUnneededNumbers(state: ColumnState): void {
-    if (state.decodeAs === 'auto' && state.type === undefined && state.textual > 0) state.sampleNumbers = EMPTY_NUMBERS;
+    if (state.decodeAs === 'auto' && state.type === undefined && state.textual > 0) {
+      state.sampleNumbers = EMPTY_NUMBERS;
+      state.everyRow = undefined;
+    }
   }
 
   private addColumn(state: ColumnState, column: ColumnData, length: number): void {
@@ -322,7 +328,7 @@ export class ProfileBuilder {
     const run = contiguousPrefix(slots, rows);
     const byName = new Map(batch.columns.map((c) => [c.name, c]));
     for (const state of this.columns.values()) {
-      if (state.everyRow) continue;
+      if (state.apart) continue;
       const column = present.has(state.name) ? byName.get(state.name) : undefined;
       copySampled(state, column, slots, rows, run);
     }
@@ -332,7 +338,7 @@ export class ProfileBuilder {
   private makeRoom(): void {
     const k = this.sample.allocated;
     for (const state of this.columns.values()) {
-      if (state.everyRow || state.sampleStatus.length >= k) continue;
+      if (state.apart || state.sampleStatus.length >= k) continue;
       // The new slots are past the sample's size: each is written when a row enters it, never read before. Left
       // unfilled, memory reserved for rows to come (see reserveSample) costs nothing until they do.
       if (state.sampleNumbers.length > 0) state.sampleNumbers = resized(state.sampleNumbers, k);
@@ -367,7 +373,8 @@ export class ProfileBuilder {
         counts: state.counts.subarray(0, state.dictionary?.size ?? 0),
         sampleNumbers: state.sampleNumbers.subarray(0, state.sampleNumbers.length > 0 ? size : 0),
         sampleIds: state.sampleIds.subarray(0, state.sampleIds.length > 0 ? size : 0),
-        sampleStatus: state.sampleStatus.subarray(0, state.everyRow ? 0 : size),
+        sampleStatus: state.sampleStatus.subarray(0, state.apart ? 0 : size),
+        ...(state.apart ? { apart: true } : {}),
         ...(state.everyRow ? { everyRow: state.everyRow.state() } : {}),
       })),
     };
@@ -454,10 +461,11 @@ export class ProfileBuilder {
     part.priorities = EMPTY_NUMBERS;
     part.columns.forEach((column, c) => {
       const state = this.columns.get(column.name)!;
-      if (state.everyRow !== undefined || column.everyRow !== undefined) {
-        if (!state.everyRow || !column.everyRow)
+      if (state.apart || column.apart) {
+        if (!state.apart || !column.apart)
           throw new Error(`column ${column.name}: parts of a dataset must all be read sortedOnly, or none`);
-        state.everyRow.absorb(column.everyRow);
+        // Numbers that one side let go (it met a text) are let go by both (see dropUnneededNumbers).
+        if (state.everyRow && column.everyRow) state.everyRow.absorb(column.everyRow);
       } else copyAbsorbed(state, column, idMaps[c], slots, rows);
       // The part is spent: each column's arrays go as soon as they are copied, not when the last one is.
       column.sampleNumbers = EMPTY_NUMBERS;
@@ -465,7 +473,7 @@ export class ProfileBuilder {
       column.sampleStatus = EMPTY_STATUS;
     });
     for (const state of this.columns.values())
-      if (!present.has(state.name) && !state.everyRow) copySampled(state, undefined, slots, rows);
+      if (!present.has(state.name) && !state.apart) copySampled(state, undefined, slots, rows);
   }
 
   /**
@@ -510,16 +518,26 @@ export class ProfileBuilder {
     this.sample = new BottomK(0);
     const states = [...this.columns.values()];
     const columns = states.map((state) => {
-      // A column kept apart gives its values sorted, as decimals where they are (its summaries read a few of them).
-      const apart = state.everyRow?.sorted(scratch);
-      state.everyRow = undefined;
+      let decimals: SortedDecimals | undefined;
+      // A column kept apart gives its numbers sorted, as decimals where they are (its summaries read a few of them).
+      const apart = state.apart
+        ? (type: ColumnType) => {
+            const numbers = apartNumbers(state, type, scratch);
+            if (numbers instanceof SortedDecimals) decimals = numbers;
+            return numbers;
+          }
+        : undefined;
       const { column, sample, sortedNumbers } = finishColumn(state, order, false, true, scratch, apart);
-      if (apart instanceof SortedDecimals) {
+      if (decimals) {
         column.sample = [];
-        column.sortedDecimals = apart;
+        column.sortedDecimals = decimals;
       }
       // Texts with category counts are compared by those counts (every row): their sampled values are not needed.
-      else column.sample = sortedNumbers ?? (column.categories ? [] : sample.slice(0, sample.length));
+      // A column kept apart without either holds no value at all: every row is null.
+      else
+        column.sample =
+          sortedNumbers ??
+          (column.categories ? [] : state.apart ? new Array(order.length).fill(null) : sample.slice(0, sample.length));
       state.sampleNumbers = EMPTY_NUMBERS;
       state.sampleIds = EMPTY_IDS;
       state.sampleStatus = new Uint8Array(0);
@@ -550,7 +568,7 @@ export class ProfileBuilder {
     profile: Profile;
     samples: Map<SampleValue[], DeferredArray<SampleValue>>;
   } {
-    if (this.keepsNumbersApart) throw new Error('a profile built sortedOnly is finished with finishSorted');
+    if (this.keepsColumnsApart) throw new Error('a profile built sortedOnly is finished with finishSorted');
     const order = this.sample.orderedSlots();
     const samples = new Map<SampleValue[], DeferredArray<SampleValue>>();
     const priorities: number[] = [];
@@ -568,6 +586,34 @@ export class ProfileBuilder {
     };
     return { profile, samples };
   }
+}
+
+/**
+ * The numbers of a column kept apart (see ColumnTallies.apart), sorted, for a column of `type`: those it kept, or,
+ * for a text column found to hold datetimes, its texts' times from their counts (every row's text is counted), as
+ * the row sample's texts would give them; none for other columns, as the row sample gives none for them.
+ */
+function apartNumbers(state: ColumnState, type: ColumnType, scratch: Uint32Array): Float64Array | SortedDecimals {
+  const kept = state.everyRow;
+  state.everyRow = undefined;
+  if (kept) return kept.sorted(scratch);
+  if (state.decodeAs !== 'auto' || type !== 'datetime' || !state.dictionary) return EMPTY_NUMBERS;
+  const times: number[] = [];
+  const counts: number[] = [];
+  state.dictionary.values.forEach((text, id) => {
+    const time = parseDatetimeText(text);
+    if ((state.counts[id] ?? 0) > 0 && !Number.isNaN(time)) {
+      times.push(time);
+      counts.push(state.counts[id]!);
+    }
+  });
+  const numbers = new Float64Array(counts.reduce((n, count) => n + count, 0));
+  let at = 0;
+  times.forEach((time, i) => {
+    numbers.fill(time, at, at + counts[i]!);
+    at += counts[i]!;
+  });
+  return sortValues(numbers, scratch);
 }
 
 /**
