@@ -47,7 +47,7 @@ export interface ProfileOptions {
   createdAt: string;
   /**
    * The profile will only be compared (finished with finishSorted, never finish): with every row kept (sampleSize
-   * Infinity), columns are then kept apart from the row sample (all but those read as bools): their numbers
+   * Infinity), columns are then kept apart and there is no row sample (no priorities either): their numbers
    * compactly and in no order (see EveryRowNumbers), their texts as the counts kept anyway, less than half the
    * memory. Parts of one dataset must share it. @default false
    */
@@ -160,7 +160,7 @@ export class ProfileBuilder {
   declare(name: string, decodeAs: DecodeAs, type: ColumnType | undefined): void {
     if (this.columns.has(name)) return;
     const k = this.sample.allocated;
-    const apart = decodeAs !== 'bool' && this.keepsColumnsApart;
+    const apart = this.keepsColumnsApart;
     this.columns.set(name, {
       name,
       decodeAs,
@@ -199,6 +199,8 @@ export class ProfileBuilder {
       this.dropUnneededNumbers(state);
     }
     for (const state of this.columns.values()) if (!present.has(state.name)) state.nulls += batch.length;
+    // Columns kept apart take every row as it comes: no row is chosen, no slot reserved.
+    if (this.keepsColumnsApart) return;
     if (this.reservation?.file === batch.file) this.reserveFor(this.reservation, batch);
     this.addToSample(batch, present);
   }
@@ -513,18 +515,25 @@ export class ProfileBuilder {
   finishSorted(): Profile {
     const order = Int32Array.from({ length: this.sample.size }, (_, i) => i);
     // The priorities are not needed: their memory (8 bytes a row) is the sorts' working arrays, then goes with the
-    // builder, even if a caller keeps it.
-    const scratch = new Uint32Array(this.sample.priorities.buffer);
+    // builder, even if a caller keeps it. Without a row sample (columns kept apart), one such array serves them all.
+    const longest = Math.max(0, ...[...this.columns.values()].map((state) => state.everyRow?.length ?? 0));
+    const priorities = new Uint32Array(this.sample.priorities.buffer);
+    const scratch = priorities.length >= 2 * longest ? priorities : new Uint32Array(2 * longest);
     this.sample = new BottomK(0);
     const states = [...this.columns.values()];
     const columns = states.map((state) => {
       let decimals: SortedDecimals | undefined;
+      let bools: boolean[] | undefined;
       // A column kept apart gives its numbers sorted, as decimals where they are (its summaries read a few of them).
       const apart = state.apart
         ? (type: ColumnType) => {
             const numbers = apartNumbers(state, type, scratch);
             if (numbers instanceof SortedDecimals) decimals = numbers;
-            return numbers;
+            // A bool's summary reads no sample (as the row sample gives it none), its comparison the values' counts.
+            if (type !== 'bool' || state.decodeAs === 'auto') return numbers;
+            bools = boolValues(numbers);
+            decimals = undefined;
+            return EMPTY_NUMBERS;
           }
         : undefined;
       const { column, sample, sortedNumbers } = finishColumn(state, order, false, true, scratch, apart);
@@ -533,11 +542,16 @@ export class ProfileBuilder {
         column.sortedDecimals = decimals;
       }
       // Texts with category counts are compared by those counts (every row): their sampled values are not needed.
-      // A column kept apart without either holds no value at all: every row is null.
+      // A column kept apart without either holds its bools (false first, nulls left out, as no comparison counts
+      // them), or no value at all: every row is null.
       else
         column.sample =
           sortedNumbers ??
-          (column.categories ? [] : state.apart ? new Array(order.length).fill(null) : sample.slice(0, sample.length));
+          (column.categories
+            ? []
+            : state.apart
+              ? (bools ?? new Array(this.rows).fill(null))
+              : sample.slice(0, sample.length));
       state.sampleNumbers = EMPTY_NUMBERS;
       state.sampleIds = EMPTY_IDS;
       state.sampleStatus = new Uint8Array(0);
@@ -614,6 +628,14 @@ function apartNumbers(state: ColumnState, type: ColumnType, scratch: Uint32Array
     at += counts[i]!;
   });
   return sortValues(numbers, scratch);
+}
+
+/** A bool column's sorted numbers (0 and 1) as its values, false first. */
+function boolValues(numbers: Float64Array | SortedDecimals): boolean[] {
+  const values = new Array<boolean>(numbers.length);
+  for (let i = 0; i < numbers.length; i++)
+    values[i] = (numbers instanceof SortedDecimals ? numbers.at(i) : numbers[i]!) === 1;
+  return values;
 }
 
 /**
