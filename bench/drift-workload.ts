@@ -8,7 +8,7 @@ import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { ProfileBuilder } from '../src/core/profile/profile-builder.js';
-import { SAMPLE_ALL, sortedSampleNumbers, type Profile } from '../src/core/profile/profile.js';
+import { columnSample, SAMPLE_ALL, sortedSampleNumbers, type Profile } from '../src/core/profile/profile.js';
 import { chiSquareContingency } from '../src/core/stats/chi-square-contingency.js';
 import { jensenShannonDistance } from '../src/core/stats/jensen-shannon.js';
 import { ks2samp } from '../src/core/stats/ks-2samp.js';
@@ -57,7 +57,7 @@ export async function prepare(folder: string): Promise<void> {
 
 async function profileOf(path: string, sampleSize: number): Promise<Profile> {
   const createdAt = new Date().toISOString();
-  const builder = new ProfileBuilder({ createdAt, sampleSize });
+  const builder = new ProfileBuilder({ createdAt, sampleSize, sortedOnly: true });
   const files = await resolveDataFiles([path], '.', 'csv', 'data');
   // As drift-check reads data without a contract: numeric columns recognised from the first batch.
   const contract = await sniffNumericColumns(files);
@@ -89,8 +89,8 @@ export async function run(
   let sortMs = 0;
   for (const name of NUMERIC) {
     const sorting = performance.now();
-    const a = sortedSampleNumbers(reference.columns.find((c) => c.name === name)!.sample);
-    const b = sortedSampleNumbers(current.columns.find((c) => c.name === name)!.sample);
+    const a = sortedSampleNumbers(columnSample(reference.columns.find((c) => c.name === name)!));
+    const b = sortedSampleNumbers(columnSample(current.columns.find((c) => c.name === name)!));
     sortMs += performance.now() - sorting;
     const ks = ks2samp(a, b);
     const psi = populationStabilityIndex(a, b);

@@ -147,6 +147,7 @@ async function scanInThreads(
         decodeHints: options.decodeHints,
         sampleSize: options.profile.sampleSize,
         seed: options.profile.seed,
+        sortedOnly: options.profile.sortedOnly,
         createdAt: options.createdAt,
       },
       header.dataStart,

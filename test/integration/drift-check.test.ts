@@ -89,6 +89,48 @@ describe('drift-check action (dist bundle)', () => {
     expect(await ks(['--reference', 'profile.json', '--sample-size', 'all'])).toBeCloseTo(everyRow, 12);
   });
 
+  it('reads every row in parallel parts into the report it writes from one piece, decimals or not', async () => {
+    // x: 4-decimal values and some "-0.0000" (kept as integers); y: full doubles (kept as float64); c: texts.
+    const rows = (n: number, shift: number) =>
+      `x,y,c\n${Array.from(
+        { length: n },
+        (_, i) =>
+          `${i % 97 === 0 ? '-0.0000' : (noise(i + shift * 1000) + shift).toFixed(4)},${noise(i * 7 + shift) * 1e3},${['a', 'b', 'c'][i % 3]}`,
+      ).join('\n')}\n`;
+    const cwd = dataFolder({ 'ref.csv': rows(4000, 0), 'cur.csv': rows(3500, 0.05) });
+    const report = async (threads: string) => {
+      const result = await runCli(
+        [
+          'drift-check',
+          '--reference',
+          'ref.csv',
+          '--current',
+          'cur.csv',
+          '--sample-size',
+          'all',
+          '--tests',
+          'numeric=ks',
+          '--report',
+          `r${threads}.json`,
+        ],
+        { cwd, env: { MLGATE_THREADS: threads, MLGATE_PARALLEL_MIN_BYTES: '1000', MLGATE_DEBUG: '1' } },
+      );
+      expect(result.exitCode, result.stdout + result.stderr).toBe(0);
+      const { created_at: _, ...rest } = JSON.parse(readFileSync(join(cwd, `r${threads}.json`), 'utf8'));
+      return { rest, log: result.stdout + result.stderr };
+    };
+    const parallel = await report('3');
+    expect(parallel.log).toContain('cur.csv: read in 3 parts on 3 threads');
+    const whole = await report('1');
+    expect(parallel.rest).toEqual(whole.rest);
+    const value = (file: string, column: number) =>
+      Float64Array.from(readFileSync(join(cwd, file), 'utf8').trim().split('\n').slice(1), (line) =>
+        Number(line.split(',')[column]),
+      );
+    const p = (column: number) => ks2samp(value('ref.csv', column), value('cur.csv', column)).pValue;
+    expect(whole.rest.features.map((f: { p_value: number }) => f.p_value).slice(0, 2)).toEqual([p(0), p(1)]);
+  });
+
   it.each([
     ['-5', /--sample-size must be a whole number of rows, or all for every row \(got "-5"\)/],
     ['some', /--sample-size must be a whole number of rows, or all for every row \(got "some"\)/],

@@ -370,7 +370,7 @@ async function profileData(
   const files = await resolveDataFiles(patterns, env.cwd, options.read.format ?? 'auto', label);
   await prestartReaders(files);
   const contract = types ?? (await sniffNumericColumns(files, options.read));
-  const builder = new ProfileBuilder({ createdAt, sampleSize: options.sampleSize });
+  const builder = new ProfileBuilder({ createdAt, sampleSize: options.sampleSize, sortedOnly: true });
   await scanDataset({ files, contract, settings: options.read, profile: builder, createdAt, logger: env.host });
   // Compared, never written: each numeric column's sample sorted once, as every test reads it.
   return builder.finishSorted();

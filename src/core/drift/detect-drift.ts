@@ -3,6 +3,7 @@ import type { DriftReport, FeatureDrift } from '../documents.js';
 import { ConfigurationError } from '../errors.js';
 import { ownValue } from '../own-value.js';
 import {
+  columnSample,
   distinctSampleValues,
   sampleValueAt,
   sortedSampleNumbers,
@@ -216,7 +217,7 @@ function kindOf(column: ColumnProfile, sampled: boolean): ColumnKind {
   const numericType = column.type === 'int' || column.type === 'float' || column.type === 'datetime';
   // Without a sample, a column without category counts has no distinct count: its type decides.
   if (!sampled && !column.categories && column.type !== 'bool') return numericType ? 'numeric' : 'categorical';
-  const distinct = column.categories?.distinct ?? distinctSampleValues(column.sample, 5);
+  const distinct = column.categories?.distinct ?? distinctSampleValues(columnSample(column), 5);
   if (column.type === 'bool' || distinct === 2) return 'binary';
   if (numericType && distinct >= NUMERIC_MIN_DISTINCT) return 'numeric';
   return 'categorical';
@@ -232,7 +233,7 @@ function uniquePerRow(column: ColumnProfile, minValues: number): boolean {
   if (column.type === 'string' || column.type === 'category')
     return column.categories !== undefined && column.categories.distinct === column.count;
   if (column.type !== 'int' && !(column.type === 'float' && column.numeric?.integral)) return false;
-  const values = sortedSampleNumbers(column.sample);
+  const values = sortedSampleNumbers(columnSample(column));
   return values.length >= minValues && new Set(values).size === values.length;
 }
 
@@ -289,7 +290,7 @@ function compareColumn(
       reason: `the reference profile holds no sample (written with sample-size 0), and ${chosen} on this column needs one; only category counts are compared without it: write the reference with a sample-size above 0, or give it as data files`,
     });
   }
-  const values = [ref, cur].map((c) => (kind === 'numeric' ? sortedSampleNumbers(c.sample).length : c.count));
+  const values = [ref, cur].map((c) => (kind === 'numeric' ? sortedSampleNumbers(columnSample(c)).length : c.count));
   if (values[0]! < options.minValues || values[1]! < options.minValues) {
     return none({
       ...base,
@@ -364,7 +365,7 @@ function compareColumn(
     ref.type === 'datetime' ? (v: number) => new Date(v).toISOString().slice(0, 10) : (v: number) => String(round(v));
   comparison.feature.distribution =
     kind === 'numeric'
-      ? binnedShares(sortedSampleNumbers(ref.sample), sortedSampleNumbers(cur.sample), chartLabel)
+      ? binnedShares(sortedSampleNumbers(columnSample(ref)), sortedSampleNumbers(columnSample(cur)), chartLabel)
       : categoryShares(ref, cur);
   return comparison;
 }
@@ -426,8 +427,8 @@ interface TestResult {
 
 /** A numeric column: KS and Wasserstein on the samples; the count tests on the reference's quantile bins. */
 function runNumeric(test: DriftTest, ref: ColumnProfile, cur: ColumnProfile): TestResult {
-  const a = sortedSampleNumbers(ref.sample);
-  const b = sortedSampleNumbers(cur.sample);
+  const a = sortedSampleNumbers(columnSample(ref));
+  const b = sortedSampleNumbers(columnSample(cur));
   if (test === 'ks') {
     const r = ks2samp(a, b);
     return { test, statistic: r.statistic, p: r.pValue, effect: r.statistic };
@@ -567,8 +568,9 @@ function poolSparse(r: readonly number[], c: readonly number[]): [number[], numb
 function countsOf(column: ColumnProfile): Map<string, number> {
   if (column.categories) return new Map(column.categories.counts);
   const counts = new Map<string, number>();
-  for (let i = 0; i < column.sample.length; i++) {
-    const v = sampleValueAt(column.sample, i);
+  const sample = columnSample(column);
+  for (let i = 0; i < sample.length; i++) {
+    const v = sampleValueAt(sample, i);
     if (v !== null) counts.set(String(v), (counts.get(String(v)) ?? 0) + 1);
   }
   return counts;

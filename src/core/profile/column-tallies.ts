@@ -7,6 +7,7 @@ import {
   type DecodeAs,
   type TextDictionary,
 } from '../data/batch.js';
+import type { EveryRowNumbers, EveryRowNumbersState } from './every-row-numbers.js';
 import type { Moments } from './moments.js';
 
 /**
@@ -31,17 +32,27 @@ export interface ColumnTallies {
   sampleNumbers: Float64Array;
   sampleIds: Int32Array;
   sampleStatus: Uint8Array;
+  /**
+   * The column is kept apart from the row sample (a profile that is only compared and keeps every row, see
+   * ProfileBuilder's `sortedOnly`): its per-slot arrays are empty and never written; its numbers, if it has any, are
+   * kept in `everyRow`, and its texts are their counts.
+   */
+  apart?: boolean;
 }
 
 /** One column of a ProfileState, with the texts its ids stand for in place of the reader's dictionary. */
 export interface ColumnStateData extends ColumnTallies {
   /** Absent for a column with no text. */
   texts: string[] | undefined;
+  /** The numbers of a column kept apart (see ColumnState). */
+  everyRow?: EveryRowNumbersState;
 }
 
 /** What the builder keeps of a column: its tallies and the reader's dictionary, which its text ids index. */
 export interface ColumnState extends ColumnTallies {
   dictionary: TextDictionary | undefined;
+  /** The numbers of a column kept apart (see `apart`), while it may still turn out numeric. */
+  everyRow?: EveryRowNumbers;
 }
 
 /** Stands for the sampled numbers of a column that keeps none, or has let them go. */

@@ -4,6 +4,7 @@ import type { DeferredArray } from '../data/deferred-array.js';
 import { sortValues } from '../stats/sort-values.js';
 import { EMPTY_NUMBERS, type ColumnState } from './column-tallies.js';
 import { inferTextType } from './infer-type.js';
+import type { SortedDecimals } from './sorted-decimals.js';
 import { emptyMoments, mergeMoments, sampleVariance, type Moments } from './moments.js';
 import {
   histogramOf,
@@ -24,7 +25,8 @@ import { sampledIds, sampledNumbers, sampledNumberSet, sampleValues } from './sa
  * summary (histogram and quantiles from the sample; from none for a `part`, whose merge takes them afresh), category
  * counts, and its sampled values in sample order (`order`, slots by priority) a range at a time, with the writer's
  * typed fast paths where the column has them. `sorted` (see ProfileBuilder.finishSorted) also sorts its sampled
- * numbers, using `scratch` as working memory.
+ * numbers, using `scratch` as working memory, or takes them sorted already for the column's type (`sortedGiven`,
+ * for a column kept apart from the row sample, see ColumnTallies.apart).
  */
 export function finishColumn(
   state: ColumnState,
@@ -32,11 +34,12 @@ export function finishColumn(
   part: boolean,
   sorted = false,
   scratch?: Uint32Array,
+  sortedGiven?: (type: ColumnType) => Float64Array | SortedDecimals,
 ): { column: ColumnProfile; sample: DeferredArray<SampleValue>; sortedNumbers?: Float64Array } {
   const type = state.type ?? inferredType(state);
   const numeric = type === 'int' || type === 'float' || type === 'bool' || type === 'datetime';
-  const numbers = part ? EMPTY_NUMBERS : sampledNumberSet(state, order, type, numeric, sorted);
-  if (sorted) sortValues(numbers, scratch);
+  const numbers = sortedGiven?.(type) ?? (part ? EMPTY_NUMBERS : sampledNumberSet(state, order, type, numeric, sorted));
+  if (sorted && !sortedGiven) sortValues(numbers as Float64Array, scratch);
   // Bool and datetime columns found by inference were read as text: their counts come from the texts.
   const fromNumbers = numeric && !(state.decodeAs === 'auto' && (type === 'bool' || type === 'datetime'));
   const valueCount = fromNumbers ? state.moments.count : countTexts(state);
@@ -69,7 +72,11 @@ export function finishColumn(
     sample.ids = (start, end, into) => sampledIds(state, order, start, Math.min(end, order.length), into);
     sample.texts = state.dictionary?.values ?? [];
   }
-  return { column: profile, sample, ...(sorted && numbersOnly ? { sortedNumbers: numbers } : {}) };
+  return {
+    column: profile,
+    sample,
+    ...(sorted && numbersOnly && numbers instanceof Float64Array ? { sortedNumbers: numbers } : {}),
+  };
 }
 
 /** The type of a column read as `auto`: numeric when every value parsed as a number, else from its texts. */
@@ -111,7 +118,7 @@ function countTexts(state: ColumnState): number {
 function numericSummary(
   moments: Moments,
   integral: boolean,
-  values: Float64Array,
+  values: Float64Array | SortedDecimals,
   sorted: boolean,
 ): ColumnProfile['numeric'] {
   return {
@@ -121,10 +128,13 @@ function numericSummary(
     m2: moments.m2,
     variance: sampleVariance(moments),
     integral,
+    // Only sorted numbers come as decimals.
     histogram: sorted
       ? histogramOfSorted(values, moments.min, moments.max)
-      : histogramOf(values, moments.min, moments.max),
-    quantiles: sorted ? sortedQuantiles(values, PROFILE_QUANTILES) : selectQuantiles(values, PROFILE_QUANTILES),
+      : histogramOf(values as Float64Array, moments.min, moments.max),
+    quantiles: sorted
+      ? sortedQuantiles(values, PROFILE_QUANTILES)
+      : selectQuantiles(values as Float64Array, PROFILE_QUANTILES),
   };
 }
 

@@ -8,9 +8,11 @@ import {
   type DecodeAs,
   type RecordBatch,
 } from '../data/batch.js';
+import { parseDatetimeText } from '../data/cell-text.js';
 import type { DeferredArray } from '../data/deferred-array.js';
 import { resized } from '../data/typed-arrays.js';
 import { hashRowKey, hashText } from '../hashing.js';
+import { sortValues } from '../stats/sort-values.js';
 import { BottomK, PRIORITY_LOW, rowPriority } from './bottom-k-sample.js';
 import {
   contiguousPrefix,
@@ -23,10 +25,12 @@ import {
   type ColumnStateData,
 } from './column-tallies.js';
 import { finishColumn } from './finish-column.js';
+import { EveryRowNumbers } from './every-row-numbers.js';
 import { emptyMoments, finiteMoments, mergeMoments, SATURATED_M2 } from './moments.js';
 import { DEFAULT_SAMPLE_SEED, DEFAULT_SAMPLE_SIZE, kthSmallest, type Profile, type SampleValue } from './profile.js';
 import type { SampleCeiling, SampleReservation } from './sample-bounds.js';
 import { orderedPriorities } from './sampled-values.js';
+import { SortedDecimals } from './sorted-decimals.js';
 
 /** How a ProfileBuilder samples, and what its document says of itself. */
 export interface ProfileOptions {
@@ -41,6 +45,13 @@ export interface ProfileOptions {
   shardShare?: number;
   /** The time written into the document (passed in: core reads no clock). */
   createdAt: string;
+  /**
+   * The profile will only be compared (finished with finishSorted, never finish): with every row kept (sampleSize
+   * Infinity), columns are then kept apart and there is no row sample (no priorities either): their numbers
+   * compactly and in no order (see EveryRowNumbers), their texts as the counts kept anyway, less than half the
+   * memory. Parts of one dataset must share it. @default false
+   */
+  sortedOnly?: boolean;
 }
 
 /**
@@ -85,6 +96,16 @@ export class ProfileBuilder {
   /** The seed of the sample's row priorities (see rowPriority). */
   get seed(): number {
     return this.sampleSeed;
+  }
+
+  /** Whether the profile is only compared (see ProfileOptions.sortedOnly): parts of the dataset must be read so. */
+  get sortedOnly(): boolean {
+    return this.options.sortedOnly ?? false;
+  }
+
+  /** Columns are kept apart from the row sample (see ProfileOptions.sortedOnly and ColumnTallies.apart). */
+  private get keepsColumnsApart(): boolean {
+    return this.sortedOnly && this.sample.capacity === Number.POSITIVE_INFINITY;
   }
 
   constructor(private readonly options: ProfileOptions) {
@@ -139,6 +160,7 @@ export class ProfileBuilder {
   declare(name: string, decodeAs: DecodeAs, type: ColumnType | undefined): void {
     if (this.columns.has(name)) return;
     const k = this.sample.allocated;
+    const apart = this.keepsColumnsApart;
     this.columns.set(name, {
       name,
       decodeAs,
@@ -151,10 +173,11 @@ export class ProfileBuilder {
       integral: true,
       dictionary: undefined,
       counts: new Int32Array(16),
-      // Only what the column's decoding produces is kept per sampled row.
-      sampleNumbers: decodeAs === 'text' ? EMPTY_NUMBERS : new Float64Array(k).fill(Number.NaN),
-      sampleIds: decodeAs === 'text' || decodeAs === 'auto' ? new Int32Array(k).fill(-1) : EMPTY_IDS,
-      sampleStatus: new Uint8Array(k).fill(NULL),
+      // Only what the column's decoding produces is kept per sampled row; nothing for a column kept apart.
+      sampleNumbers: decodeAs === 'text' || apart ? EMPTY_NUMBERS : new Float64Array(k).fill(Number.NaN),
+      sampleIds: (decodeAs === 'text' || decodeAs === 'auto') && !apart ? new Int32Array(k).fill(-1) : EMPTY_IDS,
+      sampleStatus: apart ? EMPTY_STATUS : new Uint8Array(k).fill(NULL),
+      ...(apart ? { apart, ...(decodeAs === 'text' ? {} : { everyRow: new EveryRowNumbers() }) } : {}),
     });
   }
 
@@ -176,6 +199,8 @@ export class ProfileBuilder {
       this.dropUnneededNumbers(state);
     }
     for (const state of this.columns.values()) if (!present.has(state.name)) state.nulls += batch.length;
+    // Columns kept apart take every row as it comes: no row is chosen, no slot reserved.
+    if (this.keepsColumnsApart) return;
     if (this.reservation?.file === batch.file) this.reserveFor(this.reservation, batch);
     this.addToSample(batch, present);
   }
@@ -194,7 +219,10 @@ export class ProfileBuilder {
    * number (see inferredType): its sampled numbers are never read, and are let go (8 bytes a sampled row).
    */
   private dropUnneededNumbers(state: ColumnState): void {
-    if (state.decodeAs === 'auto' && state.type === undefined && state.textual > 0) state.sampleNumbers = EMPTY_NUMBERS;
+    if (state.decodeAs === 'auto' && state.type === undefined && state.textual > 0) {
+      state.sampleNumbers = EMPTY_NUMBERS;
+      state.everyRow = undefined;
+    }
   }
 
   private addColumn(state: ColumnState, column: ColumnData, length: number): void {
@@ -249,6 +277,7 @@ export class ProfileBuilder {
         });
       }
       state.integral = integral;
+      state.everyRow?.add(values, status, length);
       counted = true;
     }
     if (column.ids) {
@@ -301,6 +330,7 @@ export class ProfileBuilder {
     const run = contiguousPrefix(slots, rows);
     const byName = new Map(batch.columns.map((c) => [c.name, c]));
     for (const state of this.columns.values()) {
+      if (state.apart) continue;
       const column = present.has(state.name) ? byName.get(state.name) : undefined;
       copySampled(state, column, slots, rows, run);
     }
@@ -310,7 +340,7 @@ export class ProfileBuilder {
   private makeRoom(): void {
     const k = this.sample.allocated;
     for (const state of this.columns.values()) {
-      if (state.sampleStatus.length >= k) continue;
+      if (state.apart || state.sampleStatus.length >= k) continue;
       // The new slots are past the sample's size: each is written when a row enters it, never read before. Left
       // unfilled, memory reserved for rows to come (see reserveSample) costs nothing until they do.
       if (state.sampleNumbers.length > 0) state.sampleNumbers = resized(state.sampleNumbers, k);
@@ -345,7 +375,9 @@ export class ProfileBuilder {
         counts: state.counts.subarray(0, state.dictionary?.size ?? 0),
         sampleNumbers: state.sampleNumbers.subarray(0, state.sampleNumbers.length > 0 ? size : 0),
         sampleIds: state.sampleIds.subarray(0, state.sampleIds.length > 0 ? size : 0),
-        sampleStatus: state.sampleStatus.subarray(0, size),
+        sampleStatus: state.sampleStatus.subarray(0, state.apart ? 0 : size),
+        ...(state.apart ? { apart: true } : {}),
+        ...(state.everyRow ? { everyRow: state.everyRow.state() } : {}),
       })),
     };
   }
@@ -430,13 +462,20 @@ export class ProfileBuilder {
     this.makeRoom();
     part.priorities = EMPTY_NUMBERS;
     part.columns.forEach((column, c) => {
-      copyAbsorbed(this.columns.get(column.name)!, column, idMaps[c], slots, rows);
+      const state = this.columns.get(column.name)!;
+      if (state.apart || column.apart) {
+        if (!state.apart || !column.apart)
+          throw new Error(`column ${column.name}: parts of a dataset must all be read sortedOnly, or none`);
+        // Numbers that one side let go (it met a text) are let go by both (see dropUnneededNumbers).
+        if (state.everyRow && column.everyRow) state.everyRow.absorb(column.everyRow);
+      } else copyAbsorbed(state, column, idMaps[c], slots, rows);
       // The part is spent: each column's arrays go as soon as they are copied, not when the last one is.
       column.sampleNumbers = EMPTY_NUMBERS;
       column.sampleIds = EMPTY_IDS;
       column.sampleStatus = EMPTY_STATUS;
     });
-    for (const state of this.columns.values()) if (!present.has(state.name)) copySampled(state, undefined, slots, rows);
+    for (const state of this.columns.values())
+      if (!present.has(state.name) && !state.apart) copySampled(state, undefined, slots, rows);
   }
 
   /**
@@ -466,7 +505,9 @@ export class ProfileBuilder {
   /**
    * The profile for comparing distributions (drift-check), not for writing or merging; the builder is spent
    * afterwards. Each numeric column's sample is its sampled numbers sorted ascending, nulls left out (the order
-   * every distribution test reads them in), other columns' samples are in no particular order (empty where category counts cover them), and `sample.sorted`
+   * every distribution test reads them in), or, for a builder made `sortedOnly` that keeps every row, the same
+   * numbers held as sorted decimals where they are such (`sortedDecimals`: read samples with columnSample). Other
+   * columns' samples are in no particular order (empty where category counts cover them), and `sample.sorted`
    * marks that rows are not aligned across columns and priorities are left out. On every row of a million this
    * spares putting each column in priority order (a random gather that was a fifth of an every-row drift check),
    * selecting quantiles (read from the sorted values instead) and a second, sorted copy of each sample.
@@ -474,14 +515,43 @@ export class ProfileBuilder {
   finishSorted(): Profile {
     const order = Int32Array.from({ length: this.sample.size }, (_, i) => i);
     // The priorities are not needed: their memory (8 bytes a row) is the sorts' working arrays, then goes with the
-    // builder, even if a caller keeps it.
-    const scratch = new Uint32Array(this.sample.priorities.buffer);
+    // builder, even if a caller keeps it. Without a row sample (columns kept apart), one such array serves them all.
+    const longest = Math.max(0, ...[...this.columns.values()].map((state) => state.everyRow?.length ?? 0));
+    const priorities = new Uint32Array(this.sample.priorities.buffer);
+    const scratch = priorities.length >= 2 * longest ? priorities : new Uint32Array(2 * longest);
     this.sample = new BottomK(0);
     const states = [...this.columns.values()];
     const columns = states.map((state) => {
-      const { column, sample, sortedNumbers } = finishColumn(state, order, false, true, scratch);
+      let decimals: SortedDecimals | undefined;
+      let bools: boolean[] | undefined;
+      // A column kept apart gives its numbers sorted, as decimals where they are (its summaries read a few of them).
+      const apart = state.apart
+        ? (type: ColumnType) => {
+            const numbers = apartNumbers(state, type, scratch);
+            if (numbers instanceof SortedDecimals) decimals = numbers;
+            // A bool's summary reads no sample (as the row sample gives it none), its comparison the values' counts.
+            if (type !== 'bool' || state.decodeAs === 'auto') return numbers;
+            bools = boolValues(numbers);
+            decimals = undefined;
+            return EMPTY_NUMBERS;
+          }
+        : undefined;
+      const { column, sample, sortedNumbers } = finishColumn(state, order, false, true, scratch, apart);
+      if (decimals) {
+        column.sample = [];
+        column.sortedDecimals = decimals;
+      }
       // Texts with category counts are compared by those counts (every row): their sampled values are not needed.
-      column.sample = sortedNumbers ?? (column.categories ? [] : sample.slice(0, sample.length));
+      // A column kept apart without either holds its bools (false first, nulls left out, as no comparison counts
+      // them), or no value at all: every row is null.
+      else
+        column.sample =
+          sortedNumbers ??
+          (column.categories
+            ? []
+            : state.apart
+              ? (bools ?? new Array(this.rows).fill(null))
+              : sample.slice(0, sample.length));
       state.sampleNumbers = EMPTY_NUMBERS;
       state.sampleIds = EMPTY_IDS;
       state.sampleStatus = new Uint8Array(0);
@@ -512,6 +582,7 @@ export class ProfileBuilder {
     profile: Profile;
     samples: Map<SampleValue[], DeferredArray<SampleValue>>;
   } {
+    if (this.keepsColumnsApart) throw new Error('a profile built sortedOnly is finished with finishSorted');
     const order = this.sample.orderedSlots();
     const samples = new Map<SampleValue[], DeferredArray<SampleValue>>();
     const priorities: number[] = [];
@@ -529,6 +600,42 @@ export class ProfileBuilder {
     };
     return { profile, samples };
   }
+}
+
+/**
+ * The numbers of a column kept apart (see ColumnTallies.apart), sorted, for a column of `type`: those it kept, or,
+ * for a text column found to hold datetimes, its texts' times from their counts (every row's text is counted), as
+ * the row sample's texts would give them; none for other columns, as the row sample gives none for them.
+ */
+function apartNumbers(state: ColumnState, type: ColumnType, scratch: Uint32Array): Float64Array | SortedDecimals {
+  const kept = state.everyRow;
+  state.everyRow = undefined;
+  if (kept) return kept.sorted(scratch);
+  if (state.decodeAs !== 'auto' || type !== 'datetime' || !state.dictionary) return EMPTY_NUMBERS;
+  const times: number[] = [];
+  const counts: number[] = [];
+  state.dictionary.values.forEach((text, id) => {
+    const time = parseDatetimeText(text);
+    if ((state.counts[id] ?? 0) > 0 && !Number.isNaN(time)) {
+      times.push(time);
+      counts.push(state.counts[id]!);
+    }
+  });
+  const numbers = new Float64Array(counts.reduce((n, count) => n + count, 0));
+  let at = 0;
+  times.forEach((time, i) => {
+    numbers.fill(time, at, at + counts[i]!);
+    at += counts[i]!;
+  });
+  return sortValues(numbers, scratch);
+}
+
+/** A bool column's sorted numbers (0 and 1) as its values, false first. */
+function boolValues(numbers: Float64Array | SortedDecimals): boolean[] {
+  const values = new Array<boolean>(numbers.length);
+  for (let i = 0; i < numbers.length; i++)
+    values[i] = (numbers instanceof SortedDecimals ? numbers.at(i) : numbers[i]!) === 1;
+  return values;
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { ColumnType } from '../data/batch.js';
 import { isSorted, markSorted, sortValues } from '../stats/sort-values.js';
+import { SortedDecimals } from './sorted-decimals.js';
 
 /** Quantiles every numeric column's profile reports. */
 export const PROFILE_QUANTILES = [0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99] as const;
@@ -61,6 +62,11 @@ export interface ColumnProfile {
   categories?: CategorySummary;
   /** The column's values in the sampled rows, in sample order (aligned with `sample.priorities`). */
   sample: ColumnSample;
+  /**
+   * In memory only (see ProfileBuilder.finishSorted with `sortedOnly`): a numeric column's sorted sample held as
+   * decimal integers, `sample` then empty. Read the sample with columnSample, which gives it as numbers either way.
+   */
+  sortedDecimals?: SortedDecimals;
 }
 
 export interface Profile {
@@ -128,14 +134,15 @@ export function topCategories(
  * by bisection, O(bins log n) instead of a pass over a million values.
  */
 export function histogramOfSorted(
-  sorted: Float64Array,
+  sorted: Float64Array | SortedDecimals,
   min: number,
   max: number,
   bins = HISTOGRAM_BINS,
 ): { edges: number[]; counts: number[] } {
   const halfWidth = (max / 2 - min / 2) / bins;
   // A range too narrow for its halves (subnormal extremes) gets the plain pass, whatever it makes of it.
-  if (!(max > min) || !(halfWidth > 0)) return histogramOf(sorted, min, max, bins);
+  if (!(max > min) || !(halfWidth > 0))
+    return histogramOf(sorted instanceof SortedDecimals ? sorted.decode() : sorted, min, max, bins);
   const edges = Array.from({ length: bins + 1 }, (_, i) => (i === bins ? max : (min / 2 + i * halfWidth) * 2));
   const binOf = (v: number) => Math.min(bins - 1, Math.max(0, Math.floor((v / 2 - min / 2) / halfWidth)));
   // starts[b]: the index of the first value in bin b or above.
@@ -144,7 +151,7 @@ export function histogramOfSorted(
     let high = sorted.length;
     while (low < high) {
       const middle = (low + high) >>> 1;
-      if (binOf(sorted[middle]!) < b) low = middle + 1;
+      if (binOf(valueAt(sorted, middle)) < b) low = middle + 1;
       else high = middle;
     }
     return b === bins ? sorted.length : low;
@@ -202,6 +209,33 @@ export function sortedSampleNumbers(sample: Readonly<ColumnSample>): Float64Arra
   return sorted;
 }
 
+/** Decoded samples (see columnSample): the last few, a column's reference and current side at a time. */
+const decoded: { from: SortedDecimals; values: Float64Array }[] = [];
+const DECODED_KEPT = 2;
+
+/**
+ * The column's sample: `sample`, or the numbers of a sample held as sorted decimals (see sortedDecimals), decoded
+ * once for as long as it is among the last two read. The tests of one column read its two sides several times
+ * each, then never again: keeping all decoded would hold every column's float64 at once, the memory the decimals
+ * spare, and decoding each afresh left 8 MB of garbage a side and a column on every row of a million (some 90 MB
+ * of drift-check's peak before it was collected), so the next decode reuses the memory of the one it evicts. The
+ * caller must not change the result, nor read it after reading the samples of two other such columns: hold a
+ * column's two sides, not more.
+ */
+export function columnSample(column: Pick<ColumnProfile, 'sample' | 'sortedDecimals'>): ColumnSample {
+  const from = column.sortedDecimals;
+  if (!from) return column.sample;
+  let entry = decoded.find((d) => d.from === from);
+  if (!entry) {
+    const evicted = decoded.length === DECODED_KEPT ? decoded.pop()! : undefined;
+    const into = evicted?.values.length === from.length ? new Float64Array(evicted.values.buffer) : undefined;
+    entry = { from, values: from.decode(into) };
+    sortedSamples.set(entry.values, markSorted(entry.values));
+    decoded.unshift(entry);
+  }
+  return entry.values;
+}
+
 /** The sample's value at `index`: null where a numeric sample holds NaN. */
 export function sampleValueAt(sample: Readonly<ColumnSample>, index: number): SampleValue {
   const value = sample[index];
@@ -253,16 +287,21 @@ export function selectQuantiles(values: Float64Array, qs: readonly number[]): Re
 }
 
 /** selectQuantiles of values sorted ascending: the order statistics are read where they lie. */
-export function sortedQuantiles(sorted: Float64Array, qs: readonly number[]): Record<string, number> {
+export function sortedQuantiles(sorted: Float64Array | SortedDecimals, qs: readonly number[]): Record<string, number> {
   const n = sorted.length;
   const result: Record<string, number> = {};
   if (n === 0) return result;
   for (const q of qs) {
     const position = (n - 1) * q;
     const low = Math.floor(position);
-    result[String(q)] = interpolate(sorted[low]!, sorted[Math.min(low + 1, n - 1)]!, position - low);
+    result[String(q)] = interpolate(valueAt(sorted, low), valueAt(sorted, Math.min(low + 1, n - 1)), position - low);
   }
   return result;
+}
+
+/** Value `index` of sorted numbers, held as float64 or as decimals (see SortedDecimals). */
+function valueAt(sorted: Float64Array | SortedDecimals, index: number): number {
+  return sorted instanceof SortedDecimals ? sorted.at(index) : sorted[index]!;
 }
 
 /** a + (b - a) * t, numpy's linear interpolation; for finite a and b also where b - a overflows (-1e308 to 1e308). */

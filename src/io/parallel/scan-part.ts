@@ -31,6 +31,8 @@ export interface PartRequest {
   /** Bytes of rows in the whole file: the part's sample takes rows below the ceiling they imply (see ByteOffsetCeiling). */
   dataBytes: number;
   seed?: number;
+  /** The profile is only compared (see ProfileOptions.sortedOnly): every part must be read so. */
+  sortedOnly?: boolean;
   createdAt: string;
 }
 
@@ -63,6 +65,7 @@ export async function scanPart(request: PartRequest, into?: PartSink): Promise<P
       seed: request.seed,
       createdAt: request.createdAt,
       shardShare: request.share,
+      sortedOnly: request.sortedOnly,
     });
   const validator = request.validate && request.contract ? new DatasetValidator(request.contract) : undefined;
   const dictionaries = new Map<string, TextDictionary>();

@@ -11,7 +11,9 @@ export function transferables(state: ProfileState): ArrayBuffer[] {
     if (array.buffer.byteLength > 0 && array.buffer instanceof ArrayBuffer) buffers.add(array.buffer);
   };
   add(state.priorities);
-  for (const column of state.columns)
+  for (const column of state.columns) {
     [column.counts, column.sampleNumbers, column.sampleIds, column.sampleStatus].forEach(add);
+    for (const chunk of column.everyRow?.chunks ?? []) add(chunk.values);
+  }
   return [...buffers];
 }

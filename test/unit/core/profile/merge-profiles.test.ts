@@ -8,7 +8,13 @@ import { mergeProfiles } from '../../../../src/core/profile/merge-profiles.js';
 import { ProfileBuilder, type ProfileState } from '../../../../src/core/profile/profile-builder.js';
 import { ByteOffsetCeiling } from '../../../../src/io/profile/byte-offset-bounds.js';
 import { transferables } from '../../../../src/io/profile/transferables.js';
-import { SAMPLE_ALL, sampleNumbers, sortedSampleNumbers, type Profile } from '../../../../src/core/profile/profile.js';
+import {
+  columnSample,
+  SAMPLE_ALL,
+  sampleNumbers,
+  sortedSampleNumbers,
+  type Profile,
+} from '../../../../src/core/profile/profile.js';
 import { writeDocument } from '../../../../src/io/documents.js';
 import { encodeProfile } from '../../../../src/io/profile-encoding.js';
 
@@ -45,8 +51,9 @@ function build(
   sampleSize: number,
   batchSize = 7,
   shardShare?: number,
+  sortedOnly?: boolean,
 ): ProfileBuilder {
-  const builder = new ProfileBuilder({ createdAt: 'now', sampleSize, shardShare });
+  const builder = new ProfileBuilder({ createdAt: 'now', sampleSize, shardShare, sortedOnly });
   builder.declare('x', 'number', 'float');
   builder.declare('c', 'text', 'category');
   const dictionary = new TextDictionary();
@@ -410,6 +417,59 @@ describe('a sample of every row', () => {
         expect(sortedSampleNumbers(sorted.columns[0]!.sample)).toBe(sorted.columns[0]!.sample);
       }),
       { numRuns: 100 },
+    );
+  });
+
+  it('a sortedOnly builder of every row gives the profile finishSorted gives from the row sample, parts absorbed', () => {
+    // Short decimals (kept as integers), −0, and any double (kept as float64).
+    const decimalRow = fc.record({
+      x: fc.option(
+        fc.oneof(
+          fc.integer({ min: -99_999, max: 99_999 }).map((m) => m / 1000),
+          fc.constant(-0),
+          fc.double({ noNaN: true, noDefaultInfinity: true }),
+        ),
+        { nil: null, freq: 5 },
+      ),
+      c: fc.option(fc.constantFrom('a', 'b', 'c', 'dd', 'é'), { nil: null, freq: 5 }),
+    });
+    const signed = (values: ArrayLike<unknown>) => Array.from(values, (v) => (Object.is(v, -0) ? '-0' : v));
+    fc.assert(
+      fc.property(fc.array(decimalRow, { minLength: 1, maxLength: 400 }), fc.nat(400), (data, cut) => {
+        const at = Math.min(cut, data.length);
+        const whole = (sortedOnly: boolean) => {
+          const builder = build(
+            [{ file: 'f.csv', rows: data.slice(0, at), from: 0 }],
+            SAMPLE_ALL,
+            13,
+            undefined,
+            sortedOnly,
+          );
+          const part = build(
+            [{ file: 'f.csv', rows: data.slice(at), from: at }],
+            SAMPLE_ALL,
+            13,
+            undefined,
+            sortedOnly,
+          );
+          builder.absorb(part.state());
+          return builder.finishSorted();
+        };
+        const plain = whole(false);
+        const apart = whole(true);
+        expect(apart.dataset).toEqual(plain.dataset);
+        expect(apart.sample).toEqual(plain.sample);
+        apart.columns.forEach((column, i) => {
+          const { sample: _sample, sortedDecimals: _decimals, ...rest } = column;
+          const { sample: plainSample, ...plainRest } = plain.columns[i]!;
+          expect(rest).toEqual(plainRest);
+          expect(signed(columnSample(column))).toEqual(signed(plainSample));
+          expect(signed(Object.values(rest.numeric?.quantiles ?? {}))).toEqual(
+            signed(Object.values(plainRest.numeric?.quantiles ?? {})),
+          );
+        });
+      }),
+      { numRuns: 150 },
     );
   });
 });

@@ -48,6 +48,37 @@ describe('transferables', () => {
     expect(transferables(state)).toEqual([priorities.buffer, numbers.buffer, status.buffer]);
   });
 
+  it('lists the chunks of a column that keeps every value apart (see EveryRowNumbers)', () => {
+    const empty = new Int32Array(0);
+    const first = new Int32Array(16);
+    const last = new Float64Array(16);
+    const state: ProfileState = {
+      files: [{ path: 'a.csv', rows: 20 }],
+      rows: 20,
+      capacity: Number.POSITIVE_INFINITY,
+      priorities: new Float64Array(0),
+      passedAbove: Number.POSITIVE_INFINITY,
+      columns: [
+        {
+          ...column('x', {
+            counts: empty,
+            sampleNumbers: new Float64Array(0),
+            sampleIds: empty,
+            sampleStatus: new Uint8Array(0),
+          }),
+          everyRow: {
+            chunks: [
+              { values: first, decimals: 2, largest: 10 },
+              { values: last.subarray(0, 4), decimals: -1, largest: 0 },
+            ],
+            negativeZeros: 0,
+          },
+        },
+      ],
+    };
+    expect(transferables(state)).toEqual([first.buffer, last.buffer]);
+  });
+
   it('moves the arrays to another thread without a copy', () => {
     const priorities = Float64Array.of(3, 1, 2);
     const state: ProfileState = {
