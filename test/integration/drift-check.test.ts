@@ -208,6 +208,22 @@ describe('drift-check action (dist bundle)', () => {
     expect(result.outputs.drifted).toBe('false');
   });
 
+  it("passes the merge job too when no model has been released yet, without reading the shards' partials", async () => {
+    // The matrix's shards read the reference's types, so they fail before writing a partial: the merge has none.
+    const cwd = dataFolder({});
+    const result = await runAction({
+      action: 'drift-check',
+      cwd,
+      token: GitHubEmulator.WRITE_TOKEN,
+      apiUrl: github.apiUrl,
+      env: { GITHUB_REPOSITORY: 'acme/no-release-yet' },
+      inputs: { reference: 'release:latest', merge: 'mlgate-reports/drift-check.shard-*' },
+    });
+    expect(result.exitCode, result.stdout).toBe(0);
+    expect(result.stdout).toContain('No mlgate release yet (tags model-v*): no reference to compare with');
+    expect(result.outputs.drifted).toBe('false');
+  });
+
   it.each([
     [
       'an unknown test',

@@ -37,38 +37,37 @@ export async function driftCheck(env: ActionEnvironment): Promise<void> {
 async function driftCheckWith(env: ActionEnvironment, options: DriftCheckOptions, reports: RunReports): Promise<void> {
   if (options.token) env.host.setSecret(options.token);
   const createdAt = new Date().toISOString();
+  // A run over every row and a merge read the reference first: with no release yet there is nothing to compare
+  // with, and neither the data nor the partials are read. A shard reads only the reference's types (scanShard).
+  const { shard } = options.sharding;
+  const reference = shard ? undefined : await optionalReference(env, options, createdAt);
+  if (!shard && !reference) return noReference(env, options);
   await runShardedStep(
     env,
     reports,
     options.sharding,
     {
       adapter: profileShards,
-      scan: (shard) => (shard ? scanShard(env, options, shard, createdAt) : scanCurrent(env, options, createdAt)),
+      scan: (shard) =>
+        shard ? scanShard(env, options, shard, createdAt) : scanCurrent(env, options, reference!, createdAt),
       shardOutcome: (scanned, shard) => shardOutcome(options, scanned, shard, createdAt),
-      finish: async (result) => {
-        if ('scanned' in result) {
-          const { reference, current } = result.scanned;
-          return reference && current
-            ? decide(env, options, reports, reference, current, createdAt)
-            : noReference(env, options);
-        }
-        const reference = await optionalReference(env, options, createdAt);
-        return reference
-          ? decide(env, options, reports, reference, result.merged, createdAt)
-          : noReference(env, options);
-      },
+      finish: (result) =>
+        decide(
+          env,
+          options,
+          reports,
+          reference!,
+          'merged' in result ? result.merged : result.scanned.current,
+          createdAt,
+        ),
     },
     createdAt,
   );
 }
 
-/**
- * What reading the current data leaves: its profile (a shard's part of it), and, in a run over every row, the
- * reference it was typed by. Neither is there when there is no released reference yet: nothing was read.
- */
+/** What reading the current data leaves: its profile (a shard's part of it) and how it was read. */
 interface CurrentScan {
-  reference?: Profile;
-  current?: Profile;
+  current: Profile;
   /** The types the current data was read with: a shard's partial records them, so that every shard reads alike. */
   types: DataContract;
   /** A shard's: what it read of each file, and the files' sizes. */
@@ -76,18 +75,17 @@ interface CurrentScan {
   facts: FileRef[];
 }
 
-/** The reference, then every row of the current data read with its types. */
+/** Every row of the current data, read with the reference's types. */
 async function scanCurrent(
   env: ActionEnvironment,
   options: DriftCheckOptions,
+  reference: Profile,
   createdAt: string,
 ): Promise<CurrentScan> {
-  const reference = await optionalReference(env, options, createdAt);
-  if (!reference) return { types: { columns: {} }, pieces: [], facts: [] };
   // The current data is read with the reference's types, so both sides are compared as the same kinds.
   const types = typesOf(reference);
   const current = await profileData(env, options, options.current, env.inputs.label('current'), createdAt, types);
-  return { reference, current, types, pieces: [], facts: [] };
+  return { current, types, pieces: [], facts: [] };
 }
 
 /** The reference profile, or undefined when release:latest finds no release yet; warns when it holds no sample. */
@@ -260,7 +258,7 @@ function shardOutcome(
   shard: ShardSpec,
   createdAt: string,
 ): ShardOutcome<'drift-check', Profile> {
-  const profile = scanned.current!;
+  const profile = scanned.current;
   const { key, partial } = options.sharding;
   return {
     result: {

@@ -32,7 +32,7 @@ export function modelFacts(opened: OpenedModel, path: string, times: ScoringTime
  * Opens a model to score, with the features it takes: its inputs' names for a model with one input per column, else
  * the features input, its metadata mlgate.features or `fallbackFeatures`, checked against its input width.
  */
-export async function openEvaluatedModel(
+async function openEvaluatedModel(
   env: ActionEnvironment,
   options: EvaluateOptions,
   ort: Awaited<ReturnType<typeof loadOnnxruntime>>,
@@ -84,17 +84,23 @@ export async function openModels(
     options.model,
     contractFeatures,
   );
-  const baselineFile = await baselinePath(env, options);
-  const baseline = baselineFile
-    ? await openEvaluatedModel(
-        env,
-        options,
-        ort,
-        baselineFile.path,
-        baselineFile.name,
-        baselineFile.source,
-        contractFeatures ?? candidate.features,
-      )
-    : undefined;
-  return { candidate, baseline };
+  try {
+    const baselineFile = await baselinePath(env, options);
+    const baseline = baselineFile
+      ? await openEvaluatedModel(
+          env,
+          options,
+          ort,
+          baselineFile.path,
+          baselineFile.name,
+          baselineFile.source,
+          contractFeatures ?? candidate.features,
+        )
+      : undefined;
+    return { candidate, baseline };
+  } catch (error) {
+    // The caller releases what it was given: a baseline that could not be had leaves the candidate to release here.
+    await candidate.model.release();
+    throw error;
+  }
 }

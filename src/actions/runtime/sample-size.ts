@@ -3,7 +3,7 @@ import { DEFAULT_SAMPLE_SIZE, SAMPLE_ALL } from '../../core/profile/profile.js';
 import type { InputReader, InputSpec } from './inputs.js';
 
 /** What a `sample-size` input accepts, for its description. */
-export const SAMPLE_SIZE_HELP = `a whole number, or all: every row (so does any number at least the row count); empty: ${DEFAULT_SAMPLE_SIZE}`;
+const SAMPLE_SIZE_HELP = `a whole number, or all: every row (so does any number at least the row count); empty: ${DEFAULT_SAMPLE_SIZE}`;
 
 /**
  * The `sample-size` input of a step that profiles data, its default written once: `what` says what the rows are

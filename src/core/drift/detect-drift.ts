@@ -4,6 +4,7 @@ import { ConfigurationError } from '../errors.js';
 import { ownValue } from '../own-value.js';
 import {
   columnSample,
+  forgetDecodedSamples,
   distinctSampleValues,
   sampleValueAt,
   sortedSampleNumbers,
@@ -131,6 +132,15 @@ interface Comparison {
  * (written with sample-size 0) only category counts are compared: the other columns are skipped, with the reason.
  */
 export function detectDrift(reference: Profile, current: Profile, options: DriftOptions): DriftReport {
+  try {
+    return compareProfiles(reference, current, options);
+  } finally {
+    // The decoded samples of the last columns compared are of no use to a later comparison: their memory goes now.
+    forgetDecodedSamples();
+  }
+}
+
+function compareProfiles(reference: Profile, current: Profile, options: DriftOptions): DriftReport {
   checkNames(reference, options);
   const small = Math.min(reference.dataset.rows, current.dataset.rows) <= options.smallSample;
   // A profile written with sample-size 0 keeps no rows: only tests on category counts can run against it.

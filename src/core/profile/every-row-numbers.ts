@@ -47,7 +47,7 @@ export class EveryRowNumbers {
     return n;
   }
 
-  /** Adds a batch's values: those whose status is VALUE and that are finite (as the row sample keeps them). */
+  /** Adds a batch's values: those whose status is VALUE and that are finite (as the row sample keeps them; NaN too). */
   add(values: Float64Array, status: Uint8Array, length: number): void {
     let r = 0;
     while (r < length) {
@@ -55,7 +55,7 @@ export class EveryRowNumbers {
       if (!chunk || chunk.decimals < 0 || this.filled === chunk.values.length) {
         // A new chunk, a float64 one, or a value the fast loop below stopped at: one value the general way.
         const v = values[r]!;
-        if (status[r] === VALUE && v !== Number.POSITIVE_INFINITY && v !== Number.NEGATIVE_INFINITY) this.push(v);
+        if (status[r] === VALUE && Number.isFinite(v)) this.push(v);
         r++;
         continue;
       }
@@ -68,7 +68,7 @@ export class EveryRowNumbers {
         if (status[r] !== VALUE) continue;
         const v = values[r]!;
         const m = Math.round(v * scale);
-        // Not such a decimal (or ±Infinity, or too large): the general way, at the top of the outer loop.
+        // Not such a decimal (or ±Infinity, NaN, or too large): the general way, at the top of the outer loop.
         if (m / scale !== v || !(Math.abs(m) < TWO_31)) break;
         if (m === 0 && 1 / v < 0) this.negativeZeros++;
         integers[filled++] = m;
@@ -78,7 +78,7 @@ export class EveryRowNumbers {
       chunk.largest = largest;
       if (r < length && filled < integers.length && status[r] === VALUE) {
         const v = values[r]!;
-        if (v !== Number.POSITIVE_INFINITY && v !== Number.NEGATIVE_INFINITY) this.push(v);
+        if (Number.isFinite(v)) this.push(v);
         r++;
       }
     }

@@ -236,6 +236,11 @@ export function columnSample(column: Pick<ColumnProfile, 'sample' | 'sortedDecim
   return entry.values;
 }
 
+/** Drops the decoded samples columnSample keeps, once a comparison is over (see detectDrift). */
+export function forgetDecodedSamples(): void {
+  decoded.length = 0;
+}
+
 /** The sample's value at `index`: null where a numeric sample holds NaN. */
 export function sampleValueAt(sample: Readonly<ColumnSample>, index: number): SampleValue {
   const value = sample[index];

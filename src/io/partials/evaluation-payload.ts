@@ -61,8 +61,8 @@ export function encodeEvaluation(evaluation: EvaluationShardState): PartialEvalu
 }
 
 /**
- * A partial report's evaluation with its states decoded: the main state first, then the slices in order, so that a
- * damaged state is named as a merge always named it.
+ * A partial report's evaluation with its states decoded, the main state first, then the slices in order: a damaged
+ * state throws, naming `source`.
  */
 export function decodeEvaluation(evaluation: PartialEvaluation, source: string): EvaluationShardState {
   const state = decodeEvaluationState(evaluation.state, source);

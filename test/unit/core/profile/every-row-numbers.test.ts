@@ -16,11 +16,14 @@ const value = fc.oneof(
   { weight: 1, arbitrary: fc.double({ noNaN: true }) },
 );
 
-/** Rows of one batch: a value, or null, invalid, or ±Infinity (none of which the numbers keep). */
+/** Rows of one batch: a value, or null, invalid, ±Infinity or NaN (none of which the numbers keep). */
 const row = fc.oneof(
   { weight: 8, arbitrary: value.map((v) => ({ v, status: VALUE })) },
   { weight: 1, arbitrary: fc.constantFrom({ v: Number.NaN, status: NULL }, { v: Number.NaN, status: INVALID }) },
-  { weight: 1, arbitrary: fc.constantFrom(Number.POSITIVE_INFINITY, -Infinity).map((v) => ({ v, status: VALUE })) },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(Number.POSITIVE_INFINITY, -Infinity, Number.NaN).map((v) => ({ v, status: VALUE })),
+  },
 );
 
 function feed(numbers: EveryRowNumbers, rows: readonly { v: number; status: number }[]): void {
