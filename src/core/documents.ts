@@ -105,7 +105,9 @@ export interface ModelResult {
   sha256?: string;
   bytes?: number;
   metrics: Metrics;
-  /** Classification: k×k counts, row = true class, column = predicted class, classes in the report's `classes` order. */
+  /**
+   * Classification: k×k counts, row = true class, column = predicted class, classes in the report's `classes` order.
+   */
   confusion_matrix?: number[][];
   /** Classification: each class's precision, recall and F1 against the rest, and its rows (support). */
   per_class?: { precision: number; recall: number; f1: number; support: number }[];
@@ -129,7 +131,10 @@ export interface SliceResult {
   rows: number;
   candidate: Metrics;
   baseline?: Metrics | null;
-  /** The paired test of the two models on the slice's rows: McNemar's (classification) or a paired z-test of the absolute errors (regression). */
+  /**
+   * The paired test of the two models on the slice's rows: McNemar's (classification) or a paired z-test of the
+   * absolute errors (regression).
+   */
   test?: { method: 'mcnemar' | 'paired-z'; p_value: number };
 }
 
@@ -156,7 +161,10 @@ export interface GateCheck {
   p_adjusted?: number;
 }
 
-/** The workflow run and job that wrote a document (GITHUB_REPOSITORY, GITHUB_RUN_ID, GITHUB_RUN_ATTEMPT, GITHUB_JOB, GITHUB_SHA). */
+/**
+ * The workflow run and job that wrote a document (GITHUB_REPOSITORY, GITHUB_RUN_ID, GITHUB_RUN_ATTEMPT, GITHUB_JOB,
+ * GITHUB_SHA).
+ */
 export interface ReportProvenance {
   repository?: string;
   id: number;
@@ -190,7 +198,9 @@ export interface EvalReport {
   policy?: RulesFile;
   /** Results that look like a setup mistake (class order, output kind), each with its likely cause and fix. */
   warnings?: string[];
-  /** How the models were run where mlgate adapted to them: a ZipMap read as its probability tensor, a fixed batch size. */
+  /**
+   * How the models were run where mlgate adapted to them: a ZipMap read as its probability tensor, a fixed batch size.
+   */
   notes?: string[];
   /** Where the report was written, inside GitHub Actions: absent for a report written outside a workflow run. */
   run?: ReportProvenance;

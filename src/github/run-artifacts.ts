@@ -58,7 +58,9 @@ export interface PullRequestHead {
   ref: string;
 }
 
-/** What decides whether another run's artifacts may be a baseline (from GET /repos/{owner}/{repo}/actions/runs/{id}). */
+/**
+ * What decides whether another run's artifacts may be a baseline (from GET /repos/{owner}/{repo}/actions/runs/{id}).
+ */
 export interface BaselineRunFacts {
   id: number;
   event: string;
@@ -94,7 +96,10 @@ export function baselineRunRefusal(
   return `workflow run ${run.id} is ${what}; a baseline artifact is taken only from ${accepted}, so that no other branch or fork supplies the model to beat`;
 }
 
-/** Reads a run and its repository's default branch, and refuses it with a ConfigurationError unless its artifacts may be a baseline. */
+/**
+ * Reads a run and its repository's default branch, and refuses it with a ConfigurationError unless its artifacts may be
+ * a baseline.
+ */
 export async function checkBaselineRun(
   client: GitHubClient,
   request: { owner: string; repo: string; runId: number; pullRequest: PullRequestHead | undefined; label: string },

@@ -35,7 +35,10 @@ export interface MlgateEnvironment {
    * (a worker, then onnxruntime loaded and the models opened again) costs more than the overlap saves. @default 8 MiB
    */
   readonly scoreMinBytes: number;
-  /** The fewest rows ranked on another thread: below it, a new thread's start-up (about 40 ms) costs more than it saves. @default 100,000 */
+  /**
+   * The fewest rows ranked on another thread: below it, a new thread's start-up (about 40 ms) costs more than it saves.
+   * @default 100,000
+   */
   readonly rankMinRows: number;
 }
 

@@ -129,7 +129,9 @@ export async function readPartials(
   );
 }
 
-/** Typed arrays travel in documents as base64 of their little-endian bytes: exact, and a third of decimal text's size. */
+/**
+ * Typed arrays travel in documents as base64 of their little-endian bytes: exact, and a third of decimal text's size.
+ */
 export function encodeArray(array: Float64Array | Uint32Array): string {
   return Buffer.from(array.buffer, array.byteOffset, array.byteLength).toString('base64');
 }

@@ -18,7 +18,9 @@ export interface ScanOptions {
   files: readonly DatasetFile[];
   /** Gives columns their types; columns it does not name are read as `decodeHints` say, else as `auto`. */
   contract?: DataContract;
-  /** How to read columns the contract does not type: `number` for those sniffed numeric, `skip` for those not needed. */
+  /**
+   * How to read columns the contract does not type: `number` for those sniffed numeric, `skip` for those not needed.
+   */
   decodeHints?: Readonly<Record<string, DecodeAs>>;
   profile: ProfileBuilder;
   validator?: DatasetValidator;

@@ -568,7 +568,8 @@ describe('evaluate action (dist bundle)', () => {
     const cwd = project(500);
     const isolated = mkdtempSync(join(tmpdir(), 'mlgate-isolated-'));
     cpSync(actionBundleFolder('evaluate'), join(isolated, 'evaluate'), { recursive: true });
-    // The layout installOnnxruntime leaves in RUNNER_TOOL_CACHE (files and manifest), made here from this repository's copy.
+    // The layout installOnnxruntime leaves in RUNNER_TOOL_CACHE (files and manifest), made here from this repository's
+    // copy.
     const pin = BUILD_PIN.node.version;
     const toolCache = mkdtempSync(join(tmpdir(), 'mlgate-toolcache-'));
     const installed = fillToolCache(toolCache);

@@ -202,7 +202,8 @@ describe('a tampered tool cache', () => {
 
 describe('copies of onnxruntime-node that mlgate did not install', () => {
   it("passes over one planted in a node_modules folder above the action (a shared runner's work folder) for the tool cache", async () => {
-    // On a runner the action sits in <work>/_actions/<owner>/<repo>/<ref>/dist/evaluate; any job can write <work>/node_modules.
+    // On a runner the action sits in <work>/_actions/<owner>/<repo>/<ref>/dist/evaluate; any job can write
+    // <work>/node_modules.
     const work = mkdtempSync(join(tmpdir(), 'mlgate-work-'));
     copyPinnedFiles(work);
     appendFileSync(join(work, LIBRARY), 'tampered');
@@ -227,7 +228,8 @@ describe('copies of onnxruntime-node that mlgate did not install', () => {
   it('passes over an unchanged copy above the action whose native folder holds one library more (loaded with it)', async () => {
     const work = mkdtempSync(join(tmpdir(), 'mlgate-work-'));
     copyPinnedFiles(work);
-    // libonnxruntime.so.1 finds the libraries it needs beside itself first (RUNPATH $ORIGIN): a planted librt.so.1 runs.
+    // libonnxruntime.so.1 finds the libraries it needs beside itself first (RUNPATH $ORIGIN): a planted librt.so.1
+    // runs.
     writeFileSync(join(dirname(join(work, LIBRARY)), 'librt.so.1'), "a library of the attacker's");
     const action = join(work, '_actions', 'acme', 'mlgate', 'v1', 'dist', 'evaluate');
     mkdirSync(action, { recursive: true });

@@ -1,6 +1,9 @@
 import { writeGraphModel, type AttributeSpec, type NodeSpec, type ValueSpec } from '../../src/io/onnx/model-writer.js';
 
-/** A tree of depth 2 as test/fixtures/converters/make_fixtures.py writes it: 3 splits (x <= threshold: first child), 4 leaves. */
+/**
+ * A tree of depth 2 as test/fixtures/converters/make_fixtures.py writes it: 3 splits (x <= threshold: first child), 4
+ * leaves.
+ */
 export interface FixtureTree {
   splits: { feature: number; threshold: number }[];
   leaves: number[][];

@@ -1,6 +1,8 @@
 import type { Reporter, TestModule } from 'vitest/node';
 
-/** Ends every run with the plain line `N passed, N failed` (and skipped), which CI reads instead of vitest's summary. */
+/**
+ * Ends every run with the plain line `N passed, N failed` (and skipped), which CI reads instead of vitest's summary.
+ */
 export default class CountReporter implements Reporter {
   onTestRunEnd(testModules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<unknown>): void {
     let passed = 0;

@@ -43,9 +43,10 @@ export interface ActionResult {
 }
 
 /**
- * Runs an action's bundle (as this test run built it from src/; see bundles.ts) in a child process the way GitHub's runner runs a node action: INPUT_* for every
- * input given or defaulted in action.yml, the runner's file commands, the event payload file, and the context
- * variables. Only PATH and HOME are taken from this process, so the test machine's own GITHUB_* never leak in.
+ * Runs an action's bundle (as this test run built it from src/; see bundles.ts) in a child process the way GitHub's
+ * runner runs a node action: INPUT_* for every input given or defaulted in action.yml, the runner's file commands, the
+ * event payload file, and the context variables. Only PATH and HOME are taken from this process, so the test machine's
+ * own GITHUB_* never leak in.
  */
 export async function runAction(options: RunActionOptions): Promise<ActionResult> {
   const temp = mkdtempSync(join(tmpdir(), 'mlgate-runner-'));

@@ -8,7 +8,10 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the CLI (dist/cli/index.js as this test run built it) as a user would, with no GitHub context in the environment. */
+/**
+ * Runs the CLI (dist/cli/index.js as this test run built it) as a user would, with no GitHub context in the
+ * environment.
+ */
 export function runCli(
   args: readonly string[],
   options: { cwd?: string; env?: Record<string, string> } = {},

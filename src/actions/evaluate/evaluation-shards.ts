@@ -52,7 +52,8 @@ export function evaluationShards(
         seed: options.seed,
         bucketCount: BOOTSTRAP_BUCKETS,
       });
-      // Slices: each column's values merged across shards, then cut as one run cuts them (one bucket each: no bootstrap).
+      // Slices: each column's values merged across shards, then cut as one run cuts them (one bucket each: no
+      // bootstrap).
       const sliceColumns = first.slices.map((s) => s.column);
       const cells: SliceCell[] = [];
       const slices = sliceColumns.flatMap((column) => {
@@ -82,7 +83,8 @@ export function evaluationShards(
           batch_rows: models.flatMap((m) => m!.batch_rows),
         };
       };
-      // A file's digest is in the partial of the shard that read it whole, if one did (files split by position are not hashed).
+      // A file's digest is in the partial of the shard that read it whole, if one did (files split by position are not
+      // hashed).
       const documents = shards.map((s) => s.document);
       const files = documents[0]!.files.map((file) => ({
         ...file,

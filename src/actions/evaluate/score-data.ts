@@ -66,7 +66,8 @@ export async function scoreEvaluationData(
   const { shard } = options.sharding;
   const files = await resolveDataFiles(options.data, env.cwd, readSettings.format ?? 'auto', env.inputs.label('data'));
   const features = [...new Set(models.flatMap((m) => m.features))];
-  // Unless the task is regression, the outputs are read as class probabilities as they come (used if the task and classes turn out so).
+  // Unless the task is regression, the outputs are read as class probabilities as they come (used if the task and
+  // classes turn out so).
   const predict = options.task !== 'regression' ? options.output : undefined;
   const scoring = await startScoring(
     ort,

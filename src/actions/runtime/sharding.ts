@@ -4,7 +4,10 @@ import { parseShardSpec, type ShardSpec } from '../../core/shard/shard-spec.js';
 import { defaultPartialPath } from '../../io/partial-documents.js';
 import { parseList, type InputReader, type InputSpecs } from './inputs.js';
 
-/** The inputs that split a step over a matrix of jobs and merge it back, shared by validate-data, evaluate and drift-check. */
+/**
+ * The inputs that split a step over a matrix of jobs and merge it back, shared by validate-data, evaluate and
+ * drift-check.
+ */
 export function shardInputs(step: ShardedStep) {
   return {
     shard: {

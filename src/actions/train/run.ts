@@ -21,7 +21,9 @@ import { renderTrainingSection } from '../../render/sections/training.js';
 import type { ActionEnvironment } from '../runtime/host.js';
 import { parseTrainOptions, type TrainOptions } from './inputs.js';
 
-/** Runs the team's training command on this runner: preflight, cache, the run itself, its outputs checked and uploaded. */
+/**
+ * Runs the team's training command on this runner: preflight, cache, the run itself, its outputs checked and uploaded.
+ */
 export async function train(env: ActionEnvironment): Promise<void> {
   const options = parseTrainOptions(env.inputs);
   const reports = await RunReports.claim([resolve(env.cwd, options.report)]);
@@ -178,7 +180,9 @@ async function trainWith(env: ActionEnvironment, options: TrainOptions, reports:
     );
 }
 
-/** The cache key: a prefix per OS, then the hash of the key files' contents; the prefix alone restores older entries. */
+/**
+ * The cache key: a prefix per OS, then the hash of the key files' contents; the prefix alone restores older entries.
+ */
 async function cacheKeyOf(env: ActionEnvironment, options: TrainOptions): Promise<{ key: string; prefix: string }> {
   const files = (await glob(options.cacheKeyFiles, { cwd: env.cwd, onlyFiles: true, absolute: true })).sort();
   if (files.length === 0)

@@ -15,7 +15,9 @@ export type DriftTest = (typeof DRIFT_TESTS)[number];
 export type AutomaticTest = 'fisher';
 
 export interface DriftTestSpec {
-  /** The column kinds the test can serve (numeric columns are binned on the reference's quantiles for the count tests). */
+  /**
+   * The column kinds the test can serve (numeric columns are binned on the reference's quantiles for the count tests).
+   */
   kinds: readonly ColumnKind[];
   /** p_value: drift below the threshold, which lies in (0, 1); distance: drift at or above it, 0 or more. */
   judgedBy: 'p_value' | 'distance';

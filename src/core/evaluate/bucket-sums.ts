@@ -133,7 +133,9 @@ export function addClassificationRows(
   }
 }
 
-/** Classifier `m`'s k×k confusion matrix (row = true class) within totals of classification sums (a view, not a copy). */
+/**
+ * Classifier `m`'s k×k confusion matrix (row = true class) within totals of classification sums (a view, not a copy).
+ */
 export function confusionFromTotals(layout: Omit<BucketSums, 'sums'>, totals: Float64Array, m: number): Float64Array {
   const offset = classifierOffset(layout.k, m);
   return totals.subarray(offset, offset + layout.k * layout.k);

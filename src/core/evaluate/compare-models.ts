@@ -61,7 +61,10 @@ export interface ModelComparison {
   comparisons: MetricComparison[];
   /** McNemar's test on the rows the two models disagree on (classification with a baseline). */
   mcnemar: McNemarResult | null;
-  /** Per model (candidate, then baseline), its confusion matrix (row = true class) and per-class scores; empty for regression. */
+  /**
+   * Per model (candidate, then baseline), its confusion matrix (row = true class) and per-class scores; empty for
+   * regression.
+   */
   classes: ClassBreakdown[];
 }
 

@@ -19,7 +19,10 @@ export function addCostMetrics(metrics: Metrics, model: PartialModel): void {
   metrics.model_bytes = { value: model.bytes };
 }
 
-/** The cost metrics compared: latency quantiles with the interval of their change when both models were timed in the same rounds. */
+/**
+ * The cost metrics compared: latency quantiles with the interval of their change when both models were timed in the
+ * same rounds.
+ */
 export function costComparisons(
   candidate: Metrics,
   baseline: Metrics | null,

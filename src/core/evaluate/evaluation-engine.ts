@@ -1,7 +1,10 @@
 import type { AdditiveEvaluation, EvaluationState } from './evaluation-state.js';
 import type { Predictions } from './model-output.js';
 
-/** The rows an engine evaluates: the labels as the task reads them, each model's predictions, each row's bootstrap bucket. */
+/**
+ * The rows an engine evaluates: the labels as the task reads them, each model's predictions, each row's bootstrap
+ * bucket.
+ */
 export interface ScoredRows {
   truth: Int32Array | Float64Array;
   /** The candidate's, then the baseline's when there is one. */

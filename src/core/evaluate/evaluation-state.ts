@@ -38,7 +38,10 @@ export interface AdditiveEvaluation {
  * A shard writes its state into its partial report; the merge adds the states and finishes them like one run.
  */
 export interface EvaluationState extends AdditiveEvaluation {
-  /** Per model: one histogram per class scored against the rest (only class 1 for two classes); null without probabilities. */
+  /**
+   * Per model: one histogram per class scored against the rest (only class 1 for two classes); null without
+   * probabilities.
+   */
   ranking: (ScoreHistogram[] | null)[];
 }
 

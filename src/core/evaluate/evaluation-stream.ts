@@ -12,7 +12,9 @@ import { addClassificationRows, emptyClassificationSums, type BucketSums } from 
 import { addDisagreements } from './evaluation-state.js';
 import type { StreamedPredictions } from './model-output.js';
 
-/** The largest label read as a class index: beyond, no model has that many outputs (and the index must fit an Int32). */
+/**
+ * The largest label read as a class index: beyond, no model has that many outputs (and the index must fit an Int32).
+ */
 const MAX_CLASS = 2 ** 31 - 1;
 
 /** The additive part of a classifier evaluation, summed as the rows were scored. */
@@ -151,7 +153,10 @@ export class EvaluationStream {
   }
 }
 
-/** The streamed sums when they are of this truth (the classes resolved at the end) and number of classes; else undefined. */
+/**
+ * The streamed sums when they are of this truth (the classes resolved at the end) and number of classes; else
+ * undefined.
+ */
 export function summedRowsFor(
   summed: SummedRows | undefined,
   truth: Int32Array | Float64Array,

@@ -1,6 +1,8 @@
 import { seededRandom } from '../data/seeded-random.js';
 
-/** Bootstrap replicates of a latency interval: the timed rounds are few thousand at most, so this stays in milliseconds. */
+/**
+ * Bootstrap replicates of a latency interval: the timed rounds are few thousand at most, so this stays in milliseconds.
+ */
 const REPLICATES = 400;
 
 /**

@@ -282,7 +282,9 @@ function detectKind(raw: RawOutput): 'probabilities' | 'logits' | 'labels' {
   return areDistributions(raw, 0, raw.data.length / raw.width) ? 'probabilities' : 'logits';
 }
 
-/** Whether rows `from` to `to` each hold values in [0, 1] that (for several columns) sum to 1 within float32 rounding. */
+/**
+ * Whether rows `from` to `to` each hold values in [0, 1] that (for several columns) sum to 1 within float32 rounding.
+ */
 function areDistributions(raw: RawOutput, from: number, to: number): boolean {
   for (let r = from; r < to; r++) {
     let sum = 0;

@@ -1,10 +1,11 @@
 /**
- * The Poisson bootstrap, hashed by row (Chamandy et al. 2012, "Estimating uncertainty for massive data streams"):
- * each row is hashed from its identity (its file's place in the dataset and its place in the file) into one of a fixed number of buckets, and each bucket
- * gets one Poisson(1) weight per replicate, drawn from a hash of (seed, bucket, replicate). A replicate's totals are
- * then Σ weight × the bucket's sums, so the cost is buckets × replicates whatever the number of rows, the same row
- * always gets the same weights (the candidate and the baseline see identical resamples: the bootstrap is paired),
- * and shards of a dataset add their bucket sums to exactly the totals of one run over all of it.
+ * The Poisson bootstrap, hashed by row (Chamandy et al. 2012, "Estimating uncertainty for massive data streams"): each
+ * row is hashed from its identity (its file's place in the dataset and its place in the file) into one of a fixed
+ * number of buckets, and each bucket gets one Poisson(1) weight per replicate, drawn from a hash of (seed, bucket,
+ * replicate). A replicate's totals are then Σ weight × the bucket's sums, so the cost is buckets × replicates whatever
+ * the number of rows, the same row always gets the same weights (the candidate and the baseline see identical
+ * resamples: the bootstrap is paired), and shards of a dataset add their bucket sums to exactly the totals of one run
+ * over all of it.
  */
 
 import { murmurFinalize32 } from '../hashing.js';
@@ -22,7 +23,10 @@ export function fileIdentity(position: number): number {
   return murmurFinalize32(Math.imul(position + 1, 0x27d4eb2f) ^ 0x165667b1);
 }
 
-/** The bucket of a row, from its file's identity (fileIdentity) and its identity in the file (a byte offset or a position). */
+/**
+ * The bucket of a row, from its file's identity (fileIdentity) and its identity in the file (a byte offset or a
+ * position).
+ */
 export function rowBucket(fileHash: number, rowId: number, buckets: number): number {
   const low = rowId % 0x100000000;
   const high = Math.floor(rowId / 0x100000000);
@@ -91,7 +95,10 @@ export function poissonWeight(seed: number, bucket: number, replicate: number): 
   return weightOf(bucketHash(bucket) ^ replicateHash(seed, replicate), weightTable());
 }
 
-/** What every replicate's totals reuse: the buckets that hold rows, and the bucket's half of each of their weights' hashes. */
+/**
+ * What every replicate's totals reuse: the buckets that hold rows, and the bucket's half of each of their weights'
+ * hashes.
+ */
 export interface ReplicateBasis {
   used: Int32Array;
   hashes: Uint32Array;
@@ -173,7 +180,10 @@ export function allReplicateTotals(sums: Float64Array, stride: number, replicate
   return totals;
 }
 
-/** The percentile interval [(1 − level)/2, (1 + level)/2] of replicate values (NaN values dropped), by linear interpolation. */
+/**
+ * The percentile interval [(1 − level)/2, (1 + level)/2] of replicate values (NaN values dropped), by linear
+ * interpolation.
+ */
 export function percentileInterval(values: Float64Array, level = 0.95): [number, number] | undefined {
   const finite = values.filter((v) => Number.isFinite(v)).sort();
   if (finite.length < 2) return undefined;

@@ -107,7 +107,9 @@ export function sliceMetrics(
   return results;
 }
 
-/** The evaluation state of the rows of one value of a slice column, in one shard: its text (null when empty) and number. */
+/**
+ * The evaluation state of the rows of one value of a slice column, in one shard: its text (null when empty) and number.
+ */
 export interface SliceValueState {
   text: string | null;
   /** The value as a number, or null when it is not one (or empty). */
@@ -224,7 +226,8 @@ export function mergeSliceStates(
       candidate: compared.candidate,
       baseline: baseline ? compared.baseline : null,
     };
-    // The shards carry McNemar's counts per value; the paired errors of regressors are not carried, so no test for them.
+    // The shards carry McNemar's counts per value; the paired errors of regressors are not carried, so no test for
+    // them.
     if (baseline && compared.mcnemar) result.test = { method: 'mcnemar', p_value: compared.mcnemar.pValue };
     results.push(result);
   }

@@ -11,7 +11,9 @@ import type { Predictions } from './model-output.js';
  * not make chance differences look like regressions.
  */
 
-/** What each row says about the two models: for classifiers, which of them got it right; for regressors, their errors. */
+/**
+ * What each row says about the two models: for classifiers, which of them got it right; for regressors, their errors.
+ */
 export type PairedRows =
   | {
       task: 'classification' /** Per row: 1 when the candidate is right, plus 2 when the baseline is. */;
@@ -273,7 +275,10 @@ export function countSlices(
   return countsOf(counts, 'regression');
 }
 
-/** The column pairs searched: each categorical column with every column after it, or before it when that one is not categorical. */
+/**
+ * The column pairs searched: each categorical column with every column after it, or before it when that one is not
+ * categorical.
+ */
 export function searchPairs(columns: readonly SearchColumn[], maxPairs = MAX_PAIRS): [number, number][] {
   const pairs: [number, number][] = [];
   for (let a = 0; a < columns.length; a++) {

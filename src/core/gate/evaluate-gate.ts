@@ -38,7 +38,9 @@ export interface GatePolicy {
   metrics: Record<string, MetricRule>;
   /** Rules every slice must meet (slices have no intervals: change rules compare point values). */
   slices?: Record<string, MetricRule>;
-  /** Judge change rules by the confidence interval of the difference (the decision rule); false: by the point change. */
+  /**
+   * Judge change rules by the confidence interval of the difference (the decision rule); false: by the point change.
+   */
   significantOnly: boolean;
   /** The decision rule of change rules that name none. @default 'lenient' */
   rule?: DecisionRule;

@@ -27,7 +27,10 @@ export function brierScore(yTrue: ArrayLike<number>, probabilities: Float64Array
   return probabilityMetrics(yTrue, probabilities, k).brier;
 }
 
-/** The additive state of the calibration error: per confidence bin, the rows, their summed confidence and the correct ones. */
+/**
+ * The additive state of the calibration error: per confidence bin, the rows, their summed confidence and the correct
+ * ones.
+ */
 export interface CalibrationBins {
   count: number[];
   confidence: number[];

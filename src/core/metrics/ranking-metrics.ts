@@ -18,7 +18,10 @@ export interface RankTarget {
   column: number;
 }
 
-/** What a k-class model's probabilities are ranked by: class 1 against class 0 for two classes, else each class against the rest. */
+/**
+ * What a k-class model's probabilities are ranked by: class 1 against class 0 for two classes, else each class against
+ * the rest.
+ */
 export function rankTargets(k: number): RankTarget[] {
   return k === 2 ? [{ positive: 1, column: 1 }] : Array.from({ length: k }, (_, c) => ({ positive: c, column: c }));
 }
@@ -222,11 +225,12 @@ function flagRanking(positive: ArrayLike<boolean | number>, scores: ArrayLike<nu
 }
 
 /**
- * ROC AUC and average precision of a classifier from its class probabilities stored row by row
- * (`probabilities[r * k + c]`): for two classes, of class 1 against class 0 (sklearn's roc_auc_score and
- * average_precision_score of a binary problem); beyond, of every class against the rest, macro-averaged (ROC AUC
- * undefined when a class is absent, as sklearn refuses it; average precision over the classes present), as sklearn's roc_auc_score(multi_class='ovr') and average_precision_score(average='macro') on
- * binarised labels. Each target's sorted scores give both metrics in one pass.
+ * ROC AUC and average precision of a classifier from its class probabilities stored row by row (`probabilities[r * k +
+ * c]`): for two classes, of class 1 against class 0 (sklearn's roc_auc_score and average_precision_score of a binary
+ * problem); beyond, of every class against the rest, macro-averaged (ROC AUC undefined when a class is absent, as
+ * sklearn refuses it; average precision over the classes present), as sklearn's roc_auc_score(multi_class='ovr') and
+ * average_precision_score(average='macro') on binarised labels. Each target's sorted scores give both metrics in one
+ * pass.
  */
 export function classifierRanking(yTrue: ArrayLike<number>, probabilities: Float64Array, k: number): Ranking {
   return macroRanking(splitTargets(yTrue, probabilities, k, rankTargets(k)));

@@ -134,7 +134,10 @@ export function histogramAveragePrecision(h: ScoreHistogram): BoundedValue {
   return { value: ap, bound };
 }
 
-/** The mean of the values (and of the bounds) of the classes where the metric is defined, as a macro average; `strict`: undefined unless defined for every class. */
+/**
+ * The mean of the values (and of the bounds) of the classes where the metric is defined, as a macro average; `strict`:
+ * undefined unless defined for every class.
+ */
 export function macroAverage(values: readonly BoundedValue[], strict = false): BoundedValue {
   if (strict && values.some((v) => Number.isNaN(v.value))) return { value: Number.NaN, bound: 0 };
   const defined = values.filter((v) => !Number.isNaN(v.value));

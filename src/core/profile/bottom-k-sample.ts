@@ -24,7 +24,9 @@ export const PRIORITY_RANGE = 2 ** 53;
 /** Slots below this pack beside a 32-bit high part into one exact double (32 + 21 bits). */
 const PACKED_SLOTS = 2097152;
 
-/** Slots allocated at first: a sample grows by doubling up to its capacity, so a large capacity costs nothing unused. */
+/**
+ * Slots allocated at first: a sample grows by doubling up to its capacity, so a large capacity costs nothing unused.
+ */
 const INITIAL_SLOTS = 65536;
 
 /**

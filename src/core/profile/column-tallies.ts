@@ -72,7 +72,10 @@ export function contiguousPrefix(slots: readonly number[], rows: readonly number
   return run;
 }
 
-/** Copies the chosen rows' values into their slots: the first `run` as blocks (see contiguousPrefix), the rest one by one. */
+/**
+ * Copies the chosen rows' values into their slots: the first `run` as blocks (see contiguousPrefix), the rest one by
+ * one.
+ */
 export function copySampled(
   state: ColumnState,
   column: ColumnData | undefined,

@@ -36,7 +36,10 @@ export function shardByteRange(shard: ShardSpec, start: number, end: number): { 
   return { start: at(shard.index - 1), stop: at(shard.index) };
 }
 
-/** The rows [start, stop) of `rows` that shard `index` of `count` takes, for files whose rows can be addressed by position. */
+/**
+ * The rows [start, stop) of `rows` that shard `index` of `count` takes, for files whose rows can be addressed by
+ * position.
+ */
 export function shardRowRange(shard: ShardSpec, rows: number): { start: number; stop: number } {
   const at = (i: number) => Math.floor((rows * i) / shard.count);
   return { start: at(shard.index - 1), stop: at(shard.index) };

@@ -206,7 +206,8 @@ function pomeranzCdf(n: number, x: number): number {
     const powers = i === 1 || i === 2 * n + 1 ? gPower : i % 2 === 1 ? twoGPower : oneMinusTwoGPower;
     const span = j2 - k1 + 1;
     if (span > 0) {
-      // current[r] = Σ_s previous[k1 − previousStart + s] · powers[(j1 − k1 + r) − s], the slice of the convolution kept.
+      // current[r] = Σ_s previous[k1 − previousStart + s] · powers[(j1 − k1 + r) − s], the slice of the convolution
+      // kept.
       const from = j1 - k1;
       const count = j2 - j1 + 1;
       let largest = 0;

@@ -85,7 +85,9 @@ export function markSorted(values: Float64Array): Float64Array {
   return values;
 }
 
-/** A sorted copy of the values, or the values themselves when they are sorted already (the caller must not change them). */
+/**
+ * A sorted copy of the values, or the values themselves when they are sorted already (the caller must not change them).
+ */
 export function sortedCopy(values: Float64Array): Float64Array {
   return markedSorted.has(values) || isSorted(values) ? values : sortValues(values.slice());
 }
@@ -170,7 +172,9 @@ function sortFloat32Valued(values: Float64Array, keysInto?: Uint32Array, nextInt
   return values;
 }
 
-/** The unsigned key of a float32's bits that sorts like the number: flip every bit of negatives, the sign of positives. */
+/**
+ * The unsigned key of a float32's bits that sorts like the number: flip every bit of negatives, the sign of positives.
+ */
 export function float32Key(bits: number): number {
   return bits >>> 31 === 1 ? ~bits >>> 0 : (bits | 0x80000000) >>> 0;
 }

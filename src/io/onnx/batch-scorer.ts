@@ -31,17 +31,25 @@ export interface ScoredModel {
 export interface ScoringResult {
   models: ScoredModel[];
   summed?: SummedRows;
-  /** Per model, its rank targets' keys split as the rows were scored (see EvaluationStream.rankKeys), in shared memory. */
+  /**
+   * Per model, its rank targets' keys split as the rows were scored (see EvaluationStream.rankKeys), in shared memory.
+   */
   rankKeys?: SplitKeys[][];
 }
 
-/** Sum the classifiers' rows as they are scored, for a bootstrap of `bucketCount` buckets; and split their scores for ranking. */
+/**
+ * Sum the classifiers' rows as they are scored, for a bootstrap of `bucketCount` buckets; and split their scores for
+ * ranking.
+ */
 export interface SumRows {
   bucketCount: number;
   splitRankKeys?: boolean;
 }
 
-/** What the reader knows of a batch's rows besides their features: the label as a number (NaN where not) and the bootstrap bucket. */
+/**
+ * What the reader knows of a batch's rows besides their features: the label as a number (NaN where not) and the
+ * bootstrap bucket.
+ */
 export interface RowFacts {
   labels: Float64Array | undefined;
   buckets: Uint32Array;
@@ -79,7 +87,10 @@ export interface ModelScoring {
   close(): Promise<void>;
 }
 
-/** Runs `read`, which feeds `scoring` as it reads; gives what it read and every model's outputs (the caller closes the scoring then), or closes the scoring when it fails. */
+/**
+ * Runs `read`, which feeds `scoring` as it reads; gives what it read and every model's outputs (the caller closes the
+ * scoring then), or closes the scoring when it fails.
+ */
 export async function readWhileScoring<T>(
   scoring: ModelScoring,
   read: (onFeatures: ModelScoring['add']) => Promise<T>,

@@ -49,7 +49,9 @@ export interface InstallOptions {
   maxTarballBytes?: number;
 }
 
-/** Where the pinned onnxruntime-node for this platform lives in the tool cache, as actions/tool-cache lays out tools. */
+/**
+ * Where the pinned onnxruntime-node for this platform lives in the tool cache, as actions/tool-cache lays out tools.
+ */
 export function cachedOnnxruntimeDir(options: Pick<InstallOptions, 'pin' | 'cacheRoot' | 'arch'>): string {
   return join(options.cacheRoot, 'mlgate-onnxruntime-node', options.pin.node.version, options.arch ?? process.arch);
 }

@@ -90,7 +90,9 @@ const PROCESS_CLOCK: LatencyClock = {
   },
 };
 
-/** What measureLatency gives: per model each timed call's milliseconds and rows, and how many rounds were timed again. */
+/**
+ * What measureLatency gives: per model each timed call's milliseconds and rows, and how many rounds were timed again.
+ */
 export interface LatencyTimes {
   models: ScoringTimes[];
   retimedRounds: number;
@@ -98,10 +100,11 @@ export interface LatencyTimes {
 
 /**
  * Times each model on the same batch of `sample.rows` rows: `warmUpCalls` untimed calls each, then rounds in which
- * every model is called once, in alternating order (ABBA), so that neither model always runs first or on what the
- * other left in the caches. A round during which the process was off the CPU for over a quarter of a call (another
- * process had the core: on a shared runner one such call is a 2-10x outlier, and when they hit about 5% of the
- * calls they alone decide the p95) is timed again, until the timing has taken three times `budgetMs` (a slow model on a busy machine is preempted on
+ * every model is called once, in alternating order (ABBA), so that neither model always runs first or on what the other
+ * left in the caches. A round during which the process was off the CPU for over a quarter of a call (another process
+ * had the core: on a shared runner one such call is a 2-10x outlier, and when they hit about 5% of the calls they alone
+ * decide the p95) is timed again, until the timing has taken three times `budgetMs` (a slow model on a busy machine is
+ * preempted on
 most calls: those are kept then). It goes on until `maxCalls` rounds, or `minCalls` rounds and `budgetMs` of kept
 calls (or three times that in all).
  */

@@ -138,7 +138,10 @@ const ELEMENT_TYPES: Record<ElementType, number> = {
   string: onnx.TensorProto.DataType.STRING,
 };
 
-/** A graph input or output: a tensor (dimensions numbers, names for symbolic ones), or a sequence of maps (ZipMap's output). */
+/**
+ * A graph input or output: a tensor (dimensions numbers, names for symbolic ones), or a sequence of maps (ZipMap's
+ * output).
+ */
 export type ValueSpec =
   | { name: string; type: ElementType; shape?: (number | string)[] }
   | { name: string; mapOf: { key: 'int64' | 'string'; value: 'float' } };

@@ -251,7 +251,9 @@ export function runner(
   };
 }
 
-/** Scores `rows` rows in calls of exactly `batch` rows, the last one filled up with the last row, and joins the outputs. */
+/**
+ * Scores `rows` rows in calls of exactly `batch` rows, the last one filled up with the last row, and joins the outputs.
+ */
 async function inFixedBatches(
   call: (features: Float32Array | Float64Array, rows: number, columns: number) => Promise<OutputTensor>,
   features: Float32Array | Float64Array,
@@ -323,7 +325,9 @@ function typedValues(
   }
 }
 
-/** onnxruntime's refusal of the fed shape or type as one line naming the input and the fix; undefined for other errors. */
+/**
+ * onnxruntime's refusal of the fed shape or type as one line naming the input and the fix; undefined for other errors.
+ */
 function runError(
   error: unknown,
   name: string,

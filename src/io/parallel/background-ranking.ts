@@ -82,7 +82,10 @@ export function shareRanking(
   };
 }
 
-/** The other thread's part, started: its answer (the ranks when it ranked from the probabilities), or undefined when there is none. */
+/**
+ * The other thread's part, started: its answer (the ranks when it ranked from the probabilities), or undefined when
+ * there is none.
+ */
 function otherThread(
   truth: Int32Array | Float64Array,
   models: readonly Predictions[],
@@ -120,7 +123,10 @@ function otherThread(
   });
 }
 
-/** A request's part, on the thread that received it: the ranks it computed from the probabilities (none for a shared job), after its part of the bootstrap. */
+/**
+ * A request's part, on the thread that received it: the ranks it computed from the probabilities (none for a shared
+ * job), after its part of the bootstrap.
+ */
 export function takeRequestPart(request: RankRequest): Record<string, number>[] {
   let ranked: Record<string, number>[] = [];
   if (request.job) takeRankTasks(request.job);
@@ -173,7 +179,9 @@ function rankAll({ rows, truth, models }: NonNullable<RankRequest['probabilities
   return models.map((m) => (m ? rankMetricsOf(labels, new Float64Array(m.buffer, 0, rows * m.k), m.k) : {}));
 }
 
-/** The memory under the array if it is shared already and starts there (streamed probabilities are), else a shared copy. */
+/**
+ * The memory under the array if it is shared already and starts there (streamed probabilities are), else a shared copy.
+ */
 function shared(array: Int32Array | Float64Array): SharedArrayBuffer {
   if (array.buffer instanceof SharedArrayBuffer && array.byteOffset === 0) return array.buffer;
   const buffer = new SharedArrayBuffer(array.byteLength);

@@ -78,12 +78,12 @@ const MAX_IN_FLIGHT_ROWS = 36_000;
 
 /**
  * Scoring for rows as they are read: on another thread when the data is large enough and a second core is there, so
- * that onnxruntime scores one batch while this thread reads the next (on the 1M-row evaluate benchmark about 15%
- * faster in all, though the read itself slows by about 0.2 s beside the thread); else on this thread, between reads. The thread runs
- * onnxruntime with one intra-op thread, which leaves the reader its core (with its default two, fighting the reader
- * for the cores, the models took twice as long).
- * MLGATE_THREADS=1 keeps everything on this thread; below MlgateEnvironment.scoreMinBytes of data (MLGATE_SCORE_MIN_BYTES
- * overrides it, for tests) the thread's start costs more than the overlap saves.
+ * that onnxruntime scores one batch while this thread reads the next (on the 1M-row evaluate benchmark about 15% faster
+ * in all, though the read itself slows by about 0.2 s beside the thread); else on this thread, between reads. The
+ * thread runs onnxruntime with one intra-op thread, which leaves the reader its core (with its default two, fighting
+ * the reader for the cores, the models took twice as long). MLGATE_THREADS=1 keeps everything on this thread; below
+ * MlgateEnvironment.scoreMinBytes of data (MLGATE_SCORE_MIN_BYTES overrides it, for tests) the thread's start costs
+ * more than the overlap saves.
  */
 export async function startScoring(
   ort: Onnxruntime,

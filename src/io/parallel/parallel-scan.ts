@@ -13,7 +13,10 @@ export function readingThreads(settings: Pick<MlgateEnvironment, 'threads'> = re
   return settings.threads;
 }
 
-/** The smallest file read in parallel: smaller ones are read in one piece (MLGATE_PARALLEL_MIN_BYTES overrides, for tests). */
+/**
+ * The smallest file read in parallel: smaller ones are read in one piece (MLGATE_PARALLEL_MIN_BYTES overrides, for
+ * tests).
+ */
 export function parallelMinBytes(
   settings: Pick<MlgateEnvironment, 'parallelMinBytes'> = readMlgateEnvironment(),
 ): number {

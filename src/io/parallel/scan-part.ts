@@ -28,7 +28,9 @@ export interface PartRequest {
   sampleSize: number;
   /** The part's share of the file's rows (its share of the bytes): its sample keeps what the whole's can need. */
   share: number;
-  /** Bytes of rows in the whole file: the part's sample takes rows below the ceiling they imply (see ByteOffsetCeiling). */
+  /**
+   * Bytes of rows in the whole file: the part's sample takes rows below the ceiling they imply (see ByteOffsetCeiling).
+   */
   dataBytes: number;
   seed?: number;
   /** The profile is only compared (see ProfileOptions.sortedOnly): every part must be read so. */

@@ -16,7 +16,10 @@ export interface BootstrapJob {
   totals: SharedArrayBuffer;
 }
 
-/** Replicates claimed at a time: small enough for both threads to end close together, large enough to cost nothing to claim. */
+/**
+ * Replicates claimed at a time: small enough for both threads to end close together, large enough to cost nothing to
+ * claim.
+ */
 const CHUNK = 20;
 
 export function bootstrapJob(sums: Float64Array, stride: number, replicates: number, seed: number): BootstrapJob {

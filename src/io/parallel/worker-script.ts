@@ -26,7 +26,9 @@ export function toWorkerError(error: unknown): WorkerError {
   return { name: e.name ?? 'Error', message: e.message ?? String(error), location: e.location };
 }
 
-/** The error again on this side: user errors keep their kind across the thread boundary (and so their one-line report). */
+/**
+ * The error again on this side: user errors keep their kind across the thread boundary (and so their one-line report).
+ */
 export function fromWorkerError({ name, message, location }: WorkerError): Error {
   return name === 'DataError'
     ? new DataError(message, location)

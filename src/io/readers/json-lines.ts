@@ -7,7 +7,10 @@ export interface JsonLinesOptions {
   decodeAs: (columns: readonly string[]) => DecodeAs[];
   dictionary: (column: string) => TextDictionary;
   batchRows?: number;
-  /** Read only the records at these positions (0 = the first record; blank lines do not count): the others are not parsed. */
+  /**
+   * Read only the records at these positions (0 = the first record; blank lines do not count): the others are not
+   * parsed.
+   */
   keep?: (position: number) => boolean;
 }
 

@@ -11,7 +11,10 @@ export interface ParquetOptions {
   name: string;
   decodeAs: (columns: readonly string[]) => DecodeAs[];
   dictionary: (column: string) => TextDictionary;
-  /** Read only these rows, given the file's row count and its row groups' (shards address a Parquet file's rows by position). */
+  /**
+   * Read only these rows, given the file's row count and its row groups' (shards address a Parquet file's rows by
+   * position).
+   */
   rows?: (total: number, groupRows: readonly number[]) => { start: number; stop: number };
   /**
    * Batches of at most this many rows (default: one batch per row group, as profiles of Parquet have always been

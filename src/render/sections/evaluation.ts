@@ -148,7 +148,9 @@ function formatP(p: number): string {
   return Number(p.toPrecision(2)).toString();
 }
 
-/** Where the candidate is significantly worse: the slices the search found, or that it found none, and what it searched. */
+/**
+ * Where the candidate is significantly worse: the slices the search found, or that it found none, and what it searched.
+ */
 function weakSliceNote(search: WeakSliceReport): string {
   const method = search.method === 'mcnemar' ? "McNemar's test" : 'a paired z-test of the absolute errors';
   const scope = `${formatCount(search.tested)} slices of ${formatCount(search.columns.length)} ${search.columns.length === 1 ? 'column' : 'columns'}${search.pairs ? ' and their pairs' : ''} with at least ${formatCount(search.min_rows)} rows, ${method} per slice, Holm-corrected at ${formatNumber(search.alpha)}`;
@@ -268,7 +270,10 @@ function legend(report: EvalReport): string {
   return `<sub>${items.join(' · ')}.</sub>`;
 }
 
-/** What was evaluated, so that a reviewer can check it: the data files (rows, SHA-256), both models' SHA-256, the commit and the run. */
+/**
+ * What was evaluated, so that a reviewer can check it: the data files (rows, SHA-256), both models' SHA-256, the commit
+ * and the run.
+ */
 function provenanceLine(report: EvalReport): string | undefined {
   const facts: string[] = [];
   const files = report.data?.files ?? [];

@@ -30,20 +30,14 @@
  * - Per-runner setup (a recorded nvidia-smi on `[self-hosted, linux, gpu]` only) goes through `runnerEnv`.
  *
  * @example
- * const github = await new GitHubEmulator().start();
- * const results = await new ResultsServiceEmulator().start();
- * const repo = createFixtureRepo({ 'contract.yml': '...', 'data/train.csv': '...' });
- * repo.commit('better-model', { 'model.onnx': bytes });
- * const pull = repo.openPullRequest(github, { branch: 'better-model' });
- * const run = await runWorkflow({
- *   workflow: join(ROOT, 'workflow-templates', 'mlgate-pull-request.yml'),
- *   event: repo.pullRequestEvent(github, pull.number),
- *   repo, github, results,
- * });
- * expect(run.conclusion).toBe('success');
- * expect(run.jobs.check!.legs[0]!.token).toBe(GitHubEmulator.WRITE_TOKEN);
- * // Then the comment workflow, from the finished run:
- * await runWorkflow({ workflow: '...mlgate-pr-comment.yml', event: completedRunEvent(run, repo.repository), repo, github, results });
+ * const github = await new GitHubEmulator().start(); const results = await new ResultsServiceEmulator().start(); const
+ * repo = createFixtureRepo({ 'contract.yml': '...', 'data/train.csv': '...' }); repo.commit('better-model', {
+ * 'model.onnx': bytes }); const pull = repo.openPullRequest(github, { branch: 'better-model' }); const run = await
+ * runWorkflow({   workflow: join(ROOT, 'workflow-templates', 'mlgate-pull-request.yml'),   event:
+ * repo.pullRequestEvent(github, pull.number),   repo, github, results, }); expect(run.conclusion).toBe('success');
+ * expect(run.jobs.check!.legs[0]!.token).toBe(GitHubEmulator.WRITE_TOKEN); // Then the comment workflow, from the
+ * finished run: await runWorkflow({ workflow: '...mlgate-pr-comment.yml', event: completedRunEvent(run,
+ * repo.repository), repo, github, results });
  *
  * @module
  */

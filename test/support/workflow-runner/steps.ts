@@ -30,7 +30,9 @@ export interface StepInvocation {
   timeoutMs: number;
 }
 
-/** `uses: mlgate/mlgate/actions/<name>@<ref>`: the bundle actions/<name>/action.yml names, as this test run built it. */
+/**
+ * `uses: mlgate/mlgate/actions/<name>@<ref>`: the bundle actions/<name>/action.yml names, as this test run built it.
+ */
 const FIRST_PARTY = /^mlgate\/mlgate\/actions\/([a-z0-9-]+)@[\w.\-/]+$/;
 
 /** A third-party action as the runner emulates it: its inputs with their defaults, and what it does. */

@@ -192,7 +192,9 @@ describe('sharded-step skeleton', () => {
   });
 
   describe('runShardedStep', () => {
-    /** A fake step over `data` whose calls are recorded: a scan reads the shard's half (or all), finish prints the sum. */
+    /**
+     * A fake step over `data` whose calls are recorded: a scan reads the shard's half (or all), finish prints the sum.
+     */
     function parts(data: readonly number[], calls: string[]): ShardedStepParts<'drift-check', Values, Values, Values> {
       const half = Math.ceil(data.length / 2);
       const sum = ({ values }: Values) => values.reduce((a, b) => a + b, 0);

@@ -263,7 +263,8 @@ describe('new categories: how unlikely as many current-only categories are by ch
 });
 
 describe("a constant reference column: Fisher's exact test of the values that moved", () => {
-  // /usr/bin/python3 -c "from scipy.stats import fisher_exact as f; print(f([[n, 0], [m - k, k]], alternative='greater').pvalue)"
+  // /usr/bin/python3 -c "from scipy.stats import fisher_exact as f; print(f([[n, 0], [m - k, k]],
+  // alternative='greater').pvalue)"
   it.each([
     [100, 100, 1, 0.5],
     [3000, 2000, 40, 9.546137111470217e-17],

@@ -9,7 +9,10 @@ import { seededRandom } from '../../../../src/core/data/seeded-random.js';
 
 const BUCKETS = 64;
 
-/** Two models' float32 outputs for `rows` rows of `k` classes, and labels; `logitsFrom`: the baseline's rows from there on are logits. */
+/**
+ * Two models' float32 outputs for `rows` rows of `k` classes, and labels; `logitsFrom`: the baseline's rows from there
+ * on are logits.
+ */
 function outputs(rows: number, k: number, logitsFrom = Infinity) {
   const random = seededRandom(7);
   const labels = Float64Array.from({ length: rows }, () => Math.floor(random() * k));

@@ -7,7 +7,10 @@ import {
   type RawOutput,
 } from '../../../../src/core/evaluate/model-output.js';
 
-/** Feeds `data` (width numbers a row) to a stream in batches of the given row counts, as a scorer does: every output so far each time. */
+/**
+ * Feeds `data` (width numbers a row) to a stream in batches of the given row counts, as a scorer does: every output so
+ * far each time.
+ */
 function stream(data: number[], width: number, sizes: number[], asked: OutputKind = 'auto', integer = false) {
   const s = new PredictionStream(asked);
   let rows = 0;

@@ -19,7 +19,10 @@ import { seededRandom } from '../../../support/models.js';
 
 const REGIONS = ['north', 'south', 'east', 'west'];
 
-/** 40,000 rows, two classifiers equal everywhere but in region east, where the candidate errs on a third of its right rows. */
+/**
+ * 40,000 rows, two classifiers equal everywhere but in region east, where the candidate errs on a third of its right
+ * rows.
+ */
 function planted(rows = 40_000, broken = 'east') {
   const random = seededRandom(3);
   const truth = new Int32Array(rows);
@@ -34,7 +37,8 @@ function planted(rows = 40_000, broken = 'east') {
     const right = random() < 0.85;
     baseline[r] = right ? truth[r]! : 1 - truth[r]!;
     const spoilt = REGIONS[region[r]!] === broken && right && random() < 0.33;
-    // Elsewhere the candidate swaps right and wrong rows at random, as many of each (0.85 × 0.03 = 0.15 × 0.17): no real change.
+    // Elsewhere the candidate swaps right and wrong rows at random, as many of each (0.85 × 0.03 = 0.15 × 0.17): no
+    // real change.
     const swap = REGIONS[region[r]!] !== broken && random() < (right ? 0.03 : 0.17);
     candidate[r] = spoilt || swap ? 1 - baseline[r]! : baseline[r]!;
   }

@@ -147,7 +147,8 @@ describe('evaluateGate', () => {
 
 describe('what a holdout can detect', () => {
   it('reads the standard error off the 95% interval; 2.80 standard errors are detected with 80% power', () => {
-    // SE = 0.06 / (2 × 1.959964) = 0.0153064; MDE = (1.959964 + 0.841621) × SE = 0.0428822; 900 × (MDE / 0.01)² = 16549.9.
+    // SE = 0.06 / (2 × 1.959964) = 0.0153064; MDE = (1.959964 + 0.841621) × SE = 0.0428822; 900 × (MDE / 0.01)² =
+    // 16549.9.
     const effect = computeDetectableEffect(-0.03, 0.03, 0.01, 900);
     expect(effect.standardError).toBeCloseTo(0.0153064, 6);
     expect(effect.detectable).toBeCloseTo(0.0428822, 6);

@@ -29,7 +29,10 @@ function target(
   };
 }
 
-/** Feeds rows 0..n-1 (feature f of row r is 100 r + f) in read batches of the given sizes, reusing the arrays as a reader does. */
+/**
+ * Feeds rows 0..n-1 (feature f of row r is 100 r + f) in read batches of the given sizes, reusing the arrays as a
+ * reader does.
+ */
 async function feed(scorer: BatchScorer, sizes: number[], width: number): Promise<void> {
   const columns = Array.from({ length: width }, () => new Float64Array(16));
   let row = 0;

@@ -11,7 +11,10 @@ const MIXED = join(ROOT, 'test', 'fixtures', 'parquet', 'mixed.parquet');
 const COLUMNS = ['id', 'delay', 'big', 'score', 'ratio', 'counter', 'when', 'origin', 'code', 'flag'];
 const DECODINGS: DecodeAs[] = ['number', 'bool', 'datetime', 'text', 'auto'];
 
-/** Every batch a reader gives, each column as plain data: statuses, numbers, texts (through the dictionary), invalid texts. */
+/**
+ * Every batch a reader gives, each column as plain data: statuses, numbers, texts (through the dictionary), invalid
+ * texts.
+ */
 async function readAll(
   read: typeof readParquet,
   decodeAs: DecodeAs,
