@@ -21,7 +21,7 @@ import { sniffNumericColumns } from '../../io/sniff-types.js';
 import { COMMENT_LIMIT, renderReport, SUMMARY_LIMIT_BYTES } from '../../render/report.js';
 import { renderDriftSection } from '../../render/sections/drift.js';
 import type { ActionEnvironment } from '../runtime/host.js';
-import { runShardedStep, type ShardOutcome } from '../runtime/sharded-step.js';
+import { runShardedStep, type ShardToWrite } from '../runtime/sharded-step.js';
 import { parseDriftCheckOptions, type DriftCheckOptions } from './inputs.js';
 import { modelOutputs } from './predictions.js';
 import { profileShards } from './profile-shards.js';
@@ -50,7 +50,7 @@ async function driftCheckWith(env: ActionEnvironment, options: DriftCheckOptions
       adapter: profileShards,
       scan: (shard) =>
         shard ? scanShard(env, options, shard, createdAt) : scanCurrent(env, options, reference!, createdAt),
-      shardOutcome: (scanned, shard) => shardOutcome(options, scanned, shard, createdAt),
+      shardToWrite: (scanned, shard) => shardToWrite(options, scanned, shard, createdAt),
       finish: (result) =>
         decide(
           env,
@@ -252,12 +252,12 @@ async function scanShard(
   return { current: builder.finish({ part: true }), types, pieces, facts };
 }
 
-function shardOutcome(
+function shardToWrite(
   options: DriftCheckOptions,
   scanned: CurrentScan,
   shard: ShardSpec,
   createdAt: string,
-): ShardOutcome<'drift-check', Profile> {
+): ShardToWrite<'drift-check', Profile> {
   const profile = scanned.current;
   const { key, partial } = options.sharding;
   return {

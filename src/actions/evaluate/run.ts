@@ -46,7 +46,7 @@ async function evaluateWith(env: ActionEnvironment, options: EvaluateOptions, re
       {
         adapter: evaluationShards(options),
         scan: () => scoreRows(env, options, held),
-        shardOutcome: (scored, shard) => shardEvaluation(env, options, scored, shard, createdAt),
+        shardToWrite: (scored, shard) => shardEvaluation(env, options, scored, shard, createdAt),
         finish: async (result) =>
           finishEvaluation(
             env,

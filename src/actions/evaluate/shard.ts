@@ -6,7 +6,7 @@ import { fileFacts } from '../../io/partial-documents.js';
 import type { EvaluationShardState } from '../../io/partials/evaluation-payload.js';
 import { splitsByFile, type DatasetFile } from '../../io/readers/dataset.js';
 import type { ActionEnvironment } from '../runtime/host.js';
-import type { ShardOutcome } from '../runtime/sharded-step.js';
+import type { ShardToWrite } from '../runtime/sharded-step.js';
 import type { Sharding } from '../runtime/sharding.js';
 import type { EvaluateOptions } from './inputs.js';
 import type { ScoredRun } from './score-data.js';
@@ -33,7 +33,7 @@ export async function shardEvaluation(
   scored: ScoredRun,
   shard: ShardSpec,
   createdAt: string,
-): Promise<ShardOutcome<'evaluate', EvaluationShardState>> {
+): Promise<ShardToWrite<'evaluate', EvaluationShardState>> {
   const { data, files, features, pieces } = scored.data;
   const { task, classes, rows } = scored.read;
   const { truth, predictions } = rows;

@@ -1,9 +1,13 @@
 import { resolve } from 'node:path';
-import type { FileRef, PartialDocument, ShardedStep } from '../../core/documents.js';
-import type { ShardPiece } from '../../core/shard/shard-pieces.js';
+import type { PartialDocument, ShardedStep } from '../../core/documents.js';
 import type { ShardSpec } from '../../core/shard/shard-spec.js';
-import { readPartials, writePartial, type LoadedPartial, type PartialPayload } from '../../io/partial-documents.js';
-import type { ShardIdentity } from '../../io/partials/shard-identities.js';
+import {
+  readPartials,
+  writePartial,
+  type LoadedPartial,
+  type PartialPayload,
+  type ShardOutcome,
+} from '../../io/partial-documents.js';
 import type { RunReports } from '../../io/run-reports.js';
 import type { Host } from './host.js';
 import type { InputReader } from './inputs.js';
@@ -61,20 +65,11 @@ export interface ShardEnvironment {
   inputs: Pick<InputReader, 'label'>;
 }
 
-/** What one shard of a step computed, for its partial report. */
-export interface ShardResult<S extends ShardedStep, State> {
-  createdAt: string;
-  shard: ShardSpec;
-  /** The column whose hash split the rows, if one did. */
-  key: string | undefined;
-  pieces: ShardPiece[];
-  /** The data files' names and sizes (and SHA-256 where this shard hashed one). */
-  files: FileRef[];
-  /** What every shard of the run must share (see shard-identities.ts): hashed into the partial's fingerprint. */
-  identity: ShardIdentity<S>;
-  /** What the shard computed, encoded by the step's adapter. */
-  state: State;
-}
+/**
+ * What one shard of a step computed, for its partial report: what the partial records (see ShardOutcome), with the
+ * step's state before its adapter encodes it.
+ */
+export type ShardResult<S extends ShardedStep, State> = Omit<ShardOutcome<S>, 'step' | 'payload'> & { state: State };
 
 /**
  * Writes a shard's partial report to `partial` (relative to the working directory, as the input gave it) through
@@ -121,7 +116,7 @@ export async function mergeShardPartials<S extends ShardedStep, State, Merged>(
 }
 
 /** A shard's result for its partial report, and the line that tells the user what the shard did. */
-export interface ShardOutcome<S extends ShardedStep, State> {
+export interface ShardToWrite<S extends ShardedStep, State> {
   result: ShardResult<S, State>;
   /** e.g. `shard 2/4: 250000 rows checked; partial report …`, printed once the partial is written. */
   done: string;
@@ -136,7 +131,7 @@ export interface ShardedStepParts<S extends ShardedStep, State, Merged, Scanned>
   /** Reads the rows: this shard's, or every row when `shard` is undefined. */
   scan(shard: ShardSpec | undefined): Promise<Scanned>;
   /** A shard's read as its partial report holds it. */
-  shardOutcome(scanned: Scanned, shard: ShardSpec): ShardOutcome<S, State> | Promise<ShardOutcome<S, State>>;
+  shardToWrite(scanned: Scanned, shard: ShardSpec): ShardToWrite<S, State> | Promise<ShardToWrite<S, State>>;
   /** Decides and publishes (reports, outputs, summary, exit code): a read of every row, or every shard merged. */
   finish(result: { scanned: Scanned } | { merged: Merged }): Promise<void>;
 }
@@ -157,7 +152,7 @@ export async function runShardedStep<S extends ShardedStep, State, Merged, Scann
     return parts.finish({ merged: await mergeShardPartials(env, parts.adapter, sharding.merge, createdAt) });
   const scanned = await parts.scan(sharding.shard);
   if (!sharding.shard) return parts.finish({ scanned });
-  const { result, done } = await parts.shardOutcome(scanned, sharding.shard);
+  const { result, done } = await parts.shardToWrite(scanned, sharding.shard);
   // parseSharding gives every shard a partial path (the input's, or the default).
   await writeShardPartial(env, reports, parts.adapter, sharding.partial!, result);
   env.host.print(done);

@@ -25,7 +25,7 @@ import { renderValidationSection } from '../../render/sections/validation.js';
 import { renderValidationText } from '../../render/terminal.js';
 import type { ActionEnvironment, Host } from '../runtime/host.js';
 import { readRulesFile } from '../runtime/rules-files.js';
-import { runShardedStep, type ShardOutcome } from '../runtime/sharded-step.js';
+import { runShardedStep, type ShardToWrite } from '../runtime/sharded-step.js';
 import { parseValidateDataOptions, type ValidateDataOptions } from './inputs.js';
 import { finishValidation, type MergedValidation, validationShards } from './validation-shards.js';
 
@@ -51,7 +51,7 @@ async function validateWith(env: ActionEnvironment, options: ValidateDataOptions
     {
       adapter: validationShards,
       scan: (shard) => scanRows(env, options, createdAt, shard),
-      shardOutcome: (scanned, shard) => shardOutcome(options, scanned, shard, createdAt),
+      shardToWrite: (scanned, shard) => shardToWrite(options, scanned, shard, createdAt),
       finish: (result) =>
         'merged' in result
           ? finishMerged(env, reports, options, result.merged, createdAt)
@@ -176,12 +176,12 @@ async function scanRows(
 }
 
 /** A shard's checks and profile are half a result: they go into its partial report for the merge to finish. */
-function shardOutcome(
+function shardToWrite(
   options: ValidateDataOptions,
   scanned: ValidationScan,
   shard: ShardSpec,
   createdAt: string,
-): ShardOutcome<'validate-data', ValidationShardState> {
+): ShardToWrite<'validate-data', ValidationShardState> {
   const { contract, origin, validator, pieces, facts } = scanned;
   const part = scanned.profile.finish({ part: true });
   const identity: ValidateDataIdentity = {

@@ -205,7 +205,7 @@ describe('sharded-step skeleton', () => {
           const rows = !shard ? data : shard.index === 1 ? data.slice(0, half) : data.slice(half);
           return { values: Float64Array.from(rows) };
         },
-        shardOutcome: (scanned, shard) => ({
+        shardToWrite: (scanned, shard) => ({
           result: {
             createdAt: '2026-01-01T00:00:00.000Z',
             shard,
