@@ -88,20 +88,10 @@ export function countQuartiles(
     // quartiles' counts are those cells summed (below) plus the rows in none of its slices, counted in `single`.
     const first = codes[0];
     const firstPairs = pairs[0];
-    for (const part of column.parts) {
-      for (let r = 0; r < part.length; r++, at++) {
-        const q = quartileOf(part[r]!, e1, e2, e3);
-        if (q === NO_SLICE) continue;
-        const o = outcome[at]!;
-        const y = first ? first[at]! : NO_SLICE;
-        if (y !== NO_SLICE) firstPairs![(y * 4 + q) * 4 + o]!++;
-        else single[q * 4 + o]!++;
-        for (let p = 1; p < codes.length; p++) {
-          const z = codes[p]![at]!;
-          if (z !== NO_SLICE) pairs[p]![(z * 4 + q) * 4 + o]!++;
-        }
-      }
-    }
+    for (const part of column.parts)
+      at = first
+        ? countPartWithPartners(part, at, column.edges, outcome, first, firstPairs!, single, codes, pairs)
+        : countPart(part, at, column.edges, outcome, single);
     if (firstPairs) for (let i = 0; i < firstPairs.length; i++) single[i % 16]! += firstPairs[i]!;
   } else {
     const { candidateError, baselineError } = rows;
@@ -124,6 +114,55 @@ export function countQuartiles(
     }
   }
   return { singles: countsOf(single, rows.task), pairs: pairs.map((sums) => countsOf(sums, rows.task)) };
+}
+
+/**
+ * countQuartiles' loop over one part of a classification's rows, from row `at`, with partner columns; returns the row
+ * after the part. The search's hottest loop (every feature × every row): a function of its own, each array a typed
+ * parameter, so that it compiles to one tight loop without a check of what is loop-invariant.
+ */
+function countPartWithPartners(
+  part: ArrayLike<number>,
+  at: number,
+  [e1, e2, e3]: readonly [number, number, number],
+  outcome: Uint8Array,
+  first: Uint8Array,
+  firstPairs: Float64Array,
+  single: Float64Array,
+  codes: readonly Uint8Array[],
+  pairs: readonly Float64Array[],
+): number {
+  const length = part.length;
+  for (let r = 0; r < length; r++, at++) {
+    const v = part[r]!;
+    if (v !== v) continue;
+    const q = +(v >= e1) + +(v >= e2) + +(v >= e3);
+    const o = outcome[at]!;
+    const y = first[at]!;
+    if (y !== NO_SLICE) firstPairs[(y * 4 + q) * 4 + o]!++;
+    else single[q * 4 + o]!++;
+    for (let p = 1; p < codes.length; p++) {
+      const z = codes[p]![at]!;
+      if (z !== NO_SLICE) pairs[p]![(z * 4 + q) * 4 + o]!++;
+    }
+  }
+  return at;
+}
+
+/** countPartWithPartners without partners: the quartiles' counts alone. */
+function countPart(
+  part: ArrayLike<number>,
+  at: number,
+  [e1, e2, e3]: readonly [number, number, number],
+  outcome: Uint8Array,
+  single: Float64Array,
+): number {
+  const length = part.length;
+  for (let r = 0; r < length; r++, at++) {
+    const v = part[r]!;
+    if (v === v) single[(+(v >= e1) + +(v >= e2) + +(v >= e3)) * 4 + outcome[at]!]!++;
+  }
+  return at;
 }
 
 /** Slice counts from four sums per slice (see countSlices). */
