@@ -16,7 +16,8 @@ import type { Predictions } from './model-output.js';
  */
 export type PairedRows =
   | {
-      task: 'classification' /** Per row: 1 when the candidate is right, plus 2 when the baseline is. */;
+      task: 'classification';
+      /** Per row: 1 when the candidate is right, plus 2 when the baseline is. */
       outcome: Uint8Array;
     }
   | { task: 'regression'; candidateError: Float64Array; baselineError: Float64Array };
@@ -134,6 +135,7 @@ function countPartWithPartners(
 ): number {
   const length = part.length;
   for (let r = 0; r < length; r++, at++) {
+    // quartileOf written out: through the call and its NO_SLICE result this loop took 20% longer (1M rows × 20).
     const v = part[r]!;
     if (v !== v) continue;
     const q = +(v >= e1) + +(v >= e2) + +(v >= e3);
