@@ -1,6 +1,25 @@
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../../../../src/core/data/seeded-random.js';
-import { latencyChangeInterval } from '../../../../src/core/evaluate/latency-interval.js';
+import { latencyChangeInterval, quantileOfSorted } from '../../../../src/core/evaluate/latency-interval.js';
+
+/** The interval as first written: each replicate's drawn times sorted (the plain twin of the counting walk). */
+function sortedInterval(candidateMs: number[], baselineMs: number[], quantile: number, seed = 1) {
+  const rounds = candidateMs.length;
+  const next = seededRandom(seed);
+  const a = new Float64Array(rounds);
+  const b = new Float64Array(rounds);
+  const changes = new Float64Array(400);
+  for (let r = 0; r < changes.length; r++) {
+    for (let i = 0; i < rounds; i++) {
+      const pick = Math.floor(next() * rounds);
+      a[i] = candidateMs[pick]!;
+      b[i] = baselineMs[pick]!;
+    }
+    changes[r] = quantileOfSorted(a.sort(), quantile) - quantileOfSorted(b.sort(), quantile);
+  }
+  changes.sort();
+  return { low: quantileOfSorted(changes, 0.025), high: quantileOfSorted(changes, 0.975) };
+}
 
 /** Timed rounds of two models: a base time with noise, and some rounds slowed for both by a busy machine. */
 function rounds(count: number, candidateMs: number, baselineMs: number, seed: number): [number[], number[]] {
@@ -32,6 +51,21 @@ describe('latencyChangeInterval', () => {
     const interval = latencyChangeInterval(a, b, 0.95)!;
     expect(interval.low).toBeGreaterThan(0);
     expect(interval.high).toBeGreaterThan(interval.low);
+  });
+
+  it('gives exactly what sorting each replicate gives, ties and repeated times included', () => {
+    for (const [count, seed] of [
+      [2, 1],
+      [7, 2],
+      [300, 3],
+      [901, 4],
+    ] as const) {
+      const [a, b] = rounds(count, 0.08, 0.09, seed);
+      // Timer resolution makes equal times common: round some to a coarse grid.
+      const coarse = a.map((v, i) => (i % 3 === 0 ? Math.round(v * 100) / 100 : v));
+      for (const q of [0, 0.5, 0.95, 1])
+        expect(latencyChangeInterval(coarse, b, q, seed)).toEqual(sortedInterval(coarse, b, q, seed));
+    }
   });
 
   it('is the same for the same timings, and null without paired rounds', () => {
