@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseDocument } from '../../src/io/documents.js';
+import { PIPELINE_PLANS, writePipelineModel } from '../support/converter-models.js';
 import { seededRandom, teacherLayers, writeClassificationCsv, writeModel } from '../support/models.js';
 import { runAction } from '../support/run-action.js';
 
@@ -137,5 +138,67 @@ describe('evaluate permutation importance (dist bundle)', () => {
     expect(importance.features[2]).toEqual({ feature: 'x2', candidate: { mean: 0, std: 0 }, baseline: null });
     expect(importance.features[0].candidate.mean).toBeGreaterThan(importance.features[1].candidate.mean);
     expect(result.summary).toContain('| Feature | Candidate |');
+  }, 120_000);
+
+  it('feeds a model of one typed input per column (a text one too) shuffled as it feeds one matrix: the same importances', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'mlgate-importance-'));
+    const random = seededRandom(5);
+    // Coefficients per class over age, income, visits, region, member, plan code (as evaluate-inputs.test.ts).
+    const coefficients = [
+      0.05, 0.00002, -0.3, 0.2, 0.8, -0.6, -0.04, -0.00001, 0.25, -0.1, -0.5, 0.9, 0, 0.00001, 0.1, -0.2, 0.3, 0.1,
+    ];
+    const intercepts = [-0.5, 0.4, 0.1];
+    const lines = ['age,income,visits,region,member,plan,plan_code,label'];
+    for (let r = 0; r < 500; r++) {
+      const plan = Math.floor(random() * 3);
+      const values = [
+        Math.round(random() * 600) / 10,
+        Math.round(20000 + random() * 70000) + 0.25,
+        Math.floor(random() * 12),
+        Math.floor(random() * 4),
+        random() < 0.4 ? 1 : 0,
+        plan,
+      ];
+      const scores = intercepts.map((b, c) => b + values.reduce((s, v, f) => s + v * coefficients[c * 6 + f]!, 0));
+      const label = random() < 0.2 ? Math.floor(random() * 3) : scores.indexOf(Math.max(...scores));
+      lines.push([...values.slice(0, 5), PIPELINE_PLANS[plan], plan, label].join(','));
+    }
+    writeFileSync(join(cwd, 'data.csv'), `${lines.join('\n')}\n`);
+    writeFileSync(join(cwd, 'pipeline.onnx'), writePipelineModel(coefficients, intercepts));
+    const weights = new Float32Array(6 * 3);
+    for (let f = 0; f < 6; f++) for (let c = 0; c < 3; c++) weights[f * 3 + c] = coefficients[c * 6 + f]!;
+    writeModel(join(cwd, 'matrix.onnx'), {
+      features: ['age', 'income', 'visits', 'region', 'member', 'plan_code'],
+      classes: ['0', '1', '2'],
+      output: 'softmax',
+      layers: [{ inputs: 6, outputs: 3, activation: 'none', weights, bias: Float32Array.from(intercepts) }],
+    });
+    const result = await runAction({
+      action: 'evaluate',
+      cwd,
+      inputs: {
+        model: 'pipeline.onnx',
+        baseline: 'matrix.onnx',
+        data: 'data.csv',
+        label: 'label',
+        'batch-size': '128',
+        'permutation-importance': 'true',
+      },
+    });
+    expect(result.exitCode, result.stdout).toBe(0);
+    const importance = (await readReport(cwd)).permutation_importance;
+    const byName = Object.fromEntries(importance.features.map((f: any) => [f.feature, f]));
+    expect(Object.keys(byName).sort()).toEqual(['age', 'income', 'member', 'plan', 'plan_code', 'region', 'visits']);
+    // The text column is the candidate's alone, its code the baseline's: each shuffled with an order of its own.
+    expect([byName.plan.baseline, byName.plan_code.candidate]).toEqual([null, null]);
+    expect(byName.plan.candidate.mean).toBeGreaterThan(0);
+    expect(importance.candidate_score).toBeCloseTo(importance.baseline_score, 12);
+    // The same function of the shared columns, fed the same shuffles: the same drops.
+    const shared = ['age', 'income', 'visits', 'region', 'member'];
+    expect(Math.max(...shared.map((name) => byName[name].candidate.mean))).toBeGreaterThan(0.01);
+    for (const name of shared) {
+      expect(byName[name].candidate.mean, name).toBeCloseTo(byName[name].baseline.mean, 12);
+      expect(byName[name].candidate.std, name).toBeCloseTo(byName[name].baseline.std, 12);
+    }
   }, 120_000);
 });
