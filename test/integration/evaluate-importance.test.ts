@@ -1,9 +1,11 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDocument } from '../../src/io/documents.js';
 import { PIPELINE_PLANS, writePipelineModel } from '../support/converter-models.js';
+import { GitHubEmulator } from '../support/emulator/server.js';
+import { pullRequestEvent, REPOSITORY } from '../support/events.js';
 import { seededRandom, teacherLayers, writeClassificationCsv, writeModel } from '../support/models.js';
 import { runAction } from '../support/run-action.js';
 
@@ -35,6 +37,14 @@ async function readReport(cwd: string) {
 }
 
 const inputs = { model: 'good.onnx', baseline: 'five.onnx', data: 'data.csv', label: 'label' };
+
+let github: GitHubEmulator;
+beforeAll(async () => {
+  github = await new GitHubEmulator().start();
+});
+afterAll(async () => {
+  await github.stop();
+});
 
 describe('evaluate permutation importance (dist bundle)', () => {
   it('measures both models on the same shuffles of every row when the sample holds them all, and reports it', async () => {
@@ -70,7 +80,31 @@ describe('evaluate permutation importance (dist bundle)', () => {
     expect(result.summary).toMatch(/\| f5 \| [\d.]+ ± [\d.]+ \| n\/a \(not an input\) \| n\/a \|/);
   }, 120_000);
 
-  it('samples the rows uniformly and gives the same numbers again for the same seed', async () => {
+  it('folds the table into the pull-request comment', async () => {
+    const cwd = project();
+    const evaluated = await runAction({
+      action: 'evaluate',
+      cwd,
+      inputs: { ...inputs, 'permutation-importance': 'true', 'importance-repeats': '2' },
+    });
+    expect(evaluated.exitCode, evaluated.stdout + evaluated.stderr).toBe(0);
+    const pr = github.addPullRequest(REPOSITORY, { headSha: 'e'.repeat(40) }).number;
+    const commented = await runAction({
+      action: 'pr-comment',
+      inputs: { reports: join(cwd, 'mlgate-reports', 'eval-report.json') },
+      token: GitHubEmulator.WRITE_TOKEN,
+      apiUrl: github.apiUrl,
+      event: pullRequestEvent({ number: pr }),
+    });
+    expect(commented.exitCode, commented.stdout + commented.stderr).toBe(0);
+    const body = github.comments(REPOSITORY, pr)[0]!.body;
+    expect(body).toContain(
+      '<details><summary>Feature importance (permutation, 3,000 rows, 2 repeats)</summary>\n\nThe drop in accuracy',
+    );
+    expect(body).toContain('| Feature | Candidate | Baseline | Change |');
+  }, 120_000);
+
+  it('samples importance-rows of the rows, and gives the same numbers again for the same seed', async () => {
     const cwd = project();
     const run = async () => {
       const result = await runAction({
