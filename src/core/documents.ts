@@ -190,6 +190,8 @@ export interface EvalReport {
   classes?: string[];
   /** Where the candidate is significantly worse than the baseline, searched over the data's columns. */
   weak_slices?: WeakSliceReport;
+  /** Which features each model relies on: permutation importance on a sample (input permutation-importance). */
+  permutation_importance?: PermutationImportanceReport;
   /** Tests of the difference beyond the bootstrap: McNemar's on the rows the two classifiers disagree on. */
   tests?: {
     mcnemar?: { baseline_only: number; candidate_only: number; p_value: number; method: 'exact' | 'chi-square' };
@@ -210,6 +212,33 @@ export interface EvalReport {
     override?: { label: string; applied_by?: string } | null;
     checks: GateCheck[];
   };
+}
+
+/** A feature's permutation importance to a model: the mean drop in score over the repeats, and its standard deviation. */
+export interface FeatureImportance {
+  mean: number;
+  /** The population standard deviation (ddof 0) of the drops, as scikit-learn reports it. */
+  std: number;
+}
+
+/**
+ * Permutation importance of both models on a uniform random sample of the rows: each feature's column shuffled in
+ * turn (the same shuffles for both models), and the drop in each model's score.
+ */
+export interface PermutationImportanceReport {
+  /** Rows in the sample. */
+  rows: number;
+  /** Shuffles per feature. */
+  repeats: number;
+  /** The seed of the sample and the shuffles. */
+  seed: number;
+  /** The score that drops: accuracy for classifiers, R² for regressors (scikit-learn's estimators' `score`). */
+  score: 'accuracy' | 'r2';
+  /** Each model's score on the sample as it is. */
+  candidate_score: number;
+  baseline_score: number | null;
+  /** Every feature either model takes, the one more important to either model first; null: a model not fed it. */
+  features: { feature: string; candidate: FeatureImportance | null; baseline: FeatureImportance | null }[];
 }
 
 export interface FeatureDrift {

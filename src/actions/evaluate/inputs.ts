@@ -77,9 +77,27 @@ export const INPUTS = {
       "With a baseline, search the data for slices where the candidate is significantly worse: every value of each text column (up to 50 values), quartiles of numeric columns and features, and pairs with a text column from 20,000 rows; McNemar's test (a paired z-test of the absolute errors for regression) per slice, Holm-corrected at 0.05 over every slice searched. Sharded runs search the slices columns only.",
     default: 'true',
   },
+  'permutation-importance': {
+    description:
+      "Also measure which features each model relies on: permutation importance (scikit-learn's) on a uniform random sample of the rows, each feature's column shuffled in turn, the same shuffles for both models, and the drop in accuracy (R² for regression). Off by default: it scores the sample once more per feature and repeat (its cost is in the README, under Feature importance). Not in sharded runs.",
+    default: 'false',
+  },
+  'importance-rows': {
+    description: 'With permutation-importance: the rows of its sample (all rows when the data has fewer).',
+    default: '10000',
+  },
+  'importance-repeats': {
+    description:
+      "With permutation-importance: shuffles per feature; the report gives the drops' mean and standard deviation.",
+    default: '5',
+  },
   'batch-size': { description: 'Rows per onnxruntime call.', default: '8192' },
   bootstrap: { description: 'Bootstrap replicates for the confidence intervals (0 turns them off).', default: '1000' },
-  seed: { description: "The bootstrap's seed: the same seed and data give the same intervals.", default: '20240101' },
+  seed: {
+    description:
+      "The seed of the bootstrap, and of permutation-importance's sample and shuffles: the same seed and data give the same intervals and importances.",
+    default: '20240101',
+  },
   'fail-on-gate': { description: 'Fail the step when the gate fails.', default: 'true' },
   'override-label': {
     description: 'A pull-request label that turns a failed gate into a recorded pass.',
@@ -131,6 +149,8 @@ export interface EvaluateOptions {
   slices: string[];
   minSliceRows: number;
   weakSlices: boolean;
+  /** Permutation importance on a sample of `rows` rows, each feature shuffled `repeats` times; undefined: off. */
+  permutationImportance: { rows: number; repeats: number } | undefined;
   batchSize: number;
   bootstrap: number;
   seed: number;
@@ -160,6 +180,16 @@ export function parseEvaluateOptions(given: InputReader): EvaluateOptions {
     );
   const model = needed('model');
   needed('data');
+  // Checked even when off, so that a mistyped value is found before the day it is turned on.
+  const importance = {
+    rows: parseInteger(inputs, 'importance-rows', 10, 1_000_000),
+    repeats: parseInteger(inputs, 'importance-repeats', 1, 100),
+  };
+  const permutationImportance = parseBoolean(inputs, 'permutation-importance') ? importance : undefined;
+  if (permutationImportance && (sharding.shard || sharding.merge))
+    throw new ConfigurationError(
+      `${inputs.label('permutation-importance')} samples the rows of one run, which a shard or a merge does not have; set it to false in sharded runs, or evaluate in one job`,
+    );
   return {
     model,
     baseline: inputs.get('baseline').trim() || NO_BASELINE,
@@ -175,6 +205,7 @@ export function parseEvaluateOptions(given: InputReader): EvaluateOptions {
     slices: parseList(inputs, 'slices'),
     minSliceRows: parseInteger(inputs, 'min-slice-rows', 1, 1_000_000_000),
     weakSlices: parseBoolean(inputs, 'weak-slices'),
+    permutationImportance,
     batchSize: parseInteger(inputs, 'batch-size', 1, 1_000_000),
     bootstrap: parseInteger(inputs, 'bootstrap', 0, 100_000),
     seed: parseInteger(inputs, 'seed', 0, 4_294_967_295),

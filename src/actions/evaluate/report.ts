@@ -1,5 +1,12 @@
 import { basename, resolve } from 'node:path';
-import type { EvalReport, MetricComparison, ModelResult, PartialModel, SliceResult } from '../../core/documents.js';
+import type {
+  EvalReport,
+  MetricComparison,
+  ModelResult,
+  PartialModel,
+  PermutationImportanceReport,
+  SliceResult,
+} from '../../core/documents.js';
 import type { ModelComparison } from '../../core/evaluate/compare-models.js';
 import { addCostMetrics, costComparisons } from '../../core/evaluate/cost-metrics.js';
 import type { WeakSliceSearch } from '../../core/evaluate/weak-slices.js';
@@ -30,6 +37,8 @@ export interface Scored {
   weakSlices?: WeakSliceSearch;
   /** The candidate's input columns, in order (one run only). */
   features?: string[];
+  /** Both models' permutation importance (one run only, with permutation-importance on). */
+  importance?: PermutationImportanceReport;
 }
 
 /** Adds the cost metrics, applies the gate, writes the report and reports the outcome. */
@@ -82,6 +91,7 @@ export async function finishEvaluation(
     ...(scored.features ? { features: scored.features } : {}),
     ...(task === 'classification' && scored.classes.length > 0 ? { classes: scored.classes } : {}),
     ...(scored.weakSlices ? { weak_slices: scored.weakSlices } : {}),
+    ...(scored.importance ? { permutation_importance: scored.importance } : {}),
     ...(compared.mcnemar
       ? {
           tests: {

@@ -12,6 +12,7 @@ import { RunReports } from '../../io/run-reports.js';
 import type { ActionEnvironment } from '../runtime/host.js';
 import { runShardedStep } from '../runtime/sharded-step.js';
 import { parseEvaluateOptions, type EvaluateOptions } from './inputs.js';
+import { measureImportance } from './importance.js';
 import { timeModels } from './latency.js';
 import { evaluationShards } from './evaluation-shards.js';
 import { modelFacts, openModels } from './models.js';
@@ -100,6 +101,10 @@ async function scoreRows(
     baselineRun?.times,
   ];
   const read = readScoredRows(env, options, models, data, scored.models);
+  // On this thread's sessions of the models, so before they are released (held).
+  const importance = scoredData.importanceSample
+    ? await measureImportance(env, options, models, features, read, data, scoredData.importanceSample)
+    : undefined;
   return {
     data: scoredData,
     read,
@@ -111,6 +116,7 @@ async function scoreRows(
       m.model.facts.notes.map((note) => `${i === 0 ? 'candidate' : 'baseline'}: ${note}`),
     ),
     engine: threadedEngine(scoring, scored, host),
+    importance,
   };
 }
 
@@ -163,5 +169,6 @@ async function evaluateRows(options: EvaluateOptions, scanned: ScoredRun, create
     classes,
     weakSlices,
     features: scanned.features,
+    importance: scanned.importance,
   };
 }

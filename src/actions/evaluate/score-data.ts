@@ -1,8 +1,9 @@
 import { TextDictionary } from '../../core/data/batch.js';
-import type { PartialModel } from '../../core/documents.js';
+import type { PartialModel, PermutationImportanceReport } from '../../core/documents.js';
 import { ConfigurationError } from '../../core/errors.js';
 import type { EvaluationEngine } from '../../core/evaluate/evaluation-engine.js';
 import { BOOTSTRAP_BUCKETS } from '../../core/evaluate/poisson-bootstrap.js';
+import { RowReservoir } from '../../core/evaluate/row-reservoir.js';
 import type { ShardPiece } from '../../core/shard/shard-pieces.js';
 import { describeShard } from '../../core/shard/shard-spec.js';
 import { readWhileScoring, type ModelScoring, type ScoringResult } from '../../io/onnx/batch-scorer.js';
@@ -33,6 +34,8 @@ export interface ScoredData {
   pieces: ShardPiece[];
   /** The first rows, to time the models on (see timeModels). */
   sample: TimingSample;
+  /** With permutation-importance: a uniform random sample of the rows, to measure it on (see measureImportance). */
+  importanceSample?: RowReservoir;
   /** Each file's SHA-256 for the report, undefined where this run does not hash it (see hashedHere). */
   fileHashes(): Promise<(string | undefined)[]>;
 }
@@ -49,6 +52,8 @@ export interface ScoredRun {
   /** What opening the models noted, for the report. */
   notes: string[];
   engine: EvaluationEngine;
+  /** Both models' permutation importance, with permutation-importance on. */
+  importance?: PermutationImportanceReport;
 }
 
 /**
@@ -110,12 +115,18 @@ export async function scoreEvaluationData(
     }
     // The first rows are kept to time the models on once the scoring is done (see measureLatency).
     const sample = new TimingSample(Math.min(options.batchSize, LATENCY_BATCH_ROWS), features.length);
+    // Only when asked for: with permutation-importance off, the read keeps nothing more.
+    const importanceSample = options.permutationImportance
+      ? new RowReservoir(options.permutationImportance.rows, features.length, options.seed)
+      : undefined;
     const searchReads = await weakSliceReads(options, files, features, readSettings, models.length > 1 && !shard);
     const { read: data, scored } = await readWhileScoring(scoring, (onFeatures) =>
       readEvaluationData(files, {
         features,
         textFeatures,
-        onFeatures: (columns, rows, facts) => (sample.add(columns, rows), onFeatures(columns, rows, facts)),
+        onFeatures: (columns, rows, facts) => (
+          sample.add(columns, rows), importanceSample?.add(columns, rows), onFeatures(columns, rows, facts)
+        ),
         label: options.label,
         sliceColumns: options.slices,
         ...searchReads,
@@ -136,7 +147,7 @@ export async function scoreEvaluationData(
     );
     const fileHashes = async () =>
       Promise.all((await offThread).map((digest, i) => digest ?? alongRead.get(files[i]!)?.digest()));
-    return { files, features, data, scored, scoring, pieces, sample, fileHashes };
+    return { files, features, data, scored, scoring, pieces, sample, importanceSample, fileHashes };
   } catch (error) {
     await scoring.close();
     throw error;

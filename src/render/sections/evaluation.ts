@@ -2,6 +2,7 @@ import type { EvalReport, GateCheck, MetricComparison, SliceResult, WeakSliceRep
 import { details, escapeText, formatCount, formatNumber, formatSigned, statusIcon, table } from '../markdown.js';
 import { metricChart } from '../mermaid.js';
 import type { ReportSection } from '../section.js';
+import { renderImportanceDetails } from './permutation-importance.js';
 import { renderRulesFileNote } from './rules-file.js';
 
 /** Scores on a 0 to 1 scale where higher is better, charted when both models have them. */
@@ -76,6 +77,7 @@ export function renderEvaluationSection(report: EvalReport, source: string): Rep
   if (confusion) collapsed.push(details('Confusion matrices (rows: true class, columns: predicted)', confusion));
   if (costs.length > 0)
     collapsed.push(details('Latency and size (no policy rule uses them)', comparisonTable(costs, gate.checks, report)));
+  if (report.permutation_importance) collapsed.push(renderImportanceDetails(report.permutation_importance));
   const parts: string[] = [];
   if (gate.checks.length > 0) parts.push(checkTable(gate.checks));
   if (report.slices && report.slices.length > 0) parts.push(sliceTable(report));

@@ -1,9 +1,10 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { EvalReport } from '../../../../src/core/documents.js';
 import { parseDocument } from '../../../../src/io/documents.js';
 import { renderEvaluationSection } from '../../../../src/render/sections/evaluation.js';
+import { renderImportanceDetails } from '../../../../src/render/sections/permutation-importance.js';
 import { ROOT } from '../../../support/run-action.js';
 
 async function example(): Promise<EvalReport> {
@@ -271,5 +272,60 @@ describe('the evaluation section: what a reviewer acts on', () => {
     const section = renderEvaluationSection(await fullExample(), 'eval-report.json');
     expect(section.body).toContain('"plotColorPalette":"#1f6feb, #e16f24"');
     expect(section.body).not.toMatch(/#ECECFF/i);
+  });
+});
+
+describe('the evaluation section: permutation importance', () => {
+  /** 17 features, the most important last in input order, one named to break Markdown and mention a team. */
+  function withImportance(report: EvalReport): EvalReport {
+    const features = Array.from({ length: 17 }, (_, i) => ({
+      feature: i === 16 ? '<img src=x>|@org/team' : `f${i}`,
+      candidate: i === 3 ? null : { mean: 0.01 * i, std: 0.001 * i },
+      baseline: i === 5 ? null : { mean: 0.012 * i - (i === 8 ? 0.024 : 0), std: 0.002 },
+    }));
+    // In the report's order: the larger of the two importances first.
+    const larger = (f: (typeof features)[number]) => Math.max(f.candidate?.mean ?? -1, f.baseline?.mean ?? -1);
+    features.sort((a, b) => larger(b) - larger(a));
+    report.permutation_importance = {
+      rows: 10_000,
+      repeats: 5,
+      seed: 20240101,
+      score: 'accuracy',
+      candidate_score: 0.9132,
+      baseline_score: 0.9021,
+      features,
+    };
+    return report;
+  }
+
+  it('collapses a table of the features either model relies on most, as test/fixtures/golden/permutation-importance.md', async () => {
+    const report = withImportance(await fullExample());
+    // The document is one the schema accepts.
+    await parseDocument<EvalReport>(JSON.stringify(report), 'eval-report.json');
+    const rendered = renderImportanceDetails(report.permutation_importance!);
+    const golden = join(ROOT, 'test', 'fixtures', 'golden', 'permutation-importance.md');
+    if (process.env.UPDATE_GOLDEN) writeFileSync(golden, `${rendered}\n`);
+    expect(`${rendered}\n`).toBe(readFileSync(golden, 'utf8'));
+    expect(rendered).toContain('<summary>Feature importance (permutation, 10,000 rows, 5 repeats)</summary>');
+    expect(rendered).toContain('&#60;img src&#61;x&#62;&#124;&#64;org/team');
+    expect(rendered).not.toContain('<img');
+    expect(rendered).toContain('… and 2 more features in the eval report (permutation_importance).');
+    const details = renderEvaluationSection(report, 'eval-report.json').details!;
+    expect(details).toContain(rendered);
+    // Where the other collapsed sections are: after latency and size, before the gate checks.
+    expect(details.indexOf('Latency and size')).toBeLessThan(details.indexOf('Feature importance'));
+    expect(details.indexOf('Feature importance')).toBeLessThan(details.indexOf('Gate checks'));
+  });
+
+  it('shows the candidate alone without a baseline, and nothing when it was not measured', async () => {
+    const report = withImportance(await fullExample());
+    report.permutation_importance!.baseline_score = null;
+    report.permutation_importance!.features = [{ feature: 'x', candidate: { mean: 0.5, std: 0.25 }, baseline: null }];
+    const rendered = renderImportanceDetails(report.permutation_importance!);
+    expect(rendered).toContain('| Feature | Candidate |\n| --- | ---: |\n| x | 0.5 ± 0.25 |');
+    expect(rendered).not.toContain('more feature');
+    expect(renderEvaluationSection(await fullExample(), 'eval-report.json').details).not.toContain(
+      'Feature importance',
+    );
   });
 });
