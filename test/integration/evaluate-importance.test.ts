@@ -8,6 +8,7 @@ import { GitHubEmulator } from '../support/emulator/server.js';
 import { pullRequestEvent, REPOSITORY } from '../support/events.js';
 import { seededRandom, teacherLayers, writeClassificationCsv, writeModel } from '../support/models.js';
 import { runAction } from '../support/run-action.js';
+import { writeGraphModel } from '../../src/io/onnx/model-writer.js';
 
 const FEATURES = Array.from({ length: 6 }, (_, i) => `f${i}`);
 const CLASSES = ['a', 'b', 'c'];
@@ -234,5 +235,65 @@ describe('evaluate permutation importance (dist bundle)', () => {
       expect(byName[name].candidate.mean, name).toBeCloseTo(byName[name].baseline.mean, 12);
       expect(byName[name].candidate.std, name).toBeCloseTo(byName[name].baseline.std, 12);
     }
+  }, 120_000);
+
+  it('feeds an int64 input past 2^24 exactly, as the scoring does: the sample scores what the report does', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'mlgate-importance-'));
+    // Class 1 exactly when the count is above 2^24: float32 holds 2^24 + 1 as 2^24, and the class would flip.
+    const lines = ['count,other,label'];
+    const random = seededRandom(9);
+    for (let r = 0; r < 400; r++) {
+      const above = random() < 0.5;
+      lines.push(`${above ? 16_777_217 : 16_777_216},${Math.floor(random() * 5)},${above === random() < 0.9 ? 1 : 0}`);
+    }
+    writeFileSync(join(cwd, 'data.csv'), `${lines.join('\n')}\n`);
+    writeFileSync(
+      join(cwd, 'count.onnx'),
+      writeGraphModel({
+        inputs: [
+          { name: 'count', type: 'int64', shape: ['N', 1] },
+          { name: 'other', type: 'int64', shape: ['N', 1] },
+        ],
+        outputs: [
+          { name: 'label', type: 'int64', shape: ['N'] },
+          { name: 'probabilities', type: 'float', shape: ['N', 2] },
+        ],
+        nodes: [
+          { opType: 'Sub', inputs: ['count', 'threshold'], outputs: ['above'] },
+          { opType: 'Mul', inputs: ['other', 'zero'], outputs: ['unused'] },
+          { opType: 'Add', inputs: ['above', 'unused'], outputs: ['shifted'] },
+          { opType: 'Cast', inputs: ['shifted'], outputs: ['shifted_float'], attributes: { to: { i: 1 } } },
+          {
+            opType: 'LinearClassifier',
+            domain: 'ai.onnx.ml',
+            inputs: ['shifted_float'],
+            outputs: ['label', 'probabilities'],
+            attributes: {
+              classlabels_ints: { ints: [0, 1] },
+              coefficients: { floats: [-4, 4] },
+              intercepts: { floats: [2, -2] },
+              multi_class: { i: 1 },
+              post_transform: { s: 'SOFTMAX' },
+            },
+          },
+        ],
+        initializers: [
+          { name: 'threshold', dims: [1], values: BigInt64Array.of(16_777_216n) },
+          { name: 'zero', dims: [1], values: BigInt64Array.of(0n) },
+        ],
+      }),
+    );
+    const result = await runAction({
+      action: 'evaluate',
+      cwd,
+      inputs: { model: 'count.onnx', data: 'data.csv', label: 'label', 'permutation-importance': 'true' },
+    });
+    expect(result.exitCode, result.stdout).toBe(0);
+    const report = await readReport(cwd);
+    expect(report.candidate.metrics.accuracy.value).toBeGreaterThan(0.85);
+    // Every row is in the sample (400 < importance-rows): its score is the report's accuracy.
+    expect(report.permutation_importance.candidate_score).toBe(report.candidate.metrics.accuracy.value);
+    const count = report.permutation_importance.features.find((f: any) => f.feature === 'count');
+    expect(count.candidate.mean).toBeGreaterThan(0.2);
   }, 120_000);
 });

@@ -42,7 +42,7 @@ export async function measureImportance(
   const truth = task === 'classification' ? new Int32Array(rows) : new Float64Array(rows);
   for (let r = 0; r < rows; r++) truth[r] = read.rows.truth[ids[r]!]!;
   // The permuted copy: one column at a time differs from the sample, and is put back after.
-  const work = Float32Array.from(sample.features);
+  const work = sample.features.slice();
   const scored = models.map((m, i) => {
     const columns = m.features.map((f) => features.indexOf(f));
     const prediction = read.rows.predictions[i]!;
@@ -53,7 +53,7 @@ export async function measureImportance(
       own:
         columns.length === width && columns.every((c, j) => c === j)
           ? undefined
-          : new Float32Array(rows * columns.length),
+          : new (work instanceof Float64Array ? Float64Array : Float32Array)(rows * columns.length),
       // The output read as the scoring read it: the kind it settled on (probabilities, logits, labels) is not
       // guessed again from the values of shuffled rows.
       kind: prediction.kind,
@@ -100,7 +100,7 @@ export async function measureImportance(
 /** A model's outputs for `rows` rows of `input`, in calls of at most `batch` rows, as one raw output. */
 async function modelOutput(
   opened: OpenedModel,
-  input: Float32Array,
+  input: Float32Array | Float64Array,
   rows: number,
   columns: number,
   batch: number,
@@ -137,12 +137,12 @@ async function modelOutput(
 
 /** The `columns` of each of `rows` rows of `block` (`width` numbers per row), in that order, into `into`. */
 function gather(
-  block: Float32Array,
+  block: Float32Array | Float64Array,
   rows: number,
   width: number,
   columns: readonly number[],
-  into: Float32Array,
-): Float32Array {
+  into: Float32Array | Float64Array,
+): Float32Array | Float64Array {
   const n = columns.length;
   for (let r = 0; r < rows; r++) for (let c = 0; c < n; c++) into[r * n + c] = block[r * width + columns[c]!]!;
   return into;

@@ -9,7 +9,7 @@ import { describeShard } from '../../core/shard/shard-spec.js';
 import { readWhileScoring, type ModelScoring, type ScoringResult } from '../../io/onnx/batch-scorer.js';
 import type { Onnxruntime } from '../../io/onnx/load-onnxruntime.js';
 import { LATENCY_BATCH_ROWS, TimingSample } from '../../io/onnx/measure-latency.js';
-import { startScoring } from '../../io/parallel/background-scoring.js';
+import { needsFloat64, startScoring } from '../../io/parallel/background-scoring.js';
 import { readEvaluationData, type EvaluationData } from '../../io/read-evaluation-data.js';
 import { resolveDataFiles, type DatasetFile } from '../../io/readers/dataset.js';
 import type { ReadSettings } from '../../io/readers/read-settings.js';
@@ -117,7 +117,12 @@ export async function scoreEvaluationData(
     const sample = new TimingSample(Math.min(options.batchSize, LATENCY_BATCH_ROWS), features.length);
     // Only when asked for: with permutation-importance off, the read keeps nothing more.
     const importanceSample = options.permutationImportance
-      ? new RowReservoir(options.permutationImportance.rows, features.length, options.seed)
+      ? new RowReservoir(
+          options.permutationImportance.rows,
+          features.length,
+          options.seed,
+          needsFloat64(models.map((m) => m.model)) ? 'float64' : 'float32',
+        )
       : undefined;
     const searchReads = await weakSliceReads(options, files, features, readSettings, models.length > 1 && !shard);
     const { read: data, scored } = await readWhileScoring(scoring, (onFeatures) =>

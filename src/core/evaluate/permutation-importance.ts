@@ -112,17 +112,22 @@ export function r2Score(truth: ArrayLike<number>, predicted: ArrayLike<number>):
  * which holds `block` elsewhere (only that column is written, so one copy serves every feature in turn).
  */
 export function permuteColumn(
-  block: Float32Array,
+  block: Float32Array | Float64Array,
   width: number,
   column: number,
   order: Uint32Array,
-  into: Float32Array,
+  into: Float32Array | Float64Array,
 ): void {
   for (let r = 0; r < order.length; r++) into[r * width + column] = block[order[r]! * width + column]!;
 }
 
 /** The column `column` of `into` put back as `block` has it (after permuteColumn). */
-export function restoreColumn(block: Float32Array, width: number, column: number, into: Float32Array): void {
+export function restoreColumn(
+  block: Float32Array | Float64Array,
+  width: number,
+  column: number,
+  into: Float32Array | Float64Array,
+): void {
   for (let at = column; at < block.length; at += width) into[at] = block[at]!;
 }
 

@@ -7,11 +7,11 @@ const FIRST_ROWS = 1024;
 /**
  * A uniform random sample of `capacity` rows kept as batches go by (reservoir sampling, Vitter's algorithm R: row i
  * replaces a random one of the kept rows with probability capacity / (i + 1)), seeded, so that the same data and
- * seed keep the same rows. It keeps each row's features (float32, row by row, `width` each: what the models are fed)
- * and its position in the data (to find its label). O(1) per row read, O(width) per row kept.
+ * seed keep the same rows. It keeps each row's features (row by row, `width` each: what the models are fed, in float64
+ * for models with other inputs than float32, which float32 would round, as the scoring feeds them) and its position in the data (to find its label). O(1) per row read, O(width) per row kept.
  */
 export class RowReservoir {
-  private block: Float32Array;
+  private block: Float32Array | Float64Array;
   private ids: Float64Array;
   private filled = 0;
   private seen = 0;
@@ -21,9 +21,10 @@ export class RowReservoir {
     readonly capacity: number,
     readonly width: number,
     seed: number,
+    precision: 'float32' | 'float64' = 'float32',
   ) {
     const first = Math.min(capacity, FIRST_ROWS);
-    this.block = new Float32Array(first * width);
+    this.block = precision === 'float64' ? new Float64Array(first * width) : new Float32Array(first * width);
     this.ids = new Float64Array(first);
     this.next = seededRandom(seed);
   }
@@ -46,7 +47,7 @@ export class RowReservoir {
   }
 
   /** The rows kept: their features row by row, and each one's position in the data (in the same order). */
-  sample(): { rows: number; features: Float32Array; ids: Float64Array } {
+  sample(): { rows: number; features: Float32Array | Float64Array; ids: Float64Array } {
     return {
       rows: this.filled,
       features: this.block.subarray(0, this.filled * this.width),

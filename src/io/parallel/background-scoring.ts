@@ -95,9 +95,8 @@ export async function startScoring(
   settings: MlgateEnvironment = readMlgateEnvironment(),
 ): Promise<ModelScoring> {
   const script = workerScript('scoring-worker');
-  // Inputs other than float32 are fed from float64 features (ids of texts, integers past 2^24, doubles), which the
-  // thread's float32 blocks would round: those models score on this thread.
-  const exact = models.some((m) => m.model.facts.inputs.some((i) => i.type !== 'float32'));
+  // Those models score on this thread (see needsFloat64).
+  const exact = needsFloat64(models.map((m) => m.model));
   if (
     exact ||
     !script ||
@@ -137,6 +136,14 @@ export async function startScoring(
     sumRows: sumRows && { ...sumRows, splitRankKeys: true },
   };
   return new BackgroundScoring(script, request);
+}
+
+/**
+ * Whether the models are to be fed float64 features: inputs other than float32 are fed from them (ids of texts,
+ * integers past 2^24, doubles), which float32 blocks (the scoring thread's) would round.
+ */
+export function needsFloat64(models: readonly Pick<OnnxModel, 'facts'>[]): boolean {
+  return models.some((m) => m.facts.inputs.some((i) => i.type !== 'float32'));
 }
 
 async function totalBytes(files: readonly DatasetFile[]): Promise<number> {

@@ -48,4 +48,14 @@ describe('RowReservoir', () => {
       expect(Math.abs(sum - 2000), `rows ${tenth * 100} to ${tenth * 100 + 99}`).toBeLessThan(220);
     }
   });
+
+  it('keeps float64 features exactly when asked (integers past 2^24, doubles), float32 otherwise', () => {
+    const values = Float64Array.of(16_777_217, 0.1);
+    const exact = new RowReservoir(4, 1, 1, 'float64');
+    const rounded = new RowReservoir(4, 1, 1);
+    exact.add([values], 2);
+    rounded.add([values], 2);
+    expect([...exact.sample().features]).toEqual([16_777_217, 0.1]);
+    expect([...rounded.sample().features]).toEqual([16_777_216, Math.fround(0.1)]);
+  });
 });
