@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDocument } from '../../src/io/documents.js';
-import { PIPELINE_PLANS, writePipelineModel } from '../support/converter-models.js';
+import { writePipelineProject } from '../support/converter-models.js';
 import { GitHubEmulator } from '../support/emulator/server.js';
 import { pullRequestEvent, REPOSITORY } from '../support/events.js';
 import { seededRandom, teacherLayers, writeClassificationCsv, writeModel } from '../support/models.js';
@@ -177,37 +177,7 @@ describe('evaluate permutation importance (dist bundle)', () => {
 
   it('feeds a model of one typed input per column (a text one too) shuffled as it feeds one matrix: the same importances', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'mlgate-importance-'));
-    const random = seededRandom(5);
-    // Coefficients per class over age, income, visits, region, member, plan code (as evaluate-inputs.test.ts).
-    const coefficients = [
-      0.05, 0.00002, -0.3, 0.2, 0.8, -0.6, -0.04, -0.00001, 0.25, -0.1, -0.5, 0.9, 0, 0.00001, 0.1, -0.2, 0.3, 0.1,
-    ];
-    const intercepts = [-0.5, 0.4, 0.1];
-    const lines = ['age,income,visits,region,member,plan,plan_code,label'];
-    for (let r = 0; r < 500; r++) {
-      const plan = Math.floor(random() * 3);
-      const values = [
-        Math.round(random() * 600) / 10,
-        Math.round(20000 + random() * 70000) + 0.25,
-        Math.floor(random() * 12),
-        Math.floor(random() * 4),
-        random() < 0.4 ? 1 : 0,
-        plan,
-      ];
-      const scores = intercepts.map((b, c) => b + values.reduce((s, v, f) => s + v * coefficients[c * 6 + f]!, 0));
-      const label = random() < 0.2 ? Math.floor(random() * 3) : scores.indexOf(Math.max(...scores));
-      lines.push([...values.slice(0, 5), PIPELINE_PLANS[plan], plan, label].join(','));
-    }
-    writeFileSync(join(cwd, 'data.csv'), `${lines.join('\n')}\n`);
-    writeFileSync(join(cwd, 'pipeline.onnx'), writePipelineModel(coefficients, intercepts));
-    const weights = new Float32Array(6 * 3);
-    for (let f = 0; f < 6; f++) for (let c = 0; c < 3; c++) weights[f * 3 + c] = coefficients[c * 6 + f]!;
-    writeModel(join(cwd, 'matrix.onnx'), {
-      features: ['age', 'income', 'visits', 'region', 'member', 'plan_code'],
-      classes: ['0', '1', '2'],
-      output: 'softmax',
-      layers: [{ inputs: 6, outputs: 3, activation: 'none', weights, bias: Float32Array.from(intercepts) }],
-    });
+    writePipelineProject(cwd);
     const result = await runAction({
       action: 'evaluate',
       cwd,

@@ -1,4 +1,7 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { writeGraphModel, type AttributeSpec, type NodeSpec, type ValueSpec } from '../../src/io/onnx/model-writer.js';
+import { seededRandom, writeModel } from './models.js';
 
 /**
  * A tree of depth 2 as test/fixtures/converters/make_fixtures.py writes it: 3 splits (x <= threshold: first child), 4
@@ -300,4 +303,45 @@ export function writeTf2onnxModel(features: number, weights: Float32Array, bias:
     ],
     opsets: { '': 13 },
   });
+}
+
+/**
+ * A project around the pipeline model, in `cwd`: data.csv (500 rows of the pipeline's columns, the plan also as its
+ * code, labelled by the pipeline's linear model with 20% noise), pipeline.onnx (writePipelineModel) and matrix.onnx,
+ * the same linear model as one float matrix over the plan's code. Gives the CSV's lines.
+ */
+export function writePipelineProject(cwd: string): string[] {
+  const random = seededRandom(5);
+  // Coefficients per class over age, income, visits, region, member, plan code.
+  const coefficients = [
+    0.05, 0.00002, -0.3, 0.2, 0.8, -0.6, -0.04, -0.00001, 0.25, -0.1, -0.5, 0.9, 0, 0.00001, 0.1, -0.2, 0.3, 0.1,
+  ];
+  const intercepts = [-0.5, 0.4, 0.1];
+  const lines = ['age,income,visits,region,member,plan,plan_code,label'];
+  for (let r = 0; r < 500; r++) {
+    const plan = Math.floor(random() * 3);
+    const values = [
+      Math.round(random() * 600) / 10,
+      Math.round(20000 + random() * 70000) + 0.25,
+      Math.floor(random() * 12),
+      Math.floor(random() * 4),
+      random() < 0.4 ? 1 : 0,
+      plan,
+    ];
+    const scores = intercepts.map((b, c) => b + values.reduce((s, v, f) => s + v * coefficients[c * 6 + f]!, 0));
+    const label = random() < 0.2 ? Math.floor(random() * 3) : scores.indexOf(Math.max(...scores));
+    lines.push([...values.slice(0, 5), PIPELINE_PLANS[plan], plan, label].join(','));
+  }
+  writeFileSync(join(cwd, 'data.csv'), `${lines.join('\n')}\n`);
+  writeFileSync(join(cwd, 'pipeline.onnx'), writePipelineModel(coefficients, intercepts));
+  // The same linear model as one float matrix over the plan's code.
+  const weights = new Float32Array(6 * 3);
+  for (let f = 0; f < 6; f++) for (let c = 0; c < 3; c++) weights[f * 3 + c] = coefficients[c * 6 + f]!;
+  writeModel(join(cwd, 'matrix.onnx'), {
+    features: ['age', 'income', 'visits', 'region', 'member', 'plan_code'],
+    classes: ['0', '1', '2'],
+    output: 'softmax',
+    layers: [{ inputs: 6, outputs: 3, activation: 'none', weights, bias: Float32Array.from(intercepts) }],
+  });
+  return lines;
 }
