@@ -1,4 +1,5 @@
 import type { PermutationImportanceReport } from '../../core/documents.js';
+import { gatherColumns } from '../../core/data/typed-arrays.js';
 import { DataError } from '../../core/errors.js';
 import { readPredictions, type RawOutput } from '../../core/evaluate/model-output.js';
 import {
@@ -60,7 +61,7 @@ export async function measureImportance(
     };
   });
   const scoreModel = async (m: (typeof scored)[number], shuffled: string | undefined): Promise<number> => {
-    const input = m.own ? gather(work, rows, width, m.columns, m.own) : work;
+    const input = m.own ? gatherColumns(work, rows, width, m.columns, m.own) : work;
     const raw = await modelOutput(m.model, input, rows, m.columns.length, options.batchSize);
     const describeRow = (r: number) =>
       `row ${data.locate(ids[r]!)} of the permutation-importance sample${shuffled ? ` (${shuffled} shuffled)` : ''}`;
@@ -133,17 +134,4 @@ async function modelOutput(
     for (let i = 0; i < value.data.length; i++) data[at + i] = Number(value.data[i]);
   }
   return { data: data!, width, integer };
-}
-
-/** The `columns` of each of `rows` rows of `block` (`width` numbers per row), in that order, into `into`. */
-function gather(
-  block: Float32Array | Float64Array,
-  rows: number,
-  width: number,
-  columns: readonly number[],
-  into: Float32Array | Float64Array,
-): Float32Array | Float64Array {
-  const n = columns.length;
-  for (let r = 0; r < rows; r++) for (let c = 0; c < n; c++) into[r * n + c] = block[r * width + columns[c]!]!;
-  return into;
 }

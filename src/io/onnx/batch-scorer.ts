@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { resized } from '../../core/data/typed-arrays.js';
+import { gatherColumns, resized } from '../../core/data/typed-arrays.js';
 import { DataError, isUserError } from '../../core/errors.js';
 import { EvaluationStream, type SummedRows } from '../../core/evaluate/evaluation-stream.js';
 import {
@@ -200,7 +200,7 @@ export class BatchScorer implements ModelScoring {
     for (let m = 0; m < this.targets.length; m++) {
       const target = this.targets[m]!;
       const own = this.ownBlocks[m];
-      const input = own ? gather(this.block, rows, this.width, target.columns, own) : this.block;
+      const input = own ? gatherColumns(this.block, rows, this.width, target.columns, own) : this.block;
       const began = performance.now();
       let value: OutputTensor;
       try {
@@ -225,19 +225,6 @@ export class BatchScorer implements ModelScoring {
       changedFrom,
     );
   }
-}
-
-/** The `columns` of each of `rows` rows of `block` (`width` numbers per row), in that order, into `into`. */
-function gather<T extends Float32Array | Float64Array>(
-  block: Float32Array | Float64Array,
-  rows: number,
-  width: number,
-  columns: readonly number[],
-  into: T,
-): T {
-  const n = columns.length;
-  for (let r = 0; r < rows; r++) for (let c = 0; c < n; c++) into[r * n + c] = block[r * width + columns[c]!]!;
-  return into;
 }
 
 /** One model's outputs, batch by batch, in one array: integer outputs (class indices) as Int32. */

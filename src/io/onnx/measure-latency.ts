@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { gatherColumns } from '../../core/data/typed-arrays.js';
 import type { ScoringTimes } from './batch-scorer.js';
 import type { OnnxModel } from './onnx-model.js';
 
@@ -118,7 +119,9 @@ export async function measureLatency(
   if (!block) return undefined;
   const { rows, width } = sample;
   const inputs = models.map((m) =>
-    m.columns.length === width && m.columns.every((c, i) => c === i) ? block : gather(block, rows, width, m.columns),
+    m.columns.length === width && m.columns.every((c, i) => c === i)
+      ? block
+      : gatherColumns(block, rows, width, m.columns, new Float32Array(rows * m.columns.length)),
   );
   const call = (m: number) => models[m]!.run(inputs[m]!, rows, models[m]!.columns.length);
   for (let i = 0; i < options.warmUpCalls; i++) for (let m = 0; m < models.length; m++) await call(m);
@@ -155,12 +158,4 @@ export async function measureLatency(
     round++;
   }
   return { models: times, retimedRounds: retimed };
-}
-
-/** The rows of the timing batch in a model's own column order. */
-function gather(block: Float32Array, rows: number, width: number, columns: readonly number[]): Float32Array {
-  const n = columns.length;
-  const into = new Float32Array(rows * n);
-  for (let r = 0; r < rows; r++) for (let c = 0; c < n; c++) into[r * n + c] = block[r * width + columns[c]!]!;
-  return into;
 }
