@@ -79,6 +79,19 @@ export class ColumnValidator {
     else this.checkNumbers(column, batch);
   }
 
+  /** A cell with no value in a column that must have one. */
+  private missing(file: string, line: number): void {
+    this.tracker.add(
+      this.name,
+      'not_null',
+      this.severity,
+      'missing values in a column that must not have any',
+      file,
+      line,
+      null,
+    );
+  }
+
   private checkNumbers(column: ColumnData, batch: RecordBatch): void {
     const { status, invalidText } = column;
     const numbers = column.numbers!;
@@ -98,16 +111,7 @@ export class ColumnValidator {
       for (let r = 0; r < length; r++) {
         if (status[r] === VALUE) continue;
         if (status[r] === NULL) {
-          if (!nullable)
-            tracker.add(
-              name,
-              'not_null',
-              severity,
-              'missing values in a column that must not have any',
-              file,
-              lines[r]!,
-              null,
-            );
+          if (!nullable) this.missing(file, lines[r]!);
         } else invalid(r);
       }
       return;
@@ -115,16 +119,7 @@ export class ColumnValidator {
     for (let r = 0; r < length; r++) {
       const s = status[r];
       if (s === NULL) {
-        if (!nullable)
-          tracker.add(
-            name,
-            'not_null',
-            severity,
-            'missing values in a column that must not have any',
-            file,
-            lines[r]!,
-            null,
-          );
+        if (!nullable) this.missing(file, lines[r]!);
         continue;
       }
       if (s === INVALID) {
@@ -180,16 +175,7 @@ export class ColumnValidator {
     for (let r = 0; r < length; r++) {
       const id = ids[r]!;
       if (id < 0) {
-        if (!nullable)
-          tracker.add(
-            name,
-            'not_null',
-            severity,
-            'missing values in a column that must not have any',
-            file,
-            lines[r]!,
-            null,
-          );
+        if (!nullable) this.missing(file, lines[r]!);
         continue;
       }
       if (this.allowedTexts) {
